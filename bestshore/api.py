@@ -1,0 +1,136 @@
+"""The one-call Python API: ``load_scenario`` -> ``solve`` -> ``Result``; ``compare``.
+
+Each step is also callable on its own (``prepare_inputs``, ``build_model``,
+``solve_model``, ``extract_result``, ``verify``) for those who need the pieces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from bestshore.model import (
+    Diagnosis,
+    build_model,
+    diagnose_infeasibility,
+    prepare_inputs,
+    solve_model,
+)
+from bestshore.result import Result, extract_result
+from bestshore.scenario import Scenario, load_scenario
+from bestshore.scenario.checks import check_references
+from bestshore.verify import verify
+
+__all__ = [
+    "InfeasibleScenarioError",
+    "SolveError",
+    "VerificationError",
+    "compare",
+    "solve",
+]
+
+
+class SolveError(RuntimeError):
+    """The solver returned no usable plan (status other than optimal or a limit with a plan)."""
+
+    def __init__(self, status: str, message: str) -> None:
+        self.status = status
+        super().__init__(message)
+
+
+class InfeasibleScenarioError(SolveError):
+    """No plan satisfies every rule; ``diagnosis`` names the rules that must give."""
+
+    def __init__(self, diagnosis: Diagnosis) -> None:
+        self.diagnosis = diagnosis
+        super().__init__("infeasible", f"no feasible plan: {diagnosis.summary}")
+
+
+class VerificationError(SolveError):
+    """The independent checker found the returned plan breaks a rule (a bug: report it)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("verification_failed", "plan failed verification: " + "; ".join(problems[:5]))
+
+
+def solve(scenario: Scenario | str | Path, *, check: bool = True) -> Result:
+    """Solve a scenario (object or file path) and return its :class:`Result`.
+
+    Parameters
+    ----------
+    scenario : Scenario or path
+        A validated scenario, possibly changed in code since loading, or a YAML path.
+    check : bool
+        Run the independent checker (:func:`bestshore.verify`) on the plan (default).
+
+    Raises
+    ------
+    ScenarioError
+        The scenario is invalid.
+    InfeasibleScenarioError
+        No plan satisfies the rules; carries a :class:`Diagnosis`.
+    SolveError
+        The solver stopped without a plan (time limit, numerical trouble).
+    VerificationError
+        The plan breaks a rule: never shown as an answer.
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    else:
+        # Re-validate: the object may have been changed in code since it was loaded.
+        source = scenario.source
+        scenario = Scenario.model_validate(scenario.model_dump())
+        scenario._source = source
+        check_references(scenario)
+    inputs = prepare_inputs(scenario)
+    model = build_model(inputs)
+    outcome = solve_model(model, time_limit=scenario.objective.time_limit_seconds)
+    if outcome.status == "infeasible":
+        raise InfeasibleScenarioError(diagnose_infeasibility(inputs, model.eligibility))
+    if not outcome.has_solution:
+        raise SolveError(outcome.status, f"solver stopped without a plan: {outcome.status}")
+    result = extract_result(model, outcome)
+    if check:
+        problems = verify(scenario, result)
+        if problems:
+            raise VerificationError(problems)
+    return result
+
+
+def compare(results: Sequence[Result] | Mapping[str, Result]) -> dict[str, pd.DataFrame]:
+    """Side-by-side KPIs and allocation differences of several results.
+
+    Returns
+    -------
+    dict with
+        ``kpis``: one column per result, one row per KPI.
+        ``fte_by_site``: FTE per site, one column per result, plus ``change`` (last minus
+        first) for sites whose staffing differs.
+        ``fte_by_shore``: FTE per shore, one column per result.
+    """
+    named = dict(results) if isinstance(results, Mapping) else _names(results)
+    kpis = pd.DataFrame({name: pd.Series(r.kpis, dtype=object) for name, r in named.items()})
+    kpis.index.name = "kpi"
+    sites = pd.DataFrame(
+        {name: r.sites.set_index("site")["fte"] for name, r in named.items()}
+    ).fillna(0.0)
+    sites.index.name = "site"
+    names = list(named)
+    sites["change"] = sites[names[-1]] - sites[names[0]]
+    changed = sites[sites[names].round(6).nunique(axis=1) > 1]
+    shores = pd.DataFrame(
+        {name: r.allocation.groupby("shore")["fte"].sum() for name, r in named.items()}
+    ).fillna(0.0)
+    shores.index.name = "shore"
+    return {"kpis": kpis, "fte_by_site": changed, "fte_by_shore": shores}
+
+
+def _names(results: Sequence[Result]) -> dict[str, Result]:
+    named: dict[str, Result] = {}
+    for i, result in enumerate(results):
+        name = result.scenario_name
+        named[name if name not in named else f"{name} ({i + 1})"] = result
+    return named

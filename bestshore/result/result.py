@@ -1,0 +1,213 @@
+"""The answer: a frozen object of tidy tables, with units in column names and docs."""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from bestshore.result.files import atomic_write
+
+__all__ = ["Result"]
+
+ALLOCATION_COLUMNS = [
+    "call_type",
+    "language",
+    "site",
+    "vendor",
+    "country",
+    "shore",
+    "level",
+    "channel",
+    "share",
+    "volume",
+    "productive_hours",
+    "fte",
+    "rate_per_hour",
+    "cost",
+]
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe scalars: NaN -> None, numpy -> Python, floats rounded to 9 significant digits."""
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            return None
+        return float(f"{value:.9g}")
+    return value
+
+
+def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    return [{k: _clean(v) for k, v in row.items()} for row in table.to_dict(orient="records")]
+
+
+@dataclass(frozen=True)
+class Result:
+    """An optimal (or limit-reached) sourcing plan and how it was obtained.
+
+    Attributes
+    ----------
+    scenario_name : str
+    currency : str
+        ISO 4217 code of every money column.
+    status : str
+        Solver status (see :class:`bestshore.model.SolveOutcome`).
+    allocation : DataFrame
+        One row per (call_type, language, site) carrying work: ``vendor``, ``country``,
+        ``shore``, ``level``, ``channel``, ``share`` of the workload [fraction],
+        ``volume`` [contacts/yr], ``productive_hours`` [h/yr], ``fte`` [FTE],
+        ``rate_per_hour`` [currency/h], ``cost`` [currency/yr].
+    sites : DataFrame
+        One row per candidate site (used or not): ``site``, ``name``, ``vendor``,
+        ``country``, ``city``, ``lat``, ``lon``, ``shore``, ``capacity_fte``, ``fte``,
+        ``utilisation`` [fraction of capacity], ``productive_hours``, ``volume``,
+        ``cost``, ``csat``, ``fcr``.
+    breakdown : DataFrame
+        Long table of totals by ``dimension`` (shore, vendor, country, call_type,
+        level) and ``key``: ``cost``, ``fte``, ``volume``, ``cost_share``.
+    kpis : dict
+        Headline figures: ``total_cost`` [currency/yr], ``total_fte``, ``total_volume``,
+        ``cost_per_contact`` [currency], ``cost_per_productive_hour`` [currency/h],
+        ``csat`` and ``fcr`` (volume-weighted over sites that report them), shares of
+        volume by shore, ``sites_used``, ``vendors_used``.
+    constraints : DataFrame
+        Every capacity and vendor-share constraint: ``family``, ``key``, ``limit``,
+        ``used``, ``binding``, ``dual`` [currency per productive hour], ``message``.
+    exclusions : DataFrame
+        Why some (call_type, language, site) triples could take no work.
+    market : dict
+        Market country, name, time zone, currency and coordinates.
+    stamp : dict
+        Reproducibility stamp: scenario hash, bestshore version, solver, status, gap,
+        wall time [s].
+    warnings : list of str
+    """
+
+    scenario_name: str
+    currency: str
+    status: str
+    allocation: pd.DataFrame
+    sites: pd.DataFrame
+    breakdown: pd.DataFrame
+    kpis: dict[str, Any]
+    constraints: pd.DataFrame
+    exclusions: pd.DataFrame
+    market: dict[str, Any]
+    stamp: dict[str, Any]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def total_cost(self) -> float:
+        return float(self.kpis["total_cost"])
+
+    @property
+    def total_fte(self) -> float:
+        return float(self.kpis["total_fte"])
+
+    @property
+    def binding(self) -> pd.DataFrame:
+        """The constraints that bind, in plain words."""
+        return self.constraints[self.constraints["binding"]].reset_index(drop=True)
+
+    # --- serialisation -------------------------------------------------------------
+    def to_dict(self, *, with_timing: bool = True) -> dict[str, Any]:
+        stamp = dict(self.stamp)
+        if not with_timing:
+            stamp.pop("wall_seconds", None)
+        return {
+            "scenario": self.scenario_name,
+            "status": self.status,
+            "currency": self.currency,
+            "total_cost": _clean(self.total_cost),
+            "kpis": {k: _clean(v) for k, v in self.kpis.items()},
+            "allocation": _records(self.allocation),
+            "sites": _records(self.sites),
+            "breakdown": _records(self.breakdown),
+            "constraints": _records(self.constraints),
+            "market": {k: _clean(v) for k, v in self.market.items()},
+            "warnings": list(self.warnings),
+            "stamp": {k: _clean(v) for k, v in stamp.items()},
+        }
+
+    def to_json(self, path: str | Path | None = None, *, with_timing: bool = True) -> str:
+        """The result as JSON text; also written atomically to ``path`` if given."""
+        text = json.dumps(self.to_dict(with_timing=with_timing), indent=2, ensure_ascii=False) + "\n"
+        if path is not None:
+            atomic_write(Path(path), text.encode("utf-8"))
+        return text
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """Every table by name, KPIs included as a two-column table."""
+        kpis = pd.DataFrame({"kpi": list(self.kpis), "value": [_clean(v) for v in self.kpis.values()]})
+        return {
+            "kpis": kpis,
+            "allocation": self.allocation,
+            "sites": self.sites,
+            "breakdown": self.breakdown,
+            "constraints": self.constraints,
+            "exclusions": self.exclusions,
+        }
+
+    def to_csv(self, folder: str | Path) -> list[Path]:
+        """One CSV per table in ``folder``, each written atomically."""
+        folder = Path(folder)
+        written = []
+        for name, table in self.tables().items():
+            path = folder / f"{name}.csv"
+            atomic_write(path, table.to_csv(index=False).encode("utf-8"))
+            written.append(path)
+        return written
+
+    def to_excel(self, path: str | Path) -> Path:
+        """A workbook with one sheet per table, written atomically."""
+        from bestshore.result.files import excel_bytes
+
+        path = Path(path)
+        atomic_write(path, excel_bytes(self.tables()))
+        return path
+
+    # --- display -------------------------------------------------------------------
+    def summary(self) -> str:
+        k = self.kpis
+        lines = [
+            f"{self.scenario_name}: {self.status}",
+            f"  annual cost  {k['total_cost']:,.0f} {self.currency}"
+            f"  ({k['cost_per_contact']:.2f} {self.currency}/contact)",
+            f"  staffing     {k['total_fte']:,.1f} FTE at {k['sites_used']} sites, "
+            f"{k['vendors_used']} vendors",
+            f"  by shore     inshore {k['inshore_share']:.0%}, nearshore {k['nearshore_share']:.0%},"
+            f" offshore {k['offshore_share']:.0%} of volume",
+        ]
+        if k.get("csat") is not None and not pd.isna(k.get("csat")):
+            lines.append(f"  quality      CSAT {k['csat']:.1f} (volume-weighted)")
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"<Result {self.summary()}>"
+
+    def _repr_html_(self) -> str:
+        k = self.kpis
+        head = (
+            f"<h4>{html.escape(self.scenario_name)} — {html.escape(self.status)}</h4>"
+            f"<p><b>{k['total_cost']:,.0f} {html.escape(self.currency)}</b> per year · "
+            f"{k['total_fte']:,.1f} FTE · {k['sites_used']} sites · {k['vendors_used']} vendors · "
+            f"inshore {k['inshore_share']:.0%} / nearshore {k['nearshore_share']:.0%} / "
+            f"offshore {k['offshore_share']:.0%}</p>"
+        )
+        sites = self.sites[self.sites["fte"] > 0][
+            ["site", "vendor", "country", "shore", "fte", "utilisation", "cost"]
+        ]
+        table = sites.to_html(
+            index=False,
+            float_format=lambda v: f"{v:,.1f}",
+            border=0,
+            classes="bestshore",
+        )
+        return f"<div>{head}{table}</div>"

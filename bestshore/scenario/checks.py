@@ -1,0 +1,123 @@
+"""Cross-reference checks a typed schema cannot express on its own.
+
+Each check raises one :class:`ScenarioError` naming the field path, the bad value, what
+is valid and how to fix it. The loader adds the file and line.
+"""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from bestshore.scenario.errors import ScenarioError
+from bestshore.scenario.hours import HoursError, parse_hours
+from bestshore.scenario.reference import countries, is_language_code
+from bestshore.scenario.schema import Scenario
+
+__all__ = ["check_references"]
+
+
+def _known_timezone(zone: str) -> bool:
+    if zone not in available_timezones():
+        return False
+    try:
+        ZoneInfo(zone)
+    except ZoneInfoNotFoundError:  # pragma: no cover - listed but unreadable
+        return False
+    return True
+
+
+def _check_country(code: str, path: tuple[str | int, ...], known: set[str]) -> None:
+    if code not in known:
+        raise ScenarioError(
+            f"unknown country {code!r}: bestshore's reference data covers "
+            f"{', '.join(sorted(known))} (add a row to bestshore/data/countries.csv)",
+            path=path,
+        )
+
+
+def _check_timezone(zone: str | None, path: tuple[str | int, ...]) -> None:
+    if zone is not None and not _known_timezone(zone):
+        raise ScenarioError(
+            f"unknown time zone {zone!r}: use an IANA name like 'Europe/Paris'", path=path
+        )
+
+
+def _check_language(code: str, path: tuple[str | int, ...]) -> None:
+    if not is_language_code(code):
+        raise ScenarioError(
+            f"unknown language {code!r}: use an ISO 639-1 code like 'fr', 'en', 'de'", path=path
+        )
+
+
+def _check_hours(spec: object, path: tuple[str | int, ...]) -> None:
+    try:
+        parse_hours(spec)  # type: ignore[arg-type]
+    except HoursError as exc:
+        raise ScenarioError(str(exc), path=path) from None
+
+
+def check_references(scenario: Scenario) -> None:
+    """Check ids, codes and cross-references across the scenario.
+
+    Raises
+    ------
+    ScenarioError
+        On the first problem found, in file order.
+    """
+    known = set(countries().index)
+    _check_country(scenario.market.country, ("market", "country"), known)
+    _check_timezone(scenario.market.timezone, ("market", "timezone"))
+    for code in scenario.market.shore_overrides:
+        _check_country(code, ("market", "shore_overrides", code), known)
+
+    call_type_ids = {c.id for c in scenario.call_types}
+    data_classes = set(scenario.policies.data_jurisdictions)
+    for i, call_type in enumerate(scenario.call_types):
+        for code in call_type.languages:
+            _check_language(code, ("call_types", i, "languages", code))
+        if call_type.data_class not in data_classes:
+            raise ScenarioError(
+                f"data class {call_type.data_class!r} has no rule in "
+                f"policies.data_jurisdictions (known: {', '.join(sorted(data_classes))})",
+                path=("call_types", i, "data_class"),
+            )
+        _check_hours(call_type.hours, ("call_types", i, "hours"))
+
+    vendor_ids = {v.id for v in scenario.vendors}
+    for i, site in enumerate(scenario.sites):
+        _check_country(site.country, ("sites", i, "country"), known)
+        _check_timezone(site.timezone, ("sites", i, "timezone"))
+        if site.vendor is not None and site.vendor not in vendor_ids:
+            listed = ", ".join(sorted(vendor_ids)) or "none"
+            raise ScenarioError(
+                f"unknown vendor {site.vendor!r} (vendors listed: {listed}); add it under "
+                "vendors or omit the field for an in-house site",
+                path=("sites", i, "vendor"),
+            )
+        for code in site.languages:
+            _check_language(code, ("sites", i, "languages", code))
+        for call_type_id in site.rates:
+            if call_type_id not in call_type_ids:
+                raise ScenarioError(
+                    f"rate for unknown call type {call_type_id!r} "
+                    f"(call types: {', '.join(sorted(call_type_ids))})",
+                    path=("sites", i, "rates", call_type_id),
+                )
+        _check_hours(site.hours, ("sites", i, "hours"))
+        if site.cost_per_hour is None and not site.rates.keys() >= call_type_ids:
+            cost = countries().loc[site.country, "agent_cost_eur_per_hour"]
+            if cost != cost or scenario.market.currency != "EUR":  # NaN, or not in EUR
+                raise ScenarioError(
+                    f"no cost_per_hour and no indicative cost for {site.country} in "
+                    f"{scenario.market.currency}: give cost_per_hour",
+                    path=("sites", i, "cost_per_hour"),
+                )
+
+    for i, rule in enumerate(scenario.policies.shore_rules):
+        for j, call_type_id in enumerate(rule.call_types):
+            if call_type_id not in call_type_ids:
+                raise ScenarioError(
+                    f"unknown call type {call_type_id!r} "
+                    f"(call types: {', '.join(sorted(call_type_ids))})",
+                    path=("policies", "shore_rules", i, "call_types", j),
+                )

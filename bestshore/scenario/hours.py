@@ -1,0 +1,179 @@
+"""Opening hours: parse the scenario's notation and carry it across time zones.
+
+A week is 168 hours, Monday 00:00 to Sunday 24:00. Hours are parsed at quarter-hour
+resolution (every real UTC offset is a multiple of 15 min, India's +05:30 included) and
+converted to the market's time on a concrete *reference week* (``settings.reference_week``),
+so daylight-saving time is whatever the tz database says for that week. A market hour
+counts as covered by a site only when all four of its quarters are open at the site.
+
+Notation: ``"24/7"``, or a mapping of day ranges to windows::
+
+    hours:
+      mon-fri: "08:00-20:00"
+      sat: ["09:00-12:00", "14:00-18:00"]
+      sun: closed
+
+Day keys: ``mon`` .. ``sun``, ranges ``mon-fri``, lists ``sat,sun``, or ``daily``. A window
+whose end is earlier than its start runs past midnight into the next day ("22:00-06:00").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from zoneinfo import ZoneInfo
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = [
+    "DAYS",
+    "HOURS_PER_WEEK",
+    "HoursError",
+    "covered_market_hours",
+    "describe_hours",
+    "parse_hours",
+]
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+HOURS_PER_WEEK = 168
+_QUARTERS_PER_WEEK = HOURS_PER_WEEK * 4
+_WINDOW = re.compile(r"^(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})$")
+
+BoolArray = npt.NDArray[np.bool_]
+
+
+class HoursError(ValueError):
+    """An opening-hours spec that cannot be read; the message says what and how to fix it."""
+
+
+def _days(key: str) -> list[int]:
+    key = key.strip().lower()
+    if key in ("daily", "mon-sun", "all"):
+        return list(range(7))
+    days: list[int] = []
+    for part in key.split(","):
+        part = part.strip()
+        if "-" in part:
+            first, _, last = part.partition("-")
+            if first not in DAYS or last not in DAYS:
+                raise HoursError(f"unknown day range {part!r} (use mon..sun, e.g. 'mon-fri')")
+            a, b = DAYS.index(first), DAYS.index(last)
+            if b < a:
+                raise HoursError(f"day range {part!r} runs backwards (write e.g. 'mon-fri')")
+            days.extend(range(a, b + 1))
+        elif part in DAYS:
+            days.append(DAYS.index(part))
+        else:
+            raise HoursError(f"unknown day {part!r} (use mon, tue, wed, thu, fri, sat, sun)")
+    return days
+
+
+def _minutes(hh: str, mm: str, window: str) -> int:
+    hour, minute = int(hh), int(mm)
+    if minute % 15 or minute >= 60 or hour > 24 or (hour == 24 and minute):
+        raise HoursError(
+            f"time in {window!r} must be HH:MM with minutes 00, 15, 30 or 45, up to 24:00"
+        )
+    return hour * 60 + minute
+
+
+def _window_quarters(day: int, window: str) -> range:
+    match = _WINDOW.match(window.strip())
+    if not match:
+        raise HoursError(f"window {window!r} must look like '08:00-20:00'")
+    start = _minutes(match[1], match[2], window)
+    end = _minutes(match[3], match[4], window)
+    if start == end:
+        raise HoursError(f"window {window!r} is empty (start equals end)")
+    if end < start:  # runs past midnight
+        end += 24 * 60
+    offset = day * 24 * 4
+    return range(offset + start // 15, offset + end // 15)
+
+
+def parse_hours(spec: str | dict[str, str | list[str]]) -> BoolArray:
+    """Quarter-hours of the week that are open, in the owner's local time.
+
+    Parameters
+    ----------
+    spec : str or dict
+        ``"24/7"`` or a mapping of day keys to windows (see the module docstring).
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (672,)
+        ``True`` for each open quarter-hour, Monday 00:00 first.
+
+    Raises
+    ------
+    HoursError
+        On unknown days, malformed or empty windows, a day given twice, or windows
+        that overlap.
+    """
+    open_quarters = np.zeros(_QUARTERS_PER_WEEK, dtype=bool)
+    if isinstance(spec, str):
+        if spec.strip().lower() in ("24/7", "24x7"):
+            open_quarters[:] = True
+            return open_quarters
+        raise HoursError(f"hours {spec!r} must be '24/7' or a mapping like {{mon-fri: 08:00-20:00}}")
+    if not spec:
+        raise HoursError("hours must not be empty (use '24/7' or a mapping of days to windows)")
+    seen_days: set[int] = set()
+    for key, windows in spec.items():
+        days = _days(str(key))
+        twice = seen_days.intersection(days)
+        if twice:
+            raise HoursError(f"{DAYS[min(twice)]} is given twice (in {key!r} and another key)")
+        seen_days.update(days)
+        if isinstance(windows, str) and windows.strip().lower() == "closed":
+            continue
+        window_list = [windows] if isinstance(windows, str) else list(windows)
+        for day in days:
+            for window in window_list:
+                if not isinstance(window, str):
+                    raise HoursError(f"window {window!r} must be a string like '08:00-20:00'")
+                quarters = np.arange(_QUARTERS_PER_WEEK * 2)[_window_quarters(day, window)]
+                quarters %= _QUARTERS_PER_WEEK  # Sunday night wraps to Monday morning
+                if open_quarters[quarters].any():
+                    raise HoursError(f"window {window!r} on {DAYS[day]} overlaps another window")
+                open_quarters[quarters] = True
+    return open_quarters
+
+
+def covered_market_hours(
+    local_open: BoolArray, local_zone: str, market_zone: str, reference_week: dt.date
+) -> BoolArray:
+    """Market-time hours of the reference week that a site covers entirely.
+
+    Parameters
+    ----------
+    local_open : numpy.ndarray of bool, shape (672,)
+        Open quarter-hours in the site's local time (from :func:`parse_hours`).
+    local_zone, market_zone : str
+        IANA time zones of the site and of the market.
+    reference_week : datetime.date
+        Monday of the week whose UTC offsets apply.
+
+    Returns
+    -------
+    numpy.ndarray of bool, shape (168,)
+        ``covered[h]`` is True when market hour ``h`` (Monday 00:00 market time = 0) is
+        open at the site for all of its 60 minutes. The week wraps around: Sunday late
+        evening at the site may be Monday early morning in the market.
+    """
+    site_tz, market_tz = ZoneInfo(local_zone), ZoneInfo(market_zone)
+    monday = dt.datetime.combine(reference_week, dt.time(0))
+    market_monday = monday.replace(tzinfo=market_tz)
+    market_open = np.zeros(_QUARTERS_PER_WEEK, dtype=bool)
+    for quarter in np.flatnonzero(local_open):
+        local_time = (monday + dt.timedelta(minutes=15 * int(quarter))).replace(tzinfo=site_tz)
+        elapsed = local_time.astimezone(market_tz) - market_monday
+        market_open[int(elapsed.total_seconds() // 900) % _QUARTERS_PER_WEEK] = True
+    return market_open.reshape(HOURS_PER_WEEK, 4).all(axis=1)
+
+
+def describe_hours(hours: BoolArray) -> str:
+    """Short human text for a 168-hour mask, e.g. '24/7' or '60 h/week'."""
+    count = int(hours.sum())
+    return "24/7" if count == HOURS_PER_WEEK else f"{count} h/week"

@@ -1,0 +1,322 @@
+"""Read a scenario file: safe YAML, inheritance from a base, validation with located errors.
+
+Inheritance: a scenario with ``base: other.yaml`` starts from that file (path relative to
+the child) and overrides it. Mappings merge key by key; lists of items that carry an
+``id`` (call types, sites, vendors) merge item by item on that id (a child item with the
+id of a base item overrides the fields it gives; ``drop: true`` removes the base item);
+any other list is replaced whole. Bases may chain; a cycle is an error.
+
+Loading never executes code (``yaml.SafeLoader`` only) and reads no file but the scenario
+and the bases it names, which must stay inside the scenario's own folder tree.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from bestshore.scenario.checks import check_references
+from bestshore.scenario.errors import ScenarioError
+from bestshore.scenario.schema import Scenario
+
+__all__ = ["load_scenario", "parse_scenario", "read_scenario_data"]
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+Location = tuple[str, int]  # (file, 1-based line)
+Path_ = tuple[str | int, ...]
+
+
+class _Located:
+    """A YAML value with the file and line of every key and item under it."""
+
+    __slots__ = ("at", "children", "value")
+
+    def __init__(self, value: Any, at: Location, children: Any = None) -> None:
+        self.value = value  # plain scalar, or None for containers
+        self.at = at
+        self.children = children  # dict[str, _Located] | list[_Located] | None
+
+
+def _from_node(node: yaml.Node, file: str, loader: yaml.SafeLoader) -> _Located:
+    at = (file, node.start_mark.line + 1)
+    if isinstance(node, yaml.MappingNode):
+        children: dict[Any, _Located] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise ScenarioError("mapping keys must be plain names", file=file, line=at[1])
+            key = loader.construct_object(key_node)
+            if key in children:
+                raise ScenarioError(
+                    f"key {key!r} appears twice", file=file, line=key_node.start_mark.line + 1
+                )
+            children[key] = _from_node(value_node, file, loader)
+        return _Located(None, at, children)
+    if isinstance(node, yaml.SequenceNode):
+        return _Located(None, at, [_from_node(item, file, loader) for item in node.value])
+    return _Located(loader.construct_object(node), at)
+
+
+def _read_located(path: Path) -> _Located:
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise ScenarioError("file not found", file=path) from None
+    except OSError as exc:
+        raise ScenarioError(f"cannot read file ({exc.strerror})", file=path) from None
+    if path.is_dir():
+        raise ScenarioError("is a folder, expected a YAML scenario file", file=path)
+    if size > MAX_FILE_BYTES:
+        raise ScenarioError(
+            f"file is {size / 1e6:.0f} MB, larger than the {MAX_FILE_BYTES // 2**20} MiB limit",
+            file=path,
+        )
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            f"not UTF-8 text (byte {exc.start}); is this a YAML file?", file=path
+        ) from None
+    if "\x00" in text:
+        raise ScenarioError("contains NUL bytes; is this a YAML file?", file=path)
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = (exc.problem or exc.context or "invalid YAML").strip()
+        raise ScenarioError(f"YAML syntax error: {problem}", file=path, line=line) from None
+    except yaml.YAMLError as exc:
+        raise ScenarioError(f"YAML error: {exc}", file=path) from None
+    if node is None:
+        raise ScenarioError("file is empty", file=path)
+    loader = yaml.SafeLoader("")  # constructs scalars only: safe tags, no code
+    try:
+        located = _from_node(node, str(path), loader)
+    except yaml.constructor.ConstructorError as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise ScenarioError(f"unsupported YAML: {exc.problem}", file=path, line=line) from None
+    if not isinstance(located.children, dict):
+        raise ScenarioError(
+            "top level must be a mapping of fields (name, market, call_types, sites, ...)",
+            file=path,
+            line=located.at[1],
+        )
+    return located
+
+
+def _merge(base: _Located, child: _Located) -> _Located:
+    if isinstance(base.children, dict) and isinstance(child.children, dict):
+        merged = dict(base.children)
+        for key, value in child.children.items():
+            merged[key] = _merge(merged[key], value) if key in merged else value
+        return _Located(None, child.at, merged)
+    if _is_id_list(base) and _is_id_list(child):
+        assert isinstance(base.children, list) and isinstance(child.children, list)
+        items = {_item_id(item): item for item in base.children}
+        for item in child.children:
+            key = _item_id(item)
+            if _drops(item):
+                items.pop(key, None)
+            elif key in items:
+                items[key] = _merge(items[key], item)
+            else:
+                items[key] = item
+        return _Located(None, child.at, list(items.values()))
+    return child
+
+
+def _is_id_list(node: _Located) -> bool:
+    return isinstance(node.children, list) and all(
+        isinstance(item.children, dict) and "id" in item.children for item in node.children
+    )
+
+
+def _item_id(item: _Located) -> Any:
+    assert isinstance(item.children, dict)
+    return item.children["id"].value
+
+
+def _drops(item: _Located) -> bool:
+    assert isinstance(item.children, dict)
+    drop = item.children.get("drop")
+    return drop is not None and drop.value is True
+
+
+def _is_dropped(item: _Located) -> bool:
+    return isinstance(item.children, dict) and "id" in item.children and _drops(item)
+
+
+def _resolve(path: Path, chain: tuple[Path, ...], root: Path) -> _Located:
+    resolved = path.resolve()
+    if resolved in chain:
+        cycle = " -> ".join(p.name for p in (*chain, resolved))
+        raise ScenarioError(f"circular base scenarios: {cycle}", file=path, path=("base",))
+    located = _read_located(path)
+    assert isinstance(located.children, dict)
+    base_node = located.children.pop("base", None)
+    if base_node is None:
+        return located
+    if not isinstance(base_node.value, str) or not base_node.value:
+        raise ScenarioError(
+            "must be the path of a base scenario file",
+            file=path,
+            path=("base",),
+            line=base_node.at[1],
+        )
+    base_path = path.parent / base_node.value
+    if not base_path.resolve().is_relative_to(root):
+        raise ScenarioError(
+            f"base {base_node.value!r} lies outside the scenario's folder {root}",
+            file=path,
+            path=("base",),
+            line=base_node.at[1],
+        )
+    if not base_path.exists():
+        raise ScenarioError(
+            f"base scenario {base_node.value!r} not found (looked for {base_path})",
+            file=path,
+            path=("base",),
+            line=base_node.at[1],
+        )
+    base = _resolve(base_path, (*chain, resolved), root)
+    return _merge(base, located)
+
+
+def _plain(node: _Located, locations: dict[Path_, Location], here: Path_ = ()) -> Any:
+    locations[here] = node.at
+    if isinstance(node.children, dict):
+        return {key: _plain(child, locations, (*here, key)) for key, child in node.children.items()}
+    if isinstance(node.children, list):
+        kept = [child for child in node.children if not _is_dropped(child)]
+        return [_plain(child, locations, (*here, i)) for i, child in enumerate(kept)]
+    return node.value
+
+
+def read_scenario_data(path: str | Path) -> tuple[dict[str, Any], dict[Path_, Location]]:
+    """The merged scenario mapping (bases applied) and the file:line of every field in it."""
+    path = Path(path)
+    located = _resolve(path, (), path.resolve().parent)
+    locations: dict[Path_, Location] = {}
+    data = _plain(located, locations)
+    return data, locations
+
+
+def parse_scenario(
+    data: dict[str, Any],
+    *,
+    file: str | Path | None = None,
+    locations: dict[Path_, Location] | None = None,
+) -> Scenario:
+    """Validate a scenario mapping; raise one located :class:`ScenarioError` if it is bad."""
+    locations = locations or {}
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise _first_error(exc, data, file, locations) from None
+    try:
+        check_references(scenario)
+    except ScenarioError as exc:
+        raise _locate(exc, file, locations) from None
+    return scenario
+
+
+def load_scenario(path: str | Path) -> Scenario:
+    """Load, merge and validate a scenario file.
+
+    Raises
+    ------
+    ScenarioError
+        With the file, line, field path and what is wrong, on one line.
+    """
+    data, locations = read_scenario_data(path)
+    scenario = parse_scenario(data, file=path, locations=locations)
+    scenario._source = Path(path)
+    return scenario
+
+
+def _locate(
+    error: ScenarioError, file: str | Path | None, locations: dict[Path_, Location]
+) -> ScenarioError:
+    at = _nearest(error.path, locations)
+    where: str | Path | None = at[0] if at else file
+    return ScenarioError(error.message, file=where, path=error.path, line=at[1] if at else None)
+
+
+def _nearest(path: Path_, locations: dict[Path_, Location]) -> Location | None:
+    for end in range(len(path), -1, -1):
+        if path[:end] in locations:
+            return locations[path[:end]]
+    return None
+
+
+def _first_error(
+    exc: ValidationError,
+    data: dict[str, Any],
+    file: str | Path | None,
+    locations: dict[Path_, Location],
+) -> ScenarioError:
+    errors = exc.errors(include_url=False)
+
+    def order(err: Any) -> tuple[str, int]:
+        at = _nearest(_clean_loc(err["loc"]), locations)
+        return (at[0], at[1]) if at else ("", 0)
+
+    errors.sort(key=order)
+    first = errors[0]
+    loc = _clean_loc(first["loc"])
+    message = _message(first)
+    if len(errors) > 1:
+        message += f" (and {len(errors) - 1} more error{'s' if len(errors) > 2 else ''})"
+    return _locate(ScenarioError(message, file=file, path=loc), file, locations)
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> Path_:
+    # pydantic adds the union member tried ("str", "dict[str,...]") to locations: drop it.
+    return tuple(p for p in loc if isinstance(p, int) or not any(c in p for c in "[],"))
+
+
+def _message(err: Any) -> str:
+    kind, ctx, value = err["type"], err.get("ctx", {}), err.get("input")
+    got = f", got {value!r}" if not isinstance(value, dict | list) else ""
+    bounds = {
+        "greater_than_equal": ">=",
+        "greater_than": ">",
+        "less_than_equal": "<=",
+        "less_than": "<",
+    }
+    if kind in bounds:
+        limit = next(iter(ctx.values()))
+        return f"must be {bounds[kind]} {limit}, got {value}"
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "unknown field (check the spelling; see docs/scenario-format.md)"
+    if kind in ("float_parsing", "float_type", "int_parsing", "int_type"):
+        return f"must be a number{got}"
+    if kind == "finite_number":
+        return f"must be a finite number{got}"
+    if kind in ("string_type",):
+        return f"must be text{got}"
+    if kind in ("bool_type", "bool_parsing"):
+        return f"must be true or false{got}"
+    if kind == "enum":
+        return f"must be one of {ctx.get('expected')}{got}"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected')}{got}"
+    if kind == "string_pattern_mismatch":
+        return f"has an invalid format{got} (expected pattern {ctx.get('pattern')})"
+    if kind == "too_short":
+        return "must not be empty"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"must be a mapping of fields{got}"
+    if kind == "list_type":
+        return f"must be a list{got}"
+    if kind == "date_from_datetime_parsing" or kind.startswith("date"):
+        return f"must be a date like 2026-01-12{got}"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    return f"{err['msg']}{got}"

@@ -1,0 +1,361 @@
+"""The scenario schema: every field a scenario file may carry, with its unit and default.
+
+Units and conventions, written once (see also ``docs/scenario-format.md``):
+
+- volumes are contacts per year; handle times (AHT) are seconds per contact;
+- money is in the market's currency; rates are per *productive hour*, i.e. an hour an
+  agent is logged in and available for the work (what vendors bill);
+- shares and rates are fractions in [0, 1] (0.3 means 30 %);
+- opening hours are written in the local time of whoever owns them: the market's time
+  zone for call types, the site's country time zone for sites;
+- languages are ISO 639-1 codes (``fr``), countries ISO 3166-1 alpha-2 (``FR``),
+  proficiency a CEFR level ``A1`` < ``A2`` < ``B1`` < ``B2`` < ``C1`` < ``C2`` < ``native``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from pathlib import Path
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+
+__all__ = [
+    "PROFICIENCY_ORDER",
+    "CallType",
+    "Channel",
+    "DataClass",
+    "Jurisdiction",
+    "Level",
+    "Market",
+    "Objective",
+    "Policies",
+    "Proficiency",
+    "Quality",
+    "Scenario",
+    "Settings",
+    "ShoreRule",
+    "Site",
+    "Vendor",
+]
+
+
+class Level(StrEnum):
+    """Kind of work: level 1, level 2 (escalation), back-office, multilingual desk."""
+
+    N1 = "N1"
+    N2 = "N2"
+    BACK_OFFICE = "back_office"
+    MULTILINGUAL = "multilingual"
+
+
+class Channel(StrEnum):
+    VOICE = "voice"
+    EMAIL = "email"
+    CHAT = "chat"
+    MAIL = "mail"
+    SOCIAL = "social"
+
+
+class Proficiency(StrEnum):
+    A1 = "A1"
+    A2 = "A2"
+    B1 = "B1"
+    B2 = "B2"
+    C1 = "C1"
+    C2 = "C2"
+    NATIVE = "native"
+
+
+PROFICIENCY_ORDER: dict[Proficiency, int] = {p: i for i, p in enumerate(Proficiency)}
+
+
+class Jurisdiction(StrEnum):
+    """Where a data class may be processed (GDPR chapter V)."""
+
+    MARKET = "market"  # only in the market's own country
+    EU_EEA = "eu_eea"  # EU/EEA member states
+    ADEQUACY = "adequacy"  # countries with an EU adequacy decision
+    SCC = "scc"  # any other country, under standard contractual clauses
+    ANY = "any"  # no restriction (e.g. public data)
+
+
+DataClass = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$", max_length=64)]
+Identifier = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$", max_length=64)]
+LanguageCode = Annotated[str, Field(pattern=r"^[a-z]{2}$")]
+CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Shore = Literal["inshore", "nearshore", "offshore"]
+
+# A weekly opening-hours spec: "24/7", or a mapping of day ranges to "HH:MM-HH:MM" windows
+# (a list of windows for split shifts), e.g. {"mon-fri": "08:00-20:00", "sat": "09:00-13:00"}.
+HoursSpec = str | dict[str, str | list[str]]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=True)
+
+
+def _finite(value: float, info: Any) -> float:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError(f"must be a finite number, got {value}")
+    return value
+
+
+class Market(_Model):
+    """The customers' market: where the ordering party's customers live."""
+
+    country: CountryCode = Field(description="ISO 3166-1 alpha-2 code of the customers' country.")
+    timezone: str | None = Field(
+        None, description="IANA time zone of the market; default: the country's reference zone."
+    )
+    currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = Field(
+        "EUR", description="ISO 4217 code every money figure in the scenario is written in."
+    )
+    name: str | None = Field(None, description="Label for charts; default: the country name.")
+    shore_overrides: dict[CountryCode, Shore] = Field(
+        default_factory=dict,
+        description="Shore of a site country when the derived rule does not fit, e.g. {EG: nearshore}.",
+    )
+
+
+class Settings(_Model):
+    """Workforce conventions shared by every site unless a site overrides them."""
+
+    annual_hours_per_fte: float = Field(
+        1607.0,
+        gt=0,
+        le=3000,
+        description="Paid hours per full-time equivalent per year [h/FTE/yr]; 1607 h is the French legal figure.",
+    )
+    shrinkage: float = Field(
+        0.30,
+        ge=0,
+        lt=0.9,
+        description="Share of paid time not spent logged in (breaks, training, absence) [fraction].",
+    )
+    occupancy: float = Field(
+        0.85,
+        gt=0,
+        le=1,
+        description="Share of logged-in time spent handling contacts for real-time channels (voice, chat) [fraction].",
+    )
+    async_utilisation: float = Field(
+        1.0,
+        gt=0,
+        le=1,
+        description="Share of logged-in time spent handling work for deferred channels (e-mail, mail, social) [fraction].",
+    )
+    reference_week: dt.date = Field(
+        dt.date(2026, 1, 12),
+        description="Monday of the week used to convert opening hours between time zones (DST matters).",
+    )
+
+    @field_validator("reference_week")
+    @classmethod
+    def _monday(cls, value: dt.date) -> dt.date:
+        if value.weekday() != 0:
+            raise ValueError(f"must be a Monday, got {value.isoformat()} ({value:%A})")
+        return value
+
+
+class CallType(_Model):
+    """One kind of contact work, as the ordering party forecasts it."""
+
+    id: Identifier = Field(description="Unique key, used in rate cards and results.")
+    name: str | None = Field(None, description="Human label.")
+    level: Level = Field(description="N1, N2, back_office or multilingual.")
+    channel: Channel = Field(Channel.VOICE, description="Contact channel.")
+    volume: float = Field(ge=0, description="Contacts per year [contacts/yr].")
+    aht_seconds: float = Field(gt=0, le=86400, description="Average handle time [s/contact].")
+    languages: dict[LanguageCode, Annotated[float, Field(gt=0, le=1)]] = Field(
+        description="Share of the volume in each language [fraction]; shares sum to 1."
+    )
+    min_proficiency: Proficiency = Field(
+        Proficiency.C1, description="Lowest agent proficiency accepted in each language."
+    )
+    data_class: DataClass = Field(
+        "personal", description="Key into policies.data_jurisdictions, e.g. public, personal."
+    )
+    hours: HoursSpec = Field(
+        default_factory=lambda: {"mon-fri": "09:00-18:00"},
+        description="Opening hours the service must be staffed, in market time ('24/7' or day -> window).",
+    )
+
+    _check_volume = field_validator("volume", "aht_seconds")(_finite)
+
+    @field_validator("languages")
+    @classmethod
+    def _shares_sum_to_one(cls, value: dict[str, float]) -> dict[str, float]:
+        if not value:
+            raise ValueError("must list at least one language")
+        total = sum(value.values())
+        if abs(total - 1.0) > 1e-6:
+            raise ValueError(f"language shares must sum to 1, got {total:g}")
+        return value
+
+    @property
+    def real_time(self) -> bool:
+        """Voice and chat are answered while the customer waits; the rest can queue."""
+        return self.channel in (Channel.VOICE, Channel.CHAT)
+
+
+class Quality(_Model):
+    """Observed or contracted quality of a site (volume-weighted in results)."""
+
+    csat: float | None = Field(None, ge=0, le=100, description="Customer satisfaction [0-100].")
+    fcr: float | None = Field(None, ge=0, le=1, description="First-contact resolution [fraction].")
+    nps: float | None = Field(None, ge=-100, le=100, description="Net promoter score [-100..100].")
+
+
+class Site(_Model):
+    """A contact centre that can take work: a vendor's site or an in-house one."""
+
+    id: Identifier = Field(description="Unique key.")
+    name: str | None = Field(None, description="Human label.")
+    vendor: Identifier | None = Field(
+        None, description="Key of the vendor owning the site; omit (or null) for in-house."
+    )
+    country: CountryCode = Field(description="ISO 3166-1 alpha-2 code; must be in the reference data.")
+    city: str = Field(description="City, for maps and reports.")
+    lat: float | None = Field(None, ge=-90, le=90, description="Latitude [deg]; default: country's.")
+    lon: float | None = Field(None, ge=-180, le=180, description="Longitude [deg]; default: country's.")
+    languages: dict[LanguageCode, Proficiency] = Field(
+        description="Languages the site's agents work in, with their proficiency."
+    )
+    capacity_fte: float | None = Field(
+        None, ge=0, description="Most full-time equivalents the site can staff for this client [FTE]."
+    )
+    capacity_hours: float | None = Field(
+        None, ge=0, description="Most productive hours per year the site can deliver [h/yr]."
+    )
+    cost_per_hour: float | None = Field(
+        None,
+        ge=0,
+        description="Price per productive hour [currency/h]; default: the country's indicative cost.",
+    )
+    rates: dict[Identifier, Annotated[float, Field(ge=0)]] = Field(
+        default_factory=dict,
+        description="Rate card: price per productive hour by call type id [currency/h].",
+    )
+    hours: HoursSpec = Field(
+        default_factory=lambda: {"mon-fri": "08:00-20:00"},
+        description="Opening hours in the site's local time ('24/7' or day -> window).",
+    )
+    timezone: str | None = Field(None, description="IANA zone; default: the country's reference zone.")
+    shrinkage: float | None = Field(None, ge=0, lt=0.9, description="Overrides settings.shrinkage.")
+    annual_hours_per_fte: float | None = Field(
+        None, gt=0, le=3000, description="Overrides settings.annual_hours_per_fte [h/FTE/yr]."
+    )
+    quality: Quality = Field(default_factory=Quality, description="Site-level quality scores.")
+    shore: Shore | None = Field(None, description="Forces the site's shore, overriding the rule.")
+
+    _finite_numbers = field_validator(
+        "capacity_fte", "capacity_hours", "cost_per_hour", "lat", "lon"
+    )(_finite)
+
+    @model_validator(mode="after")
+    def _one_capacity(self) -> Site:
+        if self.capacity_fte is None and self.capacity_hours is None:
+            raise ValueError("give capacity_fte or capacity_hours")
+        if self.capacity_fte is not None and self.capacity_hours is not None:
+            raise ValueError("give capacity_fte or capacity_hours, not both")
+        return self
+
+
+class Vendor(_Model):
+    """An outsourcer (fictional names in bundled demo data)."""
+
+    id: Identifier = Field(description="Unique key, referred to by sites.")
+    name: str | None = Field(None, description="Human label.")
+    max_share: Share | None = Field(
+        None, description="Most share of total productive hours this vendor may take [fraction]."
+    )
+
+
+class ShoreRule(_Model):
+    """Restrict some work to some shores, e.g. keep N2 inshore."""
+
+    levels: list[Level] = Field(default_factory=list, description="Levels the rule applies to.")
+    call_types: list[Identifier] = Field(
+        default_factory=list, description="Call type ids the rule applies to."
+    )
+    shores: list[Shore] = Field(min_length=1, description="Shores allowed for that work.")
+
+    @model_validator(mode="after")
+    def _targets(self) -> ShoreRule:
+        if not self.levels and not self.call_types:
+            raise ValueError("name the levels or call_types the rule applies to")
+        return self
+
+
+def _default_jurisdictions() -> dict[str, list[Jurisdiction]]:
+    return {
+        "public": [Jurisdiction.ANY],
+        "personal": [Jurisdiction.EU_EEA, Jurisdiction.ADEQUACY, Jurisdiction.SCC],
+        "sensitive_financial": [Jurisdiction.EU_EEA, Jurisdiction.ADEQUACY],
+    }
+
+
+class Policies(_Model):
+    """The ordering party's rules."""
+
+    max_vendor_share: Share | None = Field(
+        None, description="Most share of total productive hours any one vendor may take [fraction]."
+    )
+    shore_rules: list[ShoreRule] = Field(
+        default_factory=list, description="Work that may only go to some shores."
+    )
+    data_jurisdictions: dict[DataClass, list[Jurisdiction]] = Field(
+        default_factory=_default_jurisdictions,
+        description="For each data class, where it may be processed (any of the listed).",
+    )
+
+
+class Objective(_Model):
+    """What the optimization minimizes."""
+
+    minimize: Literal["cost"] = Field("cost", description="Annual cost of the plan.")
+    time_limit_seconds: float | None = Field(None, gt=0, description="Solver time limit [s].")
+
+
+class Scenario(_Model):
+    """A complete sourcing question: market, work, candidate sites, vendors, rules."""
+
+    name: str = Field(description="Short name, shown in reports.")
+    description: str | None = Field(None, description="What the scenario is about.")
+    base: str | None = Field(
+        None, description="Path of a base scenario (relative to this file) this one overrides."
+    )
+    market: Market
+    settings: Settings = Field(default_factory=Settings)
+    call_types: list[CallType] = Field(min_length=1)
+    sites: list[Site] = Field(min_length=1)
+    vendors: list[Vendor] = Field(default_factory=list)
+    policies: Policies = Field(default_factory=Policies)
+    objective: Objective = Field(default_factory=Objective)
+
+    _source: Path | None = PrivateAttr(default=None)
+
+    @property
+    def source(self) -> Path | None:
+        """The file the scenario was loaded from, if any (for messages and relative paths)."""
+        return self._source
+
+    @field_validator("call_types", "sites", "vendors")
+    @classmethod
+    def _unique_ids(cls, items: list[Any]) -> list[Any]:
+        seen: set[str] = set()
+        for item in items:
+            if item.id in seen:
+                raise ValueError(f"duplicate id {item.id!r}")
+            seen.add(item.id)
+        return items
+
+    def call_type(self, call_type_id: str) -> CallType:
+        return next(c for c in self.call_types if c.id == call_type_id)
+
+    def site(self, site_id: str) -> Site:
+        return next(s for s in self.sites if s.id == site_id)
