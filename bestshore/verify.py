@@ -205,6 +205,9 @@ def verify(scenario: Scenario, result: Result) -> list[str]:
 
     if not _close(total_cost, result.total_cost, total_cost):
         problems.append(f"total cost {result.total_cost:,.2f} does not add up: recomputed {total_cost:,.2f}")
+    reported = float(rows["cost"].sum())
+    if not _close(reported, result.total_cost, total_cost):
+        problems.append(f"allocation costs sum to {reported:,.2f} but the total says {result.total_cost:,.2f}")
     site_costs = result.sites.set_index("site")["cost"] if not result.sites.empty else pd.Series()
     for site_id, cost in site_costs.items():
         expected = float(rows.loc[rows["site"] == site_id, "cost"].sum())

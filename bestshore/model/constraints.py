@@ -26,6 +26,8 @@ import pulp
 from bestshore.model.inputs import ModelInputs
 from bestshore.model.sets import Eligibility
 
+UNSERVED_WEIGHT = 1000.0
+
 __all__ = [
     "Variables",
     "add_demand_coverage",
@@ -199,12 +201,16 @@ def set_cost_objective(problem: pulp.LpProblem, inputs: ModelInputs, variables: 
 def set_relaxation_objective(problem: pulp.LpProblem, inputs: ModelInputs, variables: Variables) -> None:
     r"""Minimize the total relaxation, in productive hours (elastic builds only).
 
-    .. math:: \min \sum_{(c,l)} P_{c,l} u_{c,l} + \sum_s e_s + \sum_v o_v
+    .. math:: \min \sum_{(c,l)} K P_{c,l} u_{c,l} + \sum_s e_s + \sum_v o_v
+
+    Leaving work unserved weighs ``K = UNSERVED_WEIGHT`` times more than stretching a
+    capacity or a cap, so the diagnosis names the rule to relax whenever one would do.
     """
     terms: list[tuple[Any, float]] = []
     for family, slack in variables.slacks.items():
         if family == "demand":
-            weights = inputs.workloads.loc[list(slack.index), "productive_hours"].to_numpy()
+            hours = inputs.workloads.loc[list(slack.index), "productive_hours"].to_numpy()
+            weights = UNSERVED_WEIGHT * hours
         else:
             weights = np.ones(len(slack))
         terms.extend(zip(slack.tolist(), weights.tolist(), strict=True))

@@ -40,8 +40,13 @@ class _Located:
         self.children = children  # dict[str, _Located] | list[_Located] | None
 
 
+_CONTAINER_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+
+
 def _from_node(node: yaml.Node, file: str, loader: yaml.SafeLoader) -> _Located:
     at = (file, node.start_mark.line + 1)
+    if not isinstance(node, yaml.ScalarNode) and node.tag not in _CONTAINER_TAGS:
+        raise ScenarioError(f"unsupported YAML tag {node.tag!r}", file=file, line=at[1])
     if isinstance(node, yaml.MappingNode):
         children: dict[Any, _Located] = {}
         for key_node, value_node in node.value:
@@ -290,7 +295,7 @@ def _message(err: Any) -> str:
     }
     if kind in bounds:
         limit = next(iter(ctx.values()))
-        return f"must be {bounds[kind]} {limit}, got {value}"
+        return f"must be {bounds[kind]} {limit:g}, got {value}"
     if kind == "missing":
         return "required field is missing"
     if kind == "extra_forbidden":

@@ -15,7 +15,6 @@ Units and conventions, written once (see also ``docs/scenario-format.md``):
 from __future__ import annotations
 
 import datetime as dt
-import math
 from pathlib import Path
 from enum import StrEnum
 from typing import Annotated, Any, Literal
@@ -95,13 +94,9 @@ HoursSpec = str | dict[str, str | list[str]]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False, validate_assignment=True)
-
-
-def _finite(value: float, info: Any) -> float:
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"must be a finite number, got {value}")
-    return value
+    model_config = ConfigDict(
+        extra="forbid", frozen=False, validate_assignment=True, allow_inf_nan=False
+    )
 
 
 class Market(_Model):
@@ -184,8 +179,6 @@ class CallType(_Model):
         description="Opening hours the service must be staffed, in market time ('24/7' or day -> window).",
     )
 
-    _check_volume = field_validator("volume", "aht_seconds")(_finite)
-
     @field_validator("languages")
     @classmethod
     def _shares_sum_to_one(cls, value: dict[str, float]) -> dict[str, float]:
@@ -251,10 +244,6 @@ class Site(_Model):
     )
     quality: Quality = Field(default_factory=Quality, description="Site-level quality scores.")
     shore: Shore | None = Field(None, description="Forces the site's shore, overriding the rule.")
-
-    _finite_numbers = field_validator(
-        "capacity_fte", "capacity_hours", "cost_per_hour", "lat", "lon"
-    )(_finite)
 
     @model_validator(mode="after")
     def _one_capacity(self) -> Site:

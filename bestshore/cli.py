@@ -1,0 +1,172 @@
+"""Command line: ``bestshore solve | validate | compare | schema``.
+
+Exit codes: 0 solved / valid, 1 internal error, 2 invalid input, 3 no feasible plan.
+Errors are one line on stderr, never a traceback (``BESTSHORE_DEBUG=1`` shows it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from bestshore.api import InfeasibleScenarioError, SolveError, compare, solve
+from bestshore.scenario import ScenarioError, load_scenario
+
+app = typer.Typer(
+    name="bestshore",
+    help="Where and by whom customer-contact work should be done, at the best cost.",
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    no_args_is_help=True,
+)
+
+EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE = 1, 2, 3
+
+
+def _fail(message: str, code: int) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn known failures into one-line messages and exit codes."""
+
+    @wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except ScenarioError as exc:
+            _fail(str(exc), EXIT_INPUT)
+        except InfeasibleScenarioError as exc:
+            _fail(str(exc), EXIT_INFEASIBLE)
+        except SolveError as exc:
+            _fail(str(exc), EXIT_INTERNAL)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence
+            if os.environ.get("BESTSHORE_DEBUG"):
+                raise
+            _fail(f"internal error: {type(exc).__name__}: {exc} (set BESTSHORE_DEBUG=1 for details)", EXIT_INTERNAL)
+
+    return run
+
+
+@app.command("solve")
+@_guarded
+def solve_command(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", "-o", help="Folder for result files, charts and report.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")] = False,
+) -> None:
+    """Solve a scenario: print the headline figures, optionally write every output."""
+    loaded = load_scenario(scenario)
+    try:
+        result = solve(loaded)
+    except InfeasibleScenarioError as exc:
+        if as_json:
+            findings = exc.diagnosis.findings.to_dict(orient="records")
+            typer.echo(json.dumps({"status": "infeasible", "diagnosis": findings}, indent=2))
+        raise
+    if out is not None:
+        from bestshore.views.outputs import write_outputs
+
+        written = write_outputs(result, loaded, out)
+    if as_json:
+        typer.echo(result.to_json())
+        return
+    typer.echo(result.summary())
+    for warning in result.warnings:
+        typer.echo(f"  warning: {warning}")
+    if out is not None:
+        typer.echo(f"\nOutputs in {out}/:")
+        for path in written:
+            typer.echo(f"  {path}")
+
+
+@app.command("validate")
+@_guarded
+def validate_command(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+) -> None:
+    """Check a scenario file without solving it."""
+    loaded = load_scenario(scenario)
+    volume = sum(c.volume for c in loaded.call_types)
+    typer.echo(
+        f"{scenario}: valid ({len(loaded.call_types)} call types, {volume:,.0f} contacts/yr, "
+        f"{len(loaded.sites)} sites, {len(loaded.vendors)} vendors)"
+    )
+
+
+@app.command("compare")
+@_guarded
+def compare_command(
+    scenarios: Annotated[list[Path], typer.Argument(help="Two or more scenario files.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
+    excel: Annotated[Path | None, typer.Option("--excel", help="Also write an Excel workbook.")] = None,
+) -> None:
+    """Solve several scenarios and show their KPIs and staffing side by side."""
+    if len(scenarios) < 2:
+        _fail("compare needs at least two scenario files", EXIT_INPUT)
+    results = {}
+    for path in scenarios:
+        result = solve(load_scenario(path))
+        results[f"{result.scenario_name} ({path.name})" if result.scenario_name in results else result.scenario_name] = result
+    tables = compare(results)
+    if excel is not None:
+        from bestshore.result.files import atomic_write, excel_bytes
+
+        atomic_write(excel, excel_bytes({name: t.reset_index() for name, t in tables.items()}))
+    if as_json:
+        doc = {name: json.loads(t.to_json(orient="split")) for name, t in tables.items()}
+        typer.echo(json.dumps(doc, indent=2))
+        return
+    with _wide_pandas():
+        for name, table in tables.items():
+            typer.echo(f"\n{name}\n{table.to_string(float_format=lambda v: f'{v:,.2f}')}")
+
+
+class _wide_pandas:
+    def __enter__(self) -> None:
+        import pandas as pd
+
+        self._ctx = pd.option_context("display.width", 200, "display.max_columns", 20)
+        self._ctx.__enter__()
+
+    def __exit__(self, *exc: object) -> None:
+        self._ctx.__exit__(*exc)
+
+
+@app.command("schema")
+@_guarded
+def schema_command(
+    out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
+) -> None:
+    """Print the scenario JSON Schema (for editor autocompletion of YAML files)."""
+    from bestshore.scenario.schema import Scenario
+
+    text = json.dumps(Scenario.model_json_schema(), indent=2) + "\n"
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        from bestshore.result.files import atomic_write
+
+        atomic_write(out, text.encode("utf-8"))
+        typer.echo(f"wrote {out}")
+
+
+def main() -> None:
+    """Console entry point."""
+    app(prog_name="bestshore")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

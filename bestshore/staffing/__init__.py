@@ -1,0 +1,31 @@
+"""Staffing arithmetic: agents a queue of calls needs (Erlang C). Imports no solver."""
+
+from bestshore.staffing.erlang import (
+    StaffingRequirement,
+    agents_for_asa,
+    agents_for_service_level,
+    average_speed_of_answer,
+    erlang_b,
+    erlang_c,
+    occupancy,
+    scheduled_agents,
+    service_level,
+    staffing_requirement,
+    staffing_table,
+    traffic_intensity,
+)
+
+__all__ = [
+    "StaffingRequirement",
+    "agents_for_asa",
+    "agents_for_service_level",
+    "average_speed_of_answer",
+    "erlang_b",
+    "erlang_c",
+    "occupancy",
+    "scheduled_agents",
+    "service_level",
+    "staffing_requirement",
+    "staffing_table",
+    "traffic_intensity",
+]

@@ -1,0 +1,738 @@
+r"""Erlang C staffing arithmetic: how many agents a queue of calls needs.
+
+The model is the M/M/N queue: calls arrive at random (Poisson) at rate :math:`\lambda`,
+handling times are exponential with mean :math:`h` (the AHT), ``N`` agents serve one
+first-come-first-served queue, nobody abandons. Its offered load (traffic) is
+
+.. math:: A = \lambda h = \frac{\text{calls} \cdot h}{60 \cdot \text{interval\_minutes}}
+   \quad \text{[Erlang]}
+
+Everything here is computed from the Erlang B recursion, never from factorials or powers,
+so it stays finite and accurate at thousands of agents (``A`` of 5,000 Erlangs and more):
+
+.. math:: B(0) = 1, \qquad B(n) = \frac{A\,B(n-1)}{n + A\,B(n-1)}
+
+and the probability that a call waits (Erlang C) follows from ``B``:
+
+.. math:: C(N, A) = \frac{N\,B(N)}{N - A\,(1 - B(N))} \qquad (N > A)
+
+Conventions at the edges, used by every function below:
+
+* ``A == 0`` (no calls): nothing waits, ``C = 0``, service level 1, ASA 0 s, occupancy 0.
+* ``0 < A`` and ``N <= A``: the queue grows without bound; ``C = 1``, service level 0,
+  ASA infinite. These are answers, not errors: a staffing search never returns them.
+
+Units: time inputs carry their unit in the parameter name (``aht_seconds``,
+``interval_minutes``, ``answer_seconds``); probabilities and occupancy are fractions in
+[0, 1]; traffic is in Erlangs (hours of work per hour).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+__all__ = [
+    "StaffingRequirement",
+    "agents_for_asa",
+    "agents_for_service_level",
+    "average_speed_of_answer",
+    "erlang_b",
+    "erlang_c",
+    "occupancy",
+    "scheduled_agents",
+    "service_level",
+    "staffing_requirement",
+    "staffing_table",
+    "traffic_intensity",
+]
+
+# Relative slack for ratios that are whole numbers on paper but not in binary floating
+# point: 14 / (1 - 0.3) is 20.000000000000004, 8.5 / 0.85 is 10.000000000000002.
+_RATIO_TOLERANCE = 1e-9
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _show(value: object) -> str:
+    """The value as a person typed it: ``-3``, ``nan``, ``'abc'``."""
+    if isinstance(value, numbers.Real) and not isinstance(value, bool):
+        return str(value)
+    return repr(value)
+
+
+def _real(name: str, value: object, valid: str) -> float:
+    """``value`` as a finite float, else ValueError naming ``name`` and ``valid``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise ValueError(f"{name} must be {valid}, got {_show(value)}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{name} must be {valid}, got {_show(value)}")
+    return number
+
+
+def _non_negative(name: str, value: object) -> float:
+    number = _real(name, value, "a finite number >= 0")
+    if number < 0:
+        raise ValueError(f"{name} must be a finite number >= 0, got {_show(value)}")
+    return number
+
+
+def _positive(name: str, value: object) -> float:
+    number = _real(name, value, "a finite number > 0")
+    if number <= 0:
+        raise ValueError(f"{name} must be a finite number > 0, got {_show(value)}")
+    return number
+
+
+def _open_fraction(name: str, value: object) -> float:
+    """A fraction strictly between 0 and 1 (a service-level target)."""
+    valid = "a fraction with 0 < value < 1 (e.g. 0.8 for 80%)"
+    number = _real(name, value, valid)
+    if not 0 < number < 1:
+        raise ValueError(f"{name} must be {valid}, got {_show(value)}")
+    return number
+
+
+def _max_occupancy(value: object) -> float:
+    valid = "a fraction with 0 < value <= 1 (e.g. 0.85; 1.0 means no cap)"
+    number = _real("max_occupancy", value, valid)
+    if not 0 < number <= 1:
+        raise ValueError(f"max_occupancy must be {valid}, got {_show(value)}")
+    return number
+
+
+def _shrinkage(value: object) -> float:
+    valid = "a fraction with 0 <= value < 1 (e.g. 0.3 for 30% of paid time off the phones)"
+    number = _real("shrinkage", value, valid)
+    if not 0 <= number < 1:
+        raise ValueError(f"shrinkage must be {valid}, got {_show(value)}")
+    return number
+
+
+def _agents(value: object) -> int:
+    """A head count: a whole number >= 0 (int or numpy integer, not bool or float)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 0:
+        raise ValueError(f"agents must be a whole number >= 0, got {_show(value)}")
+    return int(value)
+
+
+def _traffic(value: object) -> float:
+    return _non_negative("traffic_erlangs", value)
+
+
+# ----------------------------------------------------------------------- core formulas
+
+
+def _erlang_b_sequence(traffic: float, start: int) -> Iterator[tuple[int, float]]:
+    """Yield ``(n, B(n, A))`` for ``n = start, start + 1, ...``; O(start) to begin, O(1)
+    per step after."""
+    blocking = 1.0
+    for n in range(1, start + 1):
+        blocking = traffic * blocking / (n + traffic * blocking)
+    n = start
+    while True:
+        yield n, blocking
+        n += 1
+        blocking = traffic * blocking / (n + traffic * blocking)
+
+
+def _erlang_b(traffic: float, agents: int) -> float:
+    return next(_erlang_b_sequence(traffic, agents))[1]
+
+
+def _erlang_c(traffic: float, agents: int, blocking: float) -> float:
+    if traffic == 0:
+        return 0.0
+    if agents <= traffic:
+        return 1.0
+    return agents * blocking / (agents - traffic * (1.0 - blocking))
+
+
+def _service_level(
+    traffic: float, agents: int, prob_wait: float, aht_seconds: float, answer_seconds: float
+) -> float:
+    if traffic == 0:
+        return 1.0
+    if agents <= traffic:
+        return 0.0
+    return 1.0 - prob_wait * math.exp(-(agents - traffic) * answer_seconds / aht_seconds)
+
+
+def _asa(traffic: float, agents: int, prob_wait: float, aht_seconds: float) -> float:
+    if traffic == 0:
+        return 0.0
+    if agents <= traffic:
+        return math.inf
+    return prob_wait * aht_seconds / (agents - traffic)
+
+
+def _occupancy(traffic: float, agents: int) -> float:
+    if traffic == 0:
+        return 0.0
+    if agents == 0:
+        return math.inf
+    return traffic / agents
+
+
+def _first_stable_agents(traffic: float, max_occupancy: float) -> int:
+    """Smallest N with N > A and A / N <= max_occupancy (the search's starting point)."""
+    stable = math.floor(traffic) + 1
+    capped = math.ceil(traffic / max_occupancy * (1 - _RATIO_TOLERANCE))
+    return max(stable, capped)
+
+
+def traffic_intensity(calls: float, interval_minutes: float, aht_seconds: float) -> float:
+    r"""Offered load of ``calls`` handled in ``aht_seconds`` each, over one interval.
+
+    .. math:: A = \frac{\text{calls} \cdot h}{60 \cdot T}
+
+    Parameters
+    ----------
+    calls : float
+        Calls offered in the interval [calls]. May be fractional (a forecast mean).
+    interval_minutes : float
+        Length of the interval, :math:`T` [min].
+    aht_seconds : float
+        Average handling time, :math:`h` [s].
+
+    Returns
+    -------
+    float
+        Traffic :math:`A` [Erlang]: the number of agents kept busy on average.
+
+    Examples
+    --------
+    >>> traffic_intensity(100, 30, 180)
+    10.0
+    """
+    calls = _non_negative("calls", calls)
+    interval_minutes = _positive("interval_minutes", interval_minutes)
+    aht_seconds = _positive("aht_seconds", aht_seconds)
+    return calls * aht_seconds / (60.0 * interval_minutes)
+
+
+def erlang_b(traffic_erlangs: float, agents: int) -> float:
+    r"""Probability that a call is blocked when ``agents`` serve ``traffic_erlangs`` with
+    no queue (Erlang B, loss system M/M/N/N).
+
+    Computed with the recursion, exact in theory and stable in floating point:
+
+    .. math:: B(0) = 1, \qquad B(n) = \frac{A\,B(n-1)}{n + A\,B(n-1)}
+
+    Parameters
+    ----------
+    traffic_erlangs : float
+        Offered load :math:`A` [Erlang], >= 0.
+    agents : int
+        Number of servers :math:`N` [agents], >= 0.
+
+    Returns
+    -------
+    float
+        Blocking probability :math:`B(N, A)` [fraction, 0..1]. O(N) time.
+
+    Examples
+    --------
+    >>> round(erlang_b(10, 14), 6)
+    0.056819
+    """
+    return _erlang_b(_traffic(traffic_erlangs), _agents(agents))
+
+
+def erlang_c(traffic_erlangs: float, agents: int) -> float:
+    r"""Probability that a call has to wait (Erlang C, M/M/N queue).
+
+    .. math:: C(N, A) = \frac{N\,B(N, A)}{N - A\,(1 - B(N, A))}
+
+    for :math:`N > A`; 1 when :math:`N \le A` (an unstable queue: every call waits) and
+    0 when :math:`A = 0`.
+
+    Parameters
+    ----------
+    traffic_erlangs : float
+        Offered load :math:`A` [Erlang], >= 0.
+    agents : int
+        Agents answering :math:`N` [agents], >= 0.
+
+    Returns
+    -------
+    float
+        Probability of waiting :math:`C(N, A)` [fraction, 0..1].
+
+    Examples
+    --------
+    >>> round(erlang_c(10, 14), 4)
+    0.1741
+    """
+    traffic = _traffic(traffic_erlangs)
+    agents = _agents(agents)
+    return _erlang_c(traffic, agents, _erlang_b(traffic, agents))
+
+
+def service_level(
+    traffic_erlangs: float, agents: int, aht_seconds: float, answer_seconds: float
+) -> float:
+    r"""Fraction of calls answered within ``answer_seconds`` (the "80" in 80/20).
+
+    .. math:: SL(t) = 1 - C(N, A)\, e^{-(N - A)\, t / h}
+
+    0 when :math:`N \le A` (unstable queue) and 1 when :math:`A = 0`.
+
+    Parameters
+    ----------
+    traffic_erlangs : float
+        Offered load :math:`A` [Erlang], >= 0.
+    agents : int
+        Agents answering :math:`N` [agents], >= 0.
+    aht_seconds : float
+        Average handling time :math:`h` [s], > 0.
+    answer_seconds : float
+        Answer-time threshold :math:`t` [s], >= 0 (the "20" in 80/20). With 0 this is
+        the probability of immediate answer, :math:`1 - C`.
+
+    Returns
+    -------
+    float
+        Service level [fraction, 0..1].
+
+    Examples
+    --------
+    >>> round(service_level(10, 14, 180, 20), 4)
+    0.8884
+    """
+    traffic = _traffic(traffic_erlangs)
+    agents = _agents(agents)
+    aht = _positive("aht_seconds", aht_seconds)
+    answer = _non_negative("answer_seconds", answer_seconds)
+    prob_wait = _erlang_c(traffic, agents, _erlang_b(traffic, agents))
+    return _service_level(traffic, agents, prob_wait, aht, answer)
+
+
+def average_speed_of_answer(traffic_erlangs: float, agents: int, aht_seconds: float) -> float:
+    r"""Mean wait before answer over all calls, waiting or not (ASA).
+
+    .. math:: \mathrm{ASA} = \frac{C(N, A)\, h}{N - A}
+
+    Infinite when :math:`N \le A` (unstable queue), 0 when :math:`A = 0`.
+
+    Parameters
+    ----------
+    traffic_erlangs : float
+        Offered load :math:`A` [Erlang], >= 0.
+    agents : int
+        Agents answering :math:`N` [agents], >= 0.
+    aht_seconds : float
+        Average handling time :math:`h` [s], > 0.
+
+    Returns
+    -------
+    float
+        Average speed of answer [s].
+
+    Examples
+    --------
+    >>> round(average_speed_of_answer(10, 14, 180), 2)
+    7.84
+    """
+    traffic = _traffic(traffic_erlangs)
+    agents = _agents(agents)
+    aht = _positive("aht_seconds", aht_seconds)
+    prob_wait = _erlang_c(traffic, agents, _erlang_b(traffic, agents))
+    return _asa(traffic, agents, prob_wait, aht)
+
+
+def occupancy(traffic_erlangs: float, agents: int) -> float:
+    r"""Share of the agents' logged-in time spent handling calls.
+
+    .. math:: \rho = A / N
+
+    Meaningful as a utilisation only when :math:`N > A`; returned as is otherwise
+    (>= 1; infinite for :math:`N = 0 < A`; 0 when :math:`A = 0`).
+
+    Parameters
+    ----------
+    traffic_erlangs : float
+        Offered load :math:`A` [Erlang], >= 0.
+    agents : int
+        Agents answering :math:`N` [agents], >= 0.
+
+    Returns
+    -------
+    float
+        Occupancy :math:`\rho` [fraction].
+
+    Examples
+    --------
+    >>> round(occupancy(10, 14), 4)
+    0.7143
+    """
+    return _occupancy(_traffic(traffic_erlangs), _agents(agents))
+
+
+# -------------------------------------------------------------------------- staffing
+
+
+def agents_for_service_level(
+    calls: float,
+    interval_minutes: float,
+    aht_seconds: float,
+    service_level_target: float,
+    answer_seconds: float,
+    max_occupancy: float = 1.0,
+) -> int:
+    r"""Fewest agents that answer ``service_level_target`` of calls within
+    ``answer_seconds`` and keep occupancy at or below ``max_occupancy``.
+
+    .. math:: N^* = \min \{ N \in \mathbb{N} : N > A,\ SL_N(t) \ge s,\ A / N \le \rho_{max} \}
+
+    The search starts at :math:`\max(\lfloor A \rfloor + 1, \lceil A / \rho_{max} \rceil)`
+    and walks up one agent at a time, updating :math:`B(N)` in O(1) per step. Since the
+    answer lies a few :math:`\sqrt{A}` above :math:`A`, the cost is O(A) for the first
+    :math:`B` plus O(:math:`\sqrt{A}`) steps: about a millisecond at 5,000 Erlangs.
+
+    Parameters
+    ----------
+    calls : float
+        Calls offered in the interval [calls], >= 0. 0 calls need 0 agents.
+    interval_minutes : float
+        Interval length [min], > 0.
+    aht_seconds : float
+        Average handling time :math:`h` [s], > 0.
+    service_level_target : float
+        Target fraction :math:`s` answered within ``answer_seconds``, 0 < s < 1.
+    answer_seconds : float
+        Answer-time threshold :math:`t` [s], >= 0.
+    max_occupancy : float, default 1.0
+        Cap :math:`\rho_{max}` on occupancy, 0 < cap <= 1; 1.0 means no cap.
+
+    Returns
+    -------
+    int
+        Agents on the phones [agents], before shrinkage.
+
+    Examples
+    --------
+    >>> agents_for_service_level(100, 30, 180, 0.8, 20)
+    14
+    """
+    traffic = traffic_intensity(calls, interval_minutes, aht_seconds)
+    aht = float(aht_seconds)
+    target = _open_fraction("service_level_target", service_level_target)
+    answer = _non_negative("answer_seconds", answer_seconds)
+    cap = _max_occupancy(max_occupancy)
+    if traffic == 0:
+        return 0
+    for agents, blocking in _erlang_b_sequence(traffic, _first_stable_agents(traffic, cap)):
+        prob_wait = _erlang_c(traffic, agents, blocking)
+        if _service_level(traffic, agents, prob_wait, aht, answer) >= target:
+            return agents
+    raise AssertionError("unreachable: the service level tends to 1 as agents grow")
+
+
+def agents_for_asa(
+    calls: float,
+    interval_minutes: float,
+    aht_seconds: float,
+    asa_target_seconds: float,
+    max_occupancy: float = 1.0,
+) -> int:
+    r"""Fewest agents whose average speed of answer is at most ``asa_target_seconds``
+    and whose occupancy is at most ``max_occupancy``.
+
+    .. math:: N^* = \min \{ N \in \mathbb{N} : N > A,\ \mathrm{ASA}_N \le w,\
+       A / N \le \rho_{max} \}
+
+    Same search as :func:`agents_for_service_level`.
+
+    Parameters
+    ----------
+    calls : float
+        Calls offered in the interval [calls], >= 0. 0 calls need 0 agents.
+    interval_minutes : float
+        Interval length [min], > 0.
+    aht_seconds : float
+        Average handling time :math:`h` [s], > 0.
+    asa_target_seconds : float
+        Highest acceptable ASA :math:`w` [s], > 0.
+    max_occupancy : float, default 1.0
+        Cap :math:`\rho_{max}` on occupancy, 0 < cap <= 1; 1.0 means no cap.
+
+    Returns
+    -------
+    int
+        Agents on the phones [agents], before shrinkage.
+
+    Examples
+    --------
+    >>> agents_for_asa(100, 30, 180, 20)
+    13
+    """
+    traffic = traffic_intensity(calls, interval_minutes, aht_seconds)
+    aht = float(aht_seconds)
+    target = _positive("asa_target_seconds", asa_target_seconds)
+    cap = _max_occupancy(max_occupancy)
+    if traffic == 0:
+        return 0
+    for agents, blocking in _erlang_b_sequence(traffic, _first_stable_agents(traffic, cap)):
+        if _asa(traffic, agents, _erlang_c(traffic, agents, blocking), aht) <= target:
+            return agents
+    raise AssertionError("unreachable: the ASA tends to 0 as agents grow")
+
+
+def scheduled_agents(agents: int, shrinkage: float) -> int:
+    r"""Agents to schedule so that ``agents`` are on the phones after shrinkage.
+
+    .. math:: N_{sched} = \lceil N / (1 - \sigma) \rceil
+
+    (a ratio within 1e-9 of a whole number counts as that number, so 14 agents at 30%
+    shrinkage give 20, not 21).
+
+    Parameters
+    ----------
+    agents : int
+        Agents needed on the phones :math:`N` [agents], >= 0.
+    shrinkage : float
+        Share :math:`\sigma` of paid time not available for calls (breaks, training,
+        absence) [fraction], 0 <= shrinkage < 1.
+
+    Returns
+    -------
+    int
+        Agents to schedule [agents].
+    """
+    agents = _agents(agents)
+    sigma = _shrinkage(shrinkage)
+    return math.ceil(agents / (1.0 - sigma) * (1 - _RATIO_TOLERANCE))
+
+
+@dataclass(frozen=True)
+class StaffingRequirement:
+    """Agents one interval needs under Erlang C, with the performance they achieve.
+
+    Inputs are echoed so a row can be read on its own; outputs are what the chosen
+    ``agents`` deliver, not the targets.
+
+    Attributes
+    ----------
+    calls : float
+        Calls offered in the interval [calls].
+    interval_minutes : float
+        Interval length [min].
+    aht_seconds : float
+        Average handling time [s].
+    traffic_erlangs : float
+        Offered load ``calls * aht_seconds / (60 * interval_minutes)`` [Erlang].
+    service_level_target : float
+        Target fraction answered within ``answer_seconds`` [fraction].
+    answer_seconds : float
+        Answer-time threshold of the service level [s].
+    max_occupancy : float
+        Occupancy cap the staffing respects [fraction].
+    shrinkage : float
+        Share of paid time unavailable for calls [fraction].
+    agents : int
+        Output: agents needed on the phones, before shrinkage [agents].
+    scheduled_agents : int
+        Output: agents to schedule, ``ceil(agents / (1 - shrinkage))`` [agents].
+    service_level : float
+        Output: fraction answered within ``answer_seconds`` with ``agents`` [fraction].
+    asa_seconds : float
+        Output: average speed of answer with ``agents`` [s].
+    occupancy : float
+        Output: ``traffic_erlangs / agents`` [fraction]; 0 when there are no calls.
+    prob_wait : float
+        Output: Erlang C probability that a call waits with ``agents`` [fraction].
+    """
+
+    calls: float
+    interval_minutes: float
+    aht_seconds: float
+    traffic_erlangs: float
+    service_level_target: float
+    answer_seconds: float
+    max_occupancy: float
+    shrinkage: float
+    agents: int
+    scheduled_agents: int
+    service_level: float
+    asa_seconds: float
+    occupancy: float
+    prob_wait: float
+
+    def to_dict(self) -> dict[str, float | int]:
+        """The fields as a plain ``{name: value}`` dict, in declaration order."""
+        return asdict(self)
+
+
+def staffing_requirement(
+    calls: float,
+    interval_minutes: float,
+    aht_seconds: float,
+    service_level_target: float = 0.8,
+    answer_seconds: float = 20,
+    shrinkage: float = 0.0,
+    max_occupancy: float = 1.0,
+) -> StaffingRequirement:
+    r"""Agents needed for one interval and what they achieve.
+
+    Agents from :func:`agents_for_service_level`; scheduled agents
+    :math:`\lceil N / (1 - \sigma) \rceil`; service level, ASA, occupancy and probability
+    of waiting evaluated at those agents.
+
+    Parameters
+    ----------
+    calls : float
+        Calls offered in the interval [calls], >= 0.
+    interval_minutes : float
+        Interval length [min], > 0.
+    aht_seconds : float
+        Average handling time [s], > 0.
+    service_level_target : float, default 0.8
+        Target fraction answered within ``answer_seconds``, 0 < target < 1.
+    answer_seconds : float, default 20
+        Answer-time threshold [s], >= 0.
+    shrinkage : float, default 0.0
+        Share of paid time unavailable for calls [fraction], 0 <= shrinkage < 1.
+    max_occupancy : float, default 1.0
+        Occupancy cap [fraction], 0 < cap <= 1.
+
+    Returns
+    -------
+    StaffingRequirement
+
+    Examples
+    --------
+    >>> req = staffing_requirement(100, 30, 180, 0.8, 20, shrinkage=0.3)
+    >>> req.agents, req.scheduled_agents, round(req.service_level, 4)
+    (14, 20, 0.8884)
+    """
+    sigma = _shrinkage(shrinkage)
+    agents = agents_for_service_level(
+        calls, interval_minutes, aht_seconds, service_level_target, answer_seconds, max_occupancy
+    )
+    traffic = traffic_intensity(calls, interval_minutes, aht_seconds)
+    aht = float(aht_seconds)
+    prob_wait = _erlang_c(traffic, agents, _erlang_b(traffic, agents))
+    return StaffingRequirement(
+        calls=float(calls),
+        interval_minutes=float(interval_minutes),
+        aht_seconds=aht,
+        traffic_erlangs=traffic,
+        service_level_target=float(service_level_target),
+        answer_seconds=float(answer_seconds),
+        max_occupancy=float(max_occupancy),
+        shrinkage=sigma,
+        agents=agents,
+        scheduled_agents=scheduled_agents(agents, sigma),
+        service_level=_service_level(traffic, agents, prob_wait, aht, float(answer_seconds)),
+        asa_seconds=_asa(traffic, agents, prob_wait, aht),
+        occupancy=_occupancy(traffic, agents),
+        prob_wait=prob_wait,
+    )
+
+
+_TABLE_UNITS = {
+    "calls": "calls per interval",
+    "interval_minutes": "min",
+    "aht_seconds": "s",
+    "traffic_erlangs": "Erlang",
+    "service_level_target": "fraction",
+    "answer_seconds": "s",
+    "max_occupancy": "fraction",
+    "shrinkage": "fraction",
+    "agents": "agents",
+    "scheduled_agents": "agents",
+    "service_level": "fraction",
+    "asa_seconds": "s",
+    "occupancy": "fraction",
+    "prob_wait": "fraction",
+}
+
+type ArrayLike = pd.Series | npt.NDArray[np.floating] | npt.NDArray[np.integer] | Sequence[float]
+
+
+def staffing_table(
+    calls: ArrayLike,
+    interval_minutes: float,
+    aht_seconds: float | ArrayLike,
+    service_level_target: float = 0.8,
+    answer_seconds: float = 20,
+    shrinkage: float = 0.0,
+    max_occupancy: float = 1.0,
+) -> pd.DataFrame:
+    """:func:`staffing_requirement` for every interval of a profile (e.g. 168 hours).
+
+    Parameters
+    ----------
+    calls : pandas.Series, numpy.ndarray or sequence of float
+        Calls offered per interval [calls]. A Series keeps its index (e.g. the hour of
+        the week) as the table's index; other inputs get a RangeIndex named ``interval``.
+    interval_minutes : float
+        Length of every interval [min], > 0 (60 for an hourly profile).
+    aht_seconds : float or array-like
+        Average handling time [s], one value for all intervals or one per interval
+        (same length as ``calls``; a Series is aligned by position, not label).
+    service_level_target, answer_seconds, shrinkage, max_occupancy
+        As in :func:`staffing_requirement`, the same for every interval.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per interval, one column per :class:`StaffingRequirement` field. Units
+        are in ``table.attrs["units"]``.
+
+    Raises
+    ------
+    ValueError
+        For a bad value, naming the parameter, the value and the interval label.
+    """
+    if isinstance(calls, pd.Series):
+        index = calls.index
+        call_values = calls.to_numpy()
+    else:
+        call_values = np.asarray(calls)
+        if call_values.ndim != 1:
+            raise ValueError(
+                f"calls must be one-dimensional (one value per interval), "
+                f"got shape {call_values.shape}"
+            )
+        index = pd.RangeIndex(len(call_values), name="interval")
+    aht_values: list[Any]
+    if isinstance(aht_seconds, numbers.Real):
+        aht_values = [aht_seconds] * len(call_values)
+    else:
+        aht_values = list(np.asarray(aht_seconds).tolist())
+        if len(aht_values) != len(call_values):
+            raise ValueError(
+                f"aht_seconds must be one number or one value per interval "
+                f"({len(call_values)}), got {len(aht_values)} values"
+            )
+    rows = []
+    for label, n_calls, aht in zip(index, call_values.tolist(), aht_values, strict=True):
+        try:
+            requirement = staffing_requirement(
+                n_calls,
+                interval_minutes,
+                aht,
+                service_level_target,
+                answer_seconds,
+                shrinkage,
+                max_occupancy,
+            )
+        except ValueError as exc:
+            raise ValueError(f"{exc} (interval {_show(label)})") from None
+        rows.append(requirement.to_dict())
+    columns = list(StaffingRequirement.__dataclass_fields__)
+    table = pd.DataFrame(rows, index=index, columns=columns)
+    table = table.astype({"agents": "int64", "scheduled_agents": "int64"})
+    table.attrs["units"] = dict(_TABLE_UNITS)
+    return table

@@ -1,0 +1,82 @@
+"""Shared builders: tiny scenarios whose optimum can be worked out by hand.
+
+Conventions of the tiny scenarios, chosen so the arithmetic is easy: occupancy and
+utilisation 1, shrinkage 0 and 1,000 paid hours per FTE, so one contact of AHT 3,600 s is
+one productive hour and 1,000 productive hours are one FTE.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import pytest
+
+import bestshore
+
+
+def tiny(**overrides: Any) -> dict[str, Any]:
+    """A scenario mapping: one French N1 call type (3,000 productive h), two sites."""
+    data: dict[str, Any] = {
+        "name": "tiny",
+        "market": {"country": "FR", "currency": "EUR"},
+        "settings": {
+            "annual_hours_per_fte": 1000,
+            "shrinkage": 0.0,
+            "occupancy": 1.0,
+            "async_utilisation": 1.0,
+        },
+        "call_types": [
+            {
+                "id": "n1",
+                "level": "N1",
+                "volume": 36000,
+                "aht_seconds": 300,  # 36,000 x 300 s = 3,000 h
+                "languages": {"fr": 1.0},
+                "hours": {"mon-fri": "09:00-17:00"},
+            }
+        ],
+        "vendors": [{"id": "va"}, {"id": "vb"}],
+        "sites": [
+            {
+                "id": "paris",
+                "vendor": "va",
+                "country": "FR",
+                "city": "Paris",
+                "languages": {"fr": "native"},
+                "capacity_hours": 10000,
+                "cost_per_hour": 30.0,
+            },
+            {
+                "id": "rabat",
+                "vendor": "vb",
+                "country": "MA",
+                "city": "Rabat",
+                "languages": {"fr": "native"},
+                "capacity_hours": 10000,
+                "cost_per_hour": 15.0,
+            },
+        ],
+    }
+    for key, value in overrides.items():
+        data[key] = value
+    return copy.deepcopy(data)
+
+
+def solve_dict(data: dict[str, Any]) -> bestshore.Result:
+    scenario = bestshore.scenario.parse_scenario(data)
+    result = bestshore.solve(scenario)
+    assert bestshore.verify(scenario, result) == []
+    return result
+
+
+def fte_at(result: bestshore.Result, site: str, call_type: str | None = None) -> float:
+    rows = result.allocation[result.allocation["site"] == site]
+    if call_type is not None:
+        rows = rows[rows["call_type"] == call_type]
+    return float(rows["fte"].sum())
+
+
+@pytest.fixture
+def demo_path() -> str:
+    return "scenarios/demo.yaml"
