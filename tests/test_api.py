@@ -1,0 +1,98 @@
+"""The Python API and CLI end to end: solve, change, re-solve, compare, JSON, determinism."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import bestshore
+from bestshore.cli import app
+
+
+@pytest.fixture(scope="module")
+def demo_result() -> bestshore.Result:
+    return bestshore.solve("scenarios/demo.yaml")
+
+
+def test_demo_result_tables(demo_result: bestshore.Result) -> None:
+    r = demo_result
+    assert r.status == "optimal" and r.currency == "EUR"
+    assert {"call_type", "language", "site", "vendor", "country", "shore", "volume", "fte", "cost"} <= set(
+        r.allocation.columns
+    )
+    assert r.allocation["volume"].sum() == pytest.approx(r.kpis["total_volume"])
+    assert r.kpis["total_volume"] == pytest.approx(3_430_000)
+    assert r.sites["cost"].sum() == pytest.approx(r.total_cost)
+    by_shore = r.breakdown[r.breakdown["dimension"] == "shore"]
+    assert by_shore["cost"].sum() == pytest.approx(r.total_cost)
+    assert by_shore["cost_share"].sum() == pytest.approx(1.0)
+    assert sum(r.kpis[f"{s}_share"] for s in ("inshore", "nearshore", "offshore")) == pytest.approx(1.0)
+    # N2 stays in France (the demo's shore rule); sensitive back-office stays in the EU.
+    n2 = r.allocation[r.allocation["level"] == "N2"]
+    assert set(n2["shore"]) == {"inshore"}
+    claims = r.allocation[r.allocation["call_type"] == "bo_claims"]
+    assert set(claims["country"]) <= {"FR", "PT", "RO", "BG"}
+    assert "<table" in r._repr_html_()
+
+
+def test_change_a_policy_in_code_and_resolve(demo_result: bestshore.Result) -> None:
+    scenario = bestshore.load_scenario("scenarios/demo.yaml")
+    scenario.policies.shore_rules = []  # let N2 go anywhere its language and data allow
+    relaxed = bestshore.solve(scenario)
+    assert relaxed.total_cost <= demo_result.total_cost + 1e-6
+    scenario.policies.max_vendor_share = 0.30  # tighter panel rule
+    tighter = bestshore.solve(scenario)
+    assert tighter.total_cost >= relaxed.total_cost - 1e-6
+    table = bestshore.compare({"baseline": demo_result, "cap 30%": tighter})
+    assert list(table["kpis"].columns) == ["baseline", "cap 30%"]
+    assert table["kpis"].loc["total_cost", "cap 30%"] == pytest.approx(tighter.total_cost)
+    assert not table["fte_by_site"].empty
+    assert table["fte_by_shore"]["baseline"].sum() == pytest.approx(demo_result.total_fte)
+
+
+def test_cli_json_document() -> None:
+    result = CliRunner().invoke(app, ["solve", "scenarios/demo.yaml", "--json"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)
+    assert doc["status"] == "optimal" and doc["currency"] == "EUR"
+    assert {"call_type", "language", "site", "volume", "fte", "cost"} <= set(doc["allocation"][0])
+    assert doc["total_cost"] == pytest.approx(sum(row["cost"] for row in doc["allocation"]), rel=1e-6)
+    assert doc["kpis"]["total_fte"] > 0
+
+
+def test_cli_infeasible_exit_3(tmp_path: Path) -> None:
+    text = Path("scenarios/demo.yaml").read_text().replace("max_vendor_share: 0.45", "max_vendor_share: 0.1")
+    path = tmp_path / "tight.yaml"
+    path.write_text(text)
+    result = CliRunner().invoke(app, ["solve", str(path), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 3
+    assert "no feasible plan" in result.stderr and "vendor" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_cli_compare() -> None:
+    result = CliRunner().invoke(app, ["compare", "scenarios/demo.yaml", "scenarios/demo-no-offshore.yaml"])
+    assert result.exit_code == 0, result.output
+    assert "demo-no-offshore" in result.stdout and "total_cost" in result.stdout
+
+
+def test_cli_schema(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["schema", "--out", str(tmp_path / "s.json")])
+    assert result.exit_code == 0
+    schema = json.loads((tmp_path / "s.json").read_text())
+    assert "call_types" in schema["properties"] and "CallType" in schema["$defs"]
+
+
+def test_same_scenario_gives_identical_files(tmp_path: Path) -> None:
+    first = bestshore.solve("scenarios/demo.yaml")
+    second = bestshore.solve("scenarios/demo.yaml")
+    assert first.to_json(with_timing=False) == second.to_json(with_timing=False)
+    first.to_excel(tmp_path / "a.xlsx")
+    second.to_excel(tmp_path / "b.xlsx")
+    assert (tmp_path / "a.xlsx").read_bytes() == (tmp_path / "b.xlsx").read_bytes()
+    written = first.to_csv(tmp_path / "csv")
+    assert {p.name for p in written} >= {"allocation.csv", "kpis.csv", "sites.csv"}
+    assert not list(tmp_path.glob("**/*.tmp"))
