@@ -53,7 +53,9 @@ class VerificationError(SolveError):
 
     def __init__(self, problems: list[str]) -> None:
         self.problems = problems
-        super().__init__("verification_failed", "plan failed verification: " + "; ".join(problems[:5]))
+        super().__init__(
+            "verification_failed", "plan failed verification: " + "; ".join(problems[:5])
+        )
 
 
 def solve(scenario: Scenario | str | Path, *, check: bool = True) -> Result:

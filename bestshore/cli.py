@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -50,10 +49,13 @@ def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
             _fail(str(exc), EXIT_INFEASIBLE)
         except SolveError as exc:
             _fail(str(exc), EXIT_INTERNAL)
-        except Exception as exc:  # noqa: BLE001 - the last line of defence
+        except Exception as exc:
             if os.environ.get("BESTSHORE_DEBUG"):
                 raise
-            _fail(f"internal error: {type(exc).__name__}: {exc} (set BESTSHORE_DEBUG=1 for details)", EXIT_INTERNAL)
+            _fail(
+                f"internal error: {type(exc).__name__}: {exc} (set BESTSHORE_DEBUG=1 for details)",
+                EXIT_INTERNAL,
+            )
 
     return run
 
@@ -65,7 +67,9 @@ def solve_command(
     out: Annotated[
         Path | None, typer.Option("--out", "-o", help="Folder for result files, charts and report.")
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON on stdout.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the result as JSON on stdout.")
+    ] = False,
 ) -> None:
     """Solve a scenario: print the headline figures, optionally write every output."""
     loaded = load_scenario(scenario)
@@ -111,7 +115,9 @@ def validate_command(
 def compare_command(
     scenarios: Annotated[list[Path], typer.Argument(help="Two or more scenario files.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the comparison as JSON.")] = False,
-    excel: Annotated[Path | None, typer.Option("--excel", help="Also write an Excel workbook.")] = None,
+    excel: Annotated[
+        Path | None, typer.Option("--excel", help="Also write an Excel workbook.")
+    ] = None,
 ) -> None:
     """Solve several scenarios and show their KPIs and staffing side by side."""
     if len(scenarios) < 2:
@@ -119,7 +125,11 @@ def compare_command(
     results = {}
     for path in scenarios:
         result = solve(load_scenario(path))
-        results[f"{result.scenario_name} ({path.name})" if result.scenario_name in results else result.scenario_name] = result
+        results[
+            f"{result.scenario_name} ({path.name})"
+            if result.scenario_name in results
+            else result.scenario_name
+        ] = result
     tables = compare(results)
     if excel is not None:
         from bestshore.result.files import atomic_write, excel_bytes
@@ -145,10 +155,56 @@ class _wide_pandas:
         self._ctx.__exit__(*exc)
 
 
+@app.command("staffing")
+@_guarded
+def staffing_command(
+    calls: Annotated[float, typer.Option("--calls", help="Calls offered in the interval.")],
+    aht: Annotated[float, typer.Option("--aht", help="Average handle time [s].")],
+    interval_minutes: Annotated[
+        float, typer.Option("--interval-minutes", help="Interval length [min].")
+    ] = 30,
+    service_level: Annotated[
+        float, typer.Option("--service-level", help="Target share answered in time.")
+    ] = 0.8,
+    answer_seconds: Annotated[
+        float, typer.Option("--answer-seconds", help="Answer-time target [s].")
+    ] = 20,
+    shrinkage: Annotated[
+        float, typer.Option("--shrinkage", help="Share of paid time not available.")
+    ] = 0.0,
+    max_occupancy: Annotated[
+        float, typer.Option("--max-occupancy", help="Most busy share of logged-in time.")
+    ] = 1.0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Erlang C calculator: agents needed for a service level in one interval."""
+    from bestshore.staffing import staffing_requirement
+
+    try:
+        need = staffing_requirement(
+            calls, interval_minutes, aht, service_level, answer_seconds, shrinkage, max_occupancy
+        )
+    except ValueError as exc:
+        _fail(str(exc), EXIT_INPUT)
+    if as_json:
+        typer.echo(json.dumps(need.to_dict(), indent=2))
+        return
+    typer.echo(
+        f"traffic            {need.traffic_erlangs:.2f} Erlang\n"
+        f"agents             {need.agents}\n"
+        f"scheduled agents   {need.scheduled_agents} (shrinkage {need.shrinkage:.0%})\n"
+        f"service level      {need.service_level:.1%} answered within {need.answer_seconds:g} s\n"
+        f"ASA                {need.asa_seconds:.1f} s\n"
+        f"occupancy          {need.occupancy:.1%}"
+    )
+
+
 @app.command("schema")
 @_guarded
 def schema_command(
-    out: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of stdout.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write to this file instead of stdout.")
+    ] = None,
 ) -> None:
     """Print the scenario JSON Schema (for editor autocompletion of YAML files)."""
     from bestshore.scenario.schema import Scenario
@@ -169,4 +225,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -60,9 +60,9 @@ def _shore(scenario: Scenario, site_id: str) -> str:
         noon.replace(tzinfo=ZoneInfo(home.timezone)).utcoffset()  # type: ignore[operator]
         - noon.replace(tzinfo=ZoneInfo(there.timezone)).utcoffset()
     )
-    near = great_circle_km(home.lat, home.lon, there.lat, there.lon) <= 2500 and gap <= dt.timedelta(
-        hours=2
-    )
+    near = great_circle_km(
+        home.lat, home.lon, there.lat, there.lon
+    ) <= 2500 and gap <= dt.timedelta(hours=2)
     return "nearshore" if near else "offshore"
 
 
@@ -81,7 +81,9 @@ def _closed_hours(scenario: Scenario, call_type_id: str, site_id: str) -> int:
     required = parse_hours(call_type.hours)  # market-time quarters
     site_open = parse_hours(site.hours)  # site-local quarters
     table = countries()
-    market_zone = ZoneInfo(scenario.market.timezone or table.loc[scenario.market.country, "timezone"])
+    market_zone = ZoneInfo(
+        scenario.market.timezone or table.loc[scenario.market.country, "timezone"]
+    )
     site_zone = ZoneInfo(site.timezone or table.loc[site.country, "timezone"])
     monday = dt.datetime.combine(scenario.settings.reference_week, dt.time(0))
     local_monday = monday.replace(tzinfo=site_zone)
@@ -94,7 +96,9 @@ def _closed_hours(scenario: Scenario, call_type_id: str, site_id: str) -> int:
                 tzinfo=market_zone
             )
             local = instant.astimezone(site_zone)
-            minutes = (local.replace(tzinfo=None) - local_monday.replace(tzinfo=None)).total_seconds() / 60
+            minutes = (
+                local.replace(tzinfo=None) - local_monday.replace(tzinfo=None)
+            ).total_seconds() / 60
             index = int(minutes // 15) % (168 * 4)
             if not site_open[index]:
                 closed += 1
@@ -132,7 +136,7 @@ def verify(scenario: Scenario, result: Result) -> list[str]:
     for row in rows.itertuples(index=False):
         served[(row.call_type, row.language)] += row.share
     for call_type in scenario.call_types:
-        for language, share in call_type.languages.items():
+        for language in call_type.languages:
             got = served.pop((call_type.id, language), 0.0)
             if not _close(got, 1.0):
                 problems.append(f"{call_type.id} in {language} is {got:.4%} served, not 100%")
@@ -178,7 +182,9 @@ def verify(scenario: Scenario, result: Result) -> list[str]:
             problems.append(f"{where}: site closed {hours_cache[key]} required market hours/week")
 
         if not _jurisdiction_ok(scenario, call_type.data_class, site.country):
-            problems.append(f"{where}: {call_type.data_class} data may not be processed in {site.country}")
+            problems.append(
+                f"{where}: {call_type.data_class} data may not be processed in {site.country}"
+            )
 
         shore = _shore(scenario, row.site)
         for i, rule in enumerate(scenario.policies.shore_rules):
@@ -193,7 +199,9 @@ def verify(scenario: Scenario, result: Result) -> list[str]:
             assert site.capacity_fte is not None
             capacity = site.capacity_fte * _hours_per_fte(scenario, site.id)
         if used > capacity * (1 + REL_TOL) + REL_TOL:
-            problems.append(f"site {site.id} works {used:,.1f} productive h/yr over its capacity {capacity:,.1f}")
+            problems.append(
+                f"site {site.id} works {used:,.1f} productive h/yr over its capacity {capacity:,.1f}"
+            )
 
     total_hours = sum(per_site_hours.values())
     for vendor in scenario.vendors:
@@ -201,18 +209,26 @@ def verify(scenario: Scenario, result: Result) -> list[str]:
         if caps and total_hours > 0:
             share = per_vendor_hours.get(vendor.id, 0.0) / total_hours
             if share > min(caps) + REL_TOL:
-                problems.append(f"vendor {vendor.id} takes {share:.4%} of hours, above its cap {min(caps):.2%}")
+                problems.append(
+                    f"vendor {vendor.id} takes {share:.4%} of hours, above its cap {min(caps):.2%}"
+                )
 
     if not _close(total_cost, result.total_cost, total_cost):
-        problems.append(f"total cost {result.total_cost:,.2f} does not add up: recomputed {total_cost:,.2f}")
+        problems.append(
+            f"total cost {result.total_cost:,.2f} does not add up: recomputed {total_cost:,.2f}"
+        )
     reported = float(rows["cost"].sum())
     if not _close(reported, result.total_cost, total_cost):
-        problems.append(f"allocation costs sum to {reported:,.2f} but the total says {result.total_cost:,.2f}")
+        problems.append(
+            f"allocation costs sum to {reported:,.2f} but the total says {result.total_cost:,.2f}"
+        )
     site_costs = result.sites.set_index("site")["cost"] if not result.sites.empty else pd.Series()
     for site_id, cost in site_costs.items():
         expected = float(rows.loc[rows["site"] == site_id, "cost"].sum())
         if not _close(float(cost), expected, total_cost):
-            problems.append(f"site {site_id} total cost {cost:,.2f} differs from its rows {expected:,.2f}")
+            problems.append(
+                f"site {site_id} total cost {cost:,.2f} differs from its rows {expected:,.2f}"
+            )
     if math.isnan(result.total_cost):
         problems.append("total cost is not a number")
     return problems

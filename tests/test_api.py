@@ -20,16 +20,26 @@ def demo_result() -> bestshore.Result:
 def test_demo_result_tables(demo_result: bestshore.Result) -> None:
     r = demo_result
     assert r.status == "optimal" and r.currency == "EUR"
-    assert {"call_type", "language", "site", "vendor", "country", "shore", "volume", "fte", "cost"} <= set(
-        r.allocation.columns
-    )
+    assert {
+        "call_type",
+        "language",
+        "site",
+        "vendor",
+        "country",
+        "shore",
+        "volume",
+        "fte",
+        "cost",
+    } <= set(r.allocation.columns)
     assert r.allocation["volume"].sum() == pytest.approx(r.kpis["total_volume"])
     assert r.kpis["total_volume"] == pytest.approx(3_430_000)
     assert r.sites["cost"].sum() == pytest.approx(r.total_cost)
     by_shore = r.breakdown[r.breakdown["dimension"] == "shore"]
     assert by_shore["cost"].sum() == pytest.approx(r.total_cost)
     assert by_shore["cost_share"].sum() == pytest.approx(1.0)
-    assert sum(r.kpis[f"{s}_share"] for s in ("inshore", "nearshore", "offshore")) == pytest.approx(1.0)
+    assert sum(r.kpis[f"{s}_share"] for s in ("inshore", "nearshore", "offshore")) == pytest.approx(
+        1.0
+    )
     # N2 stays in France (the demo's shore rule); sensitive back-office stays in the EU.
     n2 = r.allocation[r.allocation["level"] == "N2"]
     assert set(n2["shore"]) == {"inshore"}
@@ -59,12 +69,18 @@ def test_cli_json_document() -> None:
     doc = json.loads(result.stdout)
     assert doc["status"] == "optimal" and doc["currency"] == "EUR"
     assert {"call_type", "language", "site", "volume", "fte", "cost"} <= set(doc["allocation"][0])
-    assert doc["total_cost"] == pytest.approx(sum(row["cost"] for row in doc["allocation"]), rel=1e-6)
+    assert doc["total_cost"] == pytest.approx(
+        sum(row["cost"] for row in doc["allocation"]), rel=1e-6
+    )
     assert doc["kpis"]["total_fte"] > 0
 
 
 def test_cli_infeasible_exit_3(tmp_path: Path) -> None:
-    text = Path("scenarios/demo.yaml").read_text().replace("max_vendor_share: 0.45", "max_vendor_share: 0.1")
+    text = (
+        Path("scenarios/demo.yaml")
+        .read_text()
+        .replace("max_vendor_share: 0.45", "max_vendor_share: 0.1")
+    )
     path = tmp_path / "tight.yaml"
     path.write_text(text)
     result = CliRunner().invoke(app, ["solve", str(path), "--out", str(tmp_path / "out")])
@@ -74,7 +90,9 @@ def test_cli_infeasible_exit_3(tmp_path: Path) -> None:
 
 
 def test_cli_compare() -> None:
-    result = CliRunner().invoke(app, ["compare", "scenarios/demo.yaml", "scenarios/demo-no-offshore.yaml"])
+    result = CliRunner().invoke(
+        app, ["compare", "scenarios/demo.yaml", "scenarios/demo-no-offshore.yaml"]
+    )
     assert result.exit_code == 0, result.output
     assert "demo-no-offshore" in result.stdout and "total_cost" in result.stdout
 

@@ -114,7 +114,25 @@ def test_shore_rule_from_france() -> None:
 def test_reference_data_has_sources_for_every_figure() -> None:
     table = countries()
     assert len(table) >= 20
-    required = {"FR", "PT", "ES", "RO", "BG", "PL", "MA", "TN", "SN", "CI", "MG", "MU", "ZA", "EG", "SR", "PH", "IN"}
+    required = {
+        "FR",
+        "PT",
+        "ES",
+        "RO",
+        "BG",
+        "PL",
+        "MA",
+        "TN",
+        "SN",
+        "CI",
+        "MG",
+        "MU",
+        "ZA",
+        "EG",
+        "SR",
+        "PH",
+        "IN",
+    }
     assert required <= set(table.index)
     costed = table.dropna(subset=["agent_cost_eur_per_hour"])
     assert costed["cost_source"].notna().all() and costed["cost_year"].notna().all()
@@ -123,6 +141,8 @@ def test_reference_data_has_sources_for_every_figure() -> None:
     # The EC adequacy list holds none of the offshore hubs in our table.
     assert set(table.index[table["eu_adequacy"]]) == {"GB", "CA"}
     sources = Path("bestshore/data/SOURCES.md").read_text()
-    keys = set(table["cost_source"].dropna()) | {k for v in table["languages_source"] for k in v.split(";")}
+    keys = set(table["cost_source"].dropna()) | {
+        k for v in table["languages_source"] for k in v.split(";")
+    }
     for key in keys | set(table["legal_source"]):
         assert f"| {key} |" in sources, key

@@ -15,7 +15,9 @@ from conftest import solve_dict, tiny
 from scipy.optimize import linprog
 
 
-def transportation(supply: list[float], demand: list[float], cost: list[list[float]]) -> dict[str, Any]:
+def transportation(
+    supply: list[float], demand: list[float], cost: list[list[float]]
+) -> dict[str, Any]:
     data = tiny(name="transportation")
     data["call_types"] = [
         {
@@ -86,6 +88,8 @@ def test_random_transportation_agrees_with_scipy(seed: int) -> None:
     a_eq = np.zeros((n, m * n))
     for j in range(n):
         a_eq[j, j::n] = 1
-    reference = linprog(cost.ravel(), A_ub=a_ub, b_ub=supply, A_eq=a_eq, b_eq=demand, method="highs")
+    reference = linprog(
+        cost.ravel(), A_ub=a_ub, b_ub=supply, A_eq=a_eq, b_eq=demand, method="highs"
+    )
     assert reference.status == 0
     assert result.total_cost == pytest.approx(reference.fun, rel=1e-7)

@@ -27,7 +27,9 @@ def _with_rows(result: bestshore.Result, rows: pd.DataFrame) -> bestshore.Result
     return dataclasses.replace(result, allocation=rows, kpis=kpis, sites=sites)
 
 
-def _move(result: bestshore.Result, scenario: bestshore.Scenario, row: int, site: str) -> bestshore.Result:
+def _move(
+    result: bestshore.Result, scenario: bestshore.Scenario, row: int, site: str
+) -> bestshore.Result:
     """Send allocation row ``row`` to ``site``, recomputing its cost from ``site``'s rates."""
     rows = result.allocation.copy()
     call_type = rows.at[row, "call_type"]
@@ -59,13 +61,18 @@ def test_catches_language(demo: tuple[bestshore.Scenario, bestshore.Result]) -> 
 def test_catches_hours(demo: tuple[bestshore.Scenario, bestshore.Result]) -> None:
     scenario, result = demo
     bad = _move(result, scenario, _row(result, "ml_desk", "fr"), "casablanca")  # not 24/7
-    assert any("closed" in p and "required market hours" in p for p in bestshore.verify(scenario, bad))
+    assert any(
+        "closed" in p and "required market hours" in p for p in bestshore.verify(scenario, bad)
+    )
 
 
 def test_catches_data_protection(demo: tuple[bestshore.Scenario, bestshore.Result]) -> None:
     scenario, result = demo
     bad = _move(result, scenario, _row(result, "bo_claims"), "tunis")
-    assert any("sensitive_financial data may not be processed in TN" in p for p in bestshore.verify(scenario, bad))
+    assert any(
+        "sensitive_financial data may not be processed in TN" in p
+        for p in bestshore.verify(scenario, bad)
+    )
 
 
 def test_catches_shore_rule(demo: tuple[bestshore.Scenario, bestshore.Result]) -> None:
@@ -97,10 +104,15 @@ def test_catches_capacity_and_vendor_cap() -> None:
         assert any(expected in p for p in problems), problems
 
 
-def test_catches_uncovered_demand_and_wrong_cost(demo: tuple[bestshore.Scenario, bestshore.Result]) -> None:
+def test_catches_uncovered_demand_and_wrong_cost(
+    demo: tuple[bestshore.Scenario, bestshore.Result],
+) -> None:
     scenario, result = demo
     rows = result.allocation.drop(index=_row(result, "n1_email")).reset_index(drop=True)
-    assert any("n1_email in fr is 0.0000% served" in p for p in bestshore.verify(scenario, _with_rows(result, rows)))
+    assert any(
+        "n1_email in fr is 0.0000% served" in p
+        for p in bestshore.verify(scenario, _with_rows(result, rows))
+    )
     cheap = result.allocation.copy()
     cheap.loc[0, "cost"] *= 0.9
     problems = bestshore.verify(scenario, dataclasses.replace(result, allocation=cheap))

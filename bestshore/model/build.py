@@ -54,7 +54,7 @@ def build_model(
     eligibility = eligibility or eligible_assignments(inputs)
     problem = pulp.LpProblem("bestshore", pulp.LpMinimize)
     variables = c.add_share_variables(problem, eligibility, elastic)
-    families = {
+    families: dict[str, dict[Any, pulp.LpConstraint]] = {
         "demand": c.add_demand_coverage(problem, inputs, variables),
         "capacity": c.add_site_capacity(problem, inputs, variables),
         "vendor_share": c.add_vendor_share(problem, inputs, variables),

@@ -62,7 +62,9 @@ def _expression(variables: list[Any], coefficients: np.ndarray) -> pulp.LpAffine
     return pulp.lpSum_vars_coefs(list(zip(variables, coefficients.tolist(), strict=True)))
 
 
-def add_share_variables(problem: pulp.LpProblem, eligibility: Eligibility, elastic: bool) -> Variables:
+def add_share_variables(
+    problem: pulp.LpProblem, eligibility: Eligibility, elastic: bool
+) -> Variables:
     """Create ``x[c,l,s] ∈ [0, 1]`` for every eligible triple, named ``share[c,l,s]``."""
     assignments = eligibility.assignments
     names = (
@@ -118,7 +120,9 @@ def add_demand_coverage(
         expression = _expression(list(share[rows]), np.ones(len(rows)))
         if key in slack:
             expression += slack[key]
-        constraints[key] = problem.addConstraint(expression == 1.0, name=f"demand[{key[0]},{key[1]}]")
+        constraints[key] = problem.addConstraint(
+            expression == 1.0, name=f"demand[{key[0]},{key[1]}]"
+        )
     return constraints
 
 
@@ -198,7 +202,9 @@ def set_cost_objective(problem: pulp.LpProblem, inputs: ModelInputs, variables: 
     problem.setObjective(_expression(list(variables.share), cost))
 
 
-def set_relaxation_objective(problem: pulp.LpProblem, inputs: ModelInputs, variables: Variables) -> None:
+def set_relaxation_objective(
+    problem: pulp.LpProblem, inputs: ModelInputs, variables: Variables
+) -> None:
     r"""Minimize the total relaxation, in productive hours (elastic builds only).
 
     .. math:: \min \sum_{(c,l)} K P_{c,l} u_{c,l} + \sum_s e_s + \sum_v o_v

@@ -51,7 +51,9 @@ def _fte(hours: float, inputs: ModelInputs) -> float:
 
 
 def _unservable(inputs: ModelInputs, eligibility: Eligibility) -> list[dict[str, object]]:
-    served = set(zip(eligibility.assignments["call_type"], eligibility.assignments["language"], strict=True))
+    served = set(
+        zip(eligibility.assignments["call_type"], eligibility.assignments["language"], strict=True)
+    )
     findings = []
     n_sites = len(inputs.sites)
     for (call_type, language), row in inputs.workloads.iterrows():
@@ -62,7 +64,9 @@ def _unservable(inputs: ModelInputs, eligibility: Eligibility) -> list[dict[str,
             & (eligibility.exclusions["language"] == language)
         ]
         counts = excluded.groupby("rule")["site"].nunique().sort_values(ascending=False)
-        reasons = ", ".join(f"{n} of {n_sites} sites {_RULE_WORDS[rule]}" for rule, n in counts.items())
+        reasons = ", ".join(
+            f"{n} of {n_sites} sites {_RULE_WORDS[rule]}" for rule, n in counts.items()
+        )
         fte = _fte(float(row["productive_hours"]), inputs)
         findings.append(
             {
@@ -128,7 +132,9 @@ def _relaxations(model: SourcingModel) -> list[dict[str, object]]:
     return findings
 
 
-def diagnose_infeasibility(inputs: ModelInputs, eligibility: Eligibility | None = None) -> Diagnosis:
+def diagnose_infeasibility(
+    inputs: ModelInputs, eligibility: Eligibility | None = None
+) -> Diagnosis:
     """Find the smallest relaxation of the rules that admits a plan, and say it."""
     elastic = build_model(inputs, elastic=True, eligibility=eligibility)
     outcome = solve_model(elastic)
@@ -137,8 +143,13 @@ def diagnose_infeasibility(inputs: ModelInputs, eligibility: Eligibility | None 
         findings += _relaxations(elastic)
     else:  # pragma: no cover - the elastic model is feasible by construction
         findings.append(
-            {"rule": "unknown", "key": "", "amount": float("nan"), "unit": "",
-             "message": f"even the relaxed model failed ({outcome.status})"}
+            {
+                "rule": "unknown",
+                "key": "",
+                "amount": float("nan"),
+                "unit": "",
+                "message": f"even the relaxed model failed ({outcome.status})",
+            }
         )
     columns = ["rule", "key", "amount", "unit", "message"]
     return Diagnosis(findings=pd.DataFrame(findings, columns=columns))

@@ -14,6 +14,7 @@ Conventions (see ``docs/formulation.md``):
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -49,7 +50,7 @@ def shore_of(
     market_country: str,
     site_country: str,
     reference_week: dt.date,
-    overrides: dict[str, str] | None = None,
+    overrides: Mapping[str, str] | None = None,
 ) -> str:
     """Shore of a site country seen from the market.
 
@@ -69,7 +70,8 @@ def shore_of(
     a, b = table.loc[market_country], table.loc[site_country]
     distance = great_circle_km(a.lat, a.lon, b.lat, b.lon)
     offset = abs(
-        _utc_offset_hours(a.timezone, reference_week) - _utc_offset_hours(b.timezone, reference_week)
+        _utc_offset_hours(a.timezone, reference_week)
+        - _utc_offset_hours(b.timezone, reference_week)
     )
     near = distance <= NEARSHORE_MAX_KM and offset <= NEARSHORE_MAX_OFFSET_HOURS
     return "nearshore" if near else "offshore"
@@ -213,7 +215,9 @@ def _rates(scenario: Scenario, sites: pd.DataFrame) -> pd.Series:
         names=["call_type", "site"],
     )
     rates = pd.Series(
-        np.repeat([[sites.at[s.id, "cost_per_hour"] for s in scenario.sites]], len(scenario.call_types), 0).ravel(),
+        np.repeat(
+            [[sites.at[s.id, "cost_per_hour"] for s in scenario.sites]], len(scenario.call_types), 0
+        ).ravel(),
         index=index,
         name="rate_per_hour",
         dtype=float,
@@ -230,7 +234,11 @@ def _vendors(scenario: Scenario, sites: pd.DataFrame) -> pd.DataFrame:
     for vendor in scenario.vendors:
         caps = [c for c in (vendor.max_share, cap_all) if c is not None]
         rows.append(
-            {"vendor": vendor.id, "name": vendor.name or vendor.id, "max_share": min(caps, default=np.nan)}
+            {
+                "vendor": vendor.id,
+                "name": vendor.name or vendor.id,
+                "max_share": min(caps, default=np.nan),
+            }
         )
     table = pd.DataFrame(rows, columns=["vendor", "name", "max_share"]).set_index("vendor")
     return table.astype({"max_share": float})
@@ -249,7 +257,9 @@ def prepare_inputs(scenario: Scenario) -> ModelInputs:
     )
     covered = pd.DataFrame(
         [
-            covered_market_hours(parse_hours(s.hours), sites.at[s.id, "timezone"], market_zone, week)
+            covered_market_hours(
+                parse_hours(s.hours), sites.at[s.id, "timezone"], market_zone, week
+            )
             for s in scenario.sites
         ],
         index=pd.Index([s.id for s in scenario.sites], name="site"),

@@ -73,7 +73,10 @@ def language_fit(inputs: ModelInputs, candidates: pd.DataFrame) -> pd.Series:
         for language, level in site.languages.items()
     }
     have = np.array(
-        [spoken.get(key, -1) for key in zip(candidates["site"], candidates["language"], strict=True)]
+        [
+            spoken.get(key, -1)
+            for key in zip(candidates["site"], candidates["language"], strict=True)
+        ]
     )
     need = candidates["min_proficiency"].map(lambda p: PROFICIENCY_ORDER[Proficiency(p)]).to_numpy()
     reasons = np.where(
@@ -101,7 +104,9 @@ def data_protection_fit(inputs: ModelInputs, candidates: pd.DataFrame) -> pd.Ser
     """Reason text where the site's country is not allowed for the data class."""
     rules = inputs.scenario.policies.data_jurisdictions
     market = inputs.market["country"]
-    held = {country: jurisdiction_of(market, country) for country in inputs.sites["country"].unique()}
+    held = {
+        country: jurisdiction_of(market, country) for country in inputs.sites["country"].unique()
+    }
 
     def reason(data_class: str, country: str) -> str:
         allowed = set(rules[data_class])

@@ -40,7 +40,9 @@ def _allocation(model: SourcingModel) -> pd.DataFrame:
     share = np.array([v.varValue or 0.0 for v in model.variables.share], dtype=float)
     table = assignments.assign(share=np.clip(share, 0.0, 1.0))
     table = table[table["share"] > _ZERO].copy()
-    workloads = inputs.workloads.reset_index()[["call_type", "language", "level", "channel", "volume"]]
+    workloads = inputs.workloads.reset_index()[
+        ["call_type", "language", "level", "channel", "volume"]
+    ]
     table = table.merge(workloads, on=["call_type", "language"], how="left")
     sites = inputs.sites[["country", "shore", "productive_hours_per_fte"]]
     table = table.merge(sites, left_on="site", right_index=True, how="left")
@@ -107,7 +109,9 @@ def _kpis(allocation: pd.DataFrame, sites: pd.DataFrame) -> dict[str, Any]:
     for shore in SHORES:
         kpis[f"{shore}_share"] = float(by_shore.get(shore, 0.0) / volume) if volume else 0.0
     kpis["sites_used"] = int(allocation["site"].nunique())
-    kpis["vendors_used"] = int(allocation.loc[allocation["vendor"] != "in-house", "vendor"].nunique())
+    kpis["vendors_used"] = int(
+        allocation.loc[allocation["vendor"] != "in-house", "vendor"].nunique()
+    )
     return kpis
 
 
@@ -153,7 +157,9 @@ def _warnings(model: SourcingModel) -> list[str]:
 def extract_result(model: SourcingModel, outcome: SolveOutcome) -> Result:
     """Build the :class:`Result` of a solve that returned a plan."""
     if not outcome.has_solution:
-        raise ValueError(f"the solve returned no plan (status {outcome.status}); nothing to extract")
+        raise ValueError(
+            f"the solve returned no plan (status {outcome.status}); nothing to extract"
+        )
     inputs = model.inputs
     allocation = _allocation(model)
     sites = _sites(model, allocation)

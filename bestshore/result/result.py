@@ -138,14 +138,18 @@ class Result:
 
     def to_json(self, path: str | Path | None = None, *, with_timing: bool = True) -> str:
         """The result as JSON text; also written atomically to ``path`` if given."""
-        text = json.dumps(self.to_dict(with_timing=with_timing), indent=2, ensure_ascii=False) + "\n"
+        text = (
+            json.dumps(self.to_dict(with_timing=with_timing), indent=2, ensure_ascii=False) + "\n"
+        )
         if path is not None:
             atomic_write(Path(path), text.encode("utf-8"))
         return text
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Every table by name, KPIs included as a two-column table."""
-        kpis = pd.DataFrame({"kpi": list(self.kpis), "value": [_clean(v) for v in self.kpis.values()]})
+        kpis = pd.DataFrame(
+            {"kpi": list(self.kpis), "value": [_clean(v) for v in self.kpis.values()]}
+        )
         return {
             "kpis": kpis,
             "allocation": self.allocation,

@@ -116,7 +116,9 @@ def parse_hours(spec: str | dict[str, str | list[str]]) -> BoolArray:
         if spec.strip().lower() in ("24/7", "24x7"):
             open_quarters[:] = True
             return open_quarters
-        raise HoursError(f"hours {spec!r} must be '24/7' or a mapping like {{mon-fri: 08:00-20:00}}")
+        raise HoursError(
+            f"hours {spec!r} must be '24/7' or a mapping like {{mon-fri: 08:00-20:00}}"
+        )
     if not spec:
         raise HoursError("hours must not be empty (use '24/7' or a mapping of days to windows)")
     seen_days: set[int] = set()

@@ -15,8 +15,8 @@ Units and conventions, written once (see also ``docs/scenario-format.md``):
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
@@ -91,6 +91,10 @@ Shore = Literal["inshore", "nearshore", "offshore"]
 # A weekly opening-hours spec: "24/7", or a mapping of day ranges to "HH:MM-HH:MM" windows
 # (a list of windows for split shifts), e.g. {"mon-fri": "08:00-20:00", "sat": "09:00-13:00"}.
 HoursSpec = str | dict[str, str | list[str]]
+
+
+def _weekdays(window: str) -> HoursSpec:
+    return {"mon-fri": window}
 
 
 class _Model(BaseModel):
@@ -175,7 +179,7 @@ class CallType(_Model):
         "personal", description="Key into policies.data_jurisdictions, e.g. public, personal."
     )
     hours: HoursSpec = Field(
-        default_factory=lambda: {"mon-fri": "09:00-18:00"},
+        default_factory=lambda: _weekdays("09:00-18:00"),
         description="Opening hours the service must be staffed, in market time ('24/7' or day -> window).",
     )
 
@@ -211,15 +215,23 @@ class Site(_Model):
     vendor: Identifier | None = Field(
         None, description="Key of the vendor owning the site; omit (or null) for in-house."
     )
-    country: CountryCode = Field(description="ISO 3166-1 alpha-2 code; must be in the reference data.")
+    country: CountryCode = Field(
+        description="ISO 3166-1 alpha-2 code; must be in the reference data."
+    )
     city: str = Field(description="City, for maps and reports.")
-    lat: float | None = Field(None, ge=-90, le=90, description="Latitude [deg]; default: country's.")
-    lon: float | None = Field(None, ge=-180, le=180, description="Longitude [deg]; default: country's.")
+    lat: float | None = Field(
+        None, ge=-90, le=90, description="Latitude [deg]; default: country's."
+    )
+    lon: float | None = Field(
+        None, ge=-180, le=180, description="Longitude [deg]; default: country's."
+    )
     languages: dict[LanguageCode, Proficiency] = Field(
         description="Languages the site's agents work in, with their proficiency."
     )
     capacity_fte: float | None = Field(
-        None, ge=0, description="Most full-time equivalents the site can staff for this client [FTE]."
+        None,
+        ge=0,
+        description="Most full-time equivalents the site can staff for this client [FTE].",
     )
     capacity_hours: float | None = Field(
         None, ge=0, description="Most productive hours per year the site can deliver [h/yr]."
@@ -234,10 +246,12 @@ class Site(_Model):
         description="Rate card: price per productive hour by call type id [currency/h].",
     )
     hours: HoursSpec = Field(
-        default_factory=lambda: {"mon-fri": "08:00-20:00"},
+        default_factory=lambda: _weekdays("08:00-20:00"),
         description="Opening hours in the site's local time ('24/7' or day -> window).",
     )
-    timezone: str | None = Field(None, description="IANA zone; default: the country's reference zone.")
+    timezone: str | None = Field(
+        None, description="IANA zone; default: the country's reference zone."
+    )
     shrinkage: float | None = Field(None, ge=0, lt=0.9, description="Overrides settings.shrinkage.")
     annual_hours_per_fte: float | None = Field(
         None, gt=0, le=3000, description="Overrides settings.annual_hours_per_fte [h/FTE/yr]."

@@ -1,0 +1,125 @@
+"""The one-page executive report: headline figures, charts and plain-word findings.
+
+Self-contained HTML (charts inline as SVG, no script, no network), readable printed.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping
+
+import pandas as pd
+
+from bestshore.result import Result
+
+__all__ = ["render_report"]
+
+_CSS = """
+body{font-family:Helvetica,Arial,sans-serif;color:#1d2733;margin:24px auto;max-width:1100px}
+h1{font-size:22px;margin:0 0 4px} h2{font-size:15px;margin:22px 0 8px;color:#33475b}
+.sub{color:#5b6b7b;margin:0 0 16px;font-size:13px}
+.tiles{display:grid;grid-template-columns:repeat(6,1fr);gap:10px}
+.tile{background:#f3f6f9;border-radius:6px;padding:10px 12px}
+.tile b{display:block;font-size:20px;margin-top:2px} .tile span{font-size:12px;color:#5b6b7b}
+.charts{display:grid;grid-template-columns:3fr 2fr;gap:14px;align-items:start}
+.charts svg{max-width:100%;height:auto}
+table{border-collapse:collapse;font-size:12px;width:100%}
+th,td{padding:4px 8px;border-bottom:1px solid #e3e8ee;text-align:left}
+td.n,th.n{text-align:right} ul{font-size:13px;margin:4px 0;padding-left:18px}
+.foot{color:#8795a1;font-size:11px;margin-top:18px}
+@media print{body{margin:8mm}}
+"""
+
+
+def _tile(label: str, value: str) -> str:
+    return f'<div class="tile"><span>{html.escape(label)}</span><b>{html.escape(value)}</b></div>'
+
+
+def _table(frame: pd.DataFrame, numeric: Mapping[str, str]) -> str:
+    head = "".join(
+        f'<th class="{"n" if c in numeric else ""}">{html.escape(c.replace("_", " "))}</th>'
+        for c in frame.columns
+    )
+    rows = []
+    for record in frame.itertuples(index=False):
+        cells = []
+        for column, value in zip(frame.columns, record, strict=True):
+            if column in numeric:
+                cells.append(f'<td class="n">{format(value, numeric[column])}</td>')
+            else:
+                cells.append(f"<td>{html.escape(str(value))}</td>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _where_each_call_type_goes(result: Result) -> pd.DataFrame:
+    rows = []
+    for call_type, part in result.allocation.groupby("call_type", sort=True):
+        by_site = part.groupby("site")["fte"].sum().sort_values(ascending=False)
+        total = by_site.sum()
+        placement = ", ".join(f"{site} {fte / total:.0%}" for site, fte in by_site.items())
+        rows.append(
+            {
+                "call_type": call_type,
+                "level": part["level"].iloc[0],
+                "fte": total,
+                "cost": part["cost"].sum(),
+                "where": placement,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def render_report(result: Result, charts_svg: Mapping[str, str]) -> str:
+    """The report as one HTML document.
+
+    Parameters
+    ----------
+    result : Result
+    charts_svg : mapping
+        Chart name -> SVG text; ``map``, ``fte_by_shore`` and ``cost_by_site`` are placed
+        when present.
+    """
+    k, cur = result.kpis, result.currency
+    tiles = [
+        _tile("Annual cost", f"{k['total_cost'] / 1e6:,.2f} M{cur}"),
+        _tile("Cost per contact", f"{k['cost_per_contact']:.2f} {cur}"),
+        _tile("Staffing", f"{k['total_fte']:,.0f} FTE"),
+        _tile("Sites / vendors", f"{k['sites_used']} / {k['vendors_used']}"),
+        _tile(
+            "Inshore / near / off",
+            f"{k['inshore_share']:.0%} / {k['nearshore_share']:.0%} / {k['offshore_share']:.0%}",
+        ),
+        _tile("CSAT (weighted)", "—" if k.get("csat") is None else f"{k['csat']:.1f}"),
+    ]
+    used = result.sites[result.sites["fte"] > 0].sort_values("cost", ascending=False)
+    sites = used[["site", "vendor", "country", "shore", "fte", "utilisation", "cost"]]
+    binding = [html.escape(m) for m in result.binding["message"]]
+    findings = "".join(f"<li>{m}</li>" for m in binding) or "<li>No capacity or cap binds.</li>"
+    warnings = "".join(f"<li>{html.escape(w)}</li>" for w in result.warnings)
+    charts = "".join(
+        f"<div>{charts_svg[name]}</div>" for name in ("map", "fte_by_shore") if name in charts_svg
+    )
+    stamp = result.stamp
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>{html.escape(result.scenario_name)}: sourcing plan</title><style>{_CSS}</style></head>
+<body>
+<h1>Sourcing plan — {html.escape(result.scenario_name)}</h1>
+<p class="sub">Customers in {html.escape(str(result.market.get("name", "")))} · solver status
+{html.escape(result.status)} · all figures per year, in {html.escape(cur)}</p>
+<div class="tiles">{"".join(tiles)}</div>
+<h2>Where the work goes</h2>
+<div class="charts">{charts}</div>
+<h2>Call types</h2>
+{_table(_where_each_call_type_goes(result), {"fte": ",.1f", "cost": ",.0f"})}
+<h2>Sites used</h2>
+{_table(sites, {"fte": ",.1f", "utilisation": ".0%", "cost": ",.0f"})}
+{f"<div>{charts_svg['cost_by_site']}</div>" if "cost_by_site" in charts_svg else ""}
+<h2>What limits the plan</h2>
+<ul>{findings}</ul>
+{f"<h2>Warnings</h2><ul>{warnings}</ul>" if warnings else ""}
+<p class="foot">bestshore {html.escape(str(stamp.get("bestshore_version")))} ·
+{html.escape(str(stamp.get("solver")))} · scenario {html.escape(str(stamp.get("scenario_hash", ""))[:12])}</p>
+</body></html>
+"""
