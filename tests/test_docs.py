@@ -191,6 +191,8 @@ def test_formulation_tables_cover_every_family(minimal_file: Path, formulation: 
         assert f"| `{family}" in rows, f"no table row for family {family!r}"
     from bestshore.model import constraints, sets
 
+    assert f"$K$ = {constraints.UNSERVED_WEIGHT:g} times" in formulation
+
     for module in (constraints, sets):
         for name in module.__all__:
             if name.startswith(("add_", "set_")) or name.endswith("_fit"):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -141,7 +142,7 @@ def _workloads(scenario: Scenario) -> pd.DataFrame:
     rows = []
     for call_type in scenario.call_types:
         efficiency = settings.occupancy if call_type.real_time else settings.async_utilisation
-        for language, share in call_type.languages.items():
+        for language, share in sorted(call_type.languages.items()):
             volume = call_type.volume * share
             handle_hours = volume * call_type.aht_seconds / 3600.0
             rows.append(
@@ -210,22 +211,13 @@ def _sites(scenario: Scenario) -> pd.DataFrame:
 
 
 def _rates(scenario: Scenario, sites: pd.DataFrame) -> pd.Series:
-    index = pd.MultiIndex.from_product(
-        [[c.id for c in scenario.call_types], [s.id for s in scenario.sites]],
-        names=["call_type", "site"],
-    )
-    rates = pd.Series(
-        np.repeat(
-            [[sites.at[s.id, "cost_per_hour"] for s in scenario.sites]], len(scenario.call_types), 0
-        ).ravel(),
-        index=index,
-        name="rate_per_hour",
-        dtype=float,
-    )
-    for site in scenario.sites:
-        for call_type_id, rate in site.rates.items():
-            rates[(call_type_id, site.id)] = rate
-    return rates
+    rates = {
+        (call_type.id, site.id): site.rates.get(call_type.id, sites.at[site.id, "cost_per_hour"])
+        for call_type in scenario.call_types
+        for site in scenario.sites
+    }
+    index = pd.MultiIndex.from_tuples(list(rates), names=["call_type", "site"])
+    return pd.Series(list(rates.values()), index=index, name="rate_per_hour", dtype=float)
 
 
 def _vendors(scenario: Scenario, sites: pd.DataFrame) -> pd.DataFrame:
@@ -244,8 +236,26 @@ def _vendors(scenario: Scenario, sites: pd.DataFrame) -> pd.DataFrame:
     return table.astype({"max_share": float})
 
 
+def _canonical(scenario: Scenario) -> Scenario:
+    """The same scenario with call types, sites and vendors in id order.
+
+    The model is then built identically whatever the order of the file, so permuting
+    sites cannot change the answer, even between alternative optima.
+    """
+    canonical = scenario.model_copy(
+        update={
+            "call_types": sorted(scenario.call_types, key=attrgetter("id")),
+            "sites": sorted(scenario.sites, key=attrgetter("id")),
+            "vendors": sorted(scenario.vendors, key=attrgetter("id")),
+        }
+    )
+    canonical._source = scenario.source
+    return canonical
+
+
 def prepare_inputs(scenario: Scenario) -> ModelInputs:
     """Turn a validated scenario into the model's tables (no solver involved)."""
+    scenario = _canonical(scenario)
     market = scenario.market
     country = countries().loc[market.country]
     market_zone = market.timezone or country.timezone

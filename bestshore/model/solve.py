@@ -60,9 +60,12 @@ def solver_name() -> str:
     return f"HiGHS {version}" if version else "HiGHS"
 
 
-def solve_model(model: SourcingModel, *, time_limit: float | None = None) -> SolveOutcome:
-    """Solve with HiGHS; never assumes success: read ``status`` before using values."""
-    solver = pulp.HiGHS(msg=False, timeLimit=time_limit, threads=1)
+def solve_model(
+    model: SourcingModel, *, time_limit: float | None = None, solver: pulp.LpSolver | None = None
+) -> SolveOutcome:
+    """Solve with HiGHS (or ``solver``, e.g. CBC to cross-check); read ``status`` first."""
+    name = solver_name() if solver is None else type(solver).__name__
+    solver = solver or pulp.HiGHS(msg=False, timeLimit=time_limit, threads=1)
     start = time.perf_counter()
     stats = model.problem.solve(solver)
     wall = time.perf_counter() - start
@@ -76,7 +79,7 @@ def solve_model(model: SourcingModel, *, time_limit: float | None = None) -> Sol
         objective=float(stats.objective) if stats.objective is not None else None,
         gap=gap,
         wall_seconds=wall,
-        solver=solver_name(),
+        solver=name,
         variables=model.problem.numVariables(),
         constraints=model.problem.numConstraints(),
     )

@@ -133,6 +133,14 @@ def _constraints(model: SourcingModel) -> pd.DataFrame:
         _used(model, family, key) for family, key in zip(table["family"], table["key"], strict=True)
     ]
     table["binding"] = (table["limit"] - table["used"]) <= 1e-6 * np.maximum(1.0, table["limit"])
+    spare = (1 - table["used"] / table["limit"].where(table["limit"] > 0)).fillna(0.0)
+    table["message"] = table["message"].where(
+        table["binding"],
+        [
+            f"{f} {k}: {s:.0%} spare"
+            for f, k, s in zip(table["family"], table["key"], spare, strict=True)
+        ],
+    )
     table["dual"] = table["dual"].astype(float).fillna(0.0)
     return table[["family", "key", "limit", "used", "binding", "dual", "message"]]
 

@@ -4,7 +4,8 @@ Inheritance: a scenario with ``base: other.yaml`` starts from that file (path re
 the child) and overrides it. Mappings merge key by key; lists of items that carry an
 ``id`` (call types, sites, vendors) merge item by item on that id (a child item with the
 id of a base item overrides the fields it gives; ``drop: true`` removes the base item);
-any other list is replaced whole. Bases may chain; a cycle is an error.
+any other list is replaced whole, and so are ``hours`` and ``languages`` mappings (an
+opening-hours spec or a language mix only makes sense whole). Bases may chain; a cycle is an error.
 
 Loading never executes code (``yaml.SafeLoader`` only) and reads no file but the scenario
 and the bases it names, which must stay inside the scenario's own folder tree.
@@ -113,11 +114,16 @@ def _read_located(path: Path) -> _Located:
     return located
 
 
+# Values that only make sense whole: a child's hours or language mix replaces the base's.
+_REPLACED_WHOLE = frozenset({"hours", "languages"})
+
+
 def _merge(base: _Located, child: _Located) -> _Located:
     if isinstance(base.children, dict) and isinstance(child.children, dict):
         merged = dict(base.children)
         for key, value in child.children.items():
-            merged[key] = _merge(merged[key], value) if key in merged else value
+            whole = key in _REPLACED_WHOLE or key not in merged
+            merged[key] = value if whole else _merge(merged[key], value)
         return _Located(None, child.at, merged)
     if _is_id_list(base) and _is_id_list(child):
         assert isinstance(base.children, list) and isinstance(child.children, list)

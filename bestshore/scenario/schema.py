@@ -313,8 +313,16 @@ class Policies(_Model):
     )
     data_jurisdictions: dict[DataClass, list[Jurisdiction]] = Field(
         default_factory=_default_jurisdictions,
-        description="For each data class, where it may be processed (any of the listed).",
+        description="For each data class, where it may be processed (any of the listed); "
+        "classes not given keep their defaults.",
     )
+
+    @field_validator("data_jurisdictions")
+    @classmethod
+    def _keep_default_classes(
+        cls, value: dict[str, list[Jurisdiction]]
+    ) -> dict[str, list[Jurisdiction]]:
+        return {**_default_jurisdictions(), **value}
 
 
 class Objective(_Model):

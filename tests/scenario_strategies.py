@@ -1,0 +1,147 @@
+"""Hypothesis strategies for random but valid scenarios (as plain mappings).
+
+They span every rule family: languages and proficiency, opening hours across time
+zones, data classes and jurisdictions, shore rules, vendor caps, rate cards, capacity in
+FTE or hours, and feasible as well as infeasible cases.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+COUNTRIES = ["FR", "PT", "ES", "RO", "BG", "MA", "TN", "SN", "MG", "MU", "PH", "SR", "GB", "DE"]
+LANGUAGES = ["fr", "en", "de", "es", "nl"]
+LEVELS = ["N1", "N2", "back_office", "multilingual"]
+CHANNELS = ["voice", "email", "chat", "mail", "social"]
+PROFICIENCIES = ["B2", "C1", "C2", "native"]
+HOURS = [
+    "24/7",
+    {"mon-fri": "08:00-20:00"},
+    {"mon-fri": "09:00-18:00"},
+    {"mon-sat": "07:00-22:00"},
+    {"daily": "08:00-22:00"},
+    {"daily": "22:00-06:00"},
+    {"mon-fri": "09:00-17:00", "sat": "09:00-12:00"},
+]
+DATA_CLASSES = ["public", "personal", "sensitive_financial"]
+JURISDICTIONS = ["market", "eu_eea", "adequacy", "scc", "any"]
+
+
+def _shares(draw: st.DrawFn, languages: list[str]) -> dict[str, float]:
+    weights = [draw(st.integers(1, 9)) for _ in languages]
+    total = sum(weights)
+    shares = {lang: w / total for lang, w in zip(languages, weights, strict=True)}
+    # Make the float sum exactly acceptable: put the rounding remainder on the first.
+    first = languages[0]
+    shares[first] = 1.0 - sum(v for k, v in shares.items() if k != first)
+    return shares
+
+
+@st.composite
+def call_types(draw: st.DrawFn, n: int) -> list[dict[str, Any]]:
+    items = []
+    for i in range(n):
+        languages = draw(st.lists(st.sampled_from(LANGUAGES), min_size=1, max_size=3, unique=True))
+        items.append(
+            {
+                "id": f"c{i}",
+                "level": draw(st.sampled_from(LEVELS)),
+                "channel": draw(st.sampled_from(CHANNELS)),
+                "volume": draw(st.integers(0, 400_000)),
+                "aht_seconds": draw(st.integers(60, 1200)),
+                "languages": _shares(draw, languages),
+                "min_proficiency": draw(st.sampled_from(PROFICIENCIES)),
+                "data_class": draw(st.sampled_from(DATA_CLASSES)),
+                "hours": draw(st.sampled_from(HOURS)),
+            }
+        )
+    return items
+
+
+@st.composite
+def sites(
+    draw: st.DrawFn, n: int, vendors: list[str], call_type_ids: list[str]
+) -> list[dict[str, Any]]:
+    items = []
+    for i in range(n):
+        site: dict[str, Any] = {
+            "id": f"s{i}",
+            "country": draw(st.sampled_from(COUNTRIES)),
+            "city": f"City {i}",
+            "languages": draw(
+                st.dictionaries(
+                    st.sampled_from(LANGUAGES),
+                    st.sampled_from(PROFICIENCIES),
+                    min_size=1,
+                    max_size=4,
+                )
+            ),
+            "cost_per_hour": draw(st.integers(5, 45)) + draw(st.sampled_from([0.0, 0.25, 0.5])),
+            "hours": draw(st.sampled_from(HOURS)),
+            "shrinkage": draw(st.sampled_from([None, 0.2, 0.3, 0.35])),
+            "quality": {"csat": draw(st.integers(60, 95))},
+        }
+        if draw(st.booleans()):
+            site["capacity_fte"] = draw(st.integers(0, 200))
+        else:
+            site["capacity_hours"] = draw(st.integers(0, 250_000))
+        vendor = draw(st.sampled_from([None, *vendors]))
+        if vendor is not None:
+            site["vendor"] = vendor
+        rated = draw(st.lists(st.sampled_from(call_type_ids), max_size=2, unique=True))
+        site["rates"] = {c: float(draw(st.integers(5, 50))) for c in rated}
+        items.append({k: v for k, v in site.items() if v is not None})
+    return items
+
+
+@st.composite
+def scenarios(draw: st.DrawFn, max_sites: int = 7, max_call_types: int = 4) -> dict[str, Any]:
+    """A valid scenario mapping (it may be infeasible)."""
+    n_vendors = draw(st.integers(0, 4))
+    vendors = [f"v{i}" for i in range(n_vendors)]
+    types = draw(call_types(draw(st.integers(1, max_call_types))))
+    site_list = draw(sites(draw(st.integers(1, max_sites)), vendors, [c["id"] for c in types]))
+    policies: dict[str, Any] = {}
+    if draw(st.booleans()):
+        policies["max_vendor_share"] = draw(st.sampled_from([0.3, 0.5, 0.7, 0.9]))
+    if draw(st.booleans()):
+        policies["shore_rules"] = [
+            {
+                "levels": draw(
+                    st.lists(st.sampled_from(LEVELS), min_size=1, max_size=2, unique=True)
+                ),
+                "shores": draw(
+                    st.lists(
+                        st.sampled_from(["inshore", "nearshore", "offshore"]),
+                        min_size=1,
+                        max_size=2,
+                        unique=True,
+                    )
+                ),
+            }
+        ]
+    if draw(st.booleans()):
+        policies["data_jurisdictions"] = {
+            d: draw(st.lists(st.sampled_from(JURISDICTIONS), min_size=1, max_size=3, unique=True))
+            for d in DATA_CLASSES
+        }
+    return {
+        "name": "random",
+        "market": {"country": "FR"},
+        "settings": {
+            "shrinkage": draw(st.sampled_from([0.25, 0.3, 0.35])),
+            "occupancy": draw(st.sampled_from([0.8, 0.85, 0.9])),
+        },
+        "call_types": types,
+        "vendors": [
+            {
+                "id": v,
+                **({"max_share": draw(st.sampled_from([0.4, 0.6]))} if draw(st.booleans()) else {}),
+            }
+            for v in vendors
+        ],
+        "sites": site_list,
+        "policies": policies,
+    }

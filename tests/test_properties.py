@@ -1,0 +1,158 @@
+"""Property-based tests on random scenarios: checker, second solver, metamorphic relations.
+
+The default run checks a few hundred random scenarios; ``make test-slow`` runs thousands.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from typing import Any
+
+import pulp
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from scenario_strategies import scenarios
+
+import bestshore
+from bestshore.model import build_model, prepare_inputs, solve_model
+from bestshore.model.sets import RULE_FAMILIES
+from bestshore.scenario import parse_scenario
+
+LONG = os.environ.get("BESTSHORE_LONG_FUZZ") == "1"
+EXAMPLES = 2500 if LONG else 200
+METAMORPHIC = 600 if LONG else 40
+COMMON = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow],
+    "derandomize": not LONG,
+}
+
+
+def _solve(data: dict[str, Any]) -> bestshore.Result | None:
+    try:
+        return bestshore.solve(parse_scenario(data))
+    except bestshore.InfeasibleScenarioError as exc:
+        findings = exc.diagnosis.findings
+        assert not findings.empty, "an infeasible scenario must come back diagnosed"
+        assert set(findings["rule"]) <= {*RULE_FAMILIES, "capacity", "vendor_share", "demand"}
+        return None
+
+
+@settings(max_examples=EXAMPLES, **COMMON)
+@given(scenarios())
+def test_random_scenarios_verify_and_agree_with_cbc(data: dict[str, Any]) -> None:
+    scenario = parse_scenario(data)
+    result = _solve(data)
+    if result is not None:
+        assert bestshore.verify(scenario, result) == []
+    # An independent second solver (CBC) on a fresh build of the same LP.
+    model = build_model(prepare_inputs(scenario))
+    other = solve_model(model, solver=pulp.COIN_CMD(msg=False))
+    if result is None:
+        assert other.status == "infeasible"
+    else:
+        assert other.status == "optimal"
+        assert other.objective == pytest.approx(result.total_cost, rel=1e-6, abs=1e-6)
+
+
+@settings(max_examples=METAMORPHIC, **COMMON)
+@given(scenarios(), st.data())
+def test_adding_a_site_never_raises_cost(data: dict[str, Any], more: st.DataObject) -> None:
+    before = _solve(data)
+    bigger = copy.deepcopy(data)
+    extra = copy.deepcopy(more.draw(st.sampled_from(data["sites"])))
+    extra["id"] = "extra"
+    extra["cost_per_hour"] = more.draw(st.integers(5, 45))
+    bigger["sites"].append(extra)
+    after = _solve(bigger)
+    if before is not None:
+        assert after is not None
+        assert after.total_cost <= before.total_cost * (1 + 1e-9) + 1e-6
+
+
+@settings(max_examples=METAMORPHIC, **COMMON)
+@given(scenarios(), st.sampled_from(["vendor_cap", "shore_rule", "capacity", "proficiency"]))
+def test_tightening_a_policy_never_lowers_cost(data: dict[str, Any], how: str) -> None:
+    before = _solve(data)
+    tighter = copy.deepcopy(data)
+    if how == "vendor_cap":
+        current = tighter["policies"].get("max_vendor_share", 1.0)
+        tighter["policies"]["max_vendor_share"] = current * 0.8
+    elif how == "shore_rule":
+        rules = tighter["policies"].setdefault("shore_rules", [])
+        rules.append({"levels": ["N2"], "shores": ["inshore"]})
+    elif how == "capacity":
+        for site in tighter["sites"]:
+            key = "capacity_fte" if "capacity_fte" in site else "capacity_hours"
+            site[key] = site[key] * 0.7
+    else:
+        for call_type in tighter["call_types"]:
+            call_type["min_proficiency"] = "native"
+    after = _solve(tighter)
+    if after is not None:
+        assert before is not None, "a tighter scenario cannot be feasible when the looser is not"
+        assert after.total_cost >= before.total_cost * (1 - 1e-9) - 1e-6
+
+
+@settings(max_examples=METAMORPHIC, **COMMON)
+@given(scenarios(), st.sampled_from([0.5, 2.0, 3.0]))
+def test_scaling_prices_scales_cost_and_keeps_the_plan_optimal(
+    data: dict[str, Any], k: float
+) -> None:
+    before = _solve(data)
+    scaled = copy.deepcopy(data)
+    for site in scaled["sites"]:
+        site["cost_per_hour"] *= k
+        site["rates"] = {c: r * k for c, r in site["rates"].items()}
+    after = _solve(scaled)
+    if before is None:
+        assert after is None
+        return
+    assert after is not None
+    assert after.total_cost == pytest.approx(k * before.total_cost, rel=1e-7, abs=1e-6)
+    # The old plan, priced at the new rates, is still optimal.
+    assert (before.allocation["cost"].sum() * k) == pytest.approx(
+        after.total_cost, rel=1e-7, abs=1e-6
+    )
+
+
+@settings(max_examples=METAMORPHIC, **COMMON)
+@given(scenarios(), st.randoms(use_true_random=False))
+def test_permuting_sites_changes_nothing(data: dict[str, Any], rng: Any) -> None:
+    before = _solve(data)
+    shuffled = copy.deepcopy(data)
+    rng.shuffle(shuffled["sites"])
+    rng.shuffle(shuffled["call_types"])
+    after = _solve(shuffled)
+    if before is None:
+        assert after is None
+        return
+    assert after is not None
+    assert after.to_json(with_timing=False) == before.to_json(with_timing=False)
+
+
+@pytest.mark.slow
+def test_long_fuzz_run() -> None:
+    """Marker for `make test-slow`: reruns this module with thousands of examples."""
+    import subprocess
+    import sys
+
+    env = dict(os.environ, BESTSHORE_LONG_FUZZ="1")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            __file__,
+            "-m",
+            "not slow",
+        ],
+        env=env,
+        check=False,
+    )
+    assert proc.returncode == 0
