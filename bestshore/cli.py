@@ -1,4 +1,4 @@
-"""Command line: ``bestshore solve | validate | compare | schema``.
+"""Command line: ``bestshore solve | validate | compare | verify | staffing | schema``.
 
 Exit codes: 0 solved / valid, 1 internal error, 2 invalid input, 3 no feasible plan.
 Errors are one line on stderr, never a traceback (``BESTSHORE_DEBUG=1`` shows it).
@@ -153,6 +153,37 @@ class _wide_pandas:
 
     def __exit__(self, *exc: object) -> None:
         self._ctx.__exit__(*exc)
+
+
+@app.command("verify")
+@_guarded
+def verify_command(
+    scenario: Annotated[
+        Path, typer.Argument(help="Scenario YAML file the result claims to solve.")
+    ],
+    result_file: Annotated[
+        Path, typer.Argument(help="A result.json written by `bestshore solve`.")
+    ],
+) -> None:
+    """Re-check every rule of a saved result against its scenario, independently of the model."""
+    from bestshore.result import Result
+    from bestshore.verify import verify
+
+    loaded = load_scenario(scenario)
+    try:
+        result = Result.read_json(result_file)
+    except FileNotFoundError:
+        _fail(f"{result_file}: file not found", EXIT_INPUT)
+    except (ValueError, KeyError, TypeError) as exc:
+        _fail(f"{result_file}: not a readable bestshore result ({exc})", EXIT_INPUT)
+    problems = verify(loaded, result)
+    if problems:
+        for problem in problems:
+            typer.echo(f"violation: {problem}")
+        _fail(f"{len(problems)} rule(s) broken in {result_file}", EXIT_INFEASIBLE)
+    typer.echo(
+        f"{result_file}: every rule holds ({len(result.allocation)} allocation rows checked)"
+    )
 
 
 @app.command("staffing")

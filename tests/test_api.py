@@ -114,3 +114,22 @@ def test_same_scenario_gives_identical_files(tmp_path: Path) -> None:
     written = first.to_csv(tmp_path / "csv")
     assert {p.name for p in written} >= {"allocation.csv", "kpis.csv", "sites.csv"}
     assert not list(tmp_path.glob("**/*.tmp"))
+
+
+def test_cli_verify_saved_result(tmp_path: Path) -> None:
+    runner = CliRunner()
+    solved = runner.invoke(app, ["solve", "scenarios/demo.yaml", "--json"])
+    saved = tmp_path / "result.json"
+    saved.write_text(solved.stdout)
+    ok = runner.invoke(app, ["verify", "scenarios/demo.yaml", str(saved)])
+    assert ok.exit_code == 0, ok.output
+    assert "every rule holds" in ok.stdout
+    # The same plan checked against a scenario without the offshore sites breaks rules.
+    bad = runner.invoke(app, ["verify", "scenarios/demo-no-offshore.yaml", str(saved)])
+    assert bad.exit_code == 3
+    assert "violation: allocation uses unknown site" in bad.stdout
+    junk = tmp_path / "junk.json"
+    junk.write_text('{"hello": 1}')
+    unreadable = runner.invoke(app, ["verify", "scenarios/demo.yaml", str(junk)])
+    assert unreadable.exit_code == 2
+    assert "not a readable bestshore result" in unreadable.stderr

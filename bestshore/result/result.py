@@ -136,6 +136,37 @@ class Result:
             "stamp": {k: _clean(v) for k, v in stamp.items()},
         }
 
+    @classmethod
+    def from_dict(cls, doc: dict[str, Any]) -> Result:
+        """Rebuild a result from :meth:`to_dict` output (e.g. a ``result.json`` file)."""
+        missing = {"scenario", "status", "currency", "kpis", "allocation"} - set(doc)
+        if missing:
+            raise ValueError(f"not a bestshore result: missing {', '.join(sorted(missing))}")
+        allocation = pd.DataFrame(doc["allocation"], columns=ALLOCATION_COLUMNS)
+        kpis = {
+            k: (float("nan") if v is None and k == "total_cost" else v)
+            for k, v in doc["kpis"].items()
+        }
+        return cls(
+            scenario_name=doc["scenario"],
+            currency=doc["currency"],
+            status=doc["status"],
+            allocation=allocation,
+            sites=pd.DataFrame(doc.get("sites", [])),
+            breakdown=pd.DataFrame(doc.get("breakdown", [])),
+            kpis=kpis,
+            constraints=pd.DataFrame(doc.get("constraints", [])),
+            exclusions=pd.DataFrame(),
+            market=doc.get("market", {}),
+            stamp=doc.get("stamp", {}),
+            warnings=list(doc.get("warnings", [])),
+        )
+
+    @classmethod
+    def read_json(cls, path: str | Path) -> Result:
+        """Read a ``result.json`` written by :meth:`to_json`."""
+        return cls.from_dict(json.loads(Path(path).read_text(encoding="utf-8")))
+
     def to_json(self, path: str | Path | None = None, *, with_timing: bool = True) -> str:
         """The result as JSON text; also written atomically to ``path`` if given."""
         text = (
