@@ -11,13 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from bestshore.model import (
-    Diagnosis,
-    build_model,
-    diagnose_infeasibility,
-    prepare_inputs,
-    solve_model,
-)
+from bestshore.model import Diagnosis, diagnose_infeasibility, prepare_inputs
+from bestshore.model.plan import plan_sourcing
 from bestshore.result import Result, extract_result
 from bestshore.scenario import Scenario, load_scenario
 from bestshore.scenario.checks import check_references
@@ -88,13 +83,18 @@ def solve(scenario: Scenario | str | Path, *, check: bool = True) -> Result:
         scenario._source = source
         check_references(scenario)
     inputs = prepare_inputs(scenario)
-    model = build_model(inputs)
-    outcome = solve_model(model, time_limit=scenario.objective.time_limit_seconds)
+    model, outcome, plan = plan_sourcing(inputs, time_limit=scenario.objective.time_limit_seconds)
     if outcome.status == "infeasible":
         raise InfeasibleScenarioError(diagnose_infeasibility(inputs, model.eligibility))
     if not outcome.has_solution:
         raise SolveError(outcome.status, f"solver stopped without a plan: {outcome.status}")
-    result = extract_result(model, outcome)
+    if plan is None:
+        raise SolveError(
+            "staffing_not_converged",
+            "no plan whose exact Erlang C staffing fits every capacity and cap was found "
+            "(the linear staffing estimate was too optimistic); add capacity or relax a cap",
+        )
+    result = extract_result(plan)
     if check:
         problems = verify(scenario, result)
         if problems:

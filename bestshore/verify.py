@@ -1,10 +1,10 @@
 """An independent checker: re-derive every rule from the scenario and test a returned plan.
 
-Nothing here comes from ``bestshore.model``: workloads, FTE, eligibility, shores and
-costs are recomputed from the validated scenario and the reference data with code of
-its own (hours, for one, are checked from market time to site time, the opposite way
-to the model). A violation is reported in plain words; an empty list means every rule
-holds.
+Nothing here comes from ``bestshore.model``: demand per hour, staffing, eligibility,
+shores, premiums and costs are recomputed from the validated scenario, the reference
+data and the staffing arithmetic (``bestshore.staffing``) with code of its own. Opening
+hours, for one, are checked from market time to site time, the opposite way to the
+model. A violation is reported in plain words; an empty list means every rule holds.
 """
 
 from __future__ import annotations
@@ -12,223 +12,363 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
+from typing import Any
 from zoneinfo import ZoneInfo
 
-import pandas as pd
+import numpy as np
 
 from bestshore.result.result import Result
 from bestshore.scenario.hours import parse_hours
+from bestshore.scenario.profiles import annual_factor, weekly_profile
 from bestshore.scenario.reference import countries, great_circle_km
-from bestshore.scenario.schema import PROFICIENCY_ORDER, Jurisdiction, Proficiency, Scenario
+from bestshore.scenario.schema import (
+    PROFICIENCY_ORDER,
+    CallType,
+    Jurisdiction,
+    Proficiency,
+    Scenario,
+    Site,
+)
+from bestshore.staffing import agents_for_asa, agents_for_service_level, service_level
 
 __all__ = ["verify"]
 
 REL_TOL = 1e-6
+WEEKS = 365.25 / 7
 
 
 def _close(a: float, b: float, scale: float = 1.0) -> bool:
     return abs(a - b) <= REL_TOL * max(1.0, abs(scale), abs(a), abs(b))
 
 
-def _productive_hours_per_contact(scenario: Scenario, call_type_id: str) -> float:
-    call_type = scenario.call_type(call_type_id)
-    settings = scenario.settings
-    efficiency = settings.occupancy if call_type.real_time else settings.async_utilisation
-    return call_type.aht_seconds / 3600.0 / efficiency
+class _World:
+    """Facts about the scenario, computed once, by this module's own rules."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.scenario = scenario
+        self.table = countries()
+        market = scenario.market
+        self.market_zone = ZoneInfo(market.timezone or self.table.loc[market.country, "timezone"])
+        self.monday = dt.datetime.combine(scenario.settings.reference_week, dt.time(0))
+        self.call_types = {c.id: c for c in scenario.call_types}
+        self.sites = {s.id: s for s in scenario.sites}
+        self.country = {
+            code: row._asdict()
+            for code, row in zip(self.table.index, self.table.itertuples(index=False), strict=True)
+        }
+        self._open: dict[str, np.ndarray] = {}
+        self._open_hour: dict[tuple[str, int], bool] = {}
+        self._zones: dict[str, ZoneInfo] = {}
+        self._shores: dict[str, str] = {}
+        self._profiles: dict[str, tuple[np.ndarray, float]] = {}
+
+    def zone(self, site: Site) -> ZoneInfo:
+        if site.id not in self._zones:
+            self._zones[site.id] = ZoneInfo(site.timezone or self.country[site.country]["timezone"])
+        return self._zones[site.id]
+
+    def profile(self, call_type: CallType) -> tuple[np.ndarray, float]:
+        """Weekly arrival shares and annual factor of a call type."""
+        if call_type.id not in self._profiles:
+            factor = annual_factor(call_type.seasonality, self.scenario.settings.sizing)
+            self._profiles[call_type.id] = (weekly_profile(call_type), factor)
+        return self._profiles[call_type.id]
+
+    def local(self, site: Site, market_hour: int, minute: int = 0) -> dt.datetime:
+        instant = (self.monday + dt.timedelta(hours=market_hour, minutes=minute)).replace(
+            tzinfo=self.market_zone
+        )
+        return instant.astimezone(self.zone(site))
+
+    def open_quarters(self, site: Site) -> np.ndarray:
+        if site.id not in self._open:
+            self._open[site.id] = parse_hours(site.hours)
+        return self._open[site.id]
+
+    def is_open(self, site: Site, market_hour: int) -> bool:
+        """Open for all four quarters of a market hour, judged in the site's local time."""
+        key = (site.id, market_hour)
+        if key not in self._open_hour:
+            self._open_hour[key] = self._is_open(site, market_hour)
+        return self._open_hour[key]
+
+    def _is_open(self, site: Site, market_hour: int) -> bool:
+        quarters = self.open_quarters(site)
+        local_monday = self.monday.replace(tzinfo=None)
+        for minute in (0, 15, 30, 45):
+            local = self.local(site, market_hour, minute).replace(tzinfo=None)
+            index = int((local - local_monday).total_seconds() // 900) % (168 * 4)
+            if not quarters[index]:
+                return False
+        return True
+
+    def premium(self, site: Site, market_hour: int) -> float:
+        local = self.local(site, market_hour, 30)
+        night = local.hour >= 22 or local.hour < 6
+        return 1.0 + site.night_premium * night + site.weekend_premium * (local.weekday() >= 5)
+
+    def shore(self, site: Site) -> str:
+        if site.id not in self._shores:
+            self._shores[site.id] = self._shore(site)
+        return self._shores[site.id]
+
+    def _shore(self, site: Site) -> str:
+        market = self.scenario.market
+        if site.shore:
+            return site.shore
+        if site.country in market.shore_overrides:
+            return market.shore_overrides[site.country]
+        if site.country == market.country:
+            return "inshore"
+        home, there = self.table.loc[market.country], self.table.loc[site.country]
+        noon = dt.datetime.combine(self.scenario.settings.reference_week, dt.time(12))
+        home_offset = noon.replace(tzinfo=ZoneInfo(home.timezone)).utcoffset()
+        there_offset = noon.replace(tzinfo=ZoneInfo(there.timezone)).utcoffset()
+        assert home_offset is not None and there_offset is not None
+        near = great_circle_km(home.lat, home.lon, there.lat, there.lon) <= 2500 and abs(
+            home_offset - there_offset
+        ) <= dt.timedelta(hours=2)
+        return "nearshore" if near else "offshore"
+
+    def rate(self, call_type_id: str, site: Site) -> float:
+        if call_type_id in site.rates:
+            return site.rates[call_type_id]
+        if site.cost_per_hour is not None:
+            return site.cost_per_hour
+        return float(self.country[site.country]["agent_cost_eur_per_hour"])
+
+    def weekly_hours_per_fte(self, site: Site) -> float:
+        settings = self.scenario.settings
+        shrinkage = settings.shrinkage if site.shrinkage is None else site.shrinkage
+        annual = site.annual_hours_per_fte or settings.annual_hours_per_fte
+        return annual * (1 - shrinkage) / WEEKS
+
+    def capacity(self, site: Site) -> float:
+        if site.capacity_hours is not None:
+            return site.capacity_hours / WEEKS
+        assert site.capacity_fte is not None
+        return site.capacity_fte * self.weekly_hours_per_fte(site)
+
+    def jurisdiction_ok(self, data_class: str, country: str) -> bool:
+        allowed = set(self.scenario.policies.data_jurisdictions[data_class])
+        row = self.country[country]
+        return (
+            Jurisdiction.ANY in allowed
+            or Jurisdiction.SCC in allowed
+            or (Jurisdiction.MARKET in allowed and country == self.scenario.market.country)
+            or (Jurisdiction.EU_EEA in allowed and bool(row["eu_eea"]))
+            or (Jurisdiction.ADEQUACY in allowed and bool(row["eu_adequacy"]))
+        )
 
 
-def _hours_per_fte(scenario: Scenario, site_id: str) -> float:
-    site = scenario.site(site_id)
-    shrinkage = scenario.settings.shrinkage if site.shrinkage is None else site.shrinkage
-    annual = site.annual_hours_per_fte or scenario.settings.annual_hours_per_fte
-    return annual * (1 - shrinkage)
+def _language_share(call_type: CallType, language: str, hour: int) -> float:
+    share = call_type.languages.get(language, 0.0)
+    for window in call_type.hourly_languages:
+        quarters = parse_hours(window.hours)
+        if hour >= 0 and quarters[hour * 4 : hour * 4 + 4].any():
+            share = window.languages.get(language, 0.0)
+    return share
 
 
-def _shore(scenario: Scenario, site_id: str) -> str:
-    site = scenario.site(site_id)
-    market = scenario.market
-    if site.shore:
-        return site.shore
-    if site.country in market.shore_overrides:
-        return market.shore_overrides[site.country]
-    if site.country == market.country:
-        return "inshore"
-    table = countries()
-    home, there = table.loc[market.country], table.loc[site.country]
-    noon = dt.datetime.combine(scenario.settings.reference_week, dt.time(12))
-    gap = abs(
-        noon.replace(tzinfo=ZoneInfo(home.timezone)).utcoffset()  # type: ignore[operator]
-        - noon.replace(tzinfo=ZoneInfo(there.timezone)).utcoffset()
+def _weekly_calls(world: _World, call_type: CallType, language: str, hour: int) -> float:
+    profile, factor = world.profile(call_type)
+    if hour < 0:
+        return sum(
+            call_type.volume / factor * profile[h] * _language_share(call_type, language, h)
+            for h in range(168)
+        )
+    return call_type.volume / factor * profile[hour] * _language_share(call_type, language, hour)
+
+
+def _needed_agents(call_type: CallType, calls: float, occupancy: float) -> float:
+    traffic = calls * call_type.aht_seconds / 3600
+    goal = call_type.service_level
+    if traffic <= 0:
+        return 0.0
+    if goal is None:
+        return traffic / occupancy
+    if goal.asa_seconds is not None:
+        return agents_for_asa(calls, 60, call_type.aht_seconds, goal.asa_seconds, occupancy)
+    assert goal.target is not None and goal.answer_seconds is not None
+    return agents_for_service_level(
+        calls, 60, call_type.aht_seconds, goal.target, goal.answer_seconds, occupancy
     )
-    near = great_circle_km(
-        home.lat, home.lon, there.lat, there.lon
-    ) <= 2500 and gap <= dt.timedelta(hours=2)
-    return "nearshore" if near else "offshore"
 
 
-def _rate(scenario: Scenario, call_type_id: str, site_id: str) -> float:
-    site = scenario.site(site_id)
-    if call_type_id in site.rates:
-        return site.rates[call_type_id]
-    if site.cost_per_hour is not None:
-        return site.cost_per_hour
-    return float(countries().loc[site.country, "agent_cost_eur_per_hour"])
+def _answers_in_time(world: _World, call_type: CallType, site: Site) -> bool:
+    arrivals = np.flatnonzero(world.profile(call_type)[0] > 0)
+    window = max(1, math.floor(call_type.response_hours))
+    opened = [world.is_open(site, h) for h in range(168)]
+    return all(any(opened[(h + k) % 168] for k in range(min(window, 168))) for h in arrivals)
 
 
-def _closed_hours(scenario: Scenario, call_type_id: str, site_id: str) -> int:
-    """Required market hours in which the site is not open for the whole hour."""
-    call_type, site = scenario.call_type(call_type_id), scenario.site(site_id)
-    required = parse_hours(call_type.hours)  # market-time quarters
-    site_open = parse_hours(site.hours)  # site-local quarters
-    table = countries()
-    market_zone = ZoneInfo(
-        scenario.market.timezone or table.loc[scenario.market.country, "timezone"]
-    )
-    site_zone = ZoneInfo(site.timezone or table.loc[site.country, "timezone"])
-    monday = dt.datetime.combine(scenario.settings.reference_week, dt.time(0))
-    local_monday = monday.replace(tzinfo=site_zone)
-    closed = 0
-    for hour in range(168):
-        if not required[hour * 4 : hour * 4 + 4].any():
-            continue
-        for quarter in range(4):
-            instant = (monday + dt.timedelta(minutes=60 * hour + 15 * quarter)).replace(
-                tzinfo=market_zone
+def _check_row(world: _World, row: Any, problems: list[str]) -> None:
+    scenario = world.scenario
+    call_type, site = world.call_types[row.call_type], world.sites[row.site]
+    hour = int(row.hour)
+    where = f"{row.call_type}/{row.language} at {row.site}" + (f" hour {hour}" if hour >= 0 else "")
+    calls = _weekly_calls(world, call_type, row.language, hour) * row.share
+    handle = calls * call_type.aht_seconds / 3600
+    if call_type.real_time:
+        if hour < 0:
+            problems.append(f"{where}: real-time work must be planned hour by hour")
+            return
+        if not world.is_open(site, hour):
+            problems.append(f"{where}: site closed in that market hour")
+        needed = _needed_agents(call_type, calls, scenario.settings.occupancy)
+        goal = call_type.service_level
+        if (
+            goal is not None
+            and goal.target is not None
+            and goal.answer_seconds is not None
+            and calls > 0
+        ):
+            achieved = service_level(
+                handle, round(row.agents), call_type.aht_seconds, goal.answer_seconds
             )
-            local = instant.astimezone(site_zone)
-            minutes = (
-                local.replace(tzinfo=None) - local_monday.replace(tzinfo=None)
-            ).total_seconds() / 60
-            index = int(minutes // 15) % (168 * 4)
-            if not site_open[index]:
-                closed += 1
-                break
-    return closed
+            if achieved < goal.target - 1e-9:
+                problems.append(
+                    f"{where}: {row.agents:g} agents answer {achieved:.1%} in time, below {goal.target:.0%}"
+                )
+        premium = world.premium(site, hour)
+    else:
+        if hour >= 0:
+            problems.append(f"{where}: deferred work is planned over the week, not by hour")
+        needed = handle / scenario.settings.async_utilisation
+        premium = 1.0
+        if not _answers_in_time(world, call_type, site):
+            problems.append(f"{where}: site cannot answer within {call_type.response_hours:g} h")
+    if row.agents < needed * (1 - REL_TOL) - REL_TOL:
+        problems.append(f"{where}: {row.agents:,.4f} agents staffed, {needed:,.4f} needed")
+    for name, expected, got in (
+        ("calls", calls, row.calls),
+        ("cost", row.agents * world.rate(row.call_type, site) * premium * world.profile(call_type)[1], row.cost),
+        ("FTE", row.agents / world.weekly_hours_per_fte(site), row.fte),
+    ):  # fmt: skip
+        if not _close(expected, got):
+            problems.append(f"{where}: {name} is {got:,.4f}, recomputed {expected:,.4f}")
 
-
-def _jurisdiction_ok(scenario: Scenario, data_class: str, country: str) -> bool:
-    allowed = set(scenario.policies.data_jurisdictions[data_class])
-    row = countries().loc[country]
-    return (
-        Jurisdiction.ANY in allowed
-        or Jurisdiction.SCC in allowed
-        or (Jurisdiction.MARKET in allowed and country == scenario.market.country)
-        or (Jurisdiction.EU_EEA in allowed and bool(row.eu_eea))
-        or (Jurisdiction.ADEQUACY in allowed and bool(row.eu_adequacy))
-    )
+    level = site.languages.get(row.language)
+    need = call_type.min_proficiency
+    if level is None:
+        problems.append(f"{where}: site does not work in {row.language}")
+    elif PROFICIENCY_ORDER[Proficiency(level)] < PROFICIENCY_ORDER[need]:
+        problems.append(f"{where}: {row.language} at {level}, below the required {need}")
+    if not world.jurisdiction_ok(call_type.data_class, site.country):
+        problems.append(
+            f"{where}: {call_type.data_class} data may not be processed in {site.country}"
+        )
+    shore = world.shore(site)
+    for i, rule in enumerate(scenario.policies.shore_rules):
+        if (
+            call_type.level in rule.levels or call_type.id in rule.call_types
+        ) and shore not in rule.shores:
+            problems.append(f"{where}: shore rule {i} allows {rule.shores}, site is {shore}")
 
 
 def verify(scenario: Scenario, result: Result) -> list[str]:
     """Every rule the plan breaks, in plain words (empty when the plan is valid).
 
-    Checks: demand covered in full and volumes right; site capacity; languages and
-    proficiency; opening hours; data jurisdictions; shore rules; vendor share caps;
-    FTE, productive hours and costs recomputed from the scenario's prices; KPIs and
-    site totals adding up.
+    Checks, hour by hour: demand covered in full; sites open in the hours they take;
+    deferred work answered within its response time; staffing at least what Erlang C
+    (or workload sizing) needs, and service levels met; languages and proficiency; data
+    jurisdictions; shore rules; weekly capacity, seats and vendor caps; calls, FTE and
+    costs recomputed from the scenario's prices and premiums; the allocation, site
+    totals and KPIs adding up.
     """
+    world = _World(scenario)
     problems: list[str] = []
-    rows = result.allocation
-    site_ids = {s.id for s in scenario.sites}
-    hours_cache: dict[tuple[str, str], int] = {}
+    rows = result.staffing
+    unknown = sorted(set(rows["site"]) - set(world.sites))
+    problems += [f"allocation uses unknown site {site}" for site in unknown]
+    unknown_types = sorted(set(rows["call_type"]) - set(world.call_types))
+    problems += [f"allocation has work for unknown call type {c}" for c in unknown_types]
+    rows = rows[rows["site"].isin(world.sites) & rows["call_type"].isin(world.call_types)]
 
-    # Demand coverage, per (call type, language).
-    served: dict[tuple[str, str], float] = defaultdict(float)
-    for row in rows.itertuples(index=False):
-        served[(row.call_type, row.language)] += row.share
+    # Demand coverage, per (call type, language, hour).
+    served: dict[tuple[str, str, int], float] = defaultdict(float)
+    for key, share in zip(
+        zip(rows["call_type"], rows["language"], rows["hour"], strict=True),
+        rows["share"],
+        strict=True,
+    ):
+        served[(key[0], key[1], int(key[2]))] += float(share)
     for call_type in scenario.call_types:
-        for language in call_type.languages:
-            got = served.pop((call_type.id, language), 0.0)
-            if not _close(got, 1.0):
-                problems.append(f"{call_type.id} in {language} is {got:.4%} served, not 100%")
+        languages = set(call_type.languages) | {
+            c for w in call_type.hourly_languages for c in w.languages
+        }
+        for language in sorted(languages):
+            hours = range(168) if call_type.real_time else [-1]
+            for hour in hours:
+                if _weekly_calls(world, call_type, language, hour) <= 1e-12:
+                    continue
+                got = served.pop((call_type.id, language, hour), 0.0)
+                if not _close(got, 1.0):
+                    when = f" in hour {hour}" if hour >= 0 else ""
+                    problems.append(
+                        f"{call_type.id} in {language}{when} is {got:.4%} served, not 100%"
+                    )
     for key in served:
-        problems.append(f"allocation has work for {key[0]} in {key[1]}, which the scenario lacks")
+        problems.append(
+            f"plan has work for {key[0]} in {key[1]} at hour {key[2]}, which has no demand"
+        )
 
-    per_site_hours: dict[str, float] = defaultdict(float)
-    per_vendor_hours: dict[str, float] = defaultdict(float)
-    total_cost = 0.0
     for row in rows.itertuples(index=False):
-        if row.site not in site_ids:
-            problems.append(f"allocation uses unknown site {row.site}")
-            continue
-        call_type, site = scenario.call_type(row.call_type), scenario.site(row.site)
-        where = f"{row.call_type}/{row.language} at {row.site}"
-        volume = call_type.volume * call_type.languages[row.language] * row.share
-        hours = volume * _productive_hours_per_contact(scenario, row.call_type)
-        fte = hours / _hours_per_fte(scenario, row.site)
-        cost = hours * _rate(scenario, row.call_type, row.site)
-        for name, expected, got in (
-            ("volume", volume, row.volume),
-            ("productive hours", hours, row.productive_hours),
-            ("FTE", fte, row.fte),
-            ("cost", cost, row.cost),
-        ):
-            if not _close(expected, got):
-                problems.append(f"{where}: {name} is {got:,.4f}, recomputed {expected:,.4f}")
-        per_site_hours[row.site] += hours
-        per_vendor_hours[site.vendor or "in-house"] += hours
-        total_cost += cost
+        _check_row(world, row, problems)
 
-        level = site.languages.get(row.language)
-        need = call_type.min_proficiency
-        if level is None:
-            problems.append(f"{where}: site does not work in {row.language}")
-        elif PROFICIENCY_ORDER[Proficiency(level)] < PROFICIENCY_ORDER[need]:
-            problems.append(f"{where}: {row.language} at {level}, below the required {need}")
-
-        key = (row.call_type, row.site)
-        if key not in hours_cache:
-            hours_cache[key] = _closed_hours(scenario, row.call_type, row.site)
-        if hours_cache[key]:
-            problems.append(f"{where}: site closed {hours_cache[key]} required market hours/week")
-
-        if not _jurisdiction_ok(scenario, call_type.data_class, site.country):
-            problems.append(
-                f"{where}: {call_type.data_class} data may not be processed in {site.country}"
-            )
-
-        shore = _shore(scenario, row.site)
-        for i, rule in enumerate(scenario.policies.shore_rules):
-            applies = call_type.level in rule.levels or call_type.id in rule.call_types
-            if applies and shore not in rule.shores:
-                problems.append(f"{where}: shore rule {i} allows {rule.shores}, site is {shore}")
-
+    per_site = rows.groupby("site")["agents"].sum()
     for site in scenario.sites:
-        used = per_site_hours.get(site.id, 0.0)
-        capacity = site.capacity_hours
-        if capacity is None:
-            assert site.capacity_fte is not None
-            capacity = site.capacity_fte * _hours_per_fte(scenario, site.id)
+        used = float(per_site.get(site.id, 0.0))
+        capacity = world.capacity(site)
         if used > capacity * (1 + REL_TOL) + REL_TOL:
             problems.append(
-                f"site {site.id} works {used:,.1f} productive h/yr over its capacity {capacity:,.1f}"
+                f"site {site.id} works {used:,.1f} productive h/week over its capacity {capacity:,.1f}"
             )
+        if site.max_agents is not None:
+            hourly = (
+                rows[(rows["site"] == site.id) & (rows["hour"] >= 0)]
+                .groupby("hour")["agents"]
+                .sum()
+            )
+            for hour, agents in hourly.items():
+                if agents > site.max_agents * (1 + REL_TOL) + REL_TOL:
+                    problems.append(
+                        f"site {site.id} seats {agents:g} agents in hour {hour}, over {site.max_agents:g}"
+                    )
 
-    total_hours = sum(per_site_hours.values())
+    total_hours = float(rows["agents"].sum())
+    by_vendor = (
+        rows.assign(v=[world.sites[s].vendor or "in-house" for s in rows["site"]])
+        .groupby("v")["agents"]
+        .sum()
+    )
     for vendor in scenario.vendors:
         caps = [c for c in (vendor.max_share, scenario.policies.max_vendor_share) if c is not None]
         if caps and total_hours > 0:
-            share = per_vendor_hours.get(vendor.id, 0.0) / total_hours
+            share = float(by_vendor.get(vendor.id, 0.0)) / total_hours
             if share > min(caps) + REL_TOL:
                 problems.append(
                     f"vendor {vendor.id} takes {share:.4%} of hours, above its cap {min(caps):.2%}"
                 )
 
+    total_cost = float(rows["cost"].sum())
     if not _close(total_cost, result.total_cost, total_cost):
         problems.append(
-            f"total cost {result.total_cost:,.2f} does not add up: recomputed {total_cost:,.2f}"
+            f"staffing costs sum to {total_cost:,.2f} but the total says {result.total_cost:,.2f}"
         )
-    reported = float(rows["cost"].sum())
+    reported = float(result.allocation["cost"].sum())
     if not _close(reported, result.total_cost, total_cost):
         problems.append(
             f"allocation costs sum to {reported:,.2f} but the total says {result.total_cost:,.2f}"
         )
-    site_costs = result.sites.set_index("site")["cost"] if not result.sites.empty else pd.Series()
-    for site_id, cost in site_costs.items():
-        expected = float(rows.loc[rows["site"] == site_id, "cost"].sum())
-        if not _close(float(cost), expected, total_cost):
-            problems.append(
-                f"site {site_id} total cost {cost:,.2f} differs from its rows {expected:,.2f}"
-            )
+    if not result.sites.empty:
+        site_costs = result.sites.set_index("site")["cost"]
+        row_costs = rows.groupby("site")["cost"].sum()
+        for site_id, cost in site_costs.items():
+            if not _close(float(cost), float(row_costs.get(site_id, 0.0)), total_cost):
+                problems.append(
+                    f"site {site_id} total cost {cost:,.2f} differs from its rows {row_costs.get(site_id, 0.0):,.2f}"
+                )
     if math.isnan(result.total_cost):
         problems.append("total cost is not a number")
     return problems

@@ -32,8 +32,9 @@ def test_capacity_binds_and_spills_to_next_cheapest() -> None:
     assert fte_at(result, "paris") == pytest.approx(2.0)
     binding = result.binding
     assert list(binding["key"]) == ["rabat"]
-    # One more hour in Rabat saves 30 - 15 = 15 EUR: the capacity dual.
-    assert binding["dual"].iloc[0] == pytest.approx(-15.0)
+    # One more productive hour per week in Rabat, every week of the year, saves
+    # (30 - 15) EUR x 52.18 weeks: the capacity dual [EUR/yr per weekly hour].
+    assert binding["dual"].iloc[0] == pytest.approx(-15.0 * 365.25 / 7)
 
 
 def test_capacity_in_fte_uses_shrinkage_and_annual_hours() -> None:
@@ -68,13 +69,19 @@ def test_proficiency_below_requirement_excludes_site() -> None:
     assert solve_dict(data).total_cost == pytest.approx(45_000)
 
 
-def test_opening_hours_exclude_a_site_that_closes_early() -> None:
-    # Service needed 08:00-20:00 Paris; Rabat open 09:00-17:00 local: excluded.
+def test_opening_hours_split_the_day_between_sites() -> None:
+    # Service 08:00-20:00 Paris with a flat arrival profile; Rabat (same clock as Paris
+    # in January) is open 09:00-17:00, so it takes 8 of the 12 hours and Paris the
+    # other 4: 2,000 h x 15 + 1,000 h x 30 = 60,000.
     data = tiny()
     data["call_types"][0]["hours"] = {"mon-fri": "08:00-20:00"}
+    data["call_types"][0]["arrival_profile"] = "flat"
     data["sites"][0]["hours"] = {"mon-fri": "08:00-20:00"}
     data["sites"][1]["hours"] = {"mon-fri": "09:00-17:00"}
-    assert solve_dict(data).total_cost == pytest.approx(90_000)
+    result = solve_dict(data)
+    assert result.total_cost == pytest.approx(60_000)
+    rabat = result.staffing[result.staffing["site"] == "rabat"]
+    assert sorted(set(rabat["hour"] % 24)) == list(range(9, 17))
 
 
 def test_time_zone_shift_sends_night_work_to_the_site_whose_day_covers_it() -> None:
@@ -101,8 +108,12 @@ def test_time_zone_shift_sends_night_work_to_the_site_whose_day_covers_it() -> N
     assert fte_at(result, "manila") == pytest.approx(3.0)
     # One hour less of Manila's day and the night is no longer covered.
     data["sites"][2]["hours"] = {"daily": "05:00-12:00"}
-    with pytest.raises(bestshore.InfeasibleScenarioError, match="closed"):
+    with pytest.raises(
+        bestshore.InfeasibleScenarioError, match="no eligible site is open then"
+    ) as caught:
         solve_dict(data)
+    # The uncovered hour is 05:00-06:00 Paris (12:00-13:00 Manila), every day.
+    assert "in 7 hours a week (Mon 05:00-06:00, Tue 05:00-06:00" in str(caught.value)
 
 
 def test_data_protection_keeps_sensitive_data_in_the_eu() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pulp
 
 from bestshore.model import constraints as c
@@ -18,7 +19,7 @@ __all__ = ["SourcingModel", "build_model"]
 class SourcingModel:
     """A built (not yet solved) sourcing LP and what it was built from.
 
-    ``constraints`` maps a family name (``demand``, ``capacity``, ``vendor_share``) to
+    ``constraints`` maps a family name (``demand``, ``capacity``, ``seats``, ``vendor_share``) to
     its constraints keyed by the family's index.
     """
 
@@ -37,7 +38,11 @@ class SourcingModel:
 
 
 def build_model(
-    inputs: ModelInputs, *, elastic: bool = False, eligibility: Eligibility | None = None
+    inputs: ModelInputs,
+    *,
+    elastic: bool = False,
+    eligibility: Eligibility | None = None,
+    agents_per_erlang: np.ndarray | None = None,
 ) -> SourcingModel:
     """Build the sourcing LP for prepared inputs.
 
@@ -50,13 +55,17 @@ def build_model(
         (used to diagnose infeasible scenarios).
     eligibility : Eligibility, optional
         Reuse an eligible set already computed for these inputs.
+    agents_per_erlang : array, optional
+        Staffing factor per assignment row (the staffing loop's update); default the
+        pooled factors of the eligible set.
     """
     eligibility = eligibility or eligible_assignments(inputs)
     problem = pulp.LpProblem("bestshore", pulp.LpMinimize)
-    variables = c.add_share_variables(problem, eligibility, elastic)
+    variables = c.add_share_variables(problem, eligibility, elastic, agents_per_erlang)
     families: dict[str, dict[Any, pulp.LpConstraint]] = {
         "demand": c.add_demand_coverage(problem, inputs, variables),
         "capacity": c.add_site_capacity(problem, inputs, variables),
+        "seats": c.add_seat_limit(problem, inputs, variables),
         "vendor_share": c.add_vendor_share(problem, inputs, variables),
     }
     if elastic:

@@ -1,13 +1,19 @@
 """The LP's constraint families, one function each (math, index set and names below).
 
-Notation. ``W`` is the set of workloads (c, l) = (call type, language); ``S`` the sites;
-``E ⊆ W x S`` the eligible triples (``bestshore.model.sets``); ``P[c,l]`` the
-productive hours of workload (c, l) [h/yr]; ``r[c,s]`` the price per productive hour
-[currency/h]; ``H[s]`` a site's capacity [productive h/yr]; ``V`` the vendors and
-``S(v)`` the sites of vendor v; ``α[v]`` a vendor's share cap.
+Notation. ``D`` is the set of demand units d = (c, l, h): a call type, a language and a
+market hour of the sizing week (``h = WEEK`` for deferred work); ``S`` the sites;
+``E ⊆ D x S`` the eligible assignments (``bestshore.model.sets``). For (d, s) ∈ E:
 
-Decision: ``x[c,l,s] ∈ [0, 1]`` for (c,l,s) ∈ E, the share of workload (c, l) handled
-at site s. The productive hours sent there are ``P[c,l] · x[c,l,s]``.
+- ``A[d]`` handle hours of d [h per sizing week] (its traffic in Erlangs for an hour);
+- ``k[d,s]`` agents per Erlang (``1/occupancy``, ``1/utilisation``, or ``N(a)/a`` from
+  Erlang C, see ``bestshore.model.staffing``); ``k·A`` are the agent hours if s takes
+  all of d;
+- ``r[c,s]`` price per productive hour [currency/h]; ``π[s,h]`` the hour's pay
+  multiplier (night, weekend); ``F[c]`` the annual factor [weeks/yr];
+- ``H[s]`` capacity [productive h per week]; ``M[s]`` seats [agents]; ``α[v]`` a
+  vendor's share cap; ``S(v)`` the sites of vendor v.
+
+Decision: ``x[d,s] ∈ [0, 1]`` for (d, s) ∈ E, the share of demand unit d handled at s.
 
 With ``elastic=True`` each family adds non-negative slack variables that relax it; the
 diagnosis (``bestshore.model.diagnose``) minimizes their total to find the smallest
@@ -23,14 +29,16 @@ import numpy as np
 import pandas as pd
 import pulp
 
-from bestshore.model.inputs import ModelInputs
+from bestshore.model.inputs import WEEK, ModelInputs
 from bestshore.model.sets import Eligibility
 
 UNSERVED_WEIGHT = 1000.0
 
 __all__ = [
+    "UNSERVED_WEIGHT",
     "Variables",
     "add_demand_coverage",
+    "add_seat_limit",
     "add_share_variables",
     "add_site_capacity",
     "add_vendor_share",
@@ -41,15 +49,17 @@ __all__ = [
 
 @dataclass
 class Variables:
-    """The decision variables and the slacks of an elastic build.
+    """The decision variables, their coefficients, and the slacks of an elastic build.
 
     ``share`` is aligned with ``eligibility.assignments`` (same row order): one
-    :class:`pulp.LpVariable` per eligible triple. ``slacks`` maps a family name to a
-    Series of slack variables indexed by that family's key.
+    :class:`pulp.LpVariable` per eligible assignment. ``agent_hours`` is ``k·A`` per row
+    [h per sizing week]. ``slacks`` maps a family name to a Series of slack variables
+    indexed by that family's key.
     """
 
     eligibility: Eligibility
     share: pd.Series
+    agent_hours: np.ndarray
     elastic: bool = False
     slacks: dict[str, pd.Series] = field(default_factory=dict)
 
@@ -62,37 +72,40 @@ def _expression(variables: list[Any], coefficients: np.ndarray) -> pulp.LpAffine
     return pulp.lpSum_vars_coefs(list(zip(variables, coefficients.tolist(), strict=True)))
 
 
+def _key_text(key: Any) -> str:
+    return ",".join(map(str, key)) if isinstance(key, tuple) else str(key)
+
+
 def add_share_variables(
-    problem: pulp.LpProblem, eligibility: Eligibility, elastic: bool
+    problem: pulp.LpProblem,
+    eligibility: Eligibility,
+    elastic: bool,
+    agents_per_erlang: np.ndarray | None = None,
 ) -> Variables:
-    """Create ``x[c,l,s] ∈ [0, 1]`` for every eligible triple, named ``share[c,l,s]``."""
-    assignments = eligibility.assignments
+    """Create ``x[d,s] ∈ [0, 1]`` for every eligible assignment, named ``share[c,l,h,s]``.
+
+    ``agents_per_erlang`` overrides the pooled factors of the assignments (staffing loop).
+    """
+    rows = eligibility.assignments
     names = (
-        "share["
-        + assignments["call_type"]
-        + ","
-        + assignments["language"]
-        + ","
-        + assignments["site"]
-        + "]"
-    )
+        "share[" + rows["call_type"] + "," + rows["language"] + ","
+        + rows["hour"].astype(str) + "," + rows["site"] + "]"
+    )  # fmt: skip
     share = pd.Series(
         [problem.add_variable(name, lowBound=0.0, upBound=1.0) for name in names],
-        index=pd.MultiIndex.from_frame(assignments[["call_type", "language", "site"]]),
+        index=pd.MultiIndex.from_frame(rows[["call_type", "language", "hour", "site"]]),
         dtype=object,
     )
-    return Variables(eligibility=eligibility, share=share, elastic=elastic)
+    k = rows["agents_per_erlang"].to_numpy() if agents_per_erlang is None else agents_per_erlang
+    agent_hours = k * rows["handle_hours"].to_numpy()
+    return Variables(eligibility=eligibility, share=share, agent_hours=agent_hours, elastic=elastic)
 
 
 def _add_slack(
     problem: pulp.LpProblem, variables: Variables, family: str, keys: list[Any], upper: float | None
 ) -> dict[Any, pulp.LpVariable]:
     slack = {
-        key: problem.add_variable(
-            f"slack_{family}[{','.join(map(str, key)) if isinstance(key, tuple) else key}]",
-            lowBound=0.0,
-            upBound=upper,
-        )
+        key: problem.add_variable(f"slack_{family}[{_key_text(key)}]", lowBound=0.0, upBound=upper)
         for key in keys
     }
     variables.slacks[family] = pd.Series(slack, dtype=object)
@@ -101,17 +114,16 @@ def _add_slack(
 
 def add_demand_coverage(
     problem: pulp.LpProblem, inputs: ModelInputs, variables: Variables
-) -> dict[tuple[str, str], pulp.LpConstraint]:
-    r"""Every workload is handled in full.
+) -> dict[tuple[str, str, int], pulp.LpConstraint]:
+    r"""Every demand unit is handled in full, hour by hour.
 
-    .. math:: \sum_{s : (c,l,s) \in E} x_{c,l,s} = 1 \qquad \forall (c, l) \in W
+    .. math:: \sum_{s : (d,s) \in E} x_{d,s} = 1 \qquad \forall d = (c, l, h) \in D
 
-    Name ``demand[c,l]``. Dual: the marginal cost of one more whole workload (c, l)
-    [currency/yr]; divided by ``P[c,l]``, the marginal price of its productive hour.
-    Elastic slack ``u[c,l] ∈ [0, 1]``: the share left unserved.
+    Name ``demand[c,l,h]``. Dual: the marginal annual cost of demand unit d
+    [currency/yr]. Elastic slack ``u[d] ∈ [0, 1]``: the share left unserved.
     """
-    groups = variables.assignments.groupby(["call_type", "language"], sort=False).indices
-    keys = list(inputs.workloads.index)
+    groups = variables.assignments.groupby(["call_type", "language", "hour"], sort=False).indices
+    keys = list(inputs.demand.index)
     slack = _add_slack(problem, variables, "demand", keys, 1.0) if variables.elastic else {}
     share = variables.share.to_numpy()
     constraints = {}
@@ -121,7 +133,7 @@ def add_demand_coverage(
         if key in slack:
             expression += slack[key]
         constraints[key] = problem.addConstraint(
-            expression == 1.0, name=f"demand[{key[0]},{key[1]}]"
+            expression == 1.0, name=f"demand[{_key_text(key)}]"
         )
     return constraints
 
@@ -129,24 +141,23 @@ def add_demand_coverage(
 def add_site_capacity(
     problem: pulp.LpProblem, inputs: ModelInputs, variables: Variables
 ) -> dict[str, pulp.LpConstraint]:
-    r"""No site works beyond its capacity.
+    r"""No site works beyond its capacity in the sizing week.
 
-    .. math:: \sum_{(c,l) : (c,l,s) \in E} P_{c,l} \, x_{c,l,s} \le H_s \qquad \forall s \in S
+    .. math:: \sum_{d : (d,s) \in E} k_{d,s} A_d \, x_{d,s} \le H_s \qquad \forall s \in S
 
     Name ``capacity[s]``. Dual (≤ 0 in a minimization): what one more productive hour
-    of capacity at s would save [currency/h]. Elastic slack ``e[s] ≥ 0`` [h/yr]: the
-    extra capacity needed.
+    per week at s would save a year [currency/(h/week)]. Elastic slack ``e[s] ≥ 0``
+    [h/week]: the extra capacity needed.
     """
     assignments = variables.assignments
     groups = assignments.groupby("site", sort=False).indices
-    hours = assignments["productive_hours"].to_numpy()
     share = variables.share.to_numpy()
     keys = [site for site in inputs.sites.index if site in groups]
     slack = _add_slack(problem, variables, "capacity", keys, None) if variables.elastic else {}
     constraints = {}
     for site in keys:
         rows = groups[site]
-        expression = _expression(list(share[rows]), hours[rows])
+        expression = _expression(list(share[rows]), variables.agent_hours[rows])
         if site in slack:
             expression -= slack[site]
         capacity = float(inputs.sites.at[site, "capacity_hours"])
@@ -154,17 +165,50 @@ def add_site_capacity(
     return constraints
 
 
+def add_seat_limit(
+    problem: pulp.LpProblem, inputs: ModelInputs, variables: Variables
+) -> dict[tuple[str, int], pulp.LpConstraint]:
+    r"""No site seats more agents at once than it has seats (sites giving ``max_agents``).
+
+    .. math:: \sum_{(c,l) : ((c,l,h),s) \in E} k A \, x \le M_s
+              \qquad \forall s : M_s < \infty, \ \forall h
+
+    Real-time work only (deferred work is scheduled around it). Name ``seats[s,h]``.
+    Dual: what one more seat in that hour would save a year [currency/agent].
+    """
+    seated = inputs.sites["max_agents"].dropna()
+    if seated.empty:
+        return {}
+    assignments = variables.assignments
+    mask = assignments["site"].isin(seated.index) & (assignments["hour"] != WEEK)
+    groups = assignments[mask].groupby(["site", "hour"], sort=True).indices
+    positions = np.flatnonzero(mask.to_numpy())
+    keys = list(groups)
+    slack = _add_slack(problem, variables, "seats", keys, None) if variables.elastic else {}
+    share = variables.share.to_numpy()
+    constraints = {}
+    for key in keys:
+        rows = positions[groups[key]]
+        expression = _expression(list(share[rows]), variables.agent_hours[rows])
+        if key in slack:
+            expression -= slack[key]
+        constraints[key] = problem.addConstraint(
+            expression <= float(seated[key[0]]), name=f"seats[{_key_text(key)}]"
+        )
+    return constraints
+
+
 def add_vendor_share(
     problem: pulp.LpProblem, inputs: ModelInputs, variables: Variables
 ) -> dict[str, pulp.LpConstraint]:
-    r"""No vendor takes more than its share cap of all productive hours.
+    r"""No vendor takes more than its share cap of all agent hours of the sizing week.
 
-    .. math:: \sum_{(c,l,s) \in E,\ s \in S(v)} P_{c,l} \, x_{c,l,s}
-              \le \alpha_v \sum_{(c,l) \in W} P_{c,l} \qquad \forall v \in V : \alpha_v < 1
+    .. math:: \sum_{(d,s) \in E,\ s \in S(v)} k A x - \alpha_v \sum_{(d,s) \in E} k A x \le 0
+              \qquad \forall v : \alpha_v < 1
 
-    The right side is a constant because demand is covered in full. Name
-    ``vendor_share[v]``. Dual: what relaxing the cap by one productive hour would save
-    [currency/h]. Elastic slack ``o[v] ≥ 0`` [h/yr]: hours above the cap.
+    Both sides depend on the plan (split queues need more agents), hence the form.
+    Name ``vendor_share[v]``. Dual: what relaxing the cap by one agent hour a week
+    would save a year. Elastic slack ``o[v] ≥ 0`` [h/week]: hours above the cap.
     """
     caps = inputs.vendors["max_share"].dropna()
     caps = caps[caps < 1.0]
@@ -172,42 +216,49 @@ def add_vendor_share(
         return {}
     assignments = variables.assignments
     groups = assignments.groupby("vendor", sort=False).indices
-    hours = assignments["productive_hours"].to_numpy()
     share = variables.share.to_numpy()
-    total = inputs.total_productive_hours
+    total = _expression(list(share), variables.agent_hours)
     keys = [vendor for vendor in caps.index if vendor in groups]
     slack = _add_slack(problem, variables, "vendor_share", keys, None) if variables.elastic else {}
     constraints = {}
     for vendor in keys:
         rows = groups[vendor]
-        expression = _expression(list(share[rows]), hours[rows])
+        expression = (
+            _expression(list(share[rows]), variables.agent_hours[rows])
+            - float(caps[vendor]) * total
+        )
         if vendor in slack:
             expression -= slack[vendor]
         constraints[vendor] = problem.addConstraint(
-            expression <= float(caps[vendor]) * total, name=f"vendor_share[{vendor}]"
+            expression <= 0.0, name=f"vendor_share[{vendor}]"
         )
     return constraints
+
+
+def annual_cost_coefficients(variables: Variables) -> np.ndarray:
+    """Annual cost of each assignment at share 1 [currency/yr]: ``F·r·π·k·A``."""
+    rows = variables.assignments
+    factor = (rows["annual_factor"] * rows["rate_per_hour"] * rows["premium"]).to_numpy()
+    return factor * variables.agent_hours
 
 
 def set_cost_objective(problem: pulp.LpProblem, inputs: ModelInputs, variables: Variables) -> None:
     r"""Minimize the annual cost of the plan.
 
-    .. math:: \min \sum_{(c,l,s) \in E} r_{c,s} \, P_{c,l} \, x_{c,l,s}
+    .. math:: \min \sum_{(d,s) \in E} F_c \, r_{c,s} \, \pi_{s,h} \, k_{d,s} A_d \, x_{d,s}
 
     [currency/yr]. Rates come from the site's rate card for the call type, else its
-    price per productive hour.
+    price per productive hour; ``π`` adds the site's night and weekend premiums.
     """
-    assignments = variables.assignments
-    cost = (assignments["rate_per_hour"] * assignments["productive_hours"]).to_numpy()
-    problem.setObjective(_expression(list(variables.share), cost))
+    problem.setObjective(_expression(list(variables.share), annual_cost_coefficients(variables)))
 
 
 def set_relaxation_objective(
     problem: pulp.LpProblem, inputs: ModelInputs, variables: Variables
 ) -> None:
-    r"""Minimize the total relaxation, in productive hours (elastic builds only).
+    r"""Minimize the total relaxation, in agent hours (elastic builds only).
 
-    .. math:: \min \sum_{(c,l)} K P_{c,l} u_{c,l} + \sum_s e_s + \sum_v o_v
+    .. math:: \min \sum_{d} K k_d A_d u_d + \sum_s e_s + \sum_{s,h} m_{s,h} + \sum_v o_v
 
     Leaving work unserved weighs ``K = UNSERVED_WEIGHT`` times more than stretching a
     capacity or a cap, so the diagnosis names the rule to relax whenever one would do.
@@ -215,8 +266,10 @@ def set_relaxation_objective(
     terms: list[tuple[Any, float]] = []
     for family, slack in variables.slacks.items():
         if family == "demand":
-            hours = inputs.workloads.loc[list(slack.index), "productive_hours"].to_numpy()
-            weights = UNSERVED_WEIGHT * hours
+            demand = inputs.demand.loc[list(slack.index)]
+            weights = (
+                UNSERVED_WEIGHT * (demand["agents_per_erlang"] * demand["handle_hours"]).to_numpy()
+            )
         else:
             weights = np.ones(len(slack))
         terms.extend(zip(slack.tolist(), weights.tolist(), strict=True))

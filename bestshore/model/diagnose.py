@@ -1,31 +1,36 @@
 """Why no plan exists: the smallest relaxation of the rules, named in plain words.
 
 Method. Rebuild the model with ``elastic=True`` (every family gets slack) and minimize
-the total relaxation in productive hours. The slacks that stay positive are the
-rules that must give, and by how much. Workloads no site may take at all are explained
-from the eligibility exclusions (which rule shut out how many sites).
+the total relaxation in agent hours, unserved work weighing far more than stretched
+capacities or caps. The slacks that stay positive are the rules that must give, and by
+how much. Demand no site may take at all is explained from the eligibility exclusions
+(which rule shut out how many sites) and from opening hours (which hours no eligible
+site is open).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from bestshore.model.build import SourcingModel, build_model
-from bestshore.model.inputs import ModelInputs
+from bestshore.model.inputs import WEEK, ModelInputs
 from bestshore.model.sets import Eligibility
 from bestshore.model.solve import solve_model
+from bestshore.scenario.hours import DAYS
 
-__all__ = ["Diagnosis", "diagnose_infeasibility"]
+__all__ = ["Diagnosis", "diagnose_infeasibility", "hour_label"]
 
 _TOL = 1e-6
 _RULE_WORDS = {
     "language": "lack the language at the required level",
-    "hours": "are closed in hours the service must be staffed",
+    "hours": "are closed in the hours it needs or answer too late",
     "data_protection": "are in countries not allowed for its data class",
     "shore_rule": "are on a shore its shore rule forbids",
 }
+_COLUMNS = ["rule", "key", "amount", "unit", "message"]
 
 
 @dataclass(frozen=True)
@@ -46,35 +51,69 @@ class Diagnosis:
         return self.summary
 
 
-def _fte(hours: float, inputs: ModelInputs) -> float:
-    return hours / float(inputs.sites["productive_hours_per_fte"].mean())
+def hour_label(hour: int) -> str:
+    """Market hour of the week -> 'Mon 02:00'."""
+    day, clock = divmod(int(hour), 24)
+    return f"{DAYS[day].capitalize()} {clock:02d}:00"
+
+
+def _hour_ranges(hours: list[int], limit: int = 3) -> str:
+    ranges: list[tuple[int, int]] = []
+    for hour in sorted(hours):
+        if ranges and hour == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], hour)
+        else:
+            ranges.append((hour, hour))
+    text = ", ".join(f"{hour_label(a)}-{(b + 1) % 24:02d}:00" for a, b in ranges[:limit])
+    return text + (f" and {len(ranges) - limit} more" if len(ranges) > limit else "")
+
+
+def _weekly_fte(agent_hours: float, inputs: ModelInputs) -> float:
+    return agent_hours / float(inputs.sites["weekly_hours_per_fte"].mean())
 
 
 def _unservable(inputs: ModelInputs, eligibility: Eligibility) -> list[dict[str, object]]:
+    """Demand units with no eligible assignment, grouped by workload."""
+    demand = inputs.demand
     served = set(
-        zip(eligibility.assignments["call_type"], eligibility.assignments["language"], strict=True)
+        zip(*(eligibility.assignments[c] for c in ("call_type", "language", "hour")), strict=True)
     )
-    findings = []
+    missing = [key for key in demand.index if key not in served]
+    findings: list[dict[str, object]] = []
     n_sites = len(inputs.sites)
-    for (call_type, language), row in inputs.workloads.iterrows():
-        if (call_type, language) in served:
-            continue
+    by_workload: dict[tuple[str, str], list[int]] = {}
+    for call_type, language, hour in missing:
+        by_workload.setdefault((call_type, language), []).append(hour)
+    for (call_type, language), hours in by_workload.items():
+        rows = demand.loc[(call_type, language)].loc[hours]
+        fte = _weekly_fte(float((rows["agents_per_erlang"] * rows["handle_hours"]).sum()), inputs)
         excluded = eligibility.exclusions[
             (eligibility.exclusions["call_type"] == call_type)
             & (eligibility.exclusions["language"] == language)
         ]
-        counts = excluded.groupby("rule")["site"].nunique().sort_values(ascending=False)
-        reasons = ", ".join(
-            f"{n} of {n_sites} sites {_RULE_WORDS[rule]}" for rule, n in counts.items()
-        )
-        fte = _fte(float(row["productive_hours"]), inputs)
+        all_hours = len(demand.loc[(call_type, language)])
+        if len(hours) == all_hours and excluded["site"].nunique() == n_sites:
+            counts = excluded.groupby("rule")["site"].nunique().sort_values(ascending=False)
+            reasons = ", ".join(
+                f"{n} of {n_sites} sites {_RULE_WORDS[r]}" for r, n in counts.items()
+            )
+            rule = str(counts.index[0])
+            message = (
+                f"{call_type} in {language} needs {fte:.1f} FTE but no site may take it: {reasons}"
+            )
+        else:
+            rule = "hours"
+            when = (
+                "" if hours == [WEEK] else f" in {len(hours)} hours a week ({_hour_ranges(hours)})"
+            )
+            message = f"{call_type} in {language} needs {fte:.1f} FTE{when} but no eligible site is open then"
         findings.append(
             {
-                "rule": counts.index[0] if len(counts) else "demand",
+                "rule": rule,
                 "key": f"{call_type}/{language}",
                 "amount": fte,
                 "unit": "FTE",
-                "message": f"{call_type} in {language} needs {fte:.1f} FTE but no site may take it: {reasons}",
+                "message": message,
             }
         )
     return findings
@@ -83,52 +122,56 @@ def _unservable(inputs: ModelInputs, eligibility: Eligibility) -> list[dict[str,
 def _relaxations(model: SourcingModel) -> list[dict[str, object]]:
     inputs = model.inputs
     findings: list[dict[str, object]] = []
-    total = inputs.total_productive_hours
+    shares = np.array([v.varValue or 0.0 for v in model.variables.share])
+    total = float((model.variables.agent_hours * shares).sum())
     assignments = model.eligibility.assignments
-    served = set(zip(assignments["call_type"], assignments["language"], strict=True))
+    served = set(zip(*(assignments[c] for c in ("call_type", "language", "hour")), strict=True))
+    unserved: dict[tuple[str, str], float] = {}
     for family, slack in model.variables.slacks.items():
         for key, var in slack.items():
             value = float(var.varValue or 0.0)
             if value <= _TOL:
                 continue
             if family == "demand":
-                hours = value * float(inputs.workloads.loc[key, "productive_hours"])
-                if key not in served:
-                    continue  # explained by _unservable
-                findings.append(
-                    {
-                        "rule": "demand",
-                        "key": f"{key[0]}/{key[1]}",
-                        "amount": _fte(hours, inputs),
-                        "unit": "FTE",
-                        "message": f"{key[0]} in {key[1]}: {value:.0%} of the work ({_fte(hours, inputs):.1f} FTE) "
-                        "finds no eligible site with room",
-                    }
-                )
+                if key in served:
+                    row = inputs.demand.loc[key]
+                    hours = value * float(row["agents_per_erlang"] * row["handle_hours"])
+                    unserved[key[:2]] = unserved.get(key[:2], 0.0) + hours
             elif family == "capacity":
-                fte = value / float(inputs.sites.at[key, "productive_hours_per_fte"])
+                fte = value / float(inputs.sites.at[key, "weekly_hours_per_fte"])
                 findings.append(
                     {
-                        "rule": "capacity",
-                        "key": key,
-                        "amount": fte,
-                        "unit": "FTE",
+                        "rule": "capacity", "key": key, "amount": fte, "unit": "FTE",
                         "message": f"site {key} would need {fte:.1f} more FTE than its capacity "
                         f"of {inputs.sites.at[key, 'capacity_fte']:.1f}",
                     }
-                )
-            elif family == "vendor_share":
-                cap = float(inputs.vendors.at[key, "max_share"])
+                )  # fmt: skip
+            elif family == "seats":
+                site, hour = key
                 findings.append(
                     {
-                        "rule": "vendor_share",
-                        "key": key,
-                        "amount": value / total,
-                        "unit": "share",
-                        "message": f"vendor {key} would need {cap + value / total:.1%} of the work, "
-                        f"above its {cap:.0%} cap",
+                        "rule": "seats", "key": f"{site}/{hour_label(hour)}", "amount": value,
+                        "unit": "agents",
+                        "message": f"site {site} would need {value:.1f} more seats on {hour_label(hour)}",
                     }
-                )
+                )  # fmt: skip
+            elif family == "vendor_share":
+                cap = float(inputs.vendors.at[key, "max_share"])
+                extra = value / total if total > 0 else 0.0
+                findings.append(
+                    {
+                        "rule": "vendor_share", "key": key, "amount": extra, "unit": "share",
+                        "message": f"vendor {key} would need {cap + extra:.1%} of the work, above its {cap:.0%} cap",
+                    }
+                )  # fmt: skip
+    for (call_type, language), hours in unserved.items():
+        fte = _weekly_fte(hours, inputs)
+        findings.append(
+            {
+                "rule": "demand", "key": f"{call_type}/{language}", "amount": fte, "unit": "FTE",
+                "message": f"{call_type} in {language}: {fte:.1f} FTE of work finds no eligible site with room",
+            }
+        )  # fmt: skip
     return findings
 
 
@@ -143,13 +186,7 @@ def diagnose_infeasibility(
         findings += _relaxations(elastic)
     else:  # pragma: no cover - the elastic model is feasible by construction
         findings.append(
-            {
-                "rule": "unknown",
-                "key": "",
-                "amount": float("nan"),
-                "unit": "",
-                "message": f"even the relaxed model failed ({outcome.status})",
-            }
-        )
-    columns = ["rule", "key", "amount", "unit", "message"]
-    return Diagnosis(findings=pd.DataFrame(findings, columns=columns))
+            {"rule": "unknown", "key": "", "amount": float("nan"), "unit": "",
+             "message": f"even the relaxed model failed ({outcome.status})"}
+        )  # fmt: skip
+    return Diagnosis(findings=pd.DataFrame(findings, columns=_COLUMNS))

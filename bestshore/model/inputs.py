@@ -2,12 +2,20 @@
 
 Conventions (see ``docs/formulation.md``):
 
-- A *workload* is one (call type, language) pair. Its *handle hours* are
-  ``volume x language share x AHT / 3600`` [h/yr]; its *productive hours* divide those
-  by the occupancy (voice, chat) or the utilisation (deferred channels) of
-  ``settings``: the logged-in time vendors bill [h/yr].
-- A site's *FTE* is ``productive hours / (annual hours per FTE x (1 - shrinkage))``, so
-  a capacity in FTE becomes productive hours by the same factor.
+- The plan is sized for one *sizing week* (the peak month's by default) and costed for
+  the year: annual figures are that week's times the call type's ``annual_factor``
+  [weeks/yr] (52.18 for a flat year).
+- A *workload* is one (call type, language) pair. A *demand unit* is a workload in one
+  market hour of the week for real-time work (voice, chat), or over the whole week
+  (``hour = WEEK = -1``) for deferred work (e-mail, mail, social, back-office).
+- *Handle hours* are ``contacts x AHT / 3600`` [h per sizing week]; for one hour of
+  real-time work they are its traffic in Erlangs.
+- *Agent hours* (logged-in, productive hours, what vendors bill) are handle hours times
+  an *agents-per-Erlang* factor: ``1 / occupancy`` for real-time work sized by workload,
+  ``N(a) / a`` from Erlang C for work with a service level (updated by the staffing
+  loop), ``1 / async_utilisation`` for deferred work.
+- A site's weekly productive hours per FTE are
+  ``annual hours per FTE x (1 - shrinkage) / 52.18``; FTE = agent hours / that.
 - The shore of a site country is derived by :func:`shore_of` unless overridden.
 """
 
@@ -23,13 +31,15 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
-from bestshore.scenario.hours import covered_market_hours, parse_hours
+from bestshore.scenario.hours import HOURS_PER_WEEK, covered_market_hours, local_clock, parse_hours
+from bestshore.scenario.profiles import WEEKS_PER_YEAR, annual_factor, weekly_profile
 from bestshore.scenario.reference import countries, great_circle_km
-from bestshore.scenario.schema import Jurisdiction, Scenario
+from bestshore.scenario.schema import CallType, Jurisdiction, Scenario
 
 __all__ = [
     "NEARSHORE_MAX_KM",
     "NEARSHORE_MAX_OFFSET_HOURS",
+    "WEEK",
     "ModelInputs",
     "jurisdiction_of",
     "prepare_inputs",
@@ -39,6 +49,7 @@ __all__ = [
 NEARSHORE_MAX_KM = 2500.0
 NEARSHORE_MAX_OFFSET_HOURS = 2.0
 IN_HOUSE = "in-house"
+WEEK = -1  # the hour of a deferred demand unit: handled any time within its response window
 
 
 def _utc_offset_hours(zone: str, when: dt.date) -> float:
@@ -98,54 +109,106 @@ class ModelInputs:
     Attributes
     ----------
     scenario : Scenario
-        The validated scenario these tables come from (never modified).
+        The validated scenario (call types, sites and vendors in id order).
     market : dict
         ``country``, ``name``, ``timezone``, ``currency``, ``lat``, ``lon``.
     workloads : DataFrame
         Index ``(call_type, language)``; columns ``level``, ``channel``, ``data_class``,
-        ``volume`` [contacts/yr], ``handle_hours`` [h/yr], ``productive_hours`` [h/yr],
-        ``min_proficiency``.
+        ``min_proficiency``, ``real_time`` and ``erlang`` (bool), ``annual_factor``
+        [weeks/yr], ``weekly_volume`` [contacts per sizing week], ``volume``
+        [contacts/yr], ``handle_hours`` [h per sizing week].
+    demand : DataFrame
+        Index ``(call_type, language, hour)`` (``hour`` = ``WEEK`` for deferred work);
+        columns ``calls`` [contacts per sizing week in that hour], ``handle_hours``
+        [h per sizing week; Erlangs for one hour], ``agents_per_erlang`` (pooled, one
+        site taking it all).
     sites : DataFrame
         Index ``site``; columns ``name``, ``vendor`` (vendor id or ``"in-house"``),
         ``country``, ``city``, ``lat``, ``lon``, ``timezone``, ``shore``, ``shrinkage``,
-        ``annual_hours_per_fte``, ``productive_hours_per_fte`` [h/FTE/yr],
-        ``capacity_hours`` [productive h/yr], ``capacity_fte``, ``cost_per_hour``
-        [currency/h], ``cost_from_country`` (bool), ``csat``, ``fcr``, ``nps``.
+        ``annual_hours_per_fte``, ``weekly_hours_per_fte`` [productive h/FTE/week],
+        ``capacity_hours`` [productive h per week], ``capacity_fte``, ``max_agents``,
+        ``cost_per_hour`` [currency/h], ``cost_from_country`` (bool), ``csat``, ``fcr``,
+        ``nps``, ``night_premium``, ``weekend_premium``.
     rates : Series
         Index ``(call_type, site)``: price per productive hour [currency/h], rate card
         first, the site's ``cost_per_hour`` otherwise.
     vendors : DataFrame
         Index ``vendor``; columns ``name``, ``max_share`` (the tighter of the vendor's own
         cap and ``policies.max_vendor_share``; NaN when uncapped).
-    required_hours : DataFrame
-        Index ``call_type``, 168 bool columns: market hours the service must be staffed.
-    covered_hours : DataFrame
+    open_hours : DataFrame
         Index ``site``, 168 bool columns: market hours the site is open for entirely.
+    premium : DataFrame
+        Index ``site``, 168 float columns: pay multiplier of each market hour at the site
+        (1 + night and weekend premiums, judged in local time).
     """
 
     scenario: Scenario
     market: dict[str, Any]
     workloads: pd.DataFrame
+    demand: pd.DataFrame
     sites: pd.DataFrame
     rates: pd.Series
     vendors: pd.DataFrame
-    required_hours: pd.DataFrame
-    covered_hours: pd.DataFrame
-
-    @property
-    def total_productive_hours(self) -> float:
-        return float(self.workloads["productive_hours"].sum())
+    open_hours: pd.DataFrame
+    premium: pd.DataFrame
 
 
-def _workloads(scenario: Scenario) -> pd.DataFrame:
+def _language_mix(call_type: CallType) -> pd.DataFrame:
+    """Share of each language in each market hour (168 rows), night windows applied."""
+    languages = sorted(
+        set(call_type.languages)
+        | {code for w in call_type.hourly_languages for code in w.languages}
+    )
+    mix = pd.DataFrame(0.0, index=range(HOURS_PER_WEEK), columns=languages)
+    for code, share in call_type.languages.items():
+        mix[code] = share
+    for window in call_type.hourly_languages:
+        hours = parse_hours(window.hours).reshape(HOURS_PER_WEEK, 4).any(axis=1)
+        mix.loc[hours, :] = 0.0
+        for code, share in window.languages.items():
+            mix.loc[hours, code] = share
+    return mix
+
+
+def _pooled_agents_per_erlang(
+    call_type: CallType, traffic: np.ndarray, occupancy: float
+) -> np.ndarray:
+    """Agents per Erlang if one site took the whole queue of each hour."""
+    if call_type.service_level is None:
+        return np.full(len(traffic), 1.0 / occupancy)
+    from bestshore.model.staffing import agents_needed
+
+    agents = np.array([agents_needed(call_type, a, occupancy) for a in traffic])
+    return np.where(traffic > 0, agents / np.where(traffic > 0, traffic, 1.0), 1.0 / occupancy)
+
+
+def _workloads_and_demand(scenario: Scenario) -> tuple[pd.DataFrame, pd.DataFrame]:
     settings = scenario.settings
-    rows = []
+    workloads, demand = [], []
     for call_type in scenario.call_types:
-        efficiency = settings.occupancy if call_type.real_time else settings.async_utilisation
-        for language, share in sorted(call_type.languages.items()):
-            volume = call_type.volume * share
-            handle_hours = volume * call_type.aht_seconds / 3600.0
-            rows.append(
+        factor = annual_factor(call_type.seasonality, settings.sizing)
+        weekly_calls = call_type.volume / factor * weekly_profile(call_type)  # per market hour
+        mix = _language_mix(call_type)
+        for language in mix.columns:
+            calls = weekly_calls * mix[language].to_numpy()
+            handle = calls * call_type.aht_seconds / 3600.0
+            if call_type.real_time:
+                hours = np.flatnonzero(calls > 0)
+                per_erlang = _pooled_agents_per_erlang(call_type, handle[hours], settings.occupancy)
+                rows = {"hour": hours, "calls": calls[hours], "handle_hours": handle[hours]}
+                rows["agents_per_erlang"] = per_erlang
+            else:
+                rows = {
+                    "hour": [WEEK],
+                    "calls": [calls.sum()],
+                    "handle_hours": [handle.sum()],
+                    "agents_per_erlang": [1.0 / settings.async_utilisation],
+                }
+            part = pd.DataFrame(rows)
+            part.insert(0, "language", language)
+            part.insert(0, "call_type", call_type.id)
+            demand.append(part)
+            workloads.append(
                 {
                     "call_type": call_type.id,
                     "language": language,
@@ -153,12 +216,19 @@ def _workloads(scenario: Scenario) -> pd.DataFrame:
                     "channel": str(call_type.channel),
                     "data_class": call_type.data_class,
                     "min_proficiency": str(call_type.min_proficiency),
-                    "volume": volume,
-                    "handle_hours": handle_hours,
-                    "productive_hours": handle_hours / efficiency,
+                    "real_time": call_type.real_time,
+                    "erlang": call_type.service_level is not None,
+                    "annual_factor": factor,
+                    "weekly_volume": calls.sum(),
+                    "volume": calls.sum() * factor,
+                    "handle_hours": handle.sum(),
                 }
             )
-    return pd.DataFrame(rows).set_index(["call_type", "language"])
+    demand_table = pd.concat(demand, ignore_index=True)
+    demand_table = demand_table[demand_table["calls"] > 0].set_index(
+        ["call_type", "language", "hour"]
+    )
+    return pd.DataFrame(workloads).set_index(["call_type", "language"]), demand_table
 
 
 def _sites(scenario: Scenario) -> pd.DataFrame:
@@ -171,9 +241,9 @@ def _sites(scenario: Scenario) -> pd.DataFrame:
         annual = settings.annual_hours_per_fte
         if site.annual_hours_per_fte is not None:
             annual = site.annual_hours_per_fte
-        per_fte = annual * (1.0 - shrinkage)
+        per_fte = annual * (1.0 - shrinkage) / WEEKS_PER_YEAR  # productive h per FTE per week
         if site.capacity_hours is not None:
-            capacity_hours = site.capacity_hours
+            capacity_hours = site.capacity_hours / WEEKS_PER_YEAR
         else:
             assert site.capacity_fte is not None
             capacity_hours = site.capacity_fte * per_fte
@@ -197,9 +267,12 @@ def _sites(scenario: Scenario) -> pd.DataFrame:
                 ),
                 "shrinkage": shrinkage,
                 "annual_hours_per_fte": annual,
-                "productive_hours_per_fte": per_fte,
+                "weekly_hours_per_fte": per_fte,
                 "capacity_hours": float(capacity_hours),
                 "capacity_fte": float(capacity_hours / per_fte),
+                "max_agents": np.nan if site.max_agents is None else float(site.max_agents),
+                "night_premium": site.night_premium,
+                "weekend_premium": site.weekend_premium,
                 "cost_per_hour": cost,
                 "cost_from_country": from_country,
                 "csat": site.quality.csat,
@@ -253,6 +326,15 @@ def _canonical(scenario: Scenario) -> Scenario:
     return canonical
 
 
+def _premium(
+    site_zone: str, market_zone: str, week: dt.date, night: float, weekend: float
+) -> np.ndarray:
+    days, hours = local_clock(site_zone, market_zone, week)
+    is_night = (hours >= 22) | (hours < 6)
+    is_weekend = days >= 5
+    return 1.0 + night * is_night + weekend * is_weekend
+
+
 def prepare_inputs(scenario: Scenario) -> ModelInputs:
     """Turn a validated scenario into the model's tables (no solver involved)."""
     scenario = _canonical(scenario)
@@ -261,19 +343,26 @@ def prepare_inputs(scenario: Scenario) -> ModelInputs:
     market_zone = market.timezone or country.timezone
     week = scenario.settings.reference_week
     sites = _sites(scenario)
-    required = pd.DataFrame(
-        [parse_hours(c.hours).reshape(168, 4).any(axis=1) for c in scenario.call_types],
-        index=pd.Index([c.id for c in scenario.call_types], name="call_type"),
-    )
-    covered = pd.DataFrame(
+    site_index = pd.Index(sites.index, name="site")
+    open_hours = pd.DataFrame(
         [
             covered_market_hours(
                 parse_hours(s.hours), sites.at[s.id, "timezone"], market_zone, week
             )
             for s in scenario.sites
         ],
-        index=pd.Index([s.id for s in scenario.sites], name="site"),
+        index=site_index,
     )
+    premium = pd.DataFrame(
+        [
+            _premium(
+                sites.at[s.id, "timezone"], market_zone, week, s.night_premium, s.weekend_premium
+            )
+            for s in scenario.sites
+        ],
+        index=site_index,
+    )
+    workloads, demand = _workloads_and_demand(scenario)
     return ModelInputs(
         scenario=scenario,
         market={
@@ -284,10 +373,11 @@ def prepare_inputs(scenario: Scenario) -> ModelInputs:
             "lat": float(country.lat),
             "lon": float(country.lon),
         },
-        workloads=_workloads(scenario),
+        workloads=workloads,
+        demand=demand,
         sites=sites,
         rates=_rates(scenario, sites),
         vendors=_vendors(scenario, sites),
-        required_hours=required,
-        covered_hours=covered,
+        open_hours=open_hours,
+        premium=premium,
     )

@@ -1,29 +1,34 @@
-"""The sparse set of eligible assignments (call type, language, site).
+"""The sparse set of eligible assignments (call type, language, site, hour).
 
-Four rule families decide whether a site may take a workload at all. They are applied
-here, once, as sparsity: no variable exists for a forbidden triple (rather than a
-variable bounded to zero), which keeps the LP small and lets every exclusion be
-explained. Each family is one function returning, per candidate triple, whether it
-passes and, when not, why.
+A demand unit (call type c, language l, hour h) may go to site s only if four rule
+families allow it. They are applied here, once, as sparsity: no variable exists for a
+forbidden assignment (rather than a variable bounded to zero), which keeps the LP small
+and lets every exclusion be explained. Each family is one function returning, per
+candidate (c, l, s), why it fails ('' when it passes).
 
-=================  ==========================================================
-family             a site s may take workload (c, l) only if ...
-=================  ==========================================================
-``language``       s speaks l at c's minimum proficiency or better
-``hours``          every market hour c must be staffed is open at s (coarse v1)
+===================  ================================================================
+family               site s may take demand unit (c, l, h) only if ...
+===================  ================================================================
+``language``         s speaks l at c's minimum proficiency or better
+``hours``            real-time work: s is open for all of market hour h;
+                     deferred work: from every hour work arrives, s opens within
+                     c's ``response_hours``
 ``data_protection``  s's country satisfies one jurisdiction allowed for c's data class
-``shore_rule``     s's shore is allowed by every shore rule that names c
-=================  ==========================================================
+``shore_rule``       s's shore is allowed by every shore rule that names c
+===================  ================================================================
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from bestshore.model.inputs import ModelInputs, jurisdiction_of
+from bestshore.model.inputs import WEEK, ModelInputs, jurisdiction_of
+from bestshore.scenario.hours import HOURS_PER_WEEK
+from bestshore.scenario.profiles import weekly_profile
 from bestshore.scenario.schema import PROFICIENCY_ORDER, Proficiency
 
 __all__ = [
@@ -42,17 +47,19 @@ RULE_FAMILIES = ("language", "hours", "data_protection", "shore_rule")
 
 @dataclass(frozen=True)
 class Eligibility:
-    """Which (call type, language, site) triples may carry work, and why others may not.
+    """Which assignments may carry work, and why others may not.
 
     Attributes
     ----------
     assignments : DataFrame
-        One row per eligible triple (columns ``call_type``, ``language``, ``site``,
-        ``vendor``, ``productive_hours`` [h/yr] of the whole workload, ``rate_per_hour``
-        [currency/h]), in a stable order.
+        One row per eligible (call_type, language, site, hour), in a stable order
+        (``hour`` = ``WEEK`` for deferred work). Columns also: ``vendor``,
+        ``handle_hours`` of the demand unit [h per sizing week], ``agents_per_erlang``
+        (pooled starting factor), ``rate_per_hour`` [currency/h], ``premium`` (pay
+        multiplier of the hour), ``annual_factor`` [weeks/yr], ``real_time``.
     exclusions : DataFrame
-        One row per (triple, failed rule): ``call_type``, ``language``, ``site``,
-        ``rule`` (a family name) and ``reason`` in plain words.
+        One row per (call_type, language, site, failed rule): ``rule`` (a family name)
+        and ``reason`` in plain words.
     """
 
     assignments: pd.DataFrame
@@ -72,12 +79,8 @@ def language_fit(inputs: ModelInputs, candidates: pd.DataFrame) -> pd.Series:
         for site in inputs.scenario.sites
         for language, level in site.languages.items()
     }
-    have = np.array(
-        [
-            spoken.get(key, -1)
-            for key in zip(candidates["site"], candidates["language"], strict=True)
-        ]
-    )
+    pairs = zip(candidates["site"], candidates["language"], strict=True)
+    have = np.array([spoken.get(key, -1) for key in pairs])
     need = candidates["min_proficiency"].map(lambda p: PROFICIENCY_ORDER[Proficiency(p)]).to_numpy()
     reasons = np.where(
         have < 0,
@@ -87,17 +90,50 @@ def language_fit(inputs: ModelInputs, candidates: pd.DataFrame) -> pd.Series:
     return pd.Series(np.where(have >= need, "", reasons), index=candidates.index)
 
 
+def _answers_in_time(open_hours: np.ndarray, arrivals: np.ndarray, response_hours: float) -> float:
+    """Share of arrival hours from which the site opens within the response time."""
+    window = max(1, math.floor(response_hours))
+    reach = np.zeros(HOURS_PER_WEEK, dtype=bool)
+    for offset in range(min(window, HOURS_PER_WEEK)):
+        reach |= np.roll(open_hours, -offset)
+    return float(reach[arrivals].mean()) if arrivals.any() else 1.0
+
+
 def hours_fit(inputs: ModelInputs, candidates: pd.DataFrame) -> pd.Series:
-    """Reason text where the site is closed in some hour the call type must be staffed."""
-    required = inputs.required_hours.to_numpy(dtype=np.int64)
-    closed = (~inputs.covered_hours.to_numpy(dtype=bool)).astype(np.int64)
-    uncovered = pd.DataFrame(
-        required @ closed.T, index=inputs.required_hours.index, columns=inputs.covered_hours.index
-    )
-    missing = uncovered.stack().rename("missing").reset_index()
-    counts = candidates[["call_type", "site"]].merge(missing, on=["call_type", "site"], how="left")
-    text = "closed " + counts["missing"].astype(str) + " of the required market hours per week"
-    return pd.Series(np.where(counts["missing"].to_numpy() > 0, text, ""), index=candidates.index)
+    """Reason text where the site can take none of the work's hours, or answers too late.
+
+    Real-time work: a site open in some but not all of the hours with demand still
+    qualifies, for those hours (the hourly rows are built in
+    :func:`eligible_assignments`). Deferred work: the site must open within the
+    response time after every hour work arrives.
+    """
+    open_hours = {site: row.to_numpy(dtype=bool) for site, row in inputs.open_hours.iterrows()}
+    demand_hours = {
+        key: frame.index.get_level_values("hour").to_numpy()
+        for key, frame in inputs.demand.groupby(level=["call_type", "language"])
+    }
+    call_types = {c.id: c for c in inputs.scenario.call_types}
+    arrivals = {c.id: weekly_profile(c) > 0 for c in inputs.scenario.call_types}
+    reasons = []
+    for call_type, language, site, real_time in zip(
+        candidates["call_type"], candidates["language"], candidates["site"], candidates["real_time"],
+        strict=True,
+    ):  # fmt: skip
+        hours = demand_hours.get((call_type, language))
+        if hours is None:  # no volume at all: nothing to place
+            reasons.append("")
+        elif real_time:
+            open_count = int(open_hours[site][hours].sum())
+            reasons.append("" if open_count else f"closed in all {len(hours)} hours with demand")
+        else:
+            response = call_types[call_type].response_hours
+            share = _answers_in_time(open_hours[site], arrivals[call_type], response)
+            reasons.append(
+                ""
+                if share >= 1.0
+                else f"cannot answer within {response:g} h for {1 - share:.0%} of arrivals"
+            )
+    return pd.Series(reasons, index=candidates.index)
 
 
 def data_protection_fit(inputs: ModelInputs, candidates: pd.DataFrame) -> pd.Series:
@@ -119,27 +155,36 @@ def data_protection_fit(inputs: ModelInputs, candidates: pd.DataFrame) -> pd.Ser
     text = {
         (d, c): reason(d, c) for d, c in zip(pairs["data_class"], pairs["country"], strict=True)
     }
-    return pd.Series(
-        [text[k] for k in zip(candidates["data_class"], candidates["country"], strict=True)],
-        index=candidates.index,
-    )
+    keys = zip(candidates["data_class"], candidates["country"], strict=True)
+    return pd.Series([text[k] for k in keys], index=candidates.index)
 
 
 def shore_rule_fit(inputs: ModelInputs, candidates: pd.DataFrame) -> pd.Series:
     """Reason text where a shore rule naming the call type forbids the site's shore."""
     reasons = pd.Series("", index=candidates.index)
     for i, rule in enumerate(inputs.scenario.policies.shore_rules):
-        applies = candidates["level"].isin([str(level) for level in rule.levels]) | candidates[
-            "call_type"
-        ].isin(rule.call_types)
+        levels = [str(level) for level in rule.levels]
+        applies = candidates["level"].isin(levels) | candidates["call_type"].isin(rule.call_types)
         broken = applies & ~candidates["shore"].isin(rule.shores)
         text = f"shore rule {i} keeps this work {'/'.join(rule.shores)}"
         reasons = reasons.where(~(broken & (reasons == "")), text)
     return reasons
 
 
+def _hourly_rows(inputs: ModelInputs, allowed: pd.DataFrame) -> pd.DataFrame:
+    """Expand allowed (c, l, s) to (c, l, s, h) rows: every demand hour the site is open."""
+    demand = inputs.demand.reset_index()
+    rows = allowed.merge(demand, on=["call_type", "language"], how="inner")
+    is_week = rows["hour"].to_numpy() == WEEK
+    open_matrix = inputs.open_hours.to_numpy(dtype=bool)
+    site_pos = inputs.open_hours.index.get_indexer(rows["site"])
+    hour = np.where(is_week, 0, rows["hour"].to_numpy())
+    open_now = open_matrix[site_pos, hour]
+    return rows[is_week | open_now].reset_index(drop=True)
+
+
 def eligible_assignments(inputs: ModelInputs) -> Eligibility:
-    """Apply every rule family to every candidate triple; keep those passing all."""
+    """Apply every rule family to every candidate; keep the assignments passing all."""
     candidates = _candidates(inputs)
     checks = {
         "language": language_fit(inputs, candidates),
@@ -155,7 +200,17 @@ def eligible_assignments(inputs: ModelInputs) -> Eligibility:
         ignore_index=True,
     )
     ok = np.logical_and.reduce([reason.to_numpy() == "" for reason in checks.values()])
-    kept = candidates.loc[ok, [*KEY, "vendor", "productive_hours"]].reset_index(drop=True)
+    allowed = candidates.loc[ok, [*KEY, "vendor", "real_time", "annual_factor"]]
+    rows = _hourly_rows(inputs, allowed)
     rates = inputs.rates.rename("rate_per_hour").reset_index()
-    kept = kept.merge(rates, on=["call_type", "site"], how="left")
-    return Eligibility(assignments=kept, exclusions=exclusions)
+    rows = rows.merge(rates, on=["call_type", "site"], how="left")
+    premium = inputs.premium.to_numpy(dtype=float)
+    site_pos = inputs.premium.index.get_indexer(rows["site"])
+    hours = rows["hour"].to_numpy()
+    rows["premium"] = np.where(hours == WEEK, 1.0, premium[site_pos, np.maximum(hours, 0)])
+    columns = [
+        "call_type", "language", "site", "hour", "vendor", "real_time", "handle_hours",
+        "agents_per_erlang", "rate_per_hour", "premium", "annual_factor",
+    ]  # fmt: skip
+    rows = rows[columns].sort_values(["call_type", "language", "hour", "site"], kind="stable")
+    return Eligibility(assignments=rows.reset_index(drop=True), exclusions=exclusions)

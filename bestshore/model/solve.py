@@ -76,7 +76,8 @@ def solve_model(
     return SolveOutcome(
         status=status,
         has_solution=bool(stats.has_solution),
-        objective=float(stats.objective) if stats.objective is not None else None,
+        # A solved model without terms (no work to place) reports no objective: it is 0.
+        objective=float(stats.objective or 0.0) if stats.has_solution else None,
         gap=gap,
         wall_seconds=wall,
         solver=name,

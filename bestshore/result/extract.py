@@ -1,4 +1,8 @@
-"""Read a solved model back into a :class:`Result` (tidy tables; inputs never touched)."""
+"""Read a solved plan back into a :class:`Result` (tidy tables; inputs never touched).
+
+Every figure reported comes from the plan's *exact* staffing (integer Erlang C agents
+for queues with a service level); the LP's linear estimate is kept in the stamp.
+"""
 
 from __future__ import annotations
 
@@ -10,19 +14,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bestshore.model.build import SourcingModel
-from bestshore.model.solve import SolveOutcome
-from bestshore.result.result import ALLOCATION_COLUMNS, Result
+from bestshore.model.inputs import WEEK, ModelInputs
+from bestshore.model.plan import Plan
+from bestshore.result.result import ALLOCATION_COLUMNS, STAFFING_COLUMNS, Result
 
 __all__ = ["extract_result", "scenario_hash"]
 
-_ZERO = 1e-9
 SHORES = ("inshore", "nearshore", "offshore")
 
 
-def scenario_hash(model: SourcingModel) -> str:
+def scenario_hash(inputs: ModelInputs) -> str:
     """SHA-256 of the validated scenario's canonical JSON (its content, not its file)."""
-    content = model.inputs.scenario.model_dump(mode="json")
+    content = inputs.scenario.model_dump(mode="json")
     text = json.dumps(content, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -34,34 +37,52 @@ def _version() -> str:
         return "unknown"
 
 
-def _allocation(model: SourcingModel) -> pd.DataFrame:
-    inputs = model.inputs
-    assignments = model.eligibility.assignments
-    share = np.array([v.varValue or 0.0 for v in model.variables.share], dtype=float)
-    table = assignments.assign(share=np.clip(share, 0.0, 1.0))
-    table = table[table["share"] > _ZERO].copy()
-    workloads = inputs.workloads.reset_index()[
-        ["call_type", "language", "level", "channel", "volume"]
-    ]
-    table = table.merge(workloads, on=["call_type", "language"], how="left")
-    sites = inputs.sites[["country", "shore", "productive_hours_per_fte"]]
-    table = table.merge(sites, left_on="site", right_index=True, how="left")
-    table["volume"] = table["volume"] * table["share"]
-    table["productive_hours"] = table["productive_hours"] * table["share"]
-    table["fte"] = table["productive_hours"] / table["productive_hours_per_fte"]
-    table["cost"] = table["productive_hours"] * table["rate_per_hour"]
-    table = table.sort_values(["call_type", "language", "site"], kind="stable")
-    return table[ALLOCATION_COLUMNS].reset_index(drop=True)
+def _staffing(plan: Plan) -> pd.DataFrame:
+    inputs = plan.model.inputs
+    rows = plan.staffing.copy()
+    rows["fte"] = (
+        rows["agents"] / inputs.sites["weekly_hours_per_fte"].reindex(rows["site"]).to_numpy()
+    )
+    rows = rows.rename(columns={"annual_cost": "cost"})
+    rows = rows.sort_values(["call_type", "language", "hour", "site"], kind="stable")
+    return rows[STAFFING_COLUMNS].reset_index(drop=True)
 
 
-def _sites(model: SourcingModel, allocation: pd.DataFrame) -> pd.DataFrame:
-    sites = model.inputs.sites.reset_index()
+def _allocation(inputs: ModelInputs, staffing: pd.DataFrame) -> pd.DataFrame:
+    rows = staffing.assign(
+        volume=staffing["calls"] * staffing["annual_factor"],
+        productive_hours=staffing["agents"] * staffing["annual_factor"],
+    )
+    keys = ["call_type", "language", "site"]
+    table = rows.groupby(keys, sort=True).agg(
+        volume=("volume", "sum"),
+        weekly_calls=("calls", "sum"),
+        productive_hours=("productive_hours", "sum"),
+        fte=("fte", "sum"),
+        cost=("cost", "sum"),
+        vendor=("vendor", "first"),
+        rate_per_hour=("rate_per_hour", "first"),
+    )
+    table = table.reset_index()
+    workloads = inputs.workloads[["level", "channel", "weekly_volume"]]
+    table = table.join(workloads, on=["call_type", "language"])
+    table["share"] = np.where(
+        table["weekly_volume"] > 0, table["weekly_calls"] / table["weekly_volume"], 0.0
+    )
+    table = table.join(inputs.sites[["country", "shore"]], on="site")
+    return table[ALLOCATION_COLUMNS]
+
+
+def _sites(inputs: ModelInputs, allocation: pd.DataFrame, staffing: pd.DataFrame) -> pd.DataFrame:
+    sites = inputs.sites.reset_index()
     used = allocation.groupby("site")[["fte", "productive_hours", "volume", "cost"]].sum()
+    weekly = staffing.groupby("site")["agents"].sum().rename("weekly_hours")
     table = sites.merge(used, left_on="site", right_index=True, how="left")
-    for column in ("fte", "productive_hours", "volume", "cost"):
+    table = table.merge(weekly, left_on="site", right_index=True, how="left")
+    for column in ("fte", "productive_hours", "volume", "cost", "weekly_hours"):
         table[column] = table[column].fillna(0.0)
     table["utilisation"] = np.where(
-        table["capacity_hours"] > 0, table["productive_hours"] / table["capacity_hours"], 0.0
+        table["capacity_hours"] > 0, table["weekly_hours"] / table["capacity_hours"], 0.0
     )
     columns = [
         "site", "name", "vendor", "country", "city", "lat", "lon", "shore", "capacity_fte",
@@ -70,16 +91,26 @@ def _sites(model: SourcingModel, allocation: pd.DataFrame) -> pd.DataFrame:
     return table[columns]
 
 
-def _breakdown(allocation: pd.DataFrame) -> pd.DataFrame:
-    total = allocation["cost"].sum()
-    parts = []
-    for dimension in ("shore", "vendor", "country", "call_type", "level"):
-        grouped = allocation.groupby(dimension, sort=True)[["cost", "fte", "volume"]].sum()
-        grouped = grouped.reset_index().rename(columns={dimension: "key"})
-        grouped.insert(0, "dimension", dimension)
-        parts.append(grouped)
-    table = pd.concat(parts, ignore_index=True)
-    table["cost_share"] = table["cost"] / total if total > 0 else 0.0
+def _coverage(inputs: ModelInputs, staffing: pd.DataFrame) -> pd.DataFrame:
+    """Agents logged in per site and market hour (real-time work) [agents]."""
+    hourly = staffing[staffing["hour"] != WEEK]
+    table = hourly.groupby(["site", "hour"], sort=True)["agents"].sum().reset_index()
+    shrink = inputs.sites["shrinkage"].reindex(table["site"]).to_numpy()
+    table["scheduled"] = table["agents"] / (1 - shrink)
+    table["open"] = inputs.open_hours.to_numpy()[
+        inputs.open_hours.index.get_indexer(table["site"]), table["hour"].to_numpy()
+    ]
+    return table
+
+
+def _requirements(plan: Plan, staffing: pd.DataFrame) -> pd.DataFrame:
+    """Per call type and hour: agents if pooled at one site vs agents staffed."""
+    pooled = plan.pooled_agents.groupby(level=["call_type", "hour"]).sum().rename("required_pooled")
+    hourly = staffing[staffing["hour"] != WEEK]
+    staffed = hourly.groupby(["call_type", "hour"])["agents"].sum().rename("staffed")
+    traffic = hourly.groupby(["call_type", "hour"])["handle_hours"].sum().rename("traffic")
+    table = pd.concat([pooled, staffed, traffic], axis=1).fillna(0.0).reset_index()
+    table["pooling_loss"] = table["staffed"] - table["required_pooled"]
     return table
 
 
@@ -91,7 +122,9 @@ def _weighted(allocation: pd.DataFrame, sites: pd.DataFrame, column: str) -> flo
     return float((scores[column] * scores["volume"]).sum() / scores["volume"].sum())
 
 
-def _kpis(allocation: pd.DataFrame, sites: pd.DataFrame) -> dict[str, Any]:
+def _kpis(
+    allocation: pd.DataFrame, sites: pd.DataFrame, requirements: pd.DataFrame
+) -> dict[str, Any]:
     volume = float(allocation["volume"].sum())
     cost = float(allocation["cost"].sum())
     hours = float(allocation["productive_hours"].sum())
@@ -112,49 +145,61 @@ def _kpis(allocation: pd.DataFrame, sites: pd.DataFrame) -> dict[str, Any]:
     kpis["vendors_used"] = int(
         allocation.loc[allocation["vendor"] != "in-house", "vendor"].nunique()
     )
+    kpis["pooling_loss_agent_hours"] = (
+        float(requirements["pooling_loss"].sum()) if len(requirements) else 0.0
+    )
     return kpis
 
 
-def _constraints(model: SourcingModel) -> pd.DataFrame:
-    inputs = model.inputs
-    rows = []
+def _constraints(plan: Plan, staffing: pd.DataFrame) -> pd.DataFrame:
+    model, inputs = plan.model, plan.model.inputs
+    used_by_site = staffing.groupby("site")["agents"].sum()
+    rows: list[tuple[str, str, float, float, float | None, str]] = []
     for site, constraint in model.constraints["capacity"].items():
         limit = float(inputs.sites.at[site, "capacity_hours"])
-        rows.append(("capacity", site, limit, constraint.pi, f"site {site} is full"))
-    total = inputs.total_productive_hours
+        rows.append(
+            (
+                "capacity",
+                site,
+                limit,
+                float(used_by_site.get(site, 0.0)),
+                constraint.pi,
+                f"site {site} is full",
+            )
+        )
+    total = float(staffing["agents"].sum())
+    used_by_vendor = staffing.groupby("vendor")["agents"].sum()
     for vendor, constraint in model.constraints["vendor_share"].items():
         cap = float(inputs.vendors.at[vendor, "max_share"])
         rows.append(
-            ("vendor_share", vendor, cap * total, constraint.pi,
+            ("vendor_share", vendor, cap * total, float(used_by_vendor.get(vendor, 0.0)), constraint.pi,
              f"vendor share cap {cap:.0%} binds for {vendor}")
         )  # fmt: skip
-    table = pd.DataFrame(rows, columns=["family", "key", "limit", "dual", "message"])
-    table["used"] = [
-        _used(model, family, key) for family, key in zip(table["family"], table["key"], strict=True)
-    ]
+    per_seat_hour = staffing[staffing["hour"] != WEEK].groupby(["site", "hour"])["agents"].sum()
+    for (site, hour), constraint in model.constraints["seats"].items():
+        seats = float(inputs.sites.at[site, "max_agents"])
+        rows.append(
+            ("seats", f"{site}@{hour}", seats, float(per_seat_hour.get((site, hour), 0.0)), constraint.pi,
+             f"site {site} has every seat taken in hour {hour}")
+        )  # fmt: skip
+    table = pd.DataFrame(rows, columns=["family", "key", "limit", "used", "dual", "message"])
     table["binding"] = (table["limit"] - table["used"]) <= 1e-6 * np.maximum(1.0, table["limit"])
     spare = (1 - table["used"] / table["limit"].where(table["limit"] > 0)).fillna(0.0)
-    table["message"] = table["message"].where(
-        table["binding"],
-        [
-            f"{f} {k}: {s:.0%} spare"
-            for f, k, s in zip(table["family"], table["key"], spare, strict=True)
-        ],
-    )
+    spare_text = [
+        f"{f} {k}: {s:.0%} spare"
+        for f, k, s in zip(table["family"], table["key"], spare, strict=True)
+    ]
+    table["message"] = table["message"].where(table["binding"], spare_text)
     table["dual"] = table["dual"].astype(float).fillna(0.0)
-    return table[["family", "key", "limit", "used", "binding", "dual", "message"]]
+    # Seats that are not binding are noise: keep the binding ones only.
+    table = table[(table["family"] != "seats") | table["binding"]]
+    return table[["family", "key", "limit", "used", "binding", "dual", "message"]].reset_index(
+        drop=True
+    )
 
 
-def _used(model: SourcingModel, family: str, key: str) -> float:
-    assignments = model.eligibility.assignments
-    column = "site" if family == "capacity" else "vendor"
-    rows = np.flatnonzero(assignments[column].to_numpy() == key)
-    values = np.array([model.variables.share.iloc[i].varValue or 0.0 for i in rows])
-    return float((assignments["productive_hours"].to_numpy()[rows] * values).sum())
-
-
-def _warnings(model: SourcingModel) -> list[str]:
-    sites = model.inputs.sites
+def _warnings(inputs: ModelInputs) -> list[str]:
+    sites = inputs.sites
     return [
         f"site {site}: no cost_per_hour given; using {row.country}'s indicative "
         f"{row.cost_per_hour:.2f} EUR/h from the reference data"
@@ -162,22 +207,23 @@ def _warnings(model: SourcingModel) -> list[str]:
     ]
 
 
-def extract_result(model: SourcingModel, outcome: SolveOutcome) -> Result:
-    """Build the :class:`Result` of a solve that returned a plan."""
-    if not outcome.has_solution:
-        raise ValueError(
-            f"the solve returned no plan (status {outcome.status}); nothing to extract"
-        )
-    inputs = model.inputs
-    allocation = _allocation(model)
-    sites = _sites(model, allocation)
+def extract_result(plan: Plan) -> Result:
+    """Build the :class:`Result` of an accepted plan."""
+    inputs, outcome = plan.model.inputs, plan.outcome
+    staffing = _staffing(plan)
+    allocation = _allocation(inputs, staffing)
+    sites = _sites(inputs, allocation, staffing)
+    requirements = _requirements(plan, staffing)
+    kpis = _kpis(allocation, sites, requirements)
     stamp = {
-        "scenario_hash": scenario_hash(model),
+        "scenario_hash": scenario_hash(inputs),
         "bestshore_version": _version(),
         "solver": outcome.solver,
         "status": outcome.status,
         "gap": outcome.gap,
-        "objective": outcome.objective,
+        "lp_objective": plan.lp_objective,
+        "exact_cost": plan.exact_cost,
+        "staffing_rounds": len(plan.history),
         "variables": outcome.variables,
         "constraints": outcome.constraints,
         "wall_seconds": round(outcome.wall_seconds, 3),
@@ -189,10 +235,26 @@ def extract_result(model: SourcingModel, outcome: SolveOutcome) -> Result:
         allocation=allocation,
         sites=sites,
         breakdown=_breakdown(allocation),
-        kpis=_kpis(allocation, sites),
-        constraints=_constraints(model),
-        exclusions=model.eligibility.exclusions,
+        kpis=kpis,
+        constraints=_constraints(plan, staffing),
+        exclusions=plan.model.eligibility.exclusions,
+        staffing=staffing,
+        coverage=_coverage(inputs, staffing),
+        requirements=requirements,
         market=dict(inputs.market),
         stamp=stamp,
-        warnings=_warnings(model),
+        warnings=_warnings(inputs),
     )
+
+
+def _breakdown(allocation: pd.DataFrame) -> pd.DataFrame:
+    total = allocation["cost"].sum()
+    parts = []
+    for dimension in ("shore", "vendor", "country", "call_type", "level"):
+        grouped = allocation.groupby(dimension, sort=True)[["cost", "fte", "volume"]].sum()
+        grouped = grouped.reset_index().rename(columns={dimension: "key"})
+        grouped.insert(0, "dimension", dimension)
+        parts.append(grouped)
+    table = pd.concat(parts, ignore_index=True)
+    table["cost_share"] = table["cost"] / total if total > 0 else 0.0
+    return table

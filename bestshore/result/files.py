@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -14,6 +15,8 @@ __all__ = ["atomic_write", "excel_bytes", "write_all"]
 
 # Fixed timestamp inside workbooks so the same result gives the same bytes.
 _EPOCH = (2000, 1, 1, 0, 0, 0)
+_FIXED = b"2000-01-01T00:00:00Z"
+_STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -60,5 +63,8 @@ def excel_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
         for info in source.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=_EPOCH)
             entry.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(entry, source.read(info.filename))
+            data = source.read(info.filename)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps "modified" on save
+                data = _STAMP.sub(rb"\1" + _FIXED + rb"\2", data)
+            target.writestr(entry, data)
     return out.getvalue()

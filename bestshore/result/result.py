@@ -32,6 +32,27 @@ ALLOCATION_COLUMNS = [
     "cost",
 ]
 
+STAFFING_COLUMNS = [
+    "call_type",
+    "language",
+    "site",
+    "hour",
+    "vendor",
+    "share",
+    "calls",
+    "handle_hours",
+    "agents_lp",
+    "agents",
+    "fte",
+    "service_level",
+    "asa_seconds",
+    "occupancy",
+    "rate_per_hour",
+    "premium",
+    "annual_factor",
+    "cost",
+]
+
 
 def _clean(value: Any) -> Any:
     """JSON-safe scalars: NaN -> None, numpy -> Python, floats rounded to 9 significant digits."""
@@ -82,6 +103,21 @@ class Result:
         ``used``, ``binding``, ``dual`` [currency per productive hour], ``message``.
     exclusions : DataFrame
         Why some (call_type, language, site) triples could take no work.
+    staffing : DataFrame
+        Hour by hour, one row per (call_type, language, site, hour) carrying work
+        (``hour`` 0-167 in market time, Monday 00:00 = 0; -1 for deferred work over the
+        week): ``share`` of that hour's demand, ``calls`` and ``handle_hours`` taken
+        [per sizing week], ``agents`` (exact staffing: Erlang C integer agents for
+        queues with a service level; agent hours per week for deferred rows),
+        ``agents_lp`` (the LP's linear estimate), ``fte``, ``service_level`` and
+        ``asa_seconds`` achieved, ``occupancy``, ``rate_per_hour``, ``premium`` (pay
+        multiplier), ``annual_factor`` [weeks/yr], ``cost`` [currency/yr].
+    coverage : DataFrame
+        Agents logged in per ``site`` and ``hour`` (real-time work), and ``scheduled``
+        agents (grossed up by shrinkage).
+    requirements : DataFrame
+        Per ``call_type`` and ``hour``: ``required_pooled`` agents (one queue at one
+        site), ``staffed`` agents, ``traffic`` [Erlang], ``pooling_loss`` [agents].
     market : dict
         Market country, name, time zone, currency and coordinates.
     stamp : dict
@@ -99,6 +135,9 @@ class Result:
     kpis: dict[str, Any]
     constraints: pd.DataFrame
     exclusions: pd.DataFrame
+    staffing: pd.DataFrame
+    coverage: pd.DataFrame
+    requirements: pd.DataFrame
     market: dict[str, Any]
     stamp: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
@@ -131,6 +170,7 @@ class Result:
             "sites": _records(self.sites),
             "breakdown": _records(self.breakdown),
             "constraints": _records(self.constraints),
+            "staffing": _records(self.staffing),
             "market": {k: _clean(v) for k, v in self.market.items()},
             "warnings": list(self.warnings),
             "stamp": {k: _clean(v) for k, v in stamp.items()},
@@ -157,6 +197,9 @@ class Result:
             kpis=kpis,
             constraints=pd.DataFrame(doc.get("constraints", [])),
             exclusions=pd.DataFrame(),
+            staffing=pd.DataFrame(doc.get("staffing", []), columns=STAFFING_COLUMNS),
+            coverage=pd.DataFrame(),
+            requirements=pd.DataFrame(),
             market=doc.get("market", {}),
             stamp=doc.get("stamp", {}),
             warnings=list(doc.get("warnings", [])),
@@ -187,6 +230,9 @@ class Result:
             "sites": self.sites,
             "breakdown": self.breakdown,
             "constraints": self.constraints,
+            "staffing": self.staffing,
+            "coverage": self.coverage,
+            "requirements": self.requirements,
             "exclusions": self.exclusions,
         }
 

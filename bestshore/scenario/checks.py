@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bestshore.scenario.errors import ScenarioError
 from bestshore.scenario.hours import HoursError, parse_hours
+from bestshore.scenario.profiles import annual_factor, weekly_profile
 from bestshore.scenario.reference import countries, is_language_code
 from bestshore.scenario.schema import Scenario
 
@@ -82,6 +83,18 @@ def check_references(scenario: Scenario) -> None:
                 path=("call_types", i, "data_class"),
             )
         _check_hours(call_type.hours, ("call_types", i, "hours"))
+        for j, window in enumerate(call_type.hourly_languages):
+            _check_hours(window.hours, ("call_types", i, "hourly_languages", j, "hours"))
+            for code in window.languages:
+                _check_language(code, ("call_types", i, "hourly_languages", j, "languages", code))
+        try:
+            weekly_profile(call_type)
+            annual_factor(call_type.seasonality, scenario.settings.sizing)
+        except ValueError as exc:
+            field = (
+                "arrival_profile" if "profile" in str(exc) or "168" in str(exc) else "seasonality"
+            )
+            raise ScenarioError(str(exc), path=("call_types", i, field)) from None
 
     vendor_ids = {v.id for v in scenario.vendors}
     for i, site in enumerate(scenario.sites):

@@ -32,6 +32,7 @@ __all__ = [
     "HoursError",
     "covered_market_hours",
     "describe_hours",
+    "local_clock",
     "parse_hours",
 ]
 
@@ -179,3 +180,21 @@ def describe_hours(hours: BoolArray) -> str:
     """Short human text for a 168-hour mask, e.g. '24/7' or '60 h/week'."""
     count = int(hours.sum())
     return "24/7" if count == HOURS_PER_WEEK else f"{count} h/week"
+
+
+def local_clock(
+    local_zone: str, market_zone: str, reference_week: dt.date
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Local weekday (0 = Monday) and hour at the middle of each market hour of the week.
+
+    Used to price night and weekend hours at a site (local time decides the pay).
+    """
+    site_tz, market_tz = ZoneInfo(local_zone), ZoneInfo(market_zone)
+    monday = dt.datetime.combine(reference_week, dt.time(0))
+    days = np.empty(HOURS_PER_WEEK, dtype=np.int64)
+    hours = np.empty(HOURS_PER_WEEK, dtype=np.int64)
+    for h in range(HOURS_PER_WEEK):
+        middle = (monday + dt.timedelta(hours=h, minutes=30)).replace(tzinfo=market_tz)
+        local = middle.astimezone(site_tz)
+        days[h], hours[h] = local.weekday(), local.hour
+    return days, hours

@@ -208,12 +208,72 @@ def _plain(node: _Located, locations: dict[Path_, Location], here: Path_ = ()) -
 
 
 def read_scenario_data(path: str | Path) -> tuple[dict[str, Any], dict[Path_, Location]]:
-    """The merged scenario mapping (bases applied) and the file:line of every field in it."""
+    """The merged scenario mapping (bases applied) and the file:line of every field in it.
+
+    Arrival profiles given as ``.csv`` file names are read here, relative to the file that
+    names them, so the scenario object carries its own data.
+    """
     path = Path(path)
-    located = _resolve(path, (), path.resolve().parent)
+    root = path.resolve().parent
+    located = _resolve(path, (), root)
     locations: dict[Path_, Location] = {}
     data = _plain(located, locations)
+    _inline_profiles(data, locations, root)
     return data, locations
+
+
+def _inline_profiles(data: dict[str, Any], locations: dict[Path_, Location], root: Path) -> None:
+    call_types = data.get("call_types")
+    if not isinstance(call_types, list):
+        return
+    for i, call_type in enumerate(call_types):
+        if not isinstance(call_type, dict):
+            continue
+        name = call_type.get("arrival_profile")
+        if not (isinstance(name, str) and name.lower().endswith(".csv")):
+            continue
+        where = ("call_types", i, "arrival_profile")
+        file, line = locations.get(where, (str(root), None))
+        csv = Path(file).parent / name
+        if not csv.resolve().is_relative_to(root):
+            raise ScenarioError(
+                f"profile file {name!r} lies outside the scenario's folder {root}",
+                file=file, path=where, line=line,
+            )  # fmt: skip
+        call_type["arrival_profile"] = _read_profile_csv(csv, file, where, line)
+
+
+def _read_profile_csv(csv: Path, file: str, where: Path_, line: int | None) -> list[float]:
+    """168 weights from a CSV: one number per line, or a ``weight`` column."""
+    try:
+        text = csv.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = "not found" if isinstance(exc, FileNotFoundError) else "unreadable"
+        raise ScenarioError(
+            f"profile file {csv} {reason}", file=file, path=where, line=line
+        ) from None
+    rows = [r.strip() for r in text.splitlines() if r.strip() and not r.startswith("#")]
+    header = rows[0].split(",") if rows else []
+    column = header.index("weight") if "weight" in header else -1
+    if column >= 0 or not _is_number(header[-1] if header else ""):
+        rows = rows[1:]
+    values = []
+    for number, row in enumerate(rows, start=2 if column >= 0 else 1):
+        cell = row.split(",")[column]
+        if not _is_number(cell) or float(cell) < 0:
+            raise ScenarioError(
+                f"{csv.name} row {number}: weight must be a number >= 0, got {cell!r}",
+                file=file, path=where, line=line,
+            )  # fmt: skip
+        values.append(float(cell))
+    return values
+
+
+def _is_number(text: str) -> bool:
+    try:
+        return float(text) == float(text) and abs(float(text)) != float("inf")
+    except ValueError:
+        return False
 
 
 def parse_scenario(

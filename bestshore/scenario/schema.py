@@ -27,6 +27,7 @@ __all__ = [
     "Channel",
     "DataClass",
     "Jurisdiction",
+    "LanguageWindow",
     "Level",
     "Market",
     "Objective",
@@ -34,6 +35,7 @@ __all__ = [
     "Proficiency",
     "Quality",
     "Scenario",
+    "ServiceLevel",
     "Settings",
     "ShoreRule",
     "Site",
@@ -147,6 +149,11 @@ class Settings(_Model):
         le=1,
         description="Share of logged-in time spent handling work for deferred channels (e-mail, mail, social) [fraction].",
     )
+    sizing: Literal["peak", "average"] | Annotated[int, Field(ge=1, le=12)] = Field(
+        "peak",
+        description="Week the staffing is sized for: the peak month's (default), the average "
+        "week, or a month number 1-12. Costs stay annual.",
+    )
     reference_week: dt.date = Field(
         dt.date(2026, 1, 12),
         description="Monday of the week used to convert opening hours between time zones (DST matters).",
@@ -158,6 +165,50 @@ class Settings(_Model):
         if value.weekday() != 0:
             raise ValueError(f"must be a Monday, got {value.isoformat()} ({value:%A})")
         return value
+
+
+class ServiceLevel(_Model):
+    """Answer-time goal of a real-time queue: staffed by Erlang C hour by hour."""
+
+    target: float | None = Field(
+        None, gt=0, lt=1, description="Share of calls answered within answer_seconds [fraction]."
+    )
+    answer_seconds: float | None = Field(
+        None, gt=0, le=3600, description="Answer-time threshold [s]."
+    )
+    asa_seconds: float | None = Field(
+        None, gt=0, le=3600, description="Average speed of answer goal, instead of target [s]."
+    )
+
+    @model_validator(mode="after")
+    def _one_goal(self) -> ServiceLevel:
+        by_target = self.target is not None and self.answer_seconds is not None
+        if by_target == (self.asa_seconds is not None):
+            raise ValueError("give target and answer_seconds (e.g. 0.8 and 20), or asa_seconds")
+        return self
+
+
+class LanguageWindow(_Model):
+    """A language mix that replaces the call type's own in some hours (e.g. at night)."""
+
+    hours: HoursSpec = Field(description="Market-time hours the mix applies to.")
+    languages: dict[LanguageCode, Annotated[float, Field(gt=0, le=1)]] = Field(
+        description="Share of the volume in each language in those hours [fraction]; sums to 1."
+    )
+
+    @field_validator("languages")
+    @classmethod
+    def _sums_to_one(cls, value: dict[str, float]) -> dict[str, float]:
+        return _shares_sum_to_one(value)
+
+
+def _shares_sum_to_one(value: dict[str, float]) -> dict[str, float]:
+    if not value:
+        raise ValueError("must list at least one language")
+    total = sum(value.values())
+    if abs(total - 1.0) > 1e-6:
+        raise ValueError(f"language shares must sum to 1, got {total:g}")
+    return value
 
 
 class CallType(_Model):
@@ -183,15 +234,53 @@ class CallType(_Model):
         description="Opening hours the service must be staffed, in market time ('24/7' or day -> window).",
     )
 
+    arrival_profile: str | list[Annotated[float, Field(ge=0)]] | None = Field(
+        None,
+        description="Weekly arrival pattern in market time: a bundled profile name (n1_voice, n2, "
+        "back_office, multilingual_24_7, flat), 168 hourly weights from Monday 00:00, or a CSV "
+        "file of 168 weights beside the scenario; default by level. Hours outside `hours` get none.",
+    )
+    seasonality: list[Annotated[float, Field(ge=0)]] | None = Field(
+        None,
+        min_length=12,
+        max_length=12,
+        description="Relative volume of each month, January first (12 weights); default flat.",
+    )
+    service_level: ServiceLevel | None = Field(
+        None,
+        description="Voice and chat only: staff each hour by Erlang C for this goal; without it, "
+        "hours are sized at settings.occupancy.",
+    )
+    response_hours: float = Field(
+        24.0,
+        gt=0,
+        le=24 * 14,
+        description="Deferred channels only: every contact handled within this time [h].",
+    )
+    hourly_languages: list[LanguageWindow] = Field(
+        default_factory=list,
+        description="Language mixes that replace `languages` in some hours (e.g. at night).",
+    )
+
     @field_validator("languages")
     @classmethod
-    def _shares_sum_to_one(cls, value: dict[str, float]) -> dict[str, float]:
-        if not value:
-            raise ValueError("must list at least one language")
-        total = sum(value.values())
-        if abs(total - 1.0) > 1e-6:
-            raise ValueError(f"language shares must sum to 1, got {total:g}")
+    def _languages_sum_to_one(cls, value: dict[str, float]) -> dict[str, float]:
+        return _shares_sum_to_one(value)
+
+    @field_validator("seasonality")
+    @classmethod
+    def _some_volume(cls, value: list[float] | None) -> list[float] | None:
+        if value is not None and sum(value) <= 0:
+            raise ValueError("at least one month must have volume")
         return value
+
+    @model_validator(mode="after")
+    def _service_level_for_real_time(self) -> CallType:
+        if self.service_level is not None and not self.real_time:
+            raise ValueError(
+                f"service_level applies to voice and chat; {self.channel} work uses response_hours"
+            )
+        return self
 
     @property
     def real_time(self) -> bool:
@@ -255,6 +344,15 @@ class Site(_Model):
     shrinkage: float | None = Field(None, ge=0, lt=0.9, description="Overrides settings.shrinkage.")
     annual_hours_per_fte: float | None = Field(
         None, gt=0, le=3000, description="Overrides settings.annual_hours_per_fte [h/FTE/yr]."
+    )
+    night_premium: float = Field(
+        0.0, ge=0, le=3, description="Extra pay for hours 22:00-06:00 local [fraction of the rate]."
+    )
+    weekend_premium: float = Field(
+        0.0, ge=0, le=3, description="Extra pay for Saturday and Sunday hours, local [fraction]."
+    )
+    max_agents: float | None = Field(
+        None, ge=0, description="Seats: most agents logged in at once for this client [agents]."
     )
     quality: Quality = Field(default_factory=Quality, description="Site-level quality scores.")
     shore: Shore | None = Field(None, description="Forces the site's shore, overriding the rule.")
