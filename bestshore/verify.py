@@ -29,7 +29,12 @@ from bestshore.scenario.schema import (
     Scenario,
     Site,
 )
-from bestshore.staffing import agents_for_asa, agents_for_service_level, service_level
+from bestshore.staffing import (
+    agents_for_asa,
+    agents_for_service_level,
+    average_speed_of_answer,
+    service_level,
+)
 
 __all__ = ["verify"]
 
@@ -180,19 +185,50 @@ def _weekly_calls(world: _World, call_type: CallType, language: str, hour: int) 
     return call_type.volume / factor * profile[hour] * _language_share(call_type, language, hour)
 
 
-def _needed_agents(call_type: CallType, calls: float, occupancy: float) -> float:
+def _roster_needed(call_type: CallType, calls: float, occupancy: float) -> int:
+    """Whole agents the hour needs (Erlang C, or the workload rounded up)."""
     traffic = calls * call_type.aht_seconds / 3600
     goal = call_type.service_level
     if traffic <= 0:
-        return 0.0
+        return 0
     if goal is None:
-        return traffic / occupancy
+        return math.ceil(traffic / occupancy - 1e-9)
     if goal.asa_seconds is not None:
         return agents_for_asa(calls, 60, call_type.aht_seconds, goal.asa_seconds, occupancy)
     assert goal.target is not None and goal.answer_seconds is not None
     return agents_for_service_level(
         calls, 60, call_type.aht_seconds, goal.target, goal.answer_seconds, occupancy
     )
+
+
+def _planning_needed(call_type: CallType, calls: float, occupancy: float) -> float:
+    """Fractional agents: the service goal interpolated between whole agent counts.
+
+    Written independently of the model: scan whole agent counts upward from the traffic
+    for the first that meets the goal, then interpolate linearly on the goal measure.
+    """
+    aht = call_type.aht_seconds
+    traffic = calls * aht / 3600
+    goal = call_type.service_level
+    if traffic <= 0:
+        return 0.0
+    if goal is None:
+        return traffic / occupancy
+
+    def measure(n: int) -> float:  # higher is better; 0 when the queue is unstable
+        if n <= traffic:
+            return 0.0
+        if goal.asa_seconds is not None:
+            return 1.0 / average_speed_of_answer(traffic, n, aht)
+        assert goal.answer_seconds is not None
+        return service_level(traffic, n, aht, goal.answer_seconds)
+
+    wanted = 1.0 / goal.asa_seconds if goal.asa_seconds is not None else float(goal.target or 0)
+    n = math.floor(traffic) + 1
+    while measure(n) < wanted:
+        n += 1
+    below, above = measure(n - 1), measure(n)
+    return max(n - 1 + (wanted - below) / (above - below), traffic / occupancy)
 
 
 def _answers_in_time(world: _World, call_type: CallType, site: Site) -> bool:
@@ -215,20 +251,23 @@ def _check_row(world: _World, row: Any, problems: list[str]) -> None:
             return
         if not world.is_open(site, hour):
             problems.append(f"{where}: site closed in that market hour")
-        needed = _needed_agents(call_type, calls, scenario.settings.occupancy)
+        occupancy = scenario.settings.occupancy
+        needed = _planning_needed(call_type, calls, occupancy)
+        roster = _roster_needed(call_type, calls, occupancy)
+        if row.roster_agents < roster:
+            problems.append(f"{where}: roster of {row.roster_agents:g} agents, {roster} needed")
         goal = call_type.service_level
-        if (
-            goal is not None
-            and goal.target is not None
-            and goal.answer_seconds is not None
-            and calls > 0
-        ):
+        if goal is not None and goal.answer_seconds is not None and calls > 0:
             achieved = service_level(
-                handle, round(row.agents), call_type.aht_seconds, goal.answer_seconds
+                handle, int(row.roster_agents), call_type.aht_seconds, goal.answer_seconds
             )
-            if achieved < goal.target - 1e-9:
+            if goal.target is not None and achieved < goal.target - 1e-9:
                 problems.append(
-                    f"{where}: {row.agents:g} agents answer {achieved:.1%} in time, below {goal.target:.0%}"
+                    f"{where}: {row.roster_agents:g} agents answer {achieved:.1%} in time, below {goal.target:.0%}"
+                )
+            if not _close(achieved, row.service_level):
+                problems.append(
+                    f"{where}: service level reported {row.service_level:.4f}, recomputed {achieved:.4f}"
                 )
         premium = world.premium(site, hour)
     else:

@@ -43,6 +43,7 @@ def build_model(
     elastic: bool = False,
     eligibility: Eligibility | None = None,
     agents_per_erlang: np.ndarray | None = None,
+    margins: c.Margins | None = None,
 ) -> SourcingModel:
     """Build the sourcing LP for prepared inputs.
 
@@ -58,10 +59,12 @@ def build_model(
     agents_per_erlang : array, optional
         Staffing factor per assignment row (the staffing loop's update); default the
         pooled factors of the eligible set.
+    margins : Margins, optional
+        Hours held back from limits (the staffing loop's rounding room).
     """
     eligibility = eligibility or eligible_assignments(inputs)
     problem = pulp.LpProblem("bestshore", pulp.LpMinimize)
-    variables = c.add_share_variables(problem, eligibility, elastic, agents_per_erlang)
+    variables = c.add_share_variables(problem, eligibility, elastic, agents_per_erlang, margins)
     families: dict[str, dict[Any, pulp.LpConstraint]] = {
         "demand": c.add_demand_coverage(problem, inputs, variables),
         "capacity": c.add_site_capacity(problem, inputs, variables),

@@ -36,6 +36,7 @@ UNSERVED_WEIGHT = 1000.0
 
 __all__ = [
     "UNSERVED_WEIGHT",
+    "Margins",
     "Variables",
     "add_demand_coverage",
     "add_seat_limit",
@@ -45,6 +46,19 @@ __all__ = [
     "set_cost_objective",
     "set_relaxation_objective",
 ]
+
+
+@dataclass
+class Margins:
+    """Hours held back from capacities, seat limits and vendor caps [h/week or agents].
+
+    The staffing loop sets them when a plan's exact (integer) Erlang staffing overshoots
+    a limit the linear estimate respected, so the next round leaves room for rounding.
+    """
+
+    capacity: dict[str, float] = field(default_factory=dict)
+    seats: dict[tuple[str, int], float] = field(default_factory=dict)
+    vendor_share: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -61,6 +75,7 @@ class Variables:
     share: pd.Series
     agent_hours: np.ndarray
     elastic: bool = False
+    margins: Margins = field(default_factory=Margins)
     slacks: dict[str, pd.Series] = field(default_factory=dict)
 
     @property
@@ -81,6 +96,7 @@ def add_share_variables(
     eligibility: Eligibility,
     elastic: bool,
     agents_per_erlang: np.ndarray | None = None,
+    margins: Margins | None = None,
 ) -> Variables:
     """Create ``x[d,s] ∈ [0, 1]`` for every eligible assignment, named ``share[c,l,h,s]``.
 
@@ -98,7 +114,13 @@ def add_share_variables(
     )
     k = rows["agents_per_erlang"].to_numpy() if agents_per_erlang is None else agents_per_erlang
     agent_hours = k * rows["handle_hours"].to_numpy()
-    return Variables(eligibility=eligibility, share=share, agent_hours=agent_hours, elastic=elastic)
+    return Variables(
+        eligibility=eligibility,
+        share=share,
+        agent_hours=agent_hours,
+        elastic=elastic,
+        margins=margins or Margins(),
+    )
 
 
 def _add_slack(
@@ -160,7 +182,9 @@ def add_site_capacity(
         expression = _expression(list(share[rows]), variables.agent_hours[rows])
         if site in slack:
             expression -= slack[site]
-        capacity = float(inputs.sites.at[site, "capacity_hours"])
+        capacity = float(inputs.sites.at[site, "capacity_hours"]) - variables.margins.capacity.get(
+            site, 0.0
+        )
         constraints[site] = problem.addConstraint(expression <= capacity, name=f"capacity[{site}]")
     return constraints
 
@@ -192,8 +216,9 @@ def add_seat_limit(
         expression = _expression(list(share[rows]), variables.agent_hours[rows])
         if key in slack:
             expression -= slack[key]
+        limit = float(seated[key[0]]) - variables.margins.seats.get(key, 0.0)
         constraints[key] = problem.addConstraint(
-            expression <= float(seated[key[0]]), name=f"seats[{_key_text(key)}]"
+            expression <= limit, name=f"seats[{_key_text(key)}]"
         )
     return constraints
 

@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 
 from bestshore.model.build import SourcingModel, build_model
-from bestshore.model.constraints import Variables
+from bestshore.model.constraints import Margins, Variables
 from bestshore.model.inputs import WEEK, ModelInputs
 from bestshore.model.sets import Eligibility, eligible_assignments
 from bestshore.model.solve import SolveOutcome, solve_model
-from bestshore.model.staffing import MAX_ROUNDS, agents_needed, exact_staffing
+from bestshore.model.staffing import FREE_ROUNDS, MAX_ROUNDS, agents_needed, exact_staffing
 
 __all__ = ["Plan", "plan_sourcing"]
 
@@ -79,35 +79,50 @@ def _exact(inputs: ModelInputs, variables: Variables, shares: np.ndarray) -> pd.
     hourly = rows["hour"] != WEEK
     exact = exact_staffing(rows[hourly], call_types, inputs.scenario.settings.occupancy)
     rows["agents"] = rows["agents_lp"]  # deferred work: linear, exact as is
+    rows["roster_agents"] = rows["agents_lp"]
     for column in ("service_level", "asa_seconds", "occupancy"):
         rows[column] = np.nan
-    rows.loc[hourly, ["agents", "service_level", "asa_seconds", "occupancy"]] = exact
+    columns = ["agents", "roster_agents", "service_level", "asa_seconds", "occupancy"]
+    rows.loc[hourly, columns] = exact[columns].to_numpy()
     rate = rows["annual_factor"] * rows["rate_per_hour"] * rows["premium"]
     rows["annual_cost"] = rate * rows["agents"]
     return rows.reset_index(drop=True)
 
 
-def _fits(inputs: ModelInputs, staffing: pd.DataFrame, model: SourcingModel) -> bool:
-    """Exact staffing within every capacity, seat limit and vendor cap (1e-6 relative)."""
+def _overshoot(inputs: ModelInputs, staffing: pd.DataFrame) -> Margins:
+    """How far exact staffing exceeds each capacity, seat limit and vendor cap (> 1e-6)."""
     tolerance = 1e-6
+    over = Margins()
     hours = staffing.groupby("site")["agents"].sum()
-    capacity = inputs.sites["capacity_hours"].reindex(hours.index)
-    if (hours > capacity * (1 + tolerance) + tolerance).any():
-        return False
+    excess = hours - inputs.sites["capacity_hours"].reindex(hours.index)
+    over.capacity = {str(k): float(v) for k, v in excess[excess > tolerance].items()}
     seats = inputs.sites["max_agents"].dropna()
     hourly = staffing[(staffing["hour"] != WEEK) & staffing["site"].isin(seats.index)]
     if not hourly.empty:
         per_hour = hourly.groupby(["site", "hour"])["agents"].sum()
         limit = seats.reindex(per_hour.index.get_level_values("site")).to_numpy()
-        if (per_hour.to_numpy() > limit * (1 + tolerance) + tolerance).any():
-            return False
+        excess_seats = per_hour - limit
+        over.seats = {
+            (str(s), int(h)): float(v)
+            for (s, h), v in excess_seats[excess_seats > tolerance].items()
+        }
     total = float(staffing["agents"].sum())
-    caps = inputs.vendors["max_share"].dropna()
     by_vendor = staffing.groupby("vendor")["agents"].sum()
-    for vendor, cap in caps.items():
-        if float(by_vendor.get(vendor, 0.0)) > cap * total * (1 + tolerance) + tolerance:
-            return False
-    return True
+    for vendor, cap in inputs.vendors["max_share"].dropna().items():
+        excess_vendor = float(by_vendor.get(vendor, 0.0)) - cap * total
+        if excess_vendor > tolerance:
+            over.vendor_share[str(vendor)] = excess_vendor
+    return over
+
+
+def _grow(margins: Margins, over: Margins) -> Margins:
+    """Add an overshoot (plus a little) to the margins held back."""
+    grown = Margins(dict(margins.capacity), dict(margins.seats), dict(margins.vendor_share))
+    for name in ("capacity", "seats", "vendor_share"):
+        held, extra = getattr(grown, name), getattr(over, name)
+        for key, value in extra.items():
+            held[key] = held.get(key, 0.0) + 3.0 * value + 1e-6
+    return grown
 
 
 def _pooled(inputs: ModelInputs) -> pd.Series:
@@ -139,8 +154,9 @@ def plan_sourcing(
     best: Plan | None = None
     history: list[dict[str, float | bool]] = []
     previous = np.inf
-    for _ in range(MAX_ROUNDS if erlang_rows.any() else 1):
-        model = build_model(inputs, eligibility=eligibility, agents_per_erlang=k)
+    margins = Margins()
+    for round_ in range(MAX_ROUNDS if erlang_rows.any() else 1):
+        model = build_model(inputs, eligibility=eligibility, agents_per_erlang=k, margins=margins)
         outcome = solve_model(model, time_limit=time_limit)
         first = first or (model, outcome)
         if not outcome.has_solution:
@@ -148,7 +164,8 @@ def plan_sourcing(
         shares = _shares(model.variables)
         staffing = _exact(inputs, model.variables, shares)
         cost = float(staffing["annual_cost"].sum())
-        accepted = _fits(inputs, staffing, model)
+        over = _overshoot(inputs, staffing)
+        accepted = not (over.capacity or over.seats or over.vendor_share)
         history.append(
             {
                 "lp_objective": float(outcome.objective or 0.0),
@@ -163,9 +180,10 @@ def plan_sourcing(
                 staffing=staffing,
                 pooled_agents=pd.Series(dtype=float),
             )
-        if abs(previous - cost) <= _STABLE * max(cost, 1.0) and best is not None:
+        if accepted and abs(previous - cost) <= _STABLE * max(cost, 1.0):
             break
         previous = cost
+        margins = _grow(margins, over)
         # Re-price the queues this plan uses at their own loads.
         used = erlang_rows & (shares > _ZERO)
         load = rows["handle_hours"].to_numpy() * shares
@@ -174,7 +192,10 @@ def plan_sourcing(
         keys = pd.MultiIndex.from_frame(
             rows.loc[positions, ["call_type", "language", "hour", "site"]]
         )
-        k[positions] = agents.reindex(keys).to_numpy() / load[positions]
+        repriced = agents.reindex(keys).to_numpy() / load[positions]
+        # After a few free rounds, factors only rise: the loop then settles for sure
+        # (each round prices the plan at least as dearly), at a little optimality cost.
+        k[positions] = repriced if round_ < FREE_ROUNDS else np.maximum(k[positions], repriced)
     assert first is not None
     if best is not None:
         best.pooled_agents = _pooled(inputs)

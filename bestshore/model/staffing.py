@@ -8,14 +8,23 @@ queue with a fixed *agents-per-Erlang* factor ``k``. The loop:
 1. start from the pooled factor ``k = N(A) / A`` of the whole hourly queue ``A`` (what
    one site taking everything would need);
 2. solve; for every queue a site takes, compute its exact Erlang C staffing
-   ``N(a)`` at its load ``a`` and set ``k = N(a) / a``; keep ``k`` of unused queues;
-3. re-solve, until the plan's exact cost stops improving (relative change < 1e-4) or
-   ``MAX_ROUNDS`` rounds; the plan with the lowest *exact* cost is returned.
+   ``N(a)`` at its load ``a`` and set ``k = N(a) / a``; keep ``k`` of unused queues
+   (after ``FREE_ROUNDS`` rounds a factor may only rise, which makes the loop settle);
+3. when the exact (integer) staffing of a plan overshoots a capacity, seat limit or
+   vendor cap that its linear estimate respected, hold that overshoot back from the
+   limit in the next round, with half as much again to spare (a rounding margin);
+4. re-solve, until a plan fits every limit and its exact cost stops changing (relative
+   change < 1e-4), or ``MAX_ROUNDS`` rounds; the fitting plan with the lowest *exact*
+   cost is returned.
 
-Every plan is then reported with its exact staffing (integer agents per queue and hour,
-the service level and ASA they achieve). The error of the linear pricing is measured,
-not assumed: the result carries the LP's estimate, the exact cost, and the *pooling
-loss* (exact agents minus the agents of fully pooled queues).
+Staffing is planned in *fractional agents* (Erlang C interpolated between whole
+agent counts, :func:`agents_needed`): continuous in the load, so the loop settles, and
+consistent with fractional FTE. Every plan is also reported with its roster: the whole
+agents each queue needs each hour and the service level and ASA they achieve.
+
+The error of the linear pricing is measured, not assumed: the result carries the LP's
+estimate, the plan's staffing cost at its actual loads, the *pooling loss* (agents
+beyond those of fully pooled queues) and the cost of rounding to whole agents.
 """
 
 from __future__ import annotations
@@ -33,39 +42,71 @@ from bestshore.staffing import (
     service_level,
 )
 
-__all__ = ["MAX_ROUNDS", "agents_needed", "exact_staffing"]
+__all__ = ["FREE_ROUNDS", "MAX_ROUNDS", "agents_needed", "exact_staffing", "roster_agents"]
 
-MAX_ROUNDS = 6
+MAX_ROUNDS = 12
+FREE_ROUNDS = 3
 
 
 def agents_needed(call_type: CallType, traffic: float, max_occupancy: float) -> float:
-    """Agents a queue of ``traffic`` Erlangs needs for one hour [agents].
+    """Planning agents a queue of ``traffic`` Erlangs needs for one hour [agents].
 
-    Erlang C (integer agents) for call types with a service level; ``traffic /
-    max_occupancy`` (fractional, workload sizing) for the others.
+    Workload sizing (no service level): ``traffic / max_occupancy``. With a service
+    level: Erlang C with *fractional agents*, the integer staffing interpolated on the
+    service level (or on 1/ASA) between the last agent count that misses the goal and
+    the first that meets it, and never below ``traffic / max_occupancy``. It is
+    continuous and increasing in the traffic, equals the integer answer wherever that
+    exactly meets the goal, and lies within one agent below it. Planning in fractional
+    agents is what keeps the staffing loop stable; :func:`exact_staffing` also reports
+    the integer roster each hour needs and the service level it achieves.
     """
     if traffic <= 0:
         return 0.0
     goal = call_type.service_level
+    floor = traffic / max_occupancy
     if goal is None:
-        return traffic / max_occupancy
+        return floor
+    aht = call_type.aht_seconds
+    calls = traffic * 3600.0 / aht
+    if goal.asa_seconds is not None:
+        whole = agents_for_asa(calls, 60, aht, goal.asa_seconds)
+        below = whole - 1
+        speed = 1.0 / goal.asa_seconds
+        fast_enough = 1.0 / average_speed_of_answer(traffic, whole, aht)
+        too_slow = 0.0 if below <= traffic else 1.0 / average_speed_of_answer(traffic, below, aht)
+        fraction = (speed - too_slow) / (fast_enough - too_slow)
+    else:
+        assert goal.target is not None and goal.answer_seconds is not None
+        whole = agents_for_service_level(calls, 60, aht, goal.target, goal.answer_seconds)
+        below = whole - 1
+        met = service_level(traffic, whole, aht, goal.answer_seconds)
+        missed = (
+            0.0 if below <= traffic else service_level(traffic, below, aht, goal.answer_seconds)
+        )
+        fraction = (goal.target - missed) / (met - missed)
+    return max(below + min(max(fraction, 0.0), 1.0), floor)
+
+
+def roster_agents(call_type: CallType, traffic: float, max_occupancy: float) -> int:
+    """Whole agents the hour needs: Erlang C integer staffing (or the workload, rounded up)."""
+    if traffic <= 0:
+        return 0
+    goal = call_type.service_level
+    if goal is None:
+        return math.ceil(traffic / max_occupancy - 1e-9)
     calls = traffic * 3600.0 / call_type.aht_seconds
     if goal.asa_seconds is not None:
-        return float(
-            agents_for_asa(calls, 60, call_type.aht_seconds, goal.asa_seconds, max_occupancy)
-        )
+        return agents_for_asa(calls, 60, call_type.aht_seconds, goal.asa_seconds, max_occupancy)
     assert goal.target is not None and goal.answer_seconds is not None
-    return float(
-        agents_for_service_level(
-            calls, 60, call_type.aht_seconds, goal.target, goal.answer_seconds, max_occupancy
-        )
+    return agents_for_service_level(
+        calls, 60, call_type.aht_seconds, goal.target, goal.answer_seconds, max_occupancy
     )
 
 
 def exact_staffing(
     rows: pd.DataFrame, call_types: dict[str, CallType], max_occupancy: float
 ) -> pd.DataFrame:
-    """Exact staffing of real-time queues at their loads.
+    """Staffing of real-time queues at their loads.
 
     Parameters
     ----------
@@ -77,30 +118,38 @@ def exact_staffing(
 
     Returns
     -------
-    DataFrame, same index: ``agents`` [agents], ``service_level`` (achieved share
-    answered in time; NaN for workload sizing or ASA goals), ``asa_seconds`` [s],
-    ``occupancy`` [fraction].
+    DataFrame, same index: ``agents`` (planning agents, :func:`agents_needed`),
+    ``roster_agents`` (whole agents, :func:`roster_agents`), ``service_level`` and
+    ``asa_seconds`` the roster achieves (NaN without a service level), ``occupancy``
+    [fraction of planning agents busy].
     """
-    agents, levels, asas = [], [], []
+    agents, roster, levels, asas = [], [], [], []
     for call_type_id, traffic in zip(rows["call_type"], rows["handle_hours"], strict=True):
         call_type = call_types[call_type_id]
-        n = agents_needed(call_type, float(traffic), max_occupancy)
-        agents.append(n)
+        a = float(traffic)
+        agents.append(agents_needed(call_type, a, max_occupancy))
+        whole = roster_agents(call_type, a, max_occupancy)
+        roster.append(whole)
         goal = call_type.service_level
-        if goal is None or traffic <= 0:
+        if goal is None or a <= 0:
             levels.append(math.nan)
             asas.append(math.nan)
             continue
-        whole = round(n)
         answer = goal.answer_seconds if goal.answer_seconds is not None else goal.asa_seconds
         assert answer is not None
-        levels.append(service_level(float(traffic), whole, call_type.aht_seconds, answer))
-        asas.append(average_speed_of_answer(float(traffic), whole, call_type.aht_seconds))
+        levels.append(service_level(a, whole, call_type.aht_seconds, answer))
+        asas.append(average_speed_of_answer(a, whole, call_type.aht_seconds))
     agents_array = np.array(agents, dtype=float)
     traffic_array = rows["handle_hours"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         busy = np.where(agents_array > 0, traffic_array / agents_array, 0.0)
     return pd.DataFrame(
-        {"agents": agents_array, "service_level": levels, "asa_seconds": asas, "occupancy": busy},
+        {
+            "agents": agents_array,
+            "roster_agents": np.array(roster, dtype=float),
+            "service_level": levels,
+            "asa_seconds": asas,
+            "occupancy": busy,
+        },
         index=rows.index,
     )

@@ -43,6 +43,7 @@ STAFFING_COLUMNS = [
     "handle_hours",
     "agents_lp",
     "agents",
+    "roster_agents",
     "fte",
     "service_level",
     "asa_seconds",
@@ -107,10 +108,12 @@ class Result:
         Hour by hour, one row per (call_type, language, site, hour) carrying work
         (``hour`` 0-167 in market time, Monday 00:00 = 0; -1 for deferred work over the
         week): ``share`` of that hour's demand, ``calls`` and ``handle_hours`` taken
-        [per sizing week], ``agents`` (exact staffing: Erlang C integer agents for
-        queues with a service level; agent hours per week for deferred rows),
-        ``agents_lp`` (the LP's linear estimate), ``fte``, ``service_level`` and
-        ``asa_seconds`` achieved, ``occupancy``, ``rate_per_hour``, ``premium`` (pay
+        [per sizing week], ``agents`` (planning staffing at the actual load: Erlang C
+        in fractional agents for queues with a service level, the workload at
+        ``settings.occupancy`` otherwise; agent hours per week for deferred rows),
+        ``roster_agents`` (whole agents the hour needs), ``agents_lp`` (the LP's
+        linear estimate), ``fte``, ``service_level`` and ``asa_seconds`` the roster
+        achieves, ``occupancy``, ``rate_per_hour``, ``premium`` (pay
         multiplier), ``annual_factor`` [weeks/yr], ``cost`` [currency/yr].
     coverage : DataFrame
         Agents logged in per ``site`` and ``hour`` (real-time work), and ``scheduled``

@@ -1,0 +1,427 @@
+"""Charts of a solved plan: pure functions from tidy tables to Altair charts.
+
+Each ``chart_<name>(table) -> alt.Chart`` reads the table, never changes it, never displays
+anything and embeds all its data inline (no URL), so a chart renders offline. Colours,
+fonts and sizes come from :mod:`bestshore.views.theme`; render or save with
+:mod:`bestshore.views.export`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from bestshore.views.geo import iso_numeric, load_world
+from bestshore.views.theme import (
+    COLOURS,
+    SHORE_ORDER,
+    SIZES,
+    apply_theme,
+    shore_scale,
+)
+
+__all__ = ["chart_cost_by_site", "chart_fte_by_shore", "chart_site_map"]
+
+SITE_COLUMNS = ("site", "vendor", "country", "city", "lat", "lon", "shore", "fte", "cost")
+ALLOCATION_COLUMNS = ("call_type", "shore", "fte")
+MARKET_KEYS = ("name", "country", "lat", "lon")
+
+_MIN_SPAN_DEG = (28.0, 16.0)  # smallest map window, longitude x latitude [deg]
+_MARGIN = 0.12  # share of the span added on each side of the map window [-]
+_MIN_MARGIN_DEG = 4.0  # at least this much room around the outermost point [deg]
+_GLOBAL_SPAN_DEG = 200.0  # a window wider than this [deg of longitude] shows the world
+
+
+def _require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> None:
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"`{what}` lacks column(s) {missing}; it has {list(frame.columns)}. "
+            f"Pass a table with at least {list(columns)}."
+        )
+
+
+def _unit(currency: str | None) -> str:
+    return f"{currency}/yr" if currency else "per yr"
+
+
+def _map_window(lons: np.ndarray, lats: np.ndarray) -> tuple[float, float, float, float]:
+    """West, south, east, north [deg] of the area to show: the points plus a margin."""
+    west, east = float(lons.min()), float(lons.max())
+    south, north = float(lats.min()), float(lats.max())
+    for axis, min_span in enumerate(_MIN_SPAN_DEG):
+        low, high = (west, east) if axis == 0 else (south, north)
+        span = high - low
+        if span < min_span:
+            low, high = low - (min_span - span) / 2, high + (min_span - span) / 2
+            span = min_span
+        pad = max(_MARGIN * span, _MIN_MARGIN_DEG)
+        low, high = low - pad, high + pad
+        if axis == 0:
+            west, east = max(low, -180.0), min(high, 180.0)
+        else:
+            south, north = max(low, -80.0), min(high, 84.0)
+    return west, south, east, north
+
+
+def _window_edge(window: tuple[float, float, float, float]) -> tuple[np.ndarray, np.ndarray]:
+    """Longitudes and latitudes [deg] of points along the edges of ``window``.
+
+    Several per edge, so that the projected extent follows the curved meridians.
+    """
+    west, south, east, north = window
+    steps = np.linspace(0.0, 1.0, 9)
+    lons = west + steps * (east - west)
+    lats = south + steps * (north - south)
+    edge_lon = np.concatenate([lons, lons, np.full(9, west), np.full(9, east)])
+    edge_lat = np.concatenate([np.full(9, south), np.full(9, north), lats, lats])
+    return edge_lon, edge_lat
+
+
+def _equal_earth(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Equal Earth projection (Šavrič, Patterson and Jenny 2018) on the unit sphere.
+
+    x = 2√3 λ cos θ / (3 (A1 + 3 A2 θ² + θ⁶ (7 A3 + 9 A4 θ²))),
+    y = θ (A1 + A2 θ² + θ⁶ (A3 + A4 θ²)), with sin θ = (√3 / 2) sin φ.
+    Used only to size the map so its frame matches the projected window.
+    """
+    a1, a2, a3, a4 = 1.340264, -0.081106, 0.000893, 0.003796
+    theta = np.arcsin(np.sqrt(3) / 2 * np.sin(np.radians(lat)))
+    t2 = theta**2
+    t6 = t2**3
+    x = 2 * np.sqrt(3) * np.radians(lon) * np.cos(theta)
+    x = x / (3 * (a1 + 3 * a2 * t2 + t6 * (7 * a3 + 9 * a4 * t2)))
+    y = theta * (a1 + a2 * t2 + t6 * (a3 + a4 * t2))
+    return x, y
+
+
+def _map_frame(
+    lons: np.ndarray, lats: np.ndarray
+) -> tuple[dict[str, Any], tuple[int, int]]:
+    """Projection (fitted to the points plus a margin) and chart size [px] for the map.
+
+    A window wider than ``_GLOBAL_SPAN_DEG`` of longitude shows the whole world (no ``fit``:
+    Vega-Lite then fits all layers, the sphere included); otherwise the projection fits a
+    MultiPoint along the window edges (points, unlike a polygon, have no ring orientation
+    d3 could read as "the whole globe"). The height follows the
+    window's projected aspect ratio within ``SIZES["map_min_height"]..["map_max_height"]``.
+    """
+    window = _map_window(lons, lats)
+    width = SIZES["map_width"]
+    projection: dict[str, Any] = {"type": "equalEarth"}
+    if window[2] - window[0] > _GLOBAL_SPAN_DEG:
+        edge_lon, edge_lat = np.array([-180.0, 180.0, 0.0, 0.0]), np.array([0.0, 0.0, -90.0, 90.0])
+    else:
+        edge_lon, edge_lat = _window_edge(window)
+        projection["fit"] = {
+            "type": "Feature",
+            "properties": {},
+            "geometry": {
+                "type": "MultiPoint",
+                "coordinates": [
+                    [round(float(x), 3), round(float(y), 3)]
+                    for x, y in zip(edge_lon, edge_lat, strict=True)
+                ],
+            },
+        }
+    x, y = _equal_earth(edge_lon, edge_lat)
+    aspect = float(np.ptp(y) / np.ptp(x))
+    height = int(np.clip(width * aspect, SIZES["map_min_height"], SIZES["map_max_height"]))
+    return projection, (width, height)
+
+
+def _routes(used: pd.DataFrame, market: Mapping[str, float | str]) -> list[dict[str, Any]]:
+    """One LineString feature from the market to each used site (drawn as a great circle)."""
+    origin = [float(market["lon"]), float(market["lat"])]
+    return [
+        {
+            "type": "Feature",
+            "properties": {"site": row.site, "shore": row.shore, "fte": float(row.fte)},
+            "geometry": {
+                "type": "LineString",
+                "coordinates": [origin, [float(row.lon), float(row.lat)]],
+            },
+        }
+        for row in used.itertuples(index=False)
+    ]
+
+
+def _site_tooltip(currency: str | None) -> list[alt.Tooltip]:
+    return [
+        alt.Tooltip("site:N", title="Site"),
+        alt.Tooltip("vendor:N", title="Vendor"),
+        alt.Tooltip("city:N", title="City"),
+        alt.Tooltip("country:N", title="Country"),
+        alt.Tooltip("shore:N", title="Shore"),
+        alt.Tooltip("fte:Q", title="FTE", format=",.1f"),
+        alt.Tooltip("cost:Q", title=f"Cost [{_unit(currency)}]", format=",.0f"),
+    ]
+
+
+def chart_site_map(
+    sites: pd.DataFrame,
+    market: Mapping[str, float | str],
+    *,
+    currency: str | None = None,
+) -> alt.LayerChart:
+    """World map of the sites, sized by the FTE they carry, with a line from the market.
+
+    The map is zoomed on the market and the used sites (with a margin), so a Europe and
+    Africa plan fills the frame and a global plan shows the world. Countries come from the
+    bundled Natural Earth map (:func:`bestshore.views.geo.load_world`), inline; the market
+    country is shaded. Projection: Equal Earth.
+
+    Parameters
+    ----------
+    sites : pandas.DataFrame
+        One row per site, columns:
+
+        - ``site``, ``vendor`` : identifiers [str];
+        - ``country`` : ISO 3166-1 alpha-2 code [str]; ``city`` [str];
+        - ``lat``, ``lon`` : site position [deg, WGS 84];
+        - ``shore`` : ``"inshore"``, ``"nearshore"`` or ``"offshore"`` [str];
+        - ``fte`` : planned full-time equivalents at the site [FTE]; sites with 0 are
+          drawn as small hollow candidates, without a line;
+        - ``cost`` : planned annual cost at the site [currency/yr];
+        - ``utilisation`` (optional) : share of the site capacity used [0..1].
+    market : mapping
+        The market served: ``name`` [str], ``country`` (ISO alpha-2) [str], ``lat`` and
+        ``lon`` [deg].
+    currency : str, optional
+        Currency code shown in the tooltip's cost title, e.g. ``"EUR"``.
+
+    Returns
+    -------
+    altair.LayerChart
+        Themed, top-level, data inline. ``sites`` is not changed.
+
+    Raises
+    ------
+    ValueError
+        If ``sites`` lacks a column or ``market`` a key listed above.
+    """
+    _require_columns(sites, SITE_COLUMNS, "sites")
+    missing_keys = [k for k in MARKET_KEYS if k not in market]
+    if missing_keys:
+        raise ValueError(
+            f"`market` lacks key(s) {missing_keys}; it has {list(market)}. "
+            f"Pass a mapping with {list(MARKET_KEYS)}."
+        )
+    columns = [*SITE_COLUMNS, *(["utilisation"] if "utilisation" in sites.columns else [])]
+    table = sites.loc[:, columns].reset_index(drop=True)
+    used = table[table["fte"] > 0].sort_values("fte", ascending=False)
+    idle = table[~(table["fte"] > 0)]
+    market_lon, market_lat = float(market["lon"]), float(market["lat"])
+
+    projection, (width, height) = _map_frame(
+        np.append(used["lon"].to_numpy(dtype=float), market_lon),
+        np.append(used["lat"].to_numpy(dtype=float), market_lat),
+    )
+
+    market_code = iso_numeric(str(market["country"]))
+    land = (
+        alt.Chart(load_world())
+        .mark_geoshape(stroke=COLOURS["border"], strokeWidth=0.6, clip=True)
+        .encode(
+            color=alt.when(alt.datum.iso_numeric == (market_code or -1))
+            .then(alt.value(COLOURS["market_land"]))
+            .otherwise(alt.value(COLOURS["land"])),
+            tooltip=alt.Tooltip("name:N", title="Country"),
+        )
+    )
+    ocean = alt.Chart(alt.sphere()).mark_geoshape(fill=COLOURS["ocean"], stroke=None, clip=True)
+    graticule = alt.Chart(alt.graticule(step=[15, 15])).mark_geoshape(
+        filled=False, stroke=COLOURS["graticule"], strokeWidth=0.5, clip=True
+    )
+    routes = (
+        alt.Chart(alt.Data(values=_routes(used, market)))
+        .mark_geoshape(filled=False, strokeWidth=1.6, opacity=0.7, clip=True)
+        .encode(stroke=alt.Stroke("properties.shore:N", scale=shore_scale(), legend=None))
+    )
+    candidates = (
+        alt.Chart(idle)
+        .mark_point(shape="circle", size=28, filled=False, strokeWidth=1.2, opacity=0.8, clip=True)
+        .encode(
+            longitude="lon:Q",
+            latitude="lat:Q",
+            color=alt.Color("shore:N", title="Shore", scale=shore_scale()),
+            tooltip=_site_tooltip(currency),
+        )
+    )
+    circles = (
+        alt.Chart(used)
+        .mark_circle(opacity=0.9, stroke="white", strokeWidth=1, clip=True)
+        .encode(
+            longitude="lon:Q",
+            latitude="lat:Q",
+            size=alt.Size(
+                "fte:Q",
+                title="FTE",
+                scale=alt.Scale(range=[60, 1100], zero=True),
+                legend=alt.Legend(format=",.0f", symbolFillColor=COLOURS["muted"]),
+            ),
+            color=alt.Color(
+                "shore:N", title="Shore", scale=shore_scale(), legend=alt.Legend(orient="right")
+            ),
+            order=alt.Order("fte:Q", sort="descending"),
+            tooltip=_site_tooltip(currency),
+        )
+    )
+    labels = (
+        alt.Chart(used)
+        .mark_text(align="left", dx=9, dy=-7, fontSize=SIZES["annotation"], clip=True)
+        .encode(longitude="lon:Q", latitude="lat:Q", text="site:N")
+    )
+    market_frame = pd.DataFrame(
+        {"name": [str(market["name"])], "lon": [market_lon], "lat": [market_lat]}
+    )
+    market_mark = (
+        alt.Chart(market_frame)
+        .mark_point(
+            shape="diamond", size=140, filled=True, color=COLOURS["market"], opacity=1, clip=True
+        )
+        .encode(longitude="lon:Q", latitude="lat:Q", tooltip=alt.Tooltip("name:N", title="Market"))
+    )
+    market_label = (
+        alt.Chart(market_frame)
+        .mark_text(align="right", dx=-10, dy=-8, fontWeight="bold", clip=True)
+        .encode(longitude="lon:Q", latitude="lat:Q", text="name:N")
+    )
+
+    chart = (
+        alt.layer(
+            ocean, graticule, land, routes, candidates, circles, labels, market_mark, market_label
+        )
+        .project(**projection)
+        .properties(
+            width=width,
+            height=height,
+            title=alt.Title(
+                f"Where the work for {market['name']} is done",
+                subtitle="Sites sized by planned FTE, coloured by shore; hollow: not used",
+            ),
+        )
+    )
+    return apply_theme(chart)
+
+
+def chart_fte_by_shore(allocation: pd.DataFrame) -> alt.LayerChart:
+    """Stacked bars of planned FTE per shore, split by call type, total on top.
+
+    Parameters
+    ----------
+    allocation : pandas.DataFrame
+        The plan, one row per (call type, language, site, ...) cell; columns used:
+
+        - ``call_type`` [str];
+        - ``shore`` : ``"inshore"``, ``"nearshore"`` or ``"offshore"`` [str];
+        - ``fte`` : planned full-time equivalents [FTE].
+
+        Other columns (language, site, vendor, country, level, channel, share, volume,
+        productive_hours, cost_per_hour, cost) are ignored.
+
+    Returns
+    -------
+    altair.LayerChart
+        Themed, data inline; shores on x always in the order inshore, nearshore,
+        offshore (an unused shore shows as an empty slot). ``allocation`` is not changed.
+
+    Raises
+    ------
+    ValueError
+        If ``allocation`` lacks a column listed above.
+    """
+    _require_columns(allocation, ALLOCATION_COLUMNS, "allocation")
+    by_type = (
+        allocation.groupby(["shore", "call_type"], as_index=False, sort=True)["fte"]
+        .sum()
+        .query("fte > 0")
+    )
+    by_type["shore_fte"] = by_type.groupby("shore")["fte"].transform("sum")
+    by_type["share_of_shore"] = by_type["fte"] / by_type["shore_fte"]
+    totals = by_type.groupby("shore", as_index=False)["fte"].sum()
+
+    x = alt.X(
+        "shore:N",
+        title=None,
+        scale=alt.Scale(domain=list(SHORE_ORDER)),
+        axis=alt.Axis(labelAngle=0, labelFontSize=SIZES["axis_title"]),
+    )
+    bars = (
+        alt.Chart(by_type)
+        .mark_bar(stroke="white", strokeWidth=0.8)
+        .encode(
+            x=x,
+            y=alt.Y("fte:Q", title="Planned FTE", stack="zero"),
+            color=alt.Color("call_type:N", title="Call type", scale=alt.Scale(scheme="tableau10")),
+            order=alt.Order("call_type:N"),
+            tooltip=[
+                alt.Tooltip("shore:N", title="Shore"),
+                alt.Tooltip("call_type:N", title="Call type"),
+                alt.Tooltip("fte:Q", title="FTE", format=",.1f"),
+                alt.Tooltip("share_of_shore:Q", title="Share of shore", format=".0%"),
+                alt.Tooltip("shore_fte:Q", title="Shore total FTE", format=",.1f"),
+            ],
+        )
+    )
+    labels = (
+        alt.Chart(totals)
+        .mark_text(dy=-6, baseline="bottom", fontWeight="bold")
+        .encode(x=x, y=alt.Y("fte:Q"), text=alt.Text("fte:Q", format=",.0f"))
+    )
+    chart = alt.layer(bars, labels).properties(
+        width=SIZES["bar_width"],
+        height=SIZES["bar_height"],
+        title=alt.Title("Planned FTE by shore", subtitle="Stacked by call type; total on top"),
+    )
+    return apply_theme(chart)
+
+
+def chart_cost_by_site(sites: pd.DataFrame, *, currency: str | None = None) -> alt.LayerChart:
+    """Horizontal bars of the annual cost of each used site, largest first, by shore.
+
+    Parameters
+    ----------
+    sites : pandas.DataFrame
+        One row per site; columns used: ``site``, ``vendor``, ``city``, ``country`` [str],
+        ``shore`` [str], ``fte`` [FTE] and ``cost`` [currency/yr]. Rows with ``fte`` 0
+        (unused sites) are left out.
+    currency : str, optional
+        Currency code for the axis title, e.g. ``"EUR"``.
+
+    Returns
+    -------
+    altair.LayerChart
+        Themed, data inline, one bar per used site labelled with its cost. ``sites`` is
+        not changed.
+
+    Raises
+    ------
+    ValueError
+        If ``sites`` lacks a column listed above.
+    """
+    _require_columns(sites, SITE_COLUMNS, "sites")
+    used = sites.loc[sites["fte"] > 0, list(SITE_COLUMNS)].reset_index(drop=True)
+    order = used.sort_values(["cost", "site"], ascending=[False, True])["site"].tolist()
+    y = alt.Y("site:N", title=None, sort=order)
+    base = alt.Chart(used).encode(
+        y=y,
+        x=alt.X("cost:Q", title=f"Annual cost [{_unit(currency)}]", axis=alt.Axis(labelExpr="datum.value == 0 ? '0' : format(datum.value, '~s')")),
+    )
+    bars = base.mark_bar(height={"band": 0.75}).encode(
+        color=alt.Color("shore:N", title="Shore", scale=shore_scale()),
+        tooltip=_site_tooltip(currency),
+    )
+    labels = base.mark_text(align="left", dx=4, color=COLOURS["muted"]).encode(
+        text=alt.Text("cost:Q", format=".3~s")
+    )
+    chart = alt.layer(bars, labels).properties(
+        width=SIZES["bar_width"],
+        height=alt.Step(SIZES["bar_step"]),
+        title=alt.Title("Annual cost by site", subtitle="Used sites, largest first"),
+    )
+    return apply_theme(chart)

@@ -1,0 +1,159 @@
+"""The one place for chart colours, fonts and sizes.
+
+Every chart of ``bestshore.views.charts`` colours shores with :func:`shore_scale` and goes
+through :func:`apply_theme` before it is returned.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+from typing import Any, Final, TypeVar
+
+import altair as alt
+
+__all__ = [
+    "CATEGORY_COLOURS",
+    "COLOURS",
+    "FONT",
+    "SHORE_COLOURS",
+    "SHORE_ORDER",
+    "SIZES",
+    "THEME_CONFIG",
+    "apply_theme",
+    "category_scale",
+    "shore_scale",
+]
+
+SHORE_ORDER: Final[tuple[str, ...]] = ("inshore", "nearshore", "offshore")
+"""Shores in their fixed display order: market country, near time zones, far."""
+
+SHORE_COLOURS: Final = MappingProxyType(
+    {
+        "inshore": "#1f5a99",  # deep blue: at home
+        "nearshore": "#2a9d8f",  # teal
+        "offshore": "#e07b39",  # burnt orange: far away
+    }
+)
+"""Colour of each shore, the same in every chart."""
+
+CATEGORY_COLOURS: Final[tuple[str, ...]] = (
+    "#6d597a",  # plum
+    "#c9a227",  # ochre
+    "#9aa5b1",  # slate grey
+    "#b56576",  # rose
+    "#6a994e",  # olive green
+    "#4a4e69",  # dusk
+    "#e5989b",  # blush
+    "#8d6e63",  # brown
+    "#bfa6d9",  # lilac
+    "#a3b18a",  # sage
+)
+"""Colours of categories other than shores (call types), chosen away from the shore
+colours so that a bar coloured by call type is not read as a shore."""
+
+COLOURS: Final = MappingProxyType(
+    {
+        "ocean": "#eef3f7",
+        "land": "#dcdfe3",
+        "border": "#ffffff",
+        "market_land": "#bcd0e6",
+        "market": "#1d2733",
+        "route": "#5b6b7b",
+        "graticule": "#dde6ee",
+        "text": "#1d2733",
+        "muted": "#5b6b7b",
+        "grid": "#e3e8ee",
+    }
+)
+"""Colours of everything that is not a shore: map background, text, grid lines."""
+
+FONT: Final = "Helvetica, Arial, 'DejaVu Sans', sans-serif"
+"""Font stack; the renderer takes the first one installed."""
+
+SIZES: Final = MappingProxyType(
+    {
+        "title": 15,
+        "subtitle": 12,
+        "label": 11,
+        "axis_title": 12,
+        "annotation": 11,
+        "map_width": 640,
+        "map_min_height": 320,
+        "map_max_height": 560,
+        "bar_width": 360,
+        "bar_height": 300,
+        "bar_step": 22,
+    }
+)
+"""Font sizes [px] and default chart sizes [px]."""
+
+THEME_CONFIG: Final[dict[str, Any]] = {
+    "font": FONT,
+    "background": "#ffffff",
+    "padding": 8,
+    "view": {"stroke": None},
+    "title": {
+        "fontSize": SIZES["title"],
+        "fontWeight": "bold",
+        "color": COLOURS["text"],
+        "subtitleFontSize": SIZES["subtitle"],
+        "subtitleColor": COLOURS["muted"],
+        "anchor": "start",
+        "offset": 10,
+    },
+    "axis": {
+        "labelFontSize": SIZES["label"],
+        "titleFontSize": SIZES["axis_title"],
+        "titleFontWeight": "normal",
+        "labelColor": COLOURS["text"],
+        "titleColor": COLOURS["muted"],
+        "domainColor": COLOURS["muted"],
+        "tickColor": COLOURS["muted"],
+        "gridColor": COLOURS["grid"],
+    },
+    "legend": {
+        "labelFontSize": SIZES["label"],
+        "titleFontSize": SIZES["label"],
+        "titleFontWeight": "bold",
+        "labelColor": COLOURS["text"],
+        "titleColor": COLOURS["text"],
+        "symbolStrokeWidth": 0,
+    },
+    "text": {"font": FONT, "fontSize": SIZES["annotation"], "color": COLOURS["text"]},
+}
+"""The Vega-Lite ``config`` block every bestshore chart carries."""
+
+ChartT = TypeVar(
+    "ChartT", alt.Chart, alt.LayerChart, alt.ConcatChart, alt.HConcatChart, alt.VConcatChart
+)
+
+
+def category_scale() -> alt.Scale:
+    """Colour scale of other categories (call types): :data:`CATEGORY_COLOURS` in turn."""
+    return alt.Scale(range=list(CATEGORY_COLOURS))
+
+
+def shore_scale() -> alt.Scale:
+    """Colour scale of the shores: fixed domain order and colours, whatever the data holds."""
+    return alt.Scale(domain=list(SHORE_ORDER), range=[SHORE_COLOURS[s] for s in SHORE_ORDER])
+
+
+def apply_theme[ChartT: (alt.Chart, alt.LayerChart, alt.ConcatChart, alt.HConcatChart, alt.VConcatChart)](chart: ChartT) -> ChartT:
+    """A copy of ``chart`` carrying the bestshore fonts, sizes and colours.
+
+    Pure: ``chart`` is not changed. The result is a top-level chart (Vega-Lite forbids a
+    ``config`` inside a layer or concatenation), so compose charts first, theme last.
+
+    Parameters
+    ----------
+    chart : altair chart
+        Any top-level Altair chart.
+
+    Returns
+    -------
+    altair chart
+        Same type as ``chart``, with ``config`` set to :data:`THEME_CONFIG`.
+    """
+    themed = chart.copy(deep=True)
+    themed.config = alt.Config.from_dict(THEME_CONFIG)
+    return themed
