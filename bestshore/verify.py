@@ -375,10 +375,26 @@ def verify(scenario: Scenario, result: Result) -> list[str]:
                         f"site {site.id} seats {agents:g} agents in hour {hour}, over {site.max_agents:g}"
                     )
 
-    total_hours = float(rows["agents"].sum())
+    # Vendor shares are of the work: handle hours of the sizing week, recomputed.
+    total_hours = sum(
+        _weekly_calls(world, c, language, hour) * c.aht_seconds / 3600
+        for c in scenario.call_types
+        for language in set(c.languages)
+        | {code for w in c.hourly_languages for code in w.languages}
+        for hour in (range(168) if c.real_time else [-1])
+    )
+    work = [
+        _weekly_calls(world, world.call_types[c], lang, int(h))
+        * share
+        * world.call_types[c].aht_seconds
+        / 3600
+        for c, lang, h, share in zip(
+            rows["call_type"], rows["language"], rows["hour"], rows["share"], strict=True
+        )
+    ]
     by_vendor = (
-        rows.assign(v=[world.sites[s].vendor or "in-house" for s in rows["site"]])
-        .groupby("v")["agents"]
+        rows.assign(v=[world.sites[s].vendor or "in-house" for s in rows["site"]], work=work)
+        .groupby("v")["work"]
         .sum()
     )
     for vendor in scenario.vendors:
@@ -387,7 +403,7 @@ def verify(scenario: Scenario, result: Result) -> list[str]:
             share = float(by_vendor.get(vendor.id, 0.0)) / total_hours
             if share > min(caps) + REL_TOL:
                 problems.append(
-                    f"vendor {vendor.id} takes {share:.4%} of hours, above its cap {min(caps):.2%}"
+                    f"vendor {vendor.id} takes {share:.4%} of the work, above its cap {min(caps):.2%}"
                 )
 
     total_cost = float(rows["cost"].sum())

@@ -43,16 +43,46 @@ def _shares(draw: st.DrawFn, languages: list[str]) -> dict[str, float]:
 def call_types(draw: st.DrawFn, n: int) -> list[dict[str, Any]]:
     items = []
     for i in range(n):
-        languages = draw(st.lists(st.sampled_from(LANGUAGES), min_size=1, max_size=3, unique=True))
+        # Mostly French (the market's language), sometimes with a second language.
+        languages = ["fr"] if draw(st.integers(0, 2)) else []
+        languages += draw(
+            st.lists(st.sampled_from(LANGUAGES[1:]), min_size=0 if languages else 1, max_size=1)
+        )
+        channel = draw(st.sampled_from(CHANNELS))
+        extra: dict[str, Any] = {}
+        if channel in ("voice", "chat") and draw(st.booleans()):
+            extra["service_level"] = draw(
+                st.sampled_from(
+                    [
+                        {"target": 0.8, "answer_seconds": 20},
+                        {"target": 0.9, "answer_seconds": 30},
+                        {"asa_seconds": 30},
+                    ]
+                )
+            )
+        if draw(st.integers(0, 4)) == 0:
+            extra["seasonality"] = [draw(st.integers(0, 3)) for _ in range(11)] + [1]
+        if draw(st.integers(0, 4)) == 0:
+            extra["arrival_profile"] = draw(
+                st.sampled_from(["flat", "n1_voice", "multilingual_24_7"])
+            )
+        if channel not in ("voice", "chat"):
+            extra["response_hours"] = draw(st.sampled_from([24, 48, 72]))
+        if draw(st.integers(0, 5)) == 0:
+            night = draw(st.sampled_from(LANGUAGES))
+            extra["hourly_languages"] = [
+                {"hours": {"daily": "00:00-06:00"}, "languages": {night: 1.0}}
+            ]
         items.append(
             {
+                **extra,
                 "id": f"c{i}",
                 "level": draw(st.sampled_from(LEVELS)),
-                "channel": draw(st.sampled_from(CHANNELS)),
+                "channel": channel,
                 "volume": draw(st.integers(0, 400_000)),
                 "aht_seconds": draw(st.integers(60, 1200)),
                 "languages": _shares(draw, languages),
-                "min_proficiency": draw(st.sampled_from(PROFICIENCIES)),
+                "min_proficiency": draw(st.sampled_from(["B2", "B2", "C1", "C1", "C2", "native"])),
                 "data_class": draw(st.sampled_from(DATA_CLASSES)),
                 "hours": draw(st.sampled_from(HOURS)),
             }
@@ -79,14 +109,17 @@ def sites(
                 )
             ),
             "cost_per_hour": draw(st.integers(5, 45)) + draw(st.sampled_from([0.0, 0.25, 0.5])),
-            "hours": draw(st.sampled_from(HOURS)),
+            "hours": draw(st.sampled_from(["24/7", "24/7", *HOURS])),
             "shrinkage": draw(st.sampled_from([None, 0.2, 0.3, 0.35])),
+            "night_premium": draw(st.sampled_from([0.0, 0.0, 0.25])),
+            "weekend_premium": draw(st.sampled_from([0.0, 0.0, 0.2])),
+            "max_agents": draw(st.sampled_from([None, None, None, 5, 40])),
             "quality": {"csat": draw(st.integers(60, 95))},
         }
         if draw(st.booleans()):
-            site["capacity_fte"] = draw(st.integers(0, 200))
+            site["capacity_fte"] = draw(st.integers(0, 300))
         else:
-            site["capacity_hours"] = draw(st.integers(0, 250_000))
+            site["capacity_hours"] = draw(st.integers(0, 400_000))
         vendor = draw(st.sampled_from([None, *vendors]))
         if vendor is not None:
             site["vendor"] = vendor
@@ -97,12 +130,21 @@ def sites(
 
 
 @st.composite
-def scenarios(draw: st.DrawFn, max_sites: int = 7, max_call_types: int = 4) -> dict[str, Any]:
+def scenarios(draw: st.DrawFn, max_sites: int = 5, max_call_types: int = 3) -> dict[str, Any]:
     """A valid scenario mapping (it may be infeasible)."""
     n_vendors = draw(st.integers(0, 4))
     vendors = [f"v{i}" for i in range(n_vendors)]
     types = draw(call_types(draw(st.integers(1, max_call_types))))
-    site_list = draw(sites(draw(st.integers(1, max_sites)), vendors, [c["id"] for c in types]))
+    site_list = draw(sites(draw(st.integers(2, max_sites)), vendors, [c["id"] for c in types]))
+    # Most scenarios should be feasible: usually give one site every language needed,
+    # natively and round the clock (a random site, so the rest still varies).
+    if draw(st.integers(0, 4)):
+        anchor = draw(st.sampled_from(site_list))
+        anchor["hours"] = "24/7"
+        anchor.pop("max_agents", None)
+        for call_type in types:
+            for language in call_type["languages"]:
+                anchor["languages"][language] = "native"
     policies: dict[str, Any] = {}
     if draw(st.booleans()):
         policies["max_vendor_share"] = draw(st.sampled_from([0.3, 0.5, 0.7, 0.9]))

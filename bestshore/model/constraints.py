@@ -50,7 +50,7 @@ __all__ = [
 
 @dataclass
 class Margins:
-    """Hours held back from capacities, seat limits and vendor caps [h/week or agents].
+    """Hours held back from capacities and seat limits [h/week or agents].
 
     The staffing loop sets them when a plan's exact (integer) Erlang staffing overshoots
     a limit the linear estimate respected, so the next round leaves room for rounding.
@@ -58,7 +58,6 @@ class Margins:
 
     capacity: dict[str, float] = field(default_factory=dict)
     seats: dict[tuple[str, int], float] = field(default_factory=dict)
-    vendor_share: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass
@@ -226,14 +225,15 @@ def add_seat_limit(
 def add_vendor_share(
     problem: pulp.LpProblem, inputs: ModelInputs, variables: Variables
 ) -> dict[str, pulp.LpConstraint]:
-    r"""No vendor takes more than its share cap of all agent hours of the sizing week.
+    r"""No vendor takes more than its share cap of the work (handle hours of the week).
 
-    .. math:: \sum_{(d,s) \in E,\ s \in S(v)} k A x - \alpha_v \sum_{(d,s) \in E} k A x \le 0
+    .. math:: \sum_{(d,s) \in E,\ s \in S(v)} A_d \, x_{d,s} \le \alpha_v \sum_{d \in D} A_d
               \qquad \forall v : \alpha_v < 1
 
-    Both sides depend on the plan (split queues need more agents), hence the form.
-    Name ``vendor_share[v]``. Dual: what relaxing the cap by one agent hour a week
-    would save a year. Elastic slack ``o[v] ≥ 0`` [h/week]: hours above the cap.
+    The share is of the *work* (handle hours, what contracts commit volume on), so the
+    right side is a constant and the rule is exact whatever the staffing. Name
+    ``vendor_share[v]``. Dual: what relaxing the cap by one handle hour a week would
+    save a year. Elastic slack ``o[v] ≥ 0`` [h/week]: work above the cap.
     """
     caps = inputs.vendors["max_share"].dropna()
     caps = caps[caps < 1.0]
@@ -242,20 +242,19 @@ def add_vendor_share(
     assignments = variables.assignments
     groups = assignments.groupby("vendor", sort=False).indices
     share = variables.share.to_numpy()
-    total = _expression(list(share), variables.agent_hours)
+    work = assignments["handle_hours"].to_numpy()
+    total = float(inputs.demand["handle_hours"].sum())
     keys = [vendor for vendor in caps.index if vendor in groups]
     slack = _add_slack(problem, variables, "vendor_share", keys, None) if variables.elastic else {}
     constraints = {}
     for vendor in keys:
         rows = groups[vendor]
-        expression = (
-            _expression(list(share[rows]), variables.agent_hours[rows])
-            - float(caps[vendor]) * total
-        )
+        expression = _expression(list(share[rows]), work[rows])
         if vendor in slack:
             expression -= slack[vendor]
+        limit = float(caps[vendor]) * total
         constraints[vendor] = problem.addConstraint(
-            expression <= 0.0, name=f"vendor_share[{vendor}]"
+            expression <= limit, name=f"vendor_share[{vendor}]"
         )
     return constraints
 

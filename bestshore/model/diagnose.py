@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from bestshore.model.build import SourcingModel, build_model
@@ -122,11 +121,11 @@ def _unservable(inputs: ModelInputs, eligibility: Eligibility) -> list[dict[str,
 def _relaxations(model: SourcingModel) -> list[dict[str, object]]:
     inputs = model.inputs
     findings: list[dict[str, object]] = []
-    shares = np.array([v.varValue or 0.0 for v in model.variables.share])
-    total = float((model.variables.agent_hours * shares).sum())
+    total = float(inputs.demand["handle_hours"].sum())
     assignments = model.eligibility.assignments
     served = set(zip(*(assignments[c] for c in ("call_type", "language", "hour")), strict=True))
     unserved: dict[tuple[str, str], float] = {}
+    seats_short: dict[str, tuple[list[int], float]] = {}
     for family, slack in model.variables.slacks.items():
         for key, var in slack.items():
             value = float(var.varValue or 0.0)
@@ -148,13 +147,8 @@ def _relaxations(model: SourcingModel) -> list[dict[str, object]]:
                 )  # fmt: skip
             elif family == "seats":
                 site, hour = key
-                findings.append(
-                    {
-                        "rule": "seats", "key": f"{site}/{hour_label(hour)}", "amount": value,
-                        "unit": "agents",
-                        "message": f"site {site} would need {value:.1f} more seats on {hour_label(hour)}",
-                    }
-                )  # fmt: skip
+                short_hours, most = seats_short.get(site, ([], 0.0))
+                seats_short[site] = ([*short_hours, hour], max(most, value))
             elif family == "vendor_share":
                 cap = float(inputs.vendors.at[key, "max_share"])
                 extra = value / total if total > 0 else 0.0
@@ -164,6 +158,14 @@ def _relaxations(model: SourcingModel) -> list[dict[str, object]]:
                         "message": f"vendor {key} would need {cap + extra:.1%} of the work, above its {cap:.0%} cap",
                     }
                 )  # fmt: skip
+    for site, (hours_short, most) in seats_short.items():
+        findings.append(
+            {
+                "rule": "seats", "key": site, "amount": most, "unit": "agents",
+                "message": f"site {site} would need up to {most:.1f} more seats, in {len(hours_short)} "
+                f"hours a week ({_hour_ranges(hours_short)})",
+            }
+        )  # fmt: skip
     for (call_type, language), hours in unserved.items():
         fte = _weekly_fte(hours, inputs)
         findings.append(

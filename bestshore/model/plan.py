@@ -90,7 +90,10 @@ def _exact(inputs: ModelInputs, variables: Variables, shares: np.ndarray) -> pd.
 
 
 def _overshoot(inputs: ModelInputs, staffing: pd.DataFrame) -> Margins:
-    """How far exact staffing exceeds each capacity, seat limit and vendor cap (> 1e-6)."""
+    """How far the plan's staffing exceeds each capacity and seat limit (> 1e-6).
+
+    Vendor caps are on handle hours, which are linear and exact: they cannot overshoot.
+    """
     tolerance = 1e-6
     over = Margins()
     hours = staffing.groupby("site")["agents"].sum()
@@ -106,19 +109,26 @@ def _overshoot(inputs: ModelInputs, staffing: pd.DataFrame) -> Margins:
             (str(s), int(h)): float(v)
             for (s, h), v in excess_seats[excess_seats > tolerance].items()
         }
-    total = float(staffing["agents"].sum())
-    by_vendor = staffing.groupby("vendor")["agents"].sum()
-    for vendor, cap in inputs.vendors["max_share"].dropna().items():
-        excess_vendor = float(by_vendor.get(vendor, 0.0)) - cap * total
-        if excess_vendor > tolerance:
-            over.vendor_share[str(vendor)] = excess_vendor
     return over
+
+
+def _held_back(margins: Margins) -> bool:
+    return bool(margins.capacity or margins.seats)
+
+
+def _halve(margins: Margins) -> Margins:
+    """Half the room held back; below a thousandth of an hour, none."""
+
+    def half(held: dict) -> dict:  # type: ignore[type-arg]
+        return {key: value / 2 for key, value in held.items() if value / 2 > 1e-3}
+
+    return Margins(half(margins.capacity), half(margins.seats))
 
 
 def _grow(margins: Margins, over: Margins) -> Margins:
     """Add an overshoot (plus a little) to the margins held back."""
-    grown = Margins(dict(margins.capacity), dict(margins.seats), dict(margins.vendor_share))
-    for name in ("capacity", "seats", "vendor_share"):
+    grown = Margins(dict(margins.capacity), dict(margins.seats))
+    for name in ("capacity", "seats"):
         held, extra = getattr(grown, name), getattr(over, name)
         for key, value in extra.items():
             held[key] = held.get(key, 0.0) + 3.0 * value + 1e-6
@@ -160,12 +170,15 @@ def plan_sourcing(
         outcome = solve_model(model, time_limit=time_limit)
         first = first or (model, outcome)
         if not outcome.has_solution:
-            break
+            if not _held_back(margins):
+                break
+            margins = _halve(margins)  # the rounding room itself made it infeasible
+            continue
         shares = _shares(model.variables)
         staffing = _exact(inputs, model.variables, shares)
         cost = float(staffing["annual_cost"].sum())
         over = _overshoot(inputs, staffing)
-        accepted = not (over.capacity or over.seats or over.vendor_share)
+        accepted = not (over.capacity or over.seats)
         history.append(
             {
                 "lp_objective": float(outcome.objective or 0.0),
@@ -193,8 +206,8 @@ def plan_sourcing(
             rows.loc[positions, ["call_type", "language", "hour", "site"]]
         )
         repriced = agents.reindex(keys).to_numpy() / load[positions]
-        # After a few free rounds, factors only rise: the loop then settles for sure
-        # (each round prices the plan at least as dearly), at a little optimality cost.
+        # After a few free rounds, factors only rise, so the loop settles (each round
+        # prices the queues at least as dearly), at a little optimality cost.
         k[positions] = repriced if round_ < FREE_ROUNDS else np.maximum(k[positions], repriced)
     assert first is not None
     if best is not None:

@@ -12,7 +12,8 @@ queue with a fixed *agents-per-Erlang* factor ``k``. The loop:
    (after ``FREE_ROUNDS`` rounds a factor may only rise, which makes the loop settle);
 3. when the exact (integer) staffing of a plan overshoots a capacity, seat limit or
    vendor cap that its linear estimate respected, hold that overshoot back from the
-   limit in the next round, with half as much again to spare (a rounding margin);
+   limit in the next round, three times over (a rounding margin); when the margins
+   themselves leave no feasible plan, halve them;
 4. re-solve, until a plan fits every limit and its exact cost stops changing (relative
    change < 1e-4), or ``MAX_ROUNDS`` rounds; the fitting plan with the lowest *exact*
    cost is returned.
@@ -44,7 +45,7 @@ from bestshore.staffing import (
 
 __all__ = ["FREE_ROUNDS", "MAX_ROUNDS", "agents_needed", "exact_staffing", "roster_agents"]
 
-MAX_ROUNDS = 12
+MAX_ROUNDS = 16
 FREE_ROUNDS = 3
 
 

@@ -167,8 +167,8 @@ def _constraints(plan: Plan, staffing: pd.DataFrame) -> pd.DataFrame:
                 f"site {site} is full",
             )
         )
-    total = float(staffing["agents"].sum())
-    used_by_vendor = staffing.groupby("vendor")["agents"].sum()
+    total = float(inputs.demand["handle_hours"].sum())
+    used_by_vendor = staffing.groupby("vendor")["handle_hours"].sum()
     for vendor, constraint in model.constraints["vendor_share"].items():
         cap = float(inputs.vendors.at[vendor, "max_share"])
         rows.append(

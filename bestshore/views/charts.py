@@ -1,9 +1,9 @@
 """Charts of a solved plan: pure functions from tidy tables to Altair charts.
 
-Each ``chart_<name>(table) -> alt.Chart`` reads the table, never changes it, never displays
-anything and embeds all its data inline (no URL), so a chart renders offline. Colours,
-fonts and sizes come from :mod:`bestshore.views.theme`; render or save with
-:mod:`bestshore.views.export`.
+Each ``chart_<name>(table)`` returns a themed, top-level Altair chart. It reads the
+table, never changes it, never displays anything and embeds all its data inline (no URL),
+so the chart renders offline. Colours, fonts and sizes come from
+:mod:`bestshore.views.theme`; render or save with :mod:`bestshore.views.export`.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from bestshore.views.theme import (
     SHORE_ORDER,
     SIZES,
     apply_theme,
+    category_scale,
     shore_scale,
 )
 
@@ -99,16 +100,14 @@ def _equal_earth(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return x, y
 
 
-def _map_frame(
-    lons: np.ndarray, lats: np.ndarray
-) -> tuple[dict[str, Any], tuple[int, int]]:
+def _map_frame(lons: np.ndarray, lats: np.ndarray) -> tuple[dict[str, Any], tuple[int, int]]:
     """Projection (fitted to the points plus a margin) and chart size [px] for the map.
 
     A window wider than ``_GLOBAL_SPAN_DEG`` of longitude shows the whole world (no ``fit``:
     Vega-Lite then fits all layers, the sphere included); otherwise the projection fits a
     MultiPoint along the window edges (points, unlike a polygon, have no ring orientation
-    d3 could read as "the whole globe"). The height follows the
-    window's projected aspect ratio within ``SIZES["map_min_height"]..["map_max_height"]``.
+    d3 could read as "the whole globe"). The height follows the window's projected aspect
+    ratio, within ``SIZES["map_min_height"]`` and ``SIZES["map_max_height"]``.
     """
     window = _map_window(lons, lats)
     width = SIZES["map_width"]
@@ -134,6 +133,18 @@ def _map_frame(
     return projection, (width, height)
 
 
+def _legend_sizes(largest: float) -> list[float]:
+    """Three round FTE values (1, 2 or 5 times a power of ten) up to ``largest``, for a legend."""
+    if largest <= 0:
+        return []
+    values = []
+    for fraction in (0.25, 0.5, 1.0):
+        x = largest * fraction
+        power = float(10.0 ** np.floor(np.log10(x)))
+        values.append(max(m * power for m in (1, 2, 5) if m * power <= x))
+    return sorted(set(values))
+
+
 def _routes(used: pd.DataFrame, market: Mapping[str, float | str]) -> list[dict[str, Any]]:
     """One LineString feature from the market to each used site (drawn as a great circle)."""
     origin = [float(market["lon"]), float(market["lat"])]
@@ -150,8 +161,8 @@ def _routes(used: pd.DataFrame, market: Mapping[str, float | str]) -> list[dict[
     ]
 
 
-def _site_tooltip(currency: str | None) -> list[alt.Tooltip]:
-    return [
+def _site_tooltip(currency: str | None, utilisation: bool) -> list[alt.Tooltip]:
+    tooltip = [
         alt.Tooltip("site:N", title="Site"),
         alt.Tooltip("vendor:N", title="Vendor"),
         alt.Tooltip("city:N", title="City"),
@@ -160,6 +171,9 @@ def _site_tooltip(currency: str | None) -> list[alt.Tooltip]:
         alt.Tooltip("fte:Q", title="FTE", format=",.1f"),
         alt.Tooltip("cost:Q", title=f"Cost [{_unit(currency)}]", format=",.0f"),
     ]
+    if utilisation:
+        tooltip.append(alt.Tooltip("utilisation:Q", title="Utilisation", format=".0%"))
+    return tooltip
 
 
 def chart_site_map(
@@ -211,7 +225,8 @@ def chart_site_map(
             f"`market` lacks key(s) {missing_keys}; it has {list(market)}. "
             f"Pass a mapping with {list(MARKET_KEYS)}."
         )
-    columns = [*SITE_COLUMNS, *(["utilisation"] if "utilisation" in sites.columns else [])]
+    has_utilisation = "utilisation" in sites.columns
+    columns = [*SITE_COLUMNS, *(["utilisation"] if has_utilisation else [])]
     table = sites.loc[:, columns].reset_index(drop=True)
     used = table[table["fte"] > 0].sort_values("fte", ascending=False)
     idle = table[~(table["fte"] > 0)]
@@ -240,7 +255,7 @@ def chart_site_map(
     routes = (
         alt.Chart(alt.Data(values=_routes(used, market)))
         .mark_geoshape(filled=False, strokeWidth=1.6, opacity=0.7, clip=True)
-        .encode(stroke=alt.Stroke("properties.shore:N", scale=shore_scale(), legend=None))
+        .encode(color=alt.Color("properties.shore:N", title="Shore", scale=shore_scale()))
     )
     candidates = (
         alt.Chart(idle)
@@ -249,7 +264,7 @@ def chart_site_map(
             longitude="lon:Q",
             latitude="lat:Q",
             color=alt.Color("shore:N", title="Shore", scale=shore_scale()),
-            tooltip=_site_tooltip(currency),
+            tooltip=_site_tooltip(currency, has_utilisation),
         )
     )
     circles = (
@@ -261,14 +276,16 @@ def chart_site_map(
             size=alt.Size(
                 "fte:Q",
                 title="FTE",
-                scale=alt.Scale(range=[60, 1100], zero=True),
-                legend=alt.Legend(format=",.0f", symbolFillColor=COLOURS["muted"]),
+                scale=alt.Scale(range=[50, 900], zero=True),
+                legend=alt.Legend(
+                    format=",.0f",
+                    values=_legend_sizes(float(used["fte"].max()) if len(used) else 0.0),
+                    symbolFillColor=COLOURS["muted"],
+                ),
             ),
-            color=alt.Color(
-                "shore:N", title="Shore", scale=shore_scale(), legend=alt.Legend(orient="right")
-            ),
+            color=alt.Color("shore:N", title="Shore", scale=shore_scale()),
             order=alt.Order("fte:Q", sort="descending"),
-            tooltip=_site_tooltip(currency),
+            tooltip=_site_tooltip(currency, has_utilisation),
         )
     )
     labels = (
@@ -292,19 +309,26 @@ def chart_site_map(
         .encode(longitude="lon:Q", latitude="lat:Q", text="name:N")
     )
 
-    chart = (
-        alt.layer(
-            ocean, graticule, land, routes, candidates, circles, labels, market_mark, market_label
-        )
-        .project(**projection)
-        .properties(
-            width=width,
-            height=height,
-            title=alt.Title(
-                f"Where the work for {market['name']} is done",
-                subtitle="Sites sized by planned FTE, coloured by shore; hollow: not used",
-            ),
-        )
+    layers = [
+        ocean,
+        graticule,
+        land,
+        routes,
+        candidates,
+        circles,
+        labels,
+        market_mark,
+        market_label,
+    ]
+    chart = alt.LayerChart(
+        layer=layers,
+        projection=alt.Projection(**projection),
+        width=width,
+        height=height,
+        title=alt.Title(
+            f"Where the work for {market['name']} is done",
+            subtitle="Sites sized by planned FTE, coloured by shore; hollow: not used",
+        ),
     )
     return apply_theme(chart)
 
@@ -353,11 +377,11 @@ def chart_fte_by_shore(allocation: pd.DataFrame) -> alt.LayerChart:
     )
     bars = (
         alt.Chart(by_type)
-        .mark_bar(stroke="white", strokeWidth=0.8)
+        .mark_bar(width={"band": 0.65}, stroke="white", strokeWidth=0.8)
         .encode(
             x=x,
             y=alt.Y("fte:Q", title="Planned FTE", stack="zero"),
-            color=alt.Color("call_type:N", title="Call type", scale=alt.Scale(scheme="tableau10")),
+            color=alt.Color("call_type:N", title="Call type", scale=category_scale()),
             order=alt.Order("call_type:N"),
             tooltip=[
                 alt.Tooltip("shore:N", title="Shore"),
@@ -373,7 +397,8 @@ def chart_fte_by_shore(allocation: pd.DataFrame) -> alt.LayerChart:
         .mark_text(dy=-6, baseline="bottom", fontWeight="bold")
         .encode(x=x, y=alt.Y("fte:Q"), text=alt.Text("fte:Q", format=",.0f"))
     )
-    chart = alt.layer(bars, labels).properties(
+    chart = alt.LayerChart(
+        layer=[bars, labels],
         width=SIZES["bar_width"],
         height=SIZES["bar_height"],
         title=alt.Title("Planned FTE by shore", subtitle="Stacked by call type; total on top"),
@@ -387,9 +412,10 @@ def chart_cost_by_site(sites: pd.DataFrame, *, currency: str | None = None) -> a
     Parameters
     ----------
     sites : pandas.DataFrame
-        One row per site; columns used: ``site``, ``vendor``, ``city``, ``country`` [str],
-        ``shore`` [str], ``fte`` [FTE] and ``cost`` [currency/yr]. Rows with ``fte`` 0
-        (unused sites) are left out.
+        One row per site, the columns of :func:`chart_site_map`: ``site``, ``vendor``,
+        ``country``, ``city`` [str], ``lat``, ``lon`` [deg], ``shore`` [str], ``fte``
+        [FTE], ``cost`` [currency/yr] and optionally ``utilisation`` [0..1]. Rows with
+        ``fte`` 0 (unused sites) are left out.
     currency : str, optional
         Currency code for the axis title, e.g. ``"EUR"``.
 
@@ -405,21 +431,28 @@ def chart_cost_by_site(sites: pd.DataFrame, *, currency: str | None = None) -> a
         If ``sites`` lacks a column listed above.
     """
     _require_columns(sites, SITE_COLUMNS, "sites")
-    used = sites.loc[sites["fte"] > 0, list(SITE_COLUMNS)].reset_index(drop=True)
+    has_utilisation = "utilisation" in sites.columns
+    columns = [*SITE_COLUMNS, *(["utilisation"] if has_utilisation else [])]
+    used = sites.loc[sites["fte"] > 0, columns].reset_index(drop=True)
     order = used.sort_values(["cost", "site"], ascending=[False, True])["site"].tolist()
     y = alt.Y("site:N", title=None, sort=order)
     base = alt.Chart(used).encode(
         y=y,
-        x=alt.X("cost:Q", title=f"Annual cost [{_unit(currency)}]", axis=alt.Axis(labelExpr="datum.value == 0 ? '0' : format(datum.value, '~s')")),
+        x=alt.X(
+            "cost:Q",
+            title=f"Annual cost [{_unit(currency)}]",
+            axis=alt.Axis(labelExpr="datum.value == 0 ? '0' : format(datum.value, '~s')"),
+        ),
     )
     bars = base.mark_bar(height={"band": 0.75}).encode(
         color=alt.Color("shore:N", title="Shore", scale=shore_scale()),
-        tooltip=_site_tooltip(currency),
+        tooltip=_site_tooltip(currency, has_utilisation),
     )
     labels = base.mark_text(align="left", dx=4, color=COLOURS["muted"]).encode(
         text=alt.Text("cost:Q", format=".3~s")
     )
-    chart = alt.layer(bars, labels).properties(
+    chart = alt.LayerChart(
+        layer=[bars, labels],
         width=SIZES["bar_width"],
         height=alt.Step(SIZES["bar_step"]),
         title=alt.Title("Annual cost by site", subtitle="Used sites, largest first"),

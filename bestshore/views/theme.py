@@ -7,7 +7,7 @@ through :func:`apply_theme` before it is returned.
 from __future__ import annotations
 
 from types import MappingProxyType
-from typing import Any, Final, TypeVar
+from typing import Any, Final
 
 import altair as alt
 
@@ -123,10 +123,6 @@ THEME_CONFIG: Final[dict[str, Any]] = {
 }
 """The Vega-Lite ``config`` block every bestshore chart carries."""
 
-ChartT = TypeVar(
-    "ChartT", alt.Chart, alt.LayerChart, alt.ConcatChart, alt.HConcatChart, alt.VConcatChart
-)
-
 
 def category_scale() -> alt.Scale:
     """Colour scale of other categories (call types): :data:`CATEGORY_COLOURS` in turn."""
@@ -138,7 +134,9 @@ def shore_scale() -> alt.Scale:
     return alt.Scale(domain=list(SHORE_ORDER), range=[SHORE_COLOURS[s] for s in SHORE_ORDER])
 
 
-def apply_theme[ChartT: (alt.Chart, alt.LayerChart, alt.ConcatChart, alt.HConcatChart, alt.VConcatChart)](chart: ChartT) -> ChartT:
+def apply_theme[
+    ChartT: (alt.Chart, alt.LayerChart, alt.ConcatChart, alt.HConcatChart, alt.VConcatChart)
+](chart: ChartT) -> ChartT:
     """A copy of ``chart`` carrying the bestshore fonts, sizes and colours.
 
     Pure: ``chart`` is not changed. The result is a top-level chart (Vega-Lite forbids a

@@ -1,0 +1,367 @@
+"""Charts, the bundled world map and offline export.
+
+Each chart is rendered to PNG and decoded (``tests/png.py``) to check it draws something
+real: many colours, land and sea on the map, the shore colours of the sites.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import re
+import struct
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import altair as alt
+import numpy as np
+import pandas as pd
+import pytest
+from png import read_png
+
+from bestshore.views.charts import chart_cost_by_site, chart_fte_by_shore, chart_site_map
+from bestshore.views.export import chart_to_png_bytes, chart_to_svg, save_chart
+from bestshore.views.geo import iso_numeric, load_world
+from bestshore.views.theme import COLOURS, SHORE_COLOURS, SHORE_ORDER
+
+ROOT = Path(__file__).resolve().parent.parent
+
+MARKET = {"name": "France", "country": "FR", "lat": 48.857, "lon": 2.352}
+
+
+@pytest.fixture
+def sites() -> pd.DataFrame:
+    """Four used sites in FR, MA, RO, MG and one unused in FR; cost in EUR/yr."""
+    return pd.DataFrame(
+        {
+            "site": ["paris-a", "casa-b", "buc-c", "tana-d", "lyon-e"],
+            "vendor": ["va", "vb", "vc", "vb", "va"],
+            "country": ["FR", "MA", "RO", "MG", "FR"],
+            "city": ["Paris", "Casablanca", "Bucharest", "Antananarivo", "Lyon"],
+            "lat": [48.857, 33.573, 44.433, -18.879, 45.764],
+            "lon": [2.352, -7.589, 26.100, 47.508, 4.836],
+            "shore": ["inshore", "nearshore", "nearshore", "offshore", "inshore"],
+            "fte": [40.0, 120.0, 35.5, 80.0, 0.0],
+            "cost": [2.9e6, 3.1e6, 1.2e6, 1.4e6, 0.0],
+            "utilisation": [0.5, 1.0, 0.7, 0.9, 0.0],
+        }
+    )
+
+
+@pytest.fixture
+def allocation() -> pd.DataFrame:
+    """Three call types over the four used sites; 276 FTE in all."""
+    n = 6
+    return pd.DataFrame(
+        {
+            "call_type": ["sales", "support", "billing", "support", "billing", "sales"],
+            "language": ["fr"] * n,
+            "site": ["paris-a", "casa-b", "casa-b", "tana-d", "buc-c", "buc-c"],
+            "vendor": ["va", "vb", "vb", "vb", "vc", "vc"],
+            "country": ["FR", "MA", "MA", "MG", "RO", "RO"],
+            "shore": ["inshore", "nearshore", "nearshore", "offshore", "nearshore", "nearshore"],
+            "level": ["N1"] * n,
+            "channel": ["voice"] * n,
+            "share": [1.0] * n,
+            "volume": [1e5] * n,
+            "productive_hours": [1e4] * n,
+            "fte": [40.0, 70.0, 50.0, 80.0, 20.0, 15.5],
+            "cost_per_hour": [30.0] * n,
+            "cost": [1e6] * n,
+        }
+    )
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+def _rgb(hex_colour: str) -> np.ndarray:
+    return np.array([int(hex_colour[i : i + 2], 16) for i in (1, 3, 5)], dtype=int)
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    """Decoded RGB pixels, shape (height * width, 3)."""
+    image = read_png(png)
+    array = np.frombuffer(b"".join(image.rows), dtype=np.uint8)
+    return array.reshape(-1, image.channels)[:, :3].astype(int)
+
+
+def _share_exact(pixels: np.ndarray, hex_colour: str) -> float:
+    return float(np.mean(np.all(pixels == _rgb(hex_colour), axis=1)))
+
+
+def _count_near(pixels: np.ndarray, hex_colour: str, tolerance: int = 30) -> int:
+    return int(np.sum(np.abs(pixels - _rgb(hex_colour)).max(axis=1) <= tolerance))
+
+
+def _assert_not_blank(pixels: np.ndarray, min_colours: int) -> None:
+    _, counts = np.unique(pixels, axis=0, return_counts=True)
+    assert len(counts) >= min_colours, f"only {len(counts)} distinct colours"
+    assert counts.max() / len(pixels) < 0.95, "one colour fills the image"
+
+
+def _walk(node: Any) -> Iterator[tuple[str, Any]]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield key, value
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _walk(item)
+
+
+# --- world map data --------------------------------------------------------------------
+
+
+def test_load_world_has_the_countries_with_france() -> None:
+    world = load_world()
+    assert len(world) > 150
+    assert list(world.columns) == ["iso_numeric", "name", "geometry"]
+    assert world.crs.to_epsg() == 4326
+    france = world[world["iso_numeric"] == 250]
+    assert france["name"].tolist() == ["France"]
+    assert world["iso_numeric"].dropna().is_unique
+
+
+def test_load_world_rings_are_clockwise_for_vega() -> None:
+    for geometry in load_world().geometry:
+        polygons = getattr(geometry, "geoms", [geometry])
+        for polygon in polygons:
+            assert not polygon.exterior.is_ccw, "exterior ring must be clockwise for d3"
+            assert all(hole.is_ccw for hole in polygon.interiors)
+
+
+def test_load_world_returns_a_copy() -> None:
+    first = load_world()
+    first.loc[:, "name"] = "changed"
+    assert "France" in load_world()["name"].tolist()
+
+
+def test_iso_numeric_maps_alpha2_codes() -> None:
+    assert iso_numeric("FR") == 250
+    assert iso_numeric("mg") == 450
+    assert iso_numeric("ZZ") is None
+
+
+# --- site map --------------------------------------------------------------------------
+
+
+def test_site_map_spec_is_offline(sites: pd.DataFrame) -> None:
+    spec = chart_site_map(sites, MARKET).to_dict()
+    assert [key for key, _ in _walk(spec) if key == "url"] == []
+    assert spec["projection"]["type"] == "equalEarth"
+
+
+def test_site_map_png_draws_countries_sites_and_routes(sites: pd.DataFrame) -> None:
+    pixels = _pixels(chart_to_png_bytes(chart_site_map(sites, MARKET)))
+    _assert_not_blank(pixels, min_colours=100)
+    land = _share_exact(pixels, COLOURS["land"])
+    ocean = _share_exact(pixels, COLOURS["ocean"])
+    assert 0.05 < land < 0.70, f"land covers {land:.0%} of the image"
+    assert 0.05 < ocean < 0.70, f"sea covers {ocean:.0%} of the image"
+    assert _share_exact(pixels, COLOURS["market_land"]) > 0.0005, "France is not shaded"
+    for shore in SHORE_ORDER:
+        assert _count_near(pixels, SHORE_COLOURS[shore]) > 100, f"no {shore} site drawn"
+
+
+def test_site_map_zooms_on_market_and_used_sites(sites: pd.DataFrame) -> None:
+    far_unused = pd.DataFrame(
+        [["manila", "vd", "PH", "Manila", 14.6, 121.0, "offshore", 0.0, 0.0, 0.0]],
+        columns=sites.columns,
+    )
+    spec = chart_site_map(pd.concat([sites, far_unused]), MARKET).to_dict()
+    points = np.array(spec["projection"]["fit"]["geometry"]["coordinates"])
+    west, south = points.min(axis=0)
+    east, north = points.max(axis=0)
+    used = sites[sites["fte"] > 0]
+    assert west < used["lon"].min() and east > used["lon"].max()
+    assert south < used["lat"].min() and north > MARKET["lat"]
+    assert east < 100, "an unused site must not widen the map"
+
+
+def test_site_map_of_a_global_plan_shows_the_world(sites: pd.DataFrame) -> None:
+    global_sites = sites.copy()
+    global_sites.loc[len(global_sites)] = [
+        *["manila", "vd", "PH", "Manila", 14.6, 121.0, "offshore"],
+        *[60.0, 0.9e6, 0.8],
+    ]
+    global_sites.loc[len(global_sites)] = [
+        *["mexico", "vd", "MX", "Mexico City", 19.43, -99.13, "offshore"],
+        *[30.0, 0.6e6, 0.8],
+    ]
+    chart = chart_site_map(global_sites, MARKET)
+    assert "fit" not in chart.to_dict()["projection"]
+    pixels = _pixels(chart_to_png_bytes(chart))
+    _assert_not_blank(pixels, min_colours=100)
+    assert 0.05 < _share_exact(pixels, COLOURS["land"]) < 0.70
+
+
+# --- bar charts ------------------------------------------------------------------------
+
+
+def test_fte_by_shore_png_and_totals(allocation: pd.DataFrame) -> None:
+    chart = chart_fte_by_shore(allocation)
+    pixels = _pixels(chart_to_png_bytes(chart))
+    _assert_not_blank(pixels, min_colours=20)
+    spec = chart.to_dict()
+    bars = pd.DataFrame(spec["datasets"][spec["layer"][0]["data"]["name"]])
+    assert bars.groupby("shore")["fte"].sum().to_dict() == {
+        "inshore": 40.0,
+        "nearshore": 155.5,
+        "offshore": 80.0,
+    }
+    assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == list(SHORE_ORDER)
+    tooltips = {t["field"] for t in spec["layer"][0]["encoding"]["tooltip"]}
+    assert {"shore_fte", "fte", "call_type"} <= tooltips
+
+
+def test_cost_by_site_png_sorted_used_sites(sites: pd.DataFrame) -> None:
+    chart = chart_cost_by_site(sites, currency="EUR")
+    pixels = _pixels(chart_to_png_bytes(chart))
+    _assert_not_blank(pixels, min_colours=20)
+    for shore in SHORE_ORDER:
+        assert _count_near(pixels, SHORE_COLOURS[shore], tolerance=3) > 100
+    spec = chart.to_dict()
+    assert spec["layer"][0]["encoding"]["y"]["sort"] == ["casa-b", "paris-a", "tana-d", "buc-c"]
+
+
+def test_charts_leave_their_inputs_unchanged(sites: pd.DataFrame, allocation: pd.DataFrame) -> None:
+    sites_before, allocation_before = sites.copy(), allocation.copy()
+    market_before = dict(MARKET)
+    chart_site_map(sites, MARKET)
+    chart_cost_by_site(sites)
+    chart_fte_by_shore(allocation)
+    pd.testing.assert_frame_equal(sites, sites_before)
+    pd.testing.assert_frame_equal(allocation, allocation_before)
+    assert market_before == MARKET
+
+
+def test_missing_column_is_named(sites: pd.DataFrame) -> None:
+    with pytest.raises(ValueError, match=r"`sites` lacks column\(s\) \['fte'\]"):
+        chart_cost_by_site(sites.drop(columns="fte"))
+    with pytest.raises(ValueError, match=r"`market` lacks key\(s\) \['lat'\]"):
+        chart_site_map(sites, {"name": "France", "country": "FR", "lon": 2.3})
+
+
+# --- export ----------------------------------------------------------------------------
+
+
+def test_save_chart_writes_every_format_atomically(
+    tmp_path: Path, allocation: pd.DataFrame
+) -> None:
+    chart = chart_fte_by_shore(allocation)
+    written = save_chart(chart, tmp_path / "fte", formats=("png", "svg", "html", "pdf"))
+    assert written == [tmp_path / f"fte.{s}" for s in ("png", "svg", "html", "pdf")]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in written)
+    assert read_png((tmp_path / "fte.png").read_bytes()).width > 0
+    assert (tmp_path / "fte.svg").read_text(encoding="utf-8").startswith("<svg")
+    assert (tmp_path / "fte.pdf").read_bytes().startswith(b"%PDF")
+    html = (tmp_path / "fte.html").read_text(encoding="utf-8")
+    assert re.search(r"<script[^>]*\bsrc\s*=\s*[\"']?(https?:)?//", html) is None
+    assert "vega" in html.lower() and len(html) > 100_000, "scripts are not inline"
+
+
+def test_save_chart_rejects_an_unknown_format_before_writing(
+    tmp_path: Path, allocation: pd.DataFrame
+) -> None:
+    with pytest.raises(ValueError, match=r"formats \['gif'\] are not supported"):
+        save_chart(chart_fte_by_shore(allocation), tmp_path / "fte", formats=("png", "gif"))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_refuses_external_data() -> None:
+    chart = alt.Chart(alt.UrlData("https://example.org/data.csv")).mark_point()
+    with pytest.raises(ValueError, match="not allowed"):
+        chart_to_png_bytes(chart.encode(x="a:Q"))
+
+
+def test_chart_to_svg_is_embeddable(allocation: pd.DataFrame) -> None:
+    svg = chart_to_svg(chart_fte_by_shore(allocation))
+    assert svg.startswith("<svg") and "<script" not in svg
+
+
+# --- the test PNG reader and the TopoJSON converter themselves --------------------------
+
+
+def _png(width: int, rows: list[bytes], filters: list[int]) -> bytes:
+    """An RGB PNG whose row ``y`` is encoded with filter ``filters[y]`` (test encoder)."""
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        crc = struct.pack(">I", zlib.crc32(kind + body))
+        return struct.pack(">I", len(body)) + kind + body + crc
+
+    bpp, encoded, previous = 3, b"", bytes(len(rows[0]))
+    for row, kind in zip(rows, filters, strict=True):
+        out = bytearray()
+        for i, value in enumerate(row):
+            a = row[i - bpp] if i >= bpp else 0
+            b = previous[i]
+            c = previous[i - bpp] if i >= bpp else 0
+            p = a + b - c
+            paeth = min((abs(p - a), 0, a), (abs(p - b), 1, b), (abs(p - c), 2, c))[2]
+            predictor = [0, a, b, (a + b) // 2, paeth][kind]
+            out.append((value - predictor) & 0xFF)
+        encoded += bytes([kind]) + bytes(out)
+        previous = row
+    header = struct.pack(">IIBBBBB", width, len(rows), 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(encoded))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_png_reader_undoes_all_five_filters() -> None:
+    rng = np.random.default_rng(7)
+    rows = [bytes(rng.integers(0, 256, 3 * 6, dtype=np.uint8)) for _ in range(10)]
+    image = read_png(_png(6, rows, filters=[0, 1, 2, 3, 4, 4, 3, 2, 1, 0]))
+    assert (image.width, image.height, image.channels) == (6, 10, 3)
+    assert image.rows == rows
+
+
+def _load_tool() -> ModuleType:
+    path = ROOT / "tools" / "convert_world_atlas.py"
+    spec = importlib.util.spec_from_file_location("convert_world_atlas", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_topojson_converter_on_a_hand_made_topology() -> None:
+    # Two unit squares sharing the arc x=1: A = [0,1]x[0,1], B = [1,2]x[0,1], in a
+    # quantized, delta-encoded topology with scale 0.5 and translate (10, 20).
+    topology = {
+        "type": "Topology",
+        "transform": {"scale": [0.5, 0.5], "translate": [10, 20]},
+        "arcs": [
+            [[2, 0], [0, 2]],  # shared edge (1,0) -> (1,1), in grid units (2,0) -> (2,2)
+            [[2, 2], [-2, 0], [0, -2], [2, 0]],  # rest of A: (1,1) -> (0,1) -> (0,0) -> (1,0)
+            [[2, 0], [2, 0], [0, 2], [-2, 0]],  # rest of B: (1,0) -> (2,0) -> (2,1) -> (1,1)
+        ],
+        "objects": {
+            "countries": {
+                "type": "GeometryCollection",
+                "geometries": [
+                    {"type": "Polygon", "arcs": [[0, 1]], "id": "250", "properties": {"name": "A"}},
+                    {"type": "Polygon", "arcs": [[~0, 2]], "properties": {"name": "B"}},
+                ],
+            }
+        },
+    }
+    collection = _load_tool().to_feature_collection(topology)
+    a, b = collection["features"]
+    assert a["properties"] == {"iso_numeric": 250, "name": "A"}
+    assert b["properties"] == {"iso_numeric": None, "name": "B"}
+    ring_a = [tuple(p) for p in a["geometry"]["coordinates"][0]]
+    assert set(ring_a) == {(11.0, 20.0), (11.0, 21.0), (10.0, 21.0), (10.0, 20.0)}
+    ring_b = [tuple(p) for p in b["geometry"]["coordinates"][0]]
+    assert set(ring_b) == {(11.0, 20.0), (11.0, 21.0), (12.0, 21.0), (12.0, 20.0)}
+    for ring in (ring_a, ring_b):
+        assert ring[0] == ring[-1]
+        area2 = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in itertools.pairwise(ring))
+        assert area2 > 0, "the file keeps RFC 7946 orientation: exterior counter-clockwise"
