@@ -363,17 +363,18 @@ def verify(scenario: Scenario, result: Result) -> list[str]:
             problems.append(
                 f"site {site.id} works {used:,.1f} productive h/week over its capacity {capacity:,.1f}"
             )
-        if site.max_agents is not None:
-            hourly = (
-                rows[(rows["site"] == site.id) & (rows["hour"] >= 0)]
-                .groupby("hour")["agents"]
-                .sum()
-            )
-            for hour, agents in hourly.items():
-                if agents > site.max_agents * (1 + REL_TOL) + REL_TOL:
-                    problems.append(
-                        f"site {site.id} seats {agents:g} agents in hour {hour}, over {site.max_agents:g}"
-                    )
+        seats = site.max_agents
+        if seats is None:
+            open_hours = sum(world.is_open(site, h) for h in range(168))
+            seats = scenario.settings.peak_factor * capacity / max(open_hours, 1)
+        hourly = (
+            rows[(rows["site"] == site.id) & (rows["hour"] >= 0)].groupby("hour")["agents"].sum()
+        )
+        for hour, agents in hourly.items():
+            if agents > seats * (1 + REL_TOL) + REL_TOL:
+                problems.append(
+                    f"site {site.id} seats {agents:g} agents in hour {hour}, over {seats:g}"
+                )
 
     # Vendor shares are of the work: handle hours of the sizing week, recomputed.
     total_hours = sum(

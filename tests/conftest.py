@@ -25,6 +25,7 @@ def tiny(**overrides: Any) -> dict[str, Any]:
             "shrinkage": 0.0,
             "occupancy": 1.0,
             "async_utilisation": 1.0,
+            "peak_factor": 10,  # hourly seat limits out of the way unless a test wants them
         },
         "call_types": [
             {

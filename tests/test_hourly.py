@@ -6,6 +6,7 @@ contacts x 300 s = 3,000 handle hours a year.
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import pytest
@@ -102,7 +103,7 @@ def test_language_mix_can_change_at_night() -> None:
     for site in data["sites"]:
         site["languages"] = {"fr": "native"}
     with pytest.raises(
-        bestshore.InfeasibleScenarioError, match="n1 in en needs .* FTE but no site may take it"
+        bestshore.InfeasibleScenarioError, match=r"n1 in en needs .* FTE but no site may take it"
     ):
         solve_dict(data)
 
@@ -113,6 +114,7 @@ def test_peak_month_sizing() -> None:
     # annual cost is unchanged (proportional to volume): 3,000 x 15 = 45,000 in Rabat.
     data = tiny()
     data["call_types"][0]["seasonality"] = [2] + [1] * 11
+    data["settings"]["peak_factor"] = 10  # let Rabat follow the intraday peaks freely
     peak_week = 3000 * 2 / 13 * 12 / WEEKS
     data["sites"][1]["capacity_hours"] = 100 * WEEKS  # 100 h/week: short of the peak
     result = solve_dict(data)
@@ -219,3 +221,36 @@ def test_staffing_calculator_cli() -> None:
     assert lines
     as_json = CliRunner().invoke(app, ["staffing", *args.split(), "--json"])
     assert '"agents": 14' in as_json.stdout
+
+
+@pytest.mark.parametrize(
+    "goal",
+    [
+        {"target": 0.8, "answer_seconds": 20},
+        {"target": 0.9, "answer_seconds": 30},
+        {"target": 0.95, "answer_seconds": 10},
+    ],
+)
+def test_agents_per_erlang_never_fall_when_a_queue_is_split(goal: dict[str, float]) -> None:
+    # The lower bound of the staffing loop rests on N(a)/a being nonincreasing in a.
+    from bestshore.model.staffing import agents_needed
+    from bestshore.scenario.schema import CallType
+
+    call_type = CallType(
+        id="q", level="N1", volume=1, aht_seconds=240, languages={"fr": 1}, service_level=goal
+    )
+    loads = [0.01 * 1.07**i for i in range(160)]  # 0.01 to ~500 Erlangs
+    per_erlang = [agents_needed(call_type, a, 0.85) / a for a in loads]
+    assert all(b <= a + 1e-9 for a, b in itertools.pairwise(per_erlang))
+
+
+def test_staffing_gap_is_reported_and_bounded() -> None:
+    result = bestshore.solve("scenarios/demo.yaml")
+    stamp = result.stamp
+    assert stamp["lower_bound"] <= stamp["exact_cost"] + 1e-6
+    assert 0 <= stamp["staffing_gap"] < 0.05
+    assert stamp["exact_cost"] == pytest.approx(result.total_cost)
+    # No bound is claimed under an ASA goal (agents per Erlang are not monotone there).
+    data = erlang_hour()
+    data["call_types"][0]["service_level"] = {"asa_seconds": 30}
+    assert solve_dict(data).stamp["lower_bound"] is None

@@ -126,7 +126,8 @@ class ModelInputs:
         Index ``site``; columns ``name``, ``vendor`` (vendor id or ``"in-house"``),
         ``country``, ``city``, ``lat``, ``lon``, ``timezone``, ``shore``, ``shrinkage``,
         ``annual_hours_per_fte``, ``weekly_hours_per_fte`` [productive h/FTE/week],
-        ``capacity_hours`` [productive h per week], ``capacity_fte``, ``max_agents``,
+        ``capacity_hours`` [productive h per week], ``capacity_fte``, ``max_agents``
+        (seats given, or ``peak_factor`` x capacity / open hours), ``seats_given``,
         ``cost_per_hour`` [currency/h], ``cost_from_country`` (bool), ``csat``, ``fcr``,
         ``nps``, ``night_premium``, ``weekend_premium``.
     rates : Series
@@ -363,6 +364,12 @@ def prepare_inputs(scenario: Scenario) -> ModelInputs:
         index=site_index,
     )
     workloads, demand = _workloads_and_demand(scenario)
+    # Sites giving no seat count staff at most peak_factor x their average per open hour:
+    # shifts follow demand, but a site cannot pour a week's capacity into a few hours.
+    open_count = open_hours.sum(axis=1).clip(lower=1)
+    average = sites["capacity_hours"] / open_count
+    sites["seats_given"] = sites["max_agents"].notna()
+    sites["max_agents"] = sites["max_agents"].fillna(scenario.settings.peak_factor * average)
     return ModelInputs(
         scenario=scenario,
         market={

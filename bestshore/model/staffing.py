@@ -15,7 +15,7 @@ queue with a fixed *agents-per-Erlang* factor ``k``. The loop:
    limit in the next round, three times over (a rounding margin); when the margins
    themselves leave no feasible plan, halve them;
 4. re-solve, until a plan fits every limit and its exact cost stops changing (relative
-   change < 1e-4), or ``MAX_ROUNDS`` rounds; the fitting plan with the lowest *exact*
+   change < 1e-3), or ``MAX_ROUNDS`` rounds; the fitting plan with the lowest *exact*
    cost is returned.
 
 Staffing is planned in *fractional agents* (Erlang C interpolated between whole
@@ -23,9 +23,12 @@ agent counts, :func:`agents_needed`): continuous in the load, so the loop settle
 consistent with fractional FTE. Every plan is also reported with its roster: the whole
 agents each queue needs each hour and the service level and ASA they achieve.
 
-The error of the linear pricing is measured, not assumed: the result carries the LP's
-estimate, the plan's staffing cost at its actual loads, the *pooling loss* (agents
-beyond those of fully pooled queues) and the cost of rounding to whole agents.
+The error is bounded, not assumed. The first round prices every queue at its pooled
+factor, which no split can beat (planning agents per Erlang never fall as a queue is
+split), so its LP optimum is a lower bound on any plan's cost; the returned plan's cost
+is an upper bound. The result's stamp carries both (``lower_bound``, ``exact_cost``) and
+their relative difference (``staffing_gap``); the requirements table carries the
+*pooling loss* (agents beyond those of fully pooled queues) hour by hour.
 """
 
 from __future__ import annotations
@@ -43,9 +46,16 @@ from bestshore.staffing import (
     service_level,
 )
 
-__all__ = ["FREE_ROUNDS", "MAX_ROUNDS", "agents_needed", "exact_staffing", "roster_agents"]
+__all__ = [
+    "FREE_ROUNDS",
+    "MAX_ROUNDS",
+    "SAFETY_LOAD",
+    "agents_needed",
+    "exact_staffing",
+    "roster_agents",
+]
 
-MAX_ROUNDS = 16
+MAX_ROUNDS = 25
 FREE_ROUNDS = 3
 
 

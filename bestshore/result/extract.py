@@ -178,9 +178,10 @@ def _constraints(plan: Plan, staffing: pd.DataFrame) -> pd.DataFrame:
     per_seat_hour = staffing[staffing["hour"] != WEEK].groupby(["site", "hour"])["agents"].sum()
     for (site, hour), constraint in model.constraints["seats"].items():
         seats = float(inputs.sites.at[site, "max_agents"])
+        what = "every seat taken" if inputs.sites.at[site, "seats_given"] else "its peak staffing"
         rows.append(
             ("seats", f"{site}@{hour}", seats, float(per_seat_hour.get((site, hour), 0.0)), constraint.pi,
-             f"site {site} has every seat taken in hour {hour}")
+             f"site {site} has {what} in hour {hour}")
         )  # fmt: skip
     table = pd.DataFrame(rows, columns=["family", "key", "limit", "used", "dual", "message"])
     table["binding"] = (table["limit"] - table["used"]) <= 1e-6 * np.maximum(1.0, table["limit"])
@@ -207,6 +208,14 @@ def _warnings(inputs: ModelInputs) -> list[str]:
     ]
 
 
+def _gap(plan: Plan) -> float | None:
+    """Relative distance between the plan's cost and the lower bound (None: no bound)."""
+    bound = plan.lower_bound
+    if bound is None:
+        return None
+    return (plan.exact_cost - bound) / plan.exact_cost if plan.exact_cost else 0.0
+
+
 def extract_result(plan: Plan) -> Result:
     """Build the :class:`Result` of an accepted plan."""
     inputs, outcome = plan.model.inputs, plan.outcome
@@ -223,6 +232,8 @@ def extract_result(plan: Plan) -> Result:
         "gap": outcome.gap,
         "lp_objective": plan.lp_objective,
         "exact_cost": plan.exact_cost,
+        "lower_bound": plan.lower_bound,
+        "staffing_gap": _gap(plan),
         "staffing_rounds": len(plan.history),
         "variables": outcome.variables,
         "constraints": outcome.constraints,

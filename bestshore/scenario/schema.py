@@ -154,6 +154,13 @@ class Settings(_Model):
         description="Week the staffing is sized for: the peak month's (default), the average "
         "week, or a month number 1-12. Costs stay annual.",
     )
+    peak_factor: float = Field(
+        1.5,
+        ge=1,
+        le=10,
+        description="A site without max_agents can staff at most this many times its average "
+        "agents (weekly capacity spread over its open hours) in any one hour [-].",
+    )
     reference_week: dt.date = Field(
         dt.date(2026, 1, 12),
         description="Monday of the week used to convert opening hours between time zones (DST matters).",
@@ -352,7 +359,10 @@ class Site(_Model):
         0.0, ge=0, le=3, description="Extra pay for Saturday and Sunday hours, local [fraction]."
     )
     max_agents: float | None = Field(
-        None, ge=0, description="Seats: most agents logged in at once for this client [agents]."
+        None,
+        ge=0,
+        description="Seats: most agents logged in at once for this client [agents]; default "
+        "settings.peak_factor x weekly capacity / open hours.",
     )
     quality: Quality = Field(default_factory=Quality, description="Site-level quality scores.")
     shore: Shore | None = Field(None, description="Forces the site's shore, overriding the rule.")

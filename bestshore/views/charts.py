@@ -25,7 +25,13 @@ from bestshore.views.theme import (
     shore_scale,
 )
 
-__all__ = ["chart_cost_by_site", "chart_fte_by_shore", "chart_site_map"]
+__all__ = [
+    "chart_cost_by_site",
+    "chart_coverage_heatmap",
+    "chart_fte_by_shore",
+    "chart_required_vs_staffed",
+    "chart_site_map",
+]
 
 SITE_COLUMNS = ("site", "vendor", "country", "city", "lat", "lon", "shore", "fte", "cost")
 ALLOCATION_COLUMNS = ("call_type", "shore", "fte")
@@ -456,5 +462,127 @@ def chart_cost_by_site(sites: pd.DataFrame, *, currency: str | None = None) -> a
         width=SIZES["bar_width"],
         height=alt.Step(SIZES["bar_step"]),
         title=alt.Title("Annual cost by site", subtitle="Used sites, largest first"),
+    )
+    return apply_theme(chart)
+
+
+COVERAGE_COLUMNS = ("site", "hour", "agents")
+REQUIREMENT_COLUMNS = ("call_type", "hour", "required_pooled", "staffed")
+_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _week_axis(title: str) -> alt.X:
+    """Hour of the week on x, ticked at each day's midnight and labelled with the day."""
+    label = "['Mon','Tue','Wed','Thu','Fri','Sat','Sun'][floor(datum.value / 24)]"
+    return alt.X(
+        "hour:Q",
+        title=title,
+        scale=alt.Scale(domain=[0, 168], nice=False),
+        axis=alt.Axis(values=list(range(0, 168, 24)), labelExpr=label, grid=True),
+    )
+
+
+def chart_coverage_heatmap(coverage: pd.DataFrame) -> alt.Chart:
+    """Heatmap of agents logged in, hour of the week (market time) x site.
+
+    Parameters
+    ----------
+    coverage : pandas.DataFrame
+        ``Result.coverage``: ``site`` [str], ``hour`` (0-167, Monday 00:00 market time
+        = 0), ``agents`` logged in for real-time work [agents].
+
+    Returns
+    -------
+    altair.Chart
+        Themed; one row per site, one cell per hour, darker for more agents. Empty
+        cells: the site takes no real-time work then. ``coverage`` is not changed.
+    """
+    _require_columns(coverage, COVERAGE_COLUMNS, "coverage")
+    table = coverage[list(COVERAGE_COLUMNS)].copy()
+    table["day"] = [_DAY_NAMES[h // 24] for h in table["hour"]]
+    table["time"] = [f"{h % 24:02d}:00" for h in table["hour"]]
+    table["hour_end"] = table["hour"] + 1
+    chart = (
+        alt.Chart(
+            table,
+            title=alt.Title(
+                "Who answers when", subtitle="Agents logged in per hour of the week, market time"
+            ),
+        )
+        .mark_rect()
+        .encode(
+            x=_week_axis("Hour of the week (market time)"),
+            x2="hour_end:Q",
+            y=alt.Y("site:N", title=None, sort="ascending"),
+            color=alt.Color("agents:Q", title="Agents", scale=alt.Scale(scheme="blues")),
+            tooltip=[
+                alt.Tooltip("site:N", title="Site"),
+                alt.Tooltip("day:N", title="Day"),
+                alt.Tooltip("time:N", title="Hour"),
+                alt.Tooltip("agents:Q", title="Agents", format=",.1f"),
+            ],
+        )
+        .properties(width=SIZES["bar_width"] * 2, height={"step": 16})
+    )
+    return apply_theme(chart)
+
+
+def chart_required_vs_staffed(requirements: pd.DataFrame) -> alt.VConcatChart:
+    """Per call type, agents needed if pooled at one site vs agents staffed, by hour.
+
+    Parameters
+    ----------
+    requirements : pandas.DataFrame
+        ``Result.requirements``: ``call_type`` [str], ``hour`` (0-167, market time),
+        ``required_pooled`` (Erlang C agents of the whole queue at one site) and
+        ``staffed`` (agents across all sites) [agents].
+
+    Returns
+    -------
+    altair.VConcatChart
+        Themed; one panel per real-time call type, the gap between the lines is the
+        pooling loss of splitting the queue. ``requirements`` is not changed.
+    """
+    _require_columns(requirements, REQUIREMENT_COLUMNS, "requirements")
+    long = requirements.melt(
+        id_vars=["call_type", "hour"],
+        value_vars=["required_pooled", "staffed"],
+        var_name="series",
+        value_name="agents",
+    )
+    long["series"] = long["series"].map(
+        {"required_pooled": "needed, one pooled queue", "staffed": "staffed, all sites"}
+    )
+    panels = []
+    for call_type in sorted(long["call_type"].unique()):
+        part = long[long["call_type"] == call_type]
+        panels.append(
+            alt.Chart(part, title=alt.Title(str(call_type), fontSize=SIZES["label"]))
+            .mark_line(interpolate="step-after", strokeWidth=1.4)
+            .encode(
+                x=_week_axis("Hour of the week (market time)"),
+                y=alt.Y("agents:Q", title="Agents"),
+                color=alt.Color(
+                    "series:N",
+                    title=None,
+                    scale=alt.Scale(
+                        domain=["needed, one pooled queue", "staffed, all sites"],
+                        range=[COLOURS["muted"], COLOURS["staffed"]],
+                    ),
+                ),
+                strokeDash=alt.StrokeDash("series:N", legend=None),
+                tooltip=[
+                    alt.Tooltip("series:N", title="Series"),
+                    alt.Tooltip("hour:Q", title="Hour of week"),
+                    alt.Tooltip("agents:Q", title="Agents", format=",.1f"),
+                ],
+            )
+            .properties(width=SIZES["bar_width"] * 2, height=90)
+        )
+    chart = alt.vconcat(*panels).properties(
+        title=alt.Title(
+            "Required versus staffed",
+            subtitle="Agents per hour; the gap is the cost of splitting queues",
+        )
     )
     return apply_theme(chart)

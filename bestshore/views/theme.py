@@ -63,6 +63,7 @@ COLOURS: Final = MappingProxyType(
         "text": "#1d2733",
         "muted": "#5b6b7b",
         "grid": "#e3e8ee",
+        "staffed": "#1f5f99",
     }
 )
 """Colours of everything that is not a shore: map background, text, grid lines."""

@@ -1,0 +1,68 @@
+"""Every output file of a solve, computed in memory first, then written atomically.
+
+Nothing is written unless every file could be produced: a failure while rendering
+leaves the output folder as it was.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bestshore.result import Result
+from bestshore.result.files import excel_bytes, write_all
+from bestshore.scenario import Scenario
+from bestshore.views.charts import (
+    chart_cost_by_site,
+    chart_coverage_heatmap,
+    chart_fte_by_shore,
+    chart_required_vs_staffed,
+    chart_site_map,
+)
+from bestshore.views.export import FORMATS
+from bestshore.views.report import render_report
+
+__all__ = ["CHART_FORMATS", "render_charts", "write_outputs"]
+
+CHART_FORMATS = ("png", "svg", "html")
+
+
+def render_charts(result: Result) -> dict[str, object]:
+    """The result's charts by file stem (Altair objects, not yet rendered)."""
+    charts: dict[str, object] = {
+        "map": chart_site_map(result.sites, result.market, currency=result.currency),
+        "fte_by_shore": chart_fte_by_shore(result.allocation),
+        "cost_by_site": chart_cost_by_site(result.sites, currency=result.currency),
+    }
+    if not result.coverage.empty:
+        charts["coverage"] = chart_coverage_heatmap(result.coverage)
+    if not result.requirements.empty:
+        charts["required_vs_staffed"] = chart_required_vs_staffed(result.requirements)
+    return charts
+
+
+def write_outputs(result: Result, scenario: Scenario, folder: str | Path) -> list[Path]:
+    """Write the result (JSON, Excel, CSV), the charts and ``report.html`` to ``folder``.
+
+    Returns the paths written. All contents are rendered before the first file is
+    written, and each file is replaced atomically.
+    """
+    folder = Path(folder)
+    files: dict[Path, bytes] = {
+        folder / "result.json": result.to_json().encode("utf-8"),
+        folder / "result.xlsx": excel_bytes(result.tables()),
+    }
+    for name, table in result.tables().items():
+        files[folder / "tables" / f"{name}.csv"] = table.to_csv(index=False).encode("utf-8")
+    charts = render_charts(result)
+    svgs: dict[str, str] = {}
+    for stem, chart in charts.items():
+        for suffix in CHART_FORMATS:
+            content = FORMATS[suffix](chart)  # type: ignore[arg-type]
+            if suffix == "svg":
+                assert isinstance(content, str)
+                svgs[stem] = content
+            data = content.encode("utf-8") if isinstance(content, str) else content
+            files[folder / f"{stem}.{suffix}"] = data
+    files[folder / "report.html"] = render_report(result, svgs).encode("utf-8")
+    del scenario  # kept in the signature: the report will quote the scenario's own text
+    return write_all(files)
