@@ -49,7 +49,6 @@ from bestshore.staffing import (
 __all__ = [
     "FREE_ROUNDS",
     "MAX_ROUNDS",
-    "SAFETY_LOAD",
     "agents_needed",
     "exact_staffing",
     "roster_agents",

@@ -109,7 +109,11 @@ def _requirements(plan: Plan, staffing: pd.DataFrame) -> pd.DataFrame:
     hourly = staffing[staffing["hour"] != WEEK]
     staffed = hourly.groupby(["call_type", "hour"])["agents"].sum().rename("staffed")
     traffic = hourly.groupby(["call_type", "hour"])["handle_hours"].sum().rename("traffic")
-    table = pd.concat([pooled, staffed, traffic], axis=1).fillna(0.0).reset_index()
+    table = pd.concat([pooled, staffed, traffic], axis=1).fillna(0.0)
+    # Every hour of the week for each real-time call type, zeros where nothing arrives.
+    call_types = table.index.get_level_values("call_type").unique()
+    full = pd.MultiIndex.from_product([call_types, range(168)], names=["call_type", "hour"])
+    table = table.reindex(full, fill_value=0.0).reset_index()
     table["pooling_loss"] = table["staffed"] - table["required_pooled"]
     return table
 

@@ -57,7 +57,10 @@ def _where_each_call_type_goes(result: Result) -> pd.DataFrame:
     for call_type, part in result.allocation.groupby("call_type", sort=True):
         by_site = part.groupby("site")["fte"].sum().sort_values(ascending=False)
         total = by_site.sum()
-        placement = ", ".join(f"{site} {fte / total:.0%}" for site, fte in by_site.items())
+        shown = by_site[by_site >= 0.005 * total]  # below half a percent is noise here
+        placement = ", ".join(f"{site} {fte / total:.0%}" for site, fte in shown.items())
+        if len(shown) < len(by_site):
+            placement += f", {len(by_site) - len(shown)} more below 0.5%"
         rows.append(
             {
                 "call_type": call_type,
@@ -68,6 +71,33 @@ def _where_each_call_type_goes(result: Result) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
+
+
+def _staffing_section(result: Result, charts_svg: Mapping[str, str]) -> str:
+    """Hour-by-hour staffing: who answers when, needed versus staffed, the bound."""
+    if "coverage" not in charts_svg:
+        return ""
+    stamp = result.stamp
+    gap = stamp.get("staffing_gap")
+    bound = (
+        f"No plan can cost less than {stamp['lower_bound']:,.0f} {html.escape(result.currency)} "
+        f"(pooled-queue bound); this plan is within {gap:.1%} of it."
+        if gap is not None
+        else "No lower bound is claimed under an average-speed-of-answer goal."
+    )
+    loss = result.kpis.get("pooling_loss_agent_hours", 0.0)
+    return (
+        "<h2>Hour by hour</h2>"
+        f"<p class='sub'>Staffed by Erlang C where a service level is set. Splitting queues "
+        f"across sites costs {loss:,.0f} agent hours a week over fully pooled queues. "
+        f"{bound}</p>"
+        f"<div>{charts_svg['coverage']}</div>"
+        + (
+            f"<div>{charts_svg['required_vs_staffed']}</div>"
+            if "required_vs_staffed" in charts_svg
+            else ""
+        )
+    )
 
 
 def render_report(result: Result, charts_svg: Mapping[str, str]) -> str:
@@ -116,6 +146,7 @@ def render_report(result: Result, charts_svg: Mapping[str, str]) -> str:
 <h2>Sites used</h2>
 {_table(sites, {"fte": ",.1f", "utilisation": ".0%", "cost": ",.0f"})}
 {f"<div>{charts_svg['cost_by_site']}</div>" if "cost_by_site" in charts_svg else ""}
+{_staffing_section(result, charts_svg)}
 <h2>What limits the plan</h2>
 <ul>{findings}</ul>
 {f"<h2>Warnings</h2><ul>{warnings}</ul>" if warnings else ""}
