@@ -305,6 +305,63 @@ def _check_row(world: _World, row: Any, problems: list[str]) -> None:
             problems.append(f"{where}: shore rule {i} allows {rule.shores}, site is {shore}")
 
 
+def _check_policies(world: _World, rows: pd.DataFrame, total: float, problems: list[str]) -> None:
+    """Panel, concentration, resilience and quality rules, on the recomputed work."""
+    policies = world.scenario.policies
+    if total <= 0:
+        return
+    site_of = {s.id: s for s in world.scenario.sites}
+    rows = rows.assign(
+        vendor_id=[site_of[s].vendor for s in rows["site"]],
+        country=[site_of[s].country for s in rows["site"]],
+        shore=[world.shore(site_of[s]) for s in rows["site"]],
+    )
+    for vendor in policies.excluded_vendors:
+        if (rows["vendor_id"] == vendor).any():
+            problems.append(f"excluded vendor {vendor} takes work")
+    if policies.preferred_vendor is not None:
+        preferred = policies.preferred_vendor
+        share = rows.loc[rows["vendor_id"] == preferred.vendor, "work"].sum() / total
+        if share < preferred.min_share - REL_TOL:
+            problems.append(
+                f"preferred vendor {preferred.vendor} takes {share:.4%}, below {preferred.min_share:.2%}"
+            )
+    caps = [
+        ("site", policies.max_site_share, {}),
+        ("country", policies.max_country_share, {}),
+        ("shore", None, policies.max_shore_share),
+    ]
+    for column, cap, per_key in caps:
+        for key, work in rows.groupby(column)["work"].sum().items():
+            limit = per_key.get(key) if per_key else cap
+            if limit is not None and work / total > limit + REL_TOL:
+                problems.append(
+                    f"{column} {key} takes {work / total:.4%} of the work, above {limit:.2%}"
+                )
+    if policies.min_inshore_share is not None:
+        inshore = rows.loc[rows["shore"] == "inshore", "work"].sum() / total
+        if inshore < policies.min_inshore_share - REL_TOL:
+            problems.append(
+                f"inshore takes {inshore:.4%} of the work, below {policies.min_inshore_share:.2%}"
+            )
+    if policies.min_sites_per_call_type is not None:
+        k = policies.min_sites_per_call_type
+        by_type = rows.groupby("call_type")["work"].sum()
+        for (call_type, site), work in rows.groupby(["call_type", "site"])["work"].sum().items():
+            if work > by_type[call_type] / k * (1 + REL_TOL) + REL_TOL:
+                problems.append(
+                    f"site {site} takes {work / by_type[call_type]:.2%} of {call_type}, above 1/{k}"
+                )
+    for call_type, floor in policies.quality_floors.items():
+        part = rows[rows["call_type"] == call_type]
+        csat = np.array([site_of[s].quality.csat or 0.0 for s in part["site"]])
+        calls = part["calls"].to_numpy()
+        if calls.sum() > 0 and (csat * calls).sum() / calls.sum() < floor - 1e-6:
+            problems.append(
+                f"{call_type} CSAT {(csat * calls).sum() / calls.sum():.2f} below its floor {floor:g}"
+            )
+
+
 def verify(scenario: Scenario, result: Result) -> list[str]:
     """Every rule the plan breaks, in plain words (empty when the plan is valid).
 
@@ -359,9 +416,10 @@ def verify(scenario: Scenario, result: Result) -> list[str]:
     for site in scenario.sites:
         used = float(per_site.get(site.id, 0.0))
         capacity = world.capacity(site)
-        if used > capacity * (1 + REL_TOL) + REL_TOL:
+        usable = capacity * (1 - (scenario.policies.capacity_headroom or 0.0))
+        if used > usable * (1 + REL_TOL) + REL_TOL:
             problems.append(
-                f"site {site.id} works {used:,.1f} productive h/week over its capacity {capacity:,.1f}"
+                f"site {site.id} works {used:,.1f} productive h/week over its usable capacity {usable:,.1f}"
             )
         seats = site.max_agents
         if seats is None:
@@ -406,6 +464,8 @@ def verify(scenario: Scenario, result: Result) -> list[str]:
                 problems.append(
                     f"vendor {vendor.id} takes {share:.4%} of the work, above its cap {min(caps):.2%}"
                 )
+
+    _check_policies(world, rows.assign(work=work), total_hours, problems)
 
     total_cost = float(rows["cost"].sum())
     if not _close(total_cost, result.total_cost, total_cost):

@@ -21,8 +21,8 @@ from bestshore.model.sets import RULE_FAMILIES
 from bestshore.scenario import parse_scenario
 
 LONG = os.environ.get("BESTSHORE_LONG_FUZZ") == "1"
-EXAMPLES = 2000 if LONG else 100
-METAMORPHIC = 400 if LONG else 25
+EXAMPLES = 1000 if LONG else 100
+METAMORPHIC = 150 if LONG else 25
 COMMON = {
     "deadline": None,
     "suppress_health_check": [HealthCheck.too_slow],

@@ -70,6 +70,9 @@ def build_model(
         "capacity": c.add_site_capacity(problem, inputs, variables),
         "seats": c.add_seat_limit(problem, inputs, variables),
         "vendor_share": c.add_vendor_share(problem, inputs, variables),
+        **c.add_concentration_limits(problem, inputs, variables),
+        "spread": c.add_call_type_spread(problem, inputs, variables),
+        "quality_floor": c.add_quality_floor(problem, inputs, variables),
     }
     if elastic:
         c.set_relaxation_objective(problem, inputs, variables)

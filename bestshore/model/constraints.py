@@ -38,7 +38,10 @@ __all__ = [
     "UNSERVED_WEIGHT",
     "Margins",
     "Variables",
+    "add_call_type_spread",
+    "add_concentration_limits",
     "add_demand_coverage",
+    "add_quality_floor",
     "add_seat_limit",
     "add_share_variables",
     "add_site_capacity",
@@ -164,7 +167,9 @@ def add_site_capacity(
 ) -> dict[str, pulp.LpConstraint]:
     r"""No site works beyond its capacity in the sizing week.
 
-    .. math:: \sum_{d : (d,s) \in E} k_{d,s} A_d \, x_{d,s} \le H_s \qquad \forall s \in S
+    .. math:: \sum_{d : (d,s) \in E} k_{d,s} A_d \, x_{d,s} \le (1 - \eta) H_s \qquad \forall s \in S
+
+    with ``η`` the policy's ``capacity_headroom`` (0 by default).
 
     Name ``capacity[s]``. Dual (≤ 0 in a minimization): what one more productive hour
     per week at s would save a year [currency/(h/week)]. Elastic slack ``e[s] ≥ 0``
@@ -181,9 +186,9 @@ def add_site_capacity(
         expression = _expression(list(share[rows]), variables.agent_hours[rows])
         if site in slack:
             expression -= slack[site]
-        capacity = float(inputs.sites.at[site, "capacity_hours"]) - variables.margins.capacity.get(
-            site, 0.0
-        )
+        headroom = inputs.scenario.policies.capacity_headroom or 0.0
+        capacity = float(inputs.sites.at[site, "capacity_hours"]) * (1 - headroom)
+        capacity -= variables.margins.capacity.get(site, 0.0)
         constraints[site] = problem.addConstraint(expression <= capacity, name=f"capacity[{site}]")
     return constraints
 
@@ -259,6 +264,187 @@ def add_vendor_share(
     return constraints
 
 
+def _work_share_limit(
+    problem: pulp.LpProblem,
+    variables: Variables,
+    family: str,
+    groups: dict[Any, np.ndarray],
+    limits: dict[Any, float],
+    total: float,
+    at_least: bool = False,
+) -> dict[Any, pulp.LpConstraint]:
+    """``Σ_{rows in group} A x ≤ limit·total`` (``≥`` with ``at_least``), one per group."""
+    share = variables.share.to_numpy()
+    work = variables.assignments["handle_hours"].to_numpy()
+    keys = [key for key in limits if key in groups or at_least]
+    slack = _add_slack(problem, variables, family, keys, None) if variables.elastic else {}
+    constraints = {}
+    for key in keys:
+        rows = groups.get(key, np.array([], dtype=int))
+        expression = _expression(list(share[rows]), work[rows])
+        bound = float(limits[key]) * total
+        if at_least:
+            if key in slack:
+                expression += slack[key]
+            constraint = expression >= bound
+        else:
+            if key in slack:
+                expression -= slack[key]
+            constraint = expression <= bound
+        constraints[key] = problem.addConstraint(constraint, name=f"{family}[{_key_text(key)}]")
+    return constraints
+
+
+def add_concentration_limits(
+    problem: pulp.LpProblem, inputs: ModelInputs, variables: Variables
+) -> dict[str, dict[Any, pulp.LpConstraint]]:
+    r"""Resilience and panel rules on shares of the work (handle hours of the week).
+
+    With ``W = Σ_d A_d`` the week's work and ``G`` a group of sites:
+
+    .. math:: \sum_{(d,s) \in E,\ s \in G} A_d x_{d,s} \le \beta_G W
+              \quad\text{or}\quad \ge \beta_G W
+
+    =====================  ==========================  ================================
+    name                   group G                     policy
+    =====================  ==========================  ================================
+    ``site_share[s]``      one site                    ``max_site_share`` (≤)
+    ``country_share[c]``   the sites of a country      ``max_country_share`` (≤)
+    ``shore_share[sh]``    the sites of a shore        ``max_shore_share`` (≤)
+    ``inshore_min[all]``   inshore sites               ``min_inshore_share`` (≥)
+    ``preferred[v]``       the preferred vendor's      ``preferred_vendor.min_share`` (≥)
+    =====================  ==========================  ================================
+
+    Duals: what moving the limit by one handle hour a week is worth a year.
+    """
+    policies = inputs.scenario.policies
+    rows = variables.assignments
+    total = float(inputs.demand["handle_hours"].sum())
+    site_info = inputs.sites.reindex(rows["site"])
+    by = {
+        "site": rows.groupby("site", sort=False).indices,
+        "country": pd.Series(site_info["country"].to_numpy())
+        .groupby(site_info["country"].to_numpy())
+        .indices,
+        "shore": pd.Series(site_info["shore"].to_numpy())
+        .groupby(site_info["shore"].to_numpy())
+        .indices,
+        "vendor": rows.groupby("vendor", sort=False).indices,
+    }
+    families: dict[str, dict[Any, pulp.LpConstraint]] = {}
+    if policies.max_site_share is not None:
+        limits = dict.fromkeys(inputs.sites.index, policies.max_site_share)
+        families["site_share"] = _work_share_limit(
+            problem, variables, "site_share", by["site"], limits, total
+        )
+    if policies.max_country_share is not None:
+        limits = dict.fromkeys(inputs.sites["country"].unique(), policies.max_country_share)
+        families["country_share"] = _work_share_limit(
+            problem, variables, "country_share", by["country"], limits, total
+        )
+    if policies.max_shore_share:
+        limits = dict(policies.max_shore_share)
+        families["shore_share"] = _work_share_limit(
+            problem, variables, "shore_share", by["shore"], limits, total
+        )
+    if policies.min_inshore_share is not None:
+        groups = {"all": by["shore"].get("inshore", np.array([], dtype=int))}
+        families["inshore_min"] = _work_share_limit(
+            problem,
+            variables,
+            "inshore_min",
+            groups,
+            {"all": policies.min_inshore_share},
+            total,
+            at_least=True,
+        )
+    if policies.preferred_vendor is not None:
+        preferred = policies.preferred_vendor
+        families["preferred"] = _work_share_limit(
+            problem,
+            variables,
+            "preferred",
+            by["vendor"],
+            {preferred.vendor: preferred.min_share},
+            total,
+            at_least=True,
+        )
+    return families
+
+
+def add_call_type_spread(
+    problem: pulp.LpProblem, inputs: ModelInputs, variables: Variables
+) -> dict[tuple[str, str], pulp.LpConstraint]:
+    r"""Each call type is spread over at least k sites (``min_sites_per_call_type``).
+
+    .. math:: \sum_{(d,s) \in E,\ d \in D_c} A_d x_{d,s} \le \frac{1}{k} \sum_{d \in D_c} A_d
+              \qquad \forall c, s
+
+    The linear form of "served by at least k sites": no site takes more than 1/k of the
+    call type's work, so an outage of one site leaves the service running. Name
+    ``spread[c,s]``.
+    """
+    k = inputs.scenario.policies.min_sites_per_call_type
+    if k is None:
+        return {}
+    rows = variables.assignments
+    work_by_type = inputs.demand["handle_hours"].groupby(level="call_type").sum()
+    groups = rows.groupby(["call_type", "site"], sort=False).indices
+    share = variables.share.to_numpy()
+    work = rows["handle_hours"].to_numpy()
+    keys = list(groups)
+    slack = _add_slack(problem, variables, "spread", keys, None) if variables.elastic else {}
+    constraints = {}
+    for key in keys:
+        expression = _expression(list(share[groups[key]]), work[groups[key]])
+        if key in slack:
+            expression -= slack[key]
+        limit = float(work_by_type[key[0]]) / k
+        constraints[key] = problem.addConstraint(
+            expression <= limit, name=f"spread[{_key_text(key)}]"
+        )
+    return constraints
+
+
+def add_quality_floor(
+    problem: pulp.LpProblem, inputs: ModelInputs, variables: Variables
+) -> dict[str, pulp.LpConstraint]:
+    r"""Volume-weighted CSAT of a call type's sites at least its floor.
+
+    .. math:: \sum_{(d,s) \in E,\ d \in D_c} (q_s - \underline{q}_c)\, n_d \, x_{d,s} \ge 0
+
+    with ``q_s`` the site's CSAT (a site reporting none counts as 0) and ``n_d`` the
+    contacts of demand unit d. Name ``quality_floor[c]``. Dual: what one CSAT point less
+    on the floor would save a year, per contact-point.
+    """
+    floors = inputs.scenario.policies.quality_floors
+    if not floors:
+        return {}
+    rows = variables.assignments
+    calls = (
+        inputs.demand["calls"]
+        .reindex(pd.MultiIndex.from_frame(rows[["call_type", "language", "hour"]]))
+        .to_numpy()
+    )
+    csat = inputs.sites["csat"].reindex(rows["site"]).fillna(0.0).to_numpy()
+    groups = rows.groupby("call_type", sort=False).indices
+    share = variables.share.to_numpy()
+    keys = [c for c in floors if c in groups]
+    slack = _add_slack(problem, variables, "quality_floor", keys, None) if variables.elastic else {}
+    constraints = {}
+    for call_type in keys:
+        idx = groups[call_type]
+        expression = _expression(
+            list(share[idx]), (csat[idx] - float(floors[call_type])) * calls[idx]
+        )
+        if call_type in slack:
+            expression += slack[call_type]
+        constraints[call_type] = problem.addConstraint(
+            expression >= 0.0, name=f"quality_floor[{call_type}]"
+        )
+    return constraints
+
+
 def annual_cost_coefficients(variables: Variables) -> np.ndarray:
     """Annual cost of each assignment at share 1 [currency/yr]: ``F·r·π·k·A``."""
     rows = variables.assignments
@@ -267,14 +453,24 @@ def annual_cost_coefficients(variables: Variables) -> np.ndarray:
 
 
 def set_cost_objective(problem: pulp.LpProblem, inputs: ModelInputs, variables: Variables) -> None:
-    r"""Minimize the annual cost of the plan.
+    r"""Minimize the annual cost of the plan, less the money value of its quality.
 
-    .. math:: \min \sum_{(d,s) \in E} F_c \, r_{c,s} \, \pi_{s,h} \, k_{d,s} A_d \, x_{d,s}
+    .. math:: \min \sum_{(d,s) \in E} \left( F_c \, r_{c,s} \, \pi_{s,h} \, k_{d,s} A_d
+              - v \, q_s \, F_c n_d \right) x_{d,s}
 
     [currency/yr]. Rates come from the site's rate card for the call type, else its
-    price per productive hour; ``π`` adds the site's night and weekend premiums.
+    price per productive hour; ``π`` adds the site's night and weekend premiums; ``v`` is
+    ``objective.csat_point_value`` (0 by default: cost only), ``q_s`` the site's CSAT.
     """
-    problem.setObjective(_expression(list(variables.share), annual_cost_coefficients(variables)))
+    cost = annual_cost_coefficients(variables)
+    value = inputs.scenario.objective.csat_point_value
+    if value > 0:  # quality is worth money: credit each contact's CSAT points
+        rows = variables.assignments
+        keys = pd.MultiIndex.from_frame(rows[["call_type", "language", "hour"]])
+        calls = inputs.demand["calls"].reindex(keys).to_numpy() * rows["annual_factor"].to_numpy()
+        csat = inputs.sites["csat"].reindex(rows["site"]).fillna(0.0).to_numpy()
+        cost = cost - value * csat * calls
+    problem.setObjective(_expression(list(variables.share), cost))
 
 
 def set_relaxation_objective(

@@ -28,6 +28,15 @@ _RULE_WORDS = {
     "hours": "are closed in the hours it needs or answer too late",
     "data_protection": "are in countries not allowed for its data class",
     "shore_rule": "are on a shore its shore rule forbids",
+    "excluded_vendor": "belong to excluded vendors",
+}
+_SHARE_WORDS = {
+    "site_share": "the site share cap",
+    "country_share": "the country share cap",
+    "shore_share": "the shore share cap",
+    "inshore_min": "the minimum inshore share",
+    "preferred": "the preferred partner's minimum share",
+    "spread": "the spread over k sites",
 }
 _COLUMNS = ["rule", "key", "amount", "unit", "message"]
 
@@ -48,6 +57,10 @@ class Diagnosis:
 
     def __str__(self) -> str:
         return self.summary
+
+
+def _key_text(key: object) -> str:
+    return ",".join(map(str, key)) if isinstance(key, tuple) else str(key)
 
 
 def hour_label(hour: int) -> str:
@@ -149,6 +162,21 @@ def _relaxations(model: SourcingModel) -> list[dict[str, object]]:
                 site, hour = key
                 short_hours, most = seats_short.get(site, ([], 0.0))
                 seats_short[site] = ([*short_hours, hour], max(most, value))
+            elif family in _SHARE_WORDS:
+                extra = value / total if total > 0 else 0.0
+                findings.append(
+                    {
+                        "rule": family, "key": _key_text(key), "amount": extra, "unit": "share",
+                        "message": f"{_SHARE_WORDS[family]} ({_key_text(key)}) must give {extra:.1%} of the work",
+                    }
+                )  # fmt: skip
+            elif family == "quality_floor":
+                findings.append(
+                    {
+                        "rule": family, "key": key, "amount": value, "unit": "contact-points",
+                        "message": f"call type {key} cannot reach its CSAT floor with the eligible sites",
+                    }
+                )  # fmt: skip
             elif family == "vendor_share":
                 cap = float(inputs.vendors.at[key, "max_share"])
                 extra = value / total if total > 0 else 0.0

@@ -113,7 +113,8 @@ def _overshoot(inputs: ModelInputs, staffing: pd.DataFrame) -> Margins:
     tolerance = 1e-6
     over = Margins()
     hours = staffing.groupby("site")["agents"].sum()
-    excess = hours - inputs.sites["capacity_hours"].reindex(hours.index)
+    headroom = inputs.scenario.policies.capacity_headroom or 0.0
+    excess = hours - inputs.sites["capacity_hours"].reindex(hours.index) * (1 - headroom)
     over.capacity = {str(k): float(v) for k, v in excess[excess > tolerance].items()}
     seats = inputs.sites["max_agents"].dropna()
     hourly = staffing[(staffing["hour"] != WEEK) & staffing["site"].isin(seats.index)]

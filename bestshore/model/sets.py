@@ -15,6 +15,7 @@ family               site s may take demand unit (c, l, h) only if ...
                      c's ``response_hours``
 ``data_protection``  s's country satisfies one jurisdiction allowed for c's data class
 ``shore_rule``       s's shore is allowed by every shore rule that names c
+``excluded_vendor``  s's vendor is not excluded by the policies
 ===================  ================================================================
 """
 
@@ -39,10 +40,11 @@ __all__ = [
     "hours_fit",
     "language_fit",
     "shore_rule_fit",
+    "vendor_fit",
 ]
 
 KEY = ["call_type", "language", "site"]
-RULE_FAMILIES = ("language", "hours", "data_protection", "shore_rule")
+RULE_FAMILIES = ("language", "hours", "data_protection", "shore_rule", "excluded_vendor")
 
 
 @dataclass(frozen=True)
@@ -171,6 +173,15 @@ def shore_rule_fit(inputs: ModelInputs, candidates: pd.DataFrame) -> pd.Series:
     return reasons
 
 
+def vendor_fit(inputs: ModelInputs, candidates: pd.DataFrame) -> pd.Series:
+    """Reason text where the site belongs to an excluded vendor."""
+    excluded = candidates["vendor"].isin(inputs.scenario.policies.excluded_vendors)
+    return pd.Series(
+        np.where(excluded, "vendor " + candidates["vendor"] + " is excluded", ""),
+        index=candidates.index,
+    )
+
+
 def _hourly_rows(inputs: ModelInputs, allowed: pd.DataFrame) -> pd.DataFrame:
     """Expand allowed (c, l, s) to (c, l, s, h) rows: every demand hour the site is open."""
     demand = inputs.demand.reset_index()
@@ -191,6 +202,7 @@ def eligible_assignments(inputs: ModelInputs) -> Eligibility:
         "hours": hours_fit(inputs, candidates),
         "data_protection": data_protection_fit(inputs, candidates),
         "shore_rule": shore_rule_fit(inputs, candidates),
+        "excluded_vendor": vendor_fit(inputs, candidates),
     }
     exclusions = pd.concat(
         [

@@ -126,6 +126,31 @@ def check_references(scenario: Scenario) -> None:
                     path=("sites", i, "cost_per_hour"),
                 )
 
+    policies = scenario.policies
+    for j, vendor_id in enumerate(policies.excluded_vendors):
+        if vendor_id not in vendor_ids:
+            raise ScenarioError(
+                f"unknown vendor {vendor_id!r} (vendors: {', '.join(sorted(vendor_ids)) or 'none'})",
+                path=("policies", "excluded_vendors", j),
+            )
+    if policies.preferred_vendor is not None:
+        preferred = policies.preferred_vendor.vendor
+        if preferred not in vendor_ids:
+            raise ScenarioError(
+                f"unknown vendor {preferred!r} (vendors: {', '.join(sorted(vendor_ids)) or 'none'})",
+                path=("policies", "preferred_vendor", "vendor"),
+            )
+        if preferred in policies.excluded_vendors:
+            raise ScenarioError(
+                f"vendor {preferred!r} is both preferred and excluded",
+                path=("policies", "preferred_vendor", "vendor"),
+            )
+    for call_type_id in policies.quality_floors:
+        if call_type_id not in call_type_ids:
+            raise ScenarioError(
+                f"unknown call type {call_type_id!r} (call types: {', '.join(sorted(call_type_ids))})",
+                path=("policies", "quality_floors", call_type_id),
+            )
     for i, rule in enumerate(scenario.policies.shore_rules):
         for j, call_type_id in enumerate(rule.call_types):
             if call_type_id not in call_type_ids:

@@ -410,11 +410,53 @@ def _default_jurisdictions() -> dict[str, list[Jurisdiction]]:
     }
 
 
+class PreferredVendor(_Model):
+    """A preferred partner and the least share of the work it must receive."""
+
+    vendor: Identifier = Field(description="Vendor id.")
+    min_share: Share = Field(description="Least share of all the work (handle hours) [fraction].")
+
+
 class Policies(_Model):
     """The ordering party's rules."""
 
     max_vendor_share: Share | None = Field(
-        None, description="Most share of total productive hours any one vendor may take [fraction]."
+        None,
+        description="Most share of all the work (handle hours) any one vendor may take [fraction].",
+    )
+    excluded_vendors: list[Identifier] = Field(
+        default_factory=list,
+        description="Vendors that may take no work (e.g. barred after a data incident).",
+    )
+    preferred_vendor: PreferredVendor | None = Field(
+        None, description="A partner that must take at least a share of all the work."
+    )
+    max_site_share: Share | None = Field(
+        None, description="Most share of all the work any one site may take [fraction]."
+    )
+    max_country_share: Share | None = Field(
+        None, description="Most share of all the work any one country may take [fraction]."
+    )
+    max_shore_share: dict[Shore, Share] = Field(
+        default_factory=dict,
+        description="Most share of all the work per shore, e.g. {offshore: 0.4} [fraction].",
+    )
+    min_inshore_share: Share | None = Field(
+        None, description="Least share of all the work kept inshore [fraction]."
+    )
+    min_sites_per_call_type: int | None = Field(
+        None,
+        ge=2,
+        le=20,
+        description="Resilience: no site takes more than 1/k of any call type's work, so at "
+        "least k sites serve each one [sites].",
+    )
+    capacity_headroom: float | None = Field(
+        None, ge=0, lt=1, description="Share of every site's capacity kept spare [fraction]."
+    )
+    quality_floors: dict[Identifier, Annotated[float, Field(ge=0, le=100)]] = Field(
+        default_factory=dict,
+        description="Least volume-weighted site CSAT per call type id, e.g. {n2: 80} [0-100].",
     )
     shore_rules: list[ShoreRule] = Field(
         default_factory=list, description="Work that may only go to some shores."
@@ -437,6 +479,12 @@ class Objective(_Model):
     """What the optimization minimizes."""
 
     minimize: Literal["cost"] = Field("cost", description="Annual cost of the plan.")
+    csat_point_value: float = Field(
+        0.0,
+        ge=0,
+        description="Money one CSAT point is worth per contact handled: the objective trades "
+        "cost against quality at this rate [currency/point/contact].",
+    )
     time_limit_seconds: float | None = Field(None, gt=0, description="Solver time limit [s].")
 
 

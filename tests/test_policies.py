@@ -1,0 +1,116 @@
+"""Each policy family binding in a crafted scenario, with the optimum worked out by hand.
+
+Base (conftest.tiny): 3,000 h of French N1 work a year; Paris (vendor va) at 30 EUR/h,
+Rabat (vendor vb) at 15 EUR/h, both with ample capacity: 45,000 EUR unconstrained.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import fte_at, solve_dict, tiny
+
+import bestshore
+
+
+def with_policies(**policies: Any) -> dict[str, Any]:
+    data = tiny()
+    data["policies"] = policies
+    return data
+
+
+@pytest.mark.parametrize(
+    ("policies", "expected"),
+    [
+        # Rabat's vendor barred: all 3,000 h in Paris.
+        ({"excluded_vendors": ["vb"]}, 3000 * 30),
+        # Paris's vendor must get 25 %: 750 h x 30 + 2,250 h x 15.
+        ({"preferred_vendor": {"vendor": "va", "min_share": 0.25}}, 750 * 30 + 2250 * 15),
+        # No site above 60 %: Rabat 1,800 h, Paris 1,200 h.
+        ({"max_site_share": 0.6}, 1800 * 15 + 1200 * 30),
+        # No country above 70 %: Morocco 2,100 h.
+        ({"max_country_share": 0.7}, 2100 * 15 + 900 * 30),
+        # Nearshore at most half.
+        ({"max_shore_share": {"nearshore": 0.5}}, 1500 * 15 + 1500 * 30),
+        # At least 40 % inshore.
+        ({"min_inshore_share": 0.4}, 1200 * 30 + 1800 * 15),
+        # Served by at least two sites: no site above 1/2 of the call type.
+        ({"min_sites_per_call_type": 2}, 1500 * 15 + 1500 * 30),
+    ],
+    ids=[
+        "excluded",
+        "preferred",
+        "site_cap",
+        "country_cap",
+        "shore_cap",
+        "inshore_min",
+        "two_sites",
+    ],
+)
+def test_policy_binds_at_the_hand_computed_optimum(
+    policies: dict[str, Any], expected: float
+) -> None:
+    result = solve_dict(with_policies(**policies))
+    assert result.total_cost == pytest.approx(expected)
+
+
+def test_capacity_headroom() -> None:
+    # Rabat offers 2,000 h a year; keeping half spare leaves 1,000 h: 1,000 x 15 + 2,000 x 30.
+    data = with_policies(capacity_headroom=0.5)
+    data["sites"][1]["capacity_hours"] = 2000
+    result = solve_dict(data)
+    assert result.total_cost == pytest.approx(1000 * 15 + 2000 * 30)
+    assert fte_at(result, "rabat") == pytest.approx(1.0)
+
+
+def _quality(data: dict[str, Any]) -> dict[str, Any]:
+    data["sites"][0]["quality"] = {"csat": 90}
+    data["sites"][1]["quality"] = {"csat": 70}
+    return data
+
+
+def test_quality_floor() -> None:
+    # CSAT 70 in Rabat, 90 in Paris. A floor of 76 allows Rabat r with 70r + 90(1-r) >= 76,
+    # r <= 0.7: 2,100 h x 15 + 900 h x 30 = 58,500.
+    result = solve_dict(_quality(with_policies(quality_floors={"n1": 76})))
+    assert result.total_cost == pytest.approx(2100 * 15 + 900 * 30)
+    assert result.kpis["csat"] == pytest.approx(76)
+    with pytest.raises(bestshore.InfeasibleScenarioError, match="cannot reach its CSAT floor"):
+        solve_dict(_quality(with_policies(quality_floors={"n1": 95})))
+
+
+def test_money_value_of_quality_moves_the_plan() -> None:
+    # Per contact (300 s): Rabat costs 1.25 EUR, Paris 2.50 EUR, and Paris scores 20 CSAT
+    # points more. Worth more than 1.25 / 20 = 0.0625 EUR a point, Paris wins.
+    cheap = _quality(tiny())
+    cheap["objective"] = {"csat_point_value": 0.05}
+    assert solve_dict(cheap).total_cost == pytest.approx(45_000)
+    dear = _quality(tiny())
+    dear["objective"] = {"csat_point_value": 0.10}
+    result = solve_dict(dear)
+    assert result.total_cost == pytest.approx(90_000)  # the reported cost stays the money spent
+    assert result.kpis["csat"] == pytest.approx(90)
+
+
+def test_conflicting_panel_rules_are_diagnosed() -> None:
+    data = with_policies(preferred_vendor={"vendor": "va", "min_share": 0.5})
+    data["vendors"][0]["max_share"] = 0.4
+    with pytest.raises(bestshore.InfeasibleScenarioError) as caught:
+        solve_dict(data)
+    findings = caught.value.diagnosis.findings
+    assert set(findings["rule"]) <= {"preferred", "vendor_share"} and len(findings) == 1
+    assert findings["amount"].iloc[0] == pytest.approx(0.1)
+
+
+def test_policy_references_are_checked() -> None:
+    with pytest.raises(
+        bestshore.ScenarioError, match=r"policies.excluded_vendors\[0\]: unknown vendor 'zz'"
+    ):
+        solve_dict(with_policies(excluded_vendors=["zz"]))
+    with pytest.raises(bestshore.ScenarioError, match="both preferred and excluded"):
+        solve_dict(
+            with_policies(
+                excluded_vendors=["va"], preferred_vendor={"vendor": "va", "min_share": 0.1}
+            )
+        )
