@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import pandas as pd
 
 from bestshore.result.result import Result
 from bestshore.scenario.hours import parse_hours
