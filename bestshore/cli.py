@@ -70,6 +70,13 @@ def solve_command(
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the result as JSON on stdout.")
     ] = False,
+    policy_prices: Annotated[
+        bool,
+        typer.Option(
+            "--policy-prices/--no-policy-prices",
+            help="With --out: price each policy by re-solving without it (one solve per rule).",
+        ),
+    ] = True,
 ) -> None:
     """Solve a scenario: print the headline figures, optionally write every output."""
     loaded = load_scenario(scenario)
@@ -80,20 +87,33 @@ def solve_command(
             findings = exc.diagnosis.findings.to_dict(orient="records")
             typer.echo(json.dumps({"status": "infeasible", "diagnosis": findings}, indent=2))
         raise
+    prices = None
     if out is not None:
+        from bestshore.analysis import price_of_policies
         from bestshore.views.outputs import write_outputs
 
-        written = write_outputs(result, loaded, out)
+        prices = price_of_policies(loaded, result) if policy_prices else None
+        written = write_outputs(result, loaded, out, prices)
     if as_json:
         typer.echo(result.to_json())
         return
     typer.echo(result.summary())
     for warning in result.warnings:
         typer.echo(f"  warning: {warning}")
+    if prices is not None and not prices.empty:
+        typer.echo(
+            "  policies     "
+            + "; ".join(
+                f"{d}: {p:,.0f} {result.currency}/yr"
+                for d, p in zip(prices["description"], prices["price"], strict=True)
+            )
+        )
     if out is not None:
-        typer.echo(f"\nOutputs in {out}/:")
+        typer.echo(f"\nOutputs in {out}/ ({len(written)} files):")
         for path in written:
-            typer.echo(f"  {path}")
+            if path.parent == Path(out):  # the tables/ folder is summarised
+                typer.echo(f"  {path}")
+        typer.echo(f"  {Path(out) / 'tables'}/*.csv (one per table)")
 
 
 @app.command("validate")

@@ -29,6 +29,7 @@ __all__ = [
     "chart_cost_by_site",
     "chart_coverage_heatmap",
     "chart_fte_by_shore",
+    "chart_policy_prices",
     "chart_required_vs_staffed",
     "chart_site_map",
 ]
@@ -584,5 +585,58 @@ def chart_required_vs_staffed(requirements: pd.DataFrame) -> alt.VConcatChart:
             "Required versus staffed",
             subtitle="Agents per hour; the gap is the cost of splitting queues",
         )
+    )
+    return apply_theme(chart)
+
+
+POLICY_COLUMNS = ("description", "price", "significant")
+
+
+def chart_policy_prices(prices: pd.DataFrame, *, currency: str | None = None) -> alt.Chart:
+    """Horizontal bars of what each rule costs a year, dearest first.
+
+    Parameters
+    ----------
+    prices : pandas.DataFrame
+        From :func:`bestshore.analysis.price_of_policies`: ``description`` [str],
+        ``price`` [currency/yr], ``significant`` [bool]. Rules whose lifting left no plan
+        (NaN price) are left out.
+    currency : str, optional
+        Currency code for the axis title.
+
+    Returns
+    -------
+    altair.Chart
+        Themed; prices within the staffing approximation are drawn pale.
+    """
+    _require_columns(prices, POLICY_COLUMNS, "prices")
+    table = prices.dropna(subset=["price"])[list(POLICY_COLUMNS)].copy()
+    table["certainty"] = np.where(table["significant"], "price", "within the staffing gap")
+    chart = (
+        alt.Chart(
+            table,
+            title=alt.Title(
+                "Price of each policy",
+                subtitle="Annual cost of keeping the rule (re-solved without it)",
+            ),
+        )
+        .mark_bar()
+        .encode(
+            x=alt.X("price:Q", title=f"Annual cost of the rule [{_unit(currency)}]"),
+            y=alt.Y("description:N", title=None, sort="-x"),
+            color=alt.Color(
+                "certainty:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=["price", "within the staffing gap"],
+                    range=[COLOURS["staffed"], COLOURS["grid"]],
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("description:N", title="Rule"),
+                alt.Tooltip("price:Q", title="Cost a year", format=",.0f"),
+            ],
+        )
+        .properties(width=SIZES["bar_width"], height={"step": SIZES["bar_step"]})
     )
     return apply_theme(chart)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
+
 from bestshore.result import Result
 from bestshore.result.files import excel_bytes, write_all
 from bestshore.scenario import Scenario
@@ -15,6 +17,7 @@ from bestshore.views.charts import (
     chart_cost_by_site,
     chart_coverage_heatmap,
     chart_fte_by_shore,
+    chart_policy_prices,
     chart_required_vs_staffed,
     chart_site_map,
 )
@@ -26,7 +29,7 @@ __all__ = ["CHART_FORMATS", "render_charts", "write_outputs"]
 CHART_FORMATS = ("png", "svg", "html")
 
 
-def render_charts(result: Result) -> dict[str, object]:
+def render_charts(result: Result, prices: pd.DataFrame | None = None) -> dict[str, object]:
     """The result's charts by file stem (Altair objects, not yet rendered)."""
     charts: dict[str, object] = {
         "map": chart_site_map(result.sites, result.market, currency=result.currency),
@@ -37,11 +40,18 @@ def render_charts(result: Result) -> dict[str, object]:
         charts["coverage"] = chart_coverage_heatmap(result.coverage)
     if not result.requirements.empty:
         charts["required_vs_staffed"] = chart_required_vs_staffed(result.requirements)
+    if prices is not None and prices["price"].notna().any():
+        charts["policy_prices"] = chart_policy_prices(prices, currency=result.currency)
     return charts
 
 
-def write_outputs(result: Result, scenario: Scenario, folder: str | Path) -> list[Path]:
+def write_outputs(
+    result: Result, scenario: Scenario, folder: str | Path, prices: pd.DataFrame | None = None
+) -> list[Path]:
     """Write the result (JSON, Excel, CSV), the charts and ``report.html`` to ``folder``.
+
+    ``prices`` (from :func:`bestshore.analysis.price_of_policies`) adds the price of each
+    policy to the tables, the charts and the report.
 
     Returns the paths written. All contents are rendered before the first file is
     written, and each file is replaced atomically.
@@ -49,11 +59,14 @@ def write_outputs(result: Result, scenario: Scenario, folder: str | Path) -> lis
     folder = Path(folder)
     files: dict[Path, bytes] = {
         folder / "result.json": result.to_json().encode("utf-8"),
-        folder / "result.xlsx": excel_bytes(result.tables()),
     }
-    for name, table in result.tables().items():
+    tables = dict(result.tables())
+    if prices is not None:
+        tables["policy_prices"] = prices
+    files[folder / "result.xlsx"] = excel_bytes(tables)
+    for name, table in tables.items():
         files[folder / "tables" / f"{name}.csv"] = table.to_csv(index=False).encode("utf-8")
-    charts = render_charts(result)
+    charts = render_charts(result, prices)
     svgs: dict[str, str] = {}
     for stem, chart in charts.items():
         for suffix in CHART_FORMATS:
@@ -63,6 +76,6 @@ def write_outputs(result: Result, scenario: Scenario, folder: str | Path) -> lis
                 svgs[stem] = content
             data = content.encode("utf-8") if isinstance(content, str) else content
             files[folder / f"{stem}.{suffix}"] = data
-    files[folder / "report.html"] = render_report(result, svgs).encode("utf-8")
+    files[folder / "report.html"] = render_report(result, svgs, prices).encode("utf-8")
     del scenario  # kept in the signature: the report will quote the scenario's own text
     return write_all(files)

@@ -100,15 +100,43 @@ def _staffing_section(result: Result, charts_svg: Mapping[str, str]) -> str:
     )
 
 
-def render_report(result: Result, charts_svg: Mapping[str, str]) -> str:
+def _prices_section(
+    result: Result, prices: pd.DataFrame | None, charts_svg: Mapping[str, str]
+) -> str:
+    if prices is None or prices.empty:
+        return ""
+    table = prices.assign(
+        price=[f"{p:,.0f}" if p == p else "—" for p in prices["price"]],
+        note=[
+            s if s != "ok" else ("" if sig else "within the staffing gap")
+            for s, sig in zip(prices["status"], prices["significant"], strict=True)
+        ],
+    )[["description", "price", "note"]]
+    table = table.rename(
+        columns={"description": "rule", "price": f"cost a year ({result.currency})"}
+    )
+    chart = f"<div>{charts_svg['policy_prices']}</div>" if "policy_prices" in charts_svg else ""
+    return (
+        "<h2>Price of each policy</h2><p class='sub'>What keeping each rule costs a year: the "
+        "plan re-solved with that one rule lifted. Prices do not add up when rules overlap.</p>"
+        f"{_table(table, {})}{chart}"
+    )
+
+
+def render_report(
+    result: Result, charts_svg: Mapping[str, str], prices: pd.DataFrame | None = None
+) -> str:
     """The report as one HTML document.
 
     Parameters
     ----------
     result : Result
     charts_svg : mapping
-        Chart name -> SVG text; ``map``, ``fte_by_shore`` and ``cost_by_site`` are placed
-        when present.
+        Chart name -> SVG text; ``map``, ``fte_by_shore``, ``cost_by_site``,
+        ``coverage``, ``required_vs_staffed`` and ``policy_prices`` are placed when
+        present.
+    prices : DataFrame, optional
+        The price of each policy (:func:`bestshore.analysis.price_of_policies`).
     """
     k, cur = result.kpis, result.currency
     tiles = [
@@ -147,6 +175,7 @@ def render_report(result: Result, charts_svg: Mapping[str, str]) -> str:
 {_table(sites, {"fte": ",.1f", "utilisation": ".0%", "cost": ",.0f"})}
 {f"<div>{charts_svg['cost_by_site']}</div>" if "cost_by_site" in charts_svg else ""}
 {_staffing_section(result, charts_svg)}
+{_prices_section(result, prices, charts_svg)}
 <h2>What limits the plan</h2>
 <ul>{findings}</ul>
 {f"<h2>Warnings</h2><ul>{warnings}</ul>" if warnings else ""}
