@@ -29,10 +29,11 @@ def test_each_active_rule_is_priced() -> None:
     assert prices.loc["data[sensitive_financial]", "price"] == pytest.approx(0.0)
     assert prices.loc["vendor_cap[vb]", "price"] == pytest.approx(0.0)
     assert prices["cost_with"].tolist() == pytest.approx([90_000] * 3)
-    # With the data rule relaxed by the scenario itself, the shore rule alone costs 45,000.
+    # With the data rule relaxed by the scenario itself, lifting the shore rule lets
+    # Rabat take its 60 % cap: 90,000 - (1,800 x 15 + 1,200 x 30) = 27,000 a year.
     data["policies"]["data_jurisdictions"] = {"sensitive_financial": ["any"]}
     prices = price_of_policies(parse_scenario(data)).set_index("rule")
-    assert prices.loc["shore_rule[0]", "price"] == pytest.approx(45_000)
+    assert prices.loc["shore_rule[0]", "price"] == pytest.approx(27_000)
     assert bool(prices.loc["shore_rule[0]", "significant"])
     # And with no shore rule either, only the vendor cap is left: 18,000.
     data["policies"]["shore_rules"] = []

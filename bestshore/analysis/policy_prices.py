@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 
@@ -31,6 +32,28 @@ class PolicyRule:
     lift: Callable[[Scenario], None]  # changes a copy of the scenario in place
 
 
+def _call(change: Callable[[Scenario, Any], object], argument: Any) -> Callable[[Scenario], None]:
+    """Bind ``argument`` now (not at call time, as a bare lambda in a loop would)."""
+
+    def lift(scenario: Scenario) -> None:
+        change(scenario, argument)
+
+    return lift
+
+
+def setattr_policy(scenario: Scenario, field: str) -> None:
+    """Lift a policy held in one field by setting it to None."""
+    setattr(scenario.policies, field, None)
+
+
+def _open_data_class(scenario: Scenario, data_class: str) -> None:
+    scenario.policies.data_jurisdictions[data_class] = [Jurisdiction.ANY]
+
+
+def _uncap_vendor(scenario: Scenario, vendor_id: str) -> None:
+    next(v for v in scenario.vendors if v.id == vendor_id).max_share = None
+
+
 def _lifted(scenario: Scenario, rule: PolicyRule) -> Scenario:
     copy = scenario.model_copy(deep=True)
     rule.lift(copy)
@@ -47,7 +70,7 @@ def active_rules(scenario: Scenario) -> list[PolicyRule]:
             PolicyRule(
                 f"shore_rule[{i}]",
                 f"{targets} kept {'/'.join(shore_rule.shores)}",
-                lambda s, i=i: s.policies.shore_rules.pop(i),
+                _call(lambda s, i: s.policies.shore_rules.pop(i), i),
             )
         )
     used_classes = {c.data_class for c in scenario.call_types}
@@ -60,9 +83,7 @@ def active_rules(scenario: Scenario) -> list[PolicyRule]:
             PolicyRule(
                 f"data[{data_class}]",
                 f"{data_class} data processed in {names} only",
-                lambda s, d=data_class: s.policies.data_jurisdictions.__setitem__(
-                    d, [Jurisdiction.ANY]
-                ),
+                _call(_open_data_class, data_class),
             )
         )
     if policies.max_vendor_share is not None:
@@ -70,7 +91,7 @@ def active_rules(scenario: Scenario) -> list[PolicyRule]:
             PolicyRule(
                 "max_vendor_share",
                 f"no vendor above {policies.max_vendor_share:.0%} of the work",
-                lambda s: setattr(s.policies, "max_vendor_share", None),
+                _call(setattr_policy, "max_vendor_share"),
             )
         )
     for vendor in scenario.vendors:
@@ -79,9 +100,7 @@ def active_rules(scenario: Scenario) -> list[PolicyRule]:
                 PolicyRule(
                     f"vendor_cap[{vendor.id}]",
                     f"{vendor.id} capped at {vendor.max_share:.0%}",
-                    lambda s, v=vendor.id: setattr(
-                        next(x for x in s.vendors if x.id == v), "max_share", None
-                    ),
+                    _call(_uncap_vendor, vendor.id),
                 )
             )
     for vendor_id in policies.excluded_vendors:
@@ -89,7 +108,7 @@ def active_rules(scenario: Scenario) -> list[PolicyRule]:
             PolicyRule(
                 f"excluded[{vendor_id}]",
                 f"{vendor_id} excluded",
-                lambda s, v=vendor_id: s.policies.excluded_vendors.remove(v),
+                _call(lambda s, v: s.policies.excluded_vendors.remove(v), vendor_id),
             )
         )
     simple = [
@@ -102,13 +121,13 @@ def active_rules(scenario: Scenario) -> list[PolicyRule]:
     ]
     for field, words in simple:
         if getattr(policies, field) is not None:
-            rules.append(PolicyRule(field, words, lambda s, f=field: setattr(s.policies, f, None)))
+            rules.append(PolicyRule(field, words, _call(setattr_policy, field)))
     for shore in sorted(policies.max_shore_share):
         rules.append(
             PolicyRule(
                 f"max_shore_share[{shore}]",
                 f"{shore} at most {policies.max_shore_share[shore]:.0%}",
-                lambda s, sh=shore: s.policies.max_shore_share.pop(sh),
+                _call(lambda s, sh: s.policies.max_shore_share.pop(sh), shore),
             )
         )
     for call_type_id in sorted(policies.quality_floors):
@@ -116,7 +135,7 @@ def active_rules(scenario: Scenario) -> list[PolicyRule]:
             PolicyRule(
                 f"quality_floor[{call_type_id}]",
                 f"{call_type_id} CSAT at least {policies.quality_floors[call_type_id]:g}",
-                lambda s, c=call_type_id: s.policies.quality_floors.pop(c),
+                _call(lambda s, c: s.policies.quality_floors.pop(c), call_type_id),
             )
         )
     return rules
