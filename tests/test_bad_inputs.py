@@ -43,7 +43,17 @@ def test_bad_input_gives_one_line_and_exit_2(
 
 
 def test_corpus_is_large_enough() -> None:
-    assert len(CASES) >= 30
+    assert len(CASES) >= 60
+
+
+def test_very_large_file_is_refused_before_reading(tmp_path: Path) -> None:
+    # Built here rather than committed: 25 MB of YAML comments after a valid head.
+    head = (CORPUS / "negative_volume.yaml").read_text()
+    big = tmp_path / "big.yaml"
+    big.write_text(head + ("# " + "x" * 98 + "\n") * 260_000)
+    result = CliRunner().invoke(app, ["validate", str(big)])
+    assert result.exit_code == 2
+    assert "larger than the 20 MiB limit" in result.stderr
 
 
 def test_missing_file() -> None:

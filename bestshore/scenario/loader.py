@@ -380,8 +380,13 @@ def _message(err: Any) -> str:
         return f"must be one of {ctx.get('expected')}{got}"
     if kind == "string_pattern_mismatch":
         return f"has an invalid format{got} (expected pattern {ctx.get('pattern')})"
-    if kind == "too_short":
-        return "must not be empty"
+    if kind in ("too_short", "too_long"):
+        size = ctx.get("min_length" if kind == "too_short" else "max_length")
+        got_length = ctx.get("actual_length")
+        if kind == "too_short" and size == 1:
+            return "must not be empty"
+        bound = "at least" if kind == "too_short" else "at most"
+        return f"must have {bound} {size} items, got {got_length}"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return f"must be a mapping of fields{got}"
     if kind == "list_type":
