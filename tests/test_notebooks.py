@@ -28,7 +28,7 @@ def test_notebook_executes(path: Path) -> None:
     assert not [o for o in outputs if o.output_type == "error"]
     # Charts come out as offline SVG, never as a script that fetches Vega from the network.
     svgs = [o for o in outputs if "image/svg+xml" in o.get("data", {})]
-    assert len(svgs) >= 2
+    assert len(svgs) >= 1
 
 
 def test_there_is_a_quickstart() -> None:
