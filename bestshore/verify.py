@@ -244,7 +244,9 @@ def _check_row(world: _World, row: Any, problems: list[str]) -> None:
     call_type, site = world.call_types[row.call_type], world.sites[row.site]
     hour = int(row.hour)
     where = f"{row.call_type}/{row.language} at {row.site}" + (f" hour {hour}" if hour >= 0 else "")
-    calls = _weekly_calls(world, call_type, row.language, hour) * row.share
+    fcr = site.quality.fcr
+    repeats = call_type.fcr_baseline / fcr if call_type.fcr_baseline and fcr else 1.0
+    calls = _weekly_calls(world, call_type, row.language, hour) * row.share * repeats
     handle = calls * call_type.aht_seconds / 3600
     if call_type.real_time:
         if hour < 0:

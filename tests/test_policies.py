@@ -114,3 +114,24 @@ def test_policy_references_are_checked() -> None:
                 excluded_vendors=["va"], preferred_vendor={"vendor": "va", "min_share": 0.1}
             )
         )
+
+
+@pytest.mark.parametrize(
+    ("rabat_fcr", "expected"),
+    [
+        # The forecast assumes 90 % first-contact resolution. Rabat resolving 60 % handles
+        # 0.9 / 0.6 = 1.5 contacts per forecast contact: 4,500 h x 15 = 67,500 < 90,000.
+        (0.6, 3000 * 1.5 * 15),
+        # At 40 %: 2.25 contacts each, 33.75 EUR per forecast hour: Paris (30) wins.
+        (0.4, 3000 * 30),
+    ],
+)
+def test_poor_first_contact_resolution_costs_more_than_its_rate(
+    rabat_fcr: float, expected: float
+) -> None:
+    data = tiny()
+    data["call_types"][0]["fcr_baseline"] = 0.9
+    data["sites"][0]["quality"] = {"fcr": 0.9}
+    data["sites"][1]["quality"] = {"fcr": rabat_fcr}
+    result = solve_dict(data)
+    assert result.total_cost == pytest.approx(expected)

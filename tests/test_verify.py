@@ -138,7 +138,7 @@ def test_catches_capacity_and_vendor_cap() -> None:
     to_paris = bestshore.verify(scenario, _move(result, scenario, everything, "paris"))
     assert any("vendor va takes" in p for p in to_paris), to_paris
     to_rabat = bestshore.verify(scenario, _move(result, scenario, everything, "rabat"))
-    assert any("over its capacity" in p for p in to_rabat), to_rabat
+    assert any("over its usable capacity" in p for p in to_rabat), to_rabat
 
 
 def test_catches_uncovered_demand_and_wrong_cost(

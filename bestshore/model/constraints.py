@@ -6,8 +6,9 @@ market hour of the sizing week (``h = WEEK`` for deferred work); ``S`` the sites
 
 - ``A[d]`` handle hours of d [h per sizing week] (its traffic in Erlangs for an hour);
 - ``k[d,s]`` agents per Erlang (``1/occupancy``, ``1/utilisation``, or ``N(a)/a`` from
-  Erlang C, see ``bestshore.model.staffing``); ``k·A`` are the agent hours if s takes
-  all of d;
+  Erlang C, see ``bestshore.model.staffing``) and ``m[c,s]`` the repeat factor (contacts
+  handled per forecast contact, ``fcr_baseline / FCR_s``, 1 by default); ``k·m·A`` are
+  the agent hours if s takes all of d (written ``k·A`` below, ``m`` folded into ``k``);
 - ``r[c,s]`` price per productive hour [currency/h]; ``π[s,h]`` the hour's pay
   multiplier (night, weekend); ``F[c]`` the annual factor [weeks/yr];
 - ``H[s]`` capacity [productive h per week]; ``M[s]`` seats [agents]; ``α[v]`` a
@@ -115,7 +116,7 @@ def add_share_variables(
         dtype=object,
     )
     k = rows["agents_per_erlang"].to_numpy() if agents_per_erlang is None else agents_per_erlang
-    agent_hours = k * rows["handle_hours"].to_numpy()
+    agent_hours = k * rows["handle_hours"].to_numpy() * rows["repeat_factor"].to_numpy()
     return Variables(
         eligibility=eligibility,
         share=share,

@@ -38,7 +38,8 @@ class Plan:
         How that round's solve ended.
     staffing : DataFrame
         One row per assignment carrying work: the assignment's columns, ``share``,
-        ``calls`` and ``handle_hours`` taken [per sizing week], ``agents_lp`` (the LP's
+        ``calls`` and ``handle_hours`` handled, repeat contacts included [per sizing
+        week], ``agents_lp`` (the LP's
         linear estimate), ``agents`` (exact: Erlang C integer agents for queues with a
         service level, workload sizing otherwise; agent hours per week for deferred
         rows), ``service_level``, ``asa_seconds``, ``occupancy``, ``annual_cost``.
@@ -89,8 +90,9 @@ def _exact(inputs: ModelInputs, variables: Variables, shares: np.ndarray) -> pd.
     rows = rows[rows["share"] > _ZERO].copy()
     demand = inputs.demand["calls"]
     keys = pd.MultiIndex.from_frame(rows[["call_type", "language", "hour"]])
-    rows["calls"] = demand.reindex(keys).to_numpy() * rows["share"].to_numpy()
-    rows["handle_hours"] = rows["handle_hours"] * rows["share"]
+    handled = rows["share"].to_numpy() * rows["repeat_factor"].to_numpy()  # repeats included
+    rows["calls"] = demand.reindex(keys).to_numpy() * handled
+    rows["handle_hours"] = rows["handle_hours"] * handled
     call_types = {c.id: c for c in inputs.scenario.call_types}
     hourly = rows["hour"] != WEEK
     exact = exact_staffing(rows[hourly], call_types, inputs.scenario.settings.occupancy)
@@ -220,7 +222,7 @@ def plan_sourcing(
         # rounds factors only rise, so the loop settles (each round prices the queues
         # at least as dearly), at a little optimality cost.
         used = np.flatnonzero(erlang_rows & (shares > _ZERO))
-        load = rows["handle_hours"].to_numpy()[used] * shares[used]
+        load = (rows["handle_hours"] * rows["repeat_factor"]).to_numpy()[used] * shares[used]
         types = rows["call_type"].to_numpy()[used]
         agents = np.array(
             [agents_needed(call_types[c], a, occupancy) for c, a in zip(types, load, strict=True)]

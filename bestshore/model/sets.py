@@ -39,6 +39,7 @@ __all__ = [
     "eligible_assignments",
     "hours_fit",
     "language_fit",
+    "repeat_factors",
     "shore_rule_fit",
     "vendor_fit",
 ]
@@ -58,7 +59,8 @@ class Eligibility:
         (``hour`` = ``WEEK`` for deferred work). Columns also: ``vendor``,
         ``handle_hours`` of the demand unit [h per sizing week], ``agents_per_erlang``
         (pooled starting factor), ``rate_per_hour`` [currency/h], ``premium`` (pay
-        multiplier of the hour), ``annual_factor`` [weeks/yr], ``real_time``.
+        multiplier of the hour), ``annual_factor`` [weeks/yr], ``real_time``,
+        ``repeat_factor`` (contacts handled per forecast contact, :func:`repeat_factors`).
     exclusions : DataFrame
         One row per (call_type, language, site, failed rule): ``rule`` (a family name)
         and ``reason`` in plain words.
@@ -182,6 +184,25 @@ def vendor_fit(inputs: ModelInputs, candidates: pd.DataFrame) -> pd.Series:
     )
 
 
+def repeat_factors(inputs: ModelInputs, rows: pd.DataFrame) -> np.ndarray:
+    """Contacts a site handles per forecast contact: ``fcr_baseline / site FCR``.
+
+    The repeat-contact rule: a contact not resolved first time comes back, at the same
+    site, until it is; a site resolving a share f first time handles 1/f contacts per
+    issue. The forecast assumes the call type's ``fcr_baseline``, so a site with FCR f
+    handles ``baseline / f`` times the forecast. 1 where either figure is missing.
+    """
+    baseline = {c.id: c.fcr_baseline for c in inputs.scenario.call_types}
+    site_fcr = inputs.sites["fcr"].to_dict()
+    factors = [
+        (baseline[c] / site_fcr[s])
+        if baseline[c] and site_fcr[s] == site_fcr[s] and site_fcr[s]
+        else 1.0
+        for c, s in zip(rows["call_type"], rows["site"], strict=True)
+    ]
+    return np.asarray(factors, dtype=float)
+
+
 def _hourly_rows(inputs: ModelInputs, allowed: pd.DataFrame) -> pd.DataFrame:
     """Expand allowed (c, l, s) to (c, l, s, h) rows: every demand hour the site is open."""
     demand = inputs.demand.reset_index()
@@ -220,9 +241,10 @@ def eligible_assignments(inputs: ModelInputs) -> Eligibility:
     site_pos = inputs.premium.index.get_indexer(rows["site"])
     hours = rows["hour"].to_numpy()
     rows["premium"] = np.where(hours == WEEK, 1.0, premium[site_pos, np.maximum(hours, 0)])
+    rows["repeat_factor"] = repeat_factors(inputs, rows)
     columns = [
         "call_type", "language", "site", "hour", "vendor", "real_time", "handle_hours",
-        "agents_per_erlang", "rate_per_hour", "premium", "annual_factor",
+        "agents_per_erlang", "rate_per_hour", "premium", "annual_factor", "repeat_factor",
     ]  # fmt: skip
     rows = rows[columns].sort_values(["call_type", "language", "hour", "site"], kind="stable")
     return Eligibility(assignments=rows.reset_index(drop=True), exclusions=exclusions)

@@ -84,7 +84,7 @@ class Result:
     allocation : DataFrame
         One row per (call_type, language, site) carrying work: ``vendor``, ``country``,
         ``shore``, ``level``, ``channel``, ``share`` of the workload [fraction],
-        ``volume`` [contacts/yr], ``productive_hours`` [h/yr], ``fte`` [FTE],
+        ``volume`` [contacts/yr handled, repeat contacts included], ``productive_hours`` [h/yr], ``fte`` [FTE],
         ``rate_per_hour`` [currency/h], ``cost`` [currency/yr].
     sites : DataFrame
         One row per candidate site (used or not): ``site``, ``name``, ``vendor``,
@@ -107,8 +107,8 @@ class Result:
     staffing : DataFrame
         Hour by hour, one row per (call_type, language, site, hour) carrying work
         (``hour`` 0-167 in market time, Monday 00:00 = 0; -1 for deferred work over the
-        week): ``share`` of that hour's demand, ``calls`` and ``handle_hours`` taken
-        [per sizing week], ``agents`` (planning staffing at the actual load: Erlang C
+        week): ``share`` of that hour's demand, ``calls`` and ``handle_hours`` handled,
+        repeat contacts included [per sizing week], ``agents`` (planning staffing at the actual load: Erlang C
         in fractional agents for queues with a service level, the workload at
         ``settings.occupancy`` otherwise; agent hours per week for deferred rows),
         ``roster_agents`` (whole agents the hour needs), ``agents_lp`` (the LP's

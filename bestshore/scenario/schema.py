@@ -264,6 +264,13 @@ class CallType(_Model):
         le=24 * 14,
         description="Deferred channels only: every contact handled within this time [h].",
     )
+    fcr_baseline: float | None = Field(
+        None,
+        gt=0,
+        le=1,
+        description="First-contact resolution the volume forecast assumes [fraction]. With it, "
+        "a site resolving fewer contacts first time handles more: volume x fcr_baseline / site FCR.",
+    )
     hourly_languages: list[LanguageWindow] = Field(
         default_factory=list,
         description="Language mixes that replace `languages` in some hours (e.g. at night).",
