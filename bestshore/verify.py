@@ -322,6 +322,19 @@ def _check_policies(world: _World, rows: pd.DataFrame, total: float, problems: l
     for vendor in policies.excluded_vendors:
         if (rows["vendor_id"] == vendor).any():
             problems.append(f"excluded vendor {vendor} takes work")
+    by_vendor = rows.dropna(subset=["vendor_id"]).groupby("vendor_id")["work"].sum()
+    panel = by_vendor[by_vendor > 1e-9 * total]
+    if policies.max_vendors is not None and len(panel) > policies.max_vendors:
+        problems.append(
+            f"{len(panel)} vendors take work, above the panel maximum {policies.max_vendors}"
+        )
+    if policies.min_vendors is not None:
+        counted = by_vendor[by_vendor >= policies.panel_min_share * total * (1 - REL_TOL)]
+        if len(counted) < policies.min_vendors:
+            problems.append(
+                f"{len(counted)} vendors take at least {policies.panel_min_share:.0%}, below the panel minimum "
+                f"{policies.min_vendors}"
+            )
     if policies.preferred_vendor is not None:
         preferred = policies.preferred_vendor
         share = rows.loc[rows["vendor_id"] == preferred.vendor, "work"].sum() / total
@@ -363,6 +376,18 @@ def _check_policies(world: _World, rows: pd.DataFrame, total: float, problems: l
             problems.append(
                 f"{call_type} CSAT {(csat * calls).sum() / calls.sum():.2f} below its floor {floor:g}"
             )
+
+
+def _fixed_cost(world: _World, rows: pd.DataFrame) -> float:
+    """Fixed yearly costs of the vendors and sites that take any work.
+
+    A plan may also pay for a vendor kept on the panel without work (to meet a minimum
+    panel size); the panel floor then gives it work, so 'takes work' is the test.
+    """
+    sites = set(rows.loc[rows["share"] > 1e-9, "site"])
+    vendors = {world.sites[s].vendor for s in sites} - {None}
+    cost = sum(world.sites[s].fixed_cost for s in sites)
+    return cost + sum(v.fixed_cost for v in world.scenario.vendors if v.id in vendors)
 
 
 def verify(scenario: Scenario, result: Result) -> list[str]:
@@ -470,12 +495,13 @@ def verify(scenario: Scenario, result: Result) -> list[str]:
 
     _check_policies(world, rows.assign(work=work), total_hours, problems)
 
-    total_cost = float(rows["cost"].sum())
+    fixed = _fixed_cost(world, rows)
+    total_cost = float(rows["cost"].sum()) + fixed
     if not _close(total_cost, result.total_cost, total_cost):
         problems.append(
             f"staffing costs sum to {total_cost:,.2f} but the total says {result.total_cost:,.2f}"
         )
-    reported = float(result.allocation["cost"].sum())
+    reported = float(result.allocation["cost"].sum()) + fixed
     if not _close(reported, result.total_cost, total_cost):
         problems.append(
             f"allocation costs sum to {reported:,.2f} but the total says {result.total_cost:,.2f}"

@@ -135,3 +135,76 @@ def test_poor_first_contact_resolution_costs_more_than_its_rate(
     data["sites"][1]["quality"] = {"fcr": rabat_fcr}
     result = solve_dict(data)
     assert result.total_cost == pytest.approx(expected)
+
+
+def test_panel_size_binds() -> None:
+    # Rabat holds 1,000 h. Two vendors: 1,000 x 15 + 2,000 x 30 = 75,000. With a panel of
+    # one vendor, only Paris can hold everything: 90,000.
+    data = tiny()
+    data["sites"][1]["capacity_hours"] = 1000
+    assert solve_dict(data).total_cost == pytest.approx(75_000)
+    data["policies"] = {"max_vendors": 1}
+    result = solve_dict(data)
+    assert result.total_cost == pytest.approx(90_000)
+    assert result.kpis["vendors_used"] == 1
+
+
+def test_minimum_panel_gives_each_vendor_its_floor() -> None:
+    # Two vendors at least 10 % each: Paris 300 h x 30 + Rabat 2,700 h x 15 = 49,500.
+    result = solve_dict(with_policies(min_vendors=2, panel_min_share=0.1))
+    assert result.total_cost == pytest.approx(300 * 30 + 2700 * 15)
+
+
+@pytest.mark.parametrize(
+    ("where", "fixed", "expected", "fixed_paid"),
+    [
+        ("vendor", 50_000, 90_000, 0),  # Rabat's vendor costs 45,000 + 50,000 > 90,000
+        ("site", 40_000, 85_000, 40_000),  # Rabat open: 45,000 + 40,000 < 90,000
+    ],
+)
+def test_fixed_costs_are_binary_decisions(
+    where: str, fixed: float, expected: float, fixed_paid: float
+) -> None:
+    data = tiny()
+    if where == "vendor":
+        data["vendors"][1]["fixed_cost"] = fixed
+    else:
+        data["sites"][1]["fixed_cost"] = fixed
+    result = solve_dict(data)
+    assert result.total_cost == pytest.approx(expected)
+    assert result.kpis["fixed_cost"] == pytest.approx(fixed_paid)
+
+
+def test_three_vendor_panel_found_among_six() -> None:
+    # Six vendors, one site each, with different prices and capacities; the best panel of
+    # three is checked against brute force over all 20 panels (each an LP without
+    # binaries, the other vendors excluded).
+    import itertools
+
+    rates = [15, 18, 21, 24, 27, 33]
+    capacity = [900, 1000, 700, 2000, 1200, 3000]  # h/yr; the work is 3,000 h
+    data = tiny()
+    data["vendors"] = [{"id": f"v{i}"} for i in range(6)]
+    data["sites"] = [
+        {
+            "id": f"s{i}", "vendor": f"v{i}", "country": "FR", "city": f"C{i}",
+            "languages": {"fr": "native"}, "capacity_hours": capacity[i], "cost_per_hour": float(rates[i]),
+        }
+        for i in range(6)
+    ]  # fmt: skip
+    data["policies"] = {"max_vendors": 3}
+    best = solve_dict(data).total_cost
+    panels = []
+    for panel in itertools.combinations(range(6), 3):
+        trial = tiny(sites=data["sites"], vendors=data["vendors"])
+        trial["policies"] = {"excluded_vendors": [f"v{i}" for i in range(6) if i not in panel]}
+        try:
+            panels.append(solve_dict(trial).total_cost)
+        except bestshore.InfeasibleScenarioError:
+            continue
+    assert best == pytest.approx(min(panels))
+    # By hand: unconstrained, 900 h at 15, 1,000 at 18, 700 at 21 and 400 at 24 = 55,800
+    # (four vendors); the best three are v0, v1, v3: 900 x 15 + 1,000 x 18 + 1,100 x 24.
+    assert best == pytest.approx(900 * 15 + 1000 * 18 + 1100 * 24)
+    unconstrained = solve_dict(tiny(sites=data["sites"], vendors=data["vendors"])).total_cost
+    assert unconstrained == pytest.approx(55_800)

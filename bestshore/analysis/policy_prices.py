@@ -113,6 +113,8 @@ def active_rules(scenario: Scenario) -> list[PolicyRule]:
         )
     simple = [
         ("preferred_vendor", "preferred partner's minimum share"),
+        ("max_vendors", "panel size cap"),
+        ("min_vendors", "minimum panel size"),
         ("max_site_share", "site share cap"),
         ("max_country_share", "country share cap"),
         ("min_inshore_share", "minimum inshore share"),

@@ -73,6 +73,7 @@ def build_model(
         **c.add_concentration_limits(problem, inputs, variables),
         "spread": c.add_call_type_spread(problem, inputs, variables),
         "quality_floor": c.add_quality_floor(problem, inputs, variables),
+        "panel": c.add_panel(problem, inputs, variables),
     }
     if elastic:
         c.set_relaxation_objective(problem, inputs, variables)

@@ -42,6 +42,7 @@ __all__ = [
     "add_call_type_spread",
     "add_concentration_limits",
     "add_demand_coverage",
+    "add_panel",
     "add_quality_floor",
     "add_seat_limit",
     "add_share_variables",
@@ -80,6 +81,8 @@ class Variables:
     elastic: bool = False
     margins: Margins = field(default_factory=Margins)
     slacks: dict[str, pd.Series] = field(default_factory=dict)
+    fixed_costs: list[tuple[Any, float]] = field(default_factory=list)  # (binary, currency/yr)
+    binaries: dict[str, Any] = field(default_factory=dict)
 
     @property
     def assignments(self) -> pd.DataFrame:
@@ -446,6 +449,79 @@ def add_quality_floor(
     return constraints
 
 
+def add_panel(
+    problem: pulp.LpProblem, inputs: ModelInputs, variables: Variables
+) -> dict[str, pulp.LpConstraint]:
+    r"""Vendor panel and fixed costs: binary decisions (the model becomes a MILP).
+
+    A binary ``z[v]`` says vendor v is on the panel, ``y[s]`` that site s is open:
+
+    .. math:: \sum_{(d,s) \in E,\ s \in S(v)} A_d x_{d,s} \le W z_v, \qquad
+              \sum_{d} k A_d x_{d,s} \le H_s y_s,
+
+    .. math:: \underline{n} \le \sum_v z_v \le \overline{n}, \qquad
+              \sum_{(d,s),\ s \in S(v)} A_d x_{d,s} \ge \mu W z_v \ \text{(with a minimum)}
+
+    and the objective pays ``fixed_cost`` for each ``z`` and ``y`` set. Created only for
+    the vendors and sites that have a fixed cost, and for all vendors when the panel
+    size is bounded. Names ``panel[v]``, ``open[s]``, ``panel_size[max]``,
+    ``panel_size[min]``, ``panel_floor[v]``. Binaries have no duals.
+    """
+    policies = inputs.scenario.policies
+    vendors = {v.id: v for v in inputs.scenario.vendors}
+    bounded = policies.max_vendors is not None or policies.min_vendors is not None
+    panel = [v for v in vendors if bounded or vendors[v].fixed_cost > 0]
+    sites = [s.id for s in inputs.scenario.sites if s.fixed_cost > 0]
+    if not panel and not sites:
+        return {}
+    rows = variables.assignments
+    share = variables.share.to_numpy()
+    work = rows["handle_hours"].to_numpy()
+    total = float(inputs.demand["handle_hours"].sum())
+    by_vendor = rows.groupby("vendor", sort=False).indices
+    by_site = rows.groupby("site", sort=False).indices
+    constraints: dict[str, pulp.LpConstraint] = {}
+    chosen = {v: problem.add_variable(f"on_panel[{v}]", cat="Binary") for v in panel}
+    for vendor, z in chosen.items():
+        idx = by_vendor.get(vendor, np.array([], dtype=int))
+        used = _expression(list(share[idx]), work[idx])
+        constraints[f"panel[{vendor}]"] = problem.addConstraint(
+            used - total * z <= 0, name=f"panel[{vendor}]"
+        )
+        if policies.min_vendors is not None:
+            floor = policies.panel_min_share * total
+            constraints[f"panel_floor[{vendor}]"] = problem.addConstraint(
+                used - floor * z >= 0, name=f"panel_floor[{vendor}]"
+            )
+    count = pulp.lpSum_vars_coefs([(z, 1.0) for z in chosen.values()])
+    if policies.max_vendors is not None:
+        constraints["panel_size[max]"] = problem.addConstraint(
+            count <= policies.max_vendors, name="panel_size[max]"
+        )
+    if policies.min_vendors is not None:
+        constraints["panel_size[min]"] = problem.addConstraint(
+            count >= policies.min_vendors, name="panel_size[min]"
+        )
+    opened = {s: problem.add_variable(f"open[{s}]", cat="Binary") for s in sites}
+    for site, y in opened.items():
+        idx = by_site.get(site, np.array([], dtype=int))
+        hours = _expression(list(share[idx]), variables.agent_hours[idx])
+        capacity = float(inputs.sites.at[site, "capacity_hours"])
+        constraints[f"open[{site}]"] = problem.addConstraint(
+            hours - capacity * y <= 0, name=f"open[{site}]"
+        )
+    variables.fixed_costs = [
+        (z, vendors[v].fixed_cost) for v, z in chosen.items() if vendors[v].fixed_cost > 0
+    ]
+    site_costs = {s.id: s.fixed_cost for s in inputs.scenario.sites}
+    variables.fixed_costs += [(y, site_costs[s]) for s, y in opened.items()]
+    variables.binaries = {
+        **{f"vendor:{v}": z for v, z in chosen.items()},
+        **{f"site:{s}": y for s, y in opened.items()},
+    }
+    return constraints
+
+
 def annual_cost_coefficients(variables: Variables) -> np.ndarray:
     """Annual cost of each assignment at share 1 [currency/yr]: ``F·r·π·k·A``."""
     rows = variables.assignments
@@ -471,7 +547,10 @@ def set_cost_objective(problem: pulp.LpProblem, inputs: ModelInputs, variables: 
         calls = inputs.demand["calls"].reindex(keys).to_numpy() * rows["annual_factor"].to_numpy()
         csat = inputs.sites["csat"].reindex(rows["site"]).fillna(0.0).to_numpy()
         cost = cost - value * csat * calls
-    problem.setObjective(_expression(list(variables.share), cost))
+    objective = _expression(list(variables.share), cost)
+    if variables.fixed_costs:
+        objective += pulp.lpSum_vars_coefs(variables.fixed_costs)
+    problem.setObjective(objective)
 
 
 def set_relaxation_objective(

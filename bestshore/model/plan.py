@@ -57,8 +57,13 @@ class Plan:
     history: list[dict[str, float | bool]] = field(default_factory=list)
 
     @property
+    def fixed_costs(self) -> pd.DataFrame:
+        """Fixed yearly costs the plan pays: ``kind`` (vendor/site), ``id``, ``cost``."""
+        return _fixed_costs(self.model)
+
+    @property
     def exact_cost(self) -> float:
-        return float(self.staffing["annual_cost"].sum())
+        return float(self.staffing["annual_cost"].sum() + self.fixed_costs["cost"].sum())
 
     @property
     def lp_objective(self) -> float:
@@ -79,6 +84,16 @@ class Plan:
         if any(c.service_level and c.service_level.asa_seconds for c in scenario.call_types):
             return None
         return float(self.history[0]["lp_objective"]) if self.history else self.lp_objective
+
+
+def _fixed_costs(model: SourcingModel) -> pd.DataFrame:
+    costs = {id(var): cost for var, cost in model.variables.fixed_costs}
+    rows = [
+        {"kind": key.split(":", 1)[0], "id": key.split(":", 1)[1], "cost": costs[id(var)]}
+        for key, var in model.variables.binaries.items()
+        if id(var) in costs and round(var.varValue or 0.0) == 1
+    ]
+    return pd.DataFrame(rows, columns=["kind", "id", "cost"])
 
 
 def _shares(variables: Variables) -> np.ndarray:
@@ -197,7 +212,7 @@ def plan_sourcing(
             continue
         shares = _shares(model.variables)
         staffing = _exact(inputs, model.variables, shares)
-        cost = float(staffing["annual_cost"].sum())
+        cost = float(staffing["annual_cost"].sum() + _fixed_costs(model)["cost"].sum())
         over = _overshoot(inputs, staffing)
         accepted = not (over.capacity or over.seats)
         history.append(

@@ -127,16 +127,17 @@ def _weighted(allocation: pd.DataFrame, sites: pd.DataFrame, column: str) -> flo
 
 
 def _kpis(
-    allocation: pd.DataFrame, sites: pd.DataFrame, requirements: pd.DataFrame
+    allocation: pd.DataFrame, sites: pd.DataFrame, requirements: pd.DataFrame, fixed: float
 ) -> dict[str, Any]:
     volume = float(allocation["volume"].sum())
-    cost = float(allocation["cost"].sum())
+    cost = float(allocation["cost"].sum()) + fixed
     hours = float(allocation["productive_hours"].sum())
     kpis: dict[str, Any] = {
         "total_cost": cost,
         "total_fte": float(allocation["fte"].sum()),
         "total_volume": volume,
         "total_productive_hours": hours,
+        "fixed_cost": fixed,
         "cost_per_contact": cost / volume if volume else 0.0,
         "cost_per_productive_hour": cost / hours if hours else 0.0,
         "csat": _weighted(allocation, sites, "csat"),
@@ -227,7 +228,8 @@ def extract_result(plan: Plan) -> Result:
     allocation = _allocation(inputs, staffing)
     sites = _sites(inputs, allocation, staffing)
     requirements = _requirements(plan, staffing)
-    kpis = _kpis(allocation, sites, requirements)
+    fixed = plan.fixed_costs
+    kpis = _kpis(allocation, sites, requirements, float(fixed["cost"].sum()))
     stamp = {
         "scenario_hash": scenario_hash(inputs),
         "bestshore_version": _version(),
@@ -249,7 +251,7 @@ def extract_result(plan: Plan) -> Result:
         status=outcome.status,
         allocation=allocation,
         sites=sites,
-        breakdown=_breakdown(allocation),
+        breakdown=_breakdown(allocation, fixed),
         kpis=kpis,
         constraints=_constraints(plan, staffing),
         exclusions=plan.model.eligibility.exclusions,
@@ -262,14 +264,26 @@ def extract_result(plan: Plan) -> Result:
     )
 
 
-def _breakdown(allocation: pd.DataFrame) -> pd.DataFrame:
-    total = allocation["cost"].sum()
+def _breakdown(allocation: pd.DataFrame, fixed: pd.DataFrame) -> pd.DataFrame:
+    total = allocation["cost"].sum() + fixed["cost"].sum()
     parts = []
     for dimension in ("shore", "vendor", "country", "call_type", "level"):
         grouped = allocation.groupby(dimension, sort=True)[["cost", "fte", "volume"]].sum()
         grouped = grouped.reset_index().rename(columns={dimension: "key"})
         grouped.insert(0, "dimension", dimension)
         parts.append(grouped)
+    if not fixed.empty:
+        parts.append(
+            pd.DataFrame(
+                {
+                    "dimension": "fixed_cost",
+                    "key": fixed["kind"] + ":" + fixed["id"],
+                    "cost": fixed["cost"],
+                    "fte": 0.0,
+                    "volume": 0.0,
+                }
+            )
+        )
     table = pd.concat(parts, ignore_index=True)
     table["cost_share"] = table["cost"] / total if total > 0 else 0.0
     return table

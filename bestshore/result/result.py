@@ -93,9 +93,11 @@ class Result:
         ``cost``, ``csat``, ``fcr``.
     breakdown : DataFrame
         Long table of totals by ``dimension`` (shore, vendor, country, call_type,
-        level) and ``key``: ``cost``, ``fte``, ``volume``, ``cost_share``.
+        level, and fixed_cost for vendors and sites with a yearly fixed cost) and
+        ``key``: ``cost``, ``fte``, ``volume``, ``cost_share``.
     kpis : dict
-        Headline figures: ``total_cost`` [currency/yr], ``total_fte``, ``total_volume``,
+        Headline figures: ``total_cost`` [currency/yr, fixed costs included],
+        ``fixed_cost``, ``total_fte``, ``total_volume``,
         ``cost_per_contact`` [currency], ``cost_per_productive_hour`` [currency/h],
         ``csat`` and ``fcr`` (volume-weighted over sites that report them), shares of
         volume by shore, ``sites_used``, ``vendors_used``.

@@ -359,6 +359,12 @@ class Site(_Model):
     annual_hours_per_fte: float | None = Field(
         None, gt=0, le=3000, description="Overrides settings.annual_hours_per_fte [h/FTE/yr]."
     )
+    fixed_cost: float = Field(
+        0.0,
+        ge=0,
+        description="Yearly cost of opening or keeping this site for the client (set-up "
+        "annualised, dedicated team leads, telecoms), paid if it takes any work [currency/yr].",
+    )
     night_premium: float = Field(
         0.0, ge=0, le=3, description="Extra pay for hours 22:00-06:00 local [fraction of the rate]."
     )
@@ -389,7 +395,14 @@ class Vendor(_Model):
     id: Identifier = Field(description="Unique key, referred to by sites.")
     name: str | None = Field(None, description="Human label.")
     max_share: Share | None = Field(
-        None, description="Most share of total productive hours this vendor may take [fraction]."
+        None,
+        description="Most share of all the work (handle hours) this vendor may take [fraction].",
+    )
+    fixed_cost: float = Field(
+        0.0,
+        ge=0,
+        description="Yearly cost of having this vendor on the panel at all (account management, "
+        "audits, SCC compliance), paid if it takes any work [currency/yr].",
     )
 
 
@@ -437,6 +450,22 @@ class Policies(_Model):
     )
     preferred_vendor: PreferredVendor | None = Field(
         None, description="A partner that must take at least a share of all the work."
+    )
+    max_vendors: int | None = Field(
+        None,
+        ge=1,
+        le=100,
+        description="Most vendors on the panel (in-house not counted) [vendors].",
+    )
+    min_vendors: int | None = Field(
+        None,
+        ge=1,
+        le=100,
+        description="Fewest vendors on the panel, each taking at least panel_min_share [vendors].",
+    )
+    panel_min_share: Share = Field(
+        0.05,
+        description="Least share of the work a vendor counted in min_vendors takes [fraction].",
     )
     max_site_share: Share | None = Field(
         None, description="Most share of all the work any one site may take [fraction]."
