@@ -101,13 +101,12 @@ def solve_command(
     for warning in result.warnings:
         typer.echo(f"  warning: {warning}")
     if prices is not None and not prices.empty:
-        typer.echo(
-            "  policies     "
-            + "; ".join(
-                f"{d}: {p:,.0f} {result.currency}/yr"
-                for d, p in zip(prices["description"], prices["price"], strict=True)
-            )
-        )
+        typer.echo("  policies (annual cost of keeping each rule):")
+        for row in prices.itertuples(index=False):
+            note = "" if row.significant else "  (within the staffing gap: not significant)"
+            if row.status != "ok":
+                note = f"  ({row.status})"
+            typer.echo(f"    {row.description}: {row.price:,.0f} {result.currency}{note}")
     if out is not None:
         typer.echo(f"\nOutputs in {out}/ ({len(written)} files):")
         for path in written:
