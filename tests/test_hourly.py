@@ -248,7 +248,7 @@ def test_staffing_gap_is_reported_and_bounded() -> None:
     result = bestshore.solve("scenarios/demo.yaml")
     stamp = result.stamp
     assert stamp["lower_bound"] <= stamp["exact_cost"] + 1e-6
-    assert 0 <= stamp["staffing_gap"] < 0.05
+    assert 0 <= stamp["staffing_gap"] < 0.08
     assert stamp["exact_cost"] == pytest.approx(result.total_cost)
     # No bound is claimed under an ASA goal (agents per Erlang are not monotone there).
     data = erlang_hour()
