@@ -116,14 +116,17 @@ def test_minimal_example_loads_and_solves_to_the_hand_figure(
     assert hours.to_dict() == pytest.approx({"lisbon": 2400.0, "paris": 600.0})
     assert result.allocation.set_index("site").at["paris", "fte"] == pytest.approx(0.5)
     capacity = result.constraints.set_index(["family", "key"])["dual"]
-    assert capacity[("capacity", "lisbon")] == pytest.approx(-10.0)  # EUR per productive hour
+    # EUR a year per productive hour of weekly capacity: 10 EUR/h x 52.18 weeks.
+    assert capacity[("capacity", "lisbon")] == pytest.approx(-10.0 * 365.25 / 7)
 
 
 def test_minimal_example_demand_dual_is_as_documented(minimal_file: Path, formulation: str) -> None:
     model = build_model(prepare_inputs(bestshore.load_scenario(minimal_file)))
     assert solve_model(model).status == "optimal"
-    assert model.constraints["demand"][("billing", "fr")].pi == pytest.approx(90_000.0)
-    assert "90,000 EUR, i.e. 30 EUR/h" in formulation
+    # Summed over the hours of the workload: all of it priced at Paris's 30 EUR/h.
+    duals = [c.pi for key, c in model.constraints["demand"].items() if key[:2] == ("billing", "fr")]
+    assert sum(duals) == pytest.approx(90_000.0)
+    assert "90,000 EUR in all (the work priced at Paris's 30 EUR/h)" in formulation
 
 
 def test_inheritance_example_drops_a_site(minimal_file: Path, scenario_format: str) -> None:
@@ -187,7 +190,11 @@ def test_every_function_in_the_formulation_tables_exists(formulation: str) -> No
 def test_formulation_tables_cover_every_family(minimal_file: Path, formulation: str) -> None:
     rows = "\n".join(_table_rows(formulation))
     model = build_model(prepare_inputs(bestshore.load_scenario(minimal_file)))
-    for family in [*model.constraints, "vendor_share", *RULE_FAMILIES]:
+    families = [
+        *model.constraints, "vendor_share", "seats", "site_share", "country_share", "shore_share",
+        "inshore_min", "preferred", "spread", "quality_floor", "panel", *RULE_FAMILIES,
+    ]  # fmt: skip
+    for family in families:
         assert f"| `{family}" in rows, f"no table row for family {family!r}"
     from bestshore.model import constraints, sets
 

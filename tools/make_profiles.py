@@ -44,7 +44,9 @@ def back_office(day: int, hour: int) -> float:
 def multilingual_24_7(day: int, hour: int) -> float:
     weight = (1.0, 0.95, 0.95, 1.0, 1.1, 1.15, 1.1)[day]
     h = hour + 0.5
-    return weight * (0.12 + _bump(h, 11.0, 3.0) + 0.9 * _bump(h, 17.0, 3.5) + 0.4 * _bump(h, 21.5, 2.0))
+    return weight * (
+        0.12 + _bump(h, 11.0, 3.0) + 0.9 * _bump(h, 17.0, 3.5) + 0.4 * _bump(h, 21.5, 2.0)
+    )
 
 
 def flat(day: int, hour: int) -> float:

@@ -119,8 +119,8 @@ The answer can be worked out by hand:
 - the cheaper site fills first: Lisbon takes 2,400 h x 20 EUR = 48,000 EUR, Paris the
   remaining 600 h x 30 EUR = 18,000 EUR (0.5 FTE);
 - **total cost: 66,000 EUR per year**. Lisbon's capacity binds: its dual is
-  -10 EUR per productive hour (each extra hour there would replace a Paris hour,
-  30 - 20 EUR).
+  -521.79 EUR a year per productive hour of weekly capacity (each extra hour there,
+  every week, would replace a Paris hour: 30 - 20 EUR x 52.18 weeks).
 
 ## Units and conventions
 
@@ -295,6 +295,7 @@ EXTRA_RULES: dict[str, str] = {
     "market.timezone": "an IANA name known to the tz database",
     "market.shore_overrides": "countries in the reference data",
     "settings.reference_week": "a Monday",
+    "call_types[].seasonality": "12 weights, at least one above 0",
     "call_types": "ids unique",
     "call_types[].languages": "at least one; shares sum to 1; known ISO 639-1 codes",
     "call_types[].data_class": "a key of `policies.data_jurisdictions`",
