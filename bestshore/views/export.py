@@ -8,14 +8,14 @@ data.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import altair as alt
 import vl_convert
+
+from bestshore.result.files import atomic_write
 
 __all__ = ["FORMATS", "chart_to_png_bytes", "chart_to_svg", "save_chart"]
 
@@ -83,22 +83,6 @@ FORMATS: dict[str, Callable[[Chart], bytes | str]] = {
 """File formats :func:`save_chart` writes: suffix -> renderer (PNG at scale 2)."""
 
 
-def _write_atomically(path: Path, content: bytes | str) -> None:
-    """Write ``content`` to ``path`` so that a reader sees the old file or the whole new one."""
-    data = content.encode("utf-8") if isinstance(content, str) else content
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as temp:
-            os.fchmod(temp.fileno(), 0o644)  # mkstemp's 0o600 would hide the file from others
-            temp.write(data)
-            temp.flush()
-            os.fsync(temp.fileno())
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-
-
 def save_chart(
     chart: Chart, path_stem: Path, formats: Iterable[str] = ("png", "svg", "html")
 ) -> list[Path]:
@@ -134,6 +118,7 @@ def save_chart(
     written = []
     for suffix in wanted:
         path = stem.with_name(f"{stem.name}.{suffix}")
-        _write_atomically(path, FORMATS[suffix](chart))
+        content = FORMATS[suffix](chart)
+        atomic_write(path, content.encode("utf-8") if isinstance(content, str) else content)
         written.append(path)
     return written
