@@ -76,6 +76,6 @@ def write_outputs(
                 svgs[stem] = content
             data = content.encode("utf-8") if isinstance(content, str) else content
             files[folder / f"{stem}.{suffix}"] = data
-    files[folder / "report.html"] = render_report(result, svgs, prices).encode("utf-8")
-    del scenario  # kept in the signature: the report will quote the scenario's own text
+    report = render_report(result, svgs, prices, description=scenario.description)
+    files[folder / "report.html"] = report.encode("utf-8")
     return write_all(files)

@@ -124,7 +124,10 @@ def _prices_section(
 
 
 def render_report(
-    result: Result, charts_svg: Mapping[str, str], prices: pd.DataFrame | None = None
+    result: Result,
+    charts_svg: Mapping[str, str],
+    prices: pd.DataFrame | None = None,
+    description: str | None = None,
 ) -> str:
     """The report as one HTML document.
 
@@ -137,6 +140,8 @@ def render_report(
         present.
     prices : DataFrame, optional
         The price of each policy (:func:`bestshore.analysis.price_of_policies`).
+    description : str, optional
+        The scenario's own description, quoted under the title.
     """
     k, cur = result.kpis, result.currency
     tiles = [
@@ -166,6 +171,7 @@ def render_report(
 <h1>Sourcing plan — {html.escape(result.scenario_name)}</h1>
 <p class="sub">Customers in {html.escape(str(result.market.get("name", "")))} · solver status
 {html.escape(result.status)} · all figures per year, in {html.escape(cur)}</p>
+{f'<p class="sub">{html.escape(description)}</p>' if description else ""}
 <div class="tiles">{"".join(tiles)}</div>
 <h2>Where the work goes</h2>
 <div class="charts">{charts}</div>
