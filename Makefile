@@ -12,7 +12,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 \
 	  if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then command -v $$p || echo $$p; break; fi; \
 	done)
 
-.PHONY: demo test test-slow bench lint format schema clean
+.PHONY: demo test test-slow lint format schema clean
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -34,9 +34,6 @@ test: $(STAMP)
 
 test-slow: $(STAMP)
 	$(PY) -m pytest -q -m slow
-
-bench: $(STAMP)
-	$(PY) bench/run.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
