@@ -6,6 +6,7 @@ Each step is also callable on its own (``prepare_inputs``, ``build_model``,
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -13,6 +14,7 @@ import pandas as pd
 
 from bestshore.model import Diagnosis, diagnose_infeasibility, prepare_inputs
 from bestshore.model.plan import plan_sourcing
+from bestshore.model.sets import eligible_assignments
 from bestshore.result import Result, extract_result
 from bestshore.scenario import Scenario, load_scenario
 from bestshore.scenario.checks import check_references
@@ -53,7 +55,12 @@ class VerificationError(SolveError):
         )
 
 
-def solve(scenario: Scenario | str | Path, *, check: bool = True) -> Result:
+def solve(
+    scenario: Scenario | str | Path,
+    *,
+    check: bool = True,
+    timings: dict[str, float] | None = None,
+) -> Result:
     """Solve a scenario (object or file path) and return its :class:`Result`.
 
     Parameters
@@ -62,6 +69,10 @@ def solve(scenario: Scenario | str | Path, *, check: bool = True) -> Result:
         A validated scenario, possibly changed in code since loading, or a YAML path.
     check : bool
         Run the independent checker (:func:`bestshore.verify`) on the plan (default).
+    timings : dict, optional
+        Filled with the seconds spent per stage: ``inputs`` (demand, rates, eligible
+        set), ``build``, ``handover``, ``solve``, ``staffing`` (summed over the staffing
+        rounds, counted in ``rounds``), ``extract`` and ``verify``. For benchmarks.
 
     Raises
     ------
@@ -82,8 +93,17 @@ def solve(scenario: Scenario | str | Path, *, check: bool = True) -> Result:
         scenario = Scenario.model_validate(scenario.model_dump())
         scenario._source = source
         check_references(scenario)
+    clock = timings if timings is not None else {}
+    start = time.perf_counter()
     inputs = prepare_inputs(scenario)
-    model, outcome, plan = plan_sourcing(inputs, time_limit=scenario.objective.time_limit_seconds)
+    eligibility = eligible_assignments(inputs)
+    clock["inputs"] = time.perf_counter() - start
+    model, outcome, plan = plan_sourcing(
+        inputs,
+        eligibility=eligibility,
+        time_limit=scenario.objective.time_limit_seconds,
+        timings=clock,
+    )
     if outcome.status == "infeasible":
         raise InfeasibleScenarioError(diagnose_infeasibility(inputs, model.eligibility))
     if not outcome.has_solution:
@@ -94,9 +114,13 @@ def solve(scenario: Scenario | str | Path, *, check: bool = True) -> Result:
             "no plan whose exact Erlang C staffing fits every capacity and cap was found "
             "(the linear staffing estimate was too optimistic); add capacity or relax a cap",
         )
+    start = time.perf_counter()
     result = extract_result(plan)
+    clock["extract"] = time.perf_counter() - start
     if check:
+        start = time.perf_counter()
         problems = verify(scenario, result)
+        clock["verify"] = time.perf_counter() - start
         if problems:
             raise VerificationError(problems)
     return result

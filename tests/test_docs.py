@@ -124,7 +124,7 @@ def test_minimal_example_demand_dual_is_as_documented(minimal_file: Path, formul
     model = build_model(prepare_inputs(bestshore.load_scenario(minimal_file)))
     assert solve_model(model).status == "optimal"
     # Summed over the hours of the workload: all of it priced at Paris's 30 EUR/h.
-    duals = [c.pi for key, c in model.constraints["demand"].items() if key[:2] == ("billing", "fr")]
+    duals = [pi for key, pi in model.duals("demand").items() if key[:2] == ("billing", "fr")]
     assert sum(duals) == pytest.approx(90_000.0)
     assert "90,000 EUR in all (the work priced at Paris's 30 EUR/h)" in formulation
 

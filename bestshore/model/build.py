@@ -6,10 +6,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pulp
+import pandas as pd
 
 from bestshore.model import constraints as c
 from bestshore.model.inputs import ModelInputs
+from bestshore.model.program import LinearProgram, Solution
 from bestshore.model.sets import Eligibility, eligible_assignments
 
 __all__ = ["SourcingModel", "build_model"]
@@ -17,16 +18,48 @@ __all__ = ["SourcingModel", "build_model"]
 
 @dataclass
 class SourcingModel:
-    """A built (not yet solved) sourcing LP and what it was built from.
+    """A built sourcing LP, what it was built from, and (once solved) its solution.
 
-    ``constraints`` maps a family name (``demand``, ``capacity``, ``seats``, ``vendor_share``) to
-    its constraints keyed by the family's index.
+    ``program`` holds the LP as arrays (:class:`~bestshore.model.program.LinearProgram`;
+    ``program.to_pulp()`` gives it as a PuLP problem). ``constraints`` maps a family name
+    (``demand``, ``capacity``, ``seats``, ``vendor_share``, ...) to the program row of
+    each of its keys. ``solution`` is set by :func:`bestshore.model.solve_model`.
     """
 
     inputs: ModelInputs
-    problem: pulp.LpProblem
+    program: LinearProgram
     variables: c.Variables
-    constraints: dict[str, dict[Any, pulp.LpConstraint]]
+    constraints: dict[str, dict[Any, int]]
+    solution: Solution | None = None
+    highs: Any = None  # the HiGHS instance of the last fast solve (its basis warm-starts the next)
+
+    def _values(self) -> np.ndarray:
+        if self.solution is None or self.solution.values is None:
+            raise RuntimeError("the model has no solution: solve it first")
+        return self.solution.values
+
+    def shares(self) -> np.ndarray:
+        """Solved share of each eligible assignment, clipped to [0, 1] (row order)."""
+        return np.clip(self._values()[self.variables.share], 0.0, 1.0)
+
+    def value(self, column: int) -> float:
+        """Solved value of one program column."""
+        return float(self._values()[column])
+
+    def slack_values(self, family: str) -> pd.Series:
+        """Solved slack of each key of a family (elastic builds)."""
+        slack = self.variables.slacks[family]
+        return pd.Series(self._values()[slack.to_numpy()], index=slack.index, dtype=float)
+
+    def duals(self, family: str) -> dict[Any, float]:
+        """Dual value of each constraint of a family [objective units per unit of bound].
+
+        Empty for a MILP (binaries have no duals).
+        """
+        if self.solution is None or self.solution.duals is None:
+            return {}
+        duals = self.solution.duals
+        return {key: float(duals[row]) for key, row in self.constraints.get(family, {}).items()}
 
     @property
     def eligibility(self) -> Eligibility:
@@ -63,20 +96,20 @@ def build_model(
         Hours held back from limits (the staffing loop's rounding room).
     """
     eligibility = eligibility or eligible_assignments(inputs)
-    problem = pulp.LpProblem("bestshore", pulp.LpMinimize)
-    variables = c.add_share_variables(problem, eligibility, elastic, agents_per_erlang, margins)
-    families: dict[str, dict[Any, pulp.LpConstraint]] = {
-        "demand": c.add_demand_coverage(problem, inputs, variables),
-        "capacity": c.add_site_capacity(problem, inputs, variables),
-        "seats": c.add_seat_limit(problem, inputs, variables),
-        "vendor_share": c.add_vendor_share(problem, inputs, variables),
-        **c.add_concentration_limits(problem, inputs, variables),
-        "spread": c.add_call_type_spread(problem, inputs, variables),
-        "quality_floor": c.add_quality_floor(problem, inputs, variables),
-        "panel": c.add_panel(problem, inputs, variables),
+    program = LinearProgram("bestshore")
+    variables = c.add_share_variables(program, eligibility, elastic, agents_per_erlang, margins)
+    families: dict[str, dict[Any, int]] = {
+        "demand": c.add_demand_coverage(program, inputs, variables),
+        "capacity": c.add_site_capacity(program, inputs, variables),
+        "seats": c.add_seat_limit(program, inputs, variables),
+        "vendor_share": c.add_vendor_share(program, inputs, variables),
+        **c.add_concentration_limits(program, inputs, variables),
+        "spread": c.add_call_type_spread(program, inputs, variables),
+        "quality_floor": c.add_quality_floor(program, inputs, variables),
+        "panel": c.add_panel(program, inputs, variables),
     }
     if elastic:
-        c.set_relaxation_objective(problem, inputs, variables)
+        c.set_relaxation_objective(program, inputs, variables)
     else:
-        c.set_cost_objective(problem, inputs, variables)
-    return SourcingModel(inputs=inputs, problem=problem, variables=variables, constraints=families)
+        c.set_cost_objective(program, inputs, variables)
+    return SourcingModel(inputs=inputs, program=program, variables=variables, constraints=families)

@@ -28,9 +28,9 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pulp
 
 from bestshore.model.inputs import WEEK, ModelInputs
+from bestshore.model.program import LinearProgram
 from bestshore.model.sets import Eligibility
 
 UNSERVED_WEIGHT = 1000.0
@@ -69,36 +69,32 @@ class Margins:
 class Variables:
     """The decision variables, their coefficients, and the slacks of an elastic build.
 
-    ``share`` is aligned with ``eligibility.assignments`` (same row order): one
-    :class:`pulp.LpVariable` per eligible assignment. ``agent_hours`` is ``k·A`` per row
-    [h per sizing week]. ``slacks`` maps a family name to a Series of slack variables
-    indexed by that family's key.
+    ``share`` holds the program's column of each eligible assignment, aligned with
+    ``eligibility.assignments`` (same row order). ``agent_hours`` is ``k·A`` per row [h
+    per sizing week]. ``slacks`` maps a family name to a Series of slack columns indexed
+    by that family's key; ``binaries`` the column of each 0/1 decision
+    (``vendor:<id>``, ``site:<id>``) and ``fixed_costs`` the yearly cost paid when it is 1.
     """
 
     eligibility: Eligibility
-    share: pd.Series
+    share: np.ndarray
     agent_hours: np.ndarray
     elastic: bool = False
     margins: Margins = field(default_factory=Margins)
     slacks: dict[str, pd.Series] = field(default_factory=dict)
-    fixed_costs: list[tuple[Any, float]] = field(default_factory=list)  # (binary, currency/yr)
-    binaries: dict[str, Any] = field(default_factory=dict)
+    fixed_costs: list[tuple[int, float]] = field(default_factory=list)  # (column, currency/yr)
+    binaries: dict[str, int] = field(default_factory=dict)
 
     @property
     def assignments(self) -> pd.DataFrame:
         return self.eligibility.assignments
 
 
-def _expression(variables: list[Any], coefficients: np.ndarray) -> pulp.LpAffineExpression:
-    return pulp.lpSum_vars_coefs(list(zip(variables, coefficients.tolist(), strict=True)))
-
-
-def _key_text(key: Any) -> str:
-    return ",".join(map(str, key)) if isinstance(key, tuple) else str(key)
+_NONE = np.array([], dtype=np.int64)
 
 
 def add_share_variables(
-    problem: pulp.LpProblem,
+    lp: LinearProgram,
     eligibility: Eligibility,
     elastic: bool,
     agents_per_erlang: np.ndarray | None = None,
@@ -109,15 +105,8 @@ def add_share_variables(
     ``agents_per_erlang`` overrides the pooled factors of the assignments (staffing loop).
     """
     rows = eligibility.assignments
-    names = (
-        "share[" + rows["call_type"] + "," + rows["language"] + ","
-        + rows["hour"].astype(str) + "," + rows["site"] + "]"
-    )  # fmt: skip
-    share = pd.Series(
-        [problem.add_variable(name, lowBound=0.0, upBound=1.0) for name in names],
-        index=pd.MultiIndex.from_frame(rows[["call_type", "language", "hour", "site"]]),
-        dtype=object,
-    )
+    keys = list(rows[["call_type", "language", "hour", "site"]].itertuples(index=False, name=None))
+    share = lp.add_columns("share", keys, lower=0.0, upper=1.0)
     k = rows["agents_per_erlang"].to_numpy() if agents_per_erlang is None else agents_per_erlang
     agent_hours = k * rows["handle_hours"].to_numpy() * rows["repeat_factor"].to_numpy()
     return Variables(
@@ -130,19 +119,25 @@ def add_share_variables(
 
 
 def _add_slack(
-    problem: pulp.LpProblem, variables: Variables, family: str, keys: list[Any], upper: float | None
-) -> dict[Any, pulp.LpVariable]:
-    slack = {
-        key: problem.add_variable(f"slack_{family}[{_key_text(key)}]", lowBound=0.0, upBound=upper)
-        for key in keys
-    }
-    variables.slacks[family] = pd.Series(slack, dtype=object)
-    return slack
+    lp: LinearProgram,
+    variables: Variables,
+    family: str,
+    rows: np.ndarray,
+    keys: list[Any],
+    upper: float,
+    sign: float,
+) -> None:
+    """Give each row its own slack column ``s ∈ [0, upper]`` with coefficient ``sign``."""
+    columns = lp.add_columns(f"slack_{family}", keys, lower=0.0, upper=upper)
+    lp.add_terms(rows, columns, np.full(len(rows), sign))
+    variables.slacks[family] = pd.Series(
+        columns, index=pd.Index(keys, tupleize_cols=False), dtype=np.int64
+    )
 
 
 def add_demand_coverage(
-    problem: pulp.LpProblem, inputs: ModelInputs, variables: Variables
-) -> dict[tuple[str, str, int], pulp.LpConstraint]:
+    lp: LinearProgram, inputs: ModelInputs, variables: Variables
+) -> dict[tuple[str, str, int], int]:
     r"""Every demand unit is handled in full, hour by hour.
 
     .. math:: \sum_{s : (d,s) \in E} x_{d,s} = 1 \qquad \forall d = (c, l, h) \in D
@@ -152,23 +147,18 @@ def add_demand_coverage(
     """
     groups = variables.assignments.groupby(["call_type", "language", "hour"], sort=False).indices
     keys = list(inputs.demand.index)
-    slack = _add_slack(problem, variables, "demand", keys, 1.0) if variables.elastic else {}
-    share = variables.share.to_numpy()
-    constraints = {}
-    for key in keys:
-        rows = groups.get(key, np.array([], dtype=int))
-        expression = _expression(list(share[rows]), np.ones(len(rows)))
-        if key in slack:
-            expression += slack[key]
-        constraints[key] = problem.addConstraint(
-            expression == 1.0, name=f"demand[{_key_text(key)}]"
-        )
-    return constraints
+    members = [variables.share[groups.get(key, _NONE)] for key in keys]
+    rows = lp.add_rows(
+        "demand", keys, members, [np.ones(len(m)) for m in members], lower=1.0, upper=1.0
+    )
+    if variables.elastic:
+        _add_slack(lp, variables, "demand", rows, keys, 1.0, +1.0)
+    return dict(zip(keys, rows.tolist(), strict=True))
 
 
 def add_site_capacity(
-    problem: pulp.LpProblem, inputs: ModelInputs, variables: Variables
-) -> dict[str, pulp.LpConstraint]:
+    lp: LinearProgram, inputs: ModelInputs, variables: Variables
+) -> dict[str, int]:
     r"""No site works beyond its capacity in the sizing week.
 
     .. math:: \sum_{d : (d,s) \in E} k_{d,s} A_d \, x_{d,s} \le (1 - \eta) H_s \qquad \forall s \in S
@@ -179,27 +169,19 @@ def add_site_capacity(
     per week at s would save a year [currency/(h/week)]. Elastic slack ``e[s] ≥ 0``
     [h/week]: the extra capacity needed.
     """
-    assignments = variables.assignments
-    groups = assignments.groupby("site", sort=False).indices
-    share = variables.share.to_numpy()
-    keys = [site for site in inputs.sites.index if site in groups]
-    slack = _add_slack(problem, variables, "capacity", keys, None) if variables.elastic else {}
-    constraints = {}
-    for site in keys:
-        rows = groups[site]
-        expression = _expression(list(share[rows]), variables.agent_hours[rows])
-        if site in slack:
-            expression -= slack[site]
-        headroom = inputs.scenario.policies.capacity_headroom or 0.0
-        capacity = float(inputs.sites.at[site, "capacity_hours"]) * (1 - headroom)
-        capacity -= variables.margins.capacity.get(site, 0.0)
-        constraints[site] = problem.addConstraint(expression <= capacity, name=f"capacity[{site}]")
-    return constraints
+    groups = variables.assignments.groupby("site", sort=False).indices
+    headroom = inputs.scenario.policies.capacity_headroom or 0.0
+    bounds = {
+        site: float(inputs.sites.at[site, "capacity_hours"]) * (1 - headroom)
+        - variables.margins.capacity.get(site, 0.0)
+        for site in inputs.sites.index
+    }
+    return _group_limits(lp, variables, "capacity", groups, variables.agent_hours, bounds)
 
 
 def add_seat_limit(
-    problem: pulp.LpProblem, inputs: ModelInputs, variables: Variables
-) -> dict[tuple[str, int], pulp.LpConstraint]:
+    lp: LinearProgram, inputs: ModelInputs, variables: Variables
+) -> dict[tuple[str, int], int]:
     r"""No site seats more agents at once than it has seats (sites giving ``max_agents``).
 
     .. math:: \sum_{(c,l) : ((c,l,h),s) \in E} k A \, x \le M_s
@@ -213,27 +195,16 @@ def add_seat_limit(
         return {}
     assignments = variables.assignments
     mask = assignments["site"].isin(seated.index) & (assignments["hour"] != WEEK)
-    groups = assignments[mask].groupby(["site", "hour"], sort=True).indices
     positions = np.flatnonzero(mask.to_numpy())
-    keys = list(groups)
-    slack = _add_slack(problem, variables, "seats", keys, None) if variables.elastic else {}
-    share = variables.share.to_numpy()
-    constraints = {}
-    for key in keys:
-        rows = positions[groups[key]]
-        expression = _expression(list(share[rows]), variables.agent_hours[rows])
-        if key in slack:
-            expression -= slack[key]
-        limit = float(seated[key[0]]) - variables.margins.seats.get(key, 0.0)
-        constraints[key] = problem.addConstraint(
-            expression <= limit, name=f"seats[{_key_text(key)}]"
-        )
-    return constraints
+    local = assignments[mask].groupby(["site", "hour"], sort=True).indices
+    groups = {key: positions[rows] for key, rows in local.items()}
+    bounds = {key: float(seated[key[0]]) - variables.margins.seats.get(key, 0.0) for key in groups}
+    return _group_limits(lp, variables, "seats", groups, variables.agent_hours, bounds)
 
 
 def add_vendor_share(
-    problem: pulp.LpProblem, inputs: ModelInputs, variables: Variables
-) -> dict[str, pulp.LpConstraint]:
+    lp: LinearProgram, inputs: ModelInputs, variables: Variables
+) -> dict[str, int]:
     r"""No vendor takes more than its share cap of the work (handle hours of the week).
 
     .. math:: \sum_{(d,s) \in E,\ s \in S(v)} A_d \, x_{d,s} \le \alpha_v \sum_{d \in D} A_d
@@ -248,60 +219,63 @@ def add_vendor_share(
     caps = caps[caps < 1.0]
     if caps.empty:
         return {}
-    assignments = variables.assignments
-    groups = assignments.groupby("vendor", sort=False).indices
-    share = variables.share.to_numpy()
-    work = assignments["handle_hours"].to_numpy()
+    groups = variables.assignments.groupby("vendor", sort=False).indices
     total = float(inputs.demand["handle_hours"].sum())
-    keys = [vendor for vendor in caps.index if vendor in groups]
-    slack = _add_slack(problem, variables, "vendor_share", keys, None) if variables.elastic else {}
-    constraints = {}
-    for vendor in keys:
-        rows = groups[vendor]
-        expression = _expression(list(share[rows]), work[rows])
-        if vendor in slack:
-            expression -= slack[vendor]
-        limit = float(caps[vendor]) * total
-        constraints[vendor] = problem.addConstraint(
-            expression <= limit, name=f"vendor_share[{vendor}]"
-        )
-    return constraints
+    return _work_share_limit(lp, variables, "vendor_share", groups, caps.to_dict(), total)
+
+
+def _group_limits(
+    lp: LinearProgram,
+    variables: Variables,
+    family: str,
+    groups: dict[Any, np.ndarray],
+    coefficients: np.ndarray,
+    bounds: dict[Any, float],
+    at_least: bool = False,
+) -> dict[Any, int]:
+    """``Σ_{rows in group} coef·x ≤ bound`` (``≥`` with ``at_least``), one per key of ``bounds``.
+
+    The shared shape of every per-group limit: an elastic build gives each its slack
+    (subtracted from a ≤, added to a ≥), and each is named ``family[key]``. A ≤ limit on
+    a group with no eligible row is skipped (it cannot bind); a ≥ one is kept (it may
+    make the scenario infeasible, which the diagnosis must see).
+    """
+    keys = [key for key in bounds if key in groups or at_least]
+    if not keys:
+        return {}
+    positions = [groups.get(key, _NONE) for key in keys]
+    limit = np.array([bounds[key] for key in keys], dtype=float)
+    rows = lp.add_rows(
+        family,
+        keys,
+        [variables.share[p] for p in positions],
+        [coefficients[p] for p in positions],
+        lower=limit if at_least else -np.inf,
+        upper=np.inf if at_least else limit,
+    )
+    if variables.elastic:
+        _add_slack(lp, variables, family, rows, keys, np.inf, 1.0 if at_least else -1.0)
+    return dict(zip(keys, rows.tolist(), strict=True))
 
 
 def _work_share_limit(
-    problem: pulp.LpProblem,
+    lp: LinearProgram,
     variables: Variables,
     family: str,
     groups: dict[Any, np.ndarray],
     limits: dict[Any, float],
     total: float,
     at_least: bool = False,
-) -> dict[Any, pulp.LpConstraint]:
-    """``Σ_{rows in group} A x ≤ limit·total`` (``≥`` with ``at_least``), one per group."""
-    share = variables.share.to_numpy()
+) -> dict[Any, int]:
+    """``Σ_{rows in group} A x ≤ limit·total`` (``≥`` with ``at_least``): shares of the work."""
     work = variables.assignments["handle_hours"].to_numpy()
-    keys = [key for key in limits if key in groups or at_least]
-    slack = _add_slack(problem, variables, family, keys, None) if variables.elastic else {}
-    constraints = {}
-    for key in keys:
-        rows = groups.get(key, np.array([], dtype=int))
-        expression = _expression(list(share[rows]), work[rows])
-        bound = float(limits[key]) * total
-        if at_least:
-            if key in slack:
-                expression += slack[key]
-            constraint = expression >= bound
-        else:
-            if key in slack:
-                expression -= slack[key]
-            constraint = expression <= bound
-        constraints[key] = problem.addConstraint(constraint, name=f"{family}[{_key_text(key)}]")
-    return constraints
+    bounds = {key: float(limit) * total for key, limit in limits.items()}
+    return _group_limits(lp, variables, family, groups, work, bounds, at_least)
 
 
 def add_concentration_limits(
-    problem: pulp.LpProblem, inputs: ModelInputs, variables: Variables
-) -> dict[str, dict[Any, pulp.LpConstraint]]:
+    lp: LinearProgram, inputs: ModelInputs, variables: Variables
+) -> dict[str, dict[Any, int]]:
     r"""Resilience and panel rules on shares of the work (handle hours of the week).
 
     With ``W = Σ_d A_d`` the week's work and ``G`` a group of sites:
@@ -335,26 +309,26 @@ def add_concentration_limits(
         .indices,
         "vendor": rows.groupby("vendor", sort=False).indices,
     }
-    families: dict[str, dict[Any, pulp.LpConstraint]] = {}
+    families: dict[str, dict[Any, int]] = {}
     if policies.max_site_share is not None:
         limits = dict.fromkeys(inputs.sites.index, policies.max_site_share)
         families["site_share"] = _work_share_limit(
-            problem, variables, "site_share", by["site"], limits, total
+            lp, variables, "site_share", by["site"], limits, total
         )
     if policies.max_country_share is not None:
         limits = dict.fromkeys(inputs.sites["country"].unique(), policies.max_country_share)
         families["country_share"] = _work_share_limit(
-            problem, variables, "country_share", by["country"], limits, total
+            lp, variables, "country_share", by["country"], limits, total
         )
     if policies.max_shore_share:
         limits = dict(policies.max_shore_share)
         families["shore_share"] = _work_share_limit(
-            problem, variables, "shore_share", by["shore"], limits, total
+            lp, variables, "shore_share", by["shore"], limits, total
         )
     if policies.min_inshore_share is not None:
         groups = {"all": by["shore"].get("inshore", np.array([], dtype=int))}
         families["inshore_min"] = _work_share_limit(
-            problem,
+            lp,
             variables,
             "inshore_min",
             groups,
@@ -365,7 +339,7 @@ def add_concentration_limits(
     if policies.preferred_vendor is not None:
         preferred = policies.preferred_vendor
         families["preferred"] = _work_share_limit(
-            problem,
+            lp,
             variables,
             "preferred",
             by["vendor"],
@@ -377,8 +351,8 @@ def add_concentration_limits(
 
 
 def add_call_type_spread(
-    problem: pulp.LpProblem, inputs: ModelInputs, variables: Variables
-) -> dict[tuple[str, str], pulp.LpConstraint]:
+    lp: LinearProgram, inputs: ModelInputs, variables: Variables
+) -> dict[tuple[str, str], int]:
     r"""Each call type is spread over at least k sites (``min_sites_per_call_type``).
 
     .. math:: \sum_{(d,s) \in E,\ d \in D_c} A_d x_{d,s} \le \frac{1}{k} \sum_{d \in D_c} A_d
@@ -391,28 +365,16 @@ def add_call_type_spread(
     k = inputs.scenario.policies.min_sites_per_call_type
     if k is None:
         return {}
-    rows = variables.assignments
     work_by_type = inputs.demand["handle_hours"].groupby(level="call_type").sum()
-    groups = rows.groupby(["call_type", "site"], sort=False).indices
-    share = variables.share.to_numpy()
-    work = rows["handle_hours"].to_numpy()
-    keys = list(groups)
-    slack = _add_slack(problem, variables, "spread", keys, None) if variables.elastic else {}
-    constraints = {}
-    for key in keys:
-        expression = _expression(list(share[groups[key]]), work[groups[key]])
-        if key in slack:
-            expression -= slack[key]
-        limit = float(work_by_type[key[0]]) / k
-        constraints[key] = problem.addConstraint(
-            expression <= limit, name=f"spread[{_key_text(key)}]"
-        )
-    return constraints
+    groups = variables.assignments.groupby(["call_type", "site"], sort=False).indices
+    bounds = {key: float(work_by_type[key[0]]) / k for key in groups}
+    work = variables.assignments["handle_hours"].to_numpy()
+    return _group_limits(lp, variables, "spread", groups, work, bounds)
 
 
 def add_quality_floor(
-    problem: pulp.LpProblem, inputs: ModelInputs, variables: Variables
-) -> dict[str, pulp.LpConstraint]:
+    lp: LinearProgram, inputs: ModelInputs, variables: Variables
+) -> dict[str, int]:
     r"""Volume-weighted CSAT of a call type's sites at least its floor.
 
     .. math:: \sum_{(d,s) \in E,\ d \in D_c} (q_s - \underline{q}_c)\, n_d \, x_{d,s} \ge 0
@@ -432,26 +394,22 @@ def add_quality_floor(
     )
     csat = inputs.sites["csat"].reindex(rows["site"]).fillna(0.0).to_numpy()
     groups = rows.groupby("call_type", sort=False).indices
-    share = variables.share.to_numpy()
     keys = [c for c in floors if c in groups]
-    slack = _add_slack(problem, variables, "quality_floor", keys, None) if variables.elastic else {}
-    constraints = {}
-    for call_type in keys:
-        idx = groups[call_type]
-        expression = _expression(
-            list(share[idx]), (csat[idx] - float(floors[call_type])) * calls[idx]
-        )
-        if call_type in slack:
-            expression += slack[call_type]
-        constraints[call_type] = problem.addConstraint(
-            expression >= 0.0, name=f"quality_floor[{call_type}]"
-        )
-    return constraints
+    if not keys:
+        return {}
+    rows_added = lp.add_rows(
+        "quality_floor",
+        keys,
+        [variables.share[groups[c]] for c in keys],
+        [(csat[groups[c]] - float(floors[c])) * calls[groups[c]] for c in keys],
+        lower=0.0,
+    )
+    if variables.elastic:
+        _add_slack(lp, variables, "quality_floor", rows_added, keys, np.inf, +1.0)
+    return dict(zip(keys, rows_added.tolist(), strict=True))
 
 
-def add_panel(
-    problem: pulp.LpProblem, inputs: ModelInputs, variables: Variables
-) -> dict[str, pulp.LpConstraint]:
+def add_panel(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> dict[str, int]:
     r"""Vendor panel and fixed costs: binary decisions (the model becomes a MILP).
 
     A binary ``z[v]`` says vendor v is on the panel, ``y[s]`` that site s is open:
@@ -475,40 +433,53 @@ def add_panel(
     if not panel and not sites:
         return {}
     rows = variables.assignments
-    share = variables.share.to_numpy()
     work = rows["handle_hours"].to_numpy()
     total = float(inputs.demand["handle_hours"].sum())
     by_vendor = rows.groupby("vendor", sort=False).indices
     by_site = rows.groupby("site", sort=False).indices
-    constraints: dict[str, pulp.LpConstraint] = {}
-    chosen = {v: problem.add_variable(f"on_panel[{v}]", cat="Binary") for v in panel}
-    for vendor, z in chosen.items():
-        idx = by_vendor.get(vendor, np.array([], dtype=int))
-        used = _expression(list(share[idx]), work[idx])
-        constraints[f"panel[{vendor}]"] = problem.addConstraint(
-            used - total * z <= 0, name=f"panel[{vendor}]"
+    constraints: dict[str, int] = {}
+    chosen = dict(zip(panel, lp.add_binaries("on_panel", panel).tolist(), strict=True))
+    # panel[v]: work at v's sites <= W z_v (a vendor off the panel gets nothing)
+    members = [by_vendor.get(v, _NONE) for v in panel]
+    if panel:
+        rows_added = lp.add_rows(
+            "panel", panel, [variables.share[m] for m in members], [work[m] for m in members],
+            upper=0.0,
+        )  # fmt: skip
+        lp.add_terms(rows_added, np.array(list(chosen.values())), np.full(len(panel), -total))
+        constraints.update(
+            {f"panel[{v}]": r for v, r in zip(panel, rows_added.tolist(), strict=True)}
         )
         if policies.min_vendors is not None:
             floor = policies.panel_min_share * total
-            constraints[f"panel_floor[{vendor}]"] = problem.addConstraint(
-                used - floor * z >= 0, name=f"panel_floor[{vendor}]"
+            rows_added = lp.add_rows(
+                "panel_floor", panel, [variables.share[m] for m in members],
+                [work[m] for m in members], lower=0.0,
+            )  # fmt: skip
+            lp.add_terms(rows_added, np.array(list(chosen.values())), np.full(len(panel), -floor))
+            constraints.update(
+                {f"panel_floor[{v}]": r for v, r in zip(panel, rows_added.tolist(), strict=True)}
             )
-    count = pulp.lpSum_vars_coefs([(z, 1.0) for z in chosen.values()])
+    binaries = np.array(list(chosen.values()), dtype=np.int64)
+    ones = np.ones(len(binaries))
     if policies.max_vendors is not None:
-        constraints["panel_size[max]"] = problem.addConstraint(
-            count <= policies.max_vendors, name="panel_size[max]"
-        )
+        (row,) = lp.add_rows("panel_size", ["max"], [binaries], [ones], upper=policies.max_vendors)
+        constraints["panel_size[max]"] = int(row)
     if policies.min_vendors is not None:
-        constraints["panel_size[min]"] = problem.addConstraint(
-            count >= policies.min_vendors, name="panel_size[min]"
-        )
-    opened = {s: problem.add_variable(f"open[{s}]", cat="Binary") for s in sites}
-    for site, y in opened.items():
-        idx = by_site.get(site, np.array([], dtype=int))
-        hours = _expression(list(share[idx]), variables.agent_hours[idx])
-        capacity = float(inputs.sites.at[site, "capacity_hours"])
-        constraints[f"open[{site}]"] = problem.addConstraint(
-            hours - capacity * y <= 0, name=f"open[{site}]"
+        (row,) = lp.add_rows("panel_size", ["min"], [binaries], [ones], lower=policies.min_vendors)
+        constraints["panel_size[min]"] = int(row)
+    opened = dict(zip(sites, lp.add_binaries("open_site", sites).tolist(), strict=True))
+    # open[s]: agent hours at s <= H_s y_s (a closed site does nothing)
+    if sites:
+        members = [by_site.get(s, _NONE) for s in sites]
+        capacity = inputs.sites["capacity_hours"].reindex(sites).to_numpy(dtype=float)
+        rows_added = lp.add_rows(
+            "open", sites, [variables.share[m] for m in members],
+            [variables.agent_hours[m] for m in members], upper=0.0,
+        )  # fmt: skip
+        lp.add_terms(rows_added, np.array(list(opened.values())), -capacity)
+        constraints.update(
+            {f"open[{s}]": r for s, r in zip(sites, rows_added.tolist(), strict=True)}
         )
     variables.fixed_costs = [
         (z, vendors[v].fixed_cost) for v, z in chosen.items() if vendors[v].fixed_cost > 0
@@ -529,7 +500,7 @@ def annual_cost_coefficients(variables: Variables) -> np.ndarray:
     return factor * variables.agent_hours
 
 
-def set_cost_objective(problem: pulp.LpProblem, inputs: ModelInputs, variables: Variables) -> None:
+def set_cost_objective(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
     r"""Minimize the annual cost of the plan, less the money value of its quality.
 
     .. math:: \min \sum_{(d,s) \in E} \left( F_c \, r_{c,s} \, \pi_{s,h} \, k_{d,s} A_d
@@ -547,15 +518,13 @@ def set_cost_objective(problem: pulp.LpProblem, inputs: ModelInputs, variables: 
         calls = inputs.demand["calls"].reindex(keys).to_numpy() * rows["annual_factor"].to_numpy()
         csat = inputs.sites["csat"].reindex(rows["site"]).fillna(0.0).to_numpy()
         cost = cost - value * csat * calls
-    objective = _expression(list(variables.share), cost)
+    lp.add_cost(variables.share, cost)
     if variables.fixed_costs:
-        objective += pulp.lpSum_vars_coefs(variables.fixed_costs)
-    problem.setObjective(objective)
+        columns, costs = zip(*variables.fixed_costs, strict=True)
+        lp.add_cost(np.array(columns), np.array(costs, dtype=float))
 
 
-def set_relaxation_objective(
-    problem: pulp.LpProblem, inputs: ModelInputs, variables: Variables
-) -> None:
+def set_relaxation_objective(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
     r"""Minimize the total relaxation, in agent hours (elastic builds only).
 
     .. math:: \min \sum_{d} K k_d A_d u_d + \sum_s e_s + \sum_{s,h} m_{s,h} + \sum_v o_v
@@ -563,7 +532,6 @@ def set_relaxation_objective(
     Leaving work unserved weighs ``K = UNSERVED_WEIGHT`` times more than stretching a
     capacity or a cap, so the diagnosis names the rule to relax whenever one would do.
     """
-    terms: list[tuple[Any, float]] = []
     for family, slack in variables.slacks.items():
         if family == "demand":
             demand = inputs.demand.loc[list(slack.index)]
@@ -572,5 +540,4 @@ def set_relaxation_objective(
             )
         else:
             weights = np.ones(len(slack))
-        terms.extend(zip(slack.tolist(), weights.tolist(), strict=True))
-    problem.setObjective(pulp.lpSum_vars_coefs(terms))
+        lp.add_cost(slack.to_numpy(), weights)

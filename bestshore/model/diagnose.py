@@ -139,9 +139,8 @@ def _relaxations(model: SourcingModel) -> list[dict[str, object]]:
     served = set(zip(*(assignments[c] for c in ("call_type", "language", "hour")), strict=True))
     unserved: dict[tuple[str, str], float] = {}
     seats_short: dict[str, tuple[list[int], float]] = {}
-    for family, slack in model.variables.slacks.items():
-        for key, var in slack.items():
-            value = float(var.varValue or 0.0)
+    for family in model.variables.slacks:
+        for key, value in model.slack_values(family).items():
             if value <= _TOL:
                 continue
             if family == "demand":

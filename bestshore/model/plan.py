@@ -8,10 +8,12 @@ cap; the error of the linear pricing is reported with it.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pulp
 
 from bestshore.model.build import SourcingModel, build_model
 from bestshore.model.constraints import Margins, Variables
@@ -87,17 +89,13 @@ class Plan:
 
 
 def _fixed_costs(model: SourcingModel) -> pd.DataFrame:
-    costs = {id(var): cost for var, cost in model.variables.fixed_costs}
+    costs = dict(model.variables.fixed_costs)
     rows = [
-        {"kind": key.split(":", 1)[0], "id": key.split(":", 1)[1], "cost": costs[id(var)]}
-        for key, var in model.variables.binaries.items()
-        if id(var) in costs and round(var.varValue or 0.0) == 1
+        {"kind": key.split(":", 1)[0], "id": key.split(":", 1)[1], "cost": costs[column]}
+        for key, column in model.variables.binaries.items()
+        if column in costs and round(model.value(column)) == 1
     ]
     return pd.DataFrame(rows, columns=["kind", "id", "cost"])
-
-
-def _shares(variables: Variables) -> np.ndarray:
-    return np.clip(np.array([v.varValue or 0.0 for v in variables.share], dtype=float), 0.0, 1.0)
 
 
 def _exact(inputs: ModelInputs, variables: Variables, shares: np.ndarray) -> pd.DataFrame:
@@ -181,13 +179,24 @@ def _pooled(inputs: ModelInputs) -> pd.Series:
 
 
 def plan_sourcing(
-    inputs: ModelInputs, *, eligibility: Eligibility | None = None, time_limit: float | None = None
+    inputs: ModelInputs,
+    *,
+    eligibility: Eligibility | None = None,
+    time_limit: float | None = None,
+    solver: pulp.LpSolver | None = None,
+    timings: dict[str, float] | None = None,
 ) -> tuple[SourcingModel, SolveOutcome, Plan | None]:
     """Solve, re-pricing Erlang staffing until stable; the best accepted plan, if any.
 
     Returns the first round's model and outcome (for status and diagnosis when no plan
     exists) and the accepted :class:`Plan`, or None when the first solve found none.
+    ``solver`` takes the plain PuLP path (see :func:`solve_model`); ``timings``, if
+    given, is filled with seconds summed over rounds: ``build``, ``handover``,
+    ``solve``, ``staffing`` (exact Erlang C), and the number of ``rounds``.
     """
+    clock = timings if timings is not None else {}
+    for stage in ("build", "handover", "solve", "staffing", "rounds"):
+        clock.setdefault(stage, 0.0)
     eligibility = eligibility or eligible_assignments(inputs)
     rows = eligibility.assignments
     erlang_rows = rows.join(inputs.workloads["erlang"], on=["call_type", "language"])[
@@ -202,15 +211,21 @@ def plan_sourcing(
     previous = np.inf
     margins = Margins()
     for round_ in range(MAX_ROUNDS if erlang_rows.any() else 1):
+        start = time.perf_counter()
         model = build_model(inputs, eligibility=eligibility, agents_per_erlang=k, margins=margins)
-        outcome = solve_model(model, time_limit=time_limit)
+        clock["build"] += time.perf_counter() - start
+        outcome = solve_model(model, time_limit=time_limit, solver=solver)
+        clock["handover"] += outcome.handover_seconds
+        clock["solve"] += outcome.solve_seconds
+        clock["rounds"] += 1
         first = first or (model, outcome)
+        start = time.perf_counter()
         if not outcome.has_solution:
             if not _held_back(margins):
                 break
             margins = _halve(margins)  # the rounding room itself made it infeasible
             continue
-        shares = _shares(model.variables)
+        shares = model.shares()
         staffing = _exact(inputs, model.variables, shares)
         cost = float(staffing["annual_cost"].sum() + _fixed_costs(model)["cost"].sum())
         over = _overshoot(inputs, staffing)
@@ -230,6 +245,7 @@ def plan_sourcing(
                 pooled_agents=pd.Series(dtype=float),
             )
         if accepted and abs(previous - cost) <= _STABLE * max(cost, 1.0):
+            clock["staffing"] += time.perf_counter() - start
             break
         previous = cost
         margins = _grow(margins, over)
@@ -244,6 +260,7 @@ def plan_sourcing(
         )
         repriced = agents / load
         k[used] = repriced if round_ < FREE_ROUNDS else np.maximum(k[used], repriced)
+        clock["staffing"] += time.perf_counter() - start
     assert first is not None
     if best is not None:
         best.pooled_agents = _pooled(inputs)

@@ -1,26 +1,23 @@
-"""Hand a built model to HiGHS (through PuLP) and report exactly how the solve ended."""
+"""Hand a built model to HiGHS and report exactly how the solve ended.
+
+The default path passes the program's arrays to HiGHS in one call
+(:func:`bestshore.model.program.solve_with_highs`). Passing a PuLP ``solver`` (e.g.
+``pulp.HiGHS()`` or ``pulp.COIN_CMD()``) takes the plain path instead: the same program
+built as a PuLP problem and solved by that solver, which is how the tests check the fast
+path and cross-check HiGHS against CBC.
+"""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
+from typing import Any
 
-import highspy
 import pulp
 
 from bestshore.model.build import SourcingModel
+from bestshore.model.program import highs_version, solve_with_highs, solve_with_pulp
 
-__all__ = ["SolveOutcome", "solve_model"]
-
-_STATUS = {
-    pulp.LpSolveStatus.Optimal: "optimal",
-    pulp.LpSolveStatus.Infeasible: "infeasible",
-    pulp.LpSolveStatus.Unbounded: "unbounded",
-    pulp.LpSolveStatus.TimeLimit: "time_limit",
-    pulp.LpSolveStatus.GapLimit: "gap_limit",
-    pulp.LpSolveStatus.IterationLimit: "iteration_limit",
-    pulp.LpSolveStatus.NumericalError: "numerical_error",
-}
+__all__ = ["SolveOutcome", "solve_model", "solver_name"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +40,8 @@ class SolveOutcome:
         Time spent in the solver call, hand-over included [s].
     solver : str
         Solver name and version, e.g. ``HiGHS 1.15.1``.
+    handover_seconds, solve_seconds : float
+        The hand-over of the model to the solver, and the solver's own run [s].
     """
 
     status: str
@@ -53,34 +52,43 @@ class SolveOutcome:
     solver: str
     variables: int
     constraints: int
+    handover_seconds: float = 0.0
+    solve_seconds: float = 0.0
 
 
 def solver_name() -> str:
-    version = getattr(highspy.Highs(), "version", lambda: None)()
-    return f"HiGHS {version}" if version else "HiGHS"
+    return highs_version()
 
 
 def solve_model(
-    model: SourcingModel, *, time_limit: float | None = None, solver: pulp.LpSolver | None = None
+    model: SourcingModel,
+    *,
+    time_limit: float | None = None,
+    solver: pulp.LpSolver | None = None,
+    warm_start: Any = None,
 ) -> SolveOutcome:
-    """Solve with HiGHS (or ``solver``, e.g. CBC to cross-check); read ``status`` first."""
-    name = solver_name() if solver is None else type(solver).__name__
-    solver = solver or pulp.HiGHS(msg=False, timeLimit=time_limit, threads=1)
-    start = time.perf_counter()
-    stats = model.problem.solve(solver)
-    wall = time.perf_counter() - start
-    status = _STATUS.get(stats.status, "undefined")
-    gap = stats.gap_rel
-    if status == "optimal" and gap is None:
-        gap = 0.0
+    """Solve ``model`` (fast HiGHS path, or ``solver`` through PuLP); read ``status`` first.
+
+    The solution is kept on ``model.solution``. ``warm_start`` is a HiGHS basis from an
+    earlier solve of a same-shaped LP (fast path only); the optimum is the same.
+    """
+    if solver is None:
+        solution, highs = solve_with_highs(
+            model.program.arrays(), time_limit=time_limit, basis=warm_start
+        )
+        model.highs = highs
+    else:
+        solution = solve_with_pulp(model.program, solver, time_limit=time_limit)
+    model.solution = solution
     return SolveOutcome(
-        status=status,
-        has_solution=bool(stats.has_solution),
-        # A solved model without terms (no work to place) reports no objective: it is 0.
-        objective=float(stats.objective or 0.0) if stats.has_solution else None,
-        gap=gap,
-        wall_seconds=wall,
-        solver=name,
-        variables=model.problem.numVariables(),
-        constraints=model.problem.numConstraints(),
+        status=solution.status,
+        has_solution=solution.has_solution,
+        objective=solution.objective,
+        gap=solution.gap,
+        wall_seconds=solution.handover_seconds + solution.solve_seconds,
+        solver=solution.solver,
+        variables=model.program.num_col,
+        constraints=model.program.num_row,
+        handover_seconds=solution.handover_seconds,
+        solve_seconds=solution.solve_seconds,
     )

@@ -33,6 +33,7 @@ their relative difference (``staffing_gap``); the requirements table carries the
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -58,6 +59,39 @@ MAX_ROUNDS = 25
 FREE_ROUNDS = 3
 
 
+def _goal(call_type: CallType) -> tuple[float, float | None, float | None, float | None]:
+    goal = call_type.service_level
+    if goal is None:
+        return (call_type.aht_seconds, None, None, None)
+    return (call_type.aht_seconds, goal.target, goal.answer_seconds, goal.asa_seconds)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _queue(
+    goal: tuple[float, float | None, float | None, float | None],
+    traffic: float,
+    max_occupancy: float,
+) -> tuple[float, int, float, float]:
+    """Planning agents, roster agents, service level and ASA of one queue-hour.
+
+    Cached: the staffing loop meets the same queue loads round after round (most shares
+    do not move), and a notebook re-solve meets them again. Pure, so caching is safe.
+    """
+    aht, target, answer, asa = goal
+    planning = _planning_agents(goal, traffic, max_occupancy)
+    whole = _whole_agents(goal, traffic, max_occupancy)
+    if (target is None and asa is None) or traffic <= 0:
+        return planning, whole, math.nan, math.nan
+    seconds = answer if answer is not None else asa
+    assert seconds is not None
+    return (
+        planning,
+        whole,
+        service_level(traffic, whole, aht, seconds),
+        average_speed_of_answer(traffic, whole, aht),
+    )
+
+
 def agents_needed(call_type: CallType, traffic: float, max_occupancy: float) -> float:
     """Planning agents a queue of ``traffic`` Erlangs needs for one hour [agents].
 
@@ -70,47 +104,58 @@ def agents_needed(call_type: CallType, traffic: float, max_occupancy: float) -> 
     agents is what keeps the staffing loop stable; :func:`exact_staffing` also reports
     the integer roster each hour needs and the service level it achieves.
     """
+    return _queue(_goal(call_type), float(traffic), max_occupancy)[0]
+
+
+def _planning_agents(
+    goal: tuple[float, float | None, float | None, float | None],
+    traffic: float,
+    max_occupancy: float,
+) -> float:
     if traffic <= 0:
         return 0.0
-    goal = call_type.service_level
+    aht, target, answer_seconds, asa_seconds = goal
     floor = traffic / max_occupancy
-    if goal is None:
+    if target is None and asa_seconds is None:
         return floor
-    aht = call_type.aht_seconds
     calls = traffic * 3600.0 / aht
-    if goal.asa_seconds is not None:
-        whole = agents_for_asa(calls, 60, aht, goal.asa_seconds)
+    if asa_seconds is not None:
+        whole = agents_for_asa(calls, 60, aht, asa_seconds)
         below = whole - 1
-        speed = 1.0 / goal.asa_seconds
+        speed = 1.0 / asa_seconds
         fast_enough = 1.0 / average_speed_of_answer(traffic, whole, aht)
         too_slow = 0.0 if below <= traffic else 1.0 / average_speed_of_answer(traffic, below, aht)
         fraction = (speed - too_slow) / (fast_enough - too_slow)
     else:
-        assert goal.target is not None and goal.answer_seconds is not None
-        whole = agents_for_service_level(calls, 60, aht, goal.target, goal.answer_seconds)
+        assert target is not None and answer_seconds is not None
+        whole = agents_for_service_level(calls, 60, aht, target, answer_seconds)
         below = whole - 1
-        met = service_level(traffic, whole, aht, goal.answer_seconds)
-        missed = (
-            0.0 if below <= traffic else service_level(traffic, below, aht, goal.answer_seconds)
-        )
-        fraction = (goal.target - missed) / (met - missed)
+        met = service_level(traffic, whole, aht, answer_seconds)
+        missed = 0.0 if below <= traffic else service_level(traffic, below, aht, answer_seconds)
+        fraction = (target - missed) / (met - missed)
     return max(below + min(max(fraction, 0.0), 1.0), floor)
 
 
 def roster_agents(call_type: CallType, traffic: float, max_occupancy: float) -> int:
     """Whole agents the hour needs: Erlang C integer staffing (or the workload, rounded up)."""
+    return _queue(_goal(call_type), float(traffic), max_occupancy)[1]
+
+
+def _whole_agents(
+    goal: tuple[float, float | None, float | None, float | None],
+    traffic: float,
+    max_occupancy: float,
+) -> int:
     if traffic <= 0:
         return 0
-    goal = call_type.service_level
-    if goal is None:
+    aht, target, answer_seconds, asa_seconds = goal
+    if target is None and asa_seconds is None:
         return math.ceil(traffic / max_occupancy - 1e-9)
-    calls = traffic * 3600.0 / call_type.aht_seconds
-    if goal.asa_seconds is not None:
-        return agents_for_asa(calls, 60, call_type.aht_seconds, goal.asa_seconds, max_occupancy)
-    assert goal.target is not None and goal.answer_seconds is not None
-    return agents_for_service_level(
-        calls, 60, call_type.aht_seconds, goal.target, goal.answer_seconds, max_occupancy
-    )
+    calls = traffic * 3600.0 / aht
+    if asa_seconds is not None:
+        return agents_for_asa(calls, 60, aht, asa_seconds, max_occupancy)
+    assert target is not None and answer_seconds is not None
+    return agents_for_service_level(calls, 60, aht, target, answer_seconds, max_occupancy)
 
 
 def exact_staffing(
@@ -133,22 +178,14 @@ def exact_staffing(
     ``asa_seconds`` the roster achieves (NaN without a service level), ``occupancy``
     [fraction of planning agents busy].
     """
-    agents, roster, levels, asas = [], [], [], []
-    for call_type_id, traffic in zip(rows["call_type"], rows["handle_hours"], strict=True):
-        call_type = call_types[call_type_id]
-        a = float(traffic)
-        agents.append(agents_needed(call_type, a, max_occupancy))
-        whole = roster_agents(call_type, a, max_occupancy)
-        roster.append(whole)
-        goal = call_type.service_level
-        if goal is None or a <= 0:
-            levels.append(math.nan)
-            asas.append(math.nan)
-            continue
-        answer = goal.answer_seconds if goal.answer_seconds is not None else goal.asa_seconds
-        assert answer is not None
-        levels.append(service_level(a, whole, call_type.aht_seconds, answer))
-        asas.append(average_speed_of_answer(a, whole, call_type.aht_seconds))
+    goals = {key: _goal(call_type) for key, call_type in call_types.items()}
+    queues = [
+        _queue(goals[call_type_id], float(traffic), max_occupancy)
+        for call_type_id, traffic in zip(rows["call_type"], rows["handle_hours"], strict=True)
+    ]
+    agents, roster, levels, asas = (
+        (list(column) for column in zip(*queues, strict=True)) if queues else ([], [], [], [])
+    )
     agents_array = np.array(agents, dtype=float)
     traffic_array = rows["handle_hours"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -160,7 +160,8 @@ def _constraints(plan: Plan, staffing: pd.DataFrame) -> pd.DataFrame:
     model, inputs = plan.model, plan.model.inputs
     used_by_site = staffing.groupby("site")["agents"].sum()
     rows: list[tuple[str, str, float, float, float | None, str]] = []
-    for site, constraint in model.constraints["capacity"].items():
+    duals = {family: model.duals(family) for family in ("capacity", "vendor_share", "seats")}
+    for site in model.constraints["capacity"]:
         limit = float(inputs.sites.at[site, "capacity_hours"])
         rows.append(
             (
@@ -168,24 +169,24 @@ def _constraints(plan: Plan, staffing: pd.DataFrame) -> pd.DataFrame:
                 site,
                 limit,
                 float(used_by_site.get(site, 0.0)),
-                constraint.pi,
+                duals["capacity"].get(site),
                 f"site {site} is full",
             )
         )
     total = float(inputs.demand["handle_hours"].sum())
     used_by_vendor = staffing.groupby("vendor")["handle_hours"].sum()
-    for vendor, constraint in model.constraints["vendor_share"].items():
+    for vendor in model.constraints["vendor_share"]:
         cap = float(inputs.vendors.at[vendor, "max_share"])
         rows.append(
-            ("vendor_share", vendor, cap * total, float(used_by_vendor.get(vendor, 0.0)), constraint.pi,
+            ("vendor_share", vendor, cap * total, float(used_by_vendor.get(vendor, 0.0)), duals["vendor_share"].get(vendor),
              f"vendor share cap {cap:.0%} binds for {vendor}")
         )  # fmt: skip
     per_seat_hour = staffing[staffing["hour"] != WEEK].groupby(["site", "hour"])["agents"].sum()
-    for (site, hour), constraint in model.constraints["seats"].items():
+    for site, hour in model.constraints["seats"]:
         seats = float(inputs.sites.at[site, "max_agents"])
         what = "every seat taken" if inputs.sites.at[site, "seats_given"] else "its peak staffing"
         rows.append(
-            ("seats", f"{site}@{hour}", seats, float(per_seat_hour.get((site, hour), 0.0)), constraint.pi,
+            ("seats", f"{site}@{hour}", seats, float(per_seat_hour.get((site, hour), 0.0)), duals["seats"].get((site, hour)),
              f"site {site} has {what} in hour {hour}")
         )  # fmt: skip
     table = pd.DataFrame(rows, columns=["family", "key", "limit", "used", "dual", "message"])

@@ -1,0 +1,470 @@
+"""The LP as arrays: columns, rows and coefficients, handed to HiGHS in one call.
+
+Why arrays. The constraint families (``bestshore.model.constraints``) compute their
+coefficients with numpy over the eligible assignments; turning them into one PuLP object
+per variable and term, then handing those to HiGHS one by one, costs more than HiGHS's
+own solve on large scenarios. So the families write into a :class:`LinearProgram`
+(coordinate triplets, bounds, costs, the family and key of every row and column), which
+goes to HiGHS as one compressed sparse row matrix (:func:`solve_with_highs`).
+
+PuLP stays the modelling layer users see: :meth:`LinearProgram.to_pulp` builds the very
+same model as a :class:`pulp.LpProblem` (same columns and rows, same order, readable
+names) for LP/MPS export or any PuLP solver, and :func:`solve_with_pulp` solves through
+it. Both paths hand HiGHS the same matrix, so they return the same solution (tested).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import highspy
+import numpy as np
+import pulp
+
+__all__ = [
+    "LinearProgram",
+    "ProgramArrays",
+    "Solution",
+    "key_text",
+    "solve_with_highs",
+    "solve_with_pulp",
+]
+
+_INF = np.inf
+
+
+def key_text(key: Any) -> str:
+    """A row or column key as it appears in names: ``("billing", "fr", 9)`` -> ``billing,fr,9``."""
+    return ",".join(map(str, key)) if isinstance(key, tuple) else str(key)
+
+
+@dataclass
+class _Block:
+    family: str
+    keys: list[Hashable]
+    start: int
+
+
+@dataclass(frozen=True)
+class ProgramArrays:
+    """A linear program in compressed sparse row form (what HiGHS takes).
+
+    ``minimize cost·x + offset`` subject to ``row_lower <= A x <= row_upper`` and
+    ``col_lower <= x <= col_upper``; ``integer`` marks integer columns. Row ``i`` of
+    ``A`` is ``a_index[a_start[i]:a_start[i+1]]`` with values ``a_value[...]``.
+    """
+
+    cost: np.ndarray
+    offset: float
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    integer: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    a_start: np.ndarray
+    a_index: np.ndarray
+    a_value: np.ndarray
+
+    @property
+    def num_col(self) -> int:
+        return len(self.cost)
+
+    @property
+    def num_row(self) -> int:
+        return len(self.row_lower)
+
+    @property
+    def num_nz(self) -> int:
+        return len(self.a_value)
+
+
+@dataclass
+class LinearProgram:
+    """A minimization LP/MILP under construction, column and row blocks by family.
+
+    Columns and rows are added in blocks (one family, many keys), coefficients as
+    coordinate triplets; nothing is per-element Python. Every column and row keeps its
+    family and key, so results are read back by name (``share[billing,fr,9,lisbon]``,
+    ``capacity[lisbon]``) and :meth:`to_pulp` can name them.
+    """
+
+    name: str = "bestshore"
+    _col_blocks: list[_Block] = field(default_factory=list)
+    _col_lower: list[np.ndarray] = field(default_factory=list)
+    _col_upper: list[np.ndarray] = field(default_factory=list)
+    _col_integer: list[np.ndarray] = field(default_factory=list)
+    _row_blocks: list[_Block] = field(default_factory=list)
+    _row_lower: list[np.ndarray] = field(default_factory=list)
+    _row_upper: list[np.ndarray] = field(default_factory=list)
+    _rows: list[np.ndarray] = field(default_factory=list)
+    _cols: list[np.ndarray] = field(default_factory=list)
+    _vals: list[np.ndarray] = field(default_factory=list)
+    _cost_cols: list[np.ndarray] = field(default_factory=list)
+    _cost_vals: list[np.ndarray] = field(default_factory=list)
+    num_col: int = 0
+    num_row: int = 0
+    offset: float = 0.0
+
+    # -- columns -------------------------------------------------------------------------
+
+    def add_columns(
+        self,
+        family: str,
+        keys: Sequence[Hashable],
+        *,
+        lower: float | np.ndarray = 0.0,
+        upper: float | np.ndarray = _INF,
+        integer: bool = False,
+    ) -> np.ndarray:
+        """Add one column per key, named ``family[key]``; return their indices."""
+        n = len(keys)
+        self._col_blocks.append(_Block(family, list(keys), self.num_col))
+        self._col_lower.append(np.broadcast_to(np.asarray(lower, dtype=float), (n,)).copy())
+        self._col_upper.append(np.broadcast_to(np.asarray(upper, dtype=float), (n,)).copy())
+        self._col_integer.append(np.full(n, integer, dtype=bool))
+        columns = np.arange(self.num_col, self.num_col + n)
+        self.num_col += n
+        return columns
+
+    def add_binaries(self, family: str, keys: Sequence[Hashable]) -> np.ndarray:
+        """Add one 0/1 column per key (the model becomes a MILP)."""
+        return self.add_columns(family, keys, lower=0.0, upper=1.0, integer=True)
+
+    def add_cost(self, columns: np.ndarray, coefficients: np.ndarray | float) -> None:
+        """Add ``coefficients`` to the objective coefficients of ``columns`` (repeats add up)."""
+        columns = np.asarray(columns, dtype=np.int64)
+        self._cost_cols.append(columns)
+        self._cost_vals.append(np.broadcast_to(np.asarray(coefficients, float), columns.shape))
+
+    # -- rows ----------------------------------------------------------------------------
+
+    def add_rows(
+        self,
+        family: str,
+        keys: Sequence[Hashable],
+        members: Sequence[np.ndarray],
+        coefficients: Sequence[np.ndarray],
+        *,
+        lower: float | np.ndarray = -_INF,
+        upper: float | np.ndarray = _INF,
+    ) -> np.ndarray:
+        """Add ``lower <= Σ coefficients·x[members] <= upper``, one row per key.
+
+        ``members[i]`` and ``coefficients[i]`` are the columns and coefficients of row i
+        (a row may be empty). Returns the row indices.
+        """
+        n = len(keys)
+        rows = np.arange(self.num_row, self.num_row + n)
+        lengths = np.fromiter((len(m) for m in members), dtype=np.int64, count=n)
+        if lengths.sum():
+            self.add_terms(
+                np.repeat(rows, lengths),
+                np.concatenate([np.asarray(m, dtype=np.int64) for m in members]),
+                np.concatenate([np.asarray(c, dtype=float) for c in coefficients]),
+            )
+        self._row_blocks.append(_Block(family, list(keys), self.num_row))
+        self._row_lower.append(np.broadcast_to(np.asarray(lower, dtype=float), (n,)).copy())
+        self._row_upper.append(np.broadcast_to(np.asarray(upper, dtype=float), (n,)).copy())
+        self.num_row += n
+        return rows
+
+    def add_terms(self, rows: np.ndarray, columns: np.ndarray, coefficients: np.ndarray) -> None:
+        """Add coefficient triplets (to rows already added or being added); repeats add up."""
+        self._rows.append(np.asarray(rows, dtype=np.int64))
+        self._cols.append(np.asarray(columns, dtype=np.int64))
+        self._vals.append(np.asarray(coefficients, dtype=float))
+
+    # -- reading -------------------------------------------------------------------------
+
+    def column_keys(self, family: str) -> dict[Hashable, int]:
+        """Column index of every key of a family."""
+        return _keys(self._col_blocks, family)
+
+    def row_keys(self, family: str) -> dict[Hashable, int]:
+        """Row index of every key of a family."""
+        return _keys(self._row_blocks, family)
+
+    @property
+    def is_mip(self) -> bool:
+        return any(block.any() for block in self._col_integer)
+
+    def column_names(self) -> list[str]:
+        return _names(self._col_blocks)
+
+    def row_names(self) -> list[str]:
+        return _names(self._row_blocks)
+
+    def arrays(self) -> ProgramArrays:
+        """The program in compressed sparse row form, duplicate entries summed, zeros dropped."""
+        cost = np.zeros(self.num_col)
+        if self._cost_cols:
+            np.add.at(cost, np.concatenate(self._cost_cols), np.concatenate(self._cost_vals))
+        rows, cols, vals = (
+            (np.concatenate(p) for p in (self._rows, self._cols, self._vals))
+            if self._rows
+            else (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+        )
+        order = np.lexsort((cols, rows))
+        rows, cols, vals = rows[order], cols[order], vals[order]
+        if len(rows):  # sum duplicate (row, column) entries, then drop exact zeros
+            first = np.ones(len(rows), dtype=bool)
+            first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+            starts = np.flatnonzero(first)
+            rows, cols, vals = rows[starts], cols[starts], np.add.reduceat(vals, starts)
+            keep = vals != 0.0
+            rows, cols, vals = rows[keep], cols[keep], vals[keep]
+        a_start = np.zeros(self.num_row + 1, dtype=np.int32)
+        np.cumsum(np.bincount(rows, minlength=self.num_row), out=a_start[1:])
+        return ProgramArrays(
+            cost=cost,
+            offset=self.offset,
+            col_lower=_stack(self._col_lower),
+            col_upper=_stack(self._col_upper),
+            integer=_stack(self._col_integer, dtype=bool),
+            row_lower=_stack(self._row_lower),
+            row_upper=_stack(self._row_upper),
+            a_start=a_start,
+            a_index=cols.astype(np.int32),
+            a_value=vals,
+        )
+
+    def to_pulp(self) -> tuple[pulp.LpProblem, list[Any], list[Any]]:
+        """The same program as a PuLP problem, and its variables and constraints in order.
+
+        Columns and rows keep this program's order, so PuLP hands HiGHS the very same
+        matrix; names are ``family[key]`` (PuLP may replace characters it does not allow).
+        """
+        arrays = self.arrays()
+        problem = pulp.LpProblem(self.name, pulp.LpMinimize)
+        variables = [
+            problem.add_variable(
+                name,
+                lowBound=None if lo == -_INF else float(lo),
+                upBound=None if up == _INF else float(up),
+                cat="Integer" if integer else "Continuous",
+            )
+            for name, lo, up, integer in zip(
+                self.column_names(),
+                arrays.col_lower,
+                arrays.col_upper,
+                arrays.integer,
+                strict=True,
+            )
+        ]
+        constraints = []
+        for i, name in enumerate(self.row_names()):
+            span = slice(arrays.a_start[i], arrays.a_start[i + 1])
+            expression = pulp.lpSum_vars_coefs(
+                [
+                    (variables[j], v)
+                    for j, v in zip(
+                        arrays.a_index[span].tolist(), arrays.a_value[span].tolist(), strict=True
+                    )
+                ]
+            )
+            lo, up = float(arrays.row_lower[i]), float(arrays.row_upper[i])
+            if lo == up:
+                constraint = expression == lo
+            elif lo == -_INF:
+                constraint = expression <= up
+            elif up == _INF:
+                constraint = expression >= lo
+            else:
+                raise ValueError(f"row {name} has two finite bounds; not expressible in PuLP")
+            constraints.append(problem.addConstraint(constraint, name=name))
+        used = np.flatnonzero(arrays.cost)
+        objective = pulp.lpSum_vars_coefs([(variables[j], float(arrays.cost[j])) for j in used])
+        problem.setObjective(objective + arrays.offset if arrays.offset else objective)
+        return problem, variables, constraints
+
+
+def _keys(blocks: list[_Block], family: str) -> dict[Hashable, int]:
+    found: dict[Hashable, int] = {}
+    for block in blocks:
+        if block.family == family:
+            found.update({key: block.start + i for i, key in enumerate(block.keys)})
+    return found
+
+
+def _names(blocks: list[_Block]) -> list[str]:
+    return [f"{block.family}[{key_text(key)}]" for block in blocks for key in block.keys]
+
+
+def _stack(parts: list[np.ndarray], dtype: Any = float) -> np.ndarray:
+    return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
+
+
+# -- solving ---------------------------------------------------------------------------
+
+_HIGHS_STATUS = {
+    highspy.HighsModelStatus.kOptimal: "optimal",
+    highspy.HighsModelStatus.kInfeasible: "infeasible",
+    highspy.HighsModelStatus.kUnbounded: "unbounded",
+    highspy.HighsModelStatus.kUnboundedOrInfeasible: "infeasible",
+    highspy.HighsModelStatus.kTimeLimit: "time_limit",
+    highspy.HighsModelStatus.kObjectiveBound: "gap_limit",
+    highspy.HighsModelStatus.kObjectiveTarget: "gap_limit",
+    highspy.HighsModelStatus.kIterationLimit: "iteration_limit",
+    highspy.HighsModelStatus.kSolutionLimit: "gap_limit",
+    highspy.HighsModelStatus.kModelEmpty: "optimal",
+}
+
+
+@dataclass(frozen=True)
+class Solution:
+    """How a solve ended and what it returned.
+
+    ``values`` (per column) and ``duals`` (per row, None for a MILP) are None when no
+    plan was found. ``handover_seconds`` is the time spent passing the model to the
+    solver, ``solve_seconds`` the solver's own run.
+    """
+
+    status: str
+    has_solution: bool
+    objective: float | None
+    gap: float | None
+    values: np.ndarray | None
+    duals: np.ndarray | None
+    handover_seconds: float
+    solve_seconds: float
+    solver: str
+
+
+def highs_version() -> str:
+    return f"HiGHS {highspy.Highs().version()}"
+
+
+def solve_with_highs(
+    arrays: ProgramArrays,
+    *,
+    time_limit: float | None = None,
+    highs: highspy.Highs | None = None,
+    basis: Any = None,
+) -> tuple[Solution, highspy.Highs]:
+    """Solve with HiGHS from arrays in one hand-over (single thread: deterministic).
+
+    Pass a previous ``highs`` instance to reuse it and its options, and a ``basis`` from
+    an earlier solve of a same-shaped LP to warm-start the simplex.
+    """
+    start = time.perf_counter()
+    if highs is None:
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+        highs.setOptionValue("threads", 1)
+        highs.setOptionValue("random_seed", 0)
+    if time_limit is not None:
+        highs.setOptionValue("time_limit", float(time_limit))
+    is_mip = bool(arrays.integer.any())
+    integrality = arrays.integer.astype(np.int32)  # kContinuous 0, kInteger 1
+    passed = highs.passModel(
+        arrays.num_col,
+        arrays.num_row,
+        arrays.num_nz,
+        2,  # MatrixFormat.kRowwise
+        1,  # ObjSense.kMinimize
+        float(arrays.offset),
+        arrays.cost,
+        arrays.col_lower,
+        arrays.col_upper,
+        arrays.row_lower,
+        arrays.row_upper,
+        arrays.a_start[:-1] if arrays.num_row else np.zeros(0, np.int32),
+        arrays.a_index,
+        arrays.a_value,
+        integrality,
+    )
+    if passed == highspy.HighsStatus.kError:
+        raise ValueError("HiGHS rejected the model arrays")
+    if basis is not None and not is_mip:
+        highs.setBasis(basis)
+    handed = time.perf_counter()
+    highs.run()
+    solved = time.perf_counter()
+    model_status = highs.getModelStatus()
+    status = _HIGHS_STATUS.get(model_status, "undefined")
+    if model_status == highspy.HighsModelStatus.kModelEmpty and not (
+        np.all(arrays.row_lower <= 0.0) and np.all(arrays.row_upper >= 0.0)
+    ):
+        status = "infeasible"  # no columns: every row is 0, and some row forbids 0
+    info = highs.getInfo()
+    has_solution = status == "optimal" or (
+        status in {"time_limit", "gap_limit", "iteration_limit"}
+        and info.primal_solution_status == 2
+    )
+    values = duals = None
+    objective = gap = None
+    if has_solution:
+        solution = highs.getSolution()
+        values = np.asarray(solution.col_value, dtype=float)
+        duals = None if is_mip else np.asarray(solution.row_dual, dtype=float)
+        if model_status == highspy.HighsModelStatus.kModelEmpty:
+            values, duals = np.zeros(arrays.num_col), np.zeros(arrays.num_row)
+        objective = float(info.objective_function_value)
+        gap = float(info.mip_gap) if is_mip else 0.0
+        if status == "optimal" and is_mip and gap > 1.0:
+            gap = 0.0  # HiGHS reports an infinite gap on a MILP solved in presolve
+    return (
+        Solution(
+            status=status,
+            has_solution=has_solution,
+            objective=objective,
+            gap=gap,
+            values=values,
+            duals=duals,
+            handover_seconds=handed - start,
+            solve_seconds=solved - handed,
+            solver=highs_version(),
+        ),
+        highs,
+    )
+
+
+_PULP_STATUS = {
+    pulp.LpSolveStatus.Optimal: "optimal",
+    pulp.LpSolveStatus.Infeasible: "infeasible",
+    pulp.LpSolveStatus.Unbounded: "unbounded",
+    pulp.LpSolveStatus.TimeLimit: "time_limit",
+    pulp.LpSolveStatus.GapLimit: "gap_limit",
+    pulp.LpSolveStatus.IterationLimit: "iteration_limit",
+    pulp.LpSolveStatus.NumericalError: "numerical_error",
+}
+
+
+def solve_with_pulp(
+    program: LinearProgram,
+    solver: pulp.LpSolver | None = None,
+    *,
+    time_limit: float | None = None,
+) -> Solution:
+    """Solve through PuLP (the plain path): ``solver`` defaults to PuLP's HiGHS interface."""
+    start = time.perf_counter()
+    problem, variables, constraints = program.to_pulp()
+    name = highs_version() if solver is None else type(solver).__name__
+    solver = solver or pulp.HiGHS(msg=False, timeLimit=time_limit, threads=1)
+    built = time.perf_counter()
+    stats = problem.solve(solver)
+    solved = time.perf_counter()
+    status = _PULP_STATUS.get(stats.status, "undefined")
+    has_solution = bool(stats.has_solution)
+    gap = stats.gap_rel
+    if status == "optimal" and (gap is None or not program.is_mip):
+        gap = 0.0
+    values = duals = None
+    if has_solution:
+        values = np.array([v.varValue or 0.0 for v in variables], dtype=float)
+        if not program.is_mip:
+            duals = np.array([c.pi or 0.0 for c in constraints], dtype=float)
+    return Solution(
+        status=status,
+        has_solution=has_solution,
+        objective=float(stats.objective or 0.0) if has_solution else None,
+        gap=gap,
+        values=values,
+        duals=duals,
+        handover_seconds=built - start,
+        solve_seconds=solved - built,
+        solver=name,
+    )

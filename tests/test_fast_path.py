@@ -1,0 +1,153 @@
+"""The fast path (arrays handed to HiGHS in one call) against the plain PuLP path.
+
+Both hand HiGHS the same program, so they must return the same solution: same status,
+same objective, same values and duals, and the staffing loop the same plan.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pulp
+import pytest
+from conftest import tiny
+from hypothesis import HealthCheck, given, settings
+from scenario_strategies import scenarios
+
+import bestshore
+from bestshore.model import build_model, prepare_inputs, solve_model
+from bestshore.model.plan import plan_sourcing
+from bestshore.model.program import LinearProgram, solve_with_highs
+from bestshore.scenario import parse_scenario
+
+
+def _plain() -> pulp.LpSolver:
+    return pulp.HiGHS(msg=False, threads=1)
+
+
+def _panel_scenario() -> bestshore.Scenario:
+    """A MILP: three vendors, a two-vendor panel, a fixed cost on one site."""
+    data = tiny(policies={"max_vendors": 2})
+    data["vendors"].append({"id": "vc"})
+    data["sites"].append(
+        {
+            "id": "lisbon", "vendor": "vc", "country": "PT", "city": "Lisbon",
+            "languages": {"fr": "C1"}, "capacity_hours": 1500, "cost_per_hour": 12.0,
+            "fixed_cost": 5000,
+        }
+    )  # fmt: skip
+    return parse_scenario(data)
+
+
+CASES: dict[str, Any] = {
+    "demo": lambda: bestshore.load_scenario("scenarios/demo.yaml"),
+    "demo-n2-nearshore": lambda: bestshore.load_scenario("scenarios/demo-n2-nearshore.yaml"),
+    "panel-milp": _panel_scenario,
+    "tiny-seats": lambda: parse_scenario(
+        tiny(settings={"annual_hours_per_fte": 1000, "shrinkage": 0.0, "occupancy": 1.0})
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_one_solve_is_identical_on_both_paths(case: str) -> None:
+    inputs = prepare_inputs(CASES[case]())
+    fast, plain = build_model(inputs), build_model(inputs)
+    fast_outcome = solve_model(fast)
+    plain_outcome = solve_model(plain, solver=_plain())
+    assert fast_outcome.status == plain_outcome.status == "optimal"
+    assert fast_outcome.objective == pytest.approx(plain_outcome.objective, rel=1e-12)
+    assert fast.solution is not None and plain.solution is not None
+    np.testing.assert_allclose(fast.solution.values, plain.solution.values, rtol=0, atol=1e-9)
+    if fast.program.is_mip:
+        assert fast.solution.duals is None
+    else:
+        np.testing.assert_allclose(fast.solution.duals, plain.solution.duals, rtol=1e-9, atol=1e-9)
+    assert fast_outcome.variables == fast.program.num_col
+    assert fast_outcome.constraints == fast.program.num_row
+
+
+@pytest.mark.parametrize("case", ["demo", "panel-milp"])
+def test_the_staffing_loop_gives_the_same_plan_on_both_paths(case: str) -> None:
+    inputs = prepare_inputs(CASES[case]())
+    _, _, fast = plan_sourcing(inputs)
+    _, _, plain = plan_sourcing(inputs, solver=_plain())
+    assert fast is not None and plain is not None
+    assert len(fast.history) == len(plain.history)
+    for mine, theirs in zip(fast.history, plain.history, strict=True):
+        assert mine["accepted"] == theirs["accepted"]
+        assert mine["lp_objective"] == pytest.approx(theirs["lp_objective"], rel=1e-12)
+        assert mine["exact_cost"] == pytest.approx(theirs["exact_cost"], rel=1e-12)
+    pd.testing.assert_frame_equal(fast.staffing, plain.staffing, rtol=1e-9)
+    assert fast.exact_cost == pytest.approx(plain.exact_cost, rel=1e-12)
+
+
+@settings(
+    max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(scenarios())
+def test_random_scenarios_agree_on_both_paths(data: dict[str, Any]) -> None:
+    inputs = prepare_inputs(parse_scenario(data))
+    fast = solve_model(build_model(inputs))
+    plain = solve_model(build_model(inputs), solver=_plain())
+    assert fast.status == plain.status
+    if fast.has_solution:
+        assert fast.objective == pytest.approx(plain.objective, rel=1e-9, abs=1e-9)
+
+
+def test_program_arrays_add_up_repeats_and_drop_zeros() -> None:
+    lp = LinearProgram()
+    x = lp.add_columns("x", ["a", "b", "c"], upper=np.array([1.0, 2.0, np.inf]))
+    rows = lp.add_rows(
+        "r", [1, 2], [x[[0, 1, 0]], x[[2]]], [np.array([1.0, 2.0, 3.0]), np.array([0.0])],
+        upper=np.array([4.0, 5.0]),
+    )  # fmt: skip
+    lp.add_terms(rows[[1]], x[[1]], np.array([7.0]))
+    lp.add_cost(x, np.array([1.0, 1.0, 1.0]))
+    lp.add_cost(x[[0]], 2.0)
+    arrays = lp.arrays()
+    # row 1: 1·a + 3·a + 2·b = 4a + 2b; row 2: 0·c dropped, 7·b added
+    assert arrays.a_start.tolist() == [0, 2, 3]
+    assert arrays.a_index.tolist() == [0, 1, 1]
+    assert arrays.a_value.tolist() == [4.0, 2.0, 7.0]
+    assert arrays.cost.tolist() == [3.0, 1.0, 1.0]
+    assert lp.row_keys("r") == {1: 0, 2: 1}
+    assert lp.column_names() == ["x[a]", "x[b]", "x[c]"]
+
+
+def test_a_hand_lp_solves_to_its_textbook_optimum() -> None:
+    """min -3a - 5b st a <= 4, 2b <= 12, 3a + 2b <= 18 (Hillier & Lieberman's Wyndor): a=2, b=6."""
+    lp = LinearProgram()
+    a, b = lp.add_columns("x", ["a", "b"])
+    lp.add_rows(
+        "plant", [1, 2, 3],
+        [np.array([a]), np.array([b]), np.array([a, b])],
+        [np.array([1.0]), np.array([2.0]), np.array([3.0, 2.0])],
+        upper=np.array([4.0, 12.0, 18.0]),
+    )  # fmt: skip
+    lp.add_cost(np.array([a, b]), np.array([-3.0, -5.0]))
+    solution, _ = solve_with_highs(lp.arrays())
+    assert solution.status == "optimal"
+    assert solution.objective == pytest.approx(-36.0)
+    assert solution.values is not None and solution.duals is not None
+    np.testing.assert_allclose(solution.values, [2.0, 6.0], atol=1e-9)
+    # Shadow prices of the textbook: 0, 3/2 per unit of plant 2's 2b, 1 for plant 3.
+    np.testing.assert_allclose(solution.duals, [0.0, -1.5, -1.0], atol=1e-9)
+
+
+def test_the_pulp_model_is_the_same_program_and_writes_an_lp_file(tmp_path: Path) -> None:
+    model = build_model(prepare_inputs(CASES["panel-milp"]()))
+    problem, variables, constraints = model.program.to_pulp()
+    assert len(variables) == model.program.num_col
+    assert len(constraints) == model.program.num_row
+    names = [v.name for v in variables]
+    assert names[:2] == ["share[n1,fr,9,lisbon]", "share[n1,fr,9,paris]"]
+    assert names[-4:] == ["on_panel[va]", "on_panel[vb]", "on_panel[vc]", "open_site[lisbon]"]
+    # PuLP writes constraint names with its own character rules.
+    assert constraints[0].name == "demand_n1,fr,9_"
+    problem.writeLP(str(tmp_path / "model.lp"))
+    text = (tmp_path / "model.lp").read_text()
+    assert "panel_size" in text and "Binaries" in text
