@@ -105,8 +105,9 @@ def add_share_variables(
     ``agents_per_erlang`` overrides the pooled factors of the assignments (staffing loop).
     """
     rows = eligibility.assignments
-    keys = list(rows[["call_type", "language", "hour", "site"]].itertuples(index=False, name=None))
-    share = lp.add_columns("share", keys, lower=0.0, upper=1.0)
+    share = lp.add_columns(
+        "share", rows[["call_type", "language", "hour", "site"]], lower=0.0, upper=1.0
+    )
     k = rows["agents_per_erlang"].to_numpy() if agents_per_erlang is None else agents_per_erlang
     agent_hours = k * rows["handle_hours"].to_numpy() * rows["repeat_factor"].to_numpy()
     return Variables(

@@ -22,6 +22,7 @@ from typing import Any
 
 import highspy
 import numpy as np
+import pandas as pd
 import pulp
 
 __all__ = [
@@ -43,9 +44,17 @@ def key_text(key: Any) -> str:
 
 @dataclass
 class _Block:
+    """Columns or rows of one family; ``keys`` a list, or a DataFrame read row-wise on demand."""
+
     family: str
-    keys: list[Hashable]
+    keys: Sequence[Hashable] | pd.DataFrame
     start: int
+
+    def key_list(self) -> list[Hashable]:
+        if isinstance(self.keys, pd.DataFrame):
+            # Large blocks (one column per eligible assignment) are named only when asked.
+            return list(self.keys.itertuples(index=False, name=None))
+        return list(self.keys)
 
 
 @dataclass(frozen=True)
@@ -113,15 +122,18 @@ class LinearProgram:
     def add_columns(
         self,
         family: str,
-        keys: Sequence[Hashable],
+        keys: Sequence[Hashable] | pd.DataFrame,
         *,
         lower: float | np.ndarray = 0.0,
         upper: float | np.ndarray = _INF,
         integer: bool = False,
     ) -> np.ndarray:
-        """Add one column per key, named ``family[key]``; return their indices."""
+        """Add one column per key, named ``family[key]``; return their indices.
+
+        ``keys`` may be a DataFrame: each row is a key (a tuple of its values).
+        """
         n = len(keys)
-        self._col_blocks.append(_Block(family, list(keys), self.num_col))
+        self._col_blocks.append(_Block(family, keys, self.num_col))
         self._col_lower.append(np.broadcast_to(np.asarray(lower, dtype=float), (n,)).copy())
         self._col_upper.append(np.broadcast_to(np.asarray(upper, dtype=float), (n,)).copy())
         self._col_integer.append(np.full(n, integer, dtype=bool))
@@ -285,12 +297,12 @@ def _keys(blocks: list[_Block], family: str) -> dict[Hashable, int]:
     found: dict[Hashable, int] = {}
     for block in blocks:
         if block.family == family:
-            found.update({key: block.start + i for i, key in enumerate(block.keys)})
+            found.update({key: block.start + i for i, key in enumerate(block.key_list())})
     return found
 
 
 def _names(blocks: list[_Block]) -> list[str]:
-    return [f"{block.family}[{key_text(key)}]" for block in blocks for key in block.keys]
+    return [f"{block.family}[{key_text(key)}]" for block in blocks for key in block.key_list()]
 
 
 def _stack(parts: list[np.ndarray], dtype: Any = float) -> np.ndarray:

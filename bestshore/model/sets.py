@@ -184,6 +184,12 @@ def vendor_fit(inputs: ModelInputs, candidates: pd.DataFrame) -> pd.Series:
     )
 
 
+def _lookup(keys: pd.Series, values: pd.Series) -> np.ndarray:
+    """``values[key]`` for each key, via the few distinct keys (fast on long columns)."""
+    codes, uniques = pd.factorize(keys)
+    return values.reindex(uniques).to_numpy(dtype=float)[codes]
+
+
 def repeat_factors(inputs: ModelInputs, rows: pd.DataFrame) -> np.ndarray:
     """Contacts a site handles per forecast contact: ``fcr_baseline / site FCR``.
 
@@ -192,15 +198,12 @@ def repeat_factors(inputs: ModelInputs, rows: pd.DataFrame) -> np.ndarray:
     issue. The forecast assumes the call type's ``fcr_baseline``, so a site with FCR f
     handles ``baseline / f`` times the forecast. 1 where either figure is missing.
     """
-    baseline = {c.id: c.fcr_baseline for c in inputs.scenario.call_types}
-    site_fcr = inputs.sites["fcr"].to_dict()
-    factors = [
-        (baseline[c] / site_fcr[s])
-        if baseline[c] and site_fcr[s] == site_fcr[s] and site_fcr[s]
-        else 1.0
-        for c, s in zip(rows["call_type"], rows["site"], strict=True)
-    ]
-    return np.asarray(factors, dtype=float)
+    baseline = {c.id: c.fcr_baseline or np.nan for c in inputs.scenario.call_types}
+    expected = _lookup(rows["call_type"], pd.Series(baseline, dtype=float))
+    achieved = _lookup(rows["site"], inputs.sites["fcr"].astype(float))
+    known = np.isfinite(expected) & np.isfinite(achieved) & (achieved > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(known, expected / achieved, 1.0)
 
 
 def _hourly_rows(inputs: ModelInputs, allowed: pd.DataFrame) -> pd.DataFrame:

@@ -20,6 +20,7 @@ whose end is earlier than its start runs past midnight into the next day ("22:00
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from zoneinfo import ZoneInfo
 
@@ -165,15 +166,25 @@ def covered_market_hours(
         open at the site for all of its 60 minutes. The week wraps around: Sunday late
         evening at the site may be Monday early morning in the market.
     """
+    market_open = np.zeros(_QUARTERS_PER_WEEK, dtype=bool)
+    market_open[_market_quarter(local_zone, market_zone, reference_week)[local_open]] = True
+    return market_open.reshape(HOURS_PER_WEEK, 4).all(axis=1)
+
+
+@functools.lru_cache(maxsize=256)
+def _market_quarter(local_zone: str, market_zone: str, reference_week: dt.date) -> np.ndarray:
+    """Market quarter-hour of the week for each local quarter-hour (cached per zone pair:
+    many sites share a country, and time-zone arithmetic is slow in Python)."""
     site_tz, market_tz = ZoneInfo(local_zone), ZoneInfo(market_zone)
     monday = dt.datetime.combine(reference_week, dt.time(0))
     market_monday = monday.replace(tzinfo=market_tz)
-    market_open = np.zeros(_QUARTERS_PER_WEEK, dtype=bool)
-    for quarter in np.flatnonzero(local_open):
-        local_time = (monday + dt.timedelta(minutes=15 * int(quarter))).replace(tzinfo=site_tz)
+    quarters = np.empty(_QUARTERS_PER_WEEK, dtype=np.int64)
+    for quarter in range(_QUARTERS_PER_WEEK):
+        local_time = (monday + dt.timedelta(minutes=15 * quarter)).replace(tzinfo=site_tz)
         elapsed = local_time.astimezone(market_tz) - market_monday
-        market_open[int(elapsed.total_seconds() // 900) % _QUARTERS_PER_WEEK] = True
-    return market_open.reshape(HOURS_PER_WEEK, 4).all(axis=1)
+        quarters[quarter] = int(elapsed.total_seconds() // 900) % _QUARTERS_PER_WEEK
+    quarters.setflags(write=False)
+    return quarters
 
 
 def describe_hours(hours: BoolArray) -> str:
@@ -189,6 +200,14 @@ def local_clock(
 
     Used to price night and weekend hours at a site (local time decides the pay).
     """
+    days, hours = _local_clock(local_zone, market_zone, reference_week)
+    return days.copy(), hours.copy()
+
+
+@functools.lru_cache(maxsize=256)
+def _local_clock(
+    local_zone: str, market_zone: str, reference_week: dt.date
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     site_tz, market_tz = ZoneInfo(local_zone), ZoneInfo(market_zone)
     monday = dt.datetime.combine(reference_week, dt.time(0))
     days = np.empty(HOURS_PER_WEEK, dtype=np.int64)
