@@ -1,0 +1,482 @@
+"""Reference formulations of bestshore's LP, for the benchmark only.
+
+Each builds, from the same prepared tables (``prepare_inputs(scenario)`` and
+``eligible_assignments(inputs)``), the LP that ``bestshore/model/constraints.py``
+documents for the families the benchmark scenarios use, and solves it with HiGHS
+(one thread, no output). With ``E`` the eligible assignments and ``x[d,s] ∈ [0, 1]``:
+
+- demand coverage: ``Σ_s x[d,s] = 1`` for every demand unit d = (c, l, h);
+- site capacity: ``Σ_d k·m·A · x[d,s] <= (1 - η)·H_s`` for every site with a row;
+- seats: ``Σ_{(c,l)} k·m·A · x <= M_s`` for every site with seats and market hour h
+  (real-time rows only);
+- vendor share caps: ``Σ_{s ∈ S(v)} A · x <= α_v · Σ_d A_d`` for vendors with α_v < 1;
+- objective: ``min Σ F·r·π·k·m·A · x`` [currency/yr].
+
+``k`` is ``agents_per_erlang``, ``m`` the ``repeat_factor``, ``A`` the ``handle_hours``,
+``F`` the ``annual_factor``, ``r`` the ``rate_per_hour`` and ``π`` the ``premium`` of
+each assignment. Rows are ordered family by family as bestshore orders them, so HiGHS
+sees the same matrix. Scenarios using any other family (spread, quality floors, panel,
+concentration limits, a CSAT value in the objective) are refused: these references
+would not be the same LP.
+
+Three formulations:
+
+- :func:`solve_floor`: numpy/scipy CSR arrays passed to ``highspy`` in one call (the
+  floor: nothing between the tables and the solver but array arithmetic);
+- :func:`solve_pulp_naive`: a dict of variables (``LpProblem.add_variable_dict``, PuLP 4's
+  ``LpVariable.dicts``) and ``pulp.lpSum`` over dicts,
+  solved with ``pulp.HiGHS``;
+- :func:`solve_linopy`: a linopy model over the assignment dimension, constraints by
+  ``groupby(...).sum()``, solved with HiGHS through linopy's direct interface.
+
+Each returns a :class:`Run`: seconds per stage, the objective, and the result table
+(one row per assignment carrying work, with its ``share``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import highspy
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from bestshore.model.inputs import WEEK, ModelInputs
+from bestshore.model.sets import Eligibility
+
+__all__ = [
+    "APPROACHES",
+    "Run",
+    "check_families",
+    "solve_floor",
+    "solve_linopy",
+    "solve_pulp_naive",
+]
+
+_ZERO = 1e-9
+
+
+@dataclass
+class Run:
+    """One solve of a reference formulation.
+
+    ``seconds`` per stage: ``build`` (tables to the formulation's own model),
+    ``handover`` (the model to HiGHS), ``solve`` (HiGHS's ``run``), ``extract`` (solution
+    back to a result table). ``objective`` [currency/yr]; ``table`` the assignments
+    carrying work with their ``share``.
+    """
+
+    seconds: dict[str, float] = field(default_factory=dict)
+    objective: float = float("nan")
+    status: str = ""
+    table: pd.DataFrame | None = None
+    shape: dict[str, int] = field(default_factory=dict)
+
+
+def check_families(inputs: ModelInputs) -> None:
+    """Refuse a scenario using a family these references do not formulate."""
+    scenario = inputs.scenario
+    policies = scenario.policies
+    unsupported = {
+        "min_sites_per_call_type": policies.min_sites_per_call_type is not None,
+        "quality_floors": bool(policies.quality_floors),
+        "max_site_share": policies.max_site_share is not None,
+        "max_country_share": policies.max_country_share is not None,
+        "max_shore_share": bool(policies.max_shore_share),
+        "min_inshore_share": policies.min_inshore_share is not None,
+        "preferred_vendor": policies.preferred_vendor is not None,
+        "max_vendors/min_vendors": policies.max_vendors is not None
+        or policies.min_vendors is not None,
+        "fixed costs": any(v.fixed_cost > 0 for v in scenario.vendors)
+        or any(s.fixed_cost > 0 for s in scenario.sites),
+        "csat_point_value": scenario.objective.csat_point_value > 0,
+        "service_level (Erlang staffing re-solves)": any(
+            c.service_level is not None for c in scenario.call_types
+        ),
+    }
+    used = [name for name, on in unsupported.items() if on]
+    if used:
+        raise ValueError(f"the reference formulations do not cover: {', '.join(used)}")
+
+
+@dataclass(frozen=True)
+class _Rows:
+    """One constraint family: for each assignment row in it, its constraint number."""
+
+    name: str
+    member: np.ndarray  # positions in the assignments
+    row: np.ndarray  # constraint number within the family (0..count-1)
+    coefficient: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+
+
+def _families(inputs: ModelInputs, rows: pd.DataFrame) -> list[_Rows]:
+    """The constraint families as (member, row, coefficient) triplets, vectorised."""
+    n = len(rows)
+    everyone = np.arange(n)
+    handle = rows["handle_hours"].to_numpy(dtype=float)
+    agent_hours = (
+        rows["agents_per_erlang"].to_numpy(dtype=float)
+        * handle
+        * rows["repeat_factor"].to_numpy(dtype=float)
+    )
+    families = []
+    # demand[c,l,h] = 1, one per demand unit, in the demand table's order
+    unit = inputs.demand.index.get_indexer(
+        pd.MultiIndex.from_frame(rows[["call_type", "language", "hour"]])
+    )
+    count = len(inputs.demand)
+    families.append(_Rows("demand", everyone, unit, np.ones(n), np.ones(count), np.ones(count)))
+    # capacity[s] <= (1 - headroom) H_s, sites in the sites table's order, those with rows
+    headroom = inputs.scenario.policies.capacity_headroom or 0.0
+    site = inputs.sites.index.get_indexer(rows["site"])
+    present = np.unique(site)
+    families.append(
+        _Rows(
+            "capacity",
+            everyone,
+            np.searchsorted(present, site),
+            agent_hours,
+            np.full(len(present), -np.inf),
+            inputs.sites["capacity_hours"].to_numpy(dtype=float)[present] * (1 - headroom),
+        )
+    )
+    # seats[s,h] <= M_s over real-time rows of sites with seats, sorted by (site, hour)
+    seats = inputs.sites["max_agents"].to_numpy(dtype=float)
+    hour = rows["hour"].to_numpy()
+    seated = np.flatnonzero((hour != WEEK) & np.isfinite(seats[site]))
+    if len(seated):
+        order = inputs.sites.index.to_numpy()[site[seated]].astype(str)
+        keys = pd.MultiIndex.from_arrays([order, hour[seated]])
+        codes, uniques = pd.factorize(keys, sort=True)
+        limit = seats[inputs.sites.index.get_indexer(uniques.get_level_values(0))]
+        families.append(
+            _Rows(
+                "seats",
+                seated,
+                codes,
+                agent_hours[seated],
+                np.full(len(uniques), -np.inf),
+                limit,
+            )
+        )
+    # vendor_share[v] <= alpha_v W, vendors with a cap below 1 and some rows
+    caps = inputs.vendors["max_share"].dropna()
+    caps = caps[caps < 1.0]
+    vendor = rows["vendor"].to_numpy()
+    caps = caps[caps.index.isin(np.unique(vendor))]
+    if len(caps):
+        position = caps.index.get_indexer(vendor)
+        capped = np.flatnonzero(position >= 0)
+        total = float(inputs.demand["handle_hours"].sum())
+        families.append(
+            _Rows(
+                "vendor_share",
+                capped,
+                position[capped],
+                handle[capped],
+                np.full(len(caps), -np.inf),
+                caps.to_numpy(dtype=float) * total,
+            )
+        )
+    return families
+
+
+def _objective(rows: pd.DataFrame) -> np.ndarray:
+    """``F·r·π·k·m·A`` per assignment [currency/yr at share 1]."""
+    columns = [
+        "annual_factor",
+        "rate_per_hour",
+        "premium",
+        "agents_per_erlang",
+        "repeat_factor",
+        "handle_hours",
+    ]
+    return np.prod(rows[columns].to_numpy(dtype=float), axis=1)
+
+
+def _table(rows: pd.DataFrame, shares: np.ndarray) -> pd.DataFrame:
+    """The result table: assignments carrying work, with their share."""
+    keep = shares > _ZERO
+    return rows.loc[keep, ["call_type", "language", "hour", "site", "vendor"]].assign(
+        share=shares[keep]
+    )
+
+
+def _new_highs() -> highspy.Highs:
+    highs = highspy.Highs()
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("threads", 1)
+    highs.setOptionValue("random_seed", 0)
+    return highs
+
+
+_STATUS = {highspy.HighsModelStatus.kOptimal: "optimal"}
+
+
+# -- the floor: arrays straight to HiGHS -------------------------------------------------
+
+
+def solve_floor(inputs: ModelInputs, eligibility: Eligibility) -> Run:
+    """Arrays built with numpy/scipy, handed to HiGHS in one ``passModel`` call."""
+    check_families(inputs)
+    run = Run()
+    start = time.perf_counter()
+    rows = eligibility.assignments
+    n = len(rows)
+    families = _families(inputs, rows)
+    offset, r_parts, c_parts, v_parts, lower, upper = 0, [], [], [], [], []
+    for family in families:
+        r_parts.append(family.row + offset)
+        c_parts.append(family.member)
+        v_parts.append(family.coefficient)
+        lower.append(family.lower)
+        upper.append(family.upper)
+        offset += len(family.lower)
+    matrix = sp.csr_matrix(
+        (np.concatenate(v_parts), (np.concatenate(r_parts), np.concatenate(c_parts))),
+        shape=(offset, n),
+    )
+    matrix.sum_duplicates()
+    matrix.sort_indices()
+    lp = highspy.HighsLp()
+    lp.num_col_ = n
+    lp.num_row_ = offset
+    lp.col_cost_ = _objective(rows)
+    lp.col_lower_ = np.zeros(n)
+    lp.col_upper_ = np.ones(n)
+    lp.row_lower_ = np.concatenate(lower)
+    lp.row_upper_ = np.concatenate(upper)
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
+    lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
+    lp.a_matrix_.value_ = matrix.data
+    lp.a_matrix_.num_col_ = n
+    lp.a_matrix_.num_row_ = offset
+    built = time.perf_counter()
+    highs = _new_highs()
+    highs.passModel(lp)
+    handed = time.perf_counter()
+    highs.run()
+    solved = time.perf_counter()
+    run.status = _STATUS.get(highs.getModelStatus(), str(highs.getModelStatus()))
+    run.objective = float(highs.getInfo().objective_function_value)
+    shares = np.asarray(highs.getSolution().col_value, dtype=float)
+    run.table = _table(rows, shares)
+    done = time.perf_counter()
+    run.seconds = {
+        "build": built - start,
+        "handover": handed - built,
+        "solve": solved - handed,
+        "extract": done - solved,
+    }
+    run.shape = {"columns": n, "rows": offset, "nonzeros": int(matrix.nnz)}
+    return run
+
+
+# -- naive PuLP: dicts of variables and lpSum over them ----------------------------------
+
+
+def solve_pulp_naive(inputs: ModelInputs, eligibility: Eligibility) -> Run:
+    """A dict of variables keyed by (call type, language, hour, site), ``lpSum`` per row."""
+    import pulp
+
+    check_families(inputs)
+    run = Run()
+    start = time.perf_counter()
+    rows = eligibility.assignments
+    keys = list(zip(rows["call_type"], rows["language"], rows["hour"], rows["site"], strict=True))
+    handle = dict(zip(keys, rows["handle_hours"], strict=True))
+    agent_hours = {
+        key: k * a * m
+        for key, k, a, m in zip(
+            keys, rows["agents_per_erlang"], rows["handle_hours"], rows["repeat_factor"],
+            strict=True,
+        )
+    }  # fmt: skip
+    cost = dict(zip(keys, _objective(rows), strict=True))
+    vendor_of = dict(zip(keys, rows["vendor"], strict=True))
+    prob = pulp.LpProblem("bench_naive", pulp.LpMinimize)
+    x = prob.add_variable_dict("share_%s_%s_%s_%s", keys, lowBound=0, upBound=1)
+    prob += pulp.lpSum(cost[key] * x[key] for key in keys)
+    by_unit: dict[tuple[str, str, int], list[Any]] = defaultdict(list)
+    by_site: dict[str, list[Any]] = defaultdict(list)
+    by_seat: dict[tuple[str, int], list[Any]] = defaultdict(list)
+    by_vendor: dict[str, list[Any]] = defaultdict(list)
+    seats = inputs.sites["max_agents"].to_dict()
+    for key in keys:
+        call_type, language, hour, site = key
+        by_unit[(call_type, language, hour)].append(key)
+        by_site[site].append(key)
+        if hour != WEEK and np.isfinite(seats[site]):
+            by_seat[(site, hour)].append(key)
+        by_vendor[vendor_of[key]].append(key)
+    for i, unit in enumerate(inputs.demand.index):
+        prob += pulp.lpSum(x[key] for key in by_unit[unit]) == 1, f"demand_{i}"
+    headroom = inputs.scenario.policies.capacity_headroom or 0.0
+    for site in inputs.sites.index:
+        if by_site[site]:
+            limit = inputs.sites.at[site, "capacity_hours"] * (1 - headroom)
+            prob += (
+                pulp.lpSum(agent_hours[k] * x[k] for k in by_site[site]) <= limit,
+                (f"capacity_{site}"),
+            )
+    for i, seat in enumerate(sorted(by_seat)):
+        prob += (
+            pulp.lpSum(agent_hours[k] * x[k] for k in by_seat[seat]) <= seats[seat[0]],
+            (f"seats_{i}"),
+        )
+    total = float(inputs.demand["handle_hours"].sum())
+    for vendor, cap in inputs.vendors["max_share"].dropna().items():
+        if cap < 1.0 and by_vendor[vendor]:
+            prob += (
+                pulp.lpSum(handle[k] * x[k] for k in by_vendor[vendor]) <= cap * total,
+                (f"vendor_share_{vendor}"),
+            )
+    built = time.perf_counter()
+    solver = _TimedPulpHighs(msg=False, threads=1)
+    stats = prob.solve(solver)
+    solved = time.perf_counter()
+    run.status = "optimal" if stats.status == pulp.LpSolveStatus.Optimal else str(stats.status)
+    run.objective = float(stats.objective)
+    shares = np.array([x[key].varValue or 0.0 for key in keys], dtype=float)
+    run.table = _table(rows, shares)
+    done = time.perf_counter()
+    # PuLP's solve is its hand-over (model to highspy, solution back) plus HiGHS's run
+    run.seconds = {
+        "build": built - start,
+        "handover": solved - built - solver.run_seconds,
+        "solve": solver.run_seconds,
+        "extract": done - solved,
+    }
+    run.shape = {"columns": prob.numVariables(), "rows": prob.numConstraints()}
+    return run
+
+
+def _timed_pulp_highs() -> type:
+    import pulp
+
+    class TimedHiGHS(pulp.HiGHS):  # type: ignore[misc]
+        """PuLP's HiGHS interface, timing HiGHS's own run apart from PuLP's hand-over."""
+
+        run_seconds = 0.0
+
+        def callSolver(self, lp: Any) -> None:  # PuLP names it so
+            lp.solverModel.setOptionValue("output_flag", False)
+            lp.solverModel.setOptionValue("random_seed", 0)
+            start = time.perf_counter()
+            super().callSolver(lp)
+            self.run_seconds = time.perf_counter() - start
+
+    return TimedHiGHS
+
+
+class _LazyClass:
+    """Build the PuLP subclass on first use, so importing this module needs no PuLP."""
+
+    def __init__(self, factory: Callable[[], type]) -> None:
+        self._factory = factory
+        self._made: type | None = None
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if self._made is None:
+            self._made = self._factory()
+        return self._made(*args, **kwargs)
+
+
+_TimedPulpHighs = _LazyClass(_timed_pulp_highs)
+
+
+# -- linopy ------------------------------------------------------------------------------
+
+
+@contextmanager
+def _time_highs_run() -> Iterator[list[float]]:
+    """Time every ``highspy.Highs.run`` call made inside the block."""
+    spent: list[float] = []
+    original = highspy.Highs.run
+
+    def timed(self: highspy.Highs, *args: Any, **kwargs: Any) -> Any:
+        self.setOptionValue("random_seed", 0)
+        start = time.perf_counter()
+        try:
+            return original(self, *args, **kwargs)
+        finally:
+            spent.append(time.perf_counter() - start)
+
+    highspy.Highs.run = timed  # type: ignore[method-assign]
+    try:
+        yield spent
+    finally:
+        highspy.Highs.run = original  # type: ignore[method-assign]
+
+
+def solve_linopy(inputs: ModelInputs, eligibility: Eligibility) -> Run:
+    """A linopy model over the assignment dimension; constraints as grouped sums."""
+    import linopy
+    import xarray as xr
+
+    check_families(inputs)
+    run = Run()
+    start = time.perf_counter()
+    rows = eligibility.assignments
+    n = len(rows)
+    families = _families(inputs, rows)
+    model = linopy.Model()
+    assignment = pd.RangeIndex(n, name="assignment")
+    x = model.add_variables(lower=0.0, upper=1.0, coords=[assignment], name="share")
+    for family in families:
+        subset = x if len(family.member) == n else x.isel(assignment=family.member)
+        coefficient = xr.DataArray(
+            family.coefficient, coords=[subset.indexes["assignment"]], dims=["assignment"]
+        )
+        group = xr.DataArray(
+            family.row,
+            coords=[subset.indexes["assignment"]],
+            dims=["assignment"],
+            name=family.name,
+        )
+        expression = (coefficient * subset).groupby(group).sum()
+        count = len(family.lower)
+        index = pd.RangeIndex(count, name=family.name)
+        if np.array_equal(family.lower, family.upper):
+            rhs = xr.DataArray(family.upper, coords=[index])
+            model.add_constraints(expression == rhs, name=family.name)
+        else:
+            rhs = xr.DataArray(family.upper, coords=[index])
+            model.add_constraints(expression <= rhs, name=family.name)
+    cost = xr.DataArray(_objective(rows), coords=[assignment])
+    model.add_objective((cost * x).sum())
+    built = time.perf_counter()
+    with _time_highs_run() as spent:
+        _, condition = model.solve(
+            solver_name="highs", io_api="direct", output_flag=False, threads=1
+        )
+    solved = time.perf_counter()
+    run.status = str(condition)
+    run.objective = float(model.objective.value)
+    shares = x.solution.to_numpy()
+    run.table = _table(rows, np.nan_to_num(shares))
+    done = time.perf_counter()
+    run.seconds = {
+        "build": built - start,
+        "handover": solved - built - sum(spent),
+        "solve": sum(spent),
+        "extract": done - solved,
+    }
+    run.shape = {"columns": n, "rows": int(model.constraints.ncons)}
+    return run
+
+
+APPROACHES: dict[str, Callable[[ModelInputs, Eligibility], Run]] = {
+    "floor": solve_floor,
+    "pulp": solve_pulp_naive,
+    "linopy": solve_linopy,
+}
