@@ -13,6 +13,7 @@ from bestshore.api import InfeasibleScenarioError, SolveError, VerificationError
 from bestshore.result import Result
 from bestshore.scenario import Scenario, ScenarioError, load_scenario
 from bestshore.verify import verify
+from bestshore.workbench import Workbench
 
 __all__ = [
     "InfeasibleScenarioError",
@@ -21,6 +22,7 @@ __all__ = [
     "ScenarioError",
     "SolveError",
     "VerificationError",
+    "Workbench",
     "compare",
     "load_scenario",
     "solve",

@@ -13,8 +13,10 @@ from pathlib import Path
 import pandas as pd
 
 from bestshore.model import Diagnosis, diagnose_infeasibility, prepare_inputs
-from bestshore.model.plan import plan_sourcing
-from bestshore.model.sets import eligible_assignments
+from bestshore.model.inputs import ModelInputs
+from bestshore.model.plan import Plan, plan_sourcing
+from bestshore.model.program import HighsSession
+from bestshore.model.sets import Eligibility, eligible_assignments
 from bestshore.result import Result, extract_result
 from bestshore.scenario import Scenario, load_scenario
 from bestshore.scenario.checks import check_references
@@ -98,11 +100,32 @@ def solve(
     inputs = prepare_inputs(scenario)
     eligibility = eligible_assignments(inputs)
     clock["inputs"] = time.perf_counter() - start
+    return solve_prepared(inputs, eligibility, check=check, timings=clock)[0]
+
+
+def solve_prepared(
+    inputs: ModelInputs,
+    eligibility: Eligibility,
+    *,
+    check: bool = True,
+    timings: dict[str, float] | None = None,
+    session: HighsSession | None = None,
+    start: Plan | None = None,
+) -> tuple[Result, Plan]:
+    """:func:`solve` from prepared inputs and eligible set, with the accepted plan.
+
+    For :class:`bestshore.Workbench`, which keeps the inputs, a HiGHS ``session`` and
+    the plan to ``start`` a quick re-solve from (see :func:`plan_sourcing`).
+    """
+    clock = timings if timings is not None else {}
+    scenario = inputs.scenario
     model, outcome, plan = plan_sourcing(
         inputs,
         eligibility=eligibility,
         time_limit=scenario.objective.time_limit_seconds,
         timings=clock,
+        session=session,
+        start=start,
     )
     if outcome.status == "infeasible":
         raise InfeasibleScenarioError(diagnose_infeasibility(inputs, model.eligibility))
@@ -114,16 +137,16 @@ def solve(
             "no plan whose exact Erlang C staffing fits every capacity and cap was found "
             "(the linear staffing estimate was too optimistic); add capacity or relax a cap",
         )
-    start = time.perf_counter()
+    tick = time.perf_counter()
     result = extract_result(plan)
-    clock["extract"] = time.perf_counter() - start
+    clock["extract"] = time.perf_counter() - tick
     if check:
-        start = time.perf_counter()
+        tick = time.perf_counter()
         problems = verify(scenario, result)
-        clock["verify"] = time.perf_counter() - start
+        clock["verify"] = time.perf_counter() - tick
         if problems:
             raise VerificationError(problems)
-    return result
+    return result, plan
 
 
 def compare(results: Sequence[Result] | Mapping[str, Result]) -> dict[str, pd.DataFrame]:

@@ -146,7 +146,7 @@ def add_demand_coverage(
     Name ``demand[c,l,h]``. Dual: the marginal annual cost of demand unit d
     [currency/yr]. Elastic slack ``u[d] ∈ [0, 1]``: the share left unserved.
     """
-    groups = variables.assignments.groupby(["call_type", "language", "hour"], sort=False).indices
+    groups = variables.eligibility.groups("call_type", "language", "hour")
     keys = list(inputs.demand.index)
     members = [variables.share[groups.get(key, _NONE)] for key in keys]
     rows = lp.add_rows(
@@ -170,7 +170,7 @@ def add_site_capacity(
     per week at s would save a year [currency/(h/week)]. Elastic slack ``e[s] ≥ 0``
     [h/week]: the extra capacity needed.
     """
-    groups = variables.assignments.groupby("site", sort=False).indices
+    groups = variables.eligibility.groups("site")
     headroom = inputs.scenario.policies.capacity_headroom or 0.0
     bounds = {
         site: float(inputs.sites.at[site, "capacity_hours"]) * (1 - headroom)
@@ -220,7 +220,7 @@ def add_vendor_share(
     caps = caps[caps < 1.0]
     if caps.empty:
         return {}
-    groups = variables.assignments.groupby("vendor", sort=False).indices
+    groups = variables.eligibility.groups("vendor")
     total = float(inputs.demand["handle_hours"].sum())
     return _work_share_limit(lp, variables, "vendor_share", groups, caps.to_dict(), total)
 
@@ -301,14 +301,14 @@ def add_concentration_limits(
     total = float(inputs.demand["handle_hours"].sum())
     site_info = inputs.sites.reindex(rows["site"])
     by = {
-        "site": rows.groupby("site", sort=False).indices,
+        "site": variables.eligibility.groups("site"),
         "country": pd.Series(site_info["country"].to_numpy())
         .groupby(site_info["country"].to_numpy())
         .indices,
         "shore": pd.Series(site_info["shore"].to_numpy())
         .groupby(site_info["shore"].to_numpy())
         .indices,
-        "vendor": rows.groupby("vendor", sort=False).indices,
+        "vendor": variables.eligibility.groups("vendor"),
     }
     families: dict[str, dict[Any, int]] = {}
     if policies.max_site_share is not None:
@@ -367,7 +367,7 @@ def add_call_type_spread(
     if k is None:
         return {}
     work_by_type = inputs.demand["handle_hours"].groupby(level="call_type").sum()
-    groups = variables.assignments.groupby(["call_type", "site"], sort=False).indices
+    groups = variables.eligibility.groups("call_type", "site")
     bounds = {key: float(work_by_type[key[0]]) / k for key in groups}
     work = variables.assignments["handle_hours"].to_numpy()
     return _group_limits(lp, variables, "spread", groups, work, bounds)
@@ -394,7 +394,7 @@ def add_quality_floor(
         .to_numpy()
     )
     csat = inputs.sites["csat"].reindex(rows["site"]).fillna(0.0).to_numpy()
-    groups = rows.groupby("call_type", sort=False).indices
+    groups = variables.eligibility.groups("call_type")
     keys = [c for c in floors if c in groups]
     if not keys:
         return {}
@@ -436,8 +436,8 @@ def add_panel(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> d
     rows = variables.assignments
     work = rows["handle_hours"].to_numpy()
     total = float(inputs.demand["handle_hours"].sum())
-    by_vendor = rows.groupby("vendor", sort=False).indices
-    by_site = rows.groupby("site", sort=False).indices
+    by_vendor = variables.eligibility.groups("vendor")
+    by_site = variables.eligibility.groups("site")
     constraints: dict[str, int] = {}
     chosen = dict(zip(panel, lp.add_binaries("on_panel", panel).tolist(), strict=True))
     # panel[v]: work at v's sites <= W z_v (a vendor off the panel gets nothing)

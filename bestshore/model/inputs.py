@@ -21,6 +21,7 @@ Conventions (see ``docs/formulation.md``):
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -284,6 +285,36 @@ def _sites(scenario: Scenario) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index("site").astype({"csat": float, "fcr": float, "nps": float})
 
 
+def _fill_seats(scenario: Scenario, sites: pd.DataFrame, open_hours: pd.DataFrame) -> None:
+    """Sites giving no seat count staff at most peak_factor x their average per open hour.
+
+    Shifts follow demand, but a site cannot pour a week's capacity into a few hours.
+    """
+    open_count = open_hours.sum(axis=1).clip(lower=1)
+    average = sites["capacity_hours"] / open_count
+    sites["seats_given"] = sites["max_agents"].notna()
+    sites["max_agents"] = sites["max_agents"].fillna(scenario.settings.peak_factor * average)
+
+
+def with_new_terms(inputs: ModelInputs, scenario: Scenario) -> ModelInputs:
+    """The inputs of ``scenario``, which differs from ``inputs.scenario`` in terms only.
+
+    Terms are what a what-if changes: prices, rate cards, capacities, seat counts and
+    vendor caps. Demand, opening hours and pay premiums are reused as they are (they
+    do not depend on terms), so this costs a fraction of :func:`prepare_inputs`.
+    """
+    scenario = _canonical(scenario)
+    sites = _sites(scenario)
+    _fill_seats(scenario, sites, inputs.open_hours)
+    return dataclasses.replace(
+        inputs,
+        scenario=scenario,
+        sites=sites,
+        rates=_rates(scenario, sites),
+        vendors=_vendors(scenario, sites),
+    )
+
+
 def _rates(scenario: Scenario, sites: pd.DataFrame) -> pd.Series:
     rates = {
         (call_type.id, site.id): site.rates.get(call_type.id, sites.at[site.id, "cost_per_hour"])
@@ -364,12 +395,7 @@ def prepare_inputs(scenario: Scenario) -> ModelInputs:
         index=site_index,
     )
     workloads, demand = _workloads_and_demand(scenario)
-    # Sites giving no seat count staff at most peak_factor x their average per open hour:
-    # shifts follow demand, but a site cannot pour a week's capacity into a few hours.
-    open_count = open_hours.sum(axis=1).clip(lower=1)
-    average = sites["capacity_hours"] / open_count
-    sites["seats_given"] = sites["max_agents"].notna()
-    sites["max_agents"] = sites["max_agents"].fillna(scenario.settings.peak_factor * average)
+    _fill_seats(scenario, sites, open_hours)
     return ModelInputs(
         scenario=scenario,
         market={

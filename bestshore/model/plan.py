@@ -18,6 +18,7 @@ import pulp
 from bestshore.model.build import SourcingModel, build_model
 from bestshore.model.constraints import Margins, Variables
 from bestshore.model.inputs import WEEK, ModelInputs
+from bestshore.model.program import HighsSession
 from bestshore.model.sets import Eligibility, eligible_assignments
 from bestshore.model.solve import SolveOutcome, solve_model
 from bestshore.model.staffing import FREE_ROUNDS, MAX_ROUNDS, agents_needed, exact_staffing
@@ -57,6 +58,9 @@ class Plan:
     staffing: pd.DataFrame
     pooled_agents: pd.Series
     history: list[dict[str, float | bool]] = field(default_factory=list)
+    factors: np.ndarray | None = None  # agents per Erlang of each row in the accepted round
+    margins: Margins = field(default_factory=Margins)  # rounding room held back in it
+    warm_started: bool = False  # the loop began from an earlier plan's factors
 
     @property
     def fixed_costs(self) -> pd.DataFrame:
@@ -84,6 +88,8 @@ class Plan:
         """
         scenario = self.model.inputs.scenario
         if any(c.service_level and c.service_level.asa_seconds for c in scenario.call_types):
+            return None
+        if self.warm_started:  # the first round was not priced at pooled factors
             return None
         return float(self.history[0]["lp_objective"]) if self.history else self.lp_objective
 
@@ -185,12 +191,19 @@ def plan_sourcing(
     time_limit: float | None = None,
     solver: pulp.LpSolver | None = None,
     timings: dict[str, float] | None = None,
+    session: HighsSession | None = None,
+    start: Plan | None = None,
 ) -> tuple[SourcingModel, SolveOutcome, Plan | None]:
     """Solve, re-pricing Erlang staffing until stable; the best accepted plan, if any.
 
     Returns the first round's model and outcome (for status and diagnosis when no plan
     exists) and the accepted :class:`Plan`, or None when the first solve found none.
-    ``solver`` takes the plain PuLP path (see :func:`solve_model`); ``timings``, if
+    ``solver`` takes the plain PuLP path and ``session`` keeps one HiGHS instance across
+    solves (see :func:`solve_model`). ``start``, an earlier plan of the same eligible
+    set, makes the loop begin from its factors and margins instead of the pooled ones:
+    a what-if then settles in a round or two, but the first round is no longer a lower
+    bound (none is claimed) and the plan may differ from a fresh solve's within the
+    staffing gap. ``timings``, if
     given, is filled with seconds summed over rounds: ``build``, ``handover``,
     ``solve``, ``staffing`` (exact Erlang C), and the number of ``rounds``.
     """
@@ -203,23 +216,27 @@ def plan_sourcing(
         "erlang"
     ].to_numpy(dtype=bool) & (rows["hour"].to_numpy() != WEEK)
     k = rows["agents_per_erlang"].to_numpy(dtype=float).copy()
+    if start is not None and start.factors is not None and len(start.factors) == len(k):
+        k = start.factors.copy()
+    else:
+        start = None
     call_types = {c.id: c for c in inputs.scenario.call_types}
     occupancy = inputs.scenario.settings.occupancy
     first: tuple[SourcingModel, SolveOutcome] | None = None
     best: Plan | None = None
     history: list[dict[str, float | bool]] = []
     previous = np.inf
-    margins = Margins()
+    margins = start.margins if start is not None else Margins()
     for round_ in range(MAX_ROUNDS if erlang_rows.any() else 1):
-        start = time.perf_counter()
+        tick = time.perf_counter()
         model = build_model(inputs, eligibility=eligibility, agents_per_erlang=k, margins=margins)
-        clock["build"] += time.perf_counter() - start
-        outcome = solve_model(model, time_limit=time_limit, solver=solver)
+        clock["build"] += time.perf_counter() - tick
+        outcome = solve_model(model, time_limit=time_limit, solver=solver, session=session)
         clock["handover"] += outcome.handover_seconds
         clock["solve"] += outcome.solve_seconds
         clock["rounds"] += 1
         first = first or (model, outcome)
-        start = time.perf_counter()
+        tick = time.perf_counter()
         if not outcome.has_solution:
             if not _held_back(margins):
                 break
@@ -243,9 +260,12 @@ def plan_sourcing(
                 outcome=outcome,
                 staffing=staffing,
                 pooled_agents=pd.Series(dtype=float),
+                factors=k.copy(),
+                margins=margins,
+                warm_started=start is not None,
             )
         if accepted and abs(previous - cost) <= _STABLE * max(cost, 1.0):
-            clock["staffing"] += time.perf_counter() - start
+            clock["staffing"] += time.perf_counter() - tick
             break
         previous = cost
         margins = _grow(margins, over)
@@ -260,7 +280,7 @@ def plan_sourcing(
         )
         repriced = agents / load
         k[used] = repriced if round_ < FREE_ROUNDS else np.maximum(k[used], repriced)
-        clock["staffing"] += time.perf_counter() - start
+        clock["staffing"] += time.perf_counter() - tick
     assert first is not None
     if best is not None:
         best.pooled_agents = _pooled(inputs)

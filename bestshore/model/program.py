@@ -26,6 +26,7 @@ import pandas as pd
 import pulp
 
 __all__ = [
+    "HighsSession",
     "LinearProgram",
     "ProgramArrays",
     "Solution",
@@ -395,6 +396,13 @@ def solve_with_highs(
     handed = time.perf_counter()
     highs.run()
     solved = time.perf_counter()
+    return _read_solution(highs, arrays, handed - start, solved - handed), highs
+
+
+def _read_solution(
+    highs: highspy.Highs, arrays: ProgramArrays, handover: float, solve: float
+) -> Solution:
+    is_mip = bool(arrays.integer.any())
     model_status = highs.getModelStatus()
     status = _HIGHS_STATUS.get(model_status, "undefined")
     if model_status == highspy.HighsModelStatus.kModelEmpty and not (
@@ -418,20 +426,84 @@ def solve_with_highs(
         gap = float(info.mip_gap) if is_mip else 0.0
         if status == "optimal" and is_mip and gap > 1.0:
             gap = 0.0  # HiGHS reports an infinite gap on a MILP solved in presolve
-    return (
-        Solution(
-            status=status,
-            has_solution=has_solution,
-            objective=objective,
-            gap=gap,
-            values=values,
-            duals=duals,
-            handover_seconds=handed - start,
-            solve_seconds=solved - handed,
-            solver=highs_version(),
-        ),
-        highs,
+    return Solution(
+        status=status,
+        has_solution=has_solution,
+        objective=objective,
+        gap=gap,
+        values=values,
+        duals=duals,
+        handover_seconds=handover,
+        solve_seconds=solve,
+        solver=highs_version(),
     )
+
+
+class HighsSession:
+    """One HiGHS instance kept across solves, for fast what-ifs.
+
+    When the next program has the same matrix as the last one (a price, a cap or a
+    capacity changed: only costs and bounds differ), only the changed costs and bounds
+    are passed and the simplex restarts from the last optimal basis, usually a few
+    iterations away. Any other program is passed whole and solved from scratch, so the
+    staffing loop's rounds stay exactly as a fresh solve would make them. The optimum
+    is the same either way; where several plans tie for it, a restarted solve may
+    return another of them.
+    """
+
+    def __init__(self) -> None:
+        self.highs: highspy.Highs | None = None
+        self.arrays: ProgramArrays | None = None
+        self.restarts = 0
+
+    def _same_matrix(self, arrays: ProgramArrays) -> bool:
+        last = self.arrays
+        return (
+            last is not None
+            and last.num_col == arrays.num_col
+            and last.num_row == arrays.num_row
+            and last.num_nz == arrays.num_nz
+            and np.array_equal(last.integer, arrays.integer)
+            and np.array_equal(last.a_start, arrays.a_start)
+            and np.array_equal(last.a_index, arrays.a_index)
+            and np.array_equal(last.a_value, arrays.a_value)
+        )
+
+    def solve(self, arrays: ProgramArrays, *, time_limit: float | None = None) -> Solution:
+        if self.highs is None or self.arrays is None or not self._same_matrix(arrays):
+            # A fresh instance: exactly the solve a first-time caller gets.
+            solution, self.highs = solve_with_highs(arrays, time_limit=time_limit)
+            self.arrays = arrays
+            return solution
+        start = time.perf_counter()
+        highs, last = self.highs, self.arrays
+        if time_limit is not None:
+            highs.setOptionValue("time_limit", float(time_limit))
+        changed = np.flatnonzero(last.cost != arrays.cost).astype(np.int32)
+        if len(changed):
+            highs.changeColsCost(len(changed), changed, arrays.cost[changed])
+        changed = np.flatnonzero(
+            (last.col_lower != arrays.col_lower) | (last.col_upper != arrays.col_upper)
+        ).astype(np.int32)
+        if len(changed):
+            highs.changeColsBounds(
+                len(changed), changed, arrays.col_lower[changed], arrays.col_upper[changed]
+            )
+        changed = np.flatnonzero(
+            (last.row_lower != arrays.row_lower) | (last.row_upper != arrays.row_upper)
+        ).astype(np.int32)
+        if len(changed):
+            highs.changeRowsBounds(  # type: ignore[attr-defined]  # missing from the stubs
+                len(changed), changed, arrays.row_lower[changed], arrays.row_upper[changed]
+            )
+        if arrays.offset != last.offset:
+            highs.changeObjectiveOffset(float(arrays.offset))
+        handed = time.perf_counter()
+        highs.run()
+        solved = time.perf_counter()
+        self.arrays = arrays
+        self.restarts += 1
+        return _read_solution(highs, arrays, handed - start, solved - handed)
 
 
 _PULP_STATUS = {

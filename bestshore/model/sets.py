@@ -22,7 +22,8 @@ family               site s may take demand unit (c, l, h) only if ...
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -68,6 +69,34 @@ class Eligibility:
 
     assignments: pd.DataFrame
     exclusions: pd.DataFrame
+    _groups: dict[tuple[str, ...], dict[Any, np.ndarray]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def groups(self, *columns: str) -> dict[Any, np.ndarray]:
+        """Row positions of the assignments by the values of ``columns`` (cached).
+
+        The staffing loop rebuilds the model several times on the same eligible set;
+        grouping hundreds of thousands of rows by text columns is the slow part of a
+        build, so it is done once.
+        """
+        if columns not in self._groups:
+            by: str | list[str] = columns[0] if len(columns) == 1 else list(columns)
+            self._groups[columns] = self.assignments.groupby(by, sort=False).indices
+        return self._groups[columns]
+
+    def repriced(self, inputs: ModelInputs) -> Eligibility:
+        """The same assignments at the rates of ``inputs`` (a what-if changed a price).
+
+        Rows and their order are unchanged, so the grouping cache carries over.
+        """
+        rows = self.assignments
+        pairs = pd.MultiIndex.from_arrays([rows["call_type"], rows["site"]])
+        codes, uniques = pd.factorize(pairs)
+        rates = inputs.rates.reindex(uniques).to_numpy(dtype=float)[codes]
+        repriced = Eligibility(rows.assign(rate_per_hour=rates), self.exclusions)
+        repriced._groups.update(self._groups)
+        return repriced
 
 
 def _candidates(inputs: ModelInputs) -> pd.DataFrame:

@@ -15,7 +15,7 @@ from typing import Any
 import pulp
 
 from bestshore.model.build import SourcingModel
-from bestshore.model.program import highs_version, solve_with_highs, solve_with_pulp
+from bestshore.model.program import HighsSession, highs_version, solve_with_highs, solve_with_pulp
 
 __all__ = ["SolveOutcome", "solve_model", "solver_name"]
 
@@ -66,13 +66,18 @@ def solve_model(
     time_limit: float | None = None,
     solver: pulp.LpSolver | None = None,
     warm_start: Any = None,
+    session: HighsSession | None = None,
 ) -> SolveOutcome:
     """Solve ``model`` (fast HiGHS path, or ``solver`` through PuLP); read ``status`` first.
 
     The solution is kept on ``model.solution``. ``warm_start`` is a HiGHS basis from an
-    earlier solve of a same-shaped LP (fast path only); the optimum is the same.
+    earlier solve of a same-shaped LP (fast path only); the optimum is the same. A
+    ``session`` keeps one HiGHS instance across solves (see :class:`HighsSession`).
     """
-    if solver is None:
+    if session is not None and solver is None:
+        solution = session.solve(model.program.arrays(), time_limit=time_limit)
+        model.highs = session.highs
+    elif solver is None:
         solution, highs = solve_with_highs(
             model.program.arrays(), time_limit=time_limit, basis=warm_start
         )

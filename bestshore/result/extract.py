@@ -182,12 +182,18 @@ def _constraints(plan: Plan, staffing: pd.DataFrame) -> pd.DataFrame:
              f"vendor share cap {cap:.0%} binds for {vendor}")
         )  # fmt: skip
     per_seat_hour = staffing[staffing["hour"] != WEEK].groupby(["site", "hour"])["agents"].sum()
-    for site, hour in model.constraints["seats"]:
-        seats = float(inputs.sites.at[site, "max_agents"])
-        what = "every seat taken" if inputs.sites.at[site, "seats_given"] else "its peak staffing"
-        rows.append(
-            ("seats", f"{site}@{hour}", seats, float(per_seat_hour.get((site, hour), 0.0)), duals["seats"].get((site, hour)),
-             f"site {site} has {what} in hour {hour}")
+    seat_keys = list(model.constraints["seats"])
+    if seat_keys:  # thousands of site-hours on large scenarios: by columns, not row by row
+        seat_sites = [site for site, _ in seat_keys]
+        limits = inputs.sites["max_agents"].reindex(seat_sites).to_numpy(dtype=float)
+        given = inputs.sites["seats_given"].reindex(seat_sites).to_numpy(dtype=bool)
+        used = per_seat_hour.reindex(pd.MultiIndex.from_tuples(seat_keys)).fillna(0.0)
+        rows.extend(
+            ("seats", f"{site}@{hour}", limit, used_now, duals["seats"].get((site, hour)),
+             f"site {site} has {'every seat taken' if seats_given else 'its peak staffing'} in hour {hour}")
+            for (site, hour), limit, used_now, seats_given in zip(
+                seat_keys, limits.tolist(), used.to_numpy(dtype=float).tolist(), given.tolist(), strict=True
+            )
         )  # fmt: skip
     table = pd.DataFrame(rows, columns=["family", "key", "limit", "used", "dual", "message"])
     table["binding"] = (table["limit"] - table["used"]) <= 1e-6 * np.maximum(1.0, table["limit"])

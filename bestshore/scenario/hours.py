@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -113,6 +114,20 @@ def parse_hours(spec: str | dict[str, str | list[str]]) -> BoolArray:
         On unknown days, malformed or empty windows, a day given twice, or windows
         that overlap.
     """
+    if isinstance(spec, str):
+        key: Any = spec
+    else:
+        key = tuple(
+            (k, v if isinstance(v, str) else tuple(v)) for k, v in spec.items()
+        )  # hashable: the checker parses the same few specs thousands of times
+    return _parse_hours(key).copy()
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse_hours(key: Any) -> BoolArray:
+    spec = (
+        key if isinstance(key, str) else {k: v if isinstance(v, str) else list(v) for k, v in key}
+    )
     open_quarters = np.zeros(_QUARTERS_PER_WEEK, dtype=bool)
     if isinstance(spec, str):
         if spec.strip().lower() in ("24/7", "24x7"):

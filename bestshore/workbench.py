@@ -1,0 +1,168 @@
+"""A scenario kept solved for what-ifs: change a price, a cap or a capacity, re-solve fast.
+
+For notebooks (a slider re-solving as it moves) and sweeps (twenty prices of one site).
+:func:`bestshore.solve` starts from nothing each time; a :class:`Workbench` keeps what a
+change of *terms* cannot alter and redoes only the rest:
+
+- kept: demand, opening hours, pay premiums, the eligible set and its groupings, the
+  staffing of every queue load already met (cached), and one HiGHS instance;
+- redone: the site and vendor tables and the rates (a few rows), the LP arrays (numpy),
+  and the solve: when the matrix is unchanged (scenarios staffed by workload, where a
+  price or a cap moves only costs and bounds) HiGHS gets only the changed costs and
+  bounds and restarts from its last basis; with Erlang staffing the loop re-runs as a
+  fresh solve would, so the answer is the one :func:`bestshore.solve` gives.
+
+Every result is checked by :func:`bestshore.verify` like any other (``check=False``
+skips it, for the tightest loops).
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from bestshore.api import solve_prepared
+from bestshore.model.inputs import ModelInputs, prepare_inputs, with_new_terms
+from bestshore.model.plan import Plan
+from bestshore.model.program import HighsSession
+from bestshore.model.sets import Eligibility, eligible_assignments
+from bestshore.result import Result
+from bestshore.scenario import Scenario, ScenarioError, load_scenario
+from bestshore.scenario.checks import check_references
+from bestshore.scenario.schema import Site, Vendor
+
+__all__ = ["Workbench"]
+
+
+class Workbench:
+    """One scenario, solved and re-solved as its terms change.
+
+    Example::
+
+        bench = Workbench("scenarios/demo.yaml")
+        base = bench.solve()
+        bench.set_rate("casablanca", 14.0)       # EUR per productive hour
+        cheaper = bench.solve()                  # reuses everything a price cannot change
+
+    Parameters
+    ----------
+    scenario : Scenario or path
+        The scenario (validated, or a YAML file to load).
+    check : bool
+        Run the independent checker on every result (default).
+    """
+
+    def __init__(self, scenario: Scenario | str | Path, *, check: bool = True) -> None:
+        if not isinstance(scenario, Scenario):
+            scenario = load_scenario(scenario)
+        else:
+            source = scenario.source
+            scenario = Scenario.model_validate(scenario.model_dump())
+            scenario._source = source
+            check_references(scenario)
+        self._scenario = scenario
+        self._check = check
+        self._inputs: ModelInputs | None = None
+        self._eligibility: Eligibility | None = None
+        self._terms_changed = False
+        self._session = HighsSession()
+        self._plan: Plan | None = None
+        self.timings: dict[str, float] = {}
+
+    @property
+    def scenario(self) -> Scenario:
+        """The scenario as it stands, every change applied."""
+        return self._scenario
+
+    # -- changes of terms ------------------------------------------------------------------
+
+    def set_rate(self, site: str, rate: float, *, call_type: str | None = None) -> None:
+        """Set a site's price per productive hour [currency/h].
+
+        With ``call_type``, set that call type's rate-card entry only; otherwise the
+        site's ``cost_per_hour`` (rate-card entries for other call types stay).
+        """
+        current = self._site(site)
+        if call_type is not None:
+            if call_type not in {c.id for c in self._scenario.call_types}:
+                raise ScenarioError(f"set_rate: unknown call type {call_type!r}")
+            self._replace_site(current, rates={**current.rates, call_type: rate})
+        else:
+            self._replace_site(current, cost_per_hour=rate)
+
+    def set_capacity(self, site: str, hours: float) -> None:
+        """Set a site's capacity [productive h/yr] (replaces a capacity given in FTE)."""
+        self._replace_site(self._site(site), capacity_hours=hours, capacity_fte=None)
+
+    def set_vendor_cap(self, vendor: str, share: float | None) -> None:
+        """Set a vendor's cap on its share of the work [fraction]; None removes it."""
+        vendors = {v.id: v for v in self._scenario.vendors}
+        if vendor not in vendors:
+            raise ScenarioError(f"set_vendor_cap: unknown vendor {vendor!r}")
+        changed = _revalidated(Vendor, vendors[vendor], max_share=share)
+        self._swap("vendors", [changed if v.id == vendor else v for v in self._scenario.vendors])
+
+    # -- solving ---------------------------------------------------------------------------
+
+    def solve(self, *, quick: bool = False) -> Result:
+        """Solve the scenario as it stands; the same exceptions as :func:`bestshore.solve`.
+
+        By default the answer is the one :func:`bestshore.solve` gives for
+        :attr:`scenario`. ``quick=True`` (for sliders) starts the Erlang staffing loop
+        from the last plan's staffing factors instead of the pooled ones: it settles in
+        a round or two instead of ten, obeys every rule and is checked like any plan,
+        but may differ from a fresh solve within the staffing gap, and claims no lower
+        bound. Without Erlang staffing ``quick`` changes nothing.
+
+        ``timings`` holds the seconds of this solve per stage (as in ``bestshore.solve``).
+        """
+        clock: dict[str, float] = {}
+        start = time.perf_counter()
+        if self._inputs is None or self._eligibility is None:
+            self._inputs = prepare_inputs(self._scenario)
+            self._eligibility = eligible_assignments(self._inputs)
+        elif self._terms_changed:
+            self._inputs = with_new_terms(self._inputs, self._scenario)
+            self._eligibility = self._eligibility.repriced(self._inputs)
+        self._terms_changed = False
+        clock["inputs"] = time.perf_counter() - start
+        try:
+            result, self._plan = solve_prepared(
+                self._inputs,
+                self._eligibility,
+                check=self._check,
+                timings=clock,
+                session=self._session,
+                start=self._plan if quick else None,
+            )
+            return result
+        finally:
+            self.timings = clock
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _site(self, site: str) -> Site:
+        for candidate in self._scenario.sites:
+            if candidate.id == site:
+                return candidate
+        raise ScenarioError(f"unknown site {site!r}")
+
+    def _replace_site(self, site: Site, **changes: Any) -> None:
+        changed = _revalidated(Site, site, **changes)
+        self._swap("sites", [changed if s.id == site.id else s for s in self._scenario.sites])
+
+    def _swap(self, field: str, items: list[Any]) -> None:
+        source = self._scenario.source
+        self._scenario = self._scenario.model_copy(update={field: items})
+        self._scenario._source = source
+        self._terms_changed = True
+
+
+def _revalidated(kind: type[Any], item: Any, **changes: Any) -> Any:
+    """``item`` with ``changes``, validated like a loaded one (bad values raise ScenarioError)."""
+    try:
+        return kind.model_validate({**item.model_dump(), **changes})
+    except ValueError as exc:
+        fields = ", ".join(changes)
+        raise ScenarioError(f"{kind.__name__.lower()} {item.id}: {fields}: {exc}") from None

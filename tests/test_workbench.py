@@ -1,0 +1,93 @@
+"""The Workbench: what-ifs re-solved from kept inputs give the answers a fresh solve gives."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from conftest import tiny
+
+import bestshore
+from bestshore.scenario import parse_scenario
+
+
+def _same(result: bestshore.Result, fresh: bestshore.Result) -> None:
+    assert result.total_cost == pytest.approx(fresh.total_cost, rel=1e-9)
+    columns = ["call_type", "language", "site", "volume"]
+    mine = result.allocation[columns].sort_values(columns[:3]).reset_index(drop=True)
+    theirs = fresh.allocation[columns].sort_values(columns[:3]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(mine, theirs, rtol=1e-6, atol=1e-6)
+
+
+def test_tiny_what_ifs_match_hand_optima_and_fresh_solves() -> None:
+    bench = bestshore.Workbench(parse_scenario(tiny()))
+    # Rabat takes the 3,000 h at 15 EUR/h.
+    assert bench.solve().total_cost == pytest.approx(45_000)
+    # Vendor vb (Rabat) capped at 40 %: 1,200 h x 15 + 1,800 h x 30 = 72,000.
+    bench.set_vendor_cap("vb", 0.4)
+    capped = bench.solve()
+    assert capped.total_cost == pytest.approx(72_000)
+    assert list(capped.binding["key"]) == ["vb"]
+    # Rabat at 35 EUR/h: Paris (30 EUR/h, room for 10,000 h) takes all 3,000 h = 90,000.
+    bench.set_rate("rabat", 35.0)
+    assert bench.solve().total_cost == pytest.approx(3_000 * 30)
+    # Cap removed, Rabat back at 15 EUR/h but only 1,000 h a year of capacity:
+    # 1,000 x 15 + 2,000 x 30 = 75,000 (yearly hours; the model plans per week).
+    bench.set_vendor_cap("vb", None)
+    bench.set_rate("rabat", 15.0)
+    bench.set_capacity("rabat", 1_000)
+    result = bench.solve()
+    assert result.total_cost == pytest.approx(75_000)
+    _same(result, bestshore.solve(bench.scenario))
+
+
+def test_rate_card_entry_and_bad_changes() -> None:
+    bench = bestshore.Workbench(parse_scenario(tiny()))
+    bench.set_rate("paris", 10.0, call_type="n1")  # rate card beats the site's price
+    assert bench.solve().total_cost == pytest.approx(30_000)
+    assert bench.scenario.sites[0].rates == {"n1": 10.0}
+    with pytest.raises(bestshore.ScenarioError, match="unknown site 'tokyo'"):
+        bench.set_rate("tokyo", 10.0)
+    with pytest.raises(bestshore.ScenarioError, match="site paris: cost_per_hour"):
+        bench.set_rate("paris", -1.0)
+    with pytest.raises(bestshore.ScenarioError, match="vendor va: max_share"):
+        bench.set_vendor_cap("va", 1.5)
+    with pytest.raises(bestshore.ScenarioError, match="unknown vendor"):
+        bench.set_vendor_cap("nobody", 0.5)
+    with pytest.raises(bestshore.ScenarioError, match="unknown call type"):
+        bench.set_rate("paris", 10.0, call_type="n9")
+    # A rejected change leaves the scenario as it was.
+    assert bench.solve().total_cost == pytest.approx(30_000)
+
+
+def test_linear_sweep_restarts_highs_and_matches_fresh_solves() -> None:
+    data = tiny()
+    data["sites"].append(
+        {
+            "id": "lisbon", "vendor": "va", "country": "PT", "city": "Lisbon",
+            "languages": {"fr": "C1"}, "capacity_hours": 2000, "cost_per_hour": 20.0,
+        }
+    )  # fmt: skip
+    data["vendors"][1]["max_share"] = 0.5
+    bench = bestshore.Workbench(parse_scenario(data))
+    bench.solve()
+    for rate in (12.0, 18.0, 25.0, 31.0):
+        bench.set_rate("lisbon", rate)
+        _same(bench.solve(), bestshore.solve(bench.scenario))
+    # Only costs changed: HiGHS got them in place and restarted from its basis.
+    assert bench._session.restarts == 4
+
+
+def test_demo_what_if_is_exactly_a_fresh_solve_and_quick_mode_is_checked() -> None:
+    bench = bestshore.Workbench("scenarios/demo.yaml")
+    base = bench.solve()
+    assert base.total_cost == pytest.approx(bestshore.solve("scenarios/demo.yaml").total_cost)
+    bench.set_rate("marrakech", 14.0)
+    _same(bench.solve(), bestshore.solve(bench.scenario))
+    assert {"inputs", "build", "solve", "extract", "verify"} <= set(bench.timings)
+    bench.set_rate("marrakech", 16.0)
+    quick = bench.solve(quick=True)
+    fresh = bestshore.solve(bench.scenario)
+    assert bestshore.verify(bench.scenario, quick) == []
+    assert quick.stamp["lower_bound"] is None  # warm-started: no bound claimed
+    # Both are staffing-loop plans within the staffing gap of the same optimum.
+    assert quick.total_cost == pytest.approx(fresh.total_cost, rel=0.02)
