@@ -250,3 +250,27 @@ def test_staffing_gap_is_reported_and_bounded() -> None:
     data = erlang_hour()
     data["call_types"][0]["service_level"] = {"asa_seconds": 30}
     assert solve_dict(data).stamp["lower_bound"] is None
+
+
+def test_answer_window_matches_its_definition_hour_by_hour() -> None:
+    """Deferred work arriving in hour h is answered in time if the site opens in
+    h, h+1, ..., h+⌊response⌋-1 (wrapping round the week): checked against that
+    definition, written out as a loop, on random opening patterns."""
+    import math
+
+    import numpy as np
+
+    from bestshore.model.sets import _answers_in_time, _hours_until_open
+
+    rng = np.random.default_rng(7)
+    for _ in range(500):
+        open_hours = (rng.random(168) < rng.random() * 0.5) & (rng.random() > 0.1)
+        arrivals = rng.random(168) < rng.random()
+        response = float(rng.choice([0.5, 1, 2, 24, 47.5, 72, 200]))
+        window = max(1, math.floor(response))
+        reach = [
+            any(open_hours[(h + d) % 168] for d in range(min(window, 168))) for h in range(168)
+        ]
+        expected = float(np.mean(np.array(reach)[arrivals])) if arrivals.any() else 1.0
+        got = _answers_in_time(_hours_until_open(open_hours), arrivals, response)
+        assert got == expected

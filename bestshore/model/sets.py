@@ -123,12 +123,26 @@ def language_fit(inputs: ModelInputs, candidates: pd.DataFrame) -> pd.Series:
     return pd.Series(np.where(have >= need, "", reasons), index=candidates.index)
 
 
-def _answers_in_time(open_hours: np.ndarray, arrivals: np.ndarray, response_hours: float) -> float:
-    """Share of arrival hours from which the site opens within the response time."""
+def _hours_until_open(open_hours: np.ndarray) -> np.ndarray:
+    """For each hour of the week, hours to wait until the site is open (0 if open then).
+
+    The week wraps around; a site never open waits forever.
+    """
+    opened = np.flatnonzero(open_hours)
+    if not len(opened):
+        return np.full(HOURS_PER_WEEK, np.iinfo(np.int64).max)
+    waits = (opened[None, :] - np.arange(HOURS_PER_WEEK)[:, None]) % HOURS_PER_WEEK
+    return waits.min(axis=1)
+
+
+def _answers_in_time(waits: np.ndarray, arrivals: np.ndarray, response_hours: float) -> float:
+    """Share of arrival hours from which the site opens within the response time.
+
+    ``waits`` from :func:`_hours_until_open`: work arriving in hour h is answered in
+    time when the site opens within the first ``max(1, ⌊response⌋)`` hours from h.
+    """
     window = max(1, math.floor(response_hours))
-    reach = np.zeros(HOURS_PER_WEEK, dtype=bool)
-    for offset in range(min(window, HOURS_PER_WEEK)):
-        reach |= np.roll(open_hours, -offset)
+    reach = waits < window
     return float(reach[arrivals].mean()) if arrivals.any() else 1.0
 
 
@@ -147,6 +161,7 @@ def hours_fit(inputs: ModelInputs, candidates: pd.DataFrame) -> pd.Series:
     }
     call_types = {c.id: c for c in inputs.scenario.call_types}
     arrivals = {c.id: weekly_profile(c) > 0 for c in inputs.scenario.call_types}
+    waits: dict[str, np.ndarray] = {}
     reasons = []
     for call_type, language, site, real_time in zip(
         candidates["call_type"], candidates["language"], candidates["site"], candidates["real_time"],
@@ -160,7 +175,9 @@ def hours_fit(inputs: ModelInputs, candidates: pd.DataFrame) -> pd.Series:
             reasons.append("" if open_count else f"closed in all {len(hours)} hours with demand")
         else:
             response = call_types[call_type].response_hours
-            share = _answers_in_time(open_hours[site], arrivals[call_type], response)
+            if site not in waits:
+                waits[site] = _hours_until_open(open_hours[site])
+            share = _answers_in_time(waits[site], arrivals[call_type], response)
             reasons.append(
                 ""
                 if share >= 1.0
