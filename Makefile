@@ -12,7 +12,7 @@ PYTHON ?= $(shell for p in python3.13 python3.12 \
 	  if $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1; then command -v $$p || echo $$p; break; fi; \
 	done)
 
-.PHONY: demo test test-slow lint format schema clean
+.PHONY: demo test test-slow lint format schema clean bench
 
 $(STAMP): pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -42,6 +42,10 @@ lint: $(STAMP)
 format: $(STAMP)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+
+bench: $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev,notebook,bench]'
+	$(PY) -m bench.run --out bench/results.md --chart-dir docs
 
 schema: $(STAMP)
 	$(VENV)/bin/bestshore schema --out docs/scenario.schema.json

@@ -49,6 +49,7 @@ import scipy.sparse as sp
 
 from bestshore.model.inputs import WEEK, ModelInputs
 from bestshore.model.sets import Eligibility
+from bestshore.scenario.hours import HOURS_PER_WEEK
 
 __all__ = [
     "APPROACHES",
@@ -117,8 +118,18 @@ class _Rows:
     upper: np.ndarray
 
 
+def _codes(values: pd.Series | pd.Index, labels: pd.Index) -> np.ndarray:
+    """Position of each value in ``labels`` (-1 if absent), via the few distinct values."""
+    codes, uniques = pd.factorize(values)
+    return labels.get_indexer(uniques)[codes]
+
+
 def _families(inputs: ModelInputs, rows: pd.DataFrame) -> list[_Rows]:
-    """The constraint families as (member, row, coefficient) triplets, vectorised."""
+    """The constraint families as (member, row, coefficient) triplets, vectorised.
+
+    Keys are turned into integers first (a few hundred distinct labels), so grouping
+    hundreds of thousands of rows is integer arithmetic.
+    """
     n = len(rows)
     everyone = np.arange(n)
     handle = rows["handle_hours"].to_numpy(dtype=float)
@@ -127,36 +138,52 @@ def _families(inputs: ModelInputs, rows: pd.DataFrame) -> list[_Rows]:
         * handle
         * rows["repeat_factor"].to_numpy(dtype=float)
     )
+    hour = rows["hour"].to_numpy(dtype=np.int64)
     families = []
     # demand[c,l,h] = 1, one per demand unit, in the demand table's order
-    unit = inputs.demand.index.get_indexer(
-        pd.MultiIndex.from_frame(rows[["call_type", "language", "hour"]])
+    demand = inputs.demand.index
+    call_types = demand.get_level_values("call_type").unique()
+    languages = demand.get_level_values("language").unique()
+    slots = HOURS_PER_WEEK + 1  # hour WEEK = -1 and 0..167
+
+    def unit_key(c: np.ndarray, lang: np.ndarray, h: np.ndarray) -> np.ndarray:
+        return (c * len(languages) + lang) * slots + (h + 1)
+
+    demand_keys = unit_key(
+        _codes(demand.get_level_values("call_type"), call_types),
+        _codes(demand.get_level_values("language"), languages),
+        demand.get_level_values("hour").to_numpy(dtype=np.int64),
     )
-    count = len(inputs.demand)
+    order = np.argsort(demand_keys)
+    row_keys = unit_key(
+        _codes(rows["call_type"], call_types), _codes(rows["language"], languages), hour
+    )
+    unit = order[np.searchsorted(demand_keys, row_keys, sorter=order)]
+    count = len(demand)
     families.append(_Rows("demand", everyone, unit, np.ones(n), np.ones(count), np.ones(count)))
     # capacity[s] <= (1 - headroom) H_s, sites in the sites table's order, those with rows
     headroom = inputs.scenario.policies.capacity_headroom or 0.0
-    site = inputs.sites.index.get_indexer(rows["site"])
-    present = np.unique(site)
+    site = _codes(rows["site"], inputs.sites.index)
+    used = np.bincount(site, minlength=len(inputs.sites)) > 0
+    present = np.flatnonzero(used)
     families.append(
         _Rows(
             "capacity",
             everyone,
-            np.searchsorted(present, site),
+            (np.cumsum(used) - 1)[site],
             agent_hours,
             np.full(len(present), -np.inf),
             inputs.sites["capacity_hours"].to_numpy(dtype=float)[present] * (1 - headroom),
         )
     )
-    # seats[s,h] <= M_s over real-time rows of sites with seats, sorted by (site, hour)
+    # seats[s,h] <= M_s over real-time rows of sites with seats, sorted by (site id, hour)
     seats = inputs.sites["max_agents"].to_numpy(dtype=float)
-    hour = rows["hour"].to_numpy()
     seated = np.flatnonzero((hour != WEEK) & np.isfinite(seats[site]))
     if len(seated):
-        order = inputs.sites.index.to_numpy()[site[seated]].astype(str)
-        keys = pd.MultiIndex.from_arrays([order, hour[seated]])
-        codes, uniques = pd.factorize(keys, sort=True)
-        limit = seats[inputs.sites.index.get_indexer(uniques.get_level_values(0))]
+        rank = np.argsort(np.argsort(inputs.sites.index.to_numpy().astype(str)))
+        keys = rank[site[seated]] * HOURS_PER_WEEK + hour[seated]
+        uniques, codes = np.unique(keys, return_inverse=True)
+        by_rank = np.argsort(rank)  # site position of each rank
         families.append(
             _Rows(
                 "seats",
@@ -164,17 +191,18 @@ def _families(inputs: ModelInputs, rows: pd.DataFrame) -> list[_Rows]:
                 codes,
                 agent_hours[seated],
                 np.full(len(uniques), -np.inf),
-                limit,
+                seats[by_rank[uniques // HOURS_PER_WEEK]],
             )
         )
     # vendor_share[v] <= alpha_v W, vendors with a cap below 1 and some rows
     caps = inputs.vendors["max_share"].dropna()
     caps = caps[caps < 1.0]
-    vendor = rows["vendor"].to_numpy()
-    caps = caps[caps.index.isin(np.unique(vendor))]
-    if len(caps):
-        position = caps.index.get_indexer(vendor)
-        capped = np.flatnonzero(position >= 0)
+    position = _codes(rows["vendor"], caps.index)
+    capped = np.flatnonzero(position >= 0)
+    has_rows = np.bincount(position[capped], minlength=len(caps)) > 0
+    if has_rows.any():  # caps of vendors with no eligible row are left out, as bestshore does
+        caps = caps[has_rows]
+        position = (np.cumsum(has_rows) - 1)[position]
         total = float(inputs.demand["handle_hours"].sum())
         families.append(
             _Rows(
