@@ -151,3 +151,18 @@ def test_the_pulp_model_is_the_same_program_and_writes_an_lp_file(tmp_path: Path
     problem.writeLP(str(tmp_path / "model.lp"))
     text = (tmp_path / "model.lp").read_text()
     assert "panel_size" in text and "Binaries" in text
+
+
+def test_arrays_in_written_order_equal_arrays_sorted_from_shuffled_terms() -> None:
+    """The fast path (terms already in row and column order) gives the same matrix as the
+    general one (any order, sorted and summed)."""
+    program = build_model(prepare_inputs(CASES["demo"]())).program
+    direct = program.arrays()
+    rows, cols, vals = (
+        np.concatenate(part) for part in (program._rows, program._cols, program._vals)
+    )
+    order = np.random.default_rng(3).permutation(len(rows))
+    program._rows, program._cols, program._vals = [rows[order]], [cols[order]], [vals[order]]
+    shuffled = program.arrays()
+    for name in ("a_start", "a_index", "a_value", "cost", "row_lower", "row_upper"):
+        assert np.array_equal(getattr(direct, name), getattr(shuffled, name)), name

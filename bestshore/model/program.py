@@ -15,6 +15,7 @@ it. Both paths hand HiGHS the same matrix, so they return the same solution (tes
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
@@ -220,14 +221,20 @@ class LinearProgram:
             if self._rows
             else (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
         )
-        order = np.lexsort((cols, rows))
-        rows, cols, vals = rows[order], cols[order], vals[order]
-        if len(rows):  # sum duplicate (row, column) entries, then drop exact zeros
+        same_row = rows[1:] == rows[:-1]
+        in_order = bool(
+            np.all(rows[1:] >= rows[:-1]) and np.all(cols[1:][same_row] > cols[:-1][same_row])
+        )
+        if not in_order:  # families write rows in order; slacks and binaries come after
+            order = np.lexsort((cols, rows))
+            rows, cols, vals = rows[order], cols[order], vals[order]
+        if len(rows) and not in_order:  # sum duplicate (row, column) entries
             first = np.ones(len(rows), dtype=bool)
             first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
             starts = np.flatnonzero(first)
             rows, cols, vals = rows[starts], cols[starts], np.add.reduceat(vals, starts)
-            keep = vals != 0.0
+        keep = vals != 0.0  # exact zeros carry nothing
+        if not keep.all():
             rows, cols, vals = rows[keep], cols[keep], vals[keep]
         a_start = np.zeros(self.num_row + 1, dtype=np.int32)
         np.cumsum(np.bincount(rows, minlength=self.num_row), out=a_start[1:])
@@ -346,6 +353,7 @@ class Solution:
     solver: str
 
 
+@functools.lru_cache(maxsize=1)
 def highs_version() -> str:
     return f"HiGHS {highspy.Highs().version()}"
 
