@@ -141,6 +141,11 @@ class _World:
             return site.rates[call_type_id]
         if site.cost_per_hour is not None:
             return site.cost_per_hour
+        if site.price_per_contact is not None:
+            return 0.0  # paid by the contact: see contact_price
+        if site.price_per_fte_month is not None:
+            # A month of one FTE buys a twelfth of its productive hours a year.
+            return site.price_per_fte_month * 12 / (self.weekly_hours_per_fte(site) * WEEKS)
         return float(self.country[site.country]["agent_cost_eur_per_hour"])
 
     def weekly_hours_per_fte(self, site: Site) -> float:
@@ -284,7 +289,8 @@ def _check_row(world: _World, row: Any, problems: list[str]) -> None:
         problems.append(f"{where}: {row.agents:,.4f} agents staffed, {needed:,.4f} needed")
     for name, expected, got in (
         ("calls", calls, row.calls),
-        ("cost", row.agents * world.rate(row.call_type, site) * premium * world.profile(call_type)[1], row.cost),
+        ("cost", (row.agents * world.rate(row.call_type, site) * premium
+                  + calls * (site.price_per_contact or 0.0)) * world.profile(call_type)[1], row.cost),
         ("FTE", row.agents / world.weekly_hours_per_fte(site), row.fte),
     ):  # fmt: skip
         if not _close(expected, got):

@@ -494,24 +494,38 @@ def add_panel(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> d
     return constraints
 
 
-def annual_cost_coefficients(variables: Variables) -> np.ndarray:
-    """Annual cost of each assignment at share 1 [currency/yr]: ``F·r·π·k·A``."""
+def annual_cost_coefficients(inputs: ModelInputs, variables: Variables) -> np.ndarray:
+    """Annual cost of each assignment at share 1 [currency/yr]: ``F·r·π·k·A + F·p·m·n``.
+
+    ``p`` is the price per handled contact of a site paid per contact (its ``r`` is 0),
+    ``m·n`` the contacts it handles, repeats included.
+    """
     rows = variables.assignments
     factor = (rows["annual_factor"] * rows["rate_per_hour"] * rows["premium"]).to_numpy()
-    return factor * variables.agent_hours
+    cost = factor * variables.agent_hours
+    price = rows["contact_price"].to_numpy()
+    if price.any():
+        keys = pd.MultiIndex.from_frame(rows[["call_type", "language", "hour"]])
+        contacts = (
+            inputs.demand["calls"].reindex(keys).to_numpy() * rows["repeat_factor"].to_numpy()
+        )
+        cost = cost + rows["annual_factor"].to_numpy() * price * contacts
+    return cost
 
 
 def set_cost_objective(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
     r"""Minimize the annual cost of the plan, less the money value of its quality.
 
     .. math:: \min \sum_{(d,s) \in E} \left( F_c \, r_{c,s} \, \pi_{s,h} \, k_{d,s} A_d
-              - v \, q_s \, F_c n_d \right) x_{d,s}
+              + F_c \, p_s \, m_{c,s} n_d - v \, q_s \, F_c n_d \right) x_{d,s}
 
     [currency/yr]. Rates come from the site's rate card for the call type, else its
-    price per productive hour; ``π`` adds the site's night and weekend premiums; ``v`` is
+    price per productive hour (an FTE-month price converted; 0 for a site paid per
+    contact, whose price per handled contact is ``p_s``, 0 otherwise: ``m n`` contacts
+    handled, repeats included); ``π`` adds the site's night and weekend premiums; ``v`` is
     ``objective.csat_point_value`` (0 by default: cost only), ``q_s`` the site's CSAT.
     """
-    cost = annual_cost_coefficients(variables)
+    cost = annual_cost_coefficients(inputs, variables)
     value = inputs.scenario.objective.csat_point_value
     if value > 0:  # quality is worth money: credit each contact's CSAT points
         rows = variables.assignments

@@ -129,7 +129,10 @@ class ModelInputs:
         ``annual_hours_per_fte``, ``weekly_hours_per_fte`` [productive h/FTE/week],
         ``capacity_hours`` [productive h per week], ``capacity_fte``, ``max_agents``
         (seats given, or ``peak_factor`` x capacity / open hours), ``seats_given``,
-        ``cost_per_hour`` [currency/h], ``cost_from_country`` (bool), ``csat``, ``fcr``,
+        ``cost_per_hour`` [currency/h; an FTE-month price converted, 0 for a site paid
+        per contact], ``cost_from_country`` (bool), ``pricing`` (``per_productive_hour``,
+        ``per_fte_month`` or ``per_contact``), ``price_per_contact`` [currency/contact, 0
+        unless so priced], ``csat``, ``fcr``,
         ``nps``, ``night_premium``, ``weekend_premium``.
     rates : Series
         Index ``(call_type, site)``: price per productive hour [currency/h], rate card
@@ -250,6 +253,10 @@ def _sites(scenario: Scenario) -> pd.DataFrame:
             assert site.capacity_fte is not None
             capacity_hours = site.capacity_fte * per_fte
         cost = site.cost_per_hour
+        if site.price_per_fte_month is not None:  # per FTE-month -> per productive hour
+            cost = 12.0 * site.price_per_fte_month / (annual * (1.0 - shrinkage))
+        elif site.price_per_contact is not None:  # paid by the contact, not the hour
+            cost = 0.0
         from_country = cost is None
         if cost is None:
             cost = float(country.agent_cost_eur_per_hour)
@@ -277,6 +284,12 @@ def _sites(scenario: Scenario) -> pd.DataFrame:
                 "weekend_premium": site.weekend_premium,
                 "cost_per_hour": cost,
                 "cost_from_country": from_country,
+                "pricing": "per_contact"
+                if site.price_per_contact is not None
+                else "per_fte_month"
+                if site.price_per_fte_month is not None
+                else "per_productive_hour",
+                "price_per_contact": site.price_per_contact or 0.0,
                 "csat": site.quality.csat,
                 "fcr": site.quality.fcr,
                 "nps": site.quality.nps,

@@ -122,7 +122,9 @@ def _exact(inputs: ModelInputs, variables: Variables, shares: np.ndarray) -> pd.
     columns = ["agents", "roster_agents", "service_level", "asa_seconds", "occupancy"]
     rows.loc[hourly, columns] = exact[columns].to_numpy()
     rate = rows["annual_factor"] * rows["rate_per_hour"] * rows["premium"]
-    rows["annual_cost"] = rate * rows["agents"]
+    # Per-contact offers: the vendor is paid for contacts handled (repeats included).
+    paid_contacts = rows["annual_factor"] * rows["contact_price"] * rows["calls"]
+    rows["annual_cost"] = rate * rows["agents"] + paid_contacts
     return rows.reset_index(drop=True)
 
 

@@ -61,7 +61,8 @@ class Eligibility:
         ``handle_hours`` of the demand unit [h per sizing week], ``agents_per_erlang``
         (pooled starting factor), ``rate_per_hour`` [currency/h], ``premium`` (pay
         multiplier of the hour), ``annual_factor`` [weeks/yr], ``real_time``,
-        ``repeat_factor`` (contacts handled per forecast contact, :func:`repeat_factors`).
+        ``repeat_factor`` (contacts handled per forecast contact, :func:`repeat_factors`),
+        ``contact_price`` [currency/contact; 0 unless the site is paid per contact].
     exclusions : DataFrame
         One row per (call_type, language, site, failed rule): ``rule`` (a family name)
         and ``reason`` in plain words.
@@ -94,7 +95,10 @@ class Eligibility:
         pairs = pd.MultiIndex.from_arrays([rows["call_type"], rows["site"]])
         codes, uniques = pd.factorize(pairs)
         rates = inputs.rates.reindex(uniques).to_numpy(dtype=float)[codes]
-        repriced = Eligibility(rows.assign(rate_per_hour=rates), self.exclusions)
+        contact_price = _lookup(rows["site"], inputs.sites["price_per_contact"])
+        repriced = Eligibility(
+            rows.assign(rate_per_hour=rates, contact_price=contact_price), self.exclusions
+        )
         repriced._groups.update(self._groups)
         return repriced
 
@@ -291,9 +295,11 @@ def eligible_assignments(inputs: ModelInputs) -> Eligibility:
     hours = rows["hour"].to_numpy()
     rows["premium"] = np.where(hours == WEEK, 1.0, premium[site_pos, np.maximum(hours, 0)])
     rows["repeat_factor"] = repeat_factors(inputs, rows)
+    rows["contact_price"] = _lookup(rows["site"], inputs.sites["price_per_contact"])
     columns = [
         "call_type", "language", "site", "hour", "vendor", "real_time", "handle_hours",
         "agents_per_erlang", "rate_per_hour", "premium", "annual_factor", "repeat_factor",
+        "contact_price",
     ]  # fmt: skip
     rows = rows[columns].sort_values(["call_type", "language", "hour", "site"], kind="stable")
     return Eligibility(assignments=rows.reset_index(drop=True), exclusions=exclusions)

@@ -348,6 +348,20 @@ class Site(_Model):
         default_factory=dict,
         description="Rate card: price per productive hour by call type id [currency/h].",
     )
+    price_per_fte_month: float | None = Field(
+        None,
+        ge=0,
+        description="Offer priced per full-time agent per month [currency/FTE-month], instead "
+        "of cost_per_hour: converted to a price per productive hour through the site's "
+        "paid hours per FTE and shrinkage (12 x price / (annual hours x (1 - shrinkage))).",
+    )
+    price_per_contact: float | None = Field(
+        None,
+        ge=0,
+        description="Offer priced per handled contact, repeat contacts included "
+        "[currency/contact], instead of by the hour: the vendor carries staffing, idle time "
+        "and pay premiums, so the plan pays volume x price whatever the agents needed.",
+    )
     hours: HoursSpec = Field(
         default_factory=lambda: _weekdays("08:00-20:00"),
         description="Opening hours in the site's local time ('24/7' or day -> window).",
@@ -379,6 +393,19 @@ class Site(_Model):
     )
     quality: Quality = Field(default_factory=Quality, description="Site-level quality scores.")
     shore: Shore | None = Field(None, description="Forces the site's shore, overriding the rule.")
+
+    @model_validator(mode="after")
+    def _one_price(self) -> Site:
+        given = [
+            name
+            for name in ("cost_per_hour", "price_per_fte_month", "price_per_contact")
+            if getattr(self, name) is not None
+        ]
+        if len(given) > 1:
+            raise ValueError(f"give one pricing model, not {' and '.join(given)}")
+        if self.price_per_contact is not None and self.rates:
+            raise ValueError("rates are per productive hour; a site priced per contact has none")
+        return self
 
     @model_validator(mode="after")
     def _one_capacity(self) -> Site:

@@ -1,0 +1,88 @@
+"""Contract terms binding in crafted scenarios, each optimum worked out by hand.
+
+Base (conftest.tiny): 36,000 French N1 contacts a year of 300 s = 3,000 productive h
+(occupancy 1, shrinkage 0, 1,000 paid h per FTE); Paris (vendor va) at 30 EUR/h,
+Rabat (vendor vb) at 15 EUR/h, both with ample capacity.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from conftest import fte_at, solve_dict, tiny
+
+import bestshore
+from bestshore.scenario import parse_scenario
+
+
+def _rabat(data: dict[str, Any], **terms: Any) -> dict[str, Any]:
+    rabat = data["sites"][1]
+    del rabat["cost_per_hour"]
+    rabat.update(terms)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("price", "expected", "at_rabat"),
+    [
+        (1.40, 36_000 * 1.40, True),  # 50,400 beats Paris's 3,000 h x 30 = 90,000
+        (2.60, 3_000 * 30, False),  # 93,600 loses to Paris's 90,000
+    ],
+)
+def test_price_per_contact_competes_with_hourly_prices(
+    price: float, expected: float, at_rabat: bool
+) -> None:
+    result = solve_dict(_rabat(tiny(), price_per_contact=price))
+    assert result.total_cost == pytest.approx(expected)
+    assert (fte_at(result, "rabat") > 0) == at_rabat
+
+
+def test_price_per_contact_ignores_staffing_but_pays_repeat_contacts() -> None:
+    data = _rabat(tiny(), price_per_contact=1.40)
+    # Occupancy 0.5 doubles the agents Paris would bill (180,000) but not the contacts.
+    data["settings"]["occupancy"] = 0.5
+    assert solve_dict(data).total_cost == pytest.approx(50_400)
+    # Rabat resolves 64 % first time against a forecast at 80 %: 1.25 contacts handled
+    # per forecast contact, 45,000 paid contacts = 63,000 (Paris, at baseline: 180,000).
+    data["call_types"][0]["fcr_baseline"] = 0.8
+    data["sites"][0]["quality"] = {"fcr": 0.8}
+    data["sites"][1]["quality"] = {"fcr": 0.64}
+    result = solve_dict(data)
+    assert result.total_cost == pytest.approx(45_000 * 1.40)
+    staffing = result.staffing
+    assert (staffing["calls"] * staffing["annual_factor"]).sum() == pytest.approx(45_000)
+
+
+@pytest.mark.parametrize(
+    ("price", "shrinkage", "expected"),
+    [
+        # 2,000 EUR a month buys 1,000 productive h a year: 24 EUR/h, 3,000 h = 72,000.
+        (2_000, None, 3_000 * 24),
+        # 2,600 a month is 31.20 EUR/h: Paris's 30 EUR/h wins, 90,000.
+        (2_600, None, 3_000 * 30),
+        # 1,800 a month with 20 % shrinkage at Rabat: 21,600 / 800 h = 27 EUR/h.
+        (1_800, 0.2, 3_000 * 27),
+    ],
+)
+def test_price_per_fte_month_is_priced_through_paid_hours_and_shrinkage(
+    price: float, shrinkage: float | None, expected: float
+) -> None:
+    terms: dict[str, Any] = {"price_per_fte_month": price}
+    if shrinkage is not None:
+        terms["shrinkage"] = shrinkage
+    assert solve_dict(_rabat(tiny(), **terms)).total_cost == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("terms", "message"),
+    [
+        ({"price_per_contact": 1.0, "price_per_fte_month": 2000}, "give one pricing model"),
+        ({"price_per_contact": 1.0, "rates": {"n1": 12.0}}, "a site priced per contact has none"),
+        ({"price_per_contact": -1.0}, "price_per_contact"),
+    ],
+)
+def test_pricing_models_are_validated(terms: dict[str, Any], message: str) -> None:
+    data = _rabat(tiny(), **terms)
+    with pytest.raises(bestshore.ScenarioError, match=message):
+        parse_scenario(data)
