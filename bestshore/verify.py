@@ -67,6 +67,7 @@ class _World:
         self._zones: dict[str, ZoneInfo] = {}
         self._shores: dict[str, str] = {}
         self._profiles: dict[str, tuple[np.ndarray, float]] = {}
+        self.discount: dict[str, float] = {}  # volume tier earned per vendor (set by verify)
 
     def zone(self, site: Site) -> ZoneInfo:
         if site.id not in self._zones:
@@ -290,7 +291,8 @@ def _check_row(world: _World, row: Any, problems: list[str]) -> None:
     for name, expected, got in (
         ("calls", calls, row.calls),
         ("cost", (row.agents * world.rate(row.call_type, site) * premium
-                  + calls * (site.price_per_contact or 0.0)) * world.profile(call_type)[1], row.cost),
+                  + calls * (site.price_per_contact or 0.0)) * world.profile(call_type)[1]
+                 * (1 - world.discount.get(site.vendor or "", 0.0)), row.cost),
         ("FTE", row.agents / world.weekly_hours_per_fte(site), row.fte),
     ):  # fmt: skip
         if not _close(expected, got):
@@ -443,6 +445,16 @@ def verify(scenario: Scenario, result: Result) -> list[str]:
             f"plan has work for {key[0]} in {key[1]} at hour {key[2]}, which has no demand"
         )
 
+    # Volume tiers ("all units"): a vendor's whole bill falls once its yearly contacts
+    # reach a threshold; the highest tier reached applies.
+    yearly = (rows["calls"] * rows["annual_factor"]).groupby(rows["vendor"]).sum()
+    for vendor in scenario.vendors:
+        reached = [
+            t.discount
+            for t in vendor.volume_discounts
+            if float(yearly.get(vendor.id, 0.0)) >= t.from_contacts * (1 - 1e-9)
+        ]
+        world.discount[vendor.id] = max(reached, default=0.0)
     for row in rows.itertuples(index=False):
         _check_row(world, row, problems)
 

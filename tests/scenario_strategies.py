@@ -1,7 +1,8 @@
 """Hypothesis strategies for random but valid scenarios (as plain mappings).
 
 They span every rule family: languages and proficiency, opening hours across time
-zones, data classes and jurisdictions, shore rules, vendor caps, rate cards, capacity in
+zones, data classes and jurisdictions, shore rules, vendor caps and volume tiers, pricing per
+hour, per FTE-month or per contact, rate cards, capacity in
 FTE or hours, and feasible as well as infeasible cases.
 """
 
@@ -123,8 +124,14 @@ def sites(
         vendor = draw(st.sampled_from([None, *vendors]))
         if vendor is not None:
             site["vendor"] = vendor
-        rated = draw(st.lists(st.sampled_from(call_type_ids), max_size=2, unique=True))
-        site["rates"] = {c: float(draw(st.integers(5, 50))) for c in rated}
+        pricing = draw(st.sampled_from(["hour", "hour", "hour", "fte_month", "contact"]))
+        if pricing == "fte_month":  # a monthly price of the same order as the hourly one
+            site["price_per_fte_month"] = site.pop("cost_per_hour") * 110
+        elif pricing == "contact":
+            site["price_per_contact"] = site.pop("cost_per_hour") / 12
+        if pricing != "contact":
+            rated = draw(st.lists(st.sampled_from(call_type_ids), max_size=2, unique=True))
+            site["rates"] = {c: float(draw(st.integers(5, 50))) for c in rated}
         items.append({k: v for k, v in site.items() if v is not None})
     return items
 
@@ -181,6 +188,22 @@ def scenarios(draw: st.DrawFn, max_sites: int = 5, max_call_types: int = 3) -> d
             {
                 "id": v,
                 **({"max_share": draw(st.sampled_from([0.4, 0.6]))} if draw(st.booleans()) else {}),
+                **(
+                    {
+                        "volume_discounts": [
+                            {
+                                "from_contacts": draw(st.sampled_from([1_000, 50_000, 400_000])),
+                                "discount": 0.05,
+                            },
+                            {
+                                "from_contacts": 2_000_000,
+                                "discount": draw(st.sampled_from([0.1, 0.3])),
+                            },
+                        ]
+                    }
+                    if draw(st.integers(0, 3)) == 0
+                    else {}
+                ),
             }
             for v in vendors
         ],

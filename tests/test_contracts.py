@@ -86,3 +86,62 @@ def test_pricing_models_are_validated(terms: dict[str, Any], message: str) -> No
     data = _rabat(tiny(), **terms)
     with pytest.raises(bestshore.ScenarioError, match=message):
         parse_scenario(data)
+
+
+def _with_lisbon(volume: int, tiers: list[dict[str, float]]) -> dict[str, Any]:
+    """Paris 30 EUR/h (va), Rabat 20 EUR/h (vb), Lisbon 22 EUR/h (vc) with volume tiers."""
+    data = tiny()
+    data["call_types"][0]["volume"] = volume  # 12 contacts = 1 productive hour
+    data["sites"][1]["cost_per_hour"] = 20.0
+    data["vendors"].append({"id": "vc", "volume_discounts": tiers})
+    data["sites"].append(
+        {
+            "id": "lisbon", "vendor": "vc", "country": "PT", "city": "Lisbon",
+            "languages": {"fr": "C1"}, "capacity_hours": 10_000, "cost_per_hour": 22.0,
+        }
+    )  # fmt: skip
+    return data
+
+
+@pytest.mark.parametrize(
+    ("volume", "tiers", "expected", "winner"),
+    [
+        # 36,000 contacts: below Lisbon's 40,000 tier, Rabat's 3,000 h x 20 = 60,000.
+        (36_000, [{"from_contacts": 40_000, "discount": 0.2}], 3_000 * 20, "rabat"),
+        # 48,000 contacts cross it: Lisbon 4,000 h x 22 x 0.8 = 70,400 < Rabat's 80,000.
+        (48_000, [{"from_contacts": 40_000, "discount": 0.2}], 4_000 * 22 * 0.8, "lisbon"),
+        # Two tiers, 42,000 contacts reach only the first: Lisbon 3,500 h x 22 x 0.95 =
+        # 73,150 loses to Rabat's 70,000; at 48,000 the second tier wins it (70,400).
+        (
+            42_000,
+            [
+                {"from_contacts": 30_000, "discount": 0.05},
+                {"from_contacts": 45_000, "discount": 0.2},
+            ],
+            3_500 * 20,
+            "rabat",
+        ),
+        (
+            48_000,
+            [
+                {"from_contacts": 30_000, "discount": 0.05},
+                {"from_contacts": 45_000, "discount": 0.2},
+            ],
+            4_000 * 22 * 0.8,
+            "lisbon",
+        ),
+    ],
+)
+def test_crossing_a_volume_tier_changes_the_best_vendor(
+    volume: int, tiers: list[dict[str, float]], expected: float, winner: str
+) -> None:
+    result = solve_dict(_with_lisbon(volume, tiers))
+    assert result.total_cost == pytest.approx(expected)
+    assert fte_at(result, winner) == pytest.approx(volume / 12 / 1_000)
+    assert result.stamp["gap"] == pytest.approx(0.0, abs=1e-6)
+
+
+def test_volume_tiers_must_rise() -> None:
+    tiers = [{"from_contacts": 45_000, "discount": 0.1}, {"from_contacts": 30_000, "discount": 0.2}]
+    with pytest.raises(bestshore.ScenarioError, match="thresholds and discounts must both rise"):
+        parse_scenario(_with_lisbon(36_000, tiers))

@@ -89,6 +89,8 @@ def test_adding_a_site_never_raises_cost(data: dict[str, Any], more: st.DataObje
     extra = copy.deepcopy(more.draw(st.sampled_from(data["sites"])))
     extra["id"] = "extra"
     extra["cost_per_hour"] = more.draw(st.integers(5, 45))
+    extra.pop("price_per_fte_month", None)  # the extra site is priced by the hour
+    extra.pop("price_per_contact", None)
     bigger["sites"].append(extra)
     after = _solve(bigger)
     if before is not None:
@@ -129,8 +131,10 @@ def test_scaling_prices_scales_cost_and_keeps_the_plan_optimal(
     before = _solve(data)
     scaled = copy.deepcopy(data)
     for site in scaled["sites"]:
-        site["cost_per_hour"] *= k
-        site["rates"] = {c: r * k for c, r in site["rates"].items()}
+        for price in ("cost_per_hour", "price_per_fte_month", "price_per_contact"):
+            if price in site:  # every pricing model scales (volume tiers are fractions)
+                site[price] *= k
+        site["rates"] = {c: r * k for c, r in site.get("rates", {}).items()}
     after = _solve(scaled)
     if before is None:
         assert after is None

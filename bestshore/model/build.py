@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from bestshore.model import constraints as c
+from bestshore.model import contracts
 from bestshore.model.inputs import ModelInputs
 from bestshore.model.program import LinearProgram, Solution
 from bestshore.model.sets import Eligibility, eligible_assignments
@@ -107,6 +108,7 @@ def build_model(
         "spread": c.add_call_type_spread(program, inputs, variables),
         "quality_floor": c.add_quality_floor(program, inputs, variables),
         "panel": c.add_panel(program, inputs, variables),
+        "tier": contracts.add_volume_discounts(program, inputs, variables),
     }
     if elastic:
         c.set_relaxation_objective(program, inputs, variables)

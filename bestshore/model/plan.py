@@ -17,6 +17,7 @@ import pulp
 
 from bestshore.model.build import SourcingModel, build_model
 from bestshore.model.constraints import Margins, Variables
+from bestshore.model.contracts import tier_discount
 from bestshore.model.inputs import WEEK, ModelInputs
 from bestshore.model.program import HighsSession
 from bestshore.model.sets import Eligibility, eligible_assignments
@@ -125,6 +126,12 @@ def _exact(inputs: ModelInputs, variables: Variables, shares: np.ndarray) -> pd.
     # Per-contact offers: the vendor is paid for contacts handled (repeats included).
     paid_contacts = rows["annual_factor"] * rows["contact_price"] * rows["calls"]
     rows["annual_cost"] = rate * rows["agents"] + paid_contacts
+    # Volume tiers: the contract's rule on the exact bill (the highest tier reached).
+    tiers = {v.id: v.volume_discounts for v in inputs.scenario.vendors if v.volume_discounts}
+    if tiers:
+        yearly = (rows["calls"] * rows["annual_factor"]).groupby(rows["vendor"]).sum()
+        earned = {v: tier_discount(t, float(yearly.get(v, 0.0))) for v, t in tiers.items()}
+        rows["annual_cost"] *= 1.0 - rows["vendor"].map(earned).fillna(0.0).astype(float)
     return rows.reset_index(drop=True)
 
 

@@ -117,7 +117,8 @@ def check_references(scenario: Scenario) -> None:
                     path=("sites", i, "rates", call_type_id),
                 )
         _check_hours(site.hours, ("sites", i, "hours"))
-        if site.cost_per_hour is None and not site.rates.keys() >= call_type_ids:
+        priced = (site.cost_per_hour, site.price_per_fte_month, site.price_per_contact)
+        if all(p is None for p in priced) and not site.rates.keys() >= call_type_ids:
             cost = countries().loc[site.country, "agent_cost_eur_per_hour"]
             if cost != cost or scenario.market.currency != "EUR":  # NaN, or not in EUR
                 raise ScenarioError(

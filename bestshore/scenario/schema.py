@@ -15,6 +15,7 @@ Units and conventions, written once (see also ``docs/scenario-format.md``):
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -416,6 +417,21 @@ class Site(_Model):
         return self
 
 
+class VolumeDiscount(_Model):
+    """One tier of a vendor's volume discount ("all units": the whole bill falls)."""
+
+    from_contacts: float = Field(
+        gt=0,
+        description="Yearly contacts handled by the vendor, repeats included, from which "
+        "the tier applies [contacts/yr].",
+    )
+    discount: float = Field(
+        gt=0,
+        lt=1,
+        description="Cut on the vendor's whole bill once the tier is reached [fraction].",
+    )
+
+
 class Vendor(_Model):
     """An outsourcer (fictional names in bundled demo data)."""
 
@@ -431,6 +447,19 @@ class Vendor(_Model):
         description="Yearly cost of having this vendor on the panel at all (account management, "
         "audits, SCC compliance), paid if it takes any work [currency/yr].",
     )
+    volume_discounts: list[VolumeDiscount] = Field(
+        default_factory=list,
+        description="Volume tiers, thresholds rising: past a threshold the vendor's whole bill "
+        "(hourly and per-contact prices, not fixed costs) falls by the tier's discount.",
+    )
+
+    @model_validator(mode="after")
+    def _tiers_rise(self) -> Vendor:
+        tiers = self.volume_discounts
+        for lower, upper in itertools.pairwise(tiers):
+            if upper.from_contacts <= lower.from_contacts or upper.discount <= lower.discount:
+                raise ValueError("volume_discounts: thresholds and discounts must both rise")
+        return self
 
 
 class ShoreRule(_Model):

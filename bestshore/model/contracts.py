@@ -1,0 +1,111 @@
+"""Contract terms that need their own variables: volume-discount tiers.
+
+Notation as in :mod:`bestshore.model.constraints`; for a vendor v, ``R(v)`` its eligible
+assignments, ``c_i`` the annual cost of assignment i at share 1
+(:func:`~bestshore.model.constraints.annual_cost_coefficients`) and ``e_i = F m n`` the
+contacts a year it handles at share 1, repeats included.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from bestshore.model.constraints import Variables, annual_cost_coefficients
+from bestshore.model.inputs import ModelInputs
+from bestshore.model.program import LinearProgram
+
+__all__ = ["add_volume_discounts", "contacts_per_year", "tier_discount"]
+
+
+def contacts_per_year(inputs: ModelInputs, rows: pd.DataFrame) -> np.ndarray:
+    """Contacts a year each assignment handles at share 1, repeats included: ``F·m·n``."""
+    keys = pd.MultiIndex.from_frame(rows[["call_type", "language", "hour"]])
+    calls = inputs.demand["calls"].reindex(keys).to_numpy()
+    return calls * rows["repeat_factor"].to_numpy() * rows["annual_factor"].to_numpy()
+
+
+def tier_discount(tiers: list[Any], contacts: float) -> float:
+    """The discount a vendor earns on its whole bill with ``contacts`` a year (0 if none).
+
+    The contract's rule, applied to an exact plan: the highest tier whose threshold the
+    volume reaches (a relative 1e-9 below counts, for the solver's rounding).
+    """
+    earned = [t.discount for t in tiers if contacts >= t.from_contacts * (1 - 1e-9)]
+    return max(earned, default=0.0)
+
+
+def add_volume_discounts(
+    lp: LinearProgram, inputs: ModelInputs, variables: Variables
+) -> dict[str, int]:
+    r"""Volume-discount tiers ("all units"): past a threshold, the whole bill falls.
+
+    For a vendor v with tiers ``j`` (threshold ``t_j`` contacts a year, discount
+    ``δ_j``), a binary ``w[v,j]`` says tier j applies and ``D_v ≥ 0`` is the money saved
+    [currency/yr]; ``B_v = Σ_{i ∈ R(v)} c_i x_i`` is the bill before discount and
+    ``U_v = δ_max Σ_{i ∈ R(v)} c_i`` bounds any discount:
+
+    .. math:: \sum_j w_{v,j} \le 1, \qquad
+              \sum_{i \in R(v)} e_i x_i \ge t_j\, w_{v,j}, \qquad
+              D_v \le \delta_j B_v + U_v (1 - w_{v,j}), \qquad
+              D_v \le U_v \sum_j w_{v,j}
+
+    and the objective subtracts ``D_v``. A tier is chosen only if its volume is
+    reached, and the discount is that tier's share of the bill; minimizing cost picks
+    the best reachable tier, so crossing a threshold can change the best vendor. Names
+    ``tier_choice[v]``, ``tier_volume[v,t_j]``, ``tier_discount[v,t_j]``,
+    ``tier_none[v]``. The plan's exact cost applies the same rule to its exact bill
+    (:func:`tier_discount`).
+    """
+    vendors = [v for v in inputs.scenario.vendors if v.volume_discounts]
+    if not vendors or variables.elastic:
+        return {}
+    rows = variables.assignments
+    cost = annual_cost_coefficients(inputs, variables)
+    contacts = contacts_per_year(inputs, rows)
+    by_vendor = variables.eligibility.groups("vendor")
+    constraints: dict[str, int] = {}
+    for vendor in vendors:
+        members = by_vendor.get(vendor.id, np.array([], dtype=np.int64))
+        if not len(members):
+            continue
+        tiers = vendor.volume_discounts
+        keys = [(vendor.id, t.from_contacts) for t in tiers]
+        chosen = lp.add_binaries("tier", keys)
+        (saved,) = lp.add_columns("discount", [vendor.id])
+        lp.add_cost(np.array([saved]), -1.0)
+        share = variables.share[members]
+        bound = max(t.discount for t in tiers) * float(np.clip(cost[members], 0, None).sum())
+        (row,) = lp.add_rows(
+            "tier_choice", [vendor.id], [chosen], [np.ones(len(chosen))], upper=1.0
+        )
+        constraints[f"tier_choice[{vendor.id}]"] = int(row)
+        for column, tier, key in zip(chosen, tiers, keys, strict=True):
+            (row,) = lp.add_rows(
+                "tier_volume",
+                [key],
+                [np.append(share, column)],
+                [np.append(contacts[members], -tier.from_contacts)],
+                lower=0.0,
+            )
+            constraints[f"tier_volume[{vendor.id},{tier.from_contacts:g}]"] = int(row)
+            # D - δ B + U w <= U
+            (row,) = lp.add_rows(
+                "tier_discount",
+                [key],
+                [np.concatenate([[saved], share, [column]])],
+                [np.concatenate([[1.0], -tier.discount * cost[members], [bound]])],
+                upper=bound,
+            )
+            constraints[f"tier_discount[{vendor.id},{tier.from_contacts:g}]"] = int(row)
+        (row,) = lp.add_rows(
+            "tier_none",
+            [vendor.id],
+            [np.append(chosen, saved)],
+            [np.append(np.full(len(chosen), -bound), 1.0)],
+            upper=0.0,
+        )
+        constraints[f"tier_none[{vendor.id}]"] = int(row)
+    return constraints
