@@ -395,7 +395,15 @@ def _fixed_cost(world: _World, rows: pd.DataFrame) -> float:
     sites = set(rows.loc[rows["share"] > 1e-9, "site"])
     vendors = {world.sites[s].vendor for s in sites} - {None}
     cost = sum(world.sites[s].fixed_cost for s in sites)
-    return cost + sum(v.fixed_cost for v in world.scenario.vendors if v.id in vendors)
+    cost += sum(v.fixed_cost for v in world.scenario.vendors if v.id in vendors)
+    # Take-or-pay: committed contacts not given are paid at the shortfall price.
+    yearly = (rows["calls"] * rows["annual_factor"]).groupby(rows["vendor"]).sum()
+    for vendor in world.scenario.vendors:
+        commitment = vendor.commitment
+        if commitment is not None and commitment.shortfall_price is not None:
+            given = float(yearly.get(vendor.id, 0.0))
+            cost += max(0.0, commitment.contacts - given) * commitment.shortfall_price
+    return cost
 
 
 def verify(scenario: Scenario, result: Result) -> list[str]:
@@ -457,6 +465,15 @@ def verify(scenario: Scenario, result: Result) -> list[str]:
         world.discount[vendor.id] = max(reached, default=0.0)
     for row in rows.itertuples(index=False):
         _check_row(world, row, problems)
+    for vendor in scenario.vendors:  # hard volume commitments
+        commitment = vendor.commitment
+        if commitment is not None and commitment.shortfall_price is None:
+            given = float(yearly.get(vendor.id, 0.0))
+            if given < commitment.contacts * (1 - 1e-7) - 1e-6:
+                problems.append(
+                    f"vendor {vendor.id} gets {given:,.0f} contacts a year, "
+                    f"below its commitment of {commitment.contacts:,.0f}"
+                )
 
     per_site = rows.groupby("site")["agents"].sum()
     for site in scenario.sites:

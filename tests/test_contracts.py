@@ -145,3 +145,39 @@ def test_volume_tiers_must_rise() -> None:
     tiers = [{"from_contacts": 45_000, "discount": 0.1}, {"from_contacts": 30_000, "discount": 0.2}]
     with pytest.raises(bestshore.ScenarioError, match="thresholds and discounts must both rise"):
         parse_scenario(_with_lisbon(36_000, tiers))
+
+
+@pytest.mark.parametrize(
+    ("commitment", "expected", "paris_contacts"),
+    [
+        # Hard: Paris (va) must get 12,000 contacts = 1,000 h x 30 + 2,000 h x 15 = 60,000.
+        ({"contacts": 12_000}, 1_000 * 30 + 2_000 * 15, 12_000),
+        # Take-or-pay at 1.00 per contact: a contact at Paris costs 2.50 against 1.25 at
+        # Rabat, 1.25 more to save 1.00: pay the shortfall, 45,000 + 12,000 = 57,000.
+        ({"contacts": 12_000, "shortfall_price": 1.0}, 45_000 + 12_000, 0),
+        # At 1.50 per contact giving the work is cheaper: 60,000, as the hard case.
+        ({"contacts": 12_000, "shortfall_price": 1.5}, 1_000 * 30 + 2_000 * 15, 12_000),
+    ],
+)
+def test_volume_commitment_binds_hard_or_take_or_pay(
+    commitment: dict[str, float], expected: float, paris_contacts: float
+) -> None:
+    data = tiny()
+    data["vendors"][0]["commitment"] = commitment
+    result = solve_dict(data)
+    assert result.total_cost == pytest.approx(expected)
+    paris = result.staffing[result.staffing["site"] == "paris"]
+    assert (paris["calls"] * paris["annual_factor"]).sum() == pytest.approx(paris_contacts)
+    shortfall = result.breakdown[result.breakdown["key"] == "commitment:va"]["cost"].sum()
+    assert shortfall == pytest.approx(12_000.0 if paris_contacts == 0 else 0.0)
+
+
+def test_an_impossible_commitment_is_diagnosed() -> None:
+    data = tiny()
+    data["vendors"][0]["commitment"] = {"contacts": 50_000}  # the whole demand is 36,000
+    with pytest.raises(bestshore.InfeasibleScenarioError) as caught:
+        bestshore.solve(parse_scenario(data))
+    findings = caught.value.diagnosis.findings
+    row = findings[findings["rule"] == "commitment"].iloc[0]
+    assert row["key"] == "va"
+    assert row["amount"] == pytest.approx(14_000)

@@ -109,6 +109,7 @@ def build_model(
         "quality_floor": c.add_quality_floor(program, inputs, variables),
         "panel": c.add_panel(program, inputs, variables),
         "tier": contracts.add_volume_discounts(program, inputs, variables),
+        "commitment": contracts.add_commitments(program, inputs, variables),
     }
     if elastic:
         c.set_relaxation_objective(program, inputs, variables)

@@ -1,4 +1,4 @@
-"""Contract terms that need their own variables: volume-discount tiers.
+"""Contract terms that need their own variables: volume tiers and commitments.
 
 Notation as in :mod:`bestshore.model.constraints`; for a vendor v, ``R(v)`` its eligible
 assignments, ``c_i`` the annual cost of assignment i at share 1
@@ -17,7 +17,13 @@ from bestshore.model.constraints import Variables, annual_cost_coefficients
 from bestshore.model.inputs import ModelInputs
 from bestshore.model.program import LinearProgram
 
-__all__ = ["add_volume_discounts", "contacts_per_year", "tier_discount"]
+__all__ = [
+    "add_commitments",
+    "add_volume_discounts",
+    "commitment_costs",
+    "contacts_per_year",
+    "tier_discount",
+]
 
 
 def contacts_per_year(inputs: ModelInputs, rows: pd.DataFrame) -> np.ndarray:
@@ -109,3 +115,64 @@ def add_volume_discounts(
         )
         constraints[f"tier_none[{vendor.id}]"] = int(row)
     return constraints
+
+
+def add_commitments(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> dict[str, int]:
+    r"""Minimum volume commitments: hard, or take-or-pay.
+
+    For a vendor v committed ``X_v`` contacts a year, with shortfall ``S_v ≥ 0``:
+
+    .. math:: \sum_{i \in R(v)} e_i x_i + S_v \ge X_v
+
+    and the objective pays ``ρ_v S_v`` (``shortfall_price``). A hard commitment (no
+    price) has no ``S_v``: the vendor must get its volume. Name ``commitment[v]``. Dual:
+    what one committed contact costs a year (at most ``ρ_v``). Elastic slack: the
+    volume a hard commitment cannot get.
+    """
+    vendors = [v for v in inputs.scenario.vendors if v.commitment is not None]
+    if not vendors:
+        return {}
+    contacts = contacts_per_year(inputs, variables.assignments)
+    by_vendor = variables.eligibility.groups("vendor")
+    constraints: dict[str, int] = {}
+    slacks: dict[str, int] = {}
+    for vendor in vendors:
+        commitment = vendor.commitment
+        assert commitment is not None
+        members = by_vendor.get(vendor.id, np.array([], dtype=np.int64))
+        (row,) = lp.add_rows(
+            "commitment",
+            [vendor.id],
+            [variables.share[members]],
+            [contacts[members]],
+            lower=commitment.contacts,
+        )
+        constraints[vendor.id] = int(row)
+        if commitment.shortfall_price is not None:
+            (short,) = lp.add_columns("shortfall", [vendor.id])
+            lp.add_terms(np.array([row]), np.array([short]), np.array([1.0]))
+            if not variables.elastic:
+                lp.add_cost(np.array([short]), commitment.shortfall_price)
+        elif variables.elastic:
+            (slack,) = lp.add_columns("slack_commitment", [vendor.id])
+            lp.add_terms(np.array([row]), np.array([slack]), np.array([1.0]))
+            slacks[vendor.id] = int(slack)
+    if slacks:
+        variables.slacks["commitment"] = pd.Series(slacks, dtype=np.int64)
+    return constraints
+
+
+def commitment_costs(inputs: ModelInputs, staffing: pd.DataFrame) -> pd.DataFrame:
+    """Take-or-pay shortfalls of an exact plan: ``kind`` (commitment), ``id``, ``cost``."""
+    yearly = (staffing["calls"] * staffing["annual_factor"]).groupby(staffing["vendor"]).sum()
+    rows = []
+    for vendor in inputs.scenario.vendors:
+        commitment = vendor.commitment
+        if commitment is None or commitment.shortfall_price is None:
+            continue
+        short = max(0.0, commitment.contacts - float(yearly.get(vendor.id, 0.0)))
+        if short > 1e-9 * commitment.contacts:
+            rows.append(
+                {"kind": "commitment", "id": vendor.id, "cost": short * commitment.shortfall_price}
+            )
+    return pd.DataFrame(rows, columns=["kind", "id", "cost"])

@@ -176,6 +176,13 @@ def _relaxations(model: SourcingModel) -> list[dict[str, object]]:
                         "message": f"call type {key} cannot reach its CSAT floor with the eligible sites",
                     }
                 )  # fmt: skip
+            elif family == "commitment":
+                findings.append(
+                    {
+                        "rule": "commitment", "key": key, "amount": value, "unit": "contacts/yr",
+                        "message": f"vendor {key} can take {value:,.0f} contacts a year fewer than committed",
+                    }
+                )  # fmt: skip
             elif family == "vendor_share":
                 cap = float(inputs.vendors.at[key, "max_share"])
                 extra = value / total if total > 0 else 0.0

@@ -17,7 +17,7 @@ import pulp
 
 from bestshore.model.build import SourcingModel, build_model
 from bestshore.model.constraints import Margins, Variables
-from bestshore.model.contracts import tier_discount
+from bestshore.model.contracts import commitment_costs, tier_discount
 from bestshore.model.inputs import WEEK, ModelInputs
 from bestshore.model.program import HighsSession
 from bestshore.model.sets import Eligibility, eligible_assignments
@@ -65,8 +65,9 @@ class Plan:
 
     @property
     def fixed_costs(self) -> pd.DataFrame:
-        """Fixed yearly costs the plan pays: ``kind`` (vendor/site), ``id``, ``cost``."""
-        return _fixed_costs(self.model)
+        """Yearly costs outside the staffing rows: ``kind`` (vendor/site fixed costs,
+        take-or-pay ``commitment`` shortfalls), ``id``, ``cost``."""
+        return _fixed_costs(self.model, self.staffing)
 
     @property
     def exact_cost(self) -> float:
@@ -95,7 +96,13 @@ class Plan:
         return float(self.history[0]["lp_objective"]) if self.history else self.lp_objective
 
 
-def _fixed_costs(model: SourcingModel) -> pd.DataFrame:
+def _fixed_costs(model: SourcingModel, staffing: pd.DataFrame) -> pd.DataFrame:
+    fixed = _panel_costs(model)
+    shortfalls = commitment_costs(model.inputs, staffing)
+    return pd.concat([fixed, shortfalls], ignore_index=True) if len(shortfalls) else fixed
+
+
+def _panel_costs(model: SourcingModel) -> pd.DataFrame:
     costs = dict(model.variables.fixed_costs)
     rows = [
         {"kind": key.split(":", 1)[0], "id": key.split(":", 1)[1], "cost": costs[column]}
@@ -253,7 +260,7 @@ def plan_sourcing(
             continue
         shares = model.shares()
         staffing = _exact(inputs, model.variables, shares)
-        cost = float(staffing["annual_cost"].sum() + _fixed_costs(model)["cost"].sum())
+        cost = float(staffing["annual_cost"].sum() + _fixed_costs(model, staffing)["cost"].sum())
         over = _overshoot(inputs, staffing)
         accepted = not (over.capacity or over.seats)
         history.append(

@@ -432,6 +432,20 @@ class VolumeDiscount(_Model):
     )
 
 
+class Commitment(_Model):
+    """A minimum volume the client commits to give a vendor."""
+
+    contacts: float = Field(
+        gt=0, description="Yearly contacts committed to the vendor, repeats included [contacts/yr]."
+    )
+    shortfall_price: float | None = Field(
+        None,
+        ge=0,
+        description="Take-or-pay: paid for each committed contact not given [currency/contact]; "
+        "omit for a hard minimum every plan must meet.",
+    )
+
+
 class Vendor(_Model):
     """An outsourcer (fictional names in bundled demo data)."""
 
@@ -446,6 +460,9 @@ class Vendor(_Model):
         ge=0,
         description="Yearly cost of having this vendor on the panel at all (account management, "
         "audits, SCC compliance), paid if it takes any work [currency/yr].",
+    )
+    commitment: Commitment | None = Field(
+        None, description="Minimum volume commitment (hard, or take-or-pay with a shortfall price)."
     )
     volume_discounts: list[VolumeDiscount] = Field(
         default_factory=list,
