@@ -149,6 +149,16 @@ class _World:
             return site.price_per_fte_month * 12 / (self.weekly_hours_per_fte(site) * WEEKS)
         return float(self.country[site.country]["agent_cost_eur_per_hour"])
 
+    def incentive(self, site: Site) -> float:
+        """Bill multiplier from the vendor's bonus/malus on this site's CSAT."""
+        vendor = next((v for v in self.scenario.vendors if v.id == site.vendor), None)
+        terms = vendor.quality_incentive if vendor else None
+        if terms is None or site.quality.csat is None:
+            return 1.0
+        points = site.quality.csat - terms.csat_target
+        per_point = terms.bonus_per_point if points > 0 else terms.malus_per_point
+        return 1.0 + max(-terms.cap, min(terms.cap, points * per_point))
+
     def weekly_hours_per_fte(self, site: Site) -> float:
         settings = self.scenario.settings
         shrinkage = settings.shrinkage if site.shrinkage is None else site.shrinkage
@@ -292,7 +302,7 @@ def _check_row(world: _World, row: Any, problems: list[str]) -> None:
         ("calls", calls, row.calls),
         ("cost", (row.agents * world.rate(row.call_type, site) * premium
                   + calls * (site.price_per_contact or 0.0)) * world.profile(call_type)[1]
-                 * (1 - world.discount.get(site.vendor or "", 0.0)), row.cost),
+                 * (1 - world.discount.get(site.vendor or "", 0.0)) * world.incentive(site), row.cost),
         ("FTE", row.agents / world.weekly_hours_per_fte(site), row.fte),
     ):  # fmt: skip
         if not _close(expected, got):

@@ -1,7 +1,8 @@
 """Hypothesis strategies for random but valid scenarios (as plain mappings).
 
 They span every rule family: languages and proficiency, opening hours across time
-zones, data classes and jurisdictions, shore rules, vendor caps and volume tiers, pricing per
+zones, data classes and jurisdictions, shore rules, vendor caps, volume tiers and bonus/malus,
+pricing per
 hour, per FTE-month or per contact, rate cards, capacity in
 FTE or hours, and feasible as well as infeasible cases.
 """
@@ -200,6 +201,17 @@ def scenarios(draw: st.DrawFn, max_sites: int = 5, max_call_types: int = 3) -> d
                                 "discount": draw(st.sampled_from([0.1, 0.3])),
                             },
                         ]
+                    }
+                    if draw(st.integers(0, 3)) == 0
+                    else {}
+                ),
+                **(
+                    {
+                        "quality_incentive": {
+                            "csat_target": draw(st.sampled_from([70, 80])),
+                            "bonus_per_point": draw(st.sampled_from([0.0, 0.01])),
+                            "malus_per_point": draw(st.sampled_from([0.005, 0.02])),
+                        }
                     }
                     if draw(st.integers(0, 3)) == 0
                     else {}

@@ -181,3 +181,28 @@ def test_an_impossible_commitment_is_diagnosed() -> None:
     row = findings[findings["rule"] == "commitment"].iloc[0]
     assert row["key"] == "va"
     assert row["amount"] == pytest.approx(14_000)
+
+
+@pytest.mark.parametrize(
+    ("rabat_rate", "vendor", "incentive", "expected", "winner"),
+    [
+        # Rabat (CSAT 60) at 32 EUR/h, malus 1 %/point under 75, capped at 10 %: billed
+        # 32 x 0.9 = 28.80 < Paris's 30: 3,000 h x 28.80 = 86,400.
+        (32.0, 1, {"csat_target": 75, "malus_per_point": 0.01, "cap": 0.1}, 86_400, "rabat"),
+        # Paris (CSAT 90) earns 1 %/point over 80: 30 x 1.1 = 33 > Rabat's 31: 93,000.
+        (31.0, 0, {"csat_target": 80, "bonus_per_point": 0.01}, 93_000, "rabat"),
+        # The same bonus capped at 2 %: Paris at 30.60 still beats 31: 91,800.
+        (31.0, 0, {"csat_target": 80, "bonus_per_point": 0.01, "cap": 0.02}, 91_800, "paris"),
+    ],
+)
+def test_bonus_malus_on_csat_is_priced_in_the_bill(
+    rabat_rate: float, vendor: int, incentive: dict[str, float], expected: float, winner: str
+) -> None:
+    data = tiny()
+    data["sites"][0]["quality"] = {"csat": 90}
+    data["sites"][1]["quality"] = {"csat": 60}
+    data["sites"][1]["cost_per_hour"] = rabat_rate
+    data["vendors"][vendor]["quality_incentive"] = incentive
+    result = solve_dict(data)
+    assert result.total_cost == pytest.approx(expected)
+    assert fte_at(result, winner) == pytest.approx(3.0)

@@ -495,7 +495,9 @@ def add_panel(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> d
 
 
 def annual_cost_coefficients(inputs: ModelInputs, variables: Variables) -> np.ndarray:
-    """Annual cost of each assignment at share 1 [currency/yr]: ``F·r·π·k·A + F·p·m·n``.
+    """Annual cost of each assignment at share 1 [currency/yr]: ``β (F·r·π·k·A + F·p·m·n)``.
+
+    ``β`` is the site's bonus/malus multiplier (1 + bonus or 1 - malus, by its CSAT).
 
     ``p`` is the price per handled contact of a site paid per contact (its ``r`` is 0),
     ``m·n`` the contacts it handles, repeats included.
@@ -510,7 +512,7 @@ def annual_cost_coefficients(inputs: ModelInputs, variables: Variables) -> np.nd
             inputs.demand["calls"].reindex(keys).to_numpy() * rows["repeat_factor"].to_numpy()
         )
         cost = cost + rows["annual_factor"].to_numpy() * price * contacts
-    return cost
+    return cost * rows["incentive"].to_numpy()  # bonus/malus on the bill
 
 
 def set_cost_objective(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:

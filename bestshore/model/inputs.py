@@ -132,7 +132,8 @@ class ModelInputs:
         ``cost_per_hour`` [currency/h; an FTE-month price converted, 0 for a site paid
         per contact], ``cost_from_country`` (bool), ``pricing`` (``per_productive_hour``,
         ``per_fte_month`` or ``per_contact``), ``price_per_contact`` [currency/contact, 0
-        unless so priced], ``csat``, ``fcr``,
+        unless so priced], ``incentive`` (bill multiplier of the vendor's bonus/malus),
+        ``csat``, ``fcr``,
         ``nps``, ``night_premium``, ``weekend_premium``.
     rates : Series
         Index ``(call_type, site)``: price per productive hour [currency/h], rate card
@@ -290,12 +291,25 @@ def _sites(scenario: Scenario) -> pd.DataFrame:
                 if site.price_per_fte_month is not None
                 else "per_productive_hour",
                 "price_per_contact": site.price_per_contact or 0.0,
+                "incentive": _incentive(scenario, site),
                 "csat": site.quality.csat,
                 "fcr": site.quality.fcr,
                 "nps": site.quality.nps,
             }
         )
     return pd.DataFrame(rows).set_index("site").astype({"csat": float, "fcr": float, "nps": float})
+
+
+def _incentive(scenario: Scenario, site: Any) -> float:
+    """Bill multiplier of a site under its vendor's bonus/malus (1 without one)."""
+    vendor = next((v for v in scenario.vendors if v.id == site.vendor), None)
+    terms = vendor.quality_incentive if vendor is not None else None
+    csat = site.quality.csat
+    if terms is None or csat is None:
+        return 1.0
+    gap = csat - terms.csat_target
+    change = gap * terms.bonus_per_point if gap > 0 else gap * terms.malus_per_point
+    return 1.0 + min(max(change, -terms.cap), terms.cap)
 
 
 def _fill_seats(scenario: Scenario, sites: pd.DataFrame, open_hours: pd.DataFrame) -> None:

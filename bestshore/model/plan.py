@@ -132,7 +132,7 @@ def _exact(inputs: ModelInputs, variables: Variables, shares: np.ndarray) -> pd.
     rate = rows["annual_factor"] * rows["rate_per_hour"] * rows["premium"]
     # Per-contact offers: the vendor is paid for contacts handled (repeats included).
     paid_contacts = rows["annual_factor"] * rows["contact_price"] * rows["calls"]
-    rows["annual_cost"] = rate * rows["agents"] + paid_contacts
+    rows["annual_cost"] = (rate * rows["agents"] + paid_contacts) * rows["incentive"]
     # Volume tiers: the contract's rule on the exact bill (the highest tier reached).
     tiers = {v.id: v.volume_discounts for v in inputs.scenario.vendors if v.volume_discounts}
     if tiers:

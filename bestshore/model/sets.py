@@ -62,7 +62,8 @@ class Eligibility:
         (pooled starting factor), ``rate_per_hour`` [currency/h], ``premium`` (pay
         multiplier of the hour), ``annual_factor`` [weeks/yr], ``real_time``,
         ``repeat_factor`` (contacts handled per forecast contact, :func:`repeat_factors`),
-        ``contact_price`` [currency/contact; 0 unless the site is paid per contact].
+        ``contact_price`` [currency/contact; 0 unless the site is paid per contact],
+        ``incentive`` (the bill multiplier of the vendor's bonus/malus, 1 without one).
     exclusions : DataFrame
         One row per (call_type, language, site, failed rule): ``rule`` (a family name)
         and ``reason`` in plain words.
@@ -96,8 +97,10 @@ class Eligibility:
         codes, uniques = pd.factorize(pairs)
         rates = inputs.rates.reindex(uniques).to_numpy(dtype=float)[codes]
         contact_price = _lookup(rows["site"], inputs.sites["price_per_contact"])
+        incentive = _lookup(rows["site"], inputs.sites["incentive"])
         repriced = Eligibility(
-            rows.assign(rate_per_hour=rates, contact_price=contact_price), self.exclusions
+            rows.assign(rate_per_hour=rates, contact_price=contact_price, incentive=incentive),
+            self.exclusions,
         )
         repriced._groups.update(self._groups)
         return repriced
@@ -296,10 +299,11 @@ def eligible_assignments(inputs: ModelInputs) -> Eligibility:
     rows["premium"] = np.where(hours == WEEK, 1.0, premium[site_pos, np.maximum(hours, 0)])
     rows["repeat_factor"] = repeat_factors(inputs, rows)
     rows["contact_price"] = _lookup(rows["site"], inputs.sites["price_per_contact"])
+    rows["incentive"] = _lookup(rows["site"], inputs.sites["incentive"])
     columns = [
         "call_type", "language", "site", "hour", "vendor", "real_time", "handle_hours",
         "agents_per_erlang", "rate_per_hour", "premium", "annual_factor", "repeat_factor",
-        "contact_price",
+        "contact_price", "incentive",
     ]  # fmt: skip
     rows = rows[columns].sort_values(["call_type", "language", "hour", "site"], kind="stable")
     return Eligibility(assignments=rows.reset_index(drop=True), exclusions=exclusions)

@@ -432,6 +432,21 @@ class VolumeDiscount(_Model):
     )
 
 
+class QualityIncentive(_Model):
+    """Bonus/malus on a vendor's bill by each site's CSAT against a target."""
+
+    csat_target: float = Field(ge=0, le=100, description="CSAT the contract aims at [points].")
+    bonus_per_point: float = Field(
+        0.0, ge=0, le=0.2, description="Bill increase per CSAT point above target [fraction]."
+    )
+    malus_per_point: float = Field(
+        0.0, ge=0, le=0.2, description="Bill decrease per CSAT point below target [fraction]."
+    )
+    cap: float = Field(
+        0.1, ge=0, le=0.5, description="Most bonus or malus on a site's bill [fraction]."
+    )
+
+
 class Commitment(_Model):
     """A minimum volume the client commits to give a vendor."""
 
@@ -460,6 +475,11 @@ class Vendor(_Model):
         ge=0,
         description="Yearly cost of having this vendor on the panel at all (account management, "
         "audits, SCC compliance), paid if it takes any work [currency/yr].",
+    )
+    quality_incentive: QualityIncentive | None = Field(
+        None,
+        description="Bonus/malus: each of the vendor's sites is billed 1 + bonus (CSAT above "
+        "target) or 1 - malus (below), per point, within the cap; sites without CSAT: 1.",
     )
     commitment: Commitment | None = Field(
         None, description="Minimum volume commitment (hard, or take-or-pay with a shortfall price)."
