@@ -171,6 +171,18 @@ class _World:
         assert site.capacity_fte is not None
         return site.capacity_fte * self.weekly_hours_per_fte(site)
 
+    def needs_scc(self, data_class: str, country: str) -> bool:
+        """Data of this class reaches this country only under standard contractual clauses."""
+        allowed = set(self.scenario.policies.data_jurisdictions[data_class])
+        row = self.country[country]
+        otherwise = (
+            Jurisdiction.ANY in allowed
+            or (Jurisdiction.MARKET in allowed and country == self.scenario.market.country)
+            or (Jurisdiction.EU_EEA in allowed and bool(row["eu_eea"]))
+            or (Jurisdiction.ADEQUACY in allowed and bool(row["eu_adequacy"]))
+        )
+        return Jurisdiction.SCC in allowed and not otherwise
+
     def jurisdiction_ok(self, data_class: str, country: str) -> bool:
         allowed = set(self.scenario.policies.data_jurisdictions[data_class])
         row = self.country[country]
@@ -406,6 +418,16 @@ def _fixed_cost(world: _World, rows: pd.DataFrame) -> float:
     vendors = {world.sites[s].vendor for s in sites} - {None}
     cost = sum(world.sites[s].fixed_cost for s in sites)
     cost += sum(v.fixed_cost for v in world.scenario.vendors if v.id in vendors)
+    # SCC compliance: once per country receiving restricted data only under SCC.
+    policies = world.scenario.policies
+    scc_countries = {
+        world.sites[r.site].country
+        for r in rows[rows["share"] > 1e-9].itertuples(index=False)
+        if world.needs_scc(world.call_types[r.call_type].data_class, world.sites[r.site].country)
+    }
+    cost += sum(
+        policies.scc_compliance_costs.get(g, policies.scc_compliance_cost) for g in scc_countries
+    )
     # Take-or-pay: committed contacts not given are paid at the shortfall price.
     yearly = (rows["calls"] * rows["annual_factor"]).groupby(rows["vendor"]).sum()
     for vendor in world.scenario.vendors:

@@ -206,3 +206,34 @@ def test_bonus_malus_on_csat_is_priced_in_the_bill(
     result = solve_dict(data)
     assert result.total_cost == pytest.approx(expected)
     assert fte_at(result, winner) == pytest.approx(3.0)
+
+
+@pytest.mark.parametrize(
+    ("data_class", "policies", "expected", "winner"),
+    [
+        # Personal data to Morocco (no adequacy decision) goes under SCC: Rabat costs
+        # 45,000 + 50,000 of compliance > Paris's 90,000.
+        ("personal", {"scc_compliance_cost": 50_000}, 90_000, "paris"),
+        # At 30,000 a year Rabat still wins: 75,000.
+        ("personal", {"scc_compliance_cost": 30_000}, 75_000, "rabat"),
+        # A per-country figure overrides the default: 45,000 + 10,000.
+        (
+            "personal",
+            {"scc_compliance_cost": 50_000, "scc_compliance_costs": {"MA": 10_000}},
+            55_000,
+            "rabat",
+        ),
+        # Public data needs no clauses: 45,000.
+        ("public", {"scc_compliance_cost": 50_000}, 45_000, "rabat"),
+    ],
+)
+def test_scc_compliance_cost_is_paid_per_country_used(
+    data_class: str, policies: dict[str, Any], expected: float, winner: str
+) -> None:
+    data = tiny(policies=policies)
+    data["call_types"][0]["data_class"] = data_class
+    result = solve_dict(data)
+    assert result.total_cost == pytest.approx(expected)
+    assert fte_at(result, winner) == pytest.approx(3.0)
+    scc = result.breakdown[result.breakdown["key"].str.startswith("scc:")]["cost"].sum()
+    assert scc == pytest.approx(expected - (45_000 if winner == "rabat" else 90_000))

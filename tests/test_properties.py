@@ -135,6 +135,8 @@ def test_scaling_prices_scales_cost_and_keeps_the_plan_optimal(
             if price in site:  # every pricing model scales (volume tiers are fractions)
                 site[price] *= k
         site["rates"] = {c: r * k for c, r in site.get("rates", {}).items()}
+    if "scc_compliance_cost" in scaled["policies"]:  # money too, so it scales
+        scaled["policies"]["scc_compliance_cost"] *= k
     after = _solve(scaled)
     if before is None:
         assert after is None
@@ -142,7 +144,7 @@ def test_scaling_prices_scales_cost_and_keeps_the_plan_optimal(
     assert after is not None
     assert after.total_cost == pytest.approx(k * before.total_cost, rel=1e-7, abs=1e-6)
     # The old plan, priced at the new rates, is still optimal.
-    assert (before.allocation["cost"].sum() * k) == pytest.approx(
+    assert ((before.allocation["cost"].sum() + before.kpis["fixed_cost"]) * k) == pytest.approx(
         after.total_cost, rel=1e-7, abs=1e-6
     )
 

@@ -8,8 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bestshore.model import compliance, contracts
 from bestshore.model import constraints as c
-from bestshore.model import contracts
 from bestshore.model.inputs import ModelInputs
 from bestshore.model.program import LinearProgram, Solution
 from bestshore.model.sets import Eligibility, eligible_assignments
@@ -110,6 +110,7 @@ def build_model(
         "panel": c.add_panel(program, inputs, variables),
         "tier": contracts.add_volume_discounts(program, inputs, variables),
         "commitment": contracts.add_commitments(program, inputs, variables),
+        "scc": compliance.add_scc_compliance(program, inputs, variables),
     }
     if elastic:
         c.set_relaxation_objective(program, inputs, variables)

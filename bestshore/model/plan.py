@@ -16,6 +16,7 @@ import pandas as pd
 import pulp
 
 from bestshore.model.build import SourcingModel, build_model
+from bestshore.model.compliance import scc_costs
 from bestshore.model.constraints import Margins, Variables
 from bestshore.model.contracts import commitment_costs, tier_discount
 from bestshore.model.inputs import WEEK, ModelInputs
@@ -66,7 +67,7 @@ class Plan:
     @property
     def fixed_costs(self) -> pd.DataFrame:
         """Yearly costs outside the staffing rows: ``kind`` (vendor/site fixed costs,
-        take-or-pay ``commitment`` shortfalls), ``id``, ``cost``."""
+        take-or-pay ``commitment`` shortfalls, ``scc`` country compliance), ``id``, ``cost``."""
         return _fixed_costs(self.model, self.staffing)
 
     @property
@@ -97,9 +98,13 @@ class Plan:
 
 
 def _fixed_costs(model: SourcingModel, staffing: pd.DataFrame) -> pd.DataFrame:
-    fixed = _panel_costs(model)
-    shortfalls = commitment_costs(model.inputs, staffing)
-    return pd.concat([fixed, shortfalls], ignore_index=True) if len(shortfalls) else fixed
+    parts = [
+        _panel_costs(model),
+        commitment_costs(model.inputs, staffing),
+        scc_costs(model.inputs, staffing),
+    ]
+    parts = [p for p in parts if len(p)] or parts[:1]
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
 def _panel_costs(model: SourcingModel) -> pd.DataFrame:

@@ -596,6 +596,18 @@ class Policies(_Model):
         "classes not given keep their defaults.",
     )
 
+    scc_compliance_cost: float = Field(
+        0.0,
+        ge=0,
+        description="Yearly cost of each country that receives restricted data only under "
+        "standard contractual clauses (transfer impact assessment, audits, legal) "
+        "[currency/yr per country]; paid once per such country used.",
+    )
+    scc_compliance_costs: dict[CountryCode, Annotated[float, Field(ge=0)]] = Field(
+        default_factory=dict,
+        description="Per-country overrides of scc_compliance_cost [currency/yr].",
+    )
+
     @field_validator("data_jurisdictions")
     @classmethod
     def _keep_default_classes(
