@@ -101,9 +101,38 @@ def check_families(inputs: ModelInputs) -> None:
             c.service_level is not None for c in scenario.call_types
         ),
     }
+    # Newer terms of the schema (read by name, so older bestshore versions still run):
+    # any set away from its default is a cost or a row these references do not write.
+    for item, names in (
+        (policies, _LATER_POLICIES),
+        *((site, _LATER_SITE) for site in scenario.sites),
+        *((vendor, _LATER_VENDOR) for vendor in scenario.vendors),
+    ):
+        for name in names:
+            if _changed(item, name):
+                unsupported[f"{type(item).__name__.lower()}.{name}"] = True
     used = [name for name, on in unsupported.items() if on]
     if used:
         raise ValueError(f"the reference formulations do not cover: {', '.join(used)}")
+
+
+_LATER_POLICIES = (
+    "scc_compliance_cost",
+    "scc_compliance_costs",
+    "recording_caps",
+    "recording_storage_price",
+)
+_LATER_SITE = ("price_per_contact",)
+_LATER_VENDOR = ("quality_incentive", "commitment", "volume_discounts")
+
+
+def _changed(item: Any, name: str) -> bool:
+    """Whether a field the object may or may not have differs from its default."""
+    field_info = type(item).model_fields.get(name)
+    if field_info is None:
+        return False
+    default = field_info.get_default(call_default_factory=True)
+    return bool(getattr(item, name) != default)
 
 
 @dataclass(frozen=True)

@@ -379,6 +379,10 @@ def _fmt(seconds: float | None, digits: int = 2) -> str:
     return f"{seconds:.{digits}f}"
 
 
+def _count(value: int | None) -> str:
+    return "n/a" if value is None else f"{value:,}"
+
+
 def _ratio(value: float) -> str:
     return "n/a" if not math.isfinite(value) else f"{value:.2f}x"
 
@@ -602,15 +606,15 @@ def _write_markdown(
         runs = summaries.get(size, {})
         best = runs.get("bestshore", {})
         floor = runs.get("floor", {})
-        columns = best.get("columns") or floor.get("columns")
+        columns = next((r["columns"] for r in runs.values() if r.get("columns")), None)
         target = SIZES[size].target
         deviation = f"{(columns / target - 1) * 100:+.0f} %" if columns else "n/a"
         objective = best.get("objective")
         lines.append(
             f"| {size} | {len(data['call_types'])} | {len(data['sites'])} | "
-            f"{columns or 'n/a':,} ({target:,}, {deviation}) | "
-            f"{best.get('rows') or floor.get('rows') or 'n/a':,} | "
-            f"{floor.get('nonzeros') or 'n/a':,} | "
+            f"{_count(columns)} ({target:,}, {deviation}) | "
+            f"{_count(best.get('rows') or floor.get('rows'))} | "
+            f"{_count(floor.get('nonzeros'))} | "
             f"{f'{objective:,.0f}' if objective is not None else 'n/a'} |"
         )
     lines += [
@@ -748,7 +752,8 @@ def _write_markdown(
     if errors:
         lines += ["", "## Errors", ""]
         for error in errors:
-            lines.append(f"- {error['size']} {error['approach']}: `{error['error'][-300:]}`")
+            last = error["error"].strip().splitlines()[-1][-300:]
+            lines.append(f"- {error['size']} {error['approach']}: `{last}`")
     lines += [
         "",
         "## Notes",
@@ -991,6 +996,11 @@ def _report(raw: list[dict[str, Any]], meta: dict[str, Any], out: Path, chart_di
             f"{TOLERANCE:g} {'OK' if check['passed'] else 'FAILED'}",
             flush=True,
         )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.with_suffix(".json").write_text(
+        json.dumps({"meta": meta, "runs": raw, "analysis": analysis}, indent=1, default=str) + "\n",
+        encoding="utf-8",
+    )
     _write_markdown(
         out,
         sizes,
@@ -1002,10 +1012,6 @@ def _report(raw: list[dict[str, Any]], meta: dict[str, Any], out: Path, chart_di
         tuple(meta["load"]),
         repeats,
         skipped,
-    )
-    out.with_suffix(".json").write_text(
-        json.dumps({"meta": meta, "runs": raw, "analysis": analysis}, indent=1, default=str) + "\n",
-        encoding="utf-8",
     )
     _chart(sizes, summaries, chart_dir)
     for target, measured, ok in _targets(summaries, analysis, workbench):
