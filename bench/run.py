@@ -352,7 +352,15 @@ def _machine() -> dict[str, str]:
         ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
     ).stdout.strip()
     dirty = subprocess.run(
-        ["git", "status", "--porcelain", "--untracked-files=no", "--", "bestshore"],
+        [
+            "git",
+            "--no-optional-locks",
+            "status",
+            "--porcelain",
+            "--untracked-files=no",
+            "--",
+            "bestshore",
+        ],
         cwd=ROOT,
         capture_output=True,
         text=True,
