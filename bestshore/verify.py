@@ -23,6 +23,7 @@ from bestshore.scenario.hours import parse_hours
 from bestshore.scenario.profiles import annual_factor, weekly_profile
 from bestshore.scenario.reference import countries, great_circle_km
 from bestshore.scenario.schema import (
+    DEFAULT_RETENTION_MONTHS,
     PROFICIENCY_ORDER,
     CallType,
     Jurisdiction,
@@ -149,6 +150,19 @@ class _World:
             return site.price_per_fte_month * 12 / (self.weekly_hours_per_fte(site) * WEEKS)
         return float(self.country[site.country]["agent_cost_eur_per_hour"])
 
+    def storage_per_contact(self, call_type: CallType, site: Site) -> float:
+        """Keeping the recording of one contact handled [currency]: voice calls only, at
+        the call type's rate capped by the site country's, for the data class's months."""
+        policies = self.scenario.policies
+        if call_type.channel != "voice" or not policies.recording_storage_price:
+            return 0.0
+        recorded = min(call_type.recording_rate, policies.recording_caps.get(site.country, 1.0))
+        months = policies.recording_retention_months.get(
+            call_type.data_class, DEFAULT_RETENTION_MONTHS
+        )
+        hours_kept = recorded * call_type.aht_seconds / 3600 * months  # recorded hour-months
+        return hours_kept * policies.recording_storage_price
+
     def incentive(self, site: Site) -> float:
         """Bill multiplier from the vendor's bonus/malus on this site's CSAT."""
         vendor = next((v for v in self.scenario.vendors if v.id == site.vendor), None)
@@ -267,12 +281,19 @@ def _answers_in_time(world: _World, call_type: CallType, site: Site) -> bool:
     return all(any(opened[(h + k) % 168] for k in range(min(window, 168))) for h in arrivals)
 
 
+def _score(site: Site, call_type: str, name: str) -> float | None:
+    """A site's csat, fcr or nps for one call type: its own for it, else the site's."""
+    own = site.quality_by_call_type.get(call_type)
+    value = getattr(own, name) if own is not None else None
+    return getattr(site.quality, name) if value is None else value
+
+
 def _check_row(world: _World, row: Any, problems: list[str]) -> None:
     scenario = world.scenario
     call_type, site = world.call_types[row.call_type], world.sites[row.site]
     hour = int(row.hour)
     where = f"{row.call_type}/{row.language} at {row.site}" + (f" hour {hour}" if hour >= 0 else "")
-    fcr = site.quality.fcr
+    fcr = _score(site, row.call_type, "fcr")
     repeats = call_type.fcr_baseline / fcr if call_type.fcr_baseline and fcr else 1.0
     calls = _weekly_calls(world, call_type, row.language, hour) * row.share * repeats
     handle = calls * call_type.aht_seconds / 3600
@@ -398,18 +419,29 @@ def _check_policies(world: _World, rows: pd.DataFrame, total: float, problems: l
                 problems.append(
                     f"site {site} takes {work / by_type[call_type]:.2%} of {call_type}, above 1/{k}"
                 )
-    for call_type, floor in policies.quality_floors.items():
-        part = rows[rows["call_type"] == call_type]
-        csat = np.array([site_of[s].quality.csat or 0.0 for s in part["site"]])
-        calls = part["calls"].to_numpy()
-        if calls.sum() > 0 and (csat * calls).sum() / calls.sum() < floor - 1e-6:
-            problems.append(
-                f"{call_type} CSAT {(csat * calls).sum() / calls.sum():.2f} below its floor {floor:g}"
-            )
+    # Quality floors weigh the forecast contacts (repeats excluded) by each site's score.
+    floors = [
+        ("CSAT", "csat", 0.0, policies.quality_floors),
+        ("NPS", "nps", -100.0, policies.nps_floors),
+    ]
+    for label, name, missing, per_type in floors:
+        for call_type, floor in per_type.items():
+            part = rows[rows["call_type"] == call_type]
+            scores = [_score(site_of[s], call_type, name) for s in part["site"]]
+            score = np.array([missing if v is None else v for v in scores], dtype=float)
+            calls = np.array(
+                [_weekly_calls(world, world.call_types[call_type], lang, int(h)) * x
+                 for lang, h, x in zip(part["language"], part["hour"], part["share"], strict=True)]
+            )  # fmt: skip
+            if calls.sum() > 0 and (score * calls).sum() / calls.sum() < floor - 1e-6:
+                problems.append(
+                    f"{call_type} {label} {(score * calls).sum() / calls.sum():.2f} below its floor {floor:g}"
+                )
 
 
 def _fixed_cost(world: _World, rows: pd.DataFrame) -> float:
-    """Fixed yearly costs of the vendors and sites that take any work.
+    """Yearly costs outside the staffing rows: fixed costs of the vendors and sites that
+    take any work, SCC compliance, recording storage, take-or-pay shortfalls.
 
     A plan may also pay for a vendor kept on the panel without work (to meet a minimum
     panel size); the panel floor then gives it work, so 'takes work' is the test.
@@ -428,6 +460,22 @@ def _fixed_cost(world: _World, rows: pd.DataFrame) -> float:
     cost += sum(
         policies.scc_compliance_costs.get(g, policies.scc_compliance_cost) for g in scc_countries
     )
+    # Recordings kept: every contact handled (repeats included), paid to storage.
+    for r in rows.itertuples(index=False):
+        call_type = world.call_types[r.call_type]
+        storage = world.storage_per_contact(call_type, world.sites[r.site])
+        cost += r.calls * world.profile(call_type)[1] * storage
+    # One-off costs over the term: FTE added beyond today's, today's FTE moved away.
+    fte: dict[tuple[str, str], float] = defaultdict(float)
+    for r in rows.itertuples(index=False):
+        fte[(r.site, r.call_type)] += r.agents / world.weekly_hours_per_fte(world.sites[r.site])
+    years = world.scenario.objective.amortization_years
+    for site in world.scenario.sites:
+        today = world.scenario.incumbent.get(site.id, {})
+        planned = sum(f for (s, _), f in fte.items() if s == site.id)
+        cost += max(0.0, planned - sum(today.values())) * site.setup_cost_per_fte / years
+        moved = sum(max(0.0, f - fte.get((site.id, c), 0.0)) for c, f in today.items())
+        cost += moved * site.transition_cost_per_fte / years
     # Take-or-pay: committed contacts not given are paid at the shortfall price.
     yearly = (rows["calls"] * rows["annual_factor"]).groupby(rows["vendor"]).sum()
     for vendor in world.scenario.vendors:

@@ -158,6 +158,9 @@ def scenarios(draw: st.DrawFn, max_sites: int = 5, max_call_types: int = 3) -> d
         policies["max_vendor_share"] = draw(st.sampled_from([0.3, 0.5, 0.7, 0.9]))
     if draw(st.integers(0, 3)) == 0:  # SCC compliance cost per country (a MILP)
         policies["scc_compliance_cost"] = draw(st.sampled_from([1_000, 50_000]))
+    if draw(st.integers(0, 3)) == 0:  # recordings priced, some countries capped
+        policies["recording_storage_price"] = draw(st.sampled_from([0.5, 5.0]))
+        policies["recording_caps"] = {draw(st.sampled_from(COUNTRIES)): 0.1}
     if draw(st.booleans()):
         policies["shore_rules"] = [
             {

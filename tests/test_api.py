@@ -52,10 +52,15 @@ def test_change_a_policy_in_code_and_resolve(demo_result: bestshore.Result) -> N
     scenario = bestshore.load_scenario("scenarios/demo.yaml")
     scenario.policies.shore_rules = []  # let N2 go anywhere its language and data allow
     relaxed = bestshore.solve(scenario)
-    assert relaxed.total_cost <= demo_result.total_cost + 1e-6
     scenario.policies.max_vendor_share = 0.30  # tighter panel rule
     tighter = bestshore.solve(scenario)
-    assert tighter.total_cost >= relaxed.total_cost - 1e-6
+    # Erlang staffing makes each plan a heuristic answer within its staffing gap, so
+    # plan costs need not be monotone; the pooled-queue LP bounds are, and every plan
+    # costs at least the bound of any looser scenario.
+    bounds = [r.stamp["lower_bound"] for r in (demo_result, relaxed, tighter)]
+    assert bounds[1] <= bounds[0] + 1e-6 and bounds[2] >= bounds[1] - 1e-6
+    assert relaxed.total_cost >= bounds[1] - 1e-6 and tighter.total_cost >= bounds[1] - 1e-6
+    assert demo_result.total_cost >= bounds[1] - 1e-6
     table = bestshore.compare({"baseline": demo_result, "cap 30%": tighter})
     assert list(table["kpis"].columns) == ["baseline", "cap 30%"]
     assert table["kpis"].loc["total_cost", "cap 30%"] == pytest.approx(tighter.total_cost)

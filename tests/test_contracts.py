@@ -237,3 +237,95 @@ def test_scc_compliance_cost_is_paid_per_country_used(
     assert fte_at(result, winner) == pytest.approx(3.0)
     scc = result.breakdown[result.breakdown["key"].str.startswith("scc:")]["cost"].sum()
     assert scc == pytest.approx(expected - (45_000 if winner == "rabat" else 90_000))
+
+
+@pytest.mark.parametrize(
+    ("policies", "data_class", "channel", "expected", "winner"),
+    [
+        # 30 % of calls recorded, 300 s each, kept 6 months at 2 EUR per hour-month:
+        # 0.3 x 1/12 h x 6 x 2 = 0.30 EUR a contact, 36,000 x 0.30 = 10,800 + 45,000.
+        ({}, "personal", "voice", 45_000 + 10_800, "rabat"),
+        # Morocco caps recording at 10 %: 0.10 EUR a contact, 3,600 + 45,000.
+        ({"recording_caps": {"MA": 0.1}}, "personal", "voice", 45_000 + 3_600, "rabat"),
+        # Kept 5 years (60 months): 3.00 a contact at Rabat, 108,000 + 45,000 = 153,000;
+        # France forbids recording (cap 0): Paris at 90,000 wins.
+        (
+            {"recording_retention_months": {"personal": 60}, "recording_caps": {"FR": 0.0}},
+            "personal", "voice", 90_000, "paris",
+        ),
+        # Banking evidence keeps 5 years by default, and may not leave the EU: Paris,
+        # 90,000 + 36,000 x 0.3 x 1/12 x 60 x 2 = 90,000 + 108,000.
+        ({}, "sensitive_financial", "voice", 90_000 + 108_000, "paris"),
+        # E-mail is not recorded: 45,000.
+        ({}, "personal", "email", 45_000, "rabat"),
+    ],
+)  # fmt: skip
+def test_call_recording_storage_is_priced(
+    policies: dict[str, Any], data_class: str, channel: str, expected: float, winner: str
+) -> None:
+    data = tiny(policies={"recording_storage_price": 2.0, **policies})
+    data["call_types"][0]["data_class"] = data_class
+    data["call_types"][0]["channel"] = channel
+    result = solve_dict(data)
+    assert result.total_cost == pytest.approx(expected)
+    assert fte_at(result, winner) == pytest.approx(3.0, rel=0.01)
+    # Storage is its own line, outside the vendor's bill: the site costs its hours only.
+    storage = result.breakdown[result.breakdown["key"] == f"recording:{winner}"]["cost"].sum()
+    assert storage == pytest.approx(expected - (45_000 if winner == "rabat" else 90_000))
+    assert fte_at(result, winner) * 1_000 * (15 if winner == "rabat" else 30) == pytest.approx(
+        result.sites.set_index("site").at[winner, "cost"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("setup", "transition", "years", "expected", "winner"),
+    [
+        # No switching costs: Rabat's 45,000 beats the incumbent Paris's 90,000.
+        (0, 0, 3, 45_000, "rabat"),
+        # Training 3 new FTE at Rabat, 20,000 each over 2 years: 45,000 + 30,000 = 75,000.
+        (20_000, 0, 2, 75_000, "rabat"),
+        # ...and moving Paris's 3 FTE away, 15,000 each: + 22,500 = 97,500 > 90,000, so
+        # the incumbent keeps the work.
+        (20_000, 15_000, 2, 90_000, "paris"),
+        # Over a 6-year term the same one-off costs are 17,500 a year: 62,500 < 90,000.
+        (20_000, 15_000, 6, 45_000 + (60_000 + 45_000) / 6, "rabat"),
+    ],
+)
+def test_switching_costs_of_new_fte_and_moved_work(
+    setup: float, transition: float, years: float, expected: float, winner: str
+) -> None:
+    data = tiny(incumbent={"paris": {"n1": 3.0}}, objective={"amortization_years": years})
+    data["sites"][1]["setup_cost_per_fte"] = setup
+    data["sites"][0]["transition_cost_per_fte"] = transition
+    data["sites"][0]["setup_cost_per_fte"] = 1e6  # Paris has its 3 FTE: nothing new to set up
+    result = solve_dict(data)
+    assert result.total_cost == pytest.approx(expected)
+    assert fte_at(result, winner) == pytest.approx(3.0)
+    lines = result.breakdown.set_index("key")["cost"]
+    if winner == "rabat" and setup:
+        assert lines["setup:rabat"] == pytest.approx(3 * setup / years)
+    if winner == "rabat" and transition:
+        assert lines["transition:paris"] == pytest.approx(3 * transition / years)
+    assert not any(k.startswith(("setup:paris", "transition:rabat")) for k in lines.index)
+
+
+def test_capacity_splits_work_and_only_the_added_fte_pay_setup() -> None:
+    # Rabat can take 2 FTE (2,000 h); it had 1 FTE today: 1 new FTE at 30,000 over 3
+    # years = 10,000. Paris keeps 1 FTE (30,000) and loses 2 of its 3: 2 x 6,000 / 3.
+    # Total 2,000 h x 15 + 1,000 h x 30 + 10,000 + 4,000 = 74,000.
+    data = tiny(incumbent={"paris": {"n1": 3.0}, "rabat": {"n1": 1.0}})
+    data["sites"][1].update(capacity_hours=2_000, setup_cost_per_fte=30_000)
+    data["sites"][0]["transition_cost_per_fte"] = 6_000
+    result = solve_dict(data)
+    assert result.total_cost == pytest.approx(74_000)
+    assert fte_at(result, "rabat") == pytest.approx(2.0)
+    lines = result.breakdown.set_index("key")["cost"]
+    assert lines["setup:rabat"] == pytest.approx(10_000)
+    assert lines["transition:paris"] == pytest.approx(4_000)
+
+
+def test_incumbent_must_name_known_sites_and_call_types() -> None:
+    with pytest.raises(bestshore.ScenarioError, match=r"incumbent\.lyon.*unknown site 'lyon'"):
+        parse_scenario(tiny(incumbent={"lyon": {"n1": 3.0}}))
+    with pytest.raises(bestshore.ScenarioError, match=r"incumbent\.paris\.n9.*unknown call type"):
+        parse_scenario(tiny(incumbent={"paris": {"n9": 3.0}}))

@@ -208,3 +208,68 @@ def test_three_vendor_panel_found_among_six() -> None:
     assert best == pytest.approx(900 * 15 + 1000 * 18 + 1100 * 24)
     unconstrained = solve_dict(tiny(sites=data["sites"], vendors=data["vendors"])).total_cost
     assert unconstrained == pytest.approx(55_800)
+
+
+@pytest.mark.parametrize(
+    ("rabat_nps", "expected_cost", "expected_nps"),
+    [
+        # Paris NPS 40, Rabat 0, floor 30: 40 (1 - x) >= 30, x <= 1/4 at Rabat:
+        # 750 h x 15 + 2,250 h x 30 = 78,750; plan NPS exactly 30.
+        (0, 750 * 15 + 2250 * 30, 30.0),
+        # Rabat reports no NPS, so counts as -100: 40 - 140 x >= 30, x <= 1/14.
+        (None, 3000 / 14 * 15 + 3000 * 13 / 14 * 30, 40.0),
+    ],
+)
+def test_nps_floor_binds(
+    rabat_nps: float | None, expected_cost: float, expected_nps: float
+) -> None:
+    data = with_policies(nps_floors={"n1": 30})
+    data["sites"][0]["quality"] = {"nps": 40}
+    if rabat_nps is not None:
+        data["sites"][1]["quality"] = {"nps": rabat_nps}
+    result = solve_dict(data)
+    assert result.total_cost == pytest.approx(expected_cost)
+    # The KPI weighs the sites that report an NPS: with Rabat unmeasured, Paris's 40.
+    assert result.kpis["nps"] == pytest.approx(expected_nps)
+
+
+def test_quality_per_call_type_replaces_the_site_level_score() -> None:
+    # Rabat's site-level CSAT is 90, but 60 on N1; Paris 85; N1 floor 80:
+    # 60 x + 85 (1 - x) >= 80, x <= 0.2: 600 h x 15 + 2,400 h x 30 = 81,000.
+    data = with_policies(quality_floors={"n1": 80})
+    data["sites"][0]["quality"] = {"csat": 85}
+    data["sites"][1]["quality"] = {"csat": 90}
+    assert solve_dict(data).total_cost == pytest.approx(45_000)  # site-level 90 passes
+    data["sites"][1]["quality_by_call_type"] = {"n1": {"csat": 60}}
+    result = solve_dict(data)
+    assert result.total_cost == pytest.approx(600 * 15 + 2400 * 30)
+    assert result.kpis["csat"] == pytest.approx(80.0)
+
+
+def test_first_contact_resolution_per_call_type_sets_repeat_contacts() -> None:
+    # Forecast at FCR 0.8; Rabat resolves 80 % overall but 32 % of N1 first time: 2.5
+    # contacts handled per forecast contact, 7,500 h x 15 = 112,500 > Paris's 90,000.
+    data = tiny()
+    data["call_types"][0]["fcr_baseline"] = 0.8
+    data["sites"][0]["quality"] = {"fcr": 0.8}
+    data["sites"][1]["quality"] = {"fcr": 0.8}
+    assert solve_dict(data).total_cost == pytest.approx(45_000)
+    data["sites"][1]["quality_by_call_type"] = {"n1": {"fcr": 0.32}}
+    result = solve_dict(data)
+    assert result.total_cost == pytest.approx(90_000)
+    assert fte_at(result, "paris") == pytest.approx(3.0)
+
+
+def test_quality_references_are_checked() -> None:
+    data = with_policies(nps_floors={"n9": 10})
+    with pytest.raises(
+        bestshore.ScenarioError, match=r"policies\.nps_floors\.n9.*unknown call type"
+    ):
+        bestshore.scenario.parse_scenario(data)
+    data = tiny()
+    data["sites"][1]["quality_by_call_type"] = {"n9": {"csat": 60}}
+    with pytest.raises(
+        bestshore.ScenarioError,
+        match=r"sites\[1\]\.quality_by_call_type\.n9: quality for unknown call type",
+    ):
+        bestshore.scenario.parse_scenario(data)

@@ -70,7 +70,7 @@ def test_random_scenarios_verify_and_agree_with_cbc(data: dict[str, Any]) -> Non
     # independent second solver, CBC, on two fresh builds.
     inputs = prepare_inputs(scenario)
     highs = solve_model(build_model(inputs))
-    cbc = solve_model(build_model(inputs), solver=pulp.COIN_CMD(msg=False))
+    cbc = solve_model(build_model(inputs), solver=pulp.COIN_CMD(msg=False, gapRel=0.0))
     assert highs.status == cbc.status
     if highs.status == "optimal":
         assert cbc.objective == pytest.approx(highs.objective, rel=1e-6, abs=1e-6)
@@ -135,8 +135,9 @@ def test_scaling_prices_scales_cost_and_keeps_the_plan_optimal(
             if price in site:  # every pricing model scales (volume tiers are fractions)
                 site[price] *= k
         site["rates"] = {c: r * k for c, r in site.get("rates", {}).items()}
-    if "scc_compliance_cost" in scaled["policies"]:  # money too, so it scales
-        scaled["policies"]["scc_compliance_cost"] *= k
+    for money in ("scc_compliance_cost", "recording_storage_price"):  # money scales too
+        if money in scaled["policies"]:
+            scaled["policies"][money] *= k
     after = _solve(scaled)
     if before is None:
         assert after is None

@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bestshore.model import compliance, contracts
+from bestshore.model import compliance, contracts, transition
 from bestshore.model import constraints as c
 from bestshore.model.inputs import ModelInputs
 from bestshore.model.program import LinearProgram, Solution
@@ -107,10 +107,14 @@ def build_model(
         **c.add_concentration_limits(program, inputs, variables),
         "spread": c.add_call_type_spread(program, inputs, variables),
         "quality_floor": c.add_quality_floor(program, inputs, variables),
+        "nps_floor": c.add_nps_floor(program, inputs, variables),
         "panel": c.add_panel(program, inputs, variables),
         "tier": contracts.add_volume_discounts(program, inputs, variables),
         "commitment": contracts.add_commitments(program, inputs, variables),
         "scc": compliance.add_scc_compliance(program, inputs, variables),
+        "recording": compliance.add_recording_storage(program, inputs, variables),
+        "new_fte": transition.add_new_fte_setup(program, inputs, variables),
+        "transition": transition.add_transition(program, inputs, variables),
     }
     if elastic:
         c.set_relaxation_objective(program, inputs, variables)

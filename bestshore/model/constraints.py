@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bestshore.model.inputs import WEEK, ModelInputs
+from bestshore.model.inputs import WEEK, ModelInputs, row_quality
 from bestshore.model.program import LinearProgram
 from bestshore.model.sets import Eligibility
 
@@ -42,6 +42,7 @@ __all__ = [
     "add_call_type_spread",
     "add_concentration_limits",
     "add_demand_coverage",
+    "add_nps_floor",
     "add_panel",
     "add_quality_floor",
     "add_seat_limit",
@@ -378,35 +379,64 @@ def add_quality_floor(
 ) -> dict[str, int]:
     r"""Volume-weighted CSAT of a call type's sites at least its floor.
 
-    .. math:: \sum_{(d,s) \in E,\ d \in D_c} (q_s - \underline{q}_c)\, n_d \, x_{d,s} \ge 0
+    .. math:: \sum_{(d,s) \in E,\ d \in D_c} (q_{c,s} - \underline{q}_c)\, n_d \, x_{d,s} \ge 0
 
-    with ``q_s`` the site's CSAT (a site reporting none counts as 0) and ``n_d`` the
-    contacts of demand unit d. Name ``quality_floor[c]``. Dual: what one CSAT point less
-    on the floor would save a year, per contact-point.
+    with ``q_{c,s}`` the site's CSAT for the call type (its site-level CSAT unless
+    ``quality_by_call_type`` gives one; a site reporting none counts as 0) and ``n_d``
+    the contacts of demand unit d. Name ``quality_floor[c]``. Dual: what one CSAT point
+    less on the floor would save a year, per contact-point.
     """
-    floors = inputs.scenario.policies.quality_floors
+    return _score_floor(
+        lp, inputs, variables, "quality_floor", inputs.scenario.policies.quality_floors, "csat", 0.0
+    )
+
+
+def add_nps_floor(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> dict[str, int]:
+    r"""Volume-weighted NPS of a call type's sites at least its floor.
+
+    .. math:: \sum_{(d,s) \in E,\ d \in D_c} (p_{c,s} - \underline{p}_c)\, n_d \, x_{d,s} \ge 0
+
+    with ``p_{c,s}`` the site's NPS for the call type (a site reporting none counts as
+    -100, the worst score: an unmeasured site cannot lift a floor). Name
+    ``nps_floor[c]``. Dual: what one NPS point less on the floor would save a year,
+    per contact-point.
+    """
+    return _score_floor(
+        lp, inputs, variables, "nps_floor", inputs.scenario.policies.nps_floors, "nps", -100.0
+    )
+
+
+def _score_floor(
+    lp: LinearProgram,
+    inputs: ModelInputs,
+    variables: Variables,
+    family: str,
+    floors: dict[str, float],
+    score: str,
+    missing: float,
+) -> dict[str, int]:
     if not floors:
         return {}
     rows = variables.assignments
+    groups = variables.eligibility.groups("call_type")
+    keys = [c for c in floors if c in groups]
+    if not keys:
+        return {}
     calls = (
         inputs.demand["calls"]
         .reindex(pd.MultiIndex.from_frame(rows[["call_type", "language", "hour"]]))
         .to_numpy()
     )
-    csat = inputs.sites["csat"].reindex(rows["site"]).fillna(0.0).to_numpy()
-    groups = variables.eligibility.groups("call_type")
-    keys = [c for c in floors if c in groups]
-    if not keys:
-        return {}
+    scores = np.nan_to_num(row_quality(inputs, rows, score), nan=missing)
     rows_added = lp.add_rows(
-        "quality_floor",
+        family,
         keys,
         [variables.share[groups[c]] for c in keys],
-        [(csat[groups[c]] - float(floors[c])) * calls[groups[c]] for c in keys],
+        [(scores[groups[c]] - float(floors[c])) * calls[groups[c]] for c in keys],
         lower=0.0,
     )
     if variables.elastic:
-        _add_slack(lp, variables, "quality_floor", rows_added, keys, np.inf, +1.0)
+        _add_slack(lp, variables, family, rows_added, keys, np.inf, +1.0)
     return dict(zip(keys, rows_added.tolist(), strict=True))
 
 
@@ -525,7 +555,8 @@ def set_cost_objective(lp: LinearProgram, inputs: ModelInputs, variables: Variab
     price per productive hour (an FTE-month price converted; 0 for a site paid per
     contact, whose price per handled contact is ``p_s``, 0 otherwise: ``m n`` contacts
     handled, repeats included); ``π`` adds the site's night and weekend premiums; ``v`` is
-    ``objective.csat_point_value`` (0 by default: cost only), ``q_s`` the site's CSAT.
+    ``objective.csat_point_value`` (0 by default: cost only), ``q_s`` the site's CSAT
+    (for the call type, as in :func:`add_quality_floor`).
     """
     cost = annual_cost_coefficients(inputs, variables)
     value = inputs.scenario.objective.csat_point_value
@@ -533,7 +564,7 @@ def set_cost_objective(lp: LinearProgram, inputs: ModelInputs, variables: Variab
         rows = variables.assignments
         keys = pd.MultiIndex.from_frame(rows[["call_type", "language", "hour"]])
         calls = inputs.demand["calls"].reindex(keys).to_numpy() * rows["annual_factor"].to_numpy()
-        csat = inputs.sites["csat"].reindex(rows["site"]).fillna(0.0).to_numpy()
+        csat = np.nan_to_num(row_quality(inputs, rows, "csat"), nan=0.0)
         cost = cost - value * csat * calls
     lp.add_cost(variables.share, cost)
     if variables.fixed_costs:

@@ -44,6 +44,7 @@ __all__ = [
     "ModelInputs",
     "jurisdiction_of",
     "prepare_inputs",
+    "row_quality",
     "shore_of",
 ]
 
@@ -146,6 +147,10 @@ class ModelInputs:
     premium : DataFrame
         Index ``site``, 168 float columns: pay multiplier of each market hour at the site
         (1 + night and weekend premiums, judged in local time).
+    quality : DataFrame
+        Index ``(call_type, site)``; columns ``csat`` [0-100], ``fcr`` [fraction], ``nps``
+        [-100..100]: the site's score for that call type where given
+        (``quality_by_call_type``), else its site-level score; NaN where neither is.
     """
 
     scenario: Scenario
@@ -157,6 +162,7 @@ class ModelInputs:
     vendors: pd.DataFrame
     open_hours: pd.DataFrame
     premium: pd.DataFrame
+    quality: pd.DataFrame
 
 
 def _language_mix(call_type: CallType) -> pd.DataFrame:
@@ -339,7 +345,40 @@ def with_new_terms(inputs: ModelInputs, scenario: Scenario) -> ModelInputs:
         sites=sites,
         rates=_rates(scenario, sites),
         vendors=_vendors(scenario, sites),
+        quality=_quality(scenario),
     )
+
+
+def _quality(scenario: Scenario) -> pd.DataFrame:
+    """Scores per (call type, site): the call type's own where given, else the site's."""
+    rows = []
+    for site in scenario.sites:
+        for call_type in scenario.call_types:
+            own = site.quality_by_call_type.get(call_type.id)
+            rows.append(
+                {
+                    "call_type": call_type.id,
+                    "site": site.id,
+                    **{
+                        score: _score(own, score, getattr(site.quality, score))
+                        for score in ("csat", "fcr", "nps")
+                    },
+                }
+            )
+    return pd.DataFrame(rows).set_index(["call_type", "site"]).astype(float)
+
+
+def row_quality(inputs: ModelInputs, rows: pd.DataFrame, score: str) -> np.ndarray:
+    """``score`` (csat, fcr or nps) of each row's (call_type, site); NaN where none."""
+    pairs = pd.MultiIndex.from_arrays([rows["call_type"], rows["site"]])
+    codes, uniques = pd.factorize(pairs)  # few distinct pairs, many rows
+    return inputs.quality[score].reindex(uniques).to_numpy(dtype=float)[codes]
+
+
+def _score(own: Any, score: str, site_level: float | None) -> float:
+    value = getattr(own, score) if own is not None else None
+    value = site_level if value is None else value
+    return np.nan if value is None else float(value)
 
 
 def _rates(scenario: Scenario, sites: pd.DataFrame) -> pd.Series:
@@ -440,4 +479,5 @@ def prepare_inputs(scenario: Scenario) -> ModelInputs:
         vendors=_vendors(scenario, sites),
         open_hours=open_hours,
         premium=premium,
+        quality=_quality(scenario),
     )

@@ -16,7 +16,7 @@ import pandas as pd
 import pulp
 
 from bestshore.model.build import SourcingModel, build_model
-from bestshore.model.compliance import scc_costs
+from bestshore.model.compliance import recording_costs, scc_costs
 from bestshore.model.constraints import Margins, Variables
 from bestshore.model.contracts import commitment_costs, tier_discount
 from bestshore.model.inputs import WEEK, ModelInputs
@@ -24,6 +24,7 @@ from bestshore.model.program import HighsSession
 from bestshore.model.sets import Eligibility, eligible_assignments
 from bestshore.model.solve import SolveOutcome, solve_model
 from bestshore.model.staffing import FREE_ROUNDS, MAX_ROUNDS, agents_needed, exact_staffing
+from bestshore.model.transition import transition_costs
 
 __all__ = ["Plan", "plan_sourcing"]
 
@@ -67,7 +68,9 @@ class Plan:
     @property
     def fixed_costs(self) -> pd.DataFrame:
         """Yearly costs outside the staffing rows: ``kind`` (vendor/site fixed costs,
-        take-or-pay ``commitment`` shortfalls, ``scc`` country compliance), ``id``, ``cost``."""
+        take-or-pay ``commitment`` shortfalls, ``scc`` country compliance, ``recording``
+        storage per site, ``setup`` of new FTE and ``transition`` of moved work), ``id``,
+        ``cost``."""
         return _fixed_costs(self.model, self.staffing)
 
     @property
@@ -102,6 +105,8 @@ def _fixed_costs(model: SourcingModel, staffing: pd.DataFrame) -> pd.DataFrame:
         _panel_costs(model),
         commitment_costs(model.inputs, staffing),
         scc_costs(model.inputs, staffing),
+        recording_costs(model.inputs, staffing),
+        transition_costs(model.inputs, staffing),
     ]
     parts = [p for p in parts if len(p)] or parts[:1]
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]

@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bestshore.model.inputs import WEEK, ModelInputs, jurisdiction_of
+from bestshore.model.inputs import WEEK, ModelInputs, jurisdiction_of, row_quality
 from bestshore.scenario.hours import HOURS_PER_WEEK
 from bestshore.scenario.profiles import weekly_profile
 from bestshore.scenario.schema import PROFICIENCY_ORDER, Proficiency
@@ -246,6 +246,9 @@ def _lookup(keys: pd.Series, values: pd.Series) -> np.ndarray:
 def repeat_factors(inputs: ModelInputs, rows: pd.DataFrame) -> np.ndarray:
     """Contacts a site handles per forecast contact: ``fcr_baseline / site FCR``.
 
+    The site's FCR for the call type where given (``quality_by_call_type``), else its
+    site-level FCR.
+
     The repeat-contact rule: a contact not resolved first time comes back, at the same
     site, until it is; a site resolving a share f first time handles 1/f contacts per
     issue. The forecast assumes the call type's ``fcr_baseline``, so a site with FCR f
@@ -253,7 +256,7 @@ def repeat_factors(inputs: ModelInputs, rows: pd.DataFrame) -> np.ndarray:
     """
     baseline = {c.id: c.fcr_baseline or np.nan for c in inputs.scenario.call_types}
     expected = _lookup(rows["call_type"], pd.Series(baseline, dtype=float))
-    achieved = _lookup(rows["site"], inputs.sites["fcr"].astype(float))
+    achieved = row_quality(inputs, rows, "fcr")
     known = np.isfinite(expected) & np.isfinite(achieved) & (achieved > 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(known, expected / achieved, 1.0)

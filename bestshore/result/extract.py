@@ -86,7 +86,7 @@ def _sites(inputs: ModelInputs, allocation: pd.DataFrame, staffing: pd.DataFrame
     )
     columns = [
         "site", "name", "vendor", "country", "city", "lat", "lon", "shore", "capacity_fte",
-        "fte", "utilisation", "productive_hours", "volume", "cost", "cost_per_hour", "csat", "fcr",
+        "fte", "utilisation", "productive_hours", "volume", "cost", "cost_per_hour", "csat", "fcr", "nps",
     ]  # fmt: skip
     return table[columns]
 
@@ -118,8 +118,11 @@ def _requirements(plan: Plan, staffing: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _weighted(allocation: pd.DataFrame, sites: pd.DataFrame, column: str) -> float | None:
-    scores = allocation[["site", "volume"]].merge(sites[["site", column]], on="site")
+def _weighted(allocation: pd.DataFrame, quality: pd.DataFrame, column: str) -> float | None:
+    """Volume-weighted score of the plan (each site's score for the call type)."""
+    scores = allocation[["call_type", "site", "volume"]].join(
+        quality[column], on=["call_type", "site"]
+    )
     scores = scores.dropna(subset=[column])
     if scores.empty or scores["volume"].sum() <= 0:
         return None
@@ -127,7 +130,7 @@ def _weighted(allocation: pd.DataFrame, sites: pd.DataFrame, column: str) -> flo
 
 
 def _kpis(
-    allocation: pd.DataFrame, sites: pd.DataFrame, requirements: pd.DataFrame, fixed: float
+    allocation: pd.DataFrame, quality: pd.DataFrame, requirements: pd.DataFrame, fixed: float
 ) -> dict[str, Any]:
     volume = float(allocation["volume"].sum())
     cost = float(allocation["cost"].sum()) + fixed
@@ -140,8 +143,9 @@ def _kpis(
         "fixed_cost": fixed,
         "cost_per_contact": cost / volume if volume else 0.0,
         "cost_per_productive_hour": cost / hours if hours else 0.0,
-        "csat": _weighted(allocation, sites, "csat"),
-        "fcr": _weighted(allocation, sites, "fcr"),
+        "csat": _weighted(allocation, quality, "csat"),
+        "fcr": _weighted(allocation, quality, "fcr"),
+        "nps": _weighted(allocation, quality, "nps"),
     }
     by_shore = allocation.groupby("shore")["volume"].sum()
     for shore in SHORES:
@@ -236,7 +240,7 @@ def extract_result(plan: Plan) -> Result:
     sites = _sites(inputs, allocation, staffing)
     requirements = _requirements(plan, staffing)
     fixed = plan.fixed_costs
-    kpis = _kpis(allocation, sites, requirements, float(fixed["cost"].sum()))
+    kpis = _kpis(allocation, inputs.quality, requirements, float(fixed["cost"].sum()))
     stamp = {
         "scenario_hash": scenario_hash(inputs),
         "bestshore_version": _version(),

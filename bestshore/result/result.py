@@ -90,7 +90,7 @@ class Result:
         One row per candidate site (used or not): ``site``, ``name``, ``vendor``,
         ``country``, ``city``, ``lat``, ``lon``, ``shore``, ``capacity_fte``, ``fte``,
         ``utilisation`` [fraction of capacity], ``productive_hours``, ``volume``,
-        ``cost``, ``csat``, ``fcr``.
+        ``cost``, ``csat``, ``fcr``, ``nps`` (site-level scores).
     breakdown : DataFrame
         Long table of totals by ``dimension`` (shore, vendor, country, call_type,
         level, and fixed_cost for vendors and sites with a yearly fixed cost) and
@@ -99,7 +99,8 @@ class Result:
         Headline figures: ``total_cost`` [currency/yr, fixed costs included],
         ``fixed_cost``, ``total_fte``, ``total_volume``,
         ``cost_per_contact`` [currency], ``cost_per_productive_hour`` [currency/h],
-        ``csat`` and ``fcr`` (volume-weighted over sites that report them), shares of
+        ``csat``, ``fcr`` and ``nps`` (volume-weighted, each site's score for the call
+        type, over sites that report one), shares of
         volume by shore, ``sites_used``, ``vendors_used``.
     constraints : DataFrame
         Every capacity and vendor-share constraint: ``family``, ``key``, ``limit``,
@@ -271,8 +272,13 @@ class Result:
             f"  by shore     inshore {k['inshore_share']:.0%}, nearshore {k['nearshore_share']:.0%},"
             f" offshore {k['offshore_share']:.0%} of volume",
         ]
-        if k.get("csat") is not None and not pd.isna(k.get("csat")):
-            lines.append(f"  quality      CSAT {k['csat']:.1f} (volume-weighted)")
+        scores = [
+            f"{label} {k[key]:{fmt}}"
+            for key, label, fmt in (("csat", "CSAT", ".1f"), ("nps", "NPS", "+.0f"))
+            if k.get(key) is not None and not pd.isna(k.get(key))
+        ]
+        if scores:
+            lines.append(f"  quality      {', '.join(scores)} (volume-weighted)")
         return "\n".join(lines)
 
     def __repr__(self) -> str:

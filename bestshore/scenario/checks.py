@@ -116,6 +116,13 @@ def check_references(scenario: Scenario) -> None:
                     f"(call types: {', '.join(sorted(call_type_ids))})",
                     path=("sites", i, "rates", call_type_id),
                 )
+        for call_type_id in site.quality_by_call_type:
+            if call_type_id not in call_type_ids:
+                raise ScenarioError(
+                    f"quality for unknown call type {call_type_id!r} "
+                    f"(call types: {', '.join(sorted(call_type_ids))})",
+                    path=("sites", i, "quality_by_call_type", call_type_id),
+                )
         _check_hours(site.hours, ("sites", i, "hours"))
         priced = (site.cost_per_hour, site.price_per_fte_month, site.price_per_contact)
         if all(p is None for p in priced) and not site.rates.keys() >= call_type_ids:
@@ -146,12 +153,28 @@ def check_references(scenario: Scenario) -> None:
                 f"vendor {preferred!r} is both preferred and excluded",
                 path=("policies", "preferred_vendor", "vendor"),
             )
-    for call_type_id in policies.quality_floors:
-        if call_type_id not in call_type_ids:
+    for floors in ("quality_floors", "nps_floors"):
+        for call_type_id in getattr(policies, floors):
+            if call_type_id not in call_type_ids:
+                raise ScenarioError(
+                    f"unknown call type {call_type_id!r} (call types: {', '.join(sorted(call_type_ids))})",
+                    path=("policies", floors, call_type_id),
+                )
+    site_ids = {s.id for s in scenario.sites}
+    for site_id, allocation in scenario.incumbent.items():
+        if site_id not in site_ids:
             raise ScenarioError(
-                f"unknown call type {call_type_id!r} (call types: {', '.join(sorted(call_type_ids))})",
-                path=("policies", "quality_floors", call_type_id),
+                f"unknown site {site_id!r} (sites: {', '.join(sorted(site_ids))}); list "
+                "today's sites under sites, with capacity_fte at least their incumbent FTE",
+                path=("incumbent", site_id),
             )
+        for call_type_id in allocation:
+            if call_type_id not in call_type_ids:
+                raise ScenarioError(
+                    f"unknown call type {call_type_id!r} "
+                    f"(call types: {', '.join(sorted(call_type_ids))})",
+                    path=("incumbent", site_id, call_type_id),
+                )
     for i, rule in enumerate(scenario.policies.shore_rules):
         for j, call_type_id in enumerate(rule.call_types):
             if call_type_id not in call_type_ids:

@@ -23,6 +23,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
 
 __all__ = [
+    "DEFAULT_RETENTION_MONTHS",
     "PROFICIENCY_ORDER",
     "CallType",
     "Channel",
@@ -72,6 +73,10 @@ class Proficiency(StrEnum):
 
 
 PROFICIENCY_ORDER: dict[Proficiency, int] = {p: i for i, p in enumerate(Proficiency)}
+
+# Recordings of a data class the policy does not list are kept this long [months]: the
+# figure the seeds report for French practice (CNIL guidance on quality recordings).
+DEFAULT_RETENTION_MONTHS = 6.0
 
 
 class Jurisdiction(StrEnum):
@@ -234,6 +239,11 @@ class CallType(_Model):
     min_proficiency: Proficiency = Field(
         Proficiency.C1, description="Lowest agent proficiency accepted in each language."
     )
+    recording_rate: Share = Field(
+        0.3,
+        description="Share of voice contacts recorded (quality, disputes, evidence) [fraction]; "
+        "capped by the site country's rule (policies.recording_caps); other channels: none.",
+    )
     data_class: DataClass = Field(
         "personal", description="Key into policies.data_jurisdictions, e.g. public, personal."
     )
@@ -392,7 +402,27 @@ class Site(_Model):
         description="Seats: most agents logged in at once for this client [agents]; default "
         "settings.peak_factor x weekly capacity / open hours.",
     )
+    setup_cost_per_fte: float = Field(
+        0.0,
+        ge=0,
+        description="One-off cost of each FTE the plan adds at this site beyond the incumbent "
+        "FTE (recruiting, 5 days to 3 weeks of initial training, ramp-up to autonomy) "
+        "[currency/FTE]; spread over objective.amortization_years.",
+    )
+    transition_cost_per_fte: float = Field(
+        0.0,
+        ge=0,
+        description="One-off cost of each incumbent FTE of a call type the plan moves away "
+        "from this site (knowledge transfer, parallel running, exit or redundancy) "
+        "[currency/FTE]; needs `incumbent`; spread over objective.amortization_years.",
+    )
     quality: Quality = Field(default_factory=Quality, description="Site-level quality scores.")
+    quality_by_call_type: dict[Identifier, Quality] = Field(
+        default_factory=dict,
+        description="Scores of one call type at this site, by call type id; a score given "
+        "here replaces the site-level one for that call type (a site may resolve N1 well "
+        "and N2 poorly). The vendor's bonus/malus stays on the site-level CSAT.",
+    )
     shore: Shore | None = Field(None, description="Forces the site's shore, overriding the rule.")
 
     @model_validator(mode="after")
@@ -587,6 +617,11 @@ class Policies(_Model):
         default_factory=dict,
         description="Least volume-weighted site CSAT per call type id, e.g. {n2: 80} [0-100].",
     )
+    nps_floors: dict[Identifier, Annotated[float, Field(ge=-100, le=100)]] = Field(
+        default_factory=dict,
+        description="Least volume-weighted NPS per call type id, e.g. {retention: 20} "
+        "[-100..100]; sites reporting no NPS count as -100.",
+    )
     shore_rules: list[ShoreRule] = Field(
         default_factory=list, description="Work that may only go to some shores."
     )
@@ -596,6 +631,24 @@ class Policies(_Model):
         "classes not given keep their defaults.",
     )
 
+    recording_caps: dict[CountryCode, Share] = Field(
+        default_factory=dict,
+        description="Most share of calls a site in each country may record [fraction], from "
+        "the client's legal review; countries not listed: no cap (bestshore ships no legal "
+        "figures for recording).",
+    )
+    recording_retention_months: dict[DataClass, Annotated[float, Field(ge=0)]] = Field(
+        default_factory=lambda: {"sensitive_financial": 60.0},
+        description="Months recordings are kept, per data class [months]; classes not given "
+        "keep 6; by default sensitive_financial keeps 60 (5 years, banking evidence).",
+    )
+    recording_storage_price: float = Field(
+        0.0,
+        ge=0,
+        description="Storing one hour of recorded calls for one month [currency/(h x month)] "
+        "(per GB-month prices: divide by the GB an hour of audio takes); 0: recordings not "
+        "priced.",
+    )
     scc_compliance_cost: float = Field(
         0.0,
         ge=0,
@@ -627,6 +680,13 @@ class Objective(_Model):
         "cost against quality at this rate [currency/point/contact].",
     )
     time_limit_seconds: float | None = Field(None, gt=0, description="Solver time limit [s].")
+    amortization_years: float = Field(
+        3.0,
+        gt=0,
+        le=30,
+        description="Years one-off costs (set-up and training of new FTE, transition) are "
+        "spread over in the annual cost: the contract term [yr].",
+    )
 
 
 class Scenario(_Model):
@@ -644,6 +704,12 @@ class Scenario(_Model):
     vendors: list[Vendor] = Field(default_factory=list)
     policies: Policies = Field(default_factory=Policies)
     objective: Objective = Field(default_factory=Objective)
+    incumbent: dict[Identifier, dict[Identifier, Annotated[float, Field(ge=0)]]] = Field(
+        default_factory=dict,
+        description="Today's allocation: FTE per site id and call type id, e.g. "
+        "{poitiers: {n1: 40, n2: 12}} [FTE]. New FTE beyond it pay the site's "
+        "setup_cost_per_fte, FTE moved away from it its transition_cost_per_fte.",
+    )
 
     _source: Path | None = PrivateAttr(default=None)
 
