@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from bestshore.model import Diagnosis, diagnose_infeasibility, prepare_inputs
+from bestshore.model.build import SourcingModel
 from bestshore.model.inputs import ModelInputs
 from bestshore.model.plan import Plan, plan_sourcing
 from bestshore.model.program import HighsSession
@@ -111,11 +112,13 @@ def solve_prepared(
     timings: dict[str, float] | None = None,
     session: HighsSession | None = None,
     start: Plan | None = None,
+    base: SourcingModel | None = None,
 ) -> tuple[Result, Plan]:
     """:func:`solve` from prepared inputs and eligible set, with the accepted plan.
 
-    For :class:`bestshore.Workbench`, which keeps the inputs, a HiGHS ``session`` and
-    the plan to ``start`` a quick re-solve from (see :func:`plan_sourcing`).
+    For :class:`bestshore.Workbench`, which keeps the inputs, a HiGHS ``session``, the
+    plan to ``start`` a quick re-solve from and the model to re-price (``base``, see
+    :func:`plan_sourcing`).
     """
     clock = timings if timings is not None else {}
     scenario = inputs.scenario
@@ -126,6 +129,7 @@ def solve_prepared(
         timings=clock,
         session=session,
         start=start,
+        base=base,
     )
     if outcome.status == "infeasible":
         raise InfeasibleScenarioError(diagnose_infeasibility(inputs, model.eligibility))

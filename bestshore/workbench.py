@@ -6,11 +6,16 @@ change of *terms* cannot alter and redoes only the rest:
 
 - kept: demand, opening hours, pay premiums, the eligible set and its groupings, the
   staffing of every queue load already met (cached), and one HiGHS instance;
-- redone: the site and vendor tables and the rates (a few rows), the LP arrays (numpy),
-  and the solve: when the matrix is unchanged (scenarios staffed by workload, where a
-  price or a cap moves only costs and bounds) HiGHS gets only the changed costs and
-  bounds and restarts from its last basis; with Erlang staffing the loop re-runs as a
-  fresh solve would, so the answer is the one :func:`bestshore.solve` gives.
+- redone: the site and vendor tables and the rates (a few rows); the LP is not built
+  again but re-priced (:func:`bestshore.model.reprice.reprice`): only the families that
+  read what changed are written again (a price: the objective, and volume tiers, whose
+  rows carry the bill; a capacity: its capacity, seat and open-site rows; a vendor
+  cap: its share row), the rest of the last model is kept as built. A change the
+  kept structure cannot take (a cap added or removed) builds afresh. When the matrix
+  is unchanged (scenarios staffed by workload: a price or a cap moves only costs and
+  bounds) HiGHS gets only the changed costs and bounds and restarts from its last
+  basis; with Erlang staffing the loop re-runs as a fresh solve would (each round
+  re-pricing the one before), so the answer is the one :func:`bestshore.solve` gives.
 
 Every result is checked by :func:`bestshore.verify` like any other (``check=False``
 skips it, for the tightest loops).
@@ -115,7 +120,9 @@ class Workbench:
         but may differ from a fresh solve within the staffing gap, and claims no lower
         bound. Without Erlang staffing ``quick`` changes nothing.
 
-        ``timings`` holds the seconds of this solve per stage (as in ``bestshore.solve``).
+        ``timings`` holds the seconds of this solve per stage (as in ``bestshore.solve``);
+        its ``model_builds`` counts the rounds whose model was built afresh rather than
+        re-priced from the last one (0 after a change of terms the model could take).
         """
         clock: dict[str, float] = {}
         start = time.perf_counter()
@@ -135,6 +142,7 @@ class Workbench:
                 timings=clock,
                 session=self._session,
                 start=self._plan if quick else None,
+                base=self._plan.model if self._plan is not None else None,
             )
             return result
         finally:

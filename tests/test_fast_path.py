@@ -14,14 +14,24 @@ import pandas as pd
 import pulp
 import pytest
 from conftest import tiny
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from scenario_strategies import scenarios
 
 import bestshore
-from bestshore.model import build_model, prepare_inputs, solve_model
+from bestshore.model import (
+    SourcingModel,
+    build_model,
+    eligible_assignments,
+    prepare_inputs,
+    solve_model,
+)
+from bestshore.model.constraints import Margins
+from bestshore.model.inputs import with_new_terms
 from bestshore.model.plan import plan_sourcing
 from bestshore.model.program import LinearProgram, solve_with_highs
-from bestshore.scenario import parse_scenario
+from bestshore.model.reprice import reprice
+from bestshore.scenario import ScenarioError, parse_scenario
 
 
 def _plain() -> pulp.LpSolver:
@@ -163,6 +173,150 @@ def test_arrays_in_written_order_equal_arrays_sorted_from_shuffled_terms() -> No
     )
     order = np.random.default_rng(3).permutation(len(rows))
     program._rows, program._cols, program._vals = [rows[order]], [cols[order]], [vals[order]]
+    program._compiled = None  # arrays() keeps its result until the program changes
     shuffled = program.arrays()
     for name in ("a_start", "a_index", "a_value", "cost", "row_lower", "row_upper"):
         assert np.array_equal(getattr(direct, name), getattr(shuffled, name)), name
+
+
+# -- re-pricing a built model (bestshore.model.reprice) ---------------------------------
+
+_ARRAYS = (
+    "cost", "offset", "col_lower", "col_upper", "integer", "row_lower", "row_upper",
+    "a_start", "a_index", "a_value",
+)  # fmt: skip
+
+
+def _assert_same_program(fresh: SourcingModel, derived: SourcingModel | None) -> None:
+    """``derived`` is the program ``fresh`` is, entry for entry (spliced and recomputed)."""
+    assert derived is not None
+    built, spliced = fresh.program.arrays(), derived.program.arrays()
+    derived.program._compiled = None  # the derived lists compress to the same arrays
+    for name in _ARRAYS:
+        for mine in (spliced, derived.program.arrays()):
+            assert np.array_equal(getattr(built, name), getattr(mine, name)), name
+    assert derived.program.row_names() == fresh.program.row_names()
+    assert derived.constraints == fresh.constraints
+    assert derived.variables.fixed_costs == fresh.variables.fixed_costs
+    assert derived.variables.binaries == fresh.variables.binaries
+
+
+def _contracts_scenario() -> bestshore.Scenario:
+    """Volume tiers (vc), a take-or-pay commitment (va), SCC for Morocco, a vendor cap."""
+    data = tiny(policies={"scc_compliance_cost": 5_000})
+    data["call_types"][0]["data_class"] = "personal"
+    data["vendors"][0]["commitment"] = {"contacts": 6_000, "shortfall_price": 0.5}
+    data["vendors"][1]["max_share"] = 0.6
+    data["vendors"].append(
+        {"id": "vc", "volume_discounts": [{"from_contacts": 20_000, "discount": 0.2}]}
+    )
+    data["sites"].append(
+        {
+            "id": "lisbon", "vendor": "vc", "country": "PT", "city": "Lisbon",
+            "languages": {"fr": "C1"}, "capacity_hours": 10_000, "cost_per_hour": 22.0,
+            "fixed_cost": 1_000,
+        }
+    )  # fmt: skip
+    return parse_scenario(data)
+
+
+REPRICED = {**CASES, "contracts": _contracts_scenario}
+
+
+@pytest.mark.parametrize("case", sorted(REPRICED))
+def test_new_factors_and_margins_reprice_to_the_program_a_fresh_build_gives(case: str) -> None:
+    inputs = prepare_inputs(REPRICED[case]())
+    eligibility = eligible_assignments(inputs)
+    base = build_model(inputs, eligibility=eligibility)
+    pooled = eligibility.assignments["agents_per_erlang"].to_numpy()
+    k = pooled * np.random.default_rng(7).uniform(1.0, 1.4, len(pooled))
+    site = str(eligibility.assignments["site"].iloc[0])
+    margins = Margins(capacity={site: 2.5})
+    derived = reprice(base, inputs, eligibility=eligibility, agents_per_erlang=k, margins=margins)
+    fresh = build_model(inputs, eligibility=eligibility, agents_per_erlang=k, margins=margins)
+    _assert_same_program(fresh, derived)
+    assert derived is not None and derived.solution is None
+    # A re-priced model re-prices again (the staffing loop chains them), back to pooled.
+    _assert_same_program(base, reprice(derived, inputs, eligibility=eligibility))
+
+
+@pytest.mark.parametrize("case", sorted(REPRICED))
+def test_new_terms_reprice_to_the_program_a_fresh_build_gives(case: str) -> None:
+    scenario = REPRICED[case]()
+    inputs = prepare_inputs(scenario)
+    eligibility = eligible_assignments(inputs)
+    base = build_model(inputs, eligibility=eligibility)
+    bench = bestshore.Workbench(scenario)
+    sites = [s.id for s in bench.scenario.sites]
+    bench.set_rate(sites[0], 11.5)
+    bench.set_capacity(sites[-1], 4_321.0)
+    capped = [v.id for v in bench.scenario.vendors if v.max_share is not None]
+    if capped:
+        bench.set_vendor_cap(capped[0], 0.55)
+    changed = with_new_terms(inputs, bench.scenario)
+    repriced = eligibility.repriced(changed)
+    derived = reprice(base, changed, eligibility=repriced)
+    _assert_same_program(build_model(changed, eligibility=repriced), derived)
+
+
+def test_changes_the_structure_cannot_take_build_afresh() -> None:
+    scenario = _contracts_scenario()
+    inputs = prepare_inputs(scenario)
+    eligibility = eligible_assignments(inputs)
+    base = build_model(inputs, eligibility=eligibility)
+    bench = bestshore.Workbench(scenario)
+    bench.set_vendor_cap("va", 0.7)  # a cap where there was none: a new row
+    changed = with_new_terms(inputs, bench.scenario)
+    assert reprice(base, changed, eligibility=eligibility.repriced(changed)) is None
+    other = scenario.model_copy(update={"policies": scenario.policies.model_copy(
+        update={"scc_compliance_cost": 9_000.0})})  # fmt: skip
+    assert reprice(base, with_new_terms(inputs, other), eligibility=eligibility) is None
+    assert reprice(build_model(inputs, elastic=True), inputs) is None  # diagnosis builds
+
+
+def test_a_write_outside_any_section_is_not_spliced() -> None:
+    lp = LinearProgram()
+    with lp.section("x"):
+        x = lp.add_columns("x", ["a", "b"], upper=1.0)
+        lp.add_rows("r", [0], [x], [np.array([1.0, 2.0])], upper=1.0)
+    lp.add_cost(x, 1.0)  # no section: a re-price could not tell who wrote it
+    part = LinearProgram(num_col=0, num_row=0)
+    part.add_columns("x", ["a", "b"], upper=1.0)
+    part.add_rows("r", [0], [x], [np.array([1.0, 3.0])], upper=1.0)
+    assert lp.replaced({"x": part}) is None
+
+
+@settings(
+    max_examples=25, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(scenarios(), st.integers(0, 2**32 - 1), st.floats(0.5, 2.0))
+def test_random_scenarios_reprice_to_a_fresh_build(
+    data: dict[str, Any], seed: int, price: float
+) -> None:
+    scenario = parse_scenario(data)
+    inputs = prepare_inputs(scenario)
+    eligibility = eligible_assignments(inputs)
+    assume(len(eligibility.assignments) > 0)
+    base = build_model(inputs, eligibility=eligibility)
+    rng = np.random.default_rng(seed)
+    pooled = eligibility.assignments["agents_per_erlang"].to_numpy()
+    k = pooled * rng.uniform(1.0, 1.5, len(pooled))
+    seats = {(str(s), 9): 0.5 for s in inputs.sites.index}
+    margins = Margins({str(s): float(rng.uniform(0, 3)) for s in inputs.sites.index}, seats)
+    _assert_same_program(
+        build_model(inputs, eligibility=eligibility, agents_per_erlang=k, margins=margins),
+        reprice(base, inputs, eligibility=eligibility, agents_per_erlang=k, margins=margins),
+    )
+    bench = bestshore.Workbench(scenario, check=False)
+    site = bench.scenario.sites[0]
+    try:
+        bench.set_rate(site.id, (site.cost_per_hour or 20.0) * price)
+        bench.set_capacity(site.id, 5_000.0 * price)
+    except ScenarioError:  # a site priced another way takes no hourly rate
+        return
+    changed = with_new_terms(inputs, bench.scenario)
+    repriced = eligibility.repriced(changed)
+    _assert_same_program(
+        build_model(changed, eligibility=repriced, agents_per_erlang=k),
+        reprice(base, changed, eligibility=repriced, agents_per_erlang=k),
+    )

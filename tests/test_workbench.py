@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pandas as pd
 import pytest
 from conftest import tiny
@@ -91,3 +94,74 @@ def test_demo_what_if_is_exactly_a_fresh_solve_and_quick_mode_is_checked() -> No
     assert quick.stamp["lower_bound"] is None  # warm-started: no bound claimed
     # Both are staffing-loop plans within the staffing gap of the same optimum.
     assert quick.total_cost == pytest.approx(fresh.total_cost, rel=0.02)
+
+
+def _workload() -> bestshore.Scenario:
+    """Workload sizing (no Erlang): three sites, two vendors capped."""
+    data = tiny()
+    data["sites"].append(
+        {
+            "id": "lisbon", "vendor": "va", "country": "PT", "city": "Lisbon",
+            "languages": {"fr": "C1"}, "capacity_hours": 2000, "cost_per_hour": 20.0,
+        }
+    )  # fmt: skip
+    data["vendors"][0]["max_share"] = 0.8
+    data["vendors"][1]["max_share"] = 0.5
+    return parse_scenario(data)
+
+
+def _contracts() -> bestshore.Scenario:
+    """Volume tiers (vc), a take-or-pay commitment (va), SCC for Morocco, a capped vendor."""
+    data = tiny(policies={"scc_compliance_cost": 5_000})
+    data["call_types"][0]["data_class"] = "personal"
+    data["vendors"][0]["commitment"] = {"contacts": 6_000, "shortfall_price": 0.5}
+    data["vendors"][1]["max_share"] = 0.6
+    data["vendors"].append(
+        {"id": "vc", "volume_discounts": [{"from_contacts": 20_000, "discount": 0.2}]}
+    )
+    data["sites"].append(
+        {
+            "id": "lisbon", "vendor": "vc", "country": "PT", "city": "Lisbon",
+            "languages": {"fr": "C1"}, "capacity_hours": 10_000, "cost_per_hour": 22.0,
+        }
+    )  # fmt: skip
+    return parse_scenario(data)
+
+
+def _erlang() -> bestshore.Scenario:
+    return bestshore.load_scenario("scenarios/demo.yaml")
+
+
+# Scenario, the site re-priced and re-sized, a capped vendor, and whether removing that
+# vendor's own cap removes a row (the demo's policy caps every vendor at 45 %).
+WHAT_IFS: dict[str, tuple[Callable[[], bestshore.Scenario], str, str, bool]] = {
+    "workload": (_workload, "lisbon", "vb", True),
+    "contracts": (_contracts, "lisbon", "vb", True),
+    "erlang": (_erlang, "marrakech", "mistral", False),
+}
+
+
+@pytest.mark.parametrize("case", sorted(WHAT_IFS))
+def test_what_ifs_reprice_the_kept_model_and_equal_fresh_solves(case: str) -> None:
+    make, site, vendor, removes_row = WHAT_IFS[case]
+    bench = bestshore.Workbench(make())
+    first = bench.solve()
+    assert bench.timings["model_builds"] == 1
+    rate = next(s.cost_per_hour for s in bench.scenario.sites if s.id == site)
+    worked = first.allocation.groupby("site")["productive_hours"].sum()[site]
+    changes: list[Callable[[], Any]] = [
+        lambda: bench.set_rate(site, 0.8 * rate),
+        lambda: bench.set_vendor_cap(vendor, 0.3),
+        lambda: bench.set_capacity(site, 0.9 * worked),
+    ]
+    for change in changes:
+        change()
+        result = bench.solve()
+        # The model was re-priced, never built (every Erlang round re-priced too).
+        assert bench.timings["model_builds"] == 0
+        _same(result, bestshore.solve(bench.scenario))
+    # Removing a cap removes its row: the kept structure cannot take it, a build does.
+    bench.set_vendor_cap(vendor, None)
+    result = bench.solve()
+    assert bench.timings["model_builds"] == (1 if removes_row else 0)
+    _same(result, bestshore.solve(bench.scenario))

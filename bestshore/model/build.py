@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -14,7 +15,10 @@ from bestshore.model.inputs import ModelInputs
 from bestshore.model.program import LinearProgram, Solution
 from bestshore.model.sets import Eligibility, eligible_assignments
 
-__all__ = ["SourcingModel", "build_model"]
+__all__ = ["Family", "SourcingModel", "build_model"]
+
+# A constraint family: writes its columns, rows and costs, returns the row of each key.
+Family = Callable[[LinearProgram, ModelInputs, c.Variables], Any]
 
 
 @dataclass
@@ -33,6 +37,9 @@ class SourcingModel:
     constraints: dict[str, dict[Any, int]]
     solution: Solution | None = None
     highs: Any = None  # the HiGHS instance of the last fast solve (its basis warm-starts the next)
+    # The family function that wrote each section of the program (bestshore.model.reprice
+    # writes the sections that read a changed term or staffing factor again).
+    writers: dict[str, Family] = field(default_factory=dict)
 
     def _values(self) -> np.ndarray:
         if self.solution is None or self.solution.values is None:
@@ -95,29 +102,49 @@ def build_model(
         pooled factors of the eligible set.
     margins : Margins, optional
         Hours held back from limits (the staffing loop's rounding room).
+
+    Notes
+    -----
+    Each family runs in its own section of the program, so
+    :func:`bestshore.model.reprice.reprice` can write again only those that read what a
+    what-if or a staffing round changed. A family reading agent hours, prices,
+    capacities, seats or vendor caps must say so in ``reprice.READS``; one listed
+    nowhere is written again on every change (correct, only slower).
     """
     eligibility = eligibility or eligible_assignments(inputs)
     program = LinearProgram("bestshore")
-    variables = c.add_share_variables(program, eligibility, elastic, agents_per_erlang, margins)
+    with program.section("share"):
+        variables = c.add_share_variables(program, eligibility, elastic, agents_per_erlang, margins)
+    writers: dict[str, Family] = {}
+
+    def family(name: str, add: Family) -> Any:
+        """Run one family in its own section (re-pricing writes sections again)."""
+        writers[name] = add
+        with program.section(name):
+            return add(program, inputs, variables)
+
     families: dict[str, dict[Any, int]] = {
-        "demand": c.add_demand_coverage(program, inputs, variables),
-        "capacity": c.add_site_capacity(program, inputs, variables),
-        "seats": c.add_seat_limit(program, inputs, variables),
-        "vendor_share": c.add_vendor_share(program, inputs, variables),
-        **c.add_concentration_limits(program, inputs, variables),
-        "spread": c.add_call_type_spread(program, inputs, variables),
-        "quality_floor": c.add_quality_floor(program, inputs, variables),
-        "nps_floor": c.add_nps_floor(program, inputs, variables),
-        "panel": c.add_panel(program, inputs, variables),
-        "tier": contracts.add_volume_discounts(program, inputs, variables),
-        "commitment": contracts.add_commitments(program, inputs, variables),
-        "scc": compliance.add_scc_compliance(program, inputs, variables),
-        "recording": compliance.add_recording_storage(program, inputs, variables),
-        "new_fte": transition.add_new_fte_setup(program, inputs, variables),
-        "transition": transition.add_transition(program, inputs, variables),
+        "demand": family("demand", c.add_demand_coverage),
+        "capacity": family("capacity", c.add_site_capacity),
+        "seats": family("seats", c.add_seat_limit),
+        "vendor_share": family("vendor_share", c.add_vendor_share),
+        **family("concentration", c.add_concentration_limits),
+        "spread": family("spread", c.add_call_type_spread),
+        "quality_floor": family("quality_floor", c.add_quality_floor),
+        "nps_floor": family("nps_floor", c.add_nps_floor),
+        "panel": family("panel", c.add_panel),
+        "tier": family("tier", contracts.add_volume_discounts),
+        "commitment": family("commitment", contracts.add_commitments),
+        "scc": family("scc", compliance.add_scc_compliance),
+        "recording": family("recording", compliance.add_recording_storage),
+        "new_fte": family("new_fte", transition.add_new_fte_setup),
+        "transition": family("transition", transition.add_transition),
     }
-    if elastic:
-        c.set_relaxation_objective(program, inputs, variables)
-    else:
-        c.set_cost_objective(program, inputs, variables)
-    return SourcingModel(inputs=inputs, program=program, variables=variables, constraints=families)
+    family("objective", c.set_relaxation_objective if elastic else c.set_cost_objective)
+    return SourcingModel(
+        inputs=inputs,
+        program=program,
+        variables=variables,
+        constraints=families,
+        writers=writers,
+    )

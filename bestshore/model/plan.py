@@ -15,12 +15,13 @@ import numpy as np
 import pandas as pd
 import pulp
 
-from bestshore.model.build import SourcingModel, build_model
+from bestshore.model.build import SourcingModel
 from bestshore.model.compliance import recording_costs, scc_costs
 from bestshore.model.constraints import Margins, Variables
 from bestshore.model.contracts import commitment_costs, tier_discount
 from bestshore.model.inputs import WEEK, ModelInputs
 from bestshore.model.program import HighsSession
+from bestshore.model.reprice import build_or_reprice
 from bestshore.model.sets import Eligibility, eligible_assignments
 from bestshore.model.solve import SolveOutcome, solve_model
 from bestshore.model.staffing import FREE_ROUNDS, MAX_ROUNDS, agents_needed, exact_staffing
@@ -219,6 +220,7 @@ def plan_sourcing(
     timings: dict[str, float] | None = None,
     session: HighsSession | None = None,
     start: Plan | None = None,
+    base: SourcingModel | None = None,
 ) -> tuple[SourcingModel, SolveOutcome, Plan | None]:
     """Solve, re-pricing Erlang staffing until stable; the best accepted plan, if any.
 
@@ -229,12 +231,17 @@ def plan_sourcing(
     set, makes the loop begin from its factors and margins instead of the pooled ones:
     a what-if then settles in a round or two, but the first round is no longer a lower
     bound (none is claimed) and the plan may differ from a fresh solve's within the
-    staffing gap. ``timings``, if
+    staffing gap. ``base``, a model built earlier for the same eligible set (a
+    Workbench's last), is re-priced for the first round instead of building afresh;
+    each later round re-prices the round before (:func:`bestshore.model.reprice`: the
+    same program, only the families that read the changed factors written again).
+    ``timings``, if
     given, is filled with seconds summed over rounds: ``build``, ``handover``,
-    ``solve``, ``staffing`` (exact Erlang C), and the number of ``rounds``.
+    ``solve``, ``staffing`` (exact Erlang C), and the number of ``rounds`` and of
+    ``model_builds`` (rounds whose model was built afresh, not re-priced).
     """
     clock = timings if timings is not None else {}
-    for stage in ("build", "handover", "solve", "staffing", "rounds"):
+    for stage in ("build", "handover", "solve", "staffing", "rounds", "model_builds"):
         clock.setdefault(stage, 0.0)
     eligibility = eligibility or eligible_assignments(inputs)
     rows = eligibility.assignments
@@ -255,8 +262,12 @@ def plan_sourcing(
     margins = start.margins if start is not None else Margins()
     for round_ in range(MAX_ROUNDS if erlang_rows.any() else 1):
         tick = time.perf_counter()
-        model = build_model(inputs, eligibility=eligibility, agents_per_erlang=k, margins=margins)
+        model, built = build_or_reprice(
+            inputs, base=base, eligibility=eligibility, agents_per_erlang=k, margins=margins
+        )
+        base = model  # the next round changes factors and margins only: re-price this one
         clock["build"] += time.perf_counter() - tick
+        clock["model_builds"] += built
         outcome = solve_model(model, time_limit=time_limit, solver=solver, session=session)
         clock["handover"] += outcome.handover_seconds
         clock["solve"] += outcome.solve_seconds

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import functools
 import time
-from collections.abc import Hashable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Hashable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import highspy
@@ -30,6 +31,7 @@ __all__ = [
     "HighsSession",
     "LinearProgram",
     "ProgramArrays",
+    "Section",
     "Solution",
     "key_text",
     "solve_with_highs",
@@ -57,6 +59,24 @@ class _Block:
             # Large blocks (one column per eligible assignment) are named only when asked.
             return list(self.keys.itertuples(index=False, name=None))
         return list(self.keys)
+
+
+@dataclass(frozen=True)
+class Section:
+    """What one family wrote into a :class:`LinearProgram`: half-open ranges.
+
+    ``columns`` and ``rows`` are program indices; ``column_blocks``, ``row_blocks``,
+    ``terms`` and ``costs`` are positions in the program's lists of column blocks, row
+    blocks, coefficient triplets and objective contributions (one entry per call of
+    ``add_columns``, ``add_rows``, ``add_terms``, ``add_cost``).
+    """
+
+    columns: tuple[int, int]
+    rows: tuple[int, int]
+    column_blocks: tuple[int, int]
+    row_blocks: tuple[int, int]
+    terms: tuple[int, int]
+    costs: tuple[int, int]
 
 
 @dataclass(frozen=True)
@@ -118,6 +138,26 @@ class LinearProgram:
     num_col: int = 0
     num_row: int = 0
     offset: float = 0.0
+    sections: dict[str, Section] = field(default_factory=dict)
+    _compiled: ProgramArrays | None = field(default=None, repr=False)
+
+    @contextmanager
+    def section(self, name: str) -> Iterator[None]:
+        """Record what the block of code inside writes as the section ``name``.
+
+        The model builder runs each constraint family in its own section, so a re-priced
+        model can replace one family's rows and costs (:meth:`replaced`).
+        """
+        start = self._counts()
+        yield
+        stop = self._counts()
+        self.sections[name] = Section(*zip(start, stop, strict=True))
+
+    def _counts(self) -> tuple[int, ...]:
+        return (
+            self.num_col, self.num_row, len(self._col_blocks), len(self._row_blocks),
+            len(self._rows), len(self._cost_cols),
+        )  # fmt: skip
 
     # -- columns -------------------------------------------------------------------------
 
@@ -135,6 +175,7 @@ class LinearProgram:
         ``keys`` may be a DataFrame: each row is a key (a tuple of its values).
         """
         n = len(keys)
+        self._compiled = None
         self._col_blocks.append(_Block(family, keys, self.num_col))
         self._col_lower.append(np.broadcast_to(np.asarray(lower, dtype=float), (n,)).copy())
         self._col_upper.append(np.broadcast_to(np.asarray(upper, dtype=float), (n,)).copy())
@@ -150,6 +191,7 @@ class LinearProgram:
     def add_cost(self, columns: np.ndarray, coefficients: np.ndarray | float) -> None:
         """Add ``coefficients`` to the objective coefficients of ``columns`` (repeats add up)."""
         columns = np.asarray(columns, dtype=np.int64)
+        self._compiled = None
         self._cost_cols.append(columns)
         self._cost_vals.append(np.broadcast_to(np.asarray(coefficients, float), columns.shape))
 
@@ -171,6 +213,7 @@ class LinearProgram:
         (a row may be empty). Returns the row indices.
         """
         n = len(keys)
+        self._compiled = None
         rows = np.arange(self.num_row, self.num_row + n)
         lengths = np.fromiter((len(m) for m in members), dtype=np.int64, count=n)
         if lengths.sum():
@@ -187,6 +230,7 @@ class LinearProgram:
 
     def add_terms(self, rows: np.ndarray, columns: np.ndarray, coefficients: np.ndarray) -> None:
         """Add coefficient triplets (to rows already added or being added); repeats add up."""
+        self._compiled = None
         self._rows.append(np.asarray(rows, dtype=np.int64))
         self._cols.append(np.asarray(columns, dtype=np.int64))
         self._vals.append(np.asarray(coefficients, dtype=float))
@@ -212,34 +256,17 @@ class LinearProgram:
         return _names(self._row_blocks)
 
     def arrays(self) -> ProgramArrays:
-        """The program in compressed sparse row form, duplicate entries summed, zeros dropped."""
-        cost = np.zeros(self.num_col)
-        if self._cost_cols:
-            np.add.at(cost, np.concatenate(self._cost_cols), np.concatenate(self._cost_vals))
-        rows, cols, vals = (
-            (np.concatenate(p) for p in (self._rows, self._cols, self._vals))
-            if self._rows
-            else (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
-        )
-        same_row = rows[1:] == rows[:-1]
-        in_order = bool(
-            np.all(rows[1:] >= rows[:-1]) and np.all(cols[1:][same_row] > cols[:-1][same_row])
-        )
-        if not in_order:  # families write rows in order; slacks and binaries come after
-            order = np.lexsort((cols, rows))
-            rows, cols, vals = rows[order], cols[order], vals[order]
-        if len(rows) and not in_order:  # sum duplicate (row, column) entries
-            first = np.ones(len(rows), dtype=bool)
-            first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
-            starts = np.flatnonzero(first)
-            rows, cols, vals = rows[starts], cols[starts], np.add.reduceat(vals, starts)
-        keep = vals != 0.0  # exact zeros carry nothing
-        if not keep.all():
-            rows, cols, vals = rows[keep], cols[keep], vals[keep]
-        a_start = np.zeros(self.num_row + 1, dtype=np.int32)
-        np.cumsum(np.bincount(rows, minlength=self.num_row), out=a_start[1:])
-        return ProgramArrays(
-            cost=cost,
+        """The program in compressed sparse row form, duplicate entries summed, zeros dropped.
+
+        Computed once and kept until the program changes.
+        """
+        if self._compiled is not None:
+            if self._compiled.offset != self.offset:
+                self._compiled = replace(self._compiled, offset=self.offset)
+            return self._compiled
+        a_start, a_index, a_value = _compress(self._rows, self._cols, self._vals, self.num_row)
+        self._compiled = ProgramArrays(
+            cost=_cost_vector(self._cost_cols, self._cost_vals, self.num_col),
             offset=self.offset,
             col_lower=_stack(self._col_lower),
             col_upper=_stack(self._col_upper),
@@ -247,9 +274,80 @@ class LinearProgram:
             row_lower=_stack(self._row_lower),
             row_upper=_stack(self._row_upper),
             a_start=a_start,
-            a_index=cols.astype(np.int32),
-            a_value=vals,
+            a_index=a_index,
+            a_value=a_value,
         )
+        return self._compiled
+
+    def replaced(self, parts: Mapping[str, LinearProgram]) -> LinearProgram | None:
+        """This program with some sections written again; None if that changes its shape.
+
+        ``parts[name]`` holds the family of section ``name`` written again into a fresh
+        program whose ``num_col`` and ``num_row`` started at the section's first column
+        and row, so it numbers its columns and rows as the original build did. The
+        result is the program a full build would give with those families' new
+        coefficients, bounds and costs: the same lists of blocks, triplets and costs in
+        the same order, so its :meth:`arrays` are a fresh build's. They are spliced from
+        this program's arrays, not compressed again. None when a part adds other
+        columns, rows or keys, writes outside its own rows, or changes the sparsity
+        pattern of its rows: the structure changed, build afresh.
+        """
+        old = self.arrays()
+        col_lower, col_upper = old.col_lower.copy(), old.col_upper.copy()
+        row_lower, row_upper = old.row_lower.copy(), old.row_upper.copy()
+        a_value = old.a_value.copy()
+        for name, part in parts.items():
+            section = self.sections[name]
+            if not _same_shape(self, section, part):
+                return None
+            (c0, c1), (r0, r1) = section.columns, section.rows
+            a0, a1 = old.a_start[r0], old.a_start[r1]
+            rows = [r - r0 for r in part._rows]
+            if any(len(r) and (r.min() < 0 or r.max() >= r1 - r0) for r in rows):
+                return None  # the part writes into rows of other sections
+            starts, index, values = _compress(rows, part._cols, part._vals, r1 - r0)
+            if not (
+                np.array_equal(starts, old.a_start[r0 : r1 + 1] - a0)
+                and np.array_equal(index, old.a_index[a0:a1])
+            ):
+                return None
+            a_value[a0:a1] = values
+            col_lower[c0:c1], col_upper[c0:c1] = _stack(part._col_lower), _stack(part._col_upper)
+            row_lower[r0:r1], row_upper[r0:r1] = _stack(part._row_lower), _stack(part._row_upper)
+        program = LinearProgram(
+            self.name, num_col=self.num_col, num_row=self.num_row, offset=self.offset
+        )
+        # Walk the sections in build order: each keeps this program's list entries or
+        # takes its part's; the section records are counted again on the way.
+        taken = dict.fromkeys(_LISTS, 0)
+        for name, section in self.sections.items():  # build order (sections do not nest)
+            ranges: dict[str, tuple[int, int]] = {}
+            for kind, names in _LISTS.items():
+                first, last = getattr(section, kind)
+                if first != taken[kind]:
+                    return None  # written outside any section: cannot tell who wrote it
+                for attribute in names:
+                    if name in parts:
+                        own = getattr(parts[name], attribute)
+                    else:
+                        own = getattr(self, attribute)[first:last]
+                    getattr(program, attribute).extend(own)
+                taken[kind] = last
+                stop = len(getattr(program, names[0]))
+                ranges[kind] = (stop - len(own), stop)
+            program.sections[name] = Section(section.columns, section.rows, **ranges)
+        if any(len(getattr(self, names[0])) != taken[kind] for kind, names in _LISTS.items()):
+            return None
+        program._compiled = replace(
+            old,
+            cost=_cost_vector(program._cost_cols, program._cost_vals, program.num_col),
+            col_lower=col_lower,
+            col_upper=col_upper,
+            row_lower=row_lower,
+            row_upper=row_upper,
+            a_value=a_value,
+        )
+        return program
 
     def to_pulp(self) -> tuple[pulp.LpProblem, list[Any], list[Any]]:
         """The same program as a PuLP problem, and its variables and constraints in order.
@@ -315,6 +413,77 @@ def _names(blocks: list[_Block]) -> list[str]:
 
 def _stack(parts: list[np.ndarray], dtype: Any = float) -> np.ndarray:
     return np.concatenate(parts).astype(dtype) if parts else np.zeros(0, dtype=dtype)
+
+
+# The program's lists, by the Section range that indexes them.
+_LISTS = {
+    "column_blocks": ("_col_blocks", "_col_lower", "_col_upper", "_col_integer"),
+    "row_blocks": ("_row_blocks", "_row_lower", "_row_upper"),
+    "terms": ("_rows", "_cols", "_vals"),
+    "costs": ("_cost_cols", "_cost_vals"),
+}
+
+
+def _cost_vector(columns: list[np.ndarray], values: list[np.ndarray], num_col: int) -> np.ndarray:
+    """Objective coefficients: the contributions summed in the order they were added."""
+    cost = np.zeros(num_col)
+    if columns:
+        np.add.at(cost, np.concatenate(columns), np.concatenate(values))
+    return cost
+
+
+def _compress(
+    row_parts: list[np.ndarray],
+    col_parts: list[np.ndarray],
+    val_parts: list[np.ndarray],
+    num_row: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Coordinate triplets to CSR (row starts, columns, values): sorted by row then
+    column, duplicate entries summed, exact zeros dropped."""
+    rows, cols, vals = (
+        (np.concatenate(p) for p in (row_parts, col_parts, val_parts))
+        if row_parts
+        else (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0))
+    )
+    same_row = rows[1:] == rows[:-1]
+    in_order = bool(
+        np.all(rows[1:] >= rows[:-1]) and np.all(cols[1:][same_row] > cols[:-1][same_row])
+    )
+    if not in_order:  # families write rows in order; slacks and binaries come after
+        order = np.lexsort((cols, rows))
+        rows, cols, vals = rows[order], cols[order], vals[order]
+    if len(rows) and not in_order:  # sum duplicate (row, column) entries
+        first = np.ones(len(rows), dtype=bool)
+        first[1:] = (rows[1:] != rows[:-1]) | (cols[1:] != cols[:-1])
+        starts = np.flatnonzero(first)
+        rows, cols, vals = rows[starts], cols[starts], np.add.reduceat(vals, starts)
+    keep = vals != 0.0  # exact zeros carry nothing
+    if not keep.all():
+        rows, cols, vals = rows[keep], cols[keep], vals[keep]
+    a_start = np.zeros(num_row + 1, dtype=np.int32)
+    np.cumsum(np.bincount(rows, minlength=num_row), out=a_start[1:])
+    return a_start, cols.astype(np.int32), vals
+
+
+def _same_shape(program: LinearProgram, section: Section, part: LinearProgram) -> bool:
+    """Whether ``part`` writes the columns and rows ``section`` of ``program`` holds."""
+    if (part.num_col, part.num_row) != (section.columns[1], section.rows[1]):
+        return False
+    for kind, attribute in (("column_blocks", "_col_blocks"), ("row_blocks", "_row_blocks")):
+        first, last = getattr(section, kind)
+        mine, theirs = getattr(program, attribute)[first:last], getattr(part, attribute)
+        if len(mine) != len(theirs):
+            return False
+        for a, b in zip(mine, theirs, strict=True):
+            if (a.family, a.start, len(a.keys)) != (b.family, b.start, len(b.keys)):
+                return False
+            if not isinstance(a.keys, pd.DataFrame) and list(a.keys) != list(b.keys):
+                return False
+    first, last = section.column_blocks
+    return all(
+        np.array_equal(a, b)
+        for a, b in zip(program._col_integer[first:last], part._col_integer, strict=True)
+    )
 
 
 # -- solving ---------------------------------------------------------------------------
