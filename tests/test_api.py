@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -139,3 +141,13 @@ def test_cli_verify_saved_result(tmp_path: Path) -> None:
     unreadable = runner.invoke(app, ["verify", "scenarios/demo.yaml", str(junk)])
     assert unreadable.exit_code == 2
     assert "not a readable bestshore result" in unreadable.stderr
+
+
+def test_cli_json_is_the_whole_of_stdout_in_a_fresh_process() -> None:
+    # HiGHS prints a banner on file descriptor 1 when a process first creates it; a
+    # fresh process shows whether anything but the JSON document reaches stdout.
+    done = subprocess.run(
+        [sys.executable, "-m", "bestshore.cli", "solve", "scenarios/demo.yaml", "--json"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert json.loads(done.stdout)["status"] == "optimal"

@@ -273,3 +273,35 @@ def test_quality_references_are_checked() -> None:
         match=r"sites\[1\]\.quality_by_call_type\.n9: quality for unknown call type",
     ):
         bestshore.scenario.parse_scenario(data)
+
+
+def _forty_vendor_panel(time_limit: float) -> dict[str, Any]:
+    data = tiny()
+    data["vendors"] = [{"id": f"v{i}"} for i in range(40)]
+    data["sites"] = [
+        {
+            "id": f"s{i}", "vendor": f"v{i}", "country": "FR", "city": f"C{i}",
+            "languages": {"fr": "native"}, "capacity_hours": 200 + 37 * (i % 7),
+            "cost_per_hour": 15.0 + (i * 7919 % 23), "fixed_cost": 1000 + 130 * (i % 5),
+        }
+        for i in range(40)
+    ]  # fmt: skip
+    data["policies"] = {"max_vendors": 12, "min_vendors": 10}
+    data["objective"] = {"time_limit_seconds": time_limit}
+    return data
+
+
+def test_milp_reports_its_gap_and_respects_the_time_limit() -> None:
+    result = solve_dict(_forty_vendor_panel(60))
+    assert result.status == "optimal" and result.stamp["milp"] is True
+    assert result.stamp["gap"] == pytest.approx(0.0, abs=1e-4)  # HiGHS's default 1e-4
+    assert "optimality gap 0.00% proven (time limit 60 s)" in result.summary()
+    # A microsecond is too short for any plan: an explicit time_limit, never "optimal".
+    scenario = bestshore.scenario.parse_scenario(_forty_vendor_panel(1e-6))
+    try:
+        stopped = bestshore.solve(scenario)
+    except bestshore.SolveError as exc:
+        assert exc.status == "time_limit"
+    else:
+        assert stopped.status == "time_limit"
+        assert "stopped at its 1e-06 s time limit" in stopped.solve_note

@@ -16,6 +16,8 @@ it. Both paths hand HiGHS the same matrix, so they return the same solution (tes
 from __future__ import annotations
 
 import functools
+import os
+import sys
 import time
 from collections.abc import Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -524,7 +526,38 @@ class Solution:
 
 @functools.lru_cache(maxsize=1)
 def highs_version() -> str:
-    return f"HiGHS {highspy.Highs().version()}"
+    return f"HiGHS {new_highs().version()}"
+
+
+_BANNER_SHOWN = False
+
+
+def new_highs() -> highspy.Highs:
+    """A quiet HiGHS instance (no log output, one thread, seeded: deterministic).
+
+    HiGHS prints a copyright banner on standard output the first time a process creates
+    an instance, before any option can be set; it would corrupt ``bestshore solve
+    --json`` and notebook output, so the first construction runs with file descriptor 1
+    pointed at /dev/null.
+    """
+    global _BANNER_SHOWN
+    if _BANNER_SHOWN:
+        instance = highspy.Highs()
+    else:
+        sys.stdout.flush()
+        saved = os.dup(1)
+        try:
+            with open(os.devnull, "w") as sink:
+                os.dup2(sink.fileno(), 1)
+                instance = highspy.Highs()
+        finally:
+            os.dup2(saved, 1)
+            os.close(saved)
+        _BANNER_SHOWN = True
+    instance.setOptionValue("output_flag", False)
+    instance.setOptionValue("threads", 1)
+    instance.setOptionValue("random_seed", 0)
+    return instance
 
 
 def solve_with_highs(
@@ -541,10 +574,7 @@ def solve_with_highs(
     """
     start = time.perf_counter()
     if highs is None:
-        highs = highspy.Highs()
-        highs.setOptionValue("output_flag", False)
-        highs.setOptionValue("threads", 1)
-        highs.setOptionValue("random_seed", 0)
+        highs = new_highs()
     if time_limit is not None:
         highs.setOptionValue("time_limit", float(time_limit))
     is_mip = bool(arrays.integer.any())

@@ -247,6 +247,8 @@ def extract_result(plan: Plan) -> Result:
         "solver": outcome.solver,
         "status": outcome.status,
         "gap": outcome.gap,
+        "milp": plan.model.program.is_mip,
+        "time_limit_seconds": inputs.scenario.objective.time_limit_seconds,
         "lp_objective": plan.lp_objective,
         "exact_cost": plan.exact_cost,
         "lower_bound": plan.lower_bound,

@@ -127,7 +127,8 @@ class Result:
     market : dict
         Market country, name, time zone, currency and coordinates.
     stamp : dict
-        Reproducibility stamp: scenario hash, bestshore version, solver, status, gap,
+        Reproducibility stamp: scenario hash, bestshore version, solver, status, gap
+        (relative MILP optimality gap proven), ``milp``, ``time_limit_seconds``,
         wall time [s].
     warnings : list of str
     """
@@ -261,6 +262,20 @@ class Result:
         return path
 
     # --- display -------------------------------------------------------------------
+    @property
+    def solve_note(self) -> str:
+        """How sure the optimum is, in words: the MILP gap and the time limit, if any."""
+        stamp = self.stamp
+        if not stamp.get("milp"):
+            return "linear program solved to optimality"
+        gap = stamp.get("gap")
+        proven = "gap unknown" if gap is None else f"optimality gap {gap:.2%} proven"
+        limit = stamp.get("time_limit_seconds")
+        if self.status == "time_limit":
+            return f"MILP stopped at its {limit:g} s time limit, {proven}"
+        within = f" (time limit {limit:g} s)" if limit else ""
+        return f"MILP (on/off decisions) solved, {proven}{within}"
+
     def summary(self) -> str:
         k = self.kpis
         lines = [
@@ -279,6 +294,8 @@ class Result:
         ]
         if scores:
             lines.append(f"  quality      {', '.join(scores)} (volume-weighted)")
+        if self.stamp.get("milp"):
+            lines.append(f"  solve        {self.solve_note}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:

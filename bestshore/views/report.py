@@ -170,7 +170,8 @@ def render_report(
 <body>
 <h1>Sourcing plan — {html.escape(result.scenario_name)}</h1>
 <p class="sub">Customers in {html.escape(str(result.market.get("name", "")))} · solver status
-{html.escape(result.status)} · all figures per year, in {html.escape(cur)}</p>
+{html.escape(result.status)} ({html.escape(result.solve_note)}) · all figures per year, in
+{html.escape(cur)}</p>
 {f'<p class="sub">{html.escape(description)}</p>' if description else ""}
 <div class="tiles">{"".join(tiles)}</div>
 <h2>Where the work goes</h2>
