@@ -170,6 +170,8 @@ def test_volume_commitment_binds_hard_or_take_or_pay(
     assert (paris["calls"] * paris["annual_factor"]).sum() == pytest.approx(paris_contacts)
     shortfall = result.breakdown[result.breakdown["key"] == "commitment:va"]["cost"].sum()
     assert shortfall == pytest.approx(12_000.0 if paris_contacts == 0 else 0.0)
+    words = "vendor va's volume commitment binds (12,000 contacts a year)"
+    assert words in list(result.binding["message"])
 
 
 def test_an_impossible_commitment_is_diagnosed() -> None:

@@ -53,6 +53,20 @@ def test_policy_binds_at_the_hand_computed_optimum(
 ) -> None:
     result = solve_dict(with_policies(**policies))
     assert result.total_cost == pytest.approx(expected)
+    # The binding rule is named in plain words (exclusion is eligibility: no row).
+    words = {
+        "max_site_share": "site rabat takes the most the site cap allows (60% of the work)",
+        "max_country_share": "country MA takes the most the country cap allows (70% of the work)",
+        "max_shore_share": "nearshore takes the most its cap allows (50% of the work)",
+        "min_inshore_share": "the minimum inshore share binds (40% of the work)",
+        "preferred_vendor": "preferred partner va gets just its minimum share (25% of the work)",
+        "min_sites_per_call_type": "site rabat takes 1/2 of n1, the most the at-least-2-sites",
+    }
+    for rule, message in words.items():
+        if rule in policies:
+            assert any(m.startswith(message) for m in result.binding["message"]), list(
+                result.binding["message"]
+            )
 
 
 def test_capacity_headroom() -> None:
@@ -76,6 +90,9 @@ def test_quality_floor() -> None:
     result = solve_dict(_quality(with_policies(quality_floors={"n1": 76})))
     assert result.total_cost == pytest.approx(2100 * 15 + 900 * 30)
     assert result.kpis["csat"] == pytest.approx(76)
+    assert "n1 meets its CSAT floor of 76 exactly: cheaper sites score lower" in list(
+        result.binding["message"]
+    )
     with pytest.raises(bestshore.InfeasibleScenarioError, match="cannot reach its CSAT floor"):
         solve_dict(_quality(with_policies(quality_floors={"n1": 95})))
 
@@ -206,6 +223,8 @@ def test_three_vendor_panel_found_among_six() -> None:
     # By hand: unconstrained, 900 h at 15, 1,000 at 18, 700 at 21 and 400 at 24 = 55,800
     # (four vendors); the best three are v0, v1, v3: 900 x 15 + 1,000 x 18 + 1,100 x 24.
     assert best == pytest.approx(900 * 15 + 1000 * 18 + 1100 * 24)
+    binding = list(solve_dict(data).binding["message"])
+    assert "the panel is at its maximum of 3 vendors" in binding
     unconstrained = solve_dict(tiny(sites=data["sites"], vendors=data["vendors"])).total_cost
     assert unconstrained == pytest.approx(55_800)
 
@@ -231,6 +250,13 @@ def test_nps_floor_binds(
     assert result.total_cost == pytest.approx(expected_cost)
     # The KPI weighs the sites that report an NPS: with Rabat unmeasured, Paris's 40.
     assert result.kpis["nps"] == pytest.approx(expected_nps)
+
+
+def test_unreachable_nps_floor_is_diagnosed() -> None:
+    data = with_policies(nps_floors={"n1": 50})
+    data["sites"][0]["quality"] = {"nps": 40}
+    with pytest.raises(bestshore.InfeasibleScenarioError, match="cannot reach its NPS floor"):
+        solve_dict(data)
 
 
 def test_quality_per_call_type_replaces_the_site_level_score() -> None:

@@ -51,3 +51,13 @@ def test_minimum_inshore_share_price() -> None:
     assert list(prices["status"]) == ["ok"]
     assert prices["price"].iloc[0] == pytest.approx(1500 * 15)
     assert prices["description"].iloc[0] == "minimum inshore share"
+
+
+def test_nps_floor_price() -> None:
+    # Paris NPS 40, Rabat 0, N1 floor 30: Rabat takes at most a quarter (78,750) against
+    # 45,000 without the floor: the floor costs 33,750 a year.
+    data = tiny(policies={"nps_floors": {"n1": 30}})
+    data["sites"][0]["quality"] = {"nps": 40}
+    data["sites"][1]["quality"] = {"nps": 0}
+    prices = price_of_policies(parse_scenario(data)).set_index("rule")
+    assert prices.loc["nps_floor[n1]", "price"] == pytest.approx(33_750)

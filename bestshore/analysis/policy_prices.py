@@ -140,6 +140,14 @@ def active_rules(scenario: Scenario) -> list[PolicyRule]:
                 _call(lambda s, c: s.policies.quality_floors.pop(c), call_type_id),
             )
         )
+    for call_type_id in sorted(policies.nps_floors):
+        rules.append(
+            PolicyRule(
+                f"nps_floor[{call_type_id}]",
+                f"{call_type_id} NPS at least {policies.nps_floors[call_type_id]:g}",
+                _call(lambda s, c: s.policies.nps_floors.pop(c), call_type_id),
+            )
+        )
     return rules
 
 

@@ -169,11 +169,12 @@ def _relaxations(model: SourcingModel) -> list[dict[str, object]]:
                         "message": f"{_SHARE_WORDS[family]} ({_key_text(key)}) must give {extra:.1%} of the work",
                     }
                 )  # fmt: skip
-            elif family == "quality_floor":
+            elif family in ("quality_floor", "nps_floor"):
+                score = "CSAT" if family == "quality_floor" else "NPS"
                 findings.append(
                     {
                         "rule": family, "key": key, "amount": value, "unit": "contact-points",
-                        "message": f"call type {key} cannot reach its CSAT floor with the eligible sites",
+                        "message": f"call type {key} cannot reach its {score} floor with the eligible sites",
                     }
                 )  # fmt: skip
             elif family == "commitment":

@@ -16,6 +16,7 @@ import pandas as pd
 
 from bestshore.model.inputs import WEEK, ModelInputs
 from bestshore.model.plan import Plan
+from bestshore.model.program import key_text
 from bestshore.result.result import ALLOCATION_COLUMNS, STAFFING_COLUMNS, Result
 
 __all__ = ["extract_result", "scenario_hash"]
@@ -210,9 +211,95 @@ def _constraints(plan: Plan, staffing: pd.DataFrame) -> pd.DataFrame:
     table["dual"] = table["dual"].astype(float).fillna(0.0)
     # Seats that are not binding are noise: keep the binding ones only.
     table = table[(table["family"] != "seats") | table["binding"]]
+    policies = _policy_rows(plan)
+    if len(policies):
+        table = pd.concat([table, policies], ignore_index=True)
     return table[["family", "key", "limit", "used", "binding", "dual", "message"]].reset_index(
         drop=True
     )
+
+
+def _policy_messages(inputs: ModelInputs) -> dict[str, Any]:
+    """What each policy row says when it binds, in plain words, by family."""
+    policies = inputs.scenario.policies
+    vendors = {v.id: v for v in inputs.scenario.vendors}
+
+    def rule(share: float | None) -> str:
+        return "" if share is None else f" ({share:.0%} of the work)"
+
+    def committed(vendor: str) -> str:
+        commitment = vendors[vendor].commitment
+        return "volume" if commitment is None else f"{commitment.contacts:,.0f} contacts"
+
+    return {
+        "site_share": lambda s: (
+            f"site {s} takes the most the site cap allows{rule(policies.max_site_share)}"
+        ),
+        "country_share": lambda g: (
+            f"country {g} takes the most the country cap allows{rule(policies.max_country_share)}"
+        ),
+        "shore_share": lambda sh: (
+            f"{sh} takes the most its cap allows{rule(policies.max_shore_share.get(sh))}"
+        ),
+        "inshore_min": lambda _: (
+            f"the minimum inshore share binds{rule(policies.min_inshore_share)}"
+        ),
+        "preferred": lambda v: (
+            f"preferred partner {v} gets just its minimum share"
+            + rule(policies.preferred_vendor.min_share if policies.preferred_vendor else None)
+        ),
+        "spread": lambda key: (
+            f"site {key[1]} takes 1/{policies.min_sites_per_call_type} of "
+            f"{key[0]}, the most the at-least-{policies.min_sites_per_call_type}-sites rule allows"
+        ),
+        "quality_floor": lambda c: (
+            f"{c} meets its CSAT floor of {policies.quality_floors[c]:g} "
+            "exactly: cheaper sites score lower"
+        ),
+        "nps_floor": lambda c: f"{c} meets its NPS floor of {policies.nps_floors[c]:g} exactly",
+        "commitment": lambda v: f"vendor {v}'s volume commitment binds ({committed(v)} a year)",
+        "panel": lambda key: (
+            f"the panel is at its maximum of {policies.max_vendors} vendors"
+            if key == "panel_size[max]"
+            else f"the panel is at its minimum of {policies.min_vendors} vendors"
+            if key == "panel_size[min]"
+            else f"vendor {key[12:-1]} gets just the panel's minimum share "
+            f"({policies.panel_min_share:.0%})"
+            if key.startswith("panel_floor[")
+            else None
+        ),
+    }
+
+
+def _policy_rows(plan: Plan) -> pd.DataFrame:
+    """Rows of the policy families: bound, activity, dual and whether each binds.
+
+    Read off the LP: activity ``Σ a x`` and the bound are in the row's own units (handle
+    hours a week for shares, contact-points for quality floors, contacts a year for
+    commitments, vendors for the panel size). Panel rows that only tie work to a binary
+    are left out.
+    """
+    model = plan.model
+    arrays = model.program.arrays()
+    products = arrays.a_value * model._values()[arrays.a_index]
+    owner = np.repeat(np.arange(arrays.num_row), np.diff(arrays.a_start))
+    activity = np.bincount(owner, weights=products, minlength=arrays.num_row)
+    scale = np.bincount(owner, weights=np.abs(products), minlength=arrays.num_row)
+    found = []
+    for family, say in _policy_messages(model.inputs).items():
+        duals = model.duals(family)
+        for key, row in model.constraints.get(family, {}).items():
+            message = say(key)
+            if message is None:
+                continue
+            upper = float(arrays.row_upper[row])
+            limit = upper if np.isfinite(upper) else float(arrays.row_lower[row])
+            used = float(activity[row])
+            binding = abs(used - limit) <= 1e-6 * max(1.0, float(scale[row]), abs(limit))
+            text = message if binding else f"{family} {key_text(key)}: not binding"
+            found.append((family, key_text(key), limit, used, binding, duals.get(key, 0.0), text))
+    columns = ["family", "key", "limit", "used", "binding", "dual", "message"]
+    return pd.DataFrame(found, columns=columns)
 
 
 def _warnings(inputs: ModelInputs) -> list[str]:

@@ -104,7 +104,10 @@ class Result:
         volume by shore, ``sites_used``, ``vendors_used``.
     constraints : DataFrame
         Every capacity and vendor-share constraint: ``family``, ``key``, ``limit``,
-        ``used``, ``binding``, ``dual`` [currency per productive hour], ``message``.
+        ``used``, ``binding``, ``dual`` [currency per productive hour], ``message``;
+        then every policy row (site, country and shore caps, inshore minimum, preferred
+        partner, k-site spread, CSAT and NPS floors, commitments, panel size) with its
+        bound and activity in the row's own units and its dual per unit.
     exclusions : DataFrame
         Why some (call_type, language, site) triples could take no work.
     staffing : DataFrame
