@@ -90,14 +90,14 @@ class Eligibility:
     def repriced(self, inputs: ModelInputs) -> Eligibility:
         """The same assignments at the rates of ``inputs`` (a what-if changed a price).
 
-        Rows and their order are unchanged, so the grouping cache carries over.
+        Rows and their order are unchanged, so the grouping cache carries over, and
+        the prices are spread over the cached groups (a sweep re-prices many times).
         """
         rows = self.assignments
-        pairs = pd.MultiIndex.from_arrays([rows["call_type"], rows["site"]])
-        codes, uniques = pd.factorize(pairs)
-        rates = inputs.rates.reindex(uniques).to_numpy(dtype=float)[codes]
-        contact_price = _lookup(rows["site"], inputs.sites["price_per_contact"])
-        incentive = _lookup(rows["site"], inputs.sites["incentive"])
+        rates = _spread(self.groups("call_type", "site"), inputs.rates, len(rows))
+        by_site = self.groups("site")
+        contact_price = _spread(by_site, inputs.sites["price_per_contact"], len(rows))
+        incentive = _spread(by_site, inputs.sites["incentive"], len(rows))
         repriced = Eligibility(
             rows.assign(rate_per_hour=rates, contact_price=contact_price, incentive=incentive),
             self.exclusions,
@@ -235,6 +235,18 @@ def vendor_fit(inputs: ModelInputs, candidates: pd.DataFrame) -> pd.Series:
         np.where(excluded, "vendor " + candidates["vendor"] + " is excluded", ""),
         index=candidates.index,
     )
+
+
+def _spread(groups: dict[Any, np.ndarray], values: pd.Series, n: int) -> np.ndarray:
+    """``values[key]`` on the rows of each group ``key`` (NaN for a key ``values`` lacks)."""
+    keys = list(groups)
+    index = pd.MultiIndex.from_tuples(keys) if keys and isinstance(keys[0], tuple) else keys
+    looked = values.reindex(index).to_numpy(dtype=float)
+    spread = np.full(n, np.nan)
+    if keys:
+        positions = list(groups.values())
+        spread[np.concatenate(positions)] = np.repeat(looked, [len(p) for p in positions])
+    return spread
 
 
 def _lookup(keys: pd.Series, values: pd.Series) -> np.ndarray:
