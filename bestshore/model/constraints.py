@@ -195,12 +195,12 @@ def add_seat_limit(
     seated = inputs.sites["max_agents"].dropna()
     if seated.empty:
         return {}
-    assignments = variables.assignments
-    mask = assignments["site"].isin(seated.index) & (assignments["hour"] != WEEK)
-    positions = np.flatnonzero(mask.to_numpy())
-    local = assignments[mask].groupby(["site", "hour"], sort=True).indices
-    groups = {key: positions[rows] for key, rows in local.items()}
-    bounds = {key: float(seated[key[0]]) - variables.margins.seats.get(key, 0.0) for key in groups}
+    # The (site, hour) groups are cached on the eligible set: the staffing loop writes
+    # this family again every round. Sorted, as a sorted groupby would give them.
+    by_hour = variables.eligibility.groups("site", "hour")
+    seats = seated.to_dict()  # a dict: one look-up per (site, hour), no Series indexing
+    groups = {key: by_hour[key] for key in sorted(by_hour) if key[0] in seats and key[1] != WEEK}
+    bounds = {key: float(seats[key[0]]) - variables.margins.seats.get(key, 0.0) for key in groups}
     return _group_limits(lp, variables, "seats", groups, variables.agent_hours, bounds)
 
 
