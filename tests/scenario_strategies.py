@@ -116,8 +116,18 @@ def sites(
             "night_premium": draw(st.sampled_from([0.0, 0.0, 0.25])),
             "weekend_premium": draw(st.sampled_from([0.0, 0.0, 0.2])),
             "max_agents": draw(st.sampled_from([None, None, None, 5, 40])),
-            "quality": {"csat": draw(st.integers(60, 95))},
+            "quality": {"csat": draw(st.integers(60, 95)), "nps": draw(st.integers(-30, 60))},
         }
+        if draw(st.integers(0, 3)) == 0:  # one call type scored apart at this site
+            site["quality_by_call_type"] = {
+                draw(st.sampled_from(call_type_ids)): {
+                    "csat": draw(st.integers(50, 95)),
+                    "fcr": draw(st.sampled_from([0.5, 0.7, 0.9])),
+                }
+            }
+        if draw(st.integers(0, 3)) == 0:  # switching costs (with an incumbent, below)
+            site["setup_cost_per_fte"] = float(draw(st.sampled_from([2_000, 20_000])))
+            site["transition_cost_per_fte"] = float(draw(st.sampled_from([0, 5_000, 30_000])))
         if draw(st.booleans()):
             site["capacity_fte"] = draw(st.integers(0, 300))
         else:
@@ -177,6 +187,18 @@ def scenarios(draw: st.DrawFn, max_sites: int = 5, max_call_types: int = 3) -> d
                 ),
             }
         ]
+    if draw(st.integers(0, 4)) == 0:  # an NPS floor on one call type
+        policies["nps_floors"] = {
+            draw(st.sampled_from(types))["id"]: float(draw(st.integers(0, 40)))
+        }
+    incumbent: dict[str, dict[str, float]] = {}
+    if draw(st.integers(0, 2)) == 0:  # today's allocation: a few FTE at some sites
+        for site in draw(
+            st.lists(st.sampled_from(site_list), max_size=2, unique_by=lambda s: s["id"])
+        ):
+            incumbent[site["id"]] = {
+                draw(st.sampled_from(types))["id"]: float(draw(st.integers(1, 60)))
+            }
     if draw(st.booleans()):
         policies["data_jurisdictions"] = {
             d: draw(st.lists(st.sampled_from(JURISDICTIONS), min_size=1, max_size=3, unique=True))
@@ -226,4 +248,5 @@ def scenarios(draw: st.DrawFn, max_sites: int = 5, max_call_types: int = 3) -> d
         ],
         "sites": site_list,
         "policies": policies,
+        "incumbent": incumbent,
     }
