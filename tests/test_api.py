@@ -151,3 +151,23 @@ def test_cli_json_is_the_whole_of_stdout_in_a_fresh_process() -> None:
         capture_output=True, text=True, check=True,
     )  # fmt: skip
     assert json.loads(done.stdout)["status"] == "optimal"
+
+
+def test_transition_variant_prices_switching_costs_in_the_report() -> None:
+    from bestshore.views.report import render_report
+
+    result = bestshore.solve("scenarios/demo-transition.yaml")
+    lines = result.breakdown[result.breakdown["dimension"] == "fixed_cost"].set_index("key")
+    one_off = lines[lines.index.str.startswith(("setup:", "transition:"))]["cost"]
+    assert len(one_off) > 0 and (one_off > 0).all()
+    # Poitiers (in-house) pays 30,000 EUR over 3 years per FTE of today's work moved,
+    # call type by call type.
+    today = {"n1_billing": 60, "n2_escalation": 40, "bo_claims": 15}
+    poitiers = result.allocation[result.allocation["site"] == "poitiers"]
+    kept = poitiers.groupby("call_type")["fte"].sum()
+    moved = sum(max(0.0, fte - float(kept.get(c, 0.0))) for c, fte in today.items())
+    assert lines.at["transition:poitiers", "cost"] == pytest.approx(moved * 10_000)
+    html = render_report(result, {})
+    assert "Costs outside the hourly bill" in html
+    assert f"{one_off[one_off.index.str.startswith('transition:')].sum() * 3:,.0f}" in html
+    assert result.kpis["nps"] is not None and "CSAT / NPS" in html

@@ -336,6 +336,7 @@ def extract_result(plan: Plan) -> Result:
         "gap": outcome.gap,
         "milp": plan.model.program.is_mip,
         "time_limit_seconds": inputs.scenario.objective.time_limit_seconds,
+        "amortization_years": inputs.scenario.objective.amortization_years,
         "lp_objective": plan.lp_objective,
         "exact_cost": plan.exact_cost,
         "lower_bound": plan.lower_bound,

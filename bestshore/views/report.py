@@ -123,6 +123,46 @@ def _prices_section(
     )
 
 
+_OTHER_COSTS = {
+    "vendor": "Vendors on the panel (yearly fixed cost)",
+    "site": "Sites opened (yearly fixed cost)",
+    "commitment": "Take-or-pay shortfalls on volume commitments",
+    "scc": "Data transfers under standard contractual clauses (compliance)",
+    "recording": "Call recordings kept (storage)",
+    "setup": "Set-up and training of new FTE (one-off)",
+    "transition": "Transition of today's work to other sites (one-off)",
+}
+
+
+def _other_costs_section(result: Result) -> str:
+    """Costs outside the hourly bill, by kind; one-off costs also as their total."""
+    lines = result.breakdown[result.breakdown["dimension"] == "fixed_cost"]
+    if lines.empty:
+        return ""
+    kinds = lines["key"].str.split(":", n=1).str[0]
+    years = float(result.stamp.get("amortization_years") or 1.0)
+    rows = []
+    for kind, part in lines.groupby(kinds, sort=False):
+        ids = part["key"].str.split(":", n=1).str[1]
+        one_off = kind in ("setup", "transition")
+        rows.append(
+            {
+                "cost": _OTHER_COSTS.get(str(kind), str(kind)),
+                "where": ", ".join(sorted(ids)),
+                f"a year ({result.currency})": float(part["cost"].sum()),
+                f"one-off total ({result.currency})": f"{part['cost'].sum() * years:,.0f}"
+                if one_off
+                else "",
+            }
+        )
+    table = pd.DataFrame(rows).sort_values(f"a year ({result.currency})", ascending=False)
+    return (
+        "<h2>Costs outside the hourly bill</h2><p class='sub'>Included in the annual cost. "
+        f"One-off costs are spread over the {years:g}-year term.</p>"
+        + _table(table, {f"a year ({result.currency})": ",.0f"})
+    )
+
+
 def render_report(
     result: Result,
     charts_svg: Mapping[str, str],
@@ -153,7 +193,11 @@ def render_report(
             "Inshore / near / off",
             f"{k['inshore_share']:.0%} / {k['nearshore_share']:.0%} / {k['offshore_share']:.0%}",
         ),
-        _tile("CSAT (weighted)", "—" if k.get("csat") is None else f"{k['csat']:.1f}"),
+        _tile(
+            "CSAT / NPS (weighted)" if k.get("nps") is not None else "CSAT (weighted)",
+            ("—" if k.get("csat") is None else f"{k['csat']:.1f}")
+            + ("" if k.get("nps") is None else f" / {k['nps']:+.0f}"),
+        ),
     ]
     used = result.sites[result.sites["fte"] > 0].sort_values("cost", ascending=False)
     sites = used[["site", "vendor", "country", "shore", "fte", "utilisation", "cost"]]
@@ -181,6 +225,7 @@ def render_report(
 <h2>Sites used</h2>
 {_table(sites, {"fte": ",.1f", "utilisation": ".0%", "cost": ",.0f"})}
 {f"<div>{charts_svg['cost_by_site']}</div>" if "cost_by_site" in charts_svg else ""}
+{_other_costs_section(result)}
 {_staffing_section(result, charts_svg)}
 {_prices_section(result, prices, charts_svg)}
 <h2>What limits the plan</h2>
