@@ -37,12 +37,14 @@ def under_scc(inputs: ModelInputs, rows: pd.DataFrame) -> np.ndarray:
     classes = inputs.workloads["data_class"]
     data_class = classes.reindex(pd.MultiIndex.from_frame(rows[["call_type", "language"]]))
     country = inputs.sites["country"].reindex(rows["site"]).to_numpy()
-    needs = {}
-    for cls, where in {(c, k) for c, k in zip(data_class, country, strict=True)}:
+    # A few distinct (data class, country) pairs over many rows: decide each pair once.
+    codes, pairs = pd.factorize(pd.MultiIndex.from_arrays([data_class.to_numpy(), country]))
+    needs = np.zeros(len(pairs), dtype=bool)
+    for i, (cls, where) in enumerate(pairs):
         allowed = set(policies.data_jurisdictions[cls])
         held = jurisdiction_of(market, where) - {Jurisdiction.SCC}
-        needs[(cls, where)] = Jurisdiction.SCC in allowed and not (allowed & held)
-    return np.array([needs[(c, k)] for c, k in zip(data_class, country, strict=True)], dtype=bool)
+        needs[i] = Jurisdiction.SCC in allowed and not (allowed & held)
+    return needs[codes] if len(codes) else np.zeros(0, dtype=bool)
 
 
 def _cost(inputs: ModelInputs, country: str) -> float:

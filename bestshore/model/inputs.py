@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from operator import attrgetter
@@ -91,8 +92,13 @@ def shore_of(
     return "nearshore" if near else "offshore"
 
 
-def jurisdiction_of(market_country: str, site_country: str) -> set[Jurisdiction]:
-    """Every jurisdiction rule a site country satisfies for data of the market's customers."""
+@functools.lru_cache(maxsize=1024)
+def jurisdiction_of(market_country: str, site_country: str) -> frozenset[Jurisdiction]:
+    """Every jurisdiction rule a site country satisfies for data of the market's customers.
+
+    Cached: the staffing loop asks for the same few pairs every round, and the reference
+    table is read from a file that does not change while a process runs.
+    """
     row = countries().loc[site_country]
     held = {Jurisdiction.ANY, Jurisdiction.SCC}
     if site_country == market_country:
@@ -101,7 +107,7 @@ def jurisdiction_of(market_country: str, site_country: str) -> set[Jurisdiction]
         held.add(Jurisdiction.EU_EEA)
     if row.eu_adequacy:
         held.add(Jurisdiction.ADEQUACY)
-    return held
+    return frozenset(held)
 
 
 @dataclass(frozen=True)

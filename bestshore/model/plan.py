@@ -8,6 +8,7 @@ cap; the error of the linear pricing is reported with it.
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field
 
@@ -66,7 +67,7 @@ class Plan:
     margins: Margins = field(default_factory=Margins)  # rounding room held back in it
     warm_started: bool = False  # the loop began from an earlier plan's factors
 
-    @property
+    @functools.cached_property
     def fixed_costs(self) -> pd.DataFrame:
         """Yearly costs outside the staffing rows: ``kind`` (vendor/site fixed costs,
         take-or-pay ``commitment`` shortfalls, ``scc`` country compliance, ``recording``
