@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from bestshore.model.constraints import Variables
-from bestshore.model.inputs import ModelInputs, jurisdiction_of
+from bestshore.model.inputs import ModelInputs, jurisdiction_of, pair_codes
 from bestshore.model.program import LinearProgram
 from bestshore.scenario.schema import DEFAULT_RETENTION_MONTHS, Channel, Jurisdiction
 
@@ -34,13 +34,13 @@ def under_scc(inputs: ModelInputs, rows: pd.DataFrame) -> np.ndarray:
     """True for each assignment whose data reaches its site only under SCC."""
     policies = inputs.scenario.policies
     market = inputs.market["country"]
-    classes = inputs.workloads["data_class"]
-    data_class = classes.reindex(pd.MultiIndex.from_frame(rows[["call_type", "language"]]))
-    country = inputs.sites["country"].reindex(rows["site"]).to_numpy()
-    # A few distinct (data class, country) pairs over many rows: decide each pair once.
-    codes, pairs = pd.factorize(pd.MultiIndex.from_arrays([data_class.to_numpy(), country]))
+    data_class = {c.id: c.data_class for c in inputs.scenario.call_types}
+    country = inputs.sites["country"].to_dict()
+    # A few distinct (call type, site) pairs over many rows: decide each pair once.
+    codes, pairs = pair_codes(rows["call_type"], rows["site"])
     needs = np.zeros(len(pairs), dtype=bool)
-    for i, (cls, where) in enumerate(pairs):
+    for i, (call_type, site) in enumerate(pairs):
+        cls, where = data_class[call_type], country[site]
         allowed = set(policies.data_jurisdictions[cls])
         held = jurisdiction_of(market, where) - {Jurisdiction.SCC}
         needs[i] = Jurisdiction.SCC in allowed and not (allowed & held)

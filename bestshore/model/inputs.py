@@ -44,6 +44,7 @@ __all__ = [
     "WEEK",
     "ModelInputs",
     "jurisdiction_of",
+    "pair_codes",
     "prepare_inputs",
     "row_quality",
     "shore_of",
@@ -374,11 +375,28 @@ def _quality(scenario: Scenario) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index(["call_type", "site"]).astype(float)
 
 
+def pair_codes(first: Any, second: Any) -> tuple[np.ndarray, list[tuple[Any, Any]]]:
+    """Codes of the (first, second) pairs of two long columns, and the distinct pairs.
+
+    Each column is factorized on its own (fast on long text columns, unlike a
+    MultiIndex of them) and the two codes combined; ``pairs[codes[i]]`` is row i's pair.
+    """
+    a_codes, a_values = pd.factorize(np.asarray(first))
+    b_codes, b_values = pd.factorize(np.asarray(second))
+    combined = a_codes.astype(np.int64) * max(len(b_values), 1) + b_codes
+    codes, distinct = pd.factorize(combined)
+    width = max(len(b_values), 1)
+    pairs = [(a_values[c // width], b_values[c % width]) for c in distinct]
+    return codes, pairs
+
+
 def row_quality(inputs: ModelInputs, rows: pd.DataFrame, score: str) -> np.ndarray:
     """``score`` (csat, fcr or nps) of each row's (call_type, site); NaN where none."""
-    pairs = pd.MultiIndex.from_arrays([rows["call_type"], rows["site"]])
-    codes, uniques = pd.factorize(pairs)  # few distinct pairs, many rows
-    return inputs.quality[score].reindex(uniques).to_numpy(dtype=float)[codes]
+    codes, pairs = pair_codes(rows["call_type"], rows["site"])  # few pairs, many rows
+    values = inputs.quality[score].reindex(pd.MultiIndex.from_tuples(pairs)) if pairs else None
+    if values is None:
+        return np.zeros(0)
+    return values.to_numpy(dtype=float)[codes]
 
 
 def _score(own: Any, score: str, site_level: float | None) -> float:
