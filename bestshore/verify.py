@@ -65,6 +65,8 @@ class _World:
         }
         self._open: dict[str, np.ndarray] = {}
         self._open_hour: dict[tuple[str, int], bool] = {}
+        self._premium: dict[tuple[str, int], float] = {}
+        self.calls: dict[tuple[str, str, int], float] = {}  # weekly calls per demand unit
         self._zones: dict[str, ZoneInfo] = {}
         self._shores: dict[str, str] = {}
         self._profiles: dict[str, tuple[np.ndarray, float]] = {}
@@ -111,9 +113,13 @@ class _World:
         return True
 
     def premium(self, site: Site, market_hour: int) -> float:
-        local = self.local(site, market_hour, 30)
-        night = local.hour >= 22 or local.hour < 6
-        return 1.0 + site.night_premium * night + site.weekend_premium * (local.weekday() >= 5)
+        key = (site.id, market_hour)
+        if key not in self._premium:
+            local = self.local(site, market_hour, 30)
+            night = local.hour >= 22 or local.hour < 6
+            weekend = local.weekday() >= 5
+            self._premium[key] = 1.0 + site.night_premium * night + site.weekend_premium * weekend
+        return self._premium[key]
 
     def shore(self, site: Site) -> str:
         if site.id not in self._shores:
@@ -219,13 +225,22 @@ def _language_share(call_type: CallType, language: str, hour: int) -> float:
 
 
 def _weekly_calls(world: _World, call_type: CallType, language: str, hour: int) -> float:
-    profile, factor = world.profile(call_type)
-    if hour < 0:
-        return sum(
-            call_type.volume / factor * profile[h] * _language_share(call_type, language, h)
-            for h in range(168)
-        )
-    return call_type.volume / factor * profile[hour] * _language_share(call_type, language, hour)
+    key = (call_type.id, language, hour)
+    if key not in world.calls:  # rows meet the same demand units over and over
+        profile, factor = world.profile(call_type)
+        if hour < 0:
+            world.calls[key] = sum(
+                call_type.volume / factor * profile[h] * _language_share(call_type, language, h)
+                for h in range(168)
+            )
+        else:
+            world.calls[key] = (
+                call_type.volume
+                / factor
+                * profile[hour]
+                * _language_share(call_type, language, hour)
+            )
+    return world.calls[key]
 
 
 def _roster_needed(call_type: CallType, calls: float, occupancy: float) -> int:
@@ -452,27 +467,34 @@ def _fixed_cost(world: _World, rows: pd.DataFrame) -> float:
     cost += sum(v.fixed_cost for v in world.scenario.vendors if v.id in vendors)
     # SCC compliance: once per country receiving restricted data only under SCC.
     policies = world.scenario.policies
+    working = rows.loc[rows["share"] > 1e-9, ["site", "call_type"]].drop_duplicates()
     scc_countries = {
-        world.sites[r.site].country
-        for r in rows[rows["share"] > 1e-9].itertuples(index=False)
-        if world.needs_scc(world.call_types[r.call_type].data_class, world.sites[r.site].country)
+        world.sites[site].country
+        for site, call_type in zip(working["site"], working["call_type"], strict=True)
+        if world.needs_scc(world.call_types[call_type].data_class, world.sites[site].country)
     }
     cost += sum(
         policies.scc_compliance_costs.get(g, policies.scc_compliance_cost) for g in scc_countries
     )
+    # Per (site, call type): contacts handled and productive hours of the sizing week.
+    pairs = rows.groupby(["site", "call_type"])[["calls", "agents"]].sum()
     # Recordings kept: every contact handled (repeats included), paid to storage.
-    for r in rows.itertuples(index=False):
-        call_type = world.call_types[r.call_type]
-        storage = world.storage_per_contact(call_type, world.sites[r.site])
-        cost += r.calls * world.profile(call_type)[1] * storage
+    fte: dict[tuple[str, str], float] = {}
+    for (site_id, call_type_id), calls, agents in zip(
+        pairs.index, pairs["calls"], pairs["agents"], strict=True
+    ):
+        call_type, site = world.call_types[call_type_id], world.sites[site_id]
+        storage = world.storage_per_contact(call_type, site)
+        cost += calls * world.profile(call_type)[1] * storage
+        fte[(site_id, call_type_id)] = agents / world.weekly_hours_per_fte(site)
     # One-off costs over the term: FTE added beyond today's, today's FTE moved away.
-    fte: dict[tuple[str, str], float] = defaultdict(float)
-    for r in rows.itertuples(index=False):
-        fte[(r.site, r.call_type)] += r.agents / world.weekly_hours_per_fte(world.sites[r.site])
+    planned_at: dict[str, float] = defaultdict(float)
+    for (site_id, _), f in fte.items():
+        planned_at[site_id] += f
     years = world.scenario.objective.amortization_years
     for site in world.scenario.sites:
         today = world.scenario.incumbent.get(site.id, {})
-        planned = sum(f for (s, _), f in fte.items() if s == site.id)
+        planned = planned_at[site.id]
         cost += max(0.0, planned - sum(today.values())) * site.setup_cost_per_fte / years
         moved = sum(max(0.0, f - fte.get((site.id, c), 0.0)) for c, f in today.items())
         cost += moved * site.transition_cost_per_fte / years

@@ -6,11 +6,12 @@ consistent where the rule is not about money) and expects the checker to name it
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 
 import pandas as pd
 import pytest
-from conftest import tiny
+from conftest import fte_at, tiny
 
 import bestshore
 from bestshore.scenario import parse_scenario
@@ -153,3 +154,35 @@ def test_catches_uncovered_demand_and_wrong_cost(
     problems = bestshore.verify(scenario, dataclasses.replace(result, staffing=cheap))
     assert any("cost is" in p for p in problems)
     assert any("staffing costs sum to" in p for p in problems)
+
+
+def test_catches_unpaid_switching_costs_and_nps_floor() -> None:
+    # A plan that moved Paris's incumbent FTE to Rabat, checked against terms it did not
+    # pay (a transition cost at Paris) or meet (an NPS floor Rabat cannot reach).
+    data = tiny(incumbent={"paris": {"n1": 3.0}})
+    data["sites"][0]["quality"] = {"nps": 40}
+    data["sites"][1]["quality"] = {"nps": 0}
+    result = bestshore.solve(parse_scenario(data))
+    assert fte_at(result, "rabat") == pytest.approx(3.0)
+    dearer = tiny(incumbent={"paris": {"n1": 3.0}})
+    dearer["sites"][0]["transition_cost_per_fte"] = 9_000.0  # 3 x 9,000 / 3 years a year
+    problems = bestshore.verify(parse_scenario(dearer), result)
+    assert any(
+        "staffing costs sum to 54,000.00 but the total says 45,000.00" in p for p in problems
+    )
+    floored = copy.deepcopy(data)
+    floored["policies"] = {"nps_floors": {"n1": 30}}
+    problems = bestshore.verify(parse_scenario(floored), result)
+    assert any("n1 NPS 0.00 below its floor 30" in p for p in problems), problems
+
+
+def test_catches_forecast_fcr_per_call_type() -> None:
+    # Rabat resolves N1 at 0.5 against a 0.8 forecast: 1.6 contacts handled per forecast
+    # contact. A plan staffed for the site-level FCR (0.8) is short of agents.
+    data = tiny()
+    data["call_types"][0]["fcr_baseline"] = 0.8
+    data["sites"][1]["quality"] = {"fcr": 0.8}
+    result = bestshore.solve(parse_scenario(data))
+    data["sites"][1]["quality_by_call_type"] = {"n1": {"fcr": 0.5}}
+    problems = bestshore.verify(parse_scenario(data), result)
+    assert any("needed" in p for p in problems) and any("calls is" in p for p in problems)
