@@ -124,13 +124,28 @@ def _panel_costs(model: SourcingModel) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["kind", "id", "cost"])
 
 
-def _exact(inputs: ModelInputs, variables: Variables, shares: np.ndarray) -> pd.DataFrame:
-    rows = variables.assignments.assign(share=shares, agents_lp=variables.agent_hours * shares)
-    rows = rows[rows["share"] > _ZERO].copy()
-    demand = inputs.demand["calls"]
-    keys = pd.MultiIndex.from_frame(rows[["call_type", "language", "hour"]])
+def _unit_calls(inputs: ModelInputs, eligibility: Eligibility) -> np.ndarray:
+    """Forecast contacts of each assignment's demand unit [per sizing week], row order."""
+    keys = pd.MultiIndex.from_frame(eligibility.assignments[["call_type", "language", "hour"]])
+    return inputs.demand["calls"].reindex(keys).to_numpy(dtype=float)
+
+
+def _exact(
+    inputs: ModelInputs,
+    variables: Variables,
+    shares: np.ndarray,
+    unit_calls: np.ndarray | None = None,
+) -> pd.DataFrame:
+    """Exact staffing and cost of the assignments a plan uses (``unit_calls``: the
+    forecast contacts of every assignment, :func:`_unit_calls`, kept across rounds)."""
+    if unit_calls is None:
+        unit_calls = _unit_calls(inputs, variables.eligibility)
+    used = shares > _ZERO
+    rows = variables.assignments[used].copy()
+    rows["share"] = shares[used]
+    rows["agents_lp"] = variables.agent_hours[used] * shares[used]
     handled = rows["share"].to_numpy() * rows["repeat_factor"].to_numpy()  # repeats included
-    rows["calls"] = demand.reindex(keys).to_numpy() * handled
+    rows["calls"] = unit_calls[used] * handled
     rows["handle_hours"] = rows["handle_hours"] * handled
     call_types = {c.id: c for c in inputs.scenario.call_types}
     hourly = rows["hour"] != WEEK
@@ -260,6 +275,7 @@ def plan_sourcing(
     best: Plan | None = None
     history: list[dict[str, float | bool]] = []
     previous = np.inf
+    unit_calls = _unit_calls(inputs, eligibility)
     margins = start.margins if start is not None else Margins()
     for round_ in range(MAX_ROUNDS if erlang_rows.any() else 1):
         tick = time.perf_counter()
@@ -281,7 +297,7 @@ def plan_sourcing(
             margins = _halve(margins)  # the rounding room itself made it infeasible
             continue
         shares = model.shares()
-        staffing = _exact(inputs, model.variables, shares)
+        staffing = _exact(inputs, model.variables, shares, unit_calls)
         cost = float(staffing["annual_cost"].sum() + _fixed_costs(model, staffing)["cost"].sum())
         over = _overshoot(inputs, staffing)
         accepted = not (over.capacity or over.seats)

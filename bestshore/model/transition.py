@@ -125,6 +125,8 @@ def transition_costs(inputs: ModelInputs, staffing: pd.DataFrame) -> pd.DataFram
     """
     columns = ["kind", "id", "cost"]
     scenario = inputs.scenario
+    if not any(s.setup_cost_per_fte or s.transition_cost_per_fte for s in scenario.sites):
+        return pd.DataFrame([], columns=columns)
     years = scenario.objective.amortization_years
     per_fte = inputs.sites["weekly_hours_per_fte"].reindex(staffing["site"]).to_numpy(dtype=float)
     fte = (staffing["agents"].to_numpy(dtype=float) / per_fte) if len(staffing) else np.zeros(0)
