@@ -45,7 +45,7 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,notebook,bench]'
-	$(PY) -m bench.run --out bench/results.md --chart-dir docs
+	$(PY) -m bench.run --out bench/results.md --chart-dir docs $(BENCH_ARGS)
 
 schema: $(STAMP)
 	$(VENV)/bin/bestshore schema --out docs/scenario.schema.json
