@@ -64,6 +64,31 @@ def tiny(**overrides: Any) -> dict[str, Any]:
     return copy.deepcopy(data)
 
 
+def lisbon(
+    vendor: str, capacity_hours: float, cost_per_hour: float, **terms: Any
+) -> dict[str, Any]:
+    """A third site for the tiny scenarios: Lisbon, French at C1, owned by ``vendor``."""
+    return {
+        "id": "lisbon", "vendor": vendor, "country": "PT", "city": "Lisbon",
+        "languages": {"fr": "C1"}, "capacity_hours": capacity_hours,
+        "cost_per_hour": cost_per_hour, **terms,
+    }  # fmt: skip
+
+
+def contracts_scenario() -> bestshore.Scenario:
+    """Volume tiers (vc), a take-or-pay commitment (va), SCC for Morocco, a vendor cap
+    (vb), a site fixed cost (Lisbon): every contract family that adds rows or binaries."""
+    data = tiny(policies={"scc_compliance_cost": 5_000})
+    data["call_types"][0]["data_class"] = "personal"
+    data["vendors"][0]["commitment"] = {"contacts": 6_000, "shortfall_price": 0.5}
+    data["vendors"][1]["max_share"] = 0.6
+    data["vendors"].append(
+        {"id": "vc", "volume_discounts": [{"from_contacts": 20_000, "discount": 0.2}]}
+    )
+    data["sites"].append(lisbon("vc", 10_000, 22.0, fixed_cost=1_000))
+    return bestshore.scenario.parse_scenario(data)
+
+
 def solve_dict(data: dict[str, Any]) -> bestshore.Result:
     scenario = bestshore.scenario.parse_scenario(data)
     result = bestshore.solve(scenario)

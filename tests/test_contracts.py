@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import fte_at, solve_dict, tiny
+from conftest import fte_at, lisbon, solve_dict, tiny
 
 import bestshore
 from bestshore.scenario import parse_scenario
@@ -94,12 +94,7 @@ def _with_lisbon(volume: int, tiers: list[dict[str, float]]) -> dict[str, Any]:
     data["call_types"][0]["volume"] = volume  # 12 contacts = 1 productive hour
     data["sites"][1]["cost_per_hour"] = 20.0
     data["vendors"].append({"id": "vc", "volume_discounts": tiers})
-    data["sites"].append(
-        {
-            "id": "lisbon", "vendor": "vc", "country": "PT", "city": "Lisbon",
-            "languages": {"fr": "C1"}, "capacity_hours": 10_000, "cost_per_hour": 22.0,
-        }
-    )  # fmt: skip
+    data["sites"].append(lisbon("vc", 10_000, 22.0))
     return data
 
 

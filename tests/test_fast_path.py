@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pulp
 import pytest
-from conftest import tiny
+from conftest import contracts_scenario, lisbon, tiny
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from scenario_strategies import scenarios
@@ -42,13 +42,7 @@ def _panel_scenario() -> bestshore.Scenario:
     """A MILP: three vendors, a two-vendor panel, a fixed cost on one site."""
     data = tiny(policies={"max_vendors": 2})
     data["vendors"].append({"id": "vc"})
-    data["sites"].append(
-        {
-            "id": "lisbon", "vendor": "vc", "country": "PT", "city": "Lisbon",
-            "languages": {"fr": "C1"}, "capacity_hours": 1500, "cost_per_hour": 12.0,
-            "fixed_cost": 5000,
-        }
-    )  # fmt: skip
+    data["sites"].append(lisbon("vc", 1500, 12.0, fixed_cost=5000))
     return parse_scenario(data)
 
 
@@ -201,26 +195,7 @@ def _assert_same_program(fresh: SourcingModel, derived: SourcingModel | None) ->
     assert derived.variables.binaries == fresh.variables.binaries
 
 
-def _contracts_scenario() -> bestshore.Scenario:
-    """Volume tiers (vc), a take-or-pay commitment (va), SCC for Morocco, a vendor cap."""
-    data = tiny(policies={"scc_compliance_cost": 5_000})
-    data["call_types"][0]["data_class"] = "personal"
-    data["vendors"][0]["commitment"] = {"contacts": 6_000, "shortfall_price": 0.5}
-    data["vendors"][1]["max_share"] = 0.6
-    data["vendors"].append(
-        {"id": "vc", "volume_discounts": [{"from_contacts": 20_000, "discount": 0.2}]}
-    )
-    data["sites"].append(
-        {
-            "id": "lisbon", "vendor": "vc", "country": "PT", "city": "Lisbon",
-            "languages": {"fr": "C1"}, "capacity_hours": 10_000, "cost_per_hour": 22.0,
-            "fixed_cost": 1_000,
-        }
-    )  # fmt: skip
-    return parse_scenario(data)
-
-
-REPRICED = {**CASES, "contracts": _contracts_scenario}
+REPRICED = {**CASES, "contracts": contracts_scenario}
 
 
 @pytest.mark.parametrize("case", sorted(REPRICED))
@@ -260,7 +235,7 @@ def test_new_terms_reprice_to_the_program_a_fresh_build_gives(case: str) -> None
 
 
 def test_changes_the_structure_cannot_take_build_afresh() -> None:
-    scenario = _contracts_scenario()
+    scenario = contracts_scenario()
     inputs = prepare_inputs(scenario)
     eligibility = eligible_assignments(inputs)
     base = build_model(inputs, eligibility=eligibility)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from conftest import tiny
+from conftest import contracts_scenario, lisbon, tiny
 
 import bestshore
 from bestshore.scenario import parse_scenario
@@ -64,12 +64,7 @@ def test_rate_card_entry_and_bad_changes() -> None:
 
 def test_linear_sweep_restarts_highs_and_matches_fresh_solves() -> None:
     data = tiny()
-    data["sites"].append(
-        {
-            "id": "lisbon", "vendor": "va", "country": "PT", "city": "Lisbon",
-            "languages": {"fr": "C1"}, "capacity_hours": 2000, "cost_per_hour": 20.0,
-        }
-    )  # fmt: skip
+    data["sites"].append(lisbon("va", 2000, 20.0))
     data["vendors"][1]["max_share"] = 0.5
     bench = bestshore.Workbench(parse_scenario(data))
     bench.solve()
@@ -99,32 +94,9 @@ def test_demo_what_if_is_exactly_a_fresh_solve_and_quick_mode_is_checked() -> No
 def _workload() -> bestshore.Scenario:
     """Workload sizing (no Erlang): three sites, two vendors capped."""
     data = tiny()
-    data["sites"].append(
-        {
-            "id": "lisbon", "vendor": "va", "country": "PT", "city": "Lisbon",
-            "languages": {"fr": "C1"}, "capacity_hours": 2000, "cost_per_hour": 20.0,
-        }
-    )  # fmt: skip
+    data["sites"].append(lisbon("va", 2000, 20.0))
     data["vendors"][0]["max_share"] = 0.8
     data["vendors"][1]["max_share"] = 0.5
-    return parse_scenario(data)
-
-
-def _contracts() -> bestshore.Scenario:
-    """Volume tiers (vc), a take-or-pay commitment (va), SCC for Morocco, a capped vendor."""
-    data = tiny(policies={"scc_compliance_cost": 5_000})
-    data["call_types"][0]["data_class"] = "personal"
-    data["vendors"][0]["commitment"] = {"contacts": 6_000, "shortfall_price": 0.5}
-    data["vendors"][1]["max_share"] = 0.6
-    data["vendors"].append(
-        {"id": "vc", "volume_discounts": [{"from_contacts": 20_000, "discount": 0.2}]}
-    )
-    data["sites"].append(
-        {
-            "id": "lisbon", "vendor": "vc", "country": "PT", "city": "Lisbon",
-            "languages": {"fr": "C1"}, "capacity_hours": 10_000, "cost_per_hour": 22.0,
-        }
-    )  # fmt: skip
     return parse_scenario(data)
 
 
@@ -136,7 +108,7 @@ def _erlang() -> bestshore.Scenario:
 # vendor's own cap removes a row (the demo's policy caps every vendor at 45 %).
 WHAT_IFS: dict[str, tuple[Callable[[], bestshore.Scenario], str, str, bool]] = {
     "workload": (_workload, "lisbon", "vb", True),
-    "contracts": (_contracts, "lisbon", "vb", True),
+    "contracts": (contracts_scenario, "lisbon", "vb", True),
     "erlang": (_erlang, "marrakech", "mistral", False),
 }
 

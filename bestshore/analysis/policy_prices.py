@@ -132,22 +132,22 @@ def active_rules(scenario: Scenario) -> list[PolicyRule]:
                 _call(lambda s, sh: s.policies.max_shore_share.pop(sh), shore),
             )
         )
-    for call_type_id in sorted(policies.quality_floors):
-        rules.append(
-            PolicyRule(
-                f"quality_floor[{call_type_id}]",
-                f"{call_type_id} CSAT at least {policies.quality_floors[call_type_id]:g}",
-                _call(lambda s, c: s.policies.quality_floors.pop(c), call_type_id),
+    for family, field, score in (
+        ("quality_floor", "quality_floors", "CSAT"),
+        ("nps_floor", "nps_floors", "NPS"),
+    ):
+        floors = getattr(policies, field)
+        for call_type_id in sorted(floors):
+            rules.append(
+                PolicyRule(
+                    f"{family}[{call_type_id}]",
+                    f"{call_type_id} {score} at least {floors[call_type_id]:g}",
+                    _call(
+                        lambda s, key: getattr(s.policies, key[0]).pop(key[1]),
+                        (field, call_type_id),
+                    ),
+                )
             )
-        )
-    for call_type_id in sorted(policies.nps_floors):
-        rules.append(
-            PolicyRule(
-                f"nps_floor[{call_type_id}]",
-                f"{call_type_id} NPS at least {policies.nps_floors[call_type_id]:g}",
-                _call(lambda s, c: s.policies.nps_floors.pop(c), call_type_id),
-            )
-        )
     return rules
 
 

@@ -41,23 +41,24 @@ class SourcingModel:
     # writes the sections that read a changed term or staffing factor again).
     writers: dict[str, Family] = field(default_factory=dict)
 
-    def _values(self) -> np.ndarray:
+    def values(self) -> np.ndarray:
+        """Solved value of every program column (column order)."""
         if self.solution is None or self.solution.values is None:
             raise RuntimeError("the model has no solution: solve it first")
         return self.solution.values
 
     def shares(self) -> np.ndarray:
         """Solved share of each eligible assignment, clipped to [0, 1] (row order)."""
-        return np.clip(self._values()[self.variables.share], 0.0, 1.0)
+        return np.clip(self.values()[self.variables.share], 0.0, 1.0)
 
     def value(self, column: int) -> float:
         """Solved value of one program column."""
-        return float(self._values()[column])
+        return float(self.values()[column])
 
     def slack_values(self, family: str) -> pd.Series:
         """Solved slack of each key of a family (elastic builds)."""
         slack = self.variables.slacks[family]
-        return pd.Series(self._values()[slack.to_numpy()], index=slack.index, dtype=float)
+        return pd.Series(self.values()[slack.to_numpy()], index=slack.index, dtype=float)
 
     def duals(self, family: str) -> dict[Any, float]:
         """Dual value of each constraint of a family [objective units per unit of bound].

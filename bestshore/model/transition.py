@@ -17,6 +17,8 @@ incumbent FTE of site s (in all, and for call type c), ``Y`` the amortization ye
 
 from __future__ import annotations
 
+from collections import defaultdict
+
 import numpy as np
 import pandas as pd
 
@@ -129,15 +131,13 @@ def transition_costs(inputs: ModelInputs, staffing: pd.DataFrame) -> pd.DataFram
         return pd.DataFrame([], columns=columns)
     years = scenario.objective.amortization_years
     per_fte = inputs.sites["weekly_hours_per_fte"].reindex(staffing["site"]).to_numpy(dtype=float)
-    fte = (staffing["agents"].to_numpy(dtype=float) / per_fte) if len(staffing) else np.zeros(0)
-    by_pair = (
-        pd.Series(fte)
-        .groupby([staffing["site"].to_numpy(), staffing["call_type"].to_numpy()])
-        .sum()
-    )
+    fte = (staffing["agents"] / per_fte).groupby([staffing["site"], staffing["call_type"]]).sum()
+    planned: dict[str, dict[str, float]] = defaultdict(dict)  # site -> call type -> FTE
+    for (site_id, call_type), value in fte.items():
+        planned[site_id][call_type] = float(value)
     rows: list[tuple[str, str, float]] = []
     for site in scenario.sites:
-        here = {c: float(f) for (s, c), f in by_pair.items() if s == site.id}
+        here = planned[site.id]
         total = sum(here.values())
         incumbent = scenario.incumbent.get(site.id, {})
         if site.setup_cost_per_fte > 0:

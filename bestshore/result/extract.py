@@ -231,6 +231,16 @@ def _policy_messages(inputs: ModelInputs) -> dict[str, Any]:
         commitment = vendors[vendor].commitment
         return "volume" if commitment is None else f"{commitment.contacts:,.0f} contacts"
 
+    def panel(key: str) -> str | None:
+        if key == "panel_size[max]":
+            return f"the panel is at its maximum of {policies.max_vendors} vendors"
+        if key == "panel_size[min]":
+            return f"the panel is at its minimum of {policies.min_vendors} vendors"
+        if key.startswith("panel_floor["):
+            vendor = key.removeprefix("panel_floor[").removesuffix("]")
+            return f"vendor {vendor} gets just the panel's minimum share ({policies.panel_min_share:.0%})"
+        return None  # panel[v], open[s]: work tied to a binary, no rule of the client's
+
     return {
         "site_share": lambda s: (
             f"site {s} takes the most the site cap allows{rule(policies.max_site_share)}"
@@ -258,16 +268,7 @@ def _policy_messages(inputs: ModelInputs) -> dict[str, Any]:
         ),
         "nps_floor": lambda c: f"{c} meets its NPS floor of {policies.nps_floors[c]:g} exactly",
         "commitment": lambda v: f"vendor {v}'s volume commitment binds ({committed(v)} a year)",
-        "panel": lambda key: (
-            f"the panel is at its maximum of {policies.max_vendors} vendors"
-            if key == "panel_size[max]"
-            else f"the panel is at its minimum of {policies.min_vendors} vendors"
-            if key == "panel_size[min]"
-            else f"vendor {key[12:-1]} gets just the panel's minimum share "
-            f"({policies.panel_min_share:.0%})"
-            if key.startswith("panel_floor[")
-            else None
-        ),
+        "panel": panel,
     }
 
 
@@ -281,7 +282,7 @@ def _policy_rows(plan: Plan) -> pd.DataFrame:
     """
     model = plan.model
     arrays = model.program.arrays()
-    products = arrays.a_value * model._values()[arrays.a_index]
+    products = arrays.a_value * model.values()[arrays.a_index]
     owner = np.repeat(np.arange(arrays.num_row), np.diff(arrays.a_start))
     activity = np.bincount(owner, weights=products, minlength=arrays.num_row)
     scale = np.bincount(owner, weights=np.abs(products), minlength=arrays.num_row)

@@ -36,6 +36,17 @@ def _check_country(code: str, path: tuple[str | int, ...], known: set[str]) -> N
         )
 
 
+def _check_call_type(
+    call_type_id: str, path: tuple[str | int, ...], known: set[str], what: str = ""
+) -> None:
+    """``what`` names the entry, e.g. "rate for " (message: "rate for unknown call type ...")."""
+    if call_type_id not in known:
+        raise ScenarioError(
+            f"{what}unknown call type {call_type_id!r} (call types: {', '.join(sorted(known))})",
+            path=path,
+        )
+
+
 def _check_timezone(zone: str | None, path: tuple[str | int, ...]) -> None:
     if zone is not None and not _known_timezone(zone):
         raise ScenarioError(
@@ -110,19 +121,11 @@ def check_references(scenario: Scenario) -> None:
         for code in site.languages:
             _check_language(code, ("sites", i, "languages", code))
         for call_type_id in site.rates:
-            if call_type_id not in call_type_ids:
-                raise ScenarioError(
-                    f"rate for unknown call type {call_type_id!r} "
-                    f"(call types: {', '.join(sorted(call_type_ids))})",
-                    path=("sites", i, "rates", call_type_id),
-                )
+            path = ("sites", i, "rates", call_type_id)
+            _check_call_type(call_type_id, path, call_type_ids, "rate for ")
         for call_type_id in site.quality_by_call_type:
-            if call_type_id not in call_type_ids:
-                raise ScenarioError(
-                    f"quality for unknown call type {call_type_id!r} "
-                    f"(call types: {', '.join(sorted(call_type_ids))})",
-                    path=("sites", i, "quality_by_call_type", call_type_id),
-                )
+            path = ("sites", i, "quality_by_call_type", call_type_id)
+            _check_call_type(call_type_id, path, call_type_ids, "quality for ")
         _check_hours(site.hours, ("sites", i, "hours"))
         priced = (site.cost_per_hour, site.price_per_fte_month, site.price_per_contact)
         if all(p is None for p in priced) and not site.rates.keys() >= call_type_ids:
@@ -155,11 +158,7 @@ def check_references(scenario: Scenario) -> None:
             )
     for floors in ("quality_floors", "nps_floors"):
         for call_type_id in getattr(policies, floors):
-            if call_type_id not in call_type_ids:
-                raise ScenarioError(
-                    f"unknown call type {call_type_id!r} (call types: {', '.join(sorted(call_type_ids))})",
-                    path=("policies", floors, call_type_id),
-                )
+            _check_call_type(call_type_id, ("policies", floors, call_type_id), call_type_ids)
     site_ids = {s.id for s in scenario.sites}
     for site_id, allocation in scenario.incumbent.items():
         if site_id not in site_ids:
@@ -169,17 +168,8 @@ def check_references(scenario: Scenario) -> None:
                 path=("incumbent", site_id),
             )
         for call_type_id in allocation:
-            if call_type_id not in call_type_ids:
-                raise ScenarioError(
-                    f"unknown call type {call_type_id!r} "
-                    f"(call types: {', '.join(sorted(call_type_ids))})",
-                    path=("incumbent", site_id, call_type_id),
-                )
+            _check_call_type(call_type_id, ("incumbent", site_id, call_type_id), call_type_ids)
     for i, rule in enumerate(scenario.policies.shore_rules):
         for j, call_type_id in enumerate(rule.call_types):
-            if call_type_id not in call_type_ids:
-                raise ScenarioError(
-                    f"unknown call type {call_type_id!r} "
-                    f"(call types: {', '.join(sorted(call_type_ids))})",
-                    path=("policies", "shore_rules", i, "call_types", j),
-                )
+            where = ("policies", "shore_rules", i, "call_types", j)
+            _check_call_type(call_type_id, where, call_type_ids)
