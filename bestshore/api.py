@@ -13,14 +13,12 @@ from pathlib import Path
 import pandas as pd
 
 from bestshore.model import Diagnosis, diagnose_infeasibility, prepare_inputs
-from bestshore.model.build import SourcingModel
 from bestshore.model.inputs import ModelInputs
 from bestshore.model.plan import Plan, plan_sourcing
 from bestshore.model.program import HighsSession
 from bestshore.model.sets import Eligibility, eligible_assignments
 from bestshore.result import Result, extract_result
 from bestshore.scenario import Scenario, load_scenario
-from bestshore.scenario.checks import check_references
 from bestshore.verify import verify
 
 __all__ = [
@@ -88,14 +86,8 @@ def solve(
     VerificationError
         The plan breaks a rule: never shown as an answer.
     """
-    if not isinstance(scenario, Scenario):
-        scenario = load_scenario(scenario)
-    else:
-        # Re-validate: the object may have been changed in code since it was loaded.
-        source = scenario.source
-        scenario = Scenario.model_validate(scenario.model_dump())
-        scenario._source = source
-        check_references(scenario)
+    # A scenario object may have been changed in code since it was loaded: validate again.
+    scenario = scenario.revalidated() if isinstance(scenario, Scenario) else load_scenario(scenario)
     clock = timings if timings is not None else {}
     start = time.perf_counter()
     inputs = prepare_inputs(scenario)
@@ -111,30 +103,25 @@ def solve_prepared(
     check: bool = True,
     timings: dict[str, float] | None = None,
     session: HighsSession | None = None,
-    start: Plan | None = None,
-    base: SourcingModel | None = None,
+    previous: Plan | None = None,
+    quick: bool = False,
 ) -> tuple[Result, Plan]:
     """:func:`solve` from prepared inputs and eligible set, with the accepted plan.
 
-    For :class:`bestshore.Workbench`, which keeps the inputs, a HiGHS ``session``, the
-    plan to ``start`` a quick re-solve from and the model to re-price (``base``, see
-    :func:`plan_sourcing`).
+    For :class:`bestshore.Workbench`, which keeps the inputs, a HiGHS ``session`` and
+    its ``previous`` plan (whose model is re-priced, and whose staffing factors a
+    ``quick`` re-solve starts from, see :func:`~bestshore.model.plan.plan_sourcing`).
     """
     clock = timings if timings is not None else {}
     scenario = inputs.scenario
-    model, outcome, plan = plan_sourcing(
-        inputs,
-        eligibility=eligibility,
-        time_limit=scenario.objective.time_limit_seconds,
-        timings=clock,
-        session=session,
-        start=start,
-        base=base,
-    )
-    if outcome.status == "infeasible":
-        raise InfeasibleScenarioError(diagnose_infeasibility(inputs, model.eligibility))
-    if not outcome.has_solution:
-        raise SolveError(outcome.status, f"solver stopped without a plan: {outcome.status}")
+    planning = plan_sourcing(inputs, eligibility, session=session, previous=previous, quick=quick)
+    clock.update(planning.timings)
+    first, plan = planning.first_solution, planning.plan
+    if first.status == "infeasible":
+        eligible = planning.first_model.eligibility
+        raise InfeasibleScenarioError(diagnose_infeasibility(inputs, eligible))
+    if not first.has_solution:
+        raise SolveError(first.status, f"solver stopped without a plan: {first.status}")
     if plan is None:
         raise SolveError(
             "staffing_not_converged",

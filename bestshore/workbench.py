@@ -34,7 +34,6 @@ from bestshore.model.program import HighsSession
 from bestshore.model.sets import Eligibility, eligible_assignments
 from bestshore.result import Result
 from bestshore.scenario import Scenario, ScenarioError, load_scenario
-from bestshore.scenario.checks import check_references
 from bestshore.scenario.schema import Site, Vendor
 
 __all__ = ["Workbench"]
@@ -59,13 +58,10 @@ class Workbench:
     """
 
     def __init__(self, scenario: Scenario | str | Path, *, check: bool = True) -> None:
-        if not isinstance(scenario, Scenario):
-            scenario = load_scenario(scenario)
+        if isinstance(scenario, Scenario):
+            scenario = scenario.revalidated()  # it may have been changed since loading
         else:
-            source = scenario.source
-            scenario = Scenario.model_validate(scenario.model_dump())
-            scenario._source = source
-            check_references(scenario)
+            scenario = load_scenario(scenario)
         self._scenario = scenario
         self._check = check
         self._inputs: ModelInputs | None = None
@@ -141,8 +137,8 @@ class Workbench:
                 check=self._check,
                 timings=clock,
                 session=self._session,
-                start=self._plan if quick else None,
-                base=self._plan.model if self._plan is not None else None,
+                previous=self._plan,
+                quick=quick,
             )
             return result
         finally:
@@ -161,9 +157,7 @@ class Workbench:
         self._swap("sites", [changed if s.id == site.id else s for s in self._scenario.sites])
 
     def _swap(self, field: str, items: list[Any]) -> None:
-        source = self._scenario.source
-        self._scenario = self._scenario.model_copy(update={field: items})
-        self._scenario._source = source
+        self._scenario = self._scenario.model_copy(update={field: items})  # keeps its source
         self._terms_changed = True
 
 

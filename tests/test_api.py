@@ -171,3 +171,42 @@ def test_transition_variant_prices_switching_costs_in_the_report() -> None:
     assert "Costs outside the hourly bill" in html
     assert f"{one_off[one_off.index.str.startswith('transition:')].sum() * 3:,.0f}" in html
     assert result.kpis["nps"] is not None and "CSAT / NPS" in html
+
+
+def test_a_result_read_back_from_json_says_what_it_cannot_restore() -> None:
+    from conftest import tiny
+
+    from bestshore.result.result import UNRESTORED
+
+    result = bestshore.solve(bestshore.scenario.parse_scenario(tiny()))
+    back = bestshore.Result.from_dict(json.loads(result.to_json()))
+    assert back.total_cost == result.total_cost
+    assert back.allocation["fte"].tolist() == pytest.approx(result.allocation["fte"].tolist())
+    for name, columns in UNRESTORED.items():
+        assert list(getattr(result, name).columns) == columns, name  # what a solve gives
+        table = getattr(back, name)
+        assert table.empty and list(table.columns) == columns, name
+    assert "not restored" in (bestshore.Result.from_dict.__doc__ or "").lower()
+
+
+def test_a_scenario_changed_in_code_is_validated_again_in_one_line() -> None:
+    scenario = bestshore.load_scenario("scenarios/demo.yaml")
+    scenario.policies.max_site_share = 0.5
+    again = scenario.revalidated()
+    assert again.source == scenario.source == Path("scenarios/demo.yaml")
+    assert again.policies.max_site_share == 0.5
+    scenario.policies.quality_floors["n9"] = 70.0  # a dict changed in place: caught on solve
+    with pytest.raises(bestshore.ScenarioError) as caught:
+        bestshore.solve(scenario)
+    message = str(caught.value)
+    assert "\n" not in message and "quality_floors" in message and "n9" in message
+    assert message.startswith("scenarios/demo.yaml")
+
+
+def test_the_examples_solve_to_the_figures_their_docs_give() -> None:
+    from bestshore import examples
+
+    # examples.tiny: all 3,000 h at Rabat, 15 EUR/h (its module docstring says 45000.0).
+    assert "45000.0" in (examples.__doc__ or "")
+    assert bestshore.solve(bestshore.scenario.parse_scenario(examples.tiny())).total_cost == 45_000
+    assert examples.contracts_scenario().sites[-1].id == "lisbon"

@@ -5,15 +5,19 @@ Imports no YAML, no charts. See ``docs/formulation.md`` for the math table.
 
 from bestshore.model.build import SourcingModel, build_model
 from bestshore.model.diagnose import Diagnosis, diagnose_infeasibility
+from bestshore.model.families import FAMILIES, Family
 from bestshore.model.inputs import ModelInputs, prepare_inputs
+from bestshore.model.program import Solution
 from bestshore.model.sets import Eligibility, eligible_assignments
-from bestshore.model.solve import SolveOutcome, solve_model
+from bestshore.model.solve import solve_model
 
 __all__ = [
+    "FAMILIES",
     "Diagnosis",
     "Eligibility",
+    "Family",
     "ModelInputs",
-    "SolveOutcome",
+    "Solution",
     "SourcingModel",
     "build_model",
     "diagnose_infeasibility",

@@ -1,24 +1,21 @@
-"""Assemble the LP: a flat list of the constraint families, nothing else."""
+"""Assemble the LP: the share columns, then every family of the registry, in order."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Hashable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from bestshore.model import compliance, contracts, transition
 from bestshore.model import constraints as c
+from bestshore.model import families as registry
+from bestshore.model.families import Family
 from bestshore.model.inputs import ModelInputs
 from bestshore.model.program import LinearProgram, Solution
 from bestshore.model.sets import Eligibility, eligible_assignments
 
-__all__ = ["Family", "SourcingModel", "build_model"]
-
-# A constraint family: writes its columns, rows and costs, returns the row of each key.
-Family = Callable[[LinearProgram, ModelInputs, c.Variables], Any]
+__all__ = ["SourcingModel", "build_model"]
 
 
 @dataclass
@@ -26,20 +23,17 @@ class SourcingModel:
     """A built sourcing LP, what it was built from, and (once solved) its solution.
 
     ``program`` holds the LP as arrays (:class:`~bestshore.model.program.LinearProgram`;
-    ``program.to_pulp()`` gives it as a PuLP problem). ``constraints`` maps a family name
-    (``demand``, ``capacity``, ``seats``, ``vendor_share``, ...) to the program row of
-    each of its keys. ``solution`` is set by :func:`bestshore.model.solve_model`.
+    ``program.to_pulp()`` gives it as a PuLP problem); every row and column keeps its
+    family and key, which is how rows, duals, slacks and binaries are read back.
+    ``families`` are the records the program was built from, in build order (its
+    sections). ``solution`` is set by :func:`bestshore.model.solve_model`.
     """
 
     inputs: ModelInputs
     program: LinearProgram
     variables: c.Variables
-    constraints: dict[str, dict[Any, int]]
+    families: tuple[Family, ...] = ()
     solution: Solution | None = None
-    highs: Any = None  # the HiGHS instance of the last fast solve (its basis warm-starts the next)
-    # The family function that wrote each section of the program (bestshore.model.reprice
-    # writes the sections that read a changed term or staffing factor again).
-    writers: dict[str, Family] = field(default_factory=dict)
 
     def values(self) -> np.ndarray:
         """Solved value of every program column (column order)."""
@@ -55,20 +49,27 @@ class SourcingModel:
         """Solved value of one program column."""
         return float(self.values()[column])
 
-    def slack_values(self, family: str) -> pd.Series:
-        """Solved slack of each key of a family (elastic builds)."""
-        slack = self.variables.slacks[family]
-        return pd.Series(self.values()[slack.to_numpy()], index=slack.index, dtype=float)
+    def rows(self, row_family: str) -> dict[tuple[Hashable, ...], int]:
+        """The program row of each key of a row family (``capacity``, ``seats``, ...)."""
+        return self.program.row_keys(row_family)
 
-    def duals(self, family: str) -> dict[Any, float]:
-        """Dual value of each constraint of a family [objective units per unit of bound].
+    def slack_values(self, row_family: str) -> pd.Series:
+        """Solved slack of each key of a row family (elastic builds), indexed by key."""
+        columns = self.program.column_keys(f"slack_{row_family}")
+        values = self.values()[np.fromiter(columns.values(), dtype=np.int64, count=len(columns))]
+        return pd.Series(values, index=pd.Index(list(columns), tupleize_cols=False), dtype=float)
 
-        Empty for a MILP (binaries have no duals).
+    def duals(self, row_family: str) -> dict[tuple[Hashable, ...], float]:
+        """Dual value of each row of a row family [objective units per unit of bound].
+
+        Keys are tuples (``("lisbon",)`` for ``capacity[lisbon]``); the unit is the
+        family's ``dual_unit`` (:mod:`bestshore.model.families`). Empty for a MILP
+        (binaries have no duals).
         """
         if self.solution is None or self.solution.duals is None:
             return {}
         duals = self.solution.duals
-        return {key: float(duals[row]) for key, row in self.constraints.get(family, {}).items()}
+        return {key: float(duals[row]) for key, row in self.rows(row_family).items()}
 
     @property
     def eligibility(self) -> Eligibility:
@@ -86,6 +87,7 @@ def build_model(
     eligibility: Eligibility | None = None,
     agents_per_erlang: np.ndarray | None = None,
     margins: c.Margins | None = None,
+    families: tuple[Family, ...] | None = None,
 ) -> SourcingModel:
     """Build the sourcing LP for prepared inputs.
 
@@ -103,49 +105,22 @@ def build_model(
         pooled factors of the eligible set.
     margins : Margins, optional
         Hours held back from limits (the staffing loop's rounding room).
+    families : tuple of Family, optional
+        The constraint families to write, in order; default the registry,
+        :data:`bestshore.model.families.FAMILIES` (read at each call).
 
     Notes
     -----
     Each family runs in its own section of the program, so
-    :func:`bestshore.model.reprice.reprice` can write again only those that read what a
-    what-if or a staffing round changed. A family reading agent hours, prices,
-    capacities, seats or vendor caps must say so in ``reprice.READS``; one listed
-    nowhere is written again on every change (correct, only slower).
+    :func:`bestshore.model.reprice.reprice` can write again only those whose ``reads``
+    meet what a what-if or a staffing round changed.
     """
     eligibility = eligibility or eligible_assignments(inputs)
+    families = registry.FAMILIES if families is None else families
     program = LinearProgram("bestshore")
     with program.section("share"):
         variables = c.add_share_variables(program, eligibility, elastic, agents_per_erlang, margins)
-    writers: dict[str, Family] = {}
-
-    def family(name: str, add: Family) -> Any:
-        """Run one family in its own section (re-pricing writes sections again)."""
-        writers[name] = add
-        with program.section(name):
-            return add(program, inputs, variables)
-
-    families: dict[str, dict[Any, int]] = {
-        "demand": family("demand", c.add_demand_coverage),
-        "capacity": family("capacity", c.add_site_capacity),
-        "seats": family("seats", c.add_seat_limit),
-        "vendor_share": family("vendor_share", c.add_vendor_share),
-        **family("concentration", c.add_concentration_limits),
-        "spread": family("spread", c.add_call_type_spread),
-        "quality_floor": family("quality_floor", c.add_quality_floor),
-        "nps_floor": family("nps_floor", c.add_nps_floor),
-        "panel": family("panel", c.add_panel),
-        "tier": family("tier", contracts.add_volume_discounts),
-        "commitment": family("commitment", contracts.add_commitments),
-        "scc": family("scc", compliance.add_scc_compliance),
-        "recording": family("recording", compliance.add_recording_storage),
-        "new_fte": family("new_fte", transition.add_new_fte_setup),
-        "transition": family("transition", transition.add_transition),
-    }
-    family("objective", c.set_relaxation_objective if elastic else c.set_cost_objective)
-    return SourcingModel(
-        inputs=inputs,
-        program=program,
-        variables=variables,
-        constraints=families,
-        writers=writers,
-    )
+    for record in families:
+        with program.section(record.name):
+            record.add(program, inputs, variables)
+    return SourcingModel(inputs=inputs, program=program, variables=variables, families=families)

@@ -52,9 +52,7 @@ def _cost(inputs: ModelInputs, country: str) -> float:
     return float(policies.scc_compliance_costs.get(country, policies.scc_compliance_cost))
 
 
-def add_scc_compliance(
-    lp: LinearProgram, inputs: ModelInputs, variables: Variables
-) -> dict[str, int]:
+def add_scc_compliance(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
     r"""A yearly compliance cost for each country used under standard contractual clauses.
 
     With ``Q(g)`` the assignments whose data reaches country g only under SCC, a binary
@@ -66,13 +64,13 @@ def add_scc_compliance(
     country's override). Name ``scc[g]``. Binaries: MILP.
     """
     if variables.elastic:
-        return {}
+        return
     rows = variables.assignments
     if rows.empty:
-        return {}
+        return
     scc = under_scc(inputs, rows)
     if not scc.any():
-        return {}
+        return
     country = inputs.sites["country"].reindex(rows["site"]).to_numpy()
     work = rows["handle_hours"].to_numpy()
     total = float(inputs.demand["handle_hours"].sum())
@@ -80,7 +78,7 @@ def add_scc_compliance(
     costs = np.array([_cost(inputs, g) for g in countries])
     countries = [g for g, c in zip(countries, costs, strict=True) if c > 0]
     if not countries:
-        return {}
+        return
     used = lp.add_binaries("scc_country", countries)
     lp.add_cost(used, np.array([_cost(inputs, g) for g in countries]))
     members = [np.flatnonzero(scc & (country == g)) for g in countries]
@@ -89,7 +87,6 @@ def add_scc_compliance(
         upper=0.0,
     )  # fmt: skip
     lp.add_terms(rows_added, used, np.full(len(countries), -total))
-    return dict(zip(countries, rows_added.tolist(), strict=True))
 
 
 def scc_costs(inputs: ModelInputs, staffing: pd.DataFrame) -> pd.DataFrame:
@@ -129,9 +126,7 @@ def recording_storage_per_contact(inputs: ModelInputs, rows: pd.DataFrame) -> np
     return recorded * np.array([kept[c] for c in types], dtype=float) * price
 
 
-def add_recording_storage(
-    lp: LinearProgram, inputs: ModelInputs, variables: Variables
-) -> dict[str, int]:
+def add_recording_storage(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
     r"""Storage of call recordings, a cost per contact handled (no rows of its own).
 
     With ``σ_{c,s}`` from :func:`recording_storage_per_contact`, the objective pays
@@ -144,14 +139,12 @@ def add_recording_storage(
     """
     rows = variables.assignments
     if variables.elastic or rows.empty:
-        return {}
+        return
     storage = recording_storage_per_contact(inputs, rows)
     if not storage.any():
-        return {}
-    keys = pd.MultiIndex.from_frame(rows[["call_type", "language", "hour"]])
-    contacts = inputs.demand["calls"].reindex(keys).to_numpy() * rows["repeat_factor"].to_numpy()
+        return
+    contacts = rows["unit_calls"].to_numpy() * rows["repeat_factor"].to_numpy()
     lp.add_cost(variables.share, rows["annual_factor"].to_numpy() * storage * contacts)
-    return {}
 
 
 def recording_costs(inputs: ModelInputs, staffing: pd.DataFrame) -> pd.DataFrame:

@@ -16,13 +16,19 @@ market hour of the sizing week (``h = WEEK`` for deferred work); ``S`` the sites
 
 Decision: ``x[d,s] ∈ [0, 1]`` for (d, s) ∈ E, the share of demand unit d handled at s.
 
-With ``elastic=True`` each family adds non-negative slack variables that relax it; the
-diagnosis (``bestshore.model.diagnose``) minimizes their total to find the smallest
-relaxation that makes an infeasible scenario feasible.
+With ``elastic=True`` each family adds non-negative slack variables that relax it, and
+their weight in the objective; the diagnosis (``bestshore.model.diagnose``) minimizes
+their total to find the smallest relaxation that makes an infeasible scenario feasible.
+
+Every family writes its own columns, rows and objective terms and returns nothing: its
+rows are read back by their labels ``family[key]`` (``LinearProgram.row_keys``), keys
+being tuples of the family's index values. The registry of families, what each reads and
+what its rows mean, is :mod:`bestshore.model.families`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,20 +43,26 @@ UNSERVED_WEIGHT = 1000.0
 
 __all__ = [
     "UNSERVED_WEIGHT",
+    "AddFamily",
     "Margins",
     "Variables",
     "add_call_type_spread",
-    "add_concentration_limits",
+    "add_country_share",
     "add_demand_coverage",
+    "add_inshore_minimum",
     "add_nps_floor",
+    "add_open_sites",
     "add_panel",
+    "add_preferred_partner",
     "add_quality_floor",
     "add_seat_limit",
     "add_share_variables",
+    "add_shore_share",
     "add_site_capacity",
+    "add_site_share",
     "add_vendor_share",
+    "annual_cost_coefficients",
     "set_cost_objective",
-    "set_relaxation_objective",
 ]
 
 
@@ -66,15 +78,15 @@ class Margins:
     seats: dict[tuple[str, int], float] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Variables:
-    """The decision variables, their coefficients, and the slacks of an elastic build.
+    """The work-share columns every family reads, and their coefficients.
 
     ``share`` holds the program's column of each eligible assignment, aligned with
     ``eligibility.assignments`` (same row order). ``agent_hours`` is ``k·A`` per row [h
-    per sizing week]. ``slacks`` maps a family name to a Series of slack columns indexed
-    by that family's key; ``binaries`` the column of each 0/1 decision
-    (``vendor:<id>``, ``site:<id>``) and ``fixed_costs`` the yearly cost paid when it is 1.
+    per sizing week]. ``elastic`` marks a diagnosis build (families add slacks), and
+    ``margins`` the hours the staffing loop holds back from limits. Families own every
+    other column they write (binaries, slacks, shortfalls), read back by family name.
     """
 
     eligibility: Eligibility
@@ -82,13 +94,14 @@ class Variables:
     agent_hours: np.ndarray
     elastic: bool = False
     margins: Margins = field(default_factory=Margins)
-    slacks: dict[str, pd.Series] = field(default_factory=dict)
-    fixed_costs: list[tuple[int, float]] = field(default_factory=list)  # (column, currency/yr)
-    binaries: dict[str, int] = field(default_factory=dict)
 
     @property
     def assignments(self) -> pd.DataFrame:
         return self.eligibility.assignments
+
+
+# A constraint family: writes its columns, rows and objective terms into the program.
+AddFamily = Callable[[LinearProgram, ModelInputs, Variables], None]
 
 
 _NONE = np.array([], dtype=np.int64)
@@ -122,30 +135,31 @@ def add_share_variables(
 
 def _add_slack(
     lp: LinearProgram,
-    variables: Variables,
     family: str,
     rows: np.ndarray,
     keys: list[Any],
     upper: float,
     sign: float,
+    weight: float | np.ndarray = 1.0,
 ) -> None:
-    """Give each row its own slack column ``s ∈ [0, upper]`` with coefficient ``sign``."""
+    """Give each row its own slack column ``s ∈ [0, upper]`` with coefficient ``sign``,
+    named ``slack_<family>[key]``, weighing ``weight`` in the relaxation objective (one
+    agent hour, or handle hour, relaxed counts 1)."""
     columns = lp.add_columns(f"slack_{family}", keys, lower=0.0, upper=upper)
     lp.add_terms(rows, columns, np.full(len(rows), sign))
-    variables.slacks[family] = pd.Series(
-        columns, index=pd.Index(keys, tupleize_cols=False), dtype=np.int64
-    )
+    lp.add_cost(columns, weight)
 
 
-def add_demand_coverage(
-    lp: LinearProgram, inputs: ModelInputs, variables: Variables
-) -> dict[tuple[str, str, int], int]:
+def add_demand_coverage(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
     r"""Every demand unit is handled in full, hour by hour.
 
     .. math:: \sum_{s : (d,s) \in E} x_{d,s} = 1 \qquad \forall d = (c, l, h) \in D
 
     Name ``demand[c,l,h]``. Dual: the marginal annual cost of demand unit d
-    [currency/yr]. Elastic slack ``u[d] ∈ [0, 1]``: the share left unserved.
+    [currency/yr]. Elastic slack ``u[d] ∈ [0, 1]``: the share left unserved, weighing
+    ``K k_d A_d`` (``K = UNSERVED_WEIGHT``: leaving work unserved weighs far more than
+    stretching a capacity or a cap, so the diagnosis names the rule to relax whenever
+    one would do).
     """
     groups = variables.eligibility.groups("call_type", "language", "hour")
     keys = list(inputs.demand.index)
@@ -154,13 +168,12 @@ def add_demand_coverage(
         "demand", keys, members, [np.ones(len(m)) for m in members], lower=1.0, upper=1.0
     )
     if variables.elastic:
-        _add_slack(lp, variables, "demand", rows, keys, 1.0, +1.0)
-    return dict(zip(keys, rows.tolist(), strict=True))
+        demand = inputs.demand
+        weight = UNSERVED_WEIGHT * (demand["agents_per_erlang"] * demand["handle_hours"]).to_numpy()
+        _add_slack(lp, "demand", rows, keys, 1.0, +1.0, weight)
 
 
-def add_site_capacity(
-    lp: LinearProgram, inputs: ModelInputs, variables: Variables
-) -> dict[str, int]:
+def add_site_capacity(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
     r"""No site works beyond its capacity in the sizing week.
 
     .. math:: \sum_{d : (d,s) \in E} k_{d,s} A_d \, x_{d,s} \le (1 - \eta) H_s \qquad \forall s \in S
@@ -178,12 +191,10 @@ def add_site_capacity(
         - variables.margins.capacity.get(site, 0.0)
         for site in inputs.sites.index
     }
-    return _group_limits(lp, variables, "capacity", groups, variables.agent_hours, bounds)
+    _group_limits(lp, variables, "capacity", groups, variables.agent_hours, bounds)
 
 
-def add_seat_limit(
-    lp: LinearProgram, inputs: ModelInputs, variables: Variables
-) -> dict[tuple[str, int], int]:
+def add_seat_limit(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
     r"""No site seats more agents at once than it has seats (sites giving ``max_agents``).
 
     .. math:: \sum_{(c,l) : ((c,l,h),s) \in E} k A \, x \le M_s
@@ -194,19 +205,17 @@ def add_seat_limit(
     """
     seated = inputs.sites["max_agents"].dropna()
     if seated.empty:
-        return {}
+        return
     # The (site, hour) groups are cached on the eligible set: the staffing loop writes
     # this family again every round. Sorted, as a sorted groupby would give them.
     by_hour = variables.eligibility.groups("site", "hour")
     seats = seated.to_dict()  # a dict: one look-up per (site, hour), no Series indexing
     groups = {key: by_hour[key] for key in sorted(by_hour) if key[0] in seats and key[1] != WEEK}
     bounds = {key: float(seats[key[0]]) - variables.margins.seats.get(key, 0.0) for key in groups}
-    return _group_limits(lp, variables, "seats", groups, variables.agent_hours, bounds)
+    _group_limits(lp, variables, "seats", groups, variables.agent_hours, bounds)
 
 
-def add_vendor_share(
-    lp: LinearProgram, inputs: ModelInputs, variables: Variables
-) -> dict[str, int]:
+def add_vendor_share(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
     r"""No vendor takes more than its share cap of the work (handle hours of the week).
 
     .. math:: \sum_{(d,s) \in E,\ s \in S(v)} A_d \, x_{d,s} \le \alpha_v \sum_{d \in D} A_d
@@ -220,10 +229,10 @@ def add_vendor_share(
     caps = inputs.vendors["max_share"].dropna()
     caps = caps[caps < 1.0]
     if caps.empty:
-        return {}
+        return
     groups = variables.eligibility.groups("vendor")
     total = float(inputs.demand["handle_hours"].sum())
-    return _work_share_limit(lp, variables, "vendor_share", groups, caps.to_dict(), total)
+    _work_share_limit(lp, variables, "vendor_share", groups, caps.to_dict(), total)
 
 
 def _group_limits(
@@ -234,7 +243,7 @@ def _group_limits(
     coefficients: np.ndarray,
     bounds: dict[Any, float],
     at_least: bool = False,
-) -> dict[Any, int]:
+) -> None:
     """``Σ_{rows in group} coef·x ≤ bound`` (``≥`` with ``at_least``), one per key of ``bounds``.
 
     The shared shape of every per-group limit: an elastic build gives each its slack
@@ -244,7 +253,7 @@ def _group_limits(
     """
     keys = [key for key in bounds if key in groups or at_least]
     if not keys:
-        return {}
+        return
     positions = [groups.get(key, _NONE) for key in keys]
     limit = np.array([bounds[key] for key in keys], dtype=float)
     rows = lp.add_rows(
@@ -256,8 +265,7 @@ def _group_limits(
         upper=np.inf if at_least else limit,
     )
     if variables.elastic:
-        _add_slack(lp, variables, family, rows, keys, np.inf, 1.0 if at_least else -1.0)
-    return dict(zip(keys, rows.tolist(), strict=True))
+        _add_slack(lp, family, rows, keys, np.inf, 1.0 if at_least else -1.0)
 
 
 def _work_share_limit(
@@ -268,93 +276,104 @@ def _work_share_limit(
     limits: dict[Any, float],
     total: float,
     at_least: bool = False,
-) -> dict[Any, int]:
+) -> None:
     """``Σ_{rows in group} A x ≤ limit·total`` (``≥`` with ``at_least``): shares of the work."""
     work = variables.assignments["handle_hours"].to_numpy()
     bounds = {key: float(limit) * total for key, limit in limits.items()}
-    return _group_limits(lp, variables, family, groups, work, bounds, at_least)
+    _group_limits(lp, variables, family, groups, work, bounds, at_least)
 
 
-def add_concentration_limits(
-    lp: LinearProgram, inputs: ModelInputs, variables: Variables
-) -> dict[str, dict[Any, int]]:
-    r"""Resilience and panel rules on shares of the work (handle hours of the week).
+def _by_site_column(
+    inputs: ModelInputs, variables: Variables, column: str
+) -> dict[Any, np.ndarray]:
+    """Row positions of the assignments by a column of their site (country, shore)."""
+    values = inputs.sites[column].reindex(variables.assignments["site"]).to_numpy()
+    return pd.Series(values).groupby(values).indices
 
-    With ``W = Σ_d A_d`` the week's work and ``G`` a group of sites:
 
-    .. math:: \sum_{(d,s) \in E,\ s \in G} A_d x_{d,s} \le \beta_G W
-              \quad\text{or}\quad \ge \beta_G W
+def _work(inputs: ModelInputs) -> float:
+    """The week's work ``W = Σ_d A_d`` [handle h per sizing week]."""
+    return float(inputs.demand["handle_hours"].sum())
 
-    =====================  ==========================  ================================
-    name                   group G                     policy
-    =====================  ==========================  ================================
-    ``site_share[s]``      one site                    ``max_site_share`` (≤)
-    ``country_share[c]``   the sites of a country      ``max_country_share`` (≤)
-    ``shore_share[sh]``    the sites of a shore        ``max_shore_share`` (≤)
-    ``inshore_min[all]``   inshore sites               ``min_inshore_share`` (≥)
-    ``preferred[v]``       the preferred vendor's      ``preferred_vendor.min_share`` (≥)
-    =====================  ==========================  ================================
 
-    Duals: what moving the limit by one handle hour a week is worth a year.
+def add_site_share(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
+    r"""No site takes more than ``max_site_share`` of the work (resilience).
+
+    .. math:: \sum_{(d,s) \in E} A_d x_{d,s} \le \beta W \qquad \forall s \in S
+
+    with ``W = Σ_d A_d`` the week's work. Name ``site_share[s]``. Dual: what letting the
+    site take one more handle hour a week would save a year. Elastic slack [h/week].
     """
-    policies = inputs.scenario.policies
-    rows = variables.assignments
-    total = float(inputs.demand["handle_hours"].sum())
-    site_info = inputs.sites.reindex(rows["site"])
-    by = {
-        "site": variables.eligibility.groups("site"),
-        "country": pd.Series(site_info["country"].to_numpy())
-        .groupby(site_info["country"].to_numpy())
-        .indices,
-        "shore": pd.Series(site_info["shore"].to_numpy())
-        .groupby(site_info["shore"].to_numpy())
-        .indices,
-        "vendor": variables.eligibility.groups("vendor"),
-    }
-    families: dict[str, dict[Any, int]] = {}
-    if policies.max_site_share is not None:
-        limits = dict.fromkeys(inputs.sites.index, policies.max_site_share)
-        families["site_share"] = _work_share_limit(
-            lp, variables, "site_share", by["site"], limits, total
-        )
-    if policies.max_country_share is not None:
-        limits = dict.fromkeys(inputs.sites["country"].unique(), policies.max_country_share)
-        families["country_share"] = _work_share_limit(
-            lp, variables, "country_share", by["country"], limits, total
-        )
-    if policies.max_shore_share:
-        limits = dict(policies.max_shore_share)
-        families["shore_share"] = _work_share_limit(
-            lp, variables, "shore_share", by["shore"], limits, total
-        )
-    if policies.min_inshore_share is not None:
-        groups = {"all": by["shore"].get("inshore", np.array([], dtype=int))}
-        families["inshore_min"] = _work_share_limit(
-            lp,
-            variables,
-            "inshore_min",
-            groups,
-            {"all": policies.min_inshore_share},
-            total,
-            at_least=True,
-        )
-    if policies.preferred_vendor is not None:
-        preferred = policies.preferred_vendor
-        families["preferred"] = _work_share_limit(
-            lp,
-            variables,
-            "preferred",
-            by["vendor"],
-            {preferred.vendor: preferred.min_share},
-            total,
-            at_least=True,
-        )
-    return families
+    cap = inputs.scenario.policies.max_site_share
+    if cap is None:
+        return
+    limits = dict.fromkeys(inputs.sites.index, cap)
+    groups = variables.eligibility.groups("site")
+    _work_share_limit(lp, variables, "site_share", groups, limits, _work(inputs))
 
 
-def add_call_type_spread(
-    lp: LinearProgram, inputs: ModelInputs, variables: Variables
-) -> dict[tuple[str, str], int]:
+def add_country_share(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
+    r"""No country takes more than ``max_country_share`` of the work.
+
+    .. math:: \sum_{(d,s) \in E,\ s \in S(g)} A_d x_{d,s} \le \beta W \qquad \forall g
+
+    Name ``country_share[g]``. Dual: what one more handle hour a week in g would save.
+    """
+    cap = inputs.scenario.policies.max_country_share
+    if cap is None:
+        return
+    limits = dict.fromkeys(inputs.sites["country"].unique(), cap)
+    groups = _by_site_column(inputs, variables, "country")
+    _work_share_limit(lp, variables, "country_share", groups, limits, _work(inputs))
+
+
+def add_shore_share(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
+    r"""No shore takes more than its ``max_shore_share`` of the work.
+
+    .. math:: \sum_{(d,s) \in E,\ s \in S(sh)} A_d x_{d,s} \le \beta_{sh} W
+
+    Name ``shore_share[sh]``. Dual: what one more handle hour a week there would save.
+    """
+    caps = inputs.scenario.policies.max_shore_share
+    if not caps:
+        return
+    groups = _by_site_column(inputs, variables, "shore")
+    _work_share_limit(lp, variables, "shore_share", groups, dict(caps), _work(inputs))
+
+
+def add_inshore_minimum(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
+    r"""At least ``min_inshore_share`` of the work stays inshore.
+
+    .. math:: \sum_{(d,s) \in E,\ s\ \text{inshore}} A_d x_{d,s} \ge \beta W
+
+    Name ``inshore_min[all]``. Dual (≥ 0): what one handle hour a week less kept inshore
+    would save a year. Kept when no inshore site is eligible (the diagnosis must see it).
+    """
+    floor = inputs.scenario.policies.min_inshore_share
+    if floor is None:
+        return
+    inshore = _by_site_column(inputs, variables, "shore").get("inshore", _NONE)
+    _work_share_limit(
+        lp, variables, "inshore_min", {"all": inshore}, {"all": floor}, _work(inputs), at_least=True
+    )
+
+
+def add_preferred_partner(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
+    r"""The preferred partner gets at least its minimum share of the work.
+
+    .. math:: \sum_{(d,s) \in E,\ s \in S(v)} A_d x_{d,s} \ge \mu_v W
+
+    Name ``preferred[v]``. Dual: what one handle hour a week less for it would save.
+    """
+    preferred = inputs.scenario.policies.preferred_vendor
+    if preferred is None:
+        return
+    groups = variables.eligibility.groups("vendor")
+    limits = {preferred.vendor: preferred.min_share}
+    _work_share_limit(lp, variables, "preferred", groups, limits, _work(inputs), at_least=True)
+
+
+def add_call_type_spread(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
     r"""Each call type is spread over at least k sites (``min_sites_per_call_type``).
 
     .. math:: \sum_{(d,s) \in E,\ d \in D_c} A_d x_{d,s} \le \frac{1}{k} \sum_{d \in D_c} A_d
@@ -366,17 +385,15 @@ def add_call_type_spread(
     """
     k = inputs.scenario.policies.min_sites_per_call_type
     if k is None:
-        return {}
+        return
     work_by_type = inputs.demand["handle_hours"].groupby(level="call_type").sum()
     groups = variables.eligibility.groups("call_type", "site")
     bounds = {key: float(work_by_type[key[0]]) / k for key in groups}
     work = variables.assignments["handle_hours"].to_numpy()
-    return _group_limits(lp, variables, "spread", groups, work, bounds)
+    _group_limits(lp, variables, "spread", groups, work, bounds)
 
 
-def add_quality_floor(
-    lp: LinearProgram, inputs: ModelInputs, variables: Variables
-) -> dict[str, int]:
+def add_quality_floor(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
     r"""Volume-weighted CSAT of a call type's sites at least its floor.
 
     .. math:: \sum_{(d,s) \in E,\ d \in D_c} (q_{c,s} - \underline{q}_c)\, n_d \, x_{d,s} \ge 0
@@ -386,12 +403,12 @@ def add_quality_floor(
     the contacts of demand unit d. Name ``quality_floor[c]``. Dual: what one CSAT point
     less on the floor would save a year, per contact-point.
     """
-    return _score_floor(
+    _score_floor(
         lp, inputs, variables, "quality_floor", inputs.scenario.policies.quality_floors, "csat", 0.0
     )
 
 
-def add_nps_floor(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> dict[str, int]:
+def add_nps_floor(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
     r"""Volume-weighted NPS of a call type's sites at least its floor.
 
     .. math:: \sum_{(d,s) \in E,\ d \in D_c} (p_{c,s} - \underline{p}_c)\, n_d \, x_{d,s} \ge 0
@@ -401,7 +418,7 @@ def add_nps_floor(lp: LinearProgram, inputs: ModelInputs, variables: Variables) 
     ``nps_floor[c]``. Dual: what one NPS point less on the floor would save a year,
     per contact-point.
     """
-    return _score_floor(
+    _score_floor(
         lp, inputs, variables, "nps_floor", inputs.scenario.policies.nps_floors, "nps", -100.0
     )
 
@@ -414,19 +431,15 @@ def _score_floor(
     floors: dict[str, float],
     score: str,
     missing: float,
-) -> dict[str, int]:
+) -> None:
     if not floors:
-        return {}
+        return
     rows = variables.assignments
     groups = variables.eligibility.groups("call_type")
     keys = [c for c in floors if c in groups]
     if not keys:
-        return {}
-    calls = (
-        inputs.demand["calls"]
-        .reindex(pd.MultiIndex.from_frame(rows[["call_type", "language", "hour"]]))
-        .to_numpy()
-    )
+        return
+    calls = rows["unit_calls"].to_numpy()
     scores = np.nan_to_num(row_quality(inputs, rows, score), nan=missing)
     rows_added = lp.add_rows(
         family,
@@ -436,92 +449,82 @@ def _score_floor(
         lower=0.0,
     )
     if variables.elastic:
-        _add_slack(lp, variables, family, rows_added, keys, np.inf, +1.0)
-    return dict(zip(keys, rows_added.tolist(), strict=True))
+        _add_slack(lp, family, rows_added, keys, np.inf, +1.0)
 
 
-def add_panel(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> dict[str, int]:
-    r"""Vendor panel and fixed costs: binary decisions (the model becomes a MILP).
+def add_panel(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
+    r"""Vendor panel and vendors' fixed costs: binary decisions (the model becomes a MILP).
 
-    A binary ``z[v]`` says vendor v is on the panel, ``y[s]`` that site s is open:
+    A binary ``z[v]`` says vendor v is on the panel:
 
     .. math:: \sum_{(d,s) \in E,\ s \in S(v)} A_d x_{d,s} \le W z_v, \qquad
-              \sum_{d} k A_d x_{d,s} \le H_s y_s,
-
-    .. math:: \underline{n} \le \sum_v z_v \le \overline{n}, \qquad
+              \underline{n} \le \sum_v z_v \le \overline{n}, \qquad
               \sum_{(d,s),\ s \in S(v)} A_d x_{d,s} \ge \mu W z_v \ \text{(with a minimum)}
 
-    and the objective pays ``fixed_cost`` for each ``z`` and ``y`` set. Created only for
-    the vendors and sites that have a fixed cost, and for all vendors when the panel
-    size is bounded. Names ``panel[v]``, ``open[s]``, ``panel_size[max]``,
-    ``panel_size[min]``, ``panel_floor[v]``. Binaries have no duals.
+    and the objective pays each vendor's yearly ``fixed_cost`` when ``z`` is set.
+    Created for the vendors that have a fixed cost, and for all vendors when the panel
+    size is bounded. Columns ``on_panel[v]``; rows ``panel[v]``, ``panel_floor[v]``,
+    ``panel_size[max]``, ``panel_size[min]``. Binaries have no duals.
     """
     policies = inputs.scenario.policies
     vendors = {v.id: v for v in inputs.scenario.vendors}
     bounded = policies.max_vendors is not None or policies.min_vendors is not None
     panel = [v for v in vendors if bounded or vendors[v].fixed_cost > 0]
-    sites = [s.id for s in inputs.scenario.sites if s.fixed_cost > 0]
-    if not panel and not sites:
-        return {}
-    rows = variables.assignments
-    work = rows["handle_hours"].to_numpy()
-    total = float(inputs.demand["handle_hours"].sum())
+    if not panel:
+        return
+    work = variables.assignments["handle_hours"].to_numpy()
+    total = _work(inputs)
     by_vendor = variables.eligibility.groups("vendor")
-    by_site = variables.eligibility.groups("site")
-    constraints: dict[str, int] = {}
-    chosen = dict(zip(panel, lp.add_binaries("on_panel", panel).tolist(), strict=True))
+    chosen = lp.add_binaries("on_panel", panel)
     # panel[v]: work at v's sites <= W z_v (a vendor off the panel gets nothing)
     members = [by_vendor.get(v, _NONE) for v in panel]
-    if panel:
-        rows_added = lp.add_rows(
-            "panel", panel, [variables.share[m] for m in members], [work[m] for m in members],
-            upper=0.0,
-        )  # fmt: skip
-        lp.add_terms(rows_added, np.array(list(chosen.values())), np.full(len(panel), -total))
-        constraints.update(
-            {f"panel[{v}]": r for v, r in zip(panel, rows_added.tolist(), strict=True)}
-        )
-        if policies.min_vendors is not None:
-            floor = policies.panel_min_share * total
-            rows_added = lp.add_rows(
-                "panel_floor", panel, [variables.share[m] for m in members],
-                [work[m] for m in members], lower=0.0,
-            )  # fmt: skip
-            lp.add_terms(rows_added, np.array(list(chosen.values())), np.full(len(panel), -floor))
-            constraints.update(
-                {f"panel_floor[{v}]": r for v, r in zip(panel, rows_added.tolist(), strict=True)}
-            )
-    binaries = np.array(list(chosen.values()), dtype=np.int64)
-    ones = np.ones(len(binaries))
-    if policies.max_vendors is not None:
-        (row,) = lp.add_rows("panel_size", ["max"], [binaries], [ones], upper=policies.max_vendors)
-        constraints["panel_size[max]"] = int(row)
+    rows = lp.add_rows(
+        "panel", panel, [variables.share[m] for m in members], [work[m] for m in members],
+        upper=0.0,
+    )  # fmt: skip
+    lp.add_terms(rows, chosen, np.full(len(panel), -total))
     if policies.min_vendors is not None:
-        (row,) = lp.add_rows("panel_size", ["min"], [binaries], [ones], lower=policies.min_vendors)
-        constraints["panel_size[min]"] = int(row)
-    opened = dict(zip(sites, lp.add_binaries("open_site", sites).tolist(), strict=True))
-    # open[s]: agent hours at s <= H_s y_s (a closed site does nothing)
-    if sites:
-        members = [by_site.get(s, _NONE) for s in sites]
-        capacity = inputs.sites["capacity_hours"].reindex(sites).to_numpy(dtype=float)
-        rows_added = lp.add_rows(
-            "open", sites, [variables.share[m] for m in members],
-            [variables.agent_hours[m] for m in members], upper=0.0,
+        floor = policies.panel_min_share * total
+        rows = lp.add_rows(
+            "panel_floor", panel, [variables.share[m] for m in members],
+            [work[m] for m in members], lower=0.0,
         )  # fmt: skip
-        lp.add_terms(rows_added, np.array(list(opened.values())), -capacity)
-        constraints.update(
-            {f"open[{s}]": r for s, r in zip(sites, rows_added.tolist(), strict=True)}
-        )
-    variables.fixed_costs = [
-        (z, vendors[v].fixed_cost) for v, z in chosen.items() if vendors[v].fixed_cost > 0
-    ]
-    site_costs = {s.id: s.fixed_cost for s in inputs.scenario.sites}
-    variables.fixed_costs += [(y, site_costs[s]) for s, y in opened.items()]
-    variables.binaries = {
-        **{f"vendor:{v}": z for v, z in chosen.items()},
-        **{f"site:{s}": y for s, y in opened.items()},
-    }
-    return constraints
+        lp.add_terms(rows, chosen, np.full(len(panel), -floor))
+    ones = np.ones(len(chosen))
+    if policies.max_vendors is not None:
+        lp.add_rows("panel_size", ["max"], [chosen], [ones], upper=policies.max_vendors)
+    if policies.min_vendors is not None:
+        lp.add_rows("panel_size", ["min"], [chosen], [ones], lower=policies.min_vendors)
+    costs = np.array([vendors[v].fixed_cost for v in panel], dtype=float)
+    paid = costs > 0
+    if paid.any() and not variables.elastic:  # a diagnosis minimizes relaxation only
+        lp.add_cost(chosen[paid], costs[paid])
+
+
+def add_open_sites(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
+    r"""Sites' fixed costs: a binary ``y[s]`` says site s is open (the model becomes a MILP).
+
+    .. math:: \sum_{d} k_{d,s} A_d x_{d,s} \le H_s y_s
+
+    and the objective pays the site's yearly ``fixed_cost`` when ``y`` is set: a closed
+    site does nothing. Created for the sites that have a fixed cost. Columns
+    ``open_site[s]``, rows ``open[s]``. Binaries have no duals.
+    """
+    sites = [s for s in inputs.scenario.sites if s.fixed_cost > 0]
+    if not sites:
+        return
+    ids = [s.id for s in sites]
+    opened = lp.add_binaries("open_site", ids)
+    by_site = variables.eligibility.groups("site")
+    members = [by_site.get(s, _NONE) for s in ids]
+    capacity = inputs.sites["capacity_hours"].reindex(ids).to_numpy(dtype=float)
+    rows = lp.add_rows(
+        "open", ids, [variables.share[m] for m in members],
+        [variables.agent_hours[m] for m in members], upper=0.0,
+    )  # fmt: skip
+    lp.add_terms(rows, opened, -capacity)
+    if not variables.elastic:  # a diagnosis minimizes relaxation only
+        lp.add_cost(opened, np.array([s.fixed_cost for s in sites], dtype=float))
 
 
 def annual_cost_coefficients(inputs: ModelInputs, variables: Variables) -> np.ndarray:
@@ -537,16 +540,13 @@ def annual_cost_coefficients(inputs: ModelInputs, variables: Variables) -> np.nd
     cost = factor * variables.agent_hours
     price = rows["contact_price"].to_numpy()
     if price.any():
-        keys = pd.MultiIndex.from_frame(rows[["call_type", "language", "hour"]])
-        contacts = (
-            inputs.demand["calls"].reindex(keys).to_numpy() * rows["repeat_factor"].to_numpy()
-        )
+        contacts = rows["unit_calls"].to_numpy() * rows["repeat_factor"].to_numpy()
         cost = cost + rows["annual_factor"].to_numpy() * price * contacts
     return cost * rows["incentive"].to_numpy()  # bonus/malus on the bill
 
 
 def set_cost_objective(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
-    r"""Minimize the annual cost of the plan, less the money value of its quality.
+    r"""Minimize the annual cost of the work, less the money value of its quality.
 
     .. math:: \min \sum_{(d,s) \in E} \left( F_c \, r_{c,s} \, \pi_{s,h} \, k_{d,s} A_d
               + F_c \, p_s \, m_{c,s} n_d - v \, q_s \, F_c n_d \right) x_{d,s}
@@ -556,36 +556,18 @@ def set_cost_objective(lp: LinearProgram, inputs: ModelInputs, variables: Variab
     contact, whose price per handled contact is ``p_s``, 0 otherwise: ``m n`` contacts
     handled, repeats included); ``π`` adds the site's night and weekend premiums; ``v`` is
     ``objective.csat_point_value`` (0 by default: cost only), ``q_s`` the site's CSAT
-    (for the call type, as in :func:`add_quality_floor`).
+    (for the call type, as in :func:`add_quality_floor`). Every other cost (fixed
+    costs, shortfalls, compliance, recordings, set-up, transition, discounts) is added
+    by the family that owns it. An elastic build minimizes only the relaxation (each
+    slack's weight, added by its family): no cost.
     """
+    if variables.elastic:
+        return
     cost = annual_cost_coefficients(inputs, variables)
     value = inputs.scenario.objective.csat_point_value
     if value > 0:  # quality is worth money: credit each contact's CSAT points
         rows = variables.assignments
-        keys = pd.MultiIndex.from_frame(rows[["call_type", "language", "hour"]])
-        calls = inputs.demand["calls"].reindex(keys).to_numpy() * rows["annual_factor"].to_numpy()
+        calls = rows["unit_calls"].to_numpy() * rows["annual_factor"].to_numpy()
         csat = np.nan_to_num(row_quality(inputs, rows, "csat"), nan=0.0)
         cost = cost - value * csat * calls
     lp.add_cost(variables.share, cost)
-    if variables.fixed_costs:
-        columns, costs = zip(*variables.fixed_costs, strict=True)
-        lp.add_cost(np.array(columns), np.array(costs, dtype=float))
-
-
-def set_relaxation_objective(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
-    r"""Minimize the total relaxation, in agent hours (elastic builds only).
-
-    .. math:: \min \sum_{d} K k_d A_d u_d + \sum_s e_s + \sum_{s,h} m_{s,h} + \sum_v o_v
-
-    Leaving work unserved weighs ``K = UNSERVED_WEIGHT`` times more than stretching a
-    capacity or a cap, so the diagnosis names the rule to relax whenever one would do.
-    """
-    for family, slack in variables.slacks.items():
-        if family == "demand":
-            demand = inputs.demand.loc[list(slack.index)]
-            weights = (
-                UNSERVED_WEIGHT * (demand["agents_per_erlang"] * demand["handle_hours"]).to_numpy()
-            )
-        else:
-            weights = np.ones(len(slack))
-        lp.add_cost(slack.to_numpy(), weights)

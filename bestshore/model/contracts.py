@@ -26,10 +26,9 @@ __all__ = [
 ]
 
 
-def contacts_per_year(inputs: ModelInputs, rows: pd.DataFrame) -> np.ndarray:
+def contacts_per_year(rows: pd.DataFrame) -> np.ndarray:
     """Contacts a year each assignment handles at share 1, repeats included: ``F·m·n``."""
-    keys = pd.MultiIndex.from_frame(rows[["call_type", "language", "hour"]])
-    calls = inputs.demand["calls"].reindex(keys).to_numpy()
+    calls = rows["unit_calls"].to_numpy()
     return calls * rows["repeat_factor"].to_numpy() * rows["annual_factor"].to_numpy()
 
 
@@ -43,9 +42,7 @@ def tier_discount(tiers: list[Any], contacts: float) -> float:
     return max(earned, default=0.0)
 
 
-def add_volume_discounts(
-    lp: LinearProgram, inputs: ModelInputs, variables: Variables
-) -> dict[str, int]:
+def add_volume_discounts(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
     r"""Volume-discount tiers ("all units"): past a threshold, the whole bill falls.
 
     For a vendor v with tiers ``j`` (threshold ``t_j`` contacts a year, discount
@@ -67,12 +64,10 @@ def add_volume_discounts(
     """
     vendors = [v for v in inputs.scenario.vendors if v.volume_discounts]
     if not vendors or variables.elastic:
-        return {}
-    rows = variables.assignments
+        return
     cost = annual_cost_coefficients(inputs, variables)
-    contacts = contacts_per_year(inputs, rows)
+    contacts = contacts_per_year(variables.assignments)
     by_vendor = variables.eligibility.groups("vendor")
-    constraints: dict[str, int] = {}
     for vendor in vendors:
         members = by_vendor.get(vendor.id, np.array([], dtype=np.int64))
         if not len(members):
@@ -84,40 +79,33 @@ def add_volume_discounts(
         lp.add_cost(np.array([saved]), -1.0)
         share = variables.share[members]
         bound = max(t.discount for t in tiers) * float(np.clip(cost[members], 0, None).sum())
-        (row,) = lp.add_rows(
-            "tier_choice", [vendor.id], [chosen], [np.ones(len(chosen))], upper=1.0
-        )
-        constraints[f"tier_choice[{vendor.id}]"] = int(row)
+        lp.add_rows("tier_choice", [vendor.id], [chosen], [np.ones(len(chosen))], upper=1.0)
         for column, tier, key in zip(chosen, tiers, keys, strict=True):
-            (row,) = lp.add_rows(
+            lp.add_rows(
                 "tier_volume",
                 [key],
                 [np.append(share, column)],
                 [np.append(contacts[members], -tier.from_contacts)],
                 lower=0.0,
             )
-            constraints[f"tier_volume[{vendor.id},{tier.from_contacts:g}]"] = int(row)
             # D - δ B + U w <= U
-            (row,) = lp.add_rows(
+            lp.add_rows(
                 "tier_discount",
                 [key],
                 [np.concatenate([[saved], share, [column]])],
                 [np.concatenate([[1.0], -tier.discount * cost[members], [bound]])],
                 upper=bound,
             )
-            constraints[f"tier_discount[{vendor.id},{tier.from_contacts:g}]"] = int(row)
-        (row,) = lp.add_rows(
+        lp.add_rows(
             "tier_none",
             [vendor.id],
             [np.append(chosen, saved)],
             [np.append(np.full(len(chosen), -bound), 1.0)],
             upper=0.0,
         )
-        constraints[f"tier_none[{vendor.id}]"] = int(row)
-    return constraints
 
 
-def add_commitments(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> dict[str, int]:
+def add_commitments(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
     r"""Minimum volume commitments: hard, or take-or-pay.
 
     For a vendor v committed ``X_v`` contacts a year, with shortfall ``S_v ≥ 0``:
@@ -131,11 +119,9 @@ def add_commitments(lp: LinearProgram, inputs: ModelInputs, variables: Variables
     """
     vendors = [v for v in inputs.scenario.vendors if v.commitment is not None]
     if not vendors:
-        return {}
-    contacts = contacts_per_year(inputs, variables.assignments)
+        return
+    contacts = contacts_per_year(variables.assignments)
     by_vendor = variables.eligibility.groups("vendor")
-    constraints: dict[str, int] = {}
-    slacks: dict[str, int] = {}
     for vendor in vendors:
         commitment = vendor.commitment
         assert commitment is not None
@@ -147,19 +133,15 @@ def add_commitments(lp: LinearProgram, inputs: ModelInputs, variables: Variables
             [contacts[members]],
             lower=commitment.contacts,
         )
-        constraints[vendor.id] = int(row)
         if commitment.shortfall_price is not None:
             (short,) = lp.add_columns("shortfall", [vendor.id])
             lp.add_terms(np.array([row]), np.array([short]), np.array([1.0]))
             if not variables.elastic:
                 lp.add_cost(np.array([short]), commitment.shortfall_price)
-        elif variables.elastic:
+        elif variables.elastic:  # the volume a hard commitment cannot get, weighing 1
             (slack,) = lp.add_columns("slack_commitment", [vendor.id])
             lp.add_terms(np.array([row]), np.array([slack]), np.array([1.0]))
-            slacks[vendor.id] = int(slack)
-    if slacks:
-        variables.slacks["commitment"] = pd.Series(slacks, dtype=np.int64)
-    return constraints
+            lp.add_cost(np.array([slack]), 1.0)
 
 
 def commitment_costs(inputs: ModelInputs, staffing: pd.DataFrame) -> pd.DataFrame:

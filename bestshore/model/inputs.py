@@ -44,6 +44,7 @@ __all__ = [
     "WEEK",
     "ModelInputs",
     "jurisdiction_of",
+    "mean_fte",
     "pair_codes",
     "prepare_inputs",
     "row_quality",
@@ -375,6 +376,11 @@ def _quality(scenario: Scenario) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index(["call_type", "site"]).astype(float)
 
 
+def mean_fte(agent_hours: float, inputs: ModelInputs) -> float:
+    """Agent hours a week as FTE at the sites' mean productive hours per FTE [FTE]."""
+    return agent_hours / float(inputs.sites["weekly_hours_per_fte"].mean())
+
+
 def pair_codes(first: Any, second: Any) -> tuple[np.ndarray, list[tuple[Any, Any]]]:
     """Codes of the (first, second) pairs of two long columns, and the distinct pairs.
 
@@ -437,15 +443,13 @@ def _canonical(scenario: Scenario) -> Scenario:
     The model is then built identically whatever the order of the file, so permuting
     sites cannot change the answer, even between alternative optima.
     """
-    canonical = scenario.model_copy(
+    return scenario.model_copy(  # a copy keeps the scenario's source
         update={
             "call_types": sorted(scenario.call_types, key=attrgetter("id")),
             "sites": sorted(scenario.sites, key=attrgetter("id")),
             "vendors": sorted(scenario.vendors, key=attrgetter("id")),
         }
     )
-    canonical._source = scenario.source
-    return canonical
 
 
 def _premium(

@@ -4,12 +4,30 @@ See :mod:`bestshore.model.staffing` for why one LP solve is not enough when queu
 staffed by Erlang C, and how the loop works. A plan is accepted only if its *exact*
 staffing (integer agents per queue and hour) fits every capacity, seat limit and vendor
 cap; the error of the linear pricing is reported with it.
+
+The loop, in the steps below (each a function of its own):
+
+1. :func:`solve_round`: build the LP at the current staffing factors ``k`` and rounding
+   margins (re-pricing the last round's model: only the families reading them are
+   written again), and solve it;
+2. :func:`price_exactly`: staff the plan's queues exactly (Erlang C, integer agents)
+   and cost it, costs outside the staffing rows included (each family's own);
+3. accept the plan when its exact staffing fits every capacity and seat limit
+   (:func:`overshoot` finds none), and keep the cheapest accepted;
+4. stop when an accepted plan's exact cost moved less than 0.1 % from the last round's;
+   otherwise hold the overshoot back from the limits (:func:`grow_margins`) and
+   re-price the queues the plan uses at their own loads (:func:`reprice_factors`).
+
+A round without a plan halves the margins (they made it infeasible) or, with none held
+back, ends the loop: the scenario has no plan.
 """
 
 from __future__ import annotations
 
 import functools
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -17,24 +35,31 @@ import pandas as pd
 import pulp
 
 from bestshore.model.build import SourcingModel
-from bestshore.model.compliance import recording_costs, scc_costs
 from bestshore.model.constraints import Margins, Variables
-from bestshore.model.contracts import commitment_costs, tier_discount
+from bestshore.model.contracts import tier_discount
 from bestshore.model.inputs import WEEK, ModelInputs
-from bestshore.model.program import HighsSession
+from bestshore.model.program import HighsSession, Solution
 from bestshore.model.reprice import build_or_reprice
 from bestshore.model.sets import Eligibility, eligible_assignments
-from bestshore.model.solve import SolveOutcome, solve_model
+from bestshore.model.solve import solve_model
 from bestshore.model.staffing import FREE_ROUNDS, MAX_ROUNDS, agents_needed, exact_staffing
-from bestshore.model.transition import transition_costs
 
-__all__ = ["Plan", "plan_sourcing"]
+__all__ = [
+    "Plan",
+    "Planning",
+    "costs_outside_staffing",
+    "plan_sourcing",
+    "price_exactly",
+    "reprice_factors",
+    "solve_round",
+]
 
 _ZERO = 1e-9
 _STABLE = 1e-3
+_COST_COLUMNS = ["kind", "id", "cost"]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Plan:
     """A solved plan with its exact staffing.
 
@@ -42,7 +67,7 @@ class Plan:
     ----------
     model : SourcingModel
         The model of the accepted round (its variables hold the plan).
-    outcome : SolveOutcome
+    outcome : Solution
         How that round's solve ended.
     staffing : DataFrame
         One row per assignment carrying work: the assignment's columns, ``share``,
@@ -55,25 +80,32 @@ class Plan:
         Index ``(call_type, language, hour)``: agents if each real-time demand unit were
         one queue at one site (the pooling ideal) [agents].
     history : list of dict
-        Per round: ``lp_objective`` and ``exact_cost`` [currency/yr], ``accepted``.
+        Per round with a plan: ``lp_objective`` and ``exact_cost`` [currency/yr],
+        ``accepted``.
+    factors : array
+        Agents per Erlang of each assignment row in the accepted round.
+    margins : Margins
+        The rounding room held back in it.
+    warm_started : bool
+        The loop began from an earlier plan's factors (no lower bound is claimed).
     """
 
     model: SourcingModel
-    outcome: SolveOutcome
+    outcome: Solution
     staffing: pd.DataFrame
     pooled_agents: pd.Series
-    history: list[dict[str, float | bool]] = field(default_factory=list)
-    factors: np.ndarray | None = None  # agents per Erlang of each row in the accepted round
-    margins: Margins = field(default_factory=Margins)  # rounding room held back in it
-    warm_started: bool = False  # the loop began from an earlier plan's factors
+    history: list[dict[str, float | bool]]
+    factors: np.ndarray
+    margins: Margins = field(default_factory=Margins)
+    warm_started: bool = False
 
     @functools.cached_property
     def fixed_costs(self) -> pd.DataFrame:
-        """Yearly costs outside the staffing rows: ``kind`` (vendor/site fixed costs,
-        take-or-pay ``commitment`` shortfalls, ``scc`` country compliance, ``recording``
-        storage per site, ``setup`` of new FTE and ``transition`` of moved work), ``id``,
-        ``cost``."""
-        return _fixed_costs(self.model, self.staffing)
+        """Yearly costs outside the staffing rows, each family's own
+        (:func:`costs_outside_staffing`): ``kind`` (vendor/site fixed costs, take-or-pay
+        ``commitment`` shortfalls, ``scc`` country compliance, ``recording`` storage per
+        site, ``setup`` of new FTE and ``transition`` of moved work), ``id``, ``cost``."""
+        return costs_outside_staffing(self.model, self.staffing)
 
     @property
     def exact_cost(self) -> float:
@@ -102,50 +134,43 @@ class Plan:
         return float(self.history[0]["lp_objective"]) if self.history else self.lp_objective
 
 
-def _fixed_costs(model: SourcingModel, staffing: pd.DataFrame) -> pd.DataFrame:
-    parts = [
-        _panel_costs(model),
-        commitment_costs(model.inputs, staffing),
-        scc_costs(model.inputs, staffing),
-        recording_costs(model.inputs, staffing),
-        transition_costs(model.inputs, staffing),
-    ]
+@dataclass(frozen=True)
+class Planning:
+    """What :func:`plan_sourcing` found.
+
+    ``first_model`` and ``first_solution`` are the first round's (its status says why
+    there is no plan, and its eligible set feeds the diagnosis); ``plan`` is the accepted
+    :class:`Plan`, None when no round found one. ``timings`` holds seconds summed over
+    the rounds: ``build``, ``handover``, ``solve``, ``staffing`` (exact Erlang C), and
+    the counts of ``rounds`` and ``model_builds`` (rounds built afresh, not re-priced).
+    """
+
+    first_model: SourcingModel
+    first_solution: Solution
+    plan: Plan | None
+    timings: dict[str, float]
+
+
+def costs_outside_staffing(model: SourcingModel, staffing: pd.DataFrame) -> pd.DataFrame:
+    """What an exact plan pays outside its staffing rows: each family's ``exact_costs``
+    (``kind``, ``id``, ``cost`` [currency/yr]), in build order."""
+    parts = [r.exact_costs(model, staffing) for r in model.families if r.exact_costs]
     parts = [p for p in parts if len(p)] or parts[:1]
+    if not parts:
+        return pd.DataFrame([], columns=_COST_COLUMNS)
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
-def _panel_costs(model: SourcingModel) -> pd.DataFrame:
-    costs = dict(model.variables.fixed_costs)
-    rows = [
-        {"kind": key.split(":", 1)[0], "id": key.split(":", 1)[1], "cost": costs[column]}
-        for key, column in model.variables.binaries.items()
-        if column in costs and round(model.value(column)) == 1
-    ]
-    return pd.DataFrame(rows, columns=["kind", "id", "cost"])
-
-
-def _unit_calls(inputs: ModelInputs, eligibility: Eligibility) -> np.ndarray:
-    """Forecast contacts of each assignment's demand unit [per sizing week], row order."""
-    keys = pd.MultiIndex.from_frame(eligibility.assignments[["call_type", "language", "hour"]])
-    return inputs.demand["calls"].reindex(keys).to_numpy(dtype=float)
-
-
-def _exact(
-    inputs: ModelInputs,
-    variables: Variables,
-    shares: np.ndarray,
-    unit_calls: np.ndarray | None = None,
+def exact_staffing_of(
+    inputs: ModelInputs, variables: Variables, shares: np.ndarray
 ) -> pd.DataFrame:
-    """Exact staffing and cost of the assignments a plan uses (``unit_calls``: the
-    forecast contacts of every assignment, :func:`_unit_calls`, kept across rounds)."""
-    if unit_calls is None:
-        unit_calls = _unit_calls(inputs, variables.eligibility)
+    """Exact staffing and cost of the assignments a plan uses (see :attr:`Plan.staffing`)."""
     used = shares > _ZERO
     rows = variables.assignments[used].copy()
     rows["share"] = shares[used]
     rows["agents_lp"] = variables.agent_hours[used] * shares[used]
     handled = rows["share"].to_numpy() * rows["repeat_factor"].to_numpy()  # repeats included
-    rows["calls"] = unit_calls[used] * handled
+    rows["calls"] = rows["unit_calls"].to_numpy() * handled
     rows["handle_hours"] = rows["handle_hours"] * handled
     call_types = {c.id: c for c in inputs.scenario.call_types}
     hourly = rows["hour"] != WEEK
@@ -169,7 +194,7 @@ def _exact(
     return rows.reset_index(drop=True)
 
 
-def _overshoot(inputs: ModelInputs, staffing: pd.DataFrame) -> Margins:
+def overshoot(inputs: ModelInputs, staffing: pd.DataFrame) -> Margins:
     """How far the plan's staffing exceeds each capacity and seat limit (> 1e-6).
 
     Vendor caps are on handle hours, which are linear and exact: they cannot overshoot.
@@ -193,11 +218,11 @@ def _overshoot(inputs: ModelInputs, staffing: pd.DataFrame) -> Margins:
     return over
 
 
-def _held_back(margins: Margins) -> bool:
+def held_back(margins: Margins) -> bool:
     return bool(margins.capacity or margins.seats)
 
 
-def _halve(margins: Margins) -> Margins:
+def halve_margins(margins: Margins) -> Margins:
     """Half the room held back; below a thousandth of an hour, none."""
 
     def half(held: dict) -> dict:
@@ -206,7 +231,7 @@ def _halve(margins: Margins) -> Margins:
     return Margins(half(margins.capacity), half(margins.seats))
 
 
-def _grow(margins: Margins, over: Margins) -> Margins:
+def grow_margins(margins: Margins, over: Margins) -> Margins:
     """Add an overshoot (plus a little) to the margins held back."""
     grown = Margins(dict(margins.capacity), dict(margins.seats))
     for name in ("capacity", "seats"):
@@ -227,116 +252,189 @@ def _pooled(inputs: ModelInputs) -> pd.Series:
     return pd.Series(agents, index=hourly.index, name="pooled_agents", dtype=float)
 
 
-def plan_sourcing(
-    inputs: ModelInputs,
-    *,
-    eligibility: Eligibility | None = None,
-    time_limit: float | None = None,
-    solver: pulp.LpSolver | None = None,
-    timings: dict[str, float] | None = None,
-    session: HighsSession | None = None,
-    start: Plan | None = None,
-    base: SourcingModel | None = None,
-) -> tuple[SourcingModel, SolveOutcome, Plan | None]:
-    """Solve, re-pricing Erlang staffing until stable; the best accepted plan, if any.
+class _Clock:
+    """Seconds per stage and counts, summed over the rounds."""
 
-    Returns the first round's model and outcome (for status and diagnosis when no plan
-    exists) and the accepted :class:`Plan`, or None when the first solve found none.
-    ``solver`` takes the plain PuLP path and ``session`` keeps one HiGHS instance across
-    solves (see :func:`solve_model`). ``start``, an earlier plan of the same eligible
-    set, makes the loop begin from its factors and margins instead of the pooled ones:
-    a what-if then settles in a round or two, but the first round is no longer a lower
-    bound (none is claimed) and the plan may differ from a fresh solve's within the
-    staffing gap. ``base``, a model built earlier for the same eligible set (a
-    Workbench's last), is re-priced for the first round instead of building afresh;
-    each later round re-prices the round before (:func:`bestshore.model.reprice`: the
-    same program, only the families that read the changed factors written again).
-    ``timings``, if
-    given, is filled with seconds summed over rounds: ``build``, ``handover``,
-    ``solve``, ``staffing`` (exact Erlang C), and the number of ``rounds`` and of
-    ``model_builds`` (rounds whose model was built afresh, not re-priced).
-    """
-    clock = timings if timings is not None else {}
-    for stage in ("build", "handover", "solve", "staffing", "rounds", "model_builds"):
-        clock.setdefault(stage, 0.0)
-    eligibility = eligibility or eligible_assignments(inputs)
+    STAGES = ("build", "handover", "solve", "staffing", "rounds", "model_builds")
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = dict.fromkeys(self.STAGES, 0.0)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        tick = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.seconds[name] += time.perf_counter() - tick
+
+    def add(self, name: str, amount: float) -> None:
+        self.seconds[name] += amount
+
+
+def solve_round(
+    inputs: ModelInputs,
+    eligibility: Eligibility,
+    factors: np.ndarray,
+    margins: Margins,
+    *,
+    base: SourcingModel | None,
+    solver: pulp.LpSolver | None,
+    session: HighsSession | None,
+    clock: _Clock,
+) -> tuple[SourcingModel, Solution]:
+    """One round: the model at these factors and margins (``base`` re-priced when it can
+    be, :func:`~bestshore.model.reprice.build_or_reprice`), solved."""
+    with clock.stage("build"):
+        model, built = build_or_reprice(
+            inputs, base=base, eligibility=eligibility, agents_per_erlang=factors, margins=margins
+        )
+    clock.add("model_builds", built)
+    time_limit = inputs.scenario.objective.time_limit_seconds
+    solution = solve_model(model, time_limit=time_limit, solver=solver, session=session)
+    clock.add("handover", solution.handover_seconds)
+    clock.add("solve", solution.solve_seconds)
+    clock.add("rounds", 1)
+    return model, solution
+
+
+@dataclass(frozen=True)
+class _Priced:
+    """A round's plan staffed exactly: its staffing, exact cost and overshoot of limits."""
+
+    staffing: pd.DataFrame
+    cost: float
+    over: Margins
+
+    @property
+    def accepted(self) -> bool:
+        return not (self.over.capacity or self.over.seats)
+
+
+def price_exactly(model: SourcingModel) -> _Priced:
+    """Staff a solved round's plan exactly and cost it (costs outside the staffing rows
+    included); how far it overshoots capacities and seats decides its acceptance."""
+    inputs = model.inputs
+    staffing = exact_staffing_of(inputs, model.variables, model.shares())
+    cost = float(
+        staffing["annual_cost"].sum() + costs_outside_staffing(model, staffing)["cost"].sum()
+    )
+    return _Priced(staffing, cost, overshoot(inputs, staffing))
+
+
+def _erlang_rows(inputs: ModelInputs, eligibility: Eligibility) -> np.ndarray:
+    """True for each assignment row staffed by Erlang C (real-time work with a goal)."""
     rows = eligibility.assignments
-    erlang_rows = rows.join(inputs.workloads["erlang"], on=["call_type", "language"])[
-        "erlang"
-    ].to_numpy(dtype=bool) & (rows["hour"].to_numpy() != WEEK)
-    k = rows["agents_per_erlang"].to_numpy(dtype=float).copy()
-    if start is not None and start.factors is not None and len(start.factors) == len(k):
-        k = start.factors.copy()
-    else:
-        start = None
+    erlang = rows.join(inputs.workloads["erlang"], on=["call_type", "language"])["erlang"]
+    return erlang.to_numpy(dtype=bool) & (rows["hour"].to_numpy() != WEEK)
+
+
+def reprice_factors(
+    inputs: ModelInputs,
+    eligibility: Eligibility,
+    erlang_rows: np.ndarray,
+    factors: np.ndarray,
+    shares: np.ndarray,
+    round_: int,
+) -> np.ndarray:
+    """New agents-per-Erlang factors: the queues a plan uses priced at their own loads.
+
+    After ``FREE_ROUNDS`` rounds a factor may only rise, so the loop settles (each round
+    prices the queues at least as dearly), at a little optimality cost.
+    """
+    rows = eligibility.assignments
     call_types = {c.id: c for c in inputs.scenario.call_types}
     occupancy = inputs.scenario.settings.occupancy
-    first: tuple[SourcingModel, SolveOutcome] | None = None
-    best: Plan | None = None
+    used = np.flatnonzero(erlang_rows & (shares > _ZERO))
+    load = (rows["handle_hours"] * rows["repeat_factor"]).to_numpy()[used] * shares[used]
+    types = rows["call_type"].to_numpy()[used]
+    agents = np.array(
+        [agents_needed(call_types[c], a, occupancy) for c, a in zip(types, load, strict=True)]
+    )
+    repriced = agents / load
+    new = factors.copy()
+    new[used] = repriced if round_ < FREE_ROUNDS else np.maximum(factors[used], repriced)
+    return new
+
+
+def plan_sourcing(
+    inputs: ModelInputs,
+    eligibility: Eligibility | None = None,
+    *,
+    solver: pulp.LpSolver | None = None,
+    session: HighsSession | None = None,
+    previous: Plan | None = None,
+    quick: bool = False,
+) -> Planning:
+    """Solve, re-pricing Erlang staffing until stable; the best accepted plan, if any.
+
+    The loop is described in this module's docstring. ``solver`` takes the plain PuLP
+    path and ``session`` keeps one HiGHS instance across solves (see
+    :func:`~bestshore.model.solve.solve_model`). ``previous``, an earlier plan of the
+    same eligible set (a Workbench's last), gives the model the first round re-prices
+    instead of building afresh; each later round re-prices the round before. With
+    ``quick``, the loop also begins from its factors and margins instead of the pooled
+    ones: a what-if then settles in a round or two, but the first round is no longer a
+    lower bound (none is claimed) and the plan may differ from a fresh solve's within
+    the staffing gap. The time limit is the scenario's (``objective.time_limit_seconds``).
+    """
+    clock = _Clock()
+    eligibility = eligibility or eligible_assignments(inputs)
+    erlang_rows = _erlang_rows(inputs, eligibility)
+    factors = eligibility.assignments["agents_per_erlang"].to_numpy(dtype=float).copy()
+    margins = Margins()
+    start = previous if quick else None
+    if start is not None and len(start.factors) == len(factors):
+        factors, margins = start.factors.copy(), start.margins
+    else:
+        start = None
+    base = previous.model if previous is not None else None
+    first: tuple[SourcingModel, Solution] | None = None
+    best: tuple[SourcingModel, Solution, _Priced, np.ndarray, Margins] | None = None
     history: list[dict[str, float | bool]] = []
-    previous = np.inf
-    unit_calls = _unit_calls(inputs, eligibility)
-    margins = start.margins if start is not None else Margins()
+    last_cost = np.inf
     for round_ in range(MAX_ROUNDS if erlang_rows.any() else 1):
-        tick = time.perf_counter()
-        model, built = build_or_reprice(
-            inputs, base=base, eligibility=eligibility, agents_per_erlang=k, margins=margins
-        )
+        model, solution = solve_round(
+            inputs, eligibility, factors, margins,
+            base=base, solver=solver, session=session, clock=clock,
+        )  # fmt: skip
         base = model  # the next round changes factors and margins only: re-price this one
-        clock["build"] += time.perf_counter() - tick
-        clock["model_builds"] += built
-        outcome = solve_model(model, time_limit=time_limit, solver=solver, session=session)
-        clock["handover"] += outcome.handover_seconds
-        clock["solve"] += outcome.solve_seconds
-        clock["rounds"] += 1
-        first = first or (model, outcome)
-        tick = time.perf_counter()
-        if not outcome.has_solution:
-            if not _held_back(margins):
+        first = first or (model, solution)
+        if not solution.has_solution:
+            if not held_back(margins):
                 break
-            margins = _halve(margins)  # the rounding room itself made it infeasible
+            margins = halve_margins(margins)  # the rounding room itself made it infeasible
             continue
-        shares = model.shares()
-        staffing = _exact(inputs, model.variables, shares, unit_calls)
-        cost = float(staffing["annual_cost"].sum() + _fixed_costs(model, staffing)["cost"].sum())
-        over = _overshoot(inputs, staffing)
-        accepted = not (over.capacity or over.seats)
-        history.append(
-            {
-                "lp_objective": float(outcome.objective or 0.0),
-                "exact_cost": cost,
-                "accepted": accepted,
-            }
-        )
-        if accepted and (best is None or cost < best.exact_cost - _ZERO):
-            best = Plan(
-                model=model,
-                outcome=outcome,
-                staffing=staffing,
-                pooled_agents=pd.Series(dtype=float),
-                factors=k.copy(),
-                margins=margins,
-                warm_started=start is not None,
+        with clock.stage("staffing"):
+            priced = price_exactly(model)
+            history.append(
+                {
+                    "lp_objective": float(solution.objective or 0.0),
+                    "exact_cost": priced.cost,
+                    "accepted": priced.accepted,
+                }
             )
-        if accepted and abs(previous - cost) <= _STABLE * max(cost, 1.0):
-            clock["staffing"] += time.perf_counter() - tick
-            break
-        previous = cost
-        margins = _grow(margins, over)
-        # Re-price the queues this plan uses at their own loads. After a few free
-        # rounds factors only rise, so the loop settles (each round prices the queues
-        # at least as dearly), at a little optimality cost.
-        used = np.flatnonzero(erlang_rows & (shares > _ZERO))
-        load = (rows["handle_hours"] * rows["repeat_factor"]).to_numpy()[used] * shares[used]
-        types = rows["call_type"].to_numpy()[used]
-        agents = np.array(
-            [agents_needed(call_types[c], a, occupancy) for c, a in zip(types, load, strict=True)]
-        )
-        repriced = agents / load
-        k[used] = repriced if round_ < FREE_ROUNDS else np.maximum(k[used], repriced)
-        clock["staffing"] += time.perf_counter() - tick
+            if priced.accepted and (best is None or priced.cost < best[2].cost - _ZERO):
+                best = (model, solution, priced, factors.copy(), margins)
+            if priced.accepted and abs(last_cost - priced.cost) <= _STABLE * max(priced.cost, 1.0):
+                break
+            last_cost = priced.cost
+            margins = grow_margins(margins, priced.over)
+            factors = reprice_factors(
+                inputs, eligibility, erlang_rows, factors, model.shares(), round_
+            )
     assert first is not None
+    plan = None
     if best is not None:
-        best.pooled_agents = _pooled(inputs)
-        best.history = history
-    return first[0], first[1], best
+        model, solution, priced, accepted_factors, accepted_margins = best
+        plan = Plan(
+            model=model,
+            outcome=solution,
+            staffing=priced.staffing,
+            pooled_agents=_pooled(inputs),
+            history=history,
+            factors=accepted_factors,
+            margins=accepted_margins,
+            warm_started=start is not None,
+        )
+    return Planning(first[0], first[1], plan, clock.seconds)

@@ -35,6 +35,7 @@ __all__ = [
     "ProgramArrays",
     "Section",
     "Solution",
+    "as_key",
     "key_text",
     "solve_with_highs",
     "solve_with_pulp",
@@ -48,19 +49,36 @@ def key_text(key: Any) -> str:
     return ",".join(map(str, key)) if isinstance(key, tuple) else str(key)
 
 
+def as_key(label: Any) -> tuple[Hashable, ...]:
+    """The key of a label: a tuple of the family's index values (``"lisbon"`` -> ``("lisbon",)``).
+
+    Every key of a program is a tuple, one value per dimension of its family's index set
+    (``capacity[s]``: one, ``seats[s,h]``: two), so rows and columns are read back by the
+    same convention whatever their family.
+    """
+    return label if isinstance(label, tuple) else (label,)
+
+
 @dataclass
 class _Block:
-    """Columns or rows of one family; ``keys`` a list, or a DataFrame read row-wise on demand."""
+    """Columns or rows of one family; ``keys`` a list of tuples, or a DataFrame read
+    row-wise on demand (each row a tuple)."""
 
     family: str
-    keys: Sequence[Hashable] | pd.DataFrame
+    keys: Sequence[tuple[Hashable, ...]] | pd.DataFrame
     start: int
 
-    def key_list(self) -> list[Hashable]:
+    def key_list(self) -> list[tuple[Hashable, ...]]:
         if isinstance(self.keys, pd.DataFrame):
             # Large blocks (one column per eligible assignment) are named only when asked.
             return list(self.keys.itertuples(index=False, name=None))
         return list(self.keys)
+
+
+def _key_list(
+    keys: Sequence[Hashable] | pd.DataFrame,
+) -> Sequence[tuple[Hashable, ...]] | pd.DataFrame:
+    return keys if isinstance(keys, pd.DataFrame) else [as_key(k) for k in keys]
 
 
 @dataclass(frozen=True)
@@ -174,11 +192,12 @@ class LinearProgram:
     ) -> np.ndarray:
         """Add one column per key, named ``family[key]``; return their indices.
 
-        ``keys`` may be a DataFrame: each row is a key (a tuple of its values).
+        ``keys`` may be a DataFrame: each row is a key (a tuple of its values). A key that
+        is not a tuple is kept as a 1-tuple (:func:`as_key`).
         """
         n = len(keys)
         self._compiled = None
-        self._col_blocks.append(_Block(family, keys, self.num_col))
+        self._col_blocks.append(_Block(family, _key_list(keys), self.num_col))
         self._col_lower.append(np.broadcast_to(np.asarray(lower, dtype=float), (n,)).copy())
         self._col_upper.append(np.broadcast_to(np.asarray(upper, dtype=float), (n,)).copy())
         self._col_integer.append(np.full(n, integer, dtype=bool))
@@ -212,7 +231,8 @@ class LinearProgram:
         """Add ``lower <= Σ coefficients·x[members] <= upper``, one row per key.
 
         ``members[i]`` and ``coefficients[i]`` are the columns and coefficients of row i
-        (a row may be empty). Returns the row indices.
+        (a row may be empty). A key that is not a tuple is kept as a 1-tuple
+        (:func:`as_key`). Returns the row indices.
         """
         n = len(keys)
         self._compiled = None
@@ -224,7 +244,7 @@ class LinearProgram:
                 np.concatenate([np.asarray(m, dtype=np.int64) for m in members]),
                 np.concatenate([np.asarray(c, dtype=float) for c in coefficients]),
             )
-        self._row_blocks.append(_Block(family, list(keys), self.num_row))
+        self._row_blocks.append(_Block(family, _key_list(keys), self.num_row))
         self._row_lower.append(np.broadcast_to(np.asarray(lower, dtype=float), (n,)).copy())
         self._row_upper.append(np.broadcast_to(np.asarray(upper, dtype=float), (n,)).copy())
         self.num_row += n
@@ -239,13 +259,17 @@ class LinearProgram:
 
     # -- reading -------------------------------------------------------------------------
 
-    def column_keys(self, family: str) -> dict[Hashable, int]:
-        """Column index of every key of a family."""
+    def column_keys(self, family: str) -> dict[tuple[Hashable, ...], int]:
+        """Column index of every key of a family, in column order."""
         return _keys(self._col_blocks, family)
 
-    def row_keys(self, family: str) -> dict[Hashable, int]:
-        """Row index of every key of a family."""
+    def row_keys(self, family: str) -> dict[tuple[Hashable, ...], int]:
+        """Row index of every key of a family, in row order."""
         return _keys(self._row_blocks, family)
+
+    def column_families(self) -> list[str]:
+        """The families of the program's columns, each once, in column order."""
+        return list(dict.fromkeys(block.family for block in self._col_blocks))
 
     @property
     def is_mip(self) -> bool:
@@ -401,8 +425,8 @@ class LinearProgram:
         return problem, variables, constraints
 
 
-def _keys(blocks: list[_Block], family: str) -> dict[Hashable, int]:
-    found: dict[Hashable, int] = {}
+def _keys(blocks: list[_Block], family: str) -> dict[tuple[Hashable, ...], int]:
+    found: dict[tuple[Hashable, ...], int] = {}
     for block in blocks:
         if block.family == family:
             found.update({key: block.start + i for i, key in enumerate(block.key_list())})
@@ -508,9 +532,27 @@ _HIGHS_STATUS = {
 class Solution:
     """How a solve ended and what it returned.
 
-    ``values`` (per column) and ``duals`` (per row, None for a MILP) are None when no
-    plan was found. ``handover_seconds`` is the time spent passing the model to the
-    solver, ``solve_seconds`` the solver's own run.
+    Attributes
+    ----------
+    status : str
+        ``optimal``, ``infeasible``, ``unbounded``, ``time_limit``, ``gap_limit``,
+        ``iteration_limit``, ``numerical_error`` or ``undefined``.
+    has_solution : bool
+        Whether the solver returned a feasible plan (true for ``optimal``, and for a
+        limit reached after a plan was found).
+    objective : float or None
+        Objective value of the returned plan [currency/yr].
+    gap : float or None
+        Relative optimality gap proven (0 for an optimal LP; None when unknown).
+    values, duals : array or None
+        Value of every column, dual of every row (None for a MILP); None when no plan
+        was found.
+    handover_seconds, solve_seconds : float
+        The hand-over of the model to the solver, and the solver's own run [s].
+    solver : str
+        Solver name and version, e.g. ``HiGHS 1.15.1``.
+    num_col, num_row : int
+        Size of the program solved: columns (variables) and rows (constraints).
     """
 
     status: str
@@ -522,6 +564,13 @@ class Solution:
     handover_seconds: float
     solve_seconds: float
     solver: str
+    num_col: int = 0
+    num_row: int = 0
+
+    @property
+    def wall_seconds(self) -> float:
+        """Time spent in the solver call, hand-over included [s]."""
+        return self.handover_seconds + self.solve_seconds
 
 
 @functools.lru_cache(maxsize=1)
@@ -565,19 +614,16 @@ def solve_with_highs(
     *,
     time_limit: float | None = None,
     highs: highspy.Highs | None = None,
-    basis: Any = None,
 ) -> tuple[Solution, highspy.Highs]:
     """Solve with HiGHS from arrays in one hand-over (single thread: deterministic).
 
-    Pass a previous ``highs`` instance to reuse it and its options, and a ``basis`` from
-    an earlier solve of a same-shaped LP to warm-start the simplex.
+    Pass a previous ``highs`` instance to reuse it and its options.
     """
     start = time.perf_counter()
     if highs is None:
         highs = new_highs()
     if time_limit is not None:
         highs.setOptionValue("time_limit", float(time_limit))
-    is_mip = bool(arrays.integer.any())
     integrality = arrays.integer.astype(np.int32)  # kContinuous 0, kInteger 1
     passed = highs.passModel(
         arrays.num_col,
@@ -598,8 +644,6 @@ def solve_with_highs(
     )
     if passed == highspy.HighsStatus.kError:
         raise ValueError("HiGHS rejected the model arrays")
-    if basis is not None and not is_mip:
-        highs.setBasis(basis)
     handed = time.perf_counter()
     highs.run()
     solved = time.perf_counter()
@@ -643,6 +687,8 @@ def _read_solution(
         handover_seconds=handover,
         solve_seconds=solve,
         solver=highs_version(),
+        num_col=arrays.num_col,
+        num_row=arrays.num_row,
     )
 
 
@@ -758,4 +804,6 @@ def solve_with_pulp(
         handover_seconds=built - start,
         solve_seconds=solved - built,
         solver=name,
+        num_col=program.num_col,
+        num_row=program.num_row,
     )

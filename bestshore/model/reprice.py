@@ -11,7 +11,7 @@ hold in the built program, and splices them in (:meth:`LinearProgram.replaced`).
 Why the result is exact: a family written again runs the very function
 :func:`~bestshore.model.build.build_model` ran, on the new inputs and variables, and
 numbers its columns and rows as the build did; a family kept reads nothing that changed
-(:data:`READS`, :data:`KEPT`); and the splice refuses any change of structure (other
+(its ``reads`` in :mod:`bestshore.model.families`); and the splice refuses any change of structure (other
 columns, rows, keys or sparsity pattern: a vendor cap added or removed, a coefficient
 becoming zero), returning None so the caller builds afresh. The program is then the one
 ``build_model`` gives for the changed inputs, entry for entry (tested on random
@@ -21,46 +21,18 @@ scenarios), so HiGHS solves the same LP.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 import numpy as np
 
 from bestshore.model import constraints as c
 from bestshore.model.build import SourcingModel, build_model
+from bestshore.model.families import Family
 from bestshore.model.inputs import ModelInputs
 from bestshore.model.program import LinearProgram
 from bestshore.model.sets import Eligibility
 
-__all__ = ["KEPT", "READS", "build_or_reprice", "changes", "reprice"]
+__all__ = ["build_or_reprice", "changes", "reprice", "to_write_again"]
 
-# What each family reads that a staffing round or a change of terms can alter:
-# ``staffing`` the agent hours k·m·A of the assignments, ``margins`` the rounding room
-# held back, ``prices`` rates, contact prices and bonus/malus multipliers, ``capacity``
-# and ``seats`` the sites' limits, ``vendor_caps`` the vendors' share caps.
-READS: dict[str, frozenset[str]] = {
-    "capacity": frozenset({"staffing", "margins", "capacity"}),
-    "seats": frozenset({"staffing", "margins", "seats"}),
-    "vendor_share": frozenset({"vendor_caps"}),
-    "panel": frozenset({"staffing", "capacity"}),  # open[s]: agent hours <= H_s y_s
-    "tier": frozenset({"staffing", "prices"}),  # the bill B_v and its bound U_v
-    "new_fte": frozenset({"staffing"}),
-    "transition": frozenset({"staffing"}),
-    "objective": frozenset({"staffing", "prices"}),
-}
-# Families that read none of those (handle hours, contacts, demand, policies, quality):
-# kept as built. A family in neither set is written again whenever anything changed.
-KEPT = frozenset(
-    {
-        "demand",
-        "concentration",
-        "spread",
-        "quality_floor",
-        "nps_floor",
-        "commitment",
-        "scc",
-        "recording",
-    }
-)
 _PRICE_COLUMNS = ("rate_per_hour", "contact_price", "incentive")
 
 
@@ -72,7 +44,7 @@ def changes(
 ) -> frozenset[str] | None:
     """What differs between ``base`` and a model of ``inputs`` with ``variables``.
 
-    The tags of :data:`READS`; None when something else differs (demand, hours, the
+    The tags of :data:`bestshore.model.families.READ_TAGS`; None when something else differs (demand, hours, the
     eligible set, a policy, any site or vendor field other than its terms), which only
     a full build handles.
     """
@@ -140,6 +112,13 @@ def _same_but_terms(old: ModelInputs, new: ModelInputs) -> bool:
     )
 
 
+def to_write_again(families: tuple[Family, ...], changed: frozenset[str]) -> list[Family]:
+    """The families that read something in ``changed`` (all those that do not say)."""
+    if not changed:
+        return []
+    return [f for f in families if f.reads is None or f.reads & changed]
+
+
 def reprice(
     base: SourcingModel,
     inputs: ModelInputs,
@@ -173,7 +152,7 @@ def reprice(
         A new model (its own program, no solution) equal to ``build_model(inputs,
         eligibility=eligibility, agents_per_erlang=agents_per_erlang,
         margins=margins)``: the families that read what changed are written again
-        (:data:`READS`), the others kept. None when the change is not one of terms and
+        (:func:`to_write_again`), the others kept. None when the change is not one of terms and
         staffing, or alters the program's structure: build afresh.
     """
     if base.elastic or "share" not in base.program.sections:
@@ -184,42 +163,24 @@ def reprice(
     changed = changes(base, inputs, eligibility, fresh)
     if changed is None:
         return None
-    # The new variables: the base's columns and 0/1 decisions with the new agent hours
-    # (containers copied: families written again assign them on this object).
+    # The base's columns with the new eligible set, agent hours and margins.
     variables = dataclasses.replace(
         base.variables,
         eligibility=eligibility,
         agent_hours=fresh.agent_hours,
         margins=fresh.margins,
-        slacks=dict(base.variables.slacks),
-        fixed_costs=list(base.variables.fixed_costs),
-        binaries=dict(base.variables.binaries),
     )
-    redo = [
-        name
-        for name in base.writers
-        if changed and name not in KEPT and (name not in READS or changed & READS[name])
-    ]
     parts: dict[str, LinearProgram] = {}
-    constraints = dict(base.constraints)
-    for name in redo:
-        section = base.program.sections[name]
+    for record in to_write_again(base.families, changed):
+        section = base.program.sections[record.name]
         part = LinearProgram(base.program.name, num_col=section.columns[0], num_row=section.rows[0])
-        written: Any = base.writers[name](part, inputs, variables)
-        parts[name] = part
-        if isinstance(written, dict):  # the row of each key, as build_model keeps them
-            constraints.update(written if name == "concentration" else {name: written})
+        record.add(part, inputs, variables)
+        parts[record.name] = part
     program = base.program.replaced(parts)
     if program is None:
         return None
     return dataclasses.replace(
-        base,
-        inputs=inputs,
-        program=program,
-        variables=variables,
-        constraints=constraints,
-        solution=None,
-        highs=None,
+        base, inputs=inputs, program=program, variables=variables, solution=None
     )
 
 
@@ -246,6 +207,10 @@ def build_or_reprice(
         if model is not None:
             return model, False
     model = build_model(
-        inputs, eligibility=eligibility, agents_per_erlang=agents_per_erlang, margins=margins
+        inputs,
+        eligibility=eligibility,
+        agents_per_erlang=agents_per_erlang,
+        margins=margins,
+        families=base.families if base is not None else None,
     )
     return model, True

@@ -58,7 +58,8 @@ class Eligibility:
     assignments : DataFrame
         One row per eligible (call_type, language, site, hour), in a stable order
         (``hour`` = ``WEEK`` for deferred work). Columns also: ``vendor``,
-        ``handle_hours`` of the demand unit [h per sizing week], ``agents_per_erlang``
+        ``handle_hours`` and ``unit_calls`` (forecast contacts) of the demand unit [h,
+        contacts per sizing week], ``agents_per_erlang``
         (pooled starting factor), ``rate_per_hour`` [currency/h], ``premium`` (pay
         multiplier of the hour), ``annual_factor`` [weeks/yr], ``real_time``,
         ``repeat_factor`` (contacts handled per forecast contact, :func:`repeat_factors`),
@@ -315,10 +316,13 @@ def eligible_assignments(inputs: ModelInputs) -> Eligibility:
     rows["repeat_factor"] = repeat_factors(inputs, rows)
     rows["contact_price"] = _lookup(rows["site"], inputs.sites["price_per_contact"])
     rows["incentive"] = _lookup(rows["site"], inputs.sites["incentive"])
+    # Looked up once here: the families, the staffing loop and the exact costs all read it.
+    units = pd.MultiIndex.from_frame(rows[["call_type", "language", "hour"]])
+    rows["unit_calls"] = inputs.demand["calls"].reindex(units).to_numpy(dtype=float)
     columns = [
         "call_type", "language", "site", "hour", "vendor", "real_time", "handle_hours",
-        "agents_per_erlang", "rate_per_hour", "premium", "annual_factor", "repeat_factor",
-        "contact_price", "incentive",
+        "unit_calls", "agents_per_erlang", "rate_per_hour", "premium", "annual_factor",
+        "repeat_factor", "contact_price", "incentive",
     ]  # fmt: skip
     rows = rows[columns].sort_values(["call_type", "language", "hour", "site"], kind="stable")
     return Eligibility(assignments=rows.reset_index(drop=True), exclusions=exclusions)

@@ -39,9 +39,7 @@ def _incumbent_fte(inputs: ModelInputs, site: str) -> float:
     return float(sum(inputs.scenario.incumbent.get(site, {}).values()))
 
 
-def add_new_fte_setup(
-    lp: LinearProgram, inputs: ModelInputs, variables: Variables
-) -> dict[str, int]:
+def add_new_fte_setup(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
     r"""Set-up and training of the FTE a plan adds at a site beyond its incumbent FTE.
 
     For each site s with a ``setup_cost_per_fte`` ``σ_s > 0``, a column ``N_s ≥ 0`` holds
@@ -55,12 +53,12 @@ def add_new_fte_setup(
     would save, up to ``σ_s / Y``.
     """
     if variables.elastic:
-        return {}
+        return
     costs = {s.id: s.setup_cost_per_fte for s in inputs.scenario.sites if s.setup_cost_per_fte}
     by_site = variables.eligibility.groups("site")
     sites = [s for s in sorted(costs) if s in by_site]
     if not sites:
-        return {}
+        return
     fte = _fte_per_share(inputs, variables)
     rows_added = lp.add_rows(
         "new_fte", sites, [variables.share[by_site[s]] for s in sites],
@@ -71,12 +69,9 @@ def add_new_fte_setup(
     lp.add_terms(rows_added, added, np.full(len(sites), -1.0))
     years = inputs.scenario.objective.amortization_years
     lp.add_cost(added, np.array([costs[s] for s in sites]) / years)
-    return dict(zip(sites, rows_added.tolist(), strict=True))
 
 
-def add_transition(
-    lp: LinearProgram, inputs: ModelInputs, variables: Variables
-) -> dict[tuple[str, str], int]:
+def add_transition(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
     r"""Transition of incumbent work the plan moves away from a site, per call type.
 
     For each incumbent pair (s, c) with ``I_{s,c} > 0`` at a site with a
@@ -91,7 +86,7 @@ def add_transition(
     the yearly cost of moving one more incumbent FTE, up to ``τ_s / Y``.
     """
     if variables.elastic:
-        return {}
+        return
     cost = {s.id: s.transition_cost_per_fte for s in inputs.scenario.sites}
     pairs = [
         (site, call_type)
@@ -100,7 +95,7 @@ def add_transition(
         if fte > 0 and cost.get(site, 0.0) > 0
     ]
     if not pairs:
-        return {}
+        return
     groups = variables.eligibility.groups("site", "call_type")
     none = np.array([], dtype=np.int64)
     members = [groups.get(pair, none) for pair in pairs]
@@ -114,7 +109,6 @@ def add_transition(
     lp.add_terms(rows_added, moved, np.ones(len(pairs)))
     years = inputs.scenario.objective.amortization_years
     lp.add_cost(moved, np.array([cost[s] for s, _ in pairs]) / years)
-    return dict(zip(pairs, rows_added.tolist(), strict=True))
 
 
 def transition_costs(inputs: ModelInputs, staffing: pd.DataFrame) -> pd.DataFrame:

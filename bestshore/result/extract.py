@@ -161,115 +161,82 @@ def _kpis(
     return kpis
 
 
-def _constraints(plan: Plan, staffing: pd.DataFrame) -> pd.DataFrame:
+def _measured(plan: Plan, family: str, staffing: pd.DataFrame) -> pd.DataFrame:
+    """``key`` (the row's), ``limit`` and ``used`` of a limit measured on the exact plan."""
     model, inputs = plan.model, plan.model.inputs
-    used_by_site = staffing.groupby("site")["agents"].sum()
-    rows: list[tuple[str, str, float, float, float | None, str]] = []
-    duals = {family: model.duals(family) for family in ("capacity", "vendor_share", "seats")}
-    for site in model.constraints["capacity"]:
-        limit = float(inputs.sites.at[site, "capacity_hours"])
-        rows.append(
-            (
-                "capacity",
-                site,
-                limit,
-                float(used_by_site.get(site, 0.0)),
-                duals["capacity"].get(site),
-                f"site {site} is full",
-            )
+    keys = list(model.rows(family))
+    firsts = [key[0] for key in keys]
+    if family == "capacity":  # agent hours a week per site
+        used = staffing.groupby("site")["agents"].sum().reindex(firsts).fillna(0.0)
+        limit = inputs.sites["capacity_hours"].reindex(firsts)
+    elif family == "vendor_share":  # handle hours a week per vendor
+        total = float(inputs.demand["handle_hours"].sum())
+        used = staffing.groupby("vendor")["handle_hours"].sum().reindex(firsts).fillna(0.0)
+        limit = inputs.vendors["max_share"].reindex(firsts) * total
+    elif family == "seats":  # agents per site and hour
+        hourly = staffing[staffing["hour"] != WEEK].groupby(["site", "hour"])["agents"].sum()
+        index = (
+            pd.MultiIndex.from_tuples(keys) if keys else pd.MultiIndex.from_tuples([("", 0)])[:0]
         )
-    total = float(inputs.demand["handle_hours"].sum())
-    used_by_vendor = staffing.groupby("vendor")["handle_hours"].sum()
-    for vendor in model.constraints["vendor_share"]:
-        cap = float(inputs.vendors.at[vendor, "max_share"])
-        rows.append(
-            ("vendor_share", vendor, cap * total, float(used_by_vendor.get(vendor, 0.0)), duals["vendor_share"].get(vendor),
-             f"vendor share cap {cap:.0%} binds for {vendor}")
-        )  # fmt: skip
-    per_seat_hour = staffing[staffing["hour"] != WEEK].groupby(["site", "hour"])["agents"].sum()
-    seat_keys = list(model.constraints["seats"])
-    if seat_keys:  # thousands of site-hours on large scenarios: by columns, not row by row
-        seat_sites = [site for site, _ in seat_keys]
-        limits = inputs.sites["max_agents"].reindex(seat_sites).to_numpy(dtype=float)
-        given = inputs.sites["seats_given"].reindex(seat_sites).to_numpy(dtype=bool)
-        used = per_seat_hour.reindex(pd.MultiIndex.from_tuples(seat_keys)).fillna(0.0)
-        rows.extend(
-            ("seats", f"{site}@{hour}", limit, used_now, duals["seats"].get((site, hour)),
-             f"site {site} has {'every seat taken' if seats_given else 'its peak staffing'} in hour {hour}")
-            for (site, hour), limit, used_now, seats_given in zip(
-                seat_keys, limits.tolist(), used.to_numpy(dtype=float).tolist(), given.tolist(), strict=True
-            )
-        )  # fmt: skip
-    table = pd.DataFrame(rows, columns=["family", "key", "limit", "used", "dual", "message"])
-    table["binding"] = (table["limit"] - table["used"]) <= 1e-6 * np.maximum(1.0, table["limit"])
-    spare = (1 - table["used"] / table["limit"].where(table["limit"] > 0)).fillna(0.0)
-    spare_text = [
-        f"{f} {k}: {s:.0%} spare"
-        for f, k, s in zip(table["family"], table["key"], spare, strict=True)
-    ]
-    table["message"] = table["message"].where(table["binding"], spare_text)
-    table["dual"] = table["dual"].astype(float).fillna(0.0)
-    # Seats that are not binding are noise: keep the binding ones only.
-    table = table[(table["family"] != "seats") | table["binding"]]
-    policies = _policy_rows(plan)
-    if len(policies):
-        table = pd.concat([table, policies], ignore_index=True)
-    return table[["family", "key", "limit", "used", "binding", "dual", "message"]].reset_index(
-        drop=True
+        used = hourly.reindex(index).fillna(0.0)
+        limit = inputs.sites["max_agents"].reindex(firsts)
+    else:  # pragma: no cover - a new measured family must say how it is measured
+        raise NotImplementedError(f"no measure of family {family!r} on a plan")
+    return pd.DataFrame(
+        {
+            "key": keys,
+            "limit": limit.to_numpy(dtype=float),
+            "used": used.to_numpy(dtype=float),
+        }
     )
 
 
-def _policy_messages(inputs: ModelInputs) -> dict[str, Any]:
-    """What each policy row says when it binds, in plain words, by family."""
-    policies = inputs.scenario.policies
-    vendors = {v.id: v for v in inputs.scenario.vendors}
+def _limit_rows(plan: Plan, staffing: pd.DataFrame) -> pd.DataFrame:
+    """Site capacities, vendor caps and seats, their use measured on the exact staffing.
 
-    def rule(share: float | None) -> str:
-        return "" if share is None else f" ({share:.0%} of the work)"
+    Not binding: how much is spare (seat-hours that are not binding are noise: left out).
+    Seat-hours come last (thousands of them on large scenarios).
+    """
+    model, inputs = plan.model, plan.model.inputs
+    measured = [r for r in model.families if r.measured and r.binding is not None]
+    parts = []
+    for record in sorted(measured, key=lambda r: r.name == "seats"):
+        assert record.binding is not None
+        table = _measured(plan, record.name, staffing)
+        duals = model.duals(record.name)
+        table["dual"] = [duals.get(key, 0.0) for key in table["key"]]
+        table["binding"] = (table["limit"] - table["used"]) <= 1e-6 * np.maximum(
+            1.0, table["limit"]
+        )
+        spare = (1 - table["used"] / table["limit"].where(table["limit"] > 0)).fillna(0.0)
+        text = [_limit_key(record.name, key) for key in table["key"]]
+        table["message"] = [
+            record.binding(inputs, record.name, key)
+            if binds
+            else f"{record.name} {k}: {s:.0%} spare"
+            for key, k, binds, s in zip(table["key"], text, table["binding"], spare, strict=True)
+        ]
+        table["key"] = text
+        table.insert(0, "family", record.name)
+        if record.name == "seats":
+            table = table[table["binding"]]
+        parts.append(table)
+    columns = ["family", "key", "limit", "used", "binding", "dual", "message"]
+    parts = [p for p in parts if len(p)]
+    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
 
-    def committed(vendor: str) -> str:
-        commitment = vendors[vendor].commitment
-        return "volume" if commitment is None else f"{commitment.contacts:,.0f} contacts"
 
-    def panel(key: str) -> str | None:
-        if key == "panel_size[max]":
-            return f"the panel is at its maximum of {policies.max_vendors} vendors"
-        if key == "panel_size[min]":
-            return f"the panel is at its minimum of {policies.min_vendors} vendors"
-        if key.startswith("panel_floor["):
-            vendor = key.removeprefix("panel_floor[").removesuffix("]")
-            return f"vendor {vendor} gets just the panel's minimum share ({policies.panel_min_share:.0%})"
-        return None  # panel[v], open[s]: work tied to a binary, no rule of the client's
+def _limit_key(family: str, key: tuple[Any, ...]) -> str:
+    return f"{key[0]}@{key[1]}" if family == "seats" else key_text(key)
 
-    return {
-        "site_share": lambda s: (
-            f"site {s} takes the most the site cap allows{rule(policies.max_site_share)}"
-        ),
-        "country_share": lambda g: (
-            f"country {g} takes the most the country cap allows{rule(policies.max_country_share)}"
-        ),
-        "shore_share": lambda sh: (
-            f"{sh} takes the most its cap allows{rule(policies.max_shore_share.get(sh))}"
-        ),
-        "inshore_min": lambda _: (
-            f"the minimum inshore share binds{rule(policies.min_inshore_share)}"
-        ),
-        "preferred": lambda v: (
-            f"preferred partner {v} gets just its minimum share"
-            + rule(policies.preferred_vendor.min_share if policies.preferred_vendor else None)
-        ),
-        "spread": lambda key: (
-            f"site {key[1]} takes 1/{policies.min_sites_per_call_type} of "
-            f"{key[0]}, the most the at-least-{policies.min_sites_per_call_type}-sites rule allows"
-        ),
-        "quality_floor": lambda c: (
-            f"{c} meets its CSAT floor of {policies.quality_floors[c]:g} "
-            "exactly: cheaper sites score lower"
-        ),
-        "nps_floor": lambda c: f"{c} meets its NPS floor of {policies.nps_floors[c]:g} exactly",
-        "commitment": lambda v: f"vendor {v}'s volume commitment binds ({committed(v)} a year)",
-        "panel": panel,
-    }
+
+def _constraints(plan: Plan, staffing: pd.DataFrame) -> pd.DataFrame:
+    table = _limit_rows(plan, staffing)
+    policies = _policy_rows(plan)
+    if len(policies):
+        table = pd.concat([table, policies], ignore_index=True) if len(table) else policies
+    columns = ["family", "key", "limit", "used", "binding", "dual", "message"]
+    return table[columns].reset_index(drop=True)
 
 
 def _policy_rows(plan: Plan) -> pd.DataFrame:
@@ -277,8 +244,9 @@ def _policy_rows(plan: Plan) -> pd.DataFrame:
 
     Read off the LP: activity ``Σ a x`` and the bound are in the row's own units (handle
     hours a week for shares, contact-points for quality floors, contacts a year for
-    commitments, vendors for the panel size). Panel rows that only tie work to a binary
-    are left out.
+    commitments, vendors for the panel size). The words are each family's
+    (:mod:`bestshore.model.families`); rows that only tie work to a binary say nothing
+    and are left out.
     """
     model = plan.model
     arrays = model.program.arrays()
@@ -287,18 +255,23 @@ def _policy_rows(plan: Plan) -> pd.DataFrame:
     activity = np.bincount(owner, weights=products, minlength=arrays.num_row)
     scale = np.bincount(owner, weights=np.abs(products), minlength=arrays.num_row)
     found = []
-    for family, say in _policy_messages(model.inputs).items():
-        duals = model.duals(family)
-        for key, row in model.constraints.get(family, {}).items():
-            message = say(key)
-            if message is None:
-                continue
-            upper = float(arrays.row_upper[row])
-            limit = upper if np.isfinite(upper) else float(arrays.row_lower[row])
-            used = float(activity[row])
-            binding = abs(used - limit) <= 1e-6 * max(1.0, float(scale[row]), abs(limit))
-            text = message if binding else f"{family} {key_text(key)}: not binding"
-            found.append((family, key_text(key), limit, used, binding, duals.get(key, 0.0), text))
+    for record in model.families:
+        if record.measured or record.binding is None:
+            continue
+        for family in record.row_families:
+            duals = model.duals(family)
+            for key, row in model.rows(family).items():
+                message = record.binding(model.inputs, family, key)
+                if message is None:
+                    continue
+                upper = float(arrays.row_upper[row])
+                limit = upper if np.isfinite(upper) else float(arrays.row_lower[row])
+                used = float(activity[row])
+                binding = abs(used - limit) <= 1e-6 * max(1.0, float(scale[row]), abs(limit))
+                text = message if binding else f"{family} {key_text(key)}: not binding"
+                found.append(
+                    (family, key_text(key), limit, used, binding, duals.get(key, 0.0), text)
+                )
     columns = ["family", "key", "limit", "used", "binding", "dual", "message"]
     return pd.DataFrame(found, columns=columns)
 
@@ -343,8 +316,8 @@ def extract_result(plan: Plan) -> Result:
         "lower_bound": plan.lower_bound,
         "staffing_gap": _gap(plan),
         "staffing_rounds": len(plan.history),
-        "variables": outcome.variables,
-        "constraints": outcome.constraints,
+        "variables": outcome.num_col,
+        "constraints": outcome.num_row,
         "wall_seconds": round(outcome.wall_seconds, 3),
     }
     return Result(

@@ -13,7 +13,7 @@ import pandas as pd
 
 from bestshore.result.files import atomic_write
 
-__all__ = ["Result"]
+__all__ = ["UNRESTORED", "Result"]
 
 ALLOCATION_COLUMNS = [
     "call_type",
@@ -54,6 +54,20 @@ STAFFING_COLUMNS = [
     "cost",
 ]
 
+# Tables result.json does not carry: Result.from_dict gives them empty, with these columns.
+UNRESTORED = {
+    "exclusions": ["call_type", "language", "site", "rule", "reason"],
+    "coverage": ["site", "hour", "agents", "scheduled", "open"],
+    "requirements": [
+        "call_type",
+        "hour",
+        "required_pooled",
+        "staffed",
+        "traffic",
+        "pooling_loss",
+    ],
+}
+
 
 def _clean(value: Any) -> Any:
     """JSON-safe scalars: NaN -> None, numpy -> Python, floats rounded to 9 significant digits."""
@@ -80,7 +94,7 @@ class Result:
     currency : str
         ISO 4217 code of every money column.
     status : str
-        Solver status (see :class:`bestshore.model.SolveOutcome`).
+        Solver status (see :class:`bestshore.model.Solution`).
     allocation : DataFrame
         One row per (call_type, language, site) carrying work: ``vendor``, ``country``,
         ``shore``, ``level``, ``channel``, ``share`` of the workload [fraction],
@@ -103,11 +117,14 @@ class Result:
         type, over sites that report one), shares of
         volume by shore, ``sites_used``, ``vendors_used``.
     constraints : DataFrame
-        Every capacity and vendor-share constraint: ``family``, ``key``, ``limit``,
-        ``used``, ``binding``, ``dual`` [currency per productive hour], ``message``;
-        then every policy row (site, country and shore caps, inshore minimum, preferred
-        partner, k-site spread, CSAT and NPS floors, commitments, panel size) with its
-        bound and activity in the row's own units and its dual per unit.
+        Every site capacity, vendor cap and binding seat-hour: ``family``, ``key``,
+        ``limit`` and ``used`` (capacity: productive h/week; vendor cap: handle h/week;
+        seats: agents), ``binding``, ``dual`` [currency/yr per unit of the limit: per
+        productive hour of *weekly* capacity, per handle hour a week, per seat]
+        (0 for a MILP), ``message``; then every policy row (site, country and shore
+        caps, inshore minimum, preferred partner, k-site spread, CSAT and NPS floors,
+        commitments, panel size) with its bound and activity in the row's own units and
+        its dual per unit (each family's ``dual_unit``, :mod:`bestshore.model.families`).
     exclusions : DataFrame
         Why some (call_type, language, site) triples could take no work.
     staffing : DataFrame
@@ -188,7 +205,15 @@ class Result:
 
     @classmethod
     def from_dict(cls, doc: dict[str, Any]) -> Result:
-        """Rebuild a result from :meth:`to_dict` output (e.g. a ``result.json`` file)."""
+        """Rebuild a result from :meth:`to_dict` output (e.g. a ``result.json`` file).
+
+        Restored: the scenario name, status, currency, KPIs, ``allocation``, ``sites``,
+        ``breakdown``, ``constraints``, ``staffing``, ``market``, ``stamp`` and
+        ``warnings``. Not restored, because ``result.json`` does not carry them:
+        ``exclusions``, ``coverage`` and ``requirements`` come back empty, with their
+        columns (:data:`UNRESTORED`); solve the scenario again for them, or read the
+        CSV tables written beside the JSON.
+        """
         missing = {"scenario", "status", "currency", "kpis", "allocation"} - set(doc)
         if missing:
             raise ValueError(f"not a bestshore result: missing {', '.join(sorted(missing))}")
@@ -206,10 +231,10 @@ class Result:
             breakdown=pd.DataFrame(doc.get("breakdown", [])),
             kpis=kpis,
             constraints=pd.DataFrame(doc.get("constraints", [])),
-            exclusions=pd.DataFrame(),
+            exclusions=pd.DataFrame(columns=UNRESTORED["exclusions"]),
             staffing=pd.DataFrame(doc.get("staffing", []), columns=STAFFING_COLUMNS),
-            coverage=pd.DataFrame(),
-            requirements=pd.DataFrame(),
+            coverage=pd.DataFrame(columns=UNRESTORED["coverage"]),
+            requirements=pd.DataFrame(columns=UNRESTORED["requirements"]),
             market=doc.get("market", {}),
             stamp=doc.get("stamp", {}),
             warnings=list(doc.get("warnings", [])),

@@ -34,6 +34,8 @@ __all__ = [
     "HoursError",
     "covered_market_hours",
     "describe_hours",
+    "hour_label",
+    "hour_ranges",
     "local_clock",
     "parse_hours",
 ]
@@ -232,3 +234,21 @@ def _local_clock(
         local = middle.astimezone(site_tz)
         days[h], hours[h] = local.weekday(), local.hour
     return days, hours
+
+
+def hour_label(hour: int) -> str:
+    """Market hour of the week -> 'Mon 02:00'."""
+    day, clock = divmod(int(hour), 24)
+    return f"{DAYS[day].capitalize()} {clock:02d}:00"
+
+
+def hour_ranges(hours: list[int], limit: int = 3) -> str:
+    """Hours of the week as ranges: 'Mon 09:00-12:00, Tue 10:00-11:00 and 2 more'."""
+    ranges: list[tuple[int, int]] = []
+    for hour in sorted(hours):
+        if ranges and hour == ranges[-1][1] + 1:
+            ranges[-1] = (ranges[-1][0], hour)
+        else:
+            ranges.append((hour, hour))
+    text = ", ".join(f"{hour_label(a)}-{(b + 1) % 24:02d}:00" for a, b in ranges[:limit])
+    return text + (f" and {len(ranges) - limit} more" if len(ranges) > limit else "")

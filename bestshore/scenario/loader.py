@@ -282,10 +282,14 @@ def parse_scenario(
     file: str | Path | None = None,
     locations: dict[Path_, Location] | None = None,
 ) -> Scenario:
-    """Validate a scenario mapping; raise one located :class:`ScenarioError` if it is bad."""
+    """Validate a scenario mapping; raise one located :class:`ScenarioError` if it is bad.
+
+    ``file`` is where the mapping was read from: messages name it, and it becomes the
+    scenario's :attr:`~Scenario.source`.
+    """
     locations = locations or {}
     try:
-        scenario = Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data, context={"source": file})
     except ValidationError as exc:
         raise _first_error(exc, data, file, locations) from None
     try:
@@ -304,9 +308,7 @@ def load_scenario(path: str | Path) -> Scenario:
         With the file, line, field path and what is wrong, on one line.
     """
     data, locations = read_scenario_data(path)
-    scenario = parse_scenario(data, file=path, locations=locations)
-    scenario._source = Path(path)
-    return scenario
+    return parse_scenario(data, file=path, locations=locations)
 
 
 def _locate(

@@ -20,7 +20,15 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 __all__ = [
     "DEFAULT_RETENTION_MONTHS",
@@ -715,8 +723,29 @@ class Scenario(_Model):
 
     @property
     def source(self) -> Path | None:
-        """The file the scenario was loaded from, if any (for messages and relative paths)."""
+        """The file the scenario was loaded from, if any (for messages and relative paths).
+
+        Set by validation from the context's ``source`` (the loader's file); copies
+        (``model_copy``) keep it.
+        """
         return self._source
+
+    @model_validator(mode="after")
+    def _keep_source(self, info: ValidationInfo) -> Scenario:
+        source = (info.context or {}).get("source")
+        self._source = Path(source) if source is not None else None
+        return self
+
+    def revalidated(self) -> Scenario:
+        """This scenario validated again as if loaded, with the same source.
+
+        A scenario changed in code since loading (``scenario.policies.max_site_share =
+        0.5``) is checked like a file: a bad value raises one :class:`ScenarioError`
+        naming the field, cross-references included.
+        """
+        from bestshore.scenario.loader import parse_scenario  # the loader imports this module
+
+        return parse_scenario(self.model_dump(), file=self.source)
 
     @field_validator("call_types", "sites", "vendors")
     @classmethod

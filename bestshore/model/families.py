@@ -1,0 +1,445 @@
+"""The registry of constraint families: one record per family, read by every layer.
+
+A family is what one ``add_<family>`` function writes into the program: its columns,
+rows and objective terms. Everything else the package knows about it is here, once:
+
+- the **build** (:func:`bestshore.model.build.build_model`) runs :data:`FAMILIES` in
+  order, each in its own section of the program;
+- **re-pricing** (:mod:`bestshore.model.reprice`) writes again the families whose
+  ``reads`` meet what a what-if or a staffing round changed;
+- the **diagnosis** (:mod:`bestshore.model.diagnose`) asks each family with slacks what
+  its positive slacks mean (``relaxed``);
+- the **result** (:mod:`bestshore.result.extract`) says what each binding row means
+  (``binding``) and adds the costs a family puts outside the staffing rows
+  (``exact_costs``);
+- the **docs** (``docs/formulation.md``) have a table row per family and its dual's unit,
+  checked by ``tests/test_docs.py``.
+
+Adding a family is writing its ``add_*`` function (the math in its docstring) and one
+:class:`Family` record here.
+
+Conventions. A family's rows are named ``row_family[key]``, ``key`` a tuple of the
+family's index values (``capacity[lisbon]`` has key ``("lisbon",)``); most families
+write rows of their own name only, some several (:attr:`Family.rows`). Slack columns
+of an elastic build are ``slack_<row family>[key]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from bestshore.model import compliance, contracts, transition
+from bestshore.model import constraints as c
+from bestshore.model.inputs import ModelInputs, mean_fte
+from bestshore.model.program import key_text
+from bestshore.scenario.hours import hour_ranges
+
+if TYPE_CHECKING:
+    from bestshore.model.build import SourcingModel
+
+__all__ = ["FAMILIES", "READ_TAGS", "Family", "family"]
+
+Key = tuple[Hashable, ...]
+Finding = dict[str, object]
+
+# What a family may read that a change of terms or a staffing round alters (``reads``):
+READ_TAGS = {
+    "staffing": "agent hours k·m·A of the assignments (the staffing loop's factors)",
+    "margins": "the rounding room the staffing loop holds back from limits",
+    "prices": "rates, contact prices and bonus/malus multipliers",
+    "capacity": "the sites' capacities",
+    "seats": "the sites' seats",
+    "vendor_caps": "the vendors' share caps",
+}
+
+
+@dataclass(frozen=True)
+class Family:
+    """One constraint family and what every layer needs to know of it.
+
+    Attributes
+    ----------
+    name : str
+        The family's name: its section of the program, and its rows' name unless
+        ``rows`` says otherwise.
+    add : callable
+        ``add_<family>(program, inputs, variables)``: writes its columns, rows and
+        objective terms (the math in its docstring), returns nothing.
+    reads : frozenset of str or None
+        The :data:`READ_TAGS` it reads; an empty set when it reads none of them (kept as
+        built when terms change); None when not said (written again on every change:
+        correct, only slower).
+    rows : tuple of str or None
+        The row families it writes; None (the default) for just ``(name,)``, empty for
+        a family that only adds objective terms.
+    dual_unit : str or None
+        Unit of its rows' duals (``currency`` is the scenario's); None when its rows
+        have no dual worth reading (binaries, objective terms).
+    binding : callable or None
+        ``binding(inputs, row_family, key) -> str | None``: what one of its rows says
+        when it binds, in the client's words; None for a row that only ties work to a
+        binary. Families without it are not reported among the binding rules.
+    measured : bool
+        Its rows are limits whose use is measured on the plan's exact staffing (site
+        capacity, seats, vendor caps), not read off the LP row.
+    relaxed : callable or None
+        ``relaxed(model, row_family, slacks) -> findings``: what its positive slacks (a
+        Series by key, in the row's units) mean in a diagnosis.
+    exact_costs : callable or None
+        ``exact_costs(model, staffing) -> DataFrame`` of ``kind``, ``id``, ``cost``
+        [currency/yr]: what an exact plan pays for it outside the staffing rows.
+    """
+
+    name: str
+    add: c.AddFamily
+    reads: frozenset[str] | None = None
+    rows: tuple[str, ...] | None = None
+    dual_unit: str | None = None
+    binding: Callable[[ModelInputs, str, Key], str | None] | None = None
+    measured: bool = False
+    relaxed: Callable[[SourcingModel, str, pd.Series], list[Finding]] | None = None
+    exact_costs: Callable[[SourcingModel, pd.DataFrame], pd.DataFrame] | None = None
+
+    @property
+    def row_families(self) -> tuple[str, ...]:
+        return (self.name,) if self.rows is None else self.rows
+
+
+# -- words -----------------------------------------------------------------------------
+
+
+def _share(share: float | None) -> str:
+    return "" if share is None else f" ({share:.0%} of the work)"
+
+
+def _work(inputs: ModelInputs) -> float:
+    return float(inputs.demand["handle_hours"].sum())
+
+
+def _finding(rule: str, key: object, amount: float, unit: str, message: str) -> Finding:
+    return {"rule": rule, "key": key, "amount": amount, "unit": unit, "message": message}
+
+
+# -- demand ----------------------------------------------------------------------------
+
+
+def _unserved(model: SourcingModel, _: str, slacks: pd.Series) -> list[Finding]:
+    """Work left unserved though eligible sites exist (they have no room), per workload."""
+    inputs = model.inputs
+    rows = model.eligibility.assignments
+    served = set(zip(*(rows[k] for k in ("call_type", "language", "hour")), strict=True))
+    unserved: dict[tuple[Any, Any], float] = {}
+    for key, value in slacks.items():
+        if key in served:  # demand no site may take is explained from eligibility
+            row = inputs.demand.loc[key]
+            hours = value * float(row["agents_per_erlang"] * row["handle_hours"])
+            unserved[key[:2]] = unserved.get(key[:2], 0.0) + hours
+    findings = []
+    for (call_type, language), hours in unserved.items():
+        fte = mean_fte(hours, inputs)
+        findings.append(
+            _finding(
+                "demand",
+                f"{call_type}/{language}",
+                fte,
+                "FTE",
+                f"{call_type} in {language}: {fte:.1f} FTE of work finds no eligible site with room",
+            )
+        )
+    return findings
+
+
+# -- limits measured on the plan -------------------------------------------------------
+
+
+def _capacity_binds(inputs: ModelInputs, _: str, key: Key) -> str:
+    return f"site {key[0]} is full"
+
+
+def _capacity_relaxed(model: SourcingModel, _: str, slacks: pd.Series) -> list[Finding]:
+    sites = model.inputs.sites
+    findings = []
+    for (site,), value in slacks.items():
+        fte = value / float(sites.at[site, "weekly_hours_per_fte"])
+        findings.append(
+            _finding(
+                "capacity",
+                site,
+                fte,
+                "FTE",
+                f"site {site} would need {fte:.1f} more FTE than its capacity "
+                f"of {sites.at[site, 'capacity_fte']:.1f}",
+            )
+        )
+    return findings
+
+
+def _seats_binds(inputs: ModelInputs, _: str, key: Key) -> str:
+    site, hour = key
+    given = bool(inputs.sites.at[site, "seats_given"])
+    return f"site {site} has {'every seat taken' if given else 'its peak staffing'} in hour {hour}"
+
+
+def _seats_relaxed(model: SourcingModel, _: str, slacks: pd.Series) -> list[Finding]:
+    short: dict[Any, tuple[list[int], float]] = {}
+    for (site, hour), value in slacks.items():
+        hours, most = short.get(site, ([], 0.0))
+        short[site] = ([*hours, int(hour)], max(most, float(value)))
+    return [
+        _finding(
+            "seats",
+            site,
+            most,
+            "agents",
+            f"site {site} would need up to {most:.1f} more seats, in {len(hours)} "
+            f"hours a week ({hour_ranges(hours)})",
+        )
+        for site, (hours, most) in short.items()
+    ]
+
+
+def _vendor_cap_binds(inputs: ModelInputs, _: str, key: Key) -> str:
+    cap = float(inputs.vendors.at[key[0], "max_share"])
+    return f"vendor share cap {cap:.0%} binds for {key[0]}"
+
+
+def _vendor_cap_relaxed(model: SourcingModel, _: str, slacks: pd.Series) -> list[Finding]:
+    inputs, total = model.inputs, _work(model.inputs)
+    findings = []
+    for (vendor,), value in slacks.items():
+        cap = float(inputs.vendors.at[vendor, "max_share"])
+        extra = value / total if total > 0 else 0.0
+        findings.append(
+            _finding(
+                "vendor_share",
+                vendor,
+                extra,
+                "share",
+                f"vendor {vendor} would need {cap + extra:.1%} of the work, above its {cap:.0%} cap",
+            )
+        )
+    return findings
+
+
+# -- shares of the work ----------------------------------------------------------------
+
+
+def _share_relaxed(words: str) -> Callable[[SourcingModel, str, pd.Series], list[Finding]]:
+    """Findings of a rule on shares of the work: the share it must give."""
+
+    def relaxed(model: SourcingModel, family: str, slacks: pd.Series) -> list[Finding]:
+        total = _work(model.inputs)
+        findings = []
+        for key, value in slacks.items():
+            extra, name = (value / total if total > 0 else 0.0), key_text(key)
+            findings.append(
+                _finding(
+                    family,
+                    name,
+                    extra,
+                    "share",
+                    f"{words} ({name}) must give {extra:.1%} of the work",
+                )
+            )
+        return findings
+
+    return relaxed
+
+
+def _site_share_binds(inputs: ModelInputs, _: str, key: Key) -> str:
+    share = _share(inputs.scenario.policies.max_site_share)
+    return f"site {key[0]} takes the most the site cap allows{share}"
+
+
+def _country_share_binds(inputs: ModelInputs, _: str, key: Key) -> str:
+    share = _share(inputs.scenario.policies.max_country_share)
+    return f"country {key[0]} takes the most the country cap allows{share}"
+
+
+def _shore_share_binds(inputs: ModelInputs, _: str, key: Key) -> str:
+    caps = {str(shore): cap for shore, cap in inputs.scenario.policies.max_shore_share.items()}
+    share = _share(caps.get(str(key[0])))
+    return f"{key[0]} takes the most its cap allows{share}"
+
+
+def _inshore_binds(inputs: ModelInputs, _: str, key: Key) -> str:
+    return f"the minimum inshore share binds{_share(inputs.scenario.policies.min_inshore_share)}"
+
+
+def _preferred_binds(inputs: ModelInputs, _: str, key: Key) -> str:
+    preferred = inputs.scenario.policies.preferred_vendor
+    share = _share(preferred.min_share if preferred else None)
+    return f"preferred partner {key[0]} gets just its minimum share{share}"
+
+
+def _spread_binds(inputs: ModelInputs, _: str, key: Key) -> str:
+    k = inputs.scenario.policies.min_sites_per_call_type
+    return f"site {key[1]} takes 1/{k} of {key[0]}, the most the at-least-{k}-sites rule allows"
+
+
+# -- quality ---------------------------------------------------------------------------
+
+
+def _quality_binds(inputs: ModelInputs, _: str, key: Key) -> str:
+    floor = inputs.scenario.policies.quality_floors[str(key[0])]
+    return f"{key[0]} meets its CSAT floor of {floor:g} exactly: cheaper sites score lower"
+
+
+def _nps_binds(inputs: ModelInputs, _: str, key: Key) -> str:
+    return f"{key[0]} meets its NPS floor of {inputs.scenario.policies.nps_floors[str(key[0])]:g} exactly"
+
+
+def _floor_relaxed(score: str) -> Callable[[SourcingModel, str, pd.Series], list[Finding]]:
+    def relaxed(model: SourcingModel, family: str, slacks: pd.Series) -> list[Finding]:
+        return [
+            _finding(
+                family,
+                key[0],
+                value,
+                "contact-points",
+                f"call type {key[0]} cannot reach its {score} floor with the eligible sites",
+            )
+            for key, value in slacks.items()
+        ]
+
+    return relaxed
+
+
+# -- contracts -------------------------------------------------------------------------
+
+
+def _panel_binds(inputs: ModelInputs, row_family: str, key: Key) -> str | None:
+    policies = inputs.scenario.policies
+    if row_family == "panel_size":
+        bound = policies.max_vendors if key == ("max",) else policies.min_vendors
+        return (
+            f"the panel is at its {'maximum' if key == ('max',) else 'minimum'} of {bound} vendors"
+        )
+    if row_family == "panel_floor":
+        return (
+            f"vendor {key[0]} gets just the panel's minimum share ({policies.panel_min_share:.0%})"
+        )
+    return None  # panel[v]: work tied to a binary, no rule of the client's
+
+
+def _binary_costs(
+    column_family: str, kind: str
+) -> Callable[[SourcingModel, pd.DataFrame], pd.DataFrame]:
+    """Yearly fixed costs of the 0/1 decisions set in the plan (vendors, sites)."""
+
+    def costs(model: SourcingModel, staffing: pd.DataFrame) -> pd.DataFrame:
+        scenario = model.inputs.scenario
+        fixed = {v.id: v.fixed_cost for v in scenario.vendors}
+        fixed.update({s.id: s.fixed_cost for s in scenario.sites})
+        values = model.values()
+        rows = [
+            {"kind": kind, "id": key[0], "cost": fixed[str(key[0])]}
+            for key, column in model.program.column_keys(column_family).items()
+            if fixed[str(key[0])] > 0 and round(values[column]) == 1
+        ]
+        return pd.DataFrame(rows, columns=["kind", "id", "cost"])
+
+    return costs
+
+
+def _commitment_binds(inputs: ModelInputs, _: str, key: Key) -> str:
+    vendor = next(v for v in inputs.scenario.vendors if v.id == key[0])
+    committed = (
+        "volume" if vendor.commitment is None else f"{vendor.commitment.contacts:,.0f} contacts"
+    )
+    return f"vendor {key[0]}'s volume commitment binds ({committed} a year)"
+
+
+def _commitment_relaxed(model: SourcingModel, _: str, slacks: pd.Series) -> list[Finding]:
+    return [
+        _finding(
+            "commitment",
+            key[0],
+            value,
+            "contacts/yr",
+            f"vendor {key[0]} can take {value:,.0f} contacts a year fewer than committed",
+        )
+        for key, value in slacks.items()
+    ]
+
+
+def _on_plan(
+    cost: Callable[[ModelInputs, pd.DataFrame], pd.DataFrame],
+) -> Callable[..., pd.DataFrame]:
+    """An exact-cost function of (inputs, staffing) as a registry hook."""
+    return lambda model, staffing: cost(model.inputs, staffing)
+
+
+# -- the registry ----------------------------------------------------------------------
+
+_WORK = "currency/yr per handle h/week"
+
+
+def _work_share(
+    name: str, add: c.AddFamily, binding: Callable[[ModelInputs, str, Key], str], words: str
+) -> Family:
+    """A rule on shares of the work (handle hours): kept when terms change."""
+    return Family(
+        name, add, reads=frozenset(), dual_unit=_WORK, binding=binding,
+        relaxed=_share_relaxed(words),
+    )  # fmt: skip
+
+
+#: Every family, in build order (the program's sections follow it).
+FAMILIES: tuple[Family, ...] = (
+    Family("demand", c.add_demand_coverage, reads=frozenset(),
+           dual_unit="currency/yr per demand unit", relaxed=_unserved),
+    Family("capacity", c.add_site_capacity, reads=frozenset({"staffing", "margins", "capacity"}),
+           dual_unit="currency/yr per productive h/week", binding=_capacity_binds, measured=True,
+           relaxed=_capacity_relaxed),
+    Family("seats", c.add_seat_limit, reads=frozenset({"staffing", "margins", "seats"}),
+           dual_unit="currency/yr per agent", binding=_seats_binds, measured=True,
+           relaxed=_seats_relaxed),
+    Family("vendor_share", c.add_vendor_share, reads=frozenset({"vendor_caps"}), dual_unit=_WORK,
+           binding=_vendor_cap_binds, measured=True, relaxed=_vendor_cap_relaxed),
+    _work_share("site_share", c.add_site_share, _site_share_binds, "the site share cap"),
+    _work_share("country_share", c.add_country_share, _country_share_binds, "the country share cap"),
+    _work_share("shore_share", c.add_shore_share, _shore_share_binds, "the shore share cap"),
+    _work_share("inshore_min", c.add_inshore_minimum, _inshore_binds, "the minimum inshore share"),
+    _work_share("preferred", c.add_preferred_partner, _preferred_binds, "the preferred partner's minimum share"),
+    _work_share("spread", c.add_call_type_spread, _spread_binds, "the spread over k sites"),
+    Family("quality_floor", c.add_quality_floor, reads=frozenset(),
+           dual_unit="currency/yr per contact-point", binding=_quality_binds,
+           relaxed=_floor_relaxed("CSAT")),
+    Family("nps_floor", c.add_nps_floor, reads=frozenset(),
+           dual_unit="currency/yr per contact-point", binding=_nps_binds,
+           relaxed=_floor_relaxed("NPS")),
+    Family("panel", c.add_panel, reads=frozenset(), rows=("panel", "panel_floor", "panel_size"),
+           binding=_panel_binds, exact_costs=_binary_costs("on_panel", "vendor")),
+    # open[s]: agent hours <= H_s y_s
+    Family("open", c.add_open_sites, reads=frozenset({"staffing", "capacity"}),
+           exact_costs=_binary_costs("open_site", "site")),
+    # the bill B_v and its bound U_v
+    Family("tier", contracts.add_volume_discounts, reads=frozenset({"staffing", "prices"}),
+           rows=("tier_choice", "tier_volume", "tier_discount", "tier_none")),
+    Family("commitment", contracts.add_commitments, reads=frozenset(),
+           dual_unit="currency per contact", binding=_commitment_binds,
+           relaxed=_commitment_relaxed, exact_costs=_on_plan(contracts.commitment_costs)),
+    Family("scc", compliance.add_scc_compliance, reads=frozenset(),
+           exact_costs=_on_plan(compliance.scc_costs)),
+    Family("recording", compliance.add_recording_storage, reads=frozenset(), rows=(),
+           exact_costs=_on_plan(compliance.recording_costs)),
+    # set-up and transition costs per site, reported once for both families
+    Family("new_fte", transition.add_new_fte_setup, reads=frozenset({"staffing"}),
+           dual_unit="currency/yr per FTE", exact_costs=_on_plan(transition.transition_costs)),
+    Family("transition", transition.add_transition, reads=frozenset({"staffing"}),
+           dual_unit="currency/yr per FTE"),
+    Family("objective", c.set_cost_objective, reads=frozenset({"staffing", "prices"}), rows=()),
+)  # fmt: skip
+
+
+def family(name: str, families: tuple[Family, ...] = FAMILIES) -> Family:
+    """The record of a family, by name."""
+    for record in families:
+        if record.name == name:
+            return record
+    raise KeyError(f"no constraint family {name!r}")
