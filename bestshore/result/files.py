@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
-import re
 import tempfile
 import zipfile
 from pathlib import Path
@@ -13,10 +13,10 @@ import pandas as pd
 
 __all__ = ["atomic_write", "excel_bytes", "write_all"]
 
-# Fixed timestamp inside workbooks so the same result gives the same bytes.
+# Fixed timestamp inside workbooks (zip entries and document properties) so the same
+# result gives the same bytes.
 _EPOCH = (2000, 1, 1, 0, 0, 0)
-_FIXED = b"2000-01-01T00:00:00Z"
-_STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+_CORE = "docProps/core.xml"  # the document properties part (creator, created, modified)
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -43,8 +43,14 @@ def write_all(files: dict[Path, bytes]) -> list[Path]:
 
 
 def excel_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
-    """An .xlsx workbook, one sheet per table, with deterministic bytes."""
-    import datetime as dt
+    """An .xlsx workbook, one sheet per table, with deterministic bytes.
+
+    openpyxl stamps the save time into the document properties (``docProps/core.xml``)
+    and into every zip entry. The workbook is re-packed with fixed zip entry times and
+    with the document properties serialised again by openpyxl itself, created and
+    modified set to 2000-01-01, so the same tables always give the same bytes.
+    """
+    from openpyxl.xml.functions import tostring
 
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
@@ -54,18 +60,18 @@ def excel_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
             for column in sheet.columns:
                 width = max(len(str(cell.value or "")) for cell in column[:200])
                 sheet.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 60)
-        fixed = dt.datetime(*_EPOCH)
-        writer.book.properties.created = fixed
-        writer.book.properties.modified = fixed
-    # Re-pack with fixed zip entry times (openpyxl stamps the current time).
+        properties = writer.book.properties
+    fixed = dt.datetime(*_EPOCH)
+    properties.creator = "bestshore"
+    properties.created = fixed
+    properties.modified = fixed  # after the save, which set it to the current time
+    core = tostring(properties.to_tree())
     source = zipfile.ZipFile(io.BytesIO(buffer.getvalue()))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             entry = zipfile.ZipInfo(info.filename, date_time=_EPOCH)
             entry.compress_type = zipfile.ZIP_DEFLATED
-            data = source.read(info.filename)
-            if info.filename == "docProps/core.xml":  # openpyxl stamps "modified" on save
-                data = _STAMP.sub(rb"\1" + _FIXED + rb"\2", data)
+            data = core if info.filename == _CORE else source.read(info.filename)
             target.writestr(entry, data)
     return out.getvalue()
