@@ -1,13 +1,18 @@
-"""Every workbook the project writes, re-read by readers that share no code with the writer.
+"""Every workbook and CSV the project writes, re-read by readers that share no code with the writer.
 
 ``Result.to_excel``, the ``result.xlsx`` of ``bestshore solve --out`` and the workbook of
 ``bestshore compare --excel`` are opened with openpyxl and with pandas, every XML part is
 parsed, and each sheet must give back the table it was written from. LibreOffice, when it
 is installed, opens and re-saves the workbook as a third reader.
+
+The scenarios in ``tests/attacks/`` carry text that spreadsheets would run as formulas
+(formula or CSV injection): in workbooks it must stay text, in CSV files it must carry a
+leading ``'``, and numbers must be left alone.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import shutil
 import subprocess
@@ -27,10 +32,14 @@ from typer.testing import CliRunner
 import bestshore
 from bestshore.analysis import price_of_policies
 from bestshore.cli import app
-from bestshore.scenario import parse_scenario
+from bestshore.scenario import load_scenario, parse_scenario
 from bestshore.views import outputs
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+ATTACKS = Path(__file__).parent / "attacks"
+MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+# First characters that make a spreadsheet run a cell as a formula (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FIXED = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 NS = {
     "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
@@ -50,6 +59,12 @@ def scenario_data(**policies: Any) -> dict[str, Any]:
 def solved() -> tuple[bestshore.Scenario, bestshore.Result]:
     scenario = parse_scenario(scenario_data())
     return scenario, bestshore.solve(scenario)
+
+
+def no_charts(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Skip chart rendering in ``solve --out`` (charts are tested in test_outputs)."""
+    for suffix in outputs.CHART_FORMATS:
+        monkeypatch.setitem(outputs.FORMATS, suffix, lambda chart: "<svg></svg>")
 
 
 def write_yaml(path: Path, data: dict[str, Any]) -> Path:
@@ -139,8 +154,7 @@ def test_solve_out_workbook_reads_back(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     scenario, result = solved
-    for suffix in outputs.CHART_FORMATS:  # charts are tested in test_outputs; skip rendering
-        monkeypatch.setitem(outputs.FORMATS, suffix, lambda chart: "<svg></svg>")
+    no_charts(monkeypatch)
     source = write_yaml(tmp_path / "tiny.yaml", scenario_data())
     done = CliRunner().invoke(app, ["solve", str(source), "--out", str(tmp_path / "out")])
     assert done.exit_code == 0, done.output
@@ -178,7 +192,7 @@ def libreoffice_resave(path: Path, folder: Path) -> Path:
          "--convert-to", "xlsx", "--outdir", str(folder / "out"), str(path)],
         check=True, capture_output=True, timeout=180,
     )  # fmt: skip
-    converted = folder / "out" / path.name
+    converted = folder / "out" / f"{path.stem}.xlsx"
     assert converted.exists(), f"LibreOffice wrote no {converted}"
     return converted
 
@@ -196,3 +210,138 @@ def test_libreoffice_opens_the_workbook(
     assert core.findtext("dcterms:created", namespaces=NS) == "2000-01-01T00:00:00Z"
     # LibreOffice writes booleans as =TRUE() formulas: read their cached values.
     assert_workbook_holds(converted, result.tables(), data_only=True)
+
+
+# --- formula injection -------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def attacked() -> tuple[Path, bestshore.Result]:
+    path = ATTACKS / "formula_injection.yaml"
+    result = bestshore.solve(load_scenario(path))
+    # The attack text that reaches the files: every site name and city, the scenario name.
+    texts = [*result.sites["name"], *result.sites["city"], result.scenario_name]
+    assert all(text.startswith(FORMULA_START) for text in texts), texts
+    return path, result
+
+
+def as_xml_reads(text: str) -> str:
+    """``text`` as any XML parser returns it: a bare carriage return becomes a line feed."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def assert_no_formula(path: Path) -> None:
+    """No cell of the workbook is a formula: none typed ``f``, no ``<f>`` in any sheet."""
+    book = openpyxl.load_workbook(path)
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (path.name, sheet.title, cell.coordinate, cell.value)
+    with zipfile.ZipFile(path) as package:
+        parts = [n for n in package.namelist() if n.startswith("xl/worksheets/")]
+        assert parts
+        for name in parts:
+            formulas = list(ET.fromstring(package.read(name)).iter(f"{MAIN}f"))
+            assert not formulas, (path.name, name, [f.text for f in formulas])
+
+
+def assert_sites_sheet_holds_the_text(path: Path, result: bestshore.Result) -> None:
+    """The sites sheet reads back the attack text literally, as text cells."""
+    sheet = openpyxl.load_workbook(path)["sites"]
+    header = [cell.value for cell in sheet[1]]
+    for column in ("name", "city"):
+        cells = [row[header.index(column)] for row in sheet.iter_rows(min_row=2)]
+        assert [c.data_type for c in cells] == ["s"] * len(result.sites)
+        assert [c.value for c in cells] == [as_xml_reads(v) for v in result.sites[column]]
+    read = pd.read_excel(path, sheet_name="sites")
+    assert list(read["name"]) == [as_xml_reads(v) for v in result.sites["name"]]
+    assert_same_table(read[["lat", "lon"]], result.sites[["lat", "lon"]], "sites via pandas")
+
+
+def test_attack_text_stays_text_in_every_workbook(
+    attacked: tuple[Path, bestshore.Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source, result = attacked
+    direct = result.to_excel(tmp_path / "direct.xlsx")
+    no_charts(monkeypatch)
+    done = CliRunner().invoke(app, ["solve", str(source), "--out", str(tmp_path / "out")])
+    assert done.exit_code == 0, done.output
+    for path in (direct, tmp_path / "out" / "result.xlsx"):
+        assert_no_formula(path)
+        assert_sites_sheet_holds_the_text(path, result)
+    # compare --excel: the attack scenario's name is a column header of every sheet.
+    plain = write_yaml(tmp_path / "tiny.yaml", scenario_data())
+    excel = tmp_path / "compare.xlsx"
+    done = CliRunner().invoke(app, ["compare", str(plain), str(source), "--excel", str(excel)])
+    assert done.exit_code == 0, done.output
+    assert_no_formula(excel)
+    header = list(openpyxl.load_workbook(excel)["kpis"][1])
+    assert [c.value for c in header] == ["kpi", "tiny", result.scenario_name]
+    assert all(c.data_type == "s" for c in header)
+
+
+def read_csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
+def is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def test_attack_cells_are_escaped_in_every_csv(
+    attacked: tuple[Path, bestshore.Result], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source, result = attacked
+    no_charts(monkeypatch)
+    done = CliRunner().invoke(app, ["solve", str(source), "--out", str(tmp_path / "out")])
+    assert done.exit_code == 0, done.output
+    folders = [tmp_path / "out" / "tables", result.to_csv(tmp_path / "direct")[0].parent]
+    for folder in folders:
+        files = sorted(folder.glob("*.csv"))
+        assert {p.stem for p in files} >= set(result.tables())
+        for path in files:  # only numbers may start with a formula character
+            with path.open(newline="", encoding="utf-8") as fh:
+                for line, row in enumerate(csv.reader(fh), start=1):
+                    for cell in row:
+                        assert not cell.startswith(FORMULA_START) or is_number(cell), (
+                            path.name, line, cell,
+                        )  # fmt: skip
+        rows = read_csv_rows(folder / "sites.csv")
+        for column in ("name", "city"):
+            assert [row[column] for row in rows] == ["'" + v for v in result.sites[column]]
+        # Negative numbers stay numbers: Rabat and Lisbon lie west of Greenwich.
+        assert [row["lon"] for row in rows] == [repr(v) for v in result.sites["lon"]]
+        assert any(row["lon"].startswith("-") for row in rows)
+        read = pd.read_csv(folder / "sites.csv")
+        numeric = [c for c in result.sites if pd.api.types.is_numeric_dtype(result.sites[c])]
+        assert {"lat", "lon", "fte", "cost"} <= set(numeric)
+        assert all(pd.api.types.is_float_dtype(read[c]) for c in numeric)
+        assert_same_table(read[numeric], result.sites[numeric], f"{folder.name}/sites.csv")
+        assert list(read["site"]) == list(result.sites["site"])  # ids untouched
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not on PATH")
+def test_libreoffice_reads_attack_text_as_text(
+    attacked: tuple[Path, bestshore.Result], tmp_path: Path
+) -> None:
+    _, result = attacked
+    workbook = result.to_excel(tmp_path / "result.xlsx")
+    sites_csv = next(p for p in result.to_csv(tmp_path / "tables") if p.stem == "sites")
+    # LibreOffice runs "=..." cells of a CSV as formulas when it imports one; the sites
+    # table has no booleans, so no formula at all may appear in what it saves.
+    from_xlsx = libreoffice_resave(workbook, tmp_path / "lo-xlsx")
+    from_csv = libreoffice_resave(sites_csv, tmp_path / "lo-csv")
+    sheets = {
+        "": openpyxl.load_workbook(from_xlsx)["sites"],  # the text as written
+        "'": openpyxl.load_workbook(from_csv).worksheets[0],  # the CSV's escaped text
+    }
+    for prefix, sheet in sheets.items():
+        header = [cell.value for cell in sheet[1]]
+        for row in sheet.iter_rows(min_row=2):
+            assert all(cell.data_type != "f" for cell in row), [c.value for c in row]
+        for column in ("name", "city"):
+            cells = [row[header.index(column)].value for row in sheet.iter_rows(min_row=2)]
+            assert cells == [prefix + as_xml_reads(v) for v in result.sites[column]]

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from bestshore.result.files import atomic_write
+from bestshore.result.files import atomic_write, csv_bytes
 
 __all__ = ["UNRESTORED", "Result"]
 
@@ -272,17 +272,22 @@ class Result:
         }
 
     def to_csv(self, folder: str | Path) -> list[Path]:
-        """One CSV per table in ``folder``, each written atomically."""
+        """One CSV per table in ``folder``, each written atomically.
+
+        Text cells starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return get a
+        leading ``'`` so spreadsheets do not run them as formulas
+        (:func:`bestshore.result.files.csv_bytes`).
+        """
         folder = Path(folder)
         written = []
         for name, table in self.tables().items():
             path = folder / f"{name}.csv"
-            atomic_write(path, table.to_csv(index=False).encode("utf-8"))
+            atomic_write(path, csv_bytes(table))
             written.append(path)
         return written
 
     def to_excel(self, path: str | Path) -> Path:
-        """A workbook with one sheet per table, written atomically."""
+        """A workbook with one sheet per table, written atomically; text cells are text."""
         from bestshore.result.files import excel_bytes
 
         path = Path(path)

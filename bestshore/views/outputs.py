@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from bestshore.result import Result
-from bestshore.result.files import excel_bytes, write_all
+from bestshore.result.files import csv_bytes, excel_bytes, write_all
 from bestshore.scenario import Scenario
 from bestshore.views.charts import (
     chart_cost_by_site,
@@ -65,7 +65,7 @@ def write_outputs(
         tables["policy_prices"] = prices
     files[folder / "result.xlsx"] = excel_bytes(tables)
     for name, table in tables.items():
-        files[folder / "tables" / f"{name}.csv"] = table.to_csv(index=False).encode("utf-8")
+        files[folder / "tables" / f"{name}.csv"] = csv_bytes(table)
     charts = render_charts(result, prices)
     svgs: dict[str, str] = {}
     for stem, chart in charts.items():
