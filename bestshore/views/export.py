@@ -4,10 +4,18 @@ vl-convert carries the Vega and Vega-Lite JavaScript itself, so nothing here tou
 network: PNG, SVG and PDF are drawn in-process, and HTML bundles its scripts inline.
 External data URLs are refused (``allowed_base_urls=[]``): bestshore charts embed their
 data.
+
+The HTML page is built here, not by ``vl_convert.vegalite_to_html``, which writes the spec
+into its ``<script>`` unescaped: a site city such as ``</script><script>...`` would end the
+script and run its own. Here the spec is written as JSON with ``<``, ``>``, ``&``, U+2028
+and U+2029 as ``\\u`` escapes (the same values to JavaScript), and vega-embed's "View
+Source" and "View Compiled Vega" actions are off: they ``document.write`` the spec, raw,
+into a new window of the page's origin.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -69,9 +77,78 @@ def _to_pdf(chart: Chart) -> bytes:
     return pdf
 
 
+_SCRIPT_ESCAPES = {
+    ord("<"): "\\u003c",
+    ord(">"): "\\u003e",
+    ord("&"): "\\u0026",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
+# vega-embed options: vl-convert's (SVG renderer), without the two actions that write the
+# spec as HTML into a new window; saving as SVG or PNG and the editor link stay.
+_EMBED_OPTIONS = {
+    "renderer": "svg",
+    "actions": {"export": True, "source": False, "compiled": False, "editor": True},
+}
+
+# vl-convert's page (vegalite_to_html, bundle=True), with the spec and options as slots.
+_PAGE = """<!DOCTYPE html>
+<html>
+  <head>
+    <style>
+        vega-chart.vega-embed {
+          width: 100%;
+          display: flex;
+        }
+        vega-chart.vega-embed details,
+        vega-chart.vega-embed details summary {
+          position: relative;
+        }
+    </style>
+    <meta charset="UTF-8">
+    <title>Chart</title>
+
+    <script type="text/javascript">@BUNDLE@</script>
+  </head>
+  <body>
+    <div id="vega-chart"></div>
+    <script type="text/javascript">
+
+{
+    const spec = @SPEC@;
+    const opts = @OPTIONS@;
+    vegaEmbed('#vega-chart', spec, opts).catch(console.error);
+}
+
+    </script>
+  </body>
+</html>
+"""
+
+
+def _json_for_script(value: Any) -> str:
+    """``value`` as JSON that is safe inside an HTML ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` (which could close the script or open a comment) and the line
+    separators U+2028 and U+2029 are written as ``\\u`` escapes. They only occur inside
+    JSON strings, so the text is still JSON, and a JavaScript literal of the same value.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.translate(_SCRIPT_ESCAPES)
+
+
+_BEFORE_BUNDLE, _AFTER_BUNDLE = _PAGE.replace("@OPTIONS@", _json_for_script(_EMBED_OPTIONS)).split(
+    "@BUNDLE@"
+)
+_BEFORE_SPEC, _AFTER_SPEC = _AFTER_BUNDLE.split("@SPEC@")
+
+
 def _to_html(chart: Chart) -> str:
-    html: str = vl_convert.vegalite_to_html(_spec(chart), vl_version=_vl_version(), bundle=True)
-    return html
+    # No snippet: vl-convert's default, the one its own pages run (its stub wants a str).
+    bundle: str = vl_convert.javascript_bundle(None, vl_version=_vl_version())  # type: ignore[arg-type]
+    spec = _json_for_script(_spec(chart))
+    return _BEFORE_BUNDLE + bundle + _BEFORE_SPEC + spec + _AFTER_SPEC
 
 
 FORMATS: dict[str, Callable[[Chart], bytes | str]] = {
