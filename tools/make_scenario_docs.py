@@ -204,6 +204,15 @@ Loading never executes code (YAML is read with the safe loader only) and reads n
 but the scenario and the bases it names, which must stay inside the scenario's own
 folder tree.
 
+YAML anchors and aliases work (`languages: &french {fr: native}` on one site,
+`languages: *french` on the next): each alias stands for a full copy of the value it
+names. A file whose aliases would expand it to more than 10 times the values (or
+characters of text) written so far, past 100,000 values and 1,000,000 characters, is
+refused with the line of the alias, as are an alias inside the value it names and lists
+or mappings nested deeper than 50 levels. Anchors do not cross files (a child cannot alias
+a value of its base), and merge keys (`<<: *defaults`) are not supported: write the keys
+out.
+
 ## Shores
 
 Each site is `inshore`, `nearshore` or `offshore` as seen from the market:

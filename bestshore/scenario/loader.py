@@ -9,10 +9,20 @@ opening-hours spec or a language mix only makes sense whole). Bases may chain; a
 
 Loading never executes code (``yaml.SafeLoader`` only) and reads no file but the scenario
 and the bases it names, which must stay inside the scenario's own folder tree.
+
+Anchors and aliases (``&x`` ... ``*x``) work, within a budget. Everything after the YAML
+parser sees each alias as a full copy of what it names, so a few hundred bytes of nested
+aliases (a "billion laughs" file) would stand for billions of values. A file is refused as
+soon as its aliases expand it to more than :data:`ALIAS_GROWTH` times the values written so
+far (or characters of text), past a floor of :data:`ALIAS_FREE_VALUES` values and
+:data:`ALIAS_FREE_CHARACTERS` characters; an alias inside the value it names, and lists or
+mappings nested deeper than :data:`MAX_DEPTH` levels, are refused too. Merge keys
+(``<<: *x``) are not supported.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +36,14 @@ from bestshore.scenario.schema import Scenario
 __all__ = ["load_scenario", "parse_scenario", "read_scenario_data"]
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_DEPTH = 50
+"""Deepest nesting of lists and mappings in a scenario file (real ones have under 10)."""
+ALIAS_GROWTH = 10
+"""Aliases may expand a file to this many times the values (characters) written so far."""
+ALIAS_FREE_VALUES = 100_000
+"""Values any file may expand to by aliases, however little it writes."""
+ALIAS_FREE_CHARACTERS = 1_000_000
+"""Characters of text any file may expand to by aliases, however little it writes."""
 Location = tuple[str, int]  # (file, 1-based line)
 Path_ = tuple[str | int, ...]
 
@@ -42,6 +60,86 @@ class _Located:
 
 
 _CONTAINER_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+class _Composer(yaml.SafeLoader):
+    """PyYAML's safe composer, keeping the size of the file with its aliases expanded in check.
+
+    Composing does not copy what an alias names (the alias is its anchor's node again), but
+    :func:`_from_node` and everything after it does. So every value written in the file
+    counts once, and every alias counts the expanded size of the value it names (complete
+    by then, or the alias is inside it: a loop). The running totals, in values and in
+    characters of scalar text, may not pass :data:`ALIAS_GROWTH` times what is written so
+    far, nor the free floors. Each alias is checked as it is read, and nothing is expanded
+    before the whole file has passed: memory stays within the budget by construction.
+    Nesting deeper than :data:`MAX_DEPTH` is refused too (the composer recurses).
+    """
+
+    def __init__(self, text: str, file: str) -> None:
+        super().__init__(text)
+        self.file = file
+        self._open: list[list[int]] = []  # expanded size so far of each node being composed
+        self._anchored: dict[str, tuple[int, int]] = {}  # anchor -> (values, characters)
+        self._written = [0, 0]  # values and characters written in the file so far
+        self._expanded = [0, 0]  # the same with every alias expanded
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent):
+            return self._alias(parent, index, event, line)
+        scalar = isinstance(event, yaml.ScalarEvent)
+        if len(self._open) >= MAX_DEPTH and not scalar:
+            message = f"lists and mappings nested deeper than {MAX_DEPTH} levels"
+            raise ScenarioError(message, file=self.file, line=line)
+        size = [1, len(event.value) if scalar else 0]
+        self._add(self._written, size)
+        self._add(self._expanded, size)
+        self._open.append(size)
+        node = super().compose_node(parent, index)
+        self._open.pop()
+        if self._open:
+            self._add(self._open[-1], size)
+        if event.anchor is not None:
+            self._anchored[event.anchor] = (size[0], size[1])
+        return node
+
+    def _alias(
+        self, parent: yaml.Node | None, index: Any, event: yaml.AliasEvent, line: int
+    ) -> yaml.Node | None:
+        anchor = str(event.anchor)  # an alias always names one
+        if anchor in self.anchors and anchor not in self._anchored:
+            raise ScenarioError(
+                f"alias *{anchor} is inside the value it names (a loop); write the value out",
+                file=self.file,
+                line=line,
+            )
+        node = super().compose_node(parent, index)  # an undefined alias raises
+        size = self._anchored[anchor]
+        self._add(self._expanded, size)
+        if self._open:
+            self._add(self._open[-1], size)
+        limits = (
+            max(ALIAS_FREE_VALUES, ALIAS_GROWTH * self._written[0]),
+            max(ALIAS_FREE_CHARACTERS, ALIAS_GROWTH * self._written[1]),
+        )
+        for expanded, limit, unit in zip(
+            self._expanded, limits, ("values", "characters"), strict=True
+        ):
+            if expanded > limit:
+                raise ScenarioError(
+                    f"YAML aliases expand the file to more than {limit:,} {unit} (an alias "
+                    "bomb?); write the values out instead of aliasing them",
+                    file=self.file,
+                    line=line,
+                )
+        return node
+
+    @staticmethod
+    def _add(total: list[int], size: Sequence[int]) -> None:
+        total[0] += size[0]
+        total[1] += size[1]
 
 
 def _from_node(node: yaml.Node, file: str, loader: yaml.SafeLoader) -> _Located:
@@ -53,6 +151,12 @@ def _from_node(node: yaml.Node, file: str, loader: yaml.SafeLoader) -> _Located:
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise ScenarioError("mapping keys must be plain names", file=file, line=at[1])
+            if key_node.tag == _MERGE_TAG:
+                raise ScenarioError(
+                    "merge keys (<<) are not supported; write the keys out",
+                    file=file,
+                    line=key_node.start_mark.line + 1,
+                )
             key = loader.construct_object(key_node)
             if key in children:
                 raise ScenarioError(
@@ -88,8 +192,9 @@ def _read_located(path: Path) -> _Located:
         ) from None
     if "\x00" in text:
         raise ScenarioError("contains NUL bytes; is this a YAML file?", file=path)
+    composer = _Composer(text, str(path))
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = composer.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -97,6 +202,8 @@ def _read_located(path: Path) -> _Located:
         raise ScenarioError(f"YAML syntax error: {problem}", file=path, line=line) from None
     except yaml.YAMLError as exc:
         raise ScenarioError(f"YAML error: {exc}", file=path) from None
+    finally:
+        composer.dispose()
     if node is None:
         raise ScenarioError("file is empty", file=path)
     loader = yaml.SafeLoader("")  # constructs scalars only: safe tags, no code
