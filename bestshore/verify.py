@@ -508,6 +508,127 @@ def _fixed_cost(world: _World, rows: pd.DataFrame) -> float:
     return cost
 
 
+def _roster_of(world: _World, site: Site) -> Any:
+    """A site's roster as the scenario gives it: its own, its vendor's, the settings'."""
+    if site.price_per_contact is not None:
+        return None
+    vendor = next((v for v in world.scenario.vendors if v.id == site.vendor), None)
+    return site.roster or (vendor.roster if vendor else None) or world.scenario.settings.roster
+
+
+def _idle_rate(world: _World, site: Site) -> float:
+    """An idle paid hour: the site's hourly price (an FTE-month price converted), or the
+    mean of its rate card when it gives neither, or its country's indicative cost."""
+    if site.price_per_fte_month is not None:
+        return site.price_per_fte_month * 12 / (world.weekly_hours_per_fte(site) * WEEKS)
+    if site.cost_per_hour is not None:
+        return site.cost_per_hour
+    if site.rates:
+        return float(np.mean(list(site.rates.values())))
+    return float(world.country[site.country]["agent_cost_eur_per_hour"])
+
+
+def _check_roster(
+    world: _World, rows: pd.DataFrame, shifts: pd.DataFrame, problems: list[str]
+) -> float:
+    """Re-derive every rostered site's hours from its shifts; return the idle hours' cost.
+
+    Each shift has an allowed length, starts on the allowed grid and runs inside opening
+    hours (judged in the site's own time); every hour has at least the whole agents its
+    queues need on shift; the week's shift hours hold the real-time and the deferred
+    work (blended into spare hours, dearest hours first); part-time shifts, capacity
+    and seats are within bounds on paid hours. Idle hours are priced at the site's
+    hourly price and the hour's premium, for the year's weeks of work.
+    """
+    scenario = world.scenario
+    volumes = [(c.volume, world.profile(c)[1]) for c in scenario.call_types]
+    sized = sum(v / f for v, f in volumes if f > 0)
+    weeks = sum(v for v, _ in volumes) / sized if sized > 0 else 0.0
+    headroom = scenario.policies.capacity_headroom or 0.0
+    cost = 0.0
+    for site in scenario.sites:
+        roster = _roster_of(world, site)
+        mine = shifts[shifts["site"] == site.id] if len(shifts) else shifts
+        here = rows[rows["site"] == site.id]
+        if roster is None:
+            if len(mine):
+                problems.append(f"site {site.id} has shifts but no roster")
+            continue
+        if here.empty and mine.empty:
+            continue
+        on_shift = np.zeros(168)
+        for shift in mine.itertuples(index=False):
+            start, length, agents = int(shift.start_hour), int(shift.length_hours), shift.agents
+            if length not in roster.shift_hours:
+                problems.append(
+                    f"site {site.id} has a {length} h shift; allowed {roster.shift_hours}"
+                )
+            if start % roster.start_every_hours:
+                problems.append(f"site {site.id} starts a shift off its grid at hour {start}")
+            if agents < 0 or abs(agents - round(agents)) > 1e-9:
+                problems.append(f"site {site.id} has {agents} agents on a shift: not whole")
+            hours = [(start + k) % 168 for k in range(length)]
+            closed = [h for h in hours if not world.is_open(site, h)]
+            if closed:
+                problems.append(
+                    f"site {site.id}'s shift from hour {start} runs {len(closed)} h outside opening hours"
+                )
+            on_shift[hours] += agents
+        real = here[here["hour"] >= 0]
+        worked = real.groupby("hour")["agents"].sum()
+        need = real.groupby("hour")["roster_agents"].sum()
+        for hour, agents in need.items():
+            if on_shift[int(hour)] < np.ceil(agents - 1e-9) - 1e-9:
+                problems.append(
+                    f"site {site.id} has {on_shift[int(hour)]:g} agents on shift in hour {hour}, "
+                    f"below the {np.ceil(agents - 1e-9):g} whole agents its queues need"
+                )
+        deferred = float(here.loc[here["hour"] < 0, "agents"].sum())
+        done = np.zeros(168)
+        done[worked.index.to_numpy(dtype=int)] = worked.to_numpy()
+        spare = np.maximum(on_shift - done, 0.0)
+        if spare.sum() < deferred - REL_TOL * max(1.0, deferred):
+            problems.append(
+                f"site {site.id}'s spare shift hours ({spare.sum():,.1f} h/week) cannot hold its "
+                f"deferred work ({deferred:,.1f} h/week)"
+            )
+        paid = float(on_shift.sum())
+        usable = world.capacity(site) * (1 - headroom)
+        if paid > usable * (1 + REL_TOL) + REL_TOL:
+            problems.append(
+                f"site {site.id} rosters {paid:,.1f} paid h/week over its usable capacity {usable:,.1f}"
+            )
+        if site.max_agents is not None:
+            seats = float(np.floor(site.max_agents + 1e-9))
+        else:
+            open_hours = sum(world.is_open(site, h) for h in range(168))
+            seats = float(
+                np.ceil(
+                    scenario.settings.peak_factor * world.capacity(site) / max(open_hours, 1) - 1e-9
+                )
+            )
+        over = [h for h in range(168) if on_shift[h] > seats + 1e-9]
+        if over:
+            problems.append(
+                f"site {site.id} has more agents on shift than {seats:g} seats in {len(over)} hours"
+            )
+        if roster.max_part_time_share is not None and len(mine):
+            part = float(mine.loc[mine["length_hours"] < max(roster.shift_hours), "agents"].sum())
+            if part > roster.max_part_time_share * float(mine["agents"].sum()) + 1e-9:
+                problems.append(f"site {site.id} has more part-time shifts than its cap allows")
+        premium = np.array([world.premium(site, h) for h in range(168)])
+        left = deferred
+        idle = spare.copy()
+        for h in np.lexsort((np.arange(168), -premium)):
+            if left <= 0:
+                break
+            take = min(idle[h], left)
+            idle[h] -= take
+            left -= take
+        cost += weeks * _idle_rate(world, site) * float((idle * premium).sum())
+    return cost
+
+
 def verify(scenario: Scenario, result: Result) -> list[str]:
     """Every rule the plan breaks, in plain words (empty when the plan is valid).
 
@@ -579,6 +700,8 @@ def verify(scenario: Scenario, result: Result) -> list[str]:
 
     per_site = rows.groupby("site")["agents"].sum()
     for site in scenario.sites:
+        if _roster_of(world, site) is not None:
+            continue  # capacity and seats of a rostered site: on its shifts (_check_roster)
         used = float(per_site.get(site.id, 0.0))
         capacity = world.capacity(site)
         usable = capacity * (1 - (scenario.policies.capacity_headroom or 0.0))
@@ -632,7 +755,7 @@ def verify(scenario: Scenario, result: Result) -> list[str]:
 
     _check_policies(world, rows.assign(work=work), total_hours, problems)
 
-    fixed = _fixed_cost(world, rows)
+    fixed = _fixed_cost(world, rows) + _check_roster(world, rows, result.shifts, problems)
     total_cost = float(rows["cost"].sum()) + fixed
     if not _close(total_cost, result.total_cost, total_cost):
         problems.append(

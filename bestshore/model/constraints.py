@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bestshore.model.inputs import WEEK, ModelInputs, row_quality
+from bestshore.model.inputs import WEEK, ModelInputs, rostered_sites, row_quality
 from bestshore.model.program import LinearProgram
 from bestshore.model.sets import Eligibility
 
@@ -178,7 +178,8 @@ def add_site_capacity(lp: LinearProgram, inputs: ModelInputs, variables: Variabl
 
     .. math:: \sum_{d : (d,s) \in E} k_{d,s} A_d \, x_{d,s} \le (1 - \eta) H_s \qquad \forall s \in S
 
-    with ``η`` the policy's ``capacity_headroom`` (0 by default).
+    with ``η`` the policy's ``capacity_headroom`` (0 by default). A rostered site's
+    capacity is on its paid shift hours instead (``bestshore.model.roster``).
 
     Name ``capacity[s]``. Dual (≤ 0 in a minimization): what one more productive hour
     per week at s would save a year [currency/(h/week)]. Elastic slack ``e[s] ≥ 0``
@@ -186,10 +187,12 @@ def add_site_capacity(lp: LinearProgram, inputs: ModelInputs, variables: Variabl
     """
     groups = variables.eligibility.groups("site")
     headroom = inputs.scenario.policies.capacity_headroom or 0.0
+    rostered = rostered_sites(inputs)  # their capacity is on paid shift hours (roster)
     bounds = {
         site: float(inputs.sites.at[site, "capacity_hours"]) * (1 - headroom)
         - variables.margins.capacity.get(site, 0.0)
         for site in inputs.sites.index
+        if site not in rostered
     }
     _group_limits(lp, variables, "capacity", groups, variables.agent_hours, bounds)
 
@@ -200,10 +203,12 @@ def add_seat_limit(lp: LinearProgram, inputs: ModelInputs, variables: Variables)
     .. math:: \sum_{(c,l) : ((c,l,h),s) \in E} k A \, x \le M_s
               \qquad \forall s : M_s < \infty, \ \forall h
 
-    Real-time work only (deferred work is scheduled around it). Name ``seats[s,h]``.
+    Real-time work only (deferred work is scheduled around it); a rostered site's
+    seats hold its agents on shift instead. Name ``seats[s,h]``.
     Dual: what one more seat in that hour would save a year [currency/agent].
     """
     seated = inputs.sites["max_agents"].dropna()
+    seated = seated[~seated.index.isin(list(rostered_sites(inputs)))]  # on shift (roster)
     if seated.empty:
         return
     # The (site, hour) groups are cached on the eligible set: the staffing loop writes

@@ -30,18 +30,19 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
-from bestshore.model import compliance, contracts, transition
+from bestshore.model import compliance, contracts, roster, transition
 from bestshore.model import constraints as c
 from bestshore.model.inputs import ModelInputs, mean_fte
 from bestshore.model.program import key_text
-from bestshore.scenario.hours import hour_ranges
+from bestshore.scenario.hours import hour_label, hour_ranges
 
 if TYPE_CHECKING:
     from bestshore.model.build import SourcingModel
 
-__all__ = ["FAMILIES", "READ_TAGS", "Family", "family"]
+__all__ = ["FAMILIES", "READ_TAGS", "Exact", "Family", "family"]
 
 Key = tuple[Hashable, ...]
 Finding = dict[str, object]
@@ -55,6 +56,21 @@ READ_TAGS = {
     "seats": "the sites' seats",
     "vendor_caps": "the vendors' share caps",
 }
+
+
+@dataclass(frozen=True)
+class Exact:
+    """A plan staffed exactly: what the families' ``exact_costs`` read.
+
+    ``staffing`` has one row per assignment carrying work (exact agents and cost, see
+    :class:`bestshore.model.plan.Plan`); ``shifts`` and ``roster_hours`` are its
+    whole-agent roster (:func:`bestshore.model.roster.whole_roster`), empty when no
+    site is rostered.
+    """
+
+    staffing: pd.DataFrame
+    shifts: pd.DataFrame
+    roster_hours: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -86,12 +102,16 @@ class Family:
     measured : bool
         Its rows are limits whose use is measured on the plan's exact staffing (site
         capacity, seats, vendor caps), not read off the LP row.
+    report_slack : bool
+        Whether its rows that do not bind are reported too (with their spare room);
+        false for families with a row per hour (seats, shifts): only binding ones.
     relaxed : callable or None
         ``relaxed(model, row_family, slacks) -> findings``: what its positive slacks (a
         Series by key, in the row's units) mean in a diagnosis.
     exact_costs : callable or None
-        ``exact_costs(model, staffing) -> DataFrame`` of ``kind``, ``id``, ``cost``
-        [currency/yr]: what an exact plan pays for it outside the staffing rows.
+        ``exact_costs(model, exact) -> DataFrame`` of ``kind``, ``id``, ``cost``
+        [currency/yr]: what an exact plan (:class:`Exact`) pays for it outside the
+        staffing rows.
     """
 
     name: str
@@ -101,8 +121,9 @@ class Family:
     dual_unit: str | None = None
     binding: Callable[[ModelInputs, str, Key], str | None] | None = None
     measured: bool = False
+    report_slack: bool = True
     relaxed: Callable[[SourcingModel, str, pd.Series], list[Finding]] | None = None
-    exact_costs: Callable[[SourcingModel, pd.DataFrame], pd.DataFrame] | None = None
+    exact_costs: Callable[[SourcingModel, Exact], pd.DataFrame] | None = None
 
     @property
     def row_families(self) -> tuple[str, ...]:
@@ -326,12 +347,10 @@ def _panel_binds(inputs: ModelInputs, row_family: str, key: Key) -> str | None:
     return None  # panel[v]: work tied to a binary, no rule of the client's
 
 
-def _binary_costs(
-    column_family: str, kind: str
-) -> Callable[[SourcingModel, pd.DataFrame], pd.DataFrame]:
+def _binary_costs(column_family: str, kind: str) -> Callable[[SourcingModel, Exact], pd.DataFrame]:
     """Yearly fixed costs of the 0/1 decisions set in the plan (vendors, sites)."""
 
-    def costs(model: SourcingModel, staffing: pd.DataFrame) -> pd.DataFrame:
+    def costs(model: SourcingModel, exact: Exact) -> pd.DataFrame:
         scenario = model.inputs.scenario
         fixed = {v.id: v.fixed_cost for v in scenario.vendors}
         fixed.update({s.id: s.fixed_cost for s in scenario.sites})
@@ -371,7 +390,60 @@ def _on_plan(
     cost: Callable[[ModelInputs, pd.DataFrame], pd.DataFrame],
 ) -> Callable[..., pd.DataFrame]:
     """An exact-cost function of (inputs, staffing) as a registry hook."""
-    return lambda model, staffing: cost(model.inputs, staffing)
+    return lambda model, exact: cost(model.inputs, exact.staffing)
+
+
+# -- roster ----------------------------------------------------------------------------
+
+
+def _roster_binds(inputs: ModelInputs, row_family: str, key: Key) -> str | None:
+    if row_family == "shift_capacity":
+        return f"site {key[0]} rosters every paid hour of its capacity"
+    if row_family == "shift_seats":
+        return (
+            f"site {key[0]} has every seat on shift at {hour_label(int(str(key[1])))} (market time)"
+        )
+    if row_family == "part_time":
+        return f"site {key[0]} is at its cap on part-time shifts"
+    return None  # shift_cover, blend: the roster's own bookkeeping
+
+
+def _roster_relaxed(model: SourcingModel, family: str, slacks: pd.Series) -> list[Finding]:
+    if family == "shift_capacity":
+        return _capacity_relaxed(model, family, slacks)
+    by_site: dict[Any, list[int]] = {}
+    for (site, hour), _ in slacks.items():
+        by_site.setdefault(site, []).append(int(hour))
+    return [
+        _finding(
+            "shift_cover",
+            site,
+            float(slacks[[k for k in slacks.index if k[0] == site]].sum()),
+            "agent hours",
+            f"site {site} cannot cover its work with whole shifts in {len(hours)} hours "
+            f"a week ({hour_ranges(hours)}): its opening windows are shorter than its "
+            "shortest shift",
+        )
+        for site, hours in by_site.items()
+    ]
+
+
+def _idle_costs(model: SourcingModel, exact: Exact) -> pd.DataFrame:
+    """Idle paid hours of the whole-agent roster, priced as the LP prices them."""
+    hours = exact.roster_hours
+    columns = ["kind", "id", "cost"]
+    if hours.empty:
+        return pd.DataFrame([], columns=columns)
+    inputs = model.inputs
+    weeks = roster.weeks_of_work(inputs)
+    rows = []
+    for site, table in hours.groupby("site", sort=True):
+        pay = inputs.premium.loc[site].to_numpy()[table["hour"].to_numpy(dtype=int)]
+        idle = np.nan_to_num(table["idle"].to_numpy(dtype=float))
+        cost = float(weeks * roster.idle_rate(inputs, str(site)) * (pay * idle).sum())
+        if cost > 0:
+            rows.append(("idle", str(site), cost))
+    return pd.DataFrame(rows, columns=columns)
 
 
 # -- the registry ----------------------------------------------------------------------
@@ -398,7 +470,14 @@ FAMILIES: tuple[Family, ...] = (
            relaxed=_capacity_relaxed),
     Family("seats", c.add_seat_limit, reads=frozenset({"staffing", "margins", "seats"}),
            dual_unit="currency/yr per agent", binding=_seats_binds, measured=True,
+           report_slack=False,
            relaxed=_seats_relaxed),
+    # whole shifts at rostered sites: cover, blending, paid capacity and seats, part time
+    Family("roster", roster.add_roster,
+           reads=frozenset({"staffing", "margins", "prices", "capacity", "seats"}),
+           rows=("shift_cover", "blend", "shift_capacity", "shift_seats", "part_time"),
+           dual_unit="currency/yr per agent hour/week", binding=_roster_binds, report_slack=False,
+           relaxed=_roster_relaxed, exact_costs=_idle_costs),
     Family("vendor_share", c.add_vendor_share, reads=frozenset({"vendor_caps"}), dual_unit=_WORK,
            binding=_vendor_cap_binds, measured=True, relaxed=_vendor_cap_relaxed),
     _work_share("site_share", c.add_site_share, _site_share_binds, "the site share cap"),

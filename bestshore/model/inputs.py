@@ -36,7 +36,7 @@ import pandas as pd
 from bestshore.scenario.hours import HOURS_PER_WEEK, covered_market_hours, local_clock, parse_hours
 from bestshore.scenario.profiles import WEEKS_PER_YEAR, annual_factor, weekly_profile
 from bestshore.scenario.reference import countries, great_circle_km
-from bestshore.scenario.schema import CallType, Jurisdiction, Scenario
+from bestshore.scenario.schema import CallType, Jurisdiction, Roster, Scenario
 
 __all__ = [
     "NEARSHORE_MAX_KM",
@@ -47,6 +47,7 @@ __all__ = [
     "mean_fte",
     "pair_codes",
     "prepare_inputs",
+    "rostered_sites",
     "row_quality",
     "shore_of",
 ]
@@ -374,6 +375,19 @@ def _quality(scenario: Scenario) -> pd.DataFrame:
                 }
             )
     return pd.DataFrame(rows).set_index(["call_type", "site"]).astype(float)
+
+
+def rostered_sites(inputs: ModelInputs) -> dict[str, Roster]:
+    """The roster of each site that has one: its own, else its vendor's, else the
+    settings'. Sites paid per contact have none (the vendor staffs them)."""
+    vendors = {v.id: v.roster for v in inputs.scenario.vendors}
+    default = inputs.scenario.settings.roster
+    found: dict[str, Roster] = {}
+    for site in inputs.scenario.sites:
+        roster = site.roster or vendors.get(site.vendor or "") or default
+        if roster is not None and site.price_per_contact is None:
+            found[site.id] = roster
+    return found
 
 
 def mean_fte(agent_hours: float, inputs: ModelInputs) -> float:

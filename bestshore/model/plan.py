@@ -10,7 +10,8 @@ The loop, in the steps below (each a function of its own):
 1. :func:`solve_round`: build the LP at the current staffing factors ``k`` and rounding
    margins (re-pricing the last round's model: only the families reading them are
    written again), and solve it;
-2. :func:`price_exactly`: staff the plan's queues exactly (Erlang C, integer agents)
+2. :func:`price_exactly`: staff the plan's queues exactly (Erlang C, integer agents),
+   roster rostered sites' whole agents in shifts (:func:`~bestshore.model.roster.whole_roster`)
    and cost it, costs outside the staffing rows included (each family's own);
 3. accept the plan when its exact staffing fits every capacity and seat limit
    (:func:`overshoot` finds none), and keep the cheapest accepted;
@@ -37,12 +38,20 @@ import pulp
 from bestshore.model.build import SourcingModel
 from bestshore.model.constraints import Margins, Variables
 from bestshore.model.contracts import tier_discount
-from bestshore.model.inputs import WEEK, ModelInputs
+from bestshore.model.families import Exact
+from bestshore.model.inputs import WEEK, ModelInputs, rostered_sites
 from bestshore.model.program import HighsSession, Solution
 from bestshore.model.reprice import build_or_reprice
+from bestshore.model.roster import whole_roster, whole_seats
 from bestshore.model.sets import Eligibility, eligible_assignments
 from bestshore.model.solve import solve_model
-from bestshore.model.staffing import FREE_ROUNDS, MAX_ROUNDS, agents_needed, exact_staffing
+from bestshore.model.staffing import (
+    FREE_ROUNDS,
+    MAX_ROUNDS,
+    agents_needed,
+    exact_staffing,
+    roster_agents,
+)
 
 __all__ = [
     "Plan",
@@ -88,6 +97,9 @@ class Plan:
         The rounding room held back in it.
     warm_started : bool
         The loop began from an earlier plan's factors (no lower bound is claimed).
+    shifts, roster_hours : DataFrame
+        The whole-agent roster of the rostered sites
+        (:func:`bestshore.model.roster.whole_roster`); empty without one.
     """
 
     model: SourcingModel
@@ -98,14 +110,21 @@ class Plan:
     factors: np.ndarray
     margins: Margins = field(default_factory=Margins)
     warm_started: bool = False
+    shifts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    roster_hours: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def exact(self) -> Exact:
+        return Exact(self.staffing, self.shifts, self.roster_hours)
 
     @functools.cached_property
     def fixed_costs(self) -> pd.DataFrame:
         """Yearly costs outside the staffing rows, each family's own
         (:func:`costs_outside_staffing`): ``kind`` (vendor/site fixed costs, take-or-pay
         ``commitment`` shortfalls, ``scc`` country compliance, ``recording`` storage per
-        site, ``setup`` of new FTE and ``transition`` of moved work), ``id``, ``cost``."""
-        return costs_outside_staffing(self.model, self.staffing)
+        site, ``setup`` of new FTE and ``transition`` of moved work, ``idle`` paid
+        hours of the roster), ``id``, ``cost``."""
+        return costs_outside_staffing(self.model, self.exact)
 
     @property
     def exact_cost(self) -> float:
@@ -151,10 +170,10 @@ class Planning:
     timings: dict[str, float]
 
 
-def costs_outside_staffing(model: SourcingModel, staffing: pd.DataFrame) -> pd.DataFrame:
+def costs_outside_staffing(model: SourcingModel, exact: Exact) -> pd.DataFrame:
     """What an exact plan pays outside its staffing rows: each family's ``exact_costs``
     (``kind``, ``id``, ``cost`` [currency/yr]), in build order."""
-    parts = [r.exact_costs(model, staffing) for r in model.families if r.exact_costs]
+    parts = [r.exact_costs(model, exact) for r in model.families if r.exact_costs]
     parts = [p for p in parts if len(p)] or parts[:1]
     if not parts:
         return pd.DataFrame([], columns=_COST_COLUMNS)
@@ -194,22 +213,42 @@ def exact_staffing_of(
     return rows.reset_index(drop=True)
 
 
-def overshoot(inputs: ModelInputs, staffing: pd.DataFrame) -> Margins:
+def overshoot(inputs: ModelInputs, exact: Exact) -> Margins:
     """How far the plan's staffing exceeds each capacity and seat limit (> 1e-6).
 
-    Vendor caps are on handle hours, which are linear and exact: they cannot overshoot.
+    A rostered site's limits hold its whole agents on shift (paid hours, agents per
+    hour); a site staffed hour by hour, its agents. Vendor caps are on handle hours,
+    which are linear and exact: they cannot overshoot.
     """
     tolerance = 1e-6
     over = Margins()
-    hours = staffing.groupby("site")["agents"].sum()
+    staffing = exact.staffing
+    rostered = set(rostered_sites(inputs))
     headroom = inputs.scenario.policies.capacity_headroom or 0.0
+    hours = staffing.groupby("site")["agents"].sum()
+    hours = hours[~hours.index.isin(list(rostered))]
+    if not exact.shifts.empty:
+        paid = exact.shifts.groupby("site")["paid_hours"].sum()
+        hours = pd.concat([hours, paid])
+    if not exact.roster_hours.empty:  # a site whose whole agents found no roster at all
+        lost = exact.roster_hours[exact.roster_hours["on_shift"].isna()]["site"].unique()
+        for site in lost:
+            hours[site] = np.inf
     excess = hours - inputs.sites["capacity_hours"].reindex(hours.index) * (1 - headroom)
-    over.capacity = {str(k): float(v) for k, v in excess[excess > tolerance].items()}
+    over.capacity = {str(k): float(min(v, 1e6)) for k, v in excess[excess > tolerance].items()}
     seats = inputs.sites["max_agents"].dropna()
     hourly = staffing[(staffing["hour"] != WEEK) & staffing["site"].isin(seats.index)]
-    if not hourly.empty:
-        per_hour = hourly.groupby(["site", "hour"])["agents"].sum()
-        limit = seats.reindex(per_hour.index.get_level_values("site")).to_numpy()
+    hourly = hourly[~hourly["site"].isin(list(rostered))]
+    per_hour = hourly.groupby(["site", "hour"])["agents"].sum()
+    if not exact.roster_hours.empty:
+        on_shift = exact.roster_hours.dropna(subset=["on_shift"])
+        on_shift = on_shift[on_shift["site"].isin(seats.index)]
+        per_hour = pd.concat([per_hour, on_shift.set_index(["site", "hour"])["on_shift"]])
+    if len(per_hour):
+        whole = {site: whole_seats(inputs, site) for site in rostered if site in seats.index}
+        limit = np.array(
+            [whole.get(site, seats[site]) for site in per_hour.index.get_level_values(0)]
+        )
         excess_seats = per_hour - limit
         over.seats = {
             (str(s), int(h)): float(v)
@@ -300,9 +339,9 @@ def solve_round(
 
 @dataclass(frozen=True)
 class _Priced:
-    """A round's plan staffed exactly: its staffing, exact cost and overshoot of limits."""
+    """A round's plan staffed exactly (and rostered): its exact cost and overshoot."""
 
-    staffing: pd.DataFrame
+    exact: Exact
     cost: float
     over: Margins
 
@@ -316,17 +355,20 @@ def price_exactly(model: SourcingModel) -> _Priced:
     included); how far it overshoots capacities and seats decides its acceptance."""
     inputs = model.inputs
     staffing = exact_staffing_of(inputs, model.variables, model.shares())
-    cost = float(
-        staffing["annual_cost"].sum() + costs_outside_staffing(model, staffing)["cost"].sum()
-    )
-    return _Priced(staffing, cost, overshoot(inputs, staffing))
+    shifts, roster_hours = whole_roster(inputs, staffing)
+    exact = Exact(staffing, shifts, roster_hours)
+    cost = float(staffing["annual_cost"].sum() + costs_outside_staffing(model, exact)["cost"].sum())
+    return _Priced(exact, cost, overshoot(inputs, exact))
 
 
-def _erlang_rows(inputs: ModelInputs, eligibility: Eligibility) -> np.ndarray:
-    """True for each assignment row staffed by Erlang C (real-time work with a goal)."""
+def _repriced_rows(inputs: ModelInputs, eligibility: Eligibility) -> np.ndarray:
+    """True for each assignment row the loop re-prices: real-time work staffed by Erlang
+    C, and all real-time work at rostered sites (whole agents per hour)."""
     rows = eligibility.assignments
     erlang = rows.join(inputs.workloads["erlang"], on=["call_type", "language"])["erlang"]
-    return erlang.to_numpy(dtype=bool) & (rows["hour"].to_numpy() != WEEK)
+    hourly = rows["hour"].to_numpy() != WEEK
+    rostered = rows["site"].isin(list(rostered_sites(inputs))).to_numpy()
+    return (erlang.to_numpy(dtype=bool) | rostered) & hourly
 
 
 def reprice_factors(
@@ -337,7 +379,8 @@ def reprice_factors(
     shares: np.ndarray,
     round_: int,
 ) -> np.ndarray:
-    """New agents-per-Erlang factors: the queues a plan uses priced at their own loads.
+    """New agents-per-Erlang factors: the queues a plan uses priced at their own loads
+    (``erlang_rows``, :func:`_repriced_rows`), in whole agents at rostered sites.
 
     After ``FREE_ROUNDS`` rounds a factor may only rise, so the loop settles (each round
     prices the queues at least as dearly), at a little optimality cost.
@@ -348,8 +391,16 @@ def reprice_factors(
     used = np.flatnonzero(erlang_rows & (shares > _ZERO))
     load = (rows["handle_hours"] * rows["repeat_factor"]).to_numpy()[used] * shares[used]
     types = rows["call_type"].to_numpy()[used]
+    # A rostered site staffs whole agents: its queues are priced at their whole agents.
+    rostered = rows["site"].isin(list(rostered_sites(inputs))).to_numpy()[used]
     agents = np.array(
-        [agents_needed(call_types[c], a, occupancy) for c, a in zip(types, load, strict=True)]
+        [
+            roster_agents(call_types[c], a, occupancy)
+            if whole
+            else agents_needed(call_types[c], a, occupancy)
+            for c, a, whole in zip(types, load, rostered, strict=True)
+        ],
+        dtype=float,
     )
     repriced = agents / load
     new = factors.copy()
@@ -380,7 +431,7 @@ def plan_sourcing(
     """
     clock = _Clock()
     eligibility = eligibility or eligible_assignments(inputs)
-    erlang_rows = _erlang_rows(inputs, eligibility)
+    erlang_rows = _repriced_rows(inputs, eligibility)
     factors = eligibility.assignments["agents_per_erlang"].to_numpy(dtype=float).copy()
     margins = Margins()
     start = previous if quick else None
@@ -430,11 +481,13 @@ def plan_sourcing(
         plan = Plan(
             model=model,
             outcome=solution,
-            staffing=priced.staffing,
+            staffing=priced.exact.staffing,
             pooled_agents=_pooled(inputs),
             history=history,
             factors=accepted_factors,
             margins=accepted_margins,
             warm_started=start is not None,
+            shifts=priced.exact.shifts,
+            roster_hours=priced.exact.roster_hours,
         )
     return Planning(first[0], first[1], plan, clock.seconds)

@@ -17,7 +17,14 @@ import pandas as pd
 from bestshore.model.inputs import WEEK, ModelInputs
 from bestshore.model.plan import Plan
 from bestshore.model.program import key_text
-from bestshore.result.result import ALLOCATION_COLUMNS, STAFFING_COLUMNS, Result
+from bestshore.result.result import (
+    ALLOCATION_COLUMNS,
+    COVERAGE_COLUMNS,
+    SHIFT_TABLE_COLUMNS,
+    STAFFING_COLUMNS,
+    Result,
+)
+from bestshore.scenario.hours import hour_label
 
 __all__ = ["extract_result", "scenario_hash"]
 
@@ -92,16 +99,41 @@ def _sites(inputs: ModelInputs, allocation: pd.DataFrame, staffing: pd.DataFrame
     return table[columns]
 
 
-def _coverage(inputs: ModelInputs, staffing: pd.DataFrame) -> pd.DataFrame:
-    """Agents logged in per site and market hour (real-time work) [agents]."""
+def _coverage(inputs: ModelInputs, staffing: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """Agents logged in per site and market hour (real-time work) [agents]; at rostered
+    sites also the whole agents ``on_shift`` and the ``idle`` agent hours (NaN at sites
+    staffed hour by hour)."""
     hourly = staffing[staffing["hour"] != WEEK]
-    table = hourly.groupby(["site", "hour"], sort=True)["agents"].sum().reset_index()
+    table = hourly.groupby(["site", "hour"], sort=True)["agents"].sum()
+    roster = plan.roster_hours
+    if not roster.empty:
+        shifts = roster.set_index(["site", "hour"])[["on_shift", "idle"]].astype(float)
+        table = pd.concat([table, shifts], axis=1).sort_index()
+        table["agents"] = table["agents"].fillna(0.0)
+    else:
+        table = table.to_frame().assign(on_shift=np.nan, idle=np.nan)
+    table = table.reset_index()
     shrink = inputs.sites["shrinkage"].reindex(table["site"]).to_numpy()
     table["scheduled"] = table["agents"] / (1 - shrink)
     table["open"] = inputs.open_hours.to_numpy()[
-        inputs.open_hours.index.get_indexer(table["site"]), table["hour"].to_numpy()
+        inputs.open_hours.index.get_indexer(table["site"]), table["hour"].to_numpy(dtype=int)
     ]
-    return table
+    return table[COVERAGE_COLUMNS]
+
+
+def _shifts(plan: Plan) -> pd.DataFrame:
+    """The roster's shifts, with their starts as weekday and time in both clocks."""
+    shifts = plan.shifts
+    if shifts.empty:
+        return pd.DataFrame(columns=SHIFT_TABLE_COLUMNS)
+    table = shifts.copy()
+    table["starts_market"] = [hour_label(h) for h in table["start_hour"]]
+    table["starts_local"] = [
+        hour_label(24 * d + h)
+        for d, h in zip(table["local_weekday"], table["local_start"], strict=True)
+    ]
+    table["site_name"] = plan.model.inputs.sites["name"].reindex(table["site"]).to_numpy()
+    return table[SHIFT_TABLE_COLUMNS].reset_index(drop=True)
 
 
 def _requirements(plan: Plan, staffing: pd.DataFrame) -> pd.DataFrame:
@@ -194,7 +226,8 @@ def _measured(plan: Plan, family: str, staffing: pd.DataFrame) -> pd.DataFrame:
 def _limit_rows(plan: Plan, staffing: pd.DataFrame) -> pd.DataFrame:
     """Site capacities, vendor caps and seats, their use measured on the exact staffing.
 
-    Not binding: how much is spare (seat-hours that are not binding are noise: left out).
+    Not binding: how much is spare (left out for families that report binding rows only:
+    seat-hours that are not binding are noise).
     Seat-hours come last (thousands of them on large scenarios).
     """
     model, inputs = plan.model, plan.model.inputs
@@ -218,7 +251,7 @@ def _limit_rows(plan: Plan, staffing: pd.DataFrame) -> pd.DataFrame:
         ]
         table["key"] = text
         table.insert(0, "family", record.name)
-        if record.name == "seats":
+        if not record.report_slack:
             table = table[table["binding"]]
         parts.append(table)
     columns = ["family", "key", "limit", "used", "binding", "dual", "message"]
@@ -268,6 +301,8 @@ def _policy_rows(plan: Plan) -> pd.DataFrame:
                 limit = upper if np.isfinite(upper) else float(arrays.row_lower[row])
                 used = float(activity[row])
                 binding = abs(used - limit) <= 1e-6 * max(1.0, float(scale[row]), abs(limit))
+                if not binding and not record.report_slack:
+                    continue
                 text = message if binding else f"{family} {key_text(key)}: not binding"
                 found.append(
                     (family, key_text(key), limit, used, binding, duals.get(key, 0.0), text)
@@ -331,7 +366,8 @@ def extract_result(plan: Plan) -> Result:
         constraints=_constraints(plan, staffing),
         exclusions=plan.model.eligibility.exclusions,
         staffing=staffing,
-        coverage=_coverage(inputs, staffing),
+        coverage=_coverage(inputs, staffing, plan),
+        shifts=_shifts(plan),
         requirements=requirements,
         market=dict(inputs.market),
         stamp=stamp,

@@ -54,10 +54,16 @@ STAFFING_COLUMNS = [
     "cost",
 ]
 
+COVERAGE_COLUMNS = ["site", "hour", "agents", "scheduled", "open", "on_shift", "idle"]
+SHIFT_TABLE_COLUMNS = [
+    "site", "site_name", "starts_market", "starts_local", "start_hour", "local_weekday",
+    "local_start", "length_hours", "agents", "paid_hours",
+]  # fmt: skip
+
 # Tables result.json does not carry: Result.from_dict gives them empty, with these columns.
 UNRESTORED = {
     "exclusions": ["call_type", "language", "site", "rule", "reason"],
-    "coverage": ["site", "hour", "agents", "scheduled", "open"],
+    "coverage": COVERAGE_COLUMNS,
     "requirements": [
         "call_type",
         "hour",
@@ -140,7 +146,8 @@ class Result:
         multiplier), ``annual_factor`` [weeks/yr], ``cost`` [currency/yr].
     coverage : DataFrame
         Agents logged in per ``site`` and ``hour`` (real-time work), and ``scheduled``
-        agents (grossed up by shrinkage).
+        agents (grossed up by shrinkage); at rostered sites, the whole agents
+        ``on_shift`` and the ``idle`` agent hours of each hour (NaN elsewhere).
     requirements : DataFrame
         Per ``call_type`` and ``hour``: ``required_pooled`` agents (one queue at one
         site), ``staffed`` agents, ``traffic`` [Erlang], ``pooling_loss`` [agents].
@@ -151,6 +158,12 @@ class Result:
         (relative MILP optimality gap proven), ``milp``, ``time_limit_seconds``,
         wall time [s].
     warnings : list of str
+    shifts : DataFrame
+        The roster of rostered sites (``settings.roster``), one row per shift pattern
+        used: ``site``, ``site_name``, ``starts_market`` and ``starts_local`` (weekday
+        and time), ``start_hour`` (0-167, market time), ``local_weekday`` (0 = Monday)
+        and ``local_start`` [h], ``length_hours`` [h], ``agents`` (whole),
+        ``paid_hours`` [agent hours per sizing week]. Empty without a roster.
     """
 
     scenario_name: str
@@ -168,6 +181,7 @@ class Result:
     market: dict[str, Any]
     stamp: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
+    shifts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SHIFT_TABLE_COLUMNS))
 
     @property
     def total_cost(self) -> float:
@@ -198,6 +212,7 @@ class Result:
             "breakdown": _records(self.breakdown),
             "constraints": _records(self.constraints),
             "staffing": _records(self.staffing),
+            "shifts": _records(self.shifts),
             "market": {k: _clean(v) for k, v in self.market.items()},
             "warnings": list(self.warnings),
             "stamp": {k: _clean(v) for k, v in stamp.items()},
@@ -208,7 +223,7 @@ class Result:
         """Rebuild a result from :meth:`to_dict` output (e.g. a ``result.json`` file).
 
         Restored: the scenario name, status, currency, KPIs, ``allocation``, ``sites``,
-        ``breakdown``, ``constraints``, ``staffing``, ``market``, ``stamp`` and
+        ``breakdown``, ``constraints``, ``staffing``, ``shifts``, ``market``, ``stamp`` and
         ``warnings``. Not restored, because ``result.json`` does not carry them:
         ``exclusions``, ``coverage`` and ``requirements`` come back empty, with their
         columns (:data:`UNRESTORED`); solve the scenario again for them, or read the
@@ -238,6 +253,7 @@ class Result:
             market=doc.get("market", {}),
             stamp=doc.get("stamp", {}),
             warnings=list(doc.get("warnings", [])),
+            shifts=pd.DataFrame(doc.get("shifts", []), columns=SHIFT_TABLE_COLUMNS),
         )
 
     @classmethod
@@ -266,6 +282,7 @@ class Result:
             "breakdown": self.breakdown,
             "constraints": self.constraints,
             "staffing": self.staffing,
+            "shifts": self.shifts,
             "coverage": self.coverage,
             "requirements": self.requirements,
             "exclusions": self.exclusions,

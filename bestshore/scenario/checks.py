@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+import numpy as np
+
 from bestshore.scenario.errors import ScenarioError
 from bestshore.scenario.hours import HoursError, parse_hours
 from bestshore.scenario.profiles import annual_factor, weekly_profile
@@ -173,3 +175,42 @@ def check_references(scenario: Scenario) -> None:
         for j, call_type_id in enumerate(rule.call_types):
             where = ("policies", "shore_rules", i, "call_types", j)
             _check_call_type(call_type_id, where, call_type_ids)
+    _check_rosters(scenario)
+
+
+def _longest_window_hours(open_quarters: object) -> float:
+    """Longest run of open quarter-hours in the week, wrapping round [h]."""
+    quarters = np.asarray(open_quarters, dtype=bool)
+    if quarters.all():
+        return len(quarters) / 4
+    doubled = np.concatenate([quarters, quarters])
+    longest = run = 0
+    for is_open in doubled:
+        run = run + 1 if is_open else 0
+        longest = max(longest, run)
+    return min(longest, len(quarters)) / 4
+
+
+def _check_rosters(scenario: Scenario) -> None:
+    """A rostered site must have an opening window at least as long as its shortest shift."""
+    vendors = {v.id: v.roster for v in scenario.vendors}
+    for i, site in enumerate(scenario.sites):
+        roster = site.roster or vendors.get(site.vendor or "") or scenario.settings.roster
+        if roster is None or site.price_per_contact is not None:
+            continue
+        window = _longest_window_hours(parse_hours(site.hours))
+        shortest = min(roster.shift_hours)
+        if window < shortest:
+            where = (
+                "sites"
+                if site.roster
+                else "vendors"
+                if vendors.get(site.vendor or "")
+                else "settings"
+            )
+            raise ScenarioError(
+                f"site {site.id}'s longest opening window is {window:g} h, shorter than its "
+                f"shortest shift ({shortest} h, from {where}.roster): allow shorter shifts "
+                "or open longer",
+                path=("sites", i, "roster") if site.roster else ("sites", i, "hours"),
+            )

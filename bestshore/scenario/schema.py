@@ -136,6 +136,37 @@ class Market(_Model):
     )
 
 
+class Roster(_Model):
+    """How a site's agents are rostered: shift lengths and starts inside its opening hours.
+
+    With a roster, agents work whole shifts (Dantzig's set-covering formulation of shift
+    scheduling): every hour's requirement is covered by agents on shift, idle shift
+    hours are paid, deferred work fills idle hours, and capacity and seats are measured
+    on paid shift hours. Without one (the default), the plan is staffed hour by hour.
+    """
+
+    shift_hours: list[Annotated[int, Field(ge=1, le=12)]] = Field(
+        default_factory=lambda: [4, 6, 8],
+        min_length=1,
+        description="Shift lengths allowed [h]; the longest is full time, shorter ones part time.",
+    )
+    start_every_hours: int = Field(
+        1, ge=1, le=12, description="Shifts start on the hour, every this many hours [h]."
+    )
+    max_part_time_share: Share | None = Field(
+        None,
+        description="At most this share of the shifts may be shorter than the longest "
+        "length [fraction of shifts]; default no cap.",
+    )
+
+    @field_validator("shift_hours")
+    @classmethod
+    def _distinct_lengths(cls, lengths: list[int]) -> list[int]:
+        if len(set(lengths)) != len(lengths):
+            raise ValueError(f"lengths given twice: {sorted(lengths)}")
+        return sorted(lengths)
+
+
 class Settings(_Model):
     """Workforce conventions shared by every site unless a site overrides them."""
 
@@ -178,6 +209,12 @@ class Settings(_Model):
     reference_week: dt.date = Field(
         dt.date(2026, 1, 12),
         description="Monday of the week used to convert opening hours between time zones (DST matters).",
+    )
+
+    roster: Roster | None = Field(
+        None,
+        description="Roster agents in whole shifts at every site paid by the hour or FTE "
+        "(sites and vendors may override it); default none: staffed hour by hour.",
     )
 
     @field_validator("reference_week")
@@ -431,6 +468,9 @@ class Site(_Model):
         "here replaces the site-level one for that call type (a site may resolve N1 well "
         "and N2 poorly). The vendor's bonus/malus stays on the site-level CSAT.",
     )
+    roster: Roster | None = Field(
+        None, description="This site's shifts; overrides the vendor's and settings.roster."
+    )
     shore: Shore | None = Field(None, description="Forces the site's shore, overriding the rule.")
 
     @model_validator(mode="after")
@@ -526,6 +566,9 @@ class Vendor(_Model):
         default_factory=list,
         description="Volume tiers, thresholds rising: past a threshold the vendor's whole bill "
         "(hourly and per-contact prices, not fixed costs) falls by the tier's discount.",
+    )
+    roster: Roster | None = Field(
+        None, description="Shifts at this vendor's sites; overrides settings.roster."
     )
 
     @model_validator(mode="after")

@@ -1,0 +1,400 @@
+"""Shifts: agents rostered in whole shifts inside opening hours (set covering).
+
+A plan staffed hour by hour cannot be rostered: a site may get one agent-hour on a
+Tuesday at 11:00 and nothing around it. With a roster (``settings.roster``, or a site's
+or vendor's), each site's agents work *shifts*: Dantzig's set-covering formulation of
+shift scheduling. For a rostered site s:
+
+- ``P(s)`` its shift patterns p = (start market hour, length ``L_p``): every length of
+  its roster, starting on the hour every ``start_every_hours``, wholly inside its
+  opening hours (every hour of the shift open, weeks wrapping round);
+- ``n[s,p] ≥ 0`` agents on shift p, ``b[s,h] ≥ 0`` agent hours of deferred work done in
+  hour h (blending: e-mail, mail and back-office fill idle hours), ``i[s,h] ≥ 0`` idle
+  agent hours, paid;
+- ``R(s,h)`` the real-time assignments of s in hour h, ``Q(s)`` its deferred ones.
+
+Rows (the ``roster`` family), with ``kA`` the agent hours of an assignment taken whole:
+
+.. math:: \\sum_{p \\ni h} n_{s,p} - \\sum_{(d,s) \\in R(s,h)} k A\\, x - b_{s,h} - i_{s,h} = 0
+          \\qquad \\forall s, h \\quad (\\texttt{shift\\_cover[s,h]})
+
+.. math:: \\sum_h b_{s,h} = \\sum_{(d,s) \\in Q(s)} k A\\, x \\quad (\\texttt{blend[s]}), \\qquad
+          \\sum_p L_p n_{s,p} \\le (1 - \\eta) H_s \\quad (\\texttt{shift\\_capacity[s]})
+
+.. math:: \\sum_{p \\ni h} n_{s,p} \\le M_s \\quad (\\texttt{shift\\_seats[s,h]}), \\qquad
+          \\sum_{p : L_p < L_{max}} n_{s,p} \\le \\beta_s \\sum_p n_{s,p} \\quad (\\texttt{part\\_time[s]})
+
+and the objective pays the idle hours, ``F r_s π_{s,h} i_{s,h}`` (``r_s`` the site's
+hourly price, ``π`` the hour's premium, ``F`` the year's weeks of work: annual volume
+over sizing-week volume); worked hours are paid as before, at their call type's rate.
+A shift's agents are paid ``L_p`` hours, worked or idle, so the cost of the work plus
+the idle hours is the cost of the roster. Capacity and seats of a rostered site are
+measured on paid shift hours (the site's ``capacity`` and ``seats`` rows on worked
+hours are then not written).
+
+**Whole agents.** The LP rosters fractional agents. The plan's exact staffing gives
+whole agents per queue and hour (``roster_agents``); :func:`whole_roster` then covers
+each site's whole-agent requirement with integer shift counts, one small MILP per site
+with the same rows. Shift patterns are intervals of consecutive hours, so the covering
+matrix has the consecutive-ones property: without the part-time cap, seats or
+week-wrapping shifts it is totally unimodular and the LP of integer requirements has an
+integer optimum; HiGHS proves the optimum of each site's MILP. The roster's cost is
+what the plan reports; the first round's LP (pooled staffing, fractional shifts) stays
+its lower bound, so the gap reported covers both the staffing and the whole agents.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import highspy
+import numpy as np
+import pandas as pd
+
+from bestshore.model.constraints import Variables
+from bestshore.model.inputs import WEEK, ModelInputs, rostered_sites
+from bestshore.model.program import LinearProgram, new_highs, solve_with_highs
+from bestshore.scenario.hours import HOURS_PER_WEEK, local_clock
+from bestshore.scenario.schema import Roster
+
+__all__ = [
+    "SHIFT_COLUMNS",
+    "add_roster",
+    "idle_rate",
+    "shift_patterns",
+    "weeks_of_work",
+    "whole_roster",
+    "whole_seats",
+]
+
+SHIFT_COLUMNS = [
+    "site", "start_hour", "length_hours", "local_weekday", "local_start",
+    "agents", "paid_hours",
+]  # fmt: skip
+_NONE = np.array([], dtype=np.int64)
+
+
+def shift_patterns(open_hours: np.ndarray, roster: Roster) -> pd.DataFrame:
+    """Every shift wholly inside the open market hours: ``start_hour``, ``length_hours``.
+
+    ``open_hours`` holds 168 booleans (market hours the site is open for entirely);
+    starts fall every ``start_every_hours`` from Monday 00:00, and a shift may run past
+    Sunday midnight into Monday (the week repeats).
+    """
+    open_hours = np.asarray(open_hours, dtype=bool)
+    starts, lengths = [], []
+    for length in roster.shift_hours:
+        for start in range(0, HOURS_PER_WEEK, roster.start_every_hours):
+            hours = (start + np.arange(length)) % HOURS_PER_WEEK
+            if open_hours[hours].all():
+                starts.append(start)
+                lengths.append(length)
+    return pd.DataFrame({"start_hour": starts, "length_hours": lengths}, dtype=np.int64)
+
+
+def weeks_of_work(inputs: ModelInputs) -> float:
+    """Annual volume over sizing-week volume, all work together [weeks/yr]: the factor
+    that makes a week's idle hours a year's."""
+    workloads = inputs.workloads
+    weekly = float(workloads["weekly_volume"].sum())
+    return float(workloads["volume"].sum()) / weekly if weekly > 0 else 0.0
+
+
+def idle_rate(inputs: ModelInputs, site: str) -> float:
+    """Price of an idle paid hour at a site [currency/h]: its hourly price, or the mean
+    of its rate card when its price only came from the country's indicative cost."""
+    row = inputs.sites.loc[site]
+    card = inputs.scenario.site(site).rates
+    if bool(row["cost_from_country"]) and card:
+        return float(np.mean(list(card.values())))
+    return float(row["cost_per_hour"])
+
+
+@dataclass(frozen=True)
+class _SitePatterns:
+    site: str
+    patterns: pd.DataFrame
+    cover: np.ndarray  # (hours, patterns) 0/1: pattern p covers market hour h
+    hours: np.ndarray  # the market hours some pattern covers
+
+
+def _patterns(inputs: ModelInputs, site: str, roster: Roster) -> _SitePatterns:
+    patterns = shift_patterns(inputs.open_hours.loc[site].to_numpy(), roster)
+    cover = np.zeros((HOURS_PER_WEEK, len(patterns)))
+    for j, (start, length) in enumerate(patterns.itertuples(index=False, name=None)):
+        cover[(start + np.arange(length)) % HOURS_PER_WEEK, j] = 1.0
+    hours = np.flatnonzero(cover.any(axis=1))
+    return _SitePatterns(site, patterns, cover[hours], hours)
+
+
+def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
+    r"""Whole shifts at rostered sites: cover, blending, capacity, seats, part time.
+
+    The math is in this module's docstring. Columns ``shifts[s,start,length]``,
+    ``blended[s,h]``, ``idle[s,h]``; rows ``shift_cover[s,h]``, ``blend[s]``,
+    ``shift_capacity[s]``, ``shift_seats[s,h]``, ``part_time[s]``.
+
+    .. math:: \sum_{p \ni h} n_{s,p} = \sum_{R(s,h)} k A\, x + b_{s,h} + i_{s,h}
+
+    Duals: ``shift_cover`` what one more agent hour of requirement in that hour costs a
+    year; ``shift_capacity`` what one more paid hour a week of capacity would save.
+    Elastic slack on ``shift_cover`` (work no whole shift can cover) and on
+    ``shift_capacity``.
+    """
+    rosters = rostered_sites(inputs)
+    if not rosters:
+        return
+    by_site_hour = variables.eligibility.groups("site", "hour")
+    headroom = inputs.scenario.policies.capacity_headroom or 0.0
+    weeks = weeks_of_work(inputs)
+    premium = inputs.premium
+    for site in sorted(rosters):
+        roster = rosters[site]
+        found = _patterns(inputs, site, roster)
+        real_hours = sorted(h for (s, h) in by_site_hour if s == site and h != WEEK)
+        hours = sorted(set(found.hours.tolist()) | set(real_hours))
+        if not hours:
+            continue
+        patterns = found.patterns
+        n = lp.add_columns(
+            "shifts", [(site, int(a), int(b)) for a, b in patterns.itertuples(index=False)]
+        )
+        covered = set(found.hours.tolist())
+        open_keys = [(site, h) for h in hours if h in covered]
+        blended = lp.add_columns("blended", open_keys)
+        idle = lp.add_columns("idle", open_keys)
+        position = {h: i for i, h in enumerate(found.hours.tolist())}
+        slot = {key[1]: i for i, key in enumerate(open_keys)}
+        members, coefficients = [], []
+        for h in hours:
+            work = by_site_hour.get((site, h), _NONE)
+            columns = [variables.share[work]]
+            values = [-variables.agent_hours[work]]
+            if h in covered:
+                row = found.cover[position[h]]
+                used = np.flatnonzero(row)
+                columns += [n[used], blended[[slot[h]]], idle[[slot[h]]]]
+                values += [np.ones(len(used)), [-1.0], [-1.0]]
+            members.append(np.concatenate(columns))
+            coefficients.append(np.concatenate(values))
+        keys = [(site, h) for h in hours]
+        cover_rows = lp.add_rows("shift_cover", keys, members, coefficients, lower=0.0, upper=0.0)
+        if variables.elastic:  # work no whole shift can cover, in agent hours
+            slack = lp.add_columns("slack_shift_cover", keys)
+            lp.add_terms(cover_rows, slack, np.ones(len(keys)))
+            lp.add_cost(slack, 1.0)
+        deferred = by_site_hour.get((site, WEEK), _NONE)
+        if len(deferred) or len(open_keys):
+            lp.add_rows(
+                "blend", [site],
+                [np.concatenate([blended, variables.share[deferred]])],
+                [np.concatenate([np.ones(len(blended)), -variables.agent_hours[deferred]])],
+                lower=0.0, upper=0.0,
+            )  # fmt: skip
+        lengths = patterns["length_hours"].to_numpy(dtype=float)
+        limit = float(inputs.sites.at[site, "capacity_hours"]) * (1 - headroom)
+        limit -= variables.margins.capacity.get(site, 0.0)
+        (capacity,) = lp.add_rows("shift_capacity", [site], [n], [lengths], upper=limit)
+        if variables.elastic:
+            (slack,) = lp.add_columns("slack_shift_capacity", [site])
+            lp.add_terms(np.array([capacity]), np.array([slack]), np.array([-1.0]))
+            lp.add_cost(np.array([slack]), 1.0)
+        seats = inputs.sites.at[site, "max_agents"]
+        if np.isfinite(seats) and len(found.hours):
+            seat_members = [n[np.flatnonzero(r)] for r in found.cover]
+            bounds = np.array(
+                [
+                    float(seats) - variables.margins.seats.get((site, int(h)), 0.0)
+                    for h in found.hours
+                ]
+            )
+            lp.add_rows(
+                "shift_seats", [(site, int(h)) for h in found.hours], seat_members,
+                [np.ones(len(m)) for m in seat_members], upper=bounds,
+            )  # fmt: skip
+        if roster.max_part_time_share is not None and len(n):
+            part = lengths < max(roster.shift_hours)
+            lp.add_rows(
+                "part_time", [site], [n],
+                [np.where(part, 1.0, 0.0) - roster.max_part_time_share], upper=0.0,
+            )  # fmt: skip
+        if not variables.elastic and len(idle):
+            pay = premium.loc[site].to_numpy()[found.hours]
+            lp.add_cost(idle, weeks * idle_rate(inputs, site) * pay)
+
+
+def whole_roster(inputs: ModelInputs, staffing: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Integer shifts covering each rostered site's whole-agent requirement.
+
+    For each rostered site, the requirement of hour h is the whole agents its queues
+    need then (``roster_agents`` summed, rounded up) and its deferred agent hours are
+    blended into idle shift hours; one MILP per site minimizes the paid idle hours
+    (priced as in the LP) under the same capacity, seat and part-time rows.
+
+    Returns
+    -------
+    shifts : DataFrame
+        :data:`SHIFT_COLUMNS`: one row per shift pattern used, ``agents`` (whole),
+        ``paid_hours`` [agent hours per sizing week].
+    hours : DataFrame
+        ``site``, ``hour``, ``on_shift`` (agents), ``worked`` (real-time agent hours of
+        the plan), ``blended`` (deferred agent hours done then), ``idle``; infeasible
+        sites (whole agents beyond capacity or seats) get ``on_shift`` = NaN.
+    """
+    rosters = rostered_sites(inputs)
+    shift_rows: list[dict[str, object]] = []
+    hour_rows: list[pd.DataFrame] = []
+    if not rosters or staffing.empty:
+        return pd.DataFrame(shift_rows, columns=SHIFT_COLUMNS), _empty_hours()
+    hourly = staffing[staffing["hour"] != WEEK]
+    worked = hourly.groupby(["site", "hour"])["agents"].sum()
+    whole = hourly.groupby(["site", "hour"])["roster_agents"].sum()
+    deferred = staffing[staffing["hour"] == WEEK].groupby("site")["agents"].sum()
+    weeks = weeks_of_work(inputs)
+    headroom = inputs.scenario.policies.capacity_headroom or 0.0
+    capacity = inputs.sites["capacity_hours"] * (1 - headroom)
+    market_zone = inputs.market["timezone"]
+    week = inputs.scenario.settings.reference_week
+    for site in sorted(rosters):
+        here = staffing["site"] == site
+        if not here.any():
+            continue
+        roster = rosters[site]
+        found = _patterns(inputs, site, roster)
+        need = np.zeros(HOURS_PER_WEEK)
+        done = np.zeros(HOURS_PER_WEEK)
+        if site in whole.index.get_level_values("site"):
+            need_h = whole.loc[site]
+            need[need_h.index.to_numpy(dtype=int)] = np.ceil(need_h.to_numpy() - 1e-9)
+            done_h = worked.loc[site]
+            done[done_h.index.to_numpy(dtype=int)] = done_h.to_numpy()
+        blend = float(deferred.get(site, 0.0))
+        uncovered = np.maximum(need, done)
+        uncovered[found.hours] = 0.0
+        if uncovered.any() or (blend > 0 and not len(found.hours)):
+            # work in an hour no whole shift covers: not rosterable
+            hour_rows.append(_hours_table(site, found.hours, None, done, None, None))
+            continue
+        pay = inputs.premium.loc[site].to_numpy()[found.hours]
+        rate = weeks * idle_rate(inputs, site)
+        lp = LinearProgram(f"roster {site}")
+        n = lp.add_columns("shifts", list(range(len(found.patterns))), integer=True)
+        covering = [n[np.flatnonzero(r)] for r in found.cover]
+        ones = [np.ones(len(m)) for m in covering]
+        # Whole agents on shift each hour: at least the whole agents its queues need.
+        lp.add_rows("whole", found.hours.tolist(), covering, ones, lower=need[found.hours])
+        # Deferred work fits in the hours on shift beyond the real-time work: blending
+        # ``b_h <= on_shift_h - worked_h`` with ``Σ b_h = D`` holds iff the hours on
+        # shift are at least the work of the week, real-time and deferred.
+        lengths = found.patterns["length_hours"].to_numpy(dtype=float)
+        lp.add_rows("blend", [0], [n], [lengths], lower=float(done.sum()) + blend)
+        if roster.max_part_time_share is not None:
+            part = lengths < max(roster.shift_hours)
+            lp.add_rows(
+                "part_time", [0], [n], [np.where(part, 1.0, 0.0) - roster.max_part_time_share],
+                upper=0.0,
+            )  # fmt: skip
+        # Paid hours at their premium; ties broken towards full-time shifts.
+        lp.add_cost(n, rate * (found.cover.T @ pay) + 1e-6 * (lengths < lengths.max()))
+        unlimited = lp.arrays()
+        lp.add_rows("capacity", [0], [n], [lengths], upper=capacity[site])
+        seats = whole_seats(inputs, site)
+        if np.isfinite(seats):
+            lp.add_rows("seats", found.hours.tolist(), covering, ones, upper=seats)
+        solution, _ = solve_with_highs(lp.arrays(), highs=_roster_highs())
+        if not solution.has_solution:
+            # No whole-agent roster fits the capacity or seats: roster without them, so
+            # the plan's overshoot is measured (and the staffing loop holds it back).
+            solution, _ = solve_with_highs(unlimited, highs=_roster_highs())
+        if not solution.has_solution or solution.values is None:
+            hour_rows.append(_hours_table(site, found.hours, None, done, None, None))
+            continue
+        agents = np.round(solution.values[n])
+        on_shift = found.cover @ agents
+        spare = np.maximum(on_shift - done[found.hours], 0.0)
+        blended = _blend(spare, pay, blend)
+        hour_rows.append(_hours_table(site, found.hours, on_shift, done, blended, spare - blended))
+        days, clock = local_clock(str(inputs.sites.at[site, "timezone"]), market_zone, week)
+        for j in np.flatnonzero(agents > 0):
+            start, length = (int(v) for v in found.patterns.iloc[j])
+            shift_rows.append(
+                {
+                    "site": site,
+                    "start_hour": start,
+                    "length_hours": length,
+                    "local_weekday": int(days[start]),
+                    "local_start": int(clock[start]),
+                    "agents": int(agents[j]),
+                    "paid_hours": float(agents[j] * length),
+                }
+            )
+    shifts = pd.DataFrame(shift_rows, columns=SHIFT_COLUMNS)
+    hours = pd.concat(hour_rows, ignore_index=True) if hour_rows else _empty_hours()
+    return shifts, hours
+
+
+# The per-site roster MILP stops within 0.5 % of its optimum (of the idle hours' cost,
+# a small part of the plan's) or after a fixed number of branch-and-bound nodes: both
+# limits are deterministic, unlike a time limit. The plan's gap to the LP bound, which
+# the result reports, covers whatever this leaves.
+ROSTER_MIP_GAP = 5e-3
+ROSTER_MIP_NODES = 500
+
+
+def _roster_highs() -> highspy.Highs:
+    highs = new_highs()
+    highs.setOptionValue("mip_rel_gap", ROSTER_MIP_GAP)
+    highs.setOptionValue("mip_max_nodes", ROSTER_MIP_NODES)
+    return highs
+
+
+def whole_seats(inputs: ModelInputs, site: str) -> float:
+    """Most whole agents a rostered site may have on shift in an hour [agents].
+
+    Seats the scenario gives are whole seats (rounded down). A seat limit derived from
+    capacity (``settings.peak_factor`` times the average) only keeps work from piling
+    into a few hours; whole agents round it up.
+    """
+    seats = float(inputs.sites.at[site, "max_agents"])
+    if not np.isfinite(seats):
+        return seats
+    given = bool(inputs.sites.at[site, "seats_given"])
+    return float(np.floor(seats + 1e-9)) if given else float(np.ceil(seats - 1e-9))
+
+
+def _blend(spare: np.ndarray, pay: np.ndarray, deferred: float) -> np.ndarray:
+    """Deferred agent hours placed in spare shift hours, dearest hours first (what is
+    left idle is then the cheapest), deterministic."""
+    blended = np.zeros(len(spare))
+    left = deferred
+    for i in np.lexsort((np.arange(len(pay)), -pay)):
+        if left <= 0:
+            break
+        blended[i] = min(spare[i], left)
+        left -= blended[i]
+    return blended
+
+
+def _empty_hours() -> pd.DataFrame:
+    return pd.DataFrame(columns=["site", "hour", "on_shift", "worked", "blended", "idle"])
+
+
+def _hours_table(
+    site: str,
+    hours: np.ndarray,
+    on_shift: np.ndarray | None,
+    done: np.ndarray,
+    blended: np.ndarray | None,
+    idle: np.ndarray | None,
+) -> pd.DataFrame:
+    nan = np.full(len(hours), np.nan)
+    return pd.DataFrame(
+        {
+            "site": site,
+            "hour": hours.astype(np.int64),
+            "on_shift": nan if on_shift is None else on_shift,
+            "worked": done[hours],
+            "blended": nan if blended is None else blended,
+            "idle": nan if idle is None else np.maximum(idle, 0.0),
+        }
+    )
