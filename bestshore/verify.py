@@ -27,6 +27,7 @@ from bestshore.scenario.schema import (
     PROFICIENCY_ORDER,
     CallType,
     Jurisdiction,
+    LanguageLevels,
     Proficiency,
     Scenario,
     Site,
@@ -356,12 +357,27 @@ def _check_row(world: _World, row: Any, problems: list[str]) -> None:
         if not _close(expected, got):
             problems.append(f"{where}: {name} is {got:,.4f}, recomputed {expected:,.4f}")
 
+    # Languages: work answered live is spoken, work that waits (e-mail, mail, social)
+    # is written; a site giving one level has it for both.
+    written = call_type.channel not in ("voice", "chat")
     level = site.languages.get(row.language)
+    if isinstance(level, LanguageLevels):
+        level = level.written if written else level.spoken
     need = call_type.min_proficiency
     if level is None:
         problems.append(f"{where}: site does not work in {row.language}")
     elif PROFICIENCY_ORDER[Proficiency(level)] < PROFICIENCY_ORDER[need]:
-        problems.append(f"{where}: {row.language} at {level}, below the required {need}")
+        skill = "writes" if written else "speaks"
+        problems.append(f"{where}: {skill} {row.language} at {level}, below the required {need}")
+    if site.call_types is not None and row.call_type not in site.call_types:
+        problems.append(f"{where}: site does not offer {row.call_type}")
+    gate = scenario.policies.quality_gates.get(row.call_type)
+    if gate is not None:
+        csat = _score(site, row.call_type, "csat")
+        if csat is None:
+            problems.append(f"{where}: site reports no CSAT, the quality gate is {gate:g}")
+        elif csat < gate:
+            problems.append(f"{where}: CSAT {csat:g} below the quality gate of {gate:g}")
     if not world.jurisdiction_ok(call_type.data_class, site.country):
         problems.append(
             f"{where}: {call_type.data_class} data may not be processed in {site.country}"
@@ -634,7 +650,8 @@ def verify(scenario: Scenario, result: Result) -> list[str]:
 
     Checks, hour by hour: demand covered in full; sites open in the hours they take;
     deferred work answered within its response time; staffing at least what Erlang C
-    (or workload sizing) needs, and service levels met; languages and proficiency; data
+    (or workload sizing) needs, and service levels met; languages and proficiency
+    (spoken or written, by channel); call types each site offers; quality gates; data
     jurisdictions; shore rules; weekly capacity, seats and vendor caps; calls, FTE and
     costs recomputed from the scenario's prices and premiums; the allocation, site
     totals and KPIs adding up.

@@ -1,7 +1,7 @@
 """Hypothesis strategies for random but valid scenarios (as plain mappings).
 
-They span every rule family: languages and proficiency, opening hours across time
-zones, data classes and jurisdictions, shore rules, vendor caps, volume tiers and bonus/malus,
+They span every rule family: languages and proficiency (sometimes spoken and written
+apart), the call types a site offers, quality gates, opening hours across time zones, data classes and jurisdictions, shore rules, vendor caps, volume tiers and bonus/malus,
 pricing per
 hour, per FTE-month or per contact, rate cards, capacity in
 FTE or hours, and feasible as well as infeasible cases.
@@ -118,6 +118,16 @@ def sites(
             "max_agents": draw(st.sampled_from([None, None, None, 5, 40])),
             "quality": {"csat": draw(st.integers(60, 95)), "nps": draw(st.integers(-30, 60))},
         }
+        if draw(st.integers(0, 3)) == 0:  # one language spoken and written at two levels
+            language = draw(st.sampled_from(sorted(site["languages"])))
+            site["languages"][language] = {
+                "spoken": draw(st.sampled_from(PROFICIENCIES)),
+                "written": draw(st.sampled_from(PROFICIENCIES)),
+            }
+        if draw(st.integers(0, 3)) == 0:  # the site offers only some call types
+            site["call_types"] = draw(
+                st.lists(st.sampled_from(call_type_ids), min_size=1, max_size=2, unique=True)
+            )
         if draw(st.integers(0, 3)) == 0:  # one call type scored apart at this site
             site["quality_by_call_type"] = {
                 draw(st.sampled_from(call_type_ids)): {
@@ -160,6 +170,7 @@ def scenarios(draw: st.DrawFn, max_sites: int = 5, max_call_types: int = 3) -> d
         anchor = draw(st.sampled_from(site_list))
         anchor["hours"] = "24/7"
         anchor.pop("max_agents", None)
+        anchor.pop("call_types", None)  # it offers everything
         for call_type in types:
             for language in call_type["languages"]:
                 anchor["languages"][language] = "native"
@@ -187,6 +198,10 @@ def scenarios(draw: st.DrawFn, max_sites: int = 5, max_call_types: int = 3) -> d
                 ),
             }
         ]
+    if draw(st.integers(0, 3)) == 0:  # a quality gate on one call type
+        policies["quality_gates"] = {
+            draw(st.sampled_from(types))["id"]: float(draw(st.sampled_from([60, 75, 85])))
+        }
     if draw(st.integers(0, 4)) == 0:  # an NPS floor on one call type
         policies["nps_floors"] = {
             draw(st.sampled_from(types))["id"]: float(draw(st.integers(0, 40)))

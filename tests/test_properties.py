@@ -103,7 +103,10 @@ def test_adding_a_site_never_raises_cost(data: dict[str, Any], more: st.DataObje
 
 
 @settings(max_examples=METAMORPHIC, **COMMON)
-@given(scenarios(), st.sampled_from(["vendor_cap", "shore_rule", "capacity", "proficiency"]))
+@given(
+    scenarios(),
+    st.sampled_from(["vendor_cap", "shore_rule", "capacity", "proficiency", "quality_gate"]),
+)
 def test_tightening_a_policy_never_lowers_cost(data: dict[str, Any], how: str) -> None:
     data = _linear(data)
     before = _solve(data)
@@ -118,6 +121,10 @@ def test_tightening_a_policy_never_lowers_cost(data: dict[str, Any], how: str) -
         for site in tighter["sites"]:
             key = "capacity_fte" if "capacity_fte" in site else "capacity_hours"
             site[key] = site[key] * 0.7
+    elif how == "quality_gate":
+        gates = tighter["policies"].setdefault("quality_gates", {})
+        first = tighter["call_types"][0]["id"]
+        gates[first] = max(gates.get(first, 0.0), 80.0)
     else:
         for call_type in tighter["call_types"]:
             call_type["min_proficiency"] = "native"

@@ -186,3 +186,56 @@ def test_catches_forecast_fcr_per_call_type() -> None:
     data["sites"][1]["quality_by_call_type"] = {"n1": {"fcr": 0.5}}
     problems = bestshore.verify(parse_scenario(data), result)
     assert any("needed" in p for p in problems) and any("calls is" in p for p in problems)
+
+
+def test_catches_written_and_spoken_levels() -> None:
+    # Rabat speaks French at C2 and writes it at B1: the plan gives it the voice work and
+    # Paris the e-mails. Moving the e-mails to Rabat breaks the written level; the same
+    # plan against a Rabat that speaks B1 breaks the spoken level.
+    data = tiny()
+    data["call_types"].append(
+        {"id": "n1_email", "level": "N1", "channel": "email", "volume": 12_000,
+         "aht_seconds": 300, "languages": {"fr": 1.0}}
+    )  # fmt: skip
+    data["sites"][1]["languages"] = {"fr": {"spoken": "C2", "written": "B1"}}
+    scenario = parse_scenario(data)
+    result = bestshore.solve(scenario)
+    assert bestshore.verify(scenario, result) == []
+    bad = _move(result, scenario, _rows(result, "n1_email"), "rabat")
+    problems = bestshore.verify(scenario, bad)
+    assert "n1_email/fr at rabat: writes fr at B1, below the required C1" in problems, problems
+    data["sites"][1]["languages"] = {"fr": {"spoken": "B1", "written": "C2"}}
+    problems = bestshore.verify(parse_scenario(data), result)
+    assert any("n1/fr at rabat hour" in p and "speaks fr at B1, below" in p for p in problems)
+
+
+def test_catches_a_call_type_the_site_does_not_offer() -> None:
+    data = tiny()
+    data["call_types"].append(
+        {"id": "n2", "level": "N2", "volume": 12_000, "aht_seconds": 300,
+         "languages": {"fr": 1.0}}
+    )  # fmt: skip
+    result = bestshore.solve(parse_scenario(data))
+    assert fte_at(result, "rabat", "n2") == pytest.approx(1.0)
+    data["sites"][1]["call_types"] = ["n1"]
+    problems = bestshore.verify(parse_scenario(data), result)
+    assert any("n2/fr at rabat hour" in p and "site does not offer n2" in p for p in problems)
+    assert not any("does not offer n1" in p for p in problems)
+
+
+def test_catches_a_site_below_the_quality_gate() -> None:
+    # Rabat (CSAT 74) takes all the work; checked against a gate of 80 on N1, and again
+    # with Rabat reporting no CSAT at all.
+    data = tiny()
+    data["sites"][1]["quality"] = {"csat": 74}
+    result = bestshore.solve(parse_scenario(data))
+    assert fte_at(result, "rabat") == pytest.approx(3.0)
+    data["policies"] = {"quality_gates": {"n1": 80}}
+    problems = bestshore.verify(parse_scenario(data), result)
+    assert any("CSAT 74 below the quality gate of 80" in p for p in problems), problems
+    data["sites"][1].pop("quality")
+    problems = bestshore.verify(parse_scenario(data), result)
+    assert any("site reports no CSAT, the quality gate is 80" in p for p in problems)
+    data["policies"] = {"quality_gates": {"n1": 70}}  # Rabat's 74 passes a gate of 70
+    data["sites"][1]["quality"] = {"csat": 74}
+    assert bestshore.verify(parse_scenario(data), result) == []

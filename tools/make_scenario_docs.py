@@ -261,6 +261,38 @@ To keep a class inside the EU/EEA, list only `eu_eea` (and `market` or `adequacy
 wanted). A scenario that gives `data_jurisdictions` overrides the classes it lists and
 keeps the defaults for the others.
 
+## Languages, offers and quality gates
+
+Three more things decide whether a site may take a call type at all (the model creates
+no variable otherwise, and the result's `exclusions` table gives the reason):
+
+```yaml
+sites:
+  - id: bucharest
+    country: RO
+    city: Bucharest
+    languages:
+      fr: {spoken: B2, written: C1}   # writes French better than it speaks it
+      en: C1                          # one level: spoken and written alike
+    call_types: [claims, n1_email]    # offers only these (default: all)
+    quality: {csat: 82}
+    capacity_fte: 40
+policies:
+  quality_gates: {n2_escalation: 80}  # only sites with a CSAT of 80 or more take it
+```
+
+- **Languages.** Voice and chat work reads a site's *spoken* level, e-mail, mail and
+  social work its *written* level, each against the call type's `min_proficiency`. The
+  channel decides, not the level: back-office work is judged on writing when its
+  `channel` is `email`, `mail` or `social`.
+- **Offer.** A site that lists `call_types` takes none of the others; ids must be call
+  types of the scenario.
+- **Quality gate.** A site may take a gated call type only if its CSAT for it (its
+  `quality_by_call_type` entry, else `quality.csat`) is at least the gate; a site
+  reporting no CSAT is shut out. A gate judges each site on its own, whereas
+  `policies.quality_floors` bounds the volume-weighted CSAT of the whole plan (a weak
+  site may then take some work if strong ones make up for it).
+
 ## Errors
 
 A scenario is checked in full before any model is built: first the types and bounds of
@@ -322,12 +354,14 @@ EXTRA_RULES: dict[str, str] = {
         "needed unless `rates` covers every call type, when the country has no "
         "indicative cost or `market.currency` is not EUR"
     ),
+    "sites[].call_types": "call type ids",
     "sites[].rates": "keys are call type ids",
     "sites[].hours": "valid [opening hours](#opening-hours)",
     "sites[].timezone": "an IANA name known to the tz database",
     "vendors": "ids unique",
     "policies.shore_rules[].levels": "give `levels`, `call_types` or both",
     "policies.shore_rules[].call_types": "call type ids; give `levels`, `call_types` or both",
+    "policies.quality_gates": "keys are call type ids",
     "policies.data_jurisdictions": "classes not listed keep their defaults (public, personal, sensitive_financial)",
 }
 
@@ -434,6 +468,8 @@ def _words(annotation: Any, field_metadata: list[Any] | None = None) -> str:
 
 def _value_words(tp: Any) -> str:
     bare, _, _ = _unwrap(tp)
+    if _is_union(bare):  # e.g. a level or a mapping of levels
+        return " or ".join(_value_words(a) for a in typing.get_args(bare))
     choices = _choices(bare)
     if choices is not None:
         return f"{_noun(tp)} ({'|'.join(choices)})"
@@ -545,6 +581,8 @@ def _nested(annotation: Any) -> tuple[type[BaseModel], str] | None:
     if origin is dict:
         inner = _nested(args[1])
         return (inner[0], f".<{_noun(args[0])}>" + inner[1]) if inner else None
+    if _is_union(tp):  # a model as one of several forms
+        return next((found for a in args if (found := _nested(a)) is not None), None)
     return None
 
 

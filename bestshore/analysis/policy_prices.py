@@ -4,8 +4,10 @@
 the scenario with that one rule lifted and compare: ``price = cost with the rule - cost
 without it`` [currency/yr]. Re-solving is exact for any rule, whereas LP duals only
 price a marginal change and say nothing about rules applied as eligibility (shores,
-data protection). Rules are lifted one at a time, so prices do not add up when rules
-overlap (lifting two may save more, or less, than the sum).
+data protection, quality gates). Rules are lifted one at a time, so prices do not add up
+when rules overlap (lifting two may save more, or less, than the sum). Facts about the
+sites (the languages they work in, the call types they offer) are not rules: they are
+never lifted.
 """
 
 from __future__ import annotations
@@ -148,6 +150,17 @@ def active_rules(scenario: Scenario) -> list[PolicyRule]:
                     ),
                 )
             )
+    # Quality gates are the client's rule; what a site offers and the languages it
+    # works in are facts about the site, not rules to lift.
+    gates = policies.quality_gates
+    for call_type_id in sorted(gates):
+        rules.append(
+            PolicyRule(
+                f"quality_gate[{call_type_id}]",
+                f"{call_type_id} only at sites with CSAT {gates[call_type_id]:g} or more",
+                _call(lambda s, key: s.policies.quality_gates.pop(key), call_type_id),
+            )
+        )
     return rules
 
 

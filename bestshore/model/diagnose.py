@@ -23,13 +23,16 @@ from bestshore.scenario.hours import hour_ranges
 __all__ = ["Diagnosis", "diagnose_infeasibility"]
 
 _TOL = 1e-6
-# Why a site may not take a workload at all (rules applied as sparsity, no rows).
+# Why a site may not take a workload at all (rules applied as sparsity, no rows);
+# ``{gate}`` is the call type's quality gate.
 _RULE_WORDS = {
     "language": "lack the language at the required level",
+    "offer": "do not offer it",
     "hours": "are closed in the hours it needs or answer too late",
     "data_protection": "are in countries not allowed for its data class",
     "shore_rule": "are on a shore its shore rule forbids",
     "excluded_vendor": "belong to excluded vendors",
+    "quality_gate": "fall short of its quality gate (CSAT {gate:g})",
 }
 _COLUMNS = ["rule", "key", "amount", "unit", "message"]
 
@@ -74,8 +77,10 @@ def _unservable(inputs: ModelInputs, eligibility: Eligibility) -> list[dict[str,
         all_hours = len(demand.loc[(call_type, language)])
         if len(hours) == all_hours and excluded["site"].nunique() == n_sites:
             counts = excluded.groupby("rule")["site"].nunique().sort_values(ascending=False)
+            gate = inputs.scenario.policies.quality_gates.get(call_type, float("nan"))
             reasons = ", ".join(
-                f"{n} of {n_sites} sites {_RULE_WORDS[r]}" for r, n in counts.items()
+                f"{n} of {n_sites} sites {_RULE_WORDS[r].format(gate=gate)}"
+                for r, n in counts.items()
             )
             rule = str(counts.index[0])
             message = (

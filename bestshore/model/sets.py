@@ -1,7 +1,7 @@
 """The sparse set of eligible assignments (call type, language, site, hour).
 
-A demand unit (call type c, language l, hour h) may go to site s only if four rule
-families allow it. They are applied here, once, as sparsity: no variable exists for a
+A demand unit (call type c, language l, hour h) may go to site s only if every rule
+family allows it. They are applied here, once, as sparsity: no variable exists for a
 forbidden assignment (rather than a variable bounded to zero), which keeps the LP small
 and lets every exclusion be explained. Each family is one function returning, per
 candidate (c, l, s), why it fails ('' when it passes).
@@ -9,13 +9,16 @@ candidate (c, l, s), why it fails ('' when it passes).
 ===================  ================================================================
 family               site s may take demand unit (c, l, h) only if ...
 ===================  ================================================================
-``language``         s speaks l at c's minimum proficiency or better
+``language``         s works in l at c's minimum proficiency or better: spoken for
+                     voice and chat, written for e-mail, mail and social
+``offer``            s offers c (its ``call_types``, all by default)
 ``hours``            real-time work: s is open for all of market hour h;
                      deferred work: from every hour work arrives, s opens within
                      c's ``response_hours``
 ``data_protection``  s's country satisfies one jurisdiction allowed for c's data class
 ``shore_rule``       s's shore is allowed by every shore rule that names c
 ``excluded_vendor``  s's vendor is not excluded by the policies
+``quality_gate``     s's CSAT for c is at least c's quality gate, if c has one
 ===================  ================================================================
 """
 
@@ -40,13 +43,23 @@ __all__ = [
     "eligible_assignments",
     "hours_fit",
     "language_fit",
+    "offer_fit",
+    "quality_gate_fit",
     "repeat_factors",
     "shore_rule_fit",
     "vendor_fit",
 ]
 
 KEY = ["call_type", "language", "site"]
-RULE_FAMILIES = ("language", "hours", "data_protection", "shore_rule", "excluded_vendor")
+RULE_FAMILIES = (
+    "language",
+    "offer",
+    "hours",
+    "data_protection",
+    "shore_rule",
+    "excluded_vendor",
+    "quality_gate",
+)
 
 
 @dataclass(frozen=True)
@@ -114,21 +127,62 @@ def _candidates(inputs: ModelInputs) -> pd.DataFrame:
 
 
 def language_fit(inputs: ModelInputs, candidates: pd.DataFrame) -> pd.Series:
-    """Reason text where the site lacks the language at the required level, else ''."""
-    spoken = {
-        (site.id, language): PROFICIENCY_ORDER[level]
+    """Reason text where the site lacks the language at the required level, else ''.
+
+    Real-time work (voice, chat) reads the site's spoken level, deferred work (e-mail,
+    mail, social) its written level; a site giving one level has it for both.
+    """
+    rank = {
+        (site.id, language, written): PROFICIENCY_ORDER[level]
         for site in inputs.scenario.sites
-        for language, level in site.languages.items()
+        for language in site.languages
+        for written in (False, True)
+        if (level := site.proficiency(language, written=written)) is not None
     }
-    pairs = zip(candidates["site"], candidates["language"], strict=True)
-    have = np.array([spoken.get(key, -1) for key in pairs])
+    written = ~candidates["real_time"].to_numpy(dtype=bool)
+    keys = zip(candidates["site"], candidates["language"], written, strict=True)
+    have = np.array([rank.get(key, -1) for key in keys], dtype=int)
     need = candidates["min_proficiency"].map(lambda p: PROFICIENCY_ORDER[Proficiency(p)]).to_numpy()
+    verb = np.where(written, "writes ", "speaks ")
     reasons = np.where(
         have < 0,
         "does not work in " + candidates["language"],
-        "works in " + candidates["language"] + " below " + candidates["min_proficiency"],
+        verb + candidates["language"] + " below " + candidates["min_proficiency"],
     )
     return pd.Series(np.where(have >= need, "", reasons), index=candidates.index)
+
+
+def offer_fit(inputs: ModelInputs, candidates: pd.DataFrame) -> pd.Series:
+    """Reason text where the site does not offer the call type (``sites[].call_types``)."""
+    offers = {s.id: set(s.call_types) for s in inputs.scenario.sites if s.call_types is not None}
+    pairs = zip(candidates["site"], candidates["call_type"], strict=True)
+    refused = np.array([site in offers and c not in offers[site] for site, c in pairs], dtype=bool)
+    return pd.Series(
+        np.where(refused, "does not offer " + candidates["call_type"], ""), index=candidates.index
+    )
+
+
+def quality_gate_fit(inputs: ModelInputs, candidates: pd.DataFrame) -> pd.Series:
+    """Reason text where the site's CSAT for the call type is below its quality gate.
+
+    The score is the site's for the call type (``quality_by_call_type``), else its
+    site-level CSAT (:func:`~bestshore.model.inputs.row_quality`); a site reporting none
+    fails every gate.
+    """
+    gates = pd.Series(inputs.scenario.policies.quality_gates, dtype=float)
+    reasons = pd.Series("", index=candidates.index)
+    if gates.empty:
+        return reasons
+    gate = candidates["call_type"].map(gates).to_numpy(dtype=float)
+    csat = row_quality(inputs, candidates, "csat")
+    gated = np.isfinite(gate)
+    fails = gated & ~(csat >= gate)  # NaN (no CSAT) fails
+    for i in np.flatnonzero(fails):
+        if np.isfinite(csat[i]):
+            reasons.iat[i] = f"CSAT {csat[i]:g} below the gate of {gate[i]:g}"
+        else:
+            reasons.iat[i] = f"no CSAT reported for the gate of {gate[i]:g}"
+    return reasons
 
 
 def _hours_until_open(open_hours: np.ndarray) -> np.ndarray:
@@ -292,11 +346,14 @@ def eligible_assignments(inputs: ModelInputs) -> Eligibility:
     candidates = _candidates(inputs)
     checks = {
         "language": language_fit(inputs, candidates),
+        "offer": offer_fit(inputs, candidates),
         "hours": hours_fit(inputs, candidates),
         "data_protection": data_protection_fit(inputs, candidates),
         "shore_rule": shore_rule_fit(inputs, candidates),
         "excluded_vendor": vendor_fit(inputs, candidates),
+        "quality_gate": quality_gate_fit(inputs, candidates),
     }
+    assert tuple(checks) == RULE_FAMILIES
     exclusions = pd.concat(
         [
             candidates.loc[reason != "", KEY].assign(rule=family, reason=reason[reason != ""])

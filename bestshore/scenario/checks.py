@@ -122,6 +122,8 @@ def check_references(scenario: Scenario) -> None:
             )
         for code in site.languages:
             _check_language(code, ("sites", i, "languages", code))
+        for j, call_type_id in enumerate(site.call_types or []):
+            _check_call_type(call_type_id, ("sites", i, "call_types", j), call_type_ids, "offers ")
         for call_type_id in site.rates:
             path = ("sites", i, "rates", call_type_id)
             _check_call_type(call_type_id, path, call_type_ids, "rate for ")
@@ -158,7 +160,7 @@ def check_references(scenario: Scenario) -> None:
                 f"vendor {preferred!r} is both preferred and excluded",
                 path=("policies", "preferred_vendor", "vendor"),
             )
-    for floors in ("quality_floors", "nps_floors"):
+    for floors in ("quality_floors", "quality_gates", "nps_floors"):
         for call_type_id in getattr(policies, floors):
             _check_call_type(call_type_id, ("policies", floors, call_type_id), call_type_ids)
     site_ids = {s.id for s in scenario.sites}

@@ -9,7 +9,9 @@ Units and conventions, written once (see also ``docs/scenario-format.md``):
 - opening hours are written in the local time of whoever owns them: the market's time
   zone for call types, the site's country time zone for sites;
 - languages are ISO 639-1 codes (``fr``), countries ISO 3166-1 alpha-2 (``FR``),
-  proficiency a CEFR level ``A1`` < ``A2`` < ``B1`` < ``B2`` < ``C1`` < ``C2`` < ``native``.
+  proficiency a CEFR level ``A1`` < ``A2`` < ``B1`` < ``B2`` < ``C1`` < ``C2`` < ``native``;
+  a site's level may be given spoken and written apart: voice and chat read the spoken
+  level, the deferred channels (e-mail, mail, social) the written one.
 """
 
 from __future__ import annotations
@@ -23,8 +25,10 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
     PrivateAttr,
+    Tag,
     ValidationInfo,
     field_validator,
     model_validator,
@@ -37,6 +41,7 @@ __all__ = [
     "Channel",
     "DataClass",
     "Jurisdiction",
+    "LanguageLevels",
     "LanguageWindow",
     "Level",
     "Market",
@@ -49,6 +54,7 @@ __all__ = [
     "Settings",
     "ShoreRule",
     "Site",
+    "SiteProficiency",
     "Vendor",
 ]
 
@@ -358,6 +364,25 @@ class CallType(_Model):
         return self.channel in (Channel.VOICE, Channel.CHAT)
 
 
+class LanguageLevels(_Model):
+    """A site's proficiency in one language, spoken and written apart."""
+
+    spoken: Proficiency = Field(description="Level for real-time work (voice, chat).")
+    written: Proficiency = Field(description="Level for deferred work (e-mail, mail, social).")
+
+
+def _one_or_two_levels(value: Any) -> str:
+    return "[levels]" if isinstance(value, dict | LanguageLevels) else "[level]"
+
+
+# One CEFR level for both, or {spoken: C2, written: B1}. The tags are bracketed so that
+# the loader drops them from error paths, as it drops pydantic's own union member names.
+SiteProficiency = Annotated[
+    Annotated[Proficiency, Tag("[level]")] | Annotated[LanguageLevels, Tag("[levels]")],
+    Discriminator(_one_or_two_levels),
+]
+
+
 class Quality(_Model):
     """Observed or contracted quality of a site (volume-weighted in results)."""
 
@@ -384,8 +409,16 @@ class Site(_Model):
     lon: float | None = Field(
         None, ge=-180, le=180, description="Longitude [deg]; default: country's."
     )
-    languages: dict[LanguageCode, Proficiency] = Field(
-        description="Languages the site's agents work in, with their proficiency."
+    languages: dict[LanguageCode, SiteProficiency] = Field(
+        description="Languages the site's agents work in, with their proficiency: one level "
+        "for both (fr: native), or spoken and written apart (nl: {spoken: C1, written: B2}). "
+        "Voice and chat read the spoken level; e-mail, mail and social the written one."
+    )
+    call_types: list[Identifier] | None = Field(
+        None,
+        min_length=1,
+        description="Call types the site offers, by id; default: all. A site takes no work of "
+        "a call type it does not offer.",
     )
     capacity_fte: float | None = Field(
         None,
@@ -472,6 +505,13 @@ class Site(_Model):
         None, description="This site's shifts; overrides the vendor's and settings.roster."
     )
     shore: Shore | None = Field(None, description="Forces the site's shore, overriding the rule.")
+
+    def proficiency(self, language: str, *, written: bool) -> Proficiency | None:
+        """The site's level in ``language`` for written or spoken work; None if it lacks it."""
+        level = self.languages.get(language)
+        if isinstance(level, LanguageLevels):
+            return level.written if written else level.spoken
+        return level
 
     @model_validator(mode="after")
     def _one_price(self) -> Site:
@@ -667,6 +707,13 @@ class Policies(_Model):
     quality_floors: dict[Identifier, Annotated[float, Field(ge=0, le=100)]] = Field(
         default_factory=dict,
         description="Least volume-weighted site CSAT per call type id, e.g. {n2: 80} [0-100].",
+    )
+    quality_gates: dict[Identifier, Annotated[float, Field(ge=0, le=100)]] = Field(
+        default_factory=dict,
+        description="Least CSAT a site must report to take any of a call type, per call type "
+        "id, e.g. {n2_escalation: 80} [0-100]: the site's score for the call type "
+        "(sites[].quality_by_call_type), else its site-level CSAT; a site reporting none is "
+        "shut out. Unlike quality_floors (an average over the plan), each site must pass.",
     )
     nps_floors: dict[Identifier, Annotated[float, Field(ge=-100, le=100)]] = Field(
         default_factory=dict,
