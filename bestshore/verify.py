@@ -180,11 +180,21 @@ class _World:
         per_point = terms.bonus_per_point if points > 0 else terms.malus_per_point
         return 1.0 + max(-terms.cap, min(terms.cap, points * per_point))
 
+    def annual_hours_per_fte(self, site: Site) -> float:
+        """The site's own figure, else the scenario's setting, else its country's [h/yr]."""
+        if site.annual_hours_per_fte is not None:
+            return site.annual_hours_per_fte
+        if self.scenario.settings.annual_hours_per_fte is not None:
+            return self.scenario.settings.annual_hours_per_fte
+        bundled = self.country[site.country]["annual_hours_per_fte"]
+        if bundled != bundled:  # NaN: a validated scenario never gets here
+            raise ValueError(f"site {site.id!r}: no annual hours per FTE for {site.country}")
+        return float(bundled)
+
     def weekly_hours_per_fte(self, site: Site) -> float:
         settings = self.scenario.settings
         shrinkage = settings.shrinkage if site.shrinkage is None else site.shrinkage
-        annual = site.annual_hours_per_fte or settings.annual_hours_per_fte
-        return annual * (1 - shrinkage) / WEEKS
+        return self.annual_hours_per_fte(site) * (1 - shrinkage) / WEEKS
 
     def capacity(self, site: Site) -> float:
         if site.capacity_hours is not None:
@@ -791,6 +801,15 @@ def verify(scenario: Scenario, result: Result) -> list[str]:
                 problems.append(
                     f"site {site_id} total cost {cost:,.2f} differs from its rows {row_costs.get(site_id, 0.0):,.2f}"
                 )
+        if "annual_hours_per_fte" in result.sites.columns:  # results saved before it lack it
+            for site_id, hours in result.sites.set_index("site")["annual_hours_per_fte"].items():
+                if site_id not in world.sites:  # not one of this scenario's sites: no figure
+                    continue
+                expected = world.annual_hours_per_fte(world.sites[site_id])
+                if not _close(float(hours), expected):
+                    problems.append(
+                        f"site {site_id}: {float(hours):,.1f} paid hours per FTE reported, {expected:,.1f} expected"
+                    )
     if math.isnan(result.total_cost):
         problems.append("total cost is not a number")
     return problems

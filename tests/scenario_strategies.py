@@ -14,6 +14,9 @@ from typing import Any
 from hypothesis import strategies as st
 
 COUNTRIES = ["FR", "PT", "ES", "RO", "BG", "MA", "TN", "SN", "MG", "MU", "PH", "SR", "GB", "DE"]
+# Countries without bundled annual hours per FTE: their sites give their own figure
+# unless the scenario's settings give one for all.
+UNSOURCED_HOURS = {"TN", "MG", "PH", "SR", "GB", "DE"}
 LANGUAGES = ["fr", "en", "de", "es", "nl"]
 LEVELS = ["N1", "N2", "back_office", "multilingual"]
 CHANNELS = ["voice", "email", "chat", "mail", "social"]
@@ -128,6 +131,8 @@ def sites(
             site["call_types"] = draw(
                 st.lists(st.sampled_from(call_type_ids), min_size=1, max_size=2, unique=True)
             )
+        if site["country"] in UNSOURCED_HOURS or draw(st.integers(0, 3)) == 0:
+            site["annual_hours_per_fte"] = float(draw(st.sampled_from([1500, 1607, 1800])))
         if draw(st.integers(0, 3)) == 0:  # one call type scored apart at this site
             site["quality_by_call_type"] = {
                 draw(st.sampled_from(call_type_ids)): {
@@ -225,6 +230,8 @@ def scenarios(draw: st.DrawFn, max_sites: int = 5, max_call_types: int = 3) -> d
         "settings": {
             "shrinkage": draw(st.sampled_from([0.25, 0.3, 0.35])),
             "occupancy": draw(st.sampled_from([0.8, 0.85, 0.9])),
+            # else each site's own figure or its country's
+            **({"annual_hours_per_fte": 1650.0} if draw(st.integers(0, 3)) == 0 else {}),
         },
         "call_types": types,
         "vendors": [

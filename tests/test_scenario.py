@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import numpy as np
@@ -146,3 +147,32 @@ def test_reference_data_has_sources_for_every_figure() -> None:
     }
     for key in keys | set(table["legal_source"]):
         assert f"| {key} |" in sources, key
+
+
+def test_bundled_working_time_carries_its_source_and_follows_the_formula() -> None:
+    table = countries()
+    sources = Path("bestshore/data/SOURCES.md").read_text()
+    hours = table.dropna(subset=["annual_hours_per_fte"])
+    assert {"FR", "PT", "ES", "RO", "BG", "PL", "MA"} <= set(hours.index)
+    for column in ("hours_basis", "hours_source", "hours_year"):
+        assert hours[column].notna().all(), column
+    assert hours["hours_year"].str.fullmatch(r"20\d\d").all()
+    for key in set(hours["hours_source"]):
+        assert f"| {key} |" in sources, key
+    # A row without a figure carries no source for one, and SOURCES.md names it as unsourced.
+    empty = table[table["annual_hours_per_fte"].isna()]
+    assert empty[["hours_basis", "hours_source", "hours_year"]].isna().all().all()
+    for name in empty["name"]:
+        assert name in sources.split("No bundled `annual_hours_per_fte`")[1], name
+    assert hours.at["FR", "annual_hours_per_fte"] == 1607  # Code du travail, art. L3121-41
+    # weekly h x 52.18 - (leave days + public holidays) x weekly h / 5, rounded to the hour
+    derived = hours.drop(index="FR")
+    for code, row in derived.iterrows():
+        parts = re.fullmatch(
+            r"([\d.]+) h/wk; ([\d.]+) leave days \+ (\d+) public holidays", row["hours_basis"]
+        )
+        assert parts is not None, (code, row["hours_basis"])
+        weekly, leave, holidays = (float(p) for p in parts.groups())
+        expected = weekly * 52.18 - (leave + holidays) * weekly / 5
+        assert row["annual_hours_per_fte"] == round(expected), code
+    assert hours.at["MA", "annual_hours_per_fte"] == 2023  # 44 x 52.18 - 31 x 8.8

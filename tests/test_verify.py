@@ -53,9 +53,8 @@ def _move(
     rows.loc[mask, "rate_per_hour"] = rate
     rows.loc[mask, "premium"] = 1.0
     rows.loc[mask, "cost"] = rows.loc[mask, "agents"] * rate * rows.loc[mask, "annual_factor"]
-    per_fte = (
-        scenario.settings.annual_hours_per_fte * (1 - scenario.settings.shrinkage) / (365.25 / 7)
-    )
+    annual = float(result.sites.set_index("site").at[site, "annual_hours_per_fte"])
+    per_fte = annual * (1 - scenario.settings.shrinkage) / (365.25 / 7)
     rows.loc[mask, "fte"] = rows.loc[mask, "agents"] / per_fte
     merged = rows.groupby(["call_type", "language", "site", "hour"], as_index=False).agg(
         {

@@ -71,7 +71,7 @@ market:
   country: FR                  # customers in France; money in EUR (the default)
 settings:
   occupancy: 1.0               # every logged-in hour handles contacts (for easy sums)
-  annual_hours_per_fte: 1600
+  annual_hours_per_fte: 1600   # every site; default: each site's country figure
   shrinkage: 0.25              # 1 FTE = 1600 x 0.75 = 1200 productive h/yr
 call_types:
   - id: billing
@@ -141,8 +141,16 @@ Written once, here and in the schema's descriptions:
   `settings.occupancy` for real-time channels (voice, chat) or by
   `settings.async_utilisation` for deferred ones (e-mail, mail, social) [h/yr];
 - a site's **FTE** are productive hours / (annual hours per FTE x (1 - shrinkage)),
-  with the site's own `shrinkage` and `annual_hours_per_fte` when it gives them; a
-  `capacity_fte` becomes productive hours by the same factor;
+  with the site's own `shrinkage` when it gives one; a `capacity_fte` becomes
+  productive hours by the same factor, and a `price_per_fte_month` a price per
+  productive hour;
+- a site's **annual hours per FTE** (paid hours of one full-time employee a year) are,
+  first found: the site's `annual_hours_per_fte`, then `settings.annual_hours_per_fte`
+  if the scenario sets it, then the figure bestshore bundles for the site's country
+  (`bestshore/data/countries.csv`: statutory week, minimum paid leave and public
+  holidays, each with its source and year in `SOURCES.md`; e.g. 1,607 h in France,
+  2,023 h in Morocco). A site in a country without a bundled figure, and no figure of
+  its own or in the settings, is an error naming the site;
 - the **cost** of work at a site is productive hours x price, the price being the
   site's `rates` entry for the call type, else its `cost_per_hour`, else the country's
   indicative cost from `bestshore/data/countries.csv` (in EUR; the result carries a

@@ -15,7 +15,9 @@ Conventions (see ``docs/formulation.md``):
   ``N(a) / a`` from Erlang C for work with a service level (updated by the staffing
   loop), ``1 / async_utilisation`` for deferred work.
 - A site's weekly productive hours per FTE are
-  ``annual hours per FTE x (1 - shrinkage) / 52.18``; FTE = agent hours / that.
+  ``annual hours per FTE x (1 - shrinkage) / 52.18``; FTE = agent hours / that. Its
+  annual hours per FTE are its own, else ``settings.annual_hours_per_fte``, else its
+  country's bundled figure (:func:`bestshore.scenario.checks.annual_hours_per_fte`).
 - The shore of a site country is derived by :func:`shore_of` unless overridden.
 """
 
@@ -33,6 +35,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pandas as pd
 
+from bestshore.scenario.checks import annual_hours_per_fte
 from bestshore.scenario.hours import HOURS_PER_WEEK, covered_market_hours, local_clock, parse_hours
 from bestshore.scenario.profiles import WEEKS_PER_YEAR, annual_factor, weekly_profile
 from bestshore.scenario.reference import countries, great_circle_km
@@ -256,12 +259,10 @@ def _sites(scenario: Scenario) -> pd.DataFrame:
     table = countries()
     settings, market = scenario.settings, scenario.market
     rows = []
-    for site in scenario.sites:
+    for i, site in enumerate(scenario.sites):
         country = table.loc[site.country]
         shrinkage = settings.shrinkage if site.shrinkage is None else site.shrinkage
-        annual = settings.annual_hours_per_fte
-        if site.annual_hours_per_fte is not None:
-            annual = site.annual_hours_per_fte
+        annual = annual_hours_per_fte(scenario, i)  # site > settings > country figure
         per_fte = annual * (1.0 - shrinkage) / WEEKS_PER_YEAR  # productive h per FTE per week
         if site.capacity_hours is not None:
             capacity_hours = site.capacity_hours / WEEKS_PER_YEAR

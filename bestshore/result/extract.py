@@ -94,7 +94,7 @@ def _sites(inputs: ModelInputs, allocation: pd.DataFrame, staffing: pd.DataFrame
     )
     columns = [
         "site", "name", "vendor", "country", "city", "lat", "lon", "shore", "capacity_fte",
-        "fte", "utilisation", "productive_hours", "volume", "cost", "cost_per_hour", "csat", "fcr", "nps",
+        "annual_hours_per_fte", "fte", "utilisation", "productive_hours", "volume", "cost", "cost_per_hour", "csat", "fcr", "nps",
     ]  # fmt: skip
     return table[columns]
 

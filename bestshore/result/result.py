@@ -108,7 +108,9 @@ class Result:
         ``rate_per_hour`` [currency/h], ``cost`` [currency/yr].
     sites : DataFrame
         One row per candidate site (used or not): ``site``, ``name``, ``vendor``,
-        ``country``, ``city``, ``lat``, ``lon``, ``shore``, ``capacity_fte``, ``fte``,
+        ``country``, ``city``, ``lat``, ``lon``, ``shore``, ``capacity_fte``,
+        ``annual_hours_per_fte`` [paid h/FTE/yr: the site's own, else the scenario's
+        setting, else its country's bundled figure], ``fte``,
         ``utilisation`` [fraction of capacity], ``productive_hours``, ``volume``,
         ``cost``, ``csat``, ``fcr``, ``nps`` (site-level scores).
     breakdown : DataFrame

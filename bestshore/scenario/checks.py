@@ -13,10 +13,10 @@ import numpy as np
 from bestshore.scenario.errors import ScenarioError
 from bestshore.scenario.hours import HoursError, parse_hours
 from bestshore.scenario.profiles import annual_factor, weekly_profile
-from bestshore.scenario.reference import countries, is_language_code
+from bestshore.scenario.reference import countries, country_annual_hours, is_language_code
 from bestshore.scenario.schema import Scenario
 
-__all__ = ["check_references"]
+__all__ = ["annual_hours_per_fte", "check_references"]
 
 
 def _known_timezone(zone: str) -> bool:
@@ -68,6 +68,35 @@ def _check_hours(spec: object, path: tuple[str | int, ...]) -> None:
         parse_hours(spec)  # type: ignore[arg-type]
     except HoursError as exc:
         raise ScenarioError(str(exc), path=path) from None
+
+
+def annual_hours_per_fte(scenario: Scenario, index: int) -> float:
+    """Paid hours per FTE a year at ``scenario.sites[index]`` [h/FTE/yr].
+
+    Precedence: the site's own ``annual_hours_per_fte``, then
+    ``settings.annual_hours_per_fte`` when the scenario sets it, then the bundled figure
+    of the site's country (:func:`~bestshore.scenario.reference.country_annual_hours`).
+
+    Raises
+    ------
+    ScenarioError
+        When none of the three exists, naming the site and the field to give.
+    """
+    site = scenario.sites[index]
+    if site.annual_hours_per_fte is not None:
+        return site.annual_hours_per_fte
+    if scenario.settings.annual_hours_per_fte is not None:
+        return scenario.settings.annual_hours_per_fte
+    bundled = country_annual_hours(site.country)
+    if bundled is None:
+        name = countries().at[site.country, "name"]
+        raise ScenarioError(
+            f"site {site.id!r} is in {name} ({site.country}), for which bestshore bundles "
+            "no annual hours per FTE (see bestshore/data/SOURCES.md): give the site's "
+            "annual_hours_per_fte or settings.annual_hours_per_fte [h/FTE/yr]",
+            path=("sites", index, "annual_hours_per_fte"),
+        )
+    return bundled
 
 
 def check_references(scenario: Scenario) -> None:
@@ -140,6 +169,7 @@ def check_references(scenario: Scenario) -> None:
                     f"{scenario.market.currency}: give cost_per_hour",
                     path=("sites", i, "cost_per_hour"),
                 )
+        annual_hours_per_fte(scenario, i)
 
     policies = scenario.policies
     for j, vendor_id in enumerate(policies.excluded_vendors):

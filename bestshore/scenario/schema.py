@@ -176,11 +176,15 @@ class Roster(_Model):
 class Settings(_Model):
     """Workforce conventions shared by every site unless a site overrides them."""
 
-    annual_hours_per_fte: float = Field(
-        1607.0,
+    annual_hours_per_fte: float | None = Field(
+        None,
         gt=0,
         le=3000,
-        description="Paid hours per full-time equivalent per year [h/FTE/yr]; 1607 h is the French legal figure.",
+        description="Paid hours per full-time equivalent per year [h/FTE/yr] for every site "
+        "that gives none of its own. Default: each site's country figure, bundled in "
+        "bestshore/data/countries.csv (e.g. 1607 h in France, 2023 h in Morocco; see "
+        "SOURCES.md). Precedence: sites[].annual_hours_per_fte, then this, then the "
+        "country's figure; a site with none of the three is an error.",
     )
     shrinkage: float = Field(
         0.30,
@@ -460,7 +464,12 @@ class Site(_Model):
     )
     shrinkage: float | None = Field(None, ge=0, lt=0.9, description="Overrides settings.shrinkage.")
     annual_hours_per_fte: float | None = Field(
-        None, gt=0, le=3000, description="Overrides settings.annual_hours_per_fte [h/FTE/yr]."
+        None,
+        gt=0,
+        le=3000,
+        description="Paid hours per FTE per year at this site [h/FTE/yr]; overrides "
+        "settings.annual_hours_per_fte and the country's bundled figure. Needed where "
+        "neither exists.",
     )
     fixed_cost: float = Field(
         0.0,
