@@ -655,6 +655,41 @@ def _check_roster(
     return cost
 
 
+def _check_teams(world: _World, rows: pd.DataFrame, problems: list[str]) -> None:
+    """Teams below their minimum are not opened; call types on at most their sites."""
+    scenario = world.scenario
+    policies = scenario.policies
+    working = rows[rows["share"] > 1e-9]
+    fte = working["agents"] / [world.weekly_hours_per_fte(world.sites[s]) for s in working["site"]]
+    by_site = fte.groupby(working["site"]).sum()
+    by_pair = fte.groupby([working["site"], working["call_type"]]).sum()
+    for site in scenario.sites:
+        whole = site.min_team_fte if site.min_team_fte is not None else policies.min_team_fte
+        have = float(by_site.get(site.id, 0.0))
+        if whole is not None and 1e-6 < have < whole * (1 - REL_TOL) - 1e-6:
+            problems.append(
+                f"site {site.id} opens a team of {have:.2f} FTE, below its minimum {whole:g}"
+            )
+        per_type = (
+            site.min_call_type_team_fte
+            if site.min_call_type_team_fte is not None
+            else policies.min_call_type_team_fte
+        )
+        if per_type is not None and site.id in by_pair.index.get_level_values(0):
+            for call_type, have in by_pair.loc[site.id].items():
+                if 1e-6 < have < per_type * (1 - REL_TOL) - 1e-6:
+                    problems.append(
+                        f"site {site.id} opens a {call_type} team of {have:.2f} FTE, below its minimum {per_type:g}"
+                    )
+    sites_of = working.groupby("call_type")["site"].nunique()
+    for call_type in scenario.call_types:
+        limit = 1 if call_type.single_team else call_type.max_sites
+        if limit is not None and int(sites_of.get(call_type.id, 0)) > limit:
+            problems.append(
+                f"{call_type.id} is served by {int(sites_of[call_type.id])} sites, above its limit of {limit}"
+            )
+
+
 def verify(scenario: Scenario, result: Result) -> list[str]:
     """Every rule the plan breaks, in plain words (empty when the plan is valid).
 
@@ -781,6 +816,7 @@ def verify(scenario: Scenario, result: Result) -> list[str]:
                 )
 
     _check_policies(world, rows.assign(work=work), total_hours, problems)
+    _check_teams(world, rows, problems)
 
     fixed = _fixed_cost(world, rows) + _check_roster(world, rows, result.shifts, problems)
     total_cost = float(rows["cost"].sum()) + fixed

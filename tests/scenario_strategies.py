@@ -1,7 +1,8 @@
 """Hypothesis strategies for random but valid scenarios (as plain mappings).
 
 They span every rule family: languages and proficiency (sometimes spoken and written
-apart), the call types a site offers, quality gates, opening hours across time zones, data classes and jurisdictions, shore rules, vendor caps, volume tiers and bonus/malus,
+apart), the call types a site offers, quality gates, team rules (minimum teams, a call
+type on one team or few sites), rosters in whole shifts, opening hours across time zones, data classes and jurisdictions, shore rules, vendor caps, volume tiers and bonus/malus,
 pricing per
 hour, per FTE-month or per contact, rate cards, capacity in
 FTE or hours, and feasible as well as infeasible cases.
@@ -219,6 +220,21 @@ def scenarios(draw: st.DrawFn, max_sites: int = 5, max_call_types: int = 3) -> d
             incumbent[site["id"]] = {
                 draw(st.sampled_from(types))["id"]: float(draw(st.integers(1, 60)))
             }
+    if draw(st.integers(0, 4)) == 0:  # a call type on one team, or on at most two sites
+        chosen = draw(st.sampled_from(types))
+        if draw(st.booleans()):
+            chosen["single_team"] = True
+        else:
+            chosen["max_sites"] = 2
+    for site in site_list:  # a minimum team where the site could hold one
+        big = (site.get("capacity_fte") or 0) >= 5 or (site.get("capacity_hours") or 0) >= 20_000
+        if big and draw(st.integers(0, 5)) == 0:
+            site["min_team_fte"] = float(draw(st.sampled_from([1, 3])))
+    roster = None
+    if draw(st.integers(0, 4)) == 0:  # agents in whole shifts
+        roster = {"shift_hours": draw(st.sampled_from([[8], [4, 8], [4, 6, 8]]))}
+        if draw(st.booleans()):
+            roster["max_part_time_share"] = draw(st.sampled_from([0.2, 0.5]))
     if draw(st.booleans()):
         policies["data_jurisdictions"] = {
             d: draw(st.lists(st.sampled_from(JURISDICTIONS), min_size=1, max_size=3, unique=True))
@@ -232,6 +248,7 @@ def scenarios(draw: st.DrawFn, max_sites: int = 5, max_call_types: int = 3) -> d
             "occupancy": draw(st.sampled_from([0.8, 0.85, 0.9])),
             # else each site's own figure or its country's
             **({"annual_hours_per_fte": 1650.0} if draw(st.integers(0, 3)) == 0 else {}),
+            **({"roster": roster} if roster else {}),
         },
         "call_types": types,
         "vendors": [

@@ -238,3 +238,57 @@ def test_catches_a_site_below_the_quality_gate() -> None:
     data["policies"] = {"quality_gates": {"n1": 70}}  # Rabat's 74 passes a gate of 70
     data["sites"][1]["quality"] = {"csat": 74}
     assert bestshore.verify(parse_scenario(data), result) == []
+
+
+def test_catches_broken_team_rules() -> None:
+    # N1 on a single team (all in Rabat, the cheaper): moving its mornings to Paris splits it.
+    data = tiny()
+    data["call_types"][0]["single_team"] = True
+    scenario = parse_scenario(data)
+    result = bestshore.solve(scenario)
+    assert set(result.allocation["site"]) == {"rabat"}
+    mornings = (result.staffing["hour"] % 24) < 12
+    problems = bestshore.verify(scenario, _move(result, scenario, mornings, "paris"))
+    assert any("served by 2 sites, above its limit of 1" in p for p in problems), problems
+    # Rabat's team at least 2 FTE (it holds 2.5): leaving it one hour of work is too small.
+    data = tiny()
+    data["sites"][1]["min_team_fte"] = 2.0
+    data["sites"][1]["capacity_hours"] = 2_500
+    scenario = parse_scenario(data)
+    result = bestshore.solve(scenario)
+    assert fte_at(result, "rabat") == pytest.approx(2.5)
+    rabat = result.staffing.index[result.staffing["site"] == "rabat"]
+    problems = bestshore.verify(
+        scenario, _move(result, scenario, result.staffing.index.isin(rabat[1:]), "paris")
+    )
+    assert any("below its minimum 2" in p for p in problems), problems
+
+
+def test_catches_broken_shifts() -> None:
+    data = tiny()
+    data["call_types"][0]["arrival_profile"] = "flat"
+    data["settings"]["roster"] = {"shift_hours": [8]}
+    data["sites"] = data["sites"][:1]
+    scenario = parse_scenario(data)
+    result = bestshore.solve(scenario)
+    shifts = result.shifts
+    assert bestshore.verify(scenario, result) == []
+
+    def tampered(changed: pd.DataFrame) -> list[str]:
+        return bestshore.verify(scenario, dataclasses.replace(result, shifts=changed))
+
+    one_short = shifts.copy()
+    one_short.loc[0, "agents"] = 1  # Monday 09:00-17:00 one agent short of two
+    assert any("below the 2 whole agents" in p for p in tampered(one_short))
+    late = shifts.copy()
+    late.loc[0, "start_hour"] += 4  # Monday 13:00-21:00: past closing time
+    assert any("outside opening hours" in p for p in tampered(late))
+    odd = shifts.copy()
+    odd.loc[0, "length_hours"] = 5
+    assert any("5 h shift" in p for p in tampered(odd))
+    half = shifts.copy()
+    half["agents"] = half["agents"] - 0.5
+    assert any("not whole" in p for p in tampered(half))
+    longer = shifts.copy()
+    longer["agents"] = longer["agents"] + 1  # idle hours the total does not pay
+    assert any("the total says" in p for p in tampered(longer))

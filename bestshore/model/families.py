@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from bestshore.model import compliance, contracts, roster, transition
+from bestshore.model import compliance, contracts, roster, teams, transition
 from bestshore.model import constraints as c
 from bestshore.model.inputs import ModelInputs, mean_fte
 from bestshore.model.program import key_text
@@ -446,6 +446,62 @@ def _idle_costs(model: SourcingModel, exact: Exact) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
+# -- teams -----------------------------------------------------------------------------
+
+
+def _team_binds(inputs: ModelInputs, row_family: str, key: Key) -> str | None:
+    site_min, type_min = teams.minimum_teams(inputs)
+    if row_family == "team_min":
+        return f"site {key[0]} works with just its minimum team ({site_min[str(key[0])]:g} FTE)"
+    if row_family == "call_type_team_min":
+        minimum = type_min[str(key[0])]
+        return f"site {key[0]} has just its minimum team of {minimum:g} FTE on {key[1]}"
+    return None  # team_max: work tied to a binary
+
+
+def _team_relaxed(model: SourcingModel, family: str, slacks: pd.Series) -> list[Finding]:
+    what = "team" if family == "team_min" else "call-type team"
+    return [
+        _finding(
+            family,
+            key_text(key),
+            float(value),
+            "FTE",
+            f"site {key[0]}'s {what}{' on ' + str(key[1]) if len(key) > 1 else ''} would be "
+            f"{value:.1f} FTE short of its minimum",
+        )
+        for key, value in slacks.items()
+    ]
+
+
+def _sites_limit(inputs: ModelInputs, call_type: str) -> int:
+    found = inputs.scenario.call_type(call_type)
+    return 1 if found.single_team else int(found.max_sites or 0)
+
+
+def _sites_binds(inputs: ModelInputs, row_family: str, key: Key) -> str | None:
+    if row_family != "call_type_sites":
+        return None  # serves[c,s]: work tied to a binary
+    limit = _sites_limit(inputs, str(key[0]))
+    if limit == 1:
+        return f"{key[0]} is served by a single team, as its rule asks"
+    return f"{key[0]} is served by the most sites its rule allows ({limit})"
+
+
+def _sites_relaxed(model: SourcingModel, family: str, slacks: pd.Series) -> list[Finding]:
+    return [
+        _finding(
+            "call_type_sites",
+            key[0],
+            float(value),
+            "sites",
+            f"call type {key[0]} needs {value:.0f} more site(s) than its limit of "
+            f"{_sites_limit(model.inputs, str(key[0]))}",
+        )
+        for key, value in slacks.items()
+    ]
+
+
 # -- the registry ----------------------------------------------------------------------
 
 _WORK = "currency/yr per handle h/week"
@@ -497,6 +553,12 @@ FAMILIES: tuple[Family, ...] = (
     # open[s]: agent hours <= H_s y_s
     Family("open", c.add_open_sites, reads=frozenset({"staffing", "capacity"}),
            exact_costs=_binary_costs("open_site", "site")),
+    # teams below their minimum size not opened; call types on at most K sites
+    Family("teams", teams.add_minimum_teams, reads=frozenset({"staffing", "capacity"}),
+           rows=("team_min", "team_max", "call_type_team_min", "call_type_team_max"),
+           binding=_team_binds, relaxed=_team_relaxed),
+    Family("call_type_sites", teams.add_call_type_sites, reads=frozenset(),
+           rows=("serves", "call_type_sites"), binding=_sites_binds, relaxed=_sites_relaxed),
     # the bill B_v and its bound U_v
     Family("tier", contracts.add_volume_discounts, reads=frozenset({"staffing", "prices"}),
            rows=("tier_choice", "tier_volume", "tier_discount", "tier_none")),

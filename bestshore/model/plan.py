@@ -42,7 +42,7 @@ from bestshore.model.families import Exact
 from bestshore.model.inputs import WEEK, ModelInputs, rostered_sites
 from bestshore.model.program import HighsSession, Solution
 from bestshore.model.reprice import build_or_reprice
-from bestshore.model.roster import whole_roster, whole_seats
+from bestshore.model.roster import bound_holds, whole_roster, whole_seats
 from bestshore.model.sets import Eligibility, eligible_assignments
 from bestshore.model.solve import solve_model
 from bestshore.model.staffing import (
@@ -143,13 +143,18 @@ class Plan:
         queue is split (``N(a)/a`` is nonincreasing in ``a``, checked in the tests), so
         that LP under-prices every plan and relaxes every capacity and seat limit: its
         optimum bounds the true optimum from below. With an ASA goal that monotonicity
-        fails below about a dozen Erlangs, and no bound is claimed (None).
+        fails below about a dozen Erlangs, and no bound is claimed (None). With a
+        roster, the bound holds when idle hours are priced no dearer than the work
+        (:func:`bestshore.model.roster.bound_holds`); otherwise none is claimed.
         """
         scenario = self.model.inputs.scenario
         if any(c.service_level and c.service_level.asa_seconds for c in scenario.call_types):
             return None
         if self.warm_started:  # the first round was not priced at pooled factors
             return None
+        if rostered_sites(self.model.inputs) and not bound_holds(self.model.inputs):
+            return None  # idle hours priced dearer than the work they stand for
+
         return float(self.history[0]["lp_objective"]) if self.history else self.lp_objective
 
 

@@ -60,6 +60,7 @@ from bestshore.scenario.schema import Roster
 __all__ = [
     "SHIFT_COLUMNS",
     "add_roster",
+    "bound_holds",
     "idle_rate",
     "shift_patterns",
     "weeks_of_work",
@@ -98,6 +99,26 @@ def weeks_of_work(inputs: ModelInputs) -> float:
     workloads = inputs.workloads
     weekly = float(workloads["weekly_volume"].sum())
     return float(workloads["volume"].sum()) / weekly if weekly > 0 else 0.0
+
+
+def bound_holds(inputs: ModelInputs) -> bool:
+    """Whether the first round's LP bounds a rostered plan's cost from below.
+
+    The whole roster, with the plan's shares, is a solution of the first round's rows
+    (whole agents cover more than the pooled estimate; idle hours take the difference).
+    Its LP price is at most its exact cost when each hour it moves from work to idle is
+    priced no dearer: every rostered site's idle rate at most its rates for the call
+    types it may take, and every call type's annual factor at least the year's weeks of
+    work (the factor idle hours are priced at).
+    """
+    weeks = weeks_of_work(inputs)
+    if (inputs.workloads["annual_factor"] < weeks * (1 - 1e-12)).any():
+        return False
+    for site in rostered_sites(inputs):
+        rates = inputs.rates.xs(site, level="site")
+        if (rates < idle_rate(inputs, site) * (1 - 1e-12)).any():
+            return False
+    return True
 
 
 def idle_rate(inputs: ModelInputs, site: str) -> float:
@@ -199,7 +220,7 @@ def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> 
             (slack,) = lp.add_columns("slack_shift_capacity", [site])
             lp.add_terms(np.array([capacity]), np.array([slack]), np.array([-1.0]))
             lp.add_cost(np.array([slack]), 1.0)
-        seats = inputs.sites.at[site, "max_agents"]
+        seats = whole_seats(inputs, site)  # as the whole roster counts them
         if np.isfinite(seats) and len(found.hours):
             seat_members = [n[np.flatnonzero(r)] for r in found.cover]
             bounds = np.array(
@@ -353,7 +374,8 @@ def whole_seats(inputs: ModelInputs, site: str) -> float:
 
     Seats the scenario gives are whole seats (rounded down). A seat limit derived from
     capacity (``settings.peak_factor`` times the average) only keeps work from piling
-    into a few hours; whole agents round it up.
+    into a few hours; whole agents round it up. The LP's ``shift_seats`` rows and the
+    whole roster use the same figure, so the roster is a solution of the LP's rows.
     """
     seats = float(inputs.sites.at[site, "max_agents"])
     if not np.isfinite(seats):

@@ -208,6 +208,7 @@ def check_references(scenario: Scenario) -> None:
             where = ("policies", "shore_rules", i, "call_types", j)
             _check_call_type(call_type_id, where, call_type_ids)
     _check_rosters(scenario)
+    _check_teams(scenario)
 
 
 def _longest_window_hours(open_quarters: object) -> float:
@@ -246,3 +247,28 @@ def _check_rosters(scenario: Scenario) -> None:
                 "or open longer",
                 path=("sites", i, "roster") if site.roster else ("sites", i, "hours"),
             )
+
+
+def _check_teams(scenario: Scenario) -> None:
+    """A site's minimum team must fit its capacity, or the site could never open."""
+    policies = scenario.policies
+    for i, site in enumerate(scenario.sites):
+        if site.capacity_fte is not None:
+            capacity = site.capacity_fte
+        else:
+            assert site.capacity_hours is not None
+            capacity = site.capacity_hours / annual_hours_per_fte(scenario, i)
+        for field, default in (
+            ("min_team_fte", policies.min_team_fte),
+            ("min_call_type_team_fte", policies.min_call_type_team_fte),
+        ):
+            own = getattr(site, field)
+            minimum = own if own is not None else default
+            if minimum is not None and minimum > capacity * (1 + 1e-9):
+                source = f"sites[{i}].{field}" if own is not None else f"policies.{field}"
+                raise ScenarioError(
+                    f"site {site.id}'s minimum team of {minimum:g} FTE ({source}) is above its "
+                    f"capacity of {capacity:.1f} FTE: it could never open; lower the minimum "
+                    "or raise the capacity",
+                    path=("sites", i, field) if own is not None else ("policies", field),
+                )

@@ -302,6 +302,17 @@ class CallType(_Model):
     data_class: DataClass = Field(
         "personal", description="Key into policies.data_jurisdictions, e.g. public, personal."
     )
+    max_sites: int | None = Field(
+        None,
+        ge=1,
+        le=100,
+        description="At most this many sites serve the call type [sites]; default no limit.",
+    )
+    single_team: bool = Field(
+        False,
+        description="One site serves the call type's whole opening window (max_sites 1): "
+        "no cheap site taking the day and another the evenings.",
+    )
     hours: HoursSpec = Field(
         default_factory=lambda: _weekdays("09:00-18:00"),
         description="Opening hours the service must be staffed, in market time ('24/7' or day -> window).",
@@ -513,6 +524,15 @@ class Site(_Model):
     roster: Roster | None = Field(
         None, description="This site's shifts; overrides the vendor's and settings.roster."
     )
+    min_team_fte: float | None = Field(
+        None, gt=0, le=1000, description="Overrides policies.min_team_fte at this site [FTE]."
+    )
+    min_call_type_team_fte: float | None = Field(
+        None,
+        gt=0,
+        le=1000,
+        description="Overrides policies.min_call_type_team_fte at this site [FTE].",
+    )
     shore: Shore | None = Field(None, description="Forces the site's shore, overriding the rule.")
 
     def proficiency(self, language: str, *, written: bool) -> Proficiency | None:
@@ -709,6 +729,20 @@ class Policies(_Model):
         le=20,
         description="Resilience: no site takes more than 1/k of any call type's work, so at "
         "least k sites serve each one [sites].",
+    )
+    min_team_fte: float | None = Field(
+        None,
+        gt=0,
+        le=1000,
+        description="A site takes work only with a team of at least this many FTE (of "
+        "work); smaller teams are not opened. Sites may set their own [FTE].",
+    )
+    min_call_type_team_fte: float | None = Field(
+        None,
+        gt=0,
+        le=1000,
+        description="A site takes a call type only with a team of at least this many FTE "
+        "on it; sites may set their own [FTE].",
     )
     capacity_headroom: float | None = Field(
         None, ge=0, lt=1, description="Share of every site's capacity kept spare [fraction]."
