@@ -660,7 +660,9 @@ def _check_teams(world: _World, rows: pd.DataFrame, problems: list[str]) -> None
     scenario = world.scenario
     policies = scenario.policies
     working = rows[rows["share"] > 1e-9]
-    fte = working["agents"] / [world.weekly_hours_per_fte(world.sites[s]) for s in working["site"]]
+    # Teams are measured on their work: handle hours handled (repeats included) in FTE.
+    per_fte = [world.weekly_hours_per_fte(world.sites[s]) for s in working["site"]]
+    fte = working["handle_hours"] / per_fte
     by_site = fte.groupby(working["site"]).sum()
     by_pair = fte.groupby([working["site"], working["call_type"]]).sum()
     for site in scenario.sites:

@@ -28,7 +28,7 @@ def test_a_team_below_its_minimum_is_not_opened() -> None:
     assert set(result.allocation["site"]) == {"paris"}
     # A minimum above the site's capacity could never be met: refused when loaded.
     data["sites"][1]["capacity_hours"] = 400  # 0.4 FTE < 0.5
-    with pytest.raises(bestshore.ScenarioError, match="minimum team of 0.5 FTE"):
+    with pytest.raises(bestshore.ScenarioError, match=r"minimum team of 0\.5 FTE"):
         parse_scenario(data)
 
 

@@ -554,7 +554,7 @@ FAMILIES: tuple[Family, ...] = (
     Family("open", c.add_open_sites, reads=frozenset({"staffing", "capacity"}),
            exact_costs=_binary_costs("open_site", "site")),
     # teams below their minimum size not opened; call types on at most K sites
-    Family("teams", teams.add_minimum_teams, reads=frozenset({"staffing", "capacity"}),
+    Family("teams", teams.add_minimum_teams, reads=frozenset({"capacity"}),
            rows=("team_min", "team_max", "call_type_team_min", "call_type_team_max"),
            binding=_team_binds, relaxed=_team_relaxed),
     Family("call_type_sites", teams.add_call_type_sites, reads=frozenset(),

@@ -1,9 +1,12 @@
 """Team rules: a team too small is not opened; a call type served by few sites.
 
 Notation as in :mod:`bestshore.model.constraints`; ``w_s`` is the site's productive
-hours per FTE and week, so ``k A x / w_s`` is the FTE an assignment takes (its work: at
-a rostered site, the FTE of work, idle shift hours not counted). ``W_c`` is the
-call type's work ``Σ_{d ∈ D_c} A_d`` [handle h/week].
+hours per FTE and week, so ``m A x / w_s`` is the FTE of work an assignment hands a site
+(its handle hours, repeats included, in FTE). A team is measured on that work, not on
+the agents staffing it: handle hours are linear and exact, so the rule holds for the
+plan's exact staffing whatever the Erlang C rounding (agents are more: the work over the
+occupancy, plus idle shift hours at rostered sites). ``W_c`` is the call type's work
+``Σ_{d ∈ D_c} A_d`` [handle h/week].
 """
 
 from __future__ import annotations
@@ -42,10 +45,10 @@ def add_minimum_teams(lp: LinearProgram, inputs: ModelInputs, variables: Variabl
 
     For a site s with a minimum ``m_s`` [FTE], a binary ``t[s]`` opens its team:
 
-    .. math:: m_s t_s \le \sum_{(d,s) \in E} \frac{k A_d}{w_s} x_{d,s} \le C_s t_s
+    .. math:: m_s t_s \le \sum_{(d,s) \in E} \frac{m_{c,s} A_d}{w_s} x_{d,s} \le C_s t_s
 
     with ``C_s`` its capacity [FTE]: the site works for this client with at least
-    ``m_s`` FTE, or not at all. For a site's call-type teams (minimum ``m'_s``), a binary
+    ``m_s`` FTE of work, or not at all. For a site's call-type teams (minimum ``m'_s``), a binary
     ``t[s,c]`` per call type it may take, with the same rows over ``d ∈ D_c``. Columns
     ``team_open[s]``, ``call_type_team_open[s,c]``; rows ``team_min[s]``, ``team_max[s]``,
     ``call_type_team_min[s,c]``, ``call_type_team_max[s,c]``. Binaries have no duals.
@@ -56,7 +59,8 @@ def add_minimum_teams(lp: LinearProgram, inputs: ModelInputs, variables: Variabl
         return
     rows = variables.assignments
     per_fte = inputs.sites["weekly_hours_per_fte"].reindex(rows["site"]).to_numpy(dtype=float)
-    fte = variables.agent_hours / per_fte
+    handled = rows["handle_hours"].to_numpy() * rows["repeat_factor"].to_numpy()
+    fte = handled / per_fte  # FTE of work, exact and linear
     capacity = inputs.sites["capacity_fte"]
     by_site = variables.eligibility.groups("site")
     by_type = variables.eligibility.groups("site", "call_type")

@@ -734,15 +734,16 @@ class Policies(_Model):
         None,
         gt=0,
         le=1000,
-        description="A site takes work only with a team of at least this many FTE (of "
-        "work); smaller teams are not opened. Sites may set their own [FTE].",
+        description="A site takes work only with a team of at least this many FTE of work "
+        "(handle hours, repeats included, over its productive hours per FTE); smaller "
+        "teams are not opened. Sites may set their own [FTE].",
     )
     min_call_type_team_fte: float | None = Field(
         None,
         gt=0,
         le=1000,
         description="A site takes a call type only with a team of at least this many FTE "
-        "on it; sites may set their own [FTE].",
+        "of work on it (as min_team_fte); sites may set their own [FTE].",
     )
     capacity_headroom: float | None = Field(
         None, ge=0, lt=1, description="Share of every site's capacity kept spare [fraction]."
