@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import ModuleType
 from typing import Any
+from xml.etree import ElementTree
 
 import altair as alt
 import numpy as np
@@ -22,14 +23,26 @@ import pandas as pd
 import pytest
 from png import read_png
 
-from bestshore.views.charts import chart_cost_by_site, chart_fte_by_shore, chart_site_map
+from bestshore.views.charts import (
+    chart_cost_by_site,
+    chart_fte_by_shore,
+    chart_roster,
+    chart_site_map,
+)
 from bestshore.views.export import chart_to_png_bytes, chart_to_svg, save_chart
 from bestshore.views.geo import iso_numeric, load_world
-from bestshore.views.theme import COLOURS, SHORE_COLOURS, SHORE_ORDER
+from bestshore.views.theme import (
+    COLOURS,
+    SHIFT_COLOURS,
+    SHORE_COLOURS,
+    SHORE_ORDER,
+    shift_colours,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
 MARKET = {"name": "France", "country": "FR", "lat": 48.857, "lon": 2.352}
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 @pytest.fixture
@@ -365,3 +378,198 @@ def test_topojson_converter_on_a_hand_made_topology() -> None:
         assert ring[0] == ring[-1]
         area2 = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in itertools.pairwise(ring))
         assert area2 > 0, "the file keeps RFC 7946 orientation: exterior counter-clockwise"
+
+
+# --- roster ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def shifts() -> pd.DataFrame:
+    """Two sites' shifts (``Result.shifts``).
+
+    Paris Bercy: 3 agents Mon 09:00-17:00 and 1 agent Mon 11:00-15:00 (they overlap:
+    two lanes); 28 paid hours. Rabat Agdal, an hour behind the market: 2 agents Tue
+    08:00-12:00 and 1 agent Sun 22:00 for 6 h, into Monday 04:00; 14 paid hours.
+    """
+    return pd.DataFrame(
+        {
+            "site": ["paris", "paris", "rabat", "rabat"],
+            "site_name": ["Paris Bercy", "Paris Bercy", "Rabat Agdal", "Rabat Agdal"],
+            "starts_market": ["Mon 09:00", "Mon 11:00", "Tue 08:00", "Sun 22:00"],
+            "starts_local": ["Mon 09:00", "Mon 11:00", "Tue 07:00", "Sun 21:00"],
+            "start_hour": [9, 11, 32, 166],
+            "local_weekday": [0, 0, 1, 6],
+            "local_start": [9, 11, 7, 21],
+            "length_hours": [8, 4, 4, 6],
+            "agents": [3, 1, 2, 1],
+            "paid_hours": [24.0, 4.0, 8.0, 6.0],
+        }
+    )
+
+
+@pytest.fixture
+def roster_coverage() -> pd.DataFrame:
+    """Idle hours: 7 of Paris's 28 paid (25%), 2.8 of Rabat's 14 (20%); Lyon is staffed
+    hour by hour (NaN)."""
+    return pd.DataFrame(
+        {
+            "site": ["paris", "paris", "rabat", "rabat", "lyon"],
+            "hour": [9, 12, 33, 0, 10],
+            "agents": [3.0, 2.0, 1.0, 0.2, 4.0],
+            "on_shift": [3.0, 4.0, 2.0, 1.0, np.nan],
+            "idle": [3.0, 4.0, 2.0, 0.8, np.nan],
+        }
+    )
+
+
+def _panels(spec: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each site's panel: its y-axis title, and the bar and text layers' data and encodings."""
+    panels = []
+    for panel in spec["vconcat"]:
+        bars, text = panel["layer"]
+        panels.append(
+            {
+                "title": bars["encoding"]["y"]["axis"]["title"],
+                "bars": pd.DataFrame(spec["datasets"][bars["data"]["name"]]),
+                "text": pd.DataFrame(spec["datasets"][text["data"]["name"]]),
+                "bar_encoding": bars["encoding"],
+                "text_encoding": text["encoding"],
+                "mark": bars["mark"]["type"],
+            }
+        )
+    return panels
+
+
+def _svg_text(svg: str) -> list[str]:
+    """Every text element of an SVG, its lines joined by a space (read with ElementTree)."""
+    root = ElementTree.fromstring(svg)
+    return [
+        " ".join(t.strip() for t in element.itertext() if t.strip())
+        for element in root.iter("{http://www.w3.org/2000/svg}text")
+    ]
+
+
+def test_roster_spec_draws_each_shift_from_start_to_end(
+    shifts: pd.DataFrame, roster_coverage: pd.DataFrame
+) -> None:
+    spec = chart_roster(shifts, roster_coverage, timezone="Europe/Paris").to_dict()
+    paris, rabat = _panels(spec)  # largest first: 28 paid hours before 14
+    assert paris["title"] == ["Paris Bercy", "4 agent-shifts · 25% idle"]
+    assert rabat["title"] == ["Rabat Agdal", "3 agent-shifts · 20% idle"]
+    columns = ["lane", "start", "end", "length", "agents", "starts_market", "ends_market"]
+    assert paris["bars"][columns].values.tolist() == [
+        [0, 9, 17, "8 h", 3, "Mon 09:00", "Mon 17:00"],
+        [1, 11, 15, "4 h", 1, "Mon 11:00", "Mon 15:00"],  # overlaps the first: next lane
+    ]
+    # Sunday 22:00 for 6 h: two bars, to the week's end and from its start to Mon 04:00.
+    assert rabat["bars"][columns].values.tolist() == [
+        [0, 32, 36, "4 h", 2, "Tue 08:00", "Tue 12:00"],
+        [0, 166, 168, "6 h", 1, "Sun 22:00", "Mon 04:00"],
+        [0, 0, 4, "6 h", 1, "Sun 22:00", "Mon 04:00"],
+    ]
+    assert rabat["bars"]["starts_local"].tolist() == ["Tue 07:00", "Sun 21:00", "Sun 21:00"]
+    # The count is written once per shift, mid-bar, on the longer piece of a split one.
+    assert paris["text"][["middle", "agents"]].values.tolist() == [[13.0, 3], [13.0, 1]]
+    assert rabat["text"][["middle", "agents"]].values.tolist() == [[34.0, 2], [2.0, 1]]
+    for panel in (paris, rabat):
+        encoding = panel["bar_encoding"]
+        assert panel["mark"] == "bar"
+        assert (encoding["x"]["field"], encoding["x2"]["field"]) == ("start", "end")
+        assert encoding["x"]["scale"]["domain"] == [0, 168]
+        assert encoding["y"]["field"] == "lane"
+        assert encoding["color"]["field"] == "length"
+        assert encoding["color"]["scale"]["domain"] == ["4 h", "6 h", "8 h"]
+        assert encoding["color"]["scale"]["range"][-1] == SHIFT_COLOURS[1]  # full time
+        tooltip = [t["field"] for t in encoding["tooltip"]]
+        assert tooltip == [
+            "site_name", "starts_local", "starts_market", "ends_market", "length_hours",
+            "agents", "paid_hours",
+        ]  # fmt: skip
+        assert panel["text_encoding"]["text"]["field"] == "agents"
+        assert panel["text_encoding"]["x"]["field"] == "middle"
+    bottom_axis = paris["bar_encoding"]["x"]["axis"], rabat["bar_encoding"]["x"]["axis"]
+    assert bottom_axis[0]["labels"] is False and bottom_axis[1]["labels"] is True
+    assert bottom_axis[1]["title"] == "Hour of the week, market time (Europe/Paris)"
+    assert bottom_axis[1]["values"] == list(range(0, 169, 6))
+    assert [key for key, _ in _walk(spec) if key == "url"] == []
+
+
+def test_roster_svg_shows_names_weekdays_and_times(
+    shifts: pd.DataFrame, roster_coverage: pd.DataFrame
+) -> None:
+    texts = _svg_text(chart_to_svg(chart_roster(shifts, roster_coverage)))
+    assert "Paris Bercy 4 agent-shifts · 25% idle" in texts
+    assert "Rabat Agdal 3 agent-shifts · 20% idle" in texts
+    assert not any(t.startswith(("paris", "rabat")) for t in texts), "ids instead of names"
+    axis = [t for t in texts if t in {"Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun", "12:00"}]
+    assert axis == [label for day in _DAYS for label in (day, "12:00")]
+    assert not any(t.isdigit() and int(t) > 7 for t in texts), "hours 0-167 on the axis"
+    assert sorted(t for t in texts if t in {"1", "2", "3"}) == ["1", "1", "2", "3"]
+    assert {"4 h", "6 h", "8 h"} <= set(texts)
+
+
+def test_roster_png_draws_the_shift_colours(
+    shifts: pd.DataFrame, roster_coverage: pd.DataFrame
+) -> None:
+    pixels = _pixels(chart_to_png_bytes(chart_roster(shifts, roster_coverage)))
+    _assert_not_blank(pixels, min_colours=20)
+    for colour in shift_colours(3):  # 4 h, 6 h and 8 h bars
+        assert _count_near(pixels, colour, tolerance=3) > 60, f"no {colour} bar"
+
+
+def test_roster_lanes_never_overlap_and_keep_every_agent_hour() -> None:
+    # 80 random shifts at three sites, some across Sunday midnight.
+    rng = np.random.default_rng(12)
+    n = 80
+    start = rng.integers(0, 168, n)
+    length = rng.choice([4, 6, 8], n)
+    agents = rng.integers(1, 30, n)
+    site = rng.choice(["a", "b", "c"], n)
+    table = pd.DataFrame(
+        {
+            "site": site,
+            "site_name": [f"Site {s.upper()}" for s in site],
+            "starts_market": [f"{_DAYS[h // 24]} {h % 24:02d}:00" for h in start],
+            "starts_local": [f"{_DAYS[h // 24]} {h % 24:02d}:00" for h in start],
+            "start_hour": start,
+            "length_hours": length,
+            "agents": agents,
+            "paid_hours": (agents * length).astype(float),
+        }
+    )
+    coverage = pd.DataFrame({"site": ["a"], "idle": [1.0]})
+    spec = chart_roster(table, coverage).to_dict()
+    drawn = np.zeros((3, 168))
+    for panel in _panels(spec):
+        bars = panel["bars"]
+        for _, lane in bars.groupby("lane"):
+            spans = sorted(zip(lane["start"], lane["end"], strict=True))
+            assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans)), "bars overlap"
+        name = panel["title"][0]
+        for bar in bars.itertuples():
+            drawn["ABC".index(name[-1]), bar.start : bar.end] += bar.agents
+    expected = np.zeros((3, 168))
+    for row in table.itertuples():
+        hours = (row.start_hour + np.arange(row.length_hours)) % 168
+        expected["abc".index(row.site), hours] += row.agents
+    np.testing.assert_array_equal(drawn, expected)
+    assert len(spec["vconcat"]) == 3
+
+
+def test_roster_leaves_its_inputs_unchanged_and_names_missing_columns(
+    shifts: pd.DataFrame, roster_coverage: pd.DataFrame
+) -> None:
+    shifts_before, coverage_before = shifts.copy(), roster_coverage.copy()
+    chart_roster(shifts, roster_coverage)
+    pd.testing.assert_frame_equal(shifts, shifts_before)
+    pd.testing.assert_frame_equal(roster_coverage, coverage_before)
+    with pytest.raises(ValueError, match=r"`shifts` lacks column\(s\) \['paid_hours'\]"):
+        chart_roster(shifts.drop(columns="paid_hours"), roster_coverage)
+    with pytest.raises(ValueError, match=r"`coverage` lacks column\(s\) \['idle'\]"):
+        chart_roster(shifts, roster_coverage.drop(columns="idle"))
+    with pytest.raises(ValueError, match="holds no shift with agents"):
+        chart_roster(shifts.iloc[:0], roster_coverage)
+    # A result read back from result.json has no coverage: no idle share, still a chart.
+    empty = roster_coverage.iloc[:0]
+    titles = [p["title"] for p in _panels(chart_roster(shifts, empty).to_dict())]
+    assert titles == [["Paris Bercy", "4 agent-shifts"], ["Rabat Agdal", "3 agent-shifts"]]

@@ -207,6 +207,49 @@ def test_page_equals_vl_converts_but_for_the_escapes_and_actions(
     assert _spec_of(ours) == _spec_of(theirs)
 
 
+# --- a roster: site names on the roster chart and in the report ---------------------------
+
+
+def _rostered_attack(data: dict[str, Any]) -> dict[str, Any]:
+    """The attack scenario in 4 or 8 h shifts, Rabat capped so that both sites work."""
+    data = json.loads(json.dumps(data))
+    data["settings"]["roster"] = {"shift_hours": [4, 8]}
+    data["sites"][1]["capacity_hours"] = 1500
+    return data
+
+
+@pytest.fixture(scope="module")
+def roster_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every output of the rostered attack scenario, roster chart and section included."""
+    data, _ = read_scenario_data(ATTACK)
+    scenario = parse_scenario(_rostered_attack(data))
+    result = bestshore.solve(scenario)
+    assert set(result.shifts["site"]) == {"paris", "rabat"}
+    out = tmp_path_factory.mktemp("attack-roster") / "out"
+    outputs.write_outputs(result, scenario, out)
+    return out
+
+
+def test_roster_page_svg_and_report_hold_the_site_names_as_text(roster_out: Path) -> None:
+    data, _ = read_scenario_data(ATTACK)
+    clean_data = _rostered_attack(_payload_free(data))
+    chart = outputs.render_charts(bestshore.solve(parse_scenario(clean_data)))["roster"]
+    clean = FORMATS["html"](chart)  # type: ignore[arg-type]
+    assert isinstance(clean, str)
+    page = (roster_out / "roster.html").read_text(encoding="utf-8")
+    parsed, expected = _Page(page), _Page(clean)
+    assert parsed.tags == expected.tags and len(parsed.scripts) == 2
+    assert page.lower().count("</script") == clean.lower().count("</script")
+    _assert_no_markup_from_payloads(parsed, "roster.html")
+    names = {site["name"] for site in data["sites"]}
+    assert names <= _strings(_spec_of(page))  # shown as the scenario writes them
+    for path in (roster_out / "roster.svg", roster_out / "report.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "<script" not in text.lower() and "</script" not in text.lower(), path.name
+        _assert_no_markup_from_payloads(_Page(text), path.name)
+    assert "Teams and shifts" in (roster_out / "report.html").read_text(encoding="utf-8")
+
+
 # --- headless Chromium --------------------------------------------------------------------
 
 
@@ -273,3 +316,25 @@ def test_no_payload_runs_in_chromium_and_the_charts_draw(attack_out: Path, tmp_p
     map_dom = doms[0]
     assert "France&lt;/script&gt;&lt;script&gt;document.body.setAttribute(" in map_dom
     assert data["market"]["name"].startswith("France</script>")
+
+
+def test_the_roster_page_draws_in_chromium_and_runs_no_payload(
+    roster_out: Path, tmp_path: Path
+) -> None:
+    browser = _chromium()
+    if browser is None:
+        pytest.skip("Chromium is not installed (/usr/bin/chromium, chromium, chromium-browser)")
+    for name in ("roster.html", "report.html"):
+        dom = _dump_dom(browser, roster_out / name, tmp_path / f"profile-{name}")
+        parsed = _Page(dom)
+        pwned = [(tag, attr) for tag, attr, _ in parsed.attributes if "pwned" in attr]
+        assert pwned == [], f"{name}: a payload ran: {pwned}"
+        assert not any(tag == "img" for tag, _, _ in parsed.attributes), name
+        if name == "roster.html":
+            drawn = [
+                tag for tag, attr, value in parsed.attributes if (attr, value) == ("class", "marks")
+            ]
+            assert drawn == ["svg"], "the roster chart did not draw"
+            assert "Who is on shift when" in dom
+            # The site names are on the chart as text, payload and all.
+            assert "&lt;/script&gt;&lt;script&gt;document.body.setAttribute(" in dom

@@ -196,7 +196,10 @@ class Result:
     @property
     def binding(self) -> pd.DataFrame:
         """The constraints that bind, in plain words."""
-        return self.constraints[self.constraints["binding"]].reset_index(drop=True)
+        # A boolean mask, not the column itself: an empty object column would select
+        # columns (none), not rows, and the empty table would lose its ``message``.
+        binding = self.constraints["binding"].eq(True)
+        return self.constraints[binding].reset_index(drop=True)
 
     # --- serialisation -------------------------------------------------------------
     def to_dict(self, *, with_timing: bool = True) -> dict[str, Any]:

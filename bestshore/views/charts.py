@@ -15,6 +15,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from bestshore.scenario.hours import HOURS_PER_WEEK, hour_label
 from bestshore.views.geo import iso_numeric, load_world
 from bestshore.views.theme import (
     COLOURS,
@@ -22,6 +23,7 @@ from bestshore.views.theme import (
     SIZES,
     apply_theme,
     category_scale,
+    shift_length_scale,
     shore_scale,
 )
 
@@ -31,6 +33,7 @@ __all__ = [
     "chart_fte_by_shore",
     "chart_policy_prices",
     "chart_required_vs_staffed",
+    "chart_roster",
     "chart_site_map",
 ]
 
@@ -638,5 +641,248 @@ def chart_policy_prices(prices: pd.DataFrame, *, currency: str | None = None) ->
             ],
         )
         .properties(width=SIZES["bar_width"], height={"step": SIZES["bar_step"]})
+    )
+    return apply_theme(chart)
+
+
+ROSTER_SHIFT_COLUMNS = (
+    "site", "site_name", "starts_market", "starts_local", "start_hour", "length_hours",
+    "agents", "paid_hours",
+)  # fmt: skip
+ROSTER_COVERAGE_COLUMNS = ("site", "idle")
+
+
+def _lanes(intervals: list[list[tuple[int, int]]]) -> list[int]:
+    """First-fit lane of each shift, so that no two shifts of a lane overlap.
+
+    ``intervals[i]`` holds the [start, end) hours of shift i (two pieces when it runs past
+    Sunday midnight), in the order the shifts are placed: a shift goes to the first lane
+    none of whose shifts it overlaps, else to a new lane.
+    """
+    lanes: list[list[tuple[int, int]]] = []
+    found = []
+    for pieces in intervals:
+        for number, taken in enumerate(lanes):
+            if all(end <= a or b <= start for start, end in pieces for a, b in taken):
+                taken.extend(pieces)
+                found.append(number)
+                break
+        else:
+            lanes.append(list(pieces))
+            found.append(len(lanes) - 1)
+    return found
+
+
+def _length_label(hours: int) -> str:
+    return f"{int(hours)} h"
+
+
+def _roster_bars(shifts: pd.DataFrame) -> pd.DataFrame:
+    """One row per bar: each shift in its lane from start to end; a shift running past
+    Sunday midnight is two bars, the rest of it at the start of the week."""
+    rows = []
+    table = shifts[shifts["agents"] > 0].sort_values(
+        ["site", "start_hour", "length_hours"], ascending=[True, True, False], kind="stable"
+    )
+    for _, part in table.groupby("site", sort=True):
+        spans = []
+        for start, length in zip(part["start_hour"], part["length_hours"], strict=True):
+            end = int(start) + int(length)
+            pieces = [(int(start), min(end, HOURS_PER_WEEK))]
+            if end > HOURS_PER_WEEK:
+                pieces.append((0, end - HOURS_PER_WEEK))
+            spans.append(pieces)
+        for row, pieces, lane in zip(
+            part.itertuples(index=False), spans, _lanes(spans), strict=True
+        ):
+            longest = max(range(len(pieces)), key=lambda k: pieces[k][1] - pieces[k][0])
+            for k, (start, end) in enumerate(pieces):
+                agents = int(row.agents)
+                rows.append(
+                    {
+                        "site": row.site,
+                        "site_name": row.site_name,
+                        "lane": lane,
+                        "start": start,
+                        "end": end,
+                        "middle": (start + end) / 2,
+                        # The count is written on the longer piece, if it fits (~1 h a digit).
+                        "labelled": k == longest and end - start >= len(str(agents)) + 1,
+                        "starts_market": row.starts_market,
+                        "starts_local": row.starts_local,
+                        "ends_market": hour_label(
+                            (int(row.start_hour) + int(row.length_hours)) % HOURS_PER_WEEK
+                        ),
+                        "length_hours": int(row.length_hours),
+                        "length": _length_label(row.length_hours),
+                        "agents": agents,
+                        "paid_hours": float(row.paid_hours),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
+def _week_grid_axis(labels: bool, title: str | None) -> alt.Axis:
+    """Grid every 6 h (darker at midnight); labels, if any, "Mon" at midnight, "12:00" at noon."""
+    day = "['Mon','Tue','Wed','Thu','Fri','Sat','Sun'][floor(datum.value / 24)]"
+    return alt.Axis(
+        values=list(range(0, HOURS_PER_WEEK + 1, 6)),
+        labelExpr=(
+            f"datum.value % 24 == 0 && datum.value < 168 ? {day} : "
+            "(datum.value % 24 == 12 ? '12:00' : '')"
+        ),
+        labels=labels,
+        ticks=labels,
+        domain=labels,
+        title=title,
+        grid=True,
+        gridColor=alt.when("datum.value % 24 == 0")
+        .then(alt.value(COLOURS["muted"]))
+        .otherwise(alt.value(COLOURS["grid"])),
+        gridOpacity=alt.when("datum.value % 24 == 0").then(alt.value(0.45)).otherwise(alt.value(1)),
+        labelFlush=False,
+    )
+
+
+def chart_roster(
+    shifts: pd.DataFrame, coverage: pd.DataFrame, *, timezone: str | None = None
+) -> alt.VConcatChart:
+    """The roster: each site's shifts through the week, in lanes, with their agents.
+
+    One panel per rostered site, largest first (paid hours a week), headed by its display
+    name, its agent-shifts a week and its idle share of paid hours. In each panel, every
+    shift pattern used is a bar from its start to its end in market time (a shift running
+    past Sunday midnight carries on at the start of the week), in the first lane free
+    then, coloured by its length (full time darkest) and labelled with its agents when
+    the label fits. The tooltip gives the site, the start in local and market time, the
+    end, the length, the agents and the paid hours.
+
+    Parameters
+    ----------
+    shifts : pandas.DataFrame
+        ``Result.shifts``, one row per shift pattern: ``site``, ``site_name`` [str],
+        ``starts_market``, ``starts_local`` (e.g. ``"Mon 09:00"``) [str], ``start_hour``
+        (0-167, market time, Monday 00:00 = 0), ``length_hours`` [h], ``agents`` [whole
+        agents], ``paid_hours`` [agent hours per sizing week]. Not empty.
+    coverage : pandas.DataFrame
+        ``Result.coverage``: ``site`` [str] and ``idle`` [agent hours of each hour, NaN
+        where a site is staffed hour by hour]. May be empty (then no idle share shown).
+    timezone : str, optional
+        The market's time zone, named in the x axis title, e.g. ``"Europe/Paris"``.
+
+    Returns
+    -------
+    altair.VConcatChart
+        Themed, data inline. ``shifts`` and ``coverage`` are not changed.
+
+    Raises
+    ------
+    ValueError
+        If a table lacks a column listed above, or ``shifts`` holds no shift with agents.
+    """
+    _require_columns(shifts, ROSTER_SHIFT_COLUMNS, "shifts")
+    _require_columns(coverage, ROSTER_COVERAGE_COLUMNS, "coverage")
+    bars = _roster_bars(shifts)
+    if bars.empty:
+        raise ValueError(
+            "`shifts` holds no shift with agents; chart_roster draws a roster, so call it "
+            "only for a result with shifts (`result.shifts` not empty)."
+        )
+    labels = [_length_label(h) for h in sorted(bars["length_hours"].unique())]
+    # Counts in white on the darker half of the colours, in the text colour on the paler.
+    bars["dark"] = bars["length"].isin(labels[len(labels) // 2 :])
+
+    used = shifts[shifts["agents"] > 0]
+    per_site = used.groupby("site", sort=True).agg(
+        name=("site_name", "first"), agent_shifts=("agents", "sum"), paid=("paid_hours", "sum")
+    )
+    idle = coverage.groupby("site", sort=True)["idle"].sum(min_count=1)
+    per_site["idle"] = idle.reindex(per_site.index)
+    per_site = per_site.reset_index().sort_values(["paid", "site"], ascending=[False, True])
+
+    axis_title = "Hour of the week, market time" + (f" ({timezone})" if timezone else "")
+    tooltip = [
+        alt.Tooltip("site_name:N", title="Site"),
+        alt.Tooltip("starts_local:N", title="Starts (local)"),
+        alt.Tooltip("starts_market:N", title="Starts (market)"),
+        alt.Tooltip("ends_market:N", title="Ends (market)"),
+        alt.Tooltip("length_hours:Q", title="Length [h]"),
+        alt.Tooltip("agents:Q", title="Agents", format=",d"),
+        alt.Tooltip("paid_hours:Q", title="Paid hours [h/week]", format=",.0f"),
+    ]
+    panels = []
+    for number, site in enumerate(per_site.itertuples(index=False)):
+        last = number == len(per_site) - 1
+        part = bars[bars["site"] == site.site].drop(columns="site")
+        share = (
+            f" · {site.idle / site.paid:.0%} idle" if site.paid > 0 and pd.notna(site.idle) else ""
+        )
+        name = str(site.name) if isinstance(site.name, str) and site.name else str(site.site)
+        lanes = max(int(part["lane"].max()) + 1, 2)  # a one-lane site keeps thin bars
+        x = alt.X(
+            "start:Q",
+            scale=alt.Scale(domain=[0, HOURS_PER_WEEK], nice=False, zero=False),
+            axis=_week_grid_axis(labels=last, title=axis_title if last else None),
+        )
+        y = alt.Y(
+            "lane:O",
+            scale=alt.Scale(domain=list(range(lanes)), paddingInner=0.18, paddingOuter=0.1),
+            axis=alt.Axis(
+                title=[name, f"{int(site.agent_shifts):,} agent-shifts{share}"],
+                titleAngle=0,
+                titleAlign="right",
+                titleBaseline="middle",
+                titleFontWeight="normal",
+                titlePadding=8,
+                labels=False,
+                ticks=False,
+                domain=False,
+            ),
+        )
+        shift_bars = (
+            alt.Chart(part)
+            .mark_bar(stroke="white", strokeWidth=0.6, cornerRadius=1.5)
+            .encode(
+                x=x,
+                x2="end:Q",
+                y=y,
+                color=alt.Color(
+                    "length:N",
+                    title="Shift length",
+                    scale=shift_length_scale(labels),
+                    legend=alt.Legend(orient="top", direction="horizontal"),
+                ),
+                tooltip=tooltip,
+            )
+        )
+        counts = (
+            alt.Chart(part[part["labelled"]])
+            .mark_text(fontSize=9, baseline="middle")
+            .encode(
+                x=alt.X("middle:Q"),
+                y=alt.Y("lane:O"),
+                text=alt.Text("agents:Q", format="d"),
+                color=alt.when(alt.datum.dark)
+                .then(alt.value("white"))
+                .otherwise(alt.value(COLOURS["text"])),
+                tooltip=tooltip,
+            )
+        )
+        panels.append(
+            alt.layer(shift_bars, counts).properties(
+                width=SIZES["week_width"], height=lanes * SIZES["lane_step"]
+            )
+        )
+    chart = (
+        alt.vconcat(*panels, spacing=6, bounds="flush")
+        .resolve_scale(x="shared", color="shared")
+        .resolve_axis(x="independent")
+        .properties(
+            title=alt.Title(
+                "Who is on shift when",
+                subtitle="The shift patterns of a week, start to end in market time, each "
+                "labelled with its agents; overlapping shifts in separate lanes",
+            )
+        )
     )
     return apply_theme(chart)

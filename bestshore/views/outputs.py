@@ -19,12 +19,13 @@ from bestshore.views.charts import (
     chart_fte_by_shore,
     chart_policy_prices,
     chart_required_vs_staffed,
+    chart_roster,
     chart_site_map,
 )
 from bestshore.views.export import FORMATS
 from bestshore.views.report import render_report
 
-__all__ = ["CHART_FORMATS", "render_charts", "write_outputs"]
+__all__ = ["CHART_FORMATS", "full_time_hours", "render_charts", "write_outputs"]
 
 CHART_FORMATS = ("png", "svg", "html")
 
@@ -40,9 +41,28 @@ def render_charts(result: Result, prices: pd.DataFrame | None = None) -> dict[st
         charts["coverage"] = chart_coverage_heatmap(result.coverage)
     if not result.requirements.empty:
         charts["required_vs_staffed"] = chart_required_vs_staffed(result.requirements)
+    if not result.shifts.empty and (result.shifts["agents"] > 0).any():
+        charts["roster"] = chart_roster(
+            result.shifts, result.coverage, timezone=result.market.get("timezone")
+        )
     if prices is not None and prices["price"].notna().any():
         charts["policy_prices"] = chart_policy_prices(prices, currency=result.currency)
     return charts
+
+
+def full_time_hours(scenario: Scenario) -> dict[str, int]:
+    """Full-time shift length [h] of each rostered site: the longest of its roster.
+
+    A site's roster is its own, else its vendor's, else ``settings.roster``; sites paid
+    per contact have none (the precedence of :func:`bestshore.model.inputs.rostered_sites`).
+    """
+    vendors = {vendor.id: vendor.roster for vendor in scenario.vendors}
+    found = {}
+    for site in scenario.sites:
+        roster = site.roster or vendors.get(site.vendor or "") or scenario.settings.roster
+        if roster is not None and site.price_per_contact is None:
+            found[site.id] = max(roster.shift_hours)
+    return found
 
 
 def write_outputs(
@@ -76,6 +96,12 @@ def write_outputs(
                 svgs[stem] = content
             data = content.encode("utf-8") if isinstance(content, str) else content
             files[folder / f"{stem}.{suffix}"] = data
-    report = render_report(result, svgs, prices, description=scenario.description)
+    report = render_report(
+        result,
+        svgs,
+        prices,
+        description=scenario.description,
+        full_time_hours=full_time_hours(scenario),
+    )
     files[folder / "report.html"] = report.encode("utf-8")
     return write_all(files)

@@ -8,11 +8,13 @@ from __future__ import annotations
 import html
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from bestshore.result import Result
+from bestshore.scenario.hours import hour_label
 
-__all__ = ["render_report"]
+__all__ = ["render_report", "roster_figures", "weighted_median"]
 
 _CSS = """
 body{font-family:Helvetica,Arial,sans-serif;color:#1d2733;margin:24px auto;max-width:1100px}
@@ -124,6 +126,7 @@ def _prices_section(
 
 
 _OTHER_COSTS = {
+    "idle": "Idle shift hours at rostered sites (paid, no work to do)",
     "vendor": "Vendors on the panel (yearly fixed cost)",
     "site": "Sites opened (yearly fixed cost)",
     "commitment": "Take-or-pay shortfalls on volume commitments",
@@ -163,11 +166,112 @@ def _other_costs_section(result: Result) -> str:
     )
 
 
+def weighted_median(values: pd.Series, weights: pd.Series) -> float:
+    """The lower weighted median: the smallest value with at least half the weight at or
+    below it (e.g. shift lengths weighted by their agents)."""
+    order = np.argsort(values.to_numpy(), kind="stable")
+    sorted_values = values.to_numpy()[order]
+    cumulative = np.cumsum(weights.to_numpy(dtype=float)[order])
+    return float(sorted_values[np.searchsorted(cumulative, cumulative[-1] / 2)])
+
+
+def roster_figures(
+    result: Result, full_time_hours: Mapping[str, int] | None = None
+) -> dict[str, float | int | str | None]:
+    """The headline figures of the roster (``result.shifts``), for the report.
+
+    - ``sites``: sites rostered (with at least one agent on shift); ``teams``: (site,
+      call type) pairs of ``result.allocation`` with FTE at those sites;
+    - ``shifts``: shift patterns used, ``agent_shifts``: agents summed over them [per
+      sizing week]; ``paid_hours`` [agent hours per sizing week];
+    - ``shortest_hours`` and ``median_hours``: the shortest length used and the median
+      length weighted by agents (:func:`weighted_median`) [h];
+    - ``idle_hours`` (Σ ``coverage.idle``) and ``idle_share`` (over Σ paid hours), None
+      without coverage; ``idle_cost`` [currency/yr] from the breakdown's ``idle:`` lines;
+    - ``part_time_share``: share of agent-shifts shorter than their site's full-time
+      length (``full_time_hours``, by site; else the longest length used at the site);
+    - ``peak_agents`` and ``peak_hour`` ("Tue 10:00", market time): most agents on
+      shift at once over all rostered sites, and the first hour it happens (None
+      without coverage).
+    """
+    shifts = result.shifts[result.shifts["agents"] > 0]
+    sites = sorted(shifts["site"].unique())
+    allocation = result.allocation
+    teams = allocation[allocation["site"].isin(sites) & (allocation["fte"] > 0)]
+    agents = shifts["agents"].astype(float)
+    longest = shifts.groupby("site")["length_hours"].transform("max")
+    if full_time_hours is not None:
+        known = shifts["site"].map(dict(full_time_hours))
+        longest = known.where(known.notna(), longest)
+    part_time = float(agents[shifts["length_hours"] < longest].sum() / agents.sum())
+    paid = float(shifts["paid_hours"].sum())
+    coverage = result.coverage[result.coverage["site"].isin(sites)]
+    idle = coverage["idle"].dropna()
+    on_shift = coverage.dropna(subset=["on_shift"]).groupby("hour")["on_shift"].sum()
+    fixed = result.breakdown[result.breakdown["dimension"] == "fixed_cost"]
+    idle_cost = fixed.loc[fixed["key"].str.startswith("idle:"), "cost"].sum()
+    return {
+        "sites": len(sites),
+        "teams": int(teams[["site", "call_type"]].drop_duplicates().shape[0]),
+        "shifts": len(shifts),
+        "agent_shifts": int(agents.sum()),
+        "paid_hours": paid,
+        "shortest_hours": int(shifts["length_hours"].min()),
+        "median_hours": weighted_median(shifts["length_hours"], agents),
+        "idle_hours": float(idle.sum()) if len(idle) else None,
+        "idle_share": float(idle.sum()) / paid if len(idle) and paid > 0 else None,
+        "idle_cost": float(idle_cost),
+        "part_time_share": part_time,
+        "peak_agents": float(on_shift.max()) if len(on_shift) else None,
+        "peak_hour": hour_label(int(on_shift.idxmax())) if len(on_shift) else None,
+    }
+
+
+def _roster_section(
+    result: Result, charts_svg: Mapping[str, str], full_time_hours: Mapping[str, int] | None
+) -> str:
+    """Teams and shifts: the roster's figures and chart (rostered results only)."""
+    if result.shifts.empty or not (result.shifts["agents"] > 0).any():
+        return ""
+    f, cur = roster_figures(result, full_time_hours), result.currency
+    idle = "—" if f["idle_share"] is None else f"{f['idle_share']:.0%}"
+    peak = "—" if f["peak_agents"] is None else f"{f['peak_agents']:,.0f} · {f['peak_hour']}"
+    tiles = [
+        _tile("Rostered sites / teams", f"{f['sites']} / {f['teams']}"),
+        _tile("Shifts / agent-shifts a week", f"{f['shifts']:,} / {f['agent_shifts']:,}"),
+        _tile("Shortest / median shift", f"{f['shortest_hours']} h / {f['median_hours']:g} h"),
+        _tile("Idle share of paid hours", idle),
+        _tile("Part-time agent-shifts", f"{f['part_time_share']:.0%}"),
+        _tile("Most agents on shift", peak),
+    ]
+    idle_words = (
+        ""
+        if f["idle_hours"] is None
+        else f"Of {f['paid_hours']:,.0f} paid shift hours a week, {f['idle_hours']:,.0f} are "
+        f"idle, at a cost of {f['idle_cost']:,.0f} {cur} a year. "
+    )
+    zone = result.market.get("timezone")
+    chart = f"<div>{charts_svg['roster']}</div>" if "roster" in charts_svg else ""
+    return (
+        "<h2>Teams and shifts</h2>"
+        f'<div class="tiles">{"".join(tiles)}</div>'
+        "<p class='sub'>"
+        + html.escape(
+            "Agents work whole shifts. A team is a rostered site's agents on one call type; "
+            "an agent-shift is one agent on one shift of the sizing week; part time is "
+            "shorter than the site's full-time shift; the median shift is weighted by "
+            f"agents. {idle_words}Times are market time" + (f" ({zone})." if zone else ".")
+        )
+        + f"</p>{chart}"
+    )
+
+
 def render_report(
     result: Result,
     charts_svg: Mapping[str, str],
     prices: pd.DataFrame | None = None,
     description: str | None = None,
+    full_time_hours: Mapping[str, int] | None = None,
 ) -> str:
     """The report as one HTML document.
 
@@ -176,12 +280,15 @@ def render_report(
     result : Result
     charts_svg : mapping
         Chart name -> SVG text; ``map``, ``fte_by_shore``, ``cost_by_site``,
-        ``coverage``, ``required_vs_staffed`` and ``policy_prices`` are placed when
-        present.
+        ``coverage``, ``required_vs_staffed``, ``roster`` and ``policy_prices`` are
+        placed when present.
     prices : DataFrame, optional
         The price of each policy (:func:`bestshore.analysis.price_of_policies`).
     description : str, optional
         The scenario's own description, quoted under the title.
+    full_time_hours : mapping, optional
+        Full-time shift length [h] of each rostered site (the longest of its roster),
+        for the part-time share; without it, the longest length used at the site.
     """
     k, cur = result.kpis, result.currency
     tiles = [
@@ -227,6 +334,7 @@ def render_report(
 {f"<div>{charts_svg['cost_by_site']}</div>" if "cost_by_site" in charts_svg else ""}
 {_other_costs_section(result)}
 {_staffing_section(result, charts_svg)}
+{_roster_section(result, charts_svg, full_time_hours)}
 {_prices_section(result, prices, charts_svg)}
 <h2>What limits the plan</h2>
 <ul>{findings}</ul>

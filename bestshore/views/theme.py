@@ -15,12 +15,15 @@ __all__ = [
     "CATEGORY_COLOURS",
     "COLOURS",
     "FONT",
+    "SHIFT_COLOURS",
     "SHORE_COLOURS",
     "SHORE_ORDER",
     "SIZES",
     "THEME_CONFIG",
     "apply_theme",
     "category_scale",
+    "shift_colours",
+    "shift_length_scale",
     "shore_scale",
 ]
 
@@ -50,6 +53,10 @@ CATEGORY_COLOURS: Final[tuple[str, ...]] = (
 )
 """Colours of categories other than shores (call types), chosen away from the shore
 colours so that a bar coloured by call type is not read as a shore."""
+
+SHIFT_COLOURS: Final[tuple[str, str]] = ("#b9bbd3", "#4a4e69")
+"""Shift lengths from the shortest (pale lilac grey) to full time (dusk), interpolated in
+between; away from the shore colours, as the roster is not about shores."""
 
 COLOURS: Final = MappingProxyType(
     {
@@ -84,6 +91,8 @@ SIZES: Final = MappingProxyType(
         "bar_width": 360,
         "bar_height": 300,
         "bar_step": 22,
+        "week_width": 840,
+        "lane_step": 14,
     }
 )
 """Font sizes [px] and default chart sizes [px]."""
@@ -128,6 +137,28 @@ THEME_CONFIG: Final[dict[str, Any]] = {
 def category_scale() -> alt.Scale:
     """Colour scale of other categories (call types): :data:`CATEGORY_COLOURS` in turn."""
     return alt.Scale(range=list(CATEGORY_COLOURS))
+
+
+def _mix(start: str, end: str, weight: float) -> str:
+    """The colour ``weight`` of the way from ``start`` to ``end`` (hex, in RGB) [0..1]."""
+    low = [int(start[i : i + 2], 16) for i in (1, 3, 5)]
+    high = [int(end[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(
+        f"{round(a + weight * (b - a)):02x}" for a, b in zip(low, high, strict=True)
+    )
+
+
+def shift_colours(count: int) -> list[str]:
+    """``count`` colours from the shortest shift to the longest (:data:`SHIFT_COLOURS`)."""
+    if count <= 1:
+        return [SHIFT_COLOURS[1]] * count
+    return [_mix(*SHIFT_COLOURS, k / (count - 1)) for k in range(count)]
+
+
+def shift_length_scale(labels: list[str]) -> alt.Scale:
+    """Colour scale of shift lengths: ``labels`` from the shortest to the longest, the
+    longest (full time) darkest."""
+    return alt.Scale(domain=list(labels), range=shift_colours(len(labels)))
 
 
 def shore_scale() -> alt.Scale:
