@@ -43,6 +43,7 @@ __all__ = ["verify"]
 
 REL_TOL = 1e-6
 WEEKS = 365.25 / 7
+MONTH_WEEKS = 365.25 / 12 / 7  # a year of 365.25 days in 12 equal months
 
 
 def _close(a: float, b: float, scale: float = 1.0) -> bool:
@@ -72,6 +73,10 @@ class _World:
         self._shores: dict[str, str] = {}
         self._profiles: dict[str, tuple[np.ndarray, float]] = {}
         self.discount: dict[str, float] = {}  # volume tier earned per vendor (set by verify)
+        # Costed month by month (a result saved before months were costed is checked
+        # at the annual factor, as it was then costed). Set by verify.
+        self.monthly = True
+        self._staffed: dict[tuple[str, float], tuple[float, float]] = {}
 
     def zone(self, site: Site) -> ZoneInfo:
         if site.id not in self._zones:
@@ -84,6 +89,45 @@ class _World:
             factor = annual_factor(call_type.seasonality, self.scenario.settings.sizing)
             self._profiles[call_type.id] = (weekly_profile(call_type), factor)
         return self._profiles[call_type.id]
+
+    def month_loads(self, call_type: CallType) -> np.ndarray:
+        """A week of each month over the sizing week, in volume (12 values, January first).
+
+        Month m's weekly volume is the annual volume times its share of the seasonality
+        weights over its 365.25 / 12 / 7 weeks; the sizing week is that of the peak
+        month, the average month or the month given (``settings.sizing``).
+        """
+        weights = np.ones(12) if call_type.seasonality is None else np.array(call_type.seasonality)
+        shares = weights / weights.sum()
+        sizing = self.scenario.settings.sizing
+        if sizing == "peak":
+            sized = shares.max()
+        elif sizing == "average":
+            sized = 1 / 12
+        else:
+            sized = shares[int(sizing) - 1]
+        return shares / sized
+
+    def year_of(self, call_type: CallType) -> list[tuple[int, float, float]]:
+        """``(month, weeks, load)`` of the year: the 12 months, or for a result saved
+        before months were costed one stretch of the annual factor's weeks at load 1."""
+        if not self.monthly:
+            return [(0, self.profile(call_type)[1], 1.0)]
+        loads = self.month_loads(call_type)
+        return [(m + 1, MONTH_WEEKS, float(loads[m])) for m in range(12)]
+
+    def staffed(self, call_type: CallType, calls: float, whole: bool) -> tuple[float, float]:
+        """Planning agents a real-time queue of ``calls`` an hour needs, and its whole
+        agents (asked only at rostered sites: NaN when not ``whole``)."""
+        key = (call_type.id, calls)
+        occupancy = self.scenario.settings.occupancy
+        if key not in self._staffed:
+            self._staffed[key] = (_planning_needed(call_type, calls, occupancy), math.nan)
+        planning, roster = self._staffed[key]
+        if whole and math.isnan(roster):
+            roster = float(_roster_needed(call_type, calls, occupancy))
+            self._staffed[key] = (planning, roster)
+        return planning, roster
 
     def local(self, site: Site, market_hour: int, minute: int = 0) -> dt.datetime:
         instant = (self.monday + dt.timedelta(hours=market_hour, minutes=minute)).replace(
@@ -347,23 +391,18 @@ def _check_row(world: _World, row: Any, problems: list[str]) -> None:
                 problems.append(
                     f"{where}: service level reported {row.service_level:.4f}, recomputed {achieved:.4f}"
                 )
-        premium = world.premium(site, hour)
     else:
         if hour >= 0:
             problems.append(f"{where}: deferred work is planned over the week, not by hour")
         needed = handle / scenario.settings.async_utilisation
-        premium = 1.0
         if not _answers_in_time(world, call_type, site):
             problems.append(f"{where}: site cannot answer within {call_type.response_hours:g} h")
     if row.agents < needed * (1 - REL_TOL) - REL_TOL:
         problems.append(f"{where}: {row.agents:,.4f} agents staffed, {needed:,.4f} needed")
     for name, expected, got in (
         ("calls", calls, row.calls),
-        ("cost", (row.agents * world.rate(row.call_type, site) * premium
-                  + calls * (site.price_per_contact or 0.0)) * world.profile(call_type)[1]
-                 * (1 - world.discount.get(site.vendor or "", 0.0)) * world.incentive(site), row.cost),
         ("FTE", row.agents / world.weekly_hours_per_fte(site), row.fte),
-    ):  # fmt: skip
+    ):
         if not _close(expected, got):
             problems.append(f"{where}: {name} is {got:,.4f}, recomputed {expected:,.4f}")
 
@@ -480,9 +519,10 @@ def _check_policies(world: _World, rows: pd.DataFrame, total: float, problems: l
                 )
 
 
-def _fixed_cost(world: _World, rows: pd.DataFrame) -> float:
+def _fixed_cost(world: _World, rows: pd.DataFrame) -> tuple[float, float]:
     """Yearly costs outside the staffing rows: fixed costs of the vendors and sites that
-    take any work, SCC compliance, recording storage, take-or-pay shortfalls.
+    take any work, SCC compliance, set-up and transition over the term, take-or-pay
+    shortfalls; and, apart (a month pays for its own contacts), recording storage.
 
     A plan may also pay for a vendor kept on the panel without work (to meet a minimum
     panel size); the panel floor then gives it work, so 'takes work' is the test.
@@ -503,6 +543,7 @@ def _fixed_cost(world: _World, rows: pd.DataFrame) -> float:
         policies.scc_compliance_costs.get(g, policies.scc_compliance_cost) for g in scc_countries
     )
     # Per (site, call type): contacts handled and productive hours of the sizing week.
+    recordings = 0.0
     pairs = rows.groupby(["site", "call_type"])[["calls", "agents"]].sum()
     # Recordings kept: every contact handled (repeats included), paid to storage.
     fte: dict[tuple[str, str], float] = {}
@@ -511,7 +552,7 @@ def _fixed_cost(world: _World, rows: pd.DataFrame) -> float:
     ):
         call_type, site = world.call_types[call_type_id], world.sites[site_id]
         storage = world.storage_per_contact(call_type, site)
-        cost += calls * world.profile(call_type)[1] * storage
+        recordings += calls * world.profile(call_type)[1] * storage
         fte[(site_id, call_type_id)] = agents / world.weekly_hours_per_fte(site)
     # One-off costs over the term: FTE added beyond today's, today's FTE moved away.
     planned_at: dict[str, float] = defaultdict(float)
@@ -531,7 +572,7 @@ def _fixed_cost(world: _World, rows: pd.DataFrame) -> float:
         if commitment is not None and commitment.shortfall_price is not None:
             given = float(yearly.get(vendor.id, 0.0))
             cost += max(0.0, commitment.contacts - given) * commitment.shortfall_price
-    return cost
+    return cost, recordings
 
 
 def _roster_of(world: _World, site: Site) -> Any:
@@ -555,31 +596,41 @@ def _idle_rate(world: _World, site: Site) -> float:
 
 
 def _check_roster(
-    world: _World, rows: pd.DataFrame, shifts: pd.DataFrame, problems: list[str]
-) -> float:
-    """Re-derive every rostered site's hours from its shifts; return the idle hours' cost.
+    world: _World,
+    rows: pd.DataFrame,
+    shifts: pd.DataFrame,
+    problems: list[str],
+    month: int | None = None,
+) -> tuple[float, set[str]]:
+    """Re-derive every rostered site's hours from its shifts; return what a week of idle
+    hours costs [currency/week] and the sites over their capacity or seats.
 
     Each shift has an allowed length, starts on the allowed grid and runs inside opening
     hours (judged in the site's own time); every hour has at least the whole agents its
     queues need on shift; the week's shift hours hold the real-time and the deferred
     work (blended into spare hours, dearest hours first); part-time shifts, capacity
     and seats are within bounds on paid hours. Idle hours are priced at the site's
-    hourly price and the hour's premium, for the year's weeks of work.
+    hourly price and the hour's premium.
+
+    ``rows`` are the sizing week's (``month`` None: capacity and seats are rules) or a
+    month's staffing at its own load (``month`` 1-12: that month's roster; a site over
+    its capacity or seats then is not a problem but returned, for the months table to
+    report).
     """
     scenario = world.scenario
-    volumes = [(c.volume, world.profile(c)[1]) for c in scenario.call_types]
-    sized = sum(v / f for v, f in volumes if f > 0)
-    weeks = sum(v for v, _ in volumes) / sized if sized > 0 else 0.0
     headroom = scenario.policies.capacity_headroom or 0.0
     cost = 0.0
+    over: set[str] = set()
+    label = "" if month is None else f"month {month}: "
+    problems_before = len(problems)
     for site in scenario.sites:
         roster = _roster_of(world, site)
         mine = shifts[shifts["site"] == site.id] if len(shifts) else shifts
-        here = rows[rows["site"] == site.id]
         if roster is None:
             if len(mine):
                 problems.append(f"site {site.id} has shifts but no roster")
             continue
+        here = rows[rows["site"] == site.id]
         if here.empty and mine.empty:
             continue
         on_shift = np.zeros(168)
@@ -621,9 +672,11 @@ def _check_roster(
         paid = float(on_shift.sum())
         usable = world.capacity(site) * (1 - headroom)
         if paid > usable * (1 + REL_TOL) + REL_TOL:
-            problems.append(
-                f"site {site.id} rosters {paid:,.1f} paid h/week over its usable capacity {usable:,.1f}"
-            )
+            over.add(site.id)
+            if month is None:
+                problems.append(
+                    f"site {site.id} rosters {paid:,.1f} paid h/week over its usable capacity {usable:,.1f}"
+                )
         if site.max_agents is not None:
             seats = float(np.floor(site.max_agents + 1e-9))
         else:
@@ -633,11 +686,13 @@ def _check_roster(
                     scenario.settings.peak_factor * world.capacity(site) / max(open_hours, 1) - 1e-9
                 )
             )
-        over = [h for h in range(168) if on_shift[h] > seats + 1e-9]
-        if over:
-            problems.append(
-                f"site {site.id} has more agents on shift than {seats:g} seats in {len(over)} hours"
-            )
+        crowded = [h for h in range(168) if on_shift[h] > seats + 1e-9]
+        if crowded:
+            over.add(site.id)
+            if month is None:
+                problems.append(
+                    f"site {site.id} has more agents on shift than {seats:g} seats in {len(crowded)} hours"
+                )
         if roster.max_part_time_share is not None and len(mine):
             part = float(mine.loc[mine["length_hours"] < max(roster.shift_hours), "agents"].sum())
             if part > roster.max_part_time_share * float(mine["agents"].sum()) + 1e-9:
@@ -651,8 +706,161 @@ def _check_roster(
             take = min(idle[h], left)
             idle[h] -= take
             left -= take
-        cost += weeks * _idle_rate(world, site) * float((idle * premium).sum())
-    return cost
+        cost += _idle_rate(world, site) * float((idle * premium).sum())
+    if label:
+        problems[problems_before:] = [label + p for p in problems[problems_before:]]
+    return cost, over
+
+
+def _where(row: Any) -> str:
+    hour = int(row.hour)
+    return f"{row.call_type}/{row.language} at {row.site}" + (f" hour {hour}" if hour >= 0 else "")
+
+
+def _year_rows(world: _World, rows: pd.DataFrame) -> pd.DataFrame:
+    """Each staffing row in each month of the year, at the month's own load.
+
+    One record per row and month (:meth:`_World.year_of`): ``row`` (position in
+    ``rows``), ``month``, ``weeks``, ``site``, ``hour``, ``call_type``, ``calls``
+    handled in a week of the month (the row's share of the month's demand, repeats
+    included), ``agents`` (planning agents each hour for real-time work, by this
+    module's Erlang C; agent hours of the week for deferred work), ``roster_agents``
+    (whole agents), ``storage`` (recording cost per contact) and ``cost`` of the week
+    [currency/week]: productive hours at the rate and premium, contacts at their price,
+    the volume tier and bonus/malus applied. In a month at the sizing week's load the
+    row's own staffing is taken (checked against what is needed by _check_row).
+    """
+    settings = world.scenario.settings
+    records = []
+    for i, row in enumerate(rows.itertuples(index=False)):
+        call_type, site = world.call_types[row.call_type], world.sites[row.site]
+        hour = int(row.hour)
+        fcr = _score(site, row.call_type, "fcr")
+        repeats = call_type.fcr_baseline / fcr if call_type.fcr_baseline and fcr else 1.0
+        calls = _weekly_calls(world, call_type, row.language, hour) * row.share * repeats
+        live = call_type.real_time and hour >= 0
+        premium = world.premium(site, hour) if live else 1.0
+        rate = world.rate(row.call_type, site)
+        price = site.price_per_contact or 0.0
+        bill = (1 - world.discount.get(site.vendor or "", 0.0)) * world.incentive(site)
+        storage = world.storage_per_contact(call_type, site)
+        rostered = _roster_of(world, site) is not None
+        for month, weeks, load in world.year_of(call_type):
+            month_calls = calls * load
+            if abs(load - 1.0) <= 1e-12:
+                agents, whole = float(row.agents), float(row.roster_agents)
+            elif live:
+                agents, whole = world.staffed(call_type, month_calls, rostered)
+            else:
+                agents = month_calls * call_type.aht_seconds / 3600 / settings.async_utilisation
+                whole = agents
+            cost = (agents * rate * premium + month_calls * price) * bill
+            records.append(
+                (i, month, weeks, row.site, hour, row.call_type, month_calls, agents, whole,
+                 storage, cost)
+            )  # fmt: skip
+    columns = [
+        "row", "month", "weeks", "site", "hour", "call_type", "calls", "agents",
+        "roster_agents", "storage", "cost",
+    ]  # fmt: skip
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def _check_year(world: _World, rows: pd.DataFrame, year: pd.DataFrame, problems: list[str]) -> None:
+    """Each row's yearly cost and agent hours are its months' sums."""
+    weighted = year.assign(cost=year["weeks"] * year["cost"], hours=year["weeks"] * year["agents"])
+    sums = (
+        weighted.groupby("row")[["cost", "hours"]].sum().reindex(range(len(rows)), fill_value=0.0)
+    )
+    checks = [("cost", "cost")]
+    if "annual_hours" in rows.columns and rows["annual_hours"].notna().all():
+        checks.append(("hours", "annual_hours"))
+    for mine, theirs in checks:
+        expected = sums[mine].to_numpy(dtype=float)
+        got = rows[theirs].to_numpy(dtype=float)
+        scale = np.maximum.reduce([np.ones(len(got)), np.abs(expected), np.abs(got)])
+        for i in np.flatnonzero(~(np.abs(expected - got) <= REL_TOL * scale)):
+            row = rows.iloc[i]
+            what = "cost is" if mine == "cost" else "agent hours a year are"
+            problems.append(f"{_where(row)}: {what} {got[i]:,.4f}, recomputed {expected[i]:,.4f}")
+
+
+def _over_limits(world: _World, part: pd.DataFrame) -> set[str]:
+    """Sites staffed hour by hour whose staffing in a week of ``part`` exceeds their
+    usable capacity or, in some hour, their seats."""
+    scenario = world.scenario
+    headroom = scenario.policies.capacity_headroom or 0.0
+    over = set()
+    weekly = part.groupby("site")["agents"].sum()
+    busiest = part[part["hour"] >= 0].groupby(["site", "hour"])["agents"].sum()
+    busiest = busiest.groupby(level="site").max() if len(busiest) else busiest
+    for site_id, hours in weekly.items():
+        site = world.sites[str(site_id)]
+        if _roster_of(world, site) is not None:
+            continue  # on its shifts (_check_roster)
+        capacity = world.capacity(site)
+        if float(hours) > capacity * (1 - headroom) * (1 + REL_TOL) + REL_TOL:
+            over.add(site.id)
+        seats = site.max_agents
+        if seats is None:
+            open_hours = sum(world.is_open(site, h) for h in range(168))
+            seats = scenario.settings.peak_factor * capacity / max(open_hours, 1)
+        if float(busiest.get(site_id, 0.0)) > seats * (1 + REL_TOL) + REL_TOL:
+            over.add(site.id)
+    return over
+
+
+def _check_months(
+    world: _World, result: Result, year: pd.DataFrame, yearly: float, problems: list[str]
+) -> float:
+    """Re-derive each month of the months table; return the year's idle roster cost.
+
+    A month's staffing cost is its weeks times a week of its rows at its load
+    (:func:`_year_rows`); its idle cost that of its own roster (``month_shifts``,
+    checked like the sizing week's: whole agents the month's queues need, blending,
+    grid, opening hours); its other cost its recordings (its contacts) plus a twelfth
+    of ``yearly`` (the costs outside the staffing rows that are not recordings). A
+    month whose staffing exceeds a capacity or seat limit must say so.
+    """
+    table = result.months.set_index("month")
+    shifts = result.month_shifts
+    scale = max(abs(result.total_cost), 1.0)
+    idle_year = 0.0
+    for month in range(1, 13):
+        if month not in table.index:
+            problems.append(f"the months table has no month {month}")
+            continue
+        part = year[year["month"] == month]
+        weeks = MONTH_WEEKS
+        mine = shifts[shifts["month"] == month] if len(shifts) else shifts
+        idle_week, over = _check_roster(world, part, mine, problems, month=month)
+        over |= _over_limits(world, part)
+        expected = {
+            "volume": weeks * float(part["calls"].sum()),
+            "agent_hours": weeks * float(part["agents"].sum()),
+            "staffing_cost": weeks * float(part["cost"].sum()),
+            "idle_cost": weeks * idle_week,
+            "other_cost": weeks * float((part["calls"] * part["storage"]).sum()) + yearly / 12,
+        }
+        expected["cost"] = (
+            expected["staffing_cost"] + expected["idle_cost"] + expected["other_cost"]
+        )
+        idle_year += expected["idle_cost"]
+        for name, value in expected.items():
+            got = float(table.at[month, name])
+            tolerance = scale if name.endswith("cost") else max(abs(value), 1.0)
+            if not _close(value, got, tolerance):
+                problems.append(f"month {month}: {name} is {got:,.2f}, recomputed {value:,.2f}")
+        if over and not bool(table.at[month, "over_capacity"]):
+            problems.append(
+                f"month {month}: {', '.join(sorted(over))} over capacity or seats, not reported"
+            )
+    total = float(result.months["cost"].sum())
+    if not _close(total, result.total_cost, scale):
+        problems.append(
+            f"the months cost {total:,.2f} in all but the total says {result.total_cost:,.2f}"
+        )
+    return idle_year
 
 
 def _check_teams(world: _World, rows: pd.DataFrame, problems: list[str]) -> None:
@@ -820,7 +1028,21 @@ def verify(scenario: Scenario, result: Result) -> list[str]:
     _check_policies(world, rows.assign(work=work), total_hours, problems)
     _check_teams(world, rows, problems)
 
-    fixed = _fixed_cost(world, rows) + _check_roster(world, rows, result.shifts, problems)
+    # The year: each row in each month at the month's load; the months table re-derived.
+    world.monthly = not result.months.empty
+    if not world.monthly and "proportional_cost" in result.stamp:
+        problems.append("the result has no months table")  # costed monthly, table gone
+    year = _year_rows(world, rows)
+    _check_year(world, rows, year, problems)
+    yearly, recordings = _fixed_cost(world, rows)
+    idle_week, _ = _check_roster(world, rows, result.shifts, problems)  # the sizing week's
+    if world.monthly:
+        idle = _check_months(world, result, year, yearly, problems)
+    else:  # costed at the annual factor: the sizing week's idle hours for the year's weeks
+        volumes = [(c.volume, world.profile(c)[1]) for c in scenario.call_types]
+        sized = sum(v / f for v, f in volumes if f > 0)
+        idle = idle_week * (sum(v for v, _ in volumes) / sized if sized > 0 else 0.0)
+    fixed = yearly + recordings + idle
     total_cost = float(rows["cost"].sum()) + fixed
     if not _close(total_cost, result.total_cost, total_cost):
         problems.append(

@@ -21,10 +21,16 @@ The loop, in the steps below (each a function of its own):
 
 A round without a plan halves the margins (they made it infeasible) or, with none held
 back, ends the loop: the scenario has no plan.
+
+Rounds are compared on the sizing week (its exact cost times the annual factor, as the
+LP prices it). The accepted plan is then costed month by month (:func:`price_year`,
+:mod:`bestshore.model.months`): each month staffed and rostered at its own volume, the
+year the sum of its months.
 """
 
 from __future__ import annotations
 
+import calendar
 import functools
 import time
 from collections.abc import Iterator
@@ -40,6 +46,19 @@ from bestshore.model.constraints import Margins, Variables
 from bestshore.model.contracts import tier_discount
 from bestshore.model.families import Exact
 from bestshore.model.inputs import WEEK, ModelInputs, rostered_sites
+from bestshore.model.months import (
+    MONTH_SHIFT_COLUMNS,
+    MONTHS,
+    Year,
+    bill_multiplier,
+    distinct_months,
+    idle_per_week,
+    loads_by_month,
+    month_frame,
+    month_table,
+    staff_month,
+    weekly_cost,
+)
 from bestshore.model.program import HighsSession, Solution
 from bestshore.model.reprice import build_or_reprice
 from bestshore.model.roster import bound_holds, whole_roster, whole_seats
@@ -52,6 +71,7 @@ from bestshore.model.staffing import (
     exact_staffing,
     roster_agents,
 )
+from bestshore.scenario.profiles import WEEKS_PER_MONTH
 
 __all__ = [
     "Plan",
@@ -59,6 +79,7 @@ __all__ = [
     "costs_outside_staffing",
     "plan_sourcing",
     "price_exactly",
+    "price_year",
     "reprice_factors",
     "solve_round",
 ]
@@ -84,13 +105,17 @@ class Plan:
         week], ``agents_lp`` (the LP's
         linear estimate), ``agents`` (exact: Erlang C integer agents for queues with a
         service level, workload sizing otherwise; agent hours per week for deferred
-        rows), ``service_level``, ``asa_seconds``, ``occupancy``, ``annual_cost``.
+        rows), ``service_level``, ``asa_seconds``, ``occupancy`` (all of the sizing
+        week), ``annual_cost`` [currency/yr] and ``annual_hours`` [agent h/yr] (the
+        sums of the months, :attr:`year`).
     pooled_agents : Series
         Index ``(call_type, language, hour)``: agents if each real-time demand unit were
         one queue at one site (the pooling ideal) [agents].
     history : list of dict
         Per round with a plan: ``lp_objective`` and ``exact_cost`` [currency/yr],
-        ``accepted``.
+        ``accepted``. The loop compares rounds on the sizing week: a round's
+        ``exact_cost`` is its sizing week's exact cost times the annual factor; only
+        the accepted plan is costed month by month (:attr:`year`).
     factors : array
         Agents per Erlang of each assignment row in the accepted round.
     margins : Margins
@@ -100,6 +125,11 @@ class Plan:
     shifts, roster_hours : DataFrame
         The whole-agent roster of the rostered sites
         (:func:`bestshore.model.roster.whole_roster`); empty without one.
+    year : Year or None
+        The plan costed month by month (:func:`price_year`); ``staffing``'s
+        ``annual_cost`` and ``annual_hours`` are then its sums over the months. None for
+        a plan not yet costed so (``annual_cost`` is then the sizing week's times the
+        annual factor).
     """
 
     model: SourcingModel
@@ -112,6 +142,7 @@ class Plan:
     warm_started: bool = False
     shifts: pd.DataFrame = field(default_factory=pd.DataFrame)
     roster_hours: pd.DataFrame = field(default_factory=pd.DataFrame)
+    year: Year | None = None
 
     @property
     def exact(self) -> Exact:
@@ -123,12 +154,26 @@ class Plan:
         (:func:`costs_outside_staffing`): ``kind`` (vendor/site fixed costs, take-or-pay
         ``commitment`` shortfalls, ``scc`` country compliance, ``recording`` storage per
         site, ``setup`` of new FTE and ``transition`` of moved work, ``idle`` paid
-        hours of the roster), ``id``, ``cost``."""
+        hours of the roster: of the months' rosters when costed month by month),
+        ``id``, ``cost``."""
+        if self.year is not None:
+            return self.year.outside
         return costs_outside_staffing(self.model, self.exact)
 
     @property
     def exact_cost(self) -> float:
+        """The plan's annual cost [currency/yr]: the sum of its months when costed month
+        by month (:attr:`year`), the staffing rows and the costs outside them."""
         return float(self.staffing["annual_cost"].sum() + self.fixed_costs["cost"].sum())
+
+    @property
+    def proportional_cost(self) -> float:
+        """The accepted round's cost as the staffing loop compares rounds [currency/yr]:
+        the sizing week's exact cost times the annual factor, as if staffing were
+        proportional to volume through the year."""
+        accepted = [h for h in self.history if h["accepted"]]
+        costs = [float(h["exact_cost"]) for h in accepted]
+        return min(costs) if costs else self.exact_cost
 
     @property
     def lp_objective(self) -> float:
@@ -146,8 +191,20 @@ class Plan:
         fails below about a dozen Erlangs, and no bound is claimed (None). With a
         roster, the bound holds when idle hours are priced no dearer than the work
         (:func:`bestshore.model.roster.bound_holds`); otherwise none is claimed.
+
+        The plan's cost is the sum of its months (:func:`price_year`). When no month
+        carries more than the sizing week (peak sizing, or a flat year), a month's queue
+        at load ``ρ a`` (``ρ ≤ 1``) needs ``N(ρ a) ≥ ρ a N(A)/A`` agents, and the months'
+        weeks times their loads add up to the annual factor: the LP's staffing term
+        ``F r π (N(A)/A) a`` is at most the months' sum, and the bound holds. It is not
+        claimed (None) when a month carries more than the sizing week (``sizing:
+        average`` or a month that is not the peak: ``N(a)/a`` falls with the load), nor
+        for rostered sites in a seasonal year (the months' whole-shift rosters are
+        not shown to cost at least the sizing week's fractional roster times ``F``).
         """
         scenario = self.model.inputs.scenario
+        if self.year is not None and not self.year.bounded:
+            return None
         if any(c.service_level and c.service_level.asa_seconds for c in scenario.call_types):
             return None
         if self.warm_started:  # the first round was not priced at pooled factors
@@ -366,6 +423,129 @@ def price_exactly(model: SourcingModel) -> _Priced:
     return _Priced(exact, cost, overshoot(inputs, exact))
 
 
+def price_year(model: SourcingModel, exact: Exact) -> Year:
+    """Cost a plan month by month (:mod:`bestshore.model.months`).
+
+    Each distinct month's load staffs the plan's queues exactly
+    (:func:`~bestshore.model.months.staff_month`), rosters its rostered sites again in
+    whole shifts (:func:`~bestshore.model.roster.whole_roster`) and measures it against
+    every capacity and seat limit (:func:`overshoot`); a month over a limit is
+    reported (a warning), not refused: the plan was sized on the sizing week. A month
+    whose every queue is no busier than in the sizing week, at sites staffed hour by
+    hour, needs no measuring: staffing rises with the load, so it fits where the
+    sizing week did. A flat year keeps the sizing week's figures (each month is that
+    week).
+    """
+    inputs = model.inputs
+    staffing = exact.staffing
+    outside = costs_outside_staffing(model, exact)
+    groups = distinct_months(loads_by_month(inputs))
+    flat = len(groups) == 1 and bool(np.all(np.abs(groups[0][1].to_numpy() - 1.0) <= 1e-12))
+    multiplier = bill_multiplier(inputs, staffing)
+    per_fte = inputs.sites["weekly_hours_per_fte"].reindex(staffing["site"]).to_numpy(dtype=float)
+    count = len(MONTHS)
+    volume, hours, paid, fte, cost, idle_cost = (np.zeros(count) for _ in range(6))
+    over = np.zeros(count, dtype=bool)
+    row_costs = np.zeros(len(staffing))
+    row_hours = np.zeros(len(staffing))
+    idle_by_site: dict[str, float] = {}
+    shifts: list[pd.DataFrame] = []
+    warnings: list[str] = []
+    rostered = bool(rostered_sites(inputs)) and not exact.roster_hours.empty
+    busiest = 0.0  # the largest load of a call type the plan serves, over the sizing week
+    for months, load in groups:
+        rows = staff_month(inputs, staffing, load)
+        if rows is staffing:  # the sizing week's load: its roster as it is
+            month_shifts, month_hours = exact.shifts, exact.roster_hours
+        else:
+            month_shifts, month_hours = whole_roster(inputs, rows)
+        weeks = WEEKS_PER_MONTH * len(months)
+        week_costs = weekly_cost(rows, multiplier)
+        row_costs += week_costs * weeks
+        row_hours += rows["agents"].to_numpy(dtype=float) * weeks
+        idle = idle_per_week(inputs, month_hours)
+        for site, value in idle.items():
+            idle_by_site[str(site)] = idle_by_site.get(str(site), 0.0) + float(value) * weeks
+        at = [m - 1 for m in months]
+        volume[at] = WEEKS_PER_MONTH * float(rows["calls"].sum())
+        hours[at] = WEEKS_PER_MONTH * float(rows["agents"].sum())
+        fte[at] = float((rows["agents"].to_numpy(dtype=float) / per_fte).sum())
+        cost[at] = WEEKS_PER_MONTH * float(week_costs.sum())
+        idle_cost[at] = WEEKS_PER_MONTH * float(idle.sum())
+        paid[at] = WEEKS_PER_MONTH * float(month_shifts["paid_hours"].sum()) if rostered else np.nan
+        shifts += [month_shifts.assign(month=m) for m in months if len(month_shifts)]
+        served = load.reindex(staffing["call_type"].unique())
+        quieter = bool((served <= 1.0 + 1e-12).all())
+        busiest = max(busiest, float(served.max()) if len(served) else 0.0)
+        if quieter and not rostered:
+            continue  # no queue busier than in the sizing week: it fits where that week did
+        limits = overshoot(inputs, Exact(rows, month_shifts, month_hours))
+        if held_back(limits):
+            over[at] = True
+            warnings += _month_warnings(inputs, months, limits)
+    if flat:  # every month is the sizing week: its figures, as the LP prices them
+        row_costs = staffing["annual_cost"].to_numpy(dtype=float).copy()
+        row_hours = (staffing["agents"] * staffing["annual_factor"]).to_numpy(dtype=float)
+        cost[:] = row_costs.sum() / count
+        idle_cost[:] = float(outside.loc[outside["kind"] == "idle", "cost"].sum()) / count
+    else:  # the idle hours are the months' rosters'
+        idle_rows = pd.DataFrame(
+            [("idle", site, value) for site, value in sorted(idle_by_site.items())],
+            columns=_COST_COLUMNS,
+        )
+        parts = [p for p in (outside[outside["kind"] != "idle"], idle_rows) if len(p)]
+        outside = pd.concat(parts, ignore_index=True) if parts else idle_rows
+    frame = month_frame(volume, hours, paid, fte, cost, idle_cost, over)
+    table = month_table(inputs, frame, outside, staffing)
+    month_roster = (
+        pd.concat(shifts, ignore_index=True)[MONTH_SHIFT_COLUMNS]
+        if shifts
+        else pd.DataFrame(columns=MONTH_SHIFT_COLUMNS)
+    )
+    return Year(
+        months=table,
+        row_costs=row_costs,
+        row_hours=row_hours,
+        outside=outside,
+        shifts=month_roster,
+        warnings=warnings,
+        flat=flat,
+        bounded=flat or (busiest <= 1.0 + 1e-12 and not rostered),
+    )
+
+
+def _month_warnings(inputs: ModelInputs, months: list[int], limits: Margins) -> list[str]:
+    """What a group of months exceeds, in words (one warning): capacity and seats per site."""
+    names = ", ".join(calendar.month_abbr[m] for m in months)
+    sizing = inputs.scenario.settings.sizing
+    if sizing in ("peak", "average"):
+        sized = f"the {sizing} month's"
+    else:
+        sized = f"{calendar.month_name[int(sizing)]}'s"
+    capacity = [
+        # overshoot marks a site whose work no whole shift covers with 1e6 hours
+        f"{site} (no whole-shift roster)" if excess >= 1e6 else f"{site} +{excess:,.1f} h/week"
+        for site, excess in sorted(limits.capacity.items())
+    ]
+    hours: dict[str, list[int]] = {}
+    for site, hour in sorted(limits.seats):
+        hours.setdefault(site, []).append(hour)
+    seats = [
+        f"{site} up to +{max(limits.seats[(site, h)] for h in found):,.1f} agents "
+        f"({len(found)} hours a week)"
+        for site, found in hours.items()
+    ]
+    said = []
+    if capacity:
+        said.append(f"over capacity at {', '.join(capacity)} (productive hours)")
+    if seats:
+        said.append(f"over seats at {', '.join(seats)}")
+    return [
+        f"{names}: {'; '.join(said)}: the plan is sized on {sized} week (settings.sizing) "
+        "and this month's volume is higher"
+    ]
+
+
 def _repriced_rows(inputs: ModelInputs, eligibility: Eligibility) -> np.ndarray:
     """True for each assignment row the loop re-prices: real-time work staffed by Erlang
     C, and all real-time work at rostered sites (whole agents per hour)."""
@@ -483,10 +663,15 @@ def plan_sourcing(
     plan = None
     if best is not None:
         model, solution, priced, accepted_factors, accepted_margins = best
+        with clock.stage("staffing"):
+            year = price_year(model, priced.exact)
+        staffing = priced.exact.staffing.copy()
+        staffing["annual_cost"] = year.row_costs
+        staffing["annual_hours"] = year.row_hours
         plan = Plan(
             model=model,
             outcome=solution,
-            staffing=priced.exact.staffing,
+            staffing=staffing,
             pooled_agents=_pooled(inputs),
             history=history,
             factors=accepted_factors,
@@ -494,5 +679,6 @@ def plan_sourcing(
             warm_started=start is not None,
             shifts=priced.exact.shifts,
             roster_hours=priced.exact.roster_hours,
+            year=year,
         )
     return Planning(first[0], first[1], plan, clock.seconds)

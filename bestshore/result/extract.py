@@ -1,7 +1,9 @@
 """Read a solved plan back into a :class:`Result` (tidy tables; inputs never touched).
 
 Every figure reported comes from the plan's *exact* staffing (integer Erlang C agents
-for queues with a service level); the LP's linear estimate is kept in the stamp.
+for queues with a service level); the LP's linear estimate is kept in the stamp. Annual
+figures are the sums of the plan's 12 months, each staffed at its own volume
+(:mod:`bestshore.model.months`); the months themselves are the ``months`` table.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from bestshore.model.program import key_text
 from bestshore.result.result import (
     ALLOCATION_COLUMNS,
     COVERAGE_COLUMNS,
+    MONTH_COLUMNS,
+    MONTH_SHIFT_COLUMNS,
     SHIFT_TABLE_COLUMNS,
     STAFFING_COLUMNS,
     Result,
@@ -51,6 +55,8 @@ def _staffing(plan: Plan) -> pd.DataFrame:
     rows["fte"] = (
         rows["agents"] / inputs.sites["weekly_hours_per_fte"].reindex(rows["site"]).to_numpy()
     )
+    if "annual_hours" not in rows:  # a plan not costed month by month
+        rows["annual_hours"] = rows["agents"] * rows["annual_factor"]
     rows = rows.rename(columns={"annual_cost": "cost"})
     rows = rows.sort_values(["call_type", "language", "hour", "site"], kind="stable")
     return rows[STAFFING_COLUMNS].reset_index(drop=True)
@@ -59,7 +65,7 @@ def _staffing(plan: Plan) -> pd.DataFrame:
 def _allocation(inputs: ModelInputs, staffing: pd.DataFrame) -> pd.DataFrame:
     rows = staffing.assign(
         volume=staffing["calls"] * staffing["annual_factor"],
-        productive_hours=staffing["agents"] * staffing["annual_factor"],
+        productive_hours=staffing["annual_hours"],  # the months' sum
     )
     keys = ["call_type", "language", "site"]
     table = rows.groupby(keys, sort=True).agg(
@@ -320,6 +326,21 @@ def _warnings(inputs: ModelInputs) -> list[str]:
     ]
 
 
+def _months(plan: Plan) -> pd.DataFrame:
+    """The year month by month (:class:`bestshore.model.months.Year`); empty for a
+    plan not costed so."""
+    if plan.year is None:
+        return pd.DataFrame(columns=MONTH_COLUMNS)
+    return plan.year.months[MONTH_COLUMNS].reset_index(drop=True)
+
+
+def _month_shifts(plan: Plan) -> pd.DataFrame:
+    """Each month's whole-agent roster of the rostered sites."""
+    if plan.year is None or plan.year.shifts.empty:
+        return pd.DataFrame(columns=MONTH_SHIFT_COLUMNS)
+    return plan.year.shifts[MONTH_SHIFT_COLUMNS].reset_index(drop=True)
+
+
 def _gap(plan: Plan) -> float | None:
     """Relative distance between the plan's cost and the lower bound (None: no bound)."""
     bound = plan.lower_bound
@@ -348,6 +369,7 @@ def extract_result(plan: Plan) -> Result:
         "amortization_years": inputs.scenario.objective.amortization_years,
         "lp_objective": plan.lp_objective,
         "exact_cost": plan.exact_cost,
+        "proportional_cost": plan.proportional_cost,
         "lower_bound": plan.lower_bound,
         "staffing_gap": _gap(plan),
         "staffing_rounds": len(plan.history),
@@ -371,7 +393,9 @@ def extract_result(plan: Plan) -> Result:
         requirements=requirements,
         market=dict(inputs.market),
         stamp=stamp,
-        warnings=_warnings(inputs),
+        warnings=_warnings(inputs) + (list(plan.year.warnings) if plan.year else []),
+        months=_months(plan),
+        month_shifts=_month_shifts(plan),
     )
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from bestshore.result.files import atomic_write, csv_bytes
 
-__all__ = ["UNRESTORED", "Result"]
+__all__ = ["MONTH_COLUMNS", "MONTH_SHIFT_COLUMNS", "UNRESTORED", "Result"]
 
 ALLOCATION_COLUMNS = [
     "call_type",
@@ -51,6 +51,7 @@ STAFFING_COLUMNS = [
     "rate_per_hour",
     "premium",
     "annual_factor",
+    "annual_hours",
     "cost",
 ]
 
@@ -58,6 +59,16 @@ COVERAGE_COLUMNS = ["site", "hour", "agents", "scheduled", "open", "on_shift", "
 SHIFT_TABLE_COLUMNS = [
     "site", "site_name", "starts_market", "starts_local", "start_hour", "local_weekday",
     "local_start", "length_hours", "agents", "paid_hours",
+]  # fmt: skip
+
+# The year month by month (bestshore.model.months.MONTH_COLUMNS, checked equal in tests).
+MONTH_COLUMNS = [
+    "month", "days", "weeks", "volume", "agent_hours", "paid_hours", "fte",
+    "staffing_cost", "idle_cost", "other_cost", "cost", "over_capacity",
+]  # fmt: skip
+MONTH_SHIFT_COLUMNS = [
+    "month", "site", "start_hour", "length_hours", "local_weekday", "local_start",
+    "agents", "paid_hours",
 ]  # fmt: skip
 
 # Tables result.json does not carry: Result.from_dict gives them empty, with these columns.
@@ -94,6 +105,17 @@ def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
 class Result:
     """An optimal (or limit-reached) sourcing plan and how it was obtained.
 
+    **The year adds up month by month.** The allocation (each assignment's share of its
+    demand unit) is decided on the sizing week (``settings.sizing``, the peak month's by
+    default); each month is then staffed at its own volume: a call type's week in month
+    m carries its annual volume times its seasonality share of m over the month's
+    365.25 / 12 / 7 = 4.348 weeks, the plan's queues are staffed exactly at that load
+    (Erlang C or workload) and rostered sites rostered again in whole shifts. Every
+    annual figure (``cost``, ``productive_hours``, ``total_cost``) is the sum of the 12
+    months (``months``); ``fte`` and ``utilisation`` are the sizing week's (the staff to
+    have at the peak); ``stamp["proportional_cost"]`` is the same plan costed as the
+    sizing week times the annual factor, as the LP prices it.
+
     Attributes
     ----------
     scenario_name : str
@@ -104,8 +126,9 @@ class Result:
     allocation : DataFrame
         One row per (call_type, language, site) carrying work: ``vendor``, ``country``,
         ``shore``, ``level``, ``channel``, ``share`` of the workload [fraction],
-        ``volume`` [contacts/yr handled, repeat contacts included], ``productive_hours`` [h/yr], ``fte`` [FTE],
-        ``rate_per_hour`` [currency/h], ``cost`` [currency/yr].
+        ``volume`` [contacts/yr handled, repeat contacts included], ``productive_hours``
+        [h/yr, the months' sum], ``fte`` [FTE in the sizing week],
+        ``rate_per_hour`` [currency/h], ``cost`` [currency/yr, the months' sum].
     sites : DataFrame
         One row per candidate site (used or not): ``site``, ``name``, ``vendor``,
         ``country``, ``city``, ``lat``, ``lon``, ``shore``, ``capacity_fte``,
@@ -145,7 +168,9 @@ class Result:
         ``roster_agents`` (whole agents the hour needs), ``agents_lp`` (the LP's
         linear estimate), ``fte``, ``service_level`` and ``asa_seconds`` the roster
         achieves, ``occupancy``, ``rate_per_hour``, ``premium`` (pay
-        multiplier), ``annual_factor`` [weeks/yr], ``cost`` [currency/yr].
+        multiplier), ``annual_factor`` [weeks/yr: annual volume over the sizing week's],
+        ``annual_hours`` [agent h/yr] and ``cost`` [currency/yr]: the row's agent hours
+        and cost summed over the 12 months, each staffed at its own load.
     coverage : DataFrame
         Agents logged in per ``site`` and ``hour`` (real-time work), and ``scheduled``
         agents (grossed up by shrinkage); at rostered sites, the whole agents
@@ -166,6 +191,23 @@ class Result:
         and time), ``start_hour`` (0-167, market time), ``local_weekday`` (0 = Monday)
         and ``local_start`` [h], ``length_hours`` [h], ``agents`` (whole),
         ``paid_hours`` [agent hours per sizing week]. Empty without a roster.
+    months : DataFrame
+        The year month by month, one row per month: ``month`` (1-12), ``days`` (30.44:
+        a year of 365.25 days in 12 equal months) and ``weeks`` (4.348) in it,
+        ``volume`` [contacts handled, repeats included], ``agent_hours`` [productive h],
+        ``paid_hours`` [h on shift at rostered sites; NaN without a roster], ``fte``
+        [FTE working in a week of the month], ``staffing_cost`` (the staffing rows at
+        the month's load), ``idle_cost`` (idle paid hours of the month's roster),
+        ``other_cost`` (recording storage by the month's contacts, and a twelfth of
+        the yearly costs outside the staffing rows: fixed costs, SCC, set-up and
+        transition, take-or-pay) and ``cost`` [currency, the three together; the 12
+        sum to ``total_cost``], ``over_capacity`` (the month's staffing exceeds a
+        capacity or seat limit: possible when the sizing week is not the peak's; each
+        such month is also in ``warnings``).
+    month_shifts : DataFrame
+        Each month's roster of the rostered sites: ``month``, ``site``, ``start_hour``,
+        ``length_hours``, ``local_weekday``, ``local_start``, ``agents`` (whole),
+        ``paid_hours`` [agent hours per week of the month]. Empty without a roster.
     """
 
     scenario_name: str
@@ -184,6 +226,10 @@ class Result:
     stamp: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
     shifts: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SHIFT_TABLE_COLUMNS))
+    months: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=MONTH_COLUMNS))
+    month_shifts: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=MONTH_SHIFT_COLUMNS)
+    )
 
     @property
     def total_cost(self) -> float:
@@ -218,6 +264,8 @@ class Result:
             "constraints": _records(self.constraints),
             "staffing": _records(self.staffing),
             "shifts": _records(self.shifts),
+            "months": _records(self.months),
+            "month_shifts": _records(self.month_shifts),
             "market": {k: _clean(v) for k, v in self.market.items()},
             "warnings": list(self.warnings),
             "stamp": {k: _clean(v) for k, v in stamp.items()},
@@ -228,8 +276,10 @@ class Result:
         """Rebuild a result from :meth:`to_dict` output (e.g. a ``result.json`` file).
 
         Restored: the scenario name, status, currency, KPIs, ``allocation``, ``sites``,
-        ``breakdown``, ``constraints``, ``staffing``, ``shifts``, ``market``, ``stamp`` and
-        ``warnings``. Not restored, because ``result.json`` does not carry them:
+        ``breakdown``, ``constraints``, ``staffing``, ``shifts``, ``months``,
+        ``month_shifts``, ``market``, ``stamp`` and ``warnings`` (a file saved before
+        months were costed has none: ``months`` comes back empty). Not restored,
+        because ``result.json`` does not carry them:
         ``exclusions``, ``coverage`` and ``requirements`` come back empty, with their
         columns (:data:`UNRESTORED`); solve the scenario again for them, or read the
         CSV tables written beside the JSON.
@@ -259,6 +309,8 @@ class Result:
             stamp=doc.get("stamp", {}),
             warnings=list(doc.get("warnings", [])),
             shifts=pd.DataFrame(doc.get("shifts", []), columns=SHIFT_TABLE_COLUMNS),
+            months=pd.DataFrame(doc.get("months", []), columns=MONTH_COLUMNS),
+            month_shifts=pd.DataFrame(doc.get("month_shifts", []), columns=MONTH_SHIFT_COLUMNS),
         )
 
     @classmethod
@@ -288,6 +340,8 @@ class Result:
             "constraints": self.constraints,
             "staffing": self.staffing,
             "shifts": self.shifts,
+            "months": self.months,
+            "month_shifts": self.month_shifts,
             "coverage": self.coverage,
             "requirements": self.requirements,
             "exclusions": self.exclusions,

@@ -6,8 +6,9 @@ renormalised. The week the plan is sized for is the peak month's by default:
 
     weekly volume = annual volume x month weight / sum of weights x 12 / WEEKS_PER_YEAR
 
-and annual figures are that week's times ``annual_factor = annual volume / weekly
-volume`` (costs proportional to volume across the year).
+and ``annual_factor = annual volume / weekly volume``. The year is costed month by month
+(:mod:`bestshore.model.months`): a week of month m carries ``month_loads`` times the
+sizing week's volume, for ``WEEKS_PER_MONTH`` weeks.
 """
 
 from __future__ import annotations
@@ -24,14 +25,23 @@ from bestshore.scenario.schema import CallType, Level
 
 __all__ = [
     "BUNDLED_PROFILES",
+    "DAYS_PER_MONTH",
+    "WEEKS_PER_MONTH",
     "WEEKS_PER_YEAR",
     "annual_factor",
     "bundled_profiles",
     "default_profile_name",
+    "month_loads",
+    "month_shares",
     "weekly_profile",
 ]
 
 WEEKS_PER_YEAR = 365.25 / 7  # 52.18 weeks in an average year
+# The year is costed month by month in 12 months of equal length: 365.25 / 12 = 30.44
+# days, 4.348 weeks (calendar months differ by up to three days; the seasonality
+# weights already say how much of the year's volume each month carries).
+DAYS_PER_MONTH = 365.25 / 12
+WEEKS_PER_MONTH = DAYS_PER_MONTH / 7
 FloatArray = npt.NDArray[np.float64]
 
 
@@ -96,13 +106,15 @@ def weekly_profile(call_type: CallType) -> FloatArray:
     return weights / total
 
 
-def annual_factor(seasonality: list[float] | None, sizing: str | int) -> float:
-    """Annual volume divided by the sizing week's volume [weeks/yr].
-
-    52.18 for a flat year or average sizing; less when sizing for a peak month.
-    """
+def month_shares(seasonality: list[float] | None) -> FloatArray:
+    """Share of the annual volume falling in each month, January first (12 values, sum 1)."""
     weights = np.ones(12) if seasonality is None else np.asarray(seasonality, dtype=float)
-    shares = weights / weights.sum()
+    return weights / weights.sum()
+
+
+def _sizing_share(seasonality: list[float] | None, sizing: str | int) -> float:
+    """Share of the annual volume in the month whose week the plan is sized for."""
+    shares = month_shares(seasonality)
     if sizing == "average":
         month_share = 1 / 12
     elif sizing == "peak":
@@ -111,4 +123,23 @@ def annual_factor(seasonality: list[float] | None, sizing: str | int) -> float:
         month_share = float(shares[int(sizing) - 1])
     if month_share <= 0:
         raise ValueError(f"the sizing month {sizing} has no volume")
-    return WEEKS_PER_YEAR / (12 * month_share)
+    return month_share
+
+
+def annual_factor(seasonality: list[float] | None, sizing: str | int) -> float:
+    """Annual volume divided by the sizing week's volume [weeks/yr].
+
+    52.18 for a flat year or average sizing; less when sizing for a peak month.
+    """
+    return WEEKS_PER_YEAR / (12 * _sizing_share(seasonality, sizing))
+
+
+def month_loads(seasonality: list[float] | None, sizing: str | int) -> FloatArray:
+    """A week of each month over the sizing week, in volume (12 ratios, January first).
+
+    A month's weekly volume is the annual volume times its share, spread over its
+    :data:`WEEKS_PER_MONTH` weeks; the sizing week's is the sizing month's, so the ratio
+    is ``share_m / share_sizing``: 1 in the sizing month, at most 1 in every month when
+    sizing for the peak. ``WEEKS_PER_MONTH * sum(month_loads) == annual_factor``.
+    """
+    return month_shares(seasonality) / _sizing_share(seasonality, sizing)

@@ -206,8 +206,10 @@ class Settings(_Model):
     )
     sizing: Literal["peak", "average"] | Annotated[int, Field(ge=1, le=12)] = Field(
         "peak",
-        description="Week the staffing is sized for: the peak month's (default), the average "
-        "week, or a month number 1-12. Costs stay annual.",
+        description="Week the allocation is decided and sized on: the peak month's (default), "
+        "the average week, or a month number 1-12. Each month is then staffed at its own "
+        "volume and the year costed as the sum of its months; a month busier than this week "
+        "may exceed a capacity (reported as a warning).",
     )
     peak_factor: float = Field(
         1.5,
