@@ -12,6 +12,27 @@ documents for the families the benchmark scenarios use, and solves it with HiGHS
 - vendor share caps: ``Σ_{s ∈ S(v)} A · x <= α_v · Σ_d A_d`` for vendors with α_v < 1;
 - objective: ``min Σ F·r·π·k·m·A · x`` [currency/yr].
 
+With whole shifts (``settings.roster``, or a site's or vendor's; the ``roster`` family of
+``bestshore/model/roster.py``) the floor also writes, for every rostered site s, shift
+columns ``n[s,p] ≥ 0`` (every length of its roster, starting every
+``start_every_hours`` from Monday 00:00, wholly inside its open market hours, weeks
+wrapping round), blended and idle agent hours ``b[s,h], i[s,h] ≥ 0`` for each hour some
+shift covers, and the rows
+
+- shift cover: ``Σ_{p ∋ h} n[s,p] - Σ_{R(s,h)} k·m·A · x - b[s,h] - i[s,h] = 0`` for every
+  hour some shift covers or some real-time assignment of s falls in;
+- blend: ``Σ_h b[s,h] = Σ_{Q(s)} k·m·A · x`` (deferred work fills idle shift hours);
+- shift capacity: ``Σ_p L_p n[s,p] <= (1 - η)·H_s`` (paid hours; no ``capacity`` row);
+- shift seats: ``Σ_{p ∋ h} n[s,p] <= M_s`` per covered hour (no ``seats`` rows);
+- part time: ``Σ_{p : L_p < L_max} n[s,p] <= β_s Σ_p n[s,p]`` when capped;
+- idle cost: ``F_w·r_s·π[s,h] · i[s,h]``, ``F_w`` annual over sizing-week volume of all
+  work, ``r_s`` the site's hourly price (the mean of its rate card when the price came
+  from its country's indicative cost).
+
+With a roster (or Erlang service levels, :func:`solve_floor`'s ``first_round``) the floor
+is the LP of bestshore's *first* staffing round (pooled factors, no rounding margins):
+the later rounds re-price whole agents, which one LP does not.
+
 ``k`` is ``agents_per_erlang``, ``m`` the ``repeat_factor``, ``A`` the ``handle_hours``,
 ``F`` the ``annual_factor``, ``r`` the ``rate_per_hour`` and ``π`` the ``premium`` of
 each assignment. Rows are ordered family by family as bestshore orders them, so HiGHS
@@ -22,7 +43,8 @@ would not be the same LP.
 Three formulations:
 
 - :func:`solve_floor`: numpy/scipy CSR arrays passed to ``highspy`` in one call (the
-  floor: nothing between the tables and the solver but array arithmetic);
+  floor: nothing between the tables and the solver but array arithmetic; the only one
+  that writes the roster);
 - :func:`solve_pulp_naive`: a dict of variables (``LpProblem.add_variable_dict``, PuLP 4's
   ``LpVariable.dicts``) and ``pulp.lpSum`` over dicts,
   solved with ``pulp.HiGHS``;
@@ -53,8 +75,11 @@ from bestshore.scenario.hours import HOURS_PER_WEEK
 
 __all__ = [
     "APPROACHES",
+    "FloorLp",
     "Run",
     "check_families",
+    "floor_lp",
+    "rostered_sites",
     "solve_floor",
     "solve_linopy",
     "solve_pulp_naive",
@@ -80,8 +105,13 @@ class Run:
     shape: dict[str, int] = field(default_factory=dict)
 
 
-def check_families(inputs: ModelInputs) -> None:
-    """Refuse a scenario using a family these references do not formulate."""
+def check_families(inputs: ModelInputs, *, roster: bool = False, first_round: bool = False) -> None:
+    """Refuse a scenario using a family these references do not formulate.
+
+    ``roster``: the formulation writes the shifts of rostered sites (the floor does);
+    ``first_round``: it is compared with bestshore's first staffing round only, so Erlang
+    service levels (pooled factors in that round) are allowed.
+    """
     scenario = inputs.scenario
     policies = scenario.policies
     unsupported = {
@@ -97,9 +127,9 @@ def check_families(inputs: ModelInputs) -> None:
         "fixed costs": any(v.fixed_cost > 0 for v in scenario.vendors)
         or any(s.fixed_cost > 0 for s in scenario.sites),
         "csat_point_value": scenario.objective.csat_point_value > 0,
-        "service_level (Erlang staffing re-solves)": any(
-            c.service_level is not None for c in scenario.call_types
-        ),
+        "service_level (Erlang staffing re-solves)": not first_round
+        and any(c.service_level is not None for c in scenario.call_types),
+        "roster (whole shifts)": not roster and bool(rostered_sites(inputs)),
     }
     # Newer terms of the schema (read by name, so older bestshore versions still run):
     # any set away from its default is a cost or a row these references do not write.
@@ -157,7 +187,8 @@ def _families(inputs: ModelInputs, rows: pd.DataFrame) -> list[_Rows]:
     """The constraint families as (member, row, coefficient) triplets, vectorised.
 
     Keys are turned into integers first (a few hundred distinct labels), so grouping
-    hundreds of thousands of rows is integer arithmetic.
+    hundreds of thousands of rows is integer arithmetic. Rostered sites get no
+    ``capacity`` or ``seats`` rows (their shifts' rows hold them, :func:`_roster`).
     """
     n = len(rows)
     everyone = np.arange(n)
@@ -193,21 +224,23 @@ def _families(inputs: ModelInputs, rows: pd.DataFrame) -> list[_Rows]:
     # capacity[s] <= (1 - headroom) H_s, sites in the sites table's order, those with rows
     headroom = inputs.scenario.policies.capacity_headroom or 0.0
     site = _codes(rows["site"], inputs.sites.index)
-    used = np.bincount(site, minlength=len(inputs.sites)) > 0
+    rostered = inputs.sites.index.isin(list(rostered_sites(inputs)))
+    used = (np.bincount(site, minlength=len(inputs.sites)) > 0) & ~rostered
     present = np.flatnonzero(used)
+    site_rows = np.flatnonzero(used[site])
     families.append(
         _Rows(
             "capacity",
-            everyone,
-            (np.cumsum(used) - 1)[site],
-            agent_hours,
+            site_rows,
+            (np.cumsum(used) - 1)[site[site_rows]],
+            agent_hours[site_rows],
             np.full(len(present), -np.inf),
             inputs.sites["capacity_hours"].to_numpy(dtype=float)[present] * (1 - headroom),
         )
     )
     # seats[s,h] <= M_s over real-time rows of sites with seats, sorted by (site id, hour)
     seats = inputs.sites["max_agents"].to_numpy(dtype=float)
-    seated = np.flatnonzero((hour != WEEK) & np.isfinite(seats[site]))
+    seated = np.flatnonzero((hour != WEEK) & np.isfinite(seats[site]) & ~rostered[site])
     if len(seated):
         rank = np.argsort(np.argsort(inputs.sites.index.to_numpy().astype(str)))
         keys = rank[site[seated]] * HOURS_PER_WEEK + hour[seated]
@@ -246,6 +279,178 @@ def _families(inputs: ModelInputs, rows: pd.DataFrame) -> list[_Rows]:
     return families
 
 
+def rostered_sites(inputs: ModelInputs) -> dict[str, Any]:
+    """The roster of each rostered site: its own, else its vendor's, else the settings'.
+
+    Sites paid per contact have none. Read by name, so a bestshore without rosters
+    gives none.
+    """
+    scenario = inputs.scenario
+    vendors = {v.id: getattr(v, "roster", None) for v in scenario.vendors}
+    default = getattr(scenario.settings, "roster", None)
+    found: dict[str, Any] = {}
+    for site in scenario.sites:
+        roster = getattr(site, "roster", None) or vendors.get(site.vendor or "") or default
+        if roster is not None and getattr(site, "price_per_contact", None) is None:
+            found[site.id] = roster
+    return found
+
+
+def _shift_cover(open_hours: np.ndarray, roster: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Shift lengths and the (patterns, 168) 0/1 matrix of the market hours each covers.
+
+    Patterns: every length (shortest first), then every start on the hour every
+    ``start_every_hours`` from Monday 00:00 whose hours are all open (the week wraps).
+    """
+    starts = np.arange(0, HOURS_PER_WEEK, roster.start_every_hours)
+    lengths, covers = [], []
+    for length in sorted(roster.shift_hours):
+        window = (starts[:, None] + np.arange(length)) % HOURS_PER_WEEK
+        inside = open_hours[window].all(axis=1)
+        cover = np.zeros((int(inside.sum()), HOURS_PER_WEEK), dtype=bool)
+        cover[np.arange(len(cover))[:, None], window[inside]] = True
+        lengths.append(np.full(len(cover), length, dtype=float))
+        covers.append(cover)
+    return np.concatenate(lengths), np.concatenate(covers)
+
+
+@dataclass(frozen=True)
+class _Roster:
+    """The roster's rows as triplets over the whole program's columns (shares first),
+    its own columns' costs, and the shape of what it wrote per site."""
+
+    rows: _Rows
+    cost: np.ndarray  # one per roster column, after the share columns
+    sites: list[dict[str, int]]
+
+
+def _idle_rate(inputs: ModelInputs, site: str) -> float:
+    """Price of a paid idle hour [currency/h]: the site's hourly price, or the mean of
+    its rate card when that price is its country's indicative cost."""
+    row = inputs.sites.loc[site]
+    card = next(s for s in inputs.scenario.sites if s.id == site).rates
+    if bool(row["cost_from_country"]) and card:
+        return float(np.mean(list(card.values())))
+    return float(row["cost_per_hour"])
+
+
+def _roster(inputs: ModelInputs, rows: pd.DataFrame, agent_hours: np.ndarray) -> _Roster | None:
+    """Shift columns and rows of every rostered site (site ids sorted), as bestshore's
+    ``roster`` family writes them: per site its ``shifts``, ``blended`` and ``idle``
+    columns; ``shift_cover`` rows (hours in order), ``blend``, ``shift_capacity``,
+    ``shift_seats`` (covered hours) and ``part_time``. None without a rostered site."""
+    rosters = rostered_sites(inputs)
+    if not rosters:
+        return None
+    n = len(rows)
+    sites = inputs.sites
+    site = _codes(rows["site"], sites.index)
+    hour = rows["hour"].to_numpy(dtype=np.int64)
+    real = hour != WEEK
+    has_work = np.zeros((len(sites), HOURS_PER_WEEK), dtype=bool)
+    has_work[site[real], hour[real]] = True
+    open_hours = inputs.open_hours.to_numpy(dtype=bool)
+    premium = inputs.premium.to_numpy(dtype=float)
+    headroom = inputs.scenario.policies.capacity_headroom or 0.0
+    workloads = inputs.workloads
+    weekly = float(workloads["weekly_volume"].sum())
+    weeks = float(workloads["volume"].sum()) / weekly if weekly > 0 else 0.0
+    cover_row = np.full((len(sites), HOURS_PER_WEEK), -1, dtype=np.int64)
+    blend_row = np.full(len(sites), -1, dtype=np.int64)
+    deferred = np.bincount(site[~real], minlength=len(sites))
+    r_parts: list[np.ndarray] = []
+    c_parts: list[np.ndarray] = []
+    v_parts: list[np.ndarray] = []
+    lower: list[np.ndarray] = []
+    upper: list[np.ndarray] = []
+    costs: list[np.ndarray] = []
+    shapes: list[dict[str, int]] = []
+    column, row = n, 0
+
+    def add(rows_: np.ndarray, cols: np.ndarray, values: np.ndarray) -> None:
+        r_parts.append(rows_)
+        c_parts.append(cols)
+        v_parts.append(values)
+
+    def bounds(count: int, low: float, high: float | np.ndarray) -> None:
+        lower.append(np.full(count, low))
+        upper.append(np.broadcast_to(np.asarray(high, dtype=float), (count,)).astype(float))
+
+    for site_id in sorted(rosters):
+        s = sites.index.get_loc(site_id)
+        roster = rosters[site_id]
+        lengths, cover = _shift_cover(open_hours[s], roster)
+        covered = cover.any(axis=0)
+        hours = np.flatnonzero(covered | has_work[s])
+        if not len(hours):
+            continue
+        found = np.flatnonzero(covered)
+        p_count, c_count = len(lengths), len(found)
+        shifts = column + np.arange(p_count)
+        blended = column + p_count + np.arange(c_count)
+        idle = column + p_count + c_count + np.arange(c_count)
+        column += p_count + 2 * c_count
+        costs += [np.zeros(p_count + c_count)]
+        costs.append(weeks * _idle_rate(inputs, site_id) * premium[s, found])
+        # shift_cover[s,h] = 0: shifts on, less the real-time work, blended and idle hours
+        cover_row[s, hours] = row + np.arange(len(hours))
+        p, h = np.nonzero(cover)
+        add(cover_row[s, h], shifts[p], np.ones(len(p)))
+        add(cover_row[s, found], blended, -np.ones(c_count))
+        add(cover_row[s, found], idle, -np.ones(c_count))
+        bounds(len(hours), 0.0, 0.0)
+        row += len(hours)
+        written = {"shift_cover": len(hours)}
+        # blend[s] = 0: the blended hours are the deferred work
+        if deferred[s] or c_count:
+            blend_row[s] = row
+            add(np.full(c_count, row), blended, np.ones(c_count))
+            bounds(1, 0.0, 0.0)
+            row += 1
+            written["blend"] = 1
+        # shift_capacity[s]: paid shift hours within capacity
+        add(np.full(p_count, row), shifts, lengths)
+        bounds(1, -np.inf, float(sites["capacity_hours"].iat[s]) * (1 - headroom))
+        row += 1
+        written["shift_capacity"] = 1
+        # shift_seats[s,h]: agents on shift within the seats, in every covered hour
+        seats = float(sites["max_agents"].iat[s])
+        if np.isfinite(seats) and c_count:
+            position = np.full(HOURS_PER_WEEK, -1, dtype=np.int64)
+            position[found] = np.arange(c_count)
+            add(row + position[h], shifts[p], np.ones(len(p)))
+            bounds(c_count, -np.inf, seats)
+            row += c_count
+            written["shift_seats"] = c_count
+        # part_time[s]: part-time shifts at most beta of all shifts
+        beta = roster.max_part_time_share
+        if beta is not None and p_count:
+            part = np.where(lengths < max(roster.shift_hours), 1.0, 0.0) - beta
+            add(np.full(p_count, row), shifts, part)
+            bounds(1, -np.inf, 0.0)
+            row += 1
+            written["part_time"] = 1
+        shapes.append(
+            {"site": s, "patterns": p_count, "covered": c_count, "rows": sum(written.values())}
+        )
+    # the work: real-time assignments in their hour's cover row, deferred in the blend row
+    on_shift = np.flatnonzero(real & (cover_row[site, np.where(real, hour, 0)] >= 0))
+    add(cover_row[site[on_shift], hour[on_shift]], on_shift, -agent_hours[on_shift])
+    blending = np.flatnonzero(~real & (blend_row[site] >= 0))
+    add(blend_row[site[blending]], blending, -agent_hours[blending])
+    if not lower:  # no rostered site has an hour to cover
+        return None
+    family = _Rows(
+        "roster",
+        np.concatenate(c_parts),
+        np.concatenate(r_parts),
+        np.concatenate(v_parts),
+        np.concatenate(lower),
+        np.concatenate(upper),
+    )
+    return _Roster(family, np.concatenate(costs) if costs else np.zeros(0), shapes)
+
+
 def _objective(rows: pd.DataFrame) -> np.ndarray:
     """``F·r·π·k·m·A`` per assignment [currency/yr at share 1]."""
     columns = [
@@ -281,14 +486,36 @@ _STATUS = {highspy.HighsModelStatus.kOptimal: "optimal"}
 # -- the floor: arrays straight to HiGHS -------------------------------------------------
 
 
-def solve_floor(inputs: ModelInputs, eligibility: Eligibility) -> Run:
-    """Arrays built with numpy/scipy, handed to HiGHS in one ``passModel`` call."""
-    check_families(inputs)
-    run = Run()
-    start = time.perf_counter()
+@dataclass(frozen=True)
+class FloorLp:
+    """The floor's LP: a CSR matrix, costs and bounds, and the roster's shape per site."""
+
+    matrix: sp.csr_matrix
+    cost: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    roster_sites: list[dict[str, int]]
+
+
+def floor_lp(inputs: ModelInputs, eligibility: Eligibility) -> FloorLp:
+    """The LP as arrays, rows and columns in bestshore's order (the roster's after the
+    seats, before the vendor caps), duplicate entries summed and exact zeros dropped."""
     rows = eligibility.assignments
     n = len(rows)
     families = _families(inputs, rows)
+    agent_hours = (
+        rows["agents_per_erlang"].to_numpy(dtype=float)
+        * rows["handle_hours"].to_numpy(dtype=float)
+        * rows["repeat_factor"].to_numpy(dtype=float)
+    )
+    roster = _roster(inputs, rows, agent_hours)
+    extra = np.zeros(0)
+    if roster is not None:
+        at = next((i for i, f in enumerate(families) if f.name == "vendor_share"), len(families))
+        families.insert(at, roster.rows)
+        extra = roster.cost
     offset, r_parts, c_parts, v_parts, lower, upper = 0, [], [], [], [], []
     for family in families:
         r_parts.append(family.row + offset)
@@ -297,26 +524,53 @@ def solve_floor(inputs: ModelInputs, eligibility: Eligibility) -> Run:
         lower.append(family.lower)
         upper.append(family.upper)
         offset += len(family.lower)
+    columns = n + len(extra)
     matrix = sp.csr_matrix(
         (np.concatenate(v_parts), (np.concatenate(r_parts), np.concatenate(c_parts))),
-        shape=(offset, n),
+        shape=(offset, columns),
     )
     matrix.sum_duplicates()
+    matrix.eliminate_zeros()
     matrix.sort_indices()
+    return FloorLp(
+        matrix=matrix,
+        cost=np.concatenate([_objective(rows), extra]),
+        col_lower=np.zeros(columns),
+        col_upper=np.concatenate([np.ones(n), np.full(len(extra), np.inf)]),
+        row_lower=np.concatenate(lower),
+        row_upper=np.concatenate(upper),
+        roster_sites=[] if roster is None else roster.sites,
+    )
+
+
+def solve_floor(inputs: ModelInputs, eligibility: Eligibility, *, first_round: bool = False) -> Run:
+    """Arrays built with numpy/scipy, handed to HiGHS in one ``passModel`` call.
+
+    Writes the roster of rostered sites; ``first_round`` allows Erlang service levels
+    (the LP is then bestshore's first staffing round, at pooled factors).
+    """
+    check_families(inputs, roster=True, first_round=first_round)
+    run = Run()
+    start = time.perf_counter()
+    rows = eligibility.assignments
+    n = len(rows)
+    built_lp = floor_lp(inputs, eligibility)
+    matrix = built_lp.matrix
+    num_row, num_col = matrix.shape
     lp = highspy.HighsLp()
-    lp.num_col_ = n
-    lp.num_row_ = offset
-    lp.col_cost_ = _objective(rows)
-    lp.col_lower_ = np.zeros(n)
-    lp.col_upper_ = np.ones(n)
-    lp.row_lower_ = np.concatenate(lower)
-    lp.row_upper_ = np.concatenate(upper)
+    lp.num_col_ = num_col
+    lp.num_row_ = num_row
+    lp.col_cost_ = built_lp.cost
+    lp.col_lower_ = built_lp.col_lower
+    lp.col_upper_ = built_lp.col_upper
+    lp.row_lower_ = built_lp.row_lower
+    lp.row_upper_ = built_lp.row_upper
     lp.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
     lp.a_matrix_.start_ = matrix.indptr.astype(np.int32)
     lp.a_matrix_.index_ = matrix.indices.astype(np.int32)
     lp.a_matrix_.value_ = matrix.data
-    lp.a_matrix_.num_col_ = n
-    lp.a_matrix_.num_row_ = offset
+    lp.a_matrix_.num_col_ = num_col
+    lp.a_matrix_.num_row_ = num_row
     built = time.perf_counter()
     highs = _new_highs()
     highs.passModel(lp)
@@ -325,7 +579,7 @@ def solve_floor(inputs: ModelInputs, eligibility: Eligibility) -> Run:
     solved = time.perf_counter()
     run.status = _STATUS.get(highs.getModelStatus(), str(highs.getModelStatus()))
     run.objective = float(highs.getInfo().objective_function_value)
-    shares = np.asarray(highs.getSolution().col_value, dtype=float)
+    shares = np.asarray(highs.getSolution().col_value, dtype=float)[:n]
     run.table = _table(rows, shares)
     done = time.perf_counter()
     run.seconds = {
@@ -334,7 +588,10 @@ def solve_floor(inputs: ModelInputs, eligibility: Eligibility) -> Run:
         "solve": solved - handed,
         "extract": done - solved,
     }
-    run.shape = {"columns": n, "rows": offset, "nonzeros": int(matrix.nnz)}
+    run.shape = {"columns": num_col, "rows": num_row, "nonzeros": int(matrix.nnz)}
+    if built_lp.roster_sites:
+        run.shape["shift_columns"] = num_col - n
+        run.shape["roster_rows"] = sum(site["rows"] for site in built_lp.roster_sites)
     return run
 
 

@@ -26,7 +26,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from importlib import metadata, util
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,18 @@ if __package__ in (None, ""):  # run as ``python bench/run.py``
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "scenarios" / "demo.yaml"
+DEMO_ROSTER = ROOT / "scenarios" / "demo-roster.yaml"
+DEMOS = {"demo": DEMO, "demo-roster": DEMO_ROSTER}
+SHIFTS = "+shifts"  # suffix of a generated size rostered in whole shifts ("M+shifts")
+SHIFT_SIZES = ("S", "M", "L")  # sizes run with shifts by default (those of --sizes)
+# With shifts: bestshore end to end, bestshore's first round alone (one LP), the floor
+SHIFT_APPROACHES = ("bestshore", "round", "floor")
+SHIFT_LABELS = {
+    "bestshore": "bestshore end to end (`bestshore.solve`)",
+    "round": "bestshore, first round (one LP)",
+    "floor": "HiGHS floor, same LP (arrays to highspy)",
+}
+DEMO_ROSTER_TARGET = 3.0  # seconds, the rostered demo end to end on 2 cores (issue 12)
 APPROACHES = ("bestshore", "floor", "linopy", "pulp")
 SHORT = {
     "bestshore": "bestshore",
@@ -68,13 +81,103 @@ def _peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _run_bestshore(scenario: Any) -> dict[str, Any]:
+@contextmanager
+def _roster_probe() -> Iterator[list[dict[str, Any]]]:
+    """Record each whole-agent roster step (``whole_roster``, once per staffing round)
+    and the size and time of its per-site MILPs, by wrapping the two functions for the
+    block. Empty for a bestshore without rosters."""
+    steps: list[dict[str, Any]] = []
+    try:
+        from bestshore.model import plan, roster
+    except ImportError:
+        yield steps
+        return
+    if not hasattr(roster, "whole_roster") or not hasattr(plan, "whole_roster"):
+        yield steps
+        return
+    solve, step = roster.solve_with_highs, plan.whole_roster
+
+    def timed_solve(arrays: Any, **kwargs: Any) -> Any:
+        solution, highs = solve(arrays, **kwargs)
+        if steps:
+            steps[-1]["milps"].append(
+                {
+                    "columns": int(arrays.num_col),
+                    "rows": int(arrays.num_row),
+                    "integer": int(arrays.integer.sum()),
+                    "nonzeros": int(arrays.num_nz),
+                    "seconds": solution.handover_seconds + solution.solve_seconds,
+                    "status": solution.status,
+                }
+            )
+        return solution, highs
+
+    def timed_step(*args: Any, **kwargs: Any) -> Any:
+        steps.append({"milps": []})
+        start = time.perf_counter()
+        try:
+            return step(*args, **kwargs)
+        finally:
+            steps[-1]["seconds"] = time.perf_counter() - start
+
+    roster.solve_with_highs, plan.whole_roster = timed_solve, timed_step
+    try:
+        yield steps
+    finally:
+        roster.solve_with_highs, plan.whole_roster = solve, step
+
+
+def _roster_facts(steps: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The roster steps in short: their count and time, and the first step's MILPs."""
+    if not steps:
+        return None
+    milps = steps[0]["milps"]
+    return {
+        "steps": len(steps),
+        "seconds": sum(step["seconds"] for step in steps),
+        "first_seconds": steps[0]["seconds"],
+        "first_milp_seconds": sum(m["seconds"] for m in milps),
+        "milps": len(milps),
+        "milps_all_steps": sum(len(step["milps"]) for step in steps),
+        "statuses": {
+            status: sum(m["status"] == status for m in milps)
+            for status in sorted({m["status"] for m in milps})
+        },
+        **{
+            f"{key}_{how}": (sum if how == "sum" else max)(m[key] for m in milps) if milps else 0
+            for key in ("columns", "rows", "integer", "nonzeros")
+            for how in ("sum", "max")
+        },
+    }
+
+
+def _run_bestshore(scenario: Any, allow_no_plan: bool = False) -> dict[str, Any]:
+    """``bestshore.solve`` end to end. ``allow_no_plan``: a solve that ends without a
+    plan (``SolveError``) is a finding recorded with its time, not a failure."""
     import bestshore
 
     timings: dict[str, float] = {}
     start = time.perf_counter()
     try:
-        result = bestshore.solve(scenario, check=True, timings=timings)
+        with _roster_probe() as steps:
+            result = bestshore.solve(scenario, check=True, timings=timings)
+    except Exception as exc:
+        if not (allow_no_plan and type(exc).__name__ == "SolveError"):
+            raise
+        total = time.perf_counter() - start
+        stages = {stage: float(timings.get(stage, math.nan)) for stage in STAGES}
+        return {
+            "total": total,
+            "stages": stages,
+            "other": total - sum(v for v in stages.values() if math.isfinite(v)),
+            "staffing": timings.get("staffing"),
+            "verify": math.nan,
+            "rounds": timings.get("rounds"),
+            "roster": _roster_facts(steps),
+            "objective": math.nan,
+            "status": f"no plan ({getattr(exc, 'code', None) or type(exc).__name__})",
+            "message": str(exc)[:300],
+        }
     except TypeError as exc:  # an older bestshore without stage timings
         if "timings" not in str(exc):
             raise
@@ -99,8 +202,10 @@ def _run_bestshore(scenario: Any) -> dict[str, Any]:
         "total": total,
         "stages": stages,
         "other": total - sum(v for v in stages.values() if math.isfinite(v)),
+        "staffing": timings.get("staffing"),
         "verify": verify,
         "rounds": timings.get("rounds"),
+        "roster": _roster_facts(steps),
         **_result_facts(result),
     }
 
@@ -110,15 +215,68 @@ def _result_facts(result: Any) -> dict[str, Any]:
     return {
         "objective": float(stamp.get("lp_objective", result.total_cost)),
         "total_cost": float(result.total_cost),
+        "lower_bound": stamp.get("lower_bound"),
         "status": str(result.status),
         "columns": stamp.get("variables"),
         "rows": stamp.get("constraints"),
     }
 
 
-def _reference_runner(name: str) -> Callable[[Any], dict[str, Any]]:
+def _run_round(scenario: Any) -> dict[str, Any]:
+    """bestshore's first staffing round alone: its LP at pooled factors built and
+    solved once (what the floor writes), then the round's exact staffing and roster."""
+    from bench.formulations import _table
+    from bestshore.model import plan
+    from bestshore.model.build import build_model
+    from bestshore.model.inputs import prepare_inputs
+    from bestshore.model.sets import eligible_assignments
+    from bestshore.model.solve import solve_model
+
+    start = time.perf_counter()
+    inputs = prepare_inputs(scenario)
+    eligibility = eligible_assignments(inputs)
+    prepared = time.perf_counter()
+    model = build_model(inputs, eligibility=eligibility)
+    arrays = model.program.arrays()
+    built = time.perf_counter()
+    solution = solve_model(model)
+    solved = time.perf_counter()
+    table = _table(eligibility.assignments, model.shares())
+    extracted = time.perf_counter()
+    stages = {
+        "inputs": prepared - start,
+        "build": built - prepared,
+        "handover": solution.handover_seconds,
+        "solve": solution.solve_seconds,
+        "extract": extracted - solved,
+    }
+    staffing = plan.exact_staffing_of(inputs, model.variables, model.shares())
+    staffed = time.perf_counter()
+    with _roster_probe() as steps:
+        plan.whole_roster(inputs, staffing)
+    return {
+        "total": sum(stages.values()),
+        "stages": stages,
+        "other": 0.0,
+        "staffing": staffed - extracted,
+        "objective": float(solution.objective or math.nan),
+        "status": solution.status,
+        "columns": arrays.num_col,
+        "rows": arrays.num_row,
+        "nonzeros": arrays.num_nz,
+        "shift_columns": arrays.num_col - len(eligibility.assignments),
+        "rows_with_work": len(table),
+        "roster": _roster_facts(steps),
+    }
+
+
+def _reference_runner(name: str, first_round: bool = False) -> Callable[[Any], dict[str, Any]]:
+    """A reference formulation's run; ``first_round``: the floor of bestshore's first
+    staffing round (rostered or Erlang scenarios)."""
+
     def run(scenario: Any) -> dict[str, Any]:
         from bench.formulations import APPROACHES as FORMULATIONS
+        from bench.formulations import solve_floor
         from bestshore.model.inputs import prepare_inputs
         from bestshore.model.sets import eligible_assignments
 
@@ -126,7 +284,10 @@ def _reference_runner(name: str) -> Callable[[Any], dict[str, Any]]:
         inputs = prepare_inputs(scenario)
         eligibility = eligible_assignments(inputs)
         prepared = time.perf_counter() - start
-        solved = FORMULATIONS[name](inputs, eligibility)
+        if first_round and name == "floor":
+            solved = solve_floor(inputs, eligibility, first_round=True)
+        else:
+            solved = FORMULATIONS[name](inputs, eligibility)
         stages = {"inputs": prepared, **solved.seconds}
         return {
             "total": sum(stages.values()),
@@ -137,6 +298,8 @@ def _reference_runner(name: str) -> Callable[[Any], dict[str, Any]]:
             "columns": solved.shape.get("columns"),
             "rows": solved.shape.get("rows"),
             "nonzeros": solved.shape.get("nonzeros"),
+            "shift_columns": solved.shape.get("shift_columns"),
+            "roster_rows": solved.shape.get("roster_rows"),
             "rows_with_work": len(solved.table) if solved.table is not None else None,
         }
 
@@ -227,25 +390,26 @@ def _child(size: str, approach: str, repeats: int, out: Path) -> int:
     from bestshore.scenario.schema import Scenario
 
     record: dict[str, Any] = {"size": size, "approach": approach, "repeats": []}
-    if size == "demo":
+    source = DEMOS.get(size)  # a demo's source: its profile paths are relative to it
+    rostered = size.endswith(SHIFTS) or size == "demo-roster"
+    if source is not None:
         from bestshore.scenario import load_scenario
 
-        data = load_scenario(DEMO).model_dump(mode="json")
+        data = load_scenario(source).model_dump(mode="json")
     else:
-        data = scenario_dict(size)
+        data = scenario_dict(size.removesuffix(SHIFTS), shifts=size.endswith(SHIFTS))
     runner: Callable[[Any], dict[str, Any]]
     if approach == "bestshore":
-        runner = _run_bestshore
+        runner = (lambda s: _run_bestshore(s, allow_no_plan=True)) if rostered else _run_bestshore
+    elif approach == "round":
+        runner = _run_round
     elif approach == "workbench":
         runner = _run_workbench
     else:
-        runner = _reference_runner(approach)
+        runner = _reference_runner(approach, first_round=rostered)
     for _ in range(repeats):
         start = time.perf_counter()
-        # The demo's source: its profile paths are relative to it.
-        scenario = Scenario.model_validate(
-            data, context={"source": DEMO if size == "demo" else None}
-        )
+        scenario = Scenario.model_validate(data, context={"source": source})
         validation = time.perf_counter() - start
         check_references(scenario)
         rep = runner(scenario)
@@ -317,6 +481,15 @@ def _summary(record: dict[str, Any]) -> dict[str, Any]:
         "rounds": first.get("rounds"),
         "peak_rss_mib": record.get("peak_rss_mib"),
         "repeats": len(reps),
+        # with shifts
+        "staffing": _median([r.get("staffing") for r in reps]),
+        "roster": first.get("roster"),
+        "roster_seconds": _median([(r.get("roster") or {}).get("seconds") for r in reps]),
+        "lower_bound": first.get("lower_bound"),
+        "total_cost": first.get("total_cost"),
+        "shift_columns": first.get("shift_columns"),
+        "roster_rows": first.get("roster_rows"),
+        "message": first.get("message"),
     }
 
 
@@ -463,6 +636,298 @@ def _analyse(sizes: list[str], summaries: dict[str, dict[str, dict[str, Any]]]) 
     }
 
 
+def _analyse_shifts(
+    names: list[str], summaries: dict[str, dict[str, dict[str, Any]]]
+) -> dict[str, Any]:
+    """With shifts: the floor and the first round of bestshore's end-to-end solve against
+    bestshore's first round alone (the same LP), and ratios to the floor's total."""
+    checks: list[dict[str, Any]] = []
+    ratios: dict[str, dict[str, float]] = {}
+    for name in names:
+        runs = summaries.get(name, {})
+        reference = runs.get("round", {}).get("objective")
+        floor = runs.get("floor", {})
+        ratios[name] = {
+            approach: runs[approach]["total"] / floor["total"]
+            for approach in SHIFT_APPROACHES
+            if approach in runs and floor.get("total")
+        }
+        if reference is None or not math.isfinite(reference):
+            continue
+        if floor:
+            worst = max(abs(o - reference) / max(abs(reference), 1.0) for o in floor["objectives"])
+            checks.append(
+                {
+                    "size": name,
+                    "approach": "floor",
+                    "objective": floor["objective"],
+                    "reference": reference,
+                    "relative": worst,
+                    "passed": worst < TOLERANCE and floor["status"] == "optimal",
+                }
+            )
+        bound = runs.get("bestshore", {}).get("lower_bound")
+        if bound is not None:  # the end-to-end solve's first round: the same LP again
+            relative = abs(bound - reference) / max(abs(reference), 1.0)
+            checks.append(
+                {
+                    "size": name,
+                    "approach": "bestshore",
+                    "objective": bound,
+                    "reference": reference,
+                    "relative": relative,
+                    "passed": relative < TOLERANCE,
+                }
+            )
+    return {"checks": checks, "ratios": ratios}
+
+
+def _shift_targets(
+    names: list[str],
+    summaries: dict[str, dict[str, dict[str, Any]]],
+    analysis: dict[str, Any],
+) -> list[tuple[str, str, bool | None]]:
+    """Each target of issue 12's bench acceptance: what was measured, and its verdict."""
+    rows: list[tuple[str, str, bool | None]] = []
+    if "demo-roster" in names:
+        demo = summaries.get("demo-roster", {}).get("bestshore")
+        target = f"demo with shifts end to end <= {DEMO_ROSTER_TARGET:g} s on 2 cores"
+        if demo is None:
+            rows.append((target, "run failed", None))
+        else:
+            planned = math.isfinite(demo["objective"])
+            measured = (
+                f"{_fmt(demo['total'])} s (median of {demo['repeats']}; "
+                f"{_count(_int(demo.get('rounds')))} staffing rounds"
+                + ("" if planned else f"; {demo['status']}")
+                + f"), verification {_fmt(demo.get('verify'))} s on top"
+            )
+            rows.append((target, measured, planned and demo["total"] <= DEMO_ROSTER_TARGET))
+    by_name: dict[str, list[dict[str, Any]]] = {}
+    for check in analysis["checks"]:
+        by_name.setdefault(check["size"], []).append(check)
+    for name in names:
+        floor = [c for c in by_name.get(name, []) if c["approach"] == "floor"]
+        target = (
+            f"{name}: the floor of the same formulation reaches bestshore's first-round "
+            f"optimum (relative difference <= {TOLERANCE:g})"
+        )
+        if not floor:
+            rows.append((target, "not compared (a run failed)", None))
+            continue
+        rows.append((target, f"{floor[0]['relative']:.1e}", floor[0]["passed"]))
+    return rows
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None or not math.isfinite(float(value)) else int(value)
+
+
+def _instance_counts(name: str) -> tuple[int, int]:
+    """Call types and sites of an instance (a generated size or a demo)."""
+    if name in DEMOS:
+        from bestshore.scenario import load_scenario
+
+        scenario = load_scenario(DEMOS[name])
+        return len(scenario.call_types), len(scenario.sites)
+    from bench.scenarios import scenario_dict
+
+    data = scenario_dict(name.removesuffix(SHIFTS), shifts=name.endswith(SHIFTS))
+    return len(data["call_types"]), len(data["sites"])
+
+
+def _shift_lines(
+    names: list[str],
+    summaries: dict[str, dict[str, dict[str, Any]]],
+    analysis: dict[str, Any],
+    errors: list[dict[str, Any]],
+    repeats: dict[str, int],
+) -> list[str]:
+    """The report's section on rosters in whole shifts (issue 12)."""
+    lines = [
+        "## With shifts (issue 12)",
+        "",
+        "The same generated instances with every site rostered in whole shifts",
+        "(`settings.roster: {shift_hours: [4, 6, 8]}`, `bench/scenarios.py`, names `+shifts`),",
+        "and the rostered demo `scenarios/demo-roster.yaml` (Erlang C service levels, at",
+        "most 40 % part time). A roster makes bestshore's staffing loop re-price every",
+        "real-time queue of a rostered site at its whole agents, so a plan takes several LP",
+        "rounds, each followed by the per-site roster MILPs (`whole_roster`). The HiGHS",
+        "floor writes the LP of the *first* round (pooled factors) with the shift columns",
+        "and rows of the `roster` family as arrays; it is compared with that round built",
+        "and solved alone by bestshore (*first round*), which is the end-to-end solve's",
+        "first round too (its `lower_bound`).",
+        "",
+        "### LP of the first round, and the roster step",
+        "",
+        "| instance | call types | sites | LP columns (of them shift, blended, idle) | rows "
+        "| non-zeros | first-round optimum [EUR/yr] |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for name in names:
+        runs = summaries.get(name, {})
+        round_ = runs.get("round") or runs.get("floor") or {}
+        calls, sites = _instance_counts(name)
+        objective = round_.get("objective")
+        lines.append(
+            f"| {name} | {calls} | {sites} | {_count(round_.get('columns'))} "
+            f"({_count(round_.get('shift_columns'))}) | {_count(round_.get('rows'))} | "
+            f"{_count(round_.get('nonzeros'))} | "
+            f"{f'{objective:,.0f}' if objective is not None else 'n/a'} |"
+        )
+    lines += [
+        "",
+        "The roster step of a round: one MILP per rostered site that has work (a second",
+        "without capacity and seats when the first has no solution: the *infeasible*",
+        "ones), integer shift counts covering the whole agents of every hour, stopped at a",
+        "0.5 % gap or 500 nodes (*gap_limit*). Sizes of the first round's step;",
+        "seconds of that step alone (*first round*) and summed over the end-to-end solve's",
+        "rounds (*all rounds*, one step per round with a plan).",
+        "",
+        "| instance | site MILPs | columns: all (largest) | rows: all (largest) "
+        "| integer columns: all (largest) | non-zeros: all (largest) | how they ended "
+        "| first round [s] (MILPs alone) | all rounds [s] (steps) |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name in names:
+        runs = summaries.get(name, {})
+        first = (runs.get("round") or {}).get("roster") or {}
+        whole = runs.get("bestshore") or {}
+        steps = (whole.get("roster") or {}).get("steps")
+        if not first:
+            lines.append(f"| {name} | n/a |" + " |" * 7)
+            continue
+        cells = [
+            f"{first[f'{key}_sum']:,} ({first[f'{key}_max']:,})"
+            for key in ("columns", "rows", "integer", "nonzeros")
+        ]
+        lines.append(
+            f"| {name} | {first['milps']} | "
+            + " | ".join(cells)
+            + f" | {_statuses(first.get('statuses') or {})} | {_fmt(first['first_seconds'], 3)} "
+            f"({_fmt(first['first_milp_seconds'], 3)}) | "
+            f"{_fmt(whole.get('roster_seconds'))} ({_count(steps)}) |"
+        )
+    lines += [
+        "",
+        "### Timings with shifts",
+        "",
+        "Seconds, medians of the repeats. bestshore end to end: `bestshore.solve` as in",
+        "the timings above, its *build*, *hand-over* and *solve* summed over the staffing",
+        "rounds, *staffing* the exact staffing and roster of every round (*roster step* of",
+        "it), *other* what no stage covers. First round: bestshore's LP of the first round",
+        "built and solved once, its result table read back (as the floor's); its exact",
+        "staffing and roster step are given beside, not in its *total*. *x floor*: total /",
+        "the floor's total. *objective*: the LP optimum of the first round (floor, first",
+        "round), the plan's exact cost (end to end; the LP bound beside).",
+        "",
+    ]
+    ratios = analysis["ratios"]
+    for name in names:
+        runs = summaries.get(name, {})
+        count = repeats.get(name, 0)
+        lines += [
+            f"#### {name} ({count} repeat{'s' if count != 1 else ''})",
+            "",
+            "| approach | validation | inputs | build | hand-over | solve | staffing "
+            "| roster step | extract | other | total | rounds | verify | x floor "
+            "| peak RSS [MiB] | objective [EUR/yr] | rel. diff to first round |",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        ]
+        reference = runs.get("round", {}).get("objective")
+        for approach in SHIFT_APPROACHES:
+            s = runs.get(approach)
+            if not s:
+                note = next(
+                    (
+                        e["error"].splitlines()[-1]
+                        for e in errors
+                        if e["size"] == name and e["approach"] == approach
+                    ),
+                    "not run",
+                )
+                lines.append(f"| {SHIFT_LABELS[approach]} | {note} |" + " |" * 15)
+                continue
+            stages = s.get("stages") or {}
+            staffing = s.get("staffing")
+            other = "—"
+            if approach == "bestshore":
+                other = _fmt(s["other"] - (staffing if _finite(staffing) else 0.0))
+            planned = math.isfinite(s["objective"])
+            if approach == "bestshore":
+                bound = s.get("lower_bound")
+                objective = (
+                    f"{s['total_cost']:,.0f} (bound {bound:,.0f})"
+                    if planned and bound is not None
+                    else (f"{s['total_cost']:,.0f}" if planned else f"**{s['status']}**")
+                )
+                compared = bound
+            else:
+                objective = f"{s['objective']:,.2f}"
+                compared = s["objective"]
+            diff = (
+                "reference"
+                if approach == "round"
+                else (
+                    f"{abs(compared - reference) / max(abs(reference), 1.0):.1e}"
+                    if compared is not None and reference is not None
+                    else "n/a"
+                )
+            )
+            lines.append(
+                f"| {SHIFT_LABELS[approach]} | {_fmt(s['validation'], 3)} | "
+                + " | ".join(_fmt(stages.get(stage)) for stage in STAGES[:4])
+                + f" | {_fmt(staffing) if approach != 'floor' else '—'}"
+                f" | {_fmt(s.get('roster_seconds')) if approach != 'floor' else '—'}"
+                f" | {_fmt(stages.get('extract'))} | {other} | **{_fmt(s['total'])}**"
+                f" | {_count(_int(s.get('rounds'))) if approach == 'bestshore' else '1'}"
+                f" | {_fmt(s.get('verify')) if approach == 'bestshore' else '—'}"
+                f" | {_ratio(ratios.get(name, {}).get(approach, math.nan))}"
+                f" | {s['peak_rss_mib']:,.0f} | {objective} | {diff} |"
+            )
+        message = runs.get("bestshore", {}).get("message")
+        if message:
+            lines += ["", f"bestshore end to end found no plan: {message}"]
+        lines.append("")
+    lines += [
+        "### Cross-check with shifts: the same first-round optimum",
+        "",
+        "| instance | compared | objective [EUR/yr] | first round alone [EUR/yr] "
+        "| relative difference | passed |",
+        "|---|---|---|---|---|---|",
+    ]
+    words = {
+        "floor": SHIFT_LABELS["floor"],
+        "bestshore": "first round of the end-to-end solve (`lower_bound`)",
+    }
+    for check in analysis["checks"]:
+        lines.append(
+            f"| {check['size']} | {words[check['approach']]} | {check['objective']:,.2f} | "
+            f"{check['reference']:,.2f} | {check['relative']:.1e} | "
+            f"{'yes' if check['passed'] else '**NO**'} |"
+        )
+    lines += [
+        "",
+        "### Targets with shifts (issue 12)",
+        "",
+        "| target | measured | verdict |",
+        "|---|---|---|",
+    ]
+    for target, measured, ok in _shift_targets(names, summaries, analysis):
+        lines.append(f"| {target} | {measured} | {_verdict(ok)} |")
+    lines.append("")
+    return lines
+
+
+def _statuses(counts: dict[str, int]) -> str:
+    """``{"optimal": 7, "infeasible": 5}`` as ``7 optimal, 5 infeasible``."""
+    return ", ".join(f"{n} {status}" for status, n in counts.items()) or "none"
+
+
+def _finite(value: Any) -> bool:
+    return value is not None and math.isfinite(float(value))
+
+
 def _targets(
     summaries: dict[str, dict[str, dict[str, Any]]],
     analysis: dict[str, Any],
@@ -577,6 +1042,8 @@ def _write_markdown(
     load: tuple[float, float],
     repeats: dict[str, int],
     skipped: dict[str, str],
+    shift_names: list[str] | None = None,
+    shift_analysis: dict[str, Any] | None = None,
 ) -> None:
     from bench.scenarios import SIZES
 
@@ -602,6 +1069,9 @@ def _write_markdown(
         f"- load average (1 min) at start {load[0]:.2f}, at end {load[1]:.2f} "
         "(other processes on the machine share its cores and skew timings)",
         "",
+    ]
+    hourly = len(lines)  # the sections of the hourly LP start here
+    lines += [
         "## Instances",
         "",
         "Generated by `bench/scenarios.py` (seeded), validated with `Scenario.model_validate`.",
@@ -762,6 +1232,10 @@ def _write_markdown(
     ]
     for target, measured, ok in _targets(summaries, analysis, workbench):
         lines.append(f"| {target} | {measured} | {_verdict(ok)} |")
+    if not sizes and not workbench:  # a run with shifts only
+        del lines[hourly:]
+    if shift_names:
+        lines += ["", *_shift_lines(shift_names, summaries, shift_analysis or {}, errors, repeats)]
     if errors:
         lines += ["", "## Errors", ""]
         for error in errors:
@@ -782,6 +1256,12 @@ def _write_markdown(
         "(model to highspy and the solution back).",
         "- Chart: `docs/scaling.png` and `docs/scaling.svg`.",
     ]
+    if shift_names:
+        lines += [
+            "- With shifts, the roster step is timed by wrapping `bestshore.model.plan."
+            "whole_roster` and `bestshore.model.roster.solve_with_highs` in the bench's "
+            "process (a timer and the arrays' sizes per call; nothing else changes).",
+        ]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
@@ -970,6 +1450,33 @@ def _collect(
     return raw
 
 
+def _collect_shifts(
+    names: list[str], repeats: dict[str, int], args: argparse.Namespace
+) -> list[dict[str, Any]]:
+    """Run every instance with shifts: bestshore end to end, its first round, the floor."""
+    raw: list[dict[str, Any]] = []
+    for name in names:
+        for approach in SHIFT_APPROACHES:
+            start = time.perf_counter()
+            record = _spawn(name, approach, repeats[name], args.timeout)
+            raw.append(record)
+            head = f"{name:>11} {approach:<9}"
+            if "error" in record:
+                print(f"{head} FAILED: {record['error']}", flush=True)
+                continue
+            summary = _summary(record)
+            roster = summary.get("roster") or {}
+            print(
+                f"{head} total {_fmt(summary['total'])} s (median of {summary['repeats']}), "
+                f"{summary['status']}, objective {summary['objective']:,.2f}, "
+                f"columns {_count(summary.get('columns'))}, rounds {summary.get('rounds')}, "
+                f"roster steps {roster.get('steps', 0)} ({_fmt(summary.get('roster_seconds'))} s), "
+                f"peak {summary['peak_rss_mib']:,.0f} MiB [{time.perf_counter() - start:.0f} s wall]",
+                flush=True,
+            )
+    return raw
+
+
 def _organise(
     raw: list[dict[str, Any]],
 ) -> tuple[dict[str, dict[str, dict[str, Any]]], dict[str, dict[str, Any]], list[dict[str, Any]]]:
@@ -999,9 +1506,11 @@ def _organise(
 def _report(raw: list[dict[str, Any]], meta: dict[str, Any], out: Path, chart_dir: Path) -> int:
     """Judge and write everything from the raw records; 1 if anything failed."""
     sizes, repeats, skipped = meta["sizes"], meta["repeats"], meta["skipped"]
+    shift_names = meta.get("shift_names", [])
     summaries, workbench, errors = _organise(raw)
     analysis = _analyse(sizes, summaries)
-    for check in analysis["checks"]:
+    shift_analysis = _analyse_shifts(shift_names, summaries)
+    for check in analysis["checks"] + shift_analysis["checks"]:
         print(
             f"cross-check {check['size']:>2} {check['approach']:<7} objective "
             f"{check['objective']:,.4f} vs bestshore {check['reference']:,.4f}: relative "
@@ -1011,7 +1520,12 @@ def _report(raw: list[dict[str, Any]], meta: dict[str, Any], out: Path, chart_di
         )
     out.parent.mkdir(parents=True, exist_ok=True)
     out.with_suffix(".json").write_text(
-        json.dumps({"meta": meta, "runs": raw, "analysis": analysis}, indent=1, default=str) + "\n",
+        json.dumps(
+            {"meta": meta, "runs": raw, "analysis": analysis, "shifts": shift_analysis},
+            indent=1,
+            default=str,
+        )
+        + "\n",
         encoding="utf-8",
     )
     _write_markdown(
@@ -1025,19 +1539,39 @@ def _report(raw: list[dict[str, Any]], meta: dict[str, Any], out: Path, chart_di
         tuple(meta["load"]),
         repeats,
         skipped,
+        shift_names,
+        shift_analysis,
     )
     _chart(sizes, summaries, chart_dir)
-    for target, measured, ok in _targets(summaries, analysis, workbench):
+    targets = _targets(summaries, analysis, workbench)
+    targets += _shift_targets(shift_names, summaries, shift_analysis)
+    for target, measured, ok in targets:
         print(f"target: {target}: {measured}: {_verdict(ok).strip('*')}", flush=True)
-    print(f"wrote {out}, {out.with_suffix('.json')} and {chart_dir}/scaling.*")
-    failed = [c for c in analysis["checks"] if not c["passed"]]
+    chart = f" and {chart_dir}/scaling.*" if sizes else ""
+    print(f"wrote {out}, {out.with_suffix('.json')}{chart}")
+    failed = [c for c in analysis["checks"] + shift_analysis["checks"] if not c["passed"]]
     assert not failed, f"cross-check failed: {failed}"
     return 1 if errors else 0
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
-    parser.add_argument("--sizes", default="S,M,L,XL", help="comma-separated: S,M,L,XL")
+    parser.add_argument(
+        "--sizes", nargs="+", default=["S,M,L,XL"], help="comma- or space-separated: S M L XL"
+    )
+    parser.add_argument(
+        "--shifts",
+        choices=("on", "off", "only"),
+        default="on",
+        help="rows with shifts (issue 12): the sizes of --shift-sizes rostered and the "
+        "rostered demo; 'only' runs nothing else (no hourly rows, re-solves or demo)",
+    )
+    parser.add_argument(
+        "--shift-sizes",
+        nargs="+",
+        help="sizes run with shifts, comma- or space-separated (default: those of --sizes "
+        f"among {', '.join(SHIFT_SIZES)})",
+    )
     parser.add_argument(
         "--repeats", type=int, default=3, help="repeats per size (XL: --xl-repeats)"
     )
@@ -1063,19 +1597,31 @@ def main(argv: list[str] | None = None) -> int:
 
     from bench.scenarios import SIZES
 
-    sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
-    unknown = [s for s in sizes if s not in SIZES]
+    sizes = _size_list(args.sizes)
+    shift_sizes = (
+        _size_list(args.shift_sizes) if args.shift_sizes else [s for s in sizes if s in SHIFT_SIZES]
+    )
+    unknown = [s for s in sizes + shift_sizes if s not in SIZES]
     if unknown:
         parser.error(f"unknown sizes {unknown}; choose from {', '.join(SIZES)}")
+    shift_names = (
+        [] if args.shifts == "off" else [f"{s}{SHIFTS}" for s in shift_sizes] + ["demo-roster"]
+    )
+    if args.shifts == "only":
+        sizes, args.no_workbench = [], True
     load_start = os.getloadavg()[0]
     skipped: dict[str, str] = {}
     if util.find_spec("linopy") is None:
         skipped["linopy"] = "not installed (pip install -e '.[bench]')"
     repeats = {size: args.xl_repeats if size == "XL" else args.repeats for size in sizes}
+    for name in shift_names:
+        repeats[name] = args.xl_repeats if name.startswith("XL") else args.repeats
     machine = _machine()  # the commit measured: read before the run
-    raw = _collect(sizes, repeats, skipped, args)
+    raw = _collect(sizes, repeats, skipped, args) if sizes else []
+    raw += _collect_shifts(shift_names, repeats, args)
     meta = {
         "sizes": sizes,
+        "shift_names": shift_names,
         "repeats": repeats,
         "skipped": skipped,
         "load": [load_start, os.getloadavg()[0]],
@@ -1083,6 +1629,11 @@ def main(argv: list[str] | None = None) -> int:
         "commit_at_end": _machine()["commit"],
     }
     return _report(raw, meta, args.out, args.chart_dir)
+
+
+def _size_list(values: list[str]) -> list[str]:
+    """Sizes given as ``S M``, ``S,M`` or both."""
+    return [s.strip() for value in values for s in value.split(",") if s.strip()]
 
 
 def _short_workbench(result: dict[str, Any]) -> str:

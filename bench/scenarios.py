@@ -21,10 +21,16 @@ Sizing is by workload (no ``service_level``): one LP solve is one plan, which is
 the benchmark compares across formulations. The size of the LP is the number of
 eligible assignments, i.e. share variables (:func:`count_variables`).
 
+With ``shifts=True`` the same scenario rosters every site in whole shifts
+(``settings.roster``: :data:`SHIFTS`, 4, 6 or 8 hours starting on the hour, no part-time
+cap): the LP gains the shift columns and rows of bestshore's ``roster`` family, and the
+staffing loop re-prices whole agents (several rounds instead of one).
+
 Use::
 
     data = scenario_dict("L")                  # plain dict, the shape of a YAML file
     scenario = Scenario.model_validate(data)   # or validated_scenario("L")
+    rostered = scenario_dict("L", shifts=True)
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ from typing import Any
 from bestshore.scenario.checks import check_references
 from bestshore.scenario.schema import Scenario
 
-__all__ = ["SIZES", "Size", "count_variables", "scenario_dict", "validated_scenario"]
+__all__ = ["SHIFTS", "SIZES", "Size", "count_variables", "scenario_dict", "validated_scenario"]
 
 SEED = 2026
 WEEKS_PER_YEAR = 52.18
@@ -47,6 +53,7 @@ OCCUPANCY = 0.85
 ASYNC_UTILISATION = 0.95
 CAPACITY_MARGIN = 1.6  # candidate capacity per language / hours that language needs
 SEAT_FACTOR = 2.0  # seats / average agents per open hour
+SHIFTS: dict[str, Any] = {"shift_hours": [4, 6, 8]}  # settings.roster of the rostered variants
 
 
 @dataclass(frozen=True)
@@ -450,8 +457,11 @@ def _size_capacities(
         site["max_agents"] = math.ceil(SEAT_FACTOR * average * rng.uniform(0.9, 1.2))
 
 
-def scenario_dict(size: str | Size, seed: int = SEED) -> dict[str, Any]:
-    """A scenario of the given size as a plain mapping (the shape of a YAML file)."""
+def scenario_dict(size: str | Size, seed: int = SEED, *, shifts: bool = False) -> dict[str, Any]:
+    """A scenario of the given size as a plain mapping (the shape of a YAML file).
+
+    ``shifts``: every site rostered in whole shifts (``settings.roster`` = :data:`SHIFTS`).
+    """
     spec = SIZES[size] if isinstance(size, str) else size
     rng = random.Random(f"{spec.name}:{seed}")
     call_types = _call_types(spec, rng)
@@ -463,21 +473,25 @@ def scenario_dict(size: str | Size, seed: int = SEED) -> dict[str, Any]:
         for v, name, cap in _VENDORS
         if v in used
     ]
+    settings: dict[str, Any] = {
+        "annual_hours_per_fte": ANNUAL_HOURS_PER_FTE,
+        "shrinkage": SHRINKAGE,
+        "occupancy": OCCUPANCY,
+        "async_utilisation": ASYNC_UTILISATION,
+    }
+    if shifts:
+        settings["roster"] = {key: list(value) for key, value in SHIFTS.items()}
     return {
-        "name": f"bench-{spec.name}",
+        "name": f"bench-{spec.name}" + ("-shifts" if shifts else ""),
         "description": (
             f"Benchmark scenario {spec.name} (seed {seed}): a German consumer brand with "
             f"{spec.lines} product lines, {len(call_types)} call types and {len(sites)} "
             "candidate sites of a dozen fictional outsourcers and in-house centres; "
-            "workload sizing (no Erlang service levels)."
+            "workload sizing (no Erlang service levels)"
+            + ("; every site rostered in 4, 6 or 8 h shifts." if shifts else ".")
         ),
         "market": {"country": "DE", "timezone": "Europe/Berlin", "currency": "EUR"},
-        "settings": {
-            "annual_hours_per_fte": ANNUAL_HOURS_PER_FTE,
-            "shrinkage": SHRINKAGE,
-            "occupancy": OCCUPANCY,
-            "async_utilisation": ASYNC_UTILISATION,
-        },
+        "settings": settings,
         "call_types": call_types,
         "vendors": vendors,
         "sites": sites,
@@ -493,9 +507,9 @@ def scenario_dict(size: str | Size, seed: int = SEED) -> dict[str, Any]:
     }
 
 
-def validated_scenario(size: str | Size, seed: int = SEED) -> Scenario:
+def validated_scenario(size: str | Size, seed: int = SEED, *, shifts: bool = False) -> Scenario:
     """The scenario of :func:`scenario_dict`, validated and cross-checked."""
-    scenario = Scenario.model_validate(scenario_dict(size, seed))
+    scenario = Scenario.model_validate(scenario_dict(size, seed, shifts=shifts))
     check_references(scenario)
     return scenario
 
