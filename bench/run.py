@@ -4,12 +4,18 @@ Usage::
 
     python -m bench.run                      # S, M, L, XL; 3 repeats (XL 1)
     python -m bench.run --sizes S,M --repeats 5 --out /tmp/results.md
+    python -m bench.run --shifts only --shift-sizes M L   # the rows with shifts alone
 
 Every (size, approach) runs in a fresh subprocess, so its peak memory is its own. Each
 writes its timings to a JSON file the parent reads; the parent checks that every
 approach reaches bestshore's optimum (relative difference < 1e-6), fits the scaling
 exponents, judges the targets of issue 6 and writes ``bench/results.md``,
 ``bench/results.json`` and the chart ``docs/scaling.{png,svg}``.
+
+With shifts (issue 12, ``--shifts``): the sizes of ``--shift-sizes`` rostered in whole
+shifts and ``scenarios/demo-roster.yaml``, each run by bestshore end to end, by its
+first staffing round alone and by the HiGHS floor of the same formulation; the floor
+must reach the first round's optimum (see ``bench/README.md``).
 """
 
 from __future__ import annotations
@@ -485,6 +491,12 @@ def _summary(record: dict[str, Any]) -> dict[str, Any]:
         "staffing": _median([r.get("staffing") for r in reps]),
         "roster": first.get("roster"),
         "roster_seconds": _median([(r.get("roster") or {}).get("seconds") for r in reps]),
+        "roster_first_seconds": _median(
+            [(r.get("roster") or {}).get("first_seconds") for r in reps]
+        ),
+        "roster_first_milp_seconds": _median(
+            [(r.get("roster") or {}).get("first_milp_seconds") for r in reps]
+        ),
         "lower_bound": first.get("lower_bound"),
         "total_cost": first.get("total_cost"),
         "shift_columns": first.get("shift_columns"),
@@ -791,7 +803,8 @@ def _shift_lines(
     ]
     for name in names:
         runs = summaries.get(name, {})
-        first = (runs.get("round") or {}).get("roster") or {}
+        round_ = runs.get("round") or {}
+        first = round_.get("roster") or {}
         whole = runs.get("bestshore") or {}
         steps = (whole.get("roster") or {}).get("steps")
         if not first:
@@ -804,8 +817,9 @@ def _shift_lines(
         lines.append(
             f"| {name} | {first['milps']} | "
             + " | ".join(cells)
-            + f" | {_statuses(first.get('statuses') or {})} | {_fmt(first['first_seconds'], 3)} "
-            f"({_fmt(first['first_milp_seconds'], 3)}) | "
+            + f" | {_statuses(first.get('statuses') or {})} "
+            f"| {_fmt(round_.get('roster_first_seconds'), 3)} "
+            f"({_fmt(round_.get('roster_first_milp_seconds'), 3)}) | "
             f"{_fmt(whole.get('roster_seconds'))} ({_count(steps)}) |"
         )
     lines += [
@@ -1567,6 +1581,12 @@ def main(argv: list[str] | None = None) -> int:
         "rostered demo; 'only' runs nothing else (no hourly rows, re-solves or demo)",
     )
     parser.add_argument(
+        "--shift-repeats",
+        type=int,
+        default=1,
+        help="repeats per generated size with shifts (the rostered demo: --repeats)",
+    )
+    parser.add_argument(
         "--shift-sizes",
         nargs="+",
         help="sizes run with shifts, comma- or space-separated (default: those of --sizes "
@@ -1614,8 +1634,8 @@ def main(argv: list[str] | None = None) -> int:
     if util.find_spec("linopy") is None:
         skipped["linopy"] = "not installed (pip install -e '.[bench]')"
     repeats = {size: args.xl_repeats if size == "XL" else args.repeats for size in sizes}
-    for name in shift_names:
-        repeats[name] = args.xl_repeats if name.startswith("XL") else args.repeats
+    for name in shift_names:  # the rostered demo as often as the others, sizes less
+        repeats[name] = args.repeats if name in DEMOS else args.shift_repeats
     machine = _machine()  # the commit measured: read before the run
     raw = _collect(sizes, repeats, skipped, args) if sizes else []
     raw += _collect_shifts(shift_names, repeats, args)
