@@ -575,14 +575,6 @@ def _fixed_cost(world: _World, rows: pd.DataFrame) -> tuple[float, float]:
     return cost, recordings
 
 
-def _roster_of(world: _World, site: Site) -> Any:
-    """A site's roster as the scenario gives it: its own, its vendor's, the settings'."""
-    if site.price_per_contact is not None:
-        return None
-    vendor = next((v for v in world.scenario.vendors if v.id == site.vendor), None)
-    return site.roster or (vendor.roster if vendor else None) or world.scenario.settings.roster
-
-
 def _idle_rate(world: _World, site: Site) -> float:
     """An idle paid hour: the site's hourly price (an FTE-month price converted), or the
     mean of its rate card when it gives neither, or its country's indicative cost."""
@@ -624,7 +616,7 @@ def _check_roster(
     label = "" if month is None else f"month {month}: "
     problems_before = len(problems)
     for site in scenario.sites:
-        roster = _roster_of(world, site)
+        roster = world.scenario.roster_of(site)
         mine = shifts[shifts["site"] == site.id] if len(shifts) else shifts
         if roster is None:
             if len(mine):
@@ -744,7 +736,7 @@ def _year_rows(world: _World, rows: pd.DataFrame) -> pd.DataFrame:
         price = site.price_per_contact or 0.0
         bill = (1 - world.discount.get(site.vendor or "", 0.0)) * world.incentive(site)
         storage = world.storage_per_contact(call_type, site)
-        rostered = _roster_of(world, site) is not None
+        rostered = world.scenario.roster_of(site) is not None
         for month, weeks, load in world.year_of(call_type):
             month_calls = calls * load
             if abs(load - 1.0) <= 1e-12:
@@ -796,7 +788,7 @@ def _over_limits(world: _World, part: pd.DataFrame) -> set[str]:
     busiest = busiest.groupby(level="site").max() if len(busiest) else busiest
     for site_id, hours in weekly.items():
         site = world.sites[str(site_id)]
-        if _roster_of(world, site) is not None:
+        if world.scenario.roster_of(site) is not None:
             continue  # on its shifts (_check_roster)
         capacity = world.capacity(site)
         if float(hours) > capacity * (1 - headroom) * (1 + REL_TOL) + REL_TOL:
@@ -866,7 +858,6 @@ def _check_months(
 def _check_teams(world: _World, rows: pd.DataFrame, problems: list[str]) -> None:
     """Teams below their minimum are not opened; call types on at most their sites."""
     scenario = world.scenario
-    policies = scenario.policies
     working = rows[rows["share"] > 1e-9]
     # Teams are measured on their work: handle hours handled (repeats included) in FTE.
     per_fte = [world.weekly_hours_per_fte(world.sites[s]) for s in working["site"]]
@@ -874,17 +865,12 @@ def _check_teams(world: _World, rows: pd.DataFrame, problems: list[str]) -> None
     by_site = fte.groupby(working["site"]).sum()
     by_pair = fte.groupby([working["site"], working["call_type"]]).sum()
     for site in scenario.sites:
-        whole = site.min_team_fte if site.min_team_fte is not None else policies.min_team_fte
+        whole, per_type = scenario.minimum_teams(site)
         have = float(by_site.get(site.id, 0.0))
         if whole is not None and 1e-6 < have < whole * (1 - REL_TOL) - 1e-6:
             problems.append(
                 f"site {site.id} opens a team of {have:.2f} FTE, below its minimum {whole:g}"
             )
-        per_type = (
-            site.min_call_type_team_fte
-            if site.min_call_type_team_fte is not None
-            else policies.min_call_type_team_fte
-        )
         if per_type is not None and site.id in by_pair.index.get_level_values(0):
             for call_type, have in by_pair.loc[site.id].items():
                 if 1e-6 < have < per_type * (1 - REL_TOL) - 1e-6:
@@ -972,7 +958,7 @@ def verify(scenario: Scenario, result: Result) -> list[str]:
 
     per_site = rows.groupby("site")["agents"].sum()
     for site in scenario.sites:
-        if _roster_of(world, site) is not None:
+        if world.scenario.roster_of(site) is not None:
             continue  # capacity and seats of a rostered site: on its shifts (_check_roster)
         used = float(per_site.get(site.id, 0.0))
         capacity = world.capacity(site)

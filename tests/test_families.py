@@ -100,12 +100,16 @@ def test_a_toy_family_is_written_again_in_a_what_if(with_toy: Any) -> None:
 
 
 def test_a_toy_family_names_itself_in_a_diagnosis(with_toy: Any) -> None:
+    # Rabat alone (ample capacity) but the toy cap lets it work 1,000 of the 3,000 h:
+    # only the toy rule can give, by 2,000 h a year.
     data = tiny()
-    data["sites"][0]["capacity_hours"] = 1500  # Paris 1,500 + Rabat 1,000 < 3,000 h
+    data["sites"] = data["sites"][1:]
     with pytest.raises(bestshore.InfeasibleScenarioError) as caught:
         bestshore.solve(parse_scenario(data))
-    rules = set(caught.value.diagnosis.findings["rule"])
-    assert rules <= {"rabat_cap", "capacity"} and rules, rules
+    findings = caught.value.diagnosis.findings
+    assert list(findings["rule"]) == ["rabat_cap"], findings
+    assert findings["amount"].iloc[0] == pytest.approx(2000 * 7 / 365.25)
+    assert findings["message"].iloc[0].startswith("the toy cap at rabat must give")
 
 
 # -- the registry itself ---------------------------------------------------------------

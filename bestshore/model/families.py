@@ -35,7 +35,7 @@ import pandas as pd
 
 from bestshore.model import compliance, contracts, roster, teams, transition
 from bestshore.model import constraints as c
-from bestshore.model.inputs import ModelInputs, mean_fte
+from bestshore.model.inputs import WEEK, ModelInputs, mean_fte
 from bestshore.model.program import key_text
 from bestshore.scenario.hours import hour_label, hour_ranges
 
@@ -99,9 +99,10 @@ class Family:
         ``binding(inputs, row_family, key) -> str | None``: what one of its rows says
         when it binds, in the client's words; None for a row that only ties work to a
         binary. Families without it are not reported among the binding rules.
-    measured : bool
-        Its rows are limits whose use is measured on the plan's exact staffing (site
-        capacity, seats, vendor caps), not read off the LP row.
+    measure : callable or None
+        ``measure(inputs, staffing, keys) -> (limit, used)`` for rows that are limits
+        whose use is measured on the plan's exact staffing (site capacity, seats, vendor
+        caps), not read off the LP row: arrays aligned with ``keys``.
     report_slack : bool
         Whether its rows that do not bind are reported too (with their spare room);
         false for families with a row per hour (seats, shifts): only binding ones.
@@ -120,10 +121,16 @@ class Family:
     rows: tuple[str, ...] | None = None
     dual_unit: str | None = None
     binding: Callable[[ModelInputs, str, Key], str | None] | None = None
-    measured: bool = False
+    measure: (
+        Callable[[ModelInputs, pd.DataFrame, list[Key]], tuple[np.ndarray, np.ndarray]] | None
+    ) = None
     report_slack: bool = True
     relaxed: Callable[[SourcingModel, str, pd.Series], list[Finding]] | None = None
     exact_costs: Callable[[SourcingModel, Exact], pd.DataFrame] | None = None
+
+    @property
+    def measured(self) -> bool:
+        return self.measure is not None
 
     @property
     def row_families(self) -> tuple[str, ...]:
@@ -175,6 +182,38 @@ def _unserved(model: SourcingModel, _: str, slacks: pd.Series) -> list[Finding]:
 
 
 # -- limits measured on the plan -------------------------------------------------------
+
+
+def _capacity_measure(
+    inputs: ModelInputs, staffing: pd.DataFrame, keys: list[Key]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Agent hours a week per site against its capacity."""
+    sites = [key[0] for key in keys]
+    used = staffing.groupby("site")["agents"].sum().reindex(sites).fillna(0.0)
+    limit = inputs.sites["capacity_hours"].reindex(sites)
+    return limit.to_numpy(dtype=float), used.to_numpy(dtype=float)
+
+
+def _seats_measure(
+    inputs: ModelInputs, staffing: pd.DataFrame, keys: list[Key]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Agents per site and hour against its seats."""
+    hourly = staffing[staffing["hour"] != WEEK].groupby(["site", "hour"])["agents"].sum()
+    index = pd.MultiIndex.from_tuples(keys) if keys else pd.MultiIndex.from_tuples([("", 0)])[:0]
+    used = hourly.reindex(index).fillna(0.0)
+    limit = inputs.sites["max_agents"].reindex([key[0] for key in keys])
+    return limit.to_numpy(dtype=float), used.to_numpy(dtype=float)
+
+
+def _vendor_cap_measure(
+    inputs: ModelInputs, staffing: pd.DataFrame, keys: list[Key]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Handle hours a week per vendor against its share of the work."""
+    vendors = [key[0] for key in keys]
+    total = float(inputs.demand["handle_hours"].sum())
+    used = staffing.groupby("vendor")["handle_hours"].sum().reindex(vendors).fillna(0.0)
+    limit = inputs.vendors["max_share"].reindex(vendors) * total
+    return limit.to_numpy(dtype=float), used.to_numpy(dtype=float)
 
 
 def _capacity_binds(inputs: ModelInputs, _: str, key: Key) -> str:
@@ -522,10 +561,10 @@ FAMILIES: tuple[Family, ...] = (
     Family("demand", c.add_demand_coverage, reads=frozenset(),
            dual_unit="currency/yr per demand unit", relaxed=_unserved),
     Family("capacity", c.add_site_capacity, reads=frozenset({"staffing", "margins", "capacity"}),
-           dual_unit="currency/yr per productive h/week", binding=_capacity_binds, measured=True,
+           dual_unit="currency/yr per productive h/week", binding=_capacity_binds, measure=_capacity_measure,
            relaxed=_capacity_relaxed),
     Family("seats", c.add_seat_limit, reads=frozenset({"staffing", "margins", "seats"}),
-           dual_unit="currency/yr per agent", binding=_seats_binds, measured=True,
+           dual_unit="currency/yr per agent", binding=_seats_binds, measure=_seats_measure,
            report_slack=False,
            relaxed=_seats_relaxed),
     # whole shifts at rostered sites: cover, blending, paid capacity and seats, part time
@@ -535,7 +574,7 @@ FAMILIES: tuple[Family, ...] = (
            dual_unit="currency/yr per agent hour/week", binding=_roster_binds, report_slack=False,
            relaxed=_roster_relaxed, exact_costs=_idle_costs),
     Family("vendor_share", c.add_vendor_share, reads=frozenset({"vendor_caps"}), dual_unit=_WORK,
-           binding=_vendor_cap_binds, measured=True, relaxed=_vendor_cap_relaxed),
+           binding=_vendor_cap_binds, measure=_vendor_cap_measure, relaxed=_vendor_cap_relaxed),
     _work_share("site_share", c.add_site_share, _site_share_binds, "the site share cap"),
     _work_share("country_share", c.add_country_share, _country_share_binds, "the country share cap"),
     _work_share("shore_share", c.add_shore_share, _shore_share_binds, "the shore share cap"),

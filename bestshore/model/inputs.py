@@ -379,16 +379,10 @@ def _quality(scenario: Scenario) -> pd.DataFrame:
 
 
 def rostered_sites(inputs: ModelInputs) -> dict[str, Roster]:
-    """The roster of each site that has one: its own, else its vendor's, else the
-    settings'. Sites paid per contact have none (the vendor staffs them)."""
-    vendors = {v.id: v.roster for v in inputs.scenario.vendors}
-    default = inputs.scenario.settings.roster
-    found: dict[str, Roster] = {}
-    for site in inputs.scenario.sites:
-        roster = site.roster or vendors.get(site.vendor or "") or default
-        if roster is not None and site.price_per_contact is None:
-            found[site.id] = roster
-    return found
+    """The roster of each site that has one (:meth:`Scenario.roster_of`)."""
+    scenario = inputs.scenario
+    found = {site.id: scenario.roster_of(site) for site in scenario.sites}
+    return {site: roster for site, roster in found.items() if roster is not None}
 
 
 def mean_fte(agent_hours: float, inputs: ModelInputs) -> float:

@@ -45,6 +45,7 @@ its lower bound, so the gap reported covers both the staffing and the whole agen
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import highspy
@@ -133,19 +134,32 @@ def idle_rate(inputs: ModelInputs, site: str) -> float:
 
 @dataclass(frozen=True)
 class _SitePatterns:
-    site: str
     patterns: pd.DataFrame
     cover: np.ndarray  # (hours, patterns) 0/1: pattern p covers market hour h
     hours: np.ndarray  # the market hours some pattern covers
 
 
 def _patterns(inputs: ModelInputs, site: str, roster: Roster) -> _SitePatterns:
-    patterns = shift_patterns(inputs.open_hours.loc[site].to_numpy(), roster)
+    """A site's shift patterns and what they cover (cached: every staffing round and
+    every roster step reads the same ones)."""
+    open_hours = inputs.open_hours.loc[site].to_numpy(dtype=bool)
+    return _cached_patterns(
+        open_hours.tobytes(), tuple(roster.shift_hours), roster.start_every_hours
+    )
+
+
+@functools.lru_cache(maxsize=1024)
+def _cached_patterns(open_hours: bytes, lengths: tuple[int, ...], every: int) -> _SitePatterns:
+    roster = Roster(shift_hours=list(lengths), start_every_hours=every)
+    patterns = shift_patterns(np.frombuffer(open_hours, dtype=bool), roster)
     cover = np.zeros((HOURS_PER_WEEK, len(patterns)))
     for j, (start, length) in enumerate(patterns.itertuples(index=False, name=None)):
         cover[(start + np.arange(length)) % HOURS_PER_WEEK, j] = 1.0
     hours = np.flatnonzero(cover.any(axis=1))
-    return _SitePatterns(site, patterns, cover[hours], hours)
+    cover = cover[hours]
+    for array in (cover, hours):
+        array.setflags(write=False)  # shared by every caller
+    return _SitePatterns(patterns, cover, hours)
 
 
 def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:

@@ -24,15 +24,9 @@ _NONE = np.array([], dtype=np.int64)
 
 def minimum_teams(inputs: ModelInputs) -> tuple[dict[str, float], dict[str, float]]:
     """Minimum team FTE per site (whole site) and per site's call-type teams, where set."""
-    policies = inputs.scenario.policies
     site_min, type_min = {}, {}
     for site in inputs.scenario.sites:
-        whole = site.min_team_fte if site.min_team_fte is not None else policies.min_team_fte
-        per_type = (
-            site.min_call_type_team_fte
-            if site.min_call_type_team_fte is not None
-            else policies.min_call_type_team_fte
-        )
+        whole, per_type = inputs.scenario.minimum_teams(site)
         if whole is not None:
             site_min[site.id] = float(whole)
         if per_type is not None:

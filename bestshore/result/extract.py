@@ -199,49 +199,22 @@ def _kpis(
     return kpis
 
 
-def _measured(plan: Plan, family: str, staffing: pd.DataFrame) -> pd.DataFrame:
-    """``key`` (the row's), ``limit`` and ``used`` of a limit measured on the exact plan."""
-    model, inputs = plan.model, plan.model.inputs
-    keys = list(model.rows(family))
-    firsts = [key[0] for key in keys]
-    if family == "capacity":  # agent hours a week per site
-        used = staffing.groupby("site")["agents"].sum().reindex(firsts).fillna(0.0)
-        limit = inputs.sites["capacity_hours"].reindex(firsts)
-    elif family == "vendor_share":  # handle hours a week per vendor
-        total = float(inputs.demand["handle_hours"].sum())
-        used = staffing.groupby("vendor")["handle_hours"].sum().reindex(firsts).fillna(0.0)
-        limit = inputs.vendors["max_share"].reindex(firsts) * total
-    elif family == "seats":  # agents per site and hour
-        hourly = staffing[staffing["hour"] != WEEK].groupby(["site", "hour"])["agents"].sum()
-        index = (
-            pd.MultiIndex.from_tuples(keys) if keys else pd.MultiIndex.from_tuples([("", 0)])[:0]
-        )
-        used = hourly.reindex(index).fillna(0.0)
-        limit = inputs.sites["max_agents"].reindex(firsts)
-    else:  # pragma: no cover - a new measured family must say how it is measured
-        raise NotImplementedError(f"no measure of family {family!r} on a plan")
-    return pd.DataFrame(
-        {
-            "key": keys,
-            "limit": limit.to_numpy(dtype=float),
-            "used": used.to_numpy(dtype=float),
-        }
-    )
-
-
 def _limit_rows(plan: Plan, staffing: pd.DataFrame) -> pd.DataFrame:
     """Site capacities, vendor caps and seats, their use measured on the exact staffing.
 
     Not binding: how much is spare (left out for families that report binding rows only:
     seat-hours that are not binding are noise).
-    Seat-hours come last (thousands of them on large scenarios).
+    Families reporting binding rows only (seat-hours: thousands on large scenarios) come
+    last.
     """
     model, inputs = plan.model, plan.model.inputs
-    measured = [r for r in model.families if r.measured and r.binding is not None]
+    measured = [r for r in model.families if r.measure is not None and r.binding is not None]
     parts = []
-    for record in sorted(measured, key=lambda r: r.name == "seats"):
-        assert record.binding is not None
-        table = _measured(plan, record.name, staffing)
+    for record in sorted(measured, key=lambda r: not r.report_slack):  # per-hour rows last
+        assert record.binding is not None and record.measure is not None
+        keys = list(model.rows(record.name))
+        limit, used = record.measure(inputs, staffing, keys)
+        table = pd.DataFrame({"key": keys, "limit": limit, "used": used})
         duals = model.duals(record.name)
         table["dual"] = [duals.get(key, 0.0) for key in table["key"]]
         table["binding"] = (table["limit"] - table["used"]) <= 1e-6 * np.maximum(

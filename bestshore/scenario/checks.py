@@ -228,8 +228,8 @@ def _check_rosters(scenario: Scenario) -> None:
     """A rostered site must have an opening window at least as long as its shortest shift."""
     vendors = {v.id: v.roster for v in scenario.vendors}
     for i, site in enumerate(scenario.sites):
-        roster = site.roster or vendors.get(site.vendor or "") or scenario.settings.roster
-        if roster is None or site.price_per_contact is not None:
+        roster = scenario.roster_of(site)
+        if roster is None:
             continue
         window = _longest_window_hours(parse_hours(site.hours))
         shortest = min(roster.shift_hours)
@@ -251,19 +251,16 @@ def _check_rosters(scenario: Scenario) -> None:
 
 def _check_teams(scenario: Scenario) -> None:
     """A site's minimum team must fit its capacity, or the site could never open."""
-    policies = scenario.policies
     for i, site in enumerate(scenario.sites):
         if site.capacity_fte is not None:
             capacity = site.capacity_fte
         else:
             assert site.capacity_hours is not None
             capacity = site.capacity_hours / annual_hours_per_fte(scenario, i)
-        for field, default in (
-            ("min_team_fte", policies.min_team_fte),
-            ("min_call_type_team_fte", policies.min_call_type_team_fte),
+        for field, minimum in zip(
+            ("min_team_fte", "min_call_type_team_fte"), scenario.minimum_teams(site), strict=True
         ):
             own = getattr(site, field)
-            minimum = own if own is not None else default
             if minimum is not None and minimum > capacity * (1 + 1e-9):
                 source = f"sites[{i}].{field}" if own is not None else f"policies.{field}"
                 raise ScenarioError(

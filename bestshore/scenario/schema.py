@@ -893,6 +893,24 @@ class Scenario(_Model):
             seen.add(item.id)
         return items
 
+    def roster_of(self, site: Site) -> Roster | None:
+        """The roster a site works under: its own, else its vendor's, else the settings'.
+
+        None for a site paid per contact (the vendor staffs it) or without any roster.
+        """
+        if site.price_per_contact is not None:
+            return None
+        vendor = next((v for v in self.vendors if v.id == site.vendor), None)
+        return site.roster or (vendor.roster if vendor else None) or self.settings.roster
+
+    def minimum_teams(self, site: Site) -> tuple[float | None, float | None]:
+        """A site's minimum team and minimum call-type team [FTE of work]: its own, else
+        the policies' (None where neither is set)."""
+        policies = self.policies
+        whole = site.min_team_fte if site.min_team_fte is not None else policies.min_team_fte
+        own = site.min_call_type_team_fte
+        return whole, own if own is not None else policies.min_call_type_team_fte
+
     def call_type(self, call_type_id: str) -> CallType:
         return next(c for c in self.call_types if c.id == call_type_id)
 
