@@ -118,8 +118,11 @@ def test_whole_agents_on_whole_shifts_month_by_month() -> None:
     assert months["cost"].sum() == pytest.approx(result.total_cost, rel=1e-9)
     shifts = result.month_shifts
     assert shifts.groupby("month")["agents"].max().tolist() == [4] + [2] * 11
-    # Rostered months of a seasonal year: no lower bound is claimed (docs/formulation.md).
-    assert result.stamp["lower_bound"] is None and result.stamp["staffing_gap"] is None
+    # Rostered months of a seasonal year: the bound of roster_bound (docs/formulation.md),
+    # the pooled LP with idle hours free: the year's 3,000 handle hours at 30 EUR/h.
+    assert result.stamp["lower_bound"] == pytest.approx(3000 * 30, rel=1e-9)
+    gap = 1 - 3000 * 30 / result.total_cost
+    assert result.stamp["staffing_gap"] == pytest.approx(gap, rel=1e-9)
 
 
 def test_flat_seasonality_keeps_every_figure() -> None:

@@ -102,6 +102,8 @@ class Year:
         The first round's LP still bounds the year's cost from below (see
         :attr:`bestshore.model.plan.Plan.lower_bound`): no month carries more than the
         sizing week, and months are rostered again only in a flat year.
+    peak_sized : bool
+        No month carries more of any call type the plan serves than the sizing week.
     """
 
     months: pd.DataFrame
@@ -112,6 +114,7 @@ class Year:
     warnings: list[str] = field(default_factory=list)
     flat: bool = True
     bounded: bool = True
+    peak_sized: bool = True
 
 
 def loads_by_month(inputs: ModelInputs) -> pd.DataFrame:

@@ -31,6 +31,7 @@ year the sum of its months.
 from __future__ import annotations
 
 import calendar
+import dataclasses
 import functools
 import time
 from collections.abc import Iterator
@@ -41,7 +42,7 @@ import numpy as np
 import pandas as pd
 import pulp
 
-from bestshore.model.build import SourcingModel
+from bestshore.model.build import SourcingModel, build_model
 from bestshore.model.constraints import Margins, Variables
 from bestshore.model.contracts import tier_discount
 from bestshore.model.families import Exact
@@ -59,7 +60,7 @@ from bestshore.model.months import (
     staff_month,
     weekly_cost,
 )
-from bestshore.model.program import HighsSession, Solution
+from bestshore.model.program import HighsSession, Solution, solve_with_highs
 from bestshore.model.reprice import build_or_reprice
 from bestshore.model.roster import bound_holds, whole_roster, whole_seats
 from bestshore.model.sets import Eligibility, eligible_assignments
@@ -81,6 +82,7 @@ __all__ = [
     "price_exactly",
     "price_year",
     "reprice_factors",
+    "roster_bound",
     "solve_round",
 ]
 
@@ -125,6 +127,9 @@ class Plan:
     shifts, roster_hours : DataFrame
         The whole-agent roster of the rostered sites
         (:func:`bestshore.model.roster.whole_roster`); empty without one.
+    roster_bound : float or None
+        With rostered sites, the bound :func:`roster_bound` proved [currency/yr], or
+        None (see :attr:`lower_bound`).
     year : Year or None
         The plan costed month by month (:func:`price_year`); ``staffing``'s
         ``annual_cost`` and ``annual_hours`` are then its sums over the months. None for
@@ -143,6 +148,7 @@ class Plan:
     shifts: pd.DataFrame = field(default_factory=pd.DataFrame)
     roster_hours: pd.DataFrame = field(default_factory=pd.DataFrame)
     year: Year | None = None
+    roster_bound: float | None = None
 
     @property
     def exact(self) -> Exact:
@@ -190,7 +196,8 @@ class Plan:
         optimum bounds the true optimum from below. With an ASA goal that monotonicity
         fails below about a dozen Erlangs, and no bound is claimed (None). With a
         roster, the bound holds when idle hours are priced no dearer than the work
-        (:func:`bestshore.model.roster.bound_holds`); otherwise none is claimed.
+        (:func:`bestshore.model.roster.bound_holds`) in a flat year; otherwise the
+        weaker bound of :func:`roster_bound` is claimed where it is proven.
 
         The plan's cost is the sum of its months (:func:`price_year`). When no month
         carries more than the sizing week (peak sizing, or a flat year), a month's queue
@@ -200,17 +207,21 @@ class Plan:
         claimed (None) when a month carries more than the sizing week (``sizing:
         average`` or a month that is not the peak: ``N(a)/a`` falls with the load), nor
         for rostered sites in a seasonal year (the months' whole-shift rosters are
-        not shown to cost at least the sizing week's fractional roster times ``F``).
+        not shown to cost at least the sizing week's fractional roster times ``F``):
+        there :func:`roster_bound` is the bound.
         """
         scenario = self.model.inputs.scenario
-        if self.year is not None and not self.year.bounded:
-            return None
         if any(c.service_level and c.service_level.asa_seconds for c in scenario.call_types):
             return None
         if self.warm_started:  # the first round was not priced at pooled factors
             return None
-        if rostered_sites(self.model.inputs) and not bound_holds(self.model.inputs):
-            return None  # idle hours priced dearer than the work they stand for
+        rostered = bool(rostered_sites(self.model.inputs))
+        if rostered and not (
+            (self.year is None or self.year.bounded) and bound_holds(self.model.inputs)
+        ):
+            return self.roster_bound
+        if self.year is not None and not self.year.bounded:
+            return None
 
         return float(self.history[0]["lp_objective"]) if self.history else self.lp_objective
 
@@ -511,6 +522,7 @@ def price_year(model: SourcingModel, exact: Exact) -> Year:
         warnings=warnings,
         flat=flat,
         bounded=flat or (busiest <= 1.0 + 1e-12 and not rostered),
+        peak_sized=flat or busiest <= 1.0 + 1e-12,
     )
 
 
@@ -591,6 +603,58 @@ def reprice_factors(
     new = factors.copy()
     new[used] = repriced if round_ < FREE_ROUNDS else np.maximum(factors[used], repriced)
     return new
+
+
+def _roster_bound(
+    inputs: ModelInputs, eligibility: Eligibility, year: Year, warm: bool, clock: _Clock
+) -> float | None:
+    """:func:`roster_bound` where the plain bound fails at rostered sites (one more LP)."""
+    if warm or not rostered_sites(inputs):
+        return None
+    if year.bounded and bound_holds(inputs):
+        return None  # the first round's LP is the bound
+    with clock.stage("solve"):
+        return roster_bound(inputs, eligibility, year)
+
+
+def roster_bound(inputs: ModelInputs, eligibility: Eligibility, year: Year) -> float | None:
+    """A lower bound on a rostered plan's annual cost [currency/yr], or None.
+
+    The first round's LP (pooled factors, no margins) with two changes is a relaxation
+    of every rostered plan costed month by month: idle hours cost nothing, and each
+    rostered site's ``shift_capacity`` and ``shift_seats`` limits are multiplied by
+    ``W / F_min`` (``W`` the weeks of the year, ``F_min`` the smallest annual factor of
+    any call type). Proof: with ``w_m`` the weeks of month m and ``n_m`` its roster,
+    ``n' = Σ_m w_m n_m / F_min`` covers the pooled requirement of every hour, since each
+    month's whole agents are at least ``ρ_m`` times it (``N(ρa) ≥ ρ a N(A)/A`` for
+    ``ρ ≤ 1``, the peak-sizing condition) and ``Σ_m w_m ρ_m = F ≥ F_min``; it is a
+    positive combination of rosters, so it keeps the part-time rows; its paid hours
+    and hours on shift are at most ``W / F_min`` times a month's, which fit capacity
+    and seats when no month is over them. The plan's shares are unchanged, so every
+    other row holds as in the plan's own round. Its LP cost is the pooled staffing
+    term, which the months' staffing costs at least (:attr:`Plan.lower_bound`), plus
+    idle hours at zero. Claimed only when no month carries more than the sizing week
+    and no month is over a limit; None otherwise, or when the LP has no optimum.
+
+    The bound drops the cost of idle hours: the gap it proves includes them.
+    """
+    if not year.peak_sized or bool(year.months["over_capacity"].any()):
+        return None
+    model = build_model(inputs, eligibility=eligibility)
+    arrays = model.program.arrays()
+    weeks = float(year.months["weeks"].sum())
+    stretch = weeks / float(inputs.workloads["annual_factor"].min())
+    cost, upper = arrays.cost.copy(), arrays.row_upper.copy()
+    idle = list(model.program.column_keys("idle").values())
+    cost[idle] = 0.0
+    for family in ("shift_capacity", "shift_seats"):
+        rows = list(model.rows(family).values())
+        upper[rows] = upper[rows] * max(stretch, 1.0)
+    relaxed = dataclasses.replace(arrays, cost=cost, row_upper=upper)
+    solution, _ = solve_with_highs(relaxed)
+    if solution.status != "optimal" or solution.objective is None:
+        return None
+    return float(solution.objective)
 
 
 def plan_sourcing(
@@ -680,5 +744,6 @@ def plan_sourcing(
             shifts=priced.exact.shifts,
             roster_hours=priced.exact.roster_hours,
             year=year,
+            roster_bound=_roster_bound(inputs, eligibility, year, start is not None, clock),
         )
     return Planning(first[0], first[1], plan, clock.seconds)

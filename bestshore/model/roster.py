@@ -40,7 +40,9 @@ matrix has the consecutive-ones property: without the part-time cap, seats or
 week-wrapping shifts it is totally unimodular and the LP of integer requirements has an
 integer optimum; HiGHS proves the optimum of each site's MILP. The roster's cost is
 what the plan reports; the first round's LP (pooled staffing, fractional shifts) stays
-its lower bound, so the gap reported covers both the staffing and the whole agents.
+its lower bound, so the gap reported covers both the staffing and the whole agents. Where
+that bound is not proven (seasonal months rostered again, idle hours priced dearer than
+some work), :func:`bestshore.model.plan.roster_bound` proves a weaker one.
 """
 
 from __future__ import annotations
