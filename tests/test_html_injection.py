@@ -170,6 +170,10 @@ def test_chart_pages_turn_off_the_actions_that_write_the_spec_as_html(
         options, _ = json.JSONDecoder().raw_decode(script, start)
         assert options["renderer"] == "svg"
         assert options["actions"]["source"] is False and options["actions"]["compiled"] is False
+        # "Open in Vega Editor" posts the spec, data included, to vega.github.io: a
+        # client's sites and costs would leave the machine on one click.
+        assert options["actions"]["editor"] is False
+        assert options["actions"]["export"] is True  # PNG/SVG download stays
 
 
 def test_report_and_svgs_hold_no_markup_from_the_payloads(attack_out: Path) -> None:

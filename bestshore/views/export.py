@@ -85,11 +85,12 @@ _SCRIPT_ESCAPES = {
     0x2029: "\\u2029",
 }
 
-# vega-embed options: vl-convert's (SVG renderer), without the two actions that write the
-# spec as HTML into a new window; saving as SVG or PNG and the editor link stay.
+# vega-embed options: vl-convert's (SVG renderer), with export (PNG/SVG download) only: "View Source"/"View Compiled Vega" write the spec raw
+# into a window of the page's origin, and "Open in Vega Editor" posts it, data included,
+# to vega.github.io (a client's sites and costs would leave the machine).
 _EMBED_OPTIONS = {
     "renderer": "svg",
-    "actions": {"export": True, "source": False, "compiled": False, "editor": True},
+    "actions": {"export": True, "source": False, "compiled": False, "editor": False},
 }
 
 # vl-convert's page (vegalite_to_html, bundle=True), with the spec and options as slots.
