@@ -482,3 +482,112 @@ def test_staffing_table_names_the_bad_interval() -> None:
         match=msg("aht_seconds must be one number or one value per interval (2), got 3 values"),
     ):
         staffing_table(calls, 60, [180, 200, 210])
+
+
+# ------------------------------------------- very large loads (warm start, closed form)
+
+
+def full_recursion_b(traffic: float, agents: int) -> float:
+    """B(N, A) by the recursion from B(0) = 1, every step (the definition)."""
+    blocking = 1.0
+    for n in range(1, agents + 1):
+        blocking = traffic * blocking / (n + traffic * blocking)
+    return blocking
+
+
+@pytest.mark.parametrize("traffic", [1e4, 2.5e4 + 0.3, 1e5, 7.5e5])
+def test_warm_started_recursion_equals_the_full_one(traffic: float) -> None:
+    # From WARM_START_ERLANGS the recursion starts 40 sqrt(A) below A: same bits.
+    assert traffic >= erlang_module.WARM_START_ERLANGS
+    root = math.sqrt(traffic)
+    for n in (math.floor(traffic - 3 * root), math.floor(traffic), math.ceil(traffic + 2 * root)):
+        assert erlang_b(traffic, n) == full_recursion_b(traffic, n)
+
+
+@pytest.mark.parametrize("traffic", [1e6, 2e6, 4e6])
+def test_closed_form_matches_the_exact_recursion_where_both_run(traffic: float) -> None:
+    # From ASYMPTOTIC_ERLANGS, B is the closed form; the recursion still runs here.
+    assert traffic >= erlang_module.ASYMPTOTIC_ERLANGS
+    root = math.sqrt(traffic)
+    for k in (-2, 0, 0.5, 1, 2, 3, 5):
+        n = math.floor(traffic + k * root)
+        exact = full_recursion_b(traffic, n)
+        assert erlang_b(traffic, n) == pytest.approx(exact, rel=1e-6)
+        blocking = exact
+        exact_c = (n * blocking / (n - traffic * (1 - blocking))) if n > traffic else 1.0
+        assert erlang_c(traffic, n) == pytest.approx(exact_c, rel=1e-6, abs=1e-12)
+
+
+@pytest.mark.parametrize("traffic", [1e6, 3e6])
+def test_closed_form_staffing_equals_the_recursions(
+    traffic: float, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = traffic * 60 / 180  # hourly, AHT 180 s
+    goals = [
+        lambda: agents_for_service_level(calls, 60, 180, 0.8, 20),
+        lambda: agents_for_service_level(calls, 60, 180, 0.95, 2, 0.9999),
+        lambda: agents_for_asa(calls, 60, 180, 2),
+        lambda: agents_for_asa(calls, 60, 180, 0.05),
+    ]
+    closed = [goal() for goal in goals]
+    monkeypatch.setattr(erlang_module, "ASYMPTOTIC_ERLANGS", math.inf)  # recursion only
+    assert [goal() for goal in goals] == closed
+
+
+def test_published_examples_hold_in_closed_form(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The worked examples above, with every load sent through the closed form: the agent
+    # counts printed by Call Centre Helper / ErlangC / pyworkforce, turbotab and Westbay.
+    monkeypatch.setattr(erlang_module, "ASYMPTOTIC_ERLANGS", 0.0)
+    assert staffing_requirement(100, 30, 180, 0.8, 20, 0.3, 0.85).agents == 14
+    assert staffing_requirement(25, 10, 180, 0.8, 20, shrinkage=0.3).agents == 11
+    assert agents_for_service_level(57, 60, 1110, 0.8, 180) == 21
+    assert agents_for_service_level(57, 60, 1110, 0.8, 20) == 23
+
+
+def test_a_trillion_calls_answer_at_once() -> None:
+    # Was: O(traffic) steps (`bestshore staffing --calls 1e12` did not answer in 60 s).
+    import time
+
+    start = time.perf_counter()
+    req = staffing_requirement(1e12, 30, 180, 0.8, 20, shrinkage=0.3, max_occupancy=0.85)
+    assert time.perf_counter() - start < 0.5
+    assert req.traffic_erlangs == 1e11
+    assert req.agents == math.ceil(1e11 / 0.85 - 0.25)  # the occupancy cap binds
+    assert req.scheduled_agents >= req.agents / 0.7
+    assert 0.8 <= req.service_level <= 1 and math.isfinite(req.asa_seconds)
+    big = staffing_requirement(1e12, 30, 180)
+    assert big.scheduled_agents == big.agents > 1e11
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (
+            lambda: traffic_intensity(1e300, 30, 180),
+            "traffic_erlangs (calls x aht_seconds / (60 x interval_minutes)) must be at most "
+            "1e+12 Erlang, got 1e+299",
+        ),
+        (
+            lambda: traffic_intensity(1e300, 30, 1e300),
+            "traffic_erlangs (calls x aht_seconds / (60 x interval_minutes)) must be at most "
+            "1e+12 Erlang, got inf",
+        ),
+        (
+            lambda: erlang_c(1e13, 10),
+            "traffic_erlangs (calls x aht_seconds / (60 x interval_minutes)) must be at most "
+            "1e+12 Erlang, got 1e+13",
+        ),
+    ],
+)
+def test_loads_beyond_the_range_are_refused(call: object, message: str) -> None:
+    with pytest.raises(ValueError, match=msg(message)):
+        call()  # type: ignore[operator]
+
+
+def test_many_agents_for_a_light_load_stop_when_blocking_underflows() -> None:
+    import time
+
+    start = time.perf_counter()
+    assert erlang_b(10, 10**12) == 0.0
+    assert erlang_c(5e4, 10**12) == 0.0
+    assert time.perf_counter() - start < 0.5
