@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import warnings
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -17,6 +18,7 @@ import typer
 
 from bestshore.api import InfeasibleScenarioError, SolveError, compare, solve
 from bestshore.scenario import ScenarioError, load_scenario
+from bestshore.scenario.errors import one_line
 
 app = typer.Typer(
     name="bestshore",
@@ -27,20 +29,30 @@ app = typer.Typer(
 )
 
 EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE = 1, 2, 3
+MAX_RESULT_BYTES = 512 * 1024 * 1024
+"""Largest result.json `verify` reads [bytes] (512 MiB)."""
 
 
 def _fail(message: str, code: int) -> None:
-    typer.echo(f"error: {message}", err=True)
+    # One line whatever the message holds (control characters from a file escaped, a
+    # huge value cut): a file cannot print a second, forged, line.
+    typer.echo(f"error: {one_line(message)}", err=True)
     raise typer.Exit(code)
 
 
 def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn known failures into one-line messages and exit codes."""
+    """Turn known failures into one-line messages and exit codes.
+
+    Numeric warnings (numpy's overflow or invalid-value RuntimeWarning) are not printed:
+    stderr carries the one error line or nothing.
+    """
 
     @wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
-            return command(*args, **kwargs)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                return command(*args, **kwargs)
         except typer.Exit:
             raise
         except ScenarioError as exc:
@@ -186,9 +198,13 @@ def verify_command(
 ) -> None:
     """Re-check every rule of a saved result against its scenario, independently of the model."""
     from bestshore.result import Result
+    from bestshore.scenario.loader import check_regular_file
     from bestshore.verify import verify
 
     loaded = load_scenario(scenario)
+    # A regular file of bounded size, before reading: no FIFO (it would block), no device
+    # (/dev/zero never ends), nothing larger than a result can be.
+    check_regular_file(result_file, MAX_RESULT_BYTES, expected="a result.json file")
     try:
         result = Result.read_json(result_file)
     except FileNotFoundError:

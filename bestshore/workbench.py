@@ -27,6 +27,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from pydantic import ValidationError
+
 from bestshore.api import solve_prepared
 from bestshore.model.inputs import ModelInputs, prepare_inputs, with_new_terms
 from bestshore.model.plan import Plan
@@ -34,6 +36,7 @@ from bestshore.model.program import HighsSession
 from bestshore.model.sets import Eligibility, eligible_assignments
 from bestshore.result import Result
 from bestshore.scenario import Scenario, ScenarioError, load_scenario
+from bestshore.scenario.messages import describe
 from bestshore.scenario.schema import Site, Vendor
 
 __all__ = ["Workbench"]
@@ -165,6 +168,10 @@ def _revalidated(kind: type[Any], item: Any, **changes: Any) -> Any:
     """``item`` with ``changes``, validated like a loaded one (bad values raise ScenarioError)."""
     try:
         return kind.model_validate({**item.model_dump(), **changes})
-    except ValueError as exc:
+    except ValidationError as exc:
+        first = exc.errors(include_url=False)[0]
+        loc = tuple(p for p in first["loc"] if isinstance(p, int) or "[" not in p)
         fields = ", ".join(changes)
-        raise ScenarioError(f"{kind.__name__.lower()} {item.id}: {fields}: {exc}") from None
+        raise ScenarioError(
+            f"{kind.__name__.lower()} {item.id}: {fields}: {describe(first, kind, loc)}"
+        ) from None

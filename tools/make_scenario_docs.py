@@ -210,7 +210,23 @@ or changes that one rate and keeps the base site's other rates. A child giving
 
 Loading never executes code (YAML is read with the safe loader only) and reads no file
 but the scenario and the bases it names, which must stay inside the scenario's own
-folder tree.
+folder tree and be regular files (a folder, a FIFO or a device such as `/dev/zero` is
+refused, never read).
+
+Plain values are read by the YAML 1.2 core rules, not YAML 1.1's: only `true` and
+`false` are booleans (`country: NO` is Norway, `yes`, `on` and `off` are text), `012`
+is twelve (no octal without `0o`), `5:30` is text (not the sexagesimal 330), `1e5` is a
+number, and `2026-01-12` is text the schema reads as a date.
+
+Limits, each refused in one line that names it: a file of at most 20 MiB holding at most
+200,000 values (scalars, lists and mappings; the demo has about 2,000), chains of at
+most 32 bases, paths of at most 1,024 characters (no NUL), an arrival-profile CSV of at
+most 1 MiB; at most 500 call types, 1,000 sites and 500 vendors, 50 languages in a mix
+or at a site, 1,000 entries in any other list or mapping (rules, rate cards, floors,
+overrides), names and cities of at most 200 characters and a description of at most
+5,000. Every number has a range (the tables below): wide enough for any real scenario
+and any currency's unit, narrow enough that the arithmetic stays finite and fast (e.g.
+volume 0 to 1e9 contacts per year, AHT 1 to 86,400 s, prices per hour 0 to 1e7).
 
 YAML anchors and aliases work (`languages: &french {fr: native}` on one site,
 `languages: *french` on the next): each alias stands for a full copy of the value it
@@ -311,7 +327,7 @@ problems. For example, `aht_seconds: -300` in the minimal example gives:
 
 ```text
 $ bestshore validate minimal.yaml
-error: minimal.yaml:12 call_types[0].aht_seconds: must be > 0, got -300
+error: minimal.yaml:12 call_types[0].aht_seconds: must be >= 1, got -300 (valid: >= 1 and <= 86400)
 ```
 
 In an inherited scenario the line is in whichever file (child or base) holds the bad

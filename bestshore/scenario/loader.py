@@ -8,7 +8,14 @@ any other list is replaced whole, and so are ``hours`` and ``languages`` mapping
 opening-hours spec or a language mix only makes sense whole). Bases may chain; a cycle is an error.
 
 Loading never executes code (``yaml.SafeLoader`` only) and reads no file but the scenario
-and the bases it names, which must stay inside the scenario's own folder tree.
+and the bases it names, which must stay inside the scenario's own folder tree, and must be
+regular files (not a folder, a FIFO or a device such as ``/dev/zero``). Bases chain at
+most :data:`MAX_BASES` deep; a file holds at most :data:`MAX_VALUES` values.
+
+Plain values follow the YAML 1.2 core schema, not PyYAML's YAML 1.1 rules: ``true`` and
+``false`` are the only booleans (``NO``, ``yes``, ``off`` are text: Norway's code stays
+``"NO"``), ``012`` is twelve (not octal ten), ``5:30`` is text (not the sexagesimal 330),
+``1e5`` is a number, and dates stay text until the schema reads them.
 
 Anchors and aliases (``&x`` ... ``*x``) work, within a budget. Everything after the YAML
 parser sees each alias as a full copy of what it names, so a few hundred bytes of nested
@@ -22,6 +29,10 @@ mappings nested deeper than :data:`MAX_DEPTH` levels, are refused too. Merge key
 
 from __future__ import annotations
 
+import difflib
+import math
+import re
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -30,12 +41,23 @@ import yaml
 from pydantic import ValidationError
 
 from bestshore.scenario.checks import check_references
-from bestshore.scenario.errors import ScenarioError
+from bestshore.scenario.errors import ScenarioError, one_line, show_value
+from bestshore.scenario.messages import describe
 from bestshore.scenario.schema import Scenario
 
 __all__ = ["load_scenario", "parse_scenario", "read_scenario_data"]
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+"""Largest scenario file [bytes] (20 MiB)."""
+MAX_PROFILE_BYTES = 1024 * 1024
+"""Largest arrival-profile CSV file [bytes] (1 MiB; 168 rows take a few kB)."""
+MAX_VALUES = 200_000
+"""Most values (scalars, lists and mappings) one scenario file may write (the demo has
+about 2,000; 200 call types with 168 hourly weights each, about 34,000)."""
+MAX_BASES = 32
+"""Longest chain of ``base:`` scenarios (a file, its base, the base's base, ...)."""
+MAX_PATH_CHARS = 1024
+"""Longest scenario, base or profile path accepted [characters]."""
 MAX_DEPTH = 50
 """Deepest nesting of lists and mappings in a scenario file (real ones have under 10)."""
 ALIAS_GROWTH = 10
@@ -63,7 +85,55 @@ _CONTAINER_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
 
-class _Composer(yaml.SafeLoader):
+class _CoreLoader(yaml.SafeLoader):
+    """PyYAML's safe loader with the YAML 1.2 core schema's plain scalars.
+
+    The implicit types are only null, true/false, base-10, ``0o`` and ``0x`` integers and
+    floats (with ``.inf`` and ``.nan``); everything else, YAML 1.1's ``yes``/``no``/
+    ``on``/``off``, sexagesimal ``5:30``, leading-zero octal and timestamps, is text.
+    Merge keys are still recognised, to be refused with their line.
+    """
+
+    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 (PyYAML's own class table)
+
+    def construct_core_int(self, node: yaml.ScalarNode) -> int:
+        text = str(self.construct_scalar(node))
+        sign = -1 if text.startswith("-") else 1
+        digits = text.lstrip("+-")
+        if digits.startswith("0o"):
+            return sign * int(digits[2:], 8)
+        if digits.startswith("0x"):
+            return sign * int(digits[2:], 16)
+        return sign * int(digits, 10)
+
+    def construct_core_float(self, node: yaml.ScalarNode) -> float:
+        text = str(self.construct_scalar(node)).lower()
+        if text.lstrip("+-") == ".inf":
+            return -math.inf if text.startswith("-") else math.inf
+        if text == ".nan":
+            return math.nan
+        return float(text)
+
+
+_CORE_IMPLICIT = (
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ["~", "n", "N", ""]),
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$",
+        "-+.0123456789",
+    ),
+    (_MERGE_TAG, r"^(?:<<)$", "<"),
+)
+for _tag, _pattern, _first in _CORE_IMPLICIT:
+    _CoreLoader.add_implicit_resolver(_tag, re.compile(_pattern), list(_first))
+_CoreLoader.add_constructor("tag:yaml.org,2002:int", _CoreLoader.construct_core_int)
+_CoreLoader.add_constructor("tag:yaml.org,2002:float", _CoreLoader.construct_core_float)
+
+
+class _Composer(_CoreLoader):
     """PyYAML's safe composer, keeping the size of the file with its aliases expanded in check.
 
     Composing does not copy what an alias names (the alias is its anchor's node again), but
@@ -95,6 +165,12 @@ class _Composer(yaml.SafeLoader):
             raise ScenarioError(message, file=self.file, line=line)
         size = [1, len(event.value) if scalar else 0]
         self._add(self._written, size)
+        if self._written[0] > MAX_VALUES:
+            message = (
+                f"the file holds more than {MAX_VALUES:,} values (the limit of a scenario "
+                "file); split the data or shorten its lists"
+            )
+            raise ScenarioError(message, file=self.file, line=line)
         self._add(self._expanded, size)
         self._open.append(size)
         node = super().compose_node(parent, index)
@@ -142,7 +218,7 @@ class _Composer(yaml.SafeLoader):
         total[1] += size[1]
 
 
-def _from_node(node: yaml.Node, file: str, loader: yaml.SafeLoader) -> _Located:
+def _from_node(node: yaml.Node, file: str, loader: _CoreLoader) -> _Located:
     at = (file, node.start_mark.line + 1)
     if not isinstance(node, yaml.ScalarNode) and node.tag not in _CONTAINER_TAGS:
         raise ScenarioError(f"unsupported YAML tag {node.tag!r}", file=file, line=at[1])
@@ -169,21 +245,61 @@ def _from_node(node: yaml.Node, file: str, loader: yaml.SafeLoader) -> _Located:
     return _Located(loader.construct_object(node), at)
 
 
-def _read_located(path: Path) -> _Located:
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise ScenarioError("file not found", file=path) from None
-    except OSError as exc:
-        raise ScenarioError(f"cannot read file ({exc.strerror})", file=path) from None
-    if path.is_dir():
-        raise ScenarioError("is a folder, expected a YAML scenario file", file=path)
-    if size > MAX_FILE_BYTES:
+def _checked_path(path: Path, what: str = "file") -> None:
+    """Refuse a path no file system could hold (NUL, overlong) before using it."""
+    text = str(path)
+    if "\x00" in text:
+        raise ScenarioError(f"{what} path contains a NUL character", file=path)
+    if len(text) > MAX_PATH_CHARS:
         raise ScenarioError(
-            f"file is {size / 1e6:.0f} MB, larger than the {MAX_FILE_BYTES // 2**20} MiB limit",
+            f"{what} path is {len(text):,} characters, longer than the {MAX_PATH_CHARS:,} accepted",
             file=path,
         )
-    raw = path.read_bytes()
+
+
+def read_regular_file(
+    path: Path, limit: int, *, what: str = "file", expected: str = "a YAML scenario file"
+) -> bytes:
+    """The bytes of ``path``, refused (one located :class:`ScenarioError`) unless it is a
+    regular file of at most ``limit`` bytes: see :func:`check_regular_file`."""
+    check_regular_file(path, limit, what=what, expected=expected)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(limit + 1)  # a file grown since stat() is still bounded
+    except OSError as exc:
+        raise ScenarioError(f"cannot read {what} ({exc.strerror})", file=path) from None
+    if len(raw) > limit:
+        raise ScenarioError(f"file is larger than the {limit:,}-byte limit", file=path)
+    return raw
+
+
+def check_regular_file(
+    path: Path, limit: int, *, what: str = "file", expected: str = "a YAML scenario file"
+) -> None:
+    """Refuse (one :class:`ScenarioError`) a path that is not a regular file of at most
+    ``limit`` bytes: a NUL or overlong path, a folder, a FIFO (reading it would block), a
+    device (``/dev/zero`` never ends) or a socket."""
+    _checked_path(path, what)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise ScenarioError(f"{what} not found", file=path) from None
+    except OSError as exc:
+        raise ScenarioError(f"cannot read {what} ({exc.strerror})", file=path) from None
+    if stat.S_ISDIR(info.st_mode):
+        raise ScenarioError(f"is a folder, expected {expected}", file=path)
+    if not stat.S_ISREG(info.st_mode):
+        raise ScenarioError(
+            f"is not a regular file (a FIFO, device or socket), expected {expected}", file=path
+        )
+    if info.st_size > limit:
+        size = f"{info.st_size / 1e6:.0f} MB" if info.st_size >= 1e6 else f"{info.st_size:,} bytes"
+        limit_text = f"{limit // 2**20} MiB" if limit >= 2**20 else f"{limit:,} bytes"
+        raise ScenarioError(f"file is {size}, larger than the {limit_text} limit", file=path)
+
+
+def _read_located(path: Path) -> _Located:
+    raw = read_regular_file(path, MAX_FILE_BYTES)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -206,7 +322,7 @@ def _read_located(path: Path) -> _Located:
         composer.dispose()
     if node is None:
         raise ScenarioError("file is empty", file=path)
-    loader = yaml.SafeLoader("")  # constructs scalars only: safe tags, no code
+    loader = _CoreLoader("")  # constructs scalars only: safe tags, no code
     try:
         located = _from_node(node, str(path), loader)
     except yaml.constructor.ConstructorError as exc:
@@ -268,40 +384,63 @@ def _is_dropped(item: _Located) -> bool:
     return isinstance(item.children, dict) and "id" in item.children and _drops(item)
 
 
-def _resolve(path: Path, chain: tuple[Path, ...], root: Path) -> _Located:
-    resolved = path.resolve()
-    if resolved in chain:
-        cycle = " -> ".join(p.name for p in (*chain, resolved))
-        raise ScenarioError(f"circular base scenarios: {cycle}", file=path, path=("base",))
-    located = _read_located(path)
-    assert isinstance(located.children, dict)
-    base_node = located.children.pop("base", None)
-    if base_node is None:
-        return located
-    if not isinstance(base_node.value, str) or not base_node.value:
-        raise ScenarioError(
-            "must be the path of a base scenario file",
-            file=path,
-            path=("base",),
-            line=base_node.at[1],
+def _resolve(path: Path, root: Path) -> _Located:
+    """The file at ``path`` with its chain of bases merged under it, walked in a loop (a
+    chain of any length ends in one error, never a RecursionError)."""
+    chain: list[_Located] = []
+    seen: dict[Path, Path] = {}  # resolved -> as named
+    while True:
+        located = _read_located(path)
+        seen[path.resolve()] = path
+        chain.append(located)
+        assert isinstance(located.children, dict)
+        base_node = located.children.pop("base", None)
+        if base_node is None:
+            break
+        base_path = _base_path(path, base_node, root)
+        if base_path.resolve() in seen:
+            cycle = " -> ".join(str(p) for p in (*seen.values(), base_path))
+            raise ScenarioError(
+                f"circular base scenarios: {cycle}",
+                file=path,
+                path=("base",),
+                line=base_node.at[1],
+            )
+        if len(chain) >= MAX_BASES:
+            raise ScenarioError(
+                f"more than {MAX_BASES} base scenarios in a chain (the limit); "
+                "flatten some of them",
+                file=path,
+                path=("base",),
+                line=base_node.at[1],
+            )
+        path = base_path
+    merged = chain.pop()
+    while chain:
+        merged = _merge(merged, chain.pop())
+    return merged
+
+
+def _base_path(path: Path, base_node: _Located, root: Path) -> Path:
+    """The file a ``base:`` names, checked: text, a usable path, inside ``root``, existing."""
+
+    def refused(message: str) -> ScenarioError:
+        return ScenarioError(message, file=path, path=("base",), line=base_node.at[1])
+
+    name = base_node.value
+    if not isinstance(name, str) or not name:
+        raise refused("must be the path of a base scenario file")
+    if "\x00" in name or len(name) > MAX_PATH_CHARS:
+        raise refused(
+            f"base {show_value(name)} is not a usable path (a NUL character, or longer than "
+            f"{MAX_PATH_CHARS:,} characters)"
         )
-    base_path = path.parent / base_node.value
+    base_path = path.parent / name
     if not base_path.resolve().is_relative_to(root):
-        raise ScenarioError(
-            f"base {base_node.value!r} lies outside the scenario's folder {root}",
-            file=path,
-            path=("base",),
-            line=base_node.at[1],
-        )
+        raise refused(f"base {show_value(name)} lies outside the scenario's folder {root}")
     if not base_path.exists():
-        raise ScenarioError(
-            f"base scenario {base_node.value!r} not found (looked for {base_path})",
-            file=path,
-            path=("base",),
-            line=base_node.at[1],
-        )
-    base = _resolve(base_path, (*chain, resolved), root)
-    return _merge(base, located)
+        raise refused(f"base scenario {show_value(name)} not found (looked for {base_path})")
+    return base_path
 
 
 def _plain(node: _Located, locations: dict[Path_, Location], here: Path_ = ()) -> Any:
@@ -321,8 +460,12 @@ def read_scenario_data(path: str | Path) -> tuple[dict[str, Any], dict[Path_, Lo
     names them, so the scenario object carries its own data.
     """
     path = Path(path)
-    root = path.resolve().parent
-    located = _resolve(path, (), root)
+    _checked_path(path)
+    try:
+        root = path.resolve().parent
+    except OSError as exc:
+        raise ScenarioError(f"cannot read file ({exc.strerror})", file=path) from None
+    located = _resolve(path, root)
     locations: dict[Path_, Location] = {}
     data = _plain(located, locations)
     _inline_profiles(data, locations, root)
@@ -341,10 +484,16 @@ def _inline_profiles(data: dict[str, Any], locations: dict[Path_, Location], roo
             continue
         where = ("call_types", i, "arrival_profile")
         file, line = locations.get(where, (str(root), None))
+        if "\x00" in name or len(name) > MAX_PATH_CHARS:
+            raise ScenarioError(
+                f"profile file {show_value(name)} is not a usable path (a NUL character, or "
+                f"longer than {MAX_PATH_CHARS:,} characters)",
+                file=file, path=where, line=line,
+            )  # fmt: skip
         csv = Path(file).parent / name
         if not csv.resolve().is_relative_to(root):
             raise ScenarioError(
-                f"profile file {name!r} lies outside the scenario's folder {root}",
+                f"profile file {show_value(name)} lies outside the scenario's folder {root}",
                 file=file, path=where, line=line,
             )  # fmt: skip
         call_type["arrival_profile"] = _read_profile_csv(csv, file, where, line)
@@ -353,9 +502,17 @@ def _inline_profiles(data: dict[str, Any], locations: dict[Path_, Location], roo
 def _read_profile_csv(csv: Path, file: str, where: Path_, line: int | None) -> list[float]:
     """168 weights from a CSV: one number per line, or a ``weight`` column."""
     try:
-        text = csv.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = "not found" if isinstance(exc, FileNotFoundError) else "unreadable"
+        raw = read_regular_file(
+            csv, MAX_PROFILE_BYTES, what="profile file", expected="a CSV file of 168 weights"
+        )
+        text = raw.decode("utf-8")
+    except (ScenarioError, UnicodeDecodeError) as exc:
+        if isinstance(exc, ScenarioError) and exc.message == "profile file not found":
+            reason = "not found"
+        elif isinstance(exc, ScenarioError):
+            reason = f"refused: {exc.message}"
+        else:
+            reason = "unreadable (not UTF-8 text)"
         raise ScenarioError(
             f"profile file {csv} {reason}", file=file, path=where, line=line
         ) from None
@@ -366,10 +523,12 @@ def _read_profile_csv(csv: Path, file: str, where: Path_, line: int | None) -> l
         rows = rows[1:]
     values = []
     for number, row in enumerate(rows, start=2 if column >= 0 else 1):
-        cell = row.split(",")[column]
+        cells = row.split(",")
+        cell = cells[column] if column < len(cells) else ""
         if not _is_number(cell) or float(cell) < 0:
             raise ScenarioError(
-                f"{csv.name} row {number}: weight must be a number >= 0, got {cell!r}",
+                f"{one_line(csv.name, 100)} row {number}: weight must be a number >= 0, "
+                f"got {show_value(cell) if cell else 'nothing'}",
                 file=file, path=where, line=line,
             )  # fmt: skip
         values.append(float(cell))
@@ -439,7 +598,7 @@ def _first_error(
     file: str | Path | None,
     locations: dict[Path_, Location],
 ) -> ScenarioError:
-    errors = exc.errors(include_url=False)
+    errors = _without_typo_twins(exc.errors(include_url=False))
 
     def order(err: Any) -> tuple[str, int]:
         at = _nearest(_clean_loc(err["loc"]), locations)
@@ -448,60 +607,27 @@ def _first_error(
     errors.sort(key=order)
     first = errors[0]
     loc = _clean_loc(first["loc"])
-    message = _message(first)
+    message = describe(first, Scenario, loc)
     if len(errors) > 1:
         message += f" (and {len(errors) - 1} more error{'s' if len(errors) > 2 else ''})"
     return _locate(ScenarioError(message, file=file, path=loc), file, locations)
 
 
+def _without_typo_twins(errors: list[Any]) -> list[Any]:
+    """Drop each "required field is missing" error that an unknown field beside it, spelt
+    close to it, explains (``aht_secnds`` given, ``aht_seconds`` missing: one error)."""
+    missing = {_clean_loc(e["loc"]): e for e in errors if e["type"] == "missing"}
+    explained: set[Path_] = set()
+    for err in errors:
+        loc = _clean_loc(err["loc"])
+        if err["type"] != "extra_forbidden" or not loc:
+            continue
+        near = [m[-1] for m in missing if m[:-1] == loc[:-1] and isinstance(m[-1], str)]
+        close = difflib.get_close_matches(str(loc[-1]), near, n=1, cutoff=0.6)
+        explained.update((*loc[:-1], name) for name in close)
+    return [e for e in errors if e["type"] != "missing" or _clean_loc(e["loc"]) not in explained]
+
+
 def _clean_loc(loc: tuple[Any, ...]) -> Path_:
     # pydantic adds the union member tried ("str", "dict[str,...]") to locations: drop it.
     return tuple(p for p in loc if isinstance(p, int) or not any(c in p for c in "[],"))
-
-
-def _message(err: Any) -> str:
-    kind, ctx, value = err["type"], err.get("ctx", {}), err.get("input")
-    got = f", got {value!r}" if not isinstance(value, dict | list) else ""
-    bounds = {
-        "greater_than_equal": ">=",
-        "greater_than": ">",
-        "less_than_equal": "<=",
-        "less_than": "<",
-    }
-    if kind in bounds:
-        limit = next(iter(ctx.values()))
-        return f"must be {bounds[kind]} {limit:g}, got {value}"
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "extra_forbidden":
-        return "unknown field (check the spelling; see docs/scenario-format.md)"
-    if kind in ("float_parsing", "float_type", "int_parsing", "int_type"):
-        return f"must be a number{got}"
-    if kind == "finite_number":
-        return f"must be a finite number{got}"
-    if kind in ("string_type",):
-        return f"must be text{got}"
-    if kind in ("bool_type", "bool_parsing"):
-        return f"must be true or false{got}"
-    if kind == "enum":
-        return f"must be one of {ctx.get('expected')}{got}"
-    if kind == "literal_error":
-        return f"must be one of {ctx.get('expected')}{got}"
-    if kind == "string_pattern_mismatch":
-        return f"has an invalid format{got} (expected pattern {ctx.get('pattern')})"
-    if kind in ("too_short", "too_long"):
-        size = ctx.get("min_length" if kind == "too_short" else "max_length")
-        got_length = ctx.get("actual_length")
-        if kind == "too_short" and size == 1:
-            return "must not be empty"
-        bound = "at least" if kind == "too_short" else "at most"
-        return f"must have {bound} {size} items, got {got_length}"
-    if kind in ("dict_type", "model_type", "model_attributes_type"):
-        return f"must be a mapping of fields{got}"
-    if kind == "list_type":
-        return f"must be a list{got}"
-    if kind == "date_from_datetime_parsing" or kind.startswith("date"):
-        return f"must be a date like 2026-01-12{got}"
-    if kind == "value_error":
-        return str(ctx.get("error", err["msg"]))
-    return f"{err['msg']}{got}"

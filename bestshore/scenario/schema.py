@@ -17,6 +17,7 @@ Units and conventions, written once (see also ``docs/scenario-format.md``):
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import itertools
 from enum import StrEnum
 from pathlib import Path
@@ -29,10 +30,13 @@ from pydantic import (
     Field,
     PrivateAttr,
     Tag,
+    ValidationError,
     ValidationInfo,
     field_validator,
     model_validator,
 )
+
+from bestshore.scenario.errors import ScenarioError, show_value
 
 __all__ = [
     "DEFAULT_RETENTION_MONTHS",
@@ -110,6 +114,39 @@ CountryCode = Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
 Share = Annotated[float, Field(ge=0.0, le=1.0)]
 Shore = Literal["inshore", "nearshore", "offshore"]
 
+# Limits on counts (a scenario past them is refused in one line naming the limit; real ones
+# are far below: the demo has 6 call types and 13 sites, the largest benchmark 110 sites).
+MAX_CALL_TYPES = 500
+"""Most call types in a scenario."""
+MAX_SITES = 1_000
+"""Most candidate sites in a scenario."""
+MAX_VENDORS = 500
+"""Most vendors in a scenario."""
+MAX_LANGUAGES = 50
+"""Most languages in one language mix or one site's language list."""
+MAX_ITEMS = 1_000
+"""Most entries in any other list or mapping (rules, rate cards, floors, overrides)."""
+MAX_TEXT = 200
+"""Longest name, city or other short label [characters]."""
+MAX_DESCRIPTION = 5_000
+"""Longest free-text description [characters]."""
+Label = Annotated[str, Field(max_length=MAX_TEXT)]
+
+# Ranges of money figures [currency]: wide enough for any currency's unit (an hour of agent
+# time costs about 20 EUR, 2,000 INR or 300,000 IDR), finite enough to keep the LP sound.
+MAX_HOURLY_PRICE = 1e7
+"""Highest price per productive hour [currency/h]."""
+MAX_CONTACT_PRICE = 1e6
+"""Highest price per contact [currency/contact]."""
+MAX_ONE_OFF_PER_FTE = 1e9
+"""Highest one-off or monthly cost per FTE [currency/FTE]."""
+MAX_YEARLY_COST = 1e12
+"""Highest yearly fixed cost [currency/yr]."""
+MAX_VOLUME = 1e9
+"""Most contacts per year of one call type [contacts/yr] (a billion)."""
+MAX_FTE = 100_000.0
+"""Most FTE or agents at one site [FTE]."""
+
 # A weekly opening-hours spec: "24/7", or a mapping of day ranges to "HH:MM-HH:MM" windows
 # (a list of windows for split shifts), e.g. {"mon-fri": "08:00-20:00", "sat": "09:00-13:00"}.
 HoursSpec = str | dict[str, str | list[str]]
@@ -124,6 +161,33 @@ class _Model(BaseModel):
         extra="forbid", frozen=False, validate_assignment=True, allow_inf_nan=False
     )
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Assignment is validated (``scenario.policies.max_vendor_share = 2``); a bad value
+        raises one-line :class:`ScenarioError` naming the model, field and valid range,
+        not pydantic's multi-line ValidationError."""
+        fields = type(self).model_fields
+        if name not in fields and not name.startswith("_"):
+            close = difflib.get_close_matches(name, list(fields), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise ScenarioError(f"{type(self).__name__}.{name}: unknown field{hint}")
+        try:
+            super().__setattr__(name, value)
+        except ValidationError as exc:
+            raise _assignment_error(type(self), exc) from None
+
+
+def _assignment_error(model: type[BaseModel], exc: ValidationError) -> ScenarioError:
+    from bestshore.scenario.messages import describe  # it reads models as data, not this module
+
+    errors = exc.errors(include_url=False)
+    first = errors[0]
+    loc = tuple(p for p in first["loc"] if isinstance(p, int) or "[" not in p)
+    message = describe(first, model, loc)
+    if len(errors) > 1:
+        message += f" (and {len(errors) - 1} more error{'s' if len(errors) > 2 else ''})"
+    field = ".".join(str(p) for p in (model.__name__, *loc))
+    return ScenarioError(f"{field}: {message}")
+
 
 class Market(_Model):
     """The customers' market: where the ordering party's customers live."""
@@ -135,9 +199,10 @@ class Market(_Model):
     currency: Annotated[str, Field(pattern=r"^[A-Z]{3}$")] = Field(
         "EUR", description="ISO 4217 code every money figure in the scenario is written in."
     )
-    name: str | None = Field(None, description="Label for charts; default: the country name.")
+    name: Label | None = Field(None, description="Label for charts; default: the country name.")
     shore_overrides: dict[CountryCode, Shore] = Field(
         default_factory=dict,
+        max_length=MAX_ITEMS,
         description="Shore of a site country when the derived rule does not fit, e.g. {EG: nearshore}.",
     )
 
@@ -178,9 +243,9 @@ class Settings(_Model):
 
     annual_hours_per_fte: float | None = Field(
         None,
-        gt=0,
+        ge=100,
         le=3000,
-        description="Paid hours per full-time equivalent per year [h/FTE/yr] for every site "
+        description="Paid hours per full-time equivalent per year [h/FTE/yr], 100 to 3000, for every site "
         "that gives none of its own. Default: each site's country figure, bundled in "
         "bestshore/data/countries.csv (e.g. 1607 h in France, 2023 h in Morocco; see "
         "SOURCES.md). Precedence: sites[].annual_hours_per_fte, then this, then the "
@@ -190,19 +255,19 @@ class Settings(_Model):
         0.30,
         ge=0,
         lt=0.9,
-        description="Share of paid time not spent logged in (breaks, training, absence) [fraction].",
+        description="Share of paid time not spent logged in (breaks, training, absence) [fraction], 0 to below 0.9.",
     )
     occupancy: float = Field(
         0.85,
-        gt=0,
+        ge=0.1,
         le=1,
-        description="Share of logged-in time spent handling contacts for real-time channels (voice, chat) [fraction].",
+        description="Share of logged-in time spent handling contacts for real-time channels (voice, chat) [fraction], 0.1 to 1.",
     )
     async_utilisation: float = Field(
         1.0,
-        gt=0,
+        ge=0.1,
         le=1,
-        description="Share of logged-in time spent handling work for deferred channels (e-mail, mail, social) [fraction].",
+        description="Share of logged-in time spent handling work for deferred channels (e-mail, mail, social) [fraction], 0.1 to 1.",
     )
     sizing: Literal["peak", "average"] | Annotated[int, Field(ge=1, le=12)] = Field(
         "peak",
@@ -216,7 +281,7 @@ class Settings(_Model):
         ge=1,
         le=10,
         description="A site without max_agents can staff at most this many times its average "
-        "agents (weekly capacity spread over its open hours) in any one hour [-].",
+        "agents (weekly capacity spread over its open hours) in any one hour [-], 1 to 10.",
     )
     reference_week: dt.date = Field(
         dt.date(2026, 1, 12),
@@ -241,13 +306,19 @@ class ServiceLevel(_Model):
     """Answer-time goal of a real-time queue: staffed by Erlang C hour by hour."""
 
     target: float | None = Field(
-        None, gt=0, lt=1, description="Share of calls answered within answer_seconds [fraction]."
+        None,
+        gt=0,
+        lt=1,
+        description="Share of calls answered within answer_seconds [fraction], above 0 and below 1.",
     )
     answer_seconds: float | None = Field(
-        None, gt=0, le=3600, description="Answer-time threshold [s]."
+        None, ge=1, le=3600, description="Answer-time threshold [s], 1 to 3600."
     )
     asa_seconds: float | None = Field(
-        None, gt=0, le=3600, description="Average speed of answer goal, instead of target [s]."
+        None,
+        ge=1,
+        le=3600,
+        description="Average speed of answer goal, instead of target [s], 1 to 3600.",
     )
 
     @model_validator(mode="after")
@@ -263,7 +334,9 @@ class LanguageWindow(_Model):
 
     hours: HoursSpec = Field(description="Market-time hours the mix applies to.")
     languages: dict[LanguageCode, Annotated[float, Field(gt=0, le=1)]] = Field(
-        description="Share of the volume in each language in those hours [fraction]; sums to 1."
+        max_length=MAX_LANGUAGES,
+        description="Share of the volume in each language in those hours [fraction], above 0 "
+        f"to 1; sums to 1; at most {MAX_LANGUAGES} languages.",
     )
 
     @field_validator("languages")
@@ -285,13 +358,19 @@ class CallType(_Model):
     """One kind of contact work, as the ordering party forecasts it."""
 
     id: Identifier = Field(description="Unique key, used in rate cards and results.")
-    name: str | None = Field(None, description="Human label.")
+    name: Label | None = Field(None, description=f"Human label (at most {MAX_TEXT} characters).")
     level: Level = Field(description="N1, N2, back_office or multilingual.")
     channel: Channel = Field(Channel.VOICE, description="Contact channel.")
-    volume: float = Field(ge=0, description="Contacts per year [contacts/yr].")
-    aht_seconds: float = Field(gt=0, le=86400, description="Average handle time [s/contact].")
+    volume: float = Field(
+        ge=0, le=MAX_VOLUME, description="Contacts per year [contacts/yr], 0 to 1e9."
+    )
+    aht_seconds: float = Field(
+        ge=1, le=86400, description="Average handle time [s/contact], 1 to 86400 (a day)."
+    )
     languages: dict[LanguageCode, Annotated[float, Field(gt=0, le=1)]] = Field(
-        description="Share of the volume in each language [fraction]; shares sum to 1."
+        max_length=MAX_LANGUAGES,
+        description="Share of the volume in each language [fraction], above 0 to 1; shares "
+        f"sum to 1; at most {MAX_LANGUAGES} languages.",
     )
     min_proficiency: Proficiency = Field(
         Proficiency.C1, description="Lowest agent proficiency accepted in each language."
@@ -308,7 +387,7 @@ class CallType(_Model):
         None,
         ge=1,
         le=100,
-        description="At most this many sites serve the call type [sites]; default no limit.",
+        description="At most this many sites serve the call type [sites], 1 to 100; default no limit.",
     )
     single_team: bool = Field(
         False,
@@ -320,17 +399,19 @@ class CallType(_Model):
         description="Opening hours the service must be staffed, in market time ('24/7' or day -> window).",
     )
 
-    arrival_profile: str | list[Annotated[float, Field(ge=0)]] | None = Field(
+    arrival_profile: str | list[Annotated[float, Field(ge=0, le=1e9)]] | None = Field(
         None,
         description="Weekly arrival pattern in market time: a bundled profile name (n1_voice, n2, "
         "back_office, multilingual_24_7, flat), 168 hourly weights from Monday 00:00, or a CSV "
-        "file of 168 weights beside the scenario; default by level. Hours outside `hours` get none.",
+        "file of 168 weights (0 to 1e9 each) beside the scenario; default by level. Hours outside "
+        "`hours` get none.",
     )
-    seasonality: list[Annotated[float, Field(ge=0)]] | None = Field(
+    seasonality: list[Annotated[float, Field(ge=0, le=1e9)]] | None = Field(
         None,
         min_length=12,
         max_length=12,
-        description="Relative volume of each month, January first (12 weights); default flat.",
+        description="Relative volume of each month, January first (12 weights, 0 to 1e9 "
+        "each); default flat.",
     )
     service_level: ServiceLevel | None = Field(
         None,
@@ -339,20 +420,24 @@ class CallType(_Model):
     )
     response_hours: float = Field(
         24.0,
-        gt=0,
+        ge=0.25,
         le=24 * 14,
-        description="Deferred channels only: every contact handled within this time [h].",
+        description="Deferred channels only: every contact handled within this time [h], "
+        "0.25 to 336 (two weeks).",
     )
     fcr_baseline: float | None = Field(
         None,
-        gt=0,
+        ge=0.05,
         le=1,
-        description="First-contact resolution the volume forecast assumes [fraction]. With it, "
+        description="First-contact resolution the volume forecast assumes [fraction], 0.05 to "
+        "1. With it, "
         "a site resolving fewer contacts first time handles more: volume x fcr_baseline / site FCR.",
     )
     hourly_languages: list[LanguageWindow] = Field(
         default_factory=list,
-        description="Language mixes that replace `languages` in some hours (e.g. at night).",
+        max_length=168,
+        description="Language mixes that replace `languages` in some hours (e.g. at night); "
+        "at most 168.",
     )
 
     @field_validator("languages")
@@ -412,14 +497,14 @@ class Site(_Model):
     """A contact centre that can take work: a vendor's site or an in-house one."""
 
     id: Identifier = Field(description="Unique key.")
-    name: str | None = Field(None, description="Human label.")
+    name: Label | None = Field(None, description=f"Human label (at most {MAX_TEXT} characters).")
     vendor: Identifier | None = Field(
         None, description="Key of the vendor owning the site; omit (or null) for in-house."
     )
     country: CountryCode = Field(
         description="ISO 3166-1 alpha-2 code; must be in the reference data."
     )
-    city: str = Field(description="City, for maps and reports.")
+    city: Label = Field(description=f"City, for maps and reports (at most {MAX_TEXT} characters).")
     lat: float | None = Field(
         None, ge=-90, le=90, description="Latitude [deg]; default: country's."
     )
@@ -427,45 +512,58 @@ class Site(_Model):
         None, ge=-180, le=180, description="Longitude [deg]; default: country's."
     )
     languages: dict[LanguageCode, SiteProficiency] = Field(
-        description="Languages the site's agents work in, with their proficiency: one level "
+        max_length=MAX_LANGUAGES,
+        description=f"At most {MAX_LANGUAGES}. "
+        "Languages the site's agents work in, with their proficiency: one level "
         "for both (fr: native), or spoken and written apart (nl: {spoken: C1, written: B2}). "
-        "Voice and chat read the spoken level; e-mail, mail and social the written one."
+        "Voice and chat read the spoken level; e-mail, mail and social the written one.",
     )
     call_types: list[Identifier] | None = Field(
         None,
         min_length=1,
+        max_length=MAX_CALL_TYPES,
         description="Call types the site offers, by id; default: all. A site takes no work of "
         "a call type it does not offer.",
     )
     capacity_fte: float | None = Field(
         None,
         ge=0,
-        description="Most full-time equivalents the site can staff for this client [FTE].",
+        le=MAX_FTE,
+        description="Most full-time equivalents the site can staff for this client [FTE], "
+        "0 to 100,000.",
     )
     capacity_hours: float | None = Field(
-        None, ge=0, description="Most productive hours per year the site can deliver [h/yr]."
+        None,
+        ge=0,
+        le=MAX_FTE * 3000,
+        description="Most productive hours per year the site can deliver [h/yr], 0 to 3e8.",
     )
     cost_per_hour: float | None = Field(
         None,
         ge=0,
-        description="Price per productive hour [currency/h]; default: the country's indicative cost.",
+        le=MAX_HOURLY_PRICE,
+        description="Price per productive hour [currency/h], 0 to 1e7; default: the country's "
+        "indicative cost.",
     )
-    rates: dict[Identifier, Annotated[float, Field(ge=0)]] = Field(
+    rates: dict[Identifier, Annotated[float, Field(ge=0, le=MAX_HOURLY_PRICE)]] = Field(
         default_factory=dict,
-        description="Rate card: price per productive hour by call type id [currency/h].",
+        max_length=MAX_CALL_TYPES,
+        description="Rate card: price per productive hour by call type id [currency/h], 0 to 1e7.",
     )
     price_per_fte_month: float | None = Field(
         None,
         ge=0,
-        description="Offer priced per full-time agent per month [currency/FTE-month], instead "
+        le=MAX_ONE_OFF_PER_FTE,
+        description="Offer priced per full-time agent per month [currency/FTE-month], 0 to 1e9, instead "
         "of cost_per_hour: converted to a price per productive hour through the site's "
         "paid hours per FTE and shrinkage (12 x price / (annual hours x (1 - shrinkage))).",
     )
     price_per_contact: float | None = Field(
         None,
         ge=0,
+        le=MAX_CONTACT_PRICE,
         description="Offer priced per handled contact, repeat contacts included "
-        "[currency/contact], instead of by the hour: the vendor carries staffing, idle time "
+        "[currency/contact], 0 to 1e6, instead of by the hour: the vendor carries staffing, idle time "
         "and pay premiums, so the plan pays volume x price whatever the agents needed.",
     )
     hours: HoursSpec = Field(
@@ -475,50 +573,65 @@ class Site(_Model):
     timezone: str | None = Field(
         None, description="IANA zone; default: the country's reference zone."
     )
-    shrinkage: float | None = Field(None, ge=0, lt=0.9, description="Overrides settings.shrinkage.")
+    shrinkage: float | None = Field(
+        None, ge=0, lt=0.9, description="Overrides settings.shrinkage [fraction], 0 to below 0.9."
+    )
     annual_hours_per_fte: float | None = Field(
         None,
-        gt=0,
+        ge=100,
         le=3000,
-        description="Paid hours per FTE per year at this site [h/FTE/yr]; overrides "
+        description="Paid hours per FTE per year at this site [h/FTE/yr], 100 to 3000; overrides "
         "settings.annual_hours_per_fte and the country's bundled figure. Needed where "
         "neither exists.",
     )
     fixed_cost: float = Field(
         0.0,
         ge=0,
+        le=MAX_YEARLY_COST,
         description="Yearly cost of opening or keeping this site for the client (set-up "
-        "annualised, dedicated team leads, telecoms), paid if it takes any work [currency/yr].",
+        "annualised, dedicated team leads, telecoms), paid if it takes any work "
+        "[currency/yr], 0 to 1e12.",
     )
     night_premium: float = Field(
-        0.0, ge=0, le=3, description="Extra pay for hours 22:00-06:00 local [fraction of the rate]."
+        0.0,
+        ge=0,
+        le=3,
+        description="Extra pay for hours 22:00-06:00 local [fraction of the rate], 0 to 3.",
     )
     weekend_premium: float = Field(
-        0.0, ge=0, le=3, description="Extra pay for Saturday and Sunday hours, local [fraction]."
+        0.0,
+        ge=0,
+        le=3,
+        description="Extra pay for Saturday and Sunday hours, local [fraction], 0 to 3.",
     )
     max_agents: float | None = Field(
         None,
         ge=0,
-        description="Seats: most agents logged in at once for this client [agents]; default "
+        le=MAX_FTE,
+        description="Seats: most agents logged in at once for this client [agents], 0 to "
+        "100,000; default "
         "settings.peak_factor x weekly capacity / open hours.",
     )
     setup_cost_per_fte: float = Field(
         0.0,
         ge=0,
+        le=MAX_ONE_OFF_PER_FTE,
         description="One-off cost of each FTE the plan adds at this site beyond the incumbent "
         "FTE (recruiting, 5 days to 3 weeks of initial training, ramp-up to autonomy) "
-        "[currency/FTE]; spread over objective.amortization_years.",
+        "[currency/FTE], 0 to 1e9; spread over objective.amortization_years.",
     )
     transition_cost_per_fte: float = Field(
         0.0,
         ge=0,
+        le=MAX_ONE_OFF_PER_FTE,
         description="One-off cost of each incumbent FTE of a call type the plan moves away "
         "from this site (knowledge transfer, parallel running, exit or redundancy) "
-        "[currency/FTE]; needs `incumbent`; spread over objective.amortization_years.",
+        "[currency/FTE], 0 to 1e9; needs `incumbent`; spread over objective.amortization_years.",
     )
     quality: Quality = Field(default_factory=Quality, description="Site-level quality scores.")
     quality_by_call_type: dict[Identifier, Quality] = Field(
         default_factory=dict,
+        max_length=MAX_CALL_TYPES,
         description="Scores of one call type at this site, by call type id; a score given "
         "here replaces the site-level one for that call type (a site may resolve N1 well "
         "and N2 poorly). The vendor's bonus/malus stays on the site-level CSAT.",
@@ -527,13 +640,16 @@ class Site(_Model):
         None, description="This site's shifts; overrides the vendor's and settings.roster."
     )
     min_team_fte: float | None = Field(
-        None, gt=0, le=1000, description="Overrides policies.min_team_fte at this site [FTE]."
+        None,
+        gt=0,
+        le=1000,
+        description="Overrides policies.min_team_fte at this site [FTE], above 0 to 1000.",
     )
     min_call_type_team_fte: float | None = Field(
         None,
         gt=0,
         le=1000,
-        description="Overrides policies.min_call_type_team_fte at this site [FTE].",
+        description="Overrides policies.min_call_type_team_fte at this site [FTE], above 0 to 1000.",
     )
     shore: Shore | None = Field(None, description="Forces the site's shore, overriding the rule.")
 
@@ -571,13 +687,15 @@ class VolumeDiscount(_Model):
 
     from_contacts: float = Field(
         gt=0,
+        le=10 * MAX_VOLUME,
         description="Yearly contacts handled by the vendor, repeats included, from which "
-        "the tier applies [contacts/yr].",
+        "the tier applies [contacts/yr], above 0 to 1e10.",
     )
     discount: float = Field(
         gt=0,
         lt=1,
-        description="Cut on the vendor's whole bill once the tier is reached [fraction].",
+        description="Cut on the vendor's whole bill once the tier is reached [fraction], "
+        "above 0 and below 1.",
     )
 
 
@@ -600,12 +718,17 @@ class Commitment(_Model):
     """A minimum volume the client commits to give a vendor."""
 
     contacts: float = Field(
-        gt=0, description="Yearly contacts committed to the vendor, repeats included [contacts/yr]."
+        gt=0,
+        le=10 * MAX_VOLUME,
+        description="Yearly contacts committed to the vendor, repeats included "
+        "[contacts/yr], above 0 to 1e10.",
     )
     shortfall_price: float | None = Field(
         None,
         ge=0,
-        description="Take-or-pay: paid for each committed contact not given [currency/contact]; "
+        le=MAX_CONTACT_PRICE,
+        description="Take-or-pay: paid for each committed contact not given "
+        "[currency/contact], 0 to 1e6; "
         "omit for a hard minimum every plan must meet.",
     )
 
@@ -614,7 +737,7 @@ class Vendor(_Model):
     """An outsourcer (fictional names in bundled demo data)."""
 
     id: Identifier = Field(description="Unique key, referred to by sites.")
-    name: str | None = Field(None, description="Human label.")
+    name: Label | None = Field(None, description=f"Human label (at most {MAX_TEXT} characters).")
     max_share: Share | None = Field(
         None,
         description="Most share of all the work (handle hours) this vendor may take [fraction].",
@@ -622,8 +745,9 @@ class Vendor(_Model):
     fixed_cost: float = Field(
         0.0,
         ge=0,
+        le=MAX_YEARLY_COST,
         description="Yearly cost of having this vendor on the panel at all (account management, "
-        "audits, SCC compliance), paid if it takes any work [currency/yr].",
+        "audits, SCC compliance), paid if it takes any work [currency/yr], 0 to 1e12.",
     )
     quality_incentive: QualityIncentive | None = Field(
         None,
@@ -635,6 +759,7 @@ class Vendor(_Model):
     )
     volume_discounts: list[VolumeDiscount] = Field(
         default_factory=list,
+        max_length=100,
         description="Volume tiers, thresholds rising: past a threshold the vendor's whole bill "
         "(hourly and per-contact prices, not fixed costs) falls by the tier's discount.",
     )
@@ -654,11 +779,17 @@ class Vendor(_Model):
 class ShoreRule(_Model):
     """Restrict some work to some shores, e.g. keep N2 inshore."""
 
-    levels: list[Level] = Field(default_factory=list, description="Levels the rule applies to.")
-    call_types: list[Identifier] = Field(
-        default_factory=list, description="Call type ids the rule applies to."
+    levels: list[Level] = Field(
+        default_factory=list, max_length=MAX_ITEMS, description="Levels the rule applies to."
     )
-    shores: list[Shore] = Field(min_length=1, description="Shores allowed for that work.")
+    call_types: list[Identifier] = Field(
+        default_factory=list,
+        max_length=MAX_CALL_TYPES,
+        description="Call type ids the rule applies to.",
+    )
+    shores: list[Shore] = Field(
+        min_length=1, max_length=MAX_ITEMS, description="Shores allowed for that work."
+    )
 
     @model_validator(mode="after")
     def _targets(self) -> ShoreRule:
@@ -691,6 +822,7 @@ class Policies(_Model):
     )
     excluded_vendors: list[Identifier] = Field(
         default_factory=list,
+        max_length=MAX_VENDORS,
         description="Vendors that may take no work (e.g. barred after a data incident).",
     )
     preferred_vendor: PreferredVendor | None = Field(
@@ -700,13 +832,14 @@ class Policies(_Model):
         None,
         ge=1,
         le=100,
-        description="Most vendors on the panel (in-house not counted) [vendors].",
+        description="Most vendors on the panel (in-house not counted) [vendors], 1 to 100.",
     )
     min_vendors: int | None = Field(
         None,
         ge=1,
         le=100,
-        description="Fewest vendors on the panel, each taking at least panel_min_share [vendors].",
+        description="Fewest vendors on the panel, each taking at least panel_min_share "
+        "[vendors], 1 to 100.",
     )
     panel_min_share: Share = Field(
         0.05,
@@ -720,6 +853,7 @@ class Policies(_Model):
     )
     max_shore_share: dict[Shore, Share] = Field(
         default_factory=dict,
+        max_length=3,
         description="Most share of all the work per shore, e.g. {offshore: 0.4} [fraction].",
     )
     min_inshore_share: Share | None = Field(
@@ -730,7 +864,7 @@ class Policies(_Model):
         ge=2,
         le=20,
         description="Resilience: no site takes more than 1/k of any call type's work, so at "
-        "least k sites serve each one [sites].",
+        "least k sites serve each one [sites], 2 to 20.",
     )
     min_team_fte: float | None = Field(
         None,
@@ -738,24 +872,29 @@ class Policies(_Model):
         le=1000,
         description="A site takes work only with a team of at least this many FTE of work "
         "(handle hours, repeats included, over its productive hours per FTE); smaller "
-        "teams are not opened. Sites may set their own [FTE].",
+        "teams are not opened. Sites may set their own [FTE], above 0 to 1000.",
     )
     min_call_type_team_fte: float | None = Field(
         None,
         gt=0,
         le=1000,
         description="A site takes a call type only with a team of at least this many FTE "
-        "of work on it (as min_team_fte); sites may set their own [FTE].",
+        "of work on it (as min_team_fte); sites may set their own [FTE], above 0 to 1000.",
     )
     capacity_headroom: float | None = Field(
-        None, ge=0, lt=1, description="Share of every site's capacity kept spare [fraction]."
+        None,
+        ge=0,
+        lt=1,
+        description="Share of every site's capacity kept spare [fraction], 0 to below 1.",
     )
     quality_floors: dict[Identifier, Annotated[float, Field(ge=0, le=100)]] = Field(
         default_factory=dict,
+        max_length=MAX_CALL_TYPES,
         description="Least volume-weighted site CSAT per call type id, e.g. {n2: 80} [0-100].",
     )
     quality_gates: dict[Identifier, Annotated[float, Field(ge=0, le=100)]] = Field(
         default_factory=dict,
+        max_length=MAX_CALL_TYPES,
         description="Least CSAT a site must report to take any of a call type, per call type "
         "id, e.g. {n2_escalation: 80} [0-100]: the site's score for the call type "
         "(sites[].quality_by_call_type), else its site-level CSAT; a site reporting none is "
@@ -763,46 +902,58 @@ class Policies(_Model):
     )
     nps_floors: dict[Identifier, Annotated[float, Field(ge=-100, le=100)]] = Field(
         default_factory=dict,
+        max_length=MAX_CALL_TYPES,
         description="Least volume-weighted NPS per call type id, e.g. {retention: 20} "
         "[-100..100]; sites reporting no NPS count as -100.",
     )
     shore_rules: list[ShoreRule] = Field(
-        default_factory=list, description="Work that may only go to some shores."
+        default_factory=list,
+        max_length=MAX_ITEMS,
+        description=f"Work that may only go to some shores; at most {MAX_ITEMS:,} rules.",
     )
     data_jurisdictions: dict[DataClass, list[Jurisdiction]] = Field(
         default_factory=_default_jurisdictions,
+        max_length=MAX_ITEMS,
         description="For each data class, where it may be processed (any of the listed); "
         "classes not given keep their defaults.",
     )
 
     recording_caps: dict[CountryCode, Share] = Field(
         default_factory=dict,
+        max_length=MAX_ITEMS,
         description="Most share of calls a site in each country may record [fraction], from "
         "the client's legal review; countries not listed: no cap (bestshore ships no legal "
         "figures for recording).",
     )
-    recording_retention_months: dict[DataClass, Annotated[float, Field(ge=0)]] = Field(
+    recording_retention_months: dict[DataClass, Annotated[float, Field(ge=0, le=1200)]] = Field(
         default_factory=lambda: {"sensitive_financial": 60.0},
-        description="Months recordings are kept, per data class [months]; classes not given "
+        max_length=MAX_ITEMS,
+        description="Months recordings are kept, per data class [months], 0 to 1200 (a "
+        "century); classes not given "
         "keep 6; by default sensitive_financial keeps 60 (5 years, banking evidence).",
     )
     recording_storage_price: float = Field(
         0.0,
         ge=0,
-        description="Storing one hour of recorded calls for one month [currency/(h x month)] "
-        "(per GB-month prices: divide by the GB an hour of audio takes); 0: recordings not "
-        "priced.",
+        le=MAX_CONTACT_PRICE,
+        description="Storing one hour of recorded calls for one month [currency/(h x month)], "
+        "0 to 1e6 (per GB-month prices: divide by the GB an hour of audio takes); 0: "
+        "recordings not priced.",
     )
     scc_compliance_cost: float = Field(
         0.0,
         ge=0,
+        le=MAX_YEARLY_COST,
         description="Yearly cost of each country that receives restricted data only under "
         "standard contractual clauses (transfer impact assessment, audits, legal) "
-        "[currency/yr per country]; paid once per such country used.",
+        "[currency/yr per country], 0 to 1e12; paid once per such country used.",
     )
-    scc_compliance_costs: dict[CountryCode, Annotated[float, Field(ge=0)]] = Field(
-        default_factory=dict,
-        description="Per-country overrides of scc_compliance_cost [currency/yr].",
+    scc_compliance_costs: dict[CountryCode, Annotated[float, Field(ge=0, le=MAX_YEARLY_COST)]] = (
+        Field(
+            default_factory=dict,
+            max_length=MAX_ITEMS,
+            description="Per-country overrides of scc_compliance_cost [currency/yr], 0 to 1e12.",
+        )
     )
 
     @field_validator("data_jurisdictions")
@@ -820,38 +971,64 @@ class Objective(_Model):
     csat_point_value: float = Field(
         0.0,
         ge=0,
+        le=MAX_CONTACT_PRICE,
         description="Money one CSAT point is worth per contact handled: the objective trades "
-        "cost against quality at this rate [currency/point/contact].",
+        "cost against quality at this rate [currency/point/contact], 0 to 1e6.",
     )
-    time_limit_seconds: float | None = Field(None, gt=0, description="Solver time limit [s].")
+    time_limit_seconds: float | None = Field(
+        None, ge=1, le=7 * 86400, description="Solver time limit [s], 1 to 604800 (a week)."
+    )
     amortization_years: float = Field(
         3.0,
         gt=0,
         le=30,
         description="Years one-off costs (set-up and training of new FTE, transition) are "
-        "spread over in the annual cost: the contract term [yr].",
+        "spread over in the annual cost: the contract term [yr], above 0 to 30.",
     )
 
 
 class Scenario(_Model):
     """A complete sourcing question: market, work, candidate sites, vendors, rules."""
 
-    name: str = Field(description="Short name, shown in reports.")
-    description: str | None = Field(None, description="What the scenario is about.")
+    name: Label = Field(
+        description=f"Short name, shown in reports (at most {MAX_TEXT} characters)."
+    )
+    description: Annotated[str, Field(max_length=MAX_DESCRIPTION)] | None = Field(
+        None, description=f"What the scenario is about (at most {MAX_DESCRIPTION:,} characters)."
+    )
     base: str | None = Field(
         None, description="Path of a base scenario (relative to this file) this one overrides."
     )
     market: Market
     settings: Settings = Field(default_factory=Settings)
-    call_types: list[CallType] = Field(min_length=1)
-    sites: list[Site] = Field(min_length=1)
-    vendors: list[Vendor] = Field(default_factory=list)
+    call_types: list[CallType] = Field(
+        min_length=1,
+        max_length=MAX_CALL_TYPES,
+        description=f"The work to place: 1 to {MAX_CALL_TYPES} call types.",
+    )
+    sites: list[Site] = Field(
+        min_length=1,
+        max_length=MAX_SITES,
+        description=f"Candidate sites: 1 to {MAX_SITES:,}.",
+    )
+    vendors: list[Vendor] = Field(
+        default_factory=list,
+        max_length=MAX_VENDORS,
+        description=f"Outsourcers owning sites: at most {MAX_VENDORS}.",
+    )
     policies: Policies = Field(default_factory=Policies)
     objective: Objective = Field(default_factory=Objective)
-    incumbent: dict[Identifier, dict[Identifier, Annotated[float, Field(ge=0)]]] = Field(
+    incumbent: dict[
+        Identifier,
+        Annotated[
+            dict[Identifier, Annotated[float, Field(ge=0, le=MAX_FTE)]],
+            Field(max_length=MAX_CALL_TYPES),
+        ],
+    ] = Field(
         default_factory=dict,
+        max_length=MAX_SITES,
         description="Today's allocation: FTE per site id and call type id, e.g. "
-        "{poitiers: {n1: 40, n2: 12}} [FTE]. New FTE beyond it pay the site's "
+        "{poitiers: {n1: 40, n2: 12}} [FTE], 0 to 100,000 each. New FTE beyond it pay the site's "
         "setup_cost_per_fte, FTE moved away from it its transition_cost_per_fte.",
     )
 
@@ -881,7 +1058,9 @@ class Scenario(_Model):
         """
         from bestshore.scenario.loader import parse_scenario  # the loader imports this module
 
-        return parse_scenario(self.model_dump(), file=self.source)
+        # A list or dict changed in place may hold anything (a string where a site was):
+        # dumped as it is, without pydantic's serializer warnings, then validated.
+        return parse_scenario(self.model_dump(warnings=False), file=self.source)
 
     @field_validator("call_types", "sites", "vendors")
     @classmethod
@@ -912,7 +1091,23 @@ class Scenario(_Model):
         return whole, own if own is not None else policies.min_call_type_team_fte
 
     def call_type(self, call_type_id: str) -> CallType:
-        return next(c for c in self.call_types if c.id == call_type_id)
+        """The call type with this id; a :class:`ScenarioError` naming the known ids if none."""
+        found = next((c for c in self.call_types if c.id == call_type_id), None)
+        if found is None:
+            raise _unknown("call type", call_type_id, [c.id for c in self.call_types])
+        return found
 
     def site(self, site_id: str) -> Site:
-        return next(s for s in self.sites if s.id == site_id)
+        """The site with this id; a :class:`ScenarioError` naming the known ids if none."""
+        found = next((s for s in self.sites if s.id == site_id), None)
+        if found is None:
+            raise _unknown("site", site_id, [s.id for s in self.sites])
+        return found
+
+
+def _unknown(kind: str, key: object, known: list[str]) -> ScenarioError:
+    """ "unknown call type 'x' (did you mean 'n1'? call types: n1, n2)"."""
+    close = difflib.get_close_matches(str(key), known, n=1)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    shown = ", ".join(known[:20]) + (", ..." if len(known) > 20 else "")
+    return ScenarioError(f"unknown {kind} {show_value(key)} ({hint}{kind}s: {shown})")
