@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 import bestshore
 from bestshore.cli import app
+from bestshore.examples import tiny
 
 
 @pytest.fixture(scope="module")
@@ -210,3 +213,105 @@ def test_the_examples_solve_to_the_figures_their_docs_give() -> None:
     assert "45000.0" in (examples.__doc__ or "")
     assert bestshore.solve(bestshore.scenario.parse_scenario(examples.tiny())).total_cost == 45_000
     assert examples.contracts_scenario().sites[-1].id == "lisbon"
+
+
+# Issue 15, point 9: invalid changes made in code to a loaded scenario come back as one-line
+# ScenarioError, whether caught as they are made (assignment) or on the next solve (a list
+# or mapping changed in place); never as pydantic's multi-line ValidationError.
+def _assign(path: str, value: object) -> Any:
+    def change(s: bestshore.Scenario) -> None:
+        *parents, name = path.split(".")
+        node: Any = s
+        for part in parents:
+            node = node[int(part)] if part.isdigit() else getattr(node, part)
+        setattr(node, name, value)
+
+    return change
+
+
+IN_PLACE_CHANGES: dict[str, Any] = {
+    "vendor cap above 1": _assign("policies.max_vendor_share", 2),
+    "negative volume": _assign("call_types.0.volume", -5),
+    "denormal AHT": _assign("call_types.0.aht_seconds", 5e-324),
+    "huge volume": _assign("call_types.0.volume", 1e300),
+    "NaN price": _assign("sites.0.cost_per_hour", float("nan")),
+    "lowercase country": _assign("sites.0.country", "france"),
+    "unknown level": _assign("call_types.0.level", "N9"),
+    "bad proficiency": _assign("sites.0.languages", {"fr": "C9"}),
+    "not a Monday": _assign("settings.reference_week", dt.date(2026, 1, 13)),
+    "two capacities": _assign("sites.0.capacity_fte", 5.0),
+    "name not text": _assign("name", 12),
+    "bad currency": _assign("market.currency", "euro"),
+    "bad service level": _assign("call_types.0.service_level", {"target": 2}),
+    "unknown field": _assign("sites.0.cost_per_hr", 3.0),
+    "junk call type appended": lambda s: s.call_types.append("junk"),
+    "duplicate site appended": lambda s: s.sites.append(s.sites[0]),
+    "language share set to 7": lambda s: s.call_types[0].languages.__setitem__("fr", 7),
+    "rate for an unknown call type": lambda s: s.sites[0].rates.__setitem__("n9", 10.0),
+    "unknown vendor excluded": lambda s: s.policies.excluded_vendors.append("nobody"),
+    "bad language code": lambda s: s.sites[0].languages.__setitem__("FRA", "native"),
+    "all sites removed": lambda s: s.sites.clear(),
+    "negative incumbent": lambda s: s.incumbent.__setitem__("paris", {"n1": -1.0}),
+    "10,000 sites": lambda s: s.sites.extend([s.sites[0]] * 10_000),
+}
+
+
+@pytest.mark.parametrize("change", IN_PLACE_CHANGES.values(), ids=list(IN_PLACE_CHANGES))
+def test_invalid_changes_in_code_give_one_line_scenario_errors(change: Any) -> None:
+    from pydantic import ValidationError
+
+    scenario = bestshore.scenario.parse_scenario(tiny())
+    with pytest.raises(bestshore.ScenarioError) as caught:
+        change(scenario)
+        scenario.revalidated()  # what solve() and Workbench() do first
+    assert not isinstance(caught.value, ValidationError)
+    message = str(caught.value)
+    assert "\n" not in message and len(message) < 500, message
+
+
+def test_workbench_changes_give_one_line_scenario_errors() -> None:
+    bench = bestshore.Workbench(bestshore.scenario.parse_scenario(tiny()), check=False)
+    changes = [
+        (lambda: bench.set_rate("paris", -1.0), "site paris: cost_per_hour: must be >= 0"),
+        (lambda: bench.set_capacity("paris", 1e308), "must be <= 3e+08, got 1e+308"),
+        (lambda: bench.set_vendor_cap("va", 2.0), "vendor va: max_share: must be <= 1"),
+        (lambda: bench.set_rate("paris", float("nan")), "must be a finite number"),
+    ]
+    for change, fragment in changes:
+        with pytest.raises(bestshore.ScenarioError) as caught:
+            change()
+        assert "\n" not in str(caught.value) and fragment in str(caught.value)
+
+
+def test_unknown_call_type_or_site_is_a_clear_error() -> None:
+    # Issue 14: was a bare StopIteration.
+    scenario = bestshore.scenario.parse_scenario(tiny())
+    with pytest.raises(
+        bestshore.ScenarioError,
+        match=r"unknown call type 'n11' \(did you mean 'n1'\? call types: n1\)",
+    ):
+        scenario.call_type("n11")
+    with pytest.raises(bestshore.ScenarioError, match=r"unknown site 'x' \(sites: paris, rabat\)"):
+        scenario.site("x")
+    assert scenario.call_type("n1").id == "n1"
+
+
+def test_indicative_cost_warning_only_when_the_fallback_is_used() -> None:
+    # Issue 14: "using GB's indicative nan EUR/h" for a site whose rate card covers all.
+    data = tiny()
+    london = {**data["sites"][0], "id": "london", "country": "GB", "city": "London"}
+    london.pop("cost_per_hour")
+    london["rates"] = {"n1": 10.0}  # the cheapest: it takes the work, at its card's rate
+    data["sites"].append(london)
+    result = bestshore.solve(bestshore.scenario.parse_scenario(data))
+    assert result.sites.set_index("site").loc["london", "fte"] > 0
+    assert not any("indicative" in w or "nan" in w for w in result.warnings), result.warnings
+    # A French site without price or card does use the country's figure: warned, in figures.
+    data = tiny()
+    data["sites"][1].pop("cost_per_hour")
+    data["sites"][1]["country"] = "FR"
+    data["sites"][0]["cost_per_hour"] = 1000.0  # so that Rabat takes the work
+    result = bestshore.solve(bestshore.scenario.parse_scenario(data))
+    (warning,) = [w for w in result.warnings if "indicative" in w]
+    assert "site rabat: no cost_per_hour given; using FR's indicative" in warning
+    assert "nan" not in warning and warning.endswith("for n1")

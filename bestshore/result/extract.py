@@ -290,13 +290,25 @@ def _policy_rows(plan: Plan) -> pd.DataFrame:
     return pd.DataFrame(found, columns=columns)
 
 
-def _warnings(inputs: ModelInputs) -> list[str]:
+def _warnings(inputs: ModelInputs, allocation: pd.DataFrame) -> list[str]:
+    """A warning for each site whose plan is priced, for some call type it takes, at its
+    country's indicative cost: no cost_per_hour and no rate-card entry for that work. A
+    site whose rate card covers all it takes uses no fallback and gets no warning."""
     sites = inputs.sites
-    return [
-        f"site {site}: no cost_per_hour given; using {row.country}'s indicative "
-        f"{row.cost_per_hour:.2f} EUR/h from the reference data"
-        for site, row in sites[sites["cost_from_country"]].iterrows()
-    ]
+    taken = allocation[allocation["fte"] > 0] if "fte" in allocation else allocation
+    found = []
+    for site, row in sites[sites["cost_from_country"]].iterrows():
+        card = inputs.scenario.site(str(site)).rates
+        fallback = sorted(set(taken.loc[taken["site"] == site, "call_type"]) - set(card))
+        if not fallback:
+            continue
+        cost = float(row.cost_per_hour)
+        price = f"{cost:.2f} EUR/h" if np.isfinite(cost) else "cost (none bundled)"
+        found.append(
+            f"site {site}: no cost_per_hour given; using {row.country}'s indicative "
+            f"{price} from the reference data for {', '.join(map(str, fallback))}"
+        )
+    return found
 
 
 def _months(plan: Plan) -> pd.DataFrame:
@@ -366,7 +378,7 @@ def extract_result(plan: Plan) -> Result:
         requirements=requirements,
         market=dict(inputs.market),
         stamp=stamp,
-        warnings=_warnings(inputs) + (list(plan.year.warnings) if plan.year else []),
+        warnings=_warnings(inputs, allocation) + (list(plan.year.warnings) if plan.year else []),
         months=_months(plan),
         month_shifts=_month_shifts(plan),
     )
