@@ -12,13 +12,18 @@ import warnings
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from bestshore.api import InfeasibleScenarioError, SolveError, compare, solve
+from bestshore.result import Result
+from bestshore.result.result import INPUT_COLUMNS
 from bestshore.scenario import ScenarioError, load_scenario
 from bestshore.scenario.errors import one_line
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 app = typer.Typer(
     name="bestshore",
@@ -163,9 +168,9 @@ def compare_command(
         ] = result
     tables = compare(results)
     if excel is not None:
-        from bestshore.result.files import atomic_write, excel_bytes
+        from bestshore.result.files import atomic_write
 
-        atomic_write(excel, excel_bytes({name: t.reset_index() for name, t in tables.items()}))
+        atomic_write(excel, comparison_workbook(results, tables))
     if as_json:
         doc = {name: json.loads(t.to_json(orient="split")) for name, t in tables.items()}
         typer.echo(json.dumps(doc, indent=2))
@@ -173,6 +178,35 @@ def compare_command(
     with _wide_pandas():
         for name, table in tables.items():
             typer.echo(f"\n{name}\n{table.to_string(float_format=lambda v: f'{v:,.2f}')}")
+
+
+def comparison_workbook(
+    results: dict[str, Result], tables: dict[str, pd.DataFrame] | None = None
+) -> bytes:
+    """The workbook of ``compare --excel``: the comparison tables, then ``inputs``.
+
+    ``inputs`` holds each scenario's key figures and stamp (:meth:`Result.input_table`)
+    under a ``scenario`` column. Money is shown in the scenarios' currency when they
+    share one (none otherwise); site names come from the results' labels.
+    """
+    import pandas as pd
+
+    from bestshore.result.files import excel_bytes
+
+    tables = tables if tables is not None else compare(results)
+    sheets = {name: t.reset_index() for name, t in tables.items()}
+    sheets["inputs"] = pd.concat(
+        [r.input_table().assign(scenario=name) for name, r in results.items()],
+        ignore_index=True,
+    )
+    sheets["inputs"] = sheets["inputs"][["scenario", *INPUT_COLUMNS]]
+    currencies = {r.currency for r in results.values()}
+    labels = pd.concat([r.labels for r in results.values()], ignore_index=True)
+    return excel_bytes(
+        sheets,
+        currency=currencies.pop() if len(currencies) == 1 else "",
+        labels=labels.drop_duplicates(["kind", "id"]),
+    )
 
 
 class _wide_pandas:

@@ -201,7 +201,10 @@ def test_the_months_go_to_json_csv_and_excel(
     assert written["cost"].sum() == pytest.approx(result.total_cost, rel=1e-9)
     workbook = result.to_excel(tmp_path / "result.xlsx")
     sheet = pd.read_excel(workbook, sheet_name="months")
-    assert list(sheet.columns) == MONTH_COLUMNS and len(sheet) == 12
+    # The workbook shows each column with its unit (months are per month, not per year).
+    assert [c.split(" [")[0] for c in sheet.columns] == MONTH_COLUMNS and len(sheet) == 12
+    assert "cost [EUR/month]" in sheet.columns and "volume [contacts/month]" in sheet.columns
+    assert sheet["cost [EUR/month]"].sum() == pytest.approx(result.total_cost, rel=1e-9)
 
 
 def test_costs_outside_the_staffing_rows_go_to_their_months() -> None:

@@ -74,8 +74,10 @@ def write_yaml(path: Path, data: dict[str, Any]) -> Path:
 
 # --- independent readers -----------------------------------------------------------------
 def _plain(value: object) -> object:
-    """A cell value with every kind of missing (None, NaN) as None."""
-    return None if value is None or (isinstance(value, float) and np.isnan(value)) else value
+    """A cell value with every kind of missing (None, NaN, and "": a spreadsheet cell
+    holds no empty text) as None."""
+    missing = value is None or value == "" or (isinstance(value, float) and np.isnan(value))
+    return None if missing else value
 
 
 def assert_same_table(got: pd.DataFrame, want: pd.DataFrame, where: str) -> None:
@@ -124,18 +126,61 @@ def read_with_openpyxl(path: Path, *, data_only: bool = False) -> dict[str, pd.D
     return tables
 
 
+DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+HOURS = {"hour": "hour [market time]", "start_hour": "starts_market"}  # shown as text
+# Numeric columns the workbook leaves out (the same start is shown as text beside them).
+LEFT_OUT = {"shifts": {"start_hour", "local_weekday", "local_start"}}
+
+
+def weekday_time(hour: object) -> object:
+    """What the workbook shows for a market hour of the week, worked out here."""
+    if hour is None or pd.isna(hour):
+        return None
+    if int(hour) == -1:
+        return "over the week"
+    return f"{DAYS[int(hour) // 24]} {int(hour) % 24:02d}:00"
+
+
+def base_name(header: object) -> str:
+    """The table's column behind a header: ``cost [EUR/yr]`` -> ``cost``."""
+    return str(header).split(" [", 1)[0]
+
+
+def assert_sheet_shows(got: pd.DataFrame, want: pd.DataFrame, name: str, where: str) -> None:
+    """Sheet ``got`` (read back) shows every column of table ``want`` (written): numbers
+    as they are under a header with its unit, hours as weekday and time."""
+    assert len(got) == len(want), where
+    by_base = {base_name(h): h for h in got.columns}
+    for column in want.columns:
+        column = str(column)
+        if column in LEFT_OUT.get(name, set()) or (
+            name == "month_shifts" and column in {"local_weekday", "local_start"}
+        ):
+            continue
+        if name == "inputs" and column == "unit":  # fractions are shown as percentages
+            shown_units = [_plain(v) for v in got["unit"]]
+            assert shown_units == [_plain("%" if u == "fraction" else u) for u in want["unit"]]
+            continue
+        if column in HOURS:
+            shown = got[HOURS[column]]
+            assert [_plain(v) for v in shown] == [weekday_time(h) for h in want[column]], where
+            continue
+        assert column in by_base, (where, column, list(got.columns))
+        assert_same_table(got[[by_base[column]]].set_axis([column], axis=1), want[[column]], where)
+
+
 def assert_workbook_holds(
     path: Path, tables: dict[str, pd.DataFrame], *, data_only: bool = False
 ) -> None:
-    """Both openpyxl and pandas read ``path`` back as ``tables``, sheet by sheet."""
+    """Both openpyxl and pandas read ``path`` back as showing ``tables``, sheet by sheet."""
     expected = {name[:31]: table for name, table in tables.items()}
     by_openpyxl = read_with_openpyxl(path, data_only=data_only)
     by_pandas = pd.read_excel(path, sheet_name=None)
     assert list(by_openpyxl) == list(expected)
     assert list(by_pandas) == list(expected)
     for name, table in expected.items():
-        assert_same_table(by_openpyxl[name], table, f"{path.name}[{name}] via openpyxl")
-        assert_same_table(by_pandas[name], table, f"{path.name}[{name}] via pandas")
+        assert_sheet_shows(by_openpyxl[name], table, name, f"{path.name}[{name}] via openpyxl")
+        assert_sheet_shows(by_pandas[name], table, name, f"{path.name}[{name}] via pandas")
 
 
 # --- every writer ----------------------------------------------------------------------
@@ -180,7 +225,10 @@ def test_compare_excel_workbook_reads_back(tmp_path: Path) -> None:
     tables = bestshore.compare(results)
     assert list(tables["kpis"].columns) == ["tiny", "tiny-capped"]
     assert not tables["fte_by_site"].empty  # the tighter cap moves work between sites
-    assert_workbook_holds(excel, {name: t.reset_index() for name, t in tables.items()})
+    sheets = {name: t.reset_index() for name, t in tables.items()}
+    inputs = [r.input_table().assign(scenario=name) for name, r in results.items()]
+    sheets["inputs"] = pd.concat(inputs, ignore_index=True)
+    assert_workbook_holds(excel, sheets)
 
 
 def libreoffice_resave(path: Path, folder: Path) -> Path:
@@ -253,7 +301,8 @@ def assert_sites_sheet_holds_the_text(path: Path, result: bestshore.Result) -> N
         assert [c.value for c in cells] == [as_xml_reads(v) for v in result.sites[column]]
     read = pd.read_excel(path, sheet_name="sites")
     assert list(read["name"]) == [as_xml_reads(v) for v in result.sites["name"]]
-    assert_same_table(read[["lat", "lon"]], result.sites[["lat", "lon"]], "sites via pandas")
+    degrees = read[["lat [°]", "lon [°]"]].set_axis(["lat", "lon"], axis=1)
+    assert_same_table(degrees, result.sites[["lat", "lon"]], "sites via pandas")
 
 
 def test_attack_text_stays_text_in_every_workbook(
@@ -274,7 +323,7 @@ def test_attack_text_stays_text_in_every_workbook(
     assert done.exit_code == 0, done.output
     assert_no_formula(excel)
     header = list(openpyxl.load_workbook(excel)["kpis"][1])
-    assert [c.value for c in header] == ["kpi", "tiny", result.scenario_name]
+    assert [c.value for c in header] == ["kpi", "unit", "tiny", result.scenario_name]
     assert all(c.data_type == "s" for c in header)
 
 
@@ -345,3 +394,177 @@ def test_libreoffice_reads_attack_text_as_text(
         for column in ("name", "city"):
             cells = [row[header.index(column)].value for row in sheet.iter_rows(min_row=2)]
             assert cells == [prefix + as_xml_reads(v) for v in result.sites[column]]
+
+
+# --- the analysts' workbook: formats, units, names, hours, inputs -----------------------
+def named_data() -> dict[str, Any]:
+    """The tiny scenario with display names on the call type, one site and one vendor."""
+    data = scenario_data()
+    data["call_types"][0]["name"] = "Billing (phone)"
+    data["sites"][0]["name"] = "Paris Opéra"
+    data["vendors"][0]["name"] = "Vendor A"
+    return data
+
+
+@pytest.fixture(scope="module")
+def analyst_book(tmp_path_factory: pytest.TempPathFactory) -> tuple[bestshore.Result, Path]:
+    result = bestshore.solve(parse_scenario(named_data()))
+    return result, result.to_excel(tmp_path_factory.mktemp("book") / "result.xlsx")
+
+
+def column_cells(sheet: Any, header: str) -> list[Any]:
+    """The data cells under ``header`` in an openpyxl sheet."""
+    headers = [cell.value for cell in sheet[1]]
+    assert header in headers, (sheet.title, header, headers)
+    index = headers.index(header)
+    return [row[index] for row in sheet.iter_rows(min_row=2)]
+
+
+def test_every_sheet_has_a_bold_frozen_filtered_header(
+    analyst_book: tuple[bestshore.Result, Path],
+) -> None:
+    _, path = analyst_book
+    book = openpyxl.load_workbook(path)
+    for sheet in book.worksheets:
+        assert all(cell.font.b for cell in sheet[1]), sheet.title
+        assert sheet.freeze_panes == "A2", sheet.title
+        assert sheet.auto_filter.ref == sheet.dimensions, sheet.title
+        for cell in sheet[1]:  # every column at least as wide as its header
+            width = sheet.column_dimensions[cell.column_letter].width
+            assert width >= min(len(str(cell.value)), 58), (sheet.title, cell.value, width)
+
+
+def test_money_shares_and_fte_carry_their_formats_and_units(
+    analyst_book: tuple[bestshore.Result, Path],
+) -> None:
+    result, path = analyst_book
+    book = openpyxl.load_workbook(path)
+    allocation = book["allocation"]
+    assert [cell.value for cell in allocation[1]] == [
+        "call_type", "call_type name", "language", "language name", "site", "site name",
+        "vendor", "vendor name", "country", "country name", "shore", "level", "channel",
+        "share [%]", "volume [contacts/yr]", "productive_hours [h/yr]", "fte [FTE]",
+        "rate_per_hour [EUR/h]", "cost [EUR/yr]",
+    ]  # fmt: skip
+    formats = {
+        "cost [EUR/yr]": '#,##0 "EUR"',
+        "rate_per_hour [EUR/h]": '#,##0.00 "EUR"',
+        "share [%]": "0.0%",
+        "fte [FTE]": "#,##0.0",
+        "volume [contacts/yr]": "#,##0",
+    }
+    for header, code in formats.items():
+        cells = column_cells(allocation, header)
+        assert cells and all(c.number_format == code for c in cells), header
+        assert all(isinstance(c.value, int | float) for c in cells), header  # still numbers
+    costs = [c.value for c in column_cells(allocation, "cost [EUR/yr]")]
+    assert costs == pytest.approx(result.allocation["cost"].tolist())
+    sites = book["sites"]
+    assert {c.number_format for c in column_cells(sites, "utilisation [% of capacity]")} == {"0.0%"}
+    kpis = {row[0].value: row for row in book["kpis"].iter_rows(min_row=2)}
+    assert kpis["total_cost"][1].value == "EUR/yr"
+    assert kpis["total_cost"][2].number_format == '#,##0 "EUR"'
+    assert kpis["total_cost"][2].value == pytest.approx(result.total_cost)
+    assert kpis["offshore_share"][2].number_format == "0.0%"
+    assert kpis["total_fte"][2].number_format == "#,##0.0"
+    assert kpis["cost_per_contact"][2].number_format == '#,##0.00 "EUR"'
+
+
+def test_names_stand_beside_ids_and_hours_read_as_weekday_and_time(
+    analyst_book: tuple[bestshore.Result, Path],
+) -> None:
+    result, path = analyst_book
+    allocation = pd.read_excel(path, sheet_name="allocation")
+    names = dict(zip(allocation["site"], allocation["site name"], strict=True))
+    assert names == {"paris": "Paris Opéra", "rabat": "rabat"}  # the id where none is given
+    assert set(allocation["call_type name"]) == {"Billing (phone)"}
+    assert set(allocation["language name"]) == {"French"}
+    assert dict(zip(allocation["vendor"], allocation["vendor name"], strict=True)) == {
+        "va": "Vendor A",
+        "vb": "vb",
+    }
+    assert set(allocation["country name"]) == {"France", "Morocco"}
+    staffing = pd.read_excel(path, sheet_name="staffing")
+    shown = staffing["hour [market time]"].tolist()
+    assert "hour" not in staffing.columns
+    assert shown == [weekday_time(h) for h in result.staffing["hour"]]
+    assert "Mon 09:00" in shown and "Fri 16:00" in shown  # Mon-Fri 09:00-17:00 in Paris
+    coverage = pd.read_excel(path, sheet_name="coverage")
+    assert coverage["hour [market time]"].tolist() == [
+        weekday_time(h) for h in result.coverage["hour"]
+    ]
+
+
+def test_deferred_work_reads_over_the_week(tmp_path: Path) -> None:
+    data = tiny()
+    data["call_types"][0].update(channel="email", response_hours=24)
+    result = bestshore.solve(parse_scenario(data))
+    assert set(result.staffing["hour"]) == {-1}
+    staffing = pd.read_excel(result.to_excel(tmp_path / "r.xlsx"), sheet_name="staffing")
+    assert set(staffing["hour [market time]"]) == {"over the week"}
+
+
+def test_the_inputs_sheet_holds_the_key_figures_and_the_stamp(
+    analyst_book: tuple[bestshore.Result, Path],
+) -> None:
+    result, path = analyst_book
+    for inputs in (
+        pd.read_excel(path, sheet_name="inputs"),
+        read_with_openpyxl(path)["inputs"],
+    ):
+        assert list(inputs.columns) == ["section", "item", "value", "unit"]
+        figures = {(s, i): v for s, i, v in zip(inputs["section"], inputs["item"], inputs["value"], strict=True)}  # fmt: skip
+        assert figures["scenario", "name"] == "tiny"
+        assert figures["scenario", "currency"] == "EUR"
+        assert figures["scenario", "market country"] == "FR"
+        assert figures["scenario", "annual volume"] == 36000
+        assert figures["scenario", "candidate sites"] == 2
+        assert figures["call type n1", "name"] == "Billing (phone)"
+        assert figures["call type n1", "average handle time"] == 300
+        assert figures["call type n1", "service level target"] == pytest.approx(0.8)
+        assert figures["call type n1", "answered within"] == 20
+        assert figures["policies", "max_site_share"] == pytest.approx(0.8)
+        assert figures["stamp", "scenario_hash"] == result.stamp["scenario_hash"]
+        assert figures["stamp", "bestshore_version"] == result.stamp["bestshore_version"]
+        assert figures["stamp", "status"] == "optimal"
+        assert ("stamp", "wall_seconds") not in figures  # the same result, the same bytes
+    sheet = openpyxl.load_workbook(path)["inputs"]
+    rows = {(r[0].value, r[1].value): r for r in sheet.iter_rows(min_row=2)}
+    assert rows["call type n1", "service level target"][2].number_format == "0.0%"
+    assert rows["call type n1", "service level target"][3].value == "%"
+    assert rows["stamp", "exact_cost"][2].number_format == '#,##0 "EUR"'
+
+
+def test_compare_workbook_shows_units_and_site_names(tmp_path: Path) -> None:
+    capped = named_data()
+    capped["name"] = "tiny-capped"
+    capped["policies"]["max_site_share"] = 0.6
+    paths = [write_yaml(tmp_path / "a.yaml", named_data()), write_yaml(tmp_path / "b.yaml", capped)]
+    excel = tmp_path / "compare.xlsx"
+    done = CliRunner().invoke(app, ["compare", *map(str, paths), "--excel", str(excel)])
+    assert done.exit_code == 0, done.output
+    book = openpyxl.load_workbook(excel)
+    assert book.sheetnames == ["kpis", "fte_by_site", "fte_by_shore", "inputs"]
+    by_site = book["fte_by_site"]
+    assert [c.value for c in by_site[1]] == [
+        "site", "site name", "tiny [FTE]", "tiny-capped [FTE]", "change [FTE]",
+    ]  # fmt: skip
+    assert "Paris Opéra" in [c.value for c in column_cells(by_site, "site name")]
+    assert {c.number_format for c in column_cells(by_site, "tiny [FTE]")} == {"#,##0.0"}
+    kpis = {row[0].value: row for row in book["kpis"].iter_rows(min_row=2)}
+    assert [c.number_format for c in kpis["total_cost"][2:]] == ['#,##0 "EUR"'] * 2
+    inputs = pd.read_excel(excel, sheet_name="inputs")
+    assert set(inputs["scenario"]) == {"tiny", "tiny-capped"}
+    assert book["kpis"].freeze_panes == "A2"
+
+
+@pytest.mark.skipif(SOFFICE is None, reason="LibreOffice (soffice) is not on PATH")
+def test_libreoffice_keeps_the_formats(
+    analyst_book: tuple[bestshore.Result, Path], tmp_path: Path
+) -> None:
+    _, path = analyst_book
+    converted = libreoffice_resave(path, tmp_path / "lo")
+    sheet = openpyxl.load_workbook(converted)["allocation"]
+    assert {c.number_format for c in column_cells(sheet, "share [%]")} == {"0.0%"}
+    assert all("EUR" in c.number_format for c in column_cells(sheet, "cost [EUR/yr]"))
+    assert sheet.freeze_panes == "A2"

@@ -29,6 +29,7 @@ from bestshore.result.result import (
     Result,
 )
 from bestshore.scenario.hours import hour_label
+from bestshore.scenario.reference import countries, language_name
 
 __all__ = ["extract_result", "scenario_hash"]
 
@@ -381,7 +382,88 @@ def extract_result(plan: Plan) -> Result:
         warnings=_warnings(inputs, allocation) + (list(plan.year.warnings) if plan.year else []),
         months=_months(plan),
         month_shifts=_month_shifts(plan),
+        labels=_labels(inputs, allocation),
+        inputs=_inputs(inputs),
     )
+
+
+def _labels(inputs: ModelInputs, allocation: pd.DataFrame) -> pd.DataFrame:
+    """Display names of the ids in the tables: ``kind``, ``id``, ``name``.
+
+    Call types, sites and vendors carry the scenario's ``name`` (the id where it has
+    none); languages their ISO 639 name, countries the bundled country name.
+    """
+    scenario = inputs.scenario
+    rows: list[tuple[str, str, str]] = []
+    rows += [("call_type", c.id, c.name or c.id) for c in scenario.call_types]
+    rows += [("site", s.id, s.name or s.id) for s in scenario.sites]
+    rows += [("vendor", v.id, v.name or v.id) for v in scenario.vendors]
+    if (allocation["vendor"] == "in-house").any() or any(s.vendor is None for s in scenario.sites):
+        rows.append(("vendor", "in-house", "in-house"))
+    languages = sorted({code for c in scenario.call_types for code in _languages_of(c)})
+    rows += [("language", code, language_name(code)) for code in languages]
+    known = countries()["name"]
+    codes = sorted({s.country for s in scenario.sites} | {scenario.market.country})
+    rows += [("country", code, str(known.get(code, code))) for code in codes]
+    table = pd.DataFrame(rows, columns=["kind", "id", "name"])
+    return table.drop_duplicates(["kind", "id"]).reset_index(drop=True)
+
+
+def _languages_of(call_type: Any) -> set[str]:
+    windows = {code for window in call_type.hourly_languages for code in window.languages}
+    return set(call_type.languages) | windows
+
+
+def _inputs(inputs: ModelInputs) -> pd.DataFrame:
+    """The scenario's key figures: ``section``, ``item``, ``value``, ``unit``.
+
+    What an analyst checks first when reading the plan: the market, the demand per call
+    type (volume, handle time, service goal), the sites and vendors offered, the
+    settings the staffing uses and the rules in force.
+    """
+    scenario = inputs.scenario
+    market, settings = scenario.market, scenario.settings
+    rows: list[tuple[str, str, Any, str]] = [
+        ("scenario", "name", scenario.name, ""),
+        ("scenario", "market", inputs.market.get("name") or market.country, ""),
+        ("scenario", "market country", market.country, "ISO 3166"),
+        ("scenario", "market time zone", inputs.market.get("timezone", ""), "IANA"),
+        ("scenario", "currency", inputs.market["currency"], "ISO 4217"),
+        ("scenario", "call types", len(scenario.call_types), "call types"),
+        (
+            "scenario",
+            "annual volume",
+            float(sum(c.volume for c in scenario.call_types)),
+            "contacts/yr",
+        ),
+        ("scenario", "candidate sites", len(scenario.sites), "sites"),
+        ("scenario", "vendors", len(scenario.vendors), "vendors"),
+        ("settings", "shrinkage", float(settings.shrinkage), "fraction"),
+        ("settings", "occupancy", float(settings.occupancy), "fraction"),
+        ("settings", "sizing week", str(settings.sizing), ""),
+        ("settings", "rostered in whole shifts", settings.roster is not None, ""),
+        ("objective", "minimize", str(scenario.objective.minimize), ""),
+    ]
+    if scenario.description:
+        rows.insert(1, ("scenario", "description", scenario.description.strip(), ""))
+    for call_type in scenario.call_types:
+        where = f"call type {call_type.id}"
+        rows.append((where, "name", call_type.name or call_type.id, ""))
+        rows.append((where, "channel", str(call_type.channel), ""))
+        rows.append((where, "volume", float(call_type.volume), "contacts/yr"))
+        rows.append((where, "average handle time", float(call_type.aht_seconds), "s"))
+        goal = call_type.service_level
+        if goal is not None:
+            if goal.target is not None and goal.answer_seconds is not None:
+                rows.append((where, "service level target", float(goal.target), "fraction"))
+                rows.append((where, "answered within", float(goal.answer_seconds), "s"))
+            if goal.asa_seconds is not None:
+                rows.append((where, "ASA target", float(goal.asa_seconds), "s"))
+    policies = scenario.policies.model_dump(mode="json", exclude_defaults=True)
+    for name, value in sorted(policies.items()):
+        shown = value if isinstance(value, int | float | str | bool) else json.dumps(value)
+        rows.append(("policies", name, shown, ""))
+    return pd.DataFrame(rows, columns=["section", "item", "value", "unit"])
 
 
 def _breakdown(allocation: pd.DataFrame, fixed: pd.DataFrame) -> pd.DataFrame:

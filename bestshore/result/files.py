@@ -26,6 +26,8 @@ __all__ = [
     "csv_bytes",
     "escape_formula",
     "excel_bytes",
+    "style_sheet",
+    "table_currency",
     "write_all",
 ]
 
@@ -103,8 +105,21 @@ def _text_as_text(sheet: Any) -> None:
                 cell.data_type = "s"
 
 
-def excel_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
-    """An .xlsx workbook, one sheet per table, with deterministic bytes.
+def excel_bytes(
+    tables: dict[str, pd.DataFrame],
+    *,
+    currency: str | None = None,
+    labels: pd.DataFrame | None = None,
+) -> bytes:
+    """An .xlsx workbook for analysts, one sheet per table, with deterministic bytes.
+
+    Each table is shown as :func:`bestshore.result.workbook.sheet_of` presents it: units
+    in the headers, money with thousands separators and the currency, shares as
+    percentages, FTE with one decimal, display names beside ids, hours as weekday and
+    time; the header row is bold and frozen, every sheet has an autofilter and columns
+    sized to their contents (:func:`style_sheet`). The ``inputs`` table, if any, gives
+    the currency (unless ``currency`` is given) and ``labels`` the display names
+    (unless ``labels`` is given).
 
     Every text cell, column headers included, is stored as text, so text such as
     ``=HYPERLINK(...)`` reads back as written and is never a formula.
@@ -116,15 +131,18 @@ def excel_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
     """
     from openpyxl.xml.functions import tostring
 
+    from bestshore.result.workbook import sheet_of
+
+    currency = currency if currency is not None else table_currency(tables)
+    labels = labels if labels is not None else tables.get("labels")
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, table in tables.items():
-            table.to_excel(writer, sheet_name=name[:31], index=False)
+            shown = sheet_of(name, table, currency=currency, labels=labels)
+            shown.table.to_excel(writer, sheet_name=name[:31], index=False)
             sheet = writer.sheets[name[:31]]
             _text_as_text(sheet)
-            for column in sheet.columns:
-                width = max(len(str(cell.value or "")) for cell in column[:200])
-                sheet.column_dimensions[column[0].column_letter].width = min(max(10, width + 2), 60)
+            style_sheet(sheet, shown.formats, shown.row_formats)
         properties = writer.book.properties
     fixed = dt.datetime(*_EPOCH)
     properties.creator = "bestshore"
@@ -140,3 +158,61 @@ def excel_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
             data = core if info.filename == _CORE else source.read(info.filename)
             target.writestr(entry, data)
     return out.getvalue()
+
+
+def table_currency(tables: dict[str, pd.DataFrame]) -> str:
+    """The currency named in the ``inputs`` table (item ``currency``), else ``""``."""
+    inputs = tables.get("inputs")
+    if inputs is None or not {"item", "value"} <= set(inputs.columns):
+        return ""
+    found = inputs.loc[inputs["item"] == "currency", "value"]
+    return str(found.iloc[0]) if len(found) else ""
+
+
+def _shown_width(value: object, number_format: str | None) -> int:
+    """About how many characters a cell shows (formatted numbers included)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return 0
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return max((len(line) for line in str(value).splitlines()), default=0)
+    if number_format and "%" in number_format:
+        return len(f"{value * 100:.1f}%")
+    if number_format and '"' in number_format:  # money: digits, separators, the code
+        return len(f"{value:,.2f}") + len(number_format.split('"')[1]) + 1
+    if number_format and "#,##0" in number_format:
+        return len(f"{value:,.2f}")
+    return len(f"{value:g}")
+
+
+def style_sheet(
+    sheet: Any,
+    formats: dict[int, str | None],
+    row_formats: dict[tuple[int, int], str] | None = None,
+) -> None:
+    """Bold frozen header row, autofilter, number formats and column widths.
+
+    ``formats`` holds the number format of each column (by position from 0), applied to
+    every data cell; ``row_formats`` the format of single data cells, by (row, column)
+    positions from 0 (first data row 0).
+    """
+    from openpyxl.styles import Font
+
+    bold = Font(bold=True)
+    for cell in sheet[1]:
+        cell.font = bold
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    widths: dict[int, int] = {}
+    for index, column in enumerate(sheet.iter_cols(min_row=1)):
+        code = formats.get(index)
+        width = len(str(column[0].value or ""))
+        for row, cell in enumerate(column[1:]):
+            cell_code = code if row_formats is None else row_formats.get((row, index), code)
+            if cell_code is not None:
+                cell.number_format = cell_code
+            if row < 200:
+                width = max(width, _shown_width(cell.value, cell_code))
+        widths[index] = width
+    for index, width in widths.items():
+        letter = sheet.cell(row=1, column=index + 1).column_letter
+        sheet.column_dimensions[letter].width = min(max(10, width + 2), 60)

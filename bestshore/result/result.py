@@ -13,7 +13,14 @@ import pandas as pd
 
 from bestshore.result.files import atomic_write, csv_bytes
 
-__all__ = ["MONTH_COLUMNS", "MONTH_SHIFT_COLUMNS", "UNRESTORED", "Result"]
+__all__ = [
+    "INPUT_COLUMNS",
+    "LABEL_COLUMNS",
+    "MONTH_COLUMNS",
+    "MONTH_SHIFT_COLUMNS",
+    "UNRESTORED",
+    "Result",
+]
 
 ALLOCATION_COLUMNS = [
     "call_type",
@@ -71,6 +78,9 @@ MONTH_SHIFT_COLUMNS = [
     "agents", "paid_hours",
 ]  # fmt: skip
 
+LABEL_COLUMNS = ["kind", "id", "name"]
+INPUT_COLUMNS = ["section", "item", "value", "unit"]
+
 # Tables result.json does not carry: Result.from_dict gives them empty, with these columns.
 UNRESTORED = {
     "exclusions": ["call_type", "language", "site", "rule", "reason"],
@@ -83,6 +93,19 @@ UNRESTORED = {
         "traffic",
         "pooling_loss",
     ],
+}
+
+
+_STAMP_UNITS = {
+    "time_limit_seconds": "s",
+    "amortization_years": "yr",
+    "wall_seconds": "s",
+    "gap": "fraction",
+    "staffing_gap": "fraction",
+    "lp_objective": "currency/yr",
+    "exact_cost": "currency/yr",
+    "proportional_cost": "currency/yr",
+    "lower_bound": "currency/yr",
 }
 
 
@@ -208,6 +231,13 @@ class Result:
         Each month's roster of the rostered sites: ``month``, ``site``, ``start_hour``,
         ``length_hours``, ``local_weekday``, ``local_start``, ``agents`` (whole),
         ``paid_hours`` [agent hours per week of the month]. Empty without a roster.
+    labels : DataFrame
+        Display names of the ids in the tables: ``kind`` (call_type, site, vendor,
+        language, country), ``id``, ``name``. Empty for a result saved without them.
+    inputs : DataFrame
+        The scenario's key figures (market, currency, demand per call type, settings,
+        rules in force): ``section``, ``item``, ``value``, ``unit``. The workbook's
+        ``inputs`` sheet adds the stamp below them.
     """
 
     scenario_name: str
@@ -230,6 +260,8 @@ class Result:
     month_shifts: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=MONTH_SHIFT_COLUMNS)
     )
+    labels: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=LABEL_COLUMNS))
+    inputs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=INPUT_COLUMNS))
 
     @property
     def total_cost(self) -> float:
@@ -266,6 +298,8 @@ class Result:
             "shifts": _records(self.shifts),
             "months": _records(self.months),
             "month_shifts": _records(self.month_shifts),
+            "labels": _records(self.labels),
+            "inputs": _records(self.inputs),
             "market": {k: _clean(v) for k, v in self.market.items()},
             "warnings": list(self.warnings),
             "stamp": {k: _clean(v) for k, v in stamp.items()},
@@ -277,8 +311,9 @@ class Result:
 
         Restored: the scenario name, status, currency, KPIs, ``allocation``, ``sites``,
         ``breakdown``, ``constraints``, ``staffing``, ``shifts``, ``months``,
-        ``month_shifts``, ``market``, ``stamp`` and ``warnings`` (a file saved before
-        months were costed has none: ``months`` comes back empty). Not restored,
+        ``month_shifts``, ``labels``, ``inputs``, ``market``, ``stamp`` and ``warnings``
+        (a file saved before months were costed has none: ``months`` comes back empty;
+        likewise ``labels`` and ``inputs`` from a file saved before they were written). Not restored,
         because ``result.json`` does not carry them:
         ``exclusions``, ``coverage`` and ``requirements`` come back empty, with their
         columns (:data:`UNRESTORED`); solve the scenario again for them, or read the
@@ -311,6 +346,8 @@ class Result:
             shifts=pd.DataFrame(doc.get("shifts", []), columns=SHIFT_TABLE_COLUMNS),
             months=pd.DataFrame(doc.get("months", []), columns=MONTH_COLUMNS),
             month_shifts=pd.DataFrame(doc.get("month_shifts", []), columns=MONTH_SHIFT_COLUMNS),
+            labels=pd.DataFrame(doc.get("labels", []), columns=LABEL_COLUMNS),
+            inputs=pd.DataFrame(doc.get("inputs", []), columns=INPUT_COLUMNS),
         )
 
     @classmethod
@@ -327,13 +364,38 @@ class Result:
             atomic_write(Path(path), text.encode("utf-8"))
         return text
 
+    def input_table(self) -> pd.DataFrame:
+        """The scenario's key figures (:attr:`inputs`), then the stamp (units in ``unit``).
+
+        The solve's wall time is left out, so the same result gives the same files.
+        """
+        stamp = [
+            (
+                "stamp",
+                key,
+                _clean(value),
+                _STAMP_UNITS.get(key, "").replace("currency", self.currency),
+            )
+            for key, value in self.stamp.items()
+            if key != "wall_seconds"  # the same result gives the same files
+        ]
+        rows = pd.DataFrame(stamp, columns=INPUT_COLUMNS)
+        parts = [t for t in (self.inputs, rows) if len(t)]
+        if not parts:
+            return pd.DataFrame(columns=INPUT_COLUMNS)
+        table = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+        return table.astype({"value": object}).reset_index(drop=True)
+
     def tables(self) -> dict[str, pd.DataFrame]:
-        """Every table by name, KPIs included as a two-column table."""
+        """Every table by name: KPIs as a two-column table, then ``inputs`` (the
+        scenario's key figures and the stamp, :meth:`input_table`), the result's tables
+        and ``labels`` (display names of the ids)."""
         kpis = pd.DataFrame(
             {"kpi": list(self.kpis), "value": [_clean(v) for v in self.kpis.values()]}
         )
         return {
             "kpis": kpis,
+            "inputs": self.input_table(),
             "allocation": self.allocation,
             "sites": self.sites,
             "breakdown": self.breakdown,
@@ -345,6 +407,7 @@ class Result:
             "coverage": self.coverage,
             "requirements": self.requirements,
             "exclusions": self.exclusions,
+            "labels": self.labels,
         }
 
     def to_csv(self, folder: str | Path) -> list[Path]:
