@@ -18,7 +18,7 @@ import typer
 
 from bestshore.api import InfeasibleScenarioError, SolveError, compare, solve
 from bestshore.result import Result
-from bestshore.result.result import INPUT_COLUMNS
+from bestshore.result.result import INPUT_COLUMNS, table_records
 from bestshore.scenario import ScenarioError, load_scenario
 from bestshore.scenario.errors import one_line
 
@@ -88,12 +88,14 @@ def solve_command(
         bool, typer.Option("--json", help="Print the result as JSON on stdout.")
     ] = False,
     policy_prices: Annotated[
-        bool,
+        bool | None,
         typer.Option(
             "--policy-prices/--no-policy-prices",
-            help="With --out: price each policy by re-solving without it (one solve per rule).",
+            help="Price each policy by re-solving without it (one solve per rule); "
+            "default: on with --out, off otherwise.",
+            show_default=False,
         ),
-    ] = True,
+    ] = None,
 ) -> None:
     """Solve a scenario: print the headline figures, optionally write every output."""
     loaded = load_scenario(scenario)
@@ -105,14 +107,16 @@ def solve_command(
             typer.echo(json.dumps({"status": "infeasible", "diagnosis": findings}, indent=2))
         raise
     prices = None
-    if out is not None:
+    if policy_prices or (policy_prices is None and out is not None):
         from bestshore.analysis import price_of_policies
+
+        prices = price_of_policies(loaded, result)
+    if out is not None:
         from bestshore.views.outputs import write_outputs
 
-        prices = price_of_policies(loaded, result) if policy_prices else None
         written = write_outputs(result, loaded, out, prices)
     if as_json:
-        typer.echo(result.to_json())
+        typer.echo(json.dumps(result_document(result, prices), indent=2, ensure_ascii=False))
         return
     typer.echo(result.summary())
     for warning in result.warnings:
@@ -154,40 +158,90 @@ def compare_command(
     excel: Annotated[
         Path | None, typer.Option("--excel", help="Also write an Excel workbook.")
     ] = None,
+    policy_prices: Annotated[
+        bool,
+        typer.Option(
+            "--policy-prices/--no-policy-prices",
+            help="Price each scenario's policies by re-solving without each (one solve per rule).",
+        ),
+    ] = False,
 ) -> None:
     """Solve several scenarios and show their KPIs and staffing side by side."""
     if len(scenarios) < 2:
         _fail("compare needs at least two scenario files", EXIT_INPUT)
-    results = {}
+    results: dict[str, Result] = {}
+    prices: dict[str, pd.DataFrame] = {}
     for path in scenarios:
-        result = solve(load_scenario(path))
-        results[
+        loaded = load_scenario(path)
+        result = solve(loaded)
+        name = (
             f"{result.scenario_name} ({path.name})"
             if result.scenario_name in results
             else result.scenario_name
-        ] = result
+        )
+        results[name] = result
+        if policy_prices:
+            from bestshore.analysis import price_of_policies
+
+            prices[name] = price_of_policies(loaded, result)
     tables = compare(results)
     if excel is not None:
         from bestshore.result.files import atomic_write
 
-        atomic_write(excel, comparison_workbook(results, tables))
+        atomic_write(excel, comparison_workbook(results, tables, prices))
     if as_json:
-        doc = {name: json.loads(t.to_json(orient="split")) for name, t in tables.items()}
-        typer.echo(json.dumps(doc, indent=2))
+        doc = comparison_document(results, tables, prices)
+        typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
         return
     with _wide_pandas():
         for name, table in tables.items():
             typer.echo(f"\n{name}\n{table.to_string(float_format=lambda v: f'{v:,.2f}')}")
 
 
-def comparison_workbook(
-    results: dict[str, Result], tables: dict[str, pd.DataFrame] | None = None
-) -> bytes:
-    """The workbook of ``compare --excel``: the comparison tables, then ``inputs``.
+def result_document(result: Result, prices: pd.DataFrame | None = None) -> dict[str, Any]:
+    """The JSON document of one result, as ``solve --json`` prints it.
 
-    ``inputs`` holds each scenario's key figures and stamp (:meth:`Result.input_table`)
-    under a ``scenario`` column. Money is shown in the scenarios' currency when they
-    share one (none otherwise); site names come from the results' labels.
+    :meth:`Result.to_dict` (tables as lists of records, ``result.json``'s layout) and
+    ``policy_prices``: the price of each policy as records
+    (:func:`bestshore.analysis.price_of_policies`), or null when not computed.
+    ``compare --json`` gives each scenario's result in this same layout.
+    """
+    doc = result.to_dict()
+    doc["policy_prices"] = None if prices is None else table_records(prices)
+    return doc
+
+
+def comparison_document(
+    results: dict[str, Result],
+    tables: dict[str, pd.DataFrame],
+    prices: dict[str, pd.DataFrame] | None = None,
+) -> dict[str, Any]:
+    """The JSON document of ``compare --json``.
+
+    ``results``: each scenario's :func:`result_document` (the layout of ``solve
+    --json``) by its name in the comparison; then the comparison tables (``kpis``,
+    ``fte_by_site``, ``fte_by_shore``) as lists of records, their index as the first
+    field.
+    """
+    prices = prices or {}
+    return {
+        "results": {name: result_document(r, prices.get(name)) for name, r in results.items()},
+        **{name: table_records(table.reset_index()) for name, table in tables.items()},
+    }
+
+
+def comparison_workbook(
+    results: dict[str, Result],
+    tables: dict[str, pd.DataFrame] | None = None,
+    prices: dict[str, pd.DataFrame] | None = None,
+) -> bytes:
+    """The workbook of ``compare --excel``: the comparison tables, ``policy_prices``
+    (when computed) and ``inputs``.
+
+    ``policy_prices`` and ``inputs`` (each scenario's key figures and stamp,
+    :meth:`Result.input_table`) carry a ``scenario`` column. Money is shown in the
+    scenarios' currency when they share one (none otherwise); site names come from the
+    results' labels.
     """
     import pandas as pd
 
@@ -195,6 +249,12 @@ def comparison_workbook(
 
     tables = tables if tables is not None else compare(results)
     sheets = {name: t.reset_index() for name, t in tables.items()}
+    if prices:
+        sheets["policy_prices"] = pd.concat(
+            [table.assign(scenario=name) for name, table in prices.items()], ignore_index=True
+        )
+        columns = list(sheets["policy_prices"].columns)
+        sheets["policy_prices"] = sheets["policy_prices"][["scenario", *columns[:-1]]]
     sheets["inputs"] = pd.concat(
         [r.input_table().assign(scenario=name) for name, r in results.items()],
         ignore_index=True,

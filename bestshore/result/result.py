@@ -20,6 +20,7 @@ __all__ = [
     "MONTH_SHIFT_COLUMNS",
     "UNRESTORED",
     "Result",
+    "table_records",
 ]
 
 ALLOCATION_COLUMNS = [
@@ -120,7 +121,8 @@ def _clean(value: Any) -> Any:
     return value
 
 
-def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
+def table_records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of ``table`` as JSON-safe records (NaN as None, numpy as Python)."""
     return [{k: _clean(v) for k, v in row.items()} for row in table.to_dict(orient="records")]
 
 
@@ -290,16 +292,16 @@ class Result:
             "currency": self.currency,
             "total_cost": _clean(self.total_cost),
             "kpis": {k: _clean(v) for k, v in self.kpis.items()},
-            "allocation": _records(self.allocation),
-            "sites": _records(self.sites),
-            "breakdown": _records(self.breakdown),
-            "constraints": _records(self.constraints),
-            "staffing": _records(self.staffing),
-            "shifts": _records(self.shifts),
-            "months": _records(self.months),
-            "month_shifts": _records(self.month_shifts),
-            "labels": _records(self.labels),
-            "inputs": _records(self.inputs),
+            "allocation": table_records(self.allocation),
+            "sites": table_records(self.sites),
+            "breakdown": table_records(self.breakdown),
+            "constraints": table_records(self.constraints),
+            "staffing": table_records(self.staffing),
+            "shifts": table_records(self.shifts),
+            "months": table_records(self.months),
+            "month_shifts": table_records(self.month_shifts),
+            "labels": table_records(self.labels),
+            "inputs": table_records(self.inputs),
             "market": {k: _clean(v) for k, v in self.market.items()},
             "warnings": list(self.warnings),
             "stamp": {k: _clean(v) for k, v in stamp.items()},
