@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from bestshore import progress
 from bestshore.model import Diagnosis, diagnose_infeasibility, prepare_inputs
 from bestshore.model.inputs import ModelInputs
 from bestshore.model.plan import Plan, plan_sourcing
@@ -90,6 +91,7 @@ def solve(
     scenario = scenario.revalidated() if isinstance(scenario, Scenario) else load_scenario(scenario)
     clock = timings if timings is not None else {}
     start = time.perf_counter()
+    progress.report("preparing inputs (demand, rates, eligible set)")
     inputs = prepare_inputs(scenario)
     eligibility = eligible_assignments(inputs)
     clock["inputs"] = time.perf_counter() - start
@@ -114,10 +116,12 @@ def solve_prepared(
     """
     clock = timings if timings is not None else {}
     scenario = inputs.scenario
+    progress.report("solving (LP, then Erlang C staffing rounds)")
     planning = plan_sourcing(inputs, eligibility, session=session, previous=previous, quick=quick)
     clock.update(planning.timings)
     first, plan = planning.first_solution, planning.plan
     if first.status == "infeasible":
+        progress.report("diagnosing the infeasibility")
         eligible = planning.first_model.eligibility
         raise InfeasibleScenarioError(diagnose_infeasibility(inputs, eligible))
     if not first.has_solution:
@@ -129,9 +133,11 @@ def solve_prepared(
             "(the linear staffing estimate was too optimistic); add capacity or relax a cap",
         )
     tick = time.perf_counter()
+    progress.report("extracting the result")
     result = extract_result(plan)
     clock["extract"] = time.perf_counter() - tick
     if check:
+        progress.report("verifying the plan")
         tick = time.perf_counter()
         problems = verify(scenario, result)
         clock["verify"] = time.perf_counter() - tick

@@ -9,13 +9,15 @@ from __future__ import annotations
 import json
 import os
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from bestshore import progress
 from bestshore.api import InfeasibleScenarioError, SolveError, compare, solve
 from bestshore.result import Result
 from bestshore.result.result import INPUT_COLUMNS, table_records
@@ -31,11 +33,72 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     no_args_is_help=True,
+    # Plain help: Rich markup would eat units in brackets ("[s]", "[min]") and Rich
+    # panels show a "<bool>" value placeholder on flags, which take no value.
+    rich_markup_mode=None,
 )
 
 EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE = 1, 2, 3
 MAX_RESULT_BYTES = 512 * 1024 * 1024
 """Largest result.json `verify` reads [bytes] (512 MiB)."""
+
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress display on stderr.")]
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib import metadata
+
+        try:
+            version = metadata.version("bestshore")
+        except metadata.PackageNotFoundError:  # pragma: no cover - a bare source tree
+            version = "unknown"
+        typer.echo(f"bestshore {version}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Where and by whom customer-contact work should be done, at the best cost."""
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[None]:
+    """A spinner on stderr naming the step under way (:mod:`bestshore.progress`).
+
+    Only on a terminal and without ``--quiet``: piped or redirected, stderr carries
+    errors alone. The spinner is transient: it is erased when the block ends, before
+    any error line is printed.
+    """
+    import sys
+
+    if quiet or not sys.stderr.isatty():
+        yield
+        return
+    from rich.console import Console
+    from rich.live import Live
+    from rich.spinner import Spinner
+
+    spinner = Spinner("dots", text="starting")
+    # stdout is left alone (it may carry the JSON document); lines written to stderr
+    # while the spinner turns (an error) are printed above it, whole.
+    live = Live(
+        spinner,
+        console=Console(stderr=True),
+        transient=True,
+        redirect_stdout=False,
+        redirect_stderr=True,
+        refresh_per_second=10,
+    )
+    with live, progress.listening(lambda message: spinner.update(text=message)):
+        yield
 
 
 def _fail(message: str, code: int) -> None:
@@ -96,25 +159,29 @@ def solve_command(
             show_default=False,
         ),
     ] = None,
+    quiet: Quiet = False,
 ) -> None:
     """Solve a scenario: print the headline figures, optionally write every output."""
-    loaded = load_scenario(scenario)
-    try:
-        result = solve(loaded)
-    except InfeasibleScenarioError as exc:
-        if as_json:
-            findings = exc.diagnosis.findings.to_dict(orient="records")
-            typer.echo(json.dumps({"status": "infeasible", "diagnosis": findings}, indent=2))
-        raise
-    prices = None
-    if policy_prices or (policy_prices is None and out is not None):
-        from bestshore.analysis import price_of_policies
+    with _progress(quiet):
+        progress.report(f"loading {scenario}")
+        loaded = load_scenario(scenario)
+        try:
+            result = solve(loaded)
+        except InfeasibleScenarioError as exc:
+            if as_json:
+                findings = exc.diagnosis.findings.to_dict(orient="records")
+                typer.echo(json.dumps({"status": "infeasible", "diagnosis": findings}, indent=2))
+            raise
+        prices = None
+        if policy_prices or (policy_prices is None and out is not None):
+            from bestshore.analysis import price_of_policies
 
-        prices = price_of_policies(loaded, result)
-    if out is not None:
-        from bestshore.views.outputs import write_outputs
+            prices = price_of_policies(loaded, result)
+        if out is not None:
+            from bestshore.views.outputs import write_outputs
 
-        written = write_outputs(result, loaded, out, prices)
+            progress.report(f"writing files to {out}/ (tables, charts, report)")
+            written = write_outputs(result, loaded, out, prices)
     if as_json:
         typer.echo(json.dumps(result_document(result, prices), indent=2, ensure_ascii=False))
         return
@@ -165,30 +232,35 @@ def compare_command(
             help="Price each scenario's policies by re-solving without each (one solve per rule).",
         ),
     ] = False,
+    quiet: Quiet = False,
 ) -> None:
     """Solve several scenarios and show their KPIs and staffing side by side."""
     if len(scenarios) < 2:
         _fail("compare needs at least two scenario files", EXIT_INPUT)
     results: dict[str, Result] = {}
     prices: dict[str, pd.DataFrame] = {}
-    for path in scenarios:
-        loaded = load_scenario(path)
-        result = solve(loaded)
-        name = (
-            f"{result.scenario_name} ({path.name})"
-            if result.scenario_name in results
-            else result.scenario_name
-        )
-        results[name] = result
-        if policy_prices:
-            from bestshore.analysis import price_of_policies
+    with _progress(quiet):
+        for number, path in enumerate(scenarios, start=1):
+            with progress.step(f"scenario {number}/{len(scenarios)} ({path.name})"):
+                progress.report("loading")
+                loaded = load_scenario(path)
+                result = solve(loaded)
+                name = (
+                    f"{result.scenario_name} ({path.name})"
+                    if result.scenario_name in results
+                    else result.scenario_name
+                )
+                results[name] = result
+                if policy_prices:
+                    from bestshore.analysis import price_of_policies
 
-            prices[name] = price_of_policies(loaded, result)
-    tables = compare(results)
-    if excel is not None:
-        from bestshore.result.files import atomic_write
+                    prices[name] = price_of_policies(loaded, result)
+        tables = compare(results)
+        if excel is not None:
+            from bestshore.result.files import atomic_write
 
-        atomic_write(excel, comparison_workbook(results, tables, prices))
+            progress.report(f"writing {excel}")
+            atomic_write(excel, comparison_workbook(results, tables, prices))
     if as_json:
         doc = comparison_document(results, tables, prices)
         typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
@@ -289,23 +361,31 @@ def verify_command(
     result_file: Annotated[
         Path, typer.Argument(help="A result.json written by `bestshore solve`.")
     ],
+    quiet: Quiet = False,
 ) -> None:
     """Re-check every rule of a saved result against its scenario, independently of the model."""
     from bestshore.result import Result
     from bestshore.scenario.loader import check_regular_file
     from bestshore.verify import verify
 
-    loaded = load_scenario(scenario)
-    # A regular file of bounded size, before reading: no FIFO (it would block), no device
-    # (/dev/zero never ends), nothing larger than a result can be.
-    check_regular_file(result_file, MAX_RESULT_BYTES, expected="a result.json file")
-    try:
-        result = Result.read_json(result_file)
-    except FileNotFoundError:
-        _fail(f"{result_file}: file not found", EXIT_INPUT)
-    except (ValueError, KeyError, TypeError) as exc:
-        _fail(f"{result_file}: not a readable bestshore result ({exc})", EXIT_INPUT)
-    problems = verify(loaded, result)
+    unreadable = None  # told once the spinner is gone: an error line is printed whole
+    with _progress(quiet):
+        progress.report(f"loading {scenario}")
+        loaded = load_scenario(scenario)
+        # A regular file of bounded size, before reading: no FIFO (it would block), no
+        # device (/dev/zero never ends), nothing larger than a result can be.
+        check_regular_file(result_file, MAX_RESULT_BYTES, expected="a result.json file")
+        try:
+            result = Result.read_json(result_file)
+        except FileNotFoundError:
+            unreadable = f"{result_file}: file not found"
+        except (ValueError, KeyError, TypeError) as exc:
+            unreadable = f"{result_file}: not a readable bestshore result ({exc})"
+        else:
+            progress.report(f"checking every rule of {result_file}")
+            problems = verify(loaded, result)
+    if unreadable is not None:
+        _fail(unreadable, EXIT_INPUT)
     if problems:
         for problem in problems:
             typer.echo(f"violation: {problem}")

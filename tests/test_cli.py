@@ -4,7 +4,13 @@ that keeps its units, boolean flags without a value placeholder."""
 
 from __future__ import annotations
 
+import doctest
 import json
+import os
+import pty
+import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -75,3 +81,160 @@ def test_compare_json_gives_each_result_in_the_solve_layout(
     assert all(set(row) == {"shore", "tiny", "tiny-capped"} for row in doc["fte_by_shore"])
     plain = json.loads(run("compare", str(first), str(second), "--json").stdout)
     assert all(r["policy_prices"] is None for r in plain["results"].values())
+
+
+# --- --version, help text ----------------------------------------------------------------
+def test_version_names_the_installed_package() -> None:
+    from importlib import metadata
+
+    done = run("--version")
+    assert done.stdout == f"bestshore {metadata.version('bestshore')}\n"
+
+
+COMMANDS = ["solve", "validate", "compare", "verify", "staffing", "schema"]
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_help_keeps_units_and_shows_no_bool_placeholder(command: str | None) -> None:
+    done = CliRunner().invoke(
+        app, [command, "--help"] if command else ["--help"], env={"COLUMNS": "100"}
+    )
+    assert done.exit_code == 0, done.output
+    assert "<bool>" not in done.stdout and "BOOLEAN" not in done.stdout
+    if command == "staffing":
+        assert "Average handle time [s]." in done.stdout
+        assert "Interval length [min]." in done.stdout
+        assert "Answer-time target [s]." in done.stdout
+    if command == "solve":
+        flags = [line for line in done.stdout.splitlines() if line.strip().startswith("--json")]
+        assert flags and flags[0].split()[:1] == ["--json"] and "<" not in flags[0]
+
+
+# --- progress on stderr --------------------------------------------------------------------
+def on_a_terminal(*args: str, cwd: Path) -> tuple[int, str, str]:
+    """Run the CLI in a fresh process whose stderr is a terminal (a pty), stdout a file.
+
+    Returns the exit code, stdout and stderr (as the terminal received it)."""
+    master, slave = pty.openpty()
+    out = cwd / "stdout.txt"
+    with out.open("wb") as stdout:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "bestshore.cli", *args], stdout=stdout, stderr=slave, cwd=cwd
+        )
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # the terminal closed with the process
+                break
+            if not data:
+                break
+            chunks.append(data)
+        code = process.wait(timeout=300)
+    os.close(master)
+    return code, out.read_text(encoding="utf-8"), b"".join(chunks).decode("utf-8", "replace")
+
+
+def terminal_lines(text: str) -> list[str]:
+    """The non-blank lines a terminal shows once it has received ``text``.
+
+    A small terminal: carriage return, line feed, erase line (``ESC[2K``), cursor up
+    (``ESC[nA``); other escapes (cursor shown or hidden) change nothing visible.
+    """
+    lines, row, column = [""], 0, 0
+    for token in re.split(r"(\x1b\[[0-9;?]*[A-Za-z]|\r|\n)", text):
+        if not token:
+            continue
+        if token == "\r":
+            column = 0
+        elif token == "\n":
+            row, column = row + 1, 0
+            if row == len(lines):
+                lines.append("")
+        elif token.startswith("\x1b["):
+            argument, code = token[2:-1], token[-1]
+            if code == "K":
+                lines[row] = "" if argument == "2" else lines[row][:column]
+            elif code == "A":
+                row = max(0, row - int(argument or 1))
+        else:
+            line = lines[row]
+            lines[row] = line[:column].ljust(column) + token + line[column + len(token) :]
+            column += len(token)
+    return [line for line in lines if line.strip()]
+
+
+def test_progress_names_each_step_on_a_terminal_and_keeps_stdout_clean(
+    two_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    code, out, err = on_a_terminal(
+        "solve", str(two_files[0]), "--json", "--policy-prices", cwd=tmp_path
+    )
+    assert code == 0, err
+    assert json.loads(out)["status"] == "optimal"  # stdout holds the document alone
+    for step in (
+        "loading",
+        "preparing inputs",
+        "solving (LP, then Erlang C staffing rounds)",
+        "verifying the plan",
+        "pricing policy 1/1 (max_site_share)",
+    ):
+        assert step in err, (step, err[:500])
+    assert terminal_lines(err) == []  # transient: nothing is left on the terminal
+
+
+def test_progress_is_silent_with_quiet_or_when_stderr_is_not_a_terminal(
+    two_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    code, out, err = on_a_terminal("solve", str(two_files[0]), "--json", "--quiet", cwd=tmp_path)
+    assert code == 0 and json.loads(out)["status"] == "optimal"
+    assert err == ""
+    piped = subprocess.run(
+        [sys.executable, "-m", "bestshore.cli", "solve", str(two_files[0])],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert piped.stderr == ""
+    assert run("compare", *map(str, two_files)).stderr == ""
+
+
+def test_an_error_stays_one_whole_line_under_the_spinner(tmp_path: Path) -> None:
+    bad = write(tmp_path / "bad.yaml", {"name": "x", "market": {"country": "FR"}})
+    code, out, err = on_a_terminal("solve", str(bad), cwd=tmp_path)
+    assert code == 2 and out == ""
+    (line,) = terminal_lines(err)
+    assert line.startswith(f"error: {bad}:") and "loading" not in line
+    junk = tmp_path / "junk.json"
+    junk.write_text('{"hello": 1}')
+    good = write(tmp_path / "good.yaml", scenario_data())
+    code, _, err = on_a_terminal("verify", str(good), str(junk), cwd=tmp_path)
+    assert code == 2
+    (line,) = terminal_lines(err)
+    assert line.startswith(f"error: {junk}: not a readable bestshore result")
+
+
+def test_policy_pricing_reports_each_rule_in_turn() -> None:
+    from bestshore import progress
+    from bestshore.analysis import price_of_policies
+    from bestshore.scenario import parse_scenario
+
+    data = scenario_data()
+    data["policies"]["max_vendor_share"] = 0.9
+    scenario = parse_scenario(data)
+    seen: list[str] = []
+    with progress.listening(seen.append):
+        prices = price_of_policies(scenario)
+    assert len(prices) == 2
+    starts = [m for m in seen if m.startswith("pricing policy") and ":" not in m]
+    assert [m.split(" (")[0] for m in starts] == ["pricing policy 1/2", "pricing policy 2/2"]
+    assert any(
+        m.startswith("pricing policy 2/2") and m.endswith("verifying the plan") for m in seen
+    )
+    progress.report("after the block")  # nobody listens any more
+    assert seen[-1] != "after the block"
+
+
+def test_progress_doctests() -> None:
+    from bestshore import progress
+
+    assert doctest.testmod(progress).failed == 0

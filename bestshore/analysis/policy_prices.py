@@ -18,6 +18,7 @@ from typing import Any
 
 import pandas as pd
 
+from bestshore import progress
 from bestshore.api import InfeasibleScenarioError, SolveError, solve
 from bestshore.result import Result
 from bestshore.scenario.schema import Jurisdiction, Scenario
@@ -183,9 +184,11 @@ def price_of_policies(scenario: Scenario, baseline: Result | None = None) -> pd.
     """
     baseline = baseline or solve(scenario)
     rows = []
-    for rule in active_rules(scenario):
+    rules = active_rules(scenario)
+    for number, rule in enumerate(rules, start=1):
         try:
-            lifted = solve(_lifted(scenario, rule))
+            with progress.step(f"pricing policy {number}/{len(rules)} ({rule.key})"):
+                lifted = solve(_lifted(scenario, rule))
             without, status = lifted.total_cost, "ok"
             noise = max(_gap(baseline) * baseline.total_cost, _gap(lifted) * without)
         except (InfeasibleScenarioError, SolveError) as exc:
