@@ -7,6 +7,7 @@ Errors are one line on stderr, never a traceback (``BESTSHORE_DEBUG=1`` shows it
 from __future__ import annotations
 
 import json
+import math
 import os
 import warnings
 from collections.abc import Callable, Iterator
@@ -404,39 +405,122 @@ def staffing_command(
         float, typer.Option("--interval-minutes", help="Interval length [min].")
     ] = 30,
     service_level: Annotated[
-        float, typer.Option("--service-level", help="Target share answered in time.")
-    ] = 0.8,
+        float | None,
+        typer.Option(
+            "--service-level",
+            help="Goal: share answered within --answer-seconds [fraction]; "
+            "0.8 when no other goal is given.",
+            show_default=False,
+        ),
+    ] = None,
     answer_seconds: Annotated[
         float, typer.Option("--answer-seconds", help="Answer-time target [s].")
     ] = 20,
+    asa_seconds: Annotated[
+        float | None,
+        typer.Option("--asa-seconds", help="Goal: average speed of answer at most this [s]."),
+    ] = None,
+    max_prob_wait: Annotated[
+        float | None,
+        typer.Option(
+            "--max-prob-wait", help="Goal: probability that a call waits at most this [fraction]."
+        ),
+    ] = None,
+    agents: Annotated[
+        int | None,
+        typer.Option(
+            "--agents",
+            help="Evaluate this many agents on the phones instead of sizing for a goal: "
+            "service level, ASA, probability of waiting, occupancy.",
+        ),
+    ] = None,
     shrinkage: Annotated[
-        float, typer.Option("--shrinkage", help="Share of paid time not available.")
+        float, typer.Option("--shrinkage", help="Share of paid time not available [fraction].")
     ] = 0.0,
     max_occupancy: Annotated[
-        float, typer.Option("--max-occupancy", help="Most busy share of logged-in time.")
+        float,
+        typer.Option("--max-occupancy", help="Most busy share of logged-in time [fraction]."),
     ] = 1.0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Erlang C calculator: agents needed for a service level in one interval."""
-    from bestshore.staffing import staffing_requirement
+    """Erlang C calculator: agents one interval needs for its goals (service level, ASA,
+    probability of waiting: every goal given is met), or what a given number achieves."""
+    from bestshore.staffing import evaluate_agents, staffing_requirement
 
+    goals = {"--service-level": service_level, "--asa-seconds": asa_seconds}
+    goals["--max-prob-wait"] = max_prob_wait
+    given = [name for name, value in goals.items() if value is not None]
+    if agents is not None and given:
+        _fail(
+            f"--agents evaluates a given staffing; leave out the goal {', '.join(given)} "
+            "(or leave out --agents to size for it)",
+            EXIT_INPUT,
+        )
+    if agents is not None:
+        try:
+            performance = evaluate_agents(calls, interval_minutes, aht, agents, answer_seconds)
+        except ValueError as exc:
+            _fail(str(exc), EXIT_INPUT)
+        if as_json:
+            typer.echo(json.dumps(_json_safe(performance.to_dict()), indent=2))
+            return
+        asa = (
+            f"{performance.asa_seconds:.1f} s"
+            if performance.stable
+            else "unbounded: no more agents than Erlangs, the queue grows without limit"
+        )
+        typer.echo(
+            f"traffic            {performance.traffic_erlangs:.2f} Erlang\n"
+            f"agents             {performance.agents}\n"
+            f"service level      {performance.service_level:.1%} answered within "
+            f"{performance.answer_seconds:g} s\n"
+            f"ASA                {asa}\n"
+            f"P(wait)            {performance.prob_wait:.1%}\n"
+            f"occupancy          {performance.occupancy:.1%}"
+        )
+        return
     try:
         need = staffing_requirement(
-            calls, interval_minutes, aht, service_level, answer_seconds, shrinkage, max_occupancy
+            calls,
+            interval_minutes,
+            aht,
+            service_level if service_level is not None or given else 0.8,
+            answer_seconds,
+            shrinkage,
+            max_occupancy,
+            asa_target_seconds=asa_seconds,
+            prob_wait_target=max_prob_wait,
         )
     except ValueError as exc:
         _fail(str(exc), EXIT_INPUT)
     if as_json:
-        typer.echo(json.dumps(need.to_dict(), indent=2))
+        typer.echo(json.dumps(_json_safe(need.to_dict()), indent=2))
         return
+    wanted = []
+    if need.service_level_target is not None:
+        wanted.append(f"{need.service_level_target:.0%} within {need.answer_seconds:g} s")
+    if need.asa_target_seconds is not None:
+        wanted.append(f"ASA <= {need.asa_target_seconds:g} s")
+    if need.prob_wait_target is not None:
+        wanted.append(f"P(wait) <= {need.prob_wait_target:.0%}")
     typer.echo(
         f"traffic            {need.traffic_erlangs:.2f} Erlang\n"
         f"agents             {need.agents}\n"
         f"scheduled agents   {need.scheduled_agents} (shrinkage {need.shrinkage:.0%})\n"
         f"service level      {need.service_level:.1%} answered within {need.answer_seconds:g} s\n"
         f"ASA                {need.asa_seconds:.1f} s\n"
-        f"occupancy          {need.occupancy:.1%}"
+        f"P(wait)            {need.prob_wait:.1%}\n"
+        f"occupancy          {need.occupancy:.1%}\n"
+        f"goal               {', '.join(wanted)}"
     )
+
+
+def _json_safe(values: dict[str, Any]) -> dict[str, Any]:
+    """Infinite and NaN figures as null (JSON has no infinity)."""
+    return {
+        key: None if isinstance(value, float) and not math.isfinite(value) else value
+        for key, value in values.items()
+    }
 
 
 @app.command("schema")

@@ -52,12 +52,15 @@ import numpy.typing as npt
 import pandas as pd
 
 __all__ = [
+    "QueuePerformance",
     "StaffingRequirement",
     "agents_for_asa",
+    "agents_for_prob_wait",
     "agents_for_service_level",
     "average_speed_of_answer",
     "erlang_b",
     "erlang_c",
+    "evaluate_agents",
     "occupancy",
     "scheduled_agents",
     "service_level",
@@ -588,6 +591,55 @@ def agents_for_asa(
     return _first_agents(traffic, _first_stable_agents(traffic, cap), meets)
 
 
+def agents_for_prob_wait(
+    calls: float,
+    interval_minutes: float,
+    aht_seconds: float,
+    prob_wait_target: float,
+    max_occupancy: float = 1.0,
+) -> int:
+    r"""Fewest agents with which at most ``prob_wait_target`` of calls wait at all (Erlang
+    C) and occupancy is at most ``max_occupancy``.
+
+    .. math:: N^* = \min \{ N \in \mathbb{N} : N > A,\ C(N, A) \le p,\
+       A / N \le \rho_{max} \}
+
+    Same search as :func:`agents_for_service_level` (:math:`C` falls as agents grow).
+
+    Parameters
+    ----------
+    calls : float
+        Calls offered in the interval [calls], >= 0. 0 calls need 0 agents.
+    interval_minutes : float
+        Interval length [min], > 0.
+    aht_seconds : float
+        Average handling time :math:`h` [s], > 0.
+    prob_wait_target : float
+        Highest acceptable probability :math:`p` that a call waits [fraction], 0 < p < 1.
+    max_occupancy : float, default 1.0
+        Cap :math:`\rho_{max}` on occupancy, 0 < cap <= 1; 1.0 means no cap.
+
+    Returns
+    -------
+    int
+        Agents on the phones [agents], before shrinkage.
+
+    Examples
+    --------
+    >>> agents_for_prob_wait(100, 30, 180, 0.3)
+    13
+    """
+    traffic = traffic_intensity(calls, interval_minutes, aht_seconds)
+    target = _open_fraction("prob_wait_target", prob_wait_target)
+    cap = _max_occupancy(max_occupancy)
+    if traffic == 0:
+        return 0
+    for agents, blocking in _erlang_b_sequence(traffic, _first_stable_agents(traffic, cap)):
+        if _erlang_c(traffic, agents, blocking) <= target:
+            return agents
+    raise AssertionError("unreachable: the probability of waiting tends to 0 as agents grow")
+
+
 def scheduled_agents(agents: int, shrinkage: float) -> int:
     r"""Agents to schedule so that ``agents`` are on the phones after shrinkage.
 
@@ -631,10 +683,16 @@ class StaffingRequirement:
         Average handling time [s].
     traffic_erlangs : float
         Offered load ``calls * aht_seconds / (60 * interval_minutes)`` [Erlang].
-    service_level_target : float
-        Target fraction answered within ``answer_seconds`` [fraction].
+    service_level_target : float or None
+        Target fraction answered within ``answer_seconds`` [fraction]; None: no
+        service-level goal.
     answer_seconds : float
-        Answer-time threshold of the service level [s].
+        Answer-time threshold of the service level [s] (also of the ``service_level``
+        reported when the goal is another).
+    asa_target_seconds : float or None
+        Highest acceptable average speed of answer [s]; None: no ASA goal.
+    prob_wait_target : float or None
+        Highest acceptable probability that a call waits [fraction]; None: no such goal.
     max_occupancy : float
         Occupancy cap the staffing respects [fraction].
     shrinkage : float
@@ -657,8 +715,10 @@ class StaffingRequirement:
     interval_minutes: float
     aht_seconds: float
     traffic_erlangs: float
-    service_level_target: float
+    service_level_target: float | None
     answer_seconds: float
+    asa_target_seconds: float | None
+    prob_wait_target: float | None
     max_occupancy: float
     shrinkage: float
     agents: int
@@ -668,7 +728,7 @@ class StaffingRequirement:
     occupancy: float
     prob_wait: float
 
-    def to_dict(self) -> dict[str, float | int]:
+    def to_dict(self) -> dict[str, float | int | None]:
         """The fields as a plain ``{name: value}`` dict, in declaration order."""
         return asdict(self)
 
@@ -677,16 +737,22 @@ def staffing_requirement(
     calls: float,
     interval_minutes: float,
     aht_seconds: float,
-    service_level_target: float = 0.8,
+    service_level_target: float | None = 0.8,
     answer_seconds: float = 20,
     shrinkage: float = 0.0,
     max_occupancy: float = 1.0,
+    *,
+    asa_target_seconds: float | None = None,
+    prob_wait_target: float | None = None,
 ) -> StaffingRequirement:
-    r"""Agents needed for one interval and what they achieve.
+    r"""Agents needed for one interval to meet every goal given, and what they achieve.
 
-    Agents from :func:`agents_for_service_level`; scheduled agents
-    :math:`\lceil N / (1 - \sigma) \rceil`; service level, ASA, occupancy and probability
-    of waiting evaluated at those agents.
+    Each goal alone needs its fewest agents (:func:`agents_for_service_level`,
+    :func:`agents_for_asa`, :func:`agents_for_prob_wait`); since the service level rises
+    and the ASA and the probability of waiting fall as agents are added, the largest of
+    these meets them all and is the fewest that does. Scheduled agents
+    :math:`\lceil N / (1 - \sigma) \rceil`; service level, ASA, occupancy and
+    probability of waiting evaluated at those agents.
 
     Parameters
     ----------
@@ -696,18 +762,28 @@ def staffing_requirement(
         Interval length [min], > 0.
     aht_seconds : float
         Average handling time [s], > 0.
-    service_level_target : float, default 0.8
-        Target fraction answered within ``answer_seconds``, 0 < target < 1.
+    service_level_target : float or None, default 0.8
+        Target fraction answered within ``answer_seconds``, 0 < target < 1; None for no
+        service-level goal.
     answer_seconds : float, default 20
         Answer-time threshold [s], >= 0.
     shrinkage : float, default 0.0
         Share of paid time unavailable for calls [fraction], 0 <= shrinkage < 1.
     max_occupancy : float, default 1.0
         Occupancy cap [fraction], 0 < cap <= 1.
+    asa_target_seconds : float, optional
+        Highest acceptable average speed of answer [s], > 0.
+    prob_wait_target : float, optional
+        Highest acceptable probability that a call waits [fraction], 0 < p < 1.
 
     Returns
     -------
     StaffingRequirement
+
+    Raises
+    ------
+    ValueError
+        For a bad value (naming the parameter and the value), or when no goal is given.
 
     Examples
     --------
@@ -716,9 +792,30 @@ def staffing_requirement(
     (14, 20, 0.8884)
     """
     sigma = _shrinkage(shrinkage)
-    agents = agents_for_service_level(
-        calls, interval_minutes, aht_seconds, service_level_target, answer_seconds, max_occupancy
-    )
+    answer = _non_negative("answer_seconds", answer_seconds)
+    goals = []
+    if service_level_target is not None:
+        goals.append(
+            agents_for_service_level(
+                calls, interval_minutes, aht_seconds, service_level_target, answer, max_occupancy
+            )
+        )
+    if asa_target_seconds is not None:
+        goals.append(
+            agents_for_asa(calls, interval_minutes, aht_seconds, asa_target_seconds, max_occupancy)
+        )
+    if prob_wait_target is not None:
+        goals.append(
+            agents_for_prob_wait(
+                calls, interval_minutes, aht_seconds, prob_wait_target, max_occupancy
+            )
+        )
+    if not goals:
+        raise ValueError(
+            "give at least one goal: service_level_target, asa_target_seconds or "
+            "prob_wait_target (or evaluate a given staffing with evaluate_agents)"
+        )
+    agents = max(goals)
     traffic = traffic_intensity(calls, interval_minutes, aht_seconds)
     aht = float(aht_seconds)
     prob_wait = _erlang_c(traffic, agents, _erlang_b(traffic, agents))
@@ -727,16 +824,127 @@ def staffing_requirement(
         interval_minutes=float(interval_minutes),
         aht_seconds=aht,
         traffic_erlangs=traffic,
-        service_level_target=float(service_level_target),
-        answer_seconds=float(answer_seconds),
+        service_level_target=_optional(service_level_target),
+        answer_seconds=answer,
+        asa_target_seconds=_optional(asa_target_seconds),
+        prob_wait_target=_optional(prob_wait_target),
         max_occupancy=float(max_occupancy),
         shrinkage=sigma,
         agents=agents,
         scheduled_agents=scheduled_agents(agents, sigma),
-        service_level=_service_level(traffic, agents, prob_wait, aht, float(answer_seconds)),
+        service_level=_service_level(traffic, agents, prob_wait, aht, answer),
         asa_seconds=_asa(traffic, agents, prob_wait, aht),
         occupancy=_occupancy(traffic, agents),
         prob_wait=prob_wait,
+    )
+
+
+def _optional(value: float | None) -> float | None:
+    return None if value is None else float(value)
+
+
+@dataclass(frozen=True)
+class QueuePerformance:
+    """What a given number of agents achieves on one interval's calls (Erlang C).
+
+    Attributes
+    ----------
+    calls : float
+        Calls offered in the interval [calls].
+    interval_minutes : float
+        Interval length [min].
+    aht_seconds : float
+        Average handling time [s].
+    traffic_erlangs : float
+        Offered load [Erlang].
+    agents : int
+        Agents on the phones [agents] (the input).
+    answer_seconds : float
+        Answer-time threshold of ``service_level`` [s].
+    stable : bool
+        The agents can carry the load (more agents than Erlangs, or no calls); if not,
+        the queue grows without bound: service level 0, every call waits, ASA infinite.
+    service_level : float
+        Fraction answered within ``answer_seconds`` [fraction].
+    asa_seconds : float
+        Average speed of answer [s]; ``math.inf`` when not ``stable``.
+    prob_wait : float
+        Probability that a call waits (Erlang C) [fraction].
+    occupancy : float
+        Busy share of the agents' logged-in time [fraction]: ``traffic / agents``,
+        at most 1 (an unstable queue keeps every agent busy); 0 without calls.
+    """
+
+    calls: float
+    interval_minutes: float
+    aht_seconds: float
+    traffic_erlangs: float
+    agents: int
+    answer_seconds: float
+    stable: bool
+    service_level: float
+    asa_seconds: float
+    prob_wait: float
+    occupancy: float
+
+    def to_dict(self) -> dict[str, float | int | bool]:
+        """The fields as a plain ``{name: value}`` dict, in declaration order."""
+        return asdict(self)
+
+
+def evaluate_agents(
+    calls: float,
+    interval_minutes: float,
+    aht_seconds: float,
+    agents: int,
+    answer_seconds: float = 20,
+) -> QueuePerformance:
+    r"""Service level, ASA, probability of waiting and occupancy of ``agents`` agents.
+
+    .. math:: SL = 1 - C(N, A)\,e^{-(N - A)\,t / h}, \qquad
+       \mathrm{ASA} = \frac{C(N, A)\,h}{N - A}, \qquad \rho = A / N
+
+    Parameters
+    ----------
+    calls : float
+        Calls offered in the interval [calls], >= 0.
+    interval_minutes : float
+        Interval length [min], > 0.
+    aht_seconds : float
+        Average handling time :math:`h` [s], > 0.
+    agents : int
+        Agents on the phones :math:`N` [agents], a whole number >= 0.
+    answer_seconds : float, default 20
+        Answer-time threshold :math:`t` of the service level [s], >= 0.
+
+    Returns
+    -------
+    QueuePerformance
+
+    Examples
+    --------
+    >>> p = evaluate_agents(100, 30, 180, 13)
+    >>> round(p.service_level, 4), round(p.asa_seconds, 1), round(p.prob_wait, 4)
+    (0.7956, 17.1, 0.2853)
+    """
+    traffic = traffic_intensity(calls, interval_minutes, aht_seconds)
+    count = _agents(agents)
+    answer = _non_negative("answer_seconds", answer_seconds)
+    aht = float(aht_seconds)
+    prob_wait = _erlang_c(traffic, count, _erlang_b(traffic, count))
+    stable = traffic == 0 or count > traffic
+    return QueuePerformance(
+        calls=float(calls),
+        interval_minutes=float(interval_minutes),
+        aht_seconds=aht,
+        traffic_erlangs=traffic,
+        agents=count,
+        answer_seconds=answer,
+        stable=stable,
+        service_level=_service_level(traffic, count, prob_wait, aht, answer),
+        asa_seconds=_asa(traffic, count, prob_wait, aht),
+        prob_wait=prob_wait,
+        occupancy=min(1.0, _occupancy(traffic, count)),
     )
 
 
@@ -747,6 +955,8 @@ _TABLE_UNITS = {
     "traffic_erlangs": "Erlang",
     "service_level_target": "fraction",
     "answer_seconds": "s",
+    "asa_target_seconds": "s",
+    "prob_wait_target": "fraction",
     "max_occupancy": "fraction",
     "shrinkage": "fraction",
     "agents": "agents",
