@@ -976,7 +976,11 @@ class Objective(_Model):
         "cost against quality at this rate [currency/point/contact], 0 to 1e6.",
     )
     time_limit_seconds: float | None = Field(
-        None, ge=1, le=7 * 86400, description="Solver time limit [s], 1 to 604800 (a week)."
+        None,
+        ge=1e-6,
+        le=7 * 86400,
+        description="Solver time limit [s], 1e-6 (stop at once: the first plan found) to "
+        "604800 (a week).",
     )
     amortization_years: float = Field(
         3.0,
