@@ -190,8 +190,12 @@ def _resolve(spec: tuple[str, str], currency: str) -> tuple[str, str | None]:
     return unit.replace("{c}", currency), code
 
 
-def _spec(name: str, column: str, currency: str) -> tuple[str, str | None]:
-    spec = _TABLE_COLUMNS.get((name, column)) or _TABLE_COLUMNS.get((name, "*"))
+def _spec(name: str, column: str, currency: str, numeric: bool) -> tuple[str, str | None]:
+    """Unit and format of a column: the table's own, else the column's; a table's ``*``
+    (every column of a comparison is FTE) applies to numeric columns only."""
+    spec = _TABLE_COLUMNS.get((name, column))
+    if spec is None and numeric:
+        spec = _TABLE_COLUMNS.get((name, "*"))
     if spec is None:
         spec = _COLUMNS.get(column)
     return _resolve(spec, currency) if spec is not None else ("", None)
@@ -298,10 +302,12 @@ def sheet_of(
             columns[label] = values.map(hour_text)
             formats[len(columns) - 1] = None
             continue
-        unit, code = _spec(name, text, currency)
         numeric = pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values)
-        columns[_header(text, unit) if numeric else text] = values
-        formats[len(columns) - 1] = code if numeric else None
+        # A column with a unit keeps it even when empty (an empty table's header is the
+        # same as a full one's).
+        unit, code = _spec(name, text, currency, numeric)
+        columns[_header(text, unit)] = values
+        formats[len(columns) - 1] = code
         kind = _IDS.get(text)
         if kind is not None and kind in names and kind not in named and not numeric:
             columns[f"{text} name"] = values.map(lambda v, k=kind: names[k].get(v, v))
