@@ -5,11 +5,25 @@ shores, premiums and costs are recomputed from the validated scenario, the refer
 data and the staffing arithmetic (``bestshore.staffing``) with code of its own. Opening
 hours, for one, are checked from market time to site time, the opposite way to the
 model. A violation is reported in plain words; an empty list means every rule holds.
+
+**Every figure the result shows is re-derived** from the plan's decisions (each staffing
+row's ``share``, ``agents`` and ``roster_agents``; the shifts) and from the scenario:
+the staffing rows' calls, handle hours, FTE, rates, premiums, queue figures and costs;
+the allocation, sites and breakdown tables; every KPI; the months; the shifts' labels;
+the constraints table's capacity, vendor-cap and seat rows. Shares, agents and costs
+must be non-negative. :data:`UNCHECKED` lists the few fields that are not re-derived,
+and why; the tests tamper every other field and expect it caught.
+
+**Identity** (:func:`identity_problems`) comes first: the result must carry this
+scenario's hash (:func:`scenario_hash`, SHA-256 of the validated scenario's canonical
+JSON), name, currency and market, and the status of an accepted plan.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import math
 from collections import defaultdict
 from typing import Any
@@ -19,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from bestshore.result.result import Result
-from bestshore.scenario.hours import parse_hours
+from bestshore.scenario.hours import hour_label, parse_hours
 from bestshore.scenario.profiles import annual_factor, weekly_profile
 from bestshore.scenario.reference import countries, great_circle_km
 from bestshore.scenario.schema import (
@@ -39,7 +53,34 @@ from bestshore.staffing import (
     service_level,
 )
 
-__all__ = ["verify"]
+__all__ = ["ACCEPTED_STATUSES", "UNCHECKED", "identity_problems", "scenario_hash", "verify"]
+
+# Solver statuses a plan is accepted with (bestshore.api.solve refuses the others).
+ACCEPTED_STATUSES = ("optimal", "time_limit", "gap_limit", "iteration_limit")
+
+# Fields of a result (``table.column``, ``kpis.name``, ``stamp.name``) the checker does
+# not re-derive, and why. Every other field is checked (the tests tamper each one).
+UNCHECKED: dict[str, str] = {
+    "staffing.agents_lp": "the LP's linear staffing estimate, kept for comparison "
+    "(the plan is staffed and costed on `agents`); only its sign is checked",
+    "constraints.dual": "shadow prices are the LP's dual values, which the checker has "
+    "no LP to recompute; only their sign is checked (relaxing a limit never costs more)",
+    "constraints.message": "words for people, written by the model's families",
+    "warnings": "words for people; months over capacity are checked in `months`",
+    "stamp.bestshore_version": "a fact of the run, not of the plan",
+    "stamp.solver": "a fact of the run, not of the plan",
+    "stamp.milp": "a fact of the formulation the model chose",
+    "stamp.gap": "the solver's own proof of optimality (the checker checks feasibility)",
+    "stamp.lp_objective": "the LP's objective on its linear staffing estimate",
+    "stamp.proportional_cost": "the staffing loop's comparison figure, not shown as a cost",
+    "stamp.lower_bound": "the first round's LP optimum (the checker checks feasibility)",
+    "stamp.staffing_gap": "from the lower bound above",
+    "stamp.staffing_rounds": "a fact of the run",
+    "stamp.variables": "a fact of the formulation",
+    "stamp.constraints": "a fact of the formulation",
+    "stamp.wall_seconds": "a fact of the run",
+}
+
 
 REL_TOL = 1e-6
 WEEKS = 365.25 / 7
@@ -48,6 +89,72 @@ MONTH_WEEKS = 365.25 / 12 / 7  # a year of 365.25 days in 12 equal months
 
 def _close(a: float, b: float, scale: float = 1.0) -> bool:
     return abs(a - b) <= REL_TOL * max(1.0, abs(scale), abs(a), abs(b))
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 of the validated scenario's canonical JSON: its content in id order (call
+    types, sites and vendors sorted by id, as the model reads them), not its file.
+
+    Written here on its own (the result stamps the model's, ``stamp["scenario_hash"]``;
+    the tests check both agree).
+    """
+    content = scenario.model_dump(mode="json")
+    for name in ("call_types", "sites", "vendors"):
+        content[name] = sorted(content[name], key=lambda item: item["id"])
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def identity_problems(scenario: Scenario, result: Result) -> list[str]:
+    """Why ``result`` is not a result of ``scenario`` (empty when it is).
+
+    The result must carry the scenario's hash (``stamp["scenario_hash"]``), its name,
+    its currency and its market (country, name, time zone, currency, coordinates).
+    """
+    problems = []
+    theirs = result.stamp.get("scenario_hash")
+    mine = scenario_hash(scenario)
+    if not theirs:
+        problems.append("the result carries no scenario hash")
+    elif theirs != mine:
+        problems.append(
+            f"the result is of scenario {str(theirs)[:12]}, not of this one ({mine[:12]}): "
+            "another scenario, or this one changed since"
+        )
+    if result.scenario_name != scenario.name:
+        problems.append(
+            f"the result names scenario {result.scenario_name!r}, not {scenario.name!r}"
+        )
+    market = scenario.market
+    table = countries()
+    if market.country not in table.index:
+        return [*problems, f"unknown market country {market.country}"]
+    country = table.loc[market.country]
+    expected: dict[str, Any] = {
+        "country": market.country,
+        "name": market.name or str(country["name"]),
+        "timezone": market.timezone or str(country["timezone"]),
+        "currency": market.currency,
+        "lat": float(country["lat"]),
+        "lon": float(country["lon"]),
+    }
+    if result.currency != market.currency:
+        problems.append(f"the result is in {result.currency}, the scenario in {market.currency}")
+    for key, value in expected.items():
+        got = result.market.get(key)
+        if isinstance(value, float) and isinstance(got, (int, float)):
+            same = _close(float(got), value)
+        else:
+            same = got == value
+        if not same:
+            problems.append(f"the result's market {key} is {got!r}, the scenario's {value!r}")
+    extra = sorted(set(result.market) - set(expected))
+    problems += [f"the result's market has an unknown field {key!r}" for key in extra]
+    return problems
+
+
+def _number(value: Any) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
 
 
 class _World:
@@ -270,6 +377,23 @@ class _World:
         )
 
 
+_WORLDS: dict[str, _World] = {}  # by scenario hash: re-checks of one scenario share its facts
+
+
+def _world_of(scenario: Scenario) -> _World:
+    """The facts of ``scenario``, kept for the last few scenarios checked (a Workbench
+    or a test re-checks the same one many times); the per-result state is reset."""
+    key = scenario_hash(scenario)
+    world = _WORLDS.get(key)
+    if world is None:
+        if len(_WORLDS) >= 4:
+            _WORLDS.pop(next(iter(_WORLDS)))
+        world = _WORLDS[key] = _World(scenario.model_copy(deep=True))
+    world.discount = {}
+    world.monthly = True
+    return world
+
+
 def _language_share(call_type: CallType, language: str, hour: int) -> float:
     share = call_type.languages.get(language, 0.0)
     for window in call_type.hourly_languages:
@@ -373,9 +497,8 @@ def _check_row(world: _World, row: Any, problems: list[str]) -> None:
             return
         if not world.is_open(site, hour):
             problems.append(f"{where}: site closed in that market hour")
-        occupancy = scenario.settings.occupancy
-        needed = _planning_needed(call_type, calls, occupancy)
-        roster = _roster_needed(call_type, calls, occupancy)
+        needed, whole_agents = world.staffed(call_type, calls, whole=True)
+        roster = round(whole_agents)
         if row.roster_agents < roster:
             problems.append(f"{where}: roster of {row.roster_agents:g} agents, {roster} needed")
         goal = call_type.service_level
@@ -387,24 +510,54 @@ def _check_row(world: _World, row: Any, problems: list[str]) -> None:
                 problems.append(
                     f"{where}: {row.roster_agents:g} agents answer {achieved:.1%} in time, below {goal.target:.0%}"
                 )
-            if not _close(achieved, row.service_level):
-                problems.append(
-                    f"{where}: service level reported {row.service_level:.4f}, recomputed {achieved:.4f}"
-                )
     else:
         if hour >= 0:
             problems.append(f"{where}: deferred work is planned over the week, not by hour")
         needed = handle / scenario.settings.async_utilisation
+        roster = 0
         if not _answers_in_time(world, call_type, site):
             problems.append(f"{where}: site cannot answer within {call_type.response_hours:g} h")
     if row.agents < needed * (1 - REL_TOL) - REL_TOL:
         problems.append(f"{where}: {row.agents:,.4f} agents staffed, {needed:,.4f} needed")
+    elif not _close(row.agents, needed):  # the planning staffing at the load, no more
+        problems.append(f"{where}: {row.agents:,.4f} agents staffed, recomputed {needed:,.4f}")
+    live = call_type.real_time
+    whole_needed = float(roster) if live else float(row.agents)
+    if live and row.roster_agents > whole_needed + 1e-9:
+        problems.append(
+            f"{where}: roster of {row.roster_agents:g} agents, recomputed {whole_needed:g}"
+        )
+    elif not live and not _close(row.roster_agents, whole_needed):
+        problems.append(
+            f"{where}: roster agents {row.roster_agents:g}, recomputed {whole_needed:g}"
+        )
+    goal = call_type.service_level if live and calls > 0 else None
+    queue = goal is not None and (goal.answer_seconds is not None or goal.asa_seconds is not None)
+    achieved = asa = math.nan
+    if queue and goal is not None:
+        seconds = goal.answer_seconds if goal.answer_seconds is not None else goal.asa_seconds
+        assert seconds is not None
+        whole = round(row.roster_agents)
+        achieved = service_level(handle, whole, call_type.aht_seconds, seconds)
+        asa = average_speed_of_answer(handle, whole, call_type.aht_seconds)
+    busy = (handle / row.agents if row.agents > 0 else 0.0) if live else math.nan
     for name, expected, got in (
         ("calls", calls, row.calls),
+        ("handle_hours", handle, row.handle_hours),
         ("FTE", row.agents / world.weekly_hours_per_fte(site), row.fte),
+        ("rate_per_hour", world.rate(row.call_type, site), row.rate_per_hour),
+        ("premium", world.premium(site, hour) if live else 1.0, row.premium),
+        ("annual_factor", world.profile(call_type)[1], row.annual_factor),
+        ("occupancy", busy, row.occupancy),
+        ("asa_seconds", asa, row.asa_seconds),
+        ("service_level", achieved, row.service_level),
     ):
-        if not _close(expected, got):
-            problems.append(f"{where}: {name} is {got:,.4f}, recomputed {expected:,.4f}")
+        if not _same(got, expected):
+            problems.append(f"{where}: {name} is {got!r}, recomputed {expected!r}")
+    if row.vendor != (site.vendor or "in-house"):
+        problems.append(
+            f"{where}: vendor is {row.vendor!r}, the site's is {site.vendor or 'in-house'!r}"
+        )
 
     # Languages: work answered live is spoken, work that waits (e-mail, mail, social)
     # is written; a site giving one level has it for both.
@@ -632,6 +785,9 @@ def _check_roster(
                 problems.append(
                     f"site {site.id} has a {length} h shift; allowed {roster.shift_hours}"
                 )
+            if not 0 <= start < 168:
+                problems.append(f"site {site.id} starts a shift at hour {start}, not in the week")
+                continue
             if start % roster.start_every_hours:
                 problems.append(f"site {site.id} starts a shift off its grid at hour {start}")
             if agents < 0 or abs(agents - round(agents)) > 1e-9:
@@ -777,9 +933,10 @@ def _check_year(world: _World, rows: pd.DataFrame, year: pd.DataFrame, problems:
             problems.append(f"{_where(row)}: {what} {got[i]:,.4f}, recomputed {expected[i]:,.4f}")
 
 
-def _over_limits(world: _World, part: pd.DataFrame) -> set[str]:
+def _over_limits(world: _World, part: pd.DataFrame, slack: float = 0.0) -> set[str]:
     """Sites staffed hour by hour whose staffing in a week of ``part`` exceeds their
-    usable capacity or, in some hour, their seats."""
+    usable capacity or, in some hour, their seats (less ``slack``, a fraction: within
+    it of a limit counts as over)."""
     scenario = world.scenario
     headroom = scenario.policies.capacity_headroom or 0.0
     over = set()
@@ -791,13 +948,13 @@ def _over_limits(world: _World, part: pd.DataFrame) -> set[str]:
         if world.scenario.roster_of(site) is not None:
             continue  # on its shifts (_check_roster)
         capacity = world.capacity(site)
-        if float(hours) > capacity * (1 - headroom) * (1 + REL_TOL) + REL_TOL:
+        if float(hours) > capacity * (1 - headroom) * (1 + REL_TOL - slack) + REL_TOL:
             over.add(site.id)
         seats = site.max_agents
         if seats is None:
             open_hours = sum(world.is_open(site, h) for h in range(168))
             seats = scenario.settings.peak_factor * capacity / max(open_hours, 1)
-        if float(busiest.get(site_id, 0.0)) > seats * (1 + REL_TOL) + REL_TOL:
+        if float(busiest.get(site_id, 0.0)) > seats * (1 + REL_TOL - slack) + REL_TOL:
             over.add(site.id)
     return over
 
@@ -827,7 +984,16 @@ def _check_months(
         mine = shifts[shifts["month"] == month] if len(shifts) else shifts
         idle_week, over = _check_roster(world, part, mine, problems, month=month)
         over |= _over_limits(world, part)
+        per_fte = [world.weekly_hours_per_fte(world.sites[s]) for s in part["site"]]
+        rostered = any(world.scenario.roster_of(s) is not None for s in world.scenario.sites)
+        paid = weeks * float(mine["paid_hours"].sum()) if len(mine) else 0.0
         expected = {
+            "days": 365.25 / 12,
+            "weeks": weeks,
+            "fte": float((part["agents"] / np.array(per_fte, dtype=float)).sum())
+            if len(part)
+            else 0.0,
+            "paid_hours": paid if rostered and len(shifts) else math.nan,
             "volume": weeks * float(part["calls"].sum()),
             "agent_hours": weeks * float(part["agents"].sum()),
             "staffing_cost": weeks * float(part["cost"].sum()),
@@ -839,14 +1005,18 @@ def _check_months(
         )
         idle_year += expected["idle_cost"]
         for name, value in expected.items():
-            got = float(table.at[month, name])
-            tolerance = scale if name.endswith("cost") else max(abs(value), 1.0)
-            if not _close(value, got, tolerance):
-                problems.append(f"month {month}: {name} is {got:,.2f}, recomputed {value:,.2f}")
-        if over and not bool(table.at[month, "over_capacity"]):
+            got = table.at[month, name]
+            if not _same(got, value, max(abs(value), 1.0)):
+                problems.append(f"month {month}: {name} is {got!r}, recomputed {value:,.2f}")
+        reported = table.at[month, "over_capacity"]
+        if not isinstance(reported, (bool, np.bool_)):
+            problems.append(f"month {month}: over_capacity is {reported!r}, not true or false")
+        elif over and not reported:
             problems.append(
                 f"month {month}: {', '.join(sorted(over))} over capacity or seats, not reported"
             )
+        elif reported and not over:
+            problems.append(f"month {month}: reported over capacity, but no site is near a limit")
     total = float(result.months["cost"].sum())
     if not _close(total, result.total_cost, scale):
         problems.append(
@@ -886,25 +1056,462 @@ def _check_teams(world: _World, rows: pd.DataFrame, problems: list[str]) -> None
             )
 
 
-def verify(scenario: Scenario, result: Result) -> list[str]:
+# --- every table and KPI shown, re-derived ---------------------------------------------
+
+FIXED_KINDS = ("vendor", "site", "commitment", "scc", "recording", "setup", "transition", "idle")
+
+
+def _missing(value: Any) -> bool:
+    return value is None or (isinstance(value, (float, np.floating)) and math.isnan(value))
+
+
+def _same(got: Any, expected: Any, scale: float = 1.0) -> bool:
+    """Equal within the checker's tolerance: missing values (None, NaN) match each
+    other only, numbers are close, booleans and text are equal."""
+    if _missing(got) or _missing(expected):
+        return _missing(got) and _missing(expected)
+    if isinstance(expected, (bool, np.bool_)) or isinstance(got, (bool, np.bool_)):
+        return isinstance(got, (bool, np.bool_)) and bool(got) == bool(expected)
+    if _number(expected):
+        return _number(got) and _close(float(got), float(expected), scale)
+    return bool(got == expected)
+
+
+def _key(value: Any) -> Any:
+    if _number(value) and float(value).is_integer():
+        return int(value)
+    return value
+
+
+def _by_key(
+    table: pd.DataFrame, keys: list[str]
+) -> tuple[dict[tuple[Any, ...], dict[str, Any]], int]:
+    found: dict[tuple[Any, ...], dict[str, Any]] = {}
+    twice = 0
+    for record in table.to_dict(orient="records"):
+        key = tuple(_key(record.get(k)) for k in keys)
+        twice += key in found
+        found[key] = record
+    return found, twice
+
+
+def _compare(
+    name: str,
+    got: pd.DataFrame,
+    expected: pd.DataFrame,
+    keys: list[str],
+    problems: list[str],
+    scales: dict[str, float] | None = None,
+) -> None:
+    """Report every row of ``got`` missing, extra or differing from ``expected``."""
+    columns = [c for c in expected.columns if c not in keys]
+    lacking = [c for c in [*keys, *columns] if c not in got.columns]
+    if lacking:
+        problems.append(f"the {name} table has no {', '.join(lacking)} column")
+        return
+    mine, _ = _by_key(expected, keys)
+    theirs, twice = _by_key(got, keys)
+    found = []
+    if twice:
+        found.append(f"the {name} table repeats {twice} row(s)")
+    label = lambda key: "/".join(str(k) for k in key)  # noqa: E731
+    found += [f"{name} {label(k)}: missing" for k in mine if k not in theirs]
+    found += [f"{name} {label(k)}: not a row of this plan" for k in theirs if k not in mine]
+    for key, row in mine.items():
+        if key not in theirs:
+            continue
+        for column in columns:
+            value, reported = row[column], theirs[key][column]
+            if not _same(reported, value, (scales or {}).get(column, 1.0)):
+                found.append(f"{name} {label(key)}: {column} is {reported!r}, recomputed {value!r}")
+    if len(found) > 12:
+        found = [*found[:12], f"{name}: and {len(found) - 12} more differences"]
+    problems += found
+
+
+def _site_cost_per_hour(world: _World, site: Site) -> float:
+    """The site's hourly price as the sites table shows it: an FTE-month price converted,
+    0 for a site paid per contact, its own rate, else its country's indicative cost."""
+    if site.price_per_fte_month is not None:
+        return site.price_per_fte_month * 12 / (world.weekly_hours_per_fte(site) * WEEKS)
+    if site.price_per_contact is not None:
+        return 0.0
+    if site.cost_per_hour is not None:
+        return site.cost_per_hour
+    return float(world.country[site.country]["agent_cost_eur_per_hour"])
+
+
+def _weekly_volume(world: _World, call_type: CallType, language: str) -> float:
+    """Forecast contacts of a demand unit in the sizing week (repeats excluded)."""
+    hours = range(168) if call_type.real_time else [-1]
+    return sum(_weekly_calls(world, call_type, language, h) for h in hours)
+
+
+def _allocation_of(world: _World, rows: pd.DataFrame) -> pd.DataFrame:
+    """The allocation table from the staffing rows: one row per (call type, language,
+    site), its share of the unit's forecast contacts and its sums over the hours."""
+    keys = ["call_type", "language", "site"]
+    columns = ["vendor", "country", "shore", "level", "channel", "share", "volume",
+               "productive_hours", "fte", "rate_per_hour", "cost"]  # fmt: skip
+    if rows.empty:
+        return pd.DataFrame(columns=keys + columns)
+    sums = (
+        rows.assign(volume=rows["calls"] * rows["annual_factor"])
+        .groupby(keys, sort=True)
+        .agg(
+            weekly=("calls", "sum"),
+            volume=("volume", "sum"),
+            productive_hours=("annual_hours", "sum"),
+            fte=("fte", "sum"),
+            cost=("cost", "sum"),
+        )
+        .reset_index()
+    )
+    records = []
+    for row in sums.itertuples(index=False):
+        call_type, site = world.call_types[row.call_type], world.sites[row.site]
+        unit = _weekly_volume(world, call_type, row.language)
+        records.append(
+            {
+                "call_type": row.call_type, "language": row.language, "site": row.site,
+                "vendor": site.vendor or "in-house", "country": site.country,
+                "shore": world.shore(site), "level": str(call_type.level),
+                "channel": str(call_type.channel),
+                "share": row.weekly / unit if unit > 0 else 0.0,
+                "volume": row.volume, "productive_hours": row.productive_hours,
+                "fte": row.fte, "rate_per_hour": world.rate(row.call_type, site),
+                "cost": row.cost,
+            }
+        )  # fmt: skip
+    return pd.DataFrame(records, columns=keys + columns)
+
+
+def _sites_of(world: _World, rows: pd.DataFrame, allocation: pd.DataFrame) -> pd.DataFrame:
+    """The sites table: every candidate site, what the scenario says of it and what
+    the plan gives it."""
+    used = allocation.groupby("site")[["fte", "productive_hours", "volume", "cost"]].sum()
+    weekly = rows.groupby("site")["agents"].sum()
+    records = []
+    for site in world.scenario.sites:
+        country = world.country[site.country]
+        per_fte = world.weekly_hours_per_fte(site)
+        capacity = world.capacity(site)
+        totals = used.loc[site.id] if site.id in used.index else None
+        records.append(
+            {
+                "site": site.id,
+                "name": site.name or site.id,
+                "vendor": site.vendor or "in-house",
+                "country": site.country,
+                "city": site.city,
+                "lat": float(country["lat"] if site.lat is None else site.lat),
+                "lon": float(country["lon"] if site.lon is None else site.lon),
+                "shore": world.shore(site),
+                "capacity_fte": capacity / per_fte,
+                "annual_hours_per_fte": world.annual_hours_per_fte(site),
+                "fte": 0.0 if totals is None else float(totals["fte"]),
+                "utilisation": float(weekly.get(site.id, 0.0)) / capacity if capacity > 0 else 0.0,
+                "productive_hours": 0.0 if totals is None else float(totals["productive_hours"]),
+                "volume": 0.0 if totals is None else float(totals["volume"]),
+                "cost": 0.0 if totals is None else float(totals["cost"]),
+                "cost_per_hour": _site_cost_per_hour(world, site),
+                "csat": site.quality.csat,
+                "fcr": site.quality.fcr,
+                "nps": site.quality.nps,
+            }
+        )
+    return pd.DataFrame.from_records(records)
+
+
+def _breakdown_of(allocation: pd.DataFrame, total: float) -> pd.DataFrame:
+    """Totals by shore, vendor, country, call type and level (the fixed-cost rows are
+    checked apart, in total)."""
+    parts = []
+    for dimension in ("shore", "vendor", "country", "call_type", "level"):
+        grouped = allocation.groupby(dimension, sort=True)[["cost", "fte", "volume"]].sum()
+        grouped = grouped.reset_index().rename(columns={dimension: "key"})
+        grouped.insert(0, "dimension", dimension)
+        parts.append(grouped)
+    table = pd.concat(parts, ignore_index=True)
+    table["cost_share"] = table["cost"] / total if total > 0 else 0.0
+    return table
+
+
+def _check_fixed_rows(world: _World, result: Result, fixed: float, problems: list[str]) -> None:
+    """The breakdown's fixed-cost rows: known kinds and ids, non-negative, summing to the
+    costs outside the staffing rows the checker recomputed."""
+    table = result.breakdown
+    if table.empty or "dimension" not in table.columns:
+        rows = table
+    else:
+        rows = table[table["dimension"] == "fixed_cost"]
+    known = set(world.sites) | {v.id for v in world.scenario.vendors} | set(world.country)
+    for row in rows.to_dict(orient="records"):
+        kind, _, name = str(row.get("key")).partition(":")
+        if kind not in FIXED_KINDS or name not in known:
+            problems.append(f"breakdown fixed_cost {row.get('key')}: not a cost this plan has")
+        for column in ("fte", "volume"):
+            if not _same(row.get(column), 0.0):
+                problems.append(f"breakdown fixed_cost {row.get('key')}: {column} is not 0")
+        if not _number(row.get("cost")) or float(row["cost"]) < 0:
+            problems.append(f"breakdown fixed_cost {row.get('key')}: cost {row.get('cost')!r}")
+    reported = float(pd.to_numeric(rows["cost"], errors="coerce").sum()) if len(rows) else 0.0
+    if not _close(reported, fixed, max(abs(result.total_cost), 1.0)):
+        problems.append(
+            f"the breakdown's fixed costs sum to {reported:,.2f}, recomputed {fixed:,.2f}"
+        )
+    if len(rows):
+        total = result.total_cost
+        for row in rows.to_dict(orient="records"):
+            share = float(row["cost"]) / total if total > 0 and _number(row.get("cost")) else 0.0
+            if not _same(row.get("cost_share"), share):
+                problems.append(f"breakdown fixed_cost {row.get('key')}: cost_share is wrong")
+
+
+def _pooling_loss(world: _World, rows: pd.DataFrame) -> float:
+    """Agents staffed over those one queue per demand unit would need, summed over the
+    week's hours [agent hours]."""
+    staffed = float(rows.loc[rows["hour"] >= 0, "agents"].sum())
+    pooled = 0.0
+    for call_type in world.scenario.call_types:
+        if not call_type.real_time:
+            continue
+        languages = set(call_type.languages) | {
+            c for w in call_type.hourly_languages for c in w.languages
+        }
+        for language in languages:
+            for hour in range(168):
+                calls = _weekly_calls(world, call_type, language, hour)
+                if calls > 0:
+                    pooled += world.staffed(call_type, calls, whole=False)[0]
+    return staffed - pooled
+
+
+def _kpis_of(
+    world: _World, rows: pd.DataFrame, allocation: pd.DataFrame, total: float, fixed: float
+) -> dict[str, Any]:
+    volume = float(allocation["volume"].sum())
+    hours = float(allocation["productive_hours"].sum())
+    kpis: dict[str, Any] = {
+        "total_cost": total,
+        "total_fte": float(allocation["fte"].sum()),
+        "total_volume": volume,
+        "total_productive_hours": hours,
+        "fixed_cost": fixed,
+        "cost_per_contact": total / volume if volume else 0.0,
+        "cost_per_productive_hour": total / hours if hours else 0.0,
+    }
+    for name in ("csat", "fcr", "nps"):  # volume-weighted, over the sites that report one
+        scores = [
+            (_score(world.sites[s], c, name), v)
+            for s, c, v in zip(allocation["site"], allocation["call_type"], allocation["volume"], strict=True)
+        ]  # fmt: skip
+        scored = [(x, v) for x, v in scores if x is not None]
+        weight = sum(v for _, v in scored)
+        kpis[name] = sum(x * v for x, v in scored) / weight if scored and weight > 0 else None
+    by_shore = allocation.groupby("shore")["volume"].sum()
+    for shore in ("inshore", "nearshore", "offshore"):
+        kpis[f"{shore}_share"] = float(by_shore.get(shore, 0.0)) / volume if volume else 0.0
+    kpis["sites_used"] = int(allocation["site"].nunique())
+    kpis["vendors_used"] = int(
+        allocation.loc[allocation["vendor"] != "in-house", "vendor"].nunique()
+    )
+    kpis["pooling_loss_agent_hours"] = _pooling_loss(world, rows)
+    return kpis
+
+
+def _check_kpis(
+    world: _World, result: Result, expected: dict[str, Any], problems: list[str]
+) -> None:
+    scale = max(abs(float(expected["total_cost"])), 1.0)
+    for name, value in expected.items():
+        if name not in result.kpis:
+            problems.append(f"the KPIs lack {name}")
+            continue
+        got = result.kpis[name]
+        tolerance = scale if name == "total_cost" else 1.0
+        if name in ("sites_used", "vendors_used"):
+            same = _number(got) and int(got) == value and float(got).is_integer()
+        else:
+            same = _same(got, value, tolerance)
+        if not same:
+            problems.append(f"KPI {name} is {got!r}, recomputed {value!r}")
+    for name in sorted(set(result.kpis) - set(expected)):
+        problems.append(f"KPI {name} is not one the checker knows")
+
+
+def _seats(world: _World, site: Site) -> float:
+    if site.max_agents is not None:
+        return float(site.max_agents)
+    open_hours = sum(world.is_open(site, h) for h in range(168))
+    return world.scenario.settings.peak_factor * world.capacity(site) / max(open_hours, 1)
+
+
+def _binds(limit: float, used: float) -> bool:
+    return limit - used <= 1e-6 * max(1.0, limit)
+
+
+def _check_constraints(
+    world: _World, result: Result, rows: pd.DataFrame, problems: list[str]
+) -> None:
+    """The limits table: every site's capacity and every vendor cap, each binding seat
+    hour, their limits and use recomputed; duals never positive on these upper limits."""
+    scenario = world.scenario
+    table = result.constraints
+    needed = ["family", "key", "limit", "used", "binding", "dual"]
+    if any(c not in table.columns for c in needed):
+        problems.append("the constraints table lacks its columns (emptied?)")
+        return
+    records = []
+    # Every site and capped vendor taking work has its row (one that can take none
+    # may have none: the model writes no limit on an empty set).
+    reported = set(zip(table["family"], table["key"].astype(str), strict=True))
+    working = set(rows.loc[rows["share"] > 1e-9, "site"])
+    for site in scenario.sites:
+        if scenario.roster_of(site) is not None:
+            continue  # limited on its shifts' paid hours (roster rows)
+        if site.id not in working and ("capacity", site.id) not in reported:
+            continue
+        used = float(rows.loc[rows["site"] == site.id, "agents"].sum())
+        limit = world.capacity(site)
+        records.append(("capacity", site.id, limit, used, _binds(limit, used)))
+    total = sum(
+        _weekly_calls(world, c, language, hour) * c.aht_seconds / 3600
+        for c in scenario.call_types
+        for language in set(c.languages) | {code for w in c.hourly_languages for code in w.languages}
+        for hour in (range(168) if c.real_time else [-1])
+    )  # fmt: skip
+    by_vendor = rows.groupby(rows["site"].map(lambda s: world.sites[s].vendor or "in-house"))[
+        "handle_hours"
+    ].sum()
+    for vendor in scenario.vendors:
+        caps = [c for c in (vendor.max_share, scenario.policies.max_vendor_share) if c is not None]
+        taking = vendor.id in set(by_vendor.index[by_vendor > 0])
+        if caps and (taking or ("vendor_share", vendor.id) in reported):
+            limit, used = min(caps) * total, float(by_vendor.get(vendor.id, 0.0))
+            records.append(("vendor_share", vendor.id, limit, used, _binds(limit, used)))
+    hourly = rows[rows["hour"] >= 0].groupby(["site", "hour"])["agents"].sum()
+    reported_seats = set(table.loc[table["family"] == "seats", "key"].astype(str))
+    for (site_id, hour), agents in hourly.items():
+        site = world.sites[str(site_id)]
+        if scenario.roster_of(site) is not None:
+            continue
+        limit, key = _seats(world, site), f"{site_id}@{int(hour)}"
+        clearly = limit - float(agents) <= 1e-7 * max(1.0, limit)
+        if clearly or key in reported_seats:
+            records.append(("seats", key, limit, float(agents), _binds(limit, float(agents))))
+    expected = pd.DataFrame(records, columns=["family", "key", "limit", "used", "binding"])
+    measured = table[table["family"].isin(["capacity", "vendor_share", "seats"])]
+    _compare("constraints", measured, expected, ["family", "key"], problems)
+    for row in measured.to_dict(orient="records"):
+        if _number(row["dual"]) and float(row["dual"]) > 1e-6 * max(1.0, abs(result.total_cost)):
+            problems.append(
+                f"constraints {row['family']}/{row['key']}: dual {row['dual']!r} is positive "
+                "(relaxing an upper limit never raises the cost)"
+            )
+    for row in table.to_dict(orient="records"):
+        if not isinstance(row["binding"], (bool, np.bool_)):
+            problems.append(
+                f"constraints {row['family']}/{row['key']}: binding is not true or false"
+            )
+
+
+def _check_stamp(world: _World, result: Result, problems: list[str]) -> None:
+    """The status of an accepted plan, the same in the stamp; the scenario's terms."""
+    stamp, objective = result.stamp, world.scenario.objective
+    if result.status not in ACCEPTED_STATUSES:
+        problems.append(f"status {result.status!r} is not that of an accepted plan")
+    if stamp.get("status") != result.status:
+        problems.append(f"the stamp's status {stamp.get('status')!r} is not {result.status!r}")
+    for name, value in (
+        ("time_limit_seconds", objective.time_limit_seconds),
+        ("amortization_years", objective.amortization_years),
+        ("exact_cost", result.total_cost),
+    ):
+        if name in stamp and not _same(stamp[name], value, max(abs(result.total_cost), 1.0)):
+            problems.append(f"the stamp's {name} is {stamp[name]!r}, not {value!r}")
+
+
+def _check_shift_labels(
+    world: _World, shifts: pd.DataFrame, name: str, problems: list[str]
+) -> None:
+    """A shifts table's derived columns: local start, labels, names and paid hours."""
+    found = []
+    for row in shifts.to_dict(orient="records"):
+        site = world.sites.get(str(row.get("site")))
+        if site is None:
+            found.append(f"{name}: shift at unknown site {row.get('site')}")
+            continue
+        start = int(row["start_hour"])
+        if not 0 <= start < 168:
+            found.append(f"{name} at {site.id}: a shift starts at hour {start}, not in the week")
+            continue
+        local = world.local(site, start)
+        expected: dict[str, Any] = {
+            "local_weekday": local.weekday(),
+            "local_start": local.hour + local.minute / 60,
+            "paid_hours": float(row["agents"]) * float(row["length_hours"]),
+        }
+        if "site_name" in row:
+            expected["site_name"] = site.name or site.id
+            expected["starts_market"] = hour_label(start)
+            expected["starts_local"] = hour_label(24 * local.weekday() + local.hour)
+        for column, value in expected.items():
+            if not _same(row.get(column), value):
+                found.append(
+                    f"{name} at {site.id} from hour {start}: {column} is {row.get(column)!r}, "
+                    f"recomputed {value!r}"
+                )
+    problems += found[:12] + ([f"{name}: and {len(found) - 12} more"] if len(found) > 12 else [])
+
+
+def _check_signs(rows: pd.DataFrame, problems: list[str]) -> None:
+    """Shares, agents and costs of a plan are never negative."""
+    for column in ("share", "calls", "handle_hours", "agents", "agents_lp", "roster_agents",
+                   "fte", "annual_hours", "cost", "rate_per_hour"):  # fmt: skip
+        values = pd.to_numeric(rows[column], errors="coerce")
+        bad = rows[(values < -1e-12) | (values.isna() & rows[column].notna())]
+        for row in bad.head(5).itertuples(index=False):
+            problems.append(f"{_where(row)}: {column} is {getattr(row, column)!r}, below zero")
+        if len(bad) > 5:
+            problems.append(f"and {len(bad) - 5} more rows with {column} below zero")
+
+
+def verify(scenario: Scenario, result: Result, *, identity: bool = True) -> list[str]:
     """Every rule the plan breaks, in plain words (empty when the plan is valid).
+
+    First the result's identity (:func:`identity_problems`: this scenario's hash, name,
+    currency and market; left out with ``identity=False``, to judge one scenario's plan
+    against the terms of another), then the plan.
 
     Checks, hour by hour: demand covered in full; sites open in the hours they take;
     deferred work answered within its response time; staffing at least what Erlang C
     (or workload sizing) needs, and service levels met; languages and proficiency
     (spoken or written, by channel); call types each site offers; quality gates; data
     jurisdictions; shore rules; weekly capacity, seats and vendor caps; calls, FTE and
-    costs recomputed from the scenario's prices and premiums; the allocation, site
-    totals and KPIs adding up.
+    costs recomputed from the scenario's prices and premiums; shares, agents and costs
+    never negative; the status of an accepted plan; and every table and KPI shown
+    re-derived from the staffing rows and shifts (allocation, sites, breakdown, KPIs,
+    months, shift labels, the capacity, vendor-cap and seat rows of the constraints).
     """
-    world = _World(scenario)
-    problems: list[str] = []
+    world = _world_of(scenario)
+    problems: list[str] = identity_problems(scenario, result) if identity else []
+    _check_stamp(world, result, problems)
     rows = result.staffing
+    if rows.empty:
+        problems.append("the plan has no staffing rows")
+    _check_signs(rows, problems)
     unknown = sorted(set(rows["site"]) - set(world.sites))
     problems += [f"allocation uses unknown site {site}" for site in unknown]
     unknown_types = sorted(set(rows["call_type"]) - set(world.call_types))
     problems += [f"allocation has work for unknown call type {c}" for c in unknown_types]
-    rows = rows[rows["site"].isin(world.sites) & rows["call_type"].isin(world.call_types)]
+    hours = pd.to_numeric(rows["hour"], errors="coerce")
+    odd = ~hours.isin(range(-1, 168))
+    problems += [
+        f"allocation has work at hour {h!r}, not an hour of the week"
+        for h in rows.loc[odd, "hour"].unique()
+    ]
+    rows = rows[rows["site"].isin(world.sites) & rows["call_type"].isin(world.call_types) & ~odd]
 
     # Demand coverage, per (call type, language, hour).
     served: dict[tuple[str, str, int], float] = defaultdict(float)
@@ -1058,4 +1665,26 @@ def verify(scenario: Scenario, result: Result) -> list[str]:
                     )
     if math.isnan(result.total_cost):
         problems.append("total cost is not a number")
+
+    # What the result shows, re-derived from the rows (themselves checked above).
+    allocation = _allocation_of(world, rows)
+    _compare(
+        "allocation", result.allocation, allocation, ["call_type", "language", "site"], problems
+    )
+    _compare("sites", result.sites, _sites_of(world, rows, allocation), ["site"], problems)
+    breakdown = result.breakdown
+    if "dimension" in breakdown.columns:
+        breakdown = breakdown[breakdown["dimension"] != "fixed_cost"]
+    _compare(
+        "breakdown",
+        breakdown,
+        _breakdown_of(allocation, total_cost),
+        ["dimension", "key"],
+        problems,
+    )
+    _check_fixed_rows(world, result, fixed, problems)
+    _check_kpis(world, result, _kpis_of(world, rows, allocation, total_cost, fixed), problems)
+    _check_constraints(world, result, rows, problems)
+    _check_shift_labels(world, result.shifts, "shifts", problems)
+    _check_shift_labels(world, result.month_shifts, "month_shifts", problems)
     return problems

@@ -320,6 +320,9 @@ class Result:
         ``exclusions``, ``coverage`` and ``requirements`` come back empty, with their
         columns (:data:`UNRESTORED`); solve the scenario again for them, or read the
         CSV tables written beside the JSON.
+
+        Raises ``ValueError`` for a document that is not a result, or whose
+        ``total_cost`` is not its ``kpis.total_cost``.
         """
         missing = {"scenario", "status", "currency", "kpis", "allocation"} - set(doc)
         if missing:
@@ -329,6 +332,11 @@ class Result:
             k: (float("nan") if v is None and k == "total_cost" else v)
             for k, v in doc["kpis"].items()
         }
+        total, headline = doc.get("total_cost"), kpis.get("total_cost")
+        if isinstance(total, (int, float)) and isinstance(headline, (int, float)):
+            gap = abs(float(total) - float(headline))
+            if gap > 1e-9 * max(1.0, abs(float(total)), abs(float(headline))):
+                raise ValueError(f"total_cost {total!r} differs from kpis.total_cost {headline!r}")
         return cls(
             scenario_name=doc["scenario"],
             currency=doc["currency"],
