@@ -1,6 +1,9 @@
 """Command line: ``bestshore solve | validate | compare | verify | staffing | schema``.
 
-Exit codes: 0 solved / valid, 1 internal error, 2 invalid input, 3 no feasible plan.
+Exit codes: 0 solved / valid, 1 internal error, 2 invalid input (an ``--out`` folder
+that cannot be written among them), 3 no feasible plan (``verify``: a rule broken),
+4 (``verify``) the result is not one of this scenario (another scenario's hash, name,
+currency or market; one line saying so).
 Errors are one line on stderr, never a traceback (``BESTSHORE_DEBUG=1`` shows it).
 """
 
@@ -39,7 +42,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE = 1, 2, 3
+EXIT_INTERNAL, EXIT_INPUT, EXIT_INFEASIBLE, EXIT_OTHER_SCENARIO = 1, 2, 3, 4
 MAX_RESULT_BYTES = 512 * 1024 * 1024
 """Largest result.json `verify` reads [bytes] (512 MiB)."""
 
@@ -367,9 +370,11 @@ def verify_command(
     """Re-check every rule of a saved result against its scenario, independently of the model."""
     from bestshore.result import Result
     from bestshore.scenario.loader import check_regular_file
-    from bestshore.verify import verify
+    from bestshore.verify import identity_problems, verify
 
     unreadable = None  # told once the spinner is gone: an error line is printed whole
+    foreign: list[str] = []
+    problems: list[str] = []
     with _progress(quiet):
         progress.report(f"loading {scenario}")
         loaded = load_scenario(scenario)
@@ -383,10 +388,17 @@ def verify_command(
         except (ValueError, KeyError, TypeError) as exc:
             unreadable = f"{result_file}: not a readable bestshore result ({exc})"
         else:
-            progress.report(f"checking every rule of {result_file}")
-            problems = verify(loaded, result)
+            foreign = identity_problems(loaded, result)
+            if not foreign:
+                progress.report(f"checking every rule of {result_file}")
+                problems = verify(loaded, result, identity=False)
     if unreadable is not None:
         _fail(unreadable, EXIT_INPUT)
+    if foreign:
+        more = f" (and {len(foreign) - 1} more)" if len(foreign) > 1 else ""
+        _fail(
+            f"{result_file} is not a result of {scenario}: {foreign[0]}{more}", EXIT_OTHER_SCENARIO
+        )
     if problems:
         for problem in problems:
             typer.echo(f"violation: {problem}")

@@ -13,11 +13,14 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
 import bestshore
+from bestshore.cli import EXIT_OTHER_SCENARIO, app
 from bestshore.result import Result
 from bestshore.verify import UNCHECKED, identity_problems, scenario_hash
 
@@ -233,3 +236,23 @@ def test_a_result_of_another_scenario_is_an_identity_problem(demo: Solved) -> No
     problems = identity_problems(other, Result.from_dict(doc))
     assert problems and problems[0].startswith("the result is of scenario b"[:24])
     assert identity_problems(scenario, Result.from_dict(doc)) == []
+
+
+def test_verify_of_another_scenarios_result_says_so_in_one_line(
+    demo: Solved, tmp_path: Path
+) -> None:
+    _, doc = demo
+    path = tmp_path / "result.json"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    runner = CliRunner()
+    own = runner.invoke(app, ["verify", "scenarios/demo.yaml", str(path)])
+    assert own.exit_code == 0, own.output
+    other = runner.invoke(app, ["verify", "scenarios/demo-no-offshore.yaml", str(path)])
+    assert other.exit_code == EXIT_OTHER_SCENARIO == 4, other.output
+    lines = other.output.strip().splitlines()
+    assert len(lines) == 1 and "is not a result of scenarios/demo-no-offshore.yaml" in lines[0]
+    faked = copy.deepcopy(doc)
+    faked["kpis"]["csat"] = 99.0
+    path.write_text(json.dumps(faked), encoding="utf-8")
+    broken = runner.invoke(app, ["verify", "scenarios/demo.yaml", str(path)])
+    assert broken.exit_code == 3 and "KPI csat is 99.0" in broken.output
