@@ -101,7 +101,12 @@ def _progress(quiet: bool) -> Iterator[None]:
         redirect_stderr=True,
         refresh_per_second=10,
     )
-    with live, progress.listening(lambda message: spinner.update(text=message)):
+
+    def show(message: str) -> None:
+        spinner.update(text=message)
+        live.refresh()  # drawn now: a step shorter than a frame is still named
+
+    with live, progress.listening(show):
         yield
 
 
