@@ -135,10 +135,12 @@ def test_cli_verify_saved_result(tmp_path: Path) -> None:
     ok = runner.invoke(app, ["verify", "scenarios/demo.yaml", str(saved)])
     assert ok.exit_code == 0, ok.output
     assert "every rule holds" in ok.stdout
-    # The same plan checked against a scenario without the offshore sites breaks rules.
+    # The same plan checked against a scenario without the offshore sites is not its
+    # result: one line, exit 4 (issue 14), not the flood of broken rules (exit 3).
     bad = runner.invoke(app, ["verify", "scenarios/demo-no-offshore.yaml", str(saved)])
-    assert bad.exit_code == 3
-    assert "violation: allocation uses unknown site" in bad.stdout
+    assert bad.exit_code == 4
+    assert bad.stdout == "" and len(bad.stderr.strip().splitlines()) == 1
+    assert "is not a result of scenarios/demo-no-offshore.yaml" in bad.stderr
     junk = tmp_path / "junk.json"
     junk.write_text('{"hello": 1}')
     unreadable = runner.invoke(app, ["verify", "scenarios/demo.yaml", str(junk)])
