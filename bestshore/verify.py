@@ -35,7 +35,7 @@ import pandas as pd
 from bestshore.result.result import Result
 from bestshore.scenario.hours import hour_label, parse_hours
 from bestshore.scenario.profiles import annual_factor, weekly_profile
-from bestshore.scenario.reference import countries, great_circle_km
+from bestshore.scenario.reference import countries, great_circle_km, language_name
 from bestshore.scenario.schema import (
     DEFAULT_RETENTION_MONTHS,
     PROFICIENCY_ORDER,
@@ -79,6 +79,8 @@ UNCHECKED: dict[str, str] = {
     "stamp.variables": "a fact of the formulation",
     "stamp.constraints": "a fact of the formulation",
     "stamp.wall_seconds": "a fact of the run",
+    "inputs": "an echo of the scenario's own figures for the workbook's inputs sheet, "
+    "not of the plan; not re-derived (the plan's figures are checked in their tables)",
 }
 
 
@@ -1465,6 +1467,33 @@ def _check_shift_labels(
     problems += found[:12] + ([f"{name}: and {len(found) - 12} more"] if len(found) > 12 else [])
 
 
+def _check_labels(scenario: Scenario, labels: pd.DataFrame, problems: list[str]) -> None:
+    """Each display name is the scenario's (call types, sites, vendors; the id where it
+    gives none), the ISO 639 name of a language, the bundled name of a country."""
+    known = countries()["name"]
+    names: dict[str, dict[str, str]] = {
+        "call_type": {c.id: c.name or c.id for c in scenario.call_types},
+        "site": {s.id: s.name or s.id for s in scenario.sites},
+        "vendor": {v.id: v.name or v.id for v in scenario.vendors} | {"in-house": "in-house"},
+    }
+    found = []
+    for kind, key, name in labels[["kind", "id", "name"]].itertuples(index=False, name=None):
+        if kind in names:
+            expected = names[kind].get(str(key))
+        elif kind == "language":
+            expected = language_name(str(key))
+        elif kind == "country":
+            expected = str(known.get(str(key), key))
+        else:
+            found.append(f"labels: unknown kind {kind!r}")
+            continue
+        if expected is None:
+            found.append(f"labels: {kind} {key!r} is not in the scenario")
+        elif str(name) != expected:
+            found.append(f"labels: {kind} {key} is named {name!r}, not {expected!r}")
+    problems += found[:12] + ([f"labels: and {len(found) - 12} more"] if len(found) > 12 else [])
+
+
 def _check_signs(rows: pd.DataFrame, problems: list[str]) -> None:
     """Shares, agents and costs of a plan are never negative."""
     for column in ("share", "calls", "handle_hours", "agents", "agents_lp", "roster_agents",
@@ -1492,11 +1521,13 @@ def verify(scenario: Scenario, result: Result, *, identity: bool = True) -> list
     costs recomputed from the scenario's prices and premiums; shares, agents and costs
     never negative; the status of an accepted plan; and every table and KPI shown
     re-derived from the staffing rows and shifts (allocation, sites, breakdown, KPIs,
-    months, shift labels, the capacity, vendor-cap and seat rows of the constraints).
+    months, shift labels, the capacity, vendor-cap and seat rows of the constraints);
+    the display names (``labels``) the scenario's.
     """
     world = _world_of(scenario)
     problems: list[str] = identity_problems(scenario, result) if identity else []
     _check_stamp(world, result, problems)
+    _check_labels(scenario, result.labels, problems)
     rows = result.staffing
     _check_signs(rows, problems)
     unknown = sorted(set(rows["site"]) - set(world.sites))
