@@ -1,9 +1,8 @@
 """Command line: ``bestshore solve | validate | compare | verify | staffing | schema``.
 
-Exit codes: 0 solved / valid, 1 internal error, 2 invalid input (an ``--out`` folder
-that cannot be written among them), 3 no feasible plan (``verify``: a rule broken),
-4 (``verify``) the result is not one of this scenario (another scenario's hash, name,
-currency or market; one line saying so).
+Exit codes: 0 solved / valid, 1 internal error, 2 invalid input, 3 no feasible plan
+(``verify``: a rule broken), 4 (``verify``) the result is not one of this scenario
+(another scenario's hash, name, currency or market; one line saying so).
 Errors are one line on stderr, never a traceback (``BESTSHORE_DEBUG=1`` shows it).
 """
 

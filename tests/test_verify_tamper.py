@@ -123,6 +123,7 @@ def test_every_unchecked_name_is_a_field(roster: Solved) -> None:
     assert set(UNCHECKED) <= named, set(UNCHECKED) - named
 
 
+@pytest.mark.slow  # 106 verifies of the demo, over a minute: `make test-slow`
 def test_every_field_of_the_demo_is_checked(demo: Solved) -> None:
     scenario, doc = demo
     tried = list(_checked(doc))
@@ -134,6 +135,7 @@ def test_every_field_of_the_demo_is_checked(demo: Solved) -> None:
 ROSTERED_TABLES = ("shifts", "month_shifts", "months", "breakdown", "constraints", "kpis")
 
 
+@pytest.mark.slow  # 61 verifies of demo-roster, about 2 minutes: `make test-slow`
 def test_every_roster_field_is_checked(roster: Solved) -> None:
     # The tables a roster changes, every field; a rostered site's rows (Lille) elsewhere.
     scenario, doc = roster
