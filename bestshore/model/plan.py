@@ -643,13 +643,16 @@ def roster_bound(inputs: ModelInputs, eligibility: Eligibility, year: Year) -> f
     model = build_model(inputs, eligibility=eligibility)
     arrays = model.program.arrays()
     weeks = float(year.months["weeks"].sum())
-    stretch = weeks / float(inputs.workloads["annual_factor"].min())
+    fewest = float(inputs.workloads["annual_factor"].min())
+    # A call type with no work in the year (F = 0) leaves the limits unbounded: still valid.
+    stretch = weeks / fewest if fewest > 0 else np.inf
     cost, upper = arrays.cost.copy(), arrays.row_upper.copy()
     idle = list(model.program.column_keys("idle").values())
     cost[idle] = 0.0
     for family in ("shift_capacity", "shift_seats"):
         rows = list(model.rows(family).values())
-        upper[rows] = upper[rows] * max(stretch, 1.0)
+        limits = upper[rows]  # a zero limit stays zero (inf x 0 would be nan)
+        upper[rows] = np.where(limits > 0, limits * max(stretch, 1.0), limits)
     relaxed = dataclasses.replace(arrays, cost=cost, row_upper=upper)
     solution, _ = solve_with_highs(relaxed)
     if solution.status != "optimal" or solution.objective is None:
