@@ -634,10 +634,11 @@ def agents_for_prob_wait(
     cap = _max_occupancy(max_occupancy)
     if traffic == 0:
         return 0
-    for agents, blocking in _erlang_b_sequence(traffic, _first_stable_agents(traffic, cap)):
-        if _erlang_c(traffic, agents, blocking) <= target:
-            return agents
-    raise AssertionError("unreachable: the probability of waiting tends to 0 as agents grow")
+
+    def meets(agents: int, blocking: float) -> bool:
+        return _erlang_c(traffic, agents, blocking) <= target
+
+    return _first_agents(traffic, _first_stable_agents(traffic, cap), meets)
 
 
 def scheduled_agents(agents: int, shrinkage: float) -> int:
