@@ -199,10 +199,13 @@ def solve_command(
     if prices is not None and not prices.empty:
         typer.echo("  policies (annual cost of keeping each rule):")
         for row in prices.itertuples(index=False):
-            note = "" if row.significant else "  (within the staffing gap: not significant)"
+            note = "" if row.significant else "; may cost nothing"
             if row.status != "ok":
-                note = f"  ({row.status})"
-            typer.echo(f"    {row.description}: {row.price:,.0f} {result.currency}{note}")
+                note = f"; {row.status}"
+            typer.echo(
+                f"    {row.description}: {row.price:,.0f} {result.currency} "
+                f"(proven between {row.price_low:,.0f} and {row.price_high:,.0f}{note})"
+            )
     if out is not None:
         typer.echo(f"\nOutputs in {out}/ ({len(written)} files):")
         for path in written:

@@ -55,8 +55,9 @@ from bestshore.staffing import (
 
 __all__ = ["ACCEPTED_STATUSES", "UNCHECKED", "identity_problems", "scenario_hash", "verify"]
 
-# Solver statuses a plan is accepted with (bestshore.api.solve refuses the others).
-ACCEPTED_STATUSES = ("optimal", "time_limit", "gap_limit", "iteration_limit")
+# Statuses of a plan (bestshore.api.solve returns no result otherwise): ``optimal`` when
+# proven within the stated tolerance of the best possible plan, ``feasible`` otherwise.
+ACCEPTED_STATUSES = ("optimal", "feasible")
 
 # Fields of a result (``table.column``, ``kpis.name``, ``stamp.name``) the checker does
 # not re-derive, and why. Every other field is checked (the tests tamper each one).
@@ -70,11 +71,12 @@ UNCHECKED: dict[str, str] = {
     "stamp.bestshore_version": "a fact of the run, not of the plan",
     "stamp.solver": "a fact of the run, not of the plan",
     "stamp.milp": "a fact of the formulation the model chose",
-    "stamp.gap": "the solver's own proof of optimality (the checker checks feasibility)",
+    "stamp.solver_status": "how the solver's last round ended, a fact of the run",
+    "stamp.milp_gap": "the solver's own proof on its last round (the checker checks feasibility)",
     "stamp.lp_objective": "the LP's objective on its linear staffing estimate",
     "stamp.proportional_cost": "the staffing loop's comparison figure, not shown as a cost",
-    "stamp.lower_bound": "the first round's LP optimum (the checker checks feasibility)",
-    "stamp.staffing_gap": "from the lower bound above",
+    "stamp.lower_bound": "the solver's proof (the checker has no LP to recompute it); the "
+    "gap and the status claimed from it are checked against it",
     "stamp.staffing_rounds": "a fact of the run",
     "stamp.variables": "a fact of the formulation",
     "stamp.constraints": "a fact of the formulation",
@@ -1425,13 +1427,49 @@ def _check_stamp(world: _World, result: Result, problems: list[str]) -> None:
         problems.append(f"status {result.status!r} is not that of an accepted plan")
     if stamp.get("status") != result.status:
         problems.append(f"the stamp's status {stamp.get('status')!r} is not {result.status!r}")
-    for name, value in (
-        ("time_limit_seconds", objective.time_limit_seconds),
-        ("amortization_years", objective.amortization_years),
-        ("exact_cost", result.total_cost),
+    money = max(abs(result.total_cost), 1.0)
+    for name, value, scale in (
+        ("time_limit_seconds", objective.time_limit_seconds, 1.0),
+        ("amortization_years", objective.amortization_years, 1.0),
+        ("gap_tolerance", objective.gap_tolerance, 0.0),
+        ("exact_cost", result.total_cost, money),
     ):
-        if name in stamp and not _same(stamp[name], value, max(abs(result.total_cost), 1.0)):
+        if name in stamp and not _same(stamp[name], value, scale):
             problems.append(f"the stamp's {name} is {stamp[name]!r}, not {value!r}")
+    problems += _proof_problems(stamp, result.total_cost, objective.gap_tolerance)
+
+
+def _proof_problems(stamp: dict[str, Any], cost: float, tolerance: float) -> list[str]:
+    """The gap the stamp claims follows from its lower bound and the plan's cost, and the
+    status from the gap: ``optimal`` only within the tolerance, a bound never above the
+    cost (that plan would be cheaper than the best possible one)."""
+    bound, gap = stamp.get("lower_bound"), stamp.get("gap")
+    if bound is None:
+        expected_gap = None
+    elif not _number(bound):
+        return [f"the stamp's lower_bound {bound!r} is not a number"]
+    else:
+        bound = float(bound)
+        if bound > cost + REL_TOL * max(1.0, abs(cost)):
+            return [f"the stamp's lower_bound {bound:,.2f} is above the plan's cost {cost:,.2f}"]
+        expected_gap = max(cost - bound, 0.0) / abs(cost) if cost else 0.0
+    problems = []
+    if (gap is None) != (expected_gap is None) or (
+        expected_gap is not None
+        and not (gap is not None and _number(gap) and _close(float(gap), expected_gap))
+    ):
+        problems.append(
+            f"the stamp's gap {gap!r} is not (cost - lower_bound) / cost = {expected_gap!r}"
+        )
+    proven = expected_gap is not None and expected_gap <= tolerance
+    if stamp.get("status") == "optimal" and not proven:
+        problems.append(
+            "the stamp says optimal, but the plan is not proven within the gap tolerance "
+            f"{tolerance:g} of its lower bound"
+        )
+    if stamp.get("status") == "feasible" and proven:
+        problems.append("the stamp says feasible, but its gap proves the plan optimal")
+    return problems
 
 
 def _check_shift_labels(

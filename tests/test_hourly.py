@@ -244,12 +244,17 @@ def test_staffing_gap_is_reported_and_bounded() -> None:
     result = bestshore.solve("scenarios/demo.yaml")
     stamp = result.stamp
     assert stamp["lower_bound"] <= stamp["exact_cost"] + 1e-6
-    assert 0 <= stamp["staffing_gap"] < 0.08
+    assert 0 <= stamp["gap"] < 0.08
+    assert stamp["gap"] == pytest.approx(1 - stamp["lower_bound"] / stamp["exact_cost"])
+    # A heuristic plan is not proven optimal: it is feasible, with its proven gap.
+    assert result.status == stamp["status"] == "feasible"
     assert stamp["exact_cost"] == pytest.approx(result.total_cost)
     # No bound is claimed under an ASA goal (agents per Erlang are not monotone there).
     data = erlang_hour()
     data["call_types"][0]["service_level"] = {"asa_seconds": 30}
-    assert solve_dict(data).stamp["lower_bound"] is None
+    unbounded = solve_dict(data)
+    assert unbounded.stamp["lower_bound"] is None and unbounded.stamp["gap"] is None
+    assert unbounded.status == "feasible"
 
 
 def test_answer_window_matches_its_definition_hour_by_hour() -> None:

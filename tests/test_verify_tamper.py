@@ -196,6 +196,14 @@ def _set(path: str, value: Any) -> Any:
     return apply
 
 
+def _both(*changes: Any) -> Any:
+    def apply(doc: dict[str, Any]) -> None:
+        for change in changes:
+            change(doc)
+
+    return apply
+
+
 def _tables(table: str, column: str, change: Any) -> Any:
     def apply(doc: dict[str, Any]) -> None:
         for row in doc[table]:
@@ -224,6 +232,16 @@ FAKES = {
     ),
     "an emptied constraints table": _set("constraints", []),
     "another scenario's hash": _set("stamp.scenario_hash", "0" * 64),
+    # What is proven (issue 13): a heuristic plan claimed optimal, its gap hidden, a bound
+    # above its own cost.
+    "claimed optimal with its 4.8 % gap": _both(
+        _set("status", "optimal"), _set("stamp.status", "optimal")
+    ),
+    "its gap hidden": _set("stamp.gap", 0.0),
+    "no gap although bounded": _set("stamp.gap", None),
+    "a bound above its cost": _set("stamp.lower_bound", lambda v: v * 1.2),
+    "a looser tolerance than the scenario's": _set("stamp.gap_tolerance", 0.5),
+    "another amortization term": _set("stamp.amortization_years", 5.0),
 }
 
 

@@ -2,7 +2,8 @@
 
 "What does keeping N2 in France cost us?" For every active rule of a scenario, solve
 the scenario with that one rule lifted and compare: ``price = cost with the rule - cost
-without it`` [currency/yr]. Re-solving is exact for any rule, whereas LP duals only
+without it`` [currency/yr], with the interval both solves' proven bounds put it in
+(:func:`price_interval`). Re-solving is exact for any rule, whereas LP duals only
 price a marginal change and say nothing about rules applied as eligibility (shores,
 data protection, quality gates). Rules are lifted one at a time, so prices do not add up
 when rules overlap (lifting two may save more, or less, than the sum). Facts about the
@@ -23,7 +24,7 @@ from bestshore.api import InfeasibleScenarioError, SolveError, solve
 from bestshore.result import Result
 from bestshore.scenario.schema import Jurisdiction, Scenario
 
-__all__ = ["PolicyRule", "active_rules", "price_of_policies"]
+__all__ = ["PRICE_COLUMNS", "PolicyRule", "active_rules", "price_interval", "price_of_policies"]
 
 
 @dataclass(frozen=True)
@@ -165,46 +166,105 @@ def active_rules(scenario: Scenario) -> list[PolicyRule]:
     return rules
 
 
-def _gap(result: Result) -> float:
-    """The plan's staffing gap (0 for exact LPs; unknown gaps count as 0)."""
-    gap = result.stamp.get("staffing_gap")
-    return float(gap) if gap is not None else 0.0
+def _bound(result: Result) -> float | None:
+    """The proven lower bound of a plan's scenario (None: none proven)."""
+    bound = result.stamp.get("lower_bound")
+    return None if bound is None else float(bound)
+
+
+def price_interval(
+    cost_with: float,
+    bound_with: float | None,
+    cost_without: float,
+    bound_without: float | None,
+) -> tuple[float, float, float]:
+    """A rule's price and the interval it is proven to lie in [currency/yr].
+
+    The price of a rule is ``P = OPT_with - OPT_without``, the best plans' costs with
+    and without it. Each solve proves ``L ≤ OPT ≤ U`` (its lower bound and the plan it
+    found); the plan kept with the rule is also a plan without it (lifting a rule only
+    widens the choice), so ``OPT_without ≤ OPT_with`` and ``P ≥ 0``. Hence
+
+    ``max(0, L_with - U_without) ≤ P ≤ U_with - L_without``
+
+    and the point ``U_with - U_without``, between them. Without a proven bound the low end
+    is 0 (from ``P ≥ 0``) and the high end ``U_with`` (no plan costs less than nothing).
+
+    Returns
+    -------
+    (point, low, high)
+    """
+    point = max(cost_with - cost_without, 0.0)
+    low = 0.0 if bound_with is None else max(bound_with - cost_without, 0.0)
+    high = cost_with - (bound_without if bound_without is not None else 0.0)
+    return point, min(low, point), max(high, point)
+
+
+PRICE_COLUMNS = [
+    "rule",
+    "description",
+    "cost_with",
+    "cost_without",
+    "price",
+    "price_low",
+    "price_high",
+    "significant",
+    "plan_without",
+    "status",
+]
 
 
 def price_of_policies(scenario: Scenario, baseline: Result | None = None) -> pd.DataFrame:
-    """Annual cost of keeping each active rule.
+    """Annual cost of keeping each active rule, with the interval it is proven to lie in.
+
+    Each rule is lifted alone and the scenario solved again. The plan kept with the rule
+    stays a plan without it, so the cost without the rule is the cheaper of the two
+    plans and no price is negative; each solve's proven lower bound gives the interval
+    (:func:`price_interval`).
 
     Returns
     -------
     DataFrame sorted by price, one row per rule: ``rule`` (key), ``description``,
-    ``cost_with`` and ``cost_without`` [currency/yr], ``price`` (their difference),
-    ``significant`` (False when the price is within the staffing loop's own gap, so its
-    sign cannot be trusted), ``status`` (``ok``, or why the solve without the rule gave
-    no plan).
+    ``cost_with`` and ``cost_without`` [currency/yr] (the plans kept), ``price`` (their
+    difference) and ``price_low``, ``price_high`` (the proven interval) [currency/yr],
+    ``significant`` (the interval excludes 0: keeping the rule is proven to cost
+    something), ``plan_without`` (``re-solved``, or ``baseline`` when the plan kept with
+    the rule was the cheaper one without it too), ``status`` (``ok``, or why the
+    re-solve found no plan: the baseline plan is then the plan without the rule).
     """
     baseline = baseline or solve(scenario)
+    cost_with, bound_with = baseline.total_cost, _bound(baseline)
     rows = []
     rules = active_rules(scenario)
     for number, rule in enumerate(rules, start=1):
+        bound_without: float | None = None
         try:
             with progress.step(f"pricing policy {number}/{len(rules)} ({rule.key})"):
                 lifted = solve(_lifted(scenario, rule))
             without, status = lifted.total_cost, "ok"
-            noise = max(_gap(baseline) * baseline.total_cost, _gap(lifted) * without)
+            bound_without = _bound(lifted)
         except (InfeasibleScenarioError, SolveError) as exc:
-            without, status, noise = float("nan"), f"no plan without it: {exc.status}", 0.0
-        price = baseline.total_cost - without
+            # Lifting a rule never removes a plan: the baseline's is one; the re-solve's
+            # failure (its staffing loop, a time limit) proves nothing about the bound.
+            without, status = cost_with, f"no plan from the re-solve: {exc.status}"
+        kept = "re-solved" if without < cost_with else "baseline"
+        without = min(without, cost_with)
+        if bound_without is not None:
+            bound_without = min(bound_without, without)
+        point, low, high = price_interval(cost_with, bound_with, without, bound_without)
         rows.append(
             {
                 "rule": rule.key,
                 "description": rule.description,
-                "cost_with": baseline.total_cost,
+                "cost_with": cost_with,
                 "cost_without": without,
-                "price": price,
-                "significant": bool(abs(price) > noise + 1e-6 * baseline.total_cost),
+                "price": point,
+                "price_low": low,
+                "price_high": high,
+                "significant": bool(low > 1e-9 * max(1.0, abs(cost_with))),
+                "plan_without": kept,
                 "status": status,
             }
         )
-    columns = ["rule", "description", "cost_with", "cost_without", "price", "significant", "status"]
-    table = pd.DataFrame(rows, columns=columns)
+    table = pd.DataFrame(rows, columns=PRICE_COLUMNS)
     return table.sort_values("price", ascending=False, kind="stable").reset_index(drop=True)

@@ -187,7 +187,8 @@ class Plan:
 
     @property
     def lower_bound(self) -> float | None:
-        """No plan can cost less [currency/yr]: the first round's LP optimum.
+        """No plan can cost less [currency/yr]: the first round's proven bound (its LP
+        optimum; with on/off decisions, its MILP's dual bound).
 
         The first round prices every queue at its pooled factor ``N(A)/A``. For workload
         sizing and service-level goals, planning agents per Erlang never fall when a
@@ -223,7 +224,11 @@ class Plan:
         if self.year is not None and not self.year.bounded:
             return None
 
-        return float(self.history[0]["lp_objective"]) if self.history else self.lp_objective
+        first = self.history[0] if self.history else {"lp_bound": self.outcome.bound}
+        bound = first["lp_bound"]
+        if bound is None or not np.isfinite(float(bound)):
+            return None  # the first round stopped (a limit) before proving a bound
+        return float(bound)
 
 
 @dataclass(frozen=True)
@@ -402,8 +407,14 @@ def solve_round(
             inputs, base=base, eligibility=eligibility, agents_per_erlang=factors, margins=margins
         )
     clock.add("model_builds", built)
-    time_limit = inputs.scenario.objective.time_limit_seconds
-    solution = solve_model(model, time_limit=time_limit, solver=solver, session=session)
+    objective = inputs.scenario.objective
+    solution = solve_model(
+        model,
+        time_limit=objective.time_limit_seconds,
+        solver=solver,
+        session=session,
+        gap_tolerance=objective.gap_tolerance,
+    )
     clock.add("handover", solution.handover_seconds)
     clock.add("solve", solution.solve_seconds)
     clock.add("rounds", 1)
@@ -654,10 +665,8 @@ def roster_bound(inputs: ModelInputs, eligibility: Eligibility, year: Year) -> f
         limits = upper[rows]  # a zero limit stays zero (inf x 0 would be nan)
         upper[rows] = np.where(limits > 0, limits * max(stretch, 1.0), limits)
     relaxed = dataclasses.replace(arrays, cost=cost, row_upper=upper)
-    solution, _ = solve_with_highs(relaxed)
-    if solution.status != "optimal" or solution.objective is None:
-        return None
-    return float(solution.objective)
+    solution, _ = solve_with_highs(relaxed, gap_tolerance=inputs.scenario.objective.gap_tolerance)
+    return solution.bound
 
 
 def plan_sourcing(
@@ -713,6 +722,7 @@ def plan_sourcing(
             history.append(
                 {
                     "lp_objective": float(solution.objective or 0.0),
+                    "lp_bound": np.nan if solution.bound is None else solution.bound,
                     "exact_cost": priced.cost,
                     "accepted": priced.accepted,
                 }

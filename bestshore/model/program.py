@@ -16,6 +16,7 @@ it. Both paths hand HiGHS the same matrix, so they return the same solution (tes
 from __future__ import annotations
 
 import functools
+import math
 import os
 import sys
 import time
@@ -544,6 +545,10 @@ class Solution:
         Objective value of the returned plan [currency/yr].
     gap : float or None
         Relative optimality gap proven (0 for an optimal LP; None when unknown).
+    bound : float or None
+        No solution of the program is cheaper [currency/yr]: the objective of an optimal
+        LP, the dual bound of a MILP (HiGHS's ``mip_dual_bound``, below its incumbent by
+        the proven gap); None when the solver proved none.
     values, duals : array or None
         Value of every column, dual of every row (None for a MILP); None when no plan
         was found.
@@ -566,6 +571,7 @@ class Solution:
     solver: str
     num_col: int = 0
     num_row: int = 0
+    bound: float | None = None
 
     @property
     def wall_seconds(self) -> float:
@@ -614,16 +620,20 @@ def solve_with_highs(
     *,
     time_limit: float | None = None,
     highs: highspy.Highs | None = None,
+    gap_tolerance: float | None = None,
 ) -> tuple[Solution, highspy.Highs]:
     """Solve with HiGHS from arrays in one hand-over (single thread: deterministic).
 
-    Pass a previous ``highs`` instance to reuse it and its options.
+    Pass a previous ``highs`` instance to reuse it and its options. ``gap_tolerance`` is
+    the relative gap at which a MILP stops (HiGHS's ``mip_rel_gap``, default 1e-4).
     """
     start = time.perf_counter()
     if highs is None:
         highs = new_highs()
     if time_limit is not None:
         highs.setOptionValue("time_limit", float(time_limit))
+    if gap_tolerance is not None:
+        highs.setOptionValue("mip_rel_gap", float(gap_tolerance))
     integrality = arrays.integer.astype(np.int32)  # kContinuous 0, kInteger 1
     passed = highs.passModel(
         arrays.num_col,
@@ -666,7 +676,7 @@ def _read_solution(
         and info.primal_solution_status == 2
     )
     values = duals = None
-    objective = gap = None
+    objective = gap = bound = None
     if has_solution:
         solution = highs.getSolution()
         values = np.asarray(solution.col_value, dtype=float)
@@ -677,6 +687,7 @@ def _read_solution(
         gap = float(info.mip_gap) if is_mip else 0.0
         if status == "optimal" and is_mip and gap > 1.0:
             gap = 0.0  # HiGHS reports an infinite gap on a MILP solved in presolve
+        bound = _proven_bound(status, is_mip, objective, gap, float(info.mip_dual_bound))
     return Solution(
         status=status,
         has_solution=has_solution,
@@ -689,7 +700,26 @@ def _read_solution(
         solver=highs_version(),
         num_col=arrays.num_col,
         num_row=arrays.num_row,
+        bound=bound,
     )
+
+
+def _proven_bound(
+    status: str, is_mip: bool, objective: float, gap: float | None, dual_bound: float
+) -> float | None:
+    """The lower bound a solve proved on its program's optimum (None: none proven).
+
+    An optimal LP's objective is its optimum. A MILP's is its incumbent: the bound is
+    the dual bound, or, where the solver reports none (solved in presolve), the
+    incumbent less its proven gap.
+    """
+    if not is_mip:
+        return objective if status == "optimal" else None
+    if math.isfinite(dual_bound) and abs(dual_bound) < 1e300:
+        return min(dual_bound, objective)
+    if gap is not None and gap <= 1.0:
+        return objective - gap * abs(objective)
+    return None
 
 
 class HighsSession:
@@ -722,16 +752,26 @@ class HighsSession:
             and np.array_equal(last.a_value, arrays.a_value)
         )
 
-    def solve(self, arrays: ProgramArrays, *, time_limit: float | None = None) -> Solution:
+    def solve(
+        self,
+        arrays: ProgramArrays,
+        *,
+        time_limit: float | None = None,
+        gap_tolerance: float | None = None,
+    ) -> Solution:
         if self.highs is None or self.arrays is None or not self._same_matrix(arrays):
             # A fresh instance: exactly the solve a first-time caller gets.
-            solution, self.highs = solve_with_highs(arrays, time_limit=time_limit)
+            solution, self.highs = solve_with_highs(
+                arrays, time_limit=time_limit, gap_tolerance=gap_tolerance
+            )
             self.arrays = arrays
             return solution
         start = time.perf_counter()
         highs, last = self.highs, self.arrays
         if time_limit is not None:
             highs.setOptionValue("time_limit", float(time_limit))
+        if gap_tolerance is not None:
+            highs.setOptionValue("mip_rel_gap", float(gap_tolerance))
         changed = np.flatnonzero(last.cost != arrays.cost).astype(np.int32)
         if len(changed):
             highs.changeColsCost(len(changed), changed, arrays.cost[changed])
@@ -775,12 +815,13 @@ def solve_with_pulp(
     solver: pulp.LpSolver | None = None,
     *,
     time_limit: float | None = None,
+    gap_tolerance: float | None = None,
 ) -> Solution:
     """Solve through PuLP (the plain path): ``solver`` defaults to PuLP's HiGHS interface."""
     start = time.perf_counter()
     problem, variables, constraints = program.to_pulp()
     name = highs_version() if solver is None else type(solver).__name__
-    solver = solver or pulp.HiGHS(msg=False, timeLimit=time_limit, threads=1)
+    solver = solver or pulp.HiGHS(msg=False, timeLimit=time_limit, threads=1, gapRel=gap_tolerance)
     built = time.perf_counter()
     stats = problem.solve(solver)
     solved = time.perf_counter()
@@ -789,6 +830,10 @@ def solve_with_pulp(
     gap = stats.gap_rel
     if status == "optimal" and (gap is None or not program.is_mip):
         gap = 0.0
+    objective = float(stats.objective or 0.0) if has_solution else None
+    bound = None
+    if objective is not None and gap is not None and status == "optimal":
+        bound = objective - gap * abs(objective)
     values = duals = None
     if has_solution:
         values = np.array([v.varValue or 0.0 for v in variables], dtype=float)
@@ -797,7 +842,7 @@ def solve_with_pulp(
     return Solution(
         status=status,
         has_solution=has_solution,
-        objective=float(stats.objective or 0.0) if has_solution else None,
+        objective=objective,
         gap=gap,
         values=values,
         duals=duals,
@@ -806,4 +851,5 @@ def solve_with_pulp(
         solver=name,
         num_col=program.num_col,
         num_row=program.num_row,
+        bound=bound,
     )

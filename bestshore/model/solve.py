@@ -23,17 +23,22 @@ def solve_model(
     time_limit: float | None = None,
     solver: pulp.LpSolver | None = None,
     session: HighsSession | None = None,
+    gap_tolerance: float | None = None,
 ) -> Solution:
     """Solve ``model`` (fast HiGHS path, or ``solver`` through PuLP); read ``status`` first.
 
     The solution is also kept on ``model.solution``. A ``session`` keeps one HiGHS
-    instance across solves (see :class:`~bestshore.model.program.HighsSession`).
+    instance across solves (see :class:`~bestshore.model.program.HighsSession`). A MILP
+    stops at the relative ``gap_tolerance`` (HiGHS's default 1e-4 when None).
     """
+    arrays = model.program.arrays()
     if session is not None and solver is None:
-        solution = session.solve(model.program.arrays(), time_limit=time_limit)
+        solution = session.solve(arrays, time_limit=time_limit, gap_tolerance=gap_tolerance)
     elif solver is None:
-        solution, _ = solve_with_highs(model.program.arrays(), time_limit=time_limit)
+        solution, _ = solve_with_highs(arrays, time_limit=time_limit, gap_tolerance=gap_tolerance)
     else:
-        solution = solve_with_pulp(model.program, solver, time_limit=time_limit)
+        solution = solve_with_pulp(
+            model.program, solver, time_limit=time_limit, gap_tolerance=gap_tolerance
+        )
     model.solution = solution
     return solution

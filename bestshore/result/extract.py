@@ -31,7 +31,7 @@ from bestshore.result.result import (
 from bestshore.scenario.hours import hour_label
 from bestshore.scenario.reference import countries, language_name
 
-__all__ = ["extract_result", "scenario_hash"]
+__all__ = ["extract_result", "plan_status", "scenario_hash"]
 
 SHORES = ("inshore", "nearshore", "offshore")
 
@@ -328,11 +328,19 @@ def _month_shifts(plan: Plan) -> pd.DataFrame:
 
 
 def _gap(plan: Plan) -> float | None:
-    """Relative distance between the plan's cost and the lower bound (None: no bound)."""
+    """The proven relative gap: how far the plan's cost may be above the best possible
+    plan's, ``(cost - lower bound) / cost`` (None: no bound proven)."""
     bound = plan.lower_bound
     if bound is None:
         return None
-    return (plan.exact_cost - bound) / plan.exact_cost if plan.exact_cost else 0.0
+    cost = plan.exact_cost
+    return max(cost - bound, 0.0) / abs(cost) if cost else 0.0
+
+
+def plan_status(gap: float | None, tolerance: float) -> str:
+    """``optimal`` when the plan is proven within ``tolerance`` of the best possible plan
+    (its ``gap``), ``feasible`` otherwise: it meets every rule, and no more is proven."""
+    return "optimal" if gap is not None and gap <= tolerance else "feasible"
 
 
 def extract_result(plan: Plan) -> Result:
@@ -344,20 +352,25 @@ def extract_result(plan: Plan) -> Result:
     requirements = _requirements(plan, staffing)
     fixed = plan.fixed_costs
     kpis = _kpis(allocation, inputs.quality, requirements, float(fixed["cost"].sum()))
+    objective = inputs.scenario.objective
+    gap = _gap(plan)
+    status = plan_status(gap, objective.gap_tolerance)
     stamp = {
         "scenario_hash": scenario_hash(inputs),
         "bestshore_version": _version(),
         "solver": outcome.solver,
-        "status": outcome.status,
-        "gap": outcome.gap,
+        "status": status,
+        "gap": gap,
+        "gap_tolerance": objective.gap_tolerance,
+        "solver_status": outcome.status,
+        "milp_gap": outcome.gap if plan.model.program.is_mip else None,
         "milp": plan.model.program.is_mip,
-        "time_limit_seconds": inputs.scenario.objective.time_limit_seconds,
-        "amortization_years": inputs.scenario.objective.amortization_years,
+        "time_limit_seconds": objective.time_limit_seconds,
+        "amortization_years": objective.amortization_years,
         "lp_objective": plan.lp_objective,
         "exact_cost": plan.exact_cost,
         "proportional_cost": plan.proportional_cost,
         "lower_bound": plan.lower_bound,
-        "staffing_gap": _gap(plan),
         "staffing_rounds": len(plan.history),
         "variables": outcome.num_col,
         "constraints": outcome.num_row,
@@ -366,7 +379,7 @@ def extract_result(plan: Plan) -> Result:
     return Result(
         scenario_name=inputs.scenario.name,
         currency=inputs.market["currency"],
-        status=outcome.status,
+        status=status,
         allocation=allocation,
         sites=sites,
         breakdown=_breakdown(allocation, fixed),

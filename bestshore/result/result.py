@@ -102,7 +102,8 @@ _STAMP_UNITS = {
     "amortization_years": "yr",
     "wall_seconds": "s",
     "gap": "fraction",
-    "staffing_gap": "fraction",
+    "gap_tolerance": "fraction",
+    "milp_gap": "fraction",
     "lp_objective": "currency/yr",
     "exact_cost": "currency/yr",
     "proportional_cost": "currency/yr",
@@ -206,9 +207,14 @@ class Result:
     market : dict
         Market country, name, time zone, currency and coordinates.
     stamp : dict
-        Reproducibility stamp: scenario hash, bestshore version, solver, status, gap
-        (relative MILP optimality gap proven), ``milp``, ``time_limit_seconds``,
-        wall time [s].
+        How the plan was obtained and what is proven of it: scenario hash, bestshore
+        version, solver; ``status`` (``optimal`` when the plan's cost is proven within
+        ``gap_tolerance`` of the best possible plan's, ``feasible`` otherwise), ``gap``
+        (the proven relative gap ``(exact_cost - lower_bound) / exact_cost``; None when
+        no bound is proven), ``lower_bound`` [currency/yr], ``solver_status`` (how the
+        solver's last accepted round ended: ``optimal``, ``time_limit``...),
+        ``milp_gap`` (that round's own MILP gap; None for an LP), ``milp``,
+        ``time_limit_seconds``, wall time [s].
     warnings : list of str
     shifts : DataFrame
         The roster of rostered sites (``settings.roster``), one row per shift pattern
@@ -446,17 +452,25 @@ class Result:
     # --- display -------------------------------------------------------------------
     @property
     def solve_note(self) -> str:
-        """How sure the optimum is, in words: the MILP gap and the time limit, if any."""
+        """What is proven of the plan, in words: its gap to the best possible plan, and
+        how the solver's last round ended (a time limit, on/off decisions)."""
         stamp = self.stamp
-        if not stamp.get("milp"):
-            return "linear program solved to optimality"
-        gap = stamp.get("gap")
-        proven = "gap unknown" if gap is None else f"optimality gap {gap:.2%} proven"
+        gap, bound = stamp.get("gap"), stamp.get("lower_bound")
+        if gap is None:
+            proven = "no lower bound proven, so no gap"
+        else:
+            tolerance = float(stamp.get("gap_tolerance") or 0.0)
+            within = f" (tolerance {tolerance:.2%})" if self.status == "optimal" else ""
+            proven = (
+                f"within {gap:.2%} of the best possible plan{within}: none costs less "
+                f"than {bound:,.0f} {self.currency}"
+            )
         limit = stamp.get("time_limit_seconds")
-        if self.status == "time_limit":
-            return f"MILP stopped at its {limit:g} s time limit, {proven}"
-        within = f" (time limit {limit:g} s)" if limit else ""
-        return f"MILP (on/off decisions) solved, {proven}{within}"
+        if stamp.get("solver_status") == "time_limit":
+            proven += f"; the solver stopped at its {limit:g} s time limit"
+        if stamp.get("milp"):
+            proven += "; on/off decisions solved as a MILP"
+        return proven
 
     def summary(self) -> str:
         k = self.kpis
@@ -476,8 +490,7 @@ class Result:
         ]
         if scores:
             lines.append(f"  quality      {', '.join(scores)} (volume-weighted)")
-        if self.stamp.get("milp"):
-            lines.append(f"  solve        {self.solve_note}")
+        lines.append(f"  proven       {self.solve_note}")
         return "\n".join(lines)
 
     def __repr__(self) -> str:

@@ -58,6 +58,8 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "cost_with": ("{c}/yr", "money"),
     "cost_without": ("{c}/yr", "money"),
     "price": ("{c}/yr", "money"),
+    "price_low": ("{c}/yr", "money"),
+    "price_high": ("{c}/yr", "money"),
     "cost_share": ("%", SHARE),
     "utilisation": ("% of capacity", SHARE),
     "annual_hours_per_fte": ("h/FTE/yr", COUNT),

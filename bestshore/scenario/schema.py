@@ -982,6 +982,14 @@ class Objective(_Model):
         description="Solver time limit [s], 1e-6 (stop at once: the first plan found) to "
         "604800 (a week).",
     )
+    gap_tolerance: float = Field(
+        1e-4,
+        ge=1e-9,
+        le=0.5,
+        description="Relative gap under which a plan is reported optimal: its cost is proven "
+        "within this fraction of the best possible plan's; also where the MILP solver stops "
+        "[fraction], 1e-9 to 0.5 (default 1e-4: 0.01 %).",
+    )
     amortization_years: float = Field(
         3.0,
         gt=0,

@@ -592,55 +592,65 @@ def chart_required_vs_staffed(requirements: pd.DataFrame) -> alt.VConcatChart:
     return apply_theme(chart)
 
 
-POLICY_COLUMNS = ("description", "price", "significant")
+POLICY_COLUMNS = ("description", "price", "price_low", "price_high", "significant")
+_PROVEN, _UNPROVEN = "proven to cost", "may cost nothing (interval reaches 0)"
 
 
-def chart_policy_prices(prices: pd.DataFrame, *, currency: str | None = None) -> alt.Chart:
-    """Horizontal bars of what each rule costs a year, dearest first.
+def chart_policy_prices(prices: pd.DataFrame, *, currency: str | None = None) -> alt.LayerChart:
+    """Horizontal bars of what each rule costs a year, dearest first, with the interval
+    each price is proven to lie in.
 
     Parameters
     ----------
     prices : pandas.DataFrame
         From :func:`bestshore.analysis.price_of_policies`: ``description`` [str],
-        ``price`` [currency/yr], ``significant`` [bool]. Rules whose lifting left no plan
-        (NaN price) are left out.
+        ``price``, ``price_low`` and ``price_high`` [currency/yr], ``significant``
+        [bool: the interval excludes 0].
     currency : str, optional
         Currency code for the axis title.
 
     Returns
     -------
-    altair.Chart
-        Themed; prices within the staffing approximation are drawn pale.
+    altair.LayerChart
+        Themed: a bar per rule at its price, a line across its proven interval; rules
+        whose interval reaches 0 drawn pale.
     """
     _require_columns(prices, POLICY_COLUMNS, "prices")
     table = prices.dropna(subset=["price"])[list(POLICY_COLUMNS)].copy()
-    table["certainty"] = np.where(table["significant"], "price", "within the staffing gap")
-    chart = (
-        alt.Chart(
-            table,
-            title=alt.Title(
-                "Price of each policy",
-                subtitle="Annual cost of keeping the rule (re-solved without it)",
+    table["certainty"] = np.where(table["significant"], _PROVEN, _UNPROVEN)
+    base = alt.Chart(
+        table,
+        title=alt.Title(
+            "Price of each policy",
+            subtitle="Annual cost of keeping the rule (re-solved without it); "
+            "the line spans the interval it is proven to lie in",
+        ),
+    )
+    y = alt.Y("description:N", title=None, sort=alt.EncodingSortField("price", order="descending"))
+    tooltip = [
+        alt.Tooltip("description:N", title="Rule"),
+        alt.Tooltip("price:Q", title="Cost a year", format=",.0f"),
+        alt.Tooltip("price_low:Q", title="At least", format=",.0f"),
+        alt.Tooltip("price_high:Q", title="At most", format=",.0f"),
+    ]
+    bars = base.mark_bar().encode(
+        x=alt.X("price:Q", title=f"Annual cost of the rule [{_unit(currency)}]"),
+        y=y,
+        color=alt.Color(
+            "certainty:N",
+            title=None,
+            scale=alt.Scale(
+                domain=[_PROVEN, _UNPROVEN], range=[COLOURS["staffed"], COLOURS["grid"]]
             ),
-        )
-        .mark_bar()
-        .encode(
-            x=alt.X("price:Q", title=f"Annual cost of the rule [{_unit(currency)}]"),
-            y=alt.Y("description:N", title=None, sort="-x"),
-            color=alt.Color(
-                "certainty:N",
-                title=None,
-                scale=alt.Scale(
-                    domain=["price", "within the staffing gap"],
-                    range=[COLOURS["staffed"], COLOURS["grid"]],
-                ),
-            ),
-            tooltip=[
-                alt.Tooltip("description:N", title="Rule"),
-                alt.Tooltip("price:Q", title="Cost a year", format=",.0f"),
-            ],
-        )
-        .properties(width=SIZES["bar_width"], height={"step": SIZES["bar_step"]})
+            legend=alt.Legend(orient="bottom", labelLimit=400),
+        ),
+        tooltip=tooltip,
+    )
+    intervals = base.mark_rule(color=COLOURS["text"], strokeWidth=1.5).encode(
+        x="price_low:Q", x2="price_high:Q", y=y, tooltip=tooltip
+    )
+    chart = alt.LayerChart(layer=[bars, intervals]).properties(
+        width=SIZES["bar_width"], height={"step": SIZES["bar_step"]}
     )
     return apply_theme(chart)
 

@@ -80,12 +80,13 @@ def _staffing_section(result: Result, charts_svg: Mapping[str, str]) -> str:
     if "coverage" not in charts_svg:
         return ""
     stamp = result.stamp
-    gap = stamp.get("staffing_gap")
+    gap = stamp.get("gap")
     bound = (
         f"No plan can cost less than {stamp['lower_bound']:,.0f} {html.escape(result.currency)} "
         f"(pooled-queue bound); this plan is within {gap:.1%} of it."
         if gap is not None
-        else "No lower bound is claimed under an average-speed-of-answer goal."
+        else "No lower bound is proven for this plan (an average-speed-of-answer goal, a "
+        "month busier than the sizing week, or a what-if started from an earlier plan)."
     )
     loss = result.kpis.get("pooling_loss_agent_hours", 0.0)
     return (
@@ -109,20 +110,30 @@ def _prices_section(
         return ""
     table = prices.assign(
         price=[f"{p:,.0f}" if p == p else "—" for p in prices["price"]],
+        interval=[price_words(row) for row in prices.to_dict(orient="records")],
         note=[
-            s if s != "ok" else ("" if sig else "within the staffing gap")
+            s if s != "ok" else ("" if sig else "may cost nothing: the interval reaches 0")
             for s, sig in zip(prices["status"], prices["significant"], strict=True)
         ],
-    )[["description", "price", "note"]]
+    )[["description", "price", "interval", "note"]]
     table = table.rename(
         columns={"description": "rule", "price": f"cost a year ({result.currency})"}
     )
     chart = f"<div>{charts_svg['policy_prices']}</div>" if "policy_prices" in charts_svg else ""
     return (
         "<h2>Price of each policy</h2><p class='sub'>What keeping each rule costs a year: the "
-        "plan re-solved with that one rule lifted. Prices do not add up when rules overlap.</p>"
+        "plan re-solved with that one rule lifted, and the interval the price is proven to "
+        "lie in (from both solves' lower bounds). Prices do not add up when rules overlap.</p>"
         f"{_table(table, {})}{chart}"
     )
+
+
+def price_words(row: Mapping[str, object]) -> str:
+    """A price's proven interval in words: "between 120,000 and 180,000"."""
+    low, high = row.get("price_low"), row.get("price_high")
+    if not isinstance(low, float | int) or not isinstance(high, float | int):
+        return "—"
+    return f"between {low:,.0f} and {high:,.0f}"
 
 
 _OTHER_COSTS = {
@@ -320,8 +331,8 @@ def render_report(
 <title>{html.escape(result.scenario_name)}: sourcing plan</title><style>{_CSS}</style></head>
 <body>
 <h1>Sourcing plan — {html.escape(result.scenario_name)}</h1>
-<p class="sub">Customers in {html.escape(str(result.market.get("name", "")))} · solver status
-{html.escape(result.status)} ({html.escape(result.solve_note)}) · all figures per year, in
+<p class="sub">Customers in {html.escape(str(result.market.get("name", "")))} · plan
+{html.escape(result.status)}: {html.escape(result.solve_note)} · all figures per year, in
 {html.escape(cur)}</p>
 {f'<p class="sub">{html.escape(description)}</p>' if description else ""}
 <div class="tiles">{"".join(tiles)}</div>
