@@ -24,6 +24,7 @@ from bestshore.views.charts import (
 )
 from bestshore.views.export import FORMATS
 from bestshore.views.report import render_report
+from bestshore.views.summary import render_summary_html, render_summary_pdf, summarise
 
 __all__ = ["CHART_FORMATS", "full_time_hours", "render_charts", "write_outputs"]
 
@@ -68,7 +69,8 @@ def full_time_hours(scenario: Scenario) -> dict[str, int]:
 def write_outputs(
     result: Result, scenario: Scenario, folder: str | Path, prices: pd.DataFrame | None = None
 ) -> list[Path]:
-    """Write the result (JSON, Excel, CSV), the charts and ``report.html`` to ``folder``.
+    """Write the result (JSON, Excel, CSV), the charts, ``report.html`` and the one-page
+    summary (``summary.pdf``, A4, and ``summary.html``) to ``folder``.
 
     ``prices`` (from :func:`bestshore.analysis.price_of_policies`) adds the price of each
     policy to the tables, the charts and the report.
@@ -104,4 +106,7 @@ def write_outputs(
         full_time_hours=full_time_hours(scenario),
     )
     files[folder / "report.html"] = report.encode("utf-8")
+    summary = summarise(result, scenario, prices)
+    files[folder / "summary.html"] = render_summary_html(summary, svgs.get("map")).encode("utf-8")
+    files[folder / "summary.pdf"] = render_summary_pdf(summary, files.get(folder / "map.png"))
     return write_all(files)

@@ -13,8 +13,11 @@ import pandas as pd
 
 from bestshore.result import Result
 from bestshore.scenario.hours import hour_label
+from bestshore.views.limits import limits_by_money
 
-__all__ = ["render_report", "roster_figures", "weighted_median"]
+__all__ = ["MAX_LIMITS", "render_report", "roster_figures", "weighted_median"]
+
+MAX_LIMITS = 12  # lines of "What limits the plan"; the rest as "and N more"
 
 _CSS = """
 body{font-family:Helvetica,Arial,sans-serif;color:#1d2733;margin:24px auto;max-width:1100px}
@@ -319,8 +322,11 @@ def render_report(
     ]
     used = result.sites[result.sites["fte"] > 0].sort_values("cost", ascending=False)
     sites = used[["site", "vendor", "country", "shore", "fte", "utilisation", "cost"]]
-    binding = [html.escape(m) for m in result.binding["message"]]
-    findings = "".join(f"<li>{m}</li>" for m in binding) or "<li>No capacity or cap binds.</li>"
+    limits = limits_by_money(result)
+    findings = "".join(f"<li>{html.escape(m)}</li>" for m in limits["message"].head(MAX_LIMITS))
+    findings = findings or "<li>No capacity, seat or rule binds.</li>"
+    if len(limits) > MAX_LIMITS:
+        findings += f"<li>and {len(limits) - MAX_LIMITS} more</li>"
     warnings = "".join(f"<li>{html.escape(w)}</li>" for w in result.warnings)
     charts = "".join(
         f"<div>{charts_svg[name]}</div>" for name in ("map", "fte_by_shore") if name in charts_svg
@@ -348,6 +354,8 @@ def render_report(
 {_roster_section(result, charts_svg, full_time_hours)}
 {_prices_section(result, prices, charts_svg)}
 <h2>What limits the plan</h2>
+<p class="sub">Largest saving first: what one more unit of each limit would save a year
+(LP duals of the plan; a plan in whole agents prices none).</p>
 <ul>{findings}</ul>
 {f"<h2>Warnings</h2><ul>{warnings}</ul>" if warnings else ""}
 <p class="foot">bestshore {html.escape(str(stamp.get("bestshore_version")))} ·
