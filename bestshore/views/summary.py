@@ -498,6 +498,15 @@ def render_summary_pdf(summary: Summary, map_png: bytes | None = None) -> bytes:
     return bytes(pdf.output())
 
 
+def _fit(pdf: FPDF, text: str, width: float) -> str:
+    """``text`` cut with "..." to ``width`` [mm] in the current font."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "...") > width:
+        text = text[:-1]
+    return text.rstrip() + "..."
+
+
 def _table(
     pdf: FPDF, head: list[str], rows: list[list[str]], shares: list[float], width: float
 ) -> None:
@@ -508,6 +517,12 @@ def _table(
         pdf.set_font("Helvetica", "B" if i == 0 else "", 7.5)
         pdf.set_text_color(51 if i == 0 else 29)
         for j, (cell, share) in enumerate(zip(cells, shares, strict=True)):
-            align = "L" if j < 2 or (j == 0) else "R"
-            pdf.cell(width * share, 4, _latin(cell), border="B", align=align)
+            align = "L" if j < 2 else "R"
+            pdf.cell(
+                width * share,
+                4,
+                _fit(pdf, _latin(cell), width * share - 1),
+                border="B",
+                align=align,
+            )
         pdf.ln(4)
