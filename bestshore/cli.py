@@ -1,9 +1,16 @@
 """Command line: ``bestshore solve | validate | compare | verify | staffing | schema``.
 
-Exit codes: 0 solved / valid, 1 internal error, 2 invalid input, 3 no feasible plan
-(``verify``: a rule broken), 4 (``verify``) the result is not one of this scenario
-(another scenario's hash, name, currency or market; one line saying so).
+Exit codes: 0 solved / valid, 1 internal error, 2 invalid input (a file that cannot be
+read, and an output that cannot be written: ``--out``, ``--excel``, checked before
+solving, or a full disk while writing), 3 no feasible plan (``verify``: a rule broken),
+4 (``verify``) the result is not one of this scenario (another scenario's hash, name,
+currency or market; one line saying so).
 Errors are one line on stderr, never a traceback (``BESTSHORE_DEBUG=1`` shows it).
+
+``solve --out`` replaces its folder as a whole, all or nothing, with a manifest
+(:func:`bestshore.result.files.write_folder`): a failure or a crash while writing leaves
+the previous folder as it was, and a folder holding files bestshore did not write is
+refused, before solving.
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ import typer
 from bestshore import progress
 from bestshore.api import InfeasibleScenarioError, SolveError, compare, solve
 from bestshore.result import Result
+from bestshore.result.files import OutputError, check_file_target, check_folder
 from bestshore.result.result import INPUT_COLUMNS, table_records
 from bestshore.scenario import ScenarioError, load_scenario
 from bestshore.scenario.errors import one_line
@@ -131,7 +139,7 @@ def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
                 return command(*args, **kwargs)
         except typer.Exit:
             raise
-        except ScenarioError as exc:
+        except (ScenarioError, OutputError) as exc:
             _fail(str(exc), EXIT_INPUT)
         except InfeasibleScenarioError as exc:
             _fail(str(exc), EXIT_INFEASIBLE)
@@ -169,7 +177,16 @@ def solve_command(
     ] = None,
     quiet: Quiet = False,
 ) -> None:
-    """Solve a scenario: print the headline figures, optionally write every output."""
+    """Solve a scenario: print the headline figures, optionally write every output.
+
+    ``--out`` is checked before solving (a folder can be made beside it; it is not a
+    file, nor a folder holding files bestshore did not write). The folder is then
+    replaced as a whole, with ``.bestshore-manifest.json`` listing every file (size,
+    sha256): a crash or a full disk leaves the previous folder, and the files of an
+    earlier run this one does not write (``policy_prices.*``) are gone.
+    """
+    if out is not None:
+        check_folder(out)
     with _progress(quiet):
         progress.report(f"loading {scenario}")
         loaded = load_scenario(scenario)
@@ -245,9 +262,15 @@ def compare_command(
     ] = False,
     quiet: Quiet = False,
 ) -> None:
-    """Solve several scenarios and show their KPIs and staffing side by side."""
+    """Solve several scenarios and show their KPIs and staffing side by side.
+
+    ``--excel`` is checked before solving (a file can be made beside it) and written
+    atomically.
+    """
     if len(scenarios) < 2:
         _fail("compare needs at least two scenario files", EXIT_INPUT)
+    if excel is not None:
+        check_file_target(excel)
     results: dict[str, Result] = {}
     prices: dict[str, pd.DataFrame] = {}
     with _progress(quiet):
@@ -558,6 +581,7 @@ def schema_command(
     else:
         from bestshore.result.files import atomic_write
 
+        check_file_target(out)
         atomic_write(out, text.encode("utf-8"))
         typer.echo(f"wrote {out}")
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from bestshore.result.files import atomic_write, csv_bytes
+from bestshore.result.files import atomic_write, csv_bytes, write_folder
 
 __all__ = [
     "INPUT_COLUMNS",
@@ -427,19 +427,17 @@ class Result:
         }
 
     def to_csv(self, folder: str | Path) -> list[Path]:
-        """One CSV per table in ``folder``, each written atomically.
+        """One CSV per table in ``folder``, the folder replaced as a whole.
 
-        Text cells starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return get a
-        leading ``'`` so spreadsheets do not run them as formulas
+        All or nothing, with a manifest (:func:`bestshore.result.files.write_folder`): a
+        failure leaves ``folder`` as it was, and a folder holding files bestshore did not
+        write is refused (:class:`~bestshore.result.files.OutputError`). Text cells
+        starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return get a leading
+        ``'`` so spreadsheets do not run them as formulas
         (:func:`bestshore.result.files.csv_bytes`).
         """
-        folder = Path(folder)
-        written = []
-        for name, table in self.tables().items():
-            path = folder / f"{name}.csv"
-            atomic_write(path, csv_bytes(table))
-            written.append(path)
-        return written
+        files = {f"{name}.csv": csv_bytes(table) for name, table in self.tables().items()}
+        return write_folder(folder, files)
 
     def to_excel(self, path: str | Path) -> Path:
         """A workbook with one sheet per table, written atomically; text cells are text."""

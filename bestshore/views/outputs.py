@@ -1,7 +1,9 @@
-"""Every output file of a solve, computed in memory first, then written atomically.
+"""Every output file of a solve, computed in memory first, then the folder swapped in.
 
 Nothing is written unless every file could be produced: a failure while rendering
-leaves the output folder as it was.
+leaves the output folder as it was. The files then replace the folder as a whole
+(:func:`bestshore.result.files.write_folder`): a failure or a crash while writing leaves
+the old folder or the new one, complete, never a mix.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from bestshore.result import Result
-from bestshore.result.files import csv_bytes, excel_bytes, write_all
+from bestshore.result.files import csv_bytes, excel_bytes, write_folder
 from bestshore.scenario import Scenario
 from bestshore.views.charts import (
     chart_cost_by_site,
@@ -76,18 +78,24 @@ def write_outputs(
     policy to the tables, the charts and the report.
 
     Returns the paths written. All contents are rendered before the first file is
-    written, and each file is replaced atomically.
+    written; then ``folder`` is replaced as a whole, with its manifest
+    (``.bestshore-manifest.json``, not among the paths returned): files an earlier run
+    wrote and this one does not (``policy_prices.*``) are gone. A folder holding files
+    bestshore did not write is refused.
+
+    Raises
+    ------
+    bestshore.result.files.OutputError
+        If ``folder`` cannot be replaced (one line naming it and why); it is left as it
+        was.
     """
-    folder = Path(folder)
-    files: dict[Path, bytes] = {
-        folder / "result.json": result.to_json().encode("utf-8"),
-    }
+    files: dict[str, bytes] = {"result.json": result.to_json().encode("utf-8")}
     tables = dict(result.tables())
     if prices is not None:
         tables["policy_prices"] = prices
-    files[folder / "result.xlsx"] = excel_bytes(tables)
+    files["result.xlsx"] = excel_bytes(tables)
     for name, table in tables.items():
-        files[folder / "tables" / f"{name}.csv"] = csv_bytes(table)
+        files[f"tables/{name}.csv"] = csv_bytes(table)
     charts = render_charts(result, prices)
     svgs: dict[str, str] = {}
     for stem, chart in charts.items():
@@ -97,7 +105,7 @@ def write_outputs(
                 assert isinstance(content, str)
                 svgs[stem] = content
             data = content.encode("utf-8") if isinstance(content, str) else content
-            files[folder / f"{stem}.{suffix}"] = data
+            files[f"{stem}.{suffix}"] = data
     report = render_report(
         result,
         svgs,
@@ -105,8 +113,8 @@ def write_outputs(
         description=scenario.description,
         full_time_hours=full_time_hours(scenario),
     )
-    files[folder / "report.html"] = report.encode("utf-8")
+    files["report.html"] = report.encode("utf-8")
     summary = summarise(result, scenario, prices)
-    files[folder / "summary.html"] = render_summary_html(summary, svgs.get("map")).encode("utf-8")
-    files[folder / "summary.pdf"] = render_summary_pdf(summary, files.get(folder / "map.png"))
-    return write_all(files)
+    files["summary.html"] = render_summary_html(summary, svgs.get("map")).encode("utf-8")
+    files["summary.pdf"] = render_summary_pdf(summary, files.get("map.png"))
+    return write_folder(folder, files)
