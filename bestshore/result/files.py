@@ -26,7 +26,8 @@ stays readable through its open descriptor). The next write of ``out`` (or its c
 :func:`check_folder`) makes leftovers harmless: temp and old folders whose run is gone
 (its ``flock`` released, as the kernel does when a process dies) are removed, and if
 ``out`` is missing its old folder is renamed back first (the run that crashed had not
-finished, so the previous result comes back).
+finished, so the previous result comes back). The locks are POSIX ``flock``; where there
+is none (Windows), swaps into one folder are not serialised between processes.
 
 Files bestshore did not write are never removed: a folder is replaced only if it is
 empty or holds a manifest listing every file in it. A non-empty folder without a
@@ -49,7 +50,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
-import fcntl
 import hashlib
 import io
 import json
@@ -229,6 +229,10 @@ def _lock(folder: Path, *, wait: bool) -> int | None:
     None if another process holds it and ``wait`` is false. Where the file system has no
     ``flock``, the descriptor comes back unlocked.
     """
+    if os.name != "posix":  # no flock (Windows): runs are not told apart, swaps not serialised
+        return os.open(os.devnull, os.O_RDONLY)
+    import fcntl
+
     fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -264,7 +268,11 @@ def _leftovers(target: Path) -> None:
     stems = (f".{target.name}{_NEW}", f".{target.name}{_OLD}")
     try:
         with os.scandir(target.parent) as found:
-            names = sorted(e.name for e in found if e.name.startswith(stems) and e.is_dir())
+            names = sorted(
+                e.name
+                for e in found
+                if e.name.startswith(stems) and e.is_dir(follow_symlinks=False)
+            )
     except OSError:
         return
     gone: dict[Path, int] = {}
@@ -399,27 +407,27 @@ def write_folder(folder: str | Path, files: Mapping[str, bytes]) -> list[Path]:
         _probe_beside(given, target, folder=True)  # names a blocking file, if that is why
         raise OutputError(f"{given}: cannot write beside it in {parent} ({_reason(exc)})") from exc
     hold = _lock(new, wait=True)  # a fresh folder: tells later runs this one is alive
-    name = MANIFEST
+    step = "cannot create the new folder"
     try:
         try:
             os.chmod(new, stat.S_IMODE(target.stat().st_mode) if target.is_dir() else 0o755)
             for name, data in files.items():
+                step = f"cannot write {name}"
                 (new / name).parent.mkdir(parents=True, exist_ok=True)
                 _write_file(new / name, data)
-            name = MANIFEST
+            step = f"cannot write {MANIFEST}"
             _write_file(new / MANIFEST, manifest_bytes(files))
             for sub in sorted({(new / n).parent for n in files}, reverse=True):
                 _fsync_dir(sub)
-            name = ""
+            step = "cannot swap in the new folder"
             with _holding(parent):
                 _leftovers(target)
                 _swap(given, target, new)
         except OutputError:
             raise
         except OSError as exc:
-            what = f"cannot write {name}" if name else "cannot swap in the new folder"
             raise OutputError(
-                f"{given}: {what} ({_reason(exc)}); the folder is left as it was"
+                f"{given}: {step} ({_reason(exc)}); the folder is left as it was"
             ) from exc
     finally:
         shutil.rmtree(new, ignore_errors=True)  # gone already once swapped in
