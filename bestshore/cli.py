@@ -161,7 +161,13 @@ def _guarded(command: Callable[..., Any]) -> Callable[..., Any]:
 def solve_command(
     scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
     out: Annotated[
-        Path | None, typer.Option("--out", "-o", help="Folder for result files, charts and report.")
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Folder for result files, charts and report; checked before solving, "
+            "replaced as a whole (never a mix of two runs).",
+        ),
     ] = None,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the result as JSON on stdout.")
@@ -179,11 +185,11 @@ def solve_command(
 ) -> None:
     """Solve a scenario: print the headline figures, optionally write every output.
 
-    ``--out`` is checked before solving (a folder can be made beside it; it is not a
-    file, nor a folder holding files bestshore did not write). The folder is then
-    replaced as a whole, with ``.bestshore-manifest.json`` listing every file (size,
-    sha256): a crash or a full disk leaves the previous folder, and the files of an
-    earlier run this one does not write (``policy_prices.*``) are gone.
+    --out is checked before solving (a folder can be made beside it; it is not a file,
+    nor a folder holding files bestshore did not write). The folder is then replaced as
+    a whole, with .bestshore-manifest.json listing every file (size, sha256): a crash or
+    a full disk leaves the previous folder, and the files of an earlier run this one
+    does not write (policy_prices.* after --no-policy-prices) are gone.
     """
     if out is not None:
         check_folder(out)
@@ -264,7 +270,7 @@ def compare_command(
 ) -> None:
     """Solve several scenarios and show their KPIs and staffing side by side.
 
-    ``--excel`` is checked before solving (a file can be made beside it) and written
+    --excel is checked before solving (a file can be made beside it) and written
     atomically.
     """
     if len(scenarios) < 2:

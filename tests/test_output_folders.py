@@ -464,8 +464,9 @@ def test_solve_out_killed_during_its_write_phase_leaves_the_folder_untouched_or_
     scenario_file: Path, tmp_path: Path
 ) -> None:
     """``bestshore solve --out`` (real charts) SIGKILLed 12 times at random moments of its
-    write phase, into a used folder and a fresh one by turns. About 25 s a run on two
-    busy cores (5 min in all): make test-slow."""
+    write phase, into a used folder and a fresh one by turns. About 28 s a run on two
+    busy cores (6 min in all; measured: write phase 1.7 s, 5 kills left the folder
+    untouched, 7 complete): make test-slow."""
     command = [sys.executable, "-m", "bestshore.cli", "solve", str(scenario_file), "-q"]
     used = tmp_path / "used" / "out"
     started = time.perf_counter()
