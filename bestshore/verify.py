@@ -35,7 +35,12 @@ import pandas as pd
 from bestshore.result.result import Result
 from bestshore.scenario.hours import hour_label, parse_hours
 from bestshore.scenario.profiles import annual_factor, weekly_profile
-from bestshore.scenario.reference import countries, great_circle_km, language_name
+from bestshore.scenario.reference import (
+    countries,
+    country_zones,
+    great_circle_km,
+    language_name,
+)
 from bestshore.scenario.schema import (
     DEFAULT_RETENTION_MONTHS,
     PROFICIENCY_ORDER,
@@ -290,14 +295,24 @@ class _World:
             return market.shore_overrides[site.country]
         if site.country == market.country:
             return "inshore"
-        home, there = self.table.loc[market.country], self.table.loc[site.country]
+        # Nearshore: some zone of each country (tz reference cities) within 2,500 km
+        # and 2 h of UTC offset in the reference week.
         noon = dt.datetime.combine(self.scenario.settings.reference_week, dt.time(12))
-        home_offset = noon.replace(tzinfo=ZoneInfo(home.timezone)).utcoffset()
-        there_offset = noon.replace(tzinfo=ZoneInfo(there.timezone)).utcoffset()
-        assert home_offset is not None and there_offset is not None
-        near = great_circle_km(home.lat, home.lon, there.lat, there.lon) <= 2500 and abs(
-            home_offset - there_offset
-        ) <= dt.timedelta(hours=2)
+
+        def points(code: str) -> list[tuple[float, float, dt.timedelta]]:
+            zones = country_zones(code)
+            found = []
+            for zone, lat, lon in zip(zones["timezone"], zones["lat"], zones["lon"], strict=True):
+                offset = noon.replace(tzinfo=ZoneInfo(zone)).utcoffset()
+                assert offset is not None
+                found.append((float(lat), float(lon), offset))
+            return found
+
+        near = any(
+            abs(o1 - o2) <= dt.timedelta(hours=2) and great_circle_km(a1, b1, a2, b2) <= 2500
+            for a1, b1, o1 in points(market.country)
+            for a2, b2, o2 in points(site.country)
+        )
         return "nearshore" if near else "offshore"
 
     def rate(self, call_type_id: str, site: Site) -> float:

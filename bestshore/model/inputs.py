@@ -38,7 +38,7 @@ import pandas as pd
 from bestshore.scenario.checks import annual_hours_per_fte
 from bestshore.scenario.hours import HOURS_PER_WEEK, covered_market_hours, local_clock, parse_hours
 from bestshore.scenario.profiles import WEEKS_PER_YEAR, annual_factor, weekly_profile
-from bestshore.scenario.reference import countries, great_circle_km
+from bestshore.scenario.reference import countries, country_zones, great_circle_km
 from bestshore.scenario.schema import CallType, Jurisdiction, Roster, Scenario
 
 __all__ = [
@@ -75,27 +75,39 @@ def shore_of(
 ) -> str:
     """Shore of a site country seen from the market.
 
-    Rule: ``inshore`` when the site is in the market's country; ``nearshore`` when the
-    reference cities of the two countries are at most ``NEARSHORE_MAX_KM`` (2,500 km)
-    apart *and* their UTC offsets differ by at most ``NEARSHORE_MAX_OFFSET_HOURS`` (2 h)
+    Rule: ``inshore`` when the site is in the market's country; ``nearshore`` when some
+    time zone of the market's country and some time zone of the site's country have
+    reference cities (tz database ``zone.tab``) at most ``NEARSHORE_MAX_KM`` (2,500 km)
+    apart *and* UTC offsets differing by at most ``NEARSHORE_MAX_OFFSET_HOURS`` (2 h)
     in the reference week; ``offshore`` otherwise. ``overrides`` (country -> shore) win.
-    From France this gives Portugal, Spain, Romania, Bulgaria, Morocco, Tunisia and
-    Algeria as nearshore, and Senegal, Madagascar, Mauritius, Egypt or Suriname as
-    offshore, as the trade does.
+    A country with one zone is one point, so from France this gives Portugal, Spain,
+    Romania, Bulgaria, Morocco, Tunisia and Algeria as nearshore, and Senegal,
+    Madagascar, Mauritius, Egypt or Suriname as offshore, as the trade does; a country
+    spanning several zones is near by its nearest part: from the United States, Mexico
+    and Canada are nearshore (Tijuana and Los Angeles), the Philippines and India
+    offshore.
     """
     if overrides and site_country in overrides:
         return overrides[site_country]
     if site_country == market_country:
         return "inshore"
-    table = countries()
-    a, b = table.loc[market_country], table.loc[site_country]
-    distance = great_circle_km(a.lat, a.lon, b.lat, b.lon)
-    offset = abs(
-        _utc_offset_hours(a.timezone, reference_week)
-        - _utc_offset_hours(b.timezone, reference_week)
-    )
-    near = distance <= NEARSHORE_MAX_KM and offset <= NEARSHORE_MAX_OFFSET_HOURS
-    return "nearshore" if near else "offshore"
+    return "nearshore" if _near(market_country, site_country, reference_week) else "offshore"
+
+
+@functools.lru_cache(maxsize=4096)
+def _near(market_country: str, site_country: str, reference_week: dt.date) -> bool:
+    """Some zone pair of the two countries within the distance and the clock offset."""
+    here, there = country_zones(market_country), country_zones(site_country)
+    offsets_here = [_utc_offset_hours(zone, reference_week) for zone in here["timezone"]]
+    offsets_there = [_utc_offset_hours(zone, reference_week) for zone in there["timezone"]]
+    for lat1, lon1, offset1 in zip(here["lat"], here["lon"], offsets_here, strict=True):
+        for lat2, lon2, offset2 in zip(there["lat"], there["lon"], offsets_there, strict=True):
+            if (
+                abs(offset1 - offset2) <= NEARSHORE_MAX_OFFSET_HOURS
+                and great_circle_km(lat1, lon1, lat2, lon2) <= NEARSHORE_MAX_KM
+            ):
+                return True
+    return False
 
 
 @functools.lru_cache(maxsize=1024)

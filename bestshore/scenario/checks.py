@@ -32,10 +32,34 @@ def _known_timezone(zone: str) -> bool:
 def _check_country(code: str, path: tuple[str | int, ...], known: set[str]) -> None:
     if code not in known:
         raise ScenarioError(
-            f"unknown country {code!r}: bestshore's reference data covers "
-            f"{', '.join(sorted(known))} (add a row to bestshore/data/countries.csv)",
+            f"unknown country {code!r}: not an ISO 3166-1 alpha-2 code; use one such as "
+            "'FR', 'US' or 'PH' (bestshore/data/countries.csv lists all 249)",
             path=path,
         )
+
+
+def _check_price(scenario: Scenario, index: int, call_type_ids: set[str]) -> None:
+    """A site must be priced: its own price, a full rate card, or an indicative cost in EUR."""
+    site = scenario.sites[index]
+    priced = (site.cost_per_hour, site.price_per_fte_month, site.price_per_contact)
+    if any(p is not None for p in priced) or site.rates.keys() >= call_type_ids:
+        return
+    row = countries().loc[site.country]
+    cost, currency = row["agent_cost_eur_per_hour"], scenario.market.currency
+    if cost == cost and currency == "EUR":  # an indicative cost (not NaN) in the right currency
+        return
+    why = (
+        "for which bestshore bundles no indicative cost (see bestshore/data/SOURCES.md)"
+        if cost != cost
+        else f"whose indicative cost is in EUR, not the market's {currency}"
+    )
+    missing = sorted(call_type_ids - site.rates.keys())
+    raise ScenarioError(
+        f"site {site.id!r} is in {row['name']} ({site.country}), {why}: give the site's "
+        f"cost_per_hour [{currency}/h] (or price_per_fte_month, price_per_contact, or rates "
+        f"for {', '.join(missing)})",
+        path=("sites", index, "cost_per_hour"),
+    )
 
 
 def _check_call_type(
@@ -160,15 +184,7 @@ def check_references(scenario: Scenario) -> None:
             path = ("sites", i, "quality_by_call_type", call_type_id)
             _check_call_type(call_type_id, path, call_type_ids, "quality for ")
         _check_hours(site.hours, ("sites", i, "hours"))
-        priced = (site.cost_per_hour, site.price_per_fte_month, site.price_per_contact)
-        if all(p is None for p in priced) and not site.rates.keys() >= call_type_ids:
-            cost = countries().loc[site.country, "agent_cost_eur_per_hour"]
-            if cost != cost or scenario.market.currency != "EUR":  # NaN, or not in EUR
-                raise ScenarioError(
-                    f"no cost_per_hour and no indicative cost for {site.country} in "
-                    f"{scenario.market.currency}: give cost_per_hour",
-                    path=("sites", i, "cost_per_hour"),
-                )
+        _check_price(scenario, i, call_type_ids)
         annual_hours_per_fte(scenario, i)
 
     policies = scenario.policies
