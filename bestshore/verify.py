@@ -45,6 +45,7 @@ from bestshore.scenario.schema import (
     DEFAULT_RETENTION_MONTHS,
     PROFICIENCY_ORDER,
     CallType,
+    Channel,
     Jurisdiction,
     LanguageLevels,
     Proficiency,
@@ -238,7 +239,13 @@ class _World:
         key = (call_type.id, calls)
         occupancy = self.scenario.settings.occupancy
         if key not in self._staffed:
-            self._staffed[key] = (_planning_needed(call_type, calls, occupancy), math.nan)
+            goal = call_type.service_level
+            if self.scenario.settings.staffing_model == "milp" and goal is not None:
+                # Whole agents inside the optimization: queues with a goal staff them.
+                whole_agents = float(_roster_needed(call_type, calls, occupancy))
+                self._staffed[key] = (whole_agents, whole_agents)
+            else:
+                self._staffed[key] = (_planning_needed(call_type, calls, occupancy), math.nan)
         planning, roster = self._staffed[key]
         if whole and math.isnan(roster):
             roster = float(_roster_needed(call_type, calls, occupancy))
@@ -1044,6 +1051,47 @@ def _check_months(
     return idle_year
 
 
+def _erlang_b_blocking(offered: float, channels: int) -> float:
+    """Erlang B written here on its own: ``B = (a^C / C!) / Σ_{k<=C} a^k / k!``, in
+    log space (the model uses the recursion)."""
+    if channels == 0:
+        return 1.0
+    terms = [k * math.log(offered) - math.lgamma(k + 1) for k in range(channels + 1)]
+    top = max(terms)
+    return math.exp(terms[-1] - top) / sum(math.exp(t - top) for t in terms)
+
+
+def _check_channels(world: _World, rows: pd.DataFrame, problems: list[str]) -> None:
+    """Each site's platform carries its voice calls of every hour, in talk and in queue
+    (channel time: handle time plus the goal's wait), at the scenario's blocking."""
+    blocking = world.scenario.settings.channel_blocking
+    for site in world.scenario.sites:
+        if site.channels is None:
+            continue
+        mine = rows[(rows["site"] == site.id) & (rows["hour"] >= 0)]
+        offered: dict[int, float] = defaultdict(float)
+        for row in mine.itertuples():
+            call_type = world.call_types[row.call_type]
+            if call_type.channel != Channel.VOICE:
+                continue
+            goal = call_type.service_level
+            wait = 0.0
+            if goal is not None:
+                wait = float(
+                    goal.asa_seconds if goal.asa_seconds is not None else goal.answer_seconds or 0
+                )
+            offered[int(row.hour)] += float(row.handle_hours) * (1 + wait / call_type.aht_seconds)
+        for hour, load in sorted(offered.items()):
+            if load <= 1e-9:
+                continue
+            found = _erlang_b_blocking(load * (1 - 1e-7), int(site.channels))
+            if found > blocking * (1 + 1e-6):
+                problems.append(
+                    f"site {site.id} hour {hour}: {load:.2f} channel-Erlangs on {site.channels} "
+                    f"channels block {found:.2%} of calls, above {blocking:.2%}"
+                )
+
+
 def _check_teams(world: _World, rows: pd.DataFrame, problems: list[str]) -> None:
     """Teams below their minimum are not opened; call types on at most their sites."""
     scenario = world.scenario
@@ -1702,6 +1750,7 @@ def verify(scenario: Scenario, result: Result, *, identity: bool = True) -> list
 
     _check_policies(world, rows.assign(work=work), total_hours, problems)
     _check_teams(world, rows, problems)
+    _check_channels(world, rows, problems)
 
     # The year: each row in each month at the month's load; the months table re-derived.
     world.monthly = not result.months.empty

@@ -116,8 +116,10 @@ class Workbench:
         :attr:`scenario`. ``quick=True`` (for sliders) starts the Erlang staffing loop
         from the last plan's staffing factors instead of the pooled ones: it settles in
         a round or two instead of ten, obeys every rule and is checked like any plan,
-        but may differ from a fresh solve within the staffing gap, and claims no lower
-        bound. Without Erlang staffing ``quick`` changes nothing.
+        but may differ from a fresh solve (its plan depends on the last one); its lower
+        bound is a fresh solve's (the pooled LP solved on its own, one more LP), so its
+        proven gap says how far it may be from the best. Without Erlang staffing
+        ``quick`` changes nothing.
 
         ``timings`` holds the seconds of this solve per stage (as in ``bestshore.solve``);
         its ``model_builds`` counts the rounds whose model was built afresh rather than

@@ -35,6 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bestshore.model.curve import StaffingCurve
 from bestshore.model.inputs import WEEK, ModelInputs, rostered_sites, row_quality
 from bestshore.model.program import LinearProgram
 from bestshore.model.sets import Eligibility
@@ -55,13 +56,17 @@ __all__ = [
     "add_panel",
     "add_preferred_partner",
     "add_quality_floor",
+    "add_queue_staffing",
     "add_seat_limit",
     "add_share_variables",
     "add_shore_share",
     "add_site_capacity",
     "add_site_share",
     "add_vendor_share",
+    "agent_terms",
     "annual_cost_coefficients",
+    "bill_terms",
+    "extra_hour_costs",
     "set_cost_objective",
 ]
 
@@ -87,6 +92,11 @@ class Variables:
     per sizing week]. ``elastic`` marks a diagnosis build (families add slacks), and
     ``margins`` the hours the staffing loop holds back from limits. Families own every
     other column they write (binaries, slacks, shortfalls), read back by family name.
+
+    ``extra`` holds, per row, the column of the agent hours beyond ``k·A·x`` that whole
+    agents need (``queue_agents[c,l,h,s]``, :mod:`bestshore.model.curve`), -1 where there
+    is none: every family that counts a row's agent hours counts it too
+    (:func:`agent_terms`).
     """
 
     eligibility: Eligibility
@@ -94,10 +104,28 @@ class Variables:
     agent_hours: np.ndarray
     elastic: bool = False
     margins: Margins = field(default_factory=Margins)
+    extra: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
+    curve: StaffingCurve | None = None
 
     @property
     def assignments(self) -> pd.DataFrame:
         return self.eligibility.assignments
+
+
+def agent_terms(
+    variables: Variables, positions: np.ndarray, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The columns and coefficients of ``Σ_{r in positions} w_r (k_r A_r x_r + e_r)``: the
+    agent hours of the rows at ``positions`` (weighted), the extra ``e`` of whole-agent
+    staffing included where the row has one."""
+    weight = np.ones(len(positions)) if weights is None else np.asarray(weights, dtype=float)
+    columns = variables.share[positions]
+    values = variables.agent_hours[positions] * weight
+    if not len(variables.extra):
+        return columns, values
+    extra = variables.extra[positions]
+    has = extra >= 0
+    return np.concatenate([columns, extra[has]]), np.concatenate([values, weight[has]])
 
 
 # A constraint family: writes its columns, rows and objective terms into the program.
@@ -113,23 +141,32 @@ def add_share_variables(
     elastic: bool,
     agents_per_erlang: np.ndarray | None = None,
     margins: Margins | None = None,
+    whole_agent_rows: np.ndarray | None = None,
 ) -> Variables:
     """Create ``x[d,s] ∈ [0, 1]`` for every eligible assignment, named ``share[c,l,h,s]``.
 
     ``agents_per_erlang`` overrides the pooled factors of the assignments (staffing loop).
+    ``whole_agent_rows`` (positions) also get a column ``queue_agents[c,l,h,s] ≥ 0``: the
+    agent hours whole agents need beyond ``k·A·x`` (:mod:`bestshore.model.curve`).
     """
     rows = eligibility.assignments
-    share = lp.add_columns(
-        "share", rows[["call_type", "language", "hour", "site"]], lower=0.0, upper=1.0
-    )
+    keys = rows[["call_type", "language", "hour", "site"]]
+    share = lp.add_columns("share", keys, lower=0.0, upper=1.0)
     k = rows["agents_per_erlang"].to_numpy() if agents_per_erlang is None else agents_per_erlang
     agent_hours = k * rows["handle_hours"].to_numpy() * rows["repeat_factor"].to_numpy()
+    extra = np.array([], dtype=np.int64)
+    if whole_agent_rows is not None and len(whole_agent_rows):
+        extra = np.full(len(rows), -1, dtype=np.int64)
+        extra[whole_agent_rows] = lp.add_columns(
+            "queue_agents", keys.iloc[whole_agent_rows], lower=0.0
+        )
     return Variables(
         eligibility=eligibility,
         share=share,
         agent_hours=agent_hours,
         elastic=elastic,
         margins=margins or Margins(),
+        extra=extra,
     )
 
 
@@ -194,7 +231,7 @@ def add_site_capacity(lp: LinearProgram, inputs: ModelInputs, variables: Variabl
         for site in inputs.sites.index
         if site not in rostered
     }
-    _group_limits(lp, variables, "capacity", groups, variables.agent_hours, bounds)
+    _group_limits(lp, variables, "capacity", groups, None, bounds)
 
 
 def add_seat_limit(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
@@ -217,7 +254,7 @@ def add_seat_limit(lp: LinearProgram, inputs: ModelInputs, variables: Variables)
     seats = seated.to_dict()  # a dict: one look-up per (site, hour), no Series indexing
     groups = {key: by_hour[key] for key in sorted(by_hour) if key[0] in seats and key[1] != WEEK}
     bounds = {key: float(seats[key[0]]) - variables.margins.seats.get(key, 0.0) for key in groups}
-    _group_limits(lp, variables, "seats", groups, variables.agent_hours, bounds)
+    _group_limits(lp, variables, "seats", groups, None, bounds)
 
 
 def add_vendor_share(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
@@ -245,7 +282,7 @@ def _group_limits(
     variables: Variables,
     family: str,
     groups: dict[Any, np.ndarray],
-    coefficients: np.ndarray,
+    coefficients: np.ndarray | None,
     bounds: dict[Any, float],
     at_least: bool = False,
 ) -> None:
@@ -254,18 +291,25 @@ def _group_limits(
     The shared shape of every per-group limit: an elastic build gives each its slack
     (subtracted from a ≤, added to a ≥), and each is named ``family[key]``. A ≤ limit on
     a group with no eligible row is skipped (it cannot bind); a ≥ one is kept (it may
-    make the scenario infeasible, which the diagnosis must see).
+    make the scenario infeasible, which the diagnosis must see). ``coefficients`` None
+    counts the rows' agent hours (:func:`agent_terms`).
     """
     keys = [key for key in bounds if key in groups or at_least]
     if not keys:
         return
     positions = [groups.get(key, _NONE) for key in keys]
     limit = np.array([bounds[key] for key in keys], dtype=float)
+    if coefficients is None:
+        terms = [agent_terms(variables, p) for p in positions]
+        members, values = [t[0] for t in terms], [t[1] for t in terms]
+    else:
+        members = [variables.share[p] for p in positions]
+        values = [coefficients[p] for p in positions]
     rows = lp.add_rows(
         family,
         keys,
-        [variables.share[p] for p in positions],
-        [coefficients[p] for p in positions],
+        members,
+        values,
         lower=limit if at_least else -np.inf,
         upper=np.inf if at_least else limit,
     )
@@ -532,6 +576,71 @@ def add_open_sites(lp: LinearProgram, inputs: ModelInputs, variables: Variables)
         lp.add_cost(opened, np.array([s.fixed_cost for s in sites], dtype=float))
 
 
+def add_queue_staffing(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
+    r"""Whole agents per queue: the load's segment chosen by a binary, a line under the
+    Erlang C step on each (``settings.staffing_model: milp``, :mod:`bestshore.model.curve`).
+
+    For each assignment row r of :attr:`StaffingCurve.rows` with traffic ``A_r`` and
+    segments j (shares ``(l_j, u_j]``, line ``β_j + α_j x`` under the whole agents
+    there), binaries ``y_rj`` and pieces ``z_rj`` of its share:
+
+    .. math:: x_r = \sum_j z_{rj}, \quad l_j y_{rj} \le z_{rj} \le u_j y_{rj}, \quad
+              \sum_j y_{rj} \le 1, \quad
+              e_r \ge \sum_j (eta_j y_{rj} + lpha_j z_{rj}) - \kappa_r A_r x_r
+
+    so its agent hours ``κ A x + e`` are at least the line of the segment its load is in,
+    under the whole agents ``N(A x)`` it needs (a relaxation: the MILP's bound holds).
+    Columns ``queue_segment[c,l,h,s,j]`` (binaries) and ``queue_piece[c,l,h,s,j]``; rows
+    ``queue_share``, ``queue_segment`` (one per row), ``queue_piece_low`` and
+    ``queue_piece_high`` (one per segment), ``queue_staffing`` (one per row). Binaries
+    have no duals.
+    """
+    curve = variables.curve
+    if curve is None or not curve.segments or variables.elastic:
+        return
+    keys = variables.assignments[["call_type", "language", "hour", "site"]].iloc[curve.rows]
+    names = list(keys.itertuples(index=False, name=None))
+    order = np.arange(curve.segments) - np.searchsorted(curve.segment_row, curve.segment_row)
+    segment_keys = [(*names[r], int(j)) for r, j in zip(curve.segment_row, order, strict=True)]
+    chosen = lp.add_binaries("queue_segment", segment_keys)
+    pieces = lp.add_columns("queue_piece", segment_keys, lower=0.0, upper=1.0)
+    of_row = pd.Series(np.arange(curve.segments)).groupby(curve.segment_row).indices
+    members = [of_row[r] for r in range(len(curve.rows))]
+    share, extra = variables.share[curve.rows], variables.extra[curve.rows]
+    lp.add_rows(
+        "queue_share", names,
+        [np.concatenate([[s], pieces[m]]) for s, m in zip(share, members, strict=True)],
+        [np.concatenate([[1.0], -np.ones(len(m))]) for m in members], lower=0.0, upper=0.0,
+    )  # fmt: skip
+    lp.add_rows(
+        "queue_segment", names, [chosen[m] for m in members],
+        [np.ones(len(m)) for m in members], upper=1.0,
+    )  # fmt: skip
+    pairs = [np.array([p, y]) for p, y in zip(pieces, chosen, strict=True)]
+    lp.add_rows(
+        "queue_piece_low", segment_keys, pairs,
+        [np.array([1.0, -lo]) for lo in curve.low], lower=0.0,
+    )  # fmt: skip
+    lp.add_rows(
+        "queue_piece_high", segment_keys, pairs,
+        [np.array([1.0, -hi]) for hi in curve.high], upper=0.0,
+    )  # fmt: skip
+    linear = variables.agent_hours[curve.rows]  # κ A of each row
+    lp.add_rows(
+        "queue_staffing",
+        names,
+        [
+            np.concatenate([[e, s], chosen[m], pieces[m]])
+            for e, s, m in zip(extra, share, members, strict=True)
+        ],
+        [
+            np.concatenate([[1.0, k], -curve.intercept[m], -curve.slope[m]])
+            for k, m in zip(linear, members, strict=True)
+        ],
+        lower=0.0,
+    )
+
+
 def annual_cost_coefficients(inputs: ModelInputs, variables: Variables) -> np.ndarray:
     """Annual cost of each assignment at share 1 [currency/yr]: ``β (F·r·π·k·A + F·p·m·n)``.
 
@@ -550,11 +659,41 @@ def annual_cost_coefficients(inputs: ModelInputs, variables: Variables) -> np.nd
     return cost * rows["incentive"].to_numpy()  # bonus/malus on the bill
 
 
+def extra_hour_costs(variables: Variables) -> np.ndarray:
+    """Annual cost of one extra agent hour ``e`` of each row [currency/yr per h/week]:
+    ``β F r π``, the row's price of an hour (0 where the row has no ``e``)."""
+    rows = variables.assignments
+    per_hour = (
+        rows["annual_factor"] * rows["rate_per_hour"] * rows["premium"] * rows["incentive"]
+    ).to_numpy(dtype=float)
+    if not len(variables.extra):
+        return np.zeros(len(rows))
+    return np.where(variables.extra >= 0, per_hour, 0.0)
+
+
+def bill_terms(
+    variables: Variables, members: np.ndarray, bill: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Columns and coefficients of the annual bill of the rows at ``members``: ``bill``
+    (:func:`annual_cost_coefficients`) on their shares, and their extra hours ``e``."""
+    cost = bill[members]
+    columns = variables.share[members]
+    if not len(variables.extra):
+        return columns, cost
+    extra = variables.extra[members]
+    has = extra >= 0
+    return (
+        np.concatenate([columns, extra[has]]),
+        np.concatenate([cost, extra_hour_costs(variables)[members][has]]),
+    )
+
+
 def set_cost_objective(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
     r"""Minimize the annual cost of the work, less the money value of its quality.
 
     .. math:: \min \sum_{(d,s) \in E} \left( F_c \, r_{c,s} \, \pi_{s,h} \, k_{d,s} A_d
               + F_c \, p_s \, m_{c,s} n_d - v \, q_s \, F_c n_d \right) x_{d,s}
+              + \sum_{(d,s)} F_c \, r_{c,s} \, \pi_{s,h} \, e_{d,s}
 
     [currency/yr]. Rates come from the site's rate card for the call type, else its
     price per productive hour (an FTE-month price converted; 0 for a site paid per
@@ -576,3 +715,6 @@ def set_cost_objective(lp: LinearProgram, inputs: ModelInputs, variables: Variab
         csat = np.nan_to_num(row_quality(inputs, rows, "csat"), nan=0.0)
         cost = cost - value * csat * calls
     lp.add_cost(variables.share, cost)
+    if len(variables.extra):  # whole agents' extra hours, at the row's price of an hour
+        has = variables.extra >= 0
+        lp.add_cost(variables.extra[has], extra_hour_costs(variables)[has])

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bestshore.model.constraints import Variables, annual_cost_coefficients
+from bestshore.model.constraints import Variables, annual_cost_coefficients, bill_terms
 from bestshore.model.inputs import ModelInputs
 from bestshore.model.program import LinearProgram
 
@@ -78,7 +78,9 @@ def add_volume_discounts(lp: LinearProgram, inputs: ModelInputs, variables: Vari
         (saved,) = lp.add_columns("discount", [vendor.id])
         lp.add_cost(np.array([saved]), -1.0)
         share = variables.share[members]
-        bound = max(t.discount for t in tiers) * float(np.clip(cost[members], 0, None).sum())
+        billed, bill = bill_terms(variables, members, cost)
+        # e <= β y <= 1 agent hour per row: the bill is at most the shares' and one hour more
+        bound = max(t.discount for t in tiers) * float(np.clip(bill, 0, None).sum())
         lp.add_rows("tier_choice", [vendor.id], [chosen], [np.ones(len(chosen))], upper=1.0)
         for column, tier, key in zip(chosen, tiers, keys, strict=True):
             lp.add_rows(
@@ -92,8 +94,8 @@ def add_volume_discounts(lp: LinearProgram, inputs: ModelInputs, variables: Vari
             lp.add_rows(
                 "tier_discount",
                 [key],
-                [np.concatenate([[saved], share, [column]])],
-                [np.concatenate([[1.0], -tier.discount * cost[members], [bound]])],
+                [np.concatenate([[saved], billed, [column]])],
+                [np.concatenate([[1.0], -tier.discount * bill, [bound]])],
                 upper=bound,
             )
         lp.add_rows(

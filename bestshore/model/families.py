@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from bestshore.model import compliance, contracts, roster, teams, transition
+from bestshore.model import compliance, contracts, platform, roster, teams, transition
 from bestshore.model import constraints as c
 from bestshore.model.inputs import WEEK, ModelInputs, mean_fte
 from bestshore.model.program import key_text
@@ -613,6 +613,12 @@ FAMILIES: tuple[Family, ...] = (
            dual_unit="currency/yr per FTE", exact_costs=_on_plan(transition.transition_costs)),
     Family("transition", transition.add_transition, reads=frozenset({"staffing"}),
            dual_unit="currency/yr per FTE"),
+    Family("channels", platform.add_platform_channels, reads=frozenset(),
+           dual_unit="currency/yr per channel-Erlang", binding=platform.channels_binds,
+           report_slack=False, relaxed=platform.channels_relaxed),
+    Family("queue_staffing", c.add_queue_staffing, reads=frozenset(),
+           rows=("queue_share", "queue_segment", "queue_piece_low", "queue_piece_high",
+                 "queue_staffing")),
     Family("objective", c.set_cost_objective, reads=frozenset({"staffing", "prices"}), rows=()),
 )  # fmt: skip
 

@@ -177,7 +177,10 @@ def staff_month(inputs: ModelInputs, staffing: pd.DataFrame, load: pd.Series) ->
     moved = hourly & (np.abs(ratio - 1.0) > _SAME)
     if moved.any():
         call_types = {c.id: c for c in inputs.scenario.call_types}
-        exact = exact_staffing(rows[moved], call_types, inputs.scenario.settings.occupancy)
+        settings = inputs.scenario.settings
+        exact = exact_staffing(
+            rows[moved], call_types, settings.occupancy, settings.staffing_model == "milp"
+        )
         rows.loc[moved, _STAFFED] = exact[_STAFFED].to_numpy()
     deferred = ~hourly
     for column in ("agents", "roster_agents"):

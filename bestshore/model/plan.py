@@ -45,6 +45,12 @@ import pulp
 from bestshore.model.build import SourcingModel, build_model
 from bestshore.model.constraints import Margins, Variables
 from bestshore.model.contracts import tier_discount
+from bestshore.model.curve import (
+    StaffingCurve,
+    curve_factors,
+    staffing_curve,
+    whole_agent_curve,
+)
 from bestshore.model.families import Exact
 from bestshore.model.inputs import WEEK, ModelInputs, rostered_sites
 from bestshore.model.months import (
@@ -88,6 +94,7 @@ __all__ = [
 
 _ZERO = 1e-9
 _STABLE = 1e-3
+WHOLE_AGENT_ROUNDS = 8
 _COST_COLUMNS = ["kind", "id", "cost"]
 
 
@@ -123,7 +130,11 @@ class Plan:
     margins : Margins
         The rounding room held back in it.
     warm_started : bool
-        The loop began from an earlier plan's factors (no lower bound is claimed).
+        The loop began from an earlier plan's factors: its first round is no bound, and
+        :attr:`warm_bound` is.
+    warm_bound : float or None
+        For a warm-started plan, the optimum of the pooled first-round LP of a fresh
+        solve, solved on its own [currency/yr] (the bound a fresh solve would claim).
     shifts, roster_hours : DataFrame
         The whole-agent roster of the rostered sites
         (:func:`bestshore.model.roster.whole_roster`); empty without one.
@@ -149,6 +160,7 @@ class Plan:
     roster_hours: pd.DataFrame = field(default_factory=pd.DataFrame)
     year: Year | None = None
     roster_bound: float | None = None
+    warm_bound: float | None = None
 
     @property
     def exact(self) -> Exact:
@@ -212,10 +224,11 @@ class Plan:
         there :func:`roster_bound` is the bound.
         """
         scenario = self.model.inputs.scenario
-        if any(c.service_level and c.service_level.asa_seconds for c in scenario.call_types):
-            return None
-        if self.warm_started:  # the first round was not priced at pooled factors
-            return None
+        asa = any(c.service_level and c.service_level.asa_seconds for c in scenario.call_types)
+        if asa and scenario.settings.staffing_model != "milp":
+            return None  # the MILP's agents per Erlang are the exact lowest, ASA or not
+        if self.warm_started and self.warm_bound is None:
+            return None  # the first round was not priced at pooled factors
         rostered = bool(rostered_sites(self.model.inputs))
         if rostered and not (
             (self.year is None or self.year.bounded) and bound_holds(self.model.inputs)
@@ -225,7 +238,9 @@ class Plan:
             return None
 
         first = self.history[0] if self.history else {"lp_bound": self.outcome.bound}
-        bound = first["lp_bound"]
+        bound = first["lp_bound"] if not self.warm_started else self.warm_bound
+        if scenario.settings.staffing_model == "milp" and self.history:
+            bound = self.history[-1]["lp_bound"]  # the best of the rounds' bounds
         if bound is None or not np.isfinite(float(bound)):
             return None  # the first round stopped (a limit) before proving a bound
         return float(bound)
@@ -259,19 +274,31 @@ def costs_outside_staffing(model: SourcingModel, exact: Exact) -> pd.DataFrame:
 
 
 def exact_staffing_of(
-    inputs: ModelInputs, variables: Variables, shares: np.ndarray
+    inputs: ModelInputs,
+    variables: Variables,
+    shares: np.ndarray,
+    extra_hours: np.ndarray | None = None,
 ) -> pd.DataFrame:
-    """Exact staffing and cost of the assignments a plan uses (see :attr:`Plan.staffing`)."""
+    """Exact staffing and cost of the assignments a plan uses (see :attr:`Plan.staffing`).
+
+    ``extra_hours`` are the MILP's agent hours beyond ``k·A·x`` of each row (whole-agent
+    staffing, :mod:`bestshore.model.curve`), part of its estimate ``agents_lp``.
+    """
     used = shares > _ZERO
     rows = variables.assignments[used].copy()
     rows["share"] = shares[used]
-    rows["agents_lp"] = variables.agent_hours[used] * shares[used]
+    estimate = variables.agent_hours * shares
+    if extra_hours is not None:
+        estimate = estimate + extra_hours
+    rows["agents_lp"] = estimate[used]
     handled = rows["share"].to_numpy() * rows["repeat_factor"].to_numpy()  # repeats included
     rows["calls"] = rows["unit_calls"].to_numpy() * handled
     rows["handle_hours"] = rows["handle_hours"] * handled
     call_types = {c.id: c for c in inputs.scenario.call_types}
     hourly = rows["hour"] != WEEK
-    exact = exact_staffing(rows[hourly], call_types, inputs.scenario.settings.occupancy)
+    settings = inputs.scenario.settings
+    whole = settings.staffing_model == "milp"
+    exact = exact_staffing(rows[hourly], call_types, settings.occupancy, whole_agents=whole)
     rows["agents"] = rows["agents_lp"]  # deferred work: linear, exact as is
     rows["roster_agents"] = rows["agents_lp"]
     for column in ("service_level", "asa_seconds", "occupancy"):
@@ -359,11 +386,16 @@ def grow_margins(margins: Margins, over: Margins) -> Margins:
 
 
 def _pooled(inputs: ModelInputs) -> pd.Series:
+    """Agents of each real-time demand unit as one queue at one site: planning agents, or
+    whole agents for queues with a goal when the MILP staffs whole agents."""
     call_types = {c.id: c for c in inputs.scenario.call_types}
-    occupancy = inputs.scenario.settings.occupancy
+    settings = inputs.scenario.settings
+    occupancy, whole = settings.occupancy, settings.staffing_model == "milp"
     hourly = inputs.demand[inputs.demand.index.get_level_values("hour") != WEEK]
     agents = [
-        agents_needed(call_types[c], float(a), occupancy)
+        roster_agents(call_types[c], float(a), occupancy)
+        if whole and call_types[c].service_level is not None
+        else agents_needed(call_types[c], float(a), occupancy)
         for (c, _, _), a in zip(hourly.index, hourly["handle_hours"], strict=True)
     ]
     return pd.Series(agents, index=hourly.index, name="pooled_agents", dtype=float)
@@ -438,7 +470,13 @@ def price_exactly(model: SourcingModel) -> _Priced:
     """Staff a solved round's plan exactly and cost it (costs outside the staffing rows
     included); how far it overshoots capacities and seats decides its acceptance."""
     inputs = model.inputs
-    staffing = exact_staffing_of(inputs, model.variables, model.shares())
+    variables = model.variables
+    extra = None
+    if len(variables.extra):
+        has = variables.extra >= 0
+        extra = np.zeros(len(variables.extra))
+        extra[has] = np.clip(model.values()[variables.extra[has]], 0.0, None)
+    staffing = exact_staffing_of(inputs, variables, model.shares(), extra)
     shifts, roster_hours = whole_roster(inputs, staffing)
     exact = Exact(staffing, shifts, roster_hours)
     cost = float(staffing["annual_cost"].sum() + costs_outside_staffing(model, exact)["cost"].sum())
@@ -617,10 +655,11 @@ def reprice_factors(
 
 
 def _roster_bound(
-    inputs: ModelInputs, eligibility: Eligibility, year: Year, warm: bool, clock: _Clock
+    inputs: ModelInputs, eligibility: Eligibility, year: Year, clock: _Clock
 ) -> float | None:
-    """:func:`roster_bound` where the plain bound fails at rostered sites (one more LP)."""
-    if warm or not rostered_sites(inputs):
+    """:func:`roster_bound` where the plain bound fails at rostered sites (one more LP,
+    built afresh: a warm-started loop's plan is bounded by it too)."""
+    if not rostered_sites(inputs):
         return None
     if year.bounded and bound_holds(inputs):
         return None  # the first round's LP is the bound
@@ -669,6 +708,103 @@ def roster_bound(inputs: ModelInputs, eligibility: Eligibility, year: Year) -> f
     return solution.bound
 
 
+def _whole_agent_rounds(
+    inputs: ModelInputs,
+    eligibility: Eligibility,
+    curve: StaffingCurve,
+    solver: pulp.LpSolver | None,
+    clock: _Clock,
+) -> tuple[
+    tuple[SourcingModel, Solution] | None,
+    tuple[SourcingModel, Solution, _Priced, np.ndarray, Margins] | None,
+    list[dict[str, float | bool]],
+]:
+    """Whole agents inside the MILP (``settings.staffing_model: milp``), refined.
+
+    Each round solves the MILP of :mod:`bestshore.model.curve`, a relaxation of every
+    whole-agent plan (its dual bound is a lower bound), and staffs its plan exactly (the
+    upper bound, when it fits every limit). Where the plan's whole agents exceed the
+    MILP's estimate, the rows it uses get breakpoints at their agents ``N - 1`` and
+    ``N``: the segment their load is in becomes one step, exact, and the next round sees
+    what they cost. The rounds stop when the best plan is within the gap tolerance of
+    the best bound, when no row is left to refine, or after :data:`WHOLE_AGENT_ROUNDS`.
+    No margins are held back: every round stays a relaxation.
+    """
+    objective = inputs.scenario.objective
+    occupancy = inputs.scenario.settings.occupancy
+    call_types = {c.id: c for c in inputs.scenario.call_types}
+    refined: dict[int, set[int]] = {}
+    first: tuple[SourcingModel, Solution] | None = None
+    best: tuple[SourcingModel, Solution, _Priced, np.ndarray, Margins] | None = None
+    history: list[dict[str, float | bool]] = []
+    bound = -np.inf
+    for _ in range(WHOLE_AGENT_ROUNDS):
+        factors = curve_factors(eligibility, curve)
+        with clock.stage("build"):
+            model = build_model(
+                inputs, eligibility=eligibility, agents_per_erlang=factors, curve=curve
+            )
+        clock.add("model_builds", 1)
+        solution = solve_model(
+            model,
+            time_limit=objective.time_limit_seconds,
+            solver=solver,
+            gap_tolerance=objective.gap_tolerance,
+        )
+        clock.add("handover", solution.handover_seconds)
+        clock.add("solve", solution.solve_seconds)
+        clock.add("rounds", 1)
+        first = first or (model, solution)
+        if not solution.has_solution:
+            break
+        with clock.stage("staffing"):
+            priced = price_exactly(model)
+        if solution.bound is not None:
+            bound = max(bound, solution.bound)
+        history.append(
+            {
+                "lp_objective": float(solution.objective or 0.0),
+                "lp_bound": bound if np.isfinite(bound) else np.nan,
+                "exact_cost": priced.cost,
+                "accepted": priced.accepted,
+            }
+        )
+        if priced.accepted and (best is None or priced.cost < best[2].cost - _ZERO):
+            best = (model, solution, priced, factors, Margins())
+        if best is not None and best[2].cost - bound <= objective.gap_tolerance * abs(best[2].cost):
+            break
+        used = np.flatnonzero(model.shares() > _ZERO)
+        staffing = priced.exact.staffing
+        short = (staffing["agents"] > staffing["agents_lp"] + 1e-6).to_numpy()
+        segmented = set(curve.rows.tolist())
+        added = False
+        for position, row in zip(used[short], staffing[short].itertuples(), strict=True):
+            if int(position) not in segmented:
+                continue
+            agents = roster_agents(call_types[row.call_type], float(row.handle_hours), occupancy)
+            points = refined.setdefault(int(position), set())
+            before = len(points)
+            points |= {agents - 1, agents}
+            added = added or len(points) > before
+        if not added:
+            break
+        with clock.stage("build"):
+            curve = staffing_curve(inputs, eligibility, refined=refined)
+    return first, best, history
+
+
+def _fresh_bound(inputs: ModelInputs, eligibility: Eligibility, clock: _Clock) -> float | None:
+    """The bound a fresh solve's first round proves: the pooled LP (no margins), solved
+    on its own, for a plan whose loop was warm-started (one more LP)."""
+    with clock.stage("build"):
+        model = build_model(inputs, eligibility=eligibility)
+    with clock.stage("solve"):
+        solution, _ = solve_with_highs(
+            model.program.arrays(), gap_tolerance=inputs.scenario.objective.gap_tolerance
+        )
+    return solution.bound
+
+
 def plan_sourcing(
     inputs: ModelInputs,
     eligibility: Eligibility | None = None,
@@ -687,15 +823,16 @@ def plan_sourcing(
     instead of building afresh; each later round re-prices the round before. With
     ``quick``, the loop also begins from its factors and margins instead of the pooled
     ones: a what-if then settles in a round or two, but the first round is no longer a
-    lower bound (none is claimed) and the plan may differ from a fresh solve's within
-    the staffing gap. The time limit is the scenario's (``objective.time_limit_seconds``).
+    lower bound (the pooled LP is solved on its own for it, :attr:`Plan.warm_bound`) and
+    the plan may differ from a fresh solve's within the proven gap. The time limit is the scenario's (``objective.time_limit_seconds``).
     """
     clock = _Clock()
     eligibility = eligibility or eligible_assignments(inputs)
     erlang_rows = _repriced_rows(inputs, eligibility)
     factors = eligibility.assignments["agents_per_erlang"].to_numpy(dtype=float).copy()
+    whole = whole_agent_curve(inputs, eligibility)
     margins = Margins()
-    start = previous if quick else None
+    start = previous if quick and whole is None else None  # the MILP has no loop to warm
     if start is not None and len(start.factors) == len(factors):
         factors, margins = start.factors.copy(), start.margins
     else:
@@ -705,7 +842,10 @@ def plan_sourcing(
     best: tuple[SourcingModel, Solution, _Priced, np.ndarray, Margins] | None = None
     history: list[dict[str, float | bool]] = []
     last_cost = np.inf
-    for round_ in range(MAX_ROUNDS if erlang_rows.any() else 1):
+    if whole is not None:
+        first, best, history = _whole_agent_rounds(inputs, eligibility, whole, solver, clock)
+    rounds = MAX_ROUNDS if erlang_rows.any() else 1
+    for round_ in range(0 if whole is not None else rounds):
         model, solution = solve_round(
             inputs, eligibility, factors, margins,
             base=base, solver=solver, session=session, clock=clock,
@@ -757,6 +897,7 @@ def plan_sourcing(
             shifts=priced.exact.shifts,
             roster_hours=priced.exact.roster_hours,
             year=year,
-            roster_bound=_roster_bound(inputs, eligibility, year, start is not None, clock),
+            roster_bound=_roster_bound(inputs, eligibility, year, clock),
+            warm_bound=_fresh_bound(inputs, eligibility, clock) if start is not None else None,
         )
     return Planning(first[0], first[1], plan, clock.seconds)

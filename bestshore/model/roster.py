@@ -54,7 +54,7 @@ import highspy
 import numpy as np
 import pandas as pd
 
-from bestshore.model.constraints import Variables
+from bestshore.model.constraints import Variables, agent_terms
 from bestshore.model.inputs import WEEK, ModelInputs, rostered_sites
 from bestshore.model.program import LinearProgram, new_highs, solve_with_highs
 from bestshore.scenario.hours import HOURS_PER_WEEK, local_clock
@@ -205,13 +205,14 @@ def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> 
         members, coefficients = [], []
         for h in hours:
             work = by_site_hour.get((site, h), _NONE)
-            columns = [variables.share[work]]
-            values = [-variables.agent_hours[work]]
+            needed, hours_needed = agent_terms(variables, work)
+            columns = [needed]
+            values: list[np.ndarray] = [-hours_needed]
             if h in covered:
                 row = found.cover[position[h]]
                 used = np.flatnonzero(row)
                 columns += [n[used], blended[[slot[h]]], idle[[slot[h]]]]
-                values += [np.ones(len(used)), [-1.0], [-1.0]]
+                values += [np.ones(len(used)), np.array([-1.0]), np.array([-1.0])]
             members.append(np.concatenate(columns))
             coefficients.append(np.concatenate(values))
         keys = [(site, h) for h in hours]

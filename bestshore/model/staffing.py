@@ -159,7 +159,10 @@ def _whole_agents(
 
 
 def exact_staffing(
-    rows: pd.DataFrame, call_types: dict[str, CallType], max_occupancy: float
+    rows: pd.DataFrame,
+    call_types: dict[str, CallType],
+    max_occupancy: float,
+    whole_agents: bool = False,
 ) -> pd.DataFrame:
     """Staffing of real-time queues at their loads.
 
@@ -171,9 +174,14 @@ def exact_staffing(
     call_types : dict
         Call type by id.
 
+    whole_agents : bool
+        Staff queues with a service goal in whole agents (``settings.staffing_model:
+        milp``): their ``agents`` are then their ``roster_agents``.
+
     Returns
     -------
-    DataFrame, same index: ``agents`` (planning agents, :func:`agents_needed`),
+    DataFrame, same index: ``agents`` (planning agents, :func:`agents_needed`; whole
+    agents under ``whole_agents`` for queues with a goal),
     ``roster_agents`` (whole agents, :func:`roster_agents`), ``service_level`` and
     ``asa_seconds`` the roster achieves (NaN without a service level), ``occupancy``
     [fraction of planning agents busy].
@@ -187,6 +195,12 @@ def exact_staffing(
         (list(column) for column in zip(*queues, strict=True)) if queues else ([], [], [], [])
     )
     agents_array = np.array(agents, dtype=float)
+    if whole_agents:
+        goal_set = np.array(
+            [goals[c][1] is not None or goals[c][3] is not None for c in rows["call_type"]],
+            dtype=bool,
+        )
+        agents_array = np.where(goal_set, np.array(roster, dtype=float), agents_array)
     traffic_array = rows["handle_hours"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         busy = np.where(agents_array > 0, traffic_array / agents_array, 0.0)

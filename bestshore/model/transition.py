@@ -22,17 +22,20 @@ from collections import defaultdict
 import numpy as np
 import pandas as pd
 
-from bestshore.model.constraints import Variables
+from bestshore.model.constraints import Variables, agent_terms
 from bestshore.model.inputs import ModelInputs
 from bestshore.model.program import LinearProgram
 
 __all__ = ["add_new_fte_setup", "add_transition", "transition_costs"]
 
 
-def _fte_per_share(inputs: ModelInputs, variables: Variables) -> np.ndarray:
-    """FTE each assignment takes at share 1: ``k A / w_s`` [FTE]."""
+def _fte_terms(
+    inputs: ModelInputs, variables: Variables, members: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Columns and coefficients of the FTE the rows at ``members`` take: ``(k A x + e) / w_s``."""
     per_fte = inputs.sites["weekly_hours_per_fte"].reindex(variables.assignments["site"])
-    return variables.agent_hours / per_fte.to_numpy(dtype=float)
+    weights = 1.0 / per_fte.to_numpy(dtype=float)[members]
+    return agent_terms(variables, members, weights)
 
 
 def _incumbent_fte(inputs: ModelInputs, site: str) -> float:
@@ -59,10 +62,9 @@ def add_new_fte_setup(lp: LinearProgram, inputs: ModelInputs, variables: Variabl
     sites = [s for s in sorted(costs) if s in by_site]
     if not sites:
         return
-    fte = _fte_per_share(inputs, variables)
+    terms = [_fte_terms(inputs, variables, by_site[s]) for s in sites]
     rows_added = lp.add_rows(
-        "new_fte", sites, [variables.share[by_site[s]] for s in sites],
-        [fte[by_site[s]] for s in sites],
+        "new_fte", sites, [t[0] for t in terms], [t[1] for t in terms],
         upper=np.array([_incumbent_fte(inputs, s) for s in sites]),
     )  # fmt: skip
     added = lp.add_columns("new_fte", sites, lower=0.0)
@@ -99,10 +101,10 @@ def add_transition(lp: LinearProgram, inputs: ModelInputs, variables: Variables)
     groups = variables.eligibility.groups("site", "call_type")
     none = np.array([], dtype=np.int64)
     members = [groups.get(pair, none) for pair in pairs]
-    fte = _fte_per_share(inputs, variables)
+    terms = [_fte_terms(inputs, variables, m) for m in members]
     incumbent = inputs.scenario.incumbent
     rows_added = lp.add_rows(
-        "transition", pairs, [variables.share[m] for m in members], [fte[m] for m in members],
+        "transition", pairs, [t[0] for t in terms], [t[1] for t in terms],
         lower=np.array([incumbent[s][c] for s, c in pairs], dtype=float),
     )  # fmt: skip
     moved = lp.add_columns("moved_fte", pairs, lower=0.0)

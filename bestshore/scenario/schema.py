@@ -276,6 +276,22 @@ class Settings(_Model):
         "volume and the year costed as the sum of its months; a month busier than this week "
         "may exceed a capacity (reported as a warning).",
     )
+    channel_blocking: float = Field(
+        0.01,
+        gt=0,
+        lt=1,
+        description="Share of voice calls that may find every channel of a site's platform "
+        "busy (Erlang B grade of service) [fraction], above 0 to below 1.",
+    )
+    staffing_model: Literal["loop", "milp"] = Field(
+        "loop",
+        description="How real-time queues are staffed in the optimization: 'loop' (default) "
+        "prices each queue linearly and re-prices it at its own load round after round (a "
+        "heuristic with a lower bound); 'milp' gives each queue at each site a binary and "
+        "bounds its whole agents below by an opening charge and a line under the Erlang C "
+        "step (splitting a queue costs agents inside the model; the gap is proven by the "
+        "MILP). Set objective.time_limit_seconds with 'milp'.",
+    )
     peak_factor: float = Field(
         1.5,
         ge=1,
@@ -611,6 +627,14 @@ class Site(_Model):
         description="Seats: most agents logged in at once for this client [agents], 0 to "
         "100,000; default "
         "settings.peak_factor x weekly capacity / open hours.",
+    )
+    channels: int | None = Field(
+        None,
+        ge=0,
+        le=1_000_000,
+        description="Telephony platform: concurrent voice calls it carries, in talk and in "
+        "queue [channels], 0 to 1,000,000; sized with Erlang B at "
+        "settings.channel_blocking; default none: no platform limit.",
     )
     setup_cost_per_fte: float = Field(
         0.0,

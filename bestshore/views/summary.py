@@ -180,8 +180,18 @@ def _rules(
         if row.status != "ok" or row.price != row.price:
             lines.append(f"{rule}: not priced ({row.status}).")
         elif row.price > 0:
-            note = "" if row.significant else " (within the staffing gap: may be noise)"
-            lines.append(f"Keeping “{rule}” costs {_money(row.price, currency)} a year{note}.")
+            proven = (
+                f"proven between {_money(row.price_low, currency)} and "
+                f"{_money(row.price_high, currency)}"
+            )
+            if not row.significant:
+                proven = f"proven at most {_money(row.price_high, currency)}: it may cost nothing"
+            lines.append(f"Keeping “{rule}” costs {_money(row.price, currency)} a year ({proven}).")
+        elif row.price_high > 0:
+            lines.append(
+                f"“{rule}” costs nothing in the plans found, proven at most "
+                f"{_money(row.price_high, currency)} a year."
+            )
         else:
             lines.append(f"“{rule}” costs nothing: lifting it saves no money.")
     return lines
@@ -286,8 +296,8 @@ def summarise(
     return Summary(
         title=f"Sourcing plan: {_clip(result.scenario_name, 60)}",
         subtitle=(
-            f"Customers in {market} · all money in {cur} a year unless said · solver "
-            f"{result.status} ({result.solve_note})"
+            f"Customers in {market} · all money in {cur} a year unless said · plan "
+            f"{result.status}: {result.solve_note}"
         ),
         currency=cur,
         tiles=tiles,
