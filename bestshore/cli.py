@@ -592,6 +592,12 @@ def schema_command(
         typer.echo(f"wrote {out}")
 
 
+# The tender workflow (bestshore/rfp/cli.py), registered last: it uses the helpers above.
+from bestshore.rfp.cli import rfp_app  # noqa: E402
+
+app.add_typer(rfp_app, name="rfp")
+
+
 def main() -> None:
     """Console entry point."""
     app(prog_name="bestshore")
