@@ -475,9 +475,12 @@ def _build(bid: _Bid, scenario: Scenario) -> _Built | None:
             return None
         return index[site_id]
 
+    rowed: set[tuple[str, int]] = set()  # (sheet, site) pairs with any row
     levels: dict[int, dict[str, tuple[str, str]]] = {}
     for record in bid.sheets["Languages"]:
         at = site_of("Languages", record)
+        if at is not None:
+            rowed.add(("Languages", at))
         language, spoken, written = (record.values[k] for k in ("language", "spoken", "written"))
         if at is None or None in (language, spoken, written):
             continue
@@ -498,6 +501,8 @@ def _build(bid: _Bid, scenario: Scenario) -> _Built | None:
     seen_lots: dict[tuple[int, str], str] = {}
     for record in bid.sheets["Prices"]:
         at = site_of("Prices", record)
+        if at is not None:
+            rowed.add(("Prices", at))  # an unreadable row is still a row (its error is told)
         if at is None or None in record.values.values():
             continue
         lot_key = (at, str(record.values["lot"]))
@@ -513,18 +518,20 @@ def _build(bid: _Bid, scenario: Scenario) -> _Built | None:
     for at, site in enumerate(sites):
         rows = prices.get(at, [])
         where = site_cells[at]
-        if not site["languages"]:
+        if ("Languages", at) not in rowed:
             bid.issue(
                 "Sites",
                 where["id"].split("!")[1],
                 f"site {site['id']!r} has no row in the Languages sheet; give the languages its agents work in",
             )
-        if not rows:
+        if ("Prices", at) not in rowed:
             bid.issue(
                 "Sites",
                 where["id"].split("!")[1],
                 f"site {site['id']!r} has no row in the Prices sheet; price the lots it bids, or delete the site",
             )
+            continue
+        if not rows:
             continue
         _site_prices(bid, site, where, rows, call_types, levels.get(at, {}), currency)
 

@@ -12,17 +12,20 @@ from typing import Annotated
 
 import typer
 
-from bestshore import progress
-from bestshore.cli import EXIT_INPUT, Quiet, _guarded, _progress
-from bestshore.scenario import load_scenario
-from bestshore.scenario.errors import one_line
-
+# Made before bestshore.cli is imported: `python -m bestshore.cli` runs that module as
+# __main__ and imports it again as bestshore.cli, whose last lines import rfp_app from
+# this module while it is still loading; the commands are added to the same object below.
 rfp_app = typer.Typer(
     name="rfp",
     help="Tenders: bid workbooks out, bids in with cell-level errors, the award under rules.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
+
+from bestshore import progress  # noqa: E402
+from bestshore.cli import EXIT_INPUT, Quiet, _guarded, _progress  # noqa: E402
+from bestshore.scenario import load_scenario  # noqa: E402
+from bestshore.scenario.errors import one_line  # noqa: E402
 
 
 @rfp_app.command("template")
