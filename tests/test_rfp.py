@@ -271,6 +271,13 @@ def _rename_site(site: str) -> Any:
     return change
 
 
+def _per_contact(price: float) -> Any:
+    def change(book: Any) -> None:
+        book["Prices"]["C2"], book["Prices"]["D2"] = "per_handled_contact", price
+
+    return change
+
+
 def _swap_headers(book: Any) -> None:
     sites = book["Sites"]
     sites["C1"], sites["D1"] = "city", "country"
@@ -292,8 +299,9 @@ ERRORS = [
     ("alpha.xlsx", _set("Sites", "H2", "mon-fri 8h-20h"), "alpha.xlsx, Sites, H2: opening hours 'mon-fri 8h-20h'"),
     # Found by the scenario's own checks (check_references), mapped back to the cell:
     ("alpha.xlsx", _set("Sites", "E2", "Mars/Olympus"), "alpha.xlsx, Sites, E2: unknown time zone 'Mars/Olympus'"),
-    # Found by the scenario schema (pydantic), mapped back to the cell:
     ("alpha.xlsx", _set("Sites", "B2", "x" * 201), "alpha.xlsx, Sites, B2: site_name is 201 characters long"),
+    # Found by the scenario schema (pydantic: price_per_contact <= 1e6), mapped back to the cell:
+    ("alpha.xlsx", _per_contact(2e6), "alpha.xlsx, Prices, D2: must be <= 1e+06, got 2000000 (valid: >= 0 and <= 1e+06)"),
 ]  # fmt: skip
 
 
