@@ -266,17 +266,47 @@ def compare_command(
             help="Price each scenario's policies by re-solving without each (one solve per rule).",
         ),
     ] = False,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Folder for the comparison: tables (CSV), comparison.json, each result's "
+            "JSON and charts (KPI bars, FTE shift by site, maps side by side); checked "
+            "before solving, replaced as a whole.",
+        ),
+    ] = None,
+    baseline: Annotated[
+        str | None,
+        typer.Option(
+            "--baseline",
+            help="The scenario every change is measured from: its name or its file; "
+            "default: the first.",
+        ),
+    ] = None,
     quiet: Quiet = False,
 ) -> None:
-    """Solve several scenarios and show their KPIs and staffing side by side.
+    """Solve several scenarios and show their KPIs and the work moved against a baseline.
 
-    --excel is checked before solving (a file can be made beside it) and written
+    Changes are scenario minus baseline, absolute and relative; shares are shown in %
+    (their changes in percentage points). With --baseline or --out, --json and --excel
+    add kpi_changes and allocation_changes (FTE and volume per site, vendor, country and
+    shore) to the tables. --out and --excel are checked before solving and written
     atomically.
     """
     if len(scenarios) < 2:
         _fail("compare needs at least two scenario files", EXIT_INPUT)
     if excel is not None:
         check_file_target(excel)
+    if out is not None:
+        check_folder(out)
+    from bestshore.analysis.comparison import (
+        compare_to_baseline,
+        format_allocation_changes,
+        format_kpi_changes,
+    )
+
+    files: dict[str, str] = {}
     results: dict[str, Result] = {}
     prices: dict[str, pd.DataFrame] = {}
     with _progress(quiet):
@@ -291,23 +321,100 @@ def compare_command(
                     else result.scenario_name
                 )
                 results[name] = result
+                files[name] = str(path)
                 if policy_prices:
                     from bestshore.analysis import price_of_policies
 
                     prices[name] = price_of_policies(loaded, result)
+        chosen = _baseline_name(baseline, files)
+        comparison = compare_to_baseline(results, chosen)
         tables = compare(results)
+        extended = {**tables, **comparison.tables()} if (baseline or out) else tables
         if excel is not None:
             from bestshore.result.files import atomic_write
 
             progress.report(f"writing {excel}")
-            atomic_write(excel, comparison_workbook(results, tables, prices))
+            atomic_write(excel, comparison_workbook(results, extended, prices))
+        if out is not None:
+            progress.report(f"writing files to {out}/ (tables, charts)")
+            written = _write_comparison(out, results, comparison, extended, prices)
     if as_json:
-        doc = comparison_document(results, tables, prices)
+        doc = comparison_document(results, extended, prices)
         typer.echo(json.dumps(doc, indent=2, ensure_ascii=False))
         return
-    with _wide_pandas():
-        for name, table in tables.items():
-            typer.echo(f"\n{name}\n{table.to_string(float_format=lambda v: f'{v:,.2f}')}")
+    typer.echo(f"KPIs against the baseline, {comparison.baseline} (scenario minus baseline):")
+    typer.echo(format_kpi_changes(comparison.kpis, comparison.baseline))
+    typer.echo("")
+    typer.echo(format_allocation_changes(comparison.allocation, comparison.baseline))
+    for name, result in results.items():
+        if result.status != "optimal":
+            typer.echo(f"  note: {name} is {result.status}, {result.solve_note}")
+    if out is not None:
+        typer.echo(f"\nOutputs in {out}/ ({len(written)} files)")
+
+
+def _baseline_name(baseline: str | None, files: dict[str, str]) -> str | None:
+    """The comparison name of ``--baseline``: a scenario's name, or its file (path, name
+    or stem); None for the default (the first)."""
+    if baseline is None or baseline in files:
+        return baseline
+    for name, path in files.items():
+        if baseline in (path, Path(path).name, Path(path).stem):
+            return name
+    raise ScenarioError(
+        f"--baseline {baseline!r} is not one of the scenarios compared "
+        f"(names: {', '.join(files)}; or give one of their files)"
+    )
+
+
+def _write_comparison(
+    out: Path,
+    results: dict[str, Result],
+    comparison: Any,
+    tables: dict[str, pd.DataFrame],
+    prices: dict[str, pd.DataFrame],
+) -> list[Path]:
+    """``compare --out``: tables, comparison.json, results/<n>.json, charts."""
+    from bestshore.result.files import write_folder
+    from bestshore.views.analytics_charts import (
+        chart_fte_shift,
+        chart_kpi_changes,
+        chart_maps_side_by_side,
+    )
+    from bestshore.views.analytics_outputs import (
+        chart_files,
+        json_bytes,
+        result_files,
+        table_files,
+    )
+
+    keys = {name: f"{number:02d}" for number, name in enumerate(results, start=1)}
+    charts: dict[str, Any] = {
+        "kpi_changes": chart_kpi_changes(comparison.kpis, comparison.baseline)
+    }
+    for name in results:
+        if name != comparison.baseline:
+            charts[f"fte_shift_{keys[name]}"] = chart_fte_shift(comparison.allocation, name)
+    currencies = {r.currency for r in results.values()}
+    maps = {name: (r.sites, r.market) for name, r in results.items()}
+    charts["maps"] = chart_maps_side_by_side(
+        maps, currency=currencies.pop() if len(currencies) == 1 else None
+    )
+    index = [
+        {"key": keys[name], "scenario": name, "baseline": name == comparison.baseline,
+         "status": r.status, "gap": r.stamp.get("gap"), "result": f"results/{keys[name]}.json"}
+        for name, r in results.items()
+    ]  # fmt: skip
+    files = {
+        **table_files({name: _indexed(t) for name, t in tables.items()}),
+        "comparison.json": json_bytes(
+            {"baseline": comparison.baseline, "scenarios": index,
+             **comparison_document(results, tables, prices)}
+        ),
+        **result_files({keys[n]: r for n, r in results.items()}, "results"),
+        **chart_files(charts),
+    }  # fmt: skip
+    return write_folder(out, files)
 
 
 def result_document(result: Result, prices: pd.DataFrame | None = None) -> dict[str, Any]:
@@ -332,14 +439,19 @@ def comparison_document(
 
     ``results``: each scenario's :func:`result_document` (the layout of ``solve
     --json``) by its name in the comparison; then the comparison tables (``kpis``,
-    ``fte_by_site``, ``fte_by_shore``) as lists of records, their index as the first
-    field.
+    ``fte_by_site``, ``fte_by_shore``, and with a baseline ``kpi_changes`` and
+    ``allocation_changes``) as lists of records, their index as the first field.
     """
     prices = prices or {}
     return {
         "results": {name: result_document(r, prices.get(name)) for name, r in results.items()},
-        **{name: table_records(table.reset_index()) for name, table in tables.items()},
+        **{name: table_records(_indexed(table)) for name, table in tables.items()},
     }
+
+
+def _indexed(table: pd.DataFrame) -> pd.DataFrame:
+    """A table with a named index as its first column (a plain range index dropped)."""
+    return table.reset_index() if table.index.name is not None else table
 
 
 def comparison_workbook(
@@ -360,7 +472,7 @@ def comparison_workbook(
     from bestshore.result.files import excel_bytes
 
     tables = tables if tables is not None else compare(results)
-    sheets = {name: t.reset_index() for name, t in tables.items()}
+    sheets = {name: _indexed(t) for name, t in tables.items()}
     if prices:
         sheets["policy_prices"] = pd.concat(
             [table.assign(scenario=name) for name, table in prices.items()], ignore_index=True
