@@ -504,6 +504,99 @@ class _wide_pandas:
         self._ctx.__exit__(*exc)
 
 
+@app.command("frontier")
+@_guarded
+def frontier_command(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Folder for frontier.csv, frontier.json, each point's result JSON "
+            "(points/NN.json) and the chart; checked before solving, replaced as a whole.",
+        ),
+    ],
+    metric: Annotated[
+        str, typer.Option("--metric", help="csat or nps (fcr has no floor in the format).")
+    ] = "csat",
+    points: Annotated[int, typer.Option("--points", help="Floors swept, 2 to 200.")] = 8,
+    quiet: Quiet = False,
+) -> None:
+    """Cost-quality frontier: the least annual cost for each quality floor.
+
+    The same floor is set on every call type (policies.quality_floors for CSAT,
+    policies.nps_floors for NPS; the format has no floor across call types), from the
+    unconstrained plan's lowest call-type score to the highest floor every call type
+    could reach. Each point carries its solve's status and proven gap; infeasible floors
+    stay in the table. The knee is the point farthest below the chord of the curve.
+    """
+    from bestshore.analysis.frontier import cost_quality_frontier
+
+    if metric not in ("csat", "fcr", "nps"):
+        _fail(f"--metric {metric!r}: choose csat or nps", EXIT_INPUT)
+    check_folder(out)
+    with _progress(quiet):
+        progress.report(f"loading {scenario}")
+        loaded = load_scenario(scenario)
+        progress.report(f"solving {points} floors on {metric.upper()}")
+        frontier = cost_quality_frontier(loaded, metric, points)  # type: ignore[arg-type]
+        progress.report(f"writing files to {out}/")
+        written = _write_frontier(out, frontier)
+    table = frontier.table
+    currency = frontier.currency
+    typer.echo(f"{loaded.name}: cost-quality frontier on {metric.upper()} ({len(table)} floors)")
+    for row in table.itertuples(index=False):
+        if math.isnan(row.total_cost):
+            typer.echo(f"  floor {row.floor:8.2f}  {row.status}")
+            continue
+        gap = "" if math.isnan(row.gap) else f", gap {row.gap:.2%}"
+        knee = "  <- knee" if row.knee else ""
+        typer.echo(
+            f"  floor {row.floor:8.2f}  achieved {row.achieved:8.2f}  "
+            f"{row.total_cost:>14,.0f} {currency}/yr  ({row.status}{gap}){knee}"
+        )
+    typer.echo(f"\nOutputs in {out}/ ({len(written)} files)")
+
+
+def _write_frontier(out: Path, frontier: Any) -> list[Path]:
+    from bestshore.result.files import write_folder
+    from bestshore.views.analytics_charts import chart_frontier
+    from bestshore.views.analytics_outputs import (
+        chart_files,
+        json_bytes,
+        result_files,
+        table_files,
+    )
+
+    document = {
+        "metric": frontier.metric,
+        "currency": frontier.currency,
+        "points": [
+            {
+                **row,
+                "result": f"points/{row['point']:02d}.json"
+                if row["point"] in frontier.results
+                else None,
+            }
+            for row in table_records(frontier.table)
+        ],
+    }
+    files = {
+        **table_files({"frontier": frontier.table}),
+        "frontier.json": json_bytes(document),
+        **result_files({f"{k:02d}": r for k, r in frontier.results.items()}, "points"),
+        **chart_files(
+            {
+                "frontier": chart_frontier(
+                    frontier.table, metric=frontier.metric, currency=frontier.currency
+                )
+            }
+        ),
+    }
+    return write_folder(out, files)
+
+
 @app.command("verify")
 @_guarded
 def verify_command(
