@@ -597,6 +597,159 @@ def _write_frontier(out: Path, frontier: Any) -> list[Path]:
     return write_folder(out, files)
 
 
+@app.command("risk")
+@_guarded
+def risk_command(
+    scenario: Annotated[
+        Path, typer.Argument(help="Scenario YAML file with an uncertainty section.")
+    ],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Folder for the draws, percentiles, usage, summary.json and charts; "
+            "checked before solving, replaced as a whole.",
+        ),
+    ],
+    draws: Annotated[int, typer.Option("--draws", help="Number of draws.")] = 100,
+    seed: Annotated[
+        int, typer.Option("--seed", help="Run seed (each draw gets its own child).")
+    ] = 0,
+    workers: Annotated[
+        int, typer.Option("--workers", help="Worker processes of the embedded Dask LocalCluster.")
+    ] = 1,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler", help="Address of an existing Dask scheduler, e.g. tcp://host:8786."
+        ),
+    ] = None,
+    batch_size: Annotated[
+        int,
+        typer.Option("--batch-size", help="Draws per Dask task (part of what fixes the results)."),
+    ] = 4,
+    quiet: Quiet = False,
+) -> None:
+    """Monte Carlo risk: re-optimize each draw of the uncertainty section, and price the
+    baseline plan held fixed under it (its regret; a first-order estimate, see
+    bestshore.analysis.risk).
+
+    The same seed and batch size give the same draws whatever the number of workers.
+    Draws are written as parquet when pyarrow is installed, else CSV. Infeasible draws
+    are kept, counted and reported.
+    """
+    import importlib.util
+    import sys
+
+    from bestshore.analysis.risk import percentile_table, run_risk, usage_table
+
+    if workers != 1 and scheduler is not None:
+        _fail("give --workers (embedded LocalCluster) or --scheduler, not both", EXIT_INPUT)
+    check_folder(out)
+    loaded = load_scenario(scenario)
+    show = not quiet and sys.stderr.isatty()
+    bar: Any = None
+    if show:
+        from rich.console import Console
+        from rich.progress import Progress
+
+        bar = Progress(transient=True, console=Console(stderr=True))
+    with bar if bar is not None else _progress(True):
+        task = bar.add_task("draws", total=draws) if bar is not None else None
+
+        def advance(done: int, total: int) -> None:
+            if bar is not None:
+                bar.update(task, completed=done)
+
+        risk = run_risk(
+            loaded, draws, seed, workers=workers, scheduler=scheduler,
+            batch_size=batch_size, on_progress=advance,
+        )  # fmt: skip
+    percentiles = percentile_table(risk.draws)
+    usage = usage_table(risk)
+    parquet = importlib.util.find_spec("pyarrow") is not None
+    written = _write_risk(out, risk, percentiles, usage, parquet)
+    meta = risk.meta
+    currency = risk.currency
+    typer.echo(
+        f"{loaded.name}: {meta['draws']} draws (seed {seed}), {meta['feasible']} feasible, "
+        f"{meta['infeasible']} infeasible; {meta['workers']} worker(s), "
+        f"{meta['seconds']:.1f} s ({meta['draws_per_second']:.2f} draws/s)"
+    )
+    base = risk.baseline
+    typer.echo(
+        f"  baseline plan   {base.total_cost:,.0f} {currency}/yr ({base.status}, {base.solve_note})"
+    )
+    for row in percentiles.itertuples(index=False):
+        if row.draws == 0:
+            continue
+        if row.unit == "fraction":
+            cells = "  ".join(f"P{p} {getattr(row, f'p{p}'):.1%}" for p in (5, 50, 95))
+        else:
+            unit = row.unit.replace("currency", currency)
+            cells = (
+                "  ".join(f"P{p} {getattr(row, f'p{p}'):,.2f}" for p in (5, 50, 95)) + f" {unit}"
+            )
+        typer.echo(f"  {row.metric:<24} {cells}")
+    statuses = risk.draws["status"].value_counts().to_dict()
+    typer.echo("  statuses        " + ", ".join(f"{k} {v}" for k, v in statuses.items()))
+    over = int(risk.draws["fixed_over_capacity"].sum())
+    if over:
+        typer.echo(f"  the baseline plan held fixed exceeds a site's capacity in {over} draw(s)")
+    typer.echo(f"\nOutputs in {out}/ ({len(written)} files)")
+
+
+def _write_risk(
+    out: Path, risk: Any, percentiles: pd.DataFrame, usage: pd.DataFrame, parquet: bool
+) -> list[Path]:
+    import io
+
+    from bestshore.result.files import write_folder
+    from bestshore.views.analytics_charts import chart_cost_distribution, chart_site_usage
+    from bestshore.views.analytics_outputs import chart_files, json_bytes, table_files
+
+    files: dict[str, bytes] = {}
+    for name, table in (("draws", risk.draws), ("draw_sites", risk.sites)):
+        if parquet:
+            buffer = io.BytesIO()
+            table.to_parquet(buffer, index=False)
+            files[f"{name}.parquet"] = buffer.getvalue()
+        else:
+            files.update(table_files({name: table}))
+    files.update(table_files({"percentiles": percentiles, "usage": usage}))
+    summary = {
+        **risk.meta,
+        "currency": risk.currency,
+        "baseline": {
+            "total_cost": risk.baseline.total_cost,
+            "status": risk.baseline.status,
+            "gap": risk.baseline.stamp.get("gap"),
+        },
+        "statuses": {str(k): int(v) for k, v in risk.draws["status"].value_counts().items()},
+        "fixed_plan_over_capacity": int(risk.draws["fixed_over_capacity"].sum()),
+        "fixed_plan_pricing": "first-order: the baseline's shares kept, each row's cost scaled "
+        "by the draw's volume, AHT and price factors (bestshore.analysis.risk)",
+        "percentiles": table_records(percentiles),
+    }
+    summary.pop("seconds", None)  # the same run gives the same files
+    summary.pop("draws_per_second", None)
+    files["summary.json"] = json_bytes(summary)
+    files["baseline.json"] = risk.baseline.to_json(with_timing=False).encode("utf-8")
+    sites = usage[usage["kind"] == "site"]
+    files.update(
+        chart_files(
+            {
+                "cost_distribution": chart_cost_distribution(
+                    risk.draws, currency=risk.currency, baseline_cost=risk.baseline.total_cost
+                ),
+                "site_usage": chart_site_usage(sites),
+            }
+        )
+    )
+    return write_folder(out, files)
+
+
 @app.command("verify")
 @_guarded
 def verify_command(

@@ -511,6 +511,8 @@ def _words(annotation: Any, field_metadata: list[Any] | None = None) -> str:
         return simple[tp]
     if tp is dt.date:
         return "date (YYYY-MM-DD)"
+    if tp is Any:  # a section another module checks (uncertainty: bestshore risk)
+        return "any value"
     raise TypeError(f"no plain words for {annotation!r}: extend _words()")
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from bestshore.analysis.errors import AnalysisError
 from bestshore.result import Result
-from bestshore.scenario import ScenarioError
 
 __all__ = [
     "DIMENSIONS",
@@ -174,11 +174,11 @@ def compare_to_baseline(results: Mapping[str, Result], baseline: str | None = No
     the results.
     """
     if not results:
-        raise ScenarioError("compare: no results to compare")
+        raise AnalysisError("compare: no results to compare")
     names = list(results)
     chosen = names[0] if baseline is None else baseline
     if chosen not in results:
-        raise ScenarioError(
+        raise AnalysisError(
             f"--baseline {chosen!r} is not one of the scenarios compared ({', '.join(names)})"
         )
     return Comparison(chosen, kpi_changes(results, chosen), allocation_changes(results, chosen))

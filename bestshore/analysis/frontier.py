@@ -33,9 +33,10 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from bestshore.analysis.errors import AnalysisError
 from bestshore.api import InfeasibleScenarioError, SolveError, solve
 from bestshore.result import Result
-from bestshore.scenario import Scenario, ScenarioError
+from bestshore.scenario import Scenario
 
 __all__ = ["FRONTIER_COLUMNS", "Frontier", "cost_quality_frontier", "knee_index", "site_score"]
 
@@ -148,21 +149,21 @@ def cost_quality_frontier(
         or no site reports the metric.
     """
     if metric == "fcr":
-        raise ScenarioError(
+        raise AnalysisError(
             "frontier --metric fcr: the scenario format has no FCR floor "
             "(policies.quality_floors is CSAT, policies.nps_floors is NPS); choose csat or nps"
         )
     if metric not in _POLICY:
-        raise ScenarioError(f"frontier --metric {metric!r}: choose csat or nps")
+        raise AnalysisError(f"frontier --metric {metric!r}: choose csat or nps")
     if not 2 <= points <= 200:
-        raise ScenarioError(f"frontier --points {points}: give 2 to 200 points")
+        raise AnalysisError(f"frontier --points {points}: give 2 to 200 points")
     reported = [
         site_score(scenario, s.id, c.id, metric)
         for s in scenario.sites
         for c in scenario.call_types
     ]
     if all(v is None for v in reported):
-        raise ScenarioError(
+        raise AnalysisError(
             f"frontier --metric {metric}: no site reports {metric.upper()} "
             f"(sites[].quality.{metric} or sites[].quality_by_call_type)"
         )

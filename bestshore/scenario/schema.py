@@ -1068,6 +1068,13 @@ class Scenario(_Model):
         "setup_cost_per_fte, FTE moved away from it its transition_cost_per_fte.",
     )
 
+    uncertainty: dict[str, Any] | None = Field(
+        None,
+        description="Monte Carlo uncertainty for `bestshore risk`: distributions on volumes, "
+        "AHT, rates, FX and shrinkage, with their correlations. Read and checked by "
+        "bestshore.analysis.uncertainty (its own format, see that module); solve ignores it.",
+    )
+
     _source: Path | None = PrivateAttr(default=None)
 
     @property
