@@ -176,8 +176,9 @@ def test_site_map_png_draws_countries_sites_and_routes(sites: pd.DataFrame) -> N
     assert 0.05 < land < 0.70, f"land covers {land:.0%} of the image"
     assert 0.05 < ocean < 0.70, f"sea covers {ocean:.0%} of the image"
     assert _share_exact(pixels, COLOURS["market_land"]) > 0.0005, "France is not shaded"
+    # Paris, the one inshore site, lies under the market's diamond: fewer of its pixels show.
     for shore in SHORE_ORDER:
-        assert _count_near(pixels, SHORE_COLOURS[shore]) > 100, f"no {shore} site drawn"
+        assert _count_near(pixels, SHORE_COLOURS[shore]) > 60, f"no {shore} site drawn"
 
 
 def test_site_map_zooms_on_market_and_used_sites(sites: pd.DataFrame) -> None:
@@ -228,7 +229,7 @@ def test_fte_by_shore_png_and_totals(allocation: pd.DataFrame) -> None:
     }
     assert spec["layer"][0]["encoding"]["x"]["scale"]["domain"] == list(SHORE_ORDER)
     tooltips = {t["field"] for t in spec["layer"][0]["encoding"]["tooltip"]}
-    assert {"shore_fte", "fte", "call_type"} <= tooltips
+    assert {"shore_fte", "fte", "call_type_name"} <= tooltips
 
 
 def test_cost_by_site_png_sorted_used_sites(sites: pd.DataFrame) -> None:
@@ -238,7 +239,13 @@ def test_cost_by_site_png_sorted_used_sites(sites: pd.DataFrame) -> None:
     for shore in SHORE_ORDER:
         assert _count_near(pixels, SHORE_COLOURS[shore], tolerance=3) > 100
     spec = chart.to_dict()
-    assert spec["layer"][0]["encoding"]["y"]["sort"] == ["casa-b", "paris-a", "tana-d", "buc-c"]
+    # Sites without a name are named by their city.
+    assert spec["layer"][0]["encoding"]["y"]["sort"] == [
+        "Casablanca",
+        "Paris",
+        "Antananarivo",
+        "Bucharest",
+    ]
 
 
 def test_charts_leave_their_inputs_unchanged(sites: pd.DataFrame, allocation: pd.DataFrame) -> None:

@@ -28,7 +28,14 @@ from bestshore.views import outputs
 from bestshore.views.export import FORMATS
 
 ATTACK = Path(__file__).parent / "attacks" / "script_injection.yaml"
-CHART_PAGES = ("map", "fte_by_shore", "cost_by_site", "coverage", "required_vs_staffed")
+CHART_PAGES = (
+    "map",
+    "cost_by_country",
+    "fte_by_shore",
+    "cost_by_site",
+    "coverage",
+    "required_vs_staffed",
+)
 
 
 class _Page(HTMLParser):

@@ -4,11 +4,18 @@ Each ``chart_<name>(table)`` returns a themed, top-level Altair chart. It reads 
 table, never changes it, never displays anything and embeds all its data inline (no URL),
 so the chart renders offline. Colours, fonts and sizes come from
 :mod:`bestshore.views.theme`; render or save with :mod:`bestshore.views.export`.
+
+Charts write display names, never ids: each takes an optional ``labels`` table (``kind``,
+``id``, ``name``, as :attr:`bestshore.Result.labels`) naming the call types, sites,
+vendors and countries of its table; an id without a label is written as it is.
 """
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import altair as alt
@@ -19,6 +26,7 @@ from bestshore.scenario.hours import HOURS_PER_WEEK, hour_label
 from bestshore.views.geo import iso_numeric, load_world
 from bestshore.views.theme import (
     COLOURS,
+    SHADE_RANGE,
     SHORE_ORDER,
     SIZES,
     apply_theme,
@@ -35,6 +43,7 @@ __all__ = [
     "chart_required_vs_staffed",
     "chart_roster",
     "chart_site_map",
+    "site_label_boxes",
 ]
 
 SITE_COLUMNS = ("site", "vendor", "country", "city", "lat", "lon", "shore", "fte", "cost")
@@ -58,6 +67,39 @@ def _require_columns(frame: pd.DataFrame, columns: Iterable[str], what: str) -> 
 
 def _unit(currency: str | None) -> str:
     return f"{currency}/yr" if currency else "per yr"
+
+
+LABEL_COLUMNS = ("kind", "id", "name")
+
+
+def _label_map(labels: pd.DataFrame | None, kind: str) -> dict[str, str]:
+    """Display name of each id of ``kind`` in a labels table (``kind``, ``id``, ``name``)."""
+    if labels is None or labels.empty:
+        return {}
+    _require_columns(labels, LABEL_COLUMNS, "labels")
+    part = labels[labels["kind"] == kind]
+    return {
+        str(i): str(n)
+        for i, n in zip(part["id"], part["name"], strict=True)
+        if isinstance(n, str) and n
+    }
+
+
+def _mapped(ids: pd.Series, labels: pd.DataFrame | None, kind: str) -> pd.Series:
+    """``ids`` replaced by their display names (an id without one stays as it is)."""
+    names = _label_map(labels, kind)
+    return ids.astype(str).map(lambda i: names.get(i, i))
+
+
+def _named_text(text: str, labels: pd.DataFrame | None) -> str:
+    """``text`` with each word that is a call type, site or vendor id replaced by its
+    display name (a rule's description, e.g. "mistral capped at 40%"), "eu_eea" as
+    "EU/EEA" and the other underscores as spaces."""
+    names: dict[str, str] = {}
+    for kind in ("vendor", "site", "call_type"):
+        names.update(_label_map(labels, kind))
+    text = "".join(names.get(word, word) for word in re.split(r"([\w-]+)", text))
+    return text.replace("eu_eea", "EU/EEA").replace("_", " ")
 
 
 def _map_window(lons: np.ndarray, lats: np.ndarray) -> tuple[float, float, float, float]:
@@ -110,8 +152,35 @@ def _equal_earth(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarr
     return x, y
 
 
-def _map_frame(lons: np.ndarray, lats: np.ndarray) -> tuple[dict[str, Any], tuple[int, int]]:
-    """Projection (fitted to the points plus a margin) and chart size [px] for the map.
+def _sphere_edge() -> tuple[np.ndarray, np.ndarray]:
+    """Longitudes and latitudes [deg] along the outline of the whole globe (lon ±180)."""
+    lats = np.linspace(-90.0, 90.0, 181)
+    return np.concatenate([np.full(181, -180.0), np.full(181, 180.0)]), np.concatenate([lats, lats])
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """The map's projection and size, and where a point lands in it [px].
+
+    ``scale``, ``x0`` and ``y0`` reproduce d3's ``fitSize([width, height], edge)`` for the
+    Equal Earth projection: a point at projected (x, y) is drawn at
+    (x0 + scale x, y0 - scale y) pixels from the top left of the plot area.
+    """
+
+    projection: dict[str, Any]
+    width: int
+    height: int
+    scale: float
+    x0: float
+    y0: float
+
+    def pixels(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        x, y = _equal_earth(np.asarray(lon, dtype=float), np.asarray(lat, dtype=float))
+        return self.x0 + self.scale * x, self.y0 - self.scale * y
+
+
+def _map_frame(lons: np.ndarray, lats: np.ndarray) -> _Frame:
+    """Projection (fitted to the points plus a margin), chart size [px] and pixel mapping.
 
     A window wider than ``_GLOBAL_SPAN_DEG`` of longitude shows the whole world (no ``fit``:
     Vega-Lite then fits all layers, the sphere included); otherwise the projection fits a
@@ -123,7 +192,7 @@ def _map_frame(lons: np.ndarray, lats: np.ndarray) -> tuple[dict[str, Any], tupl
     width = SIZES["map_width"]
     projection: dict[str, Any] = {"type": "equalEarth"}
     if window[2] - window[0] > _GLOBAL_SPAN_DEG:
-        edge_lon, edge_lat = np.array([-180.0, 180.0, 0.0, 0.0]), np.array([0.0, 0.0, -90.0, 90.0])
+        edge_lon, edge_lat = _sphere_edge()
     else:
         edge_lon, edge_lat = _window_edge(window)
         projection["fit"] = {
@@ -137,22 +206,280 @@ def _map_frame(lons: np.ndarray, lats: np.ndarray) -> tuple[dict[str, Any], tupl
                 ],
             },
         }
+        # The fit reads the rounded coordinates: so does the pixel mapping.
+        edge_lon, edge_lat = np.round(edge_lon, 3), np.round(edge_lat, 3)
     x, y = _equal_earth(edge_lon, edge_lat)
     aspect = float(np.ptp(y) / np.ptp(x))
     height = int(np.clip(width * aspect, SIZES["map_min_height"], SIZES["map_max_height"]))
-    return projection, (width, height)
+    # d3 fitSize: the largest scale at which the edge's bounds fit, centred.
+    screen_y = -y
+    scale = min(width / float(np.ptp(x)), height / float(np.ptp(screen_y)))
+    x0 = (width - scale * float(x.max() + x.min())) / 2
+    y0 = (height - scale * float(screen_y.max() + screen_y.min())) / 2
+    return _Frame(projection, width, height, scale, x0, y0)
+
+
+def _nice_ceiling(value: float) -> float:
+    """The smallest of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten at or above
+    ``value`` (> 0)."""
+    power = float(10.0 ** np.floor(np.log10(value)))
+    return min(m * power for m in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if m * power >= value)
+
+
+def _size_domain_top(largest: float) -> float:
+    """Top of the FTE size scale [FTE]: the largest site's FTE rounded up to a round value,
+    so that the legend's largest circle is at least the largest site's."""
+    return _nice_ceiling(largest) if largest > 0 else 1.0
 
 
 def _legend_sizes(largest: float) -> list[float]:
-    """Three round FTE values (1, 2 or 5 times a power of ten) up to ``largest``, for a legend."""
+    """FTE values of the size legend: a round top at or above ``largest``, its half and
+    its quarter; the top is the size scale's (:func:`_size_domain_top`)."""
     if largest <= 0:
         return []
-    values = []
-    for fraction in (0.25, 0.5, 1.0):
-        x = largest * fraction
-        power = float(10.0 ** np.floor(np.log10(x)))
-        values.append(max(m * power for m in (1, 2, 5) if m * power <= x))
-    return sorted(set(values))
+    top = _size_domain_top(largest)
+    return sorted({top / 4, top / 2, top})
+
+
+_CIRCLE_AREA = (50.0, 900.0)  # area of a 0-FTE and of a top-of-scale site circle [px²]
+_CANDIDATE_AREA = 28.0  # area of an unused site's hollow marker [px²]
+_MARKET_AREA = 140.0  # area of the market's diamond [px²]
+_LABEL_GAP = 3.0  # room between a marker and its label [px]
+_LABEL_PAD = 1.5  # room around a label's text inside its box [px]
+
+# Advance widths of DejaVu Sans, the widest of the theme's fonts, rounded up [em].
+_NARROW = frozenset("fijlrtI!'(),-./:;[]|\\ ")
+_WIDE = frozenset("mwMW%@")
+
+
+def _text_width(text: str, size: float, bold: bool = False) -> float:
+    """Width [px] of ``text`` at ``size`` [px], estimated from above for the theme's fonts."""
+    em = 0.0
+    for char in text:
+        if char in _NARROW:
+            em += 0.41
+        elif char in _WIDE:
+            em += 1.0
+        elif char.isupper() or not char.isalnum():
+            em += 0.85
+        else:
+            em += 0.66
+    return em * size * (1.12 if bold else 1.0)
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    """Area [px²] shared by two boxes (x0, y0, x1, y1)."""
+    dx = min(a[2], b[2]) - max(a[0], b[0])
+    dy = min(a[3], b[3]) - max(a[1], b[1])
+    return dx * dy if dx > 0 and dy > 0 else 0.0
+
+
+def _candidates(
+    x: float, y: float, radius: float, width: float, height: float, first: str
+) -> list[tuple[float, float, float, float]]:
+    """Boxes (x0, y0, x1, y1) a label of ``width`` x ``height`` may take around a marker of
+    ``radius`` at (x, y) [px], in order of preference: right, left, above, below, the
+    four corners (``first`` = "left" puts left first), then the same a line further out."""
+    boxes = []
+    for gap in (_LABEL_GAP, _LABEL_GAP + height):
+        r = radius + gap
+        d = radius * 0.71 + gap  # corners: off the circle's diagonal
+        right = (x + r, y - height / 2)
+        left = (x - r - width, y - height / 2)
+        sides = [left, right] if first == "left" else [right, left]
+        corners = [
+            (x + d, y - d - height),  # upper right
+            (x - d - width, y - d - height),  # upper left
+            (x + d, y + d),  # lower right
+            (x - d - width, y + d),  # lower left
+        ]
+        above, below = (x - width / 2, y - r - height), (x - width / 2, y + r)
+        for x0, y0 in [*sides, above, below, *corners]:
+            boxes.append((x0, y0, x0 + width, y0 + height))
+    return boxes
+
+
+def _place_labels(
+    marks: pd.DataFrame, frame: _Frame, font_size: float
+) -> list[tuple[float, float, float, float]]:
+    """A box for the label of each row of ``marks`` (columns ``x``, ``y``, ``radius``,
+    ``text``, ``bold``, ``labelled``, ``first``), in row order.
+
+    Each label, in turn, takes the first of its candidate boxes (:func:`_candidates`)
+    that stays inside the frame and overlaps no marker and no label placed before it;
+    when none does, the candidate overlapping least (the first of equals). Rows not
+    ``labelled`` are obstacles only (their box is NaN).
+    """
+    markers = [
+        (r.x - r.radius, r.y - r.radius, r.x + r.radius, r.y + r.radius)
+        for r in marks.itertuples(index=False)
+    ]
+    placed: list[tuple[float, float, float, float]] = []
+    boxes: list[tuple[float, float, float, float]] = []
+    for number, row in enumerate(marks.itertuples(index=False)):
+        if not row.labelled:
+            boxes.append((np.nan, np.nan, np.nan, np.nan))
+            continue
+        width = _text_width(str(row.text), font_size, bool(row.bold)) + 2 * _LABEL_PAD
+        height = font_size * 1.25 + 2 * _LABEL_PAD
+        best, best_cost = None, np.inf
+        for box in _candidates(row.x, row.y, row.radius, width, height, str(row.first)):
+            outside = box[0] < 0 or box[1] < 0 or box[2] > frame.width or box[3] > frame.height
+            cost = sum(_overlap(box, other) for other in placed) + sum(
+                _overlap(box, marker) for k, marker in enumerate(markers) if k != number
+            )
+            cost += 1e6 if outside else 0.0
+            if cost < best_cost:
+                best, best_cost = box, cost
+            if cost == 0:
+                break
+        assert best is not None
+        placed.append(best)
+        boxes.append(best)
+    return boxes
+
+
+def _site_names(sites: pd.DataFrame, labels: pd.DataFrame | None) -> dict[str, str]:
+    """Display name of each site of ``sites`` (a table with a ``site`` column): a
+    ``site_name`` column, else its label, else a ``name`` column, else its city, whichever
+    first differs from the id; the id last. Names two sites would share get the vendor's
+    name in brackets (where the table has a ``vendor`` column), then the id.
+    """
+    labelled = _label_map(labels, "site")
+    vendors = _label_map(labels, "vendor")
+    rows = sites.drop_duplicates("site").to_dict("records")
+    names: dict[str, str] = {}
+    for row in rows:
+        site = str(row["site"])
+        options = [row.get("site_name"), labelled.get(site), row.get("name"), row.get("city")]
+        names[site] = next(
+            (str(o) for o in options if isinstance(o, str) and o and o != site), site
+        )
+    for extra in ("vendor", "site"):
+        counts = Counter(names.values())
+        clashing = [str(r["site"]) for r in rows if counts[names[str(r["site"])]] > 1]
+        if not clashing or extra not in sites.columns:
+            continue
+        for row in rows:
+            site = str(row["site"])
+            if site in clashing:
+                tag = vendors.get(str(row[extra]), str(row[extra])) if extra == "vendor" else site
+                names[site] = f"{names[site]} ({tag})"
+    return names
+
+
+def _map_marks(
+    used: pd.DataFrame, idle: pd.DataFrame, market: Mapping[str, float | str], frame: _Frame
+) -> pd.DataFrame:
+    """Every marker of the map with its pixel position and radius, in labelling order:
+    the market first, then the used sites, largest first, then the unused ones."""
+    top = _size_domain_top(float(used["fte"].max()) if len(used) else 0.0)
+    area = _CIRCLE_AREA[0] + (_CIRCLE_AREA[1] - _CIRCLE_AREA[0]) * used["fte"] / top
+    rows = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "kind": "market",
+                    "site": [""],
+                    "text": [str(market["name"])],
+                    "lon": [float(market["lon"])],
+                    "lat": [float(market["lat"])],
+                    "radius": [np.sqrt(_MARKET_AREA / 2)],  # half the diamond's diagonal
+                    "bold": [True],
+                    "labelled": [True],
+                    "first": ["left"],
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "kind": "site",
+                    "site": used["site"].astype(str),
+                    "text": used["site_name"].astype(str),
+                    "lon": used["lon"].astype(float),
+                    "lat": used["lat"].astype(float),
+                    "radius": np.sqrt(area / np.pi) + 1.0,  # the white stroke
+                    "bold": False,
+                    "labelled": True,
+                    "first": "right",
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "kind": "candidate",
+                    "site": idle["site"].astype(str),
+                    "text": idle["site_name"].astype(str),
+                    "lon": idle["lon"].astype(float),
+                    "lat": idle["lat"].astype(float),
+                    "radius": np.sqrt(_CANDIDATE_AREA / np.pi) + 1.0,
+                    "bold": False,
+                    "labelled": False,
+                    "first": "right",
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
+    rows["x"], rows["y"] = frame.pixels(rows["lon"].to_numpy(), rows["lat"].to_numpy())
+    return rows
+
+
+def _map_layout(
+    sites: pd.DataFrame, market: Mapping[str, float | str], labels: pd.DataFrame | None
+) -> tuple[pd.DataFrame, pd.DataFrame, _Frame, pd.DataFrame]:
+    """The used and unused sites (with display names), the frame and the placed labels."""
+    _require_columns(sites, SITE_COLUMNS, "sites")
+    missing_keys = [k for k in MARKET_KEYS if k not in market]
+    if missing_keys:
+        raise ValueError(
+            f"`market` lacks key(s) {missing_keys}; it has {list(market)}. "
+            f"Pass a mapping with {list(MARKET_KEYS)}."
+        )
+    extra = [c for c in ("utilisation",) if c in sites.columns]
+    table = sites.loc[:, [*SITE_COLUMNS, *extra]].reset_index(drop=True)
+    table["site_name"] = table["site"].astype(str).map(_site_names(sites, labels))
+    table["vendor_name"] = _mapped(table["vendor"], labels, "vendor")
+    table["country_name"] = _mapped(table["country"], labels, "country")
+    used = table[table["fte"] > 0].sort_values(["fte", "site"], ascending=[False, True])
+    idle = table[~(table["fte"] > 0)].sort_values("site")
+    market_lon, market_lat = float(market["lon"]), float(market["lat"])
+    frame = _map_frame(
+        np.append(used["lon"].to_numpy(dtype=float), market_lon),
+        np.append(used["lat"].to_numpy(dtype=float), market_lat),
+    )
+    marks = _map_marks(used, idle, market, frame)
+    boxes = np.array(_place_labels(marks, frame, SIZES["annotation"]), dtype=float).reshape(-1, 4)
+    marks[["x0", "y0", "x1", "y1"]] = boxes
+    return used, idle, frame, marks
+
+
+def site_label_boxes(
+    sites: pd.DataFrame, market: Mapping[str, float | str], *, labels: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Where :func:`chart_site_map` draws each marker and writes each name, in pixels.
+
+    The labels are placed deterministically: the market first, then the used sites from
+    the largest; each takes the first box around its marker (right, left, above, below,
+    the corners, then the same a line further out) inside the map that overlaps no
+    marker and no label placed before it, or else the one overlapping least. Text
+    widths are estimated from above for the theme's widest font (DejaVu Sans).
+
+    Parameters
+    ----------
+    sites, market, labels
+        As for :func:`chart_site_map`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per marker: ``kind`` (``"market"``, ``"site"`` or ``"candidate"``, an
+        unused site, not labelled), ``site`` (the id, empty for the market), ``text``
+        (the name written), ``x``, ``y`` (marker centre) and ``radius`` [px], ``x0``,
+        ``y0``, ``x1``, ``y1`` (the label's box; NaN for candidates) [px from the top
+        left of the map's plot area, y down].
+    """
+    *_, marks = _map_layout(sites, market, labels)
+    columns = ["kind", "site", "text", "x", "y", "radius", "x0", "y0", "x1", "y1"]
+    return marks[columns].reset_index(drop=True)
 
 
 def _routes(used: pd.DataFrame, market: Mapping[str, float | str]) -> list[dict[str, Any]]:
@@ -161,7 +488,7 @@ def _routes(used: pd.DataFrame, market: Mapping[str, float | str]) -> list[dict[
     return [
         {
             "type": "Feature",
-            "properties": {"site": row.site, "shore": row.shore, "fte": float(row.fte)},
+            "properties": {"site": row.site_name, "shore": row.shore, "fte": float(row.fte)},
             "geometry": {
                 "type": "LineString",
                 "coordinates": [origin, [float(row.lon), float(row.lat)]],
@@ -173,10 +500,10 @@ def _routes(used: pd.DataFrame, market: Mapping[str, float | str]) -> list[dict[
 
 def _site_tooltip(currency: str | None, utilisation: bool) -> list[alt.Tooltip]:
     tooltip = [
-        alt.Tooltip("site:N", title="Site"),
-        alt.Tooltip("vendor:N", title="Vendor"),
+        alt.Tooltip("site_name:N", title="Site"),
+        alt.Tooltip("vendor_name:N", title="Vendor"),
         alt.Tooltip("city:N", title="City"),
-        alt.Tooltip("country:N", title="Country"),
+        alt.Tooltip("country_name:N", title="Country"),
         alt.Tooltip("shore:N", title="Shore"),
         alt.Tooltip("fte:Q", title="FTE", format=",.1f"),
         alt.Tooltip("cost:Q", title=f"Cost [{_unit(currency)}]", format=",.0f"),
@@ -186,18 +513,65 @@ def _site_tooltip(currency: str | None, utilisation: bool) -> list[alt.Tooltip]:
     return tooltip
 
 
+SHADE_MEASURES = ("fte", "cost")
+
+
+def _country_shading(
+    table: pd.DataFrame, measure: str, currency: str | None, labels: pd.DataFrame | None
+) -> alt.Chart:
+    """Countries filled by the sum of ``measure`` over their sites (used ones only)."""
+    totals = table[table["fte"] > 0].groupby("country", sort=True)[measure].sum()
+    world = load_world()
+    codes = {iso_numeric(str(code)): float(value) for code, value in totals.items()}
+    world["value"] = [codes.get(int(n)) if pd.notna(n) else None for n in world["iso_numeric"]]
+    shaded = world[world["value"].notna()].copy()
+    names = {iso_numeric(str(c)): n for c, n in _label_map(labels, "country").items()}
+    shaded["name"] = [
+        names.get(int(n), name)
+        for n, name in zip(shaded["iso_numeric"], shaded["name"], strict=True)
+    ]
+    if measure == "fte":
+        title, number = "FTE by country", ",.1f"
+    else:
+        title, number = f"Cost by country [{_unit(currency)}]", ",.0f"
+    return (
+        alt.Chart(shaded)
+        .mark_geoshape(stroke=COLOURS["border"], strokeWidth=0.6, clip=True)
+        .encode(
+            fill=alt.Fill(
+                "value:Q",
+                title=title,
+                scale=alt.Scale(range=list(SHADE_RANGE), zero=True, nice=True),
+                legend=alt.Legend(
+                    format="~s" if measure == "cost" else ",.0f",
+                    labelExpr="datum.value == 0 ? '0' : datum.label",
+                    orient="right",
+                ),
+            ),
+            tooltip=[
+                alt.Tooltip("name:N", title="Country"),
+                alt.Tooltip("value:Q", title=title, format=number),
+            ],
+        )
+    )
+
+
 def chart_site_map(
     sites: pd.DataFrame,
     market: Mapping[str, float | str],
     *,
     currency: str | None = None,
+    labels: pd.DataFrame | None = None,
+    shade: str | None = None,
 ) -> alt.LayerChart:
     """World map of the sites, sized by the FTE they carry, with a line from the market.
 
     The map is zoomed on the market and the used sites (with a margin), so a Europe and
     Africa plan fills the frame and a global plan shows the world. Countries come from the
     bundled Natural Earth map (:func:`bestshore.views.geo.load_world`), inline; the market
-    country is shaded. Projection: Equal Earth.
+    country is shaded, or with ``shade`` every country by its sites' FTE or cost (a
+    choropleth). Projection: Equal Earth. Each used site is named beside its circle
+    where the name collides with no other name or marker (:func:`site_label_boxes`).
 
     Parameters
     ----------
@@ -211,12 +585,19 @@ def chart_site_map(
         - ``fte`` : planned full-time equivalents at the site [FTE]; sites with 0 are
           drawn as small hollow candidates, without a line;
         - ``cost`` : planned annual cost at the site [currency/yr];
-        - ``utilisation`` (optional) : share of the site capacity used [0..1].
+        - ``utilisation`` (optional) : share of the site capacity used [0..1];
+        - ``site_name`` or ``name`` (optional) : display name [str].
     market : mapping
         The market served: ``name`` [str], ``country`` (ISO alpha-2) [str], ``lat`` and
         ``lon`` [deg].
     currency : str, optional
-        Currency code shown in the tooltip's cost title, e.g. ``"EUR"``.
+        Currency code shown in cost titles, e.g. ``"EUR"``.
+    labels : pandas.DataFrame, optional
+        Display names (``kind``, ``id``, ``name``: :attr:`bestshore.Result.labels`) of the
+        sites, vendors and countries. A site is named by, in turn, its ``site_name``
+        column, its label, its ``name`` column and its city, the first that is not its id.
+    shade : {"fte", "cost"}, optional
+        Fill each country by the FTE [FTE] or the cost [currency/yr] of its used sites.
 
     Returns
     -------
@@ -226,37 +607,27 @@ def chart_site_map(
     Raises
     ------
     ValueError
-        If ``sites`` lacks a column or ``market`` a key listed above.
+        If ``sites`` lacks a column or ``market`` a key listed above, or ``shade`` is
+        another value.
     """
-    _require_columns(sites, SITE_COLUMNS, "sites")
-    missing_keys = [k for k in MARKET_KEYS if k not in market]
-    if missing_keys:
-        raise ValueError(
-            f"`market` lacks key(s) {missing_keys}; it has {list(market)}. "
-            f"Pass a mapping with {list(MARKET_KEYS)}."
-        )
-    has_utilisation = "utilisation" in sites.columns
-    columns = [*SITE_COLUMNS, *(["utilisation"] if has_utilisation else [])]
-    table = sites.loc[:, columns].reset_index(drop=True)
-    used = table[table["fte"] > 0].sort_values("fte", ascending=False)
-    idle = table[~(table["fte"] > 0)]
-    market_lon, market_lat = float(market["lon"]), float(market["lat"])
-
-    projection, (width, height) = _map_frame(
-        np.append(used["lon"].to_numpy(dtype=float), market_lon),
-        np.append(used["lat"].to_numpy(dtype=float), market_lat),
-    )
+    if shade is not None and shade not in SHADE_MEASURES:
+        raise ValueError(f"`shade` is {shade!r}; pass one of {list(SHADE_MEASURES)} or None.")
+    used, idle, frame, marks = _map_layout(sites, market, labels)
+    has_utilisation = "utilisation" in used.columns
+    ids = ["site", "vendor", "country"]  # the charts' data carry names, not ids
 
     market_code = iso_numeric(str(market["country"]))
+    land_colour = (
+        alt.value(COLOURS["land"])
+        if shade is not None
+        else alt.when(alt.datum.iso_numeric == (market_code or -1))
+        .then(alt.value(COLOURS["market_land"]))
+        .otherwise(alt.value(COLOURS["land"]))
+    )
     land = (
         alt.Chart(load_world())
         .mark_geoshape(stroke=COLOURS["border"], strokeWidth=0.6, clip=True)
-        .encode(
-            color=alt.when(alt.datum.iso_numeric == (market_code or -1))
-            .then(alt.value(COLOURS["market_land"]))
-            .otherwise(alt.value(COLOURS["land"])),
-            tooltip=alt.Tooltip("name:N", title="Country"),
-        )
+        .encode(color=land_colour, tooltip=alt.Tooltip("name:N", title="Country"))
     )
     ocean = alt.Chart(alt.sphere()).mark_geoshape(fill=COLOURS["ocean"], stroke=None, clip=True)
     graticule = alt.Chart(alt.graticule(step=[15, 15])).mark_geoshape(
@@ -268,8 +639,15 @@ def chart_site_map(
         .encode(color=alt.Color("properties.shore:N", title="Shore", scale=shore_scale()))
     )
     candidates = (
-        alt.Chart(idle)
-        .mark_point(shape="circle", size=28, filled=False, strokeWidth=1.2, opacity=0.8, clip=True)
+        alt.Chart(idle.drop(columns=ids))
+        .mark_point(
+            shape="circle",
+            size=_CANDIDATE_AREA,
+            filled=False,
+            strokeWidth=1.2,
+            opacity=0.8,
+            clip=True,
+        )
         .encode(
             longitude="lon:Q",
             latitude="lat:Q",
@@ -277,8 +655,9 @@ def chart_site_map(
             tooltip=_site_tooltip(currency, has_utilisation),
         )
     )
+    largest = float(used["fte"].max()) if len(used) else 0.0
     circles = (
-        alt.Chart(used)
+        alt.Chart(used.drop(columns=ids))
         .mark_circle(opacity=0.9, stroke="white", strokeWidth=1, clip=True)
         .encode(
             longitude="lon:Q",
@@ -286,11 +665,11 @@ def chart_site_map(
             size=alt.Size(
                 "fte:Q",
                 title="FTE",
-                scale=alt.Scale(range=[50, 900], zero=True),
+                scale=alt.Scale(
+                    domain=[0, _size_domain_top(largest)], range=list(_CIRCLE_AREA), zero=True
+                ),
                 legend=alt.Legend(
-                    format=",.0f",
-                    values=_legend_sizes(float(used["fte"].max()) if len(used) else 0.0),
-                    symbolFillColor=COLOURS["muted"],
+                    format=",.0f", values=_legend_sizes(largest), symbolFillColor=COLOURS["muted"]
                 ),
             ),
             color=alt.Color("shore:N", title="Shore", scale=shore_scale()),
@@ -298,52 +677,83 @@ def chart_site_map(
             tooltip=_site_tooltip(currency, has_utilisation),
         )
     )
-    labels = (
-        alt.Chart(used)
-        .mark_text(align="left", dx=9, dy=-7, fontSize=SIZES["annotation"], clip=True)
-        .encode(longitude="lon:Q", latitude="lat:Q", text="site:N")
+    written = (
+        marks[marks["labelled"]]
+        .assign(tx=lambda t: t["x0"] + _LABEL_PAD, ty=lambda t: (t["y0"] + t["y1"]) / 2)[
+            ["kind", "text", "tx", "ty"]
+        ]
+        .round({"tx": 2, "ty": 2})
+    )
+    text_position = {
+        "x": alt.X("tx:Q", scale=None, axis=None),
+        "y": alt.Y("ty:Q", scale=None, axis=None),
+        "text": alt.Text("text:N"),
+    }
+    site_labels = (
+        alt.Chart(written[written["kind"] == "site"])
+        .mark_text(align="left", baseline="middle", fontSize=SIZES["annotation"])
+        .encode(**text_position)
     )
     market_frame = pd.DataFrame(
-        {"name": [str(market["name"])], "lon": [market_lon], "lat": [market_lat]}
+        {
+            "name": [str(market["name"])],
+            "lon": [float(market["lon"])],
+            "lat": [float(market["lat"])],
+        }
     )
     market_mark = (
         alt.Chart(market_frame)
         .mark_point(
-            shape="diamond", size=140, filled=True, color=COLOURS["market"], opacity=1, clip=True
+            shape="diamond",
+            size=_MARKET_AREA,
+            filled=True,
+            color=COLOURS["market"],
+            opacity=1,
+            clip=True,
         )
         .encode(longitude="lon:Q", latitude="lat:Q", tooltip=alt.Tooltip("name:N", title="Market"))
     )
     market_label = (
-        alt.Chart(market_frame)
-        .mark_text(align="right", dx=-10, dy=-8, fontWeight="bold", clip=True)
-        .encode(longitude="lon:Q", latitude="lat:Q", text="name:N")
+        alt.Chart(written[written["kind"] == "market"])
+        .mark_text(align="left", baseline="middle", fontWeight="bold", fontSize=SIZES["annotation"])
+        .encode(**text_position)
     )
 
+    shading = [] if shade is None else [_country_shading(used, shade, currency, labels)]
     layers = [
         ocean,
         graticule,
         land,
+        *shading,
         routes,
         candidates,
         circles,
-        labels,
+        site_labels,
         market_mark,
         market_label,
     ]
+    what = {None: "", "fte": "; countries by FTE", "cost": "; countries by annual cost"}[shade]
     chart = alt.LayerChart(
         layer=layers,
-        projection=alt.Projection(**projection),
-        width=width,
-        height=height,
+        projection=alt.Projection(**frame.projection),
+        width=frame.width,
+        height=frame.height,
         title=alt.Title(
             f"Where the work for {market['name']} is done",
-            subtitle="Sites sized by planned FTE, coloured by shore; hollow: not used",
+            subtitle=f"Sites sized by planned FTE, coloured by shore; hollow: not used{what}",
         ),
     )
     return apply_theme(chart)
 
 
-def chart_fte_by_shore(allocation: pd.DataFrame) -> alt.LayerChart:
+def _zero_axis(number: str, **options: Any) -> alt.Axis:
+    """A quantitative axis in ``number`` format whose zero reads "0" (not "0.0" or "0k")."""
+    return alt.Axis(format=number, labelExpr="datum.value == 0 ? '0' : datum.label", **options)
+
+
+def chart_fte_by_shore(
+    allocation: pd.DataFrame, *, labels: pd.DataFrame | None = None
+) -> alt.LayerChart:
     """Stacked bars of planned FTE per shore, split by call type, total on top.
 
     Parameters
@@ -357,6 +767,9 @@ def chart_fte_by_shore(allocation: pd.DataFrame) -> alt.LayerChart:
 
         Other columns (language, site, vendor, country, level, channel, share, volume,
         productive_hours, cost_per_hour, cost) are ignored.
+    labels : pandas.DataFrame, optional
+        Display names (``kind``, ``id``, ``name``) of the call types, for the legend and
+        the tooltip.
 
     Returns
     -------
@@ -375,6 +788,8 @@ def chart_fte_by_shore(allocation: pd.DataFrame) -> alt.LayerChart:
         .sum()
         .query("fte > 0")
     )
+    by_type["call_type_name"] = _mapped(by_type["call_type"], labels, "call_type")
+    by_type = by_type.drop(columns="call_type")
     by_type["shore_fte"] = by_type.groupby("shore")["fte"].transform("sum")
     by_type["share_of_shore"] = by_type["fte"] / by_type["shore_fte"]
     totals = by_type.groupby("shore", as_index=False)["fte"].sum()
@@ -390,12 +805,12 @@ def chart_fte_by_shore(allocation: pd.DataFrame) -> alt.LayerChart:
         .mark_bar(width={"band": 0.65}, stroke="white", strokeWidth=0.8)
         .encode(
             x=x,
-            y=alt.Y("fte:Q", title="Planned FTE", stack="zero"),
-            color=alt.Color("call_type:N", title="Call type", scale=category_scale()),
-            order=alt.Order("call_type:N"),
+            y=alt.Y("fte:Q", title="Planned FTE", stack="zero", axis=_zero_axis(",.0f")),
+            color=alt.Color("call_type_name:N", title="Call type", scale=category_scale()),
+            order=alt.Order("call_type_name:N"),
             tooltip=[
                 alt.Tooltip("shore:N", title="Shore"),
-                alt.Tooltip("call_type:N", title="Call type"),
+                alt.Tooltip("call_type_name:N", title="Call type"),
                 alt.Tooltip("fte:Q", title="FTE", format=",.1f"),
                 alt.Tooltip("share_of_shore:Q", title="Share of shore", format=".0%"),
                 alt.Tooltip("shore_fte:Q", title="Shore total FTE", format=",.1f"),
@@ -416,7 +831,9 @@ def chart_fte_by_shore(allocation: pd.DataFrame) -> alt.LayerChart:
     return apply_theme(chart)
 
 
-def chart_cost_by_site(sites: pd.DataFrame, *, currency: str | None = None) -> alt.LayerChart:
+def chart_cost_by_site(
+    sites: pd.DataFrame, *, currency: str | None = None, labels: pd.DataFrame | None = None
+) -> alt.LayerChart:
     """Horizontal bars of the annual cost of each used site, largest first, by shore.
 
     Parameters
@@ -428,12 +845,14 @@ def chart_cost_by_site(sites: pd.DataFrame, *, currency: str | None = None) -> a
         ``fte`` 0 (unused sites) are left out.
     currency : str, optional
         Currency code for the axis title, e.g. ``"EUR"``.
+    labels : pandas.DataFrame, optional
+        Display names of the sites, vendors and countries, as for :func:`chart_site_map`.
 
     Returns
     -------
     altair.LayerChart
-        Themed, data inline, one bar per used site labelled with its cost. ``sites`` is
-        not changed.
+        Themed, data inline, one bar per used site (named) labelled with its cost.
+        ``sites`` is not changed.
 
     Raises
     ------
@@ -444,15 +863,14 @@ def chart_cost_by_site(sites: pd.DataFrame, *, currency: str | None = None) -> a
     has_utilisation = "utilisation" in sites.columns
     columns = [*SITE_COLUMNS, *(["utilisation"] if has_utilisation else [])]
     used = sites.loc[sites["fte"] > 0, columns].reset_index(drop=True)
-    order = used.sort_values(["cost", "site"], ascending=[False, True])["site"].tolist()
-    y = alt.Y("site:N", title=None, sort=order)
-    base = alt.Chart(used).encode(
+    used["site_name"] = used["site"].astype(str).map(_site_names(sites, labels))
+    used["vendor_name"] = _mapped(used["vendor"], labels, "vendor")
+    used["country_name"] = _mapped(used["country"], labels, "country")
+    order = used.sort_values(["cost", "site"], ascending=[False, True])["site_name"].tolist()
+    y = alt.Y("site_name:N", title=None, sort=order)
+    base = alt.Chart(used.drop(columns=["site", "vendor", "country"])).encode(
         y=y,
-        x=alt.X(
-            "cost:Q",
-            title=f"Annual cost [{_unit(currency)}]",
-            axis=alt.Axis(labelExpr="datum.value == 0 ? '0' : format(datum.value, '~s')"),
-        ),
+        x=alt.X("cost:Q", title=f"Annual cost [{_unit(currency)}]", axis=_zero_axis("~s")),
     )
     bars = base.mark_bar(height={"band": 0.75}).encode(
         color=alt.Color("shore:N", title="Shore", scale=shore_scale()),
@@ -486,7 +904,9 @@ def _week_axis(title: str) -> alt.X:
     )
 
 
-def chart_coverage_heatmap(coverage: pd.DataFrame) -> alt.Chart:
+def chart_coverage_heatmap(
+    coverage: pd.DataFrame, *, labels: pd.DataFrame | None = None
+) -> alt.Chart:
     """Heatmap of agents logged in, hour of the week (market time) x site.
 
     Parameters
@@ -494,15 +914,20 @@ def chart_coverage_heatmap(coverage: pd.DataFrame) -> alt.Chart:
     coverage : pandas.DataFrame
         ``Result.coverage``: ``site`` [str], ``hour`` (0-167, Monday 00:00 market time
         = 0), ``agents`` logged in for real-time work [agents].
+    labels : pandas.DataFrame, optional
+        Display names (``kind``, ``id``, ``name``) of the sites.
 
     Returns
     -------
     altair.Chart
-        Themed; one row per site, one cell per hour, darker for more agents. Empty
-        cells: the site takes no real-time work then. ``coverage`` is not changed.
+        Themed; one row per site (by name), one cell per hour, darker for more agents,
+        the colour scale from 0. Empty cells: the site takes no real-time work then.
+        ``coverage`` is not changed.
     """
     _require_columns(coverage, COVERAGE_COLUMNS, "coverage")
     table = coverage[list(COVERAGE_COLUMNS)].copy()
+    table["site_name"] = table["site"].astype(str).map(_site_names(coverage, labels))
+    table = table.drop(columns="site")
     table["day"] = [_DAY_NAMES[h // 24] for h in table["hour"]]
     table["time"] = [f"{h % 24:02d}:00" for h in table["hour"]]
     table["hour_end"] = table["hour"] + 1
@@ -517,10 +942,15 @@ def chart_coverage_heatmap(coverage: pd.DataFrame) -> alt.Chart:
         .encode(
             x=_week_axis("Hour of the week (market time)"),
             x2="hour_end:Q",
-            y=alt.Y("site:N", title=None, sort="ascending"),
-            color=alt.Color("agents:Q", title="Agents", scale=alt.Scale(scheme="blues")),
+            y=alt.Y("site_name:N", title=None, sort="ascending"),
+            color=alt.Color(
+                "agents:Q",
+                title="Agents",
+                scale=alt.Scale(scheme="blues", domainMin=0),
+                legend=alt.Legend(labelExpr="datum.value == 0 ? '0' : datum.label"),
+            ),
             tooltip=[
-                alt.Tooltip("site:N", title="Site"),
+                alt.Tooltip("site_name:N", title="Site"),
                 alt.Tooltip("day:N", title="Day"),
                 alt.Tooltip("time:N", title="Hour"),
                 alt.Tooltip("agents:Q", title="Agents", format=",.1f"),
@@ -531,7 +961,12 @@ def chart_coverage_heatmap(coverage: pd.DataFrame) -> alt.Chart:
     return apply_theme(chart)
 
 
-def chart_required_vs_staffed(requirements: pd.DataFrame) -> alt.VConcatChart:
+_NEEDED, _STAFFED = "needed (one pooled queue)", "staffed (all sites)"
+
+
+def chart_required_vs_staffed(
+    requirements: pd.DataFrame, *, labels: pd.DataFrame | None = None
+) -> alt.VConcatChart:
     """Per call type, agents needed if pooled at one site vs agents staffed, by hour.
 
     Parameters
@@ -540,44 +975,66 @@ def chart_required_vs_staffed(requirements: pd.DataFrame) -> alt.VConcatChart:
         ``Result.requirements``: ``call_type`` [str], ``hour`` (0-167, market time),
         ``required_pooled`` (Erlang C agents of the whole queue at one site) and
         ``staffed`` (agents across all sites) [agents].
+    labels : pandas.DataFrame, optional
+        Display names (``kind``, ``id``, ``name``) of the call types, heading the panels.
 
     Returns
     -------
     altair.VConcatChart
-        Themed; one panel per real-time call type, the gap between the lines is the
-        pooling loss of splitting the queue. ``requirements`` is not changed.
+        Themed; one panel per real-time call type, by name: the agents staffed as a
+        solid line, the agents one pooled queue would need as a dashed line over it, a
+        legend showing which line is which; the gap between them is the pooling loss of
+        splitting the queue. The tooltip gives the hour as weekday and time.
+        ``requirements`` is not changed.
     """
     _require_columns(requirements, REQUIREMENT_COLUMNS, "requirements")
     long = requirements.melt(
         id_vars=["call_type", "hour"],
-        value_vars=["required_pooled", "staffed"],
+        value_vars=["staffed", "required_pooled"],
         var_name="series",
         value_name="agents",
     )
-    long["series"] = long["series"].map(
-        {"required_pooled": "needed, one pooled queue", "staffed": "staffed, all sites"}
+    long["series"] = long["series"].map({"required_pooled": _NEEDED, "staffed": _STAFFED})
+    long["when"] = [hour_label(int(h)) for h in long["hour"]]
+    names = _label_map(labels, "call_type")
+    series = alt.Scale(domain=[_STAFFED, _NEEDED])
+    legend = alt.Legend(
+        orient="top",
+        direction="horizontal",
+        symbolType="stroke",
+        symbolStrokeWidth=2.2,
+        symbolSize=400,
+        labelLimit=400,
     )
     panels = []
-    for call_type in sorted(long["call_type"].unique()):
-        part = long[long["call_type"] == call_type]
+    for call_type in sorted(long["call_type"].unique(), key=lambda c: names.get(c, c)):
+        part = long[long["call_type"] == call_type].drop(columns="call_type")
         panels.append(
-            alt.Chart(part, title=alt.Title(str(call_type), fontSize=SIZES["label"]))
-            .mark_line(interpolate="step-after", strokeWidth=1.4)
+            alt.Chart(
+                part, title=alt.Title(names.get(call_type, call_type), fontSize=SIZES["label"])
+            )
+            .mark_line(interpolate="step-after", strokeWidth=1.6)
             .encode(
                 x=_week_axis("Hour of the week (market time)"),
-                y=alt.Y("agents:Q", title="Agents"),
+                y=alt.Y("agents:Q", title="Agents", axis=_zero_axis(",.0f")),
                 color=alt.Color(
                     "series:N",
                     title=None,
                     scale=alt.Scale(
-                        domain=["needed, one pooled queue", "staffed, all sites"],
-                        range=[COLOURS["muted"], COLOURS["staffed"]],
+                        domain=[_STAFFED, _NEEDED], range=[COLOURS["staffed"], COLOURS["needed"]]
                     ),
+                    legend=legend,
                 ),
-                strokeDash=alt.StrokeDash("series:N", legend=None),
+                strokeDash=alt.StrokeDash(
+                    "series:N",
+                    title=None,
+                    scale=alt.Scale(domain=series.domain, range=[[1, 0], [4, 2]]),
+                    legend=legend,
+                ),
+                order=alt.Order("series:N", sort="descending"),
                 tooltip=[
-                    alt.Tooltip("series:N", title="Series"),
-                    alt.Tooltip("hour:Q", title="Hour of week"),
+                    alt.Tooltip("series:N", title="Line"),
+                    alt.Tooltip("when:N", title="Hour (market time)"),
                     alt.Tooltip("agents:Q", title="Agents", format=",.1f"),
                 ],
             )
@@ -596,7 +1053,9 @@ POLICY_COLUMNS = ("description", "price", "price_low", "price_high", "significan
 _PROVEN, _UNPROVEN = "proven to cost", "may cost nothing (interval reaches 0)"
 
 
-def chart_policy_prices(prices: pd.DataFrame, *, currency: str | None = None) -> alt.LayerChart:
+def chart_policy_prices(
+    prices: pd.DataFrame, *, currency: str | None = None, labels: pd.DataFrame | None = None
+) -> alt.LayerChart:
     """Horizontal bars of what each rule costs a year, dearest first, with the interval
     each price is proven to lie in.
 
@@ -608,15 +1067,20 @@ def chart_policy_prices(prices: pd.DataFrame, *, currency: str | None = None) ->
         [bool: the interval excludes 0].
     currency : str, optional
         Currency code for the axis title.
+    labels : pandas.DataFrame, optional
+        Display names (``kind``, ``id``, ``name``): a call type, site or vendor id in a
+        description is written as its name.
 
     Returns
     -------
     altair.LayerChart
         Themed: a bar per rule at its price, a line across its proven interval; rules
-        whose interval reaches 0 drawn pale.
+        whose interval reaches 0 drawn pale. Descriptions are written whole (no
+        ellipsis), the axis's zero as "0".
     """
     _require_columns(prices, POLICY_COLUMNS, "prices")
     table = prices.dropna(subset=["price"])[list(POLICY_COLUMNS)].copy()
+    table["description"] = [_named_text(str(d), labels) for d in table["description"]]
     table["certainty"] = np.where(table["significant"], _PROVEN, _UNPROVEN)
     base = alt.Chart(
         table,
@@ -626,7 +1090,12 @@ def chart_policy_prices(prices: pd.DataFrame, *, currency: str | None = None) ->
             "the line spans the interval it is proven to lie in",
         ),
     )
-    y = alt.Y("description:N", title=None, sort=alt.EncodingSortField("price", order="descending"))
+    y = alt.Y(
+        "description:N",
+        title=None,
+        sort=alt.EncodingSortField("price", order="descending"),
+        axis=alt.Axis(labelLimit=0),
+    )
     tooltip = [
         alt.Tooltip("description:N", title="Rule"),
         alt.Tooltip("price:Q", title="Cost a year", format=",.0f"),
@@ -634,7 +1103,11 @@ def chart_policy_prices(prices: pd.DataFrame, *, currency: str | None = None) ->
         alt.Tooltip("price_high:Q", title="At most", format=",.0f"),
     ]
     bars = base.mark_bar().encode(
-        x=alt.X("price:Q", title=f"Annual cost of the rule [{_unit(currency)}]"),
+        x=alt.X(
+            "price:Q",
+            title=f"Annual cost of the rule [{_unit(currency)}]",
+            axis=_zero_axis("~s"),
+        ),
         y=y,
         color=alt.Color(
             "certainty:N",

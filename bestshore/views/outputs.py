@@ -25,6 +25,7 @@ from bestshore.views.charts import (
     chart_site_map,
 )
 from bestshore.views.export import FORMATS
+from bestshore.views.limits import display_names
 from bestshore.views.report import render_report
 from bestshore.views.summary import render_summary_html, render_summary_pdf, summarise
 
@@ -34,22 +35,39 @@ CHART_FORMATS = ("png", "svg", "html")
 
 
 def render_charts(result: Result, prices: pd.DataFrame | None = None) -> dict[str, object]:
-    """The result's charts by file stem (Altair objects, not yet rendered)."""
+    """The result's charts by file stem (Altair objects, not yet rendered).
+
+    Every chart names its call types, sites, vendors and countries by their display names
+    (:func:`bestshore.views.limits.display_names`: the scenario's names, a site without
+    one by its city). ``cost_by_country`` is the map with each country shaded by the
+    annual cost of its sites.
+    """
+    names = display_names(result)
+    labels = pd.DataFrame(
+        [(kind, id_, name) for (kind, id_), name in sorted(names.items())],
+        columns=["kind", "id", "name"],
+    )
+    currency = result.currency
     charts: dict[str, object] = {
-        "map": chart_site_map(result.sites, result.market, currency=result.currency),
-        "fte_by_shore": chart_fte_by_shore(result.allocation),
-        "cost_by_site": chart_cost_by_site(result.sites, currency=result.currency),
+        "map": chart_site_map(result.sites, result.market, currency=currency, labels=labels),
+        "cost_by_country": chart_site_map(
+            result.sites, result.market, currency=currency, labels=labels, shade="cost"
+        ),
+        "fte_by_shore": chart_fte_by_shore(result.allocation, labels=labels),
+        "cost_by_site": chart_cost_by_site(result.sites, currency=currency, labels=labels),
     }
     if not result.coverage.empty:
-        charts["coverage"] = chart_coverage_heatmap(result.coverage)
+        charts["coverage"] = chart_coverage_heatmap(result.coverage, labels=labels)
     if not result.requirements.empty:
-        charts["required_vs_staffed"] = chart_required_vs_staffed(result.requirements)
+        charts["required_vs_staffed"] = chart_required_vs_staffed(
+            result.requirements, labels=labels
+        )
     if not result.shifts.empty and (result.shifts["agents"] > 0).any():
         charts["roster"] = chart_roster(
             result.shifts, result.coverage, timezone=result.market.get("timezone")
         )
     if prices is not None and prices["price"].notna().any():
-        charts["policy_prices"] = chart_policy_prices(prices, currency=result.currency)
+        charts["policy_prices"] = chart_policy_prices(prices, currency=currency, labels=labels)
     return charts
 
 

@@ -15,6 +15,7 @@ __all__ = [
     "CATEGORY_COLOURS",
     "COLOURS",
     "FONT",
+    "SHADE_RANGE",
     "SHIFT_COLOURS",
     "SHORE_COLOURS",
     "SHORE_ORDER",
@@ -42,21 +43,30 @@ SHORE_COLOURS: Final = MappingProxyType(
 CATEGORY_COLOURS: Final[tuple[str, ...]] = (
     "#6d597a",  # plum
     "#c9a227",  # ochre
-    "#9aa5b1",  # slate grey
-    "#b56576",  # rose
-    "#6a994e",  # olive green
-    "#4a4e69",  # dusk
-    "#e5989b",  # blush
-    "#8d6e63",  # brown
-    "#bfa6d9",  # lilac
-    "#a3b18a",  # sage
+    "#117733",  # green
+    "#66ccee",  # sky
+    "#ff9da7",  # pink
+    "#332288",  # indigo
+    "#dbdb8d",  # sand
+    "#9467bd",  # violet
+    "#e15759",  # red
+    "#f0e442",  # yellow
 )
-"""Colours of categories other than shores (call types), chosen away from the shore
-colours so that a bar coloured by call type is not read as a shore."""
+"""Colours of categories other than shores (call types), in turn.
+
+Chosen apart in CIELAB (ΔE*ab) from each other and from the shore colours, also as seen
+with deuteranopia and protanopia (Machado et al. 2009): the first eight differ by 30 or
+more with normal sight and 20 or more with either deficiency, and each of the ten by 25
+or more from every shore colour (``tests/test_charts.py`` recomputes these), so that a
+call type is neither confused with another nor read as a shore."""
 
 SHIFT_COLOURS: Final[tuple[str, str]] = ("#b9bbd3", "#4a4e69")
 """Shift lengths from the shortest (pale lilac grey) to full time (dusk), interpolated in
 between; away from the shore colours, as the roster is not about shores."""
+
+SHADE_RANGE: Final[tuple[str, str]] = ("#efe9f4", "#54278f")
+"""Countries shaded by FTE or cost, from the least (pale lilac) to the most (purple); away
+from the shore colours of the sites drawn over them."""
 
 COLOURS: Final = MappingProxyType(
     {
@@ -71,6 +81,7 @@ COLOURS: Final = MappingProxyType(
         "muted": "#5b6b7b",
         "grid": "#e3e8ee",
         "staffed": "#1f5f99",
+        "needed": "#c0392b",
     }
 )
 """Colours of everything that is not a shore: map background, text, grid lines."""
@@ -120,6 +131,7 @@ THEME_CONFIG: Final[dict[str, Any]] = {
         "domainColor": COLOURS["muted"],
         "tickColor": COLOURS["muted"],
         "gridColor": COLOURS["grid"],
+        "labelLimit": 0,  # labels whole: names are never cut with an ellipsis
     },
     "legend": {
         "labelFontSize": SIZES["label"],
@@ -128,6 +140,7 @@ THEME_CONFIG: Final[dict[str, Any]] = {
         "labelColor": COLOURS["text"],
         "titleColor": COLOURS["text"],
         "symbolStrokeWidth": 0,
+        "labelLimit": 0,
     },
     "text": {"font": FONT, "fontSize": SIZES["annotation"], "color": COLOURS["text"]},
 }
