@@ -29,11 +29,13 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(VENV)/bin/bestshore solve scenarios/demo.yaml --out out
 
+# Test files run in parallel on every core (pytest-xdist; a file stays on one worker,
+# so its module fixtures are built once).
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n auto --dist loadfile
 
 test-slow: $(STAMP)
-	$(PY) -m pytest -q -m slow
+	$(PY) -m pytest -q -n auto --dist loadfile -m slow
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

@@ -31,6 +31,7 @@ import pytest
 import yaml
 from conftest import tiny
 from png import read_png
+from pypdf import PdfReader
 from typer.testing import CliRunner
 
 import bestshore
@@ -128,6 +129,8 @@ def read_back(name: str, data: bytes) -> None:
         read_png(data)
     elif suffix == "html":
         assert data.rstrip().endswith(b"</html>"), name
+    elif suffix == "pdf":
+        assert len(PdfReader(BytesIO(data)).pages) == 1, name  # the one-page summary
     else:
         raise AssertionError(f"unexpected output file {name}")
 
@@ -184,7 +187,7 @@ def test_a_write_failing_at_the_last_file_leaves_the_folder_as_it_was(
     real = files._write_file
     calls: list[str] = []
 
-    last = MANIFEST if where == "manifest" else "report.html"  # the last file of the set
+    last = MANIFEST if where == "manifest" else "summary.pdf"  # the last file of the set
 
     def failing(path: Path, data: bytes) -> None:
         calls.append(path.name)

@@ -1,6 +1,6 @@
 """Property-based tests on random scenarios: checker, second solver, metamorphic relations.
 
-The default run checks a few hundred random scenarios; ``make test-slow`` runs thousands.
+The default run checks about 150 random scenarios; ``make test-slow`` runs thousands.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from bestshore.model.sets import RULE_FAMILIES
 from bestshore.scenario import parse_scenario
 
 LONG = os.environ.get("BESTSHORE_LONG_FUZZ") == "1"
-EXAMPLES = 1000 if LONG else 100
+EXAMPLES = 1000 if LONG else 50
 METAMORPHIC = 150 if LONG else 25
 COMMON = {
     "deadline": None,
