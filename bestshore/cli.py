@@ -1,4 +1,5 @@
-"""Command line: ``bestshore solve | validate | compare | verify | staffing | schema``.
+"""Command line: ``bestshore solve | validate | compare | frontier | risk | sensitivity |
+break-even | verify | staffing | schema``.
 
 Exit codes: 0 solved / valid, 1 internal error, 2 invalid input (a file that cannot be
 read, and an output that cannot be written: ``--out``, ``--excel``, checked before
@@ -748,6 +749,211 @@ def _write_risk(
         )
     )
     return write_folder(out, files)
+
+
+@app.command("sensitivity")
+@_guarded
+def sensitivity_command(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Folder for sensitivity.csv, sensitivity.json, base.json and the tornado "
+            "chart; checked before solving, replaced as a whole.",
+        ),
+    ],
+    ranges: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--range",
+            "-r",
+            help="KIND[:TARGET]=LOW,HIGH, repeatable: rate:MA=-20%,+20% (a country or a "
+            "site), fx:MAD@MA=-10%,+10%, volume[:CALL_TYPE]=-10%,+10%, aht[:CALL_TYPE]=..., "
+            "shrinkage[:COUNTRY|SITE]=-5pt,+5pt. Default: +-10% on each country's rates, "
+            "volume and AHT, +-5pt shrinkage.",
+        ),
+    ] = None,
+    quiet: Quiet = False,
+) -> None:
+    """One-at-a-time sensitivity of the annual cost, with a tornado chart.
+
+    Each parameter is moved alone to its low and high end and the scenario re-solved
+    (rates on a Workbench). Each end carries its solve's status and proven gap; a swing
+    the solves' bounds do not prove (its interval holds 0) is marked not significant.
+    """
+    from bestshore.analysis.sensitivity import parse_range, sensitivity
+
+    parsed = [parse_range(text) for text in ranges] if ranges else None
+    check_folder(out)
+    with _progress(quiet):
+        progress.report(f"loading {scenario}")
+        loaded = load_scenario(scenario)
+
+        def advance(done: int, total: int) -> None:
+            progress.report(f"solved range {done}/{total}")
+
+        study = sensitivity(loaded, parsed, on_progress=advance)
+        progress.report(f"writing files to {out}/")
+        written = _write_sensitivity(out, study)
+    currency = study.currency
+    base = study.base
+    typer.echo(
+        f"{loaded.name}: sensitivity of the annual cost ({len(study.table)} parameters, "
+        f"{study.solves} solves); base {base.total_cost:,.0f} {currency}/yr "
+        f"({base.stamp.get('status', base.status)}, gap {base.stamp.get('gap') or 0:.2%})"
+    )
+    for row in study.table.itertuples(index=False):
+        ends = []
+        for change, cost, status, gap in (
+            (row.low, row.cost_low, row.status_low, row.gap_low),
+            (row.high, row.cost_high, row.status_high, row.gap_high),
+        ):
+            label = f"{change * 100:+g}{row.unit}"
+            if math.isnan(cost):
+                ends.append(f"{label}: {status}")
+            else:
+                shown = "" if math.isnan(gap) else f", gap {gap:.2%}"
+                ends.append(f"{label}: {cost:,.0f} ({status}{shown})")
+        note = "" if row.significant else "  (within the solver gaps: not significant)"
+        typer.echo(f"  {row.name:<32} {'  '.join(ends)}  swing {row.swing:+,.0f}{note}")
+    typer.echo(f"\nOutputs in {out}/ ({len(written)} files)")
+
+
+def _write_sensitivity(out: Path, study: Any) -> list[Path]:
+    from bestshore.result.files import write_folder
+    from bestshore.views.analytics_charts import chart_tornado
+    from bestshore.views.analytics_outputs import chart_files, json_bytes, table_files
+
+    base = study.base
+    document = {
+        "currency": study.currency,
+        "solves": study.solves,
+        "base": {
+            "total_cost": base.total_cost,
+            "status": base.stamp.get("status", base.status),
+            "gap": base.stamp.get("gap"),
+            "lower_bound": base.stamp.get("lower_bound"),
+        },
+        "significance": "a swing is significant when the interval its solves prove it in, "
+        "[lower_bound_high - cost_low, cost_high - lower_bound_low], excludes 0",
+        "parameters": table_records(study.table),
+    }
+    files = {
+        **table_files({"sensitivity": study.table}),
+        "sensitivity.json": json_bytes(document),
+        "base.json": base.to_json(with_timing=False).encode("utf-8"),
+        **chart_files({"tornado": chart_tornado(study.table, currency=study.currency)}),
+    }
+    return write_folder(out, files)
+
+
+@app.command("break-even")
+@_guarded
+def break_even_command(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    param: Annotated[
+        str,
+        typer.Option(
+            "--param",
+            help="The parameter searched, as in a range: rate:MA, rate:casablanca, "
+            "fx:MAD@MA, volume[:CALL_TYPE], aht[:CALL_TYPE], shrinkage[:COUNTRY|SITE].",
+        ),
+    ],
+    site: Annotated[
+        str | None, typer.Option("--site", help="Condition: this site takes the share.")
+    ] = None,
+    country: Annotated[
+        str | None, typer.Option("--country", help="Condition: this country takes the share.")
+    ] = None,
+    shore: Annotated[
+        str | None, typer.Option("--shore", help="Condition: this shore takes the share.")
+    ] = None,
+    call_type: Annotated[
+        str | None,
+        typer.Option("--call-type", help="Share of this call type's volume (default: all)."),
+    ] = None,
+    share: Annotated[
+        float | None,
+        typer.Option("--share", help="Least share of the volume [fraction], e.g. 0.5."),
+    ] = None,
+    cost: Annotated[
+        float | None,
+        typer.Option(
+            "--cost", help="Condition instead: the annual cost reaches this [currency/yr]."
+        ),
+    ] = None,
+    low: Annotated[
+        str | None,
+        typer.Option(
+            "--low", help="Bracket's low end, a change: -50% (default), -20pt for shrinkage."
+        ),
+    ] = None,
+    high: Annotated[
+        str | None,
+        typer.Option("--high", help="Bracket's high end: +200% (default), +20pt for shrinkage."),
+    ] = None,
+    tolerance: Annotated[
+        str | None,
+        typer.Option("--tolerance", help="Widest bracket returned: 0.1% (default), 0.1pt."),
+    ] = None,
+    max_solves: Annotated[
+        int, typer.Option("--max-solves", help="Most solves of the search.")
+    ] = 60,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
+    quiet: Quiet = False,
+) -> None:
+    """Break-even: the change of one parameter at which a condition flips.
+
+    Bisection over the bracket --low/--high (each step a solve) for where a site,
+    country or shore starts (or stops) taking --share of a call type's volume, or
+    where the annual cost reaches --cost. The answer is an interval: the condition holds
+    at one end and not at the other.
+    """
+    from bestshore.analysis.sensitivity import (
+        Condition,
+        break_even,
+        format_change,
+        parse_change,
+        parse_param,
+    )
+
+    kind = parse_param(param)[0]
+    points = kind == "shrinkage"
+    low_value = parse_change(low or ("-20pt" if points else "-50%"), kind, "--low")
+    high_value = parse_change(high or ("+20pt" if points else "+200%"), kind, "--high")
+    step = parse_change(tolerance or ("0.1pt" if points else "0.1%"), kind, "--tolerance")
+    condition = Condition(
+        site=site, country=country, shore=shore, call_type=call_type, share=share, cost=cost
+    )
+    with _progress(quiet):
+        progress.report(f"loading {scenario}")
+        loaded = load_scenario(scenario)
+        progress.report(f"searching {param}")
+        found = break_even(
+            loaded, param, condition, low=low_value, high=high_value, tolerance=step,
+            max_solves=max_solves,
+        )  # fmt: skip
+    if as_json:
+        typer.echo(json.dumps(found.to_dict(), indent=2, ensure_ascii=False))
+        return
+    unit = found.unit
+    side = "below" if found.holds_at_low else "above"
+    typer.echo(f"{loaded.name}: {found.condition} when {found.parameter} is {side} the break-even")
+    typer.echo(
+        f"  break-even in [{format_change(found.low, unit)}, {format_change(found.high, unit)}] "
+        f"(width {found.width * 100:.4g}{unit}), {found.solves} solves"
+    )
+    at_low, at_high = found.values(found.low), found.values(found.high)
+    money = {"rate": f" {found.currency}", "fx": f" {found.currency}"}.get(kind, "")
+    for key in at_low:
+        typer.echo(f"  {key:<24} {at_low[key]:,.4f} to {at_high[key]:,.4f}{money}")
+    if not math.isnan(found.max_gap) and found.max_gap > 0:
+        typer.echo(
+            f"  largest proven gap of the search {found.max_gap:.2%}: a plan within it of the "
+            "best may split a near-tie otherwise"
+        )
 
 
 @app.command("verify")

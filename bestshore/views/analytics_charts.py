@@ -24,6 +24,7 @@ __all__ = [
     "chart_kpi_changes",
     "chart_maps_side_by_side",
     "chart_site_usage",
+    "chart_tornado",
 ]
 
 _GAIN, _LOSS = "#2a9d8f", "#c0392b"
@@ -322,5 +323,114 @@ def chart_site_usage(usage: pd.DataFrame) -> alt.Chart:
             ],
         )
         .properties(width=SIZES["bar_width"], height={"step": SIZES["bar_step"]})
+    )
+    return apply_theme(chart)
+
+
+def chart_tornado(table: pd.DataFrame, *, currency: str | None = None) -> alt.LayerChart:
+    """Tornado of annual cost: for each parameter, a bar from its low end's cost to its
+    high end's, around the base cost (a rule), widest swing on top.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :func:`bestshore.analysis.sensitivity.sensitivity`'s table: ``name`` (display
+        name), ``low``, ``high`` [change, fraction], ``unit`` (``%`` or ``pt``),
+        ``cost_low``, ``cost_base``, ``cost_high`` [currency/yr], ``status_low``,
+        ``status_high``, ``swing`` [currency/yr], ``significant`` [bool].
+
+    Returns
+    -------
+    altair.LayerChart
+        Themed; the low end's half in teal, the high end's in red, each labelled with
+        its change; a swing the solves' gaps do not prove (not significant) drawn pale;
+        an end without a plan left out.
+    """
+    _require_columns(
+        table,
+        ("name", "low", "high", "unit", "cost_low", "cost_base", "cost_high", "swing",
+         "significant"),
+        "table",
+    )  # fmt: skip
+    order = list(table.assign(size=table["swing"].abs()).sort_values(
+        "size", ascending=False, kind="stable")["name"])  # fmt: skip
+    rows = []
+    for row in table.itertuples(index=False):
+        for end, change, cost in (
+            ("low", row.low, row.cost_low),
+            ("high", row.high, row.cost_high),
+        ):
+            if cost is None or not np.isfinite(cost):
+                continue
+            rows.append(
+                {
+                    "name": row.name,
+                    "end": f"{end} end",
+                    "change": f"{change * 100:+g}{row.unit}",
+                    "cost": float(cost),
+                    "base": float(row.cost_base),
+                    "delta": float(cost) - float(row.cost_base),
+                    "proven": "significant" if row.significant else "within the solver gaps",
+                }
+            )
+    bars_table = pd.DataFrame(
+        rows, columns=["name", "end", "change", "cost", "base", "delta", "proven"]
+    )
+    unit = f"{currency}/yr" if currency else "per yr"
+    base_cost = float(table["cost_base"].iloc[0]) if len(table) else 0.0
+    y = alt.Y("name:N", title=None, sort=order, axis=alt.Axis(labelLimit=0))
+    tooltip = [
+        alt.Tooltip("name:N", title="Parameter"),
+        alt.Tooltip("change:N", title="Change"),
+        alt.Tooltip("cost:Q", title="Annual cost", format=",.0f"),
+        alt.Tooltip("delta:Q", title="Against the base", format="+,.0f"),
+        alt.Tooltip("proven:N", title="Swing"),
+    ]
+    bars = (
+        alt.Chart(
+            bars_table,
+            title=alt.Title(
+                "What moves the annual cost",
+                subtitle="Each parameter moved alone to its low and high end and re-solved; "
+                "the line is the base plan's cost",
+            ),
+        )
+        .mark_bar()
+        .encode(
+            x=alt.X("base:Q", title=f"Annual cost [{unit}]", scale=alt.Scale(zero=False)),
+            x2="cost:Q",
+            y=y,
+            color=alt.Color(
+                "end:N",
+                title=None,
+                scale=alt.Scale(domain=["low end", "high end"], range=[_GAIN, _LOSS]),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            opacity=alt.Opacity(
+                "proven:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=["significant", "within the solver gaps"], range=[1.0, 0.35]
+                ),
+                legend=alt.Legend(orient="bottom"),
+            ),
+            tooltip=tooltip,
+        )
+    )
+    # Each end's change written outside its bar: left of a cost below the base, right above.
+    outside = bars_table.assign(left=bars_table["delta"] < 0)
+    labels = [
+        alt.Chart(outside[outside["left"] == left])
+        .mark_text(baseline="middle", dx=-4 if left else 4, align="right" if left else "left")
+        .encode(x=alt.X("cost:Q"), y=y, text="change:N")
+        for left in (True, False)
+    ]
+    rule = (
+        alt.Chart(pd.DataFrame({"cost": [base_cost]}))
+        .mark_rule(color=COLOURS["text"], strokeWidth=1.5)
+        .encode(x="cost:Q", tooltip=alt.Tooltip("cost:Q", title="Base cost", format=",.0f"))
+    )
+    chart = alt.LayerChart(layer=[bars, *labels, rule]).properties(
+        width=SIZES["bar_width"], height={"step": SIZES["bar_step"]}
     )
     return apply_theme(chart)
