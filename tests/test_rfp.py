@@ -22,43 +22,23 @@ import openpyxl
 import pandas as pd
 import pytest
 import yaml
+from conftest import tiny
 from typer.testing import CliRunner
 
 from bestshore.cli import app
 
-BASE: dict[str, Any] = {
-    "name": "tiny tender",
-    "market": {"country": "FR", "currency": "EUR"},
-    "settings": {
-        "annual_hours_per_fte": 1000,
-        "shrinkage": 0.0,
-        "occupancy": 1.0,
-        "async_utilisation": 1.0,
-        "peak_factor": 10,
-    },
-    "call_types": [
-        {
-            "id": "n1",
-            "name": "Level-1 calls",
-            "level": "N1",
-            "volume": 36000,
-            "aht_seconds": 300,
-            "languages": {"fr": 1.0},
-            "hours": {"mon-fri": "09:00-17:00"},
-        }
-    ],
-    "sites": [
-        {
-            "id": "paris",
-            "name": "Paris (in-house)",
-            "country": "FR",
-            "city": "Paris",
-            "languages": {"fr": "native"},
-            "capacity_hours": 10000,
-            "cost_per_hour": 50.0,
-        }
-    ],
-}
+
+def _base() -> dict[str, Any]:
+    """The shared tiny scenario (3,000 productive hours of N1 in French) with one in-house
+    site, Paris at 50 EUR/h, and no vendors: the bidders bring theirs."""
+    data = tiny(name="tiny tender", vendors=[])
+    data["call_types"][0]["name"] = "Level-1 calls"
+    paris = {k: v for k, v in data["sites"][0].items() if k != "vendor"}
+    data["sites"] = [dict(paris, name="Paris (in-house)", cost_per_hour=50.0)]
+    return data
+
+
+BASE: dict[str, Any] = _base()
 
 SHEETS = ["Instructions", "Lots", "Bidder", "Sites", "Languages", "Prices", "VolumeTiers", "Quality", "Codes"]  # fmt: skip
 SITES_HEADER = [

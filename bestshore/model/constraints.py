@@ -650,8 +650,7 @@ def annual_cost_coefficients(inputs: ModelInputs, variables: Variables) -> np.nd
     ``m·n`` the contacts it handles, repeats included.
     """
     rows = variables.assignments
-    factor = (rows["annual_factor"] * rows["rate_per_hour"] * rows["premium"]).to_numpy()
-    cost = factor * variables.agent_hours
+    cost = _hour_price(rows) * variables.agent_hours
     price = rows["contact_price"].to_numpy()
     if price.any():
         contacts = rows["unit_calls"].to_numpy() * rows["repeat_factor"].to_numpy()
@@ -659,15 +658,18 @@ def annual_cost_coefficients(inputs: ModelInputs, variables: Variables) -> np.nd
     return cost * rows["incentive"].to_numpy()  # bonus/malus on the bill
 
 
+def _hour_price(rows: pd.DataFrame) -> np.ndarray:
+    """``F·r·π`` of each assignment: a year of one weekly agent hour [currency/yr]."""
+    return (rows["annual_factor"] * rows["rate_per_hour"] * rows["premium"]).to_numpy(dtype=float)
+
+
 def extra_hour_costs(variables: Variables) -> np.ndarray:
     """Annual cost of one extra agent hour ``e`` of each row [currency/yr per h/week]:
     ``β F r π``, the row's price of an hour (0 where the row has no ``e``)."""
     rows = variables.assignments
-    per_hour = (
-        rows["annual_factor"] * rows["rate_per_hour"] * rows["premium"] * rows["incentive"]
-    ).to_numpy(dtype=float)
     if not len(variables.extra):
         return np.zeros(len(rows))
+    per_hour = _hour_price(rows) * rows["incentive"].to_numpy(dtype=float)
     return np.where(variables.extra >= 0, per_hour, 0.0)
 
 

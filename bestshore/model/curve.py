@@ -40,6 +40,7 @@ import pandas as pd
 
 from bestshore.model.inputs import WEEK, ModelInputs
 from bestshore.model.sets import Eligibility
+from bestshore.model.staffing import queue_goal
 from bestshore.scenario.schema import CallType
 
 __all__ = [
@@ -83,13 +84,6 @@ class StaffingCurve:
     @property
     def segments(self) -> int:
         return len(self.segment_row)
-
-
-def _goal_of(call_type: CallType) -> tuple[float, float | None, float | None, float | None]:
-    goal = call_type.service_level
-    if goal is None:
-        return (call_type.aht_seconds, None, None, None)
-    return (call_type.aht_seconds, goal.target, goal.answer_seconds, goal.asa_seconds)
 
 
 def _meets(
@@ -142,7 +136,7 @@ def load_limits(call_type: CallType, occupancy: float, top: int) -> np.ndarray:
     """``L(n)`` for ``n = 0..top``: the largest load [Erlang] ``n`` whole agents carry
     within the call type's goal and the occupancy cap (``L(0) = 0``; a relative 1e-9
     inside the exact limit, so that a load the MILP puts at a limit meets the goal)."""
-    return _limits(_goal_of(call_type), float(occupancy), int(top))
+    return _limits(queue_goal(call_type), float(occupancy), int(top))
 
 
 def _breakpoints(needed: int, growth: float, more: Iterable[int] = ()) -> list[int]:

@@ -37,6 +37,7 @@ from bestshore.model.inputs import WEEK, ModelInputs
 from bestshore.model.program import LinearProgram
 from bestshore.scenario.hours import hour_label
 from bestshore.scenario.schema import CallType, Channel
+from bestshore.staffing import erlang_b
 
 __all__ = [
     "add_platform_channels",
@@ -50,15 +51,6 @@ __all__ = [
 _BISECTIONS = 80
 
 
-def _blocking(traffic: float, channels: int) -> float:
-    """Erlang B: the share of calls offered ``traffic`` Erlangs that find all of
-    ``channels`` busy (the stable recursion ``B_n = a B_{n-1} / (n + a B_{n-1})``)."""
-    blocking = 1.0
-    for n in range(1, channels + 1):
-        blocking = traffic * blocking / (n + traffic * blocking)
-    return blocking
-
-
 @functools.lru_cache(maxsize=4096)
 def platform_capacity(channels: int, blocking: float) -> float:
     """``T(C)``: the most channel occupancy [Erlang] ``channels`` carry with at most
@@ -66,11 +58,11 @@ def platform_capacity(channels: int, blocking: float) -> float:
     if channels <= 0:
         return 0.0
     low, high = 0.0, float(channels)
-    while _blocking(high, channels) <= blocking:  # never for blocking < 1: B -> 1
+    while erlang_b(high, channels) <= blocking:  # never for blocking < 1: B -> 1
         high *= 2
     for _ in range(_BISECTIONS):
         middle = (low + high) / 2
-        if _blocking(middle, channels) <= blocking:
+        if erlang_b(middle, channels) <= blocking:
             low = middle
         else:
             high = middle
@@ -82,7 +74,7 @@ def channels_needed(traffic: float, blocking: float) -> int:
     if traffic <= 0:
         return 0
     n = max(1, math.floor(traffic))
-    while _blocking(traffic, n) > blocking:
+    while erlang_b(traffic, n) > blocking:
         n += 1
     return n
 

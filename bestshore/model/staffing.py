@@ -52,6 +52,7 @@ __all__ = [
     "MAX_ROUNDS",
     "agents_needed",
     "exact_staffing",
+    "queue_goal",
     "roster_agents",
 ]
 
@@ -59,7 +60,7 @@ MAX_ROUNDS = 25
 FREE_ROUNDS = 3
 
 
-def _goal(call_type: CallType) -> tuple[float, float | None, float | None, float | None]:
+def queue_goal(call_type: CallType) -> tuple[float, float | None, float | None, float | None]:
     goal = call_type.service_level
     if goal is None:
         return (call_type.aht_seconds, None, None, None)
@@ -104,7 +105,7 @@ def agents_needed(call_type: CallType, traffic: float, max_occupancy: float) -> 
     agents is what keeps the staffing loop stable; :func:`exact_staffing` also reports
     the integer roster each hour needs and the service level it achieves.
     """
-    return _queue(_goal(call_type), float(traffic), max_occupancy)[0]
+    return _queue(queue_goal(call_type), float(traffic), max_occupancy)[0]
 
 
 def _planning_agents(
@@ -138,7 +139,7 @@ def _planning_agents(
 
 def roster_agents(call_type: CallType, traffic: float, max_occupancy: float) -> int:
     """Whole agents the hour needs: Erlang C integer staffing (or the workload, rounded up)."""
-    return _queue(_goal(call_type), float(traffic), max_occupancy)[1]
+    return _queue(queue_goal(call_type), float(traffic), max_occupancy)[1]
 
 
 def _whole_agents(
@@ -186,7 +187,7 @@ def exact_staffing(
     ``asa_seconds`` the roster achieves (NaN without a service level), ``occupancy``
     [fraction of planning agents busy].
     """
-    goals = {key: _goal(call_type) for key, call_type in call_types.items()}
+    goals = {key: queue_goal(call_type) for key, call_type in call_types.items()}
     queues = [
         _queue(goals[call_type_id], float(traffic), max_occupancy)
         for call_type_id, traffic in zip(rows["call_type"], rows["handle_hours"], strict=True)
