@@ -80,7 +80,7 @@ UNCHECKED: dict[str, str] = {
     "stamp.solver_status": "how the solver's last round ended, a fact of the run",
     "stamp.milp_gap": "the solver's own proof on its last round (the checker checks feasibility)",
     "stamp.lp_objective": "the LP's objective on its linear staffing estimate",
-    "stamp.proportional_cost": "the staffing loop's comparison figure, not shown as a cost",
+    "stamp.proportional_cost": "the solve's comparison figure, not shown as a cost",
     "stamp.lower_bound": "the solver's proof (the checker has no LP to recompute it); the "
     "gap and the status claimed from it are checked against it",
     "stamp.staffing_rounds": "a fact of the run",
@@ -233,24 +233,27 @@ class _World:
         loads = self.month_loads(call_type)
         return [(m + 1, MONTH_WEEKS, float(loads[m])) for m in range(12)]
 
-    def staffed(self, call_type: CallType, calls: float, whole: bool) -> tuple[float, float]:
-        """Planning agents a real-time queue of ``calls`` an hour needs, and its whole
-        agents (asked only at rostered sites: NaN when not ``whole``)."""
+    def staffed(self, call_type: CallType, calls: float, whole_agents: bool) -> tuple[float, float]:
+        """The agents a real-time queue of ``calls`` an hour is staffed with, and its
+        whole agents. Queues with a goal are staffed in whole agents at rostered sites
+        and under ``settings.staffing_model: whole`` (``whole_agents``), in planning
+        agents elsewhere; queues without a goal by their workload."""
         key = (call_type.id, calls)
         occupancy = self.scenario.settings.occupancy
         if key not in self._staffed:
-            goal = call_type.service_level
-            if self.scenario.settings.staffing_model == "milp" and goal is not None:
-                # Whole agents inside the optimization: queues with a goal staff them.
-                whole_agents = float(_roster_needed(call_type, calls, occupancy))
-                self._staffed[key] = (whole_agents, whole_agents)
-            else:
-                self._staffed[key] = (_planning_needed(call_type, calls, occupancy), math.nan)
+            self._staffed[key] = (
+                _planning_needed(call_type, calls, occupancy),
+                float(_roster_needed(call_type, calls, occupancy)),
+            )
         planning, roster = self._staffed[key]
-        if whole and math.isnan(roster):
-            roster = float(_roster_needed(call_type, calls, occupancy))
-            self._staffed[key] = (planning, roster)
-        return planning, roster
+        goal = call_type.service_level
+        return (roster if whole_agents and goal is not None else planning), roster
+
+    def whole_agents(self, site: Site) -> bool:
+        """Whether queues with a goal are staffed in whole agents at ``site``
+        (``settings.staffing_model: whole``; planning agents otherwise, rostered sites
+        covering their sum in whole shifts)."""
+        return self.scenario.settings.staffing_model == "whole"
 
     def local(self, site: Site, market_hour: int, minute: int = 0) -> dt.datetime:
         instant = (self.monday + dt.timedelta(hours=market_hour, minutes=minute)).replace(
@@ -523,7 +526,7 @@ def _check_row(world: _World, row: Any, problems: list[str]) -> None:
             return
         if not world.is_open(site, hour):
             problems.append(f"{where}: site closed in that market hour")
-        needed, whole_agents = world.staffed(call_type, calls, whole=True)
+        needed, whole_agents = world.staffed(call_type, calls, world.whole_agents(site))
         roster = round(whole_agents)
         if row.roster_agents < roster:
             problems.append(f"{where}: roster of {row.roster_agents:g} agents, {roster} needed")
@@ -827,8 +830,7 @@ def _check_roster(
             on_shift[hours] += agents
         real = here[here["hour"] >= 0]
         worked = real.groupby("hour")["agents"].sum()
-        need = real.groupby("hour")["roster_agents"].sum()
-        for hour, agents in need.items():
+        for hour, agents in worked.items():  # the hour's agents, rounded up to people
             if on_shift[int(hour)] < np.ceil(agents - 1e-9) - 1e-9:
                 problems.append(
                     f"site {site.id} has {on_shift[int(hour)]:g} agents on shift in hour {hour}, "
@@ -918,13 +920,13 @@ def _year_rows(world: _World, rows: pd.DataFrame) -> pd.DataFrame:
         price = site.price_per_contact or 0.0
         bill = (1 - world.discount.get(site.vendor or "", 0.0)) * world.incentive(site)
         storage = world.storage_per_contact(call_type, site)
-        rostered = world.scenario.roster_of(site) is not None
+        whole_agents = world.whole_agents(site)
         for month, weeks, load in world.year_of(call_type):
             month_calls = calls * load
             if abs(load - 1.0) <= 1e-12:
                 agents, whole = float(row.agents), float(row.roster_agents)
             elif live:
-                agents, whole = world.staffed(call_type, month_calls, rostered)
+                agents, whole = world.staffed(call_type, month_calls, whole_agents)
             else:
                 agents = month_calls * call_type.aht_seconds / 3600 / settings.async_utilisation
                 whole = agents
@@ -1350,7 +1352,9 @@ def _pooling_loss(world: _World, rows: pd.DataFrame) -> float:
             for hour in range(168):
                 calls = _weekly_calls(world, call_type, language, hour)
                 if calls > 0:
-                    pooled += world.staffed(call_type, calls, whole=False)[0]
+                    pooled += world.staffed(
+                        call_type, calls, world.scenario.settings.staffing_model == "whole"
+                    )[0]
     return staffed - pooled
 
 

@@ -11,11 +11,12 @@ change of *terms* cannot alter and redoes only the rest:
   read what changed are written again (a price: the objective, and volume tiers, whose
   rows carry the bill; a capacity: its capacity, seat and open-site rows; a vendor
   cap: its share row), the rest of the last model is kept as built. A change the
-  kept structure cannot take (a cap added or removed) builds afresh. When the matrix
-  is unchanged (scenarios staffed by workload: a price or a cap moves only costs and
-  bounds) HiGHS gets only the changed costs and bounds and restarts from its last
-  basis; with Erlang staffing the loop re-runs as a fresh solve would (each round
-  re-pricing the one before), so the answer is the one :func:`bestshore.solve` gives.
+  kept structure cannot take (a cap added or removed) builds afresh. For scenarios
+  staffed by workload (a price or a cap moves only costs and bounds) HiGHS gets only
+  the changed costs and bounds and restarts from its last basis; with Erlang staffing
+  every round is solved afresh (a restarted simplex may end on another of several
+  optimal vertices, and the rounds after it would differ), so the answer is the one
+  :func:`bestshore.solve` gives.
 
 Every result is checked by :func:`bestshore.verify` like any other (``check=False``
 skips it, for the tightest loops).
@@ -113,13 +114,12 @@ class Workbench:
         """Solve the scenario as it stands; the same exceptions as :func:`bestshore.solve`.
 
         By default the answer is the one :func:`bestshore.solve` gives for
-        :attr:`scenario`. ``quick=True`` (for sliders) starts the Erlang staffing loop
-        from the last plan's staffing factors instead of the pooled ones: it settles in
-        a round or two instead of ten, obeys every rule and is checked like any plan,
+        :attr:`scenario`. ``quick=True`` (for sliders) restarts HiGHS from its last
+        basis and starts the rounds that fit the plan from the room the last plan held
+        back: it settles in fewer rounds, obeys every rule and is checked like any plan,
         but may differ from a fresh solve (its plan depends on the last one); its lower
-        bound is a fresh solve's (the pooled LP solved on its own, one more LP), so its
-        proven gap says how far it may be from the best. Without Erlang staffing
-        ``quick`` changes nothing.
+        bound is the relaxation's, proven as a fresh solve's is, so its gap says how far
+        it may be from the best. Without Erlang staffing ``quick`` changes nothing.
 
         ``timings`` holds the seconds of this solve per stage (as in ``bestshore.solve``);
         its ``model_builds`` counts the rounds whose model was built afresh rather than

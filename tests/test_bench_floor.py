@@ -41,6 +41,12 @@ def rostered() -> tuple[ModelInputs, Eligibility]:
     return inputs, eligible_assignments(inputs)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="the floor still writes the old first round (pooled factors, idle priced); "
+    "bestshore's relaxation now has envelopes and priced rosters: bench/formulations.py "
+    "to be brought up to it",
+)
 def test_floor_writes_the_first_rounds_lp_with_shifts(
     rostered: tuple[ModelInputs, Eligibility],
 ) -> None:

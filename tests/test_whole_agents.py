@@ -1,9 +1,11 @@
-"""Whole agents inside the optimization (``settings.staffing_model: milp``).
+"""Staffing envelopes and the exact steps (``settings.staffing_model: whole`` and the
+planning agents' lines).
 
-The MILP bounds each queue's whole Erlang C agents below on segments of its load
-(:mod:`bestshore.model.curve`) and refines the segments a plan uses until its estimate
-is exact: tests against hand enumeration, the Erlang C functions of the package's
-public calculator, and the bound's validity at every load.
+The relaxation bounds each queue's agents below by an envelope
+(:mod:`bestshore.model.curve`), small scenarios are solved step by step
+(:mod:`bestshore.model.segments`): tests against hand enumeration, the Erlang C
+functions of the package's public calculator, and the envelopes' validity at every
+load, month and split.
 """
 
 from __future__ import annotations
@@ -19,10 +21,13 @@ from scenario_strategies import scenarios
 from test_hourly import WEEKS, erlang_hour
 
 import bestshore
+import bestshore.model.staffing
 from bestshore.model import prepare_inputs
-from bestshore.model.curve import load_limits, staffing_curve
+from bestshore.model.curve import load_limits, staffing_envelopes
 from bestshore.model.sets import eligible_assignments
+from bestshore.model.staffing import agents_needed
 from bestshore.scenario import parse_scenario
+from bestshore.scenario.profiles import WEEKS_PER_MONTH, month_loads
 from bestshore.staffing import agents_for_asa, agents_for_service_level, service_level
 
 SL_GOAL = {"target": 0.8, "answer_seconds": 20}
@@ -30,7 +35,7 @@ SL_GOAL = {"target": 0.8, "answer_seconds": 20}
 
 def _milp(data: dict) -> dict:
     data = copy.deepcopy(data)
-    data.setdefault("settings", {})["staffing_model"] = "milp"
+    data.setdefault("settings", {})["staffing_model"] = "whole"
     return data
 
 
@@ -130,18 +135,28 @@ def test_the_load_limits_and_every_segment_stay_under_the_whole_agents(
         if np.abs(limits - load).min() <= 1e-8 * load:
             continue  # within the hair the limits are taken inside by (1e-9)
         assert int(np.searchsorted(limits, load, side="left")) == whole(float(load))
-    # A one-row curve at this traffic: κ and every segment's line under N on its loads.
-    inputs = prepare_inputs(scenario)
-    curve = staffing_curve(inputs, eligible_assignments(inputs), growth=2.0)
-    (row,) = curve.rows
+    # The envelope of a row at this traffic (two sites may take it, so any share may be
+    # taken): κ and every facet under N at every share, in whole and planning agents.
+    data["sites"].append(dict(data["sites"][0], id="casa", city="Casablanca"))
     share = np.linspace(1e-4, 1.0, 400)
-    needed = np.array([whole(float(x * traffic)) for x in share])
-    assert np.all(curve.factor[row] * share * traffic <= needed + 1e-7)
-    for low, high, intercept, slope in zip(
-        curve.low, curve.high, curve.intercept, curve.slope, strict=True
-    ):
-        inside = (share > low) & (share <= high)
-        assert np.all(intercept + slope * share[inside] <= needed[inside] + 1e-7)
+    for model in ("whole", "planning"):
+        data["settings"]["staffing_model"] = model
+        scenario = parse_scenario(data)
+        inputs = prepare_inputs(scenario)
+        envelopes = staffing_envelopes(inputs, eligible_assignments(inputs))
+        row = envelopes.rows[0]
+        if model == "whole":
+            needed = np.array([whole(float(x * traffic)) for x in share], dtype=float)
+        else:
+            needed = np.array(
+                [agents_needed(call_type, float(x * traffic), occupancy) for x in share]
+            )
+        assert np.all(envelopes.factor[row] * share * traffic <= needed + 1e-7)
+        mine = envelopes.hull_row == 0
+        for b, s in zip(envelopes.hull_intercept[mine], envelopes.hull_slope[mine], strict=True):
+            assert np.all(b + s * share <= needed + 1e-7)
+        # exact at share 1
+        assert envelopes.needed[0] == pytest.approx(needed[-1], rel=1e-9)
 
 
 @settings(max_examples=12, deadline=None, derandomize=True)
@@ -160,3 +175,72 @@ def test_random_scenarios_in_whole_agents_verify_and_respect_their_bound(data: d
         assert stamp["lower_bound"] <= result.total_cost * (1 + 1e-9)
     proven = stamp["gap"] is not None and stamp["gap"] <= stamp["gap_tolerance"]
     assert (result.status == "optimal") == proven
+
+
+@settings(max_examples=30, deadline=None, derandomize=True)
+@given(
+    goal=st.sampled_from(
+        [
+            {"target": 0.8, "answer_seconds": 20},
+            {"target": 0.9, "answer_seconds": 10},
+            {"asa_seconds": 20.0},
+        ]
+    ),
+    model=st.sampled_from(["whole", "planning"]),
+    traffic=st.floats(0.05, 80.0),
+    seasonality=st.lists(st.floats(0.2, 2.0), min_size=12, max_size=12),
+)
+def test_the_years_envelope_stays_under_every_months_staffing(
+    goal: dict, model: str, traffic: float, seasonality: list[float]
+) -> None:
+    # The year column's facets lie under the sum over the months of each month's exact
+    # agents at its load, whatever the share taken: the LP prices the year from below.
+    data = erlang_hour()
+    data["call_types"][0].update(service_level=goal, seasonality=seasonality)
+    data["call_types"][0]["volume"] = traffic * 3600 / 180 * WEEKS
+    data["settings"] = {"staffing_model": model}
+    data["sites"].append(dict(data["sites"][0], id="casa", city="Casablanca"))
+    scenario = parse_scenario(data)
+    call_type = scenario.call_types[0]
+    inputs = prepare_inputs(scenario)
+    envelopes = staffing_envelopes(inputs, eligible_assignments(inputs))
+    row = envelopes.rows[0]
+    sized = float((inputs.demand["handle_hours"]).max())
+    loads = month_loads(seasonality, scenario.settings.sizing)
+
+    def agents(load: float) -> float:
+        if load <= 0:
+            return 0.0
+        if model == "whole":
+            return float(bestshore.model.staffing.roster_agents(call_type, load, 0.85))
+        return agents_needed(call_type, load, 0.85)
+
+    for share in np.linspace(0.01, 1.0, 25):
+        year = sum(WEEKS_PER_MONTH * agents(r * sized * share) for r in loads)
+        line = envelopes.year_factor[row] * sized * share
+        assert line <= year * (1 + 1e-9) + 1e-7
+        mine = envelopes.year_row == 0
+        for b, s in zip(envelopes.year_intercept[mine], envelopes.year_slope[mine], strict=True):
+            assert b + s * share <= year * (1 + 1e-9) + 1e-7
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    goal=st.sampled_from(
+        [
+            {"target": 0.8, "answer_seconds": 20},
+            {"target": 0.95, "answer_seconds": 10},
+            {"asa_seconds": 15.0},
+        ]
+    ),
+    a=st.floats(0.001, 60.0),
+    b=st.floats(0.001, 60.0),
+)
+def test_whole_agents_pool_splitting_never_saves_agents(goal: dict, a: float, b: float) -> None:
+    # The pooling floors rest on N(a) + N(b) >= N(a + b): two groups meeting the goal on
+    # their own meet it together (and the occupancy cap is linear).
+    data = erlang_hour()
+    data["call_types"][0]["service_level"] = goal
+    call_type = parse_scenario(data).call_types[0]
+    whole = bestshore.model.staffing.roster_agents
+    assert whole(call_type, a, 0.85) + whole(call_type, b, 0.85) >= whole(call_type, a + b, 0.85)

@@ -384,6 +384,7 @@ EXTRA_RULES: dict[str, str] = {
     "market.timezone": "an IANA name known to the tz database",
     "market.shore_overrides": "countries in the reference data",
     "settings.reference_week": "a Monday",
+    "settings.staffing_model": "'loop' and 'milp' (earlier names) read as 'planning' and 'whole'",
     "settings.roster.shift_hours": "distinct lengths; the longest opening window of every rostered site at least the shortest",
     "sites[].roster.shift_hours": "distinct lengths",
     "vendors[].roster.shift_hours": "distinct lengths",

@@ -245,7 +245,7 @@ def price_of_policies(scenario: Scenario, baseline: Result | None = None) -> pd.
             bound_without = _bound(lifted)
         except (InfeasibleScenarioError, SolveError) as exc:
             # Lifting a rule never removes a plan: the baseline's is one; the re-solve's
-            # failure (its staffing loop, a time limit) proves nothing about the bound.
+            # failure (its rounds, a time limit) proves nothing about the bound.
             without, status = cost_with, f"no plan from the re-solve: {exc.status}"
         kept = "re-solved" if without < cost_with else "baseline"
         without = min(without, cost_with)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Hashable
 from dataclasses import dataclass
 
@@ -11,7 +10,7 @@ import pandas as pd
 
 from bestshore.model import constraints as c
 from bestshore.model import families as registry
-from bestshore.model.curve import StaffingCurve, curve_factors, whole_agent_curve
+from bestshore.model.curve import StaffingEnvelopes, staffing_envelopes
 from bestshore.model.families import Family
 from bestshore.model.inputs import ModelInputs
 from bestshore.model.program import LinearProgram, Solution
@@ -90,7 +89,7 @@ def build_model(
     agents_per_erlang: np.ndarray | None = None,
     margins: c.Margins | None = None,
     families: tuple[Family, ...] | None = None,
-    curve: StaffingCurve | None = None,
+    envelopes: StaffingEnvelopes | None = None,
 ) -> SourcingModel:
     """Build the sourcing LP for prepared inputs.
 
@@ -104,16 +103,16 @@ def build_model(
     eligibility : Eligibility, optional
         Reuse an eligible set already computed for these inputs.
     agents_per_erlang : array, optional
-        Staffing factor per assignment row (the staffing loop's update); default the
-        pooled factors of the eligible set.
+        Staffing factor per assignment row without an envelope; default the pooled
+        factors of the eligible set.
     margins : Margins, optional
-        Hours held back from limits (the staffing loop's rounding room).
+        Hours held back from limits (room for the exact staffing of split queues).
     families : tuple of Family, optional
         The constraint families to write, in order; default the registry,
         :data:`bestshore.model.families.FAMILIES` (read at each call).
-    curve : StaffingCurve, optional
-        Whole-agent staffing segments (``settings.staffing_model: milp``); default the
-        scenario's (:func:`bestshore.model.curve.whole_agent_curve`, None under the loop).
+    envelopes : StaffingEnvelopes, optional
+        The agents each Erlang-staffed row needs, bounded below
+        (:func:`bestshore.model.curve.staffing_envelopes`, the default).
 
     Notes
     -----
@@ -124,16 +123,11 @@ def build_model(
     eligibility = eligibility or eligible_assignments(inputs)
     families = registry.FAMILIES if families is None else families
     program = LinearProgram("bestshore")
-    whole = None if elastic else (curve or whole_agent_curve(inputs, eligibility))
-    if whole is not None and agents_per_erlang is None:
-        agents_per_erlang = curve_factors(eligibility, whole)
+    envelopes = envelopes or staffing_envelopes(inputs, eligibility)
     with program.section("share"):
         variables = c.add_share_variables(
-            program, eligibility, elastic, agents_per_erlang, margins,
-            whole_agent_rows=None if whole is None else whole.rows,
-        )  # fmt: skip
-    if whole is not None:
-        variables = dataclasses.replace(variables, curve=whole)
+            program, eligibility, elastic, agents_per_erlang, margins, envelopes
+        )
     for record in families:
         with program.section(record.name):
             record.add(program, inputs, variables)

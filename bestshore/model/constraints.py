@@ -35,7 +35,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bestshore.model.curve import StaffingCurve
+from bestshore.model.curve import StaffingEnvelopes
 from bestshore.model.inputs import WEEK, ModelInputs, rostered_sites, row_quality
 from bestshore.model.program import LinearProgram
 from bestshore.model.sets import Eligibility
@@ -66,8 +66,10 @@ __all__ = [
     "agent_terms",
     "annual_cost_coefficients",
     "bill_terms",
-    "extra_hour_costs",
+    "extra_costs",
+    "most_bill",
     "set_cost_objective",
+    "year_costs",
 ]
 
 
@@ -75,7 +77,7 @@ __all__ = [
 class Margins:
     """Hours held back from capacities and seat limits [h/week or agents].
 
-    The staffing loop sets them when a plan's exact (integer) Erlang staffing overshoots
+    The rounds that fit a plan set them when its exact Erlang staffing overshoots
     a limit the linear estimate respected, so the next round leaves room for rounding.
     """
 
@@ -90,13 +92,14 @@ class Variables:
     ``share`` holds the program's column of each eligible assignment, aligned with
     ``eligibility.assignments`` (same row order). ``agent_hours`` is ``k·A`` per row [h
     per sizing week]. ``elastic`` marks a diagnosis build (families add slacks), and
-    ``margins`` the hours the staffing loop holds back from limits. Families own every
+    ``margins`` the hours the rounds hold back from limits. Families own every
     other column they write (binaries, slacks, shortfalls), read back by family name.
 
-    ``extra`` holds, per row, the column of the agent hours beyond ``k·A·x`` that whole
-    agents need (``queue_agents[c,l,h,s]``, :mod:`bestshore.model.curve`), -1 where there
-    is none: every family that counts a row's agent hours counts it too
-    (:func:`agent_terms`).
+    ``extra`` holds, per row, the column ``e`` of the agent hours beyond ``κ·T·x`` that
+    the row's envelope adds (``queue_agents[c,l,h,s]``, :mod:`bestshore.model.curve`), -1
+    where there is none: every family that counts a row's agent hours counts it too
+    (:func:`agent_terms`). ``year`` holds the column ``y`` of its agent-weeks a year
+    (``queue_year[c,l,h,s]``), which the objective and the bills price; -1 where none.
     """
 
     eligibility: Eligibility
@@ -105,7 +108,8 @@ class Variables:
     elastic: bool = False
     margins: Margins = field(default_factory=Margins)
     extra: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
-    curve: StaffingCurve | None = None
+    year: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))
+    envelopes: StaffingEnvelopes | None = None
 
     @property
     def assignments(self) -> pd.DataFrame:
@@ -141,25 +145,30 @@ def add_share_variables(
     elastic: bool,
     agents_per_erlang: np.ndarray | None = None,
     margins: Margins | None = None,
-    whole_agent_rows: np.ndarray | None = None,
+    envelopes: StaffingEnvelopes | None = None,
 ) -> Variables:
     """Create ``x[d,s] ∈ [0, 1]`` for every eligible assignment, named ``share[c,l,h,s]``.
 
-    ``agents_per_erlang`` overrides the pooled factors of the assignments (staffing loop).
-    ``whole_agent_rows`` (positions) also get a column ``queue_agents[c,l,h,s] ≥ 0``: the
-    agent hours whole agents need beyond ``k·A·x`` (:mod:`bestshore.model.curve`).
+    ``agents_per_erlang`` overrides the pooled factors of the assignments. The rows of
+    ``envelopes`` (:mod:`bestshore.model.curve`) take its factor ``κ`` and get
+    ``queue_agents[c,l,h,s] ≥ 0``, agent hours beyond ``κ·T·x``; those staffed in whole
+    agents also ``queue_year[c,l,h,s] ≥ 0``, their agent-weeks a year.
     """
     rows = eligibility.assignments
     keys = rows[["call_type", "language", "hour", "site"]]
     share = lp.add_columns("share", keys, lower=0.0, upper=1.0)
     k = rows["agents_per_erlang"].to_numpy() if agents_per_erlang is None else agents_per_erlang
+    if envelopes is not None:
+        k = np.where(np.isnan(envelopes.factor), k, envelopes.factor)
     agent_hours = k * rows["handle_hours"].to_numpy() * rows["repeat_factor"].to_numpy()
-    extra = np.array([], dtype=np.int64)
-    if whole_agent_rows is not None and len(whole_agent_rows):
+    extra = year = np.array([], dtype=np.int64)
+    if envelopes is not None and len(envelopes.rows):
         extra = np.full(len(rows), -1, dtype=np.int64)
-        extra[whole_agent_rows] = lp.add_columns(
-            "queue_agents", keys.iloc[whole_agent_rows], lower=0.0
-        )
+        extra[envelopes.rows] = lp.add_columns("queue_agents", keys.iloc[envelopes.rows], lower=0.0)
+        whole = envelopes.rows[envelopes.whole]
+        if len(whole):
+            year = np.full(len(rows), -1, dtype=np.int64)
+            year[whole] = lp.add_columns("queue_year", keys.iloc[whole], lower=0.0)
     return Variables(
         eligibility=eligibility,
         share=share,
@@ -167,6 +176,8 @@ def add_share_variables(
         elastic=elastic,
         margins=margins or Margins(),
         extra=extra,
+        year=year,
+        envelopes=envelopes,
     )
 
 
@@ -248,7 +259,7 @@ def add_seat_limit(lp: LinearProgram, inputs: ModelInputs, variables: Variables)
     seated = seated[~seated.index.isin(list(rostered_sites(inputs)))]  # on shift (roster)
     if seated.empty:
         return
-    # The (site, hour) groups are cached on the eligible set: the staffing loop writes
+    # The (site, hour) groups are cached on the eligible set: the solve's rounds write
     # this family again every round. Sorted, as a sorted groupby would give them.
     by_hour = variables.eligibility.groups("site", "hour")
     seats = seated.to_dict()  # a dict: one look-up per (site, hour), no Series indexing
@@ -553,7 +564,7 @@ def add_panel(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> N
 def add_open_sites(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
     r"""Sites' fixed costs: a binary ``y[s]`` says site s is open (the model becomes a MILP).
 
-    .. math:: \sum_{d} k_{d,s} A_d x_{d,s} \le H_s y_s
+    .. math:: \sum_{d} (k_{d,s} A_d x_{d,s} + e_{d,s}) \le H_s y_s
 
     and the objective pays the site's yearly ``fixed_cost`` when ``y`` is set: a closed
     site does nothing. Created for the sites that have a fixed cost. Columns
@@ -567,9 +578,9 @@ def add_open_sites(lp: LinearProgram, inputs: ModelInputs, variables: Variables)
     by_site = variables.eligibility.groups("site")
     members = [by_site.get(s, _NONE) for s in ids]
     capacity = inputs.sites["capacity_hours"].reindex(ids).to_numpy(dtype=float)
+    terms = [agent_terms(variables, m) for m in members]
     rows = lp.add_rows(
-        "open", ids, [variables.share[m] for m in members],
-        [variables.agent_hours[m] for m in members], upper=0.0,
+        "open", ids, [t[0] for t in terms], [t[1] for t in terms], upper=0.0,
     )  # fmt: skip
     lp.add_terms(rows, opened, -capacity)
     if not variables.elastic:  # a diagnosis minimizes relaxation only
@@ -577,80 +588,96 @@ def add_open_sites(lp: LinearProgram, inputs: ModelInputs, variables: Variables)
 
 
 def add_queue_staffing(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
-    r"""Whole agents per queue: the load's segment chosen by a binary, a line under the
-    Erlang C step on each (``settings.staffing_model: milp``, :mod:`bestshore.model.curve`).
+    r"""Each Erlang-staffed queue's agents bounded below by its envelope, in the sizing
+    week and over the year, and each split queue by its agents pooled
+    (:mod:`bestshore.model.curve`, where the math is proven).
 
-    For each assignment row r of :attr:`StaffingCurve.rows` with traffic ``A_r`` and
-    segments j (shares ``(l_j, u_j]``, line ``β_j + α_j x`` under the whole agents
-    there), binaries ``y_rj`` and pieces ``z_rj`` of its share:
+    For each row r of :attr:`StaffingEnvelopes.rows` (traffic ``T_r`` at share 1,
+    ``κ_r`` its first facet's slope) and the facets ``(b_j, s_j)`` of its hull and of
+    its year:
 
-    .. math:: x_r = \sum_j z_{rj}, \quad l_j y_{rj} \le z_{rj} \le u_j y_{rj}, \quad
-              \sum_j y_{rj} \le 1, \quad
-              e_r \ge \sum_j (eta_j y_{rj} + lpha_j z_{rj}) - \kappa_r A_r x_r
+    .. math:: e_r \ge b_j + (s_j - \kappa_r T_r)\, x_r, \qquad
+              y_r \ge b'_j + s'_j\, x_r
 
-    so its agent hours ``κ A x + e`` are at least the line of the segment its load is in,
-    under the whole agents ``N(A x)`` it needs (a relaxation: the MILP's bound holds).
-    Columns ``queue_segment[c,l,h,s,j]`` (binaries) and ``queue_piece[c,l,h,s,j]``; rows
-    ``queue_share``, ``queue_segment`` (one per row), ``queue_piece_low`` and
-    ``queue_piece_high`` (one per segment), ``queue_staffing`` (one per row). Binaries
-    have no duals.
+    and for each demand unit d with rows ``R(d)``:
+
+    .. math:: \sum_{r \in R(d)} (\kappa_r T_r x_r + e_r) \ge N_d, \qquad
+              \sum_{r \in R(d)} y_r \ge Y_d
+
+    Names ``queue_hull[c,l,h,s,j]``, ``queue_year[c,l,h,s,j]``, ``pooled_staffing[c,l,h]``
+    and ``pooled_year[c,l,h]``. Duals: what one more agent (agent-week a year) of the
+    row's floor would cost a year [currency/yr per agent]. Kept as built when terms
+    change (the envelopes read demand and rosters only).
     """
-    curve = variables.curve
-    if curve is None or not curve.segments or variables.elastic:
+    envelopes = variables.envelopes
+    if envelopes is None or not len(envelopes.rows):
         return
-    keys = variables.assignments[["call_type", "language", "hour", "site"]].iloc[curve.rows]
+    keys = variables.assignments[["call_type", "language", "hour", "site"]].iloc[envelopes.rows]
     names = list(keys.itertuples(index=False, name=None))
-    order = np.arange(curve.segments) - np.searchsorted(curve.segment_row, curve.segment_row)
-    segment_keys = [(*names[r], int(j)) for r, j in zip(curve.segment_row, order, strict=True)]
-    chosen = lp.add_binaries("queue_segment", segment_keys)
-    pieces = lp.add_columns("queue_piece", segment_keys, lower=0.0, upper=1.0)
-    of_row = pd.Series(np.arange(curve.segments)).groupby(curve.segment_row).indices
-    members = [of_row[r] for r in range(len(curve.rows))]
-    share, extra = variables.share[curve.rows], variables.extra[curve.rows]
+    rows = envelopes.rows
+    linear = variables.agent_hours[rows]  # κ T of each row
+    share, extra = variables.share[rows], variables.extra[rows]
+    year = variables.year[rows] if len(variables.year) else np.full(len(rows), -1)
+    at = envelopes.hull_row
+    order = np.arange(len(at)) - np.searchsorted(at, at)
+    if len(at):
+        lp.add_rows(
+            "queue_hull",
+            [(*names[r], int(j)) for r, j in zip(at, order, strict=True)],
+            [np.array([e, x]) for e, x in zip(extra[at], share[at], strict=True)],
+            [np.array([1.0, k - s]) for k, s in zip(linear[at], envelopes.hull_slope, strict=True)],
+            lower=envelopes.hull_intercept,
+        )
+    at = envelopes.year_row
+    order = np.arange(len(at)) - np.searchsorted(at, at)
+    if not len(at):
+        return  # planning agents only: their line κ is the envelope
     lp.add_rows(
-        "queue_share", names,
-        [np.concatenate([[s], pieces[m]]) for s, m in zip(share, members, strict=True)],
-        [np.concatenate([[1.0], -np.ones(len(m))]) for m in members], lower=0.0, upper=0.0,
-    )  # fmt: skip
-    lp.add_rows(
-        "queue_segment", names, [chosen[m] for m in members],
-        [np.ones(len(m)) for m in members], upper=1.0,
-    )  # fmt: skip
-    pairs = [np.array([p, y]) for p, y in zip(pieces, chosen, strict=True)]
-    lp.add_rows(
-        "queue_piece_low", segment_keys, pairs,
-        [np.array([1.0, -lo]) for lo in curve.low], lower=0.0,
-    )  # fmt: skip
-    lp.add_rows(
-        "queue_piece_high", segment_keys, pairs,
-        [np.array([1.0, -hi]) for hi in curve.high], upper=0.0,
-    )  # fmt: skip
-    linear = variables.agent_hours[curve.rows]  # κ A of each row
-    lp.add_rows(
-        "queue_staffing",
-        names,
-        [
-            np.concatenate([[e, s], chosen[m], pieces[m]])
-            for e, s, m in zip(extra, share, members, strict=True)
-        ],
-        [
-            np.concatenate([[1.0, k], -curve.intercept[m], -curve.slope[m]])
-            for k, m in zip(linear, members, strict=True)
-        ],
-        lower=0.0,
+        "queue_year",
+        [(*names[r], int(j)) for r, j in zip(at, order, strict=True)],
+        [np.array([y, x]) for y, x in zip(year[at], share[at], strict=True)],
+        [np.array([1.0, -s]) for s in envelopes.year_slope],
+        lower=envelopes.year_intercept,
     )
+    if envelopes.units:
+        units = envelopes.units
+        lp.add_rows(
+            "pooled_staffing",
+            envelopes.unit_keys,
+            [np.concatenate([share[u], extra[u]]) for u in units],
+            [np.concatenate([linear[u], np.ones(len(u))]) for u in units],
+            lower=envelopes.unit_floor,
+        )
+        lp.add_rows(
+            "pooled_year",
+            envelopes.unit_keys,
+            [year[u] for u in units],
+            [np.ones(len(u)) for u in units],
+            lower=envelopes.unit_year_floor,
+        )
 
 
 def annual_cost_coefficients(inputs: ModelInputs, variables: Variables) -> np.ndarray:
-    """Annual cost of each assignment at share 1 [currency/yr]: ``β (F·r·π·k·A + F·p·m·n)``.
+    """Annual cost of each assignment's share column at share 1 [currency/yr]:
+    ``β (F·r·π·k·A + F·p·m·n)``; for Erlang-staffed rows the agents' part is the year's,
+    ``r·π·κ_y·T`` (planning agents), or nothing on the share (whole agents: their year
+    column ``y``, :func:`year_costs`).
 
     ``β`` is the site's bonus/malus multiplier (1 + bonus or 1 - malus, by its CSAT).
-
     ``p`` is the price per handled contact of a site paid per contact (its ``r`` is 0),
     ``m·n`` the contacts it handles, repeats included.
     """
     rows = variables.assignments
     cost = _hour_price(rows) * variables.agent_hours
+    envelopes = variables.envelopes
+    if envelopes is not None and len(envelopes.rows):
+        # the year month by month: κ_y T x agent-weeks (planning agents), or the year
+        # column y (whole agents: nothing on the share)
+        planning = envelopes.rows[~envelopes.whole]
+        weekly = (rows["rate_per_hour"] * rows["premium"]).to_numpy(dtype=float)
+        traffic = (rows["handle_hours"] * rows["repeat_factor"]).to_numpy(dtype=float)
+        cost[planning] = (weekly * envelopes.year_factor * traffic)[planning]
+        cost[envelopes.rows[envelopes.whole]] = 0.0
     price = rows["contact_price"].to_numpy()
     if price.any():
         contacts = rows["unit_calls"].to_numpy() * rows["repeat_factor"].to_numpy()
@@ -663,31 +690,64 @@ def _hour_price(rows: pd.DataFrame) -> np.ndarray:
     return (rows["annual_factor"] * rows["rate_per_hour"] * rows["premium"]).to_numpy(dtype=float)
 
 
-def extra_hour_costs(variables: Variables) -> np.ndarray:
-    """Annual cost of one extra agent hour ``e`` of each row [currency/yr per h/week]:
-    ``β F r π``, the row's price of an hour (0 where the row has no ``e``)."""
+def extra_costs(variables: Variables) -> np.ndarray:
+    """Annual price of one agent hour a week of each row's ``e`` [currency/yr]: ``β F r
+    π`` for planning agents (the sizing week's, as the year); a millionth of it for
+    whole agents, whose year column pays (enough to keep ``e`` at its floor); 0 for rows
+    without ``e``."""
     rows = variables.assignments
     if not len(variables.extra):
         return np.zeros(len(rows))
-    per_hour = _hour_price(rows) * rows["incentive"].to_numpy(dtype=float)
-    return np.where(variables.extra >= 0, per_hour, 0.0)
+    price = _hour_price(rows) * rows["incentive"].to_numpy(dtype=float)
+    if len(variables.year):
+        price = np.where(variables.year >= 0, 1e-6 * price, price)
+    return np.where(variables.extra >= 0, price, 0.0)
+
+
+def year_costs(variables: Variables) -> np.ndarray:
+    """Price of one agent-week of each row's year column ``y`` [currency per agent-week]:
+    ``β r π``, the row's price of a productive hour (0 where the row has no ``y``)."""
+    rows = variables.assignments
+    if not len(variables.year):
+        return np.zeros(len(rows))
+    price = (rows["rate_per_hour"] * rows["premium"] * rows["incentive"]).to_numpy(dtype=float)
+    return np.where(variables.year >= 0, price, 0.0)
+
+
+def most_bill(variables: Variables, members: np.ndarray, bill: np.ndarray) -> float:
+    """The bill of the rows at ``members`` were each taken in full [currency/yr]: a bound
+    on any plan's bill there (``bill`` as in :func:`bill_terms`)."""
+    total = float(np.clip(bill[members], 0, None).sum())
+    envelopes = variables.envelopes
+    if envelopes is None or not len(envelopes.rows):
+        return total
+    where = np.full(len(variables.assignments), -1, dtype=np.int64)
+    where[envelopes.rows] = np.arange(len(envelopes.rows))
+    inside = where[members]
+    inside = inside[inside >= 0]
+    rows = envelopes.rows[inside]
+    # whole agents: their year at share 1; planning agents: e at most N(T) - κ T
+    beyond = np.clip(envelopes.needed[inside] - variables.agent_hours[rows], 0, None)
+    extra = (
+        extra_costs(variables)[rows] * beyond
+        + year_costs(variables)[rows] * envelopes.year_at_one[inside]
+    )
+    return total + float(np.clip(extra, 0, None).sum())
 
 
 def bill_terms(
     variables: Variables, members: np.ndarray, bill: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """Columns and coefficients of the annual bill of the rows at ``members``: ``bill``
-    (:func:`annual_cost_coefficients`) on their shares, and their extra hours ``e``."""
-    cost = bill[members]
-    columns = variables.share[members]
-    if not len(variables.extra):
-        return columns, cost
-    extra = variables.extra[members]
-    has = extra >= 0
-    return (
-        np.concatenate([columns, extra[has]]),
-        np.concatenate([cost, extra_hour_costs(variables)[members][has]]),
-    )
+    (:func:`annual_cost_coefficients`) on their shares, and their ``e`` and ``y``
+    columns (:func:`extra_costs`, :func:`year_costs`)."""
+    columns, cost = [variables.share[members]], [bill[members]]
+    for kept, price in ((variables.extra, extra_costs), (variables.year, year_costs)):
+        if len(kept):
+            has = (kept[members] >= 0) & (price(variables)[members] != 0)
+            columns.append(kept[members][has])
+            cost.append(price(variables)[members][has])
+    return np.concatenate(columns), np.concatenate(cost)
 
 
 def set_cost_objective(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
@@ -695,9 +755,11 @@ def set_cost_objective(lp: LinearProgram, inputs: ModelInputs, variables: Variab
 
     .. math:: \min \sum_{(d,s) \in E} \left( F_c \, r_{c,s} \, \pi_{s,h} \, k_{d,s} A_d
               + F_c \, p_s \, m_{c,s} n_d - v \, q_s \, F_c n_d \right) x_{d,s}
-              + \sum_{(d,s)} F_c \, r_{c,s} \, \pi_{s,h} \, e_{d,s}
+              + \sum_{(d,s)} r_{c,s} \, \pi_{s,h} \, y_{d,s}
 
-    [currency/yr]. Rates come from the site's rate card for the call type, else its
+    [currency/yr], the agent hours of Erlang-staffed rows priced on their year column
+    ``y`` (agent-weeks a year, month by month, :func:`add_queue_staffing`) instead of
+    ``F k A x``. Rates come from the site's rate card for the call type, else its
     price per productive hour (an FTE-month price converted; 0 for a site paid per
     contact, whose price per handled contact is ``p_s``, 0 otherwise: ``m n`` contacts
     handled, repeats included); ``π`` adds the site's night and weekend premiums; ``v`` is
@@ -717,6 +779,7 @@ def set_cost_objective(lp: LinearProgram, inputs: ModelInputs, variables: Variab
         csat = np.nan_to_num(row_quality(inputs, rows, "csat"), nan=0.0)
         cost = cost - value * csat * calls
     lp.add_cost(variables.share, cost)
-    if len(variables.extra):  # whole agents' extra hours, at the row's price of an hour
-        has = variables.extra >= 0
-        lp.add_cost(variables.extra[has], extra_hour_costs(variables)[has])
+    for kept, price in ((variables.extra, extra_costs), (variables.year, year_costs)):
+        has = kept >= 0
+        if has.any():  # Erlang-staffed rows' agents beyond κ T x, and whole agents' year
+            lp.add_cost(kept[has], price(variables)[has])

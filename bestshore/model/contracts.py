@@ -13,7 +13,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from bestshore.model.constraints import Variables, annual_cost_coefficients, bill_terms
+from bestshore.model.constraints import (
+    Variables,
+    annual_cost_coefficients,
+    bill_terms,
+    most_bill,
+)
 from bestshore.model.inputs import ModelInputs
 from bestshore.model.program import LinearProgram
 
@@ -79,8 +84,8 @@ def add_volume_discounts(lp: LinearProgram, inputs: ModelInputs, variables: Vari
         lp.add_cost(np.array([saved]), -1.0)
         share = variables.share[members]
         billed, bill = bill_terms(variables, members, cost)
-        # e <= β y <= 1 agent hour per row: the bill is at most the shares' and one hour more
-        bound = max(t.discount for t in tiers) * float(np.clip(bill, 0, None).sum())
+        # the bill of every row taken in full bounds any plan's bill at the vendor
+        bound = max(t.discount for t in tiers) * most_bill(variables, members, cost)
         lp.add_rows("tier_choice", [vendor.id], [chosen], [np.ones(len(chosen))], upper=1.0)
         for column, tier, key in zip(chosen, tiers, keys, strict=True):
             lp.add_rows(

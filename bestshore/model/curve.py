@@ -1,96 +1,155 @@
-"""Whole-agent staffing inside the optimization: each queue's agents bounded below by a
-valid line with an opening charge (``settings.staffing_model: milp``).
+r"""The agents a queue needs, bounded below inside the optimization (staffing envelopes).
 
-A queue (call type, language, hour) a site takes at load ``a`` [Erlang] needs ``N(a)``
-whole agents: the step function ``N(a) = min {n : L(n) ≥ a}``, ``L(n)`` the largest
-load ``n`` agents carry within the goal (service level or ASA, and the occupancy cap).
-The loop of :mod:`bestshore.model.staffing` prices it linearly; here the MILP holds two
-lower estimates of it for each row (queue at a site) with traffic ``A`` at share 1:
+A queue (call type c, language l, market hour h) that a site takes at load ``a``
+[Erlang] needs ``N(a)`` agents, a function the LP cannot hold: Erlang C with an
+occupancy cap is *concave-like* (splitting a queue costs agents) and, in whole agents,
+a step function. Two exact functions are used (:mod:`bestshore.model.staffing`):
 
-- ``N(a) ≥ κ a`` with ``κ = min(min_{m : L(m) < A} m / L(m), N(A) / A)``, the lowest
-  agents per Erlang of any load up to ``A`` (the step function is lowest, relative to
-  its load, at the right end of each step), so the bound holds for every split of the
-  queue, exactly;
-- ``N(a) ≥ β + α a`` for ``a > 0``: the line through ``(A, N(A))`` with the largest
-  intercept ``β ≤ 1`` that stays under every step corner ``(L(m), m)``,
-  ``β = min(1, min_m (m A - N(A) L(m)) / (A - L(m)))``, ``α = (N(A) - β) / A``.
+- ``N_f(a)``, planning agents (Erlang C interpolated on the service level between the
+  whole counts, never below ``a / occupancy``): a fraction is part of an hour; a
+  rostered site's whole agents on shift cover the sum of its queues' planning agents;
+- ``N_w(a) = min {n : L(n) ≥ a}``, whole agents per queue and hour, under
+  ``settings.staffing_model: whole``;
 
-With a binary ``y`` (the queue is staffed at the site: ``x ≤ y``) and the row's agent
-hours written ``κ A x + e``, the family :func:`add_staffing_curve` adds
+``L(n)`` being the most load ``n`` whole agents carry within the goal and the
+occupancy cap (:func:`load_limits`). What the envelopes rest on:
 
-.. math:: e \\ge \\beta y - (\\kappa - \\alpha) A x, \\qquad e \\ge 0, \\qquad x \\le y
+1. at each *corner* ``(L(n), n)`` both functions are ``n``;
+2. with ``P`` the piecewise-linear function through the corners (concave where ``L`` is
+   convex, ``P(0) = 0``): ``N_w ≥ P`` and ``N_f ≥ P - δ``, ``δ`` a per-goal constant
+   measured on a grid of every step (:func:`corner_slack`, about 0.01 agent; 0 for
+   ``N_w``); both are at least ``a / occupancy``;
+3. Erlang C pools: ``N(a) + N(b) ≥ N(a + b)`` (two groups of agents meeting the goal
+   on their own meet it together, and the occupancy cap is linear); for planning
+   agents, whose interpolation is not covered by that argument, it is checked on
+   random pairs of loads in the tests.
 
-so the MILP's agents are ``max(κ a, β y + α a)`` and every staffed queue pays for the
-opening of its first agent: splitting a queue across sites costs agents, as it does in
-Erlang C. Both estimates lie under ``N``, so the MILP is a relaxation of every plan
-costed in whole agents, and its dual bound is a lower bound on the best plan; its plan,
-staffed exactly, is the upper bound. Rows whose intercept is negligible (``β <``
-:data:`MIN_OPENING` agents) or whose queues need more than :data:`MAX_AGENTS` agents (the
-opening of one agent is then noise) keep the linear estimate alone.
+For each Erlang-staffed assignment row r (traffic ``T`` at share 1, ``x`` its share):
+
+- **hull** (family ``queue_staffing``, rows ``queue_hull``): its agents in the sizing
+  week are at least ``H(x)``, the lower convex hull of ``(0, 0)``, the corners
+  ``(L(m)/T, m - δ)`` with ``L(m) < T``, and ``(1, N(T))``: the largest convex function
+  under ``N`` on ``[0, 1]`` that these facts allow, exact at ``x ∈ {0, 1}``. Written as
+  ``κ T x + e`` (``κ`` the first facet's slope, the lowest agents per Erlang of any
+  load) with ``e ≥ b_j + (s_j - κ T) x`` for the other facets ``(b_j, s_j)``;
+- **year** (rows ``queue_year``): a column ``y`` of agent-weeks a year is at least
+  ``Σ_m w_m H_m(x)``, ``H_m`` the hull of month m's function ``x ↦ N(ρ_m T x)`` (its
+  load ``ρ_m`` times the sizing week's, ``w_m`` its weeks), itself convex: the objective
+  pays ``y`` at the row's price, so the LP prices the year month by month, as the plan
+  is costed (:mod:`bestshore.model.months`), never above what any plan pays;
+- **pooling** (rows ``pooled_staffing`` and ``pooled_year``, per demand unit split over
+  ``k`` eligible rows): ``Σ_r (κ T x + e) ≥ N(T_min)`` and ``Σ_r y ≥ Σ_m w_m N(ρ_m
+  T_min)``: any split of a queue needs at least the agents of the whole queue at its
+  lightest site (fact 3; ``T_min`` the least of its rows' traffic, repeats differing by
+  site).
+
+Every estimate lies under what any plan staffed exactly needs, so the LP is a
+relaxation: its optimum is a lower bound on every plan's cost. It is exact for a queue
+taken whole by one site; a split queue is priced under its true cost, which is what the
+plan's exact costing (:func:`bestshore.model.plan.price_exactly`) then charges.
 """
 
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from bestshore.model.inputs import WEEK, ModelInputs
 from bestshore.model.sets import Eligibility
-from bestshore.model.staffing import queue_goal
+from bestshore.model.staffing import agents_needed, planning_agents, queue_goal, roster_agents
+from bestshore.scenario.profiles import WEEKS_PER_MONTH, month_loads
 from bestshore.scenario.schema import CallType
 
 __all__ = [
-    "GROWTH",
     "MAX_AGENTS",
-    "StaffingCurve",
-    "curve_factors",
+    "StaffingEnvelopes",
+    "corner_slack",
+    "limits_to",
     "load_limits",
-    "staffing_curve",
-    "whole_agent_curve",
+    "lower_hull",
+    "staffing_envelopes",
+    "whole_agent_rows",
 ]
 
+#: Agent counts tabulated per goal; a queue needing more is bounded by ``a / occupancy``.
 MAX_AGENTS = 400
-GROWTH = 1e9  # segment ends: the first agent, then the queue's whole load
 _BISECTIONS = 60
-# Limits taken a hair (relative 1e-9) inside the bisection's: a plan the MILP puts at a
-# limit then meets its goal when staffed exactly. The estimates are under N up to that
-# hair (a load within 1e-9 of a step is charged the step above).
+# Limits taken a hair (relative 1e-9) inside the bisection's: a plan the LP puts at a
+# limit then meets its goal when staffed exactly.
 _SAFETY = 1e-9
+# Samples per whole-agent step when measuring how far planning agents dip under P.
+_SAMPLES = 12
+# Year facets within a thousandth of an agent all year of their neighbours are dropped.
+_YEAR_TOLERANCE = 1e-3 * WEEKS_PER_MONTH * 12
+# Where the line from the last corner to the end point is checked (fractions of it).
+_END_SAMPLES = (1e-6, 1e-3, 0.01, 0.05, 0.2, 0.4, 0.6, 0.8, 0.95)
+# Pooling floors are taken a relative 1e-9 low, for rounding in Erlang C's arithmetic.
+_POOLED_TOLERANCE = 1e-9
+
+
+Goal = tuple[float, float | None, float | None, float | None]
 
 
 @dataclass(frozen=True)
-class StaffingCurve:
-    """The lower estimates of whole-agent staffing, by row and load segment.
+class StaffingEnvelopes:
+    """The lower envelopes of the agents each Erlang-staffed assignment row needs.
 
-    ``factor`` [agents per Erlang] is ``κ`` of every Erlang-staffed assignment row (NaN
-    for the others, which keep their pooled factor). ``rows`` are the positions (in the
-    eligible set's row order) of the rows that get segments; each segment j of a row
-    (``segment_row`` its position in ``rows``) covers shares ``(low, high]`` and bounds
-    the agents below by ``intercept + slope · x`` there [agents; agents per unit share].
+    Attributes
+    ----------
+    rows : array of int
+        Positions (in the eligible set's order) of the rows with envelopes: real-time
+        work with a service goal and traffic. Each gets the columns ``e`` and ``y``.
+    factor : array
+        ``κ`` of every eligible row [agents per Erlang]; NaN for rows without envelopes
+        (their pooled factor stands).
+    year_factor : array
+        ``κ_y`` of every eligible row, the year's first facet over the traffic
+        [agent-weeks a year per Erlang]; NaN for rows without envelopes.
+    whole : array of bool
+        Per row of ``rows``: staffed in whole agents (``N_w``), else planning agents.
+        Only whole rows carry facets beyond the first, a year column and pooling
+        floors: planning agents are nearly concave, their envelope is the line ``κ``.
+    needed : array
+        Per row of ``rows``: its exact agents at share 1, ``N(T)`` [agents].
+    year_at_one : array
+        Per row of ``rows``: its agent-weeks a year at share 1, ``Σ_m w_m N(ρ_m T)``.
+    hull_row, hull_intercept, hull_slope : array
+        Facets beyond the first: position in ``rows``, ``b_j`` [agents], ``s_j``
+        [agents per unit share].
+    year_row, year_intercept, year_slope : array
+        Facets of the year: position in ``rows``, [agent-weeks/yr], [agent-weeks/yr
+        per unit share].
+    units : list of array
+        Per demand unit with two rows or more: their positions in ``rows``.
+    unit_keys : list of tuple
+        ``(call_type, language, hour)`` of each unit.
+    unit_floor, unit_year_floor : array
+        The pooling floors of each unit [agents; agent-weeks/yr].
     """
 
-    factor: np.ndarray
     rows: np.ndarray
-    segment_row: np.ndarray
-    low: np.ndarray
-    high: np.ndarray
-    intercept: np.ndarray
-    slope: np.ndarray
+    factor: np.ndarray
+    year_factor: np.ndarray
+    whole: np.ndarray
+    needed: np.ndarray
+    year_at_one: np.ndarray
+    hull_row: np.ndarray
+    hull_intercept: np.ndarray
+    hull_slope: np.ndarray
+    year_row: np.ndarray
+    year_intercept: np.ndarray
+    year_slope: np.ndarray
+    units: list[np.ndarray] = field(default_factory=list)
+    unit_keys: list[tuple[str, str, int]] = field(default_factory=list)
+    unit_floor: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    unit_year_floor: np.ndarray = field(default_factory=lambda: np.zeros(0))
 
-    @property
-    def segments(self) -> int:
-        return len(self.segment_row)
 
-
-def _meets(
-    goal: tuple[float, float | None, float | None, float | None],
-    traffic: np.ndarray,
-    agents: np.ndarray,
-) -> np.ndarray:
+def _meets(goal: Goal, traffic: np.ndarray, agents: np.ndarray) -> np.ndarray:
     """Whether ``agents[i]`` whole agents meet the goal at load ``traffic[i]`` (Erlang C,
     the Erlang B recursion run for all rows at once)."""
     aht, target, answer, asa = goal
@@ -113,10 +172,22 @@ def _meets(
     return met & (spare > 0)
 
 
-@functools.lru_cache(maxsize=256)
-def _limits(
-    goal: tuple[float, float | None, float | None, float | None], occupancy: float, top: int
-) -> np.ndarray:
+_TABLES: dict[tuple[Goal, float], np.ndarray] = {}
+
+
+def _limits(goal: Goal, occupancy: float, top: int) -> np.ndarray:
+    """``L(0..top)``; each count's limit is found on its own, so a table is computed once
+    per goal to the largest size asked (rounded up to 50 agents) and sliced."""
+    key = (goal, occupancy)
+    table = _TABLES.get(key)
+    if table is None or len(table) <= top:
+        size = min(max(50, -(-top // 50) * 50), max(top, MAX_AGENTS))
+        table = _compute_limits(goal, occupancy, size)
+        _TABLES[key] = table
+    return table[: top + 1]
+
+
+def _compute_limits(goal: Goal, occupancy: float, top: int) -> np.ndarray:
     agents = np.arange(1, top + 1, dtype=float)
     low = np.zeros(top)
     high = agents * min(occupancy, 1.0)  # the occupancy cap, and n > a for a stable queue
@@ -135,132 +206,377 @@ def _limits(
 def load_limits(call_type: CallType, occupancy: float, top: int) -> np.ndarray:
     """``L(n)`` for ``n = 0..top``: the largest load [Erlang] ``n`` whole agents carry
     within the call type's goal and the occupancy cap (``L(0) = 0``; a relative 1e-9
-    inside the exact limit, so that a load the MILP puts at a limit meets the goal)."""
+    inside the exact limit, so that a load put at a limit meets the goal)."""
     return _limits(queue_goal(call_type), float(occupancy), int(top))
 
 
-def _breakpoints(needed: int, growth: float, more: Iterable[int] = ()) -> list[int]:
-    """Agent counts that end the segments of a queue needing ``needed`` agents at share 1:
-    1, then each about ``growth`` times the last, then ``needed``; and ``more`` (the
-    refinement's, below ``needed``)."""
-    points, n = {needed}, 1
-    while n < needed:
-        points.add(n)
-        n = max(n + 1, int(np.ceil(min(n * growth, 1e9))))
-    points |= {int(p) for p in more if 1 <= p < needed}
-    return sorted(points)
+def limits_to(call_type: CallType, occupancy: float, load: float) -> np.ndarray:
+    """``L(0..n)`` far enough that ``L(n) ≥ load`` (at most :data:`MAX_AGENTS` agents)."""
+    top = min(MAX_AGENTS, int(load / min(occupancy, 1.0) + 4 * np.sqrt(load) + 20))
+    limits = load_limits(call_type, occupancy, top)
+    while limits[-1] < load and top < MAX_AGENTS:
+        top = min(MAX_AGENTS, 2 * top)
+        limits = load_limits(call_type, occupancy, top)
+    return limits
 
 
-def _segments(
-    limits: np.ndarray, traffic: float, needed: int, growth: float, more: Iterable[int] = ()
-) -> list[tuple[float, float, float, float]]:
-    """``(low load, high load, intercept, slope)`` of each segment of one row: on loads
-    ``(low, high]`` the line ``intercept + slope · a`` lies under the step function.
+@functools.lru_cache(maxsize=256)
+def _slack(goal: Goal, occupancy: float) -> float:
+    top = 100
+    limits = _limits(goal, occupancy, top)
+    capped = np.isclose(limits[1:], occupancy * np.arange(1, top + 1), rtol=1e-7)
+    while not capped[-1] and top < MAX_AGENTS:
+        top = min(MAX_AGENTS, 2 * top)
+        limits = _limits(goal, occupancy, top)
+        capped = np.isclose(limits[1:], occupancy * np.arange(1, top + 1), rtol=1e-7)
+    worst = 0.0
+    fractions = (np.arange(1, _SAMPLES) / _SAMPLES)[None, :]
+    loads = limits[:-1, None] + fractions * np.diff(limits)[:, None]
+    below = np.arange(top)[:, None] + fractions  # P at those loads
+    for n in range(top):
+        if capped[n] and (n == 0 or capped[n - 1]):
+            break  # on the occupancy cap both are a / occupancy: no dip
+        for load, pwl in zip(loads[n], below[n], strict=True):
+            worst = max(worst, pwl - planning_agents(goal, float(load), occupancy))
+    return 1.5 * worst + 1e-6 if worst > 0 else 0.0
 
-    The line passes through the segment's right corner ``(L(n_j), n_j)`` with the
-    smallest slope that keeps it under every step corner ``(L(m), m)`` inside, ``α =
-    max_m (n_j - m) / (L(n_j) - L(m))``: an increasing line under every corner is under
-    the step function on the whole segment (on each step, it is highest at the step's
-    right corner). A segment of one step is flat at its agents (exact).
+
+def corner_slack(call_type: CallType, occupancy: float) -> float:
+    """``δ``: how far planning agents may dip under the line between whole-agent
+    corners [agents], measured at 11 loads inside every step below the occupancy cap,
+    with half as much again for safety (about 0.01 agent at 80/20)."""
+    return _slack(queue_goal(call_type), float(occupancy))
+
+
+def lower_hull(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Vertices of the lower convex hull of points sorted by ``x`` (strictly increasing):
+    from the first point, each next vertex is the point seen at the least slope (the
+    farthest of ties), a numpy pass per vertex."""
+    keep = [0]
+    while keep[-1] < len(x) - 1:
+        last = keep[-1]
+        slopes = (y[last + 1 :] - y[last]) / (x[last + 1 :] - x[last])
+        low = slopes.min()
+        ties = np.flatnonzero(slopes <= low + 1e-12 * (1 + abs(low)))
+        keep.append(last + 1 + int(ties[-1]))
+    return x[keep], y[keep]
+
+
+def _hull(
+    limits: np.ndarray,
+    traffic: float,
+    exact: float,
+    dip: float,
+    agents: Callable[[float], float] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Vertices ``(share, agents)`` of ``H``: the lower hull of the origin, the corners
+    ``(L(m)/T, m - δ)`` with ``L(m) < T`` and ``(1, N(T))``.
+
+    With ``agents`` (planning agents, not a step function), the end point is lowered
+    where the line to it from the last corner would rise above the agents at loads
+    sampled in between (planning agents need not be concave there: ASA goals at
+    loads under one agent's are convex).
     """
-    found = []
-    start = 0
-    for end in _breakpoints(needed, growth, more):
-        # The line's right point is the step corner (L(n_j), n_j), for the last segment
-        # too (its loads end at the traffic A ≤ L(N)): through (A, N) itself the line would
-        # have to clear the corner (L(N-1), N-1) just left of A, and be nearly vertical.
-        right = float(limits[end])
-        low = float(limits[start])
-        corners = np.arange(start + 1, end)  # steps m with L(m) inside (low, right)
-        if len(corners):
-            with np.errstate(divide="ignore"):
-                slopes = (end - corners) / np.maximum(right - limits[corners], 1e-300)
-            slope = float(slopes.max())
-        else:
-            slope = 0.0
-        high = traffic if end == needed else right
-        found.append((low, high, end - slope * right, slope))
-        start = end
-    return found
+    below = int(np.searchsorted(limits, traffic, side="left"))  # corners m < N(T)
+    corners = np.arange(1, min(below, len(limits)))
+    if agents is not None:
+        start = float(limits[corners[-1]]) if len(corners) else 0.0
+        level = float(corners[-1] - dip) if len(corners) else 0.0
+        for fraction in _END_SAMPLES:
+            load = start + fraction * (traffic - start)
+            reach = level + (agents(load) - level) / fraction  # the end this sample allows
+            exact = min(exact, reach)
+    # Only corners under the chord to the end can be vertices: skip the rest cheaply.
+    x = limits[corners] / traffic
+    y = corners - dip
+    under = y < exact * x
+    x = np.concatenate([[0.0], x[under], [1.0]])
+    y = np.concatenate([[0.0], y[under], [exact]])
+    if len(x) == 2:
+        return x, y
+    return lower_hull(x, y)
 
 
-def staffing_curve(
-    inputs: ModelInputs,
-    eligibility: Eligibility,
-    growth: float = GROWTH,
-    refined: Mapping[int, Iterable[int]] | None = None,
-) -> StaffingCurve:
-    """The lower estimates ``κ`` and the segments of every Erlang-staffed assignment row.
+def whole_agent_rows(inputs: ModelInputs, rows: pd.DataFrame) -> np.ndarray:
+    """Rows staffed in whole agents per queue and hour: every row under
+    ``settings.staffing_model: whole``, none otherwise (planning agents; a rostered site
+    then rounds up the sum of its queues' agents, hour by hour, in whole shifts)."""
+    whole = inputs.scenario.settings.staffing_model == "whole"
+    return np.full(len(rows), whole, dtype=bool)
 
-    Segments end at whole agent counts growing by ``growth`` (1, 2, 4, 8, ... agents;
-    the default, :data:`GROWTH`, gives two: the first agent, and the rest), and at the
-    agent counts ``refined`` gives for a row (its position): more segments, tighter
-    estimates and more binaries.
-    """
-    refined = refined or {}
-    rows = eligibility.assignments
-    occupancy = inputs.scenario.settings.occupancy
-    erlang = rows.join(inputs.workloads["erlang"], on=["call_type", "language"])["erlang"]
-    hourly = rows["hour"].to_numpy() != WEEK
-    candidates = np.flatnonzero(erlang.to_numpy(dtype=bool) & hourly)
-    factor = np.full(len(rows), np.nan)
-    traffic_all = (rows["handle_hours"] * rows["repeat_factor"]).to_numpy(dtype=float)
-    types = rows["call_type"].to_numpy()
-    by_type = pd.Series(candidates).groupby(types[candidates]).indices if len(candidates) else {}
-    call_types = {c.id: c for c in inputs.scenario.call_types}
-    chosen: list[int] = []
-    parts: list[tuple[int, float, float, float, float]] = []
-    for call_type_id, where in sorted(by_type.items()):
-        at = candidates[where]
-        at = at[traffic_all[at] > 0]
-        if not len(at):
-            continue
-        traffic = traffic_all[at]
-        limits = load_limits(call_types[str(call_type_id)], occupancy, MAX_AGENTS)
-        needed = np.searchsorted(limits, traffic, side="left")  # N(A): first L(n) >= A
-        small = needed <= MAX_AGENTS
-        # κ: the lowest m / L(m) below the load, or N(A) / A (NaN beyond the table).
-        running = np.minimum.accumulate(np.arange(1, MAX_AGENTS + 1) / limits[1:])
-        below = needed - 1  # steps m < N(A) have L(m) < A
-        best_below = np.where(below >= 1, running[np.clip(below - 1, 0, MAX_AGENTS - 1)], np.inf)
-        with np.errstate(invalid="ignore"):
-            factor[at] = np.where(small, np.minimum(best_below, needed / traffic), np.nan)
-        for i in np.flatnonzero(small):
-            position = len(chosen)
-            chosen.append(int(at[i]))
-            load = float(traffic[i])
-            more = refined.get(int(at[i]), ())
-            for low, high, intercept, slope in _segments(
-                limits, load, int(needed[i]), growth, more
-            ):
-                parts.append((position, low / load, high / load, intercept, slope * load))
-    table = np.array(parts, dtype=float).reshape(-1, 5)
-    return StaffingCurve(
-        factor=factor,
-        rows=np.array(chosen, dtype=np.int64),
-        segment_row=table[:, 0].astype(np.int64),
-        low=table[:, 1],
-        high=np.minimum(table[:, 2], 1.0),
-        intercept=table[:, 3],
-        slope=table[:, 4],
+
+def _exact(
+    call_type: CallType, loads: np.ndarray, occupancy: float, whole: bool, limits: np.ndarray
+) -> np.ndarray:
+    if whole:
+        found = np.searchsorted(limits, loads, side="left").astype(float)
+        beyond = found >= len(limits)
+        if beyond.any():
+            found[beyond] = [roster_agents(call_type, float(a), occupancy) for a in loads[beyond]]
+        return np.where(loads > 0, found, 0.0)
+    return np.array(
+        [agents_needed(call_type, float(a), occupancy) if a > 0 else 0.0 for a in loads]
     )
 
 
-def whole_agent_curve(inputs: ModelInputs, eligibility: Eligibility) -> StaffingCurve | None:
-    """The curve of ``settings.staffing_model: milp`` (cached on the eligible set, which
-    the staffing rounds and a Workbench keep), None under the default loop."""
-    if inputs.scenario.settings.staffing_model != "milp":
-        return None
-    cached = getattr(eligibility, "_whole_agent_curve", None)
-    if cached is not None and cached[0] is inputs.workloads:
-        return cached[1]
-    curve = staffing_curve(inputs, eligibility)
-    object.__setattr__(eligibility, "_whole_agent_curve", (inputs.workloads, curve))
-    return curve
+def _busiest_month(months: tuple[np.ndarray, np.ndarray]) -> float:
+    return max(1.0, float(months[0].max()))
 
 
-def curve_factors(eligibility: Eligibility, curve: StaffingCurve) -> np.ndarray:
-    """Agents per Erlang of every assignment row: ``κ`` where the curve has one, the
-    pooled factor elsewhere."""
-    pooled = eligibility.assignments["agents_per_erlang"].to_numpy(dtype=float)
-    return np.where(np.isnan(curve.factor), pooled, curve.factor)
+def _month_weights(inputs: ModelInputs) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """Per call type: distinct month loads ``ρ`` and their weeks ``w`` in the year."""
+    sizing = inputs.scenario.settings.sizing
+    found = {}
+    for call_type in inputs.scenario.call_types:
+        loads = np.round(month_loads(call_type.seasonality, sizing), 12)
+        distinct, counts = np.unique(loads, return_counts=True)
+        found[call_type.id] = (distinct, counts * WEEKS_PER_MONTH)
+    return found
+
+
+def _convex_sum(
+    parts: list[tuple[np.ndarray, np.ndarray]], weights: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Vertices of ``Σ w_i f_i`` for convex piecewise-linear ``f_i`` given by vertices on
+    ``[0, 1]``."""
+    grid = np.unique(np.concatenate([x for x, _ in parts]))
+    total = np.zeros(len(grid))
+    for (x, y), weight in zip(parts, weights, strict=True):
+        total += weight * np.interp(grid, x, y)
+    return grid, total
+
+
+def _facets(x: np.ndarray, y: np.ndarray, tolerance: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """Intercepts and slopes of the segments between consecutive vertices of a convex
+    piecewise-linear function: its facets. A facet whose line is within ``tolerance`` of
+    its neighbours' over its segment is dropped: the function is then the maximum of
+    the others, lower there by at most ``tolerance`` (still a lower bound), and the LP
+    has a row fewer."""
+    slope = np.diff(y) / np.diff(x)
+    intercept = y[:-1] - slope * x[:-1]
+    keep = np.ones(len(slope), dtype=bool)
+    keep[1:] = np.abs(np.diff(slope)) > 1e-9 * (1 + np.abs(slope[1:]))
+    if tolerance > 0 and len(slope) > 2:
+        for j in range(1, len(slope) - 1):
+            if not keep[j - 1]:
+                continue  # neighbours are kept: each loss is its own, within tolerance
+            # the most its line rises over the max of its neighbours', at its ends
+            ends = x[j : j + 2]
+            line = intercept[j] + slope[j] * ends
+            others = np.maximum(
+                intercept[j - 1] + slope[j - 1] * ends, intercept[j + 1] + slope[j + 1] * ends
+            )
+            if np.max(line - others) <= tolerance:
+                keep[j] = False
+    return intercept[keep], slope[keep]
+
+
+def staffing_envelopes(inputs: ModelInputs, eligibility: Eligibility) -> StaffingEnvelopes:
+    """The envelopes of every Erlang-staffed assignment row (cached on the eligible set
+    for these inputs' demand: the rounds of a solve and a Workbench's what-ifs reuse
+    them)."""
+    key = (id(inputs.workloads), inputs.scenario.settings.staffing_model)
+    cached = getattr(eligibility, "_envelopes", None)
+    if cached is not None and cached[0] == key and cached[1] is inputs.workloads:
+        return cached[2]
+    found = _envelopes(inputs, eligibility)
+    object.__setattr__(eligibility, "_envelopes", (key, inputs.workloads, found))
+    return found
+
+
+def _envelopes(inputs: ModelInputs, eligibility: Eligibility) -> StaffingEnvelopes:
+    rows = eligibility.assignments
+    occupancy = inputs.scenario.settings.occupancy
+    call_types = {c.id: c for c in inputs.scenario.call_types}
+    erlang = rows.join(inputs.workloads["erlang"], on=["call_type", "language"])["erlang"]
+    traffic_all = (rows["handle_hours"] * rows["repeat_factor"]).to_numpy(dtype=float)
+    hourly = rows["hour"].to_numpy() != WEEK
+    chosen = np.flatnonzero(erlang.to_numpy(dtype=bool) & hourly & (traffic_all > 0))
+    whole_all = whole_agent_rows(inputs, rows)
+    months = _month_weights(inputs)
+    factor = np.full(len(rows), np.nan)
+    year_factor = np.full(len(rows), np.nan)
+    needed = np.zeros(len(chosen))
+    at_one = np.zeros(len(chosen))
+    hulls: list[tuple[int, float, float]] = []
+    years: list[tuple[int, float, float]] = []
+    types = rows["call_type"].to_numpy()
+    busiest = pd.Series(traffic_all[chosen]).groupby(types[chosen]).max()
+    tables = {
+        str(c): limits_to(
+            call_types[str(c)], occupancy, float(load) * _busiest_month(months[str(c)])
+        )
+        for c, load in busiest.items()
+    }
+    # A demand unit only one site may take is taken whole: its row's share is 1 in every
+    # plan, and its envelope need only be exact there (the line to its exact staffing).
+    sizes = np.zeros(len(rows), dtype=np.int64)
+    for members in eligibility.groups("call_type", "language", "hour").values():
+        sizes[members] = len(members)
+    seen: dict[tuple[str, float, bool, bool], _RowEnvelope] = {}
+    for position, row in enumerate(chosen):
+        call_type = call_types[str(types[row])]
+        traffic = float(traffic_all[row])
+        whole = bool(whole_all[row])
+        alone = bool(sizes[row] == 1)
+        key = (call_type.id, traffic, whole, alone)  # rows of a unit at like sites share it
+        if key not in seen:
+            seen[key] = _row_envelope(
+                call_type, traffic, whole, occupancy, tables[call_type.id], months[call_type.id],
+                alone,
+            )  # fmt: skip
+        found = seen[key]
+        needed[position], at_one[position] = found.exact, found.year_at_one
+        factor[row], year_factor[row] = found.factor, found.year_factor
+        hulls += [(position, b, s) for b, s in found.hull]
+        years += [(position, b, s) for b, s in found.year]
+    units, keys, floors, year_floors = _pooling(
+        inputs, eligibility, chosen, traffic_all, whole_all, months
+    )
+    hull = np.array(hulls, dtype=float).reshape(-1, 3)
+    year = np.array(years, dtype=float).reshape(-1, 3)
+    return StaffingEnvelopes(
+        rows=chosen.astype(np.int64),
+        factor=factor,
+        year_factor=year_factor,
+        whole=whole_all[chosen],
+        needed=needed,
+        year_at_one=at_one,
+        hull_row=hull[:, 0].astype(np.int64),
+        hull_intercept=hull[:, 1],
+        hull_slope=hull[:, 2],
+        year_row=year[:, 0].astype(np.int64),
+        year_intercept=year[:, 1],
+        year_slope=year[:, 2],
+        units=units,
+        unit_keys=keys,
+        unit_floor=floors,
+        unit_year_floor=year_floors,
+    )
+
+
+@dataclass(frozen=True)
+class _RowEnvelope:
+    exact: float
+    year_at_one: float
+    factor: float
+    year_factor: float
+    hull: list[tuple[float, float]]
+    year: list[tuple[float, float]]
+
+
+def _row_envelope(
+    call_type: CallType,
+    traffic: float,
+    whole: bool,
+    occupancy: float,
+    limits: np.ndarray,
+    months: tuple[np.ndarray, np.ndarray],
+    alone: bool = False,
+) -> _RowEnvelope:
+    """One row's envelope: its exact agents at share 1, ``κ``, the hull's other facets
+    and the year's facets (module docstring); ``alone`` (its unit's only row, share 1 in
+    every plan): the line to its exact staffing."""
+    dip = 0.0 if whole else corner_slack(call_type, occupancy)
+    (exact,) = _exact(call_type, np.array([traffic]), occupancy, whole, limits)
+
+    def planning(load: float) -> float:
+        return agents_needed(call_type, load, occupancy)
+
+    check = None if whole else planning
+    if alone:
+        x, y = np.array([0.0, 1.0]), np.array([0.0, float(exact)])
+    elif traffic > limits[-1]:  # past the table: the occupancy cap is the envelope
+        x, y = np.array([0.0, 1.0]), np.array([0.0, traffic / occupancy])
+    else:
+        x, y = _hull(limits, traffic, float(exact), dip, check)
+    intercept, slope = _facets(x, y)
+    hull = list(zip(intercept[1:].tolist(), slope[1:].tolist(), strict=True))
+    loads, weeks = months
+    parts = []
+    for load in loads:
+        if load <= 0:
+            parts.append((np.array([0.0, 1.0]), np.zeros(2)))
+        elif load == 1.0:
+            parts.append((x, y))
+        elif alone:
+            (month,) = _exact(call_type, np.array([traffic * load]), occupancy, whole, limits)
+            parts.append((np.array([0.0, 1.0]), np.array([0.0, float(month)])))
+        elif traffic * load > limits[-1]:
+            parts.append((np.array([0.0, 1.0]), np.array([0.0, traffic * load / occupancy])))
+        else:
+            (month,) = _exact(call_type, np.array([traffic * load]), occupancy, whole, limits)
+            parts.append(_hull(limits, traffic * load, float(month), dip, check))
+    if len(parts) == 1:
+        gx, gy = parts[0][0], parts[0][1] * weeks[0]
+    else:
+        gx, gy = lower_hull(*_convex_sum(parts, weeks))
+    year_intercept, year_slope = _few(*_facets(gx, gy, _YEAR_TOLERANCE), gx)
+    return _RowEnvelope(
+        exact=float(exact),
+        year_at_one=float(gy[-1]),
+        factor=float(slope[0] / traffic),
+        year_factor=float(year_slope[0] / traffic),
+        hull=hull if whole else [],
+        year=list(zip(year_intercept.tolist(), year_slope.tolist(), strict=True)) if whole else [],
+    )
+
+
+def _few(
+    intercept: np.ndarray, slope: np.ndarray, x: np.ndarray, most: int = 3
+) -> tuple[np.ndarray, np.ndarray]:
+    """At most ``most`` facets of a convex function: the first (through the origin) and
+    the last (exact at share 1) always, then those whose line rises most above the
+    others kept, at the vertices. Dropping a facet only lowers the function: it stays
+    a lower bound, a little looser, and the LP has fewer rows."""
+    if len(slope) <= most:
+        return intercept, slope
+    keep = [0, len(slope) - 1]
+    while len(keep) < most:
+        kept = np.array(keep)
+        ends = np.unique(x)
+        current = np.max(intercept[kept][:, None] + slope[kept][:, None] * ends[None, :], axis=0)
+        gains = [
+            -np.inf if j in keep else float(np.max(intercept[j] + slope[j] * ends - current))
+            for j in range(len(slope))
+        ]
+        best = int(np.argmax(gains))
+        if gains[best] <= 0:
+            break
+        keep.append(best)
+    order = np.sort(np.array(keep))
+    return intercept[order], slope[order]
+
+
+def _pooling(
+    inputs: ModelInputs,
+    eligibility: Eligibility,
+    chosen: np.ndarray,
+    traffic_all: np.ndarray,
+    whole_all: np.ndarray,
+    months: dict[str, tuple[np.ndarray, np.ndarray]],
+) -> tuple[list[np.ndarray], list[tuple[str, str, int]], np.ndarray, np.ndarray]:
+    """The pooling floors: per demand unit taken by two eligible rows or more, the
+    agents of the whole unit at its lightest site, ``N(T_min)`` (the sizing week) and
+    ``Σ_m w_m N(ρ_m T_min)`` (the year), in planning agents unless every row is staffed
+    in whole agents (whole agents are at least planning agents: either is a floor)."""
+    occupancy = inputs.scenario.settings.occupancy
+    call_types = {c.id: c for c in inputs.scenario.call_types}
+    position = np.full(len(traffic_all), -1, dtype=np.int64)
+    position[chosen] = np.arange(len(chosen))
+    units, keys, floors, year_floors = [], [], [], []
+    for key, members in eligibility.groups("call_type", "language", "hour").items():
+        inside = members[position[members] >= 0]
+        if len(inside) < 2 or not whole_all[inside].all():
+            continue  # planning agents are nearly concave: their lines need no floor
+        call_type = call_types[str(key[0])]
+        loads, weeks = months[call_type.id]
+        lightest = float(traffic_all[inside].min())
+        limits = limits_to(call_type, occupancy, lightest * _busiest_month(months[call_type.id]))
+        whole = True
+        staffed = _exact(call_type, np.append(loads * lightest, lightest), occupancy, whole, limits)
+        units.append(position[inside])
+        keys.append((str(key[0]), str(key[1]), int(key[2])))
+        floors.append(float(staffed[-1]) * (1 - _POOLED_TOLERANCE))
+        year_floors.append(float(weeks @ staffed[:-1]) * (1 - _POOLED_TOLERANCE))
+    return units, keys, np.array(floors), np.array(year_floors)

@@ -49,8 +49,8 @@ Finding = dict[str, object]
 
 # What a family may read that a change of terms or a staffing round alters (``reads``):
 READ_TAGS = {
-    "staffing": "agent hours k·m·A of the assignments (the staffing loop's factors)",
-    "margins": "the rounding room the staffing loop holds back from limits",
+    "staffing": "agent hours k·m·A of the assignments (their agents per Erlang)",
+    "margins": "the room the solve's rounds hold back from limits for exact staffing",
     "prices": "rates, contact prices and bonus/malus multipliers",
     "capacity": "the sites' capacities",
     "seats": "the sites' seats",
@@ -616,9 +616,10 @@ FAMILIES: tuple[Family, ...] = (
     Family("channels", platform.add_platform_channels, reads=frozenset(),
            dual_unit="currency/yr per channel-Erlang", binding=platform.channels_binds,
            report_slack=False, relaxed=platform.channels_relaxed),
-    Family("queue_staffing", c.add_queue_staffing, reads=frozenset(),
-           rows=("queue_share", "queue_segment", "queue_piece_low", "queue_piece_high",
-                 "queue_staffing")),
+    # each Erlang-staffed row's agents at least its envelope; split queues their pooled agents
+    Family("queue_staffing", c.add_queue_staffing, reads=frozenset({"staffing"}),
+           rows=("queue_hull", "queue_year", "pooled_staffing", "pooled_year"),
+           dual_unit="currency/yr per agent"),
     Family("objective", c.set_cost_objective, reads=frozenset({"staffing", "prices"}), rows=()),
 )  # fmt: skip
 

@@ -114,7 +114,7 @@ def _near(market_country: str, site_country: str, reference_week: dt.date) -> bo
 def jurisdiction_of(market_country: str, site_country: str) -> frozenset[Jurisdiction]:
     """Every jurisdiction rule a site country satisfies for data of the market's customers.
 
-    Cached: the staffing loop asks for the same few pairs every round, and the reference
+    Cached: the solve's rounds ask for the same few pairs every round, and the reference
     table is read from a file that does not change while a process runs.
     """
     row = countries().loc[site_country]

@@ -38,6 +38,7 @@ import pandas as pd
 
 from bestshore.model.compliance import recording_storage_per_contact
 from bestshore.model.contracts import tier_discount
+from bestshore.model.curve import whole_agent_rows
 from bestshore.model.inputs import WEEK, ModelInputs
 from bestshore.model.roster import SHIFT_COLUMNS, idle_rate
 from bestshore.model.staffing import exact_staffing
@@ -178,9 +179,8 @@ def staff_month(inputs: ModelInputs, staffing: pd.DataFrame, load: pd.Series) ->
     if moved.any():
         call_types = {c.id: c for c in inputs.scenario.call_types}
         settings = inputs.scenario.settings
-        exact = exact_staffing(
-            rows[moved], call_types, settings.occupancy, settings.staffing_model == "milp"
-        )
+        whole = whole_agent_rows(inputs, rows[moved])
+        exact = exact_staffing(rows[moved], call_types, settings.occupancy, whole)
         rows.loc[moved, _STAFFED] = exact[_STAFFED].to_numpy()
     deferred = ~hourly
     for column in ("agents", "roster_agents"):

@@ -1,37 +1,41 @@
-"""Solve to a plan: build, solve and re-price staffing until the plan is stable.
+"""Solve to a plan: a relaxation that bounds every plan, then plans staffed exactly.
 
-See :mod:`bestshore.model.staffing` for why one LP solve is not enough when queues are
-staffed by Erlang C, and how the loop works. A plan is accepted only if its *exact*
-staffing (integer agents per queue and hour) fits every capacity, seat limit and vendor
-cap; the error of the linear pricing is reported with it.
+Staffing is not linear (:mod:`bestshore.model.curve`): a queue taken whole by one site
+is priced (almost) exactly by its envelope, a split queue under its true cost. The
+solve:
 
-The loop, in the steps below (each a function of its own):
+1. :func:`solve_round` solves the *relaxation*: every Erlang-staffed row's agents at
+   least its envelope, the year priced month by month, rostered sites paying at least
+   their rosters (:mod:`bestshore.model.roster`). Its optimum is the **lower bound** no
+   plan can beat (with on/off decisions it is a MILP, and its dual bound is taken).
+2. :func:`price_exactly` staffs its plan exactly (Erlang C per queue, in whole agents
+   under ``settings.staffing_model: whole``), rosters rostered sites in whole shifts,
+   and costs it; a plan is *accepted* when that exact staffing fits every capacity and
+   seat limit (:func:`overshoot` finds none).
+3. **Fit**: until a plan is accepted, what its exact staffing overshoots is held back
+   from those limits in the next round of the relaxation (:func:`grow_margins`; when
+   that leaves no plan, back halfway). These rounds are restrictions: they move the
+   plan, never the bound.
+4. **Improve** (sites staffed hour by hour): *linearized rounds*
+   (:mod:`bestshore.model.linearize`) charge each queue in use the line of its exact
+   staffing at its load; each round's plan is staffed exactly and kept when it fits
+   and costs less, until the saving falls under 0.05 % or after
+   :data:`LINEARIZED_ROUNDS`.
+5. **Close** (small scenarios, at most
+   :data:`~bestshore.model.segments.EXACT_BINARIES` whole-agent steps in all): every
+   queue step by step in a MILP (:mod:`bestshore.model.segments`), whose dual bound
+   raises the bound and whose plan is kept when it fits and costs less.
 
-1. :func:`solve_round`: build the LP at the current staffing factors ``k`` and rounding
-   margins (re-pricing the last round's model: only the families reading them are
-   written again), and solve it;
-2. :func:`price_exactly`: staff the plan's queues exactly (Erlang C, integer agents),
-   roster rostered sites' whole agents in shifts (:func:`~bestshore.model.roster.whole_roster`)
-   and cost it, costs outside the staffing rows included (each family's own);
-3. accept the plan when its exact staffing fits every capacity and seat limit
-   (:func:`overshoot` finds none), and keep the cheapest accepted;
-4. stop when an accepted plan's exact cost moved less than 0.1 % from the last round's;
-   otherwise hold the overshoot back from the limits (:func:`grow_margins`) and
-   re-price the queues the plan uses at their own loads (:func:`reprice_factors`).
-
-A round without a plan halves the margins (they made it infeasible) or, with none held
-back, ends the loop: the scenario has no plan.
-
-Rounds are compared on the sizing week (its exact cost times the annual factor, as the
-LP prices it). The accepted plan is then costed month by month (:func:`price_year`,
-:mod:`bestshore.model.months`): each month staffed and rostered at its own volume, the
-year the sum of its months.
+The cheapest accepted plan is returned, or none. Rounds are compared on the sizing
+week (its exact cost times the annual factor). The accepted plan is then costed month
+by month (:func:`price_year`, :mod:`bestshore.model.months`): each month staffed and
+rostered at its own volume, the year the sum of its months. The proven gap is that
+cost against the bound.
 """
 
 from __future__ import annotations
 
 import calendar
-import dataclasses
 import functools
 import time
 from collections.abc import Iterator
@@ -42,17 +46,13 @@ import numpy as np
 import pandas as pd
 import pulp
 
-from bestshore.model.build import SourcingModel, build_model
-from bestshore.model.constraints import Margins, Variables
+from bestshore.model.build import SourcingModel
+from bestshore.model.constraints import Margins, Variables, extra_costs
 from bestshore.model.contracts import tier_discount
-from bestshore.model.curve import (
-    StaffingCurve,
-    curve_factors,
-    staffing_curve,
-    whole_agent_curve,
-)
+from bestshore.model.curve import staffing_envelopes, whole_agent_rows
 from bestshore.model.families import Exact
 from bestshore.model.inputs import WEEK, ModelInputs, rostered_sites
+from bestshore.model.linearize import linearized
 from bestshore.model.months import (
     MONTH_SHIFT_COLUMNS,
     MONTHS,
@@ -66,35 +66,34 @@ from bestshore.model.months import (
     staff_month,
     weekly_cost,
 )
-from bestshore.model.program import HighsSession, Solution, solve_with_highs
+from bestshore.model.program import HighsSession, Solution
 from bestshore.model.reprice import build_or_reprice
-from bestshore.model.roster import bound_holds, whole_roster, whole_seats
+from bestshore.model.roster import whole_roster, whole_seats
+from bestshore.model.segments import EXACT_BINARIES, EXACT_NODES, segmented, step_count
 from bestshore.model.sets import Eligibility, eligible_assignments
 from bestshore.model.solve import solve_model
-from bestshore.model.staffing import (
-    FREE_ROUNDS,
-    MAX_ROUNDS,
-    agents_needed,
-    exact_staffing,
-    roster_agents,
-)
+from bestshore.model.staffing import agents_needed, exact_staffing, roster_agents
 from bestshore.scenario.profiles import WEEKS_PER_MONTH
 
 __all__ = [
+    "LINEARIZED_ROUNDS",
+    "MAX_ROUNDS",
     "Plan",
     "Planning",
     "costs_outside_staffing",
     "plan_sourcing",
     "price_exactly",
     "price_year",
-    "reprice_factors",
-    "roster_bound",
     "solve_round",
 ]
 
 _ZERO = 1e-9
-_STABLE = 1e-3
-WHOLE_AGENT_ROUNDS = 8
+#: Rounds of the relaxation holding room back, at most.
+MAX_ROUNDS = 20
+#: Linearized rounds improving the plan that fits, at most.
+LINEARIZED_ROUNDS = 8
+# A linearized round that saves less than this share of the cost ends the rounds.
+_IMPROVED = 5e-4
 _COST_COLUMNS = ["kind", "id", "cost"]
 
 
@@ -122,25 +121,18 @@ class Plan:
         one queue at one site (the pooling ideal) [agents].
     history : list of dict
         Per round with a plan: ``lp_objective`` and ``exact_cost`` [currency/yr],
-        ``accepted``. The loop compares rounds on the sizing week: a round's
-        ``exact_cost`` is its sizing week's exact cost times the annual factor; only
-        the accepted plan is costed month by month (:attr:`year`).
-    factors : array
-        Agents per Erlang of each assignment row in the accepted round.
+        ``accepted``, and ``lp_bound`` (the relaxation's, first round only, NaN after).
+        Rounds are compared on the sizing week: a round's ``exact_cost`` is its sizing
+        week's exact cost times the annual factor; only the accepted plan is costed
+        month by month (:attr:`year`).
     margins : Margins
-        The rounding room held back in it.
-    warm_started : bool
-        The loop began from an earlier plan's factors: its first round is no bound, and
-        :attr:`warm_bound` is.
-    warm_bound : float or None
-        For a warm-started plan, the optimum of the pooled first-round LP of a fresh
-        solve, solved on its own [currency/yr] (the bound a fresh solve would claim).
+        The room held back from limits in it.
+    bound : float or None
+        The relaxation's proven bound [currency/yr] (its LP optimum; with on/off
+        decisions its MILP's dual bound); None when its solve stopped before proving one.
     shifts, roster_hours : DataFrame
         The whole-agent roster of the rostered sites
         (:func:`bestshore.model.roster.whole_roster`); empty without one.
-    roster_bound : float or None
-        With rostered sites, the bound :func:`roster_bound` proved [currency/yr], or
-        None (see :attr:`lower_bound`).
     year : Year or None
         The plan costed month by month (:func:`price_year`); ``staffing``'s
         ``annual_cost`` and ``annual_hours`` are then its sums over the months. None for
@@ -153,14 +145,11 @@ class Plan:
     staffing: pd.DataFrame
     pooled_agents: pd.Series
     history: list[dict[str, float | bool]]
-    factors: np.ndarray
     margins: Margins = field(default_factory=Margins)
-    warm_started: bool = False
     shifts: pd.DataFrame = field(default_factory=pd.DataFrame)
     roster_hours: pd.DataFrame = field(default_factory=pd.DataFrame)
     year: Year | None = None
-    roster_bound: float | None = None
-    warm_bound: float | None = None
+    bound: float | None = None
 
     @property
     def exact(self) -> Exact:
@@ -186,7 +175,7 @@ class Plan:
 
     @property
     def proportional_cost(self) -> float:
-        """The accepted round's cost as the staffing loop compares rounds [currency/yr]:
+        """The accepted round's cost as the solve compares rounds [currency/yr]:
         the sizing week's exact cost times the annual factor, as if staffing were
         proportional to volume through the year."""
         accepted = [h for h in self.history if h["accepted"]]
@@ -199,50 +188,15 @@ class Plan:
 
     @property
     def lower_bound(self) -> float | None:
-        """No plan can cost less [currency/yr]: the first round's proven bound (its LP
-        optimum; with on/off decisions, its MILP's dual bound).
-
-        The first round prices every queue at its pooled factor ``N(A)/A``. For workload
-        sizing and service-level goals, planning agents per Erlang never fall when a
-        queue is split (``N(a)/a`` is nonincreasing in ``a``, checked in the tests), so
-        that LP under-prices every plan and relaxes every capacity and seat limit: its
-        optimum bounds the true optimum from below. With an ASA goal that monotonicity
-        fails below about a dozen Erlangs, and no bound is claimed (None). With a
-        roster, the bound holds when idle hours are priced no dearer than the work
-        (:func:`bestshore.model.roster.bound_holds`) in a flat year; otherwise the
-        weaker bound of :func:`roster_bound` is claimed where it is proven.
-
-        The plan's cost is the sum of its months (:func:`price_year`). When no month
-        carries more than the sizing week (peak sizing, or a flat year), a month's queue
-        at load ``ρ a`` (``ρ ≤ 1``) needs ``N(ρ a) ≥ ρ a N(A)/A`` agents, and the months'
-        weeks times their loads add up to the annual factor: the LP's staffing term
-        ``F r π (N(A)/A) a`` is at most the months' sum, and the bound holds. It is not
-        claimed (None) when a month carries more than the sizing week (``sizing:
-        average`` or a month that is not the peak: ``N(a)/a`` falls with the load), nor
-        for rostered sites in a seasonal year (the months' whole-shift rosters are
-        not shown to cost at least the sizing week's fractional roster times ``F``):
-        there :func:`roster_bound` is the bound.
-        """
-        scenario = self.model.inputs.scenario
-        asa = any(c.service_level and c.service_level.asa_seconds for c in scenario.call_types)
-        if asa and scenario.settings.staffing_model != "milp":
-            return None  # the MILP's agents per Erlang are the exact lowest, ASA or not
-        if self.warm_started and self.warm_bound is None:
-            return None  # the first round was not priced at pooled factors
-        rostered = bool(rostered_sites(self.model.inputs))
-        if rostered and not (
-            (self.year is None or self.year.bounded) and bound_holds(self.model.inputs)
-        ):
-            return self.roster_bound
-        if self.year is not None and not self.year.bounded:
-            return None
-
-        first = self.history[0] if self.history else {"lp_bound": self.outcome.bound}
-        bound = first["lp_bound"] if not self.warm_started else self.warm_bound
-        if scenario.settings.staffing_model == "milp" and self.history:
-            bound = self.history[-1]["lp_bound"]  # the best of the rounds' bounds
+        """No plan can cost less [currency/yr]: the relaxation's proven optimum
+        (:mod:`bestshore.model.curve`): every Erlang-staffed row at least its envelope,
+        every split queue at least its pooled agents, the year month by month, rostered
+        sites' idle hours at least those of the rosters (month by month: their average
+        roster, :mod:`bestshore.model.roster`). None when its solve stopped (a limit)
+        before proving a bound."""
+        bound = self.bound
         if bound is None or not np.isfinite(float(bound)):
-            return None  # the first round stopped (a limit) before proving a bound
+            return None
         return float(bound)
 
 
@@ -281,8 +235,10 @@ def exact_staffing_of(
 ) -> pd.DataFrame:
     """Exact staffing and cost of the assignments a plan uses (see :attr:`Plan.staffing`).
 
-    ``extra_hours`` are the MILP's agent hours beyond ``k·A·x`` of each row (whole-agent
-    staffing, :mod:`bestshore.model.curve`), part of its estimate ``agents_lp``.
+    ``extra_hours`` are the relaxation's agent hours beyond ``κ·T·x`` of each row (its
+    envelope, :mod:`bestshore.model.curve`), part of its estimate ``agents_lp``. Rows at
+    rostered sites (and every row under ``settings.staffing_model: whole``) are staffed
+    in whole agents (:func:`~bestshore.model.curve.whole_agent_rows`).
     """
     used = shares > _ZERO
     rows = variables.assignments[used].copy()
@@ -297,7 +253,7 @@ def exact_staffing_of(
     call_types = {c.id: c for c in inputs.scenario.call_types}
     hourly = rows["hour"] != WEEK
     settings = inputs.scenario.settings
-    whole = settings.staffing_model == "milp"
+    whole = whole_agent_rows(inputs, rows[hourly])
     exact = exact_staffing(rows[hourly], call_types, settings.occupancy, whole_agents=whole)
     rows["agents"] = rows["agents_lp"]  # deferred work: linear, exact as is
     rows["roster_agents"] = rows["agents_lp"]
@@ -375,22 +331,32 @@ def halve_margins(margins: Margins) -> Margins:
     return Margins(half(margins.capacity), half(margins.seats))
 
 
-def grow_margins(margins: Margins, over: Margins) -> Margins:
-    """Add an overshoot (plus a little) to the margins held back."""
+def grow_margins(margins: Margins, over: Margins, factor: float = 1.5) -> Margins:
+    """Add an overshoot (``factor`` times, plus a little) to the margins held back."""
     grown = Margins(dict(margins.capacity), dict(margins.seats))
     for name in ("capacity", "seats"):
         held, extra = getattr(grown, name), getattr(over, name)
         for key, value in extra.items():
-            held[key] = held.get(key, 0.0) + 3.0 * value + 1e-6
+            held[key] = held.get(key, 0.0) + factor * value + 1e-6
     return grown
+
+
+def _between(low: Margins, high: Margins) -> Margins:
+    """Halfway from ``low`` to ``high`` (entry by entry)."""
+    middle = Margins(dict(low.capacity), dict(low.seats))
+    for name in ("capacity", "seats"):
+        held, top = getattr(middle, name), getattr(high, name)
+        for key, value in top.items():
+            held[key] = (held.get(key, 0.0) + value) / 2
+    return middle
 
 
 def _pooled(inputs: ModelInputs) -> pd.Series:
     """Agents of each real-time demand unit as one queue at one site: planning agents, or
-    whole agents for queues with a goal when the MILP staffs whole agents."""
+    whole agents for queues with a goal under ``settings.staffing_model: whole``."""
     call_types = {c.id: c for c in inputs.scenario.call_types}
     settings = inputs.scenario.settings
-    occupancy, whole = settings.occupancy, settings.staffing_model == "milp"
+    occupancy, whole = settings.occupancy, settings.staffing_model == "whole"
     hourly = inputs.demand[inputs.demand.index.get_level_values("hour") != WEEK]
     agents = [
         roster_agents(call_types[c], float(a), occupancy)
@@ -424,7 +390,6 @@ class _Clock:
 def solve_round(
     inputs: ModelInputs,
     eligibility: Eligibility,
-    factors: np.ndarray,
     margins: Margins,
     *,
     base: SourcingModel | None,
@@ -432,12 +397,10 @@ def solve_round(
     session: HighsSession | None,
     clock: _Clock,
 ) -> tuple[SourcingModel, Solution]:
-    """One round: the model at these factors and margins (``base`` re-priced when it can
-    be, :func:`~bestshore.model.reprice.build_or_reprice`), solved."""
+    """One round: the relaxation with these margins (``base`` re-priced when it can be,
+    :func:`~bestshore.model.reprice.build_or_reprice`), solved."""
     with clock.stage("build"):
-        model, built = build_or_reprice(
-            inputs, base=base, eligibility=eligibility, agents_per_erlang=factors, margins=margins
-        )
+        model, built = build_or_reprice(inputs, base=base, eligibility=eligibility, margins=margins)
     clock.add("model_builds", built)
     objective = inputs.scenario.objective
     solution = solve_model(
@@ -607,202 +570,58 @@ def _month_warnings(inputs: ModelInputs, months: list[int], limits: Margins) -> 
     ]
 
 
-def _repriced_rows(inputs: ModelInputs, eligibility: Eligibility) -> np.ndarray:
-    """True for each assignment row the loop re-prices: real-time work staffed by Erlang
-    C, and all real-time work at rostered sites (whole agents per hour)."""
-    rows = eligibility.assignments
-    erlang = rows.join(inputs.workloads["erlang"], on=["call_type", "language"])["erlang"]
-    hourly = rows["hour"].to_numpy() != WEEK
-    rostered = rows["site"].isin(list(rostered_sites(inputs))).to_numpy()
-    return (erlang.to_numpy(dtype=bool) | rostered) & hourly
+def _accept(
+    best: _Best | None, model: SourcingModel, solution: Solution, priced: _Priced, margins: Margins
+) -> _Best | None:
+    """The cheaper of ``best`` and this round's plan, if it fits every limit."""
+    if priced.accepted and (best is None or priced.cost < best.priced.cost - _ZERO):
+        return _Best(model, solution, priced, margins)
+    return best
 
 
-def reprice_factors(
-    inputs: ModelInputs,
-    eligibility: Eligibility,
-    erlang_rows: np.ndarray,
-    factors: np.ndarray,
+@dataclass(frozen=True)
+class _Best:
+    model: SourcingModel
+    solution: Solution
+    priced: _Priced
+    margins: Margins
+
+
+def _bound(model: SourcingModel, solution: Solution) -> float | None:
+    """The bound a relaxation's solve proves on every plan's cost [currency/yr], less the
+    most its whole-agent rows' tie-break (a millionth of their price on ``e``, which
+    keeps ``e`` at its floor, :func:`~bestshore.model.constraints.extra_costs`) can add."""
+    if not solution.has_solution or solution.bound is None:
+        return None
+    envelopes = model.variables.envelopes
+    if envelopes is None or not envelopes.whole.any():
+        return float(solution.bound)
+    rows = envelopes.rows[envelopes.whole]
+    most = float((extra_costs(model.variables)[rows] * envelopes.needed[envelopes.whole]).sum())
+    return float(solution.bound) - most
+
+
+def _linearized_round(
+    model: SourcingModel,
     shares: np.ndarray,
-    round_: int,
-) -> np.ndarray:
-    """New agents-per-Erlang factors: the queues a plan uses priced at their own loads
-    (``erlang_rows``, :func:`_repriced_rows`), in whole agents at rostered sites.
-
-    After ``FREE_ROUNDS`` rounds a factor may only rise, so the loop settles (each round
-    prices the queues at least as dearly), at a little optimality cost.
-    """
-    rows = eligibility.assignments
-    call_types = {c.id: c for c in inputs.scenario.call_types}
-    occupancy = inputs.scenario.settings.occupancy
-    used = np.flatnonzero(erlang_rows & (shares > _ZERO))
-    load = (rows["handle_hours"] * rows["repeat_factor"]).to_numpy()[used] * shares[used]
-    types = rows["call_type"].to_numpy()[used]
-    # A rostered site staffs whole agents: its queues are priced at their whole agents.
-    rostered = rows["site"].isin(list(rostered_sites(inputs))).to_numpy()[used]
-    agents = np.array(
-        [
-            roster_agents(call_types[c], a, occupancy)
-            if whole
-            else agents_needed(call_types[c], a, occupancy)
-            for c, a, whole in zip(types, load, rostered, strict=True)
-        ],
-        dtype=float,
-    )
-    repriced = agents / load
-    new = factors.copy()
-    new[used] = repriced if round_ < FREE_ROUNDS else np.maximum(factors[used], repriced)
-    return new
-
-
-def _roster_bound(
-    inputs: ModelInputs, eligibility: Eligibility, year: Year, clock: _Clock
-) -> float | None:
-    """:func:`roster_bound` where the plain bound fails at rostered sites (one more LP,
-    built afresh: a warm-started loop's plan is bounded by it too)."""
-    if not rostered_sites(inputs):
-        return None
-    if year.bounded and bound_holds(inputs):
-        return None  # the first round's LP is the bound
-    with clock.stage("solve"):
-        return roster_bound(inputs, eligibility, year)
-
-
-def roster_bound(inputs: ModelInputs, eligibility: Eligibility, year: Year) -> float | None:
-    """A lower bound on a rostered plan's annual cost [currency/yr], or None.
-
-    The first round's LP (pooled factors, no margins) with two changes is a relaxation
-    of every rostered plan costed month by month: idle hours cost nothing, and each
-    rostered site's ``shift_capacity`` and ``shift_seats`` limits are multiplied by
-    ``W / F_min`` (``W`` the weeks of the year, ``F_min`` the smallest annual factor of
-    any call type). Proof: with ``w_m`` the weeks of month m and ``n_m`` its roster,
-    ``n' = Σ_m w_m n_m / F_min`` covers the pooled requirement of every hour, since each
-    month's whole agents are at least ``ρ_m`` times it (``N(ρa) ≥ ρ a N(A)/A`` for
-    ``ρ ≤ 1``, the peak-sizing condition) and ``Σ_m w_m ρ_m = F ≥ F_min``; it is a
-    positive combination of rosters, so it keeps the part-time rows; its paid hours
-    and hours on shift are at most ``W / F_min`` times a month's, which fit capacity
-    and seats when no month is over them. The plan's shares are unchanged, so every
-    other row holds as in the plan's own round. Its LP cost is the pooled staffing
-    term, which the months' staffing costs at least (:attr:`Plan.lower_bound`), plus
-    idle hours at zero. Claimed only when no month carries more than the sizing week
-    and no month is over a limit; None otherwise, or when the LP has no optimum.
-
-    The bound drops the cost of idle hours: the gap it proves includes them.
-    """
-    if not year.peak_sized or bool(year.months["over_capacity"].any()):
-        return None
-    model = build_model(inputs, eligibility=eligibility)
-    arrays = model.program.arrays()
-    weeks = float(year.months["weeks"].sum())
-    fewest = float(inputs.workloads["annual_factor"].min())
-    # A call type with no work in the year (F = 0) leaves the limits unbounded: still valid.
-    stretch = weeks / fewest if fewest > 0 else np.inf
-    cost, upper = arrays.cost.copy(), arrays.row_upper.copy()
-    idle = list(model.program.column_keys("idle").values())
-    cost[idle] = 0.0
-    for family in ("shift_capacity", "shift_seats"):
-        rows = list(model.rows(family).values())
-        limits = upper[rows]  # a zero limit stays zero (inf x 0 would be nan)
-        upper[rows] = np.where(limits > 0, limits * max(stretch, 1.0), limits)
-    relaxed = dataclasses.replace(arrays, cost=cost, row_upper=upper)
-    solution, _ = solve_with_highs(relaxed, gap_tolerance=inputs.scenario.objective.gap_tolerance)
-    return solution.bound
-
-
-def _whole_agent_rounds(
-    inputs: ModelInputs,
-    eligibility: Eligibility,
-    curve: StaffingCurve,
     solver: pulp.LpSolver | None,
     clock: _Clock,
-) -> tuple[
-    tuple[SourcingModel, Solution] | None,
-    tuple[SourcingModel, Solution, _Priced, np.ndarray, Margins] | None,
-    list[dict[str, float | bool]],
-]:
-    """Whole agents inside the MILP (``settings.staffing_model: milp``), refined.
-
-    Each round solves the MILP of :mod:`bestshore.model.curve`, a relaxation of every
-    whole-agent plan (its dual bound is a lower bound), and staffs its plan exactly (the
-    upper bound, when it fits every limit). Where the plan's whole agents exceed the
-    MILP's estimate, the rows it uses get breakpoints at their agents ``N - 1`` and
-    ``N``: the segment their load is in becomes one step, exact, and the next round sees
-    what they cost. The rounds stop when the best plan is within the gap tolerance of
-    the best bound, when no row is left to refine, or after :data:`WHOLE_AGENT_ROUNDS`.
-    No margins are held back: every round stays a relaxation.
-    """
-    objective = inputs.scenario.objective
-    occupancy = inputs.scenario.settings.occupancy
-    call_types = {c.id: c for c in inputs.scenario.call_types}
-    refined: dict[int, set[int]] = {}
-    first: tuple[SourcingModel, Solution] | None = None
-    best: tuple[SourcingModel, Solution, _Priced, np.ndarray, Margins] | None = None
-    history: list[dict[str, float | bool]] = []
-    bound = -np.inf
-    for _ in range(WHOLE_AGENT_ROUNDS):
-        factors = curve_factors(eligibility, curve)
-        with clock.stage("build"):
-            model = build_model(
-                inputs, eligibility=eligibility, agents_per_erlang=factors, curve=curve
-            )
-        clock.add("model_builds", 1)
-        solution = solve_model(
-            model,
-            time_limit=objective.time_limit_seconds,
-            solver=solver,
-            gap_tolerance=objective.gap_tolerance,
-        )
-        clock.add("handover", solution.handover_seconds)
-        clock.add("solve", solution.solve_seconds)
-        clock.add("rounds", 1)
-        first = first or (model, solution)
-        if not solution.has_solution:
-            break
-        with clock.stage("staffing"):
-            priced = price_exactly(model)
-        if solution.bound is not None:
-            bound = max(bound, solution.bound)
-        history.append(
-            {
-                "lp_objective": float(solution.objective or 0.0),
-                "lp_bound": bound if np.isfinite(bound) else np.nan,
-                "exact_cost": priced.cost,
-                "accepted": priced.accepted,
-            }
-        )
-        if priced.accepted and (best is None or priced.cost < best[2].cost - _ZERO):
-            best = (model, solution, priced, factors, Margins())
-        if best is not None and best[2].cost - bound <= objective.gap_tolerance * abs(best[2].cost):
-            break
-        used = np.flatnonzero(model.shares() > _ZERO)
-        staffing = priced.exact.staffing
-        short = (staffing["agents"] > staffing["agents_lp"] + 1e-6).to_numpy()
-        segmented = set(curve.rows.tolist())
-        added = False
-        for position, row in zip(used[short], staffing[short].itertuples(), strict=True):
-            if int(position) not in segmented:
-                continue
-            agents = roster_agents(call_types[row.call_type], float(row.handle_hours), occupancy)
-            points = refined.setdefault(int(position), set())
-            before = len(points)
-            points |= {agents - 1, agents}
-            added = added or len(points) > before
-        if not added:
-            break
-        with clock.stage("build"):
-            curve = staffing_curve(inputs, eligibility, refined=refined)
-    return first, best, history
-
-
-def _fresh_bound(inputs: ModelInputs, eligibility: Eligibility, clock: _Clock) -> float | None:
-    """The bound a fresh solve's first round proves: the pooled LP (no margins), solved
-    on its own, for a plan whose loop was warm-started (one more LP)."""
+) -> tuple[SourcingModel, Solution]:
+    """One linearized round (:mod:`bestshore.model.linearize`) from ``model`` (the
+    relaxation with its margins) at ``shares``, solved."""
     with clock.stage("build"):
-        model = build_model(inputs, eligibility=eligibility)
-    with clock.stage("solve"):
-        solution, _ = solve_with_highs(
-            model.program.arrays(), gap_tolerance=inputs.scenario.objective.gap_tolerance
-        )
-    return solution.bound
+        linear = linearized(model, shares)
+    objective = model.inputs.scenario.objective
+    solution = solve_model(
+        linear,
+        time_limit=objective.time_limit_seconds,
+        solver=solver,
+        gap_tolerance=objective.gap_tolerance,
+    )
+    clock.add("handover", solution.handover_seconds)
+    clock.add("solve", solution.solve_seconds)
+    clock.add("rounds", 1)
+    return linear, solution
 
 
 def plan_sourcing(
@@ -814,90 +633,150 @@ def plan_sourcing(
     previous: Plan | None = None,
     quick: bool = False,
 ) -> Planning:
-    """Solve, re-pricing Erlang staffing until stable; the best accepted plan, if any.
+    """Solve the relaxation, then plans staffed exactly; the best accepted plan, if any.
 
-    The loop is described in this module's docstring. ``solver`` takes the plain PuLP
-    path and ``session`` keeps one HiGHS instance across solves (see
-    :func:`~bestshore.model.solve.solve_model`). ``previous``, an earlier plan of the
-    same eligible set (a Workbench's last), gives the model the first round re-prices
-    instead of building afresh; each later round re-prices the round before. With
-    ``quick``, the loop also begins from its factors and margins instead of the pooled
-    ones: a what-if then settles in a round or two, but the first round is no longer a
-    lower bound (the pooled LP is solved on its own for it, :attr:`Plan.warm_bound`) and
-    the plan may differ from a fresh solve's within the proven gap. The time limit is the scenario's (``objective.time_limit_seconds``).
+    The rounds are described in this module's docstring. ``solver`` takes the plain
+    PuLP path and ``session`` keeps one HiGHS instance across the relaxation's solves
+    (see :func:`~bestshore.model.solve.solve_model`) for scenarios staffed by workload
+    (the relaxation is their plan) and ``quick`` what-ifs; Erlang-staffed ones are solved
+    afresh, round by round, so the plan depends on the terms alone, not on what was
+    solved before.
+    ``previous``, an earlier plan of the same eligible set (a Workbench's last), gives
+    the model the first round re-prices instead of building afresh. With ``quick``,
+    the rounds after the relaxation start from ``previous``'s margins: a what-if then
+    settles in fewer rounds, the plan may differ from a fresh solve's within the proven
+    gap, and the bound is the relaxation's, proven as always. The time limit is the
+    scenario's (``objective.time_limit_seconds``).
     """
     clock = _Clock()
     eligibility = eligibility or eligible_assignments(inputs)
-    erlang_rows = _repriced_rows(inputs, eligibility)
-    factors = eligibility.assignments["agents_per_erlang"].to_numpy(dtype=float).copy()
-    whole = whole_agent_curve(inputs, eligibility)
-    margins = Margins()
-    start = previous if quick and whole is None else None  # the MILP has no loop to warm
-    if start is not None and len(start.factors) == len(factors):
-        factors, margins = start.factors.copy(), start.margins
-    else:
-        start = None
+    objective = inputs.scenario.objective
     base = previous.model if previous is not None else None
-    first: tuple[SourcingModel, Solution] | None = None
-    best: tuple[SourcingModel, Solution, _Priced, np.ndarray, Margins] | None = None
-    history: list[dict[str, float | bool]] = []
-    last_cost = np.inf
-    if whole is not None:
-        first, best, history = _whole_agent_rounds(inputs, eligibility, whole, solver, clock)
-    rounds = MAX_ROUNDS if erlang_rows.any() else 1
-    for round_ in range(0 if whole is not None else rounds):
+    if not quick and len(staffing_envelopes(inputs, eligibility).rows):
+        # A restarted simplex may end on another of several optimal vertices, and the
+        # rounds after it would differ: solved afresh, the answer is the terms' alone.
+        session = None
+    margins = Margins()
+    first = solve_round(
+        inputs, eligibility, margins, base=base, solver=solver, session=session, clock=clock
+    )
+    model, solution = first
+    bound = _bound(model, solution)
+    if quick and previous is not None and held_back(previous.margins):
+        margins = previous.margins
         model, solution = solve_round(
-            inputs, eligibility, factors, margins,
-            base=base, solver=solver, session=session, clock=clock,
-        )  # fmt: skip
-        base = model  # the next round changes factors and margins only: re-price this one
-        first = first or (model, solution)
+            inputs, eligibility, margins, base=model, solver=solver, session=session, clock=clock
+        )
+    best: _Best | None = None
+    history: list[dict[str, float | bool]] = []
+
+    def record(solution: Solution, priced: _Priced) -> None:
+        history.append(
+            {
+                "lp_objective": float(solution.objective or 0.0),
+                "lp_bound": bound if not history and bound is not None else np.nan,
+                "exact_cost": priced.cost,
+                "accepted": priced.accepted,
+            }
+        )
+
+    def proven(best: _Best | None) -> bool:
+        cost = best.priced.cost if best is not None else np.inf
+        return bound is not None and cost - bound <= objective.gap_tolerance * abs(cost)
+
+    # 1. Fit: the relaxation, holding back what exact staffing overshoots.
+    feasible = Margins()  # the most room held back that still left a plan
+    for _ in range(MAX_ROUNDS):
         if not solution.has_solution:
             if not held_back(margins):
                 break
-            margins = halve_margins(margins)  # the rounding room itself made it infeasible
-            continue
-        with clock.stage("staffing"):
-            priced = price_exactly(model)
-            history.append(
-                {
-                    "lp_objective": float(solution.objective or 0.0),
-                    "lp_bound": np.nan if solution.bound is None else solution.bound,
-                    "exact_cost": priced.cost,
-                    "accepted": priced.accepted,
-                }
-            )
-            if priced.accepted and (best is None or priced.cost < best[2].cost - _ZERO):
-                best = (model, solution, priced, factors.copy(), margins)
-            if priced.accepted and abs(last_cost - priced.cost) <= _STABLE * max(priced.cost, 1.0):
+            # the room held back left no plan: back halfway to the last that did
+            margins = _between(feasible, margins) if held_back(feasible) else halve_margins(margins)
+        else:
+            feasible = margins
+            with clock.stage("staffing"):
+                priced = price_exactly(model)
+            record(solution, priced)
+            best = _accept(best, model, solution, priced, margins)
+            if best is not None:
                 break
-            last_cost = priced.cost
             margins = grow_margins(margins, priced.over)
-            factors = reprice_factors(
-                inputs, eligibility, erlang_rows, factors, model.shares(), round_
-            )
-    assert first is not None
+        model, solution = solve_round(
+            inputs, eligibility, margins, base=model, solver=solver, session=session, clock=clock
+        )
+    # 2. Improve: linearized rounds from the plan that fits (not with rostered sites,
+    # whose whole shifts the lines do not see).
+    rostered = bool(rostered_sites(inputs))
+    if best is not None and not rostered and not proven(best):
+        # From the relaxation without room held back: the plan that fits is a solution
+        # of its linearization at the plan's loads (each line exact there).
+        relaxed, margins, shares = first[0], Margins(), best.model.shares()
+        for _ in range(LINEARIZED_ROUNDS):
+            model, solution = _linearized_round(relaxed, shares, solver, clock)
+            if not solution.has_solution:
+                if not held_back(margins):
+                    break
+                margins = halve_margins(margins)
+                with clock.stage("build"):
+                    relaxed, _ = build_or_reprice(
+                        inputs, base=relaxed, eligibility=eligibility, margins=margins
+                    )
+                continue
+            with clock.stage("staffing"):
+                priced = price_exactly(model)
+            record(solution, priced)
+            before = best.priced.cost
+            best = _accept(best, model, solution, priced, margins)
+            assert best is not None
+            shares = model.shares()
+            if not priced.accepted:  # hold back its overshoot and linearize again there
+                margins = grow_margins(margins, priced.over)
+                with clock.stage("build"):
+                    relaxed, _ = build_or_reprice(
+                        inputs, base=relaxed, eligibility=eligibility, margins=margins
+                    )
+            elif before - best.priced.cost <= _IMPROVED * abs(before) or proven(best):
+                break
+    # 3. Close the gap where the scenario is small: every queue step by step, a MILP
+    # whose dual bound is a bound too (:mod:`bestshore.model.segments`).
+    if not proven(best) and first[1].has_solution and step_count(first[0]) <= EXACT_BINARIES:
+        with clock.stage("build"):
+            stepped = segmented(first[0])
+        solution = solve_model(
+            stepped,
+            time_limit=objective.time_limit_seconds,
+            solver=solver,
+            gap_tolerance=objective.gap_tolerance,
+            node_limit=EXACT_NODES,
+        )
+        clock.add("handover", solution.handover_seconds)
+        clock.add("solve", solution.solve_seconds)
+        clock.add("rounds", 1)
+        stepped_bound = _bound(stepped, solution)
+        if stepped_bound is not None and (bound is None or stepped_bound > bound):
+            bound = stepped_bound
+        if solution.has_solution:
+            with clock.stage("staffing"):
+                priced = price_exactly(stepped)
+            record(solution, priced)
+            best = _accept(best, stepped, solution, priced, Margins())
     plan = None
     if best is not None:
-        model, solution, priced, accepted_factors, accepted_margins = best
         with clock.stage("staffing"):
-            year = price_year(model, priced.exact)
-        staffing = priced.exact.staffing.copy()
+            year = price_year(best.model, best.priced.exact)
+        staffing = best.priced.exact.staffing.copy()
         staffing["annual_cost"] = year.row_costs
         staffing["annual_hours"] = year.row_hours
         plan = Plan(
-            model=model,
-            outcome=solution,
+            model=best.model,
+            outcome=best.solution,
             staffing=staffing,
             pooled_agents=_pooled(inputs),
             history=history,
-            factors=accepted_factors,
-            margins=accepted_margins,
-            warm_started=start is not None,
-            shifts=priced.exact.shifts,
-            roster_hours=priced.exact.roster_hours,
+            margins=best.margins,
+            shifts=best.priced.exact.shifts,
+            roster_hours=best.priced.exact.roster_hours,
             year=year,
-            roster_bound=_roster_bound(inputs, eligibility, year, clock),
-            warm_bound=_fresh_bound(inputs, eligibility, clock) if start is not None else None,
+            bound=bound,
         )
     return Planning(first[0], first[1], plan, clock.seconds)

@@ -43,6 +43,8 @@ __all__ = [
 ]
 
 _INF = np.inf
+#: LPs with more nonzeros than this are solved by the interior point method.
+IPM_NONZEROS = 60_000
 
 
 def key_text(key: Any) -> str:
@@ -161,6 +163,17 @@ class LinearProgram:
     offset: float = 0.0
     sections: dict[str, Section] = field(default_factory=dict)
     _compiled: ProgramArrays | None = field(default=None, repr=False)
+
+    def copy(self) -> LinearProgram:
+        """A copy to add to: blocks and sections are shared (never changed in place),
+        the lists holding them are its own."""
+        copied = replace(self, sections=dict(self.sections), _compiled=None)
+        for name in (
+            "_col_blocks", "_col_lower", "_col_upper", "_col_integer", "_row_blocks",
+            "_row_lower", "_row_upper", "_rows", "_cols", "_vals", "_cost_cols", "_cost_vals",
+        ):  # fmt: skip
+            setattr(copied, name, list(getattr(self, name)))
+        return copied
 
     @contextmanager
     def section(self, name: str) -> Iterator[None]:
@@ -634,6 +647,10 @@ def solve_with_highs(
         highs.setOptionValue("time_limit", float(time_limit))
     if gap_tolerance is not None:
         highs.setOptionValue("mip_rel_gap", float(gap_tolerance))
+    if not arrays.integer.any() and arrays.num_nz > IPM_NONZEROS:
+        # Large LPs (rostered years): the interior point method, then crossover to a
+        # vertex, is several times faster than the simplex here; same optimum.
+        highs.setOptionValue("solver", "ipm")
     integrality = arrays.integer.astype(np.int32)  # kContinuous 0, kInteger 1
     passed = highs.passModel(
         arrays.num_col,
@@ -729,7 +746,7 @@ class HighsSession:
     capacity changed: only costs and bounds differ), only the changed costs and bounds
     are passed and the simplex restarts from the last optimal basis, usually a few
     iterations away. Any other program is passed whole and solved from scratch, so the
-    staffing loop's rounds stay exactly as a fresh solve would make them. The optimum
+    solve's rounds stay exactly as a fresh solve would make them. The optimum
     is the same either way; where several plans tie for it, a restarted solve may
     return another of them.
     """

@@ -1,7 +1,7 @@
 """Re-price a built model: new prices, caps, capacities or staffing factors, no rebuild.
 
-A what-if (a site's rate, a vendor's cap, a site's capacity) and each round of the
-Erlang staffing loop (new agents-per-Erlang factors ``k``, new rounding margins) change
+A what-if (a site's rate, a vendor's cap, a site's capacity) and each round that fits a
+plan (new margins held back from limits) change
 a few of the LP's families and leave the rest as they were: demand coverage, the work
 shares, the quality floors, commitments and SCC rows read only demand, the eligible set
 and the policies. Building the whole program again redoes all of them; :func:`reprice`
@@ -159,7 +159,9 @@ def reprice(
         return None
     eligibility = eligibility if eligibility is not None else base.eligibility
     scratch = LinearProgram(base.program.name)
-    fresh = c.add_share_variables(scratch, eligibility, False, agents_per_erlang, margins)
+    fresh = c.add_share_variables(
+        scratch, eligibility, False, agents_per_erlang, margins, base.variables.envelopes
+    )
     changed = changes(base, inputs, eligibility, fresh)
     if changed is None:
         return None

@@ -47,6 +47,7 @@ some work), :func:`bestshore.model.plan.roster_bound` proves a weaker one.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 
@@ -56,14 +57,20 @@ import pandas as pd
 
 from bestshore.model.constraints import Variables, agent_terms
 from bestshore.model.inputs import WEEK, ModelInputs, rostered_sites
-from bestshore.model.program import LinearProgram, new_highs, solve_with_highs
+from bestshore.model.program import (
+    LinearProgram,
+    ProgramArrays,
+    Solution,
+    new_highs,
+    solve_with_highs,
+)
 from bestshore.scenario.hours import HOURS_PER_WEEK, local_clock
+from bestshore.scenario.profiles import WEEKS_PER_MONTH, month_loads
 from bestshore.scenario.schema import Roster
 
 __all__ = [
     "SHIFT_COLUMNS",
     "add_roster",
-    "bound_holds",
     "idle_rate",
     "shift_patterns",
     "weeks_of_work",
@@ -76,6 +83,8 @@ SHIFT_COLUMNS = [
     "agents", "paid_hours",
 ]  # fmt: skip
 _NONE = np.array([], dtype=np.int64)
+#: Weeks in the year of twelve months.
+YEAR_WEEKS = 12 * WEEKS_PER_MONTH
 
 
 def shift_patterns(open_hours: np.ndarray, roster: Roster) -> pd.DataFrame:
@@ -102,26 +111,6 @@ def weeks_of_work(inputs: ModelInputs) -> float:
     workloads = inputs.workloads
     weekly = float(workloads["weekly_volume"].sum())
     return float(workloads["volume"].sum()) / weekly if weekly > 0 else 0.0
-
-
-def bound_holds(inputs: ModelInputs) -> bool:
-    """Whether the first round's LP bounds a rostered plan's cost from below.
-
-    The whole roster, with the plan's shares, is a solution of the first round's rows
-    (whole agents cover more than the pooled estimate; idle hours take the difference).
-    Its LP price is at most its exact cost when each hour it moves from work to idle is
-    priced no dearer: every rostered site's idle rate at most its rates for the call
-    types it may take, and every call type's annual factor at least the year's weeks of
-    work (the factor idle hours are priced at).
-    """
-    weeks = weeks_of_work(inputs)
-    if (inputs.workloads["annual_factor"] < weeks * (1 - 1e-12)).any():
-        return False
-    for site in rostered_sites(inputs):
-        rates = inputs.rates.xs(site, level="site")
-        if (rates < idle_rate(inputs, site) * (1 - 1e-12)).any():
-            return False
-    return True
 
 
 def idle_rate(inputs: ModelInputs, site: str) -> float:
@@ -165,13 +154,17 @@ def _cached_patterns(open_hours: bytes, lengths: tuple[int, ...], every: int) ->
 
 
 def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
-    r"""Whole shifts at rostered sites: cover, blending, capacity, seats, part time.
+    r"""Whole shifts at rostered sites: cover, blending, capacity, seats, part time, and
+    the roster's pay.
 
     The math is in this module's docstring. Columns ``shifts[s,start,length]``,
-    ``blended[s,h]``, ``idle[s,h]``; rows ``shift_cover[s,h]``, ``blend[s]``,
-    ``shift_capacity[s]``, ``shift_seats[s,h]``, ``part_time[s]``.
+    ``blended[s,h]``, ``idle[s,h]`` (the sizing week's roster); in a seasonal year also
+    ``year_shifts[s,start,length]`` and ``year_blended[s,h]`` (the year's average
+    roster). Rows ``shift_cover[s,h]``, ``blend[s]``, ``shift_capacity[s]``,
+    ``shift_seats[s,h]``, ``part_time[s]``; in a seasonal year ``year_cover[s,h]``,
+    ``year_blend[s]`` and ``year_part_time[s]``.
 
-    .. math:: \sum_{p \ni h} n_{s,p} = \sum_{R(s,h)} k A\, x + b_{s,h} + i_{s,h}
+    .. math:: \sum_{p \ni h} n_{s,p} = \sum_{R(s,h)} (k A\, x + e) + b_{s,h} + i_{s,h}
 
     Duals: ``shift_cover`` what one more agent hour of requirement in that hour costs a
     year; ``shift_capacity`` what one more paid hour a week of capacity would save.
@@ -184,7 +177,10 @@ def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> 
     by_site_hour = variables.eligibility.groups("site", "hour")
     headroom = inputs.scenario.policies.capacity_headroom or 0.0
     weeks = weeks_of_work(inputs)
+    seasonal = _seasonal(inputs)
     premium = inputs.premium
+    rows = variables.assignments
+    annual = rows["annual_factor"].to_numpy(dtype=float)
     for site in sorted(rosters):
         roster = rosters[site]
         found = _patterns(inputs, site, roster)
@@ -193,9 +189,8 @@ def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> 
         if not hours:
             continue
         patterns = found.patterns
-        n = lp.add_columns(
-            "shifts", [(site, int(a), int(b)) for a, b in patterns.itertuples(index=False)]
-        )
+        pattern_keys = [(site, int(a), int(b)) for a, b in patterns.itertuples(index=False)]
+        n = lp.add_columns("shifts", pattern_keys)
         covered = set(found.hours.tolist())
         open_keys = [(site, h) for h in hours if h in covered]
         blended = lp.add_columns("blended", open_keys)
@@ -250,15 +245,107 @@ def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> 
                 "shift_seats", [(site, int(h)) for h in found.hours], seat_members,
                 [np.ones(len(m)) for m in seat_members], upper=bounds,
             )  # fmt: skip
+        part = np.where(lengths < max(roster.shift_hours), 1.0, 0.0)
         if roster.max_part_time_share is not None and len(n):
-            part = lengths < max(roster.shift_hours)
             lp.add_rows(
-                "part_time", [site], [n],
-                [np.where(part, 1.0, 0.0) - roster.max_part_time_share], upper=0.0,
+                "part_time", [site], [n], [part - roster.max_part_time_share], upper=0.0
             )  # fmt: skip
-        if not variables.elastic and len(idle):
-            pay = premium.loc[site].to_numpy()[found.hours]
-            lp.add_cost(idle, weeks * idle_rate(inputs, site) * pay)
+        if variables.elastic or not len(found.hours):
+            continue
+        # The roster's pay: every paid hour at the site's hourly price and the hour's
+        # premium, the year's weeks of it; the work done in it is then priced at its
+        # rate less that price (worked and blended hours are paid hours too).
+        rate = idle_rate(inputs, site)
+        pay = premium.loc[site].to_numpy()[found.hours]
+        shift_pay = rate * (found.cover.T @ pay)  # one agent on each pattern, a week
+        _price_work(lp, variables, site, rate, premium.loc[site].to_numpy())
+        if not seasonal:
+            lp.add_cost(n, weeks * shift_pay)
+            lp.add_cost(blended, -weeks * rate * pay)
+            continue
+        # A seasonal year: each month is rostered again. The year's average roster (its
+        # months' rosters weighted by their weeks) covers the year's average agents
+        # and pays the year; the sizing week's roster above only has to fit.
+        year = lp.add_columns("year_shifts", pattern_keys)
+        year_blended = lp.add_columns("year_blended", open_keys)
+        members, coefficients = [], []
+        for h in found.hours.tolist():
+            work = by_site_hour.get((site, h), _NONE)
+            agents, weights = _year_agents(variables, work, annual)
+            used = np.flatnonzero(found.cover[position[h]])
+            members.append(np.concatenate([year[used], [year_blended[slot[h]]], agents]))
+            coefficients.append(np.concatenate([np.ones(len(used)), [-1.0], -weights / YEAR_WEEKS]))
+        lp.add_rows(
+            "year_cover", [(site, int(h)) for h in found.hours], members, coefficients, lower=0.0
+        )
+        lp.add_rows(
+            "year_blend", [site],
+            [np.concatenate([year_blended, variables.share[deferred]])],
+            [np.concatenate([np.ones(len(year_blended)),
+                             -variables.agent_hours[deferred] * annual[deferred] / YEAR_WEEKS])],
+            lower=0.0, upper=0.0,
+        )  # fmt: skip
+        if roster.max_part_time_share is not None:
+            lp.add_rows(
+                "year_part_time", [site], [year], [part - roster.max_part_time_share], upper=0.0
+            )  # fmt: skip
+        lp.add_cost(year, YEAR_WEEKS * shift_pay)
+        lp.add_cost(year_blended, -YEAR_WEEKS * rate * pay)
+
+
+def _seasonal(inputs: ModelInputs) -> bool:
+    """Whether some call type's months differ from the sizing week (rosters then differ
+    month by month)."""
+    sizing = inputs.scenario.settings.sizing
+    return any(
+        np.any(np.abs(month_loads(c.seasonality, sizing) - 1.0) > 1e-12)
+        for c in inputs.scenario.call_types
+    )
+
+
+def _year_agents(
+    variables: Variables, members: np.ndarray, annual: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The year's agent-weeks of the rows at ``members``: a whole-agent row's year
+    column ``y``; a planning-agent row's ``κ_y T x + F e``; ``F k A x`` otherwise."""
+    columns: list[np.ndarray] = []
+    values: list[np.ndarray] = []
+    year = variables.year[members] if len(variables.year) else np.full(len(members), -1)
+    extra = variables.extra[members] if len(variables.extra) else np.full(len(members), -1)
+    whole = year >= 0
+    columns.append(year[whole])
+    values.append(np.ones(int(whole.sum())))
+    rest = members[~whole]
+    per_share = variables.agent_hours[rest] * annual[rest]
+    envelopes = variables.envelopes
+    if envelopes is not None:
+        lines = ~np.isnan(envelopes.year_factor[rest])
+        rows = variables.assignments
+        traffic = (rows["handle_hours"] * rows["repeat_factor"]).to_numpy(dtype=float)[rest]
+        per_share = np.where(lines, envelopes.year_factor[rest] * traffic, per_share)
+    columns.append(variables.share[rest])
+    values.append(per_share)
+    has = extra[~whole] >= 0
+    columns.append(extra[~whole][has])
+    values.append(annual[rest][has])
+    return np.concatenate(columns), np.concatenate(values)
+
+
+def _price_work(
+    lp: LinearProgram, variables: Variables, site: str, rate: float, pay: np.ndarray
+) -> None:
+    """Take the roster's price of an hour off the work done at a rostered site: its
+    real-time rows' agent-weeks of the year (:func:`_year_agents`) at ``rate`` times
+    the hour's premium less (the roster pays that part)."""
+    rows = variables.assignments
+    here = np.flatnonzero((rows["site"] == site).to_numpy() & (rows["hour"] != WEEK).to_numpy())
+    if not len(here):
+        return
+    annual = rows["annual_factor"].to_numpy(dtype=float)
+    hours = rows["hour"].to_numpy()
+    for hour in np.unique(hours[here]):
+        columns, values = _year_agents(variables, here[hours[here] == hour], annual)
+        lp.add_cost(columns, -rate * pay[int(hour)] * values)
 
 
 def whole_roster(inputs: ModelInputs, staffing: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -286,7 +373,7 @@ def whole_roster(inputs: ModelInputs, staffing: pd.DataFrame) -> tuple[pd.DataFr
         return pd.DataFrame(shift_rows, columns=SHIFT_COLUMNS), _empty_hours()
     hourly = staffing[staffing["hour"] != WEEK]
     worked = hourly.groupby(["site", "hour"])["agents"].sum()
-    whole = hourly.groupby(["site", "hour"])["roster_agents"].sum()
+    whole = worked  # the hour's agents, rounded up to people below
     deferred = staffing[staffing["hour"] == WEEK].groupby("site")["agents"].sum()
     weeks = weeks_of_work(inputs)
     headroom = inputs.scenario.policies.capacity_headroom or 0.0
@@ -334,16 +421,21 @@ def whole_roster(inputs: ModelInputs, staffing: pd.DataFrame) -> tuple[pd.DataFr
             )  # fmt: skip
         # Paid hours at their premium; ties broken towards full-time shifts.
         lp.add_cost(n, rate * (found.cover.T @ pay) + 1e-6 * (lengths < lengths.max()))
-        unlimited = lp.arrays()
-        lp.add_rows("capacity", [0], [n], [lengths], upper=capacity[site])
+        # Capacity and seats, elastic: where no whole roster fits them, the roster that
+        # overshoots them least is found (each hour over costs far more than any paid
+        # hour), and the plan's overshoot measured on it is held back in the next round.
+        penalty = 1e3 * float(rate * pay.max(initial=1.0) * max(lengths.max(initial=1.0), 1.0))
+        (row,) = lp.add_rows("capacity", [0], [n], [lengths], upper=capacity[site])
+        over = lp.add_columns("over_capacity", [0])
+        lp.add_terms(np.array([row]), over, np.array([-1.0]))
+        lp.add_cost(over, penalty)
         seats = whole_seats(inputs, site)
         if np.isfinite(seats):
-            lp.add_rows("seats", found.hours.tolist(), covering, ones, upper=seats)
-        solution, _ = solve_with_highs(lp.arrays(), highs=_roster_highs())
-        if not solution.has_solution:
-            # No whole-agent roster fits the capacity or seats: roster without them, so
-            # the plan's overshoot is measured (and the staffing loop holds it back).
-            solution, _ = solve_with_highs(unlimited, highs=_roster_highs())
+            rows = lp.add_rows("seats", found.hours.tolist(), covering, ones, upper=seats)
+            crowded = lp.add_columns("over_seats", found.hours.tolist())
+            lp.add_terms(rows, crowded, -np.ones(len(rows)))
+            lp.add_cost(crowded, penalty)
+        solution = _solve_roster(lp.arrays())
         if not solution.has_solution or solution.values is None:
             hour_rows.append(_hours_table(site, found.hours, None, done, None, None))
             continue
@@ -376,7 +468,36 @@ def whole_roster(inputs: ModelInputs, staffing: pd.DataFrame) -> tuple[pd.DataFr
 # limits are deterministic, unlike a time limit. The plan's gap to the LP bound, which
 # the result reports, covers whatever this leaves.
 ROSTER_MIP_GAP = 5e-3
-ROSTER_MIP_NODES = 500
+ROSTER_MIP_NODES = 100
+
+
+_SOLVED: dict[bytes, Solution] = {}
+
+
+def _solve_roster(arrays: ProgramArrays) -> Solution:
+    """Solve a site's roster MILP; the same program (a site whose work did not change
+    from one round, or month, to the next) is solved once per process."""
+    key = b"".join(
+        np.ascontiguousarray(a).tobytes()
+        for a in (arrays.cost, arrays.col_lower, arrays.col_upper, arrays.row_lower,
+                  arrays.row_upper, arrays.a_start, arrays.a_index, arrays.a_value)
+    )  # fmt: skip
+    found = _SOLVED.get(key)
+    if found is None:
+        # Interval columns over whole requirements: the LP's optimum is often whole
+        # already (a totally unimodular core), and then it is the MILP's.
+        relaxed, _ = solve_with_highs(
+            dataclasses.replace(arrays, integer=np.zeros_like(arrays.integer))
+        )
+        values = relaxed.values
+        whole = values is not None and bool(
+            np.all(np.abs(values[arrays.integer] - np.round(values[arrays.integer])) <= 1e-7)
+        )
+        found = relaxed if whole else solve_with_highs(arrays, highs=_roster_highs())[0]
+        if len(_SOLVED) > 4096:
+            _SOLVED.clear()
+        _SOLVED[key] = found
+    return found
 
 
 def _roster_highs() -> highspy.Highs:

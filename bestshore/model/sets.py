@@ -92,7 +92,7 @@ class Eligibility:
     def groups(self, *columns: str) -> dict[Any, np.ndarray]:
         """Row positions of the assignments by the values of ``columns`` (cached).
 
-        The staffing loop rebuilds the model several times on the same eligible set;
+        A solve's rounds rebuild the model several times on the same eligible set;
         grouping hundreds of thousands of rows by text columns is the slow part of a
         build, so it is done once.
         """
@@ -373,7 +373,7 @@ def eligible_assignments(inputs: ModelInputs) -> Eligibility:
     rows["repeat_factor"] = repeat_factors(inputs, rows)
     rows["contact_price"] = _lookup(rows["site"], inputs.sites["price_per_contact"])
     rows["incentive"] = _lookup(rows["site"], inputs.sites["incentive"])
-    # Looked up once here: the families, the staffing loop and the exact costs all read it.
+    # Looked up once here: the families, the solve's rounds and the exact costs all read it.
     units = pd.MultiIndex.from_frame(rows[["call_type", "language", "hour"]])
     rows["unit_calls"] = inputs.demand["calls"].reindex(units).to_numpy(dtype=float)
     columns = [

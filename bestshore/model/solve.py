@@ -9,10 +9,18 @@ path and cross-check HiGHS against CBC.
 
 from __future__ import annotations
 
+import copy
+
 import pulp
 
 from bestshore.model.build import SourcingModel
-from bestshore.model.program import HighsSession, Solution, solve_with_highs, solve_with_pulp
+from bestshore.model.program import (
+    HighsSession,
+    Solution,
+    new_highs,
+    solve_with_highs,
+    solve_with_pulp,
+)
 
 __all__ = ["solve_model"]
 
@@ -24,19 +32,30 @@ def solve_model(
     solver: pulp.LpSolver | None = None,
     session: HighsSession | None = None,
     gap_tolerance: float | None = None,
+    node_limit: int | None = None,
 ) -> Solution:
     """Solve ``model`` (fast HiGHS path, or ``solver`` through PuLP); read ``status`` first.
 
     The solution is also kept on ``model.solution``. A ``session`` keeps one HiGHS
     instance across solves (see :class:`~bestshore.model.program.HighsSession`). A MILP
-    stops at the relative ``gap_tolerance`` (HiGHS's default 1e-4 when None).
+    stops at the relative ``gap_tolerance`` (HiGHS's default 1e-4 when None), or after
+    ``node_limit`` branch-and-bound nodes (a deterministic limit: HiGHS on one thread;
+    a PuLP solver other than HiGHS is not limited).
     """
     arrays = model.program.arrays()
-    if session is not None and solver is None:
+    if session is not None and solver is None and node_limit is None:
         solution = session.solve(arrays, time_limit=time_limit, gap_tolerance=gap_tolerance)
     elif solver is None:
-        solution, _ = solve_with_highs(arrays, time_limit=time_limit, gap_tolerance=gap_tolerance)
+        highs = new_highs()
+        if node_limit is not None:
+            highs.setOptionValue("mip_max_nodes", int(node_limit))
+        solution, _ = solve_with_highs(
+            arrays, time_limit=time_limit, gap_tolerance=gap_tolerance, highs=highs
+        )
     else:
+        if node_limit is not None and isinstance(solver, pulp.HiGHS):
+            solver = copy.copy(solver)
+            solver.optionsDict = {**solver.optionsDict, "mip_max_nodes": int(node_limit)}
         solution = solve_with_pulp(
             model.program, solver, time_limit=time_limit, gap_tolerance=gap_tolerance
         )

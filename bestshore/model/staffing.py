@@ -1,34 +1,18 @@
-"""Hour-by-hour staffing of real-time queues, and the loop that prices pooling losses.
+"""Hour-by-hour staffing of real-time queues at their loads (Erlang C).
 
-Splitting one queue across sites loses pooling economies: two sites each taking half
-of a 10-Erlang queue need more agents together than one site taking all of it (Erlang C
-is sub-additive). The LP is linear, so it prices each (call type, language, site, hour)
-queue with a fixed *agents-per-Erlang* factor ``k``. The loop:
+A queue (call type, language, site, market hour) at load ``a`` [Erlang] is staffed in
+*planning agents* (:func:`agents_needed`: Erlang C with fractional agents, the whole
+staffing interpolated on the goal between the last count that misses it and the first
+that meets it, never below ``a / occupancy``; a fraction is part of an hour), or in
+whole agents (:func:`roster_agents`) under ``settings.staffing_model: whole``. Every
+plan is also reported with its roster: the whole agents each queue needs each hour and
+the service level and ASA they achieve (:func:`exact_staffing`).
 
-1. start from the pooled factor ``k = N(A) / A`` of the whole hourly queue ``A`` (what
-   one site taking everything would need);
-2. solve; for every queue a site takes, compute its exact Erlang C staffing
-   ``N(a)`` at its load ``a`` and set ``k = N(a) / a``; keep ``k`` of unused queues
-   (after ``FREE_ROUNDS`` rounds a factor may only rise, which makes the loop settle);
-3. when the exact (integer) staffing of a plan overshoots a capacity, seat limit or
-   vendor cap that its linear estimate respected, hold that overshoot back from the
-   limit in the next round, three times over (a rounding margin); when the margins
-   themselves leave no feasible plan, halve them;
-4. re-solve, until a plan fits every limit and its exact cost stops changing (relative
-   change < 1e-3), or ``MAX_ROUNDS`` rounds; the fitting plan with the lowest *exact*
-   cost is returned.
-
-Staffing is planned in *fractional agents* (Erlang C interpolated between whole
-agent counts, :func:`agents_needed`): continuous in the load, so the loop settles, and
-consistent with fractional FTE. Every plan is also reported with its roster: the whole
-agents each queue needs each hour and the service level and ASA they achieve.
-
-The error is bounded, not assumed. The first round prices every queue at its pooled
-factor, which no split can beat (planning agents per Erlang never fall as a queue is
-split), so its LP optimum is a lower bound on any plan's cost; the returned plan's cost
-is an upper bound. The result's stamp carries both (``lower_bound``, ``exact_cost``) and
-their relative difference (``staffing_gap``); the requirements table carries the
-*pooling loss* (agents beyond those of fully pooled queues) hour by hour.
+Splitting one queue across sites loses pooling economies (two sites each taking half of
+a 10-Erlang queue need more agents together than one site taking all of it), which a
+linear program cannot price: the optimization bounds each queue's agents below by an
+envelope (:mod:`bestshore.model.curve`) and the plan is staffed here, exactly, at the
+loads it chose (:mod:`bestshore.model.plan`).
 """
 
 from __future__ import annotations
@@ -48,16 +32,12 @@ from bestshore.staffing import (
 )
 
 __all__ = [
-    "FREE_ROUNDS",
-    "MAX_ROUNDS",
     "agents_needed",
     "exact_staffing",
+    "planning_agents",
     "queue_goal",
     "roster_agents",
 ]
-
-MAX_ROUNDS = 25
-FREE_ROUNDS = 3
 
 
 def queue_goal(call_type: CallType) -> tuple[float, float | None, float | None, float | None]:
@@ -75,11 +55,11 @@ def _queue(
 ) -> tuple[float, int, float, float]:
     """Planning agents, roster agents, service level and ASA of one queue-hour.
 
-    Cached: the staffing loop meets the same queue loads round after round (most shares
+    Cached: the solve's rounds meet the same queue loads round after round (most shares
     do not move), and a notebook re-solve meets them again. Pure, so caching is safe.
     """
     aht, target, answer, asa = goal
-    planning = _planning_agents(goal, traffic, max_occupancy)
+    planning = planning_agents(goal, traffic, max_occupancy)
     whole = _whole_agents(goal, traffic, max_occupancy)
     if (target is None and asa is None) or traffic <= 0:
         return planning, whole, math.nan, math.nan
@@ -101,18 +81,18 @@ def agents_needed(call_type: CallType, traffic: float, max_occupancy: float) -> 
     service level (or on 1/ASA) between the last agent count that misses the goal and
     the first that meets it, and never below ``traffic / max_occupancy``. It is
     continuous and increasing in the traffic, equals the integer answer wherever that
-    exactly meets the goal, and lies within one agent below it. Planning in fractional
-    agents is what keeps the staffing loop stable; :func:`exact_staffing` also reports
-    the integer roster each hour needs and the service level it achieves.
+    exactly meets the goal, and lies within one agent below it; :func:`exact_staffing`
+    also reports the integer roster each hour needs and the service level it achieves.
     """
     return _queue(queue_goal(call_type), float(traffic), max_occupancy)[0]
 
 
-def _planning_agents(
+def planning_agents(
     goal: tuple[float, float | None, float | None, float | None],
     traffic: float,
     max_occupancy: float,
 ) -> float:
+    """:func:`agents_needed` of a goal tuple (:func:`queue_goal`) [agents]."""
     if traffic <= 0:
         return 0.0
     aht, target, answer_seconds, asa_seconds = goal
@@ -163,7 +143,7 @@ def exact_staffing(
     rows: pd.DataFrame,
     call_types: dict[str, CallType],
     max_occupancy: float,
-    whole_agents: bool = False,
+    whole_agents: bool | np.ndarray = False,
 ) -> pd.DataFrame:
     """Staffing of real-time queues at their loads.
 
@@ -175,9 +155,10 @@ def exact_staffing(
     call_types : dict
         Call type by id.
 
-    whole_agents : bool
-        Staff queues with a service goal in whole agents (``settings.staffing_model:
-        milp``): their ``agents`` are then their ``roster_agents``.
+    whole_agents : bool or array of bool
+        Staff queues with a service goal in whole agents (all rows, or those marked:
+        rostered sites, ``settings.staffing_model: whole``): their ``agents`` are then
+        their ``roster_agents``.
 
     Returns
     -------
@@ -196,12 +177,13 @@ def exact_staffing(
         (list(column) for column in zip(*queues, strict=True)) if queues else ([], [], [], [])
     )
     agents_array = np.array(agents, dtype=float)
-    if whole_agents:
+    whole = np.broadcast_to(np.asarray(whole_agents, dtype=bool), (len(rows),))
+    if whole.any():
         goal_set = np.array(
             [goals[c][1] is not None or goals[c][3] is not None for c in rows["call_type"]],
             dtype=bool,
         )
-        agents_array = np.where(goal_set, np.array(roster, dtype=float), agents_array)
+        agents_array = np.where(goal_set & whole, np.array(roster, dtype=float), agents_array)
     traffic_array = rows["handle_hours"].to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         busy = np.where(agents_array > 0, traffic_array / agents_array, 0.0)

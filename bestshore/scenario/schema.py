@@ -283,14 +283,14 @@ class Settings(_Model):
         description="Share of voice calls that may find every channel of a site's platform "
         "busy (Erlang B grade of service) [fraction], above 0 to below 1.",
     )
-    staffing_model: Literal["loop", "milp"] = Field(
-        "loop",
-        description="How real-time queues are staffed in the optimization: 'loop' (default) "
-        "prices each queue linearly and re-prices it at its own load round after round (a "
-        "heuristic with a lower bound); 'milp' gives each queue at each site a binary and "
-        "bounds its whole agents below by an opening charge and a line under the Erlang C "
-        "step (splitting a queue costs agents inside the model; the gap is proven by the "
-        "MILP). Set objective.time_limit_seconds with 'milp'.",
+    staffing_model: Literal["planning", "whole"] = Field(
+        "planning",
+        description="How real-time queues with a service goal are staffed: 'planning' "
+        "(default) in planning agents, Erlang C interpolated between whole agents (a "
+        "fraction is part of an hour; a rostered site's whole agents on shift cover the "
+        "sum of its queues' agents each hour); 'whole' in whole agents per queue and hour "
+        "(small scenarios are then solved step by step, exactly). 'loop' and 'milp', the "
+        "names of earlier versions, read as 'planning' and 'whole'.",
     )
     peak_factor: float = Field(
         1.5,
@@ -309,6 +309,13 @@ class Settings(_Model):
         description="Roster agents in whole shifts at every site paid by the hour or FTE "
         "(sites and vendors may override it); default none: staffed hour by hour.",
     )
+
+    @field_validator("staffing_model", mode="before")
+    @classmethod
+    def _earlier_names(cls, value: object) -> object:
+        if isinstance(value, str):
+            return {"loop": "planning", "milp": "whole"}.get(value, value)
+        return value
 
     @field_validator("reference_week")
     @classmethod

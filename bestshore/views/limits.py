@@ -7,7 +7,7 @@ more unit of it would save a year, in the unit a client buys:
 - a **site's capacity**: one more FTE of capacity, that is the site's productive hours a
   week per FTE times the capacity dual [currency/yr per productive h/week]. A capacity
   row with a dual is full in the LP (its linear staffing estimate and the rounding room
-  the staffing loop holds back fill it) even when the exact staffing leaves some spare;
+  the solve's rounds hold back fill it) even when the exact staffing leaves some spare;
 - **seats**: one more seat (one more agent logged in) over one day's run of full hours,
   the sum of the seat-hour duals [currency/yr per agent] of that run. Seat-hours are
   grouped by site, day and contiguous hours ("Mon 10:00-14:00"), never one line an hour;

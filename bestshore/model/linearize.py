@@ -1,0 +1,125 @@
+r"""Each used queue's staffing linearized at its load: rounds that improve a plan exactly.
+
+The relaxation (:mod:`bestshore.model.curve`) charges a queue split across sites less
+than it costs; a plan made to fit by holding room back (:mod:`bestshore.model.plan`) is
+then far from the best one. A *linearized round* restricts the model to the queues a
+plan uses and charges each its agents on a line at its current load (the
+difference-of-convex, or successive linearization, method for concave costs):
+
+- a queue staffed in planning agents ``N_f`` (concave in the load but for tiny dips)
+  gets its tangent at ``a``: agents ``≥ N_f(a) + N_f'(a) (T x - a)``, exact at ``a``
+  and above ``N_f`` wherever it is concave;
+- a queue staffed in whole agents at ``a`` in step ``n = N_w(a)`` gets two lines,
+  agents ``≥ n`` and agents ``≥ (n + 1) + (T x - L(n)) / (L(n+1) - L(n))``: exact on the
+  step, above the step function beyond it (``L`` convex);
+- its year: whole agents month by month on their year column ``y``; planning agents
+  through ``e``, priced at the sizing week's times the annual factor (an estimate:
+  the round's plan is costed month by month like any other);
+- queues the plan does not use keep their envelope: a round may move work to them, at
+  the relaxation's price; a plan whose exact staffing then overshoots a limit has the
+  overshoot held back in the next round.
+
+A round's plan is staffed and costed exactly like any other and kept only if it fits
+every limit and costs less; the bound is the relaxation's, untouched.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+
+from bestshore.model.build import SourcingModel
+from bestshore.model.curve import limits_to
+from bestshore.model.staffing import agents_needed, roster_agents
+from bestshore.scenario.profiles import WEEKS_PER_MONTH, month_loads
+from bestshore.scenario.schema import CallType
+
+__all__ = ["linearized"]
+
+_ZERO = 1e-9
+
+
+def _tangent(call_type: CallType, load: float, occupancy: float) -> tuple[float, float]:
+    """``(N_f(a), N_f'(a))`` by central differences [agents, agents per Erlang]."""
+    step = max(1e-4, 1e-3 * load)
+    low = max(load - step, 1e-12)
+    rise = agents_needed(call_type, load + step, occupancy) - agents_needed(
+        call_type, low, occupancy
+    )
+    return agents_needed(call_type, load, occupancy), rise / (load + step - low)
+
+
+def _step_lines(call_type: CallType, load: float, occupancy: float) -> tuple[float, float, float]:
+    """Whole agents at ``a``: ``n``, and the line above the next steps, ``(n + 1) +
+    (T x - L(n)) / ΔL`` as ``(n, intercept, slope per Erlang)``."""
+    limits = limits_to(call_type, occupancy, 2 * load + 1)
+    whole = float(roster_agents(call_type, load, occupancy))
+    n = int(whole)
+    if n + 1 >= len(limits):
+        return whole, 0.0, 1.0 / occupancy
+    rise = 1.0 / max(limits[n + 1] - limits[n], 1e-12)
+    return whole, (n + 1) - limits[n] * rise, rise
+
+
+def linearized(model: SourcingModel, shares: np.ndarray) -> SourcingModel:
+    """The model with the Erlang-staffed rows in use at ``shares`` linearized at their
+    loads (this module's docstring): a copy of its program with the rows
+    ``linear_staffing[c,l,h,s,j]`` added in a section of their own, no solution."""
+    inputs = model.inputs
+    variables = model.variables
+    envelopes = variables.envelopes
+    program = model.program.copy()
+    if envelopes is None or not len(envelopes.rows):
+        return dataclasses.replace(model, program=program, solution=None)
+    occupancy = inputs.scenario.settings.occupancy
+    sizing = inputs.scenario.settings.sizing
+    rows = variables.assignments
+    traffic = (rows["handle_hours"] * rows["repeat_factor"]).to_numpy(dtype=float)
+    types = rows["call_type"].to_numpy()
+    call_types = {c.id: c for c in inputs.scenario.call_types}
+    months = {
+        c.id: np.round(month_loads(c.seasonality, sizing), 12) for c in inputs.scenario.call_types
+    }
+    names = rows[["call_type", "language", "hour", "site"]]
+    keys: list[tuple[object, ...]] = []
+    members: list[np.ndarray] = []
+    values: list[np.ndarray] = []
+    lower: list[float] = []
+    for position, row in enumerate(envelopes.rows):
+        share = float(shares[row])
+        if share <= _ZERO:
+            continue
+        call_type = call_types[str(types[row])]
+        total = traffic[row]
+        load = total * share
+        linear = variables.agent_hours[row]  # κ T
+        x, e = variables.share[row], variables.extra[row]
+        named = tuple(names.iloc[row])
+        if envelopes.whole[position]:
+            y = variables.year[row]
+            n, intercept, rise = _step_lines(call_type, load, occupancy)
+            flat = line = slope = 0.0
+            for ratio in months[call_type.id]:
+                if ratio <= 0:
+                    continue
+                m, b, r = _step_lines(call_type, ratio * load, occupancy)
+                flat += WEEKS_PER_MONTH * m
+                line += WEEKS_PER_MONTH * b
+                slope += WEEKS_PER_MONTH * r * ratio * total
+            keys += [(*named, j) for j in range(4)]
+            members += [np.array([e, x]), np.array([e, x]), np.array([y]), np.array([y, x])]
+            values += [
+                np.array([1.0, linear]), np.array([1.0, linear - rise * total]),
+                np.array([1.0]), np.array([1.0, -slope]),
+            ]  # fmt: skip
+            lower += [n, intercept, flat, line]
+        else:  # the year follows the sizing week's e (priced as its weeks)
+            agents, rise = _tangent(call_type, load, occupancy)
+            keys.append((*named, 0))
+            members.append(np.array([e, x]))
+            values.append(np.array([1.0, linear - rise * total]))
+            lower.append(agents - rise * load)
+    with program.section("linearized"):
+        program.add_rows("linear_staffing", keys, members, values, lower=np.array(lower))
+    return dataclasses.replace(model, program=program, solution=None)
