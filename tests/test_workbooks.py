@@ -573,4 +573,11 @@ def test_libreoffice_keeps_the_formats(
     sheet = openpyxl.load_workbook(converted)["allocation"]
     assert {c.number_format for c in column_cells(sheet, "share [%]")} == {"0.0%"}
     assert all("EUR" in c.number_format for c in column_cells(sheet, "cost [EUR/yr]"))
-    assert sheet.freeze_panes == "A2"
+    # It keeps the autofilter over the whole table and the bold header. A headless
+    # conversion has no view, so it writes no view settings at all (the frozen header
+    # row among them): that one is checked on the file bestshore writes.
+    assert (
+        sheet.auto_filter.ref
+        == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}"
+    )
+    assert all(cell.font.b for cell in sheet[1])

@@ -25,9 +25,9 @@ today is priced at its cheapest run of today's split: the saving is, if anything
 understated. Call types with no incumbent FTE are placed freely in both solves.
 
 The saving ``S = OPT_today - OPT_plan`` [currency/yr] lies in ``[L_today - U_plan,
-U_today - L_plan]`` from both solves' proven bounds (``L``) and plans (``U``), as
-:func:`bestshore.analysis.price_interval` does for the price of a rule; the point is
-``U_today - U_plan``. The low end is also a proven floor under the saving of the plan
+U_today - L_plan]`` from both solves' proven bounds (``L``) and plans (``U``)
+(:func:`saving_interval`), as :func:`bestshore.analysis.price_interval` does for the
+price of a rule; the point is ``U_today - U_plan``. The low end is also a proven floor under the saving of the plan
 shown (which costs ``U_plan``).
 """
 
@@ -45,7 +45,13 @@ from bestshore.api import InfeasibleScenarioError, SolveError, solve
 from bestshore.result import Result
 from bestshore.scenario.schema import Scenario
 
-__all__ = ["SAVINGS_KPIS", "Savings", "savings_against_today", "todays_scenario"]
+__all__ = [
+    "SAVINGS_KPIS",
+    "Savings",
+    "saving_interval",
+    "savings_against_today",
+    "todays_scenario",
+]
 
 #: The KPI rows a saving adds to the workbook's and CSV's ``kpis`` table.
 SAVINGS_KPIS = ("today_cost", "saving", "saving_low", "saving_high")
@@ -169,6 +175,38 @@ def _bound(result: Result) -> float | None:
     return None if bound is None else float(bound)
 
 
+def saving_interval(
+    today_cost: float,
+    today_bound: float | None,
+    plan_cost: float,
+    plan_bound: float | None,
+) -> tuple[float, float, float]:
+    """The saving against today and the interval it is proven to lie in [currency/yr].
+
+    The saving is ``S = OPT_today - OPT_plan``, the best costs of today's split and of
+    the plan. Each solve proves ``L ≤ OPT ≤ U`` (its lower bound and the plan it found;
+    no cost is negative, so a missing bound counts as 0). Hence
+
+    ``L_today - U_plan ≤ S ≤ U_today - L_plan``
+
+    and the point ``U_today - U_plan``, between them. Unlike a rule's price the saving
+    may be negative: today keeps none of the plan's rules.
+
+    Returns
+    -------
+    (point, low, high)
+
+    >>> saving_interval(75_000.0, 75_000.0, 45_000.0, 45_000.0)
+    (30000.0, 30000.0, 30000.0)
+    >>> saving_interval(100.0, 90.0, 60.0, 50.0)
+    (40.0, 30.0, 50.0)
+    """
+    point = today_cost - plan_cost
+    low = (today_bound if today_bound is not None else 0.0) - plan_cost
+    high = today_cost - (plan_bound if plan_bound is not None else 0.0)
+    return point, min(low, point), max(high, point)
+
+
 def todays_scenario(scenario: Scenario) -> Scenario:
     """A copy of ``scenario`` whose plan is today's allocation (see the module's notes).
 
@@ -227,15 +265,16 @@ def savings_against_today(scenario: Scenario, plan: Result) -> Savings:
     except SolveError as exc:
         return replace(facts, status=f"not priced: {exc}")
     cost, bound = today.total_cost, _bound(today)
+    point, low, high = saving_interval(cost, bound, plan_cost, plan_bound)
     return replace(
         facts,
         status="priced",
         today_cost=cost,
         today_bound=bound,
         today_status=today.status,
-        saving=cost - plan_cost,
-        saving_low=(bound if bound is not None else 0.0) - plan_cost,
-        saving_high=cost - (plan_bound if plan_bound is not None else 0.0),
+        saving=point,
+        saving_low=low,
+        saving_high=high,
         fte_staffed=today.total_fte,
         today=today,
     )
