@@ -807,7 +807,7 @@ def chart_fte_by_shore(
             x=x,
             y=alt.Y("fte:Q", title="Planned FTE", stack="zero", axis=_zero_axis(",.0f")),
             color=alt.Color("call_type_name:N", title="Call type", scale=category_scale()),
-            order=alt.Order("call_type_name:N"),
+            order=alt.Order("call_type_name:O"),  # stacked by name (nominal warns in Vega-Lite)
             tooltip=[
                 alt.Tooltip("shore:N", title="Shore"),
                 alt.Tooltip("call_type_name:N", title="Call type"),
@@ -1090,10 +1090,12 @@ def chart_policy_prices(
             "the line spans the interval it is proven to lie in",
         ),
     )
+    # Dearest first, as an explicit order: a sort by field conflicts between the layers.
+    ranked = table.sort_values(["price", "description"], ascending=[False, True], kind="stable")
     y = alt.Y(
         "description:N",
         title=None,
-        sort=alt.EncodingSortField("price", order="descending"),
+        sort=list(dict.fromkeys(ranked["description"])),
         axis=alt.Axis(labelLimit=0),
     )
     tooltip = [
