@@ -34,7 +34,6 @@ from bestshore.model import prepare_inputs
 from bestshore.model.build import build_model
 from bestshore.model.todays_split import todays_shares
 from bestshore.scenario import ScenarioError, load_scenario, parse_scenario
-from bestshore.views.outputs import write_outputs
 
 TODAY = {"paris": {"n1": 2.0}, "rabat": {"n1": 1.0}}
 WEEKS = 365.25 / 7
@@ -234,14 +233,20 @@ def test_the_savings_module_doctests() -> None:
 
 
 @pytest.fixture(scope="module")
-def written(
-    tiny_case: tuple[bestshore.Scenario, bestshore.Result, savings_module.Savings],
-    tmp_path_factory: pytest.TempPathFactory,
-) -> Path:
-    scenario, plan, saved = tiny_case
-    folder = tmp_path_factory.mktemp("savings") / "out"
-    write_outputs(plan, scenario, folder, None, saved)
-    return folder
+def cli_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """``bestshore solve tiny.yaml --out out --no-policy-prices``: the saving is priced by
+    default with --out (the scenario has an incumbent). The folder and stdout."""
+    root = tmp_path_factory.mktemp("savings")
+    path = root / "tiny.yaml"
+    path.write_text(json.dumps(tiny(incumbent=TODAY)), encoding="utf-8")
+    done = _solve_cli("--out", str(root / "out"), "--no-policy-prices", path=path)
+    assert done.exit_code == 0, done.output
+    return root / "out", done.stdout
+
+
+@pytest.fixture(scope="module")
+def written(cli_run: tuple[Path, str]) -> Path:
+    return cli_run[0]
 
 
 def test_the_summary_pdf_states_the_saving_with_its_interval(written: Path) -> None:
@@ -295,15 +300,17 @@ def test_solve_json_carries_the_savings_record(tmp_path: Path) -> None:
     assert json.loads(plain.stdout)["savings"] is None
 
 
-def test_solve_out_prices_today_by_default_and_not_with_no_savings(tmp_path: Path) -> None:
+def test_solve_out_prices_today_by_default_and_not_with_no_savings(
+    cli_run: tuple[Path, str], tmp_path: Path
+) -> None:
+    folder, stdout = cli_run
+    assert "against today: Today's allocation, priced like the plan, costs 75 k EUR" in stdout
+    assert (folder / "tables" / "savings.csv").exists()
     path = tmp_path / "tiny.yaml"
     path.write_text(json.dumps(tiny(incumbent=TODAY)), encoding="utf-8")
-    done = _solve_cli("--out", str(tmp_path / "out"), "--no-policy-prices", path=path)
-    assert done.exit_code == 0, done.output
-    assert "against today: Today's allocation, priced like the plan, costs 75 k EUR" in done.stdout
-    assert (tmp_path / "out" / "tables" / "savings.csv").exists()
     off = _solve_cli("--out", str(tmp_path / "out"), "--no-savings", path=path)
     assert off.exit_code == 0, off.output
+    assert "against today" not in off.stdout
     assert not (tmp_path / "out" / "tables" / "savings.csv").exists()
     summary = html.unescape((tmp_path / "out" / "summary.html").read_text(encoding="utf-8"))
     assert "Today's cost was not priced (solve with --savings)" in summary
