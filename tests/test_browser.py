@@ -134,3 +134,20 @@ def test_a_comparison_where_nothing_moves_says_so(visits: dict[str, Visit]) -> N
     # Rabat at 25 EUR/h is still the cheaper: the same allocation, no bar to draw.
     (shift,) = [seen for name, seen in visits.items() if "/fte_shift_" in name]
     assert "No FTE moves between sites: the same allocation" in shift.dom
+
+
+def test_a_missing_checker_skips_or_fails_when_ci_requires_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import checkers
+
+    monkeypatch.setattr(checkers, "chromium_path", lambda: None)
+    monkeypatch.setattr(checkers, "soffice_path", lambda: None)
+    monkeypatch.setattr(checkers, "REQUIRED", True)  # .ci/run installed them
+    with pytest.raises(pytest.fail.Exception, match="Chromium is required here"):
+        checkers.require_chromium()
+    with pytest.raises(pytest.fail.Exception, match=r"LibreOffice \(soffice\) is required"):
+        checkers.require_soffice()
+    monkeypatch.setattr(checkers, "REQUIRED", False)  # a machine without apt: skipped
+    with pytest.raises(pytest.skip.Exception, match="Chromium is not installed"):
+        checkers.require_chromium()
