@@ -34,6 +34,7 @@ from bestshore.model import prepare_inputs
 from bestshore.model.build import build_model
 from bestshore.model.todays_split import todays_shares
 from bestshore.scenario import ScenarioError, load_scenario, parse_scenario
+from bestshore.views.summary import summarise
 
 TODAY = {"paris": {"n1": 2.0}, "rabat": {"n1": 1.0}}
 WEEKS = 365.25 / 7
@@ -142,6 +143,9 @@ def test_today_keeps_none_of_the_plans_rules_so_a_plan_can_cost_more() -> None:
     assert saved.lifted_rules == ["vb excluded"]
     assert saved.saving == pytest.approx(-15_000)
     assert saved.proven == "extra cost"
+    summary = summarise(plan, scenario, None, saved)
+    assert ("Extra cost against today", "15,000 EUR") in summary.tiles
+    assert "it costs 15 k EUR a year more than today" in summary.today
 
 
 def test_a_split_a_site_cannot_work_is_not_priced_and_says_why() -> None:
@@ -155,6 +159,8 @@ def test_a_split_a_site_cannot_work_is_not_priced_and_says_why() -> None:
     assert "site rabat cannot keep today's 33% of n1" in saved.status
     assert saved.saving is None and saved.today_cost is None and saved.proven == "neither"
     assert saved.kpis() == dict.fromkeys(savings_module.SAVINGS_KPIS)
+    today = summarise(bestshore.solve(scenario), scenario, None, saved).today
+    assert today.startswith("Today's cost is not stated, so no saving is claimed: today's split")
 
 
 def test_a_full_site_is_named_as_full_not_as_the_split() -> None:

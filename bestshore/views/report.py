@@ -374,8 +374,11 @@ def render_report(
         ),
     ]
     if savings is not None and savings.priced and savings.saving is not None:
-        word = "Saving against today" if savings.saving >= 0 else "Extra cost against today"
-        tiles.append(_tile(word, f"{abs(savings.saving) / 1e6:,.2f} M{cur}"))
+        word, shown = {
+            "saving": ("Saving against today", abs(savings.saving)),
+            "extra cost": ("Extra cost against today", abs(savings.saving)),
+        }.get(savings.proven, ("Against today (not proven)", savings.saving))
+        tiles.append(_tile(word, f"{shown / 1e6:,.2f} M{cur}"))
     used = result.sites[result.sites["fte"] > 0].sort_values("cost", ascending=False)
     sites = used[["site", "vendor", "country", "shore", "fte", "utilisation", "cost"]]
     limits = limits_by_money(result)

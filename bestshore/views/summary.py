@@ -130,7 +130,8 @@ def savings_sentence(savings: Savings | None, currency: str) -> str:
     if savings is None or savings.status == "no incumbent":
         return ""
     if not savings.priced:
-        return f"Today's cost is not stated: {_clip(savings.status, 400)}."
+        reason = savings.status.removeprefix("not priced: ")
+        return f"Today's cost is not stated, so no saving is claimed: {_clip(reason, 400)}."
     assert savings.today_cost is not None and savings.saving is not None
     low, high = savings.saving_low or 0.0, savings.saving_high or 0.0
     interval = f"proven between {_money(low, currency)} and {_money(high, currency)}"
@@ -270,8 +271,11 @@ def summarise(
         ("Contacts a year", f"{float(k['total_volume']):,.0f}"),
     ]
     if savings is not None and savings.priced and savings.saving is not None:
-        label = "Saving against today" if savings.saving >= 0 else "Extra cost against today"
-        tiles.append((label, f"{abs(savings.saving):,.0f} {cur}"))
+        label, shown = {
+            "saving": ("Saving against today", abs(savings.saving)),
+            "extra cost": ("Extra cost against today", abs(savings.saving)),
+        }.get(savings.proven, ("Against today (not proven)", savings.saving))
+        tiles.append((label, f"{shown:,.0f} {cur}"))
     by_shore = result.breakdown[result.breakdown["dimension"] == "shore"].set_index("key")
     shores = [
         (
