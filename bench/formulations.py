@@ -151,6 +151,7 @@ _LATER_POLICIES = (
     "scc_compliance_costs",
     "recording_caps",
     "recording_storage_price",
+    "keep_todays_split",
 )
 _LATER_SITE = ("price_per_contact",)
 _LATER_VENDOR = ("quality_incentive", "commitment", "volume_discounts")

@@ -39,6 +39,8 @@ from bestshore.scenario.errors import one_line
 if TYPE_CHECKING:
     import pandas as pd
 
+    from bestshore.analysis.savings import Savings
+
 app = typer.Typer(
     name="bestshore",
     help="Where and by whom customer-contact work should be done, at the best cost.",
@@ -182,6 +184,16 @@ def solve_command(
             show_default=False,
         ),
     ] = None,
+    savings: Annotated[
+        bool | None,
+        typer.Option(
+            "--savings/--no-savings",
+            help="Price today's allocation (the scenario's incumbent) like the plan, by a "
+            "second solve keeping today's split, and state the saving with its proven "
+            "interval; default: on with --out when the scenario has an incumbent.",
+            show_default=False,
+        ),
+    ] = None,
     quiet: Quiet = False,
 ) -> None:
     """Solve a scenario: print the headline figures, optionally write every output.
@@ -209,17 +221,29 @@ def solve_command(
             from bestshore.analysis import price_of_policies
 
             prices = price_of_policies(loaded, result)
+        against = None
+        if savings or (savings is None and out is not None and loaded.incumbent):
+            from bestshore.analysis import savings_against_today
+
+            against = savings_against_today(loaded, result)
         if out is not None:
             from bestshore.views.outputs import write_outputs
 
             progress.report(f"writing files to {out}/ (tables, charts, report)")
-            written = write_outputs(result, loaded, out, prices)
+            written = write_outputs(result, loaded, out, prices, against)
     if as_json:
-        typer.echo(json.dumps(result_document(result, prices), indent=2, ensure_ascii=False))
+        document = result_document(result, prices, against)
+        typer.echo(json.dumps(document, indent=2, ensure_ascii=False))
         return
     typer.echo(result.summary())
     for warning in result.warnings:
         typer.echo(f"  warning: {warning}")
+    if against is not None:
+        from bestshore.views.summary import savings_sentence
+
+        typer.echo(
+            f"  against today: {savings_sentence(against, result.currency) or against.status}"
+        )
     if prices is not None and not prices.empty:
         typer.echo("  policies (annual cost of keeping each rule):")
         for row in prices.itertuples(index=False):
@@ -418,16 +442,20 @@ def _write_comparison(
     return write_folder(out, files)
 
 
-def result_document(result: Result, prices: pd.DataFrame | None = None) -> dict[str, Any]:
+def result_document(
+    result: Result, prices: pd.DataFrame | None = None, savings: Savings | None = None
+) -> dict[str, Any]:
     """The JSON document of one result, as ``solve --json`` prints it.
 
-    :meth:`Result.to_dict` (tables as lists of records, ``result.json``'s layout) and
+    :meth:`Result.to_dict` (tables as lists of records, ``result.json``'s layout),
     ``policy_prices``: the price of each policy as records
-    (:func:`bestshore.analysis.price_of_policies`), or null when not computed.
-    ``compare --json`` gives each scenario's result in this same layout.
+    (:func:`bestshore.analysis.price_of_policies`), and ``savings``: the plan against
+    today's cost (:meth:`bestshore.analysis.Savings.to_dict`); each null when not
+    computed. ``compare --json`` gives each scenario's result in this same layout.
     """
     doc = result.to_dict()
     doc["policy_prices"] = None if prices is None else table_records(prices)
+    doc["savings"] = None if savings is None else savings.to_dict()
     return doc
 
 

@@ -681,6 +681,8 @@ def _check_policies(world: _World, rows: pd.DataFrame, total: float, problems: l
                 problems.append(
                     f"site {site} takes {work / by_type[call_type]:.2%} of {call_type}, above 1/{k}"
                 )
+    if policies.keep_todays_split:
+        _check_todays_split(world.scenario, rows, problems)
     # Quality floors weigh the forecast contacts (repeats excluded) by each site's score.
     floors = [
         ("CSAT", "csat", 0.0, policies.quality_floors),
@@ -698,6 +700,30 @@ def _check_policies(world: _World, rows: pd.DataFrame, total: float, problems: l
             if calls.sum() > 0 and (score * calls).sum() / calls.sum() < floor - 1e-6:
                 problems.append(
                     f"{call_type} {label} {(score * calls).sum() / calls.sum():.2f} below its floor {floor:g}"
+                )
+
+
+def _check_todays_split(scenario: Scenario, rows: pd.DataFrame, problems: list[str]) -> None:
+    """Each call type with incumbent FTE is split between sites as today's FTE are."""
+    fte_today: dict[str, dict[str, float]] = defaultdict(dict)
+    for site_id, allocation in scenario.incumbent.items():
+        for call_type, fte in allocation.items():
+            if fte > 0:
+                fte_today[call_type][site_id] = fte
+    work = rows.groupby(["call_type", "site"])["work"].sum()
+    for call_type, sites in sorted(fte_today.items()):
+        of_type = work[work.index.get_level_values("call_type") == call_type]
+        total = float(of_type.sum())
+        if total <= 0:
+            continue
+        at = {str(site): float(w) for (_, site), w in of_type.items()}
+        for site_id in sorted(set(sites) | set(at)):
+            share = at.get(site_id, 0.0) / total
+            expected = sites.get(site_id, 0.0) / sum(sites.values())
+            if abs(share - expected) > 1e-5:
+                problems.append(
+                    f"site {site_id} takes {share:.4%} of {call_type}; today's split gives it "
+                    f"{expected:.4%}"
                 )
 
 

@@ -170,7 +170,8 @@ def test_transition_variant_prices_switching_costs_in_the_report() -> None:
     assert len(one_off) > 0 and (one_off > 0).all()
     # Poitiers (in-house) pays 30,000 EUR over 3 years per FTE of today's work moved,
     # call type by call type.
-    today = {"n1_billing": 60, "n2_escalation": 40, "bo_claims": 15}
+    today = bestshore.load_scenario("scenarios/demo-transition.yaml").incumbent["poitiers"]
+    assert today == {"n1_billing": 86, "n2_escalation": 39, "bo_claims": 16}
     poitiers = result.allocation[result.allocation["site"] == "poitiers"]
     kept = poitiers.groupby("call_type")["fte"].sum()
     moved = sum(max(0.0, fte - float(kept.get(c, 0.0))) for c, fte in today.items())

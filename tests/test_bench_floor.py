@@ -81,3 +81,15 @@ def test_the_other_references_refuse_a_roster(rostered: tuple[ModelInputs, Eligi
     with pytest.raises(ValueError, match="roster"):
         check_families(inputs)  # naive PuLP and linopy do not write shifts
     check_families(inputs, roster=True)  # the floor does
+
+
+def test_the_references_refuse_todays_split() -> None:
+    from bestshore.examples import tiny
+    from bestshore.scenario import parse_scenario
+
+    today = {"paris": {"n1": 2.0}, "rabat": {"n1": 1.0}}
+    plain = parse_scenario(tiny(incumbent=today))
+    check_families(prepare_inputs(plain))  # an incumbent without switching costs adds no row
+    kept = parse_scenario(tiny(incumbent=today, policies={"keep_todays_split": True}))
+    with pytest.raises(ValueError, match=r"policies\.keep_todays_split"):
+        check_families(prepare_inputs(kept), roster=True)

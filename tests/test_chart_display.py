@@ -76,6 +76,11 @@ def _texts(svg: str) -> list[str]:
     ]
 
 
+def _sized_by_fte(layer: dict[str, Any]) -> bool:
+    """The site circles' layer of a map (not the small countries' markers)."""
+    return layer.get("encoding", {}).get("size", {}).get("field") == "fte"
+
+
 def _strings(node: Any) -> Iterator[str]:
     if isinstance(node, dict):
         for value in node.values():
@@ -125,7 +130,7 @@ def test_svgs_write_the_names(
 
 def test_tooltips_name_vendors_and_countries(drawn: dict[str, Any]) -> None:
     spec = drawn["map"].to_dict()
-    circles = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "circle")
+    circles = next(layer for layer in spec["layer"] if _sized_by_fte(layer))
     fields = [t["field"] for t in circles["encoding"]["tooltip"]]
     assert fields[:4] == ["site_name", "vendor_name", "city", "country_name"]
     data = pd.DataFrame(spec["datasets"][circles["data"]["name"]])
@@ -248,7 +253,7 @@ def test_size_legend_covers_the_largest_site(
     demo: tuple[bestshore.Scenario, bestshore.Result], drawn: dict[str, Any]
 ) -> None:
     spec = drawn["map"].to_dict()
-    circles = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "circle")
+    circles = next(layer for layer in spec["layer"] if _sized_by_fte(layer))
     size = circles["encoding"]["size"]
     values = size["legend"]["values"]
     largest = float(demo[1].sites["fte"].max())
@@ -361,17 +366,21 @@ def test_cost_by_country_shades_each_country_by_its_sites(
 ) -> None:
     result = demo[1]
     spec = drawn["cost_by_country"].to_dict()
-    shaded = next(layer for layer in spec["layer"] if "fill" in layer.get("encoding", {}))
-    assert shaded["encoding"]["fill"]["field"] == "value"
-    assert shaded["encoding"]["fill"]["title"] == "Cost by country [EUR/yr]"
-    data = spec["datasets"][shaded["data"]["name"]]
-    values = {feature["name"]: feature["value"] for feature in data}
+    # The shaded countries: their outlines, and the small ones' markers (Mauritius).
+    shaded = [layer for layer in spec["layer"] if "fill" in layer.get("encoding", {})]
+    assert [layer["mark"]["type"] for layer in shaded] == ["geoshape", "circle"]
+    values: dict[str, float] = {}
+    for layer in shaded:
+        assert layer["encoding"]["fill"]["field"] == "value"
+        assert layer["encoding"]["fill"]["title"] == "Cost by country [EUR/yr]"
+        values |= {row["name"]: row["value"] for row in spec["datasets"][layer["data"]["name"]]}
     used = result.sites[result.sites["fte"] > 0]
     expected = used.groupby("country")["cost"].sum()
     assert values["Morocco"] == pytest.approx(expected["MA"])
     assert values["France"] == pytest.approx(expected["FR"])
     assert values["Madagascar"] == pytest.approx(expected["MG"])
-    assert "Mauritius" not in values  # too small for the 1:110m map: its site still shows
+    # Too small for the 1:110m map, Mauritius is shaded as its 1:50m outline and marker.
+    assert values["Mauritius"] == pytest.approx(expected["MU"])
     pixels = read_png(chart_to_png_bytes(drawn["cost_by_country"]))
     flat = np.frombuffer(b"".join(pixels.rows), dtype=np.uint8).reshape(-1, pixels.channels)
     dark = np.array([int(SHADE_RANGE[1][i : i + 2], 16) for i in (1, 3, 5)])
@@ -388,4 +397,4 @@ def test_shade_must_be_fte_or_cost(demo: tuple[bestshore.Scenario, bestshore.Res
         for layer in spec["layer"]
         if "fill" in layer.get("encoding", {})
     ]
-    assert titles == ["FTE by country"]
+    assert titles == ["FTE by country"] * 2  # the outlines and the small countries' markers

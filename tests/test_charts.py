@@ -21,6 +21,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 from png import read_png
 
 from bestshore.views.charts import (
@@ -33,6 +34,7 @@ from bestshore.views.export import chart_to_png_bytes, chart_to_svg, save_chart
 from bestshore.views.geo import iso_numeric, load_world
 from bestshore.views.theme import (
     COLOURS,
+    SHADE_RANGE,
     SHIFT_COLOURS,
     SHORE_COLOURS,
     SHORE_ORDER,
@@ -132,15 +134,76 @@ def _walk(node: Any) -> Iterator[tuple[str, Any]]:
 def test_load_world_has_the_countries_with_france() -> None:
     world = load_world()
     assert len(world) > 150
-    assert list(world.columns) == ["iso_numeric", "name", "geometry"]
+    assert list(world.columns) == ["iso_numeric", "name", "marker", "geometry"]
     assert world.crs.to_epsg() == 4326
     france = world[world["iso_numeric"] == 250]
     assert france["name"].tolist() == ["France"]
-    assert world["iso_numeric"].dropna().is_unique
+    assert not france["marker"].any()
+    for marker in (False, True):  # one outline and at most one marker per country
+        assert world.loc[world["marker"] == marker, "iso_numeric"].dropna().is_unique
+
+
+def test_every_iso_country_is_on_the_map_small_ones_as_a_marker() -> None:
+    world = load_world()
+    countries = pd.read_csv(ROOT / "bestshore/data/countries.csv", keep_default_na=False)
+    assert len(countries) == 249
+    drawn = set(world["iso_numeric"].dropna().astype(int))
+    missing = countries.loc[~countries["iso_numeric"].isin(drawn), "iso2"].tolist()
+    assert missing == []
+    markers = world[world["marker"]]
+    assert (markers.geometry.geom_type == "Point").all()
+    assert (world.loc[~world["marker"]].geometry.geom_type != "Point").all()
+    # Mauritius, Malta and Singapore are too small for the 1:110m map: 1:50m outline and
+    # a marker inside it, on the main island (Port Louis's, not Rodrigues 560 km east).
+    for code, name in ((480, "Mauritius"), (470, "Malta"), (702, "Singapore")):
+        rows = world[world["iso_numeric"] == code]
+        assert sorted(rows["marker"]) == [False, True], name
+        outline = rows.loc[~rows["marker"], "geometry"].iloc[0]
+        point = rows.loc[rows["marker"], "geometry"].iloc[0]
+        assert outline.contains(point), name
+    port_louis = world[(world["iso_numeric"] == 480) & world["marker"]].geometry.iloc[0]
+    assert 57.3 < port_louis.x < 57.8 and -20.6 < port_louis.y < -19.9
+    # Réunion (part of France's outline in Natural Earth) gets a marker at its position.
+    reunion = world[world["iso_numeric"] == 638]
+    assert reunion["marker"].tolist() == [True]
+    assert reunion.geometry.iloc[0].distance(shapely.Point(55.5, -21.1)) < 1.0
+
+
+def test_small_countries_are_drawn_on_the_map_and_shaded() -> None:
+    # A site in Mauritius: Vega's own SVG has Mauritius's marker as a circle, land grey on
+    # the plain map and shaded by cost on the choropleth.
+    sites = pd.DataFrame(
+        [{"site": "pl", "vendor": "v", "country": "MU", "city": "Port Louis", "lat": -20.16,
+          "lon": 57.5, "shore": "offshore", "fte": 30.0, "cost": 1e6}]
+    )  # fmt: skip
+    market = {"name": "France", "country": "FR", "lat": 48.85, "lon": 2.35}
+    for shade in (None, "cost"):
+        svg = chart_to_svg(chart_site_map(sites, market, currency="EUR", shade=shade))
+        fills = [
+            _hex(fill)
+            for label, fill in re.findall(
+                r'<path aria-label="([^"]*)" role="graphics-symbol" '
+                r'aria-roledescription="circle"[^>]*? fill="([^"]+)"',
+                svg,
+            )
+            if label.startswith("lon: 57.581; lat: −20.277;") and "Country: Mauritius" in label
+        ]
+        if shade is None:
+            assert fills == [COLOURS["land"]]
+        else:  # the plain layer, then the shaded one in the darkest colour (the only value)
+            assert fills == [COLOURS["land"], SHADE_RANGE[1]]
+
+
+def _hex(colour: str) -> str:
+    """``#rrggbb`` of a colour as Vega writes it (``#rrggbb`` or ``rgb(r, g, b)``)."""
+    found = re.fullmatch(r"rgb\((\d+), (\d+), (\d+)\)", colour)
+    return colour if found is None else "#" + "".join(f"{int(v):02x}" for v in found.groups())
 
 
 def test_load_world_rings_are_clockwise_for_vega() -> None:
     for geometry in load_world().geometry:
+        if geometry.geom_type == "Point":  # a small country's marker
+            continue
         polygons = getattr(geometry, "geoms", [geometry])
         for polygon in polygons:
             assert not polygon.exterior.is_ccw, "exterior ring must be clockwise for d3"
@@ -375,8 +438,8 @@ def test_topojson_converter_on_a_hand_made_topology() -> None:
     }
     collection = _load_tool().to_feature_collection(topology)
     a, b = collection["features"]
-    assert a["properties"] == {"iso_numeric": 250, "name": "A"}
-    assert b["properties"] == {"iso_numeric": None, "name": "B"}
+    assert a["properties"] == {"iso_numeric": 250, "name": "A", "marker": False}
+    assert b["properties"] == {"iso_numeric": None, "name": "B", "marker": False}
     ring_a = [tuple(p) for p in a["geometry"]["coordinates"][0]]
     assert set(ring_a) == {(11.0, 20.0), (11.0, 21.0), (10.0, 21.0), (10.0, 20.0)}
     ring_b = [tuple(p) for p in b["geometry"]["coordinates"][0]]
@@ -385,6 +448,46 @@ def test_topojson_converter_on_a_hand_made_topology() -> None:
         assert ring[0] == ring[-1]
         area2 = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in itertools.pairwise(ring))
         assert area2 > 0, "the file keeps RFC 7946 orientation: exterior counter-clockwise"
+
+
+def test_small_countries_get_their_medium_scale_outline_and_a_marker() -> None:
+    def square(x: float, y: float, side: float) -> dict[str, Any]:
+        ring = [[x, y], [x + side, y], [x + side, y + side], [x, y + side], [x, y]]
+        return {"type": "Polygon", "coordinates": [ring]}
+
+    def feature(code: int, name: str, geometry: dict[str, Any]) -> dict[str, Any]:
+        props = {"iso_numeric": code, "name": name, "marker": False}
+        return {"type": "Feature", "properties": props, "geometry": geometry}
+
+    big = feature(250, "France", square(0, 40, 5))
+    small = {"type": "FeatureCollection", "features": [big]}
+    # Mauritius at 1:50m: a main island and a smaller one 5 degrees east (Rodrigues).
+    islands = {
+        "type": "MultiPolygon",
+        "coordinates": [
+            square(57.3, -20.5, 0.4)["coordinates"],
+            square(63.3, -19.8, 0.1)["coordinates"],
+        ],
+    }
+    medium = {"type": "FeatureCollection", "features": [big, feature(480, "Mauritius", islands)]}
+    countries = pd.DataFrame(
+        {"iso_numeric": [250, 480, 638], "name": ["France", "Mauritius", "Réunion"],
+         "lat": [48.9, -20.2, -20.9], "lon": [2.3, 57.5, 55.5]}
+    )  # fmt: skip
+    features = _load_tool().with_small_countries(small, medium, countries)["features"]
+    found = [
+        (f["properties"]["name"], f["properties"]["marker"], f["geometry"]["type"])
+        for f in features
+    ]
+    assert found == [
+        ("France", False, "Polygon"),
+        ("Mauritius", False, "MultiPolygon"),
+        ("Mauritius", True, "Point"),
+        ("Réunion", True, "Point"),  # no outline of its own: at its listed position
+    ]
+    lon, lat = features[2]["geometry"]["coordinates"]
+    assert 57.3 < lon < 57.7 and -20.5 < lat < -20.1  # on the main island
+    assert features[3]["geometry"]["coordinates"] == [55.5, -20.9]
 
 
 # --- roster ------------------------------------------------------------------------------

@@ -21,13 +21,13 @@ from conftest import tiny
 from pypdf import PdfReader
 
 import bestshore
-from bestshore.analysis import price_of_policies
+from bestshore.analysis import price_of_policies, savings_against_today
 from bestshore.scenario import load_scenario, parse_scenario
 from bestshore.views import outputs
 from bestshore.views.charts import chart_site_map
 from bestshore.views.export import chart_to_png_bytes
 from bestshore.views.limits import day_ranges, limits_by_money
-from bestshore.views.summary import MAX_SITES, render_summary_pdf, summarise
+from bestshore.views.summary import MAP_WIDTHS, MAX_SITES, render_summary_pdf, summarise
 
 A4 = (595.0, 842.0)  # [pt]
 WEEKS_A_YEAR = 365.25 / 7
@@ -310,8 +310,12 @@ def _bundled() -> list[Any]:
 def test_each_bundled_scenario_fits_one_page(path: Path) -> None:
     scenario = load_scenario(path)
     result = bestshore.solve(scenario)
+    # Today priced where the scenario has one: the longest "Against today" there is.
+    saved = savings_against_today(scenario, result) if scenario.incumbent else None
     png = chart_to_png_bytes(chart_site_map(result.sites, result.market, currency="EUR"), 2)
-    text = _one_a4_page(render_summary_pdf(summarise(result, scenario), png))
+    data = render_summary_pdf(summarise(result, scenario, None, saved), png)
+    text = _one_a4_page(data)
+    _body_clears_the_footer(data)
     cost, per_contact = _headline(result)
     assert cost in text and per_contact in text
     names = dict(zip(result.labels["id"], result.labels["name"], strict=False))
@@ -319,4 +323,75 @@ def test_each_bundled_scenario_fits_one_page(path: Path) -> None:
     city = str(result.sites.set_index("site").at[top, "city"])
     assert (names[top] if names[top] != top else city) in text
     if scenario.incumbent:
-        assert "Today" in text and "FTE" in text.split("Against today", 1)[1]
+        assert saved is not None and saved.priced, saved
+        against = text.split("Against today", 1)[1]
+        assert "Today" in against and "FTE" in against
+        saving = float(saved.saving or 0.0)
+        assert f"Saving against today {saving:,.0f} EUR" in text  # the headline tile
+        assert f"it saves {saving / 1e6:,.2f} M EUR a year" in text
+
+
+def _baselines(data: bytes) -> list[tuple[float, str]]:
+    """Every line of text on the page and its baseline [pt from the bottom], as pypdf reads
+    them (text matrix times the current transformation)."""
+    found: list[tuple[float, str]] = []
+
+    def collect(text: str, cm: list[float], tm: list[float], *_: Any) -> None:
+        if text.strip():
+            found.append((tm[5] * cm[3] + cm[5], text.strip()))
+
+    PdfReader(io.BytesIO(data)).pages[0].extract_text(visitor_text=collect)
+    return sorted(found)
+
+
+def _body_clears_the_footer(data: bytes) -> None:
+    """The page's body ends above its footer (the footer's baseline plus a line): a body
+    too long would run over it or off the page, and still be one page to a PDF reader."""
+    lines = _baselines(data)
+    footer = [y for y, text in lines if text.startswith("bestshore ")]
+    assert len(footer) == 1, lines[:3]
+    body = [(y, text) for y, text in lines if not text.startswith("bestshore ")]
+    lowest = min(body)
+    assert lowest[0] > footer[0] + 10, f"the body reaches the footer: {lowest}"
+    assert max(y for y, _ in lines) < A4[1], "text above the page"
+
+
+def test_the_footer_check_catches_a_body_too_long(
+    ruled: tuple[bestshore.Scenario, bestshore.Result, pd.DataFrame],
+) -> None:
+    scenario, result, prices = ruled
+    summary = summarise(result, scenario, prices)
+    _body_clears_the_footer(render_summary_pdf(summary))
+    # Eighty lines of "Against today" cannot fit, even with the smallest map: the check
+    # that passes above must fail here.
+    crowded = dataclasses.replace(summary, today=" ".join(["A long sentence about today."] * 400))
+    with pytest.raises(AssertionError, match="the body reaches the footer"):
+        _body_clears_the_footer(render_summary_pdf(crowded))
+
+
+def test_a_longer_summary_draws_a_smaller_map_and_still_fits(
+    ruled: tuple[bestshore.Scenario, bestshore.Result, pd.DataFrame],
+) -> None:
+    scenario, result, prices = ruled
+    summary = summarise(result, scenario, prices)
+    png = chart_to_png_bytes(chart_site_map(result.sites, result.market, currency="EUR"), 2)
+    mm, drawn = 72 / 25.4, pytest.approx  # [pt/mm]; the PDF writes 2 decimals
+    assert _image_width(render_summary_pdf(summary, png)) == drawn(MAP_WIDTHS[0] * mm, abs=0.01)
+    # 180 sentences about today do not fit beside the widest map, do beside the next.
+    longer = dataclasses.replace(summary, today=" ".join(["A sentence about today."] * 180))
+    data = render_summary_pdf(longer, png)
+    _body_clears_the_footer(data)
+    assert _image_width(data) == drawn(MAP_WIDTHS[1] * mm, abs=0.01)
+
+
+def _image_width(data: bytes) -> float:
+    """The drawn width of the page's one image (the map) [pt]."""
+    widths: list[float] = []
+
+    def visit(operator: bytes, operands: list[Any], cm: list[float], tm: list[float]) -> None:
+        if operator == b"Do":
+            widths.append(float(cm[0]))
+
+    PdfReader(io.BytesIO(data)).pages[0].extract_text(visitor_operand_before=visit)
+    assert len(widths) == 1, widths
+    return widths[0]

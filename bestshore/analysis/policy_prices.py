@@ -58,6 +58,10 @@ def _uncap_vendor(scenario: Scenario, vendor_id: str) -> None:
     next(v for v in scenario.vendors if v.id == vendor_id).max_share = None
 
 
+def _keep_no_split(scenario: Scenario) -> None:
+    scenario.policies.keep_todays_split = False
+
+
 def _lifted(scenario: Scenario, rule: PolicyRule) -> Scenario:
     copy = scenario.model_copy(deep=True)
     rule.lift(copy)
@@ -128,6 +132,10 @@ def active_rules(scenario: Scenario) -> list[PolicyRule]:
     for field, words in simple:
         if getattr(policies, field) is not None:
             rules.append(PolicyRule(field, words, _call(setattr_policy, field)))
+    if policies.keep_todays_split:
+        rules.append(
+            PolicyRule("keep_todays_split", "today's split of the work kept", _keep_no_split)
+        )
     for shore in sorted(policies.max_shore_share):
         rules.append(
             PolicyRule(

@@ -283,7 +283,9 @@ def _client(workers: int, scheduler: str | None) -> tuple[Any, Any]:
         n_workers=workers,
         threads_per_worker=1,
         processes=True,
-        dashboard_address=None,
+        # No dashboard; its HTTP server still starts, on a free local port: the default
+        # 8787 may be taken (a Jupyter's cluster), which only warns, but warns.
+        dashboard_address="127.0.0.1:0",
         silence_logs=50,
     )
     return Client(cluster), cluster

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from bestshore.model import compliance, contracts, platform, roster, teams, transition
+from bestshore.model import compliance, contracts, platform, roster, teams, todays_split, transition
 from bestshore.model import constraints as c
 from bestshore.model.inputs import WEEK, ModelInputs, mean_fte
 from bestshore.model.program import key_text
@@ -581,6 +581,9 @@ FAMILIES: tuple[Family, ...] = (
     _work_share("inshore_min", c.add_inshore_minimum, _inshore_binds, "the minimum inshore share"),
     _work_share("preferred", c.add_preferred_partner, _preferred_binds, "the preferred partner's minimum share"),
     _work_share("spread", c.add_call_type_spread, _spread_binds, "the spread over k sites"),
+    # policies.keep_todays_split: the split of today's incumbent FTE, to price today
+    Family("todays_split", todays_split.add_todays_split, reads=frozenset(), dual_unit=_WORK,
+           binding=todays_split.todays_split_binds, relaxed=todays_split.todays_split_relaxed),
     Family("quality_floor", c.add_quality_floor, reads=frozenset(),
            dual_unit="currency/yr per contact-point", binding=_quality_binds,
            relaxed=_floor_relaxed("CSAT")),

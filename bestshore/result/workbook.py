@@ -129,6 +129,10 @@ _KPIS: dict[str, tuple[str, str]] = {
     "sites_used": ("sites", COUNT),
     "vendors_used": ("vendors", COUNT),
     "pooling_loss_agent_hours": ("agent h/week", DECIMAL),
+    "today_cost": ("{c}/yr", "money"),
+    "saving": ("{c}/yr", "money"),
+    "saving_low": ("{c}/yr", "money"),
+    "saving_high": ("{c}/yr", "money"),
 }
 # Units of the inputs sheet's rows (its ``unit`` column) -> (shown unit, format).
 _INPUT_UNITS: dict[str, tuple[str, str]] = {
@@ -137,6 +141,7 @@ _INPUT_UNITS: dict[str, tuple[str, str]] = {
     "s": ("s", SECONDS),
     "yr": ("yr", "General"),
     "{c}/yr": ("{c}/yr", "money"),
+    "FTE": ("FTE", FTE),
 }
 # Id columns that get their display name beside them, and the kind of label they name.
 _IDS = {
@@ -281,7 +286,7 @@ def sheet_of(
     """
     if name == "kpis" and "kpi" in table.columns:
         return _kpi_sheet(table, currency, "kpi")
-    if name == "inputs" and {"unit", "value"} <= set(table.columns):
+    if name in ("inputs", "savings") and {"unit", "value"} <= set(table.columns):
         return _inputs_sheet(table, currency)
     names = _names(labels)
     named = {_NAMED_BY[c] for c in table.columns if c in _NAMED_BY}

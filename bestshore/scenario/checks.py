@@ -219,6 +219,14 @@ def check_references(scenario: Scenario) -> None:
             )
         for call_type_id in allocation:
             _check_call_type(call_type_id, ("incumbent", site_id, call_type_id), call_type_ids)
+    if policies.keep_todays_split and not any(
+        fte > 0 for allocation in scenario.incumbent.values() for fte in allocation.values()
+    ):
+        raise ScenarioError(
+            "keep_todays_split needs today's allocation: give incumbent FTE per site and "
+            "call type, e.g. incumbent: {paris: {n1: 40}}, or remove keep_todays_split",
+            path=("policies", "keep_todays_split"),
+        )
     for i, rule in enumerate(scenario.policies.shore_rules):
         for j, call_type_id in enumerate(rule.call_types):
             where = ("policies", "shore_rules", i, "call_types", j)

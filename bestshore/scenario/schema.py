@@ -918,6 +918,14 @@ class Policies(_Model):
         lt=1,
         description="Share of every site's capacity kept spare [fraction], 0 to below 1.",
     )
+    keep_todays_split: bool = Field(
+        False,
+        description="Keep today's split of the work: each site takes the share of each call "
+        "type's work (handle hours) that its FTE in `incumbent` are of that call type's "
+        "incumbent FTE; call types with no incumbent FTE are placed freely. Prices today's "
+        "allocation with the plan's own staffing and costs (what the savings against today "
+        "are measured from). Needs `incumbent`.",
+    )
     quality_floors: dict[Identifier, Annotated[float, Field(ge=0, le=100)]] = Field(
         default_factory=dict,
         max_length=MAX_CALL_TYPES,

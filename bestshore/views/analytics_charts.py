@@ -100,20 +100,23 @@ def chart_fte_shift(changes: pd.DataFrame, scenario: str, *, dimension: str = "s
     Returns
     -------
     altair.Chart
-        Themed; gains in teal, losses in red, biggest moves first; unchanged rows left out.
+        Themed; gains in teal, losses in red, biggest moves first; unchanged rows left out
+        (a line of text when nothing moves).
     """
     _require_columns(changes, ("dimension", "key", "name", "scenario", "fte_change"), "changes")
     table = changes[(changes["dimension"] == dimension) & (changes["scenario"] == scenario)]
     table = table[table["fte_change"].abs() > 1e-6].copy()
     table["direction"] = np.where(table["fte_change"] > 0, "gains", "loses")
+    title = alt.Title(
+        f"Who gains and who loses: FTE by {dimension}",
+        subtitle=f"{scenario} minus the baseline [FTE]",
+    )
+    if table.empty:  # bars over no data would have no extent: say so instead
+        note = pd.DataFrame({"text": [f"No FTE moves between {dimension}s: the same allocation"]})
+        empty = alt.Chart(note, title=title).mark_text(size=SIZES["axis_title"])
+        return apply_theme(empty.encode(text="text:N").properties(width=SIZES["bar_width"]))
     chart = (
-        alt.Chart(
-            table,
-            title=alt.Title(
-                f"Who gains and who loses: FTE by {dimension}",
-                subtitle=f"{scenario} minus the baseline [FTE]",
-            ),
-        )
+        alt.Chart(table, title=title)
         .mark_bar()
         .encode(
             x=alt.X("fte_change:Q", title="FTE gained (+) or lost (-) [FTE]"),
@@ -407,7 +410,7 @@ def chart_tornado(table: pd.DataFrame, *, currency: str | None = None) -> alt.La
                 legend=alt.Legend(orient="bottom"),
             ),
             opacity=alt.Opacity(
-                "proven:N",
+                "proven:O",  # ordered by its domain (a nominal opacity warns in Vega-Lite)
                 title=None,
                 scale=alt.Scale(
                     domain=["significant", "within the solver gaps"], range=[1.0, 0.35]

@@ -518,8 +518,9 @@ SHADE_MEASURES = ("fte", "cost")
 
 def _country_shading(
     table: pd.DataFrame, measure: str, currency: str | None, labels: pd.DataFrame | None
-) -> alt.Chart:
-    """Countries filled by the sum of ``measure`` over their sites (used ones only)."""
+) -> list[alt.Chart]:
+    """Countries filled by the sum of ``measure`` over their sites (used ones only): their
+    outlines' layer and, when one is used, the small countries' markers' layer."""
     totals = table[table["fte"] > 0].groupby("country", sort=True)[measure].sum()
     world = load_world()
     codes = {iso_numeric(str(code)): float(value) for code, value in totals.items()}
@@ -534,26 +535,64 @@ def _country_shading(
         title, number = "FTE by country", ",.1f"
     else:
         title, number = f"Cost by country [{_unit(currency)}]", ",.0f"
-    return (
-        alt.Chart(shaded)
-        .mark_geoshape(stroke=COLOURS["border"], strokeWidth=0.6, clip=True)
-        .encode(
-            fill=alt.Fill(
-                "value:Q",
-                title=title,
-                scale=alt.Scale(range=list(SHADE_RANGE), zero=True, nice=True),
-                legend=alt.Legend(
-                    format="~s" if measure == "cost" else ",.0f",
-                    labelExpr="datum.value == 0 ? '0' : datum.label",
-                    orient="right",
-                ),
-            ),
-            tooltip=[
-                alt.Tooltip("name:N", title="Country"),
-                alt.Tooltip("value:Q", title=title, format=number),
-            ],
-        )
+    fill = alt.Fill(
+        "value:Q",
+        title=title,
+        scale=alt.Scale(range=list(SHADE_RANGE), zero=True, nice=True),
+        legend=alt.Legend(
+            format="~s" if measure == "cost" else ",.0f",
+            labelExpr="datum.value == 0 ? '0' : datum.label",
+            orient="right",
+        ),
     )
+    tooltip = [
+        alt.Tooltip("name:N", title="Country"),
+        alt.Tooltip("value:Q", title=title, format=number),
+    ]
+    return _land_layers(shaded, fill=fill, tooltip=tooltip)
+
+
+# Area of a small country's marker (Mauritius, Malta, island states) [px²]: a disc of
+# about 2.5 px radius, under any site's circle.
+_COUNTRY_MARKER_AREA = 20
+
+
+def _land_layers(world: pd.DataFrame, **encoding: Any) -> list[alt.Chart]:
+    """The countries of ``world`` (:func:`~bestshore.views.geo.load_world`) as layers
+    with ``encoding``: the outlines (geoshapes) and the small countries' point markers
+    (discs at their position, which a world map would otherwise show smaller than a
+    pixel); a layer with no country is left out (an empty layer's scale has no extent)."""
+    outlines = world[~world["marker"]].drop(columns="marker")
+    points = world[world["marker"]]
+    markers = pd.DataFrame(
+        {
+            "iso_numeric": points["iso_numeric"].astype("Int64"),
+            "name": points["name"],
+            "lon": points.geometry.x.round(3),
+            "lat": points.geometry.y.round(3),
+            **({"value": points["value"]} if "value" in points.columns else {}),
+        }
+    )
+    layers = []
+    if len(outlines):
+        layers.append(
+            alt.Chart(outlines)
+            .mark_geoshape(stroke=COLOURS["border"], strokeWidth=0.6, clip=True)
+            .encode(**encoding)
+        )
+    if len(markers):
+        layers.append(
+            alt.Chart(markers)
+            .mark_circle(
+                size=_COUNTRY_MARKER_AREA,
+                opacity=1,
+                stroke=COLOURS["island_edge"],
+                strokeWidth=0.6,
+                clip=True,
+            )
+            .encode(longitude="lon:Q", latitude="lat:Q", **encoding)
+        )
+    return layers
 
 
 def chart_site_map(
@@ -568,7 +607,8 @@ def chart_site_map(
 
     The map is zoomed on the market and the used sites (with a margin), so a Europe and
     Africa plan fills the frame and a global plan shows the world. Countries come from the
-    bundled Natural Earth map (:func:`bestshore.views.geo.load_world`), inline; the market
+    bundled Natural Earth map (:func:`bestshore.views.geo.load_world`), inline, a country
+    too small for it (Mauritius, Malta, island states) as a small disc; the market
     country is shaded, or with ``shade`` every country by its sites' FTE or cost (a
     choropleth). Projection: Equal Earth. Each used site is named beside its circle
     where the name collides with no other name or marker (:func:`site_label_boxes`).
@@ -624,10 +664,8 @@ def chart_site_map(
         .then(alt.value(COLOURS["market_land"]))
         .otherwise(alt.value(COLOURS["land"]))
     )
-    land = (
-        alt.Chart(load_world())
-        .mark_geoshape(stroke=COLOURS["border"], strokeWidth=0.6, clip=True)
-        .encode(color=land_colour, tooltip=alt.Tooltip("name:N", title="Country"))
+    land = _land_layers(
+        load_world(), color=land_colour, tooltip=alt.Tooltip("name:N", title="Country")
     )
     ocean = alt.Chart(alt.sphere()).mark_geoshape(fill=COLOURS["ocean"], stroke=None, clip=True)
     graticule = alt.Chart(alt.graticule(step=[15, 15])).mark_geoshape(
@@ -719,11 +757,11 @@ def chart_site_map(
         .encode(**text_position)
     )
 
-    shading = [] if shade is None else [_country_shading(used, shade, currency, labels)]
+    shading = [] if shade is None else _country_shading(used, shade, currency, labels)
     layers = [
         ocean,
         graticule,
-        land,
+        *land,
         *shading,
         routes,
         candidates,
@@ -807,7 +845,7 @@ def chart_fte_by_shore(
             x=x,
             y=alt.Y("fte:Q", title="Planned FTE", stack="zero", axis=_zero_axis(",.0f")),
             color=alt.Color("call_type_name:N", title="Call type", scale=category_scale()),
-            order=alt.Order("call_type_name:N"),
+            order=alt.Order("call_type_name:O"),  # stacked by name (nominal warns in Vega-Lite)
             tooltip=[
                 alt.Tooltip("shore:N", title="Shore"),
                 alt.Tooltip("call_type_name:N", title="Call type"),
@@ -1090,10 +1128,12 @@ def chart_policy_prices(
             "the line spans the interval it is proven to lie in",
         ),
     )
+    # Dearest first, as an explicit order: a sort by field conflicts between the layers.
+    ranked = table.sort_values(["price", "description"], ascending=[False, True], kind="stable")
     y = alt.Y(
         "description:N",
         title=None,
-        sort=alt.EncodingSortField("price", order="descending"),
+        sort=list(dict.fromkeys(ranked["description"])),
         axis=alt.Axis(labelLimit=0),
     )
     tooltip = [

@@ -9,6 +9,7 @@ the old folder or the new one, complete, never a mix.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -29,7 +30,16 @@ from bestshore.views.limits import display_names
 from bestshore.views.report import render_report
 from bestshore.views.summary import render_summary_html, render_summary_pdf, summarise
 
-__all__ = ["CHART_FORMATS", "full_time_hours", "render_charts", "write_outputs"]
+if TYPE_CHECKING:
+    from bestshore.analysis.savings import Savings
+
+__all__ = [
+    "CHART_FORMATS",
+    "full_time_hours",
+    "output_tables",
+    "render_charts",
+    "write_outputs",
+]
 
 CHART_FORMATS = ("png", "svg", "html")
 
@@ -86,14 +96,38 @@ def full_time_hours(scenario: Scenario) -> dict[str, int]:
     return found
 
 
+def output_tables(
+    result: Result, prices: pd.DataFrame | None = None, savings: Savings | None = None
+) -> dict[str, pd.DataFrame]:
+    """The tables of ``result.xlsx`` and ``tables/*.csv``: the result's own, then
+    ``policy_prices`` (with ``prices``), and with ``savings`` the ``kpis`` table's rows
+    ``today_cost``, ``saving``, ``saving_low``, ``saving_high`` [currency/yr] (empty when
+    today was not priced) and a ``savings`` table (``figure``, ``value``, ``unit``)."""
+    tables = dict(result.tables())
+    if prices is not None:
+        tables["policy_prices"] = prices
+    if savings is not None:
+        rows = pd.DataFrame({"kpi": list(savings.kpis()), "value": list(savings.kpis().values())})
+        kpis = tables["kpis"]
+        tables["kpis"] = pd.concat([kpis, rows.astype(kpis.dtypes.to_dict())], ignore_index=True)
+        tables["savings"] = savings.table()
+    return tables
+
+
 def write_outputs(
-    result: Result, scenario: Scenario, folder: str | Path, prices: pd.DataFrame | None = None
+    result: Result,
+    scenario: Scenario,
+    folder: str | Path,
+    prices: pd.DataFrame | None = None,
+    savings: Savings | None = None,
 ) -> list[Path]:
     """Write the result (JSON, Excel, CSV), the charts, ``report.html`` and the one-page
     summary (``summary.pdf``, A4, and ``summary.html``) to ``folder``.
 
     ``prices`` (from :func:`bestshore.analysis.price_of_policies`) adds the price of each
-    policy to the tables, the charts and the report.
+    policy to the tables, the charts and the report; ``savings`` (from
+    :func:`bestshore.analysis.savings_against_today`) the plan against today's cost to
+    the KPIs, the tables, the report and the summary (:func:`output_tables`).
 
     Returns the paths written. All contents are rendered before the first file is
     written; then ``folder`` is replaced as a whole, with its manifest
@@ -108,9 +142,7 @@ def write_outputs(
         was.
     """
     files: dict[str, bytes] = {"result.json": result.to_json().encode("utf-8")}
-    tables = dict(result.tables())
-    if prices is not None:
-        tables["policy_prices"] = prices
+    tables = output_tables(result, prices, savings)
     files["result.xlsx"] = excel_bytes(tables)
     for name, table in tables.items():
         files[f"tables/{name}.csv"] = csv_bytes(table)
@@ -130,9 +162,10 @@ def write_outputs(
         prices,
         description=scenario.description,
         full_time_hours=full_time_hours(scenario),
+        savings=savings,
     )
     files["report.html"] = report.encode("utf-8")
-    summary = summarise(result, scenario, prices)
+    summary = summarise(result, scenario, prices, savings)
     files["summary.html"] = render_summary_html(summary, svgs.get("map")).encode("utf-8")
     files["summary.pdf"] = render_summary_pdf(summary, files.get("map.png"))
     return write_folder(folder, files)

@@ -7,13 +7,18 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from bestshore.result import Result
 from bestshore.scenario.hours import hour_label
-from bestshore.views.limits import limits_by_money
+from bestshore.views.limits import display_names, limits_by_money
+from bestshore.views.summary import _named, savings_sentence
+
+if TYPE_CHECKING:
+    from bestshore.analysis.savings import Savings
 
 __all__ = ["MAX_LIMITS", "render_report", "roster_figures", "weighted_median"]
 
@@ -23,7 +28,7 @@ _CSS = """
 body{font-family:Helvetica,Arial,sans-serif;color:#1d2733;margin:24px auto;max-width:1100px}
 h1{font-size:22px;margin:0 0 4px} h2{font-size:15px;margin:22px 0 8px;color:#33475b}
 .sub{color:#5b6b7b;margin:0 0 16px;font-size:13px}
-.tiles{display:grid;grid-template-columns:repeat(6,1fr);gap:10px}
+.tiles{display:grid;grid-auto-flow:column;grid-auto-columns:1fr;gap:10px}
 .tile{background:#f3f6f9;border-radius:6px;padding:10px 12px}
 .tile b{display:block;font-size:20px;margin-top:2px} .tile span{font-size:12px;color:#5b6b7b}
 .charts{display:grid;grid-template-columns:3fr 2fr;gap:14px;align-items:start}
@@ -280,12 +285,57 @@ def _roster_section(
     )
 
 
+def _today_section(result: Result, savings: Savings | None) -> str:
+    """Today's cost, the plan's, the saving and its proven interval, and what "today" is."""
+    if savings is None or savings.status == "no incumbent":
+        return ""
+    cur = result.currency
+    sentence = f"<p>{html.escape(savings_sentence(savings, cur))}</p>"
+    if not savings.priced:
+        return f"<h2>Against today</h2>{sentence}"
+    names = display_names(result)
+
+    def money(value: float | None) -> str:
+        return "—" if value is None else f"{value:,.0f} {cur}"
+
+    rows = [
+        ("Today's allocation, priced like the plan", money(savings.today_cost),
+         f"none costs less than {money(savings.today_bound)}" if savings.today_bound is not None
+         else "no lower bound proven"),
+        ("The plan, switching costs included", money(savings.plan_cost),
+         f"none costs less than {money(savings.plan_bound)}" if savings.plan_bound is not None
+         else "no lower bound proven"),
+        ("Saving a year (today less the plan)", money(savings.saving),
+         f"proven between {money(savings.saving_low)} and {money(savings.saving_high)}"),
+        ("FTE today: as the scenario gives them, as the model staffs them",
+         f"{savings.fte_given:,.1f} / {savings.fte_staffed or 0.0:,.1f} FTE", ""),
+    ]  # fmt: skip
+    body = "".join(
+        f"<tr><td>{html.escape(a)}</td><td class='n'>{html.escape(b)}</td>"
+        f"<td>{html.escape(c)}</td></tr>"
+        for a, b, c in rows
+    )
+    lifted = ", ".join(_named(rule, names) for rule in savings.lifted_rules) or "none"
+    free = ", ".join(names.get(("call_type", c), c) for c in savings.free_call_types)
+    notes = (
+        f"<p class='sub'>Rules of the plan not applied to today: {html.escape(lifted)}."
+        + (f" Placed freely in both (no FTE today): {html.escape(free)}." if free else "")
+        + "</p>"
+    )
+    return (
+        "<h2>Against today</h2>"
+        f"{sentence}<table><thead><tr><th>What</th><th class='n'>A year</th>"
+        f"<th>Proven</th></tr></thead><tbody>{body}</tbody></table>{notes}"
+    )
+
+
 def render_report(
     result: Result,
     charts_svg: Mapping[str, str],
     prices: pd.DataFrame | None = None,
     description: str | None = None,
     full_time_hours: Mapping[str, int] | None = None,
+    savings: Savings | None = None,
 ) -> str:
     """The report as one HTML document.
 
@@ -303,6 +353,9 @@ def render_report(
     full_time_hours : mapping, optional
         Full-time shift length [h] of each rostered site (the longest of its roster),
         for the part-time share; without it, the longest length used at the site.
+    savings : Savings, optional
+        The plan against today's cost (:func:`bestshore.analysis.savings_against_today`):
+        a tile and the section "Against today".
     """
     k, cur = result.kpis, result.currency
     tiles = [
@@ -320,6 +373,12 @@ def render_report(
             + ("" if k.get("nps") is None else f" / {k['nps']:+.0f}"),
         ),
     ]
+    if savings is not None and savings.priced and savings.saving is not None:
+        word, shown = {
+            "saving": ("Saving against today", abs(savings.saving)),
+            "extra cost": ("Extra cost against today", abs(savings.saving)),
+        }.get(savings.proven, ("Against today (not proven)", savings.saving))
+        tiles.append(_tile(word, f"{shown / 1e6:,.2f} M{cur}"))
     used = result.sites[result.sites["fte"] > 0].sort_values("cost", ascending=False)
     sites = used[["site", "vendor", "country", "shore", "fte", "utilisation", "cost"]]
     limits = limits_by_money(result)
@@ -342,6 +401,7 @@ def render_report(
 {html.escape(cur)}</p>
 {f'<p class="sub">{html.escape(description)}</p>' if description else ""}
 <div class="tiles">{"".join(tiles)}</div>
+{_today_section(result, savings)}
 <h2>Where the work goes</h2>
 <div class="charts">{charts}</div>
 <h2>Call types</h2>

@@ -18,6 +18,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from fpdf import FPDF
@@ -26,13 +27,18 @@ from bestshore.result import Result
 from bestshore.scenario import Scenario
 from bestshore.views.limits import display_names, limits_by_money
 
+if TYPE_CHECKING:
+    from bestshore.analysis.savings import Savings
+
 __all__ = [
+    "MAP_WIDTHS",
     "MAX_LIMITS",
     "MAX_RULES",
     "MAX_SITES",
     "Summary",
     "render_summary_html",
     "render_summary_pdf",
+    "savings_sentence",
     "summarise",
 ]
 
@@ -119,8 +125,45 @@ def _share_list(items: list[str]) -> str:
     return ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def _today(result: Result, scenario: Scenario | None, names: Mapping[tuple[str, str], str]) -> str:
-    """Today's allocation against the plan, in FTE: kept at today's sites and moved."""
+def savings_sentence(savings: Savings | None, currency: str) -> str:
+    """The saving against today's cost in words, with what is proven of it ('' if none)."""
+    if savings is None or savings.status == "no incumbent":
+        return ""
+    if not savings.priced:
+        reason = savings.status.removeprefix("not priced: ")
+        return f"Today's cost is not stated, so no saving is claimed: {_clip(reason, 400)}."
+    assert savings.today_cost is not None and savings.saving is not None
+    low, high = savings.saving_low or 0.0, savings.saving_high or 0.0
+    interval = f"proven between {_money(low, currency)} and {_money(high, currency)}"
+    if savings.proven == "saving":
+        verdict = f"it saves {_money(savings.saving, currency)} a year ({interval})"
+    elif savings.proven == "extra cost":
+        verdict = (
+            f"it costs {_money(-savings.saving, currency)} a year more than today ({interval})"
+        )
+    else:
+        verdict = (
+            f"the difference, {_money(savings.saving, currency)} a year, is not proven either "
+            f"way ({interval})"
+        )
+    staffed = savings.fte_staffed or 0.0
+    return (
+        f"Today's allocation, priced like the plan, costs {_money(savings.today_cost, currency)} "
+        f"a year; the plan, switching costs included, costs {_money(savings.plan_cost, currency)}: "
+        f"{verdict}. Today is the scenario's {savings.fte_given:,.0f} FTE read as each site's "
+        "share of each call type's work, staffed and costed as the plan is (at its cheapest "
+        f"within those shares: {staffed:,.0f} FTE), without the plan's rules or any switching "
+        "cost."
+    )
+
+
+def _today(
+    result: Result,
+    scenario: Scenario | None,
+    names: Mapping[tuple[str, str], str],
+    savings: Savings | None = None,
+) -> str:
+    """Today's allocation against the plan: the saving, then the FTE kept and moved."""
     incumbent = scenario.incumbent if scenario is not None else {}
     if not incumbent:
         return (
@@ -140,12 +183,14 @@ def _today(result: Result, scenario: Scenario | None, names: Mapping[tuple[str, 
     one_off = float(fixed.loc[kinds.isin(["setup", "transition"]), "cost"].sum())
     years = float(result.stamp.get("amortization_years") or 1.0)
     cur = result.currency
+    priced = savings_sentence(savings, cur) or (
+        "Today's cost was not priced (solve with --savings), so no saving against today is stated."
+    )
     return (
-        f"Today {today:,.0f} FTE work at {_clip(sites, 120)}. The plan keeps {kept:,.0f} FTE "
-        f"of that work where it is and moves {today - kept:,.0f} FTE; set-up, training and "
-        f"transition cost {_money(one_off * years, cur)} once ({_money(one_off, cur)} a year "
-        f"over {years:g} years, in the annual cost). The scenario gives today's FTE, not "
-        "today's cost, so no saving against today is stated."
+        f"{priced} Today {today:,.0f} FTE work at {_clip(sites, 120)}. The plan keeps "
+        f"{kept:,.0f} FTE of that work where it is and moves {today - kept:,.0f} FTE; set-up, "
+        f"training and transition cost {_money(one_off * years, cur)} once "
+        f"({_money(one_off, cur)} a year over {years:g} years, in the annual cost)."
     )
 
 
@@ -198,7 +243,10 @@ def _rules(
 
 
 def summarise(
-    result: Result, scenario: Scenario | None = None, prices: pd.DataFrame | None = None
+    result: Result,
+    scenario: Scenario | None = None,
+    prices: pd.DataFrame | None = None,
+    savings: Savings | None = None,
 ) -> Summary:
     """The summary's figures and sentences, from the result alone (and today's FTE).
 
@@ -209,6 +257,9 @@ def summarise(
         For its description and today's allocation (``incumbent``).
     prices : DataFrame, optional
         The price of each rule (:func:`bestshore.analysis.price_of_policies`).
+    savings : Savings, optional
+        The plan against today's cost (:func:`bestshore.analysis.savings_against_today`):
+        a headline tile, a sentence of the recommendation and "Against today".
     """
     k, cur = result.kpis, result.currency
     names = display_names(result)
@@ -219,6 +270,12 @@ def summarise(
         ("Staffing at the peak", f"{float(k['total_fte']):,.0f} FTE"),
         ("Contacts a year", f"{float(k['total_volume']):,.0f}"),
     ]
+    if savings is not None and savings.priced and savings.saving is not None:
+        label, shown = {
+            "saving": ("Saving against today", abs(savings.saving)),
+            "extra cost": ("Extra cost against today", abs(savings.saving)),
+        }.get(savings.proven, ("Against today (not proven)", savings.saving))
+        tiles.append((label, f"{shown:,.0f} {cur}"))
     by_shore = result.breakdown[result.breakdown["dimension"] == "shore"].set_index("key")
     shores = [
         (
@@ -254,6 +311,9 @@ def summarise(
         f"{_share_list(lead)}, which take {lead_fte:.0%} of the FTE, for "
         f"{_money(total, cur)} a year ({per_contact:,.2f} {cur} per contact)."
     ]
+    against = savings_sentence(savings, cur)
+    if against and savings is not None and savings.priced:
+        recommendation.append(against.split(". Today is", 1)[0] + ".")
     priced = (
         pd.DataFrame(columns=["price", "description"])
         if prices is None
@@ -303,7 +363,7 @@ def summarise(
         tiles=tiles,
         total_cost=total,
         cost_per_contact=per_contact,
-        today=_today(result, scenario, names),
+        today=_today(result, scenario, names, savings),
         shores=shores,
         sites=sites,
         more_sites=max(0, len(used) - MAX_SITES),
@@ -326,7 +386,7 @@ _CSS = """
 body{font-family:Helvetica,Arial,sans-serif;color:#1d2733;margin:0 auto;max-width:186mm;font-size:12px}
 h1{font-size:20px;margin:0 0 2px} h2{font-size:13px;margin:12px 0 4px;color:#33475b}
 .sub{color:#5b6b7b;margin:0 0 8px;font-size:11px}
-.tiles{display:grid;grid-template-columns:repeat(4,1fr);gap:6px}
+.tiles{display:grid;grid-auto-flow:column;grid-auto-columns:1fr;gap:6px}
 .tile{background:#f3f6f9;border-radius:4px;padding:6px 8px}
 .tile b{display:block;font-size:16px} .tile span{font-size:10px;color:#5b6b7b}
 .cols{display:grid;grid-template-columns:3fr 2fr;gap:10px;align-items:start}
@@ -434,8 +494,27 @@ class _Page(FPDF):
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
+# Widths tried for the map [mm], largest first: the first whose page fits is kept.
+MAP_WIDTHS = (104.0, 90.0, 76.0, 62.0)
+# The footer's top [mm from the page's bottom]: the body ends above it.
+_FOOT = 10.0
+
+
 def render_summary_pdf(summary: Summary, map_png: bytes | None = None) -> bytes:
-    """The summary as a one-page A4 PDF (the map as a PNG image); same input, same bytes."""
+    """The summary as a one-page A4 PDF (the map as a PNG image); same input, same bytes.
+
+    The body must end above the footer: the map is drawn at the largest of
+    :data:`MAP_WIDTHS` that lets it (the lists are bounded, so the smallest always has).
+    """
+    for width in MAP_WIDTHS:
+        pdf, bottom = _draw_pdf(summary, map_png, width)
+        if bottom <= pdf.h - _FOOT - 1:
+            break
+    return bytes(pdf.output())
+
+
+def _draw_pdf(summary: Summary, map_png: bytes | None, map_width: float) -> tuple[FPDF, float]:
+    """The page with the map ``map_width`` [mm] wide, and where its body ends [mm]."""
     s, cur = summary, summary.currency
     pdf = _Page(orientation="portrait", unit="mm", format="A4")
     pdf.core_fonts_encoding = "windows-1252"
@@ -448,7 +527,8 @@ def render_summary_pdf(summary: Summary, map_png: bytes | None = None) -> bytes:
     pdf.text_line(s.title, 16, bold=True)
     pdf.text_line(s.subtitle, 8, colour=91)
     pdf.ln(2)
-    width = (pdf.w - pdf.l_margin - pdf.r_margin - 3 * 3) / 4
+    count = max(len(s.tiles), 1)
+    width = (pdf.w - pdf.l_margin - pdf.r_margin - 3 * (count - 1)) / count
     top = pdf.get_y()
     for i, (label, value) in enumerate(s.tiles):
         x = pdf.l_margin + i * (width + 3)
@@ -459,7 +539,11 @@ def render_summary_pdf(summary: Summary, map_png: bytes | None = None) -> bytes:
         pdf.set_text_color(91)
         pdf.cell(width - 4, 3, _latin(label))
         pdf.set_xy(x + 2, top + 5.5)
-        pdf.set_font("Helvetica", "B", 12)
+        size = 12.0
+        pdf.set_font("Helvetica", "B", size)
+        while size > 7 and pdf.get_string_width(_latin(value)) > width - 4:
+            size -= 0.5
+            pdf.set_font("Helvetica", "B", size)
         pdf.set_text_color(29)
         pdf.cell(width - 4, 6, _latin(value))
     pdf.set_y(top + 15)
@@ -468,7 +552,6 @@ def render_summary_pdf(summary: Summary, map_png: bytes | None = None) -> bytes:
 
     # The map on the left, shores and sites on the right.
     top = pdf.get_y() + 2
-    map_width = 104.0
     map_bottom = top
     if map_png and map_png.startswith(_PNG_SIGNATURE):  # not a stand-in (tests stub charts)
         image = pdf.image(io.BytesIO(map_png), x=pdf.l_margin, y=top, w=map_width)
@@ -506,9 +589,10 @@ def render_summary_pdf(summary: Summary, map_png: bytes | None = None) -> bytes:
     pdf.heading("Against today")
     pdf.set_font("Helvetica", "", 8)
     pdf.multi_cell(0, 3.6, _latin(s.today), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_y(pdf.h - 10)
+    bottom = pdf.get_y()
+    pdf.set_y(pdf.h - _FOOT)
     pdf.text_line(s.foot, 6.5, colour=135)
-    return bytes(pdf.output())
+    return pdf, bottom
 
 
 def _fit(pdf: FPDF, text: str, width: float) -> str:

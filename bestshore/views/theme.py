@@ -73,6 +73,7 @@ COLOURS: Final = MappingProxyType(
         "ocean": "#eef3f7",
         "land": "#dcdfe3",
         "border": "#ffffff",
+        "island_edge": "#a3abb5",
         "market_land": "#bcd0e6",
         "market": "#1d2733",
         "route": "#5b6b7b",
