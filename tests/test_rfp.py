@@ -120,7 +120,10 @@ def test_template_sheets_headers_validations_and_protection(tender_dir: Path) ->
     sites = book["Sites"]
     assert [c.value for c in sites[1]] == SITES_HEADER
     assert sites.protection.sheet
-    assert sites["A1"].protection.locked and not sites["A2"].protection.locked
+    assert sites["A1"].protection.locked  # the header row
+    assert not sites.column_dimensions["A"].protection.locked  # every row under it, by column
+    assert book["Sites"].max_row == 1  # no empty styled cells: a bid reads fast
+    assert not book["Bidder"]["A2"].protection.locked and book["Bidder"]["A3"].protection.locked
     lists = {
         (sheet, str(v.sqref)): v.formula1
         for sheet in ("Sites", "Languages", "Prices")

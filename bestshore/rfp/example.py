@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 from openpyxl import load_workbook
+from openpyxl.styles import Protection
 
 from bestshore.rfp.template import template_workbook, workbook_bytes
 
@@ -223,7 +224,8 @@ def fill_bid(template: bytes, records: Mapping[str, Sequence[Mapping[str, Any]]]
         header = [cell.value for cell in book[sheet][1]]
         for number, record in enumerate(rows, start=2):
             for key, value in record.items():
-                book[sheet].cell(row=number, column=header.index(key) + 1, value=value)
+                cell = book[sheet].cell(row=number, column=header.index(key) + 1, value=value)
+                cell.protection = Protection(locked=False)  # as typed in the open column
     return workbook_bytes(book)
 
 
