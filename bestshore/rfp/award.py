@@ -89,7 +89,8 @@ class Award:
     ``vendor_name``, ``lots_won`` (lot ids, comma-separated), ``sites_used``,
     ``volume_contacts_per_yr`` (handled, repeats included), ``forecast_contacts_per_yr``
     (the forecast contacts given to it), ``volume_share`` [fraction of forecast
-    contacts], ``fte`` [FTE in the sizing week], ``staffing_spend``, ``fixed_spend``
+    contacts], ``work_share`` [fraction of the work, handle hours: what share rules
+    measure], ``fte`` [FTE in the sizing week], ``staffing_spend``, ``fixed_spend``
     (fixed, set-up, take-or-pay...) and ``spend`` [currency/yr], ``spend_share``
     [fraction], ``today_cost`` [currency/yr: its forecast contacts at each lot's cost
     today, lots with history], ``saving`` [currency/yr: today_cost - spend, when every
@@ -204,6 +205,8 @@ def _spend_tables(
     cur = result.currency
     units = _forecast(scenario, result)
     forecast = units.set_index(["site", "lot"])["forecast"]
+    work = units.assign(vendor=units["site"].map(site_vendor)).groupby("vendor")["work"].sum()
+    total_work = float(work.sum())
     by_lot = (
         alloc.groupby(["vendor", "site", "lot", "call_type", "language"], sort=True)[
             ["volume", "fte", "cost"]
@@ -258,6 +261,7 @@ def _spend_tables(
                 "volume_contacts_per_yr": float(mine["volume_contacts_per_yr"].sum()),
                 "forecast_contacts_per_yr": contacts,
                 "volume_share": contacts / total_forecast if total_forecast else 0.0,
+                "work_share": float(work.get(vendor, 0.0)) / total_work if total_work else 0.0,
                 "fte": float(mine["fte"].sum()),
                 f"staffing_spend_{cur}_per_yr": staffing,
                 f"fixed_spend_{cur}_per_yr": fixed_spend,
@@ -291,7 +295,6 @@ def _spend_tables(
     }
     if savings["saving"] is not None and savings["today_cost"]:
         savings["saving_share"] = savings["saving"] / savings["today_cost"]
-    work = units.assign(vendor=units["site"].map(site_vendor)).groupby("vendor")["work"].sum()
     return by_vendor, by_lot, lots, other, savings, work
 
 
