@@ -212,7 +212,7 @@ def _bids_scenario() -> dict:
       handled per forecast one, 1.60 per forecast contact, 36,000 x 1/7 = 5,142.9 repeat
       contacts a year;
     - Lyon (delta), 20 EUR/h, open mon-fri 09:00-13:00: half the lot's hours (coverage
-      0.5, 18,000 contacts), 1.6667 per contact.
+      0.5, 18,000 contacts), 1.6667 per contact; 1,500 h need 1.5 FTE, Lyon offers 1.
     """
     data = base()
     data["call_types"][0].update(fcr_baseline=0.8, arrival_profile="flat")
@@ -230,7 +230,7 @@ def _bids_scenario() -> dict:
         {"id": "dakar", "vendor": "gamma", "country": "SN", "city": "Dakar", "price_per_contact": 1.40,
          "quality": {"fcr": 0.7}, **common},
         {"id": "lyon", "vendor": "delta", "country": "FR", "city": "Lyon", "cost_per_hour": 20.0,
-         "hours": {"mon-fri": "09:00-13:00"}, **common},
+         "hours": {"mon-fri": "09:00-13:00"}, **common, "capacity_hours": 1_000},
     ]  # fmt: skip
     return data
 
@@ -251,6 +251,10 @@ def test_bids_normalised_across_price_models_by_hand() -> None:
     assert lots.at["beta", "fte"] == pytest.approx(3.0)
     assert list(lots["rank"].astype(int)) == [1, 2, 3, 4]
     assert "can take 50% of the lot" in lots.at["delta", "note"]
+    assert "needs 1.5 FTE, its sites offer 1.0" in lots.at["delta", "note"]
+    assert compared.bids.set_index("vendor").at["delta", "note"] == (
+        "all its lots need 1.5 FTE, its sites offer 1.0"
+    )
     bids = compared.bids.set_index("vendor")
     assert bids.at["alpha", "total_cost_EUR_per_yr"] == pytest.approx(54_000)
     assert bids.at["alpha", "cost_per_contact_EUR"] == pytest.approx(1.50)

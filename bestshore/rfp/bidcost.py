@@ -58,9 +58,10 @@ class BidComparison:
     ``annual_cost`` [currency/yr], ``cost_per_contact`` [currency per forecast contact],
     ``rank`` (1 = cheapest per contact among the bids for the lot), ``note``.
     ``bids``: one row per bidder, over the lots it can take: the same sums, plus
-    ``fixed_cost`` (the bidder's and its sites') and ``setup_cost`` (set-up of its FTE
-    beyond today's, per year of the amortization) [currency/yr], ``total_cost``,
-    ``cost_per_contact``, ``rank``. ``offers``: one row per (site, lot) with the bid's
+    ``capacity_fte``, ``fixed_cost`` (the bidder's and its sites') and ``setup_cost``
+    (set-up of its FTE beyond today's, per year of the amortization) [currency/yr],
+    ``total_cost``, ``cost_per_contact``, ``note`` (when all its lots need more FTE than
+    its sites offer), ``rank``. ``offers``: one row per (site, lot) with the bid's
     price as written (``price_model``, ``price``, ``price_unit``) and what it comes to.
     """
 
@@ -261,6 +262,7 @@ def compare_bids(scenario: Scenario) -> BidComparison:
         forecast = float(mine["forecast"].sum())
         total = work_cost + fixed + setup
         mine_lots = lots[lots["vendor"] == vendor]
+        capacity = float(capacity_fte.reindex(used).sum())
         bids.append(
             {
                 "vendor": vendor,
@@ -271,11 +273,17 @@ def compare_bids(scenario: Scenario) -> BidComparison:
                 "share_of_tender_volume": forecast / float(volumes.sum()),
                 "repeat_contacts_per_yr": float((mine["handled"] - mine["forecast"]).sum()),
                 "fte": fte,
+                "capacity_fte": capacity,
                 "work_cost": work_cost,
                 "fixed_cost": float(fixed),
                 "setup_cost": setup,
                 "total_cost": total,
                 "cost_per_contact": total / forecast if forecast > 0 else None,
+                "note": (
+                    f"all its lots need {fte:,.1f} FTE, its sites offer {capacity:,.1f}"
+                    if fte > capacity * (1 + 1e-9)
+                    else ""
+                ),
             }
         )
     bid_table = pd.DataFrame(bids)
