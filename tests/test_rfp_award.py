@@ -408,10 +408,12 @@ def test_variants_errors(tmp_path: Path) -> None:
 
 def test_a_variant_without_a_plan_is_kept_with_why(tmp_path: Path) -> None:
     """Excluding both bidders leaves Paris (3,000 h x 50 = 150,000); three winners per lot
-    cannot be found: that variant has no plan, and says why."""
+    cannot be found: that variant has no plan, and says why; the binding rules are told
+    with the bidders' names."""
     path = tender(tmp_path)
     (tmp_path / "variants.yaml").write_text(
         "free: {}\nnone: {excluded: [alpha, beta]}\nthree: {min_winners_per_lot: 3, min_lot_winner_share: 0.1}\n"
+        "new kept: {groups: {new: [beta]}, limits: {new: {min_share: 0.3}}}\n"
     )
     out = tmp_path / "compare"
     done = run("rfp", "compare", path, "--variants", tmp_path / "variants.yaml", "--out", out,
@@ -435,6 +437,12 @@ def test_a_variant_without_a_plan_is_kept_with_why(tmp_path: Path) -> None:
     assert (
         rows["none"]["vs_first_EUR_per_yr"] == pytest.approx(105_000)
         and rows["none"]["vs_first_proven"]
+    )
+    # Beta kept at 30 %: 900 h x 20 + 2,100 h x 15 = 49,500; the rule in words, with names
+    assert rows["new kept"]["total_cost_EUR_per_yr"] == pytest.approx(49_500)
+    assert (
+        rows["new kept"]["binding"]
+        == "new (Beta Relation) takes just its least share of the work (30%)"
     )
     assert rows["three"]["status"] == "no plan"
     assert (

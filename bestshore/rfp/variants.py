@@ -15,6 +15,7 @@ proven bound), winners, shares of the spend, quality and savings.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from bestshore import progress
 from bestshore.api import InfeasibleScenarioError, SolveError
 from bestshore.result.result import table_records
 from bestshore.rfp.award import Award, award
-from bestshore.rfp.rules import AwardRules, parse_rules
+from bestshore.rfp.rules import AwardRules, parse_rules, rule_names
 from bestshore.scenario.errors import ScenarioError
 from bestshore.scenario.loader import check_regular_file
 from bestshore.scenario.schema import Scenario
@@ -111,9 +112,18 @@ class VariantComparison:
 
 
 def _binding(made: Award) -> str:
+    """The binding rules in the model's words, bidders and groups named, not by id."""
     table = made.result.constraints
     rows = table[table["binding"] & table["family"].isin(list(_RULE_FAMILIES))]
-    return "; ".join(dict.fromkeys(str(m) for m in rows["message"]))
+    names = rule_names(made.scenario)
+    words = []
+    for message in dict.fromkeys(str(m) for m in rows["message"]):
+        for ident, name in names.items():
+            message = re.sub(
+                rf"\b(vendor|group|preferred partner) {re.escape(ident)}\b", name, message
+            )
+        words.append(message)
+    return "; ".join(words)
 
 
 def _against_first(rows: list[dict[str, Any]], cur: str) -> None:
