@@ -1606,6 +1606,13 @@ def main(argv: list[str] | None = None) -> int:
         metavar="JSON",
         help="rewrite the report and chart from a results.json, running nothing",
     )
+    parser.add_argument(
+        "--rfp",
+        choices=("on", "off", "only"),
+        default="on",
+        help="tenders (issue 16, bench/rfp.py): import of 50 bid workbooks and the award of "
+        "a 30-bidder tender on the demo's lots, in a subprocess; 'only' runs nothing else",
+    )
     parser.add_argument("--child", nargs=2, metavar=("SIZE", "APPROACH"), help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -1614,6 +1621,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.report_only:
         saved = json.loads(args.report_only.read_text(encoding="utf-8"))
         return _report(saved["runs"], saved["meta"], args.out, args.chart_dir)
+
+    if args.rfp == "only":
+        if args.out == ROOT / "bench" / "results.md":  # keep the solver benchmark's report
+            args.out = ROOT / "bench" / "rfp.md"
+        section, ok = _run_rfp(args)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text("# Benchmark: tenders\n\n" + section, encoding="utf-8")
+        print(f"wrote {args.out}")
+        return 0 if ok else 1
 
     from bench.scenarios import SIZES
 
@@ -1648,7 +1664,39 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine,
         "commit_at_end": _machine()["commit"],
     }
-    return _report(raw, meta, args.out, args.chart_dir)
+    status = _report(raw, meta, args.out, args.chart_dir)
+    if args.rfp == "on":
+        section, ok = _run_rfp(args)
+        with args.out.open("a", encoding="utf-8") as report:
+            report.write("\n" + section)
+        status = status or (0 if ok else 1)
+    return status
+
+
+def _run_rfp(args: argparse.Namespace) -> tuple[str, bool]:
+    """bench/rfp.py in a fresh subprocess; its lines as a section of the report."""
+    out = args.out.with_name("rfp.json")
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.rfp", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=args.timeout,
+    )
+    lines = [line for line in done.stdout.splitlines() if line.startswith("- ")]
+    for line in lines:
+        print(f"rfp {line[2:]}", flush=True)
+    if done.returncode != 0:
+        print(f"rfp FAILED: {done.stderr.strip().splitlines()[-1:]}", flush=True)
+    section = (
+        "## Tenders (issue 16)\n\n"
+        "`bench/rfp.py` (see its docstring): 50 generated bids on the demo's 10 lots, filled "
+        "in the tender's template; the import of all 50 (`import_bids`), then the award of "
+        f"the first 30 under its rules (`award`, rules not priced). Raw figures: `{out.name}`.\n\n"
+        + ("\n".join(lines) if lines else f"- FAILED: {done.stderr.strip()[-300:]}")
+        + "\n"
+    )
+    return section, done.returncode == 0
 
 
 def _size_list(values: list[str]) -> list[str]:

@@ -655,6 +655,7 @@ def _check_policies(world: _World, rows: pd.DataFrame, total: float, problems: l
             problems.append(
                 f"preferred vendor {preferred.vendor} takes {share:.4%}, below {preferred.min_share:.2%}"
             )
+    _check_award_rules(world, rows, total, problems)
     caps = [
         ("site", policies.max_site_share, {}),
         ("country", policies.max_country_share, {}),
@@ -725,6 +726,57 @@ def _check_todays_split(scenario: Scenario, rows: pd.DataFrame, problems: list[s
                     f"site {site_id} takes {share:.4%} of {call_type}; today's split gives it "
                     f"{expected:.4%}"
                 )
+
+
+def _check_award_rules(
+    world: _World, rows: pd.DataFrame, total: float, problems: list[str]
+) -> None:
+    """Winners per lot, a vendor's share of a lot and the limits on the work a vendor or
+    group takes, on the recomputed work (``rows`` with ``vendor_id``). Spend limits hold
+    on the model's bill (its staffing estimate), not on the exact plan: not checked."""
+    policies = world.scenario.policies
+    bidders = {v.id for v in world.scenario.vendors}
+    vended = rows[rows["vendor_id"].isin(bidders)]
+    lots = rows.groupby(["call_type", "language"])["work"].sum()
+    by_lot = vended.groupby(["call_type", "language", "vendor_id"])["work"].sum()
+    rule = policies.lot_winners
+    if rule is not None:
+        for (call_type, language), work in lots.items():
+            if (rule.call_types and call_type not in rule.call_types) or work <= 0:
+                continue
+            mine = by_lot[(by_lot.index.get_level_values(0) == call_type)
+                          & (by_lot.index.get_level_values(1) == language)]  # fmt: skip
+            taking = int((mine > 1e-9 * total).sum())
+            counted = int((mine >= rule.min_share * work * (1 - REL_TOL)).sum())
+            if rule.max is not None and taking > rule.max:
+                problems.append(
+                    f"lot {call_type}.{language}: {taking} vendors take work, above its {rule.max}"
+                )
+            if rule.min is not None and counted < rule.min:
+                problems.append(
+                    f"lot {call_type}.{language}: {counted} vendors take {rule.min_share:.0%} "
+                    f"or more, below its {rule.min}"
+                )
+    if policies.max_lot_share is not None:
+        for (call_type, language, vendor), work in by_lot.items():
+            share = work / lots[(call_type, language)]
+            if share > policies.max_lot_share + REL_TOL:
+                problems.append(
+                    f"vendor {vendor} takes {share:.4%} of lot {call_type}.{language}, above "
+                    f"{policies.max_lot_share:.2%}"
+                )
+    by_vendor = vended.groupby("vendor_id")["work"].sum()
+    for limit in policies.vendor_limits:
+        members = policies.vendor_groups.get(limit.target, [limit.target])
+        share = float(by_vendor.reindex(members).fillna(0.0).sum()) / total
+        if limit.min_share is not None and share < limit.min_share - REL_TOL:
+            problems.append(
+                f"{limit.target} takes {share:.4%} of the work, below its {limit.min_share:.2%}"
+            )
+        if limit.max_share is not None and share > limit.max_share + REL_TOL:
+            problems.append(
+                f"{limit.target} takes {share:.4%} of the work, above its {limit.max_share:.2%}"
+            )
 
 
 def _fixed_cost(world: _World, rows: pd.DataFrame) -> tuple[float, float]:

@@ -136,6 +136,7 @@ def active_rules(scenario: Scenario) -> list[PolicyRule]:
         rules.append(
             PolicyRule("keep_todays_split", "today's split of the work kept", _keep_no_split)
         )
+    rules.extend(_award_rules(scenario))
     for shore in sorted(policies.max_shore_share):
         rules.append(
             PolicyRule(
@@ -171,6 +172,89 @@ def active_rules(scenario: Scenario) -> list[PolicyRule]:
                 _call(lambda s, key: s.policies.quality_gates.pop(key), call_type_id),
             )
         )
+    return rules
+
+
+def _lift_lot_winners(scenario: Scenario, bound: str) -> None:
+    rule = scenario.policies.lot_winners
+    assert rule is not None
+    other = "min" if bound == "max" else "max"
+    if getattr(rule, other) is None:
+        scenario.policies.lot_winners = None
+    else:
+        setattr(rule, bound, None)
+
+
+def _lift_limit(scenario: Scenario, key: tuple[str, str]) -> None:
+    """Lift one bound of a vendor limit; the entry goes with its last bound."""
+    target, bound = key
+    limits = scenario.policies.vendor_limits
+    at = next(i for i, limit in enumerate(limits) if limit.target == target)
+    data = limits[at].model_dump(exclude_none=True)
+    data.pop(bound)
+    if set(data) <= {"vendor", "group"}:
+        limits.pop(at)
+    else:
+        limits[at] = type(limits[at]).model_validate(data)
+
+
+def _award_rules(scenario: Scenario) -> list[PolicyRule]:
+    """The tender award rules (bestshore.model.award_rules), one per bound."""
+    policies = scenario.policies
+    currency = scenario.market.currency
+    rules = []
+    lots = policies.lot_winners
+    if lots is not None:
+        which = f" ({', '.join(lots.call_types)})" if lots.call_types else ""
+        if lots.max is not None:
+            rules.append(
+                PolicyRule(
+                    "lot_winners[max]",
+                    f"at most {lots.max} vendor(s) per lot{which}",
+                    _call(_lift_lot_winners, "max"),
+                )
+            )
+        if lots.min is not None:
+            rules.append(
+                PolicyRule(
+                    "lot_winners[min]",
+                    f"at least {lots.min} vendors per lot{which}, each {lots.min_share:.0%} or more",
+                    _call(_lift_lot_winners, "min"),
+                )
+            )
+    if policies.max_lot_share is not None:
+        rules.append(
+            PolicyRule(
+                "max_lot_share",
+                f"no vendor above {policies.max_lot_share:.0%} of any lot",
+                _call(setattr_policy, "max_lot_share"),
+            )
+        )
+    words = {
+        "min_share": ("at least", "of the work"),
+        "max_share": ("at most", "of the work"),
+        "min_spend": ("billed at least", f"{currency}/yr"),
+        "max_spend": ("billed at most", f"{currency}/yr"),
+        "min_spend_share": ("at least", "of the spend"),
+        "max_spend_share": ("at most", "of the spend"),
+    }
+    for limit in policies.vendor_limits:
+        for bound, (side, unit) in words.items():
+            value = getattr(limit, bound)
+            if value is None:
+                continue
+            shown = (
+                f"{value:,.0f} {unit}"
+                if "spend" in bound and "share" not in bound
+                else f"{value:.0%} {unit}"
+            )
+            rules.append(
+                PolicyRule(
+                    f"vendor_limit[{limit.target},{bound}]",
+                    f"{limit.target} {side} {shown}",
+                    _call(_lift_limit, (limit.target, bound)),
+                )
+            )
     return rules
 
 

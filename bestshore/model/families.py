@@ -33,7 +33,16 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from bestshore.model import compliance, contracts, platform, roster, teams, todays_split, transition
+from bestshore.model import (
+    award_rules,
+    compliance,
+    contracts,
+    platform,
+    roster,
+    teams,
+    todays_split,
+    transition,
+)
 from bestshore.model import constraints as c
 from bestshore.model.inputs import WEEK, ModelInputs, mean_fte
 from bestshore.model.program import key_text
@@ -592,6 +601,17 @@ FAMILIES: tuple[Family, ...] = (
            relaxed=_floor_relaxed("NPS")),
     Family("panel", c.add_panel, reads=frozenset(), rows=("panel", "panel_floor", "panel_size"),
            binding=_panel_binds, exact_costs=_binary_costs("on_panel", "vendor")),
+    # tender award rules (bestshore.model.award_rules): winners per lot, lot shares, limits
+    Family("lot_winners", award_rules.add_lot_winners, reads=frozenset(),
+           rows=("lot_award", "lot_award_floor", "lot_winners"), binding=award_rules.lot_binds,
+           relaxed=award_rules.award_relaxed),
+    Family("lot_share", award_rules.add_lot_share, reads=frozenset(), dual_unit=_WORK,
+           binding=award_rules.lot_binds, relaxed=award_rules.award_relaxed),
+    Family("work_limit", award_rules.add_work_limits, reads=frozenset(), dual_unit=_WORK,
+           binding=award_rules.limit_binds, relaxed=award_rules.award_relaxed),
+    Family("spend_limit", award_rules.add_spend_limits, reads=frozenset({"staffing", "prices"}),
+           dual_unit="currency/yr per currency/yr", binding=award_rules.limit_binds,
+           relaxed=award_rules.award_relaxed),
     # open[s]: agent hours <= H_s y_s
     Family("open", c.add_open_sites, reads=frozenset({"staffing", "capacity"}),
            exact_costs=_binary_costs("open_site", "site")),

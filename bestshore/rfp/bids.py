@@ -172,12 +172,15 @@ def _read_value(
         return None
     if column.kind in ("number", "integer"):
         if isinstance(value, bool) or not isinstance(value, int | float):
-            shown = (
-                f"text {show_value(value)}"
-                if isinstance(value, str)
-                else f"a {'date' if isinstance(value, dt.date | dt.time) else type(value).__name__} "
-                f"({show_value(str(value))})"
-            )
+            shown = f"a {type(value).__name__} ({show_value(str(value))})"
+            if isinstance(value, str):
+                shown = f"text {show_value(value)}"
+            elif isinstance(value, bool):
+                shown = f"the logical value {'TRUE' if value else 'FALSE'}"
+            elif isinstance(value, dt.datetime) and value.time() == dt.time(0):
+                shown = f"the date {value.date().isoformat()}"
+            elif isinstance(value, dt.date | dt.time):
+                shown = f"the date or time {value.isoformat()}"
             bid.issue(sheet, where, f"{shown} in a number cell ({column.id}); {valid}")
             return None
         number = float(value)

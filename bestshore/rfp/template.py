@@ -233,8 +233,10 @@ def _bidder_sheet(
             check.showInputMessage = True
             sheet.add_data_validation(check)
             check.add(area)
-        for row in range(2, last + 1):
-            sheet.cell(row=row, column=index).protection = Protection(locked=False)
+        if name == "Bidder":  # one record: row 2 alone is open
+            sheet.cell(row=2, column=index).protection = Protection(locked=False)
+        else:  # every row under the header open, by the column's style: no empty cells
+            sheet.column_dimensions[letter].protection = Protection(locked=False)
     sheet.protection.sheet = True  # the header row stays locked; input rows are not
     sheet.protection.autoFilter = False
     sheet.protection.sort = False

@@ -6,6 +6,8 @@ is valid and how to fix it. The loader adds the file and line.
 
 from __future__ import annotations
 
+import difflib
+import functools
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import numpy as np
@@ -19,8 +21,15 @@ from bestshore.scenario.schema import Scenario
 __all__ = ["annual_hours_per_fte", "check_references"]
 
 
+@functools.cache
+def _zones() -> frozenset[str]:
+    """The IANA zones of the system or tzdata (walked once: the walk takes ~25 ms, and an
+    import checks the base with each bid)."""
+    return frozenset(available_timezones())
+
+
 def _known_timezone(zone: str) -> bool:
-    if zone not in available_timezones():
+    if zone not in _zones():
         return False
     try:
         ZoneInfo(zone)
@@ -233,6 +242,8 @@ def check_references(scenario: Scenario) -> None:
             _check_call_type(call_type_id, where, call_type_ids)
     _check_rosters(scenario)
     _check_teams(scenario)
+    _check_award_rules(scenario)
+    _check_history(scenario)
 
 
 def _longest_window_hours(open_quarters: object) -> float:
@@ -293,3 +304,67 @@ def _check_teams(scenario: Scenario) -> None:
                     "or raise the capacity",
                     path=("sites", i, field) if own is not None else ("policies", field),
                 )
+
+
+def _check_award_rules(scenario: Scenario) -> None:
+    """Vendor groups and limits name known vendors and groups, one limit per target;
+    lot_winners names known call types."""
+    policies = scenario.policies
+    vendor_ids = {v.id for v in scenario.vendors}
+    known = ", ".join(sorted(vendor_ids)) or "none"
+    for group, members in policies.vendor_groups.items():
+        if group in vendor_ids:
+            raise ScenarioError(
+                f"group {group!r} has a vendor's id; name groups apart from vendors",
+                path=("policies", "vendor_groups", group),
+            )
+        for j, vendor_id in enumerate(members):
+            if vendor_id not in vendor_ids:
+                raise ScenarioError(
+                    f"unknown vendor {vendor_id!r} (vendors: {known})",
+                    path=("policies", "vendor_groups", group, j),
+                )
+            if vendor_id in members[:j]:
+                raise ScenarioError(
+                    f"vendor {vendor_id!r} listed twice in the group",
+                    path=("policies", "vendor_groups", group, j),
+                )
+    seen: dict[str, int] = {}
+    for i, limit in enumerate(policies.vendor_limits):
+        if limit.vendor is not None and limit.vendor not in vendor_ids:
+            raise ScenarioError(
+                f"unknown vendor {limit.vendor!r} (vendors: {known})",
+                path=("policies", "vendor_limits", i, "vendor"),
+            )
+        if limit.group is not None and limit.group not in policies.vendor_groups:
+            groups = ", ".join(sorted(policies.vendor_groups)) or "none"
+            raise ScenarioError(
+                f"unknown group {limit.group!r} (policies.vendor_groups: {groups})",
+                path=("policies", "vendor_limits", i, "group"),
+            )
+        if limit.target in seen:
+            raise ScenarioError(
+                f"a second limit on {limit.target!r} (the first is vendor_limits[{seen[limit.target]}]); "
+                "give one entry per vendor or group, with all its bounds",
+                path=("policies", "vendor_limits", i),
+            )
+        seen[limit.target] = i
+    if policies.lot_winners is not None:
+        call_type_ids = {c.id for c in scenario.call_types}
+        for j, call_type_id in enumerate(policies.lot_winners.call_types):
+            where = ("policies", "lot_winners", "call_types", j)
+            _check_call_type(call_type_id, where, call_type_ids)
+
+
+def _check_history(scenario: Scenario) -> None:
+    """Each lot of ``history`` is a call type id and one of its languages."""
+    lots = [f"{c.id}.{language}" for c in scenario.call_types for language in c.languages]
+    for lot in scenario.history:
+        if lot not in lots:
+            close = difflib.get_close_matches(lot, lots, n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            shown = ", ".join(lots[:20]) + (", ..." if len(lots) > 20 else "")
+            raise ScenarioError(
+                f"unknown lot {lot!r} ({hint}lots are call type id.language: {shown})",
+                path=("history", lot),
+            )

@@ -44,10 +44,12 @@ __all__ = [
     "CallType",
     "Channel",
     "DataClass",
+    "HistoricalCost",
     "Jurisdiction",
     "LanguageLevels",
     "LanguageWindow",
     "Level",
+    "LotWinners",
     "Market",
     "Objective",
     "Policies",
@@ -60,6 +62,7 @@ __all__ = [
     "Site",
     "SiteProficiency",
     "Vendor",
+    "VendorLimit",
 ]
 
 
@@ -844,6 +847,139 @@ class PreferredVendor(_Model):
     min_share: Share = Field(description="Least share of all the work (handle hours) [fraction].")
 
 
+class LotWinners(_Model):
+    """How many vendors win each lot of the tender (a lot: a call type in one language).
+
+    In-house sites are not vendors: they are not counted, and their work does not count
+    towards a vendor's share of a lot.
+    """
+
+    max: int | None = Field(
+        None, ge=1, le=100, description="Most vendors taking work in each lot [vendors], 1 to 100."
+    )
+    min: int | None = Field(
+        None,
+        ge=1,
+        le=100,
+        description="Fewest vendors each taking at least min_share of each lot's work "
+        "[vendors], 1 to 100.",
+    )
+    min_share: Share = Field(
+        0.05,
+        description="Least share of a lot's work (handle hours) a vendor counted in min "
+        "takes [fraction].",
+    )
+    call_types: list[Identifier] = Field(
+        default_factory=list,
+        max_length=MAX_CALL_TYPES,
+        description="Call type ids whose lots the rule applies to; empty: every lot.",
+    )
+
+    @model_validator(mode="after")
+    def _bounds(self) -> LotWinners:
+        if self.max is None and self.min is None:
+            raise ValueError("give max, min or both")
+        if self.max is not None and self.min is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min}) is above max ({self.max})")
+        if self.min is not None and self.min * self.min_share > 1 + 1e-9:
+            raise ValueError(
+                f"min {self.min} vendors each taking min_share {self.min_share:g} of a lot "
+                "need more than the whole lot; lower min or min_share"
+            )
+        return self
+
+
+class VendorLimit(_Model):
+    """Least and most a vendor, or a group of vendors, takes: a share of the work, a spend,
+    or a share of the spend.
+
+    Spend is the bill for the work as the objective prices it: productive hours at the
+    site's price (FTE-month prices converted), contacts at a price per contact, night and
+    weekend premiums and bonus/malus included; before volume discounts, and without fixed,
+    set-up, transition or take-or-pay costs. Shares of the spend are of the whole plan's
+    bill for the work, in-house sites included.
+    """
+
+    vendor: Identifier | None = Field(None, description="A vendor id (or give group).")
+    group: Identifier | None = Field(
+        None, description="A group of policies.vendor_groups (or give vendor)."
+    )
+    min_share: Share | None = Field(
+        None, description="Least share of all the work (handle hours) [fraction]."
+    )
+    max_share: Share | None = Field(
+        None, description="Most share of all the work (handle hours) [fraction]."
+    )
+    min_spend: float | None = Field(
+        None,
+        ge=0,
+        le=MAX_YEARLY_COST,
+        description="Least yearly bill for the work [currency/yr], 0 to 1e12.",
+    )
+    max_spend: float | None = Field(
+        None,
+        ge=0,
+        le=MAX_YEARLY_COST,
+        description="Most yearly bill for the work [currency/yr], 0 to 1e12.",
+    )
+    min_spend_share: Share | None = Field(
+        None, description="Least share of the plan's bill for the work [fraction]."
+    )
+    max_spend_share: Share | None = Field(
+        None, description="Most share of the plan's bill for the work [fraction]."
+    )
+
+    @model_validator(mode="after")
+    def _one_target_some_bound(self) -> VendorLimit:
+        if (self.vendor is None) == (self.group is None):
+            raise ValueError("give vendor or group (one of them)")
+        bounds = ("share", "spend", "spend_share")
+        if all(getattr(self, f"{e}_{b}") is None for b in bounds for e in ("min", "max")):
+            raise ValueError(
+                "give at least one of min_share, max_share, min_spend, max_spend, "
+                "min_spend_share, max_spend_share"
+            )
+        for bound in bounds:
+            low, high = getattr(self, f"min_{bound}"), getattr(self, f"max_{bound}")
+            if low is not None and high is not None and low > high:
+                raise ValueError(f"min_{bound} ({low:g}) is above max_{bound} ({high:g})")
+        return self
+
+    @property
+    def target(self) -> str:
+        """The vendor or group id the limit is on."""
+        return str(self.vendor if self.vendor is not None else self.group)
+
+
+class HistoricalCost(_Model):
+    """What one lot costs today: a price per contact, or a yearly cost (give one)."""
+
+    price_per_contact: float | None = Field(
+        None,
+        ge=0,
+        le=MAX_CONTACT_PRICE,
+        description="Today's all-in cost of one forecast contact of the lot "
+        "[currency/contact], 0 to 1e6; times the lot's volume, today's yearly cost.",
+    )
+    annual_cost: float | None = Field(
+        None,
+        ge=0,
+        le=MAX_YEARLY_COST,
+        description="Today's yearly cost of the lot's work [currency/yr], 0 to 1e12.",
+    )
+    source: Label | None = Field(
+        None,
+        description=f"Where the figure comes from, e.g. 2024 invoices (at most {MAX_TEXT} "
+        "characters).",
+    )
+
+    @model_validator(mode="after")
+    def _one_figure(self) -> HistoricalCost:
+        if (self.price_per_contact is None) == (self.annual_cost is None):
+            raise ValueError("give price_per_contact or annual_cost (one of them)")
+        return self
+
+
 class Policies(_Model):
     """The ordering party's rules."""
 
@@ -875,6 +1011,28 @@ class Policies(_Model):
     panel_min_share: Share = Field(
         0.05,
         description="Least share of the work a vendor counted in min_vendors takes [fraction].",
+    )
+    lot_winners: LotWinners | None = Field(
+        None,
+        description="How many vendors win each lot (call type x language): at most max, at "
+        "least min each taking min_share of the lot; in-house not counted.",
+    )
+    max_lot_share: Share | None = Field(
+        None,
+        description="Most share of any one lot's work (handle hours) a vendor may take [fraction].",
+    )
+    vendor_groups: dict[
+        Identifier, Annotated[list[Identifier], Field(min_length=1, max_length=MAX_VENDORS)]
+    ] = Field(
+        default_factory=dict,
+        max_length=MAX_ITEMS,
+        description="Named groups of vendor ids for vendor_limits, e.g. {new: [gamma, delta]}.",
+    )
+    vendor_limits: list[VendorLimit] = Field(
+        default_factory=list,
+        max_length=MAX_ITEMS,
+        description="Least and most a vendor or a group takes: share of the work, spend "
+        "[currency/yr] or share of the spend; one entry per vendor or group.",
     )
     max_site_share: Share | None = Field(
         None, description="Most share of all the work any one site may take [fraction]."
@@ -1081,6 +1239,13 @@ class Scenario(_Model):
         description="Today's allocation: FTE per site id and call type id, e.g. "
         "{poitiers: {n1: 40, n2: 12}} [FTE], 0 to 100,000 each. New FTE beyond it pay the site's "
         "setup_cost_per_fte, FTE moved away from it its transition_cost_per_fte.",
+    )
+
+    history: dict[Identifier, HistoricalCost] = Field(
+        default_factory=dict,
+        max_length=MAX_ITEMS,
+        description="Today's cost per lot (call type id and language code, e.g. n1.fr), for "
+        "the savings of a tender's award (bestshore rfp); the solve ignores it.",
     )
 
     uncertainty: dict[str, Any] | None = Field(
