@@ -628,15 +628,24 @@ def risk_command(
     ] = None,
     batch_size: Annotated[
         int,
-        typer.Option("--batch-size", help="Draws per Dask task (part of what fixes the results)."),
+        typer.Option("--batch-size", help="Draws per Dask task (the results do not depend on it)."),
     ] = 4,
+    warm: Annotated[
+        bool,
+        typer.Option(
+            "--warm",
+            help="Start each draw's staffing loop from the baseline plan's staffing factors: "
+            "fewer rounds, each draw's plan within its proven gap of the best (not the plan "
+            "a fresh solve gives).",
+        ),
+    ] = False,
     quiet: Quiet = False,
 ) -> None:
     """Monte Carlo risk: re-optimize each draw of the uncertainty section, and price the
-    baseline plan held fixed under it (its regret; a first-order estimate, see
-    bestshore.analysis.risk).
+    baseline plan held fixed under it, exactly (its regret, with the interval the
+    draw's proven gap gives it; see bestshore.analysis.risk).
 
-    The same seed and batch size give the same draws whatever the number of workers.
+    The same seed gives the same draws whatever the number of workers or the batch size.
     Draws are written as parquet when pyarrow is installed, else CSV. Infeasible draws
     are kept, counted and reported.
     """
@@ -665,7 +674,7 @@ def risk_command(
 
         risk = run_risk(
             loaded, draws, seed, workers=workers, scheduler=scheduler,
-            batch_size=batch_size, on_progress=advance,
+            batch_size=batch_size, warm=warm, on_progress=advance,
         )  # fmt: skip
     percentiles = percentile_table(risk.draws)
     usage = usage_table(risk)
@@ -676,7 +685,8 @@ def risk_command(
     typer.echo(
         f"{loaded.name}: {meta['draws']} draws (seed {seed}), {meta['feasible']} feasible, "
         f"{meta['infeasible']} infeasible; {meta['workers']} worker(s), "
-        f"{meta['seconds']:.1f} s ({meta['draws_per_second']:.2f} draws/s)"
+        f"{meta['seconds']:.1f} s ({meta['draws_per_second']:.2f} draws/s, "
+        f"{meta['seconds_per_draw']:.2f} s per draw on a worker)"
     )
     base = risk.baseline
     typer.echo(
@@ -695,6 +705,12 @@ def risk_command(
         typer.echo(f"  {row.metric:<24} {cells}")
     statuses = risk.draws["status"].value_counts().to_dict()
     typer.echo("  statuses        " + ", ".join(f"{k} {v}" for k, v in statuses.items()))
+    missing = risk.draws[risk.draws["total_cost"].isna()]
+    if len(missing):
+        shown = ", ".join(
+            f"{d} ({s})" for d, s in zip(missing["draw"], missing["status"], strict=True)
+        )
+        typer.echo(f"  draws without a plan: {shown}")
     over = int(risk.draws["fixed_over_capacity"].sum())
     if over:
         typer.echo(f"  the baseline plan held fixed exceeds a site's capacity in {over} draw(s)")
@@ -728,13 +744,21 @@ def _write_risk(
             "gap": risk.baseline.stamp.get("gap"),
         },
         "statuses": {str(k): int(v) for k, v in risk.draws["status"].value_counts().items()},
+        "draws_without_plan": [
+            {"draw": int(d), "status": str(s)}
+            for d, s in risk.draws.loc[
+                risk.draws["total_cost"].isna(), ["draw", "status"]
+            ].itertuples(index=False)
+        ],
         "fixed_plan_over_capacity": int(risk.draws["fixed_over_capacity"].sum()),
-        "fixed_plan_pricing": "first-order: the baseline's shares kept, each row's cost scaled "
-        "by the draw's volume, AHT and price factors (bestshore.analysis.risk)",
+        "fixed_plan_pricing": "exact: the baseline plan's shares and on/off decisions kept, "
+        "re-staffed (Erlang C, whole agents) and re-costed month by month at the draw's "
+        "volumes, AHT, rates, FX and shrinkage (bestshore.model.held); regret lies in "
+        "[regret, regret_max] against each draw's best plan",
         "percentiles": table_records(percentiles),
     }
-    summary.pop("seconds", None)  # the same run gives the same files
-    summary.pop("draws_per_second", None)
+    for key in ("seconds", "draws_per_second", "seconds_per_draw", "worker_setup_seconds"):
+        summary.pop(key, None)  # the same run gives the same files
     files["summary.json"] = json_bytes(summary)
     files["baseline.json"] = risk.baseline.to_json(with_timing=False).encode("utf-8")
     sites = usage[usage["kind"] == "site"]
