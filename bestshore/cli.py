@@ -1,5 +1,5 @@
 """Command line: ``bestshore solve | validate | compare | frontier | risk | sensitivity |
-break-even | verify | staffing | schema``.
+break-even | alternatives | verify | staffing | schema``.
 
 Exit codes: 0 solved / valid, 1 internal error, 2 invalid input (a file that cannot be
 read, and an output that cannot be written: ``--out``, ``--excel``, checked before
@@ -978,6 +978,162 @@ def break_even_command(
             f"  largest proven gap of the search {found.max_gap:.2%}: a plan within it of the "
             "best may split a near-tie otherwise"
         )
+
+
+@app.command("alternatives")
+@_guarded
+def alternatives_command(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Folder for alternatives.csv/.json/.xlsx, changes.csv, directions.csv, "
+            "each plan's result JSON (plans/NN.json) and the chart; checked before "
+            "solving, replaced as a whole.",
+        ),
+    ],
+    slack: Annotated[
+        str,
+        typer.Option(
+            "--slack", help="Budget above the best plan's cost, in percent: 2% (default)."
+        ),
+    ] = "2%",
+    count: Annotated[int, typer.Option("--count", "-n", help="Alternatives wanted, 1 to 50.")] = 3,
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by",
+            help="What the alternatives move work between and what their distance counts: "
+            "site (default), vendor, country or shore.",
+        ),
+    ] = "site",
+    quiet: Quiet = False,
+) -> None:
+    """Near-optimal alternatives: plans within --slack of the best plan's cost that differ
+    most from it and from each other (modelling to generate alternatives).
+
+    Each search direction (away from the best plan, least or most work at each site,
+    vendor, country or shore) minimizes under the budget; the plans found are chosen
+    farthest first. Each alternative is a real plan, staffed exactly and checked like any
+    other, listed with its exact cost, status and proven gap and with the FTE and volume
+    each site, vendor, country and shore gains or loses against the best plan.
+    """
+    from bestshore.analysis.alternatives import near_optimal_alternatives
+    from bestshore.analysis.comparison import format_allocation_changes
+
+    fraction = _percent(slack, "--slack")
+    check_folder(out)
+    with _progress(quiet):
+        progress.report(f"loading {scenario}")
+        loaded = load_scenario(scenario)
+
+        def advance(done: int, total: int) -> None:
+            progress.report(f"searched direction {done}/{total}")
+
+        found = near_optimal_alternatives(
+            loaded, slack=fraction, count=count, by=by, on_progress=advance
+        )
+        progress.report(f"writing files to {out}/")
+        written = _write_alternatives(out, found)
+    table, currency = found.table, found.currency
+    best = table.iloc[0]
+    typer.echo(
+        f"{loaded.name}: {len(table) - 1} alternative(s) within {fraction:.2%} of the best "
+        f"plan ({best.total_cost:,.0f} {currency}/yr; budget {found.budget:,.0f} "
+        f"{currency}/yr), by {found.by}, {len(found.directions)} directions searched"
+    )
+    for row in table.itertuples(index=False):
+        gap = "" if row.gap is None or math.isnan(row.gap) else f", gap {row.gap:.2%}"
+        over = "" if row.plan == 0 else f"  +{row.cost_over_best:.2%} over the best"
+        proven = (
+            ""
+            if row.plan == 0 or math.isnan(row.cost_over_optimum_max)
+            else f" (at most +{row.cost_over_optimum_max:.2%} over the optimum)"
+        )
+        moved = "" if row.plan == 0 else f"; {row.work_moved:.1%} of the work moved"
+        typer.echo(
+            f"  {row.name:<14} {row.total_cost:>14,.0f} {currency}/yr ({row.status}{gap})"
+            f"{over}{proven}{moved}; {row.direction}"
+        )
+    if len(table) - 1 < count:
+        typer.echo(
+            f"  only {len(table) - 1} of the {count} wanted differ from the best plan and "
+            "from each other within the budget (see directions.csv)"
+        )
+    cheaper = found.directions[found.directions["total_cost"] < best.total_cost - 1e-6]
+    if len(cheaper):
+        low = cheaper.sort_values("total_cost").iloc[0]
+        typer.echo(
+            f"  note: the direction '{low.direction}' found a plan costing {low.total_cost:,.0f} "
+            f"{currency}/yr, below the best plan's: the best plan is proven only within its gap"
+        )
+    typer.echo("")
+    typer.echo(format_allocation_changes(found.changes, "best plan"))
+    typer.echo(f"\nOutputs in {out}/ ({len(written)} files)")
+
+
+def _percent(text: str, where: str) -> float:
+    """``2%`` or ``0.5 %`` as a fraction; a one-line ScenarioError otherwise."""
+    number = text.strip().removesuffix("%").strip()
+    if not text.strip().endswith("%"):
+        raise ScenarioError(f"{where} {text!r}: write it in percent, e.g. 2%")
+    try:
+        value = float(number)
+    except ValueError:
+        raise ScenarioError(f"{where} {text!r}: not a number of percent, e.g. 2%") from None
+    if not math.isfinite(value):
+        raise ScenarioError(f"{where} {text!r}: not a number of percent, e.g. 2%")
+    return value / 100
+
+
+def _write_alternatives(out: Path, found: Any) -> list[Path]:
+    from bestshore.result.files import excel_bytes, write_folder
+    from bestshore.views.analytics_charts import chart_alternatives
+    from bestshore.views.analytics_outputs import (
+        chart_files,
+        json_bytes,
+        result_files,
+        table_files,
+    )
+
+    keys = {name: f"{number:02d}" for number, name in enumerate(found.results)}
+    tables = {
+        "alternatives": found.table,
+        "changes": found.changes,
+        "directions": found.directions,
+    }
+    document = {
+        "scenario": found.results["best plan"].scenario_name,
+        "currency": found.currency,
+        "slack": found.slack,
+        "budget": found.budget,
+        "by": found.by,
+        "proven": "each plan's status and gap are against the best plan's lower bound; "
+        "cost_over_best is against the best plan found, cost_over_optimum_max the most "
+        "it may be above the optimum",
+        "plans": [
+            {**row, "result": f"plans/{keys[row['name']]}.json"}
+            for row in table_records(found.table)
+        ],
+        "changes": table_records(found.changes),
+        "directions": table_records(found.directions),
+    }
+    files = {
+        **table_files(tables),
+        "alternatives.json": json_bytes(document),
+        "alternatives.xlsx": excel_bytes(tables, currency=found.currency, labels=found.labels),
+        **result_files({keys[n]: r for n, r in found.results.items()}, "plans"),
+        **chart_files(
+            {
+                "alternatives": chart_alternatives(
+                    found.table, found.changes, dimension=found.by, currency=found.currency
+                )
+            }
+        ),
+    }
+    return write_folder(out, files)
 
 
 @app.command("verify")
