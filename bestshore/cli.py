@@ -795,8 +795,8 @@ def sensitivity_command(
             "-r",
             help="KIND[:TARGET]=LOW,HIGH, repeatable: rate:MA=-20%,+20% (a country or a "
             "site), fx:MAD@MA=-10%,+10%, volume[:CALL_TYPE]=-10%,+10%, aht[:CALL_TYPE]=..., "
-            "shrinkage[:COUNTRY|SITE]=-5pt,+5pt. Default: +-10% on each country's rates, "
-            "volume and AHT, +-5pt shrinkage.",
+            "shrinkage[:COUNTRY|SITE]=-5pt,+5pt. Default: the scenario's sensitivity.ranges, "
+            "else +-10% on each country's rates, volume and AHT, +-5pt shrinkage.",
         ),
     ] = None,
     quiet: Quiet = False,
@@ -804,7 +804,8 @@ def sensitivity_command(
     """One-at-a-time sensitivity of the annual cost, with a tornado chart.
 
     Each parameter is moved alone to its low and high end and the scenario re-solved
-    (rates on a Workbench). Each end carries its solve's status and proven gap; a swing
+    (rates on a Workbench). The ranges are --range's, else the scenario file's
+    sensitivity section (so a study is reproducible from the file), else the defaults. Each end carries its solve's status and proven gap; a swing
     the solves' bounds do not prove (its interval holds 0) is marked not significant.
     """
     from bestshore.analysis.sensitivity import parse_range, sensitivity
@@ -828,6 +829,7 @@ def sensitivity_command(
         f"{study.solves} solves); base {base.total_cost:,.0f} {currency}/yr "
         f"({base.stamp.get('status', base.status)}, gap {base.stamp.get('gap') or 0:.2%})"
     )
+    typer.echo(f"  ranges: {_ORIGINS[study.origin]}")
     for row in study.table.itertuples(index=False):
         ends = []
         for change, cost, status, gap in (
@@ -845,6 +847,13 @@ def sensitivity_command(
     typer.echo(f"\nOutputs in {out}/ ({len(written)} files)")
 
 
+_ORIGINS = {
+    "given": "from --range",
+    "scenario": "from the scenario's sensitivity section",
+    "default": "the defaults (+-10% rates per country, volume, AHT; +-5pt shrinkage)",
+}
+
+
 def _write_sensitivity(out: Path, study: Any) -> list[Path]:
     from bestshore.result.files import write_folder
     from bestshore.views.analytics_charts import chart_tornado
@@ -854,6 +863,7 @@ def _write_sensitivity(out: Path, study: Any) -> list[Path]:
     document = {
         "currency": study.currency,
         "solves": study.solves,
+        "ranges_from": study.origin,
         "base": {
             "total_cost": base.total_cost,
             "status": base.stamp.get("status", base.status),
