@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, reject, settings
+from scenario_strategies import scenarios
 from typer.testing import CliRunner
 
 import bestshore
@@ -395,3 +397,43 @@ def test_infeasible_draws_are_counted_reported_and_their_fixed_plan_priced(
     assert f"{len(without)} infeasible" in done.stdout
     listed = ", ".join(f"{d} (infeasible)" for d in without)
     assert f"draws without a plan: {listed}" in done.stdout
+
+
+# --- frontier acceptance: monotone on random scenarios and on the demo -----------------------
+def assert_monotone(table: pd.DataFrame) -> None:
+    """A higher floor never costs less than the proven bound of a lower one, and a floor
+    proven infeasible stays infeasible above it (each floor's rows hold the one's below)."""
+    proven = np.flatnonzero(table["status"].to_numpy() == "infeasible")
+    if len(proven):
+        assert table["total_cost"].iloc[proven[0] :].isna().all(), table
+    rows = table[table["total_cost"].notna()]
+    cost, bound = rows["total_cost"].to_numpy(float), rows["lower_bound"].to_numpy(float)
+    for i in range(len(rows) - 1):
+        if np.isfinite(bound[i]):
+            assert cost[i + 1] >= bound[i] * (1 - 1e-9) - 1e-6, (i, cost, bound)
+    scored = rows.dropna(subset=["achieved"])  # a plan with no work has no score
+    assert (scored["achieved"].to_numpy(float) >= scored["floor"].to_numpy(float) - 1e-6).all()
+
+
+@settings(
+    max_examples=6, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(scenarios(max_sites=4, max_call_types=2))
+def test_frontier_monotone_on_random_scenarios(data: dict[str, Any]) -> None:
+    scenario = parse_scenario(data)
+    try:
+        frontier = cost_quality_frontier(scenario, "csat", 4)
+    except bestshore.InfeasibleScenarioError:
+        reject()
+    except bestshore.SolveError as exc:
+        assert exc.status == "staffing_not_converged", exc
+        reject()
+    assert_monotone(frontier.table)
+
+
+@pytest.mark.slow
+def test_frontier_monotone_on_the_demo() -> None:
+    """Six solves of the demo: about 15 s on 2 shared cores."""
+    frontier = cost_quality_frontier(bestshore.load_scenario("scenarios/demo.yaml"), "csat", 5)
+    assert frontier.table["total_cost"].notna().sum() >= 2
+    assert_monotone(frontier.table)
