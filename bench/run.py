@@ -1606,6 +1606,21 @@ def main(argv: list[str] | None = None) -> int:
         metavar="JSON",
         help="rewrite the report and chart from a results.json, running nothing",
     )
+    parser.add_argument(
+        "--analytics",
+        choices=("on", "off", "only"),
+        default="on",
+        help="issue 17's rows (bench/analytics.py): Monte Carlo draws of the demo on a "
+        "2-worker LocalCluster, the speed-up from 1 to 2 workers, a 20-point frontier; "
+        "'only' runs nothing else",
+    )
+    parser.add_argument(
+        "--draws", type=int, default=1000, help="Monte Carlo draws of the analytics run"
+    )
+    parser.add_argument(
+        "--analytics-out", type=Path, default=ROOT / "bench" / "analytics.md",
+        help="report of the analytics rows (and its .json twin)",
+    )  # fmt: skip
     parser.add_argument("--child", nargs=2, metavar=("SIZE", "APPROACH"), help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -1614,6 +1629,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.report_only:
         saved = json.loads(args.report_only.read_text(encoding="utf-8"))
         return _report(saved["runs"], saved["meta"], args.out, args.chart_dir)
+    if args.analytics == "only":
+        return _analytics(args)
 
     from bench.scenarios import SIZES
 
@@ -1648,7 +1665,20 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine,
         "commit_at_end": _machine()["commit"],
     }
-    return _report(raw, meta, args.out, args.chart_dir)
+    code = _report(raw, meta, args.out, args.chart_dir)
+    if args.analytics == "on":
+        code = max(code, _analytics(args))
+    return code
+
+
+def _analytics(args: argparse.Namespace) -> int:
+    """Issue 17's rows, in a subprocess of their own (it starts Dask clusters)."""
+    command = [
+        sys.executable, "-m", "bench.analytics", "--draws", str(args.draws),
+        "--out", str(args.analytics_out),
+    ]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
 
 
 def _size_list(values: list[str]) -> list[str]:

@@ -112,12 +112,21 @@ def solve_prepared(
 
     For :class:`bestshore.Workbench`, which keeps the inputs, a HiGHS ``session`` and
     its ``previous`` plan (whose model is re-priced, and whose staffing factors a
-    ``quick`` re-solve starts from, see :func:`~bestshore.model.plan.plan_sourcing`).
+    ``quick`` re-solve starts from, see :func:`~bestshore.model.plan.plan_sourcing`). A
+    ``quick`` re-solve that finds no plan is solved again afresh: only a fresh loop's
+    verdict (infeasible, or no plan) is reported.
     """
     clock = timings if timings is not None else {}
     scenario = inputs.scenario
     progress.report("solving (LP, then Erlang C staffing rounds)")
     planning = plan_sourcing(inputs, eligibility, session=session, previous=previous, quick=quick)
+    if quick and planning.plan is None:
+        # A warm start proves nothing when it finds no plan: its first round holds back
+        # the earlier plan's margins, which may make a feasible scenario look infeasible.
+        # Solve afresh; the fresh loop's outcome is the answer.
+        warm = planning.timings
+        planning = plan_sourcing(inputs, eligibility, session=session, previous=previous)
+        planning.timings.update({k: v + planning.timings.get(k, 0.0) for k, v in warm.items()})
     clock.update(planning.timings)
     first, plan = planning.first_solution, planning.plan
     if first.status == "infeasible":
