@@ -207,6 +207,9 @@ def write_report(record: dict[str, Any], out: Path) -> None:
         f"- Speed-up from 1 to 2 workers: x{sample['speedup']:.2f} on {one['draws']} draws "
         f"(the same draws: {sample['identical']}).",
         f"- Target: {run['target']}.",
+        f"- The baseline plan held fixed exceeds a site's capacity or seats in "
+        f"{run['fixed_over_capacity']:,} of {run['draws']:,} draws (its regret there compares "
+        "a plan breaking a limit with one that does not: `regret_within_capacity`).",
         f"- Warm start: {warm['seconds_per_draw']:.2f} s per draw on a worker against "
         f"{two['seconds_per_draw']:.2f}; its costs differ from the fresh draws' by at most "
         f"{(warm.get('largest_cost_difference') or 0):.2%} (each within its proven gap).",
