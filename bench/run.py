@@ -1613,6 +1613,21 @@ def main(argv: list[str] | None = None) -> int:
         help="tenders (issue 16, bench/rfp.py): import of 50 bid workbooks and the award of "
         "a 30-bidder tender on the demo's lots, in a subprocess; 'only' runs nothing else",
     )
+    parser.add_argument(
+        "--analytics",
+        choices=("on", "off", "only"),
+        default="on",
+        help="issue 17's rows (bench/analytics.py): Monte Carlo draws of the demo on a "
+        "2-worker LocalCluster, the speed-up from 1 to 2 workers, a 20-point frontier; "
+        "'only' runs nothing else",
+    )
+    parser.add_argument(
+        "--draws", type=int, default=1000, help="Monte Carlo draws of the analytics run"
+    )
+    parser.add_argument(
+        "--analytics-out", type=Path, default=ROOT / "bench" / "analytics.md",
+        help="report of the analytics rows (and its .json twin)",
+    )  # fmt: skip
     parser.add_argument("--child", nargs=2, metavar=("SIZE", "APPROACH"), help=argparse.SUPPRESS)
     parser.add_argument("--result", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -1621,6 +1636,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.report_only:
         saved = json.loads(args.report_only.read_text(encoding="utf-8"))
         return _report(saved["runs"], saved["meta"], args.out, args.chart_dir)
+    if args.analytics == "only":
+        return _analytics(args)
 
     if args.rfp == "only":
         if args.out == ROOT / "bench" / "results.md":  # keep the solver benchmark's report
@@ -1670,6 +1687,8 @@ def main(argv: list[str] | None = None) -> int:
         with args.out.open("a", encoding="utf-8") as report:
             report.write("\n" + section)
         status = status or (0 if ok else 1)
+    if args.analytics == "on":
+        status = max(status, _analytics(args))
     return status
 
 
@@ -1697,6 +1716,16 @@ def _run_rfp(args: argparse.Namespace) -> tuple[str, bool]:
         + "\n"
     )
     return section, done.returncode == 0
+
+
+def _analytics(args: argparse.Namespace) -> int:
+    """Issue 17's rows, in a subprocess of their own (it starts Dask clusters)."""
+    command = [
+        sys.executable, "-m", "bench.analytics", "--draws", str(args.draws),
+        "--out", str(args.analytics_out),
+    ]  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(command, cwd=ROOT, env=env, check=False).returncode
 
 
 def _size_list(values: list[str]) -> list[str]:

@@ -111,13 +111,21 @@ def solve_prepared(
     """:func:`solve` from prepared inputs and eligible set, with the accepted plan.
 
     For :class:`bestshore.Workbench`, which keeps the inputs, a HiGHS ``session`` and
-    its ``previous`` plan (whose model is re-priced, and whose staffing factors a
-    ``quick`` re-solve starts from, see :func:`~bestshore.model.plan.plan_sourcing`).
+    its ``previous`` plan (whose model is re-priced, and whose margins a ``quick``
+    re-solve starts from, see :func:`~bestshore.model.plan.plan_sourcing`). A ``quick``
+    re-solve that finds no plan is solved again afresh: only a fresh solve's verdict
+    (infeasible, or no plan) is reported.
     """
     clock = timings if timings is not None else {}
     scenario = inputs.scenario
-    progress.report("solving (LP, then Erlang C staffing rounds)")
+    progress.report("solving (the relaxation, then plans staffed exactly by Erlang C)")
     planning = plan_sourcing(inputs, eligibility, session=session, previous=previous, quick=quick)
+    if quick and planning.plan is None:
+        # A warm start proves nothing when it finds no plan (the room it held back from
+        # the start may leave none): solve afresh; the fresh solve's outcome is the answer.
+        warm = planning.timings
+        planning = plan_sourcing(inputs, eligibility, session=session, previous=previous)
+        planning.timings.update({k: v + planning.timings.get(k, 0.0) for k, v in warm.items()})
     clock.update(planning.timings)
     first, plan = planning.first_solution, planning.plan
     if first.status == "infeasible":
@@ -129,8 +137,9 @@ def solve_prepared(
     if plan is None:
         raise SolveError(
             "staffing_not_converged",
-            "no plan whose exact Erlang C staffing fits every capacity and cap was found "
-            "(the linear staffing estimate was too optimistic); add capacity or relax a cap",
+            "no plan whose exact Erlang C staffing fits every capacity and seat limit was "
+            "found (split queues need more agents than the relaxation charged them); add "
+            "capacity or relax a cap",
         )
     tick = time.perf_counter()
     progress.report("extracting the result")

@@ -1,5 +1,5 @@
 """Command line: ``bestshore solve | validate | compare | frontier | risk | sensitivity |
-break-even | verify | staffing | schema``.
+break-even | alternatives | verify | staffing | schema``.
 
 Exit codes: 0 solved / valid, 1 internal error, 2 invalid input (a file that cannot be
 read, and an output that cannot be written: ``--out``, ``--excel``, checked before
@@ -656,15 +656,24 @@ def risk_command(
     ] = None,
     batch_size: Annotated[
         int,
-        typer.Option("--batch-size", help="Draws per Dask task (part of what fixes the results)."),
+        typer.Option("--batch-size", help="Draws per Dask task (the results do not depend on it)."),
     ] = 4,
+    warm: Annotated[
+        bool,
+        typer.Option(
+            "--warm",
+            help="Start each draw's staffing loop from the baseline plan's staffing factors: "
+            "fewer rounds, each draw's plan within its proven gap of the best (not the plan "
+            "a fresh solve gives).",
+        ),
+    ] = False,
     quiet: Quiet = False,
 ) -> None:
     """Monte Carlo risk: re-optimize each draw of the uncertainty section, and price the
-    baseline plan held fixed under it (its regret; a first-order estimate, see
-    bestshore.analysis.risk).
+    baseline plan held fixed under it, exactly (its regret, with the interval the
+    draw's proven gap gives it; see bestshore.analysis.risk).
 
-    The same seed and batch size give the same draws whatever the number of workers.
+    The same seed gives the same draws whatever the number of workers or the batch size.
     Draws are written as parquet when pyarrow is installed, else CSV. Infeasible draws
     are kept, counted and reported.
     """
@@ -693,7 +702,7 @@ def risk_command(
 
         risk = run_risk(
             loaded, draws, seed, workers=workers, scheduler=scheduler,
-            batch_size=batch_size, on_progress=advance,
+            batch_size=batch_size, warm=warm, on_progress=advance,
         )  # fmt: skip
     percentiles = percentile_table(risk.draws)
     usage = usage_table(risk)
@@ -704,7 +713,8 @@ def risk_command(
     typer.echo(
         f"{loaded.name}: {meta['draws']} draws (seed {seed}), {meta['feasible']} feasible, "
         f"{meta['infeasible']} infeasible; {meta['workers']} worker(s), "
-        f"{meta['seconds']:.1f} s ({meta['draws_per_second']:.2f} draws/s)"
+        f"{meta['seconds']:.1f} s ({meta['draws_per_second']:.2f} draws/s, "
+        f"{meta['seconds_per_draw']:.2f} s per draw on a worker)"
     )
     base = risk.baseline
     typer.echo(
@@ -723,6 +733,12 @@ def risk_command(
         typer.echo(f"  {row.metric:<24} {cells}")
     statuses = risk.draws["status"].value_counts().to_dict()
     typer.echo("  statuses        " + ", ".join(f"{k} {v}" for k, v in statuses.items()))
+    missing = risk.draws[risk.draws["total_cost"].isna()]
+    if len(missing):
+        shown = ", ".join(
+            f"{d} ({s})" for d, s in zip(missing["draw"], missing["status"], strict=True)
+        )
+        typer.echo(f"  draws without a plan: {shown}")
     over = int(risk.draws["fixed_over_capacity"].sum())
     if over:
         typer.echo(f"  the baseline plan held fixed exceeds a site's capacity in {over} draw(s)")
@@ -756,13 +772,21 @@ def _write_risk(
             "gap": risk.baseline.stamp.get("gap"),
         },
         "statuses": {str(k): int(v) for k, v in risk.draws["status"].value_counts().items()},
+        "draws_without_plan": [
+            {"draw": int(d), "status": str(s)}
+            for d, s in risk.draws.loc[
+                risk.draws["total_cost"].isna(), ["draw", "status"]
+            ].itertuples(index=False)
+        ],
         "fixed_plan_over_capacity": int(risk.draws["fixed_over_capacity"].sum()),
-        "fixed_plan_pricing": "first-order: the baseline's shares kept, each row's cost scaled "
-        "by the draw's volume, AHT and price factors (bestshore.analysis.risk)",
+        "fixed_plan_pricing": "exact: the baseline plan's shares and on/off decisions kept, "
+        "re-staffed (Erlang C, whole agents) and re-costed month by month at the draw's "
+        "volumes, AHT, rates, FX and shrinkage (bestshore.model.held); regret lies in "
+        "[regret, regret_max] against each draw's best plan",
         "percentiles": table_records(percentiles),
     }
-    summary.pop("seconds", None)  # the same run gives the same files
-    summary.pop("draws_per_second", None)
+    for key in ("seconds", "draws_per_second", "seconds_per_draw", "worker_setup_seconds"):
+        summary.pop(key, None)  # the same run gives the same files
     files["summary.json"] = json_bytes(summary)
     files["baseline.json"] = risk.baseline.to_json(with_timing=False).encode("utf-8")
     sites = usage[usage["kind"] == "site"]
@@ -799,8 +823,8 @@ def sensitivity_command(
             "-r",
             help="KIND[:TARGET]=LOW,HIGH, repeatable: rate:MA=-20%,+20% (a country or a "
             "site), fx:MAD@MA=-10%,+10%, volume[:CALL_TYPE]=-10%,+10%, aht[:CALL_TYPE]=..., "
-            "shrinkage[:COUNTRY|SITE]=-5pt,+5pt. Default: +-10% on each country's rates, "
-            "volume and AHT, +-5pt shrinkage.",
+            "shrinkage[:COUNTRY|SITE]=-5pt,+5pt. Default: the scenario's sensitivity.ranges, "
+            "else +-10% on each country's rates, volume and AHT, +-5pt shrinkage.",
         ),
     ] = None,
     quiet: Quiet = False,
@@ -808,7 +832,8 @@ def sensitivity_command(
     """One-at-a-time sensitivity of the annual cost, with a tornado chart.
 
     Each parameter is moved alone to its low and high end and the scenario re-solved
-    (rates on a Workbench). Each end carries its solve's status and proven gap; a swing
+    (rates on a Workbench). The ranges are --range's, else the scenario file's
+    sensitivity section (so a study is reproducible from the file), else the defaults. Each end carries its solve's status and proven gap; a swing
     the solves' bounds do not prove (its interval holds 0) is marked not significant.
     """
     from bestshore.analysis.sensitivity import parse_range, sensitivity
@@ -832,6 +857,7 @@ def sensitivity_command(
         f"{study.solves} solves); base {base.total_cost:,.0f} {currency}/yr "
         f"({base.stamp.get('status', base.status)}, gap {base.stamp.get('gap') or 0:.2%})"
     )
+    typer.echo(f"  ranges: {_ORIGINS[study.origin]}")
     for row in study.table.itertuples(index=False):
         ends = []
         for change, cost, status, gap in (
@@ -849,6 +875,13 @@ def sensitivity_command(
     typer.echo(f"\nOutputs in {out}/ ({len(written)} files)")
 
 
+_ORIGINS = {
+    "given": "from --range",
+    "scenario": "from the scenario's sensitivity section",
+    "default": "the defaults (+-10% rates per country, volume, AHT; +-5pt shrinkage)",
+}
+
+
 def _write_sensitivity(out: Path, study: Any) -> list[Path]:
     from bestshore.result.files import write_folder
     from bestshore.views.analytics_charts import chart_tornado
@@ -858,6 +891,7 @@ def _write_sensitivity(out: Path, study: Any) -> list[Path]:
     document = {
         "currency": study.currency,
         "solves": study.solves,
+        "ranges_from": study.origin,
         "base": {
             "total_cost": base.total_cost,
             "status": base.stamp.get("status", base.status),
@@ -982,6 +1016,162 @@ def break_even_command(
             f"  largest proven gap of the search {found.max_gap:.2%}: a plan within it of the "
             "best may split a near-tie otherwise"
         )
+
+
+@app.command("alternatives")
+@_guarded
+def alternatives_command(
+    scenario: Annotated[Path, typer.Argument(help="Scenario YAML file.")],
+    out: Annotated[
+        Path,
+        typer.Option(
+            "--out",
+            "-o",
+            help="Folder for alternatives.csv/.json/.xlsx, changes.csv, directions.csv, "
+            "each plan's result JSON (plans/NN.json) and the chart; checked before "
+            "solving, replaced as a whole.",
+        ),
+    ],
+    slack: Annotated[
+        str,
+        typer.Option(
+            "--slack", help="Budget above the best plan's cost, in percent: 2% (default)."
+        ),
+    ] = "2%",
+    count: Annotated[int, typer.Option("--count", "-n", help="Alternatives wanted, 1 to 50.")] = 3,
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by",
+            help="What the alternatives move work between and what their distance counts: "
+            "site (default), vendor, country or shore.",
+        ),
+    ] = "site",
+    quiet: Quiet = False,
+) -> None:
+    """Near-optimal alternatives: plans within --slack of the best plan's cost that differ
+    most from it and from each other (modelling to generate alternatives).
+
+    Each search direction (away from the best plan, least or most work at each site,
+    vendor, country or shore) minimizes under the budget; the plans found are chosen
+    farthest first. Each alternative is a real plan, staffed exactly and checked like any
+    other, listed with its exact cost, status and proven gap and with the FTE and volume
+    each site, vendor, country and shore gains or loses against the best plan.
+    """
+    from bestshore.analysis.alternatives import near_optimal_alternatives
+    from bestshore.analysis.comparison import format_allocation_changes
+
+    fraction = _percent(slack, "--slack")
+    check_folder(out)
+    with _progress(quiet):
+        progress.report(f"loading {scenario}")
+        loaded = load_scenario(scenario)
+
+        def advance(done: int, total: int) -> None:
+            progress.report(f"searched direction {done}/{total}")
+
+        found = near_optimal_alternatives(
+            loaded, slack=fraction, count=count, by=by, on_progress=advance
+        )
+        progress.report(f"writing files to {out}/")
+        written = _write_alternatives(out, found)
+    table, currency = found.table, found.currency
+    best = table.iloc[0]
+    typer.echo(
+        f"{loaded.name}: {len(table) - 1} alternative(s) within {fraction:.2%} of the best "
+        f"plan ({best.total_cost:,.0f} {currency}/yr; budget {found.budget:,.0f} "
+        f"{currency}/yr), by {found.by}, {len(found.directions)} directions searched"
+    )
+    for row in table.itertuples(index=False):
+        gap = "" if row.gap is None or math.isnan(row.gap) else f", gap {row.gap:.2%}"
+        over = "" if row.plan == 0 else f"  +{row.cost_over_best:.2%} over the best"
+        proven = (
+            ""
+            if row.plan == 0 or math.isnan(row.cost_over_optimum_max)
+            else f" (at most +{row.cost_over_optimum_max:.2%} over the optimum)"
+        )
+        moved = "" if row.plan == 0 else f"; {row.work_moved:.1%} of the work moved"
+        typer.echo(
+            f"  {row.name:<14} {row.total_cost:>14,.0f} {currency}/yr ({row.status}{gap})"
+            f"{over}{proven}{moved}; {row.direction}"
+        )
+    if len(table) - 1 < count:
+        typer.echo(
+            f"  only {len(table) - 1} of the {count} wanted differ from the best plan and "
+            "from each other within the budget (see directions.csv)"
+        )
+    cheaper = found.directions[found.directions["total_cost"] < best.total_cost - 1e-6]
+    if len(cheaper):
+        low = cheaper.sort_values("total_cost").iloc[0]
+        typer.echo(
+            f"  note: the direction '{low.direction}' found a plan costing {low.total_cost:,.0f} "
+            f"{currency}/yr, below the best plan's: the best plan is proven only within its gap"
+        )
+    typer.echo("")
+    typer.echo(format_allocation_changes(found.changes, "best plan"))
+    typer.echo(f"\nOutputs in {out}/ ({len(written)} files)")
+
+
+def _percent(text: str, where: str) -> float:
+    """``2%`` or ``0.5 %`` as a fraction; a one-line ScenarioError otherwise."""
+    number = text.strip().removesuffix("%").strip()
+    if not text.strip().endswith("%"):
+        raise ScenarioError(f"{where} {text!r}: write it in percent, e.g. 2%")
+    try:
+        value = float(number)
+    except ValueError:
+        raise ScenarioError(f"{where} {text!r}: not a number of percent, e.g. 2%") from None
+    if not math.isfinite(value):
+        raise ScenarioError(f"{where} {text!r}: not a number of percent, e.g. 2%")
+    return value / 100
+
+
+def _write_alternatives(out: Path, found: Any) -> list[Path]:
+    from bestshore.result.files import excel_bytes, write_folder
+    from bestshore.views.analytics_charts import chart_alternatives
+    from bestshore.views.analytics_outputs import (
+        chart_files,
+        json_bytes,
+        result_files,
+        table_files,
+    )
+
+    keys = {name: f"{number:02d}" for number, name in enumerate(found.results)}
+    tables = {
+        "alternatives": found.table,
+        "changes": found.changes,
+        "directions": found.directions,
+    }
+    document = {
+        "scenario": found.results["best plan"].scenario_name,
+        "currency": found.currency,
+        "slack": found.slack,
+        "budget": found.budget,
+        "by": found.by,
+        "proven": "each plan's status and gap are against the best plan's lower bound; "
+        "cost_over_best is against the best plan found, cost_over_optimum_max the most "
+        "it may be above the optimum",
+        "plans": [
+            {**row, "result": f"plans/{keys[row['name']]}.json"}
+            for row in table_records(found.table)
+        ],
+        "changes": table_records(found.changes),
+        "directions": table_records(found.directions),
+    }
+    files = {
+        **table_files(tables),
+        "alternatives.json": json_bytes(document),
+        "alternatives.xlsx": excel_bytes(tables, currency=found.currency, labels=found.labels),
+        **result_files({keys[n]: r for n, r in found.results.items()}, "plans"),
+        **chart_files(
+            {
+                "alternatives": chart_alternatives(
+                    found.table, found.changes, dimension=found.by, currency=found.currency
+                )
+            }
+        ),
+    }
+    return write_folder(out, files)
 
 
 @app.command("verify")

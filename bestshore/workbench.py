@@ -20,17 +20,26 @@ change of *terms* cannot alter and redoes only the rest:
 
 Every result is checked by :func:`bestshore.verify` like any other (``check=False``
 skips it, for the tightest loops).
+
+**Variants** (:meth:`Workbench.variant`, for Monte Carlo draws and sensitivity runs): a
+whole changed scenario (other volumes, AHT, shrinkage, prices) solved from the
+workbench's kept plan without changing the workbench, and that plan *held fixed* under
+the variant (:mod:`bestshore.model.held`: re-staffed and re-costed exactly). Each variant
+starts from the same kept state, so its answer does not depend on the variants solved
+before it: the same variant gives the same plan in any order, in any process.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
-from bestshore.api import solve_prepared
+from bestshore.api import SolveError, solve_prepared
+from bestshore.model.held import HeldPricing, hold, price_held
 from bestshore.model.inputs import ModelInputs, prepare_inputs, with_new_terms
 from bestshore.model.plan import Plan
 from bestshore.model.program import HighsSession
@@ -40,7 +49,72 @@ from bestshore.scenario import Scenario, ScenarioError, load_scenario
 from bestshore.scenario.messages import describe
 from bestshore.scenario.schema import Site, Vendor
 
-__all__ = ["Workbench"]
+__all__ = ["Variant", "Workbench"]
+
+# Site and vendor fields a variant may change and still be a change of terms only
+# (``with_new_terms`` re-derives them; everything else must be equal).
+_SITE_TERMS = {
+    "cost_per_hour",
+    "rates",
+    "price_per_fte_month",
+    "price_per_contact",
+    "capacity_hours",
+    "capacity_fte",
+    "max_agents",
+}
+_VENDOR_TERMS = {"max_share"}
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A variant of a workbench's scenario, solved, and the kept plan held fixed under it.
+
+    Attributes
+    ----------
+    scenario : Scenario
+        The variant.
+    result : Result or None
+        Its re-optimized plan, checked like any (None when it has none: ``error``).
+    error : SolveError or None
+        Why there is no plan (:class:`~bestshore.InfeasibleScenarioError`, a solver
+        limit, ...); None when there is one.
+    held : HeldPricing
+        The workbench's kept plan held fixed under the variant: its exact cost
+        [currency/yr] and the limits it exceeds (:mod:`bestshore.model.held`).
+    terms_only : bool
+        The variant changed terms only (prices, capacities, seats, vendor caps): the
+        kept model was re-priced rather than built again.
+    timings : dict
+        Seconds per stage, as :attr:`Workbench.timings`, and ``held`` (the fixed plan's
+        pricing).
+    """
+
+    scenario: Scenario
+    result: Result | None
+    error: SolveError | None
+    held: HeldPricing
+    terms_only: bool
+    timings: dict[str, float]
+
+    @property
+    def regret(self) -> float | None:
+        """Held plan's cost less the re-optimized plan's [currency/yr]; None without a plan.
+
+        The re-optimized plan is within its proven gap of the best: the regret against
+        the best plan lies in :attr:`regret_interval`.
+        """
+        return None if self.result is None else self.held.total_cost - self.result.total_cost
+
+    @property
+    def regret_interval(self) -> tuple[float, float] | None:
+        """``[held - U, held - L]`` [currency/yr]: the regret against the best plan of the
+        variant, whose cost lies between the re-optimized plan's lower bound ``L`` and
+        its cost ``U`` (without a proven bound, ``L`` is 0)."""
+        if self.result is None:
+            return None
+        bound = self.result.stamp.get("lower_bound")
+        lower = 0.0 if bound is None else float(bound)
+        return self.held.total_cost - self.result.total_cost, self.held.total_cost - lower
 
 
 class Workbench:
@@ -149,6 +223,57 @@ class Workbench:
         finally:
             self.timings = clock
 
+    @property
+    def plan(self) -> Plan | None:
+        """The plan of the last :meth:`solve` (None before the first)."""
+        return self._plan
+
+    def variant(self, scenario: Scenario, *, quick: bool = False) -> Variant:
+        """Solve ``scenario``, a variant of :attr:`scenario`, and hold the kept plan fixed
+        under it; the workbench itself is not changed.
+
+        The kept plan is the last :meth:`solve`'s (solved first if there is none). The
+        variant is solved as :func:`bestshore.solve` would (``quick=False``) or with its
+        rounds that fit it warm-started from the room the kept plan held back
+        (``quick=True``: fewer rounds, a plan within its proven gap, the bound a fresh
+        solve's). A variant
+        changing terms only (prices, capacities, seats, vendor caps) re-prices the kept
+        model; any other (volumes, AHT, shrinkage, ...) builds its own. No HiGHS
+        instance is kept between variants, so each one's answer is its own whatever
+        was solved before.
+
+        A variant without a plan is not an error: :attr:`Variant.error` says why. Its
+        scenario is validated again (a bad value raises :class:`ScenarioError`).
+        """
+        if self._plan is None:
+            self.solve()
+        assert self._plan is not None and self._inputs is not None
+        assert self._eligibility is not None
+        clock: dict[str, float] = {}
+        start = time.perf_counter()
+        scenario = scenario.revalidated()
+        terms_only = _terms_only(self._scenario, scenario)
+        if terms_only:
+            inputs = with_new_terms(self._inputs, scenario)
+            eligibility = self._eligibility.repriced(inputs)
+        else:
+            inputs = prepare_inputs(scenario)
+            eligibility = eligible_assignments(inputs)
+        clock["inputs"] = time.perf_counter() - start
+        result: Result | None = None
+        error: SolveError | None = None
+        try:
+            result, _ = solve_prepared(
+                inputs, eligibility, check=self._check, timings=clock,
+                previous=self._plan, quick=quick,
+            )  # fmt: skip
+        except SolveError as exc:
+            error = exc
+        tick = time.perf_counter()
+        held = price_held(hold(self._plan), inputs, eligibility)
+        clock["held"] = time.perf_counter() - tick
+        return Variant(scenario, result, error, held, terms_only, clock)
+
     # -- helpers ---------------------------------------------------------------------------
 
     def _site(self, site: str) -> Site:
@@ -164,6 +289,24 @@ class Workbench:
     def _swap(self, field: str, items: list[Any]) -> None:
         self._scenario = self._scenario.model_copy(update={field: items})  # keeps its source
         self._terms_changed = True
+
+
+def _terms_only(before: Scenario, after: Scenario) -> bool:
+    """Whether ``after`` differs from ``before`` in sites' and vendors' terms at most."""
+    bare: dict[str, Any] = {"sites": [], "vendors": []}
+    if before.model_copy(update=bare) != after.model_copy(update=bare):
+        return False
+    if [s.id for s in before.sites] != [s.id for s in after.sites]:
+        return False
+    if [v.id for v in before.vendors] != [v.id for v in after.vendors]:
+        return False
+    return all(
+        a.model_dump(exclude=_SITE_TERMS) == b.model_dump(exclude=_SITE_TERMS)
+        for a, b in zip(before.sites, after.sites, strict=True)
+    ) and all(
+        a.model_dump(exclude=_VENDOR_TERMS) == b.model_dump(exclude=_VENDOR_TERMS)
+        for a, b in zip(before.vendors, after.vendors, strict=True)
+    )
 
 
 def _revalidated(kind: type[Any], item: Any, **changes: Any) -> Any:

@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, reject, settings
+from scenario_strategies import scenarios
 from typer.testing import CliRunner
 
 import bestshore
@@ -337,12 +339,101 @@ def test_unreachable_scheduler_is_one_line_exit_2(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_same_seed_same_draws_with_one_and_two_workers(tmp_path: Path) -> None:
-    """Two real LocalClusters (processes): about 45 s on 2 shared cores."""
+    """Two real LocalClusters (processes), the second with another batch size: each draw
+    starts from the worker's kept baseline, so neither changes a figure. About 45 s on 2
+    shared cores."""
     from bestshore.analysis.risk import run_risk
 
     scenario = parse_scenario(risky())
     one = run_risk(scenario, 6, 21, workers=1, batch_size=2)
-    two = run_risk(scenario, 6, 21, workers=2, batch_size=2)
+    two = run_risk(scenario, 6, 21, workers=2, batch_size=3)
     assert two.meta["workers"] == 2
     pd.testing.assert_frame_equal(one.draws, two.draws)
     pd.testing.assert_frame_equal(one.sites, two.sites)
+
+
+def test_infeasible_draws_are_counted_reported_and_their_fixed_plan_priced(
+    tmp_path: Path,
+) -> None:
+    """3,300 h of capacity (Paris 1,000, Rabat 1,500, Lisbon 800) for 3,000 h x f of work,
+    f uniform on [0.8, 1.3]: a draw has a plan iff f <= 1.1. The baseline fills Rabat and
+    Lisbon and puts 700 h in Paris (59,500 EUR); held fixed it costs 59,500 f (workload
+    staffing is linear) and exceeds Rabat's and Lisbon's capacities iff f > 1."""
+    data = three_sites()
+    for site, hours in (("paris", 1000), ("rabat", 1500), ("lisbon", 800)):
+        next(s for s in data["sites"] if s["id"] == site)["capacity_hours"] = hours
+    data["uncertainty"] = {
+        "factors": [
+            {"name": "volume", "parameter": "volume",
+             "distribution": {"kind": "uniform", "low": 0.8, "high": 1.3}},
+        ]
+    }  # fmt: skip
+    scenario = write_yaml(tmp_path / "tight.yaml", data)
+    out = tmp_path / "risk"
+    done = run("risk", str(scenario), "--draws", "6", "--seed", "0", "--out", str(out), "-q")
+    assert done.exit_code == 0, done.output
+    suffix = "parquet" if (out / "draws.parquet").exists() else "csv"
+    draws = (pd.read_parquet if suffix == "parquet" else pd.read_csv)(out / f"draws.{suffix}")
+    factor = draws["volume:n1"].to_numpy(float)
+    assert list(draws["draw"]) == list(range(6))
+    without = sorted(int(d) for d in draws["draw"][factor > 1.1])
+    assert without and len(without) < 6  # the seed gives both kinds
+    assert sorted(int(d) for d in draws["draw"][draws["total_cost"].isna()]) == without
+    assert set(draws.loc[factor > 1.1, "status"]) == {"infeasible"}
+    np.testing.assert_allclose(draws["fixed_plan_cost"], 59_500 * factor)
+    assert draws["fixed_over_capacity"].tolist() == (factor > 1 + 1e-9).tolist()
+    assert set(draws.loc[factor > 1, "fixed_over_sites"]) == {"lisbon; rabat"}
+    feasible = draws[draws["total_cost"].notna()]
+    np.testing.assert_allclose(
+        feasible["regret"], feasible["fixed_plan_cost"] - feasible["total_cost"]
+    )
+    np.testing.assert_allclose(
+        feasible["regret_max"], feasible["fixed_plan_cost"] - feasible["lower_bound"]
+    )
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert summary["infeasible"] == len(without) and summary["feasible"] == 6 - len(without)
+    assert [d["draw"] for d in summary["draws_without_plan"]] == without
+    assert summary["statuses"]["infeasible"] == len(without)
+    assert f"{len(without)} infeasible" in done.stdout
+    listed = ", ".join(f"{d} (infeasible)" for d in without)
+    assert f"draws without a plan: {listed}" in done.stdout
+
+
+# --- frontier acceptance: monotone on random scenarios and on the demo -----------------------
+def assert_monotone(table: pd.DataFrame) -> None:
+    """A higher floor never costs less than the proven bound of a lower one, and a floor
+    proven infeasible stays infeasible above it (each floor's rows hold the one's below)."""
+    proven = np.flatnonzero(table["status"].to_numpy() == "infeasible")
+    if len(proven):
+        assert table["total_cost"].iloc[proven[0] :].isna().all(), table
+    rows = table[table["total_cost"].notna()]
+    cost, bound = rows["total_cost"].to_numpy(float), rows["lower_bound"].to_numpy(float)
+    for i in range(len(rows) - 1):
+        if np.isfinite(bound[i]):
+            assert cost[i + 1] >= bound[i] * (1 - 1e-9) - 1e-6, (i, cost, bound)
+    scored = rows.dropna(subset=["achieved"])  # a plan with no work has no score
+    assert (scored["achieved"].to_numpy(float) >= scored["floor"].to_numpy(float) - 1e-6).all()
+
+
+@settings(
+    max_examples=6, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(scenarios(max_sites=4, max_call_types=2))
+def test_frontier_monotone_on_random_scenarios(data: dict[str, Any]) -> None:
+    scenario = parse_scenario(data)
+    try:
+        frontier = cost_quality_frontier(scenario, "csat", 4)
+    except bestshore.InfeasibleScenarioError:
+        reject()
+    except bestshore.SolveError as exc:
+        assert exc.status == "staffing_not_converged", exc
+        reject()
+    assert_monotone(frontier.table)
+
+
+@pytest.mark.slow
+def test_frontier_monotone_on_the_demo() -> None:
+    """Six solves of the demo: about 15 s on 2 shared cores."""
+    frontier = cost_quality_frontier(bestshore.load_scenario("scenarios/demo.yaml"), "csat", 5)
+    assert frontier.table["total_cost"].notna().sum() >= 2
+    assert_monotone(frontier.table)

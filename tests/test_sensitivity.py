@@ -308,3 +308,64 @@ def test_cli_bad_param_or_range_exit_2(tmp_path: Path, args: list[str]) -> None:
     lines = outcome.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ")
     assert not (tmp_path / "out").exists()
+
+
+# --- the scenario's sensitivity section ---------------------------------------------------------
+
+
+def with_section(*ranges: str) -> dict[str, Any]:
+    data = tiny()
+    data["sensitivity"] = {"ranges": list(ranges)}
+    return data
+
+
+def test_a_study_runs_from_the_scenario_file(tmp_path: Path) -> None:
+    """The file's ranges, no --range: Rabat's rates +-10 % (40,500 / 45,000 / 49,500 EUR)
+    and every volume +-20 % (36,000 / 45,000 / 54,000 EUR); --range replaces them."""
+    path = write_yaml(tmp_path / "s.yaml", with_section("rate:MA=-10%,+10%", "volume=-20%,+20%"))
+    out = tmp_path / "sens"
+    done = run("sensitivity", str(path), "--out", str(out))
+    assert done.exit_code == 0, done.output
+    assert "ranges: from the scenario's sensitivity section" in done.stdout
+    table = pd.read_csv(out / "sensitivity.csv").set_index("parameter")
+    assert sorted(table.index) == ["rate:MA", "volume"]
+    costs = ["cost_low", "cost_base", "cost_high"]
+    assert table.loc["rate:MA", costs].tolist() == pytest.approx([40_500, 45_000, 49_500])
+    assert table.loc["volume", costs].tolist() == pytest.approx([36_000, 45_000, 54_000])
+    doc = json.loads((out / "sensitivity.json").read_text(encoding="utf-8"))
+    assert doc["ranges_from"] == "scenario"
+    again = tmp_path / "again"
+    done = run("sensitivity", str(path), "--out", str(again), "--range", "rate:FR=-10%,+10%")
+    assert done.exit_code == 0, done.output
+    assert list(pd.read_csv(again / "sensitivity.csv")["parameter"]) == ["rate:FR"]
+    assert (
+        json.loads((again / "sensitivity.json").read_text(encoding="utf-8"))["ranges_from"]
+        == "given"
+    )
+    study = sensitivity(parse_scenario(tiny()), [Range("aht", None, -0.1, 0.1)])
+    assert study.origin == "given"
+    assert sensitivity(parse_scenario(tiny())).origin == "default"
+
+
+@pytest.mark.parametrize(
+    ("ranges", "words"),
+    [
+        (["rate:MA=-10%,+10%", "wage:MA=-10%,+10%"],
+         "sensitivity.ranges[1]: 'wage:MA=-10%,+10%' is not a range"),
+        (["rate:XX=-10%,+10%"],
+         "sensitivity.ranges[0]: range 'rate:XX=-10%,+10%': 'XX' is neither a site country"),
+        (["rate:MA=+10%,-10%"], "sensitivity.ranges[0]: range 'rate:MA=+10%,-10%': LOW must be"),
+        (["volume=-5pt,+5pt"], "'-5pt' is not a change of volume"),
+        (["volume=-5%,+5%", "volume=-9%,+9%"], "sensitivity.ranges[1]: volume is given twice"),
+    ],
+)  # fmt: skip
+def test_a_bad_section_is_one_located_line_exit_2(
+    tmp_path: Path, ranges: list[str], words: str
+) -> None:
+    path = write_yaml(tmp_path / "bad.yaml", with_section(*ranges))
+    out = tmp_path / "sens"
+    done = run("sensitivity", str(path), "--out", str(out))
+    assert done.exit_code == 2, done.output
+    assert done.stderr.count("\n") == 1
+    assert words in done.stderr and str(path) in done.stderr
+    assert not out.exists()

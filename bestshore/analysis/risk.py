@@ -1,30 +1,36 @@
 """Monte Carlo risk: re-optimize the plan under drawn volumes, AHT, rates, FX, shrinkage.
 
 For each draw (:mod:`bestshore.analysis.uncertainty`) the scenario is changed by its
-factors and solved again (:func:`bestshore.solve`, checked like any plan); the
-**baseline plan** (the unperturbed scenario's) is also priced **held fixed** under the
-same draw, and its *regret* is what holding it costs over re-optimizing.
+factors and solved again (checked like any plan); the **baseline plan** (the
+unperturbed scenario's) is also priced **held fixed** under the same draw, and its
+*regret* is what holding it costs over re-optimizing.
 
-**How the fixed plan is priced (an approximation).** bestshore has no evaluator of a
-given allocation under other terms, so each baseline allocation row keeps its shares and
-its cost is scaled to the draw: hourly-priced rows by volume x AHT x price factor (the
-productive hours they need scale with volume and AHT), rows priced per contact by volume
-x price, rows priced per FTE-month also by ``(1 - s_base) / (1 - s_draw)`` of their
-site's shrinkage; costs outside the rows (fixed costs, SCC, set-up) are kept as they are.
-Erlang C economies of scale (agents grow less than proportionally with load), pay
-premiums by hour, volume tiers and seasonality effects are not re-derived: the fixed
-plan's cost is a first-order estimate, and regret may come out slightly negative. The
-plan is flagged ``fixed_over_capacity`` when a site's scaled FTE exceed its capacity.
+**How the fixed plan is priced (exactly).** The baseline plan's decisions (the share of
+each demand unit it gives each site, its sites open and vendors on the panel) are kept
+and everything that follows from them is redone at the draw's volumes, AHT, rates, FX
+and shrinkage (:mod:`bestshore.model.held`): Erlang C staffing in whole agents per queue
+and hour, whole shifts at rostered sites, the year month by month, volume tiers and the
+costs outside the staffing rows. A fixed plan cannot move work, so a site whose capacity
+or seats it exceeds is reported (``fixed_over_capacity``, ``fixed_over_sites``), not
+refused; its regret then compares a plan that breaks a limit with one that does not
+(``regret_within_capacity`` in :func:`percentile_table` leaves those draws out).
+
+**Regret, proven.** A re-optimized plan costs ``U`` and is proven no more than its gap
+above the best plan of the draw (its lower bound ``L``): the regret against the best plan
+lies in ``[fixed - U, fixed - L]`` (``regret``, ``regret_max``).
 
 **Distribution.** Draws run on :mod:`dask.distributed`: an embedded ``LocalCluster``
 (processes, one thread each) by default, or an existing scheduler. Draws go in batches
-of ``batch_size`` (one task each, fixed by the run, not by the workers); each worker
-keeps the parsed scenario once. A draw's seed is the ``i``-th child of
-``numpy.random.SeedSequence(seed)``, and a batch solves its draws in order from a fresh
-state, so the same seed and batch size give the same table whatever the number of
-workers or the order in which they finish. When every factor is a price (``rate``,
-``fx``) on sites priced per hour, a batch re-prices one :class:`bestshore.Workbench`
-draw after draw instead of solving afresh.
+of ``batch_size`` (one task each). Each worker parses the scenario once and keeps one
+:class:`bestshore.Workbench` holding the baseline plan; each draw is a
+:meth:`~bestshore.Workbench.variant` of it: a draw changing prices only re-prices the
+kept model, any other builds its own, and the baseline plan is held fixed under it. A
+draw's seed is the ``i``-th child of ``numpy.random.SeedSequence(seed)``, and each
+draw starts from the same kept state (no HiGHS instance is carried from one draw to the
+next), so the same seed gives the same table whatever the number of workers, the batch
+size or the order in which they finish. ``warm=True`` starts each draw's rounds from
+the room the baseline plan held back (fewer rounds; each draw's plan is then within its
+proven gap of the best, not the plan :func:`bestshore.solve` gives).
 """
 
 from __future__ import annotations
@@ -49,6 +55,7 @@ from bestshore.analysis.uncertainty import (
 from bestshore.api import InfeasibleScenarioError, SolveError, solve
 from bestshore.result import Result
 from bestshore.scenario import Scenario
+from bestshore.workbench import Variant, Workbench
 
 __all__ = [
     "DRAW_COLUMNS",
@@ -63,7 +70,7 @@ PERCENTILES = (5, 25, 50, 75, 95)
 DRAW_COLUMNS = [
     "draw", "status", "gap", "total_cost", "lower_bound", "cost_per_contact",
     "service_level", "service_level_min", "total_fte", "sites_used", "vendors_used",
-    "fixed_plan_cost", "regret", "fixed_over_capacity",
+    "fixed_plan_cost", "regret", "regret_max", "fixed_over_capacity", "fixed_over_sites",
 ]  # fmt: skip
 SITE_COLUMNS = ["draw", "site", "vendor", "country", "fte", "volume", "cost"]
 
@@ -81,19 +88,25 @@ class Risk:
         [currency/contact], ``service_level`` (calls-weighted share answered in time
         over the queues with a target, planned) and ``service_level_min`` (the lowest
         queue-hour's) [fraction], ``total_fte``, ``sites_used``, ``vendors_used``,
-        ``fixed_plan_cost`` [currency/yr: the baseline plan held fixed, module
-        docstring], ``regret`` = fixed_plan_cost - total_cost [currency/yr],
-        ``fixed_over_capacity`` [bool]; then one column per variate
-        (``<factor>:<item>``, the factor drawn [-]). Infeasible draws keep their row,
-        costs NaN.
+        ``fixed_plan_cost`` [currency/yr: the baseline plan held fixed, priced
+        exactly, module docstring], ``regret`` = fixed_plan_cost - total_cost and
+        ``regret_max`` = fixed_plan_cost - lower_bound (the regret against the draw's
+        best plan lies between them) [currency/yr], ``fixed_over_capacity`` [bool: the
+        fixed plan exceeds a site's capacity or seats], ``fixed_over_sites`` (their
+        names, ``; ``-separated); then one column per variate (``<factor>:<item>``,
+        the factor drawn [-]). Infeasible draws keep their row, their costs NaN; the
+        fixed plan is priced for them too.
     sites : DataFrame
         Work per draw and site: ``draw``, ``site``, ``vendor``, ``country``, ``fte``,
         ``volume`` [contacts/yr], ``cost`` [currency/yr].
     baseline : Result
         The unperturbed scenario's plan.
     meta : dict
-        ``draws``, ``seed``, ``batch_size``, ``workers``, ``scheduler``, ``seconds``
-        (wall time of the draws), ``draws_per_second``, ``feasible``, ``infeasible``.
+        ``draws``, ``seed``, ``batch_size``, ``warm``, ``workers``, ``scheduler``,
+        ``seconds`` (wall time of the draws), ``draws_per_second``,
+        ``seconds_per_draw`` (the workers' time per draw, summed over the workers and
+        divided by the draws: solve, check and fixed-plan pricing), ``worker_setup_seconds``
+        (each worker's parse and baseline solve, summed), ``feasible``, ``infeasible``.
     """
 
     draws: pd.DataFrame
@@ -117,59 +130,23 @@ def _service_level(result: Result) -> tuple[float, float]:
     return float(levels @ weights / weights.sum()), float(levels.min())
 
 
-def _fixed_plan_cost(
-    scenario: Scenario, baseline: dict[str, Any], variates_: Variates, factors: np.ndarray
-) -> tuple[float, bool]:
-    """The baseline plan held fixed, priced under the draw (module docstring)."""
-    volume: dict[str, float] = {}
-    aht: dict[str, float] = {}
-    price: dict[str, float] = {}
-    shrink: dict[str, float] = {}
-    for (index, item, _), value in zip(variates_.items, factors, strict=True):
-        factor = variates_.uncertainty.factors[index]
-        if factor.parameter == "volume":
-            volume[item] = volume.get(item, 1.0) * value
-        elif factor.parameter == "aht":
-            aht[item] = aht.get(item, 1.0) * value
-        elif factor.parameter == "rate":
-            price[item] = price.get(item, 1.0) * value
-        elif factor.parameter == "fx":
-            for site in scenario.sites:
-                if site.country in (factor.countries or []):
-                    price[site.id] = price.get(site.id, 1.0) * value
-        else:
-            shrink[item] = shrink.get(item, 1.0) * value
-    rows = baseline["allocation"]
-    total = float(baseline["total_cost"]) - float(rows["cost"].sum())
-    fte_by_site: dict[str, float] = {}
-    for row in rows.itertuples(index=False):
-        site = scenario.site(str(row.site))
-        s0 = site.shrinkage if site.shrinkage is not None else scenario.settings.shrinkage
-        s1 = min(s0 * shrink.get(site.id, 1.0), 0.89)
-        staff = (1 - s0) / (1 - s1)
-        load = volume.get(str(row.call_type), 1.0)
-        hours = load * aht.get(str(row.call_type), 1.0)
-        if site.price_per_contact is not None:
-            scale = load
-        elif site.price_per_fte_month is not None:
-            scale = hours * staff
-        else:
-            scale = hours
-        total += float(row.cost) * scale * price.get(site.id, 1.0)
-        fte_by_site[site.id] = fte_by_site.get(site.id, 0.0) + float(row.fte) * hours * staff
-    capacity = baseline["capacity_fte"]
-    over = any(
-        fte > capacity.get(site, np.inf) * (1 + 1e-6) + 1e-6 for site, fte in fte_by_site.items()
-    )
-    return total, over
-
-
-def _row(draw: int, result: Result | None, status: str) -> dict[str, Any]:
-    row: dict[str, Any] = {"draw": draw, "status": status}
+def _row(draw: int, variant: Variant, names: dict[str, str]) -> dict[str, Any]:
+    """A draw's row of :attr:`Risk.draws` (variates added by the caller)."""
+    held = variant.held
+    row: dict[str, Any] = {
+        "draw": draw,
+        "status": "solved" if variant.error is None else _status(variant.error),
+        "fixed_plan_cost": held.total_cost,
+        "fixed_over_capacity": held.over_capacity,
+        "fixed_over_sites": "; ".join(names.get(s, s) for s in held.over_sites),
+    }
+    result = variant.result
     if result is None:
         return row
     stamp = result.stamp
     level, lowest = _service_level(result)
+    regret = variant.regret_interval
+    assert regret is not None
     row.update(
         status=str(stamp.get("status", result.status)),
         gap=stamp.get("gap"),
@@ -181,76 +158,79 @@ def _row(draw: int, result: Result | None, status: str) -> dict[str, Any]:
         total_fte=result.total_fte,
         sites_used=result.kpis.get("sites_used"),
         vendors_used=result.kpis.get("vendors_used"),
+        regret=regret[0],
+        regret_max=regret[1] if stamp.get("lower_bound") is not None else np.nan,
     )
     return row
 
 
-_WORKER_CACHE: dict[str, tuple[Scenario, Variates]] = {}
+def _status(error: SolveError) -> str:
+    return "infeasible" if isinstance(error, InfeasibleScenarioError) else str(error.status)
 
 
-def _prepared(payload: dict[str, Any]) -> tuple[Scenario, Variates]:
-    """The scenario and its variates, parsed once per worker process (cached by key)."""
+@dataclass
+class _WorkerState:
+    """What a worker keeps for a run: the parsed scenario, its variates, the Workbench
+    holding the baseline plan, and the sites' display names."""
+
+    scenario: Scenario
+    variates: Variates
+    bench: Workbench
+    names: dict[str, str]
+    setup_seconds: float
+    reported: bool = False
+
+
+_WORKER_CACHE: dict[str, _WorkerState] = {}
+
+
+def _prepared(payload: dict[str, Any]) -> _WorkerState:
+    """The worker's state for this run, built once per worker process (cached by key):
+    the scenario parsed, and the baseline solved again on the worker's Workbench (a
+    solve is deterministic; its cost is checked against the client's baseline)."""
     key = payload["key"]
     if key not in _WORKER_CACHE:
         from bestshore.scenario.loader import parse_scenario
 
+        start = time.perf_counter()
         scenario = parse_scenario(payload["scenario"], file=payload["source"])
+        found = variates(scenario, Uncertainty.model_validate(payload["uncertainty"]))
+        bench = Workbench(scenario, check=payload["check"])
+        base = bench.solve()
+        expected = float(payload["baseline_cost"])
+        if abs(base.total_cost - expected) > 1e-9 * max(1.0, abs(expected)):
+            raise RuntimeError(
+                f"the worker's baseline plan costs {base.total_cost!r}, the client's "
+                f"{expected!r}: the worker runs another bestshore or scenario"
+            )
+        names = {str(r.id): str(r.name) for r in base.labels.itertuples() if r.kind == "site"}
         _WORKER_CACHE.clear()
-        _WORKER_CACHE[key] = (
-            scenario,
-            variates(scenario, Uncertainty.model_validate(payload["uncertainty"])),
+        _WORKER_CACHE[key] = _WorkerState(
+            scenario, found, bench, names, time.perf_counter() - start
         )
     return _WORKER_CACHE[key]
 
 
-def _terms_only(scenario: Scenario, variates_: Variates) -> bool:
-    hourly = all(
-        s.price_per_contact is None and s.price_per_fte_month is None for s in scenario.sites
-    )
-    return hourly and all(f.parameter in ("rate", "fx") for f in variates_.uncertainty.factors)
-
-
-def run_batch(
-    payload: dict[str, Any], draws: Sequence[int]
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """Solve ``draws`` in order (a Dask task): their rows and their site rows."""
-    from bestshore.workbench import Workbench
-
-    scenario, variates_ = _prepared(payload)
+def run_batch(payload: dict[str, Any], draws: Sequence[int]) -> dict[str, Any]:
+    """Solve ``draws`` in order (a Dask task): ``rows`` and ``sites`` (their rows of
+    :attr:`Risk.draws` and :attr:`Risk.sites`), ``seconds`` (the draws' time on the
+    worker) and ``setup_seconds`` (the worker's setup, reported by its first batch)."""
+    state = _prepared(payload)
+    setup = 0.0 if state.reported else state.setup_seconds
+    state.reported = True
     children = np.random.SeedSequence(payload["seed"]).spawn(payload["draws"])
-    bench = (
-        Workbench(scenario, check=payload["check"]) if _terms_only(scenario, variates_) else None
-    )
     rows, sites = [], []
+    start = time.perf_counter()
     for draw in draws:
-        factors = draw_factors(variates_, children[draw])
-        result: Result | None = None
-        status = "infeasible"
-        try:
-            changed = apply_factors(scenario, variates_, factors)
-            if bench is not None:
-                for site in changed.sites:
-                    if site.cost_per_hour is not None:
-                        bench.set_rate(site.id, site.cost_per_hour)
-                    for call_type, rate in site.rates.items():
-                        bench.set_rate(site.id, rate, call_type=call_type)
-                result = bench.solve()
-            else:
-                result = solve(changed, check=payload["check"])
-        except InfeasibleScenarioError:
-            status = "infeasible"
-        except SolveError as exc:
-            status = exc.status
-        row = _row(draw, result, status)
-        fixed, over = _fixed_plan_cost(scenario, payload["baseline"], variates_, factors)
-        row["fixed_plan_cost"] = fixed
-        row["fixed_over_capacity"] = over
-        row["regret"] = fixed - row["total_cost"] if result is not None else np.nan
-        row.update(dict(zip(variates_.names, factors.tolist(), strict=True)))
+        factors = draw_factors(state.variates, children[draw])
+        changed = apply_factors(state.scenario, state.variates, factors)
+        variant = state.bench.variant(changed, quick=payload["warm"])
+        row = _row(draw, variant, state.names)
+        row.update(dict(zip(state.variates.names, factors.tolist(), strict=True)))
         rows.append(row)
-        if result is not None:
+        if variant.result is not None:
             for site_row in (
-                result.allocation.groupby(["site", "vendor", "country"], dropna=False)[
+                variant.result.allocation.groupby(["site", "vendor", "country"], dropna=False)[
                     ["fte", "volume", "cost"]
                 ]
                 .sum()
@@ -258,7 +238,8 @@ def run_batch(
                 .itertuples(index=False)
             ):
                 sites.append({"draw": draw, **site_row._asdict()})
-    return rows, sites
+    seconds = time.perf_counter() - start
+    return {"rows": rows, "sites": sites, "seconds": seconds, "setup_seconds": setup}
 
 
 # --- the run --------------------------------------------------------------------------------
@@ -300,6 +281,7 @@ def run_risk(
     scheduler: str | None = None,
     batch_size: int = 4,
     check: bool = True,
+    warm: bool = False,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> Risk:
     """Draw ``draws`` futures of ``scenario``'s ``uncertainty:`` section and solve each
@@ -319,26 +301,22 @@ def run_risk(
     uncertainty = parse_uncertainty(scenario)
     variates(scenario, uncertainty)  # correlations checked before anything runs
     baseline = solve(scenario, check=check)
-    allocation = baseline.allocation[["call_type", "site", "fte", "cost"]]
-    capacity = baseline.sites.set_index("site")["capacity_fte"].dropna().astype(float).to_dict()
     payload = {
-        "key": baseline.stamp.get("scenario_hash", "") + f":{seed}:{draws}",
+        "key": f"{baseline.stamp.get('scenario_hash', '')}:{seed}:{draws}:{check}",
         "scenario": scenario.model_dump(mode="json", warnings=False),
         "source": None if scenario.source is None else str(scenario.source),
         "uncertainty": uncertainty.model_dump(mode="json"),
         "seed": seed,
         "draws": draws,
         "check": check,
-        "baseline": {
-            "allocation": allocation,
-            "total_cost": baseline.total_cost,
-            "capacity_fte": capacity,
-        },
+        "warm": warm,
+        "baseline_cost": baseline.total_cost,
     }
     batches = [list(range(i, min(i + batch_size, draws))) for i in range(0, draws, batch_size)]
     client, cluster = _client(workers, scheduler)
     rows: list[dict[str, Any]] = []
     sites: list[dict[str, Any]] = []
+    worker_seconds = setup_seconds = 0.0
     start = time.perf_counter()
     try:
         from dask.distributed import as_completed
@@ -347,10 +325,12 @@ def run_risk(
         futures = [client.submit(run_batch, shared, batch, pure=False) for batch in batches]
         done = 0
         for future in as_completed(futures):
-            batch_rows, batch_sites = future.result()
-            rows += batch_rows
-            sites += batch_sites
-            done += len(batch_rows)
+            batch = future.result()
+            rows += batch["rows"]
+            sites += batch["sites"]
+            worker_seconds += batch["seconds"]
+            setup_seconds += batch["setup_seconds"]
+            done += len(batch["rows"])
             if on_progress is not None:
                 on_progress(done, draws)
         used_workers = len(client.scheduler_info().get("workers", {}))
@@ -373,10 +353,13 @@ def run_risk(
         "draws": draws,
         "seed": seed,
         "batch_size": batch_size,
+        "warm": warm,
         "workers": used_workers,
         "scheduler": scheduler or "LocalCluster",
         "seconds": seconds,
         "draws_per_second": draws / seconds if seconds > 0 else None,
+        "seconds_per_draw": worker_seconds / draws,
+        "worker_setup_seconds": setup_seconds,
         "feasible": feasible,
         "infeasible": int(draws - feasible),
     }
@@ -397,6 +380,7 @@ def percentile_table(draws: pd.DataFrame) -> pd.DataFrame:
         ("total_cost", "currency/yr"),
         ("fixed_plan_cost", "currency/yr"),
         ("regret", "currency/yr"),
+        ("regret_max", "currency/yr"),
         ("regret_within_capacity", "currency/yr"),
         ("cost_per_contact", "currency/contact"),
         ("service_level", "fraction"),

@@ -24,8 +24,10 @@ Changes are written with their unit: ``%`` (relative) for rate, fx, volume and A
 above -100 %. A site's *prices* are whichever it gives: ``cost_per_hour`` and its rate
 card, ``price_per_fte_month`` or ``price_per_contact``; a site taking its country's
 indicative cost has no price of its own to move (an error: give it ``cost_per_hour``).
-Without ranges, :func:`default_ranges`: +-10 % on the rates of each country with a
-site, +-10 % on every volume and on every AHT, +-5 points of shrinkage.
+Without ranges, the scenario's ``sensitivity:`` section (``ranges:``, the same texts,
+:func:`scenario_ranges`), so a study is reproducible from the file; without one,
+:func:`default_ranges`: +-10 % on the rates of each country with a site, +-10 % on every
+volume and on every AHT, +-5 points of shrinkage.
 
 **Solves.** Rate and fx changes on sites priced by the hour re-price one
 :class:`bestshore.Workbench` (``set_rate``, then back to the base); other changes solve
@@ -75,6 +77,7 @@ __all__ = [
     "parse_param",
     "parse_range",
     "resolve_range",
+    "scenario_ranges",
     "sensitivity",
 ]
 
@@ -178,14 +181,15 @@ def parse_param(text: str, where: str = "--param") -> tuple[Kind, str | None, tu
     return kind, target or None, listed  # type: ignore[return-value]
 
 
-def parse_range(text: str) -> Range:
+def parse_range(text: str, where: str | None = None) -> Range:
     """A range ``KIND[:TARGET]=LOW,HIGH`` (module docstring); a one-line
-    :class:`AnalysisError` on bad syntax."""
-    where = f"--range {text!r}"
+    :class:`AnalysisError` on bad syntax, naming ``where`` it was given (default
+    ``--range 'TEXT'``)."""
+    where = where or f"--range {text!r}"
     param, equals, ends = text.partition("=")
     if not equals:
         raise AnalysisError(f"{where}: write KIND[:TARGET]=LOW,HIGH, e.g. rate:MA=-20%,+20%")
-    kind, target, countries = parse_param(param, "--range")
+    kind, target, countries = parse_param(param, where.removesuffix(f" {text!r}"))
     parts = ends.split(",")
     if len(parts) != 2:
         raise AnalysisError(f"{where}: give two changes, LOW,HIGH (e.g. -10%,+10%)")
@@ -209,10 +213,11 @@ def _sites_of(scenario: Scenario, rng: Range) -> list[str]:
     return [s.id for s in scenario.sites if s.country == rng.target]
 
 
-def resolve_range(scenario: Scenario, rng: Range) -> Range:
+def resolve_range(scenario: Scenario, rng: Range, where: str | None = None) -> Range:
     """``rng`` checked against ``scenario``: its target exists, and a price moves only
-    sites that have one of their own (one-line :class:`AnalysisError` otherwise)."""
-    where = f"--range {rng.key}"
+    sites that have one of their own (one-line :class:`AnalysisError` otherwise, naming
+    ``where`` it was given; default ``--range KEY``)."""
+    where = where or f"--range {rng.key}"
     if rng.kind in ("volume", "aht"):
         ids = [c.id for c in scenario.call_types]
         if rng.target is not None and rng.target not in ids:
@@ -246,6 +251,32 @@ def resolve_range(scenario: Scenario, rng: Range) -> Range:
                     "indicative cost); give it cost_per_hour to move its rate"
                 )
     return rng
+
+
+def scenario_ranges(scenario: Scenario) -> list[Range] | None:
+    """The ranges of the scenario's ``sensitivity:`` section, parsed and checked against
+    it; None without the section. A bad range is a :class:`ScenarioError` naming the file
+    and its place, ``sensitivity.ranges[i]``."""
+    if scenario.sensitivity is None:
+        return None
+    ranges = []
+    for number, text in enumerate(scenario.sensitivity.ranges):
+        where = f"range {text!r}"
+        try:
+            ranges.append(resolve_range(scenario, parse_range(text, where), where))
+        except AnalysisError as exc:
+            raise ScenarioError(
+                exc.message, file=scenario.source, path=("sensitivity", "ranges", number)
+            ) from None
+    keys = [r.key for r in ranges]
+    for number, key in enumerate(keys):
+        if key in keys[:number]:
+            raise ScenarioError(
+                f"{key} is given twice (once per parameter)",
+                file=scenario.source,
+                path=("sensitivity", "ranges", number),
+            )
+    return ranges
 
 
 def default_ranges(scenario: Scenario) -> list[Range]:
@@ -396,6 +427,9 @@ class Sensitivity:
         The unchanged scenario's plan.
     solves : int
         Solves made, the base's included.
+    origin : str
+        Where the ranges came from: ``given`` (the caller's, ``--range``), ``scenario``
+        (its ``sensitivity:`` section) or ``default`` (:func:`default_ranges`).
     """
 
     table: pd.DataFrame
@@ -403,6 +437,7 @@ class Sensitivity:
     currency: str
     solves: int
     labels: pd.DataFrame = field(default_factory=pd.DataFrame)
+    origin: str = "given"
 
 
 def _end(solver: _Solver, rng: Range, change: float) -> tuple[float, float, str, float]:
@@ -450,7 +485,8 @@ def sensitivity(
     Parameters
     ----------
     ranges : sequence of Range, optional
-        Default :func:`default_ranges`.
+        Default: the scenario's ``sensitivity:`` section (:func:`scenario_ranges`), else
+        :func:`default_ranges`.
     on_progress : callable, optional
         ``on_progress(done, total)`` after each range.
 
@@ -460,7 +496,13 @@ def sensitivity(
         A range that does not fit the scenario (one line); the base's own solve errors
         as :func:`bestshore.solve`'s.
     """
-    chosen = list(default_ranges(scenario) if ranges is None else ranges)
+    origin = "given"
+    if ranges is None:
+        ranges = scenario_ranges(scenario)
+        origin = "scenario"
+    if ranges is None:
+        ranges, origin = default_ranges(scenario), "default"
+    chosen = list(ranges)
     if not chosen:
         raise AnalysisError("sensitivity: no range to study")
     keys = [r.key for r in chosen]
@@ -513,7 +555,7 @@ def sensitivity(
     table = pd.DataFrame(rows, columns=SENSITIVITY_COLUMNS)
     order = table["swing"].abs().fillna(np.inf).sort_values(ascending=False, kind="stable").index
     table = table.loc[order].reset_index(drop=True)
-    return Sensitivity(table, base, base.currency, solver.solves, base.labels)
+    return Sensitivity(table, base, base.currency, solver.solves, base.labels, origin)
 
 
 # --- break-evens ---------------------------------------------------------------------------------

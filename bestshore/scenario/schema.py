@@ -19,11 +19,13 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import itertools
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Discriminator,
@@ -1196,6 +1198,46 @@ class Objective(_Model):
     )
 
 
+# The shape of a sensitivity range, KIND[:TARGET][@C1+C2]=LOW,HIGH (each change with its
+# unit); bestshore.analysis.sensitivity.parse_range reads it and checks the rest.
+_RANGE = re.compile(
+    r"^(rate|fx|volume|aht|shrinkage)(:[A-Za-z0-9_.\-]+)?(@[A-Z]{2}(\+[A-Z]{2})*)?="
+    r"\s*[+-]?\d+(\.\d+)?(%|pt)\s*,\s*[+-]?\d+(\.\d+)?(%|pt)\s*$"
+)
+
+
+def _range_shape(text: str) -> str:
+    if not _RANGE.match(text):
+        raise ValueError(
+            f"{text!r} is not a range: write PARAMETER=LOW,HIGH with a rate, fx, volume, "
+            "aht or shrinkage parameter, e.g. rate:MA=-20%,+20%, fx:MAD@MA=-10%,+10%, "
+            "shrinkage=-5pt,+5pt"
+        )
+    return text
+
+
+SensitivityRange = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_range_shape)]
+
+
+class Sensitivity(_Model):
+    """A one-at-a-time sensitivity study of the annual cost, kept with the scenario so the
+    study is reproducible from the file: `bestshore sensitivity` runs these ranges when
+    given no `--range`."""
+
+    ranges: list[SensitivityRange] = Field(
+        min_length=1,
+        max_length=MAX_ITEMS,
+        description="The parameters moved one at a time, each written PARAMETER=LOW,HIGH as "
+        "`bestshore sensitivity --range` takes it, e.g. rate:MA=-20%,+20%. PARAMETER is "
+        "rate:COUNTRY or rate:SITE (the sites' prices x (1 + change)), fx:CURRENCY@COUNTRY "
+        "(the currency's value for that country's sites; more countries joined by +, "
+        "fx:EUR@PT+ES), volume or volume:CALL_TYPE, aht or aht:CALL_TYPE (changes in %, "
+        "e.g. -10%,+10%), shrinkage, shrinkage:COUNTRY or shrinkage:SITE (changes in "
+        "percentage points, e.g. -5pt,+5pt); LOW below HIGH; each target one of the "
+        "scenario's, each parameter once. 1 to 1,000 ranges.",
+    )
+
+
 class Scenario(_Model):
     """A complete sourcing question: market, work, candidate sites, vendors, rules."""
 
@@ -1253,6 +1295,13 @@ class Scenario(_Model):
         description="Monte Carlo uncertainty for `bestshore risk`: distributions on volumes, "
         "AHT, rates, FX and shrinkage, with their correlations. Read and checked by "
         "bestshore.analysis.uncertainty (its own format, see that module); solve ignores it.",
+    )
+
+    sensitivity: Sensitivity | None = Field(
+        None,
+        description="The ranges `bestshore sensitivity` studies when given no --range "
+        "(default: +-10 % on each country's rates, volume and AHT, +-5 points of "
+        "shrinkage); solve ignores it.",
     )
 
     _source: Path | None = PrivateAttr(default=None)

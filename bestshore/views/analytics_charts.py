@@ -18,6 +18,7 @@ from bestshore.views.charts import _require_columns, chart_site_map
 from bestshore.views.theme import COLOURS, SIZES, apply_theme, category_scale
 
 __all__ = [
+    "chart_alternatives",
     "chart_cost_distribution",
     "chart_frontier",
     "chart_fte_shift",
@@ -435,5 +436,97 @@ def chart_tornado(table: pd.DataFrame, *, currency: str | None = None) -> alt.La
     )
     chart = alt.LayerChart(layer=[bars, *labels, rule]).properties(
         width=SIZES["bar_width"], height={"step": SIZES["bar_step"]}
+    )
+    return apply_theme(chart)
+
+
+def chart_alternatives(
+    table: pd.DataFrame,
+    changes: pd.DataFrame,
+    *,
+    dimension: str = "site",
+    currency: str | None = None,
+) -> alt.LayerChart:
+    """A grid of the FTE each plan puts at each site (or vendor, country, shore): one row
+    per plan, the best first, each cell shaded by its change from the best plan.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        :attr:`bestshore.analysis.alternatives.Alternatives.table`: ``name``,
+        ``total_cost`` [currency/yr], ``cost_over_best`` [fraction], ``work_moved``
+        [fraction].
+    changes : pandas.DataFrame
+        :attr:`bestshore.analysis.alternatives.Alternatives.changes`: ``dimension``,
+        ``key``, ``name``, ``scenario`` (the plan's name), ``fte``, ``fte_change`` [FTE].
+    dimension : str
+        ``site`` (default), ``vendor``, ``country`` or ``shore``.
+
+    Returns
+    -------
+    altair.LayerChart
+        Themed; cells teal where the plan has more FTE than the best plan, red where it
+        has fewer, white where the same; each cell labelled with its FTE, each row with
+        its plan, annual cost and cost over the best plan.
+    """
+    _require_columns(table, ("name", "total_cost", "cost_over_best", "work_moved"), "table")
+    _require_columns(
+        changes, ("dimension", "key", "name", "scenario", "fte", "fte_change"), "changes"
+    )
+    unit = f" {currency}" if currency else ""
+    rows = table.assign(
+        row=[
+            f"{r.name}: {r.total_cost:,.0f}{unit}/yr"
+            + ("" if i == 0 else f" (+{r.cost_over_best:.2%}, {r.work_moved:.0%} moved)")
+            for i, r in enumerate(table.itertuples(index=False))
+        ]
+    )
+    order = list(rows["row"])
+    cells = changes[changes["dimension"] == dimension].rename(columns={"name": "group"})
+    cells = cells.merge(rows[["name", "row"]], left_on="scenario", right_on="name")
+    cells = cells[(cells["fte"].abs() > 1e-6) | (cells["fte_change"].abs() > 1e-6)].copy()
+    cells["label"] = [f"{v:,.1f}" for v in cells["fte"]]
+    spread = float(cells["fte_change"].abs().max()) if len(cells) else 0.0
+    spread = spread if spread > 1e-9 else 1.0
+    groups = (
+        cells[cells["scenario"] == table["name"].iloc[0]]
+        .sort_values("fte", ascending=False)["group"]
+        .tolist()
+    )
+    groups += sorted(set(cells["group"]) - set(groups))
+    base = alt.Chart(
+        cells,
+        title=alt.Title(
+            f"Near-optimal alternatives: FTE by {dimension}",
+            subtitle="Each row a plan within the budget; cells shaded by the change "
+            "from the best plan (teal more, red fewer) [FTE]",
+        ),
+    )
+    x = alt.X("group:N", title=None, sort=groups, axis=alt.Axis(labelAngle=-40, labelLimit=0))
+    y = alt.Y("row:N", title=None, sort=order, axis=alt.Axis(labelLimit=0))
+    rect = base.mark_rect(stroke=COLOURS["grid"]).encode(
+        x=x,
+        y=y,
+        color=alt.Color(
+            "fte_change:Q",
+            title="FTE vs the best plan",
+            scale=alt.Scale(
+                domain=[-spread, 0, spread], range=[_LOSS, "#f7f7f7", _GAIN], interpolate="rgb"
+            ),
+            legend=alt.Legend(orient="bottom"),
+        ),
+        tooltip=[
+            alt.Tooltip("scenario:N", title="Plan"),
+            alt.Tooltip("group:N", title=dimension.capitalize()),
+            alt.Tooltip("fte:Q", title="FTE", format=",.1f"),
+            alt.Tooltip("fte_change:Q", title="Change [FTE]", format="+,.1f"),
+        ],
+    )
+    text = base.mark_text(fontSize=SIZES["annotation"], color=COLOURS["text"]).encode(
+        x=x, y=y, text="label:N"
+    )
+    width = max(SIZES["bar_width"], 48 * len(groups))
+    chart = alt.LayerChart(layer=[rect, text]).properties(
+        width=width, height={"step": 2 * SIZES["bar_step"]}
     )
     return apply_theme(chart)
