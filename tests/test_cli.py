@@ -176,7 +176,7 @@ def test_progress_names_each_step_on_a_terminal_and_keeps_stdout_clean(
     for step in (
         "loading",
         "preparing inputs",
-        "solving (LP, then Erlang C staffing rounds)",
+        "solving (the relaxation, then plans staffed exactly by Erlang C)",
         "verifying the plan",
         "pricing policy 1/1 (max_site_share)",
     ):
