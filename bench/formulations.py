@@ -6,11 +6,30 @@ documents for the families the benchmark scenarios use, and solves it with HiGHS
 (one thread, no output). With ``E`` the eligible assignments and ``x[d,s] ∈ [0, 1]``:
 
 - demand coverage: ``Σ_s x[d,s] = 1`` for every demand unit d = (c, l, h);
-- site capacity: ``Σ_d k·m·A · x[d,s] <= (1 - η)·H_s`` for every site with a row;
-- seats: ``Σ_{(c,l)} k·m·A · x <= M_s`` for every site with seats and market hour h
+- site capacity: ``Σ_d (k·m·A · x[d,s] + e[d,s]) <= (1 - η)·H_s`` for every site with a
+  row;
+- seats: ``Σ_{(c,l)} (k·m·A · x + e) <= M_s`` for every site with seats and market hour h
   (real-time rows only);
 - vendor share caps: ``Σ_{s ∈ S(v)} A · x <= α_v · Σ_d A_d`` for vendors with α_v < 1;
-- objective: ``min Σ F·r·π·k·m·A · x`` [currency/yr].
+- objective: ``min Σ F·r·π·k·m·A · x`` [currency/yr] over the rows sized by workload.
+
+**Erlang staffing** (call types with a ``service_level``, the floor only): the LP is
+bestshore's *relaxation* (:mod:`bestshore.model.curve`). Every Erlang-staffed row r
+(real-time, traffic ``T = m·A > 0``) takes ``k = κ_r`` and a column ``e[r] ≥ 0``
+(``queue_agents``, its agents beyond ``κ T x``, counted wherever its agent hours are);
+under ``settings.staffing_model: whole`` also a column ``y[r] ≥ 0`` (``queue_year``, its
+agent-weeks a year) and, after every other family, the rows of ``queue_staffing``:
+
+- ``queue_hull``: ``e + (κ T - s_j) x >= b_j`` for each facet of its hull past the first;
+- ``queue_year``: ``y - s'_j x >= b'_j`` for each facet of its year;
+- ``pooled_staffing``: ``Σ_{r ∈ R(d)} (κ T x + e) >= N_d`` and ``pooled_year``:
+  ``Σ_{r ∈ R(d)} y >= Y_d`` for each demand unit split over several such rows.
+
+Their year is priced month by month: planning agents pay ``r·π·κ_y·T`` on ``x`` and
+``F·r·π`` on ``e``; whole agents nothing on ``x``, a millionth of ``F·r·π`` on ``e`` and
+``r·π`` on ``y``. The floor reads ``κ``, ``κ_y``, the facets, the floors and which rows are
+whole from :func:`bestshore.model.curve.staffing_envelopes`: it writes bestshore's LP
+from them, it does not derive Erlang C again.
 
 With whole shifts (``settings.roster``, or a site's or vendor's; the ``roster`` family of
 ``bestshore/model/roster.py``) the floor also writes, for every rostered site s, shift
@@ -19,32 +38,49 @@ columns ``n[s,p] ≥ 0`` (every length of its roster, starting every
 wrapping round), blended and idle agent hours ``b[s,h], i[s,h] ≥ 0`` for each hour some
 shift covers, and the rows
 
-- shift cover: ``Σ_{p ∋ h} n[s,p] - Σ_{R(s,h)} k·m·A · x - b[s,h] - i[s,h] = 0`` for every
-  hour some shift covers or some real-time assignment of s falls in;
+- shift cover: ``Σ_{p ∋ h} n[s,p] - Σ_{R(s,h)} (k·m·A · x + e) - b[s,h] - i[s,h] = 0`` for
+  every hour some shift covers or some real-time assignment of s falls in;
 - blend: ``Σ_h b[s,h] = Σ_{Q(s)} k·m·A · x`` (deferred work fills idle shift hours);
 - shift capacity: ``Σ_p L_p n[s,p] <= (1 - η)·H_s`` (paid hours; no ``capacity`` row);
-- shift seats: ``Σ_{p ∋ h} n[s,p] <= M_s`` per covered hour (no ``seats`` rows);
-- part time: ``Σ_{p : L_p < L_max} n[s,p] <= β_s Σ_p n[s,p]`` when capped;
-- idle cost: ``F_w·r_s·π[s,h] · i[s,h]``, ``F_w`` annual over sizing-week volume of all
-  work, ``r_s`` the site's hourly price (the mean of its rate card when the price came
-  from its country's indicative cost).
+- shift seats: ``Σ_{p ∋ h} n[s,p] <= M_s`` per covered hour (no ``seats`` rows; ``M_s``
+  in whole seats: rounded down when the scenario gives it, up when derived);
+- part time: ``Σ_{p : L_p < L_max} n[s,p] <= β_s Σ_p n[s,p]`` when capped.
 
-With a roster (or Erlang service levels, :func:`solve_floor`'s ``first_round``) the floor
-is the LP of bestshore's *first* staffing round (pooled factors, no rounding margins):
-the later rounds re-price whole agents, which one LP does not.
+The roster is paid: a shift ``W r_s Σ_{h ∈ p} π[s,h]``, a blended hour ``-W r_s π[s,h]``
+(its work is paid as deferred work), an idle hour nothing more; each real-time row's
+agent-weeks of the year ``a_r`` (``F k m A x``; planning agents ``κ_y T x + F e``; whole
+agents ``y``) are credited ``r_s π[s,h]`` (the roster pays that part of them). ``W`` is
+the year's weeks of work (annual over sizing-week volume, all work), ``r_s`` the site's
+hourly price (the mean of its rate card when the price came from its country's
+indicative cost). In a seasonal year (some call type's months differ from the sizing
+week) the sizing week's roster is not paid; the year's average roster is, in columns
+``n̄[s,p]``, ``b̄[s,h]`` with the rows
 
-``k`` is ``agents_per_erlang``, ``m`` the ``repeat_factor``, ``A`` the ``handle_hours``,
-``F`` the ``annual_factor``, ``r`` the ``rate_per_hour`` and ``π`` the ``premium`` of
-each assignment. Rows are ordered family by family as bestshore orders them, so HiGHS
-sees the same matrix. Scenarios using any other family (spread, quality floors, panel,
-concentration limits, a CSAT value in the objective) are refused: these references
-would not be the same LP.
+- year cover: ``Σ_{p ∋ h} n̄[s,p] - b̄[s,h] - Σ_{R(s,h)} a_r / Y >= 0`` per covered hour;
+- year blend: ``Σ_h b̄[s,h] = Σ_{Q(s)} F k m A x / Y``;
+- year part time: as part time, on ``n̄``;
+
+paid ``Y r_s Σ_{h ∈ p} π[s,h]`` a shift and ``-Y r_s π[s,h]`` a blended hour, ``Y`` the
+52.18 weeks of twelve months.
+
+The floor's LP is bestshore's *relaxation*, the LP of the first round of its solve (no
+margins held back): the later rounds (exact staffing, fit, linearized and step rounds)
+are other LPs and MILPs, which one LP does not write; with a roster or Erlang service
+levels (:func:`solve_floor`'s ``first_round``) the floor is compared with that LP.
+
+``k`` is ``agents_per_erlang`` (or ``κ``), ``m`` the ``repeat_factor``, ``A`` the
+``handle_hours``, ``F`` the ``annual_factor``, ``r`` the ``rate_per_hour`` and ``π`` the
+``premium`` of each assignment. Rows and columns are ordered as bestshore orders them
+(shares, ``e``, ``y``, then each rostered site's columns; families in the registry's
+order), so HiGHS sees the same matrix. Scenarios using any other family (spread, quality
+floors, panel, concentration limits, a CSAT value in the objective) are refused: these
+references would not be the same LP.
 
 Three formulations:
 
 - :func:`solve_floor`: numpy/scipy CSR arrays passed to ``highspy`` in one call (the
   floor: nothing between the tables and the solver but array arithmetic; the only one
-  that writes the roster);
+  that writes the roster and Erlang staffing);
 - :func:`solve_pulp_naive`: a dict of variables (``LpProblem.add_variable_dict``, PuLP 4's
   ``LpVariable.dicts``) and ``pulp.lpSum`` over dicts,
   solved with ``pulp.HiGHS``;
@@ -69,9 +105,12 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from bestshore.model.curve import StaffingEnvelopes, staffing_envelopes
 from bestshore.model.inputs import WEEK, ModelInputs
+from bestshore.model.program import IPM_NONZEROS
 from bestshore.model.sets import Eligibility
 from bestshore.scenario.hours import HOURS_PER_WEEK
+from bestshore.scenario.profiles import WEEKS_PER_MONTH, month_loads
 
 __all__ = [
     "APPROACHES",
@@ -86,6 +125,11 @@ __all__ = [
 ]
 
 _ZERO = 1e-9
+# Weeks in the year of twelve months (the average roster's pay).
+_YEAR_WEEKS = 12 * WEEKS_PER_MONTH
+# Whole agents' queue_agents columns are priced this fraction of an hour's price (their
+# year column pays): enough to keep e at its floor.
+_WHOLE_EXTRA_PRICE = 1e-6
 
 
 @dataclass
@@ -109,8 +153,9 @@ def check_families(inputs: ModelInputs, *, roster: bool = False, first_round: bo
     """Refuse a scenario using a family these references do not formulate.
 
     ``roster``: the formulation writes the shifts of rostered sites (the floor does);
-    ``first_round``: it is compared with bestshore's first staffing round only, so Erlang
-    service levels (pooled factors in that round) are allowed.
+    ``first_round``: it is compared with the first round of bestshore's solve only (its
+    relaxation), so Erlang service levels are allowed (the floor writes their envelopes;
+    the later rounds, staffed exactly, are not one LP).
     """
     scenario = inputs.scenario
     policies = scenario.policies
@@ -127,16 +172,18 @@ def check_families(inputs: ModelInputs, *, roster: bool = False, first_round: bo
         "fixed costs": any(v.fixed_cost > 0 for v in scenario.vendors)
         or any(s.fixed_cost > 0 for s in scenario.sites),
         "csat_point_value": scenario.objective.csat_point_value > 0,
-        "service_level (Erlang staffing re-solves)": not first_round
+        "service_level (Erlang staffing: envelopes, then rounds staffed exactly)": not first_round
         and any(c.service_level is not None for c in scenario.call_types),
         "roster (whole shifts)": not roster and bool(rostered_sites(inputs)),
     }
-    # Newer terms of the schema (read by name, so older bestshore versions still run):
-    # any set away from its default is a cost or a row these references do not write.
+    # Other terms, read by name (so older bestshore versions still run): any set away
+    # from its default is a cost or a row (compliance, recordings, contracts, NPS floors,
+    # teams, platform channels, set-up and transition) these references do not write.
     for item, names in (
         (policies, _LATER_POLICIES),
         *((site, _LATER_SITE) for site in scenario.sites),
         *((vendor, _LATER_VENDOR) for vendor in scenario.vendors),
+        *((call_type, _LATER_CALL_TYPE) for call_type in scenario.call_types),
     ):
         for name in names:
             if _changed(item, name):
@@ -152,9 +199,23 @@ _LATER_POLICIES = (
     "recording_caps",
     "recording_storage_price",
     "keep_todays_split",
+    "nps_floors",
+    "min_team_fte",
+    "min_call_type_team_fte",
+    "lot_winners",
+    "max_lot_share",
+    "vendor_limits",
 )
-_LATER_SITE = ("price_per_contact",)
+_LATER_SITE = (
+    "price_per_contact",
+    "channels",
+    "setup_cost_per_fte",
+    "transition_cost_per_fte",
+    "min_team_fte",
+    "min_call_type_team_fte",
+)
 _LATER_VENDOR = ("quality_incentive", "commitment", "volume_discounts")
+_LATER_CALL_TYPE = ("max_sites", "single_team")
 
 
 def _changed(item: Any, name: str) -> bool:
@@ -168,14 +229,80 @@ def _changed(item: Any, name: str) -> bool:
 
 @dataclass(frozen=True)
 class _Rows:
-    """One constraint family: for each assignment row in it, its constraint number."""
+    """One constraint family as triplets: each entry's column, its constraint number
+    within the family and its coefficient; and the family's row bounds."""
 
     name: str
-    member: np.ndarray  # positions in the assignments
+    member: np.ndarray  # columns (an assignment's share column is its position)
     row: np.ndarray  # constraint number within the family (0..count-1)
     coefficient: np.ndarray
     lower: np.ndarray
     upper: np.ndarray
+
+
+@dataclass(frozen=True)
+class _Staffing:
+    """Each assignment's agent hours and the columns its Erlang staffing adds.
+
+    ``agent_hours`` is ``k·m·A`` [h per sizing week at share 1], ``k`` the envelope's
+    ``κ`` for an Erlang-staffed row, else its ``agents_per_erlang``. ``extra`` and
+    ``year`` hold each assignment's column ``e`` (``queue_agents``) and ``y``
+    (``queue_year``), -1 where it has none; ``columns`` counts the shares and these,
+    the program's columns before the roster's.
+    """
+
+    agent_hours: np.ndarray
+    extra: np.ndarray
+    year: np.ndarray
+    columns: int
+    envelopes: StaffingEnvelopes | None = None
+
+
+def _staffing(
+    inputs: ModelInputs, eligibility: Eligibility, *, envelopes: bool = True
+) -> _Staffing:
+    """The assignments' staffing: pooled factors and, with ``envelopes``, the envelopes
+    of Erlang-staffed rows (:func:`bestshore.model.curve.staffing_envelopes`, asked only
+    when some call type has a service goal: without one no row has an envelope).
+
+    Columns: the shares (the assignments' order), then ``e`` of every row with an
+    envelope, then ``y`` of those staffed in whole agents, both in the envelopes' order.
+    """
+    rows = eligibility.assignments
+    n = len(rows)
+    k = rows["agents_per_erlang"].to_numpy(dtype=float)
+    found = None
+    if envelopes and bool(inputs.workloads["erlang"].any()):
+        found = staffing_envelopes(inputs, eligibility)
+        k = np.where(np.isnan(found.factor), k, found.factor)
+    agent_hours = (
+        k * rows["handle_hours"].to_numpy(dtype=float) * rows["repeat_factor"].to_numpy(dtype=float)
+    )
+    extra = np.full(n, -1, dtype=np.int64)
+    year = np.full(n, -1, dtype=np.int64)
+    columns = n
+    if found is not None and len(found.rows):
+        extra[found.rows] = columns + np.arange(len(found.rows))
+        columns += len(found.rows)
+        whole = found.rows[found.whole]
+        year[whole] = columns + np.arange(len(whole))
+        columns += len(whole)
+    return _Staffing(agent_hours, extra, year, columns, found)
+
+
+def _agent_terms(
+    staffing: _Staffing, positions: np.ndarray, rows: np.ndarray, sign: float = 1.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Columns, constraint numbers and coefficients of ``sign·(k·m·A·x + e)`` of the
+    assignments at ``positions`` in the constraints ``rows``: their shares and, where
+    they have one, their ``e``."""
+    extra = staffing.extra[positions]
+    has = extra >= 0
+    return (
+        np.concatenate([positions, extra[has]]),
+        np.concatenate([rows, rows[has]]),
+        sign * np.concatenate([staffing.agent_hours[positions], np.ones(int(has.sum()))]),
+    )
 
 
 def _codes(values: pd.Series | pd.Index, labels: pd.Index) -> np.ndarray:
@@ -184,7 +311,7 @@ def _codes(values: pd.Series | pd.Index, labels: pd.Index) -> np.ndarray:
     return labels.get_indexer(uniques)[codes]
 
 
-def _families(inputs: ModelInputs, rows: pd.DataFrame) -> list[_Rows]:
+def _families(inputs: ModelInputs, rows: pd.DataFrame, staffing: _Staffing) -> list[_Rows]:
     """The constraint families as (member, row, coefficient) triplets, vectorised.
 
     Keys are turned into integers first (a few hundred distinct labels), so grouping
@@ -194,11 +321,6 @@ def _families(inputs: ModelInputs, rows: pd.DataFrame) -> list[_Rows]:
     n = len(rows)
     everyone = np.arange(n)
     handle = rows["handle_hours"].to_numpy(dtype=float)
-    agent_hours = (
-        rows["agents_per_erlang"].to_numpy(dtype=float)
-        * handle
-        * rows["repeat_factor"].to_numpy(dtype=float)
-    )
     hour = rows["hour"].to_numpy(dtype=np.int64)
     families = []
     # demand[c,l,h] = 1, one per demand unit, in the demand table's order
@@ -232,9 +354,7 @@ def _families(inputs: ModelInputs, rows: pd.DataFrame) -> list[_Rows]:
     families.append(
         _Rows(
             "capacity",
-            site_rows,
-            (np.cumsum(used) - 1)[site[site_rows]],
-            agent_hours[site_rows],
+            *_agent_terms(staffing, site_rows, (np.cumsum(used) - 1)[site[site_rows]]),
             np.full(len(present), -np.inf),
             inputs.sites["capacity_hours"].to_numpy(dtype=float)[present] * (1 - headroom),
         )
@@ -250,9 +370,7 @@ def _families(inputs: ModelInputs, rows: pd.DataFrame) -> list[_Rows]:
         families.append(
             _Rows(
                 "seats",
-                seated,
-                codes,
-                agent_hours[seated],
+                *_agent_terms(staffing, seated, codes),
                 np.full(len(uniques), -np.inf),
                 seats[by_rank[uniques // HOURS_PER_WEEK]],
             )
@@ -275,6 +393,74 @@ def _families(inputs: ModelInputs, rows: pd.DataFrame) -> list[_Rows]:
                 handle[capped],
                 np.full(len(caps), -np.inf),
                 caps.to_numpy(dtype=float) * total,
+            )
+        )
+    return families
+
+
+def _queue_staffing(staffing: _Staffing) -> list[_Rows]:
+    """The envelopes' rows (family ``queue_staffing``, after every other family):
+    ``queue_hull`` (each hull facet past the first, ``e + (κT - s) x >= b``),
+    ``queue_year`` (each year facet, ``y - s x >= b``), then per demand unit split over
+    whole-agent rows ``pooled_staffing`` (``Σ κT x + e >= N``) and ``pooled_year``
+    (``Σ y >= Y``); facets in the envelopes' order."""
+    envelopes = staffing.envelopes
+    if envelopes is None or not len(envelopes.rows):
+        return []
+    linear = staffing.agent_hours[envelopes.rows]  # κ T of each row with an envelope
+    share = envelopes.rows
+    extra = staffing.extra[envelopes.rows]
+    year = staffing.year[envelopes.rows]
+    families = []
+    at = envelopes.hull_row
+    if len(at):
+        number = np.arange(len(at))
+        families.append(
+            _Rows(
+                "queue_hull",
+                np.concatenate([extra[at], share[at]]),
+                np.concatenate([number, number]),
+                np.concatenate([np.ones(len(at)), linear[at] - envelopes.hull_slope]),
+                envelopes.hull_intercept,
+                np.full(len(at), np.inf),
+            )
+        )
+    at = envelopes.year_row
+    if not len(at):
+        return families  # planning agents only: the line κ is their envelope
+    number = np.arange(len(at))
+    families.append(
+        _Rows(
+            "queue_year",
+            np.concatenate([year[at], share[at]]),
+            np.concatenate([number, number]),
+            np.concatenate([np.ones(len(at)), -envelopes.year_slope]),
+            envelopes.year_intercept,
+            np.full(len(at), np.inf),
+        )
+    )
+    if envelopes.units:
+        members = np.concatenate(envelopes.units)
+        unit = np.repeat(np.arange(len(envelopes.units)), [len(u) for u in envelopes.units])
+        floors = envelopes.unit_floor
+        families.append(
+            _Rows(
+                "pooled_staffing",
+                np.concatenate([share[members], extra[members]]),
+                np.concatenate([unit, unit]),
+                np.concatenate([linear[members], np.ones(len(members))]),
+                floors,
+                np.full(len(floors), np.inf),
+            )
+        )
+        families.append(
+            _Rows(
+                "pooled_year",
+                year[members],
+                unit,
+                np.ones(len(members)),
+                envelopes.unit_year_floor,
+                np.full(len(floors), np.inf),
             )
         )
     return families
@@ -317,16 +503,18 @@ def _shift_cover(open_hours: np.ndarray, roster: Any) -> tuple[np.ndarray, np.nd
 
 @dataclass(frozen=True)
 class _Roster:
-    """The roster's rows as triplets over the whole program's columns (shares first),
-    its own columns' costs, and the shape of what it wrote per site."""
+    """The roster's rows as triplets over the whole program's columns, its own columns'
+    costs, what it prices on the columns before them (the work done in shifts), and the
+    shape of what it wrote per site."""
 
     rows: _Rows
-    cost: np.ndarray  # one per roster column, after the share columns
+    cost: np.ndarray  # one per roster column, after the staffing's columns
+    work_cost: np.ndarray  # one per column before the roster's
     sites: list[dict[str, int]]
 
 
 def _idle_rate(inputs: ModelInputs, site: str) -> float:
-    """Price of a paid idle hour [currency/h]: the site's hourly price, or the mean of
+    """Price of a paid shift hour [currency/h]: the site's hourly price, or the mean of
     its rate card when that price is its country's indicative cost."""
     row = inputs.sites.loc[site]
     card = next(s for s in inputs.scenario.sites if s.id == site).rates
@@ -335,15 +523,60 @@ def _idle_rate(inputs: ModelInputs, site: str) -> float:
     return float(row["cost_per_hour"])
 
 
-def _roster(inputs: ModelInputs, rows: pd.DataFrame, agent_hours: np.ndarray) -> _Roster | None:
-    """Shift columns and rows of every rostered site (site ids sorted), as bestshore's
-    ``roster`` family writes them: per site its ``shifts``, ``blended`` and ``idle``
-    columns; ``shift_cover`` rows (hours in order), ``blend``, ``shift_capacity``,
-    ``shift_seats`` (covered hours) and ``part_time``. None without a rostered site."""
+def _whole_seats(inputs: ModelInputs, s: int) -> float:
+    """Most agents on shift at site ``s`` (position) in an hour: seats the scenario gives
+    rounded down, seats derived from capacity rounded up."""
+    seats = float(inputs.sites["max_agents"].iat[s])
+    if not np.isfinite(seats):
+        return seats
+    if bool(inputs.sites["seats_given"].iat[s]):
+        return float(np.floor(seats + 1e-9))
+    return float(np.ceil(seats - 1e-9))
+
+
+def _seasonal(inputs: ModelInputs) -> bool:
+    """Whether some call type's months differ from the sizing week."""
+    sizing = inputs.scenario.settings.sizing
+    return any(
+        bool(np.any(np.abs(month_loads(c.seasonality, sizing) - 1.0) > 1e-12))
+        for c in inputs.scenario.call_types
+    )
+
+
+def _year_agents(
+    rows: pd.DataFrame, staffing: _Staffing, annual: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every real-time assignment's agent-weeks of the year as (assignment, column,
+    coefficient) terms: its ``y`` (whole agents); else ``F k m A x`` (``κ_y T x`` for an
+    Erlang-staffed row) and ``F e`` where it has ``e``."""
+    real = np.flatnonzero(rows["hour"].to_numpy() != WEEK)
+    whole = real[staffing.year[real] >= 0]
+    rest = real[staffing.year[real] < 0]
+    per_share = staffing.agent_hours[rest] * annual[rest]
+    envelopes = staffing.envelopes
+    if envelopes is not None:
+        traffic = (rows["handle_hours"] * rows["repeat_factor"]).to_numpy(dtype=float)[rest]
+        lines = ~np.isnan(envelopes.year_factor[rest])
+        per_share = np.where(lines, envelopes.year_factor[rest] * traffic, per_share)
+    extra = staffing.extra[rest]
+    has = extra >= 0
+    return (
+        np.concatenate([whole, rest, rest[has]]),
+        np.concatenate([staffing.year[whole], rest, extra[has]]),
+        np.concatenate([np.ones(len(whole)), per_share, annual[rest][has]]),
+    )
+
+
+def _roster(inputs: ModelInputs, rows: pd.DataFrame, staffing: _Staffing) -> _Roster | None:
+    """Shift columns, rows and pay of every rostered site (site ids sorted), as
+    bestshore's ``roster`` family writes them: per site its ``shifts``, ``blended`` and
+    ``idle`` columns, in a seasonal year then ``year_shifts`` and ``year_blended``;
+    ``shift_cover`` rows (hours in order), ``blend``, ``shift_capacity``, ``shift_seats``
+    (covered hours), ``part_time``, in a seasonal year then ``year_cover`` (covered
+    hours), ``year_blend`` and ``year_part_time``. None without a rostered site."""
     rosters = rostered_sites(inputs)
     if not rosters:
         return None
-    n = len(rows)
     sites = inputs.sites
     site = _codes(rows["site"], sites.index)
     hour = rows["hour"].to_numpy(dtype=np.int64)
@@ -356,8 +589,13 @@ def _roster(inputs: ModelInputs, rows: pd.DataFrame, agent_hours: np.ndarray) ->
     workloads = inputs.workloads
     weekly = float(workloads["weekly_volume"].sum())
     weeks = float(workloads["volume"].sum()) / weekly if weekly > 0 else 0.0
+    seasonal = _seasonal(inputs)
+    annual = rows["annual_factor"].to_numpy(dtype=float)
     cover_row = np.full((len(sites), HOURS_PER_WEEK), -1, dtype=np.int64)
     blend_row = np.full(len(sites), -1, dtype=np.int64)
+    year_row = np.full((len(sites), HOURS_PER_WEEK), -1, dtype=np.int64)
+    year_blend_row = np.full(len(sites), -1, dtype=np.int64)
+    paid_rate = np.full(len(sites), np.nan)  # the shift hour's price of sites paying a roster
     deferred = np.bincount(site[~real], minlength=len(sites))
     r_parts: list[np.ndarray] = []
     c_parts: list[np.ndarray] = []
@@ -366,7 +604,7 @@ def _roster(inputs: ModelInputs, rows: pd.DataFrame, agent_hours: np.ndarray) ->
     upper: list[np.ndarray] = []
     costs: list[np.ndarray] = []
     shapes: list[dict[str, int]] = []
-    column, row = n, 0
+    column, row = staffing.columns, 0
 
     def add(rows_: np.ndarray, cols: np.ndarray, values: np.ndarray) -> None:
         r_parts.append(rows_)
@@ -391,8 +629,6 @@ def _roster(inputs: ModelInputs, rows: pd.DataFrame, agent_hours: np.ndarray) ->
         blended = column + p_count + np.arange(c_count)
         idle = column + p_count + c_count + np.arange(c_count)
         column += p_count + 2 * c_count
-        costs += [np.zeros(p_count + c_count)]
-        costs.append(weeks * _idle_rate(inputs, site_id) * premium[s, found])
         # shift_cover[s,h] = 0: shifts on, less the real-time work, blended and idle hours
         cover_row[s, hours] = row + np.arange(len(hours))
         p, h = np.nonzero(cover)
@@ -414,8 +650,8 @@ def _roster(inputs: ModelInputs, rows: pd.DataFrame, agent_hours: np.ndarray) ->
         bounds(1, -np.inf, float(sites["capacity_hours"].iat[s]) * (1 - headroom))
         row += 1
         written["shift_capacity"] = 1
-        # shift_seats[s,h]: agents on shift within the seats, in every covered hour
-        seats = float(sites["max_agents"].iat[s])
+        # shift_seats[s,h]: agents on shift within the (whole) seats, every covered hour
+        seats = _whole_seats(inputs, s)
         if np.isfinite(seats) and c_count:
             position = np.full(HOURS_PER_WEEK, -1, dtype=np.int64)
             position[found] = np.arange(c_count)
@@ -425,20 +661,79 @@ def _roster(inputs: ModelInputs, rows: pd.DataFrame, agent_hours: np.ndarray) ->
             written["shift_seats"] = c_count
         # part_time[s]: part-time shifts at most beta of all shifts
         beta = roster.max_part_time_share
+        part = np.where(lengths < max(roster.shift_hours), 1.0, 0.0)
         if beta is not None and p_count:
-            part = np.where(lengths < max(roster.shift_hours), 1.0, 0.0) - beta
-            add(np.full(p_count, row), shifts, part)
+            add(np.full(p_count, row), shifts, part - beta)
             bounds(1, -np.inf, 0.0)
             row += 1
             written["part_time"] = 1
-        shapes.append(
-            {"site": s, "patterns": p_count, "covered": c_count, "rows": sum(written.values())}
-        )
-    # the work: real-time assignments in their hour's cover row, deferred in the blend row
+        shape = {"site": s, "patterns": p_count, "covered": c_count}
+        if not c_count:  # no shift to pay: the site's work stays unpaid by a roster
+            costs.append(np.zeros(p_count))
+            shapes.append({**shape, "rows": sum(written.values())})
+            continue
+        # The roster's pay: each shift's hours at the site's price and premiums, a blended
+        # hour less that (the work done in shifts is credited it, below).
+        rate = _idle_rate(inputs, site_id)
+        paid_rate[s] = rate
+        pay = premium[s, found]
+        shift_pay = rate * (cover[:, found].astype(float) @ pay)
+        if not seasonal:
+            costs += [weeks * shift_pay, -weeks * rate * pay, np.zeros(c_count)]
+            shapes.append({**shape, "rows": sum(written.values())})
+            continue
+        # A seasonal year: the year's average roster is paid, the sizing week's only fits.
+        costs.append(np.zeros(p_count + 2 * c_count))
+        year_shifts = column + np.arange(p_count)
+        year_blended = column + p_count + np.arange(c_count)
+        column += p_count + c_count
+        costs += [_YEAR_WEEKS * shift_pay, -_YEAR_WEEKS * rate * pay]
+        # year_cover[s,h] >= 0: average shifts on, less the average blended hours and work
+        year_row[s, found] = row + np.arange(c_count)
+        add(year_row[s, h], year_shifts[p], np.ones(len(p)))
+        add(year_row[s, found], year_blended, -np.ones(c_count))
+        bounds(c_count, 0.0, np.inf)
+        row += c_count
+        written["year_cover"] = c_count
+        # year_blend[s] = 0: the average blended hours are the year's deferred work
+        year_blend_row[s] = row
+        add(np.full(c_count, row), year_blended, np.ones(c_count))
+        bounds(1, 0.0, 0.0)
+        row += 1
+        written["year_blend"] = 1
+        if beta is not None:
+            add(np.full(p_count, row), year_shifts, part - beta)
+            bounds(1, -np.inf, 0.0)
+            row += 1
+            written["year_part_time"] = 1
+        shapes.append({**shape, "rows": sum(written.values())})
+    # the work: real-time assignments (and their e) in their hour's cover row, deferred
+    # work in the blend row
     on_shift = np.flatnonzero(real & (cover_row[site, np.where(real, hour, 0)] >= 0))
-    add(cover_row[site[on_shift], hour[on_shift]], on_shift, -agent_hours[on_shift])
+    columns, numbers, values = _agent_terms(
+        staffing, on_shift, cover_row[site[on_shift], hour[on_shift]], -1.0
+    )
+    add(numbers, columns, values)
     blending = np.flatnonzero(~real & (blend_row[site] >= 0))
-    add(blend_row[site[blending]], blending, -agent_hours[blending])
+    add(blend_row[site[blending]], blending, -staffing.agent_hours[blending])
+    # The year's agent-weeks of the real-time work: at a site paying a roster, credited
+    # the shift hour's price (the roster pays it); in a seasonal year, over the year's
+    # weeks, in the average roster's cover rows. Deferred work in its year blend row.
+    owner, columns, values = _year_agents(rows, staffing, annual)
+    at, when = site[owner], hour[owner]
+    credited = np.isfinite(paid_rate[at])
+    work_cost = np.zeros(staffing.columns)
+    work_cost[columns[credited]] = (
+        -paid_rate[at[credited]] * premium[at[credited], when[credited]]
+    ) * values[credited]
+    averaged = year_row[at, when] >= 0
+    add(year_row[at[averaged], when[averaged]], columns[averaged], -values[averaged] / _YEAR_WEEKS)
+    averaging = np.flatnonzero(~real & (year_blend_row[site] >= 0))
+    add(
+        year_blend_row[site[averaging]],
+        averaging,
+        -staffing.agent_hours[averaging] * annual[averaging] / _YEAR_WEEKS,
+    )
     if not lower:  # no rostered site has an hour to cover
         return None
     family = _Rows(
@@ -449,20 +744,37 @@ def _roster(inputs: ModelInputs, rows: pd.DataFrame, agent_hours: np.ndarray) ->
         np.concatenate(lower),
         np.concatenate(upper),
     )
-    return _Roster(family, np.concatenate(costs) if costs else np.zeros(0), shapes)
+    return _Roster(family, np.concatenate(costs) if costs else np.zeros(0), work_cost, shapes)
 
 
-def _objective(rows: pd.DataFrame) -> np.ndarray:
-    """``F·r·π·k·m·A`` per assignment [currency/yr at share 1]."""
-    columns = [
-        "annual_factor",
-        "rate_per_hour",
-        "premium",
-        "agents_per_erlang",
-        "repeat_factor",
-        "handle_hours",
-    ]
-    return np.prod(rows[columns].to_numpy(dtype=float), axis=1)
+def _objective(rows: pd.DataFrame, staffing: _Staffing) -> np.ndarray:
+    """Annual cost of each column before the roster's [currency/yr per unit]: a share
+    ``β F·r·π·k·m·A`` (an Erlang-staffed row's year month by month: ``β r·π·κ_y·T`` in
+    planning agents, nothing in whole agents, whose ``y`` pays); an ``e`` ``β F·r·π`` (a
+    millionth of it in whole agents); a ``y`` ``β r·π`` an agent-week. ``β`` is the
+    bill multiplier (``incentive``, 1 here: quality incentives are refused)."""
+    hour_price = (rows["annual_factor"] * rows["rate_per_hour"] * rows["premium"]).to_numpy(
+        dtype=float
+    )
+    incentive = rows["incentive"].to_numpy(dtype=float)
+    share = hour_price * staffing.agent_hours
+    envelopes = staffing.envelopes
+    if envelopes is not None and len(envelopes.rows):
+        planning = envelopes.rows[~envelopes.whole]
+        weekly = (rows["rate_per_hour"] * rows["premium"]).to_numpy(dtype=float)
+        traffic = (rows["handle_hours"] * rows["repeat_factor"]).to_numpy(dtype=float)
+        share[planning] = (weekly * envelopes.year_factor * traffic)[planning]
+        share[envelopes.rows[envelopes.whole]] = 0.0
+    cost = np.zeros(staffing.columns)
+    cost[: len(rows)] = share * incentive
+    extra_price = hour_price * incentive
+    extra_price = np.where(staffing.year >= 0, _WHOLE_EXTRA_PRICE * extra_price, extra_price)
+    has = staffing.extra >= 0
+    cost[staffing.extra[has]] = extra_price[has]
+    whole = staffing.year >= 0
+    year_price = (rows["rate_per_hour"] * rows["premium"] * rows["incentive"]).to_numpy(dtype=float)
+    cost[staffing.year[whole]] = year_price[whole]
+    return cost
 
 
 def _table(rows: pd.DataFrame, shares: np.ndarray) -> pd.DataFrame:
@@ -489,7 +801,8 @@ _STATUS = {highspy.HighsModelStatus.kOptimal: "optimal"}
 
 @dataclass(frozen=True)
 class FloorLp:
-    """The floor's LP: a CSR matrix, costs and bounds, and the roster's shape per site."""
+    """The floor's LP: a CSR matrix, costs and bounds, how many of its columns are the
+    roster's (the last), and the roster's shape per site."""
 
     matrix: sp.csr_matrix
     cost: np.ndarray
@@ -498,25 +811,28 @@ class FloorLp:
     row_lower: np.ndarray
     row_upper: np.ndarray
     roster_sites: list[dict[str, int]]
+    roster_columns: int = 0
 
 
 def floor_lp(inputs: ModelInputs, eligibility: Eligibility) -> FloorLp:
-    """The LP as arrays, rows and columns in bestshore's order (the roster's after the
-    seats, before the vendor caps), duplicate entries summed and exact zeros dropped."""
+    """The LP as arrays, rows and columns in bestshore's order (columns: shares, ``e``,
+    ``y``, the roster's; rows: demand, capacity, seats, the roster's, vendor caps, the
+    envelopes'), duplicate entries summed and exact zeros dropped."""
     rows = eligibility.assignments
     n = len(rows)
-    families = _families(inputs, rows)
-    agent_hours = (
-        rows["agents_per_erlang"].to_numpy(dtype=float)
-        * rows["handle_hours"].to_numpy(dtype=float)
-        * rows["repeat_factor"].to_numpy(dtype=float)
-    )
-    roster = _roster(inputs, rows, agent_hours)
+    staffing = _staffing(inputs, eligibility)
+    families = _families(inputs, rows, staffing)
+    roster = _roster(inputs, rows, staffing)
+    # costs summed in bestshore's order: the roster's credit to the work, then the bill
+    cost = np.zeros(staffing.columns)
     extra = np.zeros(0)
     if roster is not None:
         at = next((i for i, f in enumerate(families) if f.name == "vendor_share"), len(families))
         families.insert(at, roster.rows)
+        cost = cost + roster.work_cost
         extra = roster.cost
+    families += _queue_staffing(staffing)
+    cost = cost + _objective(rows, staffing)
     offset, r_parts, c_parts, v_parts, lower, upper = 0, [], [], [], [], []
     for family in families:
         r_parts.append(family.row + offset)
@@ -525,7 +841,7 @@ def floor_lp(inputs: ModelInputs, eligibility: Eligibility) -> FloorLp:
         lower.append(family.lower)
         upper.append(family.upper)
         offset += len(family.lower)
-    columns = n + len(extra)
+    columns = staffing.columns + len(extra)
     matrix = sp.csr_matrix(
         (np.concatenate(v_parts), (np.concatenate(r_parts), np.concatenate(c_parts))),
         shape=(offset, columns),
@@ -535,12 +851,13 @@ def floor_lp(inputs: ModelInputs, eligibility: Eligibility) -> FloorLp:
     matrix.sort_indices()
     return FloorLp(
         matrix=matrix,
-        cost=np.concatenate([_objective(rows), extra]),
+        cost=np.concatenate([cost, extra]),
         col_lower=np.zeros(columns),
-        col_upper=np.concatenate([np.ones(n), np.full(len(extra), np.inf)]),
+        col_upper=np.concatenate([np.ones(n), np.full(columns - n, np.inf)]),
         row_lower=np.concatenate(lower),
         row_upper=np.concatenate(upper),
         roster_sites=[] if roster is None else roster.sites,
+        roster_columns=len(extra),
     )
 
 
@@ -548,7 +865,10 @@ def solve_floor(inputs: ModelInputs, eligibility: Eligibility, *, first_round: b
     """Arrays built with numpy/scipy, handed to HiGHS in one ``passModel`` call.
 
     Writes the roster of rostered sites; ``first_round`` allows Erlang service levels
-    (the LP is then bestshore's first staffing round, at pooled factors).
+    (the LP is then bestshore's relaxation, the first round of its solve: the rows'
+    envelopes from :func:`bestshore.model.curve.staffing_envelopes`). Solved as
+    bestshore solves an LP: by the simplex, or past ``IPM_NONZEROS`` nonzeros by the
+    interior point method with crossover.
     """
     check_families(inputs, roster=True, first_round=first_round)
     run = Run()
@@ -574,6 +894,8 @@ def solve_floor(inputs: ModelInputs, eligibility: Eligibility, *, first_round: b
     lp.a_matrix_.num_row_ = num_row
     built = time.perf_counter()
     highs = _new_highs()
+    if matrix.nnz > IPM_NONZEROS:  # as bestshore solves it: large LPs by IPM, crossover
+        highs.setOptionValue("solver", "ipm")
     highs.passModel(lp)
     handed = time.perf_counter()
     highs.run()
@@ -591,7 +913,7 @@ def solve_floor(inputs: ModelInputs, eligibility: Eligibility, *, first_round: b
     }
     run.shape = {"columns": num_col, "rows": num_row, "nonzeros": int(matrix.nnz)}
     if built_lp.roster_sites:
-        run.shape["shift_columns"] = num_col - n
+        run.shape["shift_columns"] = built_lp.roster_columns
         run.shape["roster_rows"] = sum(site["rows"] for site in built_lp.roster_sites)
     return run
 
@@ -616,7 +938,9 @@ def solve_pulp_naive(inputs: ModelInputs, eligibility: Eligibility) -> Run:
             strict=True,
         )
     }  # fmt: skip
-    cost = dict(zip(keys, _objective(rows), strict=True))
+    cost = dict(
+        zip(keys, _objective(rows, _staffing(inputs, eligibility, envelopes=False)), strict=True)
+    )
     vendor_of = dict(zip(keys, rows["vendor"], strict=True))
     prob = pulp.LpProblem("bench_naive", pulp.LpMinimize)
     x = prob.add_variable_dict("share_%s_%s_%s_%s", keys, lowBound=0, upBound=1)
@@ -743,7 +1067,8 @@ def solve_linopy(inputs: ModelInputs, eligibility: Eligibility) -> Run:
     start = time.perf_counter()
     rows = eligibility.assignments
     n = len(rows)
-    families = _families(inputs, rows)
+    staffing = _staffing(inputs, eligibility, envelopes=False)  # shares only
+    families = _families(inputs, rows, staffing)
     model = linopy.Model()
     assignment = pd.RangeIndex(n, name="assignment")
     x = model.add_variables(lower=0.0, upper=1.0, coords=[assignment], name="share")
@@ -767,7 +1092,7 @@ def solve_linopy(inputs: ModelInputs, eligibility: Eligibility) -> Run:
         else:
             rhs = xr.DataArray(family.upper, coords=[index])
             model.add_constraints(expression <= rhs, name=family.name)
-    cost = xr.DataArray(_objective(rows), coords=[assignment])
+    cost = xr.DataArray(_objective(rows, staffing), coords=[assignment])
     model.add_objective((cost * x).sum())
     built = time.perf_counter()
     with _time_highs_run() as spent:

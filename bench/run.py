@@ -13,9 +13,10 @@ exponents, judges the targets of issue 6 and writes ``bench/results.md``,
 ``bench/results.json`` and the chart ``docs/scaling.{png,svg}``.
 
 With shifts (issue 12, ``--shifts``): the sizes of ``--shift-sizes`` rostered in whole
-shifts and ``scenarios/demo-roster.yaml``, each run by bestshore end to end, by its
-first staffing round alone and by the HiGHS floor of the same formulation; the floor
-must reach the first round's optimum (see ``bench/README.md``).
+shifts and ``scenarios/demo-roster.yaml``, each run by bestshore end to end, by the
+first round of its solve alone (the relaxation, one LP) and by the HiGHS floor of the
+same formulation; the floor must reach the first round's optimum (see
+``bench/README.md``).
 """
 
 from __future__ import annotations
@@ -228,9 +229,19 @@ def _result_facts(result: Any) -> dict[str, Any]:
     }
 
 
+def _section_columns(program: Any, name: str) -> int:
+    """Columns a family's section of a bestshore program wrote (0 without it)."""
+    section = program.sections.get(name)
+    if section is None:
+        return 0
+    start, stop = section.columns
+    return int(stop - start)
+
+
 def _run_round(scenario: Any) -> dict[str, Any]:
-    """bestshore's first staffing round alone: its LP at pooled factors built and
-    solved once (what the floor writes), then the round's exact staffing and roster."""
+    """The first round of bestshore's solve alone: its relaxation (Erlang-staffed rows
+    at their envelopes, rosters paid) built and solved once (what the floor writes),
+    then the round's exact staffing and roster."""
     from bench.formulations import _table
     from bestshore.model import plan
     from bestshore.model.build import build_model
@@ -270,7 +281,7 @@ def _run_round(scenario: Any) -> dict[str, Any]:
         "columns": arrays.num_col,
         "rows": arrays.num_row,
         "nonzeros": arrays.num_nz,
-        "shift_columns": arrays.num_col - len(eligibility.assignments),
+        "shift_columns": _section_columns(model.program, "roster"),
         "rows_with_work": len(table),
         "roster": _roster_facts(steps),
     }
@@ -765,14 +776,15 @@ def _shift_lines(
         "most 40 % part time). A roster makes bestshore's staffing loop re-price every",
         "real-time queue of a rostered site at its whole agents, so a plan takes several LP",
         "rounds, each followed by the per-site roster MILPs (`whole_roster`). The HiGHS",
-        "floor writes the LP of the *first* round (pooled factors) with the shift columns",
-        "and rows of the `roster` family as arrays; it is compared with that round built",
+        "floor writes the LP of the *first* round (bestshore's relaxation: envelopes of the",
+        "Erlang-staffed rows, rosters paid) with the columns and rows of the `roster`",
+        "family as arrays; it is compared with that round built",
         "and solved alone by bestshore (*first round*), which is the end-to-end solve's",
         "first round too (its `lower_bound`).",
         "",
         "### LP of the first round, and the roster step",
         "",
-        "| instance | call types | sites | LP columns (of them shift, blended, idle) | rows "
+        "| instance | call types | sites | LP columns (of them the roster's) | rows "
         "| non-zeros | first-round optimum [EUR/yr] |",
         "|---|---|---|---|---|---|---|",
     ]

@@ -1,7 +1,8 @@
 """The benchmark's HiGHS floor writes bestshore's LP with shifts (bench/formulations.py).
 
-The floor is the reference the bench compares bestshore with; with a roster it must be
-the very LP of bestshore's first staffing round (pooled factors): the same rows and
+The floor is the reference the bench compares bestshore with; with a roster or Erlang
+service levels it must be the very LP of the first round of bestshore's solve, its
+relaxation (envelopes of the Erlang-staffed rows, rosters paid): the same rows and
 columns in the same order, the same coefficients, bounds and costs, the same optimum.
 Only the smallest generated size, so it stays a few seconds.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -21,7 +23,7 @@ if str(ROOT) not in sys.path:  # bench/ is not a package of the distribution
 
 from bench.formulations import check_families, floor_lp, rostered_sites, solve_floor  # noqa: E402
 from bench.scenarios import scenario_dict  # noqa: E402
-from bestshore.model.build import build_model  # noqa: E402
+from bestshore.model.build import SourcingModel, build_model  # noqa: E402
 from bestshore.model.inputs import ModelInputs, prepare_inputs  # noqa: E402
 from bestshore.model.inputs import rostered_sites as bestshore_rostered  # noqa: E402
 from bestshore.model.sets import Eligibility, eligible_assignments  # noqa: E402
@@ -29,28 +31,47 @@ from bestshore.model.solve import solve_model  # noqa: E402
 from bestshore.scenario.schema import Scenario  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def rostered() -> tuple[ModelInputs, Eligibility]:
+def _rostered_data() -> dict[str, Any]:
     """Size S rostered: settings' shifts with a part-time cap, one vendor's and one
-    site's own roster (other lengths, starts every 2 h)."""
+    site's own roster (other lengths, starts every 2 h). Its year is seasonal."""
     data = scenario_dict("S", shifts=True)
     data["settings"]["roster"]["max_part_time_share"] = 0.4
     data["vendors"][0]["roster"] = {"shift_hours": [6, 8], "start_every_hours": 2}
     data["sites"][0]["roster"] = {"shift_hours": [5, 9], "max_part_time_share": 0.25}
+    return data
+
+
+def _prepared(data: dict[str, Any]) -> tuple[ModelInputs, Eligibility]:
     inputs = prepare_inputs(Scenario.model_validate(data))
     return inputs, eligible_assignments(inputs)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the floor still writes the old first round (pooled factors, idle priced); "
-    "bestshore's relaxation now has envelopes and priced rosters: bench/formulations.py "
-    "to be brought up to it",
-)
-def test_floor_writes_the_first_rounds_lp_with_shifts(
-    rostered: tuple[ModelInputs, Eligibility],
-) -> None:
-    inputs, eligibility = rostered
+@pytest.fixture(scope="module")
+def rostered() -> tuple[ModelInputs, Eligibility]:
+    return _prepared(_rostered_data())
+
+
+@pytest.fixture(scope="module", params=["planning", "whole"])
+def erlang_rostered(request: pytest.FixtureRequest) -> tuple[ModelInputs, Eligibility]:
+    """The rostered S with service goals on its real-time call types (80/20, and an ASA
+    goal on every other one), capacity and seats doubled (Erlang C needs more agents
+    than the workload): every such row has an envelope; staffed in whole agents, also
+    hull and year facets, pooling floors and year columns in the average roster."""
+    data = _rostered_data()
+    data["settings"]["staffing_model"] = request.param
+    for i, call_type in enumerate(data["call_types"]):
+        if call_type["channel"] in ("voice", "chat"):
+            goal = {"target": 0.8, "answer_seconds": 20} if i % 2 == 0 else {"asa_seconds": 30}
+            call_type["service_level"] = goal
+    for site in data["sites"]:
+        site["capacity_fte"] *= 2
+        site["max_agents"] *= 2
+    return _prepared(data)
+
+
+def _same_lp_solved(inputs: ModelInputs, eligibility: Eligibility) -> SourcingModel:
+    """The floor's arrays are bestshore's, entry for entry, and one solve each agrees;
+    bestshore's model is returned."""
     assert rostered_sites(inputs).keys() == bestshore_rostered(inputs).keys()
     model = build_model(inputs, eligibility=eligibility)
     ours = model.program.arrays()
@@ -70,10 +91,27 @@ def test_floor_writes_the_first_rounds_lp_with_shifts(
         np.testing.assert_allclose(mine, theirs, rtol=1e-12)
     # One solve each: the same optimum (the bench's cross-check, here on the small size).
     solution = solve_model(model)
-    run = solve_floor(inputs, eligibility)
+    run = solve_floor(inputs, eligibility, first_round=True)
     assert solution.status == run.status == "optimal"
     assert solution.objective is not None
     assert abs(run.objective - solution.objective) <= 1e-6 * abs(solution.objective)
+    return model
+
+
+def test_floor_writes_the_first_rounds_lp_with_shifts(
+    rostered: tuple[ModelInputs, Eligibility],
+) -> None:
+    _same_lp_solved(*rostered)
+
+
+def test_floor_writes_the_relaxations_envelopes(
+    erlang_rostered: tuple[ModelInputs, Eligibility],
+) -> None:
+    inputs, eligibility = erlang_rostered
+    families = set(_same_lp_solved(inputs, eligibility).program.column_families())
+    assert {"queue_agents", "year_shifts"} <= families
+    whole = inputs.scenario.settings.staffing_model == "whole"
+    assert ("queue_year" in families) == whole
 
 
 def test_the_other_references_refuse_a_roster(rostered: tuple[ModelInputs, Eligibility]) -> None:
@@ -93,3 +131,33 @@ def test_the_references_refuse_todays_split() -> None:
     kept = parse_scenario(tiny(incumbent=today, policies={"keep_todays_split": True}))
     with pytest.raises(ValueError, match=r"policies\.keep_todays_split"):
         check_families(prepare_inputs(kept), roster=True)
+
+
+def test_the_other_references_refuse_erlang_staffing(
+    erlang_rostered: tuple[ModelInputs, Eligibility],
+) -> None:
+    inputs, _ = erlang_rostered
+    with pytest.raises(ValueError, match="service_level"):
+        check_families(inputs, roster=True)  # naive PuLP and linopy write no envelopes
+    check_families(inputs, roster=True, first_round=True)  # the floor does
+
+
+@pytest.mark.parametrize(
+    ("where", "name", "value"),
+    [
+        ("sites", "channels", 40),
+        ("sites", "setup_cost_per_fte", 1500.0),
+        ("call_types", "max_sites", 2),
+        ("policies", "nps_floors", {"mobile_billing": 10.0}),
+        ("policies", "min_team_fte", 5.0),
+    ],
+)
+def test_every_reference_refuses_rows_it_does_not_write(where: str, name: str, value: Any) -> None:
+    data = scenario_dict("S")
+    if where == "policies":
+        data["policies"][name] = value
+    else:
+        data[where][0][name] = value
+    inputs = prepare_inputs(Scenario.model_validate(data))
+    with pytest.raises(ValueError, match=name):
+        check_families(inputs, roster=True, first_round=True)
