@@ -120,8 +120,8 @@ def agent_terms(
     variables: Variables, positions: np.ndarray, weights: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """The columns and coefficients of ``Σ_{r in positions} w_r (k_r A_r x_r + e_r)``: the
-    agent hours of the rows at ``positions`` (weighted), the extra ``e`` of whole-agent
-    staffing included where the row has one."""
+    agent hours of the rows at ``positions`` (weighted), the ``e`` of Erlang-staffed rows
+    (their agents beyond ``κ T x``, :mod:`bestshore.model.curve`) included."""
     weight = np.ones(len(positions)) if weights is None else np.asarray(weights, dtype=float)
     columns = variables.share[positions]
     values = variables.agent_hours[positions] * weight
@@ -224,7 +224,8 @@ def add_demand_coverage(lp: LinearProgram, inputs: ModelInputs, variables: Varia
 def add_site_capacity(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
     r"""No site works beyond its capacity in the sizing week.
 
-    .. math:: \sum_{d : (d,s) \in E} k_{d,s} A_d \, x_{d,s} \le (1 - \eta) H_s \qquad \forall s \in S
+    .. math:: \sum_{d : (d,s) \in E} (k_{d,s} A_d \, x_{d,s} + e_{d,s}) \le (1 - \eta) H_s
+              \qquad \forall s \in S
 
     with ``η`` the policy's ``capacity_headroom`` (0 by default). A rostered site's
     capacity is on its paid shift hours instead (``bestshore.model.roster``).
@@ -248,7 +249,7 @@ def add_site_capacity(lp: LinearProgram, inputs: ModelInputs, variables: Variabl
 def add_seat_limit(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
     r"""No site seats more agents at once than it has seats (sites giving ``max_agents``).
 
-    .. math:: \sum_{(c,l) : ((c,l,h),s) \in E} k A \, x \le M_s
+    .. math:: \sum_{(c,l) : ((c,l,h),s) \in E} (k A \, x + e) \le M_s
               \qquad \forall s : M_s < \infty, \ \forall h
 
     Real-time work only (deferred work is scheduled around it); a rostered site's
@@ -607,7 +608,7 @@ def add_queue_staffing(lp: LinearProgram, inputs: ModelInputs, variables: Variab
     Names ``queue_hull[c,l,h,s,j]``, ``queue_year[c,l,h,s,j]``, ``pooled_staffing[c,l,h]``
     and ``pooled_year[c,l,h]``. Duals: what one more agent (agent-week a year) of the
     row's floor would cost a year [currency/yr per agent]. Kept as built when terms
-    change (the envelopes read demand and rosters only).
+    change (the envelopes read demand and the staffing model only).
     """
     envelopes = variables.envelopes
     if envelopes is None or not len(envelopes.rows):
@@ -755,11 +756,13 @@ def set_cost_objective(lp: LinearProgram, inputs: ModelInputs, variables: Variab
 
     .. math:: \min \sum_{(d,s) \in E} \left( F_c \, r_{c,s} \, \pi_{s,h} \, k_{d,s} A_d
               + F_c \, p_s \, m_{c,s} n_d - v \, q_s \, F_c n_d \right) x_{d,s}
-              + \sum_{(d,s)} r_{c,s} \, \pi_{s,h} \, y_{d,s}
+              + \sum_{(d,s)} \beta_s F_c r_{c,s} \pi_{s,h} e_{d,s}
+              + \sum_{(d,s)} \beta_s r_{c,s} \pi_{s,h} y_{d,s}
 
-    [currency/yr], the agent hours of Erlang-staffed rows priced on their year column
-    ``y`` (agent-weeks a year, month by month, :func:`add_queue_staffing`) instead of
-    ``F k A x``. Rates come from the site's rate card for the call type, else its
+    [currency/yr]. An Erlang-staffed row's agents are priced on the year month by month
+    (:mod:`bestshore.model.curve`): planning agents ``r π κ_y T x`` on the share (``κ_y``
+    its year factor, instead of ``F k``) and ``β F r π`` on its ``e``; whole agents on
+    their year column ``y`` (``e`` only a millionth, a tie-break). Rates come from the site's rate card for the call type, else its
     price per productive hour (an FTE-month price converted; 0 for a site paid per
     contact, whose price per handled contact is ``p_s``, 0 otherwise: ``m n`` contacts
     handled, repeats included); ``π`` adds the site's night and weekend premiums; ``v`` is

@@ -13,9 +13,10 @@ shift scheduling. For a rostered site s:
   agent hours, paid;
 - ``R(s,h)`` the real-time assignments of s in hour h, ``Q(s)`` its deferred ones.
 
-Rows (the ``roster`` family), with ``kA`` the agent hours of an assignment taken whole:
+Rows (the ``roster`` family), with ``kA x + e`` the agent hours of an assignment
+(:func:`~bestshore.model.constraints.agent_terms`):
 
-.. math:: \\sum_{p \\ni h} n_{s,p} - \\sum_{(d,s) \\in R(s,h)} k A\\, x - b_{s,h} - i_{s,h} = 0
+.. math:: \\sum_{p \\ni h} n_{s,p} - \\sum_{(d,s) \\in R(s,h)} (k A\\, x + e) - b_{s,h} - i_{s,h} = 0
           \\qquad \\forall s, h \\quad (\\texttt{shift\\_cover[s,h]})
 
 .. math:: \\sum_h b_{s,h} = \\sum_{(d,s) \\in Q(s)} k A\\, x \\quad (\\texttt{blend[s]}), \\qquad
@@ -24,25 +25,32 @@ Rows (the ``roster`` family), with ``kA`` the agent hours of an assignment taken
 .. math:: \\sum_{p \\ni h} n_{s,p} \\le M_s \\quad (\\texttt{shift\\_seats[s,h]}), \\qquad
           \\sum_{p : L_p < L_{max}} n_{s,p} \\le \\beta_s \\sum_p n_{s,p} \\quad (\\texttt{part\\_time[s]})
 
-and the objective pays the idle hours, ``F r_s π_{s,h} i_{s,h}`` (``r_s`` the site's
-hourly price, ``π`` the hour's premium, ``F`` the year's weeks of work: annual volume
-over sizing-week volume); worked hours are paid as before, at their call type's rate.
-A shift's agents are paid ``L_p`` hours, worked or idle, so the cost of the work plus
-the idle hours is the cost of the roster. Capacity and seats of a rostered site are
-measured on paid shift hours (the site's ``capacity`` and ``seats`` rows on worked
-hours are then not written).
+**The roster is paid.** Every hour on shift costs the site's hourly price ``r_s``
+(:func:`idle_rate`) times the hour's premium ``π_{s,h}``, for the year's ``Y`` weeks
+(``Y`` = 52.18, :data:`YEAR_WEEKS`; in a flat year the weeks of work); the work done in
+it, real-time rows' agents and blended hours, is priced at its own rate less that
+price (``_price_work``; blended hours at minus it). So an idle hour costs ``r_s π``, a
+worked hour its call type's rate, and the LP cannot hide idle hours by staffing a
+queue above its envelope (``e`` inflated would need more shifts, which are paid).
 
-**Whole agents.** The LP rosters fractional agents. The plan's exact staffing gives
-whole agents per queue and hour (``roster_agents``); :func:`whole_roster` then covers
-each site's whole-agent requirement with integer shift counts, one small MILP per site
-with the same rows. Shift patterns are intervals of consecutive hours, so the covering
-matrix has the consecutive-ones property: without the part-time cap, seats or
-week-wrapping shifts it is totally unimodular and the LP of integer requirements has an
-integer optimum; HiGHS proves the optimum of each site's MILP. The roster's cost is
-what the plan reports; the first round's LP (pooled staffing, fractional shifts) stays
-its lower bound, so the gap reported covers both the staffing and the whole agents. Where
-that bound is not proven (seasonal months rostered again, idle hours priced dearer than
-some work), :func:`bestshore.model.plan.roster_bound` proves a weaker one.
+**A seasonal year.** Each month is rostered again at its own volume
+(:mod:`bestshore.model.months`). The sizing week's roster ``n`` above only has to fit
+capacity and seats; the year's *average* roster ``n̄`` (the months' whole rosters
+weighted by their weeks) covers the year's average agents (each row's agent-weeks over
+``Y``: ``year_cover[s,h]``, ``year_blend[s]``, ``year_part_time[s]``) and is the one paid.
+For any plan the weighted average of its months' rosters is such an ``n̄`` and its pay
+is the months' pay: the relaxation stays a lower bound on rostered years.
+
+**Whole shifts.** The LP rosters fractional agents. The plan's exact staffing gives each
+queue's agents each hour (planning agents, or whole agents under
+``settings.staffing_model: whole``); :func:`whole_roster` then covers each site's
+requirement, the hour's agents rounded up, with integer shift counts: one small MILP per
+site with the same rows (tried as an LP first: shift patterns are intervals of
+consecutive hours, so the covering matrix has the consecutive-ones property, and without
+the part-time cap, seats or week-wrapping shifts the LP of whole requirements has a
+whole optimum), elastic on capacity and seats (a site whose whole roster cannot hold
+them gets the roster overshooting them least, which the solve then holds back). The
+roster's cost is what the plan reports.
 """
 
 from __future__ import annotations
@@ -351,8 +359,8 @@ def _price_work(
 def whole_roster(inputs: ModelInputs, staffing: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Integer shifts covering each rostered site's whole-agent requirement.
 
-    For each rostered site, the requirement of hour h is the whole agents its queues
-    need then (``roster_agents`` summed, rounded up) and its deferred agent hours are
+    For each rostered site, the requirement of hour h is the agents its queues need then
+    (their ``agents`` summed, rounded up to people) and its deferred agent hours are
     blended into idle shift hours; one MILP per site minimizes the paid idle hours
     (priced as in the LP) under the same capacity, seat and part-time rows.
 
