@@ -396,24 +396,40 @@ def solve_round(
     solver: pulp.LpSolver | None,
     session: HighsSession | None,
     clock: _Clock,
+    fixed: np.ndarray | None = None,
 ) -> tuple[SourcingModel, Solution]:
     """One round: the relaxation with these margins (``base`` re-priced when it can be,
-    :func:`~bestshore.model.reprice.build_or_reprice`), solved."""
+    :func:`~bestshore.model.reprice.build_or_reprice`), solved; ``fixed`` holds its
+    on/off decisions (integer columns) where given."""
     with clock.stage("build"):
         model, built = build_or_reprice(inputs, base=base, eligibility=eligibility, margins=margins)
     clock.add("model_builds", built)
     objective = inputs.scenario.objective
+    if fixed is not None and len(fixed) != model.program.num_col:
+        fixed = None  # built afresh with other columns: nothing to hold
     solution = solve_model(
         model,
         time_limit=objective.time_limit_seconds,
         solver=solver,
-        session=session,
+        session=session if fixed is None else None,
         gap_tolerance=objective.gap_tolerance,
+        fixed=fixed,
     )
     clock.add("handover", solution.handover_seconds)
     clock.add("solve", solution.solve_seconds)
     clock.add("rounds", 1)
     return model, solution
+
+
+def _decisions(model: SourcingModel, solution: Solution) -> np.ndarray | None:
+    """The on/off decisions of a solved MILP (its integer columns' values, rounded; NaN
+    for the other columns), None for an LP or a solve without a plan."""
+    integer = model.program.arrays().integer
+    if not integer.any() or solution.values is None:
+        return None
+    fixed = np.full(len(integer), np.nan)
+    fixed[integer] = np.round(solution.values[integer])
+    return fixed
 
 
 @dataclass(frozen=True)
@@ -481,7 +497,7 @@ def price_year(model: SourcingModel, exact: Exact) -> Year:
         if rows is staffing:  # the sizing week's load: its roster as it is
             month_shifts, month_hours = exact.shifts, exact.roster_hours
         else:
-            month_shifts, month_hours = whole_roster(inputs, rows)
+            month_shifts, month_hours = whole_roster(inputs, rows, method="rounded")
         weeks = WEEKS_PER_MONTH * len(months)
         week_costs = weekly_cost(rows, multiplier)
         row_costs += week_costs * weeks
@@ -606,17 +622,22 @@ def _linearized_round(
     shares: np.ndarray,
     solver: pulp.LpSolver | None,
     clock: _Clock,
+    fixed: np.ndarray | None = None,
 ) -> tuple[SourcingModel, Solution]:
     """One linearized round (:mod:`bestshore.model.linearize`) from ``model`` (the
-    relaxation with its margins) at ``shares``, solved."""
+    relaxation with its margins) at ``shares``, solved (``fixed``: on/off decisions
+    held, as :func:`solve_round`)."""
     with clock.stage("build"):
         linear = linearized(model, shares)
     objective = model.inputs.scenario.objective
+    if fixed is not None and len(fixed) != linear.program.num_col:
+        fixed = None
     solution = solve_model(
         linear,
         time_limit=objective.time_limit_seconds,
         solver=solver,
         gap_tolerance=objective.gap_tolerance,
+        fixed=fixed,
     )
     clock.add("handover", solution.handover_seconds)
     clock.add("solve", solution.solve_seconds)
@@ -662,6 +683,9 @@ def plan_sourcing(
     )
     model, solution = first
     bound = _bound(model, solution)
+    # The rounds after the relaxation keep its on/off decisions (teams, panel, sites
+    # open): LPs, not MILPs; where they leave no plan, the decisions are freed again.
+    fixed = _decisions(model, solution)
     if quick and previous is not None and held_back(previous.margins):
         margins = previous.margins
         model, solution = solve_round(
@@ -688,10 +712,15 @@ def plan_sourcing(
     feasible = Margins()  # the most room held back that still left a plan
     for _ in range(MAX_ROUNDS):
         if not solution.has_solution:
-            if not held_back(margins):
+            if fixed is not None:
+                fixed = None  # the held decisions left no plan: decide them again
+            elif not held_back(margins):
                 break
-            # the room held back left no plan: back halfway to the last that did
-            margins = _between(feasible, margins) if held_back(feasible) else halve_margins(margins)
+            else:
+                # the room held back left no plan: back halfway to the last that did
+                margins = (
+                    _between(feasible, margins) if held_back(feasible) else halve_margins(margins)
+                )
         else:
             feasible = margins
             with clock.stage("staffing"):
@@ -702,8 +731,9 @@ def plan_sourcing(
                 break
             margins = grow_margins(margins, priced.over)
         model, solution = solve_round(
-            inputs, eligibility, margins, base=model, solver=solver, session=session, clock=clock
-        )
+            inputs, eligibility, margins,
+            base=model, solver=solver, session=session, clock=clock, fixed=fixed,
+        )  # fmt: skip
     # 2. Improve: linearized rounds from the plan that fits (not with rostered sites,
     # whose whole shifts the lines do not see).
     rostered = bool(rostered_sites(inputs))
@@ -711,8 +741,9 @@ def plan_sourcing(
         # From the relaxation without room held back: the plan that fits is a solution
         # of its linearization at the plan's loads (each line exact there).
         relaxed, margins, shares = first[0], Margins(), best.model.shares()
+        held = _decisions(best.model, best.solution)
         for _ in range(LINEARIZED_ROUNDS):
-            model, solution = _linearized_round(relaxed, shares, solver, clock)
+            model, solution = _linearized_round(relaxed, shares, solver, clock, held)
             if not solution.has_solution:
                 if not held_back(margins):
                     break

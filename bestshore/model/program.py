@@ -833,10 +833,17 @@ def solve_with_pulp(
     *,
     time_limit: float | None = None,
     gap_tolerance: float | None = None,
+    fixed: np.ndarray | None = None,
 ) -> Solution:
-    """Solve through PuLP (the plain path): ``solver`` defaults to PuLP's HiGHS interface."""
+    """Solve through PuLP (the plain path): ``solver`` defaults to PuLP's HiGHS interface.
+    ``fixed`` holds columns at its values where not NaN (as continuous columns)."""
     start = time.perf_counter()
     problem, variables, constraints = program.to_pulp()
+    if fixed is not None:
+        for column in np.flatnonzero(~np.isnan(fixed)):
+            variable = variables[int(column)]
+            variable.cat = pulp.LpContinuous
+            variable.lowBound = variable.upBound = float(fixed[column])
     name = highs_version() if solver is None else type(solver).__name__
     solver = solver or pulp.HiGHS(msg=False, timeLimit=time_limit, threads=1, gapRel=gap_tolerance)
     built = time.perf_counter()

@@ -356,13 +356,18 @@ def _price_work(
         lp.add_cost(columns, -rate * pay[int(hour)] * values)
 
 
-def whole_roster(inputs: ModelInputs, staffing: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def whole_roster(
+    inputs: ModelInputs, staffing: pd.DataFrame, method: str = "milp"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Integer shifts covering each rostered site's whole-agent requirement.
 
     For each rostered site, the requirement of hour h is the agents its queues need then
     (their ``agents`` summed, rounded up to people) and its deferred agent hours are
     blended into idle shift hours; one MILP per site minimizes the paid idle hours
-    (priced as in the LP) under the same capacity, seat and part-time rows.
+    (priced as in the LP) under the same capacity, seat and part-time rows
+    (``method="milp"``), or, faster, the roster LP's shifts are rounded up and taken off
+    while every row holds (``method="rounded"``, :func:`_rounded_roster`: the months
+    after the sizing week's, whose costs it reports, not decides).
 
     Returns
     -------
@@ -443,11 +448,17 @@ def whole_roster(inputs: ModelInputs, staffing: pd.DataFrame) -> tuple[pd.DataFr
             crowded = lp.add_columns("over_seats", found.hours.tolist())
             lp.add_terms(rows, crowded, -np.ones(len(rows)))
             lp.add_cost(crowded, penalty)
-        solution = _solve_roster(lp.arrays())
-        if not solution.has_solution or solution.values is None:
-            hour_rows.append(_hours_table(site, found.hours, None, done, None, None))
-            continue
-        agents = np.round(solution.values[n])
+        if method == "milp":
+            solution = _solve_roster(lp.arrays())
+            if not solution.has_solution or solution.values is None:
+                hour_rows.append(_hours_table(site, found.hours, None, done, None, None))
+                continue
+            agents = np.round(solution.values[n])
+        else:
+            agents = _rounded_roster(
+                found, need[found.hours], lengths, rate * (found.cover.T @ pay),
+                roster, float(done.sum()) + blend, seats, float(capacity[site]),
+            )  # fmt: skip
         on_shift = found.cover @ agents
         spare = np.maximum(on_shift - done[found.hours], 0.0)
         blended = _blend(spare, pay, blend)
@@ -477,6 +488,77 @@ def whole_roster(inputs: ModelInputs, staffing: pd.DataFrame) -> tuple[pd.DataFr
 # the result reports, covers whatever this leaves.
 ROSTER_MIP_GAP = 5e-3
 ROSTER_MIP_NODES = 100
+
+
+def _rounded_roster(
+    found: _SitePatterns,
+    need: np.ndarray,
+    lengths: np.ndarray,
+    cost: np.ndarray,
+    roster: Roster,
+    work: float,
+    seats: float,
+    capacity: float,
+) -> np.ndarray:
+    """Whole agents per shift pattern covering ``need`` (agents each covered hour): the
+    roster LP's shifts rounded up, then shifts taken off, dearest per paid hour first,
+    while every row still holds (cover, the week's work, the part-time cap), seats and
+    capacity then as little overshot as that allows."""
+    count = len(lengths)
+    lp = LinearProgram("cover")
+    n = lp.add_columns("shifts", list(range(count)))
+    covering = [n[np.flatnonzero(r)] for r in found.cover]
+    ones = [np.ones(len(m)) for m in covering]
+    lp.add_rows("whole", list(range(len(need))), covering, ones, lower=need)
+    lp.add_rows("work", [0], [n], [lengths], lower=work)
+    longest = lengths == lengths.max()
+    share = roster.max_part_time_share
+    if share is not None:
+        lp.add_rows("part_time", [0], [n], [np.where(longest, 0.0, 1.0) - share], upper=0.0)
+    lp.add_cost(n, cost)
+    penalty = 1e3 * float(cost.max(initial=1.0))
+    (row,) = lp.add_rows("capacity", [0], [n], [lengths], upper=capacity)
+    over = lp.add_columns("over_capacity", [0])
+    lp.add_terms(np.array([row]), over, np.array([-1.0]))
+    lp.add_cost(over, penalty)
+    if np.isfinite(seats):
+        rows = lp.add_rows("seats", list(range(len(need))), covering, ones, upper=seats)
+        crowded = lp.add_columns("over", list(range(len(need))))
+        lp.add_terms(rows, crowded, -np.ones(len(rows)))
+        lp.add_cost(crowded, penalty)
+    solution = _solve_roster(lp.arrays())
+    assert solution.values is not None
+    agents = np.ceil(solution.values[n] - 1e-6)
+    cover = found.cover
+    if share is not None:  # rounding up may break the part-time cap: stretch, else add
+        hours_of = cover.astype(bool)
+        while agents[~longest].sum() > share * agents.sum() + 1e-9:
+            j = int(np.flatnonzero(~longest & (agents > 0))[0])
+            holding = np.flatnonzero(longest & np.all(hours_of[:, [j]] <= hours_of, axis=0))
+            if len(holding):  # a full shift holding it: the same hours covered, and more
+                agents[j] -= 1
+                agents[int(holding[np.argmin(cost[holding])])] += 1
+            else:
+                agents[int(np.argmin(np.where(longest, cost, np.inf)))] += 1
+    on_shift = cover @ agents
+
+    def keeps(j: int) -> bool:
+        if np.any(on_shift - cover[:, j] < need - 1e-9):
+            return False
+        if lengths @ agents - lengths[j] < work - 1e-9:
+            return False
+        if share is not None:
+            total = agents.sum() - 1
+            part = agents[~longest].sum() - (0 if longest[j] else 1)
+            if part > share * total + 1e-9:
+                return False
+        return True
+
+    for j in np.argsort(-(cost / np.maximum(lengths, 1.0)), kind="stable"):
+        while agents[j] > 0 and keeps(int(j)):
+            agents[j] -= 1
+            on_shift -= cover[:, j]
+    return agents
 
 
 _SOLVED: dict[bytes, Solution] = {}

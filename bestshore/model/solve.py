@@ -10,7 +10,9 @@ path and cross-check HiGHS against CBC.
 from __future__ import annotations
 
 import copy
+import dataclasses
 
+import numpy as np
 import pulp
 
 from bestshore.model.build import SourcingModel
@@ -33,6 +35,7 @@ def solve_model(
     session: HighsSession | None = None,
     gap_tolerance: float | None = None,
     node_limit: int | None = None,
+    fixed: np.ndarray | None = None,
 ) -> Solution:
     """Solve ``model`` (fast HiGHS path, or ``solver`` through PuLP); read ``status`` first.
 
@@ -40,9 +43,18 @@ def solve_model(
     instance across solves (see :class:`~bestshore.model.program.HighsSession`). A MILP
     stops at the relative ``gap_tolerance`` (HiGHS's default 1e-4 when None), or after
     ``node_limit`` branch-and-bound nodes (a deterministic limit: HiGHS on one thread;
-    a PuLP solver other than HiGHS is not limited).
+    a PuLP solver other than HiGHS is not limited). ``fixed`` gives a value to each
+    integer column (in column order, NaN elsewhere): they are held there and the rest
+    solved as an LP.
     """
     arrays = model.program.arrays()
+    if fixed is not None:
+        held = ~np.isnan(fixed)
+        lower, upper = arrays.col_lower.copy(), arrays.col_upper.copy()
+        lower[held] = upper[held] = fixed[held]
+        arrays = dataclasses.replace(
+            arrays, col_lower=lower, col_upper=upper, integer=arrays.integer & ~held
+        )
     if session is not None and solver is None and node_limit is None:
         solution = session.solve(arrays, time_limit=time_limit, gap_tolerance=gap_tolerance)
     elif solver is None:
@@ -57,7 +69,8 @@ def solve_model(
             solver = copy.copy(solver)
             solver.optionsDict = {**solver.optionsDict, "mip_max_nodes": int(node_limit)}
         solution = solve_with_pulp(
-            model.program, solver, time_limit=time_limit, gap_tolerance=gap_tolerance
-        )
+            model.program, solver, time_limit=time_limit, gap_tolerance=gap_tolerance,
+            fixed=fixed,
+        )  # fmt: skip
     model.solution = solution
     return solution
