@@ -411,7 +411,7 @@ def solve_round(
         model,
         time_limit=objective.time_limit_seconds,
         solver=solver,
-        session=session if fixed is None else None,
+        session=session,
         gap_tolerance=objective.gap_tolerance,
         fixed=fixed,
     )
@@ -675,8 +675,10 @@ def plan_sourcing(
     base = previous.model if previous is not None else None
     if not quick and len(staffing_envelopes(inputs, eligibility).rows):
         # A restarted simplex may end on another of several optimal vertices, and the
-        # rounds after it would differ: solved afresh, the answer is the terms' alone.
-        session = None
+        # rounds after it would differ: a HiGHS instance of this solve's own, its first
+        # round solved from scratch and each later one restarted from the round before,
+        # keeps the answer the terms' alone (nothing carried from earlier solves).
+        session = HighsSession() if solver is None else None
     margins = Margins()
     first = solve_round(
         inputs, eligibility, margins, base=base, solver=solver, session=session, clock=clock

@@ -785,6 +785,7 @@ class HighsSession:
             return solution
         start = time.perf_counter()
         highs, last = self.highs, self.arrays
+        highs.setOptionValue("solver", "choose")  # from the last basis: the simplex
         if time_limit is not None:
             highs.setOptionValue("time_limit", float(time_limit))
         if gap_tolerance is not None:
