@@ -43,6 +43,11 @@ For each Erlang-staffed assignment row r (traffic ``T`` at share 1, ``x`` its sh
   lightest site (fact 3; ``T_min`` the least of its rows' traffic, repeats differing by
   site).
 
+- **seats** (:func:`seat_slope`): at a site of ``M`` seats a row carries at most ``L(M)``
+  and its agents per Erlang never fall below ``κ_M`` there, so its slope is
+  ``max(κ, κ_M)`` and its year's ``max(κ_y, κ_M Σ_{ρ_m ≤ 1} w_m ρ_m)``: the economies of
+  scale a small site cannot reach, which the hull of the whole queue does not see.
+
 Every estimate lies under what any plan staffed exactly needs, so the LP is a
 relaxation: its optimum is a lower bound on every plan's cost. It is exact for a queue
 taken whole by one site; a split queue is priced under its true cost, which is what the
@@ -51,6 +56,7 @@ plan's exact costing (:func:`bestshore.model.plan.price_exactly`) then charges.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -76,6 +82,7 @@ __all__ = [
     "limits_to",
     "load_limits",
     "lower_hull",
+    "seat_slope",
     "staffing_envelopes",
     "whole_agent_rows",
 ]
@@ -417,16 +424,121 @@ def _facets(x: np.ndarray, y: np.ndarray, tolerance: float = 0.0) -> tuple[np.nd
 
 
 def staffing_envelopes(inputs: ModelInputs, eligibility: Eligibility) -> StaffingEnvelopes:
-    """The envelopes of every Erlang-staffed assignment row (cached on the eligible set
-    for these inputs' demand: the rounds of a solve and a Workbench's what-ifs reuse
-    them)."""
+    """The envelopes of every Erlang-staffed assignment row, their first facets raised
+    at seat-limited sites (:func:`seat_slopes`).
+
+    Cached on the eligible set for these inputs' demand (the rounds of a solve and a
+    Workbench's what-ifs reuse them); the seats' part for these seats (a what-if may
+    change them)."""
     key = (id(inputs.workloads), inputs.scenario.settings.staffing_model)
     cached = getattr(eligibility, "_envelopes", None)
     if cached is not None and cached[0] == key and cached[1] is inputs.workloads:
-        return cached[2]
-    found = _envelopes(inputs, eligibility)
-    object.__setattr__(eligibility, "_envelopes", (key, inputs.workloads, found))
-    return found
+        found = cached[2]
+    else:
+        found = _envelopes(inputs, eligibility)
+        object.__setattr__(eligibility, "_envelopes", (key, inputs.workloads, found))
+    seats = _row_seats(inputs, eligibility)
+    tightened = getattr(eligibility, "_seated", None)
+    if (
+        tightened is not None
+        and tightened[0] is found
+        and np.array_equal(tightened[1], seats, equal_nan=True)
+    ):
+        return tightened[2]
+    seated = _seated(inputs, eligibility, found, seats)
+    object.__setattr__(eligibility, "_seated", (found, seats, seated))
+    return seated
+
+
+def _row_seats(inputs: ModelInputs, eligibility: Eligibility) -> np.ndarray:
+    """The most agents the site of each eligible row may have in an hour (its seats,
+    given or derived from capacity, :func:`bestshore.model.inputs.prepare_inputs`)
+    [agents]; NaN where unlimited."""
+    seats = inputs.sites["max_agents"].astype(float)
+    return eligibility.assignments["site"].map(seats).to_numpy(dtype=float)
+
+
+def seat_slope(call_type: CallType, occupancy: float, seats: int, whole: bool) -> float:
+    r"""``κ_M``: the fewest agents per Erlang any load a row may take at a site of ``M``
+    seats needs [agents per Erlang].
+
+    A row at such a site has at most ``M`` agents in any hour, so its load is at most
+    ``L(M)``; on ``(0, L(M)]`` the agents per Erlang never fall below
+
+    .. math:: \kappa_M = \min_{1 \le n \le M} \lambda_n
+
+    ``λ_n`` bounding ``N(a)/a`` on the step ``(L(n-1), L(n)]``: in whole agents
+    ``N_w = n`` there, so ``λ_n = n / L(n)``; in planning agents (module facts: within
+    ``δ`` of the corner line, never below ``a / ρ``, and at least ``n - 1`` past
+    ``L(n-1)`` since ``n - 1`` whole agents miss the goal or the occupancy cap there)
+    ``λ_n = max(1/ρ, (n-1)/L(n), min((n-1-δ)/L(n-1), (n-δ)/L(n)))`` and, on the first
+    step, ``max(1/ρ, s / (min(s + δ, 1) L(1)))`` for a service level ``s`` (one agent's
+    interpolation is at least ``s``, and within ``δ`` of the line ``a / L(1)``) or ``max(1/ρ, min(h/w, 1/L(1)))`` for an ASA goal ``w`` (one agent's
+    ASA is ``a h / (1 - a)``). Taken a relative 1e-6 low, for the limits' hair.
+    """
+    return _seat_slope(queue_goal(call_type), float(occupancy), int(seats), bool(whole))
+
+
+@functools.lru_cache(maxsize=4096)
+def _seat_slope(goal: Goal, occupancy: float, seats: int, whole: bool) -> float:
+    limits = _limits(goal, occupancy, seats)
+    n = np.arange(1, seats + 1, dtype=float)
+    top = limits[1:]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if whole:
+            steps = np.where(top > 0, n / top, np.inf)
+        else:
+            dip = _slack(goal, occupancy)
+            start = np.concatenate([[np.nan], (n[1:] - 1 - dip) / limits[1:-1]])
+            line = np.fmin(start, (n - dip) / top)
+            steps = np.fmax(1.0 / occupancy, np.fmax((n - 1) / top, line))
+            aht, target, _, asa = goal  # an ASA goal rules when both are given
+            if asa is not None:
+                first = min(aht / asa, 1.0 / top[0]) if top[0] > 0 else aht / asa
+            else:  # at least s, and within δ of the line a / L(1): min over a of the max
+                assert target is not None
+                first = target / (min(target + dip, 1.0) * top[0]) if top[0] > 0 else np.inf
+            steps[0] = max(1.0 / occupancy, first)
+    return float(np.min(steps)) * (1 - 1e-6)
+
+
+def _seated(
+    inputs: ModelInputs,
+    eligibility: Eligibility,
+    found: StaffingEnvelopes,
+    seats: np.ndarray,
+) -> StaffingEnvelopes:
+    """``found`` with ``κ`` raised to ``κ_M`` (:func:`seat_slope`) at seat-limited
+    sites, and the year's ``κ_y`` of planning rows to ``κ_M Σ_m w_m ρ_m`` over the
+    months no busier than the sizing week (each of their loads is under ``L(M)`` too).
+    Both are lower bounds of the row's agents at every share a plan may take: the
+    larger is one."""
+    rows = found.rows
+    if not len(rows):
+        return found
+    occupancy = inputs.scenario.settings.occupancy
+    call_types = {c.id: c for c in inputs.scenario.call_types}
+    months = _month_weights(inputs)
+    limited = np.ceil(seats[rows] - 1e-9)  # a fractional seat limit: the next agent
+    usable = np.isfinite(limited) & (limited >= 1) & (limited <= MAX_AGENTS)
+    if not usable.any():
+        return found
+    types = eligibility.assignments["call_type"].to_numpy()[rows]
+    traffic = (
+        eligibility.assignments["handle_hours"] * eligibility.assignments["repeat_factor"]
+    ).to_numpy(dtype=float)[rows]
+    factor, year_factor = found.factor.copy(), found.year_factor.copy()
+    for position in np.flatnonzero(usable):
+        call_type = call_types[str(types[position])]
+        whole = bool(found.whole[position])
+        slope = seat_slope(call_type, occupancy, int(limited[position]), whole)
+        row = rows[position]
+        factor[row] = max(factor[row], slope)
+        if not whole and traffic[position] > 0:
+            loads, weeks = months[call_type.id]
+            calm = loads <= 1.0
+            year_factor[row] = max(year_factor[row], slope * float(weeks[calm] @ loads[calm]))
+    return dataclasses.replace(found, factor=factor, year_factor=year_factor)
 
 
 def _envelopes(inputs: ModelInputs, eligibility: Eligibility) -> StaffingEnvelopes:
