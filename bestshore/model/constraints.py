@@ -629,6 +629,7 @@ def add_queue_staffing(lp: LinearProgram, inputs: ModelInputs, variables: Variab
             [np.array([1.0, k - s]) for k, s in zip(linear[at], envelopes.hull_slope, strict=True)],
             lower=envelopes.hull_intercept,
         )
+    _add_pool_staffing(lp, variables, envelopes, linear, share, extra, year)
     at = envelopes.year_row
     order = np.arange(len(at)) - np.searchsorted(at, at)
     if not len(at):
@@ -655,6 +656,47 @@ def add_queue_staffing(lp: LinearProgram, inputs: ModelInputs, variables: Variab
             [year[u] for u in units],
             [np.ones(len(u)) for u in units],
             lower=envelopes.unit_year_floor,
+        )
+
+
+def _add_pool_staffing(
+    lp: LinearProgram,
+    variables: Variables,
+    envelopes: StaffingEnvelopes,
+    linear: np.ndarray,
+    share: np.ndarray,
+    extra: np.ndarray,
+    year: np.ndarray,
+) -> None:
+    r"""The facets of each language pool p (rows ``R(p)``, load share ``z = Σ w_r x_r``):
+
+    .. math:: \sum_{r \in R(p)} (\kappa_p T_r x_r + e_r) \ge b_j + s_j z, \qquad
+              \sum_{r \in R(p)} y_r \ge b'_j + s'_j z
+
+    named ``queue_hull[c,L,h,s,j]`` and ``queue_year[c,L,h,s,j]``, ``L`` the pooled
+    languages joined by ``+`` (whole agents only: planning agents' line ``κ_p`` is
+    their envelope)."""
+    pools = envelopes.pools
+    for facets, family, column in (
+        (envelopes.pool_hull, "queue_hull", extra),
+        (envelopes.pool_year, "queue_year", year),
+    ):
+        if not len(facets):
+            continue
+        at = facets[:, 0].astype(np.int64)
+        order = np.arange(len(at)) - np.searchsorted(at, at)
+        members, values = [], []
+        for p, slope in zip(at, facets[:, 2], strict=True):
+            rows, weight = pools[p], envelopes.pool_weights[p]
+            on_share = -slope * weight + (linear[rows] if family == "queue_hull" else 0.0)
+            members.append(np.concatenate([column[rows], share[rows]]))
+            values.append(np.concatenate([np.ones(len(rows)), on_share]))
+        lp.add_rows(
+            family,
+            [(*envelopes.pool_keys[p], int(j)) for p, j in zip(at, order, strict=True)],
+            members,
+            values,
+            lower=facets[:, 1],
         )
 
 

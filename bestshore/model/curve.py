@@ -60,7 +60,13 @@ import pandas as pd
 
 from bestshore.model.inputs import WEEK, ModelInputs
 from bestshore.model.sets import Eligibility
-from bestshore.model.staffing import agents_needed, planning_agents, queue_goal, roster_agents
+from bestshore.model.staffing import (
+    agents_needed,
+    language_pools,
+    planning_agents,
+    queue_goal,
+    roster_agents,
+)
 from bestshore.scenario.profiles import WEEKS_PER_MONTH, month_loads
 from bestshore.scenario.schema import CallType
 
@@ -129,6 +135,19 @@ class StaffingEnvelopes:
         ``(call_type, language, hour)`` of each unit.
     unit_floor, unit_year_floor : array
         The pooling floors of each unit [agents; agent-weeks/yr].
+    pools : list of array
+        Per language pool (a site's languages of one call type in one hour staffed as
+        one queue, :func:`~bestshore.model.staffing.language_pools`): its rows'
+        positions in ``rows``. Its rows share the pool's ``κ`` and year factor; the
+        pool's facets bound the sum of their ``e`` (and ``y``) on its load, linear in
+        their shares: ``z = Σ_r w_r x_r`` with ``w_r = T_r / T_p``.
+    pool_keys : list of tuple
+        ``(call_type, languages joined by +, hour, site)`` of each pool.
+    pool_weights : list of array
+        ``w_r`` of each pool's rows.
+    pool_hull, pool_year : array
+        Facets of the pools beyond the first, and of their year: rows of ``(pool,
+        intercept, slope per unit z)``.
     """
 
     rows: np.ndarray
@@ -147,6 +166,18 @@ class StaffingEnvelopes:
     unit_keys: list[tuple[str, str, int]] = field(default_factory=list)
     unit_floor: np.ndarray = field(default_factory=lambda: np.zeros(0))
     unit_year_floor: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    pools: list[np.ndarray] = field(default_factory=list)
+    pool_keys: list[tuple[str, str, int, str]] = field(default_factory=list)
+    pool_weights: list[np.ndarray] = field(default_factory=list)
+    pool_hull: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))
+    pool_year: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))
+
+    def pooled(self) -> np.ndarray:
+        """Per position in ``rows``: whether the row is in a language pool."""
+        found = np.zeros(len(self.rows), dtype=bool)
+        for members in self.pools:
+            found[members] = True
+        return found
 
 
 def _meets(goal: Goal, traffic: np.ndarray, agents: np.ndarray) -> np.ndarray:
@@ -375,7 +406,9 @@ def staffing_envelopes(inputs: ModelInputs, eligibility: Eligibility) -> Staffin
     """The envelopes of every Erlang-staffed assignment row (cached on the eligible set
     for these inputs' demand: the rounds of a solve and a Workbench's what-ifs reuse
     them)."""
-    key = (id(inputs.workloads), inputs.scenario.settings.staffing_model)
+    scenario = inputs.scenario
+    pooling = frozenset(s.id for s in scenario.sites if scenario.pools_languages(s))
+    key = (id(inputs.workloads), scenario.settings.staffing_model, pooling)
     cached = getattr(eligibility, "_envelopes", None)
     if cached is not None and cached[0] == key and cached[1] is inputs.workloads:
         return cached[2]
@@ -401,7 +434,11 @@ def _envelopes(inputs: ModelInputs, eligibility: Eligibility) -> StaffingEnvelop
     hulls: list[tuple[int, float, float]] = []
     years: list[tuple[int, float, float]] = []
     types = rows["call_type"].to_numpy()
+    pools = _language_pools(inputs, rows, chosen, traffic_all)
     busiest = pd.Series(traffic_all[chosen]).groupby(types[chosen]).max()
+    for members in pools.values():  # a pool's table reaches its summed load
+        kind = str(types[chosen[members[0]]])
+        busiest[kind] = max(float(busiest[kind]), float(traffic_all[chosen[members]].sum()))
     tables = {
         str(c): limits_to(
             call_types[str(c)], occupancy, float(load) * _busiest_month(months[str(c)])
@@ -430,8 +467,36 @@ def _envelopes(inputs: ModelInputs, eligibility: Eligibility) -> StaffingEnvelop
         factor[row], year_factor[row] = found.factor, found.year_factor
         hulls += [(position, b, s) for b, s in found.hull]
         years += [(position, b, s) for b, s in found.year]
+    pool_hull: list[tuple[int, float, float]] = []
+    pool_year: list[tuple[int, float, float]] = []
+    weights = []
+    for number, members in enumerate(pools.values()):
+        at = chosen[members]
+        call_type = call_types[str(types[at[0]])]
+        total = float(traffic_all[at].sum())
+        found = _row_envelope(
+            call_type, total, bool(whole_all[at].all()), occupancy, tables[call_type.id],
+            months[call_type.id], bool((sizes[at] == 1).all()),
+        )  # fmt: skip
+        part = traffic_all[at] / total
+        weights.append(part)
+        factor[at], year_factor[at] = found.factor, found.year_factor
+        needed[members], at_one[members] = found.exact * part, found.year_at_one * part
+        pool_hull += [(number, b, s) for b, s in found.hull]
+        pool_year += [(number, b, s) for b, s in found.year]
+    in_pool = np.zeros(len(rows), dtype=bool)
+    for members in pools.values():
+        in_pool[chosen[members]] = True
+    keep = ~np.isin(
+        np.array([h[0] for h in hulls], dtype=np.int64), np.flatnonzero(in_pool[chosen])
+    )
+    hulls = [h for h, k in zip(hulls, keep, strict=True) if k]
+    keep = ~np.isin(
+        np.array([y[0] for y in years], dtype=np.int64), np.flatnonzero(in_pool[chosen])
+    )
+    years = [y for y, k in zip(years, keep, strict=True) if k]
     units, keys, floors, year_floors = _pooling(
-        inputs, eligibility, chosen, traffic_all, whole_all, months
+        inputs, eligibility, chosen, traffic_all, whole_all & ~in_pool, months
     )
     hull = np.array(hulls, dtype=float).reshape(-1, 3)
     year = np.array(years, dtype=float).reshape(-1, 3)
@@ -452,7 +517,34 @@ def _envelopes(inputs: ModelInputs, eligibility: Eligibility) -> StaffingEnvelop
         unit_keys=keys,
         unit_floor=floors,
         unit_year_floor=year_floors,
+        pools=list(pools.values()),
+        pool_keys=list(pools),
+        pool_weights=weights,
+        pool_hull=np.array(pool_hull, dtype=float).reshape(-1, 3),
+        pool_year=np.array(pool_year, dtype=float).reshape(-1, 3),
     )
+
+
+def _language_pools(
+    inputs: ModelInputs, rows: pd.DataFrame, chosen: np.ndarray, traffic: np.ndarray
+) -> dict[tuple[str, str, int, str], np.ndarray]:
+    """The language pools among the Erlang-staffed rows ``chosen``: per pool
+    ``(call_type, languages, hour, site)``, its rows' positions in ``chosen``
+    (:func:`~bestshore.model.staffing.language_pools`)."""
+    scenario = inputs.scenario
+    pooling = {s.id for s in scenario.sites if scenario.pools_languages(s)}
+    if not pooling or not len(chosen):
+        return {}
+    call_types = {c.id: c for c in scenario.call_types}
+    part = rows.iloc[chosen]
+    labels = language_pools(part, call_types, pooling)
+    found: dict[tuple[str, str, int, str], list[int]] = {}
+    for position, (label, c, h, site) in enumerate(
+        zip(labels, part["call_type"], part["hour"], part["site"], strict=True)
+    ):
+        if label:
+            found.setdefault((str(c), str(label), int(h), str(site)), []).append(position)
+    return {key: np.array(members, dtype=np.int64) for key, members in found.items()}
 
 
 @dataclass(frozen=True)

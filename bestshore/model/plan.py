@@ -72,7 +72,12 @@ from bestshore.model.roster import whole_roster, whole_seats
 from bestshore.model.segments import EXACT_BINARIES, EXACT_NODES, segmented, step_count
 from bestshore.model.sets import Eligibility, eligible_assignments
 from bestshore.model.solve import solve_model
-from bestshore.model.staffing import agents_needed, exact_staffing, roster_agents
+from bestshore.model.staffing import (
+    agents_needed,
+    exact_staffing,
+    language_pools,
+    roster_agents,
+)
 from bestshore.scenario.profiles import WEEKS_PER_MONTH
 
 __all__ = [
@@ -254,7 +259,11 @@ def exact_staffing_of(
     hourly = rows["hour"] != WEEK
     settings = inputs.scenario.settings
     whole = whole_agent_rows(inputs, rows[hourly])
-    exact = exact_staffing(rows[hourly], call_types, settings.occupancy, whole_agents=whole)
+    pooling = {s.id for s in inputs.scenario.sites if inputs.scenario.pools_languages(s)}
+    rows["pool"] = language_pools(rows, call_types, pooling)
+    exact = exact_staffing(
+        rows[hourly], call_types, settings.occupancy, whole, rows.loc[hourly, "pool"].to_numpy()
+    )
     rows["agents"] = rows["agents_lp"]  # deferred work: linear, exact as is
     rows["roster_agents"] = rows["agents_lp"]
     for column in ("service_level", "asa_seconds", "occupancy"):

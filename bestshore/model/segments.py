@@ -1,5 +1,7 @@
 r"""Every queue's staffing step by step: an exact MILP, for scenarios small enough.
 
+Rows in a language pool (:mod:`bestshore.model.curve`) keep their pool's envelope.
+
 The relaxation (:mod:`bestshore.model.curve`) bounds a split queue's agents below by a
 convex envelope; a plan may cost more than it says, and the proven gap is what is left.
 Where the scenario is small, that gap is closed by branching instead: each
@@ -50,7 +52,7 @@ def step_count(model: SourcingModel) -> int:
     envelopes = model.variables.envelopes
     if envelopes is None:
         return 0
-    return int(np.ceil(envelopes.needed).sum())
+    return int(np.ceil(envelopes.needed[~envelopes.pooled()]).sum())
 
 
 def segmented(model: SourcingModel) -> SourcingModel:
@@ -68,8 +70,11 @@ def segmented(model: SourcingModel) -> SourcingModel:
     traffic = (rows["handle_hours"] * rows["repeat_factor"]).to_numpy(dtype=float)
     call_types = {c.id: c for c in inputs.scenario.call_types}
     names = rows[["call_type", "language", "hour", "site"]]
+    pooled = envelopes.pooled()
     with program.section("segments"):
         for position, row in enumerate(envelopes.rows):
+            if pooled[position]:
+                continue  # a language pool's agents are its load's: its envelope stands
             call_type = call_types[str(rows.at[row, "call_type"])]
             total = float(traffic[row])
             whole = bool(envelopes.whole[position])
