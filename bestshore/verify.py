@@ -617,7 +617,9 @@ def _check_row(world: _World, row: Any, problems: list[str]) -> None:
         problems.append(f"{where}: {row.agents:,.4f} agents staffed, recomputed {needed:,.4f}")
     live = call_type.real_time
     whole_needed = float(roster) if live else float(row.agents)
-    if live and row.roster_agents > whole_needed + 1e-9:
+    if live and row.roster_agents > whole_needed + (
+        REL_TOL * (1 + whole_needed) if pooled else 1e-9
+    ):
         problems.append(
             f"{where}: roster of {row.roster_agents:g} agents, recomputed {whole_needed:g}"
         )

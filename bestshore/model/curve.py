@@ -52,6 +52,7 @@ plan's exact costing (:func:`bestshore.model.plan.price_exactly`) then charges.
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -77,6 +78,7 @@ __all__ = [
     "limits_to",
     "load_limits",
     "lower_hull",
+    "pool_cuts",
     "staffing_envelopes",
     "whole_agent_rows",
 ]
@@ -146,8 +148,12 @@ class StaffingEnvelopes:
     pool_weights : list of array
         ``w_r`` of each pool's rows.
     pool_hull, pool_year : array
-        Facets of the pools beyond the first, and of their year: rows of ``(pool,
-        intercept, slope per unit z)``.
+        Facets of the pools beyond the first, and every facet of their year: rows of
+        ``(pool, intercept, slope per unit z)``, in both staffing models.
+    pool_year_cuts : list of (pool, intercept, coefficients)
+        Cuts on each pool's year through ``P - δ`` at every corner of its box of shares:
+        ``Σ_r y_r ≥ b + Σ_r c_r x_r`` (coefficients aligned with the pool's rows), from
+        :func:`pool_cuts`; none for a pool whose corners' loads are not convex.
     """
 
     rows: np.ndarray
@@ -171,6 +177,13 @@ class StaffingEnvelopes:
     pool_weights: list[np.ndarray] = field(default_factory=list)
     pool_hull: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))
     pool_year: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))
+    pool_year_cuts: list[tuple[int, float, np.ndarray]] = field(default_factory=list)
+
+    @property
+    def year_column(self) -> np.ndarray:
+        """Per position in ``rows``: whether the row has a year column ``y`` (whole
+        agents, and every row of a language pool), which then prices its year."""
+        return self.whole | self.pooled()
 
     def pooled(self) -> np.ndarray:
         """Per position in ``rows``: whether the row is in a language pool."""
@@ -469,6 +482,7 @@ def _envelopes(inputs: ModelInputs, eligibility: Eligibility) -> StaffingEnvelop
         years += [(position, b, s) for b, s in found.year]
     pool_hull: list[tuple[int, float, float]] = []
     pool_year: list[tuple[int, float, float]] = []
+    year_cuts: list[tuple[int, float, np.ndarray]] = []
     weights = []
     for number, members in enumerate(pools.values()):
         at = chosen[members]
@@ -482,8 +496,13 @@ def _envelopes(inputs: ModelInputs, eligibility: Eligibility) -> StaffingEnvelop
         weights.append(part)
         factor[at], year_factor[at] = found.factor, found.year_factor
         needed[members], at_one[members] = found.exact * part, found.year_at_one * part
-        pool_hull += [(number, b, s) for b, s in found.hull]
-        pool_year += [(number, b, s) for b, s in found.year]
+        pool_hull += [(number, b, s) for b, s in found.all_hull[1:]]
+        pool_year += [(number, b, s) for b, s in found.all_year]
+        dip = 0.0 if whole_all[at].all() else corner_slack(call_type, occupancy)
+        # the sizing week's cuts are left out: on the demo they slowed the LP fourfold
+        # and gave no better plan (its capacity rows see the pool's hull)
+        _, cut = pool_cuts(tables[call_type.id], traffic_all[at], dip, months[call_type.id])
+        year_cuts += [(number, b, c) for b, c in cut]
     in_pool = np.zeros(len(rows), dtype=bool)
     for members in pools.values():
         in_pool[chosen[members]] = True
@@ -522,7 +541,74 @@ def _envelopes(inputs: ModelInputs, eligibility: Eligibility) -> StaffingEnvelop
         pool_weights=weights,
         pool_hull=np.array(pool_hull, dtype=float).reshape(-1, 3),
         pool_year=np.array(pool_year, dtype=float).reshape(-1, 3),
+        pool_year_cuts=year_cuts,
     )
+
+
+def _orders(traffic: np.ndarray) -> list[tuple[int, ...]]:
+    """The orders of a pool's rows its cuts are made from: all of them up to three rows;
+    beyond, each row first with the others by falling load, and all by rising load."""
+    k = len(traffic)
+    if k <= 3:
+        return list(itertools.permutations(range(k)))
+    falling = [int(i) for i in np.argsort(-traffic, kind="stable")]
+    found = [(r, *[i for i in falling if i != r]) for r in range(k)]
+    return [*found, tuple(reversed(falling))]
+
+
+def pool_cuts(
+    limits: np.ndarray,
+    traffic: np.ndarray,
+    dip: float,
+    months: tuple[np.ndarray, np.ndarray],
+) -> tuple[list[tuple[float, np.ndarray]], list[tuple[float, np.ndarray]]]:
+    r"""Cuts on a language pool's agents through ``P - δ`` at every corner of its box of
+    shares (exact where a corner's load is a whole-agent corner ``L(n)``).
+
+        ``P``, the line through the whole-agent corners ``(L(n), n)``, is concave wherever
+        ``L`` is convex, and planning agents lie above ``P - δ``, whole agents above ``P``
+        (:mod:`bestshore.model.curve`, facts 1-2). With ``P`` concave up to the pool's
+        busiest load, ``g(x) = P(Σ_r T_r x_r) - δ`` is concave on the box ``[0, 1]^k``:
+        it lies above the convex function that interpolates its corners, whose facets are,
+        for each order ``π`` of the rows (``S_i`` the first i rows, ``T_S`` their load),
+
+        .. math:: N \ge -\delta + \sum_i x_{\pi(i)} \left(P(T_{S_i}) - P(T_{S_{i-1}})
+    ight)
+
+        (the set function ``S ↦ P(T_S)`` is submodular; these are the facets of its Lovász
+        extension). The year's the same with ``Σ_m w_m P(ρ_m T_S)``. Returns the week's and
+        the year's cuts as ``(intercept, coefficients per row)``; none where ``L`` is not
+        convex over the loads met (a relative 1e-9 of noise allowed, taken off the
+        intercept) or they pass the table.
+    """
+    loads, weeks = months
+    busiest = float(traffic.sum()) * max(1.0, float(loads.max()))
+    top = int(np.searchsorted(limits, busiest, side="left"))
+    if top >= len(limits):
+        return [], []
+    steps = np.diff(limits[: top + 2])
+    if np.any(np.diff(steps) < -1e-9 * steps[1:]):
+        return [], []
+    corners = np.arange(len(limits), dtype=float)
+
+    def line(load: np.ndarray) -> np.ndarray:
+        return np.interp(load, limits, corners)
+
+    slack = dip + 1e-6  # for the noise allowed in L's convexity
+    active = loads > 0
+    week: list[tuple[float, np.ndarray]] = []
+    year: list[tuple[float, np.ndarray]] = []
+    for order in _orders(traffic):
+        prefix = np.concatenate([[0.0], np.cumsum(traffic[list(order)])])
+        rise = np.diff(line(prefix))
+        coefficients = np.zeros(len(traffic))
+        coefficients[list(order)] = rise
+        week.append((-slack, coefficients))
+        months_rise = np.diff(line(np.outer(loads[active], prefix)), axis=1)
+        yearly = np.zeros(len(traffic))
+        yearly[list(order)] = weeks[active] @ months_rise
+        year.append((-slack * float(weeks[active].sum()), yearly))
+    return week, year
 
 
 def _language_pools(
@@ -555,6 +641,9 @@ class _RowEnvelope:
     year_factor: float
     hull: list[tuple[float, float]]
     year: list[tuple[float, float]]
+    # every facet, the first included, whatever the staffing model (pools use them)
+    all_hull: list[tuple[float, float]] = field(default_factory=list)
+    all_year: list[tuple[float, float]] = field(default_factory=list)
 
 
 def _row_envelope(
@@ -611,6 +700,8 @@ def _row_envelope(
         year_factor=float(year_slope[0] / traffic),
         hull=hull if whole else [],
         year=list(zip(year_intercept.tolist(), year_slope.tolist(), strict=True)) if whole else [],
+        all_hull=list(zip(intercept.tolist(), slope.tolist(), strict=True)),
+        all_year=list(zip(year_intercept.tolist(), year_slope.tolist(), strict=True)),
     )
 
 

@@ -16,7 +16,8 @@ difference-of-convex, or successive linearization, method for concave costs):
   through ``e``, priced at the sizing week's times the annual factor (an estimate:
   the round's plan is costed month by month like any other);
 - a language pool (:mod:`bestshore.model.curve`) is linearized as one queue at its
-  summed load ``Σ T_r x_r``, its lines bounding the sum of its rows' agents;
+  summed load ``Σ T_r x_r``, its lines bounding the sum of its rows' agents and, month
+  by month, of their year columns ``y`` (which price a pool's year in both models);
 - queues the plan does not use keep their envelope: a round may move work to them, at
   the relaxation's price; a plan whose exact staffing then overshoots a limit has the
   overshoot held back in the next round.
@@ -150,12 +151,23 @@ def linearized(model: SourcingModel, shares: np.ndarray) -> SourcingModel:
                 ones, np.concatenate([ones, -slope * traffic[at]]),
             ]  # fmt: skip
             lower += [n, intercept, flat, line]
-        else:
+        else:  # tangents, the sizing week's on e and the months' on the year column y
+            y = variables.year[at]
             agents, rise = _tangent(call_type, load, occupancy)
-            keys.append((*key, 0))
-            members.append(np.concatenate([e, x]))
-            values.append(np.concatenate([ones, linear - rise * traffic[at]]))
-            lower.append(agents - rise * load)
+            line = slope = 0.0
+            for ratio in months[call_type.id]:
+                if ratio <= 0:
+                    continue
+                month, tangent = _tangent(call_type, ratio * load, occupancy)
+                line += WEEKS_PER_MONTH * (month - tangent * ratio * load)
+                slope += WEEKS_PER_MONTH * tangent * ratio
+            keys += [(*key, 0), (*key, 1)]
+            members += [np.concatenate([e, x]), np.concatenate([y, x])]
+            values += [
+                np.concatenate([ones, linear - rise * traffic[at]]),
+                np.concatenate([ones, -slope * traffic[at]]),
+            ]
+            lower += [agents - rise * load, line]
     with program.section("linearized"):
         program.add_rows("linear_staffing", keys, members, values, lower=np.array(lower))
     return dataclasses.replace(model, program=program, solution=None)

@@ -471,6 +471,35 @@ def price_exactly(model: SourcingModel) -> _Priced:
     return _Priced(exact, cost, overshoot(inputs, exact))
 
 
+def _to_binding(
+    inputs: ModelInputs, staffing: pd.DataFrame, held: Margins, over: Margins
+) -> Margins:
+    """An overshoot large enough that the room then held back binds (for a fit round
+    that gave the same plan as the round before): where a site's (or a site-hour's)
+    relaxation estimate ``agents_lp`` lies so far under the limit that the
+    margin held back, grown by the overshoot alone, would not reach it for many rounds
+    (a split queue, or a language pool taking part of its languages, needs more than its
+    envelope says), the overshoot is raised to what brings the margin to the exact
+    staffing's excess over the estimate (sites staffed hour by hour only)."""
+    if not (over.capacity or over.seats):
+        return over
+    rostered = set(rostered_sites(inputs))
+    gap = staffing["agents"] - staffing["agents_lp"]
+    raised = Margins(dict(over.capacity), dict(over.seats))
+    by_site = gap.groupby(staffing["site"]).sum()
+    for site, value in over.capacity.items():
+        if site not in rostered:
+            needed = float(by_site.get(site, 0.0)) - held.capacity.get(site, 0.0)
+            raised.capacity[site] = max(value, needed / 1.5)
+    hourly = staffing["hour"] != WEEK
+    by_hour = gap[hourly].groupby([staffing["site"][hourly], staffing["hour"][hourly]]).sum()
+    for key, value in over.seats.items():
+        if key[0] not in rostered:
+            needed = float(by_hour.get(key, 0.0)) - held.seats.get(key, 0.0)
+            raised.seats[key] = max(value, needed / 1.5)
+    return raised
+
+
 def price_year(model: SourcingModel, exact: Exact) -> Year:
     """Cost a plan month by month (:mod:`bestshore.model.months`).
 
@@ -619,10 +648,11 @@ def _bound(model: SourcingModel, solution: Solution) -> float | None:
     if not solution.has_solution or solution.bound is None:
         return None
     envelopes = model.variables.envelopes
-    if envelopes is None or not envelopes.whole.any():
+    if envelopes is None or not envelopes.year_column.any():
         return float(solution.bound)
-    rows = envelopes.rows[envelopes.whole]
-    most = float((extra_costs(model.variables)[rows] * envelopes.needed[envelopes.whole]).sum())
+    kept = envelopes.year_column  # whole agents and language pools
+    rows = envelopes.rows[kept]
+    most = float((extra_costs(model.variables)[rows] * envelopes.needed[kept]).sum())
     return float(solution.bound) - most
 
 
@@ -740,7 +770,11 @@ def plan_sourcing(
             best = _accept(best, model, solution, priced, margins)
             if best is not None:
                 break
-            margins = grow_margins(margins, priced.over)
+            over = priced.over
+            if len(history) > 1 and history[-2]["exact_cost"] == priced.cost:
+                # the same plan again: the room held back does not bind yet
+                over = _to_binding(inputs, priced.exact.staffing, margins, over)
+            margins = grow_margins(margins, over)
         model, solution = solve_round(
             inputs, eligibility, margins,
             base=model, solver=solver, session=session, clock=clock, fixed=fixed,
