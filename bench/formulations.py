@@ -175,6 +175,8 @@ def check_families(inputs: ModelInputs, *, roster: bool = False, first_round: bo
         "service_level (Erlang staffing: envelopes, then rounds staffed exactly)": not first_round
         and any(c.service_level is not None for c in scenario.call_types),
         "roster (whole shifts)": not roster and bool(rostered_sites(inputs)),
+        "pool_languages (language pools: a site's languages of a call type with a "
+        "service goal staffed as one queue)": _pools_languages(scenario),
     }
     # Other terms, read by name (so older bestshore versions still run): any set away
     # from its default is a cost or a row (compliance, recordings, contracts, NPS floors,
@@ -216,6 +218,24 @@ _LATER_SITE = (
 )
 _LATER_VENDOR = ("quality_incentive", "commitment", "volume_discounts")
 _LATER_CALL_TYPE = ("max_sites", "single_team")
+
+
+def _pools_languages(scenario: Any) -> bool:
+    """Whether some site pools two languages or more of a call type with a service goal
+    (``pool_languages``, read by name: older bestshore versions have none)."""
+    pools = getattr(scenario, "pools_languages", None)
+    if pools is None:
+        return False
+    goals = [c for c in scenario.call_types if c.service_level is not None]
+    return any(
+        pools(site)
+        and any(
+            sum(1 for language in c.languages if language in site.languages) > 1
+            or any(len(w.languages) > 1 for w in c.hourly_languages)
+            for c in goals
+        )
+        for site in scenario.sites
+    )
 
 
 def _changed(item: Any, name: str) -> bool:

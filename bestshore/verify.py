@@ -511,29 +511,94 @@ def _score(site: Site, call_type: str, name: str) -> float | None:
     return getattr(site.quality, name) if value is None else value
 
 
+def _row_calls(world: _World, row: Any) -> float:
+    """Calls a staffing row handles in the sizing week, repeats included."""
+    call_type, site = world.call_types[row.call_type], world.sites[row.site]
+    fcr = _score(site, row.call_type, "fcr")
+    repeats = call_type.fcr_baseline / fcr if call_type.fcr_baseline and fcr else 1.0
+    return _weekly_calls(world, call_type, row.language, int(row.hour)) * row.share * repeats
+
+
+# Columns the checker adds to the staffing rows it reads: each row's language pool.
+_POOL_COLUMNS = ["pool_expected", "pool_calls", "pool_roster"]
+
+
+def _with_pools(world: _World, rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows with their language pools, re-derived: at a site pooling languages
+    (``sites[].pool_languages``, else ``settings.pool_languages``), the rows of one
+    real-time call type with a service goal in one market hour, in two languages or
+    more, are one queue staffed on its summed calls. Adds ``pool_expected`` (the
+    languages sorted and joined by ``+``, ``""`` for a row on its own), ``pool_calls``
+    (the queue's calls: the pool's, else the row's) and ``pool_roster`` (the whole
+    agents the plan gives the queue: its rows' ``roster_agents`` summed)."""
+    scenario = world.scenario
+    calls = [_row_calls(world, row) for row in rows.itertuples(index=False)]
+    table = pd.DataFrame(
+        {
+            "site": rows["site"].to_numpy(),
+            "call_type": rows["call_type"].to_numpy(),
+            "hour": rows["hour"].to_numpy(dtype=int),
+            "language": rows["language"].to_numpy(),
+            "calls": np.array(calls, dtype=float),
+            "roster": pd.to_numeric(rows["roster_agents"], errors="coerce").to_numpy(),
+        }
+    )
+    able = np.array(
+        [
+            int(h) >= 0
+            and world.call_types[c].real_time
+            and world.call_types[c].service_level is not None
+            and scenario.pools_languages(world.sites[s])
+            for s, c, h in zip(table["site"], table["call_type"], table["hour"], strict=True)
+        ],
+        dtype=bool,
+    )
+    label = np.full(len(table), "", dtype=object)
+    pool_calls = table["calls"].to_numpy(copy=True)
+    pool_roster = table["roster"].to_numpy(copy=True)
+    for _, group in table[able].groupby(["site", "call_type", "hour"]):
+        languages = sorted(set(group["language"]))
+        if len(languages) < 2:
+            continue
+        at = group.index.to_numpy()
+        label[at] = "+".join(languages)
+        pool_calls[at] = group["calls"].sum()
+        pool_roster[at] = group["roster"].sum()
+    found = rows.assign(pool_expected=label, pool_calls=pool_calls, pool_roster=pool_roster)
+    return found if "pool" in found else found.assign(pool="")
+
+
 def _check_row(world: _World, row: Any, problems: list[str]) -> None:
     scenario = world.scenario
     call_type, site = world.call_types[row.call_type], world.sites[row.site]
     hour = int(row.hour)
     where = f"{row.call_type}/{row.language} at {row.site}" + (f" hour {hour}" if hour >= 0 else "")
-    fcr = _score(site, row.call_type, "fcr")
-    repeats = call_type.fcr_baseline / fcr if call_type.fcr_baseline and fcr else 1.0
-    calls = _weekly_calls(world, call_type, row.language, hour) * row.share * repeats
+    calls = _row_calls(world, row)
     handle = calls * call_type.aht_seconds / 3600
+    # A row in a language pool: the pool is the queue, sized on its calls; the row
+    # carries its part of the pool's agents, in proportion to its calls.
+    pooled = bool(row.pool_expected)
+    queue_calls = float(row.pool_calls) if pooled else calls
+    part = calls / queue_calls if queue_calls > 0 else 0.0
+    queue_handle = queue_calls * call_type.aht_seconds / 3600
+    if not _same(row.pool if not _missing(row.pool) else "", row.pool_expected):
+        problems.append(f"{where}: pool is {row.pool!r}, recomputed {row.pool_expected!r}")
     if call_type.real_time:
         if hour < 0:
             problems.append(f"{where}: real-time work must be planned hour by hour")
             return
         if not world.is_open(site, hour):
             problems.append(f"{where}: site closed in that market hour")
-        needed, whole_agents = world.staffed(call_type, calls, world.whole_agents(site))
-        roster = round(whole_agents)
-        if row.roster_agents < roster:
-            problems.append(f"{where}: roster of {row.roster_agents:g} agents, {roster} needed")
+        needed, whole_agents = world.staffed(call_type, queue_calls, world.whole_agents(site))
+        needed, whole_agents = needed * part, whole_agents * part
+        roster = round(whole_agents) if not pooled else whole_agents
+        staffed = float(row.pool_roster) if pooled else float(row.roster_agents)
+        if row.roster_agents < roster * (1 - REL_TOL) - REL_TOL:
+            problems.append(f"{where}: roster of {row.roster_agents:g} agents, {roster:g} needed")
         goal = call_type.service_level
         if goal is not None and goal.answer_seconds is not None and calls > 0:
             achieved = service_level(
-                handle, int(row.roster_agents), call_type.aht_seconds, goal.answer_seconds
+                queue_handle, round(staffed), call_type.aht_seconds, goal.answer_seconds
             )
             if goal.target is not None and achieved < goal.target - 1e-9:
                 problems.append(
@@ -552,7 +617,9 @@ def _check_row(world: _World, row: Any, problems: list[str]) -> None:
         problems.append(f"{where}: {row.agents:,.4f} agents staffed, recomputed {needed:,.4f}")
     live = call_type.real_time
     whole_needed = float(roster) if live else float(row.agents)
-    if live and row.roster_agents > whole_needed + 1e-9:
+    if live and row.roster_agents > whole_needed + (
+        REL_TOL * (1 + whole_needed) if pooled else 1e-9
+    ):
         problems.append(
             f"{where}: roster of {row.roster_agents:g} agents, recomputed {whole_needed:g}"
         )
@@ -566,9 +633,9 @@ def _check_row(world: _World, row: Any, problems: list[str]) -> None:
     if queue and goal is not None:
         seconds = goal.answer_seconds if goal.answer_seconds is not None else goal.asa_seconds
         assert seconds is not None
-        whole = round(row.roster_agents)
-        achieved = service_level(handle, whole, call_type.aht_seconds, seconds)
-        asa = average_speed_of_answer(handle, whole, call_type.aht_seconds)
+        whole = round(row.pool_roster) if pooled else round(row.roster_agents)
+        achieved = service_level(queue_handle, whole, call_type.aht_seconds, seconds)
+        asa = average_speed_of_answer(queue_handle, whole, call_type.aht_seconds)
     busy = (handle / row.agents if row.agents > 0 else 0.0) if live else math.nan
     for name, expected, got in (
         ("calls", calls, row.calls),
@@ -989,9 +1056,10 @@ def _year_rows(world: _World, rows: pd.DataFrame) -> pd.DataFrame:
     for i, row in enumerate(rows.itertuples(index=False)):
         call_type, site = world.call_types[row.call_type], world.sites[row.site]
         hour = int(row.hour)
-        fcr = _score(site, row.call_type, "fcr")
-        repeats = call_type.fcr_baseline / fcr if call_type.fcr_baseline and fcr else 1.0
-        calls = _weekly_calls(world, call_type, row.language, hour) * row.share * repeats
+        calls = _row_calls(world, row)
+        # a language pool is staffed on its calls, each row carrying its part
+        queue = float(row.pool_calls) if row.pool_expected else calls
+        part = calls / queue if queue > 0 else 0.0
         live = call_type.real_time and hour >= 0
         premium = world.premium(site, hour) if live else 1.0
         rate = world.rate(row.call_type, site)
@@ -1004,7 +1072,8 @@ def _year_rows(world: _World, rows: pd.DataFrame) -> pd.DataFrame:
             if abs(load - 1.0) <= 1e-12:
                 agents, whole = float(row.agents), float(row.roster_agents)
             elif live:
-                agents, whole = world.staffed(call_type, month_calls, whole_agents)
+                agents, whole = world.staffed(call_type, queue * load, whole_agents)
+                agents, whole = agents * part, whole * part
             else:
                 agents = month_calls * call_type.aht_seconds / 3600 / settings.async_utilisation
                 whole = agents
@@ -1724,6 +1793,7 @@ def verify(scenario: Scenario, result: Result, *, identity: bool = True) -> list
         for h in rows.loc[odd, "hour"].unique()
     ]
     rows = rows[rows["site"].isin(world.sites) & rows["call_type"].isin(world.call_types) & ~odd]
+    rows = _with_pools(world, rows.reset_index(drop=True))
 
     # Demand coverage, per (call type, language, hour).
     served: dict[tuple[str, str, int], float] = defaultdict(float)

@@ -59,6 +59,7 @@ def erlang_rostered(request: pytest.FixtureRequest) -> tuple[ModelInputs, Eligib
     hull and year facets, pooling floors and year columns in the average roster."""
     data = _rostered_data()
     data["settings"]["staffing_model"] = request.param
+    data["settings"]["pool_languages"] = False  # the floor writes no language pools
     for i, call_type in enumerate(data["call_types"]):
         if call_type["channel"] in ("voice", "chat"):
             goal = {"target": 0.8, "answer_seconds": 20} if i % 2 == 0 else {"asa_seconds": 30}

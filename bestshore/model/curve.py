@@ -58,6 +58,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -68,6 +69,7 @@ from bestshore.model.inputs import WEEK, ModelInputs
 from bestshore.model.sets import Eligibility
 from bestshore.model.staffing import (
     goal_planning_agents,
+    language_pools,
     planning_agents_of,
     queue_goal,
     roster_agents,
@@ -82,6 +84,7 @@ __all__ = [
     "limits_to",
     "load_limits",
     "lower_hull",
+    "pool_cuts",
     "seat_slope",
     "staffing_envelopes",
     "whole_agent_rows",
@@ -93,8 +96,12 @@ _BISECTIONS = 60
 # Limits taken a hair (relative 1e-9) inside the bisection's: a plan the LP puts at a
 # limit then meets its goal when staffed exactly.
 _SAFETY = 1e-9
-# Samples per whole-agent step when measuring how far planning agents dip under P.
+# Samples per whole-agent step when measuring how far planning agents dip under P: even,
+# and packed towards the step's end, where one agent's interpolation dips most.
 _SAMPLES = 12
+_STEP_SAMPLES = np.concatenate(
+    [np.arange(1, _SAMPLES) / _SAMPLES, [0.95, 0.97, 0.98, 0.99, 0.995, 0.999]]
+)
 # Year facets within a thousandth of an agent all year of their neighbours are dropped.
 _YEAR_TOLERANCE = 1e-3 * WEEKS_PER_MONTH * 12
 # Where the line from the last corner to the end point is checked (fractions of it).
@@ -141,6 +148,23 @@ class StaffingEnvelopes:
         ``(call_type, language, hour)`` of each unit.
     unit_floor, unit_year_floor : array
         The pooling floors of each unit [agents; agent-weeks/yr].
+    pools : list of array
+        Per language pool (a site's languages of one call type in one hour staffed as
+        one queue, :func:`~bestshore.model.staffing.language_pools`): its rows'
+        positions in ``rows``. Its rows share the pool's ``κ`` and year factor; the
+        pool's facets bound the sum of their ``e`` (and ``y``) on its load, linear in
+        their shares: ``z = Σ_r w_r x_r`` with ``w_r = T_r / T_p``.
+    pool_keys : list of tuple
+        ``(call_type, languages joined by +, hour, site)`` of each pool.
+    pool_weights : list of array
+        ``w_r`` of each pool's rows.
+    pool_hull, pool_year : array
+        Facets of the pools beyond the first, and every facet of their year: rows of
+        ``(pool, intercept, slope per unit z)``, in both staffing models.
+    pool_year_cuts : list of (pool, intercept, coefficients)
+        Cuts on each pool's year through ``P - δ`` at every corner of its box of shares:
+        ``Σ_r y_r ≥ b + Σ_r c_r x_r`` (coefficients aligned with the pool's rows), from
+        :func:`pool_cuts`; none for a pool whose corners' loads are not convex.
     """
 
     rows: np.ndarray
@@ -159,6 +183,25 @@ class StaffingEnvelopes:
     unit_keys: list[tuple[str, str, int]] = field(default_factory=list)
     unit_floor: np.ndarray = field(default_factory=lambda: np.zeros(0))
     unit_year_floor: np.ndarray = field(default_factory=lambda: np.zeros(0))
+    pools: list[np.ndarray] = field(default_factory=list)
+    pool_keys: list[tuple[str, str, int, str]] = field(default_factory=list)
+    pool_weights: list[np.ndarray] = field(default_factory=list)
+    pool_hull: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))
+    pool_year: np.ndarray = field(default_factory=lambda: np.zeros((0, 3)))
+    pool_year_cuts: list[tuple[int, float, np.ndarray]] = field(default_factory=list)
+
+    @property
+    def year_column(self) -> np.ndarray:
+        """Per position in ``rows``: whether the row has a year column ``y`` (whole
+        agents, and every row of a language pool), which then prices its year."""
+        return self.whole | self.pooled()
+
+    def pooled(self) -> np.ndarray:
+        """Per position in ``rows``: whether the row is in a language pool."""
+        found = np.zeros(len(self.rows), dtype=bool)
+        for members in self.pools:
+            found[members] = True
+        return found
 
 
 def _meets(goal: Goal, traffic: np.ndarray, agents: np.ndarray) -> np.ndarray:
@@ -241,7 +284,7 @@ def _slack(goal: Goal, occupancy: float) -> float:
         top = min(MAX_AGENTS, 2 * top)
         limits = _limits(goal, occupancy, top)
         capped = np.isclose(limits[1:], occupancy * np.arange(1, top + 1), rtol=1e-7)
-    fractions = (np.arange(1, _SAMPLES) / _SAMPLES)[None, :]
+    fractions = _STEP_SAMPLES[None, :]
     loads = limits[:-1, None] + fractions * np.diff(limits)[:, None]
     below = np.arange(top)[:, None] + fractions  # P at those loads
     # From the first step with both ends on the occupancy cap, both are a / occupancy.
@@ -256,7 +299,8 @@ def _slack(goal: Goal, occupancy: float) -> float:
 
 def corner_slack(call_type: CallType, occupancy: float) -> float:
     """``δ``: how far planning agents may dip under the line between whole-agent
-    corners [agents], measured at 11 loads inside every step below the occupancy cap,
+    corners [agents], measured at 17 loads inside every step below the occupancy cap
+    (11 even ones and 6 towards its end, where one agent's interpolation dips most),
     with half as much again for safety (about 0.01 agent at 80/20)."""
     return _slack(queue_goal(call_type), float(occupancy))
 
@@ -430,7 +474,9 @@ def staffing_envelopes(inputs: ModelInputs, eligibility: Eligibility) -> Staffin
     Cached on the eligible set for these inputs' demand (the rounds of a solve and a
     Workbench's what-ifs reuse them); the seats' part for these seats (a what-if may
     change them)."""
-    key = (id(inputs.workloads), inputs.scenario.settings.staffing_model)
+    scenario = inputs.scenario
+    pooling = frozenset(s.id for s in scenario.sites if scenario.pools_languages(s))
+    key = (id(inputs.workloads), scenario.settings.staffing_model, pooling)
     cached = getattr(eligibility, "_envelopes", None)
     if cached is not None and cached[0] == key and cached[1] is inputs.workloads:
         found = cached[2]
@@ -558,7 +604,11 @@ def _envelopes(inputs: ModelInputs, eligibility: Eligibility) -> StaffingEnvelop
     hulls: list[tuple[int, float, float]] = []
     years: list[tuple[int, float, float]] = []
     types = rows["call_type"].to_numpy()
+    pools = _language_pools(inputs, rows, chosen, traffic_all)
     busiest = pd.Series(traffic_all[chosen]).groupby(types[chosen]).max()
+    for members in pools.values():  # a pool's table reaches its summed load
+        kind = str(types[chosen[members[0]]])
+        busiest[kind] = max(float(busiest[kind]), float(traffic_all[chosen[members]].sum()))
     tables = {
         str(c): limits_to(
             call_types[str(c)], occupancy, float(load) * _busiest_month(months[str(c)])
@@ -579,6 +629,7 @@ def _envelopes(inputs: ModelInputs, eligibility: Eligibility) -> StaffingEnvelop
     ]
     planning = {c.id: _Planning(c, occupancy) for c in call_types.values()}
     seen: dict[tuple[str, float, bool, bool], _RowEnvelope] = {}
+    pooled: dict[int, _RowEnvelope] = {}
     for dry in (True, False):
         for provider in planning.values():
             if dry:
@@ -591,14 +642,53 @@ def _envelopes(inputs: ModelInputs, eligibility: Eligibility) -> StaffingEnvelop
                 call_types[call_type_id], traffic, whole, occupancy, tables[call_type_id],
                 months[call_type_id], alone, planning[call_type_id],
             )  # fmt: skip
+        for number, members in enumerate(pools.values()):  # a pool: its summed load
+            at = chosen[members]
+            call_type = call_types[str(types[at[0]])]
+            pooled[number] = _row_envelope(
+                call_type, float(traffic_all[at].sum()), bool(whole_all[at].all()), occupancy,
+                tables[call_type.id], months[call_type.id], bool((sizes[at] == 1).all()),
+                planning[call_type.id],
+            )  # fmt: skip
     for position, (row, key) in enumerate(zip(chosen, row_keys, strict=True)):
         found = seen[key]
         needed[position], at_one[position] = found.exact, found.year_at_one
         factor[row], year_factor[row] = found.factor, found.year_factor
         hulls += [(position, b, s) for b, s in found.hull]
         years += [(position, b, s) for b, s in found.year]
+    pool_hull: list[tuple[int, float, float]] = []
+    pool_year: list[tuple[int, float, float]] = []
+    year_cuts: list[tuple[int, float, np.ndarray]] = []
+    weights = []
+    for number, members in enumerate(pools.values()):
+        at = chosen[members]
+        call_type = call_types[str(types[at[0]])]
+        total = float(traffic_all[at].sum())
+        found = pooled[number]
+        part = traffic_all[at] / total
+        weights.append(part)
+        factor[at], year_factor[at] = found.factor, found.year_factor
+        needed[members], at_one[members] = found.exact * part, found.year_at_one * part
+        pool_hull += [(number, b, s) for b, s in found.all_hull[1:]]
+        pool_year += [(number, b, s) for b, s in found.all_year]
+        dip = 0.0 if whole_all[at].all() else corner_slack(call_type, occupancy)
+        # the sizing week's cuts are left out: on the demo they slowed the LP fourfold
+        # and gave no better plan (its capacity rows see the pool's hull)
+        _, cut = pool_cuts(tables[call_type.id], traffic_all[at], dip, months[call_type.id])
+        year_cuts += [(number, b, c) for b, c in cut]
+    in_pool = np.zeros(len(rows), dtype=bool)
+    for members in pools.values():
+        in_pool[chosen[members]] = True
+    keep = ~np.isin(
+        np.array([h[0] for h in hulls], dtype=np.int64), np.flatnonzero(in_pool[chosen])
+    )
+    hulls = [h for h, k in zip(hulls, keep, strict=True) if k]
+    keep = ~np.isin(
+        np.array([y[0] for y in years], dtype=np.int64), np.flatnonzero(in_pool[chosen])
+    )
+    years = [y for y, k in zip(years, keep, strict=True) if k]
     units, keys, floors, year_floors = _pooling(
-        inputs, eligibility, chosen, traffic_all, whole_all, months
+        inputs, eligibility, chosen, traffic_all, whole_all & ~in_pool, months
     )
     hull = np.array(hulls, dtype=float).reshape(-1, 3)
     year = np.array(years, dtype=float).reshape(-1, 3)
@@ -619,7 +709,101 @@ def _envelopes(inputs: ModelInputs, eligibility: Eligibility) -> StaffingEnvelop
         unit_keys=keys,
         unit_floor=floors,
         unit_year_floor=year_floors,
+        pools=list(pools.values()),
+        pool_keys=list(pools),
+        pool_weights=weights,
+        pool_hull=np.array(pool_hull, dtype=float).reshape(-1, 3),
+        pool_year=np.array(pool_year, dtype=float).reshape(-1, 3),
+        pool_year_cuts=year_cuts,
     )
+
+
+def _orders(traffic: np.ndarray) -> list[tuple[int, ...]]:
+    """The orders of a pool's rows its cuts are made from: all of them up to three rows;
+    beyond, each row first with the others by falling load, and all by rising load."""
+    k = len(traffic)
+    if k <= 3:
+        return list(itertools.permutations(range(k)))
+    falling = [int(i) for i in np.argsort(-traffic, kind="stable")]
+    found = [(r, *[i for i in falling if i != r]) for r in range(k)]
+    return [*found, tuple(reversed(falling))]
+
+
+def pool_cuts(
+    limits: np.ndarray,
+    traffic: np.ndarray,
+    dip: float,
+    months: tuple[np.ndarray, np.ndarray],
+) -> tuple[list[tuple[float, np.ndarray]], list[tuple[float, np.ndarray]]]:
+    r"""Cuts on a language pool's agents through ``P - δ`` at every corner of its box of
+    shares (exact where a corner's load is a whole-agent corner ``L(n)``).
+
+        ``P``, the line through the whole-agent corners ``(L(n), n)``, is concave wherever
+        ``L`` is convex, and planning agents lie above ``P - δ``, whole agents above ``P``
+        (:mod:`bestshore.model.curve`, facts 1-2). With ``P`` concave up to the pool's
+        busiest load, ``g(x) = P(Σ_r T_r x_r) - δ`` is concave on the box ``[0, 1]^k``:
+        it lies above the convex function that interpolates its corners, whose facets are,
+        for each order ``π`` of the rows (``S_i`` the first i rows, ``T_S`` their load),
+
+        .. math:: N \ge -\delta + \sum_i x_{\pi(i)} \left(P(T_{S_i}) - P(T_{S_{i-1}})
+    ight)
+
+        (the set function ``S ↦ P(T_S)`` is submodular; these are the facets of its Lovász
+        extension). The year's the same with ``Σ_m w_m P(ρ_m T_S)``. Returns the week's and
+        the year's cuts as ``(intercept, coefficients per row)``; none where ``L`` is not
+        convex over the loads met (a relative 1e-9 of noise allowed, taken off the
+        intercept) or they pass the table.
+    """
+    loads, weeks = months
+    busiest = float(traffic.sum()) * max(1.0, float(loads.max()))
+    top = int(np.searchsorted(limits, busiest, side="left"))
+    if top >= len(limits):
+        return [], []
+    steps = np.diff(limits[: top + 2])
+    if np.any(np.diff(steps) < -1e-9 * steps[1:]):
+        return [], []
+    corners = np.arange(len(limits), dtype=float)
+
+    def line(load: np.ndarray) -> np.ndarray:
+        return np.interp(load, limits, corners)
+
+    slack = dip + 1e-6  # for the noise allowed in L's convexity
+    active = loads > 0
+    week: list[tuple[float, np.ndarray]] = []
+    year: list[tuple[float, np.ndarray]] = []
+    for order in _orders(traffic):
+        prefix = np.concatenate([[0.0], np.cumsum(traffic[list(order)])])
+        rise = np.diff(line(prefix))
+        coefficients = np.zeros(len(traffic))
+        coefficients[list(order)] = rise
+        week.append((-slack, coefficients))
+        months_rise = np.diff(line(np.outer(loads[active], prefix)), axis=1)
+        yearly = np.zeros(len(traffic))
+        yearly[list(order)] = weeks[active] @ months_rise
+        year.append((-slack * float(weeks[active].sum()), yearly))
+    return week, year
+
+
+def _language_pools(
+    inputs: ModelInputs, rows: pd.DataFrame, chosen: np.ndarray, traffic: np.ndarray
+) -> dict[tuple[str, str, int, str], np.ndarray]:
+    """The language pools among the Erlang-staffed rows ``chosen``: per pool
+    ``(call_type, languages, hour, site)``, its rows' positions in ``chosen``
+    (:func:`~bestshore.model.staffing.language_pools`)."""
+    scenario = inputs.scenario
+    pooling = {s.id for s in scenario.sites if scenario.pools_languages(s)}
+    if not pooling or not len(chosen):
+        return {}
+    call_types = {c.id: c for c in scenario.call_types}
+    part = rows.iloc[chosen]
+    labels = language_pools(part, call_types, pooling)
+    found: dict[tuple[str, str, int, str], list[int]] = {}
+    for position, (label, c, h, site) in enumerate(
+        zip(labels, part["call_type"], part["hour"], part["site"], strict=True)
+    ):
+        if label:
+            found.setdefault((str(c), str(label), int(h), str(site)), []).append(position)
+    return {key: np.array(members, dtype=np.int64) for key, members in found.items()}
 
 
 @dataclass(frozen=True)
@@ -630,6 +814,9 @@ class _RowEnvelope:
     year_factor: float
     hull: list[tuple[float, float]]
     year: list[tuple[float, float]]
+    # every facet, the first included, whatever the staffing model (pools use them)
+    all_hull: list[tuple[float, float]] = field(default_factory=list)
+    all_year: list[tuple[float, float]] = field(default_factory=list)
 
 
 def _row_envelope(
@@ -689,6 +876,8 @@ def _row_envelope(
         year_factor=float(year_slope[0] / traffic),
         hull=hull if whole else [],
         year=list(zip(year_intercept.tolist(), year_slope.tolist(), strict=True)) if whole else [],
+        all_hull=list(zip(intercept.tolist(), slope.tolist(), strict=True)),
+        all_year=list(zip(year_intercept.tolist(), year_slope.tolist(), strict=True)),
     )
 
 

@@ -15,6 +15,9 @@ difference-of-convex, or successive linearization, method for concave costs):
 - its year: whole agents month by month on their year column ``y``; planning agents
   through ``e``, priced at the sizing week's times the annual factor (an estimate:
   the round's plan is costed month by month like any other);
+- a language pool (:mod:`bestshore.model.curve`) is linearized as one queue at its
+  summed load ``Σ T_r x_r``, its lines bounding the sum of its rows' agents and, month
+  by month, of their year columns ``y`` (which price a pool's year in both models);
 - queues the plan does not use keep their envelope: a round may move work to them, at
   the relaxation's price; a plan whose exact staffing then overshoots a limit has the
   overshoot held back in the next round.
@@ -66,6 +69,12 @@ def _step_lines(call_type: CallType, load: float, occupancy: float) -> tuple[flo
     return whole, (n + 1) - limits[n] * rise, rise
 
 
+def _tangent(call_type: CallType, load: float, occupancy: float) -> tuple[float, float]:
+    """:func:`_tangents` at one load."""
+    agents, rise = _tangents(call_type, np.array([load]), occupancy)
+    return float(agents[0]), float(rise[0])
+
+
 def _planning_tangents(
     envelopes: StaffingEnvelopes,
     shares: np.ndarray,
@@ -115,9 +124,10 @@ def linearized(model: SourcingModel, shares: np.ndarray) -> SourcingModel:
     values: list[np.ndarray] = []
     lower: list[float] = []
     tangents = _planning_tangents(envelopes, shares, traffic, types, call_types, occupancy)
+    pooled = envelopes.pooled()
     for position, row in enumerate(envelopes.rows):
         share = float(shares[row])
-        if share <= _ZERO:
+        if share <= _ZERO or pooled[position]:
             continue
         call_type = call_types[str(types[row])]
         total = traffic[row]
@@ -149,6 +159,50 @@ def linearized(model: SourcingModel, shares: np.ndarray) -> SourcingModel:
             members.append(np.array([e, x]))
             values.append(np.array([1.0, linear - rise * total]))
             lower.append(agents - rise * load)
+    for key, pool in zip(envelopes.pool_keys, envelopes.pools, strict=True):
+        at = envelopes.rows[pool]
+        load = float(traffic[at] @ shares[at])
+        if load <= _ZERO:
+            continue
+        call_type = call_types[key[0]]
+        x, e = variables.share[at], variables.extra[at]
+        linear = variables.agent_hours[at]  # κ_p T_r
+        ones = np.ones(len(at))
+        if envelopes.whole[pool].all():
+            y = variables.year[at]
+            n, intercept, rise = _step_lines(call_type, load, occupancy)
+            flat = line = slope = 0.0
+            for ratio in months[call_type.id]:
+                if ratio <= 0:
+                    continue
+                m, b, r = _step_lines(call_type, ratio * load, occupancy)
+                flat += WEEKS_PER_MONTH * m
+                line += WEEKS_PER_MONTH * b
+                slope += WEEKS_PER_MONTH * r * ratio
+            keys += [(*key, j) for j in range(4)]
+            members += [np.concatenate([e, x]), np.concatenate([e, x]), y, np.concatenate([y, x])]
+            values += [
+                np.concatenate([ones, linear]), np.concatenate([ones, linear - rise * traffic[at]]),
+                ones, np.concatenate([ones, -slope * traffic[at]]),
+            ]  # fmt: skip
+            lower += [n, intercept, flat, line]
+        else:  # tangents, the sizing week's on e and the months' on the year column y
+            y = variables.year[at]
+            agents, rise = _tangent(call_type, load, occupancy)
+            line = slope = 0.0
+            for ratio in months[call_type.id]:
+                if ratio <= 0:
+                    continue
+                month, tangent = _tangent(call_type, ratio * load, occupancy)
+                line += WEEKS_PER_MONTH * (month - tangent * ratio * load)
+                slope += WEEKS_PER_MONTH * tangent * ratio
+            keys += [(*key, 0), (*key, 1)]
+            members += [np.concatenate([e, x]), np.concatenate([y, x])]
+            values += [
+                np.concatenate([ones, linear - rise * traffic[at]]),
+                np.concatenate([ones, -slope * traffic[at]]),
+            ]
+            lower += [agents - rise * load, line]
     with program.section("linearized"):
         program.add_rows("linear_staffing", keys, members, values, lower=np.array(lower))
     return dataclasses.replace(model, program=program, solution=None)

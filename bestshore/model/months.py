@@ -180,7 +180,8 @@ def staff_month(inputs: ModelInputs, staffing: pd.DataFrame, load: pd.Series) ->
         call_types = {c.id: c for c in inputs.scenario.call_types}
         settings = inputs.scenario.settings
         whole = whole_agent_rows(inputs, rows[moved])
-        exact = exact_staffing(rows[moved], call_types, settings.occupancy, whole)
+        pools = rows.loc[moved, "pool"].to_numpy() if "pool" in rows else None
+        exact = exact_staffing(rows[moved], call_types, settings.occupancy, whole, pools)
         rows.loc[moved, _STAFFED] = exact[_STAFFED].to_numpy()
     deferred = ~hourly
     for column in ("agents", "roster_agents"):

@@ -72,7 +72,12 @@ from bestshore.model.roster import whole_roster, whole_seats
 from bestshore.model.segments import EXACT_BINARIES, EXACT_NODES, segmented, step_count
 from bestshore.model.sets import Eligibility, eligible_assignments
 from bestshore.model.solve import solve_model
-from bestshore.model.staffing import agents_needed, exact_staffing, roster_agents
+from bestshore.model.staffing import (
+    agents_needed,
+    exact_staffing,
+    language_pools,
+    roster_agents,
+)
 from bestshore.scenario.profiles import WEEKS_PER_MONTH
 
 __all__ = [
@@ -254,7 +259,11 @@ def exact_staffing_of(
     hourly = rows["hour"] != WEEK
     settings = inputs.scenario.settings
     whole = whole_agent_rows(inputs, rows[hourly])
-    exact = exact_staffing(rows[hourly], call_types, settings.occupancy, whole_agents=whole)
+    pooling = {s.id for s in inputs.scenario.sites if inputs.scenario.pools_languages(s)}
+    rows["pool"] = language_pools(rows, call_types, pooling)
+    exact = exact_staffing(
+        rows[hourly], call_types, settings.occupancy, whole, rows.loc[hourly, "pool"].to_numpy()
+    )
     rows["agents"] = rows["agents_lp"]  # deferred work: linear, exact as is
     rows["roster_agents"] = rows["agents_lp"]
     for column in ("service_level", "asa_seconds", "occupancy"):
@@ -462,6 +471,35 @@ def price_exactly(model: SourcingModel) -> _Priced:
     return _Priced(exact, cost, overshoot(inputs, exact))
 
 
+def _to_binding(
+    inputs: ModelInputs, staffing: pd.DataFrame, held: Margins, over: Margins
+) -> Margins:
+    """An overshoot large enough that the room then held back binds (for a fit round
+    that gave the same plan as the round before): where a site's (or a site-hour's)
+    relaxation estimate ``agents_lp`` lies so far under the limit that the
+    margin held back, grown by the overshoot alone, would not reach it for many rounds
+    (a split queue, or a language pool taking part of its languages, needs more than its
+    envelope says), the overshoot is raised to what brings the margin to the exact
+    staffing's excess over the estimate (sites staffed hour by hour only)."""
+    if not (over.capacity or over.seats):
+        return over
+    rostered = set(rostered_sites(inputs))
+    gap = staffing["agents"] - staffing["agents_lp"]
+    raised = Margins(dict(over.capacity), dict(over.seats))
+    by_site = gap.groupby(staffing["site"]).sum()
+    for site, value in over.capacity.items():
+        if site not in rostered:
+            needed = float(by_site.get(site, 0.0)) - held.capacity.get(site, 0.0)
+            raised.capacity[site] = max(value, needed / 1.5)
+    hourly = staffing["hour"] != WEEK
+    by_hour = gap[hourly].groupby([staffing["site"][hourly], staffing["hour"][hourly]]).sum()
+    for key, value in over.seats.items():
+        if key[0] not in rostered:
+            needed = float(by_hour.get(key, 0.0)) - held.seats.get(key, 0.0)
+            raised.seats[key] = max(value, needed / 1.5)
+    return raised
+
+
 def price_year(model: SourcingModel, exact: Exact) -> Year:
     """Cost a plan month by month (:mod:`bestshore.model.months`).
 
@@ -610,10 +648,11 @@ def _bound(model: SourcingModel, solution: Solution) -> float | None:
     if not solution.has_solution or solution.bound is None:
         return None
     envelopes = model.variables.envelopes
-    if envelopes is None or not envelopes.whole.any():
+    if envelopes is None or not envelopes.year_column.any():
         return float(solution.bound)
-    rows = envelopes.rows[envelopes.whole]
-    most = float((extra_costs(model.variables)[rows] * envelopes.needed[envelopes.whole]).sum())
+    kept = envelopes.year_column  # whole agents and language pools
+    rows = envelopes.rows[kept]
+    most = float((extra_costs(model.variables)[rows] * envelopes.needed[kept]).sum())
     return float(solution.bound) - most
 
 
@@ -731,7 +770,11 @@ def plan_sourcing(
             best = _accept(best, model, solution, priced, margins)
             if best is not None:
                 break
-            margins = grow_margins(margins, priced.over)
+            over = priced.over
+            if len(history) > 1 and history[-2]["exact_cost"] == priced.cost:
+                # the same plan again: the room held back does not bind yet
+                over = _to_binding(inputs, priced.exact.staffing, margins, over)
+            margins = grow_margins(margins, over)
         model, solution = solve_round(
             inputs, eligibility, margins,
             base=model, solver=solver, session=session, clock=clock, fixed=fixed,

@@ -1,5 +1,8 @@
 r"""Every queue's staffing step by step: an exact MILP, for scenarios small enough.
 
+A language pool (:mod:`bestshore.model.curve`) is one queue here: its load share
+``z = Σ_r w_r x_r`` in place of ``x``, its rows' agents (and year columns) summed.
+
 The relaxation (:mod:`bestshore.model.curve`) bounds a split queue's agents below by a
 convex envelope; a plan may cost more than it says, and the proven gap is what is left.
 Where the scenario is small, that gap is closed by branching instead: each
@@ -68,26 +71,34 @@ def segmented(model: SourcingModel) -> SourcingModel:
     traffic = (rows["handle_hours"] * rows["repeat_factor"]).to_numpy(dtype=float)
     call_types = {c.id: c for c in inputs.scenario.call_types}
     names = rows[["call_type", "language", "hour", "site"]]
+    # the queues: each row on its own, and each language pool (its rows' load share z)
+    pooled = envelopes.pooled()
+    queues = [
+        (tuple(names.iloc[row]), np.array([position]), np.ones(1))
+        for position, row in enumerate(envelopes.rows)
+        if not pooled[position]
+    ]
+    queues += list(zip(envelopes.pool_keys, envelopes.pools, envelopes.pool_weights, strict=True))
     with program.section("segments"):
-        for position, row in enumerate(envelopes.rows):
-            call_type = call_types[str(rows.at[row, "call_type"])]
-            total = float(traffic[row])
-            whole = bool(envelopes.whole[position])
+        for named, members, weights in queues:
+            at = envelopes.rows[members]
+            call_type = call_types[str(rows.at[at[0], "call_type"])]
+            total = float(traffic[at].sum())
+            whole = bool(envelopes.whole[members].all())
             limits = limits_to(call_type, occupancy, total)
             top = int(np.searchsorted(limits, total, side="left"))
             if top >= len(limits):
                 continue  # past the table: its envelope stands
             steps = np.arange(1, top + 1)
-            named = tuple(names.iloc[row])
             keys = [(*named, int(n)) for n in steps]
             chosen = program.add_binaries("queue_step", keys)
             pieces = program.add_columns("queue_piece", keys, lower=0.0, upper=1.0)
-            x, e = variables.share[row], variables.extra[row]
+            x, e = variables.share[at], variables.extra[at]
             low = limits[steps - 1] / total
             high = np.minimum(limits[steps] / total, 1.0)
             program.add_rows(
-                "step_share", [named], [np.concatenate([[x], pieces])],
-                [np.concatenate([[1.0], -np.ones(top)])], lower=0.0, upper=0.0,
+                "step_share", [named], [np.concatenate([x, pieces])],
+                [np.concatenate([weights, -np.ones(top)])], lower=0.0, upper=0.0,
             )  # fmt: skip
             program.add_rows("step_one", [named], [chosen], [np.ones(top)], upper=1.0)
             pairs = [np.array([p, z]) for p, z in zip(pieces, chosen, strict=True)]
@@ -101,11 +112,11 @@ def segmented(model: SourcingModel) -> SourcingModel:
                 dip = corner_slack(call_type, occupancy)
                 floor = steps - 1 - dip
                 rise = total / np.diff(limits)[:top]  # agents per unit of the piece's share
-            # κ T x + e ≥ Σ_n (floor_n z_n + rise_n (x_n - low_n z_n))
+            # Σ (κ T x + e) ≥ Σ_n (floor_n z_n + rise_n (x_n - low_n z_n))
             program.add_rows(
                 "step_agents", [named],
-                [np.concatenate([[e, x], chosen, pieces])],
-                [np.concatenate([[1.0, variables.agent_hours[row]],
+                [np.concatenate([e, x, chosen, pieces])],
+                [np.concatenate([np.ones(len(at)), variables.agent_hours[at],
                                  -(floor - rise * low), -rise])],
                 lower=0.0,
             )  # fmt: skip
@@ -125,8 +136,8 @@ def segmented(model: SourcingModel) -> SourcingModel:
                 )
                 program.add_rows(
                     "step_year", [named],
-                    [np.concatenate([[variables.year[row]], chosen])],
-                    [np.concatenate([[1.0], -least])],
+                    [np.concatenate([variables.year[at], chosen])],
+                    [np.concatenate([np.ones(len(at)), -least])],
                     lower=0.0,
                 )  # fmt: skip
     return dataclasses.replace(model, program=program, solution=None)

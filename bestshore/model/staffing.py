@@ -37,6 +37,7 @@ __all__ = [
     "agents_needed",
     "exact_staffing",
     "goal_planning_agents",
+    "language_pools",
     "planning_agents",
     "planning_agents_of",
     "queue_goal",
@@ -187,11 +188,61 @@ def goal_planning_agents(
     return _staff(types, traffic, {0: goal}, max_occupancy)[0]
 
 
+def language_pools(
+    rows: pd.DataFrame, call_types: dict[str, CallType], pooling: set[str]
+) -> np.ndarray:
+    """The language pool of each real-time row: the languages (sorted, joined by ``+``)
+    of the rows of its call type, site and market hour staffed as one queue, or ``""``.
+
+    A site in ``pooling`` (``Scenario.pools_languages``) staffs the languages of a
+    call type with a service goal as one group each hour, sized on their summed load
+    (one Erlang C queue: first come first served, every agent taking every pooled
+    language); a group of one language is no pool. Rows need ``call_type``,
+    ``language``, ``site`` and ``hour`` (-1, deferred work, never pools).
+    """
+    labels = np.full(len(rows), "", dtype=object)
+    if not len(rows) or not pooling:
+        return labels
+    goal = np.array(
+        [
+            call_types[c].service_level is not None and call_types[c].real_time
+            for c in rows["call_type"]
+        ],
+        dtype=bool,
+    )
+    hours = rows["hour"].to_numpy()
+    sites = rows["site"].to_numpy()
+    able = goal & (hours >= 0) & np.isin(sites, list(pooling))
+    if not able.any():
+        return labels
+    part = rows[able]
+    group = part.groupby(["site", "call_type", "hour"], sort=False).ngroup().to_numpy()
+    codes, languages = pd.factorize(part["language"])
+    if len(languages) > 62:  # pragma: no cover - more languages than a mask's bits
+        joined = part.groupby(["site", "call_type", "hour"], sort=False)["language"].transform(
+            lambda found: "+".join(sorted(set(found))) if found.nunique() > 1 else ""
+        )
+        labels[np.flatnonzero(able)] = joined.to_numpy(dtype=object)
+        return labels
+    # Each group's languages as bits of a mask: a label per distinct mask, not per group.
+    masks = np.zeros(int(group.max()) + 1, dtype=np.int64)
+    np.bitwise_or.at(masks, group, np.left_shift(1, codes.astype(np.int64)))
+    distinct, which = np.unique(masks, return_inverse=True)
+    names = [
+        [str(languages[j]) for j in range(len(languages)) if int(mask) >> j & 1]
+        for mask in distinct
+    ]
+    text = np.array(["+".join(sorted(n)) if len(n) > 1 else "" for n in names], dtype=object)
+    labels[np.flatnonzero(able)] = text[which][group]
+    return labels
+
+
 def exact_staffing(
     rows: pd.DataFrame,
     call_types: dict[str, CallType],
     max_occupancy: float,
     whole_agents: bool | np.ndarray = False,
+    pools: np.ndarray | None = None,
 ) -> pd.DataFrame:
     """Staffing of real-time queues at their loads.
 
@@ -208,6 +259,12 @@ def exact_staffing(
         rostered sites, ``settings.staffing_model: whole``): their ``agents`` are then
         their ``roster_agents``.
 
+    pools : array of str, optional
+        Per row, its language pool (:func:`language_pools`, ``""`` for none): the rows
+        of one site, call type and hour sharing a label are staffed as one queue on
+        their summed load, and each row carries the pool's agents in proportion to its
+        load (its service level and ASA are the pool's).
+
     Returns
     -------
     DataFrame, same index: ``agents`` (planning agents, :func:`agents_needed`; whole
@@ -216,6 +273,8 @@ def exact_staffing(
     ``asa_seconds`` the roster achieves (NaN without a service level), ``occupancy``
     [fraction of planning agents busy].
     """
+    if pools is not None and len(rows) and (np.asarray(pools) != "").any():
+        return _pooled_staffing(rows, call_types, max_occupancy, whole_agents, np.asarray(pools))
     goals = {key: queue_goal(call_type) for key, call_type in call_types.items()}
     traffic_array = rows["handle_hours"].to_numpy(dtype=float)
     agents_array, roster, levels, asas = _staff(
@@ -240,3 +299,45 @@ def exact_staffing(
         },
         index=rows.index,
     )
+
+
+def _pooled_staffing(
+    rows: pd.DataFrame,
+    call_types: dict[str, CallType],
+    max_occupancy: float,
+    whole_agents: bool | np.ndarray,
+    pools: np.ndarray,
+) -> pd.DataFrame:
+    """:func:`exact_staffing` of rows some of which pool: each pool staffed once on its
+    summed load, its agents shared in proportion to its rows' loads."""
+    whole = np.broadcast_to(np.asarray(whole_agents, dtype=bool), (len(rows),))
+    pooled = pools != ""
+    frame = rows[["call_type", "site", "hour", "handle_hours"]].reset_index(drop=True)
+    frame = frame.assign(pool=pools, whole=whole)
+    groups = frame[pooled].groupby(["site", "call_type", "hour", "pool"], sort=False)
+    queues = groups.agg(handle_hours=("handle_hours", "sum"), whole=("whole", "any"))
+    member = groups.ngroup().to_numpy()
+    single = frame[~pooled]
+    queue_rows = pd.concat(
+        [
+            single[["call_type", "handle_hours"]],
+            queues.reset_index()[["call_type", "handle_hours"]],
+        ],
+        ignore_index=True,
+    )
+    queue_whole = np.concatenate([single["whole"].to_numpy(), queues["whole"].to_numpy()])
+    staffed = exact_staffing(queue_rows, call_types, max_occupancy, queue_whole)
+    # each row: its queue (its own, or its pool's) and its part of the queue's load
+    which = np.empty(len(rows), dtype=np.int64)
+    which[~pooled] = np.arange(len(single))
+    which[pooled] = len(single) + member
+    load = frame["handle_hours"].to_numpy(dtype=float)
+    total = queue_rows["handle_hours"].to_numpy(dtype=float)[which]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        part = np.where(total > 0, load / total, 0.0)
+    part[~pooled] = 1.0
+    found = staffed.iloc[which].reset_index(drop=True)
+    for column in ("agents", "roster_agents"):
+        found[column] = found[column].to_numpy(dtype=float) * part
+    found.index = rows.index
+    return found

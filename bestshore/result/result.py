@@ -61,6 +61,7 @@ STAFFING_COLUMNS = [
     "annual_factor",
     "annual_hours",
     "cost",
+    "pool",
 ]
 
 COVERAGE_COLUMNS = ["site", "hour", "agents", "scheduled", "open", "on_shift", "idle"]
@@ -196,7 +197,12 @@ class Result:
         achieves, ``occupancy``, ``rate_per_hour``, ``premium`` (pay
         multiplier), ``annual_factor`` [weeks/yr: annual volume over the sizing week's],
         ``annual_hours`` [agent h/yr] and ``cost`` [currency/yr]: the row's agent hours
-        and cost summed over the 12 months, each staffed at its own load.
+        and cost summed over the 12 months, each staffed at its own load; ``pool``, the
+        languages (joined by ``+``) of the site's queue the row is staffed in when the
+        site pools a call type's languages (``settings.pool_languages``), else ``""``:
+        a pool's ``agents`` and ``roster_agents`` are shared among its rows in
+        proportion to their handle hours, its ``service_level``, ``asa_seconds`` and
+        ``occupancy`` are the pool's.
     coverage : DataFrame
         Agents logged in per ``site`` and ``hour`` (real-time work), and ``scheduled``
         agents (grossed up by shrinkage); at rostered sites, the whole agents

@@ -72,7 +72,7 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "handle_hours": ("h/sizing week", FTE),
     "agents_lp": ("agents", DECIMAL),
     "agents": ("agents", DECIMAL),
-    "roster_agents": ("agents", COUNT),
+    "roster_agents": ("agents", DECIMAL),  # a language pool's shared by load
     "service_level": ("%", SHARE),
     "asa_seconds": ("s", SECONDS),
     "occupancy": ("%", SHARE),

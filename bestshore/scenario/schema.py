@@ -314,6 +314,15 @@ class Settings(_Model):
         description="Roster agents in whole shifts at every site paid by the hour or FTE "
         "(sites and vendors may override it); default none: staffed hour by hour.",
     )
+    pool_languages: bool = Field(
+        True,
+        description="Skill pooling: at each site, the languages of one real-time call type "
+        "with a service goal form one queue each hour, sized by Erlang C on their summed "
+        "load (one group of agents, first come first served, every agent taking every "
+        "pooled language at the call type's min_proficiency, which the site has for each "
+        "language it takes); false: one queue per language. Default true. Precedence: "
+        "sites[].pool_languages, then this.",
+    )
 
     @field_validator("staffing_model", mode="before")
     @classmethod
@@ -674,6 +683,11 @@ class Site(_Model):
     )
     roster: Roster | None = Field(
         None, description="This site's shifts; overrides the vendor's and settings.roster."
+    )
+    pool_languages: bool | None = Field(
+        None,
+        description="Overrides settings.pool_languages at this site: its agents take the "
+        "languages of a call type as one group (true) or one queue per language (false).",
     )
     min_team_fte: float | None = Field(
         None,
@@ -1353,6 +1367,13 @@ class Scenario(_Model):
             return None
         vendor = next((v for v in self.vendors if v.id == site.vendor), None)
         return site.roster or (vendor.roster if vendor else None) or self.settings.roster
+
+    def pools_languages(self, site: Site) -> bool:
+        """Whether a site pools the languages of each call type (its own
+        ``pool_languages``, else the settings')."""
+        if site.pool_languages is not None:
+            return site.pool_languages
+        return self.settings.pool_languages
 
     def minimum_teams(self, site: Site) -> tuple[float | None, float | None]:
         """A site's minimum team and minimum call-type team [FTE of work]: its own, else

@@ -99,8 +99,7 @@ def _staffing_section(result: Result, charts_svg: Mapping[str, str]) -> str:
     loss = result.kpis.get("pooling_loss_agent_hours", 0.0)
     return (
         "<h2>Hour by hour</h2>"
-        f"<p class='sub'>Staffed by Erlang C where a service level is set. Splitting queues "
-        f"across sites costs {loss:,.0f} agent hours a week over fully pooled queues. "
+        f"<p class='sub'>Staffed by Erlang C where a service level is set. {_pooling_text(loss)} "
         f"{bound}</p>"
         f"<div>{charts_svg['coverage']}</div>"
         + (
@@ -422,3 +421,17 @@ def render_report(
 {html.escape(str(stamp.get("solver")))} · scenario {html.escape(str(stamp.get("scenario_hash", ""))[:12])}</p>
 </body></html>
 """
+
+
+def _pooling_text(loss: float) -> str:
+    """The agent hours a week staffed over (or under) one queue per call type and
+    language at one site: splits across sites add, languages pooled at a site save."""
+    if loss >= 0:
+        return (
+            f"Splitting queues across sites costs {loss:,.0f} agent hours a week over "
+            "fully pooled queues."
+        )
+    return (
+        f"Languages pooled at their sites save {-loss:,.0f} agent hours a week over one "
+        "queue per language at one site, net of what splits across sites cost."
+    )
