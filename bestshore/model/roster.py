@@ -57,6 +57,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import highspy
@@ -187,8 +188,8 @@ def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> 
     weeks = weeks_of_work(inputs)
     seasonal = _seasonal(inputs)
     premium = inputs.premium
-    rows = variables.assignments
-    annual = rows["annual_factor"].to_numpy(dtype=float)
+    year_agents = _YearAgents(variables)
+    annual = year_agents.annual
     for site in sorted(rosters):
         roster = rosters[site]
         found = _patterns(inputs, site, roster)
@@ -266,7 +267,7 @@ def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> 
         rate = idle_rate(inputs, site)
         pay = premium.loc[site].to_numpy()[found.hours]
         shift_pay = rate * (found.cover.T @ pay)  # one agent on each pattern, a week
-        _price_work(lp, variables, site, rate, premium.loc[site].to_numpy())
+        _price_work(lp, variables, year_agents, site, rate, premium.loc[site].to_numpy())
         if not seasonal:
             lp.add_cost(n, weeks * shift_pay)
             lp.add_cost(blended, -weeks * rate * pay)
@@ -279,7 +280,7 @@ def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> 
         members, coefficients = [], []
         for h in found.hours.tolist():
             work = by_site_hour.get((site, h), _NONE)
-            agents, weights = _year_agents(variables, work, annual)
+            agents, weights = year_agents.of(work)
             used = np.flatnonzero(found.cover[position[h]])
             members.append(np.concatenate([year[used], [year_blended[slot[h]]], agents]))
             coefficients.append(np.concatenate([np.ones(len(used)), [-1.0], -weights / YEAR_WEEKS]))
@@ -311,49 +312,66 @@ def _seasonal(inputs: ModelInputs) -> bool:
     )
 
 
-def _year_agents(
-    variables: Variables, members: np.ndarray, annual: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """The year's agent-weeks of the rows at ``members``: a whole-agent row's year
-    column ``y``; a planning-agent row's ``κ_y T x + F e``; ``F k A x`` otherwise."""
-    columns: list[np.ndarray] = []
-    values: list[np.ndarray] = []
-    year = variables.year[members] if len(variables.year) else np.full(len(members), -1)
-    extra = variables.extra[members] if len(variables.extra) else np.full(len(members), -1)
-    whole = year >= 0
-    columns.append(year[whole])
-    values.append(np.ones(int(whole.sum())))
-    rest = members[~whole]
-    per_share = variables.agent_hours[rest] * annual[rest]
-    envelopes = variables.envelopes
-    if envelopes is not None:
-        lines = ~np.isnan(envelopes.year_factor[rest])
+class _YearAgents:
+    """The year's agent-weeks of assignment rows: a whole-agent row's year column
+    ``y``; a planning-agent row's ``κ_y T x + F e``; ``F k A x`` otherwise. Worked out
+    once for every row (a build reads them hour by hour, site by site)."""
+
+    def __init__(self, variables: Variables) -> None:
         rows = variables.assignments
-        traffic = (rows["handle_hours"] * rows["repeat_factor"]).to_numpy(dtype=float)[rest]
-        per_share = np.where(lines, envelopes.year_factor[rest] * traffic, per_share)
-    columns.append(variables.share[rest])
-    values.append(per_share)
-    has = extra[~whole] >= 0
-    columns.append(extra[~whole][has])
-    values.append(annual[rest][has])
-    return np.concatenate(columns), np.concatenate(values)
+        count = len(rows)
+        self.annual = rows["annual_factor"].to_numpy(dtype=float)
+        self.year = variables.year if len(variables.year) else np.full(count, -1)
+        self.extra = variables.extra if len(variables.extra) else np.full(count, -1)
+        self.share = variables.share
+        per_share = variables.agent_hours * self.annual
+        envelopes = variables.envelopes
+        if envelopes is not None:
+            lines = ~np.isnan(envelopes.year_factor)
+            traffic = (rows["handle_hours"] * rows["repeat_factor"]).to_numpy(dtype=float)
+            per_share = np.where(lines, envelopes.year_factor * traffic, per_share)
+        self.per_share = per_share
+
+    def of(
+        self, members: np.ndarray, weights: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Columns and coefficients of the rows at ``members`` (each row's terms times
+        its entry of ``weights``, if given): the year columns of whole-agent rows, then
+        the others' share columns, then their ``e`` columns."""
+        year = self.year[members]
+        whole = year >= 0
+        rest = members[~whole]
+        extra = self.extra[rest]
+        has = extra >= 0
+        columns = np.concatenate([year[whole], self.share[rest], extra[has]])
+        values = np.concatenate(
+            [np.ones(int(whole.sum())), self.per_share[rest], self.annual[rest][has]]
+        )
+        if weights is not None:
+            values = (
+                np.concatenate([weights[whole], weights[~whole], weights[~whole][has]]) * values
+            )
+        return columns, values
 
 
 def _price_work(
-    lp: LinearProgram, variables: Variables, site: str, rate: float, pay: np.ndarray
+    lp: LinearProgram,
+    variables: Variables,
+    year: _YearAgents,
+    site: str,
+    rate: float,
+    pay: np.ndarray,
 ) -> None:
     """Take the roster's price of an hour off the work done at a rostered site: its
-    real-time rows' agent-weeks of the year (:func:`_year_agents`) at ``rate`` times
+    real-time rows' agent-weeks of the year (:class:`_YearAgents`) at ``rate`` times
     the hour's premium less (the roster pays that part)."""
     rows = variables.assignments
     here = np.flatnonzero((rows["site"] == site).to_numpy() & (rows["hour"] != WEEK).to_numpy())
     if not len(here):
         return
-    annual = rows["annual_factor"].to_numpy(dtype=float)
-    hours = rows["hour"].to_numpy()
-    for hour in np.unique(hours[here]):
-        columns, values = _year_agents(variables, here[hours[here] == hour], annual)
-        lp.add_cost(columns, -rate * pay[int(hour)] * values)
+    hours = rows["hour"].to_numpy()[here].astype(np.int64)
+    columns, values = year.of(here, -rate * pay[hours])
+    lp.add_cost(columns, values)
 
 
 def whole_roster(
@@ -433,7 +451,8 @@ def whole_roster(
                 upper=0.0,
             )  # fmt: skip
         # Paid hours at their premium; ties broken towards full-time shifts.
-        lp.add_cost(n, rate * (found.cover.T @ pay) + 1e-6 * (lengths < lengths.max()))
+        shift_cost = rate * (found.cover.T @ pay)
+        lp.add_cost(n, shift_cost + 1e-6 * (lengths < lengths.max()))
         # Capacity and seats, elastic: where no whole roster fits them, the roster that
         # overshoots them least is found (each hour over costs far more than any paid
         # hour), and the plan's overshoot measured on it is held back in the next round.
@@ -443,20 +462,27 @@ def whole_roster(
         lp.add_terms(np.array([row]), over, np.array([-1.0]))
         lp.add_cost(over, penalty)
         seats = whole_seats(inputs, site)
+        crowded = None
         if np.isfinite(seats):
             rows = lp.add_rows("seats", found.hours.tolist(), covering, ones, upper=seats)
             crowded = lp.add_columns("over_seats", found.hours.tolist())
             lp.add_terms(rows, crowded, -np.ones(len(rows)))
             lp.add_cost(crowded, penalty)
         if method == "milp":
-            solution = _solve_roster(lp.arrays())
+            # The LP rounded (up, then shifts taken off while every row holds) is the
+            # MILP's first incumbent: enough when within its gap of the LP's bound.
+            rounded = _Rounding(
+                found, need[found.hours], lengths, shift_cost, roster,
+                float(done.sum()) + blend, float(capacity[site]), seats, n, over, crowded,
+            )  # fmt: skip
+            solution = _solve_roster(lp.arrays(), rounded)
             if not solution.has_solution or solution.values is None:
                 hour_rows.append(_hours_table(site, found.hours, None, done, None, None))
                 continue
             agents = np.round(solution.values[n])
         else:
             agents = _rounded_roster(
-                found, need[found.hours], lengths, rate * (found.cover.T @ pay),
+                found, need[found.hours], lengths, shift_cost,
                 roster, float(done.sum()) + blend, seats, float(capacity[site]),
             )  # fmt: skip
         on_shift = found.cover @ agents
@@ -511,10 +537,10 @@ def _rounded_roster(
     ones = [np.ones(len(m)) for m in covering]
     lp.add_rows("whole", list(range(len(need))), covering, ones, lower=need)
     lp.add_rows("work", [0], [n], [lengths], lower=work)
-    longest = lengths == lengths.max()
     share = roster.max_part_time_share
     if share is not None:
-        lp.add_rows("part_time", [0], [n], [np.where(longest, 0.0, 1.0) - share], upper=0.0)
+        part = np.where(lengths == lengths.max(), 0.0, 1.0)
+        lp.add_rows("part_time", [0], [n], [part - share], upper=0.0)
     lp.add_cost(n, cost)
     penalty = 1e3 * float(cost.max(initial=1.0))
     (row,) = lp.add_rows("capacity", [0], [n], [lengths], upper=capacity)
@@ -528,7 +554,26 @@ def _rounded_roster(
         lp.add_cost(crowded, penalty)
     solution = _solve_roster(lp.arrays())
     assert solution.values is not None
-    agents = np.ceil(solution.values[n] - 1e-6)
+    return _round_roster(found, solution.values[n], need, lengths, cost, roster, work)
+
+
+def _round_roster(
+    found: _SitePatterns,
+    relaxed: np.ndarray,
+    need: np.ndarray,
+    lengths: np.ndarray,
+    cost: np.ndarray,
+    roster: Roster,
+    work: float,
+) -> np.ndarray:
+    """Whole agents per shift pattern from a roster LP's shifts ``relaxed``: rounded up
+    (cover and the week's work then hold), stretched or topped up with full-time shifts
+    where that breaks the part-time cap, then shifts taken off, dearest per paid hour
+    first, while cover, the week's work and the part-time cap hold. Capacity and seats
+    are not looked at (taking shifts off only eases them)."""
+    agents = np.ceil(relaxed - 1e-6)
+    longest = lengths == lengths.max()
+    share = roster.max_part_time_share
     cover = found.cover
     if share is not None:  # rounding up may break the part-time cap: stretch, else add
         hours_of = cover.astype(bool)
@@ -561,33 +606,89 @@ def _rounded_roster(
     return agents
 
 
+@dataclass(frozen=True)
+class _Rounding:
+    """A site's roster MILP's whole start from its LP's values: the shifts rounded
+    (:func:`_round_roster`), the elastic columns at what they then overshoot."""
+
+    found: _SitePatterns
+    need: np.ndarray
+    lengths: np.ndarray
+    cost: np.ndarray
+    roster: Roster
+    work: float
+    capacity: float
+    seats: float
+    shifts: np.ndarray  # the columns of the program
+    over_capacity: np.ndarray
+    over_seats: np.ndarray | None
+
+    def __call__(self, values: np.ndarray) -> np.ndarray:
+        agents = _round_roster(
+            self.found, values[self.shifts], self.need, self.lengths, self.cost, self.roster,
+            self.work,
+        )  # fmt: skip
+        start = np.zeros(len(values))
+        start[self.shifts] = agents
+        start[self.over_capacity] = max(float(self.lengths @ agents) - self.capacity, 0.0)
+        if self.over_seats is not None:
+            start[self.over_seats] = np.maximum(self.found.cover @ agents - self.seats, 0.0)
+        return start
+
+
 _SOLVED: dict[bytes, Solution] = {}
 
 
-def _solve_roster(arrays: ProgramArrays) -> Solution:
-    """Solve a site's roster MILP; the same program (a site whose work did not change
-    from one round, or month, to the next) is solved once per process."""
+def _solve_roster(
+    arrays: ProgramArrays, rounded: Callable[[np.ndarray], np.ndarray] | None = None
+) -> Solution:
+    """Solve a site's roster program; the same program (a site whose work did not
+    change from one round, or month, to the next) is solved once per process.
+
+    Its LP first: interval columns over whole requirements, the LP's optimum is often
+    whole already (a totally unimodular core), and then it is the MILP's. Otherwise
+    ``rounded`` (the LP's values to a whole solution of every row) gives the MILP its
+    first incumbent: kept as it is when within :data:`ROSTER_MIP_GAP` of the LP's
+    optimum (a bound on the MILP's), else handed to HiGHS as its start, whose
+    branch-and-bound then prunes against it from the root on.
+    """
     key = b"".join(
         np.ascontiguousarray(a).tobytes()
         for a in (arrays.cost, arrays.col_lower, arrays.col_upper, arrays.row_lower,
-                  arrays.row_upper, arrays.a_start, arrays.a_index, arrays.a_value)
+                  arrays.row_upper, arrays.a_start, arrays.a_index, arrays.a_value,
+                  arrays.integer)
     )  # fmt: skip
     found = _SOLVED.get(key)
     if found is None:
-        # Interval columns over whole requirements: the LP's optimum is often whole
-        # already (a totally unimodular core), and then it is the MILP's.
-        relaxed, _ = solve_with_highs(
-            dataclasses.replace(arrays, integer=np.zeros_like(arrays.integer))
-        )
-        values = relaxed.values
-        whole = values is not None and bool(
-            np.all(np.abs(values[arrays.integer] - np.round(values[arrays.integer])) <= 1e-7)
-        )
-        found = relaxed if whole else solve_with_highs(arrays, highs=_roster_highs())[0]
+        found = _solve_roster_program(arrays, rounded)
         if len(_SOLVED) > 4096:
             _SOLVED.clear()
         _SOLVED[key] = found
     return found
+
+
+def _solve_roster_program(
+    arrays: ProgramArrays, rounded: Callable[[np.ndarray], np.ndarray] | None
+) -> Solution:
+    integer = arrays.integer.astype(bool)
+    relaxed, _ = solve_with_highs(dataclasses.replace(arrays, integer=np.zeros_like(integer)))
+    values = relaxed.values
+    if values is None or not integer.any():
+        return relaxed
+    if np.all(np.abs(values[integer] - np.round(values[integer])) <= 1e-7):
+        return relaxed
+    if rounded is None or relaxed.objective is None:
+        return solve_with_highs(arrays, highs=_roster_highs())[0]
+    start = rounded(values)
+    cost = float(arrays.cost @ start + arrays.offset)
+    bound = float(relaxed.objective)
+    gap = (cost - bound) / abs(cost) if cost else 0.0
+    if gap <= ROSTER_MIP_GAP:
+        return dataclasses.replace(
+            relaxed, objective=cost, gap=max(gap, 0.0), values=start, duals=None,
+            bound=min(bound, cost),
+        )  # fmt: skip
+    return solve_with_highs(arrays, highs=_roster_highs(), start=start)[0]
 
 
 def _roster_highs() -> highspy.Highs:
