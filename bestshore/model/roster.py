@@ -137,6 +137,7 @@ class _SitePatterns:
     patterns: pd.DataFrame
     cover: np.ndarray  # (hours, patterns) 0/1: pattern p covers market hour h
     hours: np.ndarray  # the market hours some pattern covers
+    members: tuple[np.ndarray, ...]  # per row of cover: the patterns covering its hour
 
 
 def _patterns(inputs: ModelInputs, site: str, roster: Roster) -> _SitePatterns:
@@ -157,9 +158,10 @@ def _cached_patterns(open_hours: bytes, lengths: tuple[int, ...], every: int) ->
         cover[(start + np.arange(length)) % HOURS_PER_WEEK, j] = 1.0
     hours = np.flatnonzero(cover.any(axis=1))
     cover = cover[hours]
-    for array in (cover, hours):
+    members = tuple(np.flatnonzero(row) for row in cover)
+    for array in (cover, hours, *members):
         array.setflags(write=False)  # shared by every caller
-    return _SitePatterns(patterns, cover, hours)
+    return _SitePatterns(patterns, cover, hours, members)
 
 
 def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
@@ -213,8 +215,7 @@ def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> 
             columns = [needed]
             values: list[np.ndarray] = [-hours_needed]
             if h in covered:
-                row = found.cover[position[h]]
-                used = np.flatnonzero(row)
+                used = found.members[position[h]]
                 columns += [n[used], blended[[slot[h]]], idle[[slot[h]]]]
                 values += [np.ones(len(used)), np.array([-1.0]), np.array([-1.0])]
             members.append(np.concatenate(columns))
@@ -243,7 +244,7 @@ def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> 
             lp.add_cost(np.array([slack]), 1.0)
         seats = whole_seats(inputs, site)  # as the whole roster counts them
         if np.isfinite(seats) and len(found.hours):
-            seat_members = [n[np.flatnonzero(r)] for r in found.cover]
+            seat_members = [n[m] for m in found.members]
             bounds = np.array(
                 [
                     float(seats) - variables.margins.seats.get((site, int(h)), 0.0)
@@ -281,7 +282,7 @@ def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> 
         for h in found.hours.tolist():
             work = by_site_hour.get((site, h), _NONE)
             agents, weights = year_agents.of(work)
-            used = np.flatnonzero(found.cover[position[h]])
+            used = found.members[position[h]]
             members.append(np.concatenate([year[used], [year_blended[slot[h]]], agents]))
             coefficients.append(np.concatenate([np.ones(len(used)), [-1.0], -weights / YEAR_WEEKS]))
         lp.add_rows(
@@ -433,65 +434,37 @@ def whole_roster(
             continue
         pay = inputs.premium.loc[site].to_numpy()[found.hours]
         rate = weeks * idle_rate(inputs, site)
-        lp = LinearProgram(f"roster {site}")
-        n = lp.add_columns("shifts", list(range(len(found.patterns))), integer=True)
-        covering = [n[np.flatnonzero(r)] for r in found.cover]
-        ones = [np.ones(len(m)) for m in covering]
-        # Whole agents on shift each hour: at least the whole agents its queues need.
-        lp.add_rows("whole", found.hours.tolist(), covering, ones, lower=need[found.hours])
-        # Deferred work fits in the hours on shift beyond the real-time work: blending
-        # ``b_h <= on_shift_h - worked_h`` with ``Σ b_h = D`` holds iff the hours on
-        # shift are at least the work of the week, real-time and deferred.
         lengths = found.patterns["length_hours"].to_numpy(dtype=float)
-        lp.add_rows("blend", [0], [n], [lengths], lower=float(done.sum()) + blend)
-        if roster.max_part_time_share is not None:
-            part = lengths < max(roster.shift_hours)
-            lp.add_rows(
-                "part_time", [0], [n], [np.where(part, 1.0, 0.0) - roster.max_part_time_share],
-                upper=0.0,
-            )  # fmt: skip
-        # Paid hours at their premium; ties broken towards full-time shifts.
-        shift_cost = rate * (found.cover.T @ pay)
-        lp.add_cost(n, shift_cost + 1e-6 * (lengths < lengths.max()))
-        # Capacity and seats, elastic: where no whole roster fits them, the roster that
-        # overshoots them least is found (each hour over costs far more than any paid
-        # hour), and the plan's overshoot measured on it is held back in the next round.
-        penalty = 1e3 * float(rate * pay.max(initial=1.0) * max(lengths.max(initial=1.0), 1.0))
-        (row,) = lp.add_rows("capacity", [0], [n], [lengths], upper=capacity[site])
-        over = lp.add_columns("over_capacity", [0])
-        lp.add_terms(np.array([row]), over, np.array([-1.0]))
-        lp.add_cost(over, penalty)
+        # (up to a millionth of an hour: the same work summed in another order is the
+        # same program, solved once, :func:`_solve_roster`)
+        work = float(np.ceil((float(done.sum()) + blend) * 1e6 - 1e-3) / 1e6)
+        shift_cost = rate * (found.cover.T @ pay)  # paid hours at their premium
         seats = whole_seats(inputs, site)
-        crowded = None
-        if np.isfinite(seats):
-            rows = lp.add_rows("seats", found.hours.tolist(), covering, ones, upper=seats)
-            crowded = lp.add_columns("over_seats", found.hours.tolist())
-            lp.add_terms(rows, crowded, -np.ones(len(rows)))
-            lp.add_cost(crowded, penalty)
         if method == "milp":
-            # The LP rounded (up, then shifts taken off while every row holds) is the
-            # MILP's first incumbent: enough when within its gap of the LP's bound.
-            rounded = _Rounding(
-                found, need[found.hours], lengths, shift_cost, roster,
-                float(done.sum()) + blend, float(capacity[site]), seats, n, over, crowded,
+            # each paid hour over capacity or seats costs far more than any paid hour
+            penalty = 1e3 * float(rate * pay.max(initial=1.0) * max(lengths.max(initial=1.0), 1.0))
+            program = _RosterProgram(
+                site, found, need[found.hours], lengths, work, roster, shift_cost,
+                float(capacity[site]), seats, penalty,
             )  # fmt: skip
-            solution = _solve_roster(lp.arrays(), rounded)
+            solution = _solve_roster(program.lp.arrays(), program.rounding)
             if not solution.has_solution or solution.values is None:
                 hour_rows.append(_hours_table(site, found.hours, None, done, None, None))
                 continue
-            agents = np.round(solution.values[n])
+            agents = np.round(solution.values[program.shifts])
         else:
             agents = _rounded_roster(
                 found, need[found.hours], lengths, shift_cost,
-                roster, float(done.sum()) + blend, seats, float(capacity[site]),
+                roster, work, seats, float(capacity[site]),
             )  # fmt: skip
         on_shift = found.cover @ agents
         spare = np.maximum(on_shift - done[found.hours], 0.0)
         blended = _blend(spare, pay, blend)
         hour_rows.append(_hours_table(site, found.hours, on_shift, done, blended, spare - blended))
         days, clock = local_clock(str(inputs.sites.at[site, "timezone"]), market_zone, week)
+        starts = found.patterns["start_hour"].to_numpy()
         for j in np.flatnonzero(agents > 0):
-            start, length = (int(v) for v in found.patterns.iloc[j])
+            start, length = int(starts[j]), int(lengths[j])
             shift_rows.append(
                 {
                     "site": site,
@@ -533,7 +506,7 @@ def _rounded_roster(
     count = len(lengths)
     lp = LinearProgram("cover")
     n = lp.add_columns("shifts", list(range(count)))
-    covering = [n[np.flatnonzero(r)] for r in found.cover]
+    covering = [n[m] for m in found.members]
     ones = [np.ones(len(m)) for m in covering]
     lp.add_rows("whole", list(range(len(need))), covering, ones, lower=need)
     lp.add_rows("work", [0], [n], [lengths], lower=work)
@@ -565,12 +538,14 @@ def _round_roster(
     cost: np.ndarray,
     roster: Roster,
     work: float,
+    seats: float = np.inf,
 ) -> np.ndarray:
     """Whole agents per shift pattern from a roster LP's shifts ``relaxed``: rounded up
     (cover and the week's work then hold), stretched or topped up with full-time shifts
-    where that breaks the part-time cap, then shifts taken off, dearest per paid hour
-    first, while cover, the week's work and the part-time cap hold. Capacity and seats
-    are not looked at (taking shifts off only eases them)."""
+    where that breaks the part-time cap, then shifts taken off while cover, the week's
+    work and the part-time cap hold: first those on shift in hours over ``seats`` (the
+    shifts covering most such hours first), then the dearest per paid hour first.
+    Taking shifts off only eases capacity and seats."""
     agents = np.ceil(relaxed - 1e-6)
     longest = lengths == lengths.max()
     share = roster.max_part_time_share
@@ -599,11 +574,73 @@ def _round_roster(
                 return False
         return True
 
+    crowded = cover[on_shift > seats + 1e-9].sum(axis=0)
+    for j in np.argsort(-crowded, kind="stable")[: int(np.count_nonzero(crowded))]:
+        while agents[j] > 0 and np.any(on_shift[cover[:, j] > 0] > seats + 1e-9) and keeps(int(j)):
+            agents[j] -= 1
+            on_shift -= cover[:, j]
     for j in np.argsort(-(cost / np.maximum(lengths, 1.0)), kind="stable"):
         while agents[j] > 0 and keeps(int(j)):
             agents[j] -= 1
             on_shift -= cover[:, j]
     return agents
+
+
+class _RosterProgram:
+    """A site's roster MILP (one integer column per shift pattern) and its rounding.
+
+    Whole agents on shift each hour at least the whole agents its queues need
+    (``whole``); the hours on shift at least the week's work, real-time and deferred
+    (``blend``: blending ``b_h <= on_shift_h - worked_h`` with ``Σ b_h = D`` holds iff
+    they are); the part-time cap; paid hours at their premium, ties broken towards
+    full-time shifts. Capacity and seats are elastic: where no whole roster fits them,
+    the roster that overshoots them least is found (each hour over costs far more than
+    any paid hour), and the plan's overshoot measured on it is held back in the next
+    round.
+    """
+
+    def __init__(
+        self,
+        site: str,
+        found: _SitePatterns,
+        need: np.ndarray,
+        lengths: np.ndarray,
+        work: float,
+        roster: Roster,
+        shift_cost: np.ndarray,
+        capacity: float,
+        seats: float,
+        penalty: float,
+    ) -> None:
+        lp = LinearProgram(f"roster {site}")
+        n = lp.add_columns("shifts", list(range(len(found.patterns))), integer=True)
+        covering = [n[m] for m in found.members]
+        ones = [np.ones(len(m)) for m in covering]
+        lp.add_rows("whole", found.hours.tolist(), covering, ones, lower=need)
+        lp.add_rows("blend", [0], [n], [lengths], lower=work)
+        if roster.max_part_time_share is not None:
+            part = lengths < max(roster.shift_hours)
+            lp.add_rows(
+                "part_time", [0], [n], [np.where(part, 1.0, 0.0) - roster.max_part_time_share],
+                upper=0.0,
+            )  # fmt: skip
+        lp.add_cost(n, shift_cost + 1e-6 * (lengths < lengths.max()))
+        (row,) = lp.add_rows("capacity", [0], [n], [lengths], upper=capacity)
+        over = lp.add_columns("over_capacity", [0])
+        lp.add_terms(np.array([row]), over, np.array([-1.0]))
+        lp.add_cost(over, penalty)
+        crowded = None
+        if np.isfinite(seats):
+            rows = lp.add_rows("seats", found.hours.tolist(), covering, ones, upper=seats)
+            crowded = lp.add_columns("over_seats", found.hours.tolist())
+            lp.add_terms(rows, crowded, -np.ones(len(rows)))
+            lp.add_cost(crowded, penalty)
+        self.lp, self.shifts = lp, n
+        # The LP rounded (up, then shifts taken off while every row holds) is the
+        # MILP's first incumbent: enough when within its gap of the LP's bound.
+        self.rounding = _Rounding(
+            found, need, lengths, shift_cost, roster, work, capacity, seats, n, over, crowded
+        )
 
 
 @dataclass(frozen=True)
@@ -626,7 +663,7 @@ class _Rounding:
     def __call__(self, values: np.ndarray) -> np.ndarray:
         agents = _round_roster(
             self.found, values[self.shifts], self.need, self.lengths, self.cost, self.roster,
-            self.work,
+            self.work, self.seats,
         )  # fmt: skip
         start = np.zeros(len(values))
         start[self.shifts] = agents
