@@ -49,8 +49,14 @@ site with the same rows (tried as an LP first: shift patterns are intervals of
 consecutive hours, so the covering matrix has the consecutive-ones property, and without
 the part-time cap, seats or week-wrapping shifts the LP of whole requirements has a
 whole optimum), elastic on capacity and seats (a site whose whole roster cannot hold
-them gets the roster overshooting them least, which the solve then holds back). The
-roster's cost is what the plan reports.
+them gets the roster overshooting them least, which the solve then holds back). When the
+LP's optimum is not whole, its shifts rounded up, then taken off while every row holds
+(:func:`_round_roster`), are a whole roster: kept when it costs within the MILP's gap
+(:data:`ROSTER_MIP_GAP`) of the LP's optimum, a bound on the MILP's, and otherwise
+HiGHS's branch-and-bound starts from it (an incumbent from the root on; without one
+HiGHS spent most of each solve on general-integer columns with no bound). The MILP's
+answer is proven within that gap either way. The roster's cost is what the plan
+reports.
 """
 
 from __future__ import annotations
