@@ -60,7 +60,12 @@ import pandas as pd
 
 from bestshore.model.inputs import WEEK, ModelInputs
 from bestshore.model.sets import Eligibility
-from bestshore.model.staffing import agents_needed, planning_agents, queue_goal, roster_agents
+from bestshore.model.staffing import (
+    goal_planning_agents,
+    planning_agents_of,
+    queue_goal,
+    roster_agents,
+)
 from bestshore.scenario.profiles import WEEKS_PER_MONTH, month_loads
 from bestshore.scenario.schema import CallType
 
@@ -86,7 +91,7 @@ _SAMPLES = 12
 # Year facets within a thousandth of an agent all year of their neighbours are dropped.
 _YEAR_TOLERANCE = 1e-3 * WEEKS_PER_MONTH * 12
 # Where the line from the last corner to the end point is checked (fractions of it).
-_END_SAMPLES = (1e-6, 1e-3, 0.01, 0.05, 0.2, 0.4, 0.6, 0.8, 0.95)
+_END_SAMPLES = np.array([1e-6, 1e-3, 0.01, 0.05, 0.2, 0.4, 0.6, 0.8, 0.95])
 # Pooling floors are taken a relative 1e-9 low, for rounding in Erlang C's arithmetic.
 _POOLED_TOLERANCE = 1e-9
 
@@ -229,15 +234,16 @@ def _slack(goal: Goal, occupancy: float) -> float:
         top = min(MAX_AGENTS, 2 * top)
         limits = _limits(goal, occupancy, top)
         capped = np.isclose(limits[1:], occupancy * np.arange(1, top + 1), rtol=1e-7)
-    worst = 0.0
     fractions = (np.arange(1, _SAMPLES) / _SAMPLES)[None, :]
     loads = limits[:-1, None] + fractions * np.diff(limits)[:, None]
     below = np.arange(top)[:, None] + fractions  # P at those loads
-    for n in range(top):
-        if capped[n] and (n == 0 or capped[n - 1]):
-            break  # on the occupancy cap both are a / occupancy: no dip
-        for load, pwl in zip(loads[n], below[n], strict=True):
-            worst = max(worst, pwl - planning_agents(goal, float(load), occupancy))
+    # From the first step with both ends on the occupancy cap, both are a / occupancy.
+    stops = np.flatnonzero(capped & np.concatenate([[True], capped[:-1]]))
+    steps = np.arange(stops[0] if len(stops) else top)
+    if not len(steps):
+        return 0.0
+    found = goal_planning_agents(goal, loads[steps].ravel(), occupancy)
+    worst = max(0.0, float(np.max(below[steps].ravel() - found)))
     return 1.5 * worst + 1e-6 if worst > 0 else 0.0
 
 
@@ -267,7 +273,7 @@ def _hull(
     traffic: float,
     exact: float,
     dip: float,
-    agents: Callable[[float], float] | None = None,
+    agents: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Vertices ``(share, agents)`` of ``H``: the lower hull of the origin, the corners
     ``(L(m)/T, m - δ)`` with ``L(m) < T`` and ``(1, N(T))``.
@@ -282,10 +288,9 @@ def _hull(
     if agents is not None:
         start = float(limits[corners[-1]]) if len(corners) else 0.0
         level = float(corners[-1] - dip) if len(corners) else 0.0
-        for fraction in _END_SAMPLES:
-            load = start + fraction * (traffic - start)
-            reach = level + (agents(load) - level) / fraction  # the end this sample allows
-            exact = min(exact, reach)
+        loads = start + _END_SAMPLES * (traffic - start)
+        reach = level + (agents(loads) - level) / _END_SAMPLES  # the end each sample allows
+        exact = min(exact, float(reach.min()))
     # Only corners under the chord to the end can be vertices: skip the rest cheaply.
     x = limits[corners] / traffic
     y = corners - dip
@@ -306,7 +311,12 @@ def whole_agent_rows(inputs: ModelInputs, rows: pd.DataFrame) -> np.ndarray:
 
 
 def _exact(
-    call_type: CallType, loads: np.ndarray, occupancy: float, whole: bool, limits: np.ndarray
+    call_type: CallType,
+    loads: np.ndarray,
+    occupancy: float,
+    whole: bool,
+    limits: np.ndarray,
+    planning: _Planning | None = None,
 ) -> np.ndarray:
     if whole:
         found = np.searchsorted(limits, loads, side="left").astype(float)
@@ -314,9 +324,44 @@ def _exact(
         if beyond.any():
             found[beyond] = [roster_agents(call_type, float(a), occupancy) for a in loads[beyond]]
         return np.where(loads > 0, found, 0.0)
-    return np.array(
-        [agents_needed(call_type, float(a), occupancy) if a > 0 else 0.0 for a in loads]
-    )
+    if planning is None:
+        planning = _Planning(call_type, occupancy)
+    return planning(loads)
+
+
+class _Planning:
+    """Planning agents of one call type at loads asked for in arrays, remembered.
+
+    An envelope asks for a few loads at a time (its end samples, its months), too few
+    for :func:`planning_agents_of` to pay off; :meth:`asking` runs the envelopes once
+    only to hear every load they will ask for (their loads do not depend on the agents
+    answered, so zeros do), then all are computed at once and the real run finds them
+    here."""
+
+    def __init__(self, call_type: CallType, occupancy: float) -> None:
+        self.call_type, self.occupancy = call_type, occupancy
+        self.known: dict[float, float] = {}
+        self.asked: list[np.ndarray] | None = None
+
+    def asking(self) -> None:
+        self.asked = []
+
+    def answer(self) -> None:
+        """Compute every load heard since :meth:`asking` (and answer from now on)."""
+        asked, self.asked = self.asked, None
+        if asked:
+            self(np.concatenate(asked))
+
+    def __call__(self, loads: np.ndarray) -> np.ndarray:
+        loads = np.asarray(loads, dtype=float)
+        if self.asked is not None:
+            self.asked.append(loads)
+            return np.zeros(len(loads))
+        missing = np.unique(loads[[float(a) not in self.known for a in loads]])
+        if len(missing):
+            found = planning_agents_of(self.call_type, missing, self.occupancy)
+            self.known.update(zip(missing.tolist(), found.tolist(), strict=True))
+        return np.array([self.known[float(a)] for a in loads])
 
 
 def _busiest_month(months: tuple[np.ndarray, np.ndarray]) -> float:
@@ -413,18 +458,28 @@ def _envelopes(inputs: ModelInputs, eligibility: Eligibility) -> StaffingEnvelop
     sizes = np.zeros(len(rows), dtype=np.int64)
     for members in eligibility.groups("call_type", "language", "hour").values():
         sizes[members] = len(members)
+    # Each distinct envelope (rows of a unit at like sites share one) is computed once,
+    # the planning agents of all asked for at once: a dry run hears the loads, then the
+    # real run finds them computed.
+    row_keys = [
+        (str(types[row]), float(traffic_all[row]), bool(whole_all[row]), bool(sizes[row] == 1))
+        for row in chosen
+    ]
+    planning = {c.id: _Planning(c, occupancy) for c in call_types.values()}
     seen: dict[tuple[str, float, bool, bool], _RowEnvelope] = {}
-    for position, row in enumerate(chosen):
-        call_type = call_types[str(types[row])]
-        traffic = float(traffic_all[row])
-        whole = bool(whole_all[row])
-        alone = bool(sizes[row] == 1)
-        key = (call_type.id, traffic, whole, alone)  # rows of a unit at like sites share it
-        if key not in seen:
+    for dry in (True, False):
+        for provider in planning.values():
+            if dry:
+                provider.asking()
+            else:
+                provider.answer()
+        for key in dict.fromkeys(row_keys):
+            call_type_id, traffic, whole, alone = key
             seen[key] = _row_envelope(
-                call_type, traffic, whole, occupancy, tables[call_type.id], months[call_type.id],
-                alone,
+                call_types[call_type_id], traffic, whole, occupancy, tables[call_type_id],
+                months[call_type_id], alone, planning[call_type_id],
             )  # fmt: skip
+    for position, (row, key) in enumerate(zip(chosen, row_keys, strict=True)):
         found = seen[key]
         needed[position], at_one[position] = found.exact, found.year_at_one
         factor[row], year_factor[row] = found.factor, found.year_factor
@@ -473,16 +528,15 @@ def _row_envelope(
     limits: np.ndarray,
     months: tuple[np.ndarray, np.ndarray],
     alone: bool = False,
+    planning: _Planning | None = None,
 ) -> _RowEnvelope:
     """One row's envelope: its exact agents at share 1, ``κ``, the hull's other facets
     and the year's facets (module docstring); ``alone`` (its unit's only row, share 1 in
     every plan): the line to its exact staffing."""
     dip = 0.0 if whole else corner_slack(call_type, occupancy)
-    (exact,) = _exact(call_type, np.array([traffic]), occupancy, whole, limits)
-
-    def planning(load: float) -> float:
-        return agents_needed(call_type, load, occupancy)
-
+    if planning is None:
+        planning = _Planning(call_type, occupancy)
+    (exact,) = _exact(call_type, np.array([traffic]), occupancy, whole, limits, planning)
     check = None if whole else planning
     if alone:
         x, y = np.array([0.0, 1.0]), np.array([0.0, float(exact)])
@@ -500,12 +554,16 @@ def _row_envelope(
         elif load == 1.0:
             parts.append((x, y))
         elif alone:
-            (month,) = _exact(call_type, np.array([traffic * load]), occupancy, whole, limits)
+            (month,) = _exact(
+                call_type, np.array([traffic * load]), occupancy, whole, limits, planning
+            )
             parts.append((np.array([0.0, 1.0]), np.array([0.0, float(month)])))
         elif traffic * load > limits[-1]:
             parts.append((np.array([0.0, 1.0]), np.array([0.0, traffic * load / occupancy])))
         else:
-            (month,) = _exact(call_type, np.array([traffic * load]), occupancy, whole, limits)
+            (month,) = _exact(
+                call_type, np.array([traffic * load]), occupancy, whole, limits, planning
+            )
             parts.append(_hull(limits, traffic * load, float(month), dip, check))
     if len(parts) == 1:
         gx, gy = parts[0][0], parts[0][1] * weeks[0]

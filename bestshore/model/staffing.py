@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import functools
 import math
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -30,11 +31,14 @@ from bestshore.staffing import (
     average_speed_of_answer,
     service_level,
 )
+from bestshore.staffing.arrays import queue_staffing
 
 __all__ = [
     "agents_needed",
     "exact_staffing",
+    "goal_planning_agents",
     "planning_agents",
+    "planning_agents_of",
     "queue_goal",
     "roster_agents",
 ]
@@ -139,6 +143,50 @@ def _whole_agents(
     return agents_for_service_level(calls, 60, aht, target, answer_seconds, max_occupancy)
 
 
+def _staff(
+    types: np.ndarray,
+    traffic: np.ndarray,
+    goals: dict[Any, tuple[float, float | None, float | None, float | None]],
+    max_occupancy: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Planning agents, whole agents, service level and ASA of queue-hours (their call
+    types and loads): per goal at once (:func:`~bestshore.staffing.arrays.queue_staffing`,
+    the scalar path's figures), the loads it leaves one by one."""
+    planning = np.zeros(len(traffic))
+    whole = np.zeros(len(traffic))
+    levels = np.full(len(traffic), np.nan)
+    asas = np.full(len(traffic), np.nan)
+    for call_type_id in pd.unique(types):
+        members = np.flatnonzero(types == call_type_id)
+        goal = goals[call_type_id]
+        found = queue_staffing(goal, traffic[members], max_occupancy)
+        planning[members], whole[members] = found.planning, found.whole
+        levels[members], asas[members] = found.service_level, found.asa_seconds
+        for at in members[~found.done]:
+            planning[at], whole[at], levels[at], asas[at] = _queue(
+                goal, float(traffic[at]), max_occupancy
+            )
+    return planning, whole, levels, asas
+
+
+def planning_agents_of(
+    call_type: CallType, traffic: np.ndarray, max_occupancy: float
+) -> np.ndarray:
+    """:func:`agents_needed` of many loads of one call type at once [agents]."""
+    return goal_planning_agents(queue_goal(call_type), traffic, max_occupancy)
+
+
+def goal_planning_agents(
+    goal: tuple[float, float | None, float | None, float | None],
+    traffic: np.ndarray,
+    max_occupancy: float,
+) -> np.ndarray:
+    """:func:`planning_agents` of many loads at once [agents]."""
+    traffic = np.asarray(traffic, dtype=float)
+    types = np.zeros(len(traffic), dtype=np.int64)
+    return _staff(types, traffic, {0: goal}, max_occupancy)[0]
+
+
 def exact_staffing(
     rows: pd.DataFrame,
     call_types: dict[str, CallType],
@@ -169,28 +217,23 @@ def exact_staffing(
     [fraction of planning agents busy].
     """
     goals = {key: queue_goal(call_type) for key, call_type in call_types.items()}
-    queues = [
-        _queue(goals[call_type_id], float(traffic), max_occupancy)
-        for call_type_id, traffic in zip(rows["call_type"], rows["handle_hours"], strict=True)
-    ]
-    agents, roster, levels, asas = (
-        (list(column) for column in zip(*queues, strict=True)) if queues else ([], [], [], [])
+    traffic_array = rows["handle_hours"].to_numpy(dtype=float)
+    agents_array, roster, levels, asas = _staff(
+        rows["call_type"].to_numpy(), traffic_array, goals, max_occupancy
     )
-    agents_array = np.array(agents, dtype=float)
     whole = np.broadcast_to(np.asarray(whole_agents, dtype=bool), (len(rows),))
     if whole.any():
         goal_set = np.array(
             [goals[c][1] is not None or goals[c][3] is not None for c in rows["call_type"]],
             dtype=bool,
         )
-        agents_array = np.where(goal_set & whole, np.array(roster, dtype=float), agents_array)
-    traffic_array = rows["handle_hours"].to_numpy(dtype=float)
+        agents_array = np.where(goal_set & whole, roster, agents_array)
     with np.errstate(divide="ignore", invalid="ignore"):
         busy = np.where(agents_array > 0, traffic_array / agents_array, 0.0)
     return pd.DataFrame(
         {
             "agents": agents_array,
-            "roster_agents": np.array(roster, dtype=float),
+            "roster_agents": roster,
             "service_level": levels,
             "asa_seconds": asas,
             "occupancy": busy,
