@@ -1325,8 +1325,10 @@ def _write_markdown(
     if shift_names:
         lines += [
             "- With shifts, the roster step is timed by wrapping `bestshore.model.plan."
-            "whole_roster` and `bestshore.model.roster.solve_with_highs` in the bench's "
-            "process (a timer and the arrays' sizes per call; nothing else changes).",
+            "whole_roster`, `bestshore.model.roster._solve_roster` and "
+            "`bestshore.model.roster.solve_with_highs` in the bench's process (a timer, "
+            "the arrays' sizes and whether branch-and-bound ran, per site program; "
+            "nothing else changes).",
         ]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
