@@ -90,9 +90,12 @@ def _peak_rss_mib() -> float:
 
 @contextmanager
 def _roster_probe() -> Iterator[list[dict[str, Any]]]:
-    """Record each whole-agent roster step (``whole_roster``, once per staffing round)
-    and the size and time of its per-site MILPs, by wrapping the two functions for the
-    block. Empty for a bestshore without rosters."""
+    """Record each round's whole-agent roster step (``whole_roster`` with its MILPs, once
+    per staffing round; the months' rounded rosters are not steps) and the size, time
+    and end of each site's roster program, by wrapping the functions for the block.
+    A site's program is its MILP (``_solve_roster``: its LP first, then its LP rounded,
+    kept when within the MILP's gap, else HiGHS's branch-and-bound from that start);
+    *solved by* says which ended it. Empty for a bestshore without rosters."""
     steps: list[dict[str, Any]] = []
     try:
         from bestshore.model import plan, roster
@@ -102,36 +105,53 @@ def _roster_probe() -> Iterator[list[dict[str, Any]]]:
     if not hasattr(roster, "whole_roster") or not hasattr(plan, "whole_roster"):
         yield steps
         return
-    solve, step = roster.solve_with_highs, plan.whole_roster
+    solve, step, program = roster.solve_with_highs, plan.whole_roster, roster._solve_roster
+    active: list[dict[str, Any]] = []  # the step running, if any
+    branched: list[bool] = []
 
     def timed_solve(arrays: Any, **kwargs: Any) -> Any:
-        solution, highs = solve(arrays, **kwargs)
-        if steps:
-            steps[-1]["milps"].append(
-                {
-                    "columns": int(arrays.num_col),
-                    "rows": int(arrays.num_row),
-                    "integer": int(arrays.integer.sum()),
-                    "nonzeros": int(arrays.num_nz),
-                    "seconds": solution.handover_seconds + solution.solve_seconds,
-                    "status": solution.status,
-                }
-            )
-        return solution, highs
+        if arrays.integer.any():
+            branched.append(True)
+        return solve(arrays, **kwargs)
+
+    def timed_program(arrays: Any, *args: Any, **kwargs: Any) -> Any:
+        if not active:
+            return program(arrays, *args, **kwargs)
+        branched.clear()
+        start = time.perf_counter()
+        solution = program(arrays, *args, **kwargs)
+        active[-1]["milps"].append(
+            {
+                "columns": int(arrays.num_col),
+                "rows": int(arrays.num_row),
+                "integer": int(arrays.integer.sum()),
+                "nonzeros": int(arrays.num_nz),
+                "seconds": time.perf_counter() - start,
+                "status": solution.status,
+                "solved_by": "branch-and-bound" if branched else "LP or its rounding",
+            }
+        )
+        return solution
 
     def timed_step(*args: Any, **kwargs: Any) -> Any:
+        if kwargs.get("method", "milp") != "milp":
+            return step(*args, **kwargs)
         steps.append({"milps": []})
+        active.append(steps[-1])
         start = time.perf_counter()
         try:
             return step(*args, **kwargs)
         finally:
+            active.pop()
             steps[-1]["seconds"] = time.perf_counter() - start
 
     roster.solve_with_highs, plan.whole_roster = timed_solve, timed_step
+    roster._solve_roster = timed_program
     try:
         yield steps
     finally:
         roster.solve_with_highs, plan.whole_roster = solve, step
+        roster._solve_roster = program
 
 
 def _roster_facts(steps: list[dict[str, Any]]) -> dict[str, Any] | None:
@@ -150,6 +170,14 @@ def _roster_facts(steps: list[dict[str, Any]]) -> dict[str, Any] | None:
             status: sum(m["status"] == status for m in milps)
             for status in sorted({m["status"] for m in milps})
         },
+        "solved_by": {
+            how: sum(m.get("solved_by") == how for m in milps)
+            for how in sorted({str(m.get("solved_by")) for m in milps})
+        },
+        "branched_all_steps": sum(
+            m.get("solved_by") == "branch-and-bound" for step in steps for m in step["milps"]
+        ),
+        "milp_seconds_all_steps": sum(m["seconds"] for step in steps for m in step["milps"]),
         **{
             f"{key}_{how}": (sum if how == "sum" else max)(m[key] for m in milps) if milps else 0
             for key in ("columns", "rows", "integer", "nonzeros")
@@ -429,7 +457,9 @@ def _child(size: str, approach: str, repeats: int, out: Path) -> int:
         scenario = Scenario.model_validate(data, context={"source": source})
         validation = time.perf_counter() - start
         check_references(scenario)
+        cpu = time.process_time()
         rep = runner(scenario)
+        rep["cpu"] = time.process_time() - cpu  # user + system, all threads; verify included
         rep["validation"] = validation
         record["repeats"].append(rep)
     record["peak_rss_mib"] = _peak_rss_mib()
@@ -489,6 +519,7 @@ def _summary(record: dict[str, Any]) -> dict[str, Any]:
         "other": _median([r.get("other") for r in reps]),
         "verify": _median([r.get("verify") for r in reps]),
         "validation": _median([r["validation"] for r in reps]),
+        "cpu": _median([r.get("cpu") for r in reps]),
         "objective": first["objective"],
         "objectives": [r["objective"] for r in reps],
         "status": first["status"],
@@ -723,7 +754,8 @@ def _shift_targets(
                 f"{_fmt(demo['total'])} s (median of {demo['repeats']}; "
                 f"{_count(_int(demo.get('rounds')))} staffing rounds"
                 + ("" if planned else f"; {demo['status']}")
-                + f"), verification {_fmt(demo.get('verify'))} s on top"
+                + f"), verification {_fmt(demo.get('verify'))} s on top; "
+                f"CPU {_fmt(demo.get('cpu'))} s with it"
             )
             rows.append((target, measured, planned and demo["total"] <= DEMO_ROSTER_TARGET))
     by_name: dict[str, list[dict[str, Any]]] = {}
@@ -801,17 +833,20 @@ def _shift_lines(
         )
     lines += [
         "",
-        "The roster step of a round: one MILP per rostered site that has work (its LP",
-        "first: whole when the interval structure allows), integer shift counts covering",
-        "every hour's agents rounded up, elastic on capacity and seats, stopped at a 0.5 %",
-        "gap or 100 nodes (*gap_limit*). Sizes of the first round's step;",
-        "seconds of that step alone (*first round*) and summed over the end-to-end solve's",
-        "rounds (*all rounds*, one step per round with a plan).",
+        "The roster step of a round: one MILP per rostered site that has work, integer",
+        "shift counts covering every hour's agents rounded up, elastic on capacity and",
+        "seats, to a 0.5 % gap (or 100 nodes). Its LP first (whole when the interval",
+        "structure allows); else the LP rounded (up, then shifts taken off while every row",
+        "holds) is kept when within 0.5 % of the LP, and otherwise is the start of HiGHS's",
+        "branch-and-bound (*solved by*). Sizes of the first round's step; seconds of that",
+        "step alone (*first round*, the site programs alone in brackets) and summed over",
+        "the end-to-end solve's rounds (*all rounds*: steps, and the site programs that",
+        "needed branch-and-bound in all of them).",
         "",
         "| instance | site MILPs | columns: all (largest) | rows: all (largest) "
         "| integer columns: all (largest) | non-zeros: all (largest) | how they ended "
-        "| first round [s] (MILPs alone) | all rounds [s] (steps) |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| solved by | first round [s] (MILPs alone) | all rounds [s] (steps; branched) |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name in names:
         runs = summaries.get(name, {})
@@ -820,7 +855,7 @@ def _shift_lines(
         whole = runs.get("bestshore") or {}
         steps = (whole.get("roster") or {}).get("steps")
         if not first:
-            lines.append(f"| {name} | n/a |" + " |" * 7)
+            lines.append(f"| {name} | n/a |" + " |" * 8)
             continue
         cells = [
             f"{first[f'{key}_sum']:,} ({first[f'{key}_max']:,})"
@@ -830,9 +865,11 @@ def _shift_lines(
             f"| {name} | {first['milps']} | "
             + " | ".join(cells)
             + f" | {_statuses(first.get('statuses') or {})} "
+            f"| {_statuses(first.get('solved_by') or {})} "
             f"| {_fmt(round_.get('roster_first_seconds'), 3)} "
             f"({_fmt(round_.get('roster_first_milp_seconds'), 3)}) | "
-            f"{_fmt(whole.get('roster_seconds'))} ({_count(steps)}) |"
+            f"{_fmt(whole.get('roster_seconds'))} ({_count(steps)}; "
+            f"{_count((whole.get('roster') or {}).get('branched_all_steps'))}) |"
         )
     lines += [
         "",
@@ -841,7 +878,9 @@ def _shift_lines(
         "Seconds, medians of the repeats. bestshore end to end: `bestshore.solve` as in",
         "the timings above, its *build*, *hand-over* and *solve* summed over the staffing",
         "rounds, *staffing* the exact staffing and roster of every round (*roster step* of",
-        "it), *other* what no stage covers. First round: bestshore's LP of the first round",
+        "it), *other* what no stage covers, *CPU* the process's user and system seconds",
+        "over the same call (verification included; wall seconds inflate on a loaded",
+        "machine, CPU seconds much less). First round: bestshore's LP of the first round",
         "built and solved once, its result table read back (as the floor's); its exact",
         "staffing and roster step are given beside, not in its *total*. *x floor*: total /",
         "the floor's total. *objective*: the LP optimum of the first round (floor, first",
@@ -856,9 +895,9 @@ def _shift_lines(
             f"#### {name} ({count} repeat{'s' if count != 1 else ''})",
             "",
             "| approach | validation | inputs | build | hand-over | solve | staffing "
-            "| roster step | extract | other | total | rounds | verify | x floor "
+            "| roster step | extract | other | total | CPU | rounds | verify | x floor "
             "| peak RSS [MiB] | objective [EUR/yr] | rel. diff to first round |",
-            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         reference = runs.get("round", {}).get("objective")
         for approach in SHIFT_APPROACHES:
@@ -872,7 +911,7 @@ def _shift_lines(
                     ),
                     "not run",
                 )
-                lines.append(f"| {SHIFT_LABELS[approach]} | {note} |" + " |" * 15)
+                lines.append(f"| {SHIFT_LABELS[approach]} | {note} |" + " |" * 16)
                 continue
             stages = s.get("stages") or {}
             staffing = s.get("staffing")
@@ -906,6 +945,7 @@ def _shift_lines(
                 + f" | {_fmt(staffing) if approach != 'floor' else '—'}"
                 f" | {_fmt(s.get('roster_seconds')) if approach != 'floor' else '—'}"
                 f" | {_fmt(stages.get('extract'))} | {other} | **{_fmt(s['total'])}**"
+                f" | {_fmt(s.get('cpu'))}"
                 f" | {_count(_int(s.get('rounds'))) if approach == 'bestshore' else '1'}"
                 f" | {_fmt(s.get('verify')) if approach == 'bestshore' else '—'}"
                 f" | {_ratio(ratios.get(name, {}).get(approach, math.nan))}"
@@ -1285,8 +1325,10 @@ def _write_markdown(
     if shift_names:
         lines += [
             "- With shifts, the roster step is timed by wrapping `bestshore.model.plan."
-            "whole_roster` and `bestshore.model.roster.solve_with_highs` in the bench's "
-            "process (a timer and the arrays' sizes per call; nothing else changes).",
+            "whole_roster`, `bestshore.model.roster._solve_roster` and "
+            "`bestshore.model.roster.solve_with_highs` in the bench's process (a timer, "
+            "the arrays' sizes and whether branch-and-bound ran, per site program; "
+            "nothing else changes).",
         ]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -194,6 +194,9 @@ class _World:
         # at the annual factor, as it was then costed). Set by verify.
         self.monthly = True
         self._staffed: dict[tuple[str, float], tuple[float, float]] = {}
+        self._local: dict[tuple[str, int, int], dt.datetime] = {}
+        self._week_premium: dict[str, np.ndarray] = {}
+        self._open_count: dict[str, int] = {}
 
     def zone(self, site: Site) -> ZoneInfo:
         if site.id not in self._zones:
@@ -256,10 +259,13 @@ class _World:
         return self.scenario.settings.staffing_model == "whole"
 
     def local(self, site: Site, market_hour: int, minute: int = 0) -> dt.datetime:
-        instant = (self.monday + dt.timedelta(hours=market_hour, minutes=minute)).replace(
-            tzinfo=self.market_zone
-        )
-        return instant.astimezone(self.zone(site))
+        key = (site.id, market_hour, minute)
+        if key not in self._local:
+            instant = (self.monday + dt.timedelta(hours=market_hour, minutes=minute)).replace(
+                tzinfo=self.market_zone
+            )
+            self._local[key] = instant.astimezone(self.zone(site))
+        return self._local[key]
 
     def open_quarters(self, site: Site) -> np.ndarray:
         if site.id not in self._open:
@@ -291,6 +297,18 @@ class _World:
             weekend = local.weekday() >= 5
             self._premium[key] = 1.0 + site.night_premium * night + site.weekend_premium * weekend
         return self._premium[key]
+
+    def week_premium(self, site: Site) -> np.ndarray:
+        """:meth:`premium` of each of the week's 168 market hours."""
+        if site.id not in self._week_premium:
+            self._week_premium[site.id] = np.array([self.premium(site, h) for h in range(168)])
+        return self._week_premium[site.id]
+
+    def open_count(self, site: Site) -> int:
+        """Market hours of the week the site is open for entirely (:meth:`is_open`)."""
+        if site.id not in self._open_count:
+            self._open_count[site.id] = sum(self.is_open(site, h) for h in range(168))
+        return self._open_count[site.id]
 
     def shore(self, site: Site) -> str:
         if site.id not in self._shores:
@@ -942,19 +960,31 @@ def _check_roster(
     over: set[str] = set()
     label = "" if month is None else f"month {month}: "
     problems_before = len(problems)
+    # plain arrays: the loops below run per site, per month
+    row_site = rows["site"].to_numpy(dtype=object)
+    row_hour = rows["hour"].to_numpy(dtype=np.int64)
+    row_agents = rows["agents"].to_numpy(dtype=float)
+    shift_site = shifts["site"].to_numpy(dtype=object) if len(shifts) else np.array([], object)
+    columns = ("start_hour", "length_hours", "agents")
+    shift_values = [
+        shifts[c].to_numpy() if len(shifts) else np.array([], dtype=float) for c in columns
+    ]
     for site in scenario.sites:
         roster = world.scenario.roster_of(site)
-        mine = shifts[shifts["site"] == site.id] if len(shifts) else shifts
+        in_site = shift_site == site.id
+        starts, lengths, counts = (v[in_site] for v in shift_values)
         if roster is None:
-            if len(mine):
+            if len(starts):
                 problems.append(f"site {site.id} has shifts but no roster")
             continue
-        here = rows[rows["site"] == site.id]
-        if here.empty and mine.empty:
+        here = row_site == site.id
+        if not here.any() and not len(starts):
             continue
         on_shift = np.zeros(168)
-        for shift in mine.itertuples(index=False):
-            start, length, agents = int(shift.start_hour), int(shift.length_hours), shift.agents
+        for start, length, agents in zip(
+            starts.tolist(), lengths.tolist(), counts.tolist(), strict=True
+        ):
+            start, length = int(start), int(length)
             if length not in roster.shift_hours:
                 problems.append(
                     f"site {site.id} has a {length} h shift; allowed {roster.shift_hours}"
@@ -973,17 +1003,16 @@ def _check_roster(
                     f"site {site.id}'s shift from hour {start} runs {len(closed)} h outside opening hours"
                 )
             on_shift[hours] += agents
-        real = here[here["hour"] >= 0]
-        worked = real.groupby("hour")["agents"].sum()
-        for hour, agents in worked.items():  # the hour's agents, rounded up to people
-            if on_shift[int(hour)] < np.ceil(agents - 1e-9) - 1e-9:
+        real = here & (row_hour >= 0)
+        done = np.bincount(row_hour[real], weights=row_agents[real], minlength=168)[:168]
+        for hour in np.unique(row_hour[real]).tolist():  # the hour's agents, rounded up to people
+            agents = done[hour]
+            if on_shift[hour] < np.ceil(agents - 1e-9) - 1e-9:
                 problems.append(
-                    f"site {site.id} has {on_shift[int(hour)]:g} agents on shift in hour {hour}, "
+                    f"site {site.id} has {on_shift[hour]:g} agents on shift in hour {hour}, "
                     f"below the {np.ceil(agents - 1e-9):g} whole agents its queues need"
                 )
-        deferred = float(here.loc[here["hour"] < 0, "agents"].sum())
-        done = np.zeros(168)
-        done[worked.index.to_numpy(dtype=int)] = worked.to_numpy()
+        deferred = float(row_agents[here & (row_hour < 0)].sum())
         spare = np.maximum(on_shift - done, 0.0)
         if spare.sum() < deferred - REL_TOL * max(1.0, deferred):
             problems.append(
@@ -1001,7 +1030,7 @@ def _check_roster(
         if site.max_agents is not None:
             seats = float(np.floor(site.max_agents + 1e-9))
         else:
-            open_hours = sum(world.is_open(site, h) for h in range(168))
+            open_hours = world.open_count(site)
             seats = float(
                 np.ceil(
                     scenario.settings.peak_factor * world.capacity(site) / max(open_hours, 1) - 1e-9
@@ -1014,11 +1043,11 @@ def _check_roster(
                 problems.append(
                     f"site {site.id} has more agents on shift than {seats:g} seats in {len(crowded)} hours"
                 )
-        if roster.max_part_time_share is not None and len(mine):
-            part = float(mine.loc[mine["length_hours"] < max(roster.shift_hours), "agents"].sum())
-            if part > roster.max_part_time_share * float(mine["agents"].sum()) + 1e-9:
+        if roster.max_part_time_share is not None and len(starts):
+            part = float(counts[lengths < max(roster.shift_hours)].sum())
+            if part > roster.max_part_time_share * float(counts.sum()) + 1e-9:
                 problems.append(f"site {site.id} has more part-time shifts than its cap allows")
-        premium = np.array([world.premium(site, h) for h in range(168)])
+        premium = world.week_premium(site)
         left = deferred
         idle = spare.copy()
         for h in np.lexsort((np.arange(168), -premium)):
@@ -1127,7 +1156,7 @@ def _over_limits(world: _World, part: pd.DataFrame, slack: float = 0.0) -> set[s
             over.add(site.id)
         seats = site.max_agents
         if seats is None:
-            open_hours = sum(world.is_open(site, h) for h in range(168))
+            open_hours = world.open_count(site)
             seats = scenario.settings.peak_factor * capacity / max(open_hours, 1)
         if float(busiest.get(site_id, 0.0)) > seats * (1 + REL_TOL - slack) + REL_TOL:
             over.add(site.id)
@@ -1858,7 +1887,7 @@ def verify(scenario: Scenario, result: Result, *, identity: bool = True) -> list
             )
         seats = site.max_agents
         if seats is None:
-            open_hours = sum(world.is_open(site, h) for h in range(168))
+            open_hours = world.open_count(site)
             seats = scenario.settings.peak_factor * capacity / max(open_hours, 1)
         hourly = (
             rows[(rows["site"] == site.id) & (rows["hour"] >= 0)].groupby("hour")["agents"].sum()

@@ -35,7 +35,7 @@ import pandas as pd
 
 from bestshore.model.build import SourcingModel
 from bestshore.model.curve import StaffingEnvelopes, limits_to
-from bestshore.model.staffing import planning_agents_of, roster_agents
+from bestshore.model.staffing import agents_needed, planning_agents_of, roster_agents
 from bestshore.scenario.profiles import WEEKS_PER_MONTH, month_loads
 from bestshore.scenario.schema import CallType
 
@@ -70,9 +70,14 @@ def _step_lines(call_type: CallType, load: float, occupancy: float) -> tuple[flo
 
 
 def _tangent(call_type: CallType, load: float, occupancy: float) -> tuple[float, float]:
-    """:func:`_tangents` at one load."""
-    agents, rise = _tangents(call_type, np.array([load]), occupancy)
-    return float(agents[0]), float(rise[0])
+    """:func:`_tangents` at one load (the scalar staffing: one load at a time is its
+    case, an array of one costs a walk of numpy calls)."""
+    step = max(1e-4, 1e-3 * load)
+    low = max(load - step, 1e-12)
+    rise = agents_needed(call_type, load + step, occupancy) - agents_needed(
+        call_type, low, occupancy
+    )
+    return agents_needed(call_type, load, occupancy), rise / (load + step - low)
 
 
 def _planning_tangents(

@@ -340,14 +340,33 @@ def halve_margins(margins: Margins) -> Margins:
     return Margins(half(margins.capacity), half(margins.seats))
 
 
-def grow_margins(margins: Margins, over: Margins, factor: float = 1.5) -> Margins:
-    """Add an overshoot (``factor`` times, plus a little) to the margins held back."""
+def grow_margins(
+    margins: Margins,
+    over: Margins,
+    factor: float = 1.5,
+    least: dict[str, float] | None = None,
+) -> Margins:
+    """Add an overshoot (``factor`` times, plus a little) to the margins held back.
+
+    ``least`` [h/week], per site: the least its capacity margin grows by. A rostered
+    site's paid hours move by whole shifts: holding back a fraction of an hour it
+    overshoots would leave its whole roster as it was, round after round, so it grows
+    by its shortest shift at least (:func:`roster_steps`).
+    """
     grown = Margins(dict(margins.capacity), dict(margins.seats))
     for name in ("capacity", "seats"):
         held, extra = getattr(grown, name), getattr(over, name)
         for key, value in extra.items():
-            held[key] = held.get(key, 0.0) + factor * value + 1e-6
+            step = factor * value + 1e-6
+            if name == "capacity" and least:
+                step = max(step, least.get(str(key), 0.0))
+            held[key] = held.get(key, 0.0) + step
     return grown
+
+
+def roster_steps(inputs: ModelInputs) -> dict[str, float]:
+    """Each rostered site's shortest shift [h]: the least its paid hours move by."""
+    return {site: float(min(r.shift_hours)) for site, r in rostered_sites(inputs).items()}
 
 
 def _between(low: Margins, high: Margins) -> Margins:
@@ -751,6 +770,7 @@ def plan_sourcing(
 
     # 1. Fit: the relaxation, holding back what exact staffing overshoots.
     feasible = Margins()  # the most room held back that still left a plan
+    steps = roster_steps(inputs)
     for _ in range(MAX_ROUNDS):
         if not solution.has_solution:
             if fixed is not None:
@@ -774,7 +794,7 @@ def plan_sourcing(
             if len(history) > 1 and history[-2]["exact_cost"] == priced.cost:
                 # the same plan again: the room held back does not bind yet
                 over = _to_binding(inputs, priced.exact.staffing, margins, over)
-            margins = grow_margins(margins, over)
+            margins = grow_margins(margins, over, least=steps)
         model, solution = solve_round(
             inputs, eligibility, margins,
             base=model, solver=solver, session=session, clock=clock, fixed=fixed,

@@ -660,13 +660,15 @@ def solve_with_highs(
     time_limit: float | None = None,
     highs: highspy.Highs | None = None,
     gap_tolerance: float | None = None,
+    start: np.ndarray | None = None,
 ) -> tuple[Solution, highspy.Highs]:
     """Solve with HiGHS from arrays in one hand-over (single thread: deterministic).
 
     Pass a previous ``highs`` instance to reuse it and its options. ``gap_tolerance`` is
     the relative gap at which a MILP stops (HiGHS's ``mip_rel_gap``, default 1e-4).
+    ``start``, a value for every column, is a MILP's first incumbent (when feasible).
     """
-    start = time.perf_counter()
+    began = time.perf_counter()
     if highs is None:
         highs = new_highs()
     if time_limit is not None:
@@ -697,10 +699,15 @@ def solve_with_highs(
     )
     if passed == highspy.HighsStatus.kError:
         raise ValueError("HiGHS rejected the model arrays")
+    if start is not None:
+        incumbent = highspy.HighsSolution()
+        incumbent.col_value = np.asarray(start, dtype=float).tolist()
+        incumbent.value_valid = True
+        highs.setSolution(incumbent)
     handed = time.perf_counter()
     highs.run()
     solved = time.perf_counter()
-    return _read_solution(highs, arrays, handed - start, solved - handed), highs
+    return _read_solution(highs, arrays, handed - began, solved - handed), highs
 
 
 def _read_solution(

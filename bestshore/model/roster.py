@@ -49,14 +49,21 @@ site with the same rows (tried as an LP first: shift patterns are intervals of
 consecutive hours, so the covering matrix has the consecutive-ones property, and without
 the part-time cap, seats or week-wrapping shifts the LP of whole requirements has a
 whole optimum), elastic on capacity and seats (a site whose whole roster cannot hold
-them gets the roster overshooting them least, which the solve then holds back). The
-roster's cost is what the plan reports.
+them gets the roster overshooting them least, which the solve then holds back). When the
+LP's optimum is not whole, its shifts rounded up, then taken off while every row holds
+(:func:`_round_roster`), are a whole roster: kept when it costs within the MILP's gap
+(:data:`ROSTER_MIP_GAP`) of the LP's optimum, a bound on the MILP's, and otherwise
+HiGHS's branch-and-bound starts from it (an incumbent from the root on; without one
+HiGHS spent most of each solve on general-integer columns with no bound). The MILP's
+answer is proven within that gap either way. The roster's cost is what the plan
+reports.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import highspy
@@ -136,6 +143,7 @@ class _SitePatterns:
     patterns: pd.DataFrame
     cover: np.ndarray  # (hours, patterns) 0/1: pattern p covers market hour h
     hours: np.ndarray  # the market hours some pattern covers
+    members: tuple[np.ndarray, ...]  # per row of cover: the patterns covering its hour
 
 
 def _patterns(inputs: ModelInputs, site: str, roster: Roster) -> _SitePatterns:
@@ -156,9 +164,10 @@ def _cached_patterns(open_hours: bytes, lengths: tuple[int, ...], every: int) ->
         cover[(start + np.arange(length)) % HOURS_PER_WEEK, j] = 1.0
     hours = np.flatnonzero(cover.any(axis=1))
     cover = cover[hours]
-    for array in (cover, hours):
+    members = tuple(np.flatnonzero(row) for row in cover)
+    for array in (cover, hours, *members):
         array.setflags(write=False)  # shared by every caller
-    return _SitePatterns(patterns, cover, hours)
+    return _SitePatterns(patterns, cover, hours, members)
 
 
 def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
@@ -187,8 +196,8 @@ def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> 
     weeks = weeks_of_work(inputs)
     seasonal = _seasonal(inputs)
     premium = inputs.premium
-    rows = variables.assignments
-    annual = rows["annual_factor"].to_numpy(dtype=float)
+    year_agents = _YearAgents(variables)
+    annual = year_agents.annual
     for site in sorted(rosters):
         roster = rosters[site]
         found = _patterns(inputs, site, roster)
@@ -212,8 +221,7 @@ def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> 
             columns = [needed]
             values: list[np.ndarray] = [-hours_needed]
             if h in covered:
-                row = found.cover[position[h]]
-                used = np.flatnonzero(row)
+                used = found.members[position[h]]
                 columns += [n[used], blended[[slot[h]]], idle[[slot[h]]]]
                 values += [np.ones(len(used)), np.array([-1.0]), np.array([-1.0])]
             members.append(np.concatenate(columns))
@@ -242,7 +250,7 @@ def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> 
             lp.add_cost(np.array([slack]), 1.0)
         seats = whole_seats(inputs, site)  # as the whole roster counts them
         if np.isfinite(seats) and len(found.hours):
-            seat_members = [n[np.flatnonzero(r)] for r in found.cover]
+            seat_members = [n[m] for m in found.members]
             bounds = np.array(
                 [
                     float(seats) - variables.margins.seats.get((site, int(h)), 0.0)
@@ -266,7 +274,7 @@ def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> 
         rate = idle_rate(inputs, site)
         pay = premium.loc[site].to_numpy()[found.hours]
         shift_pay = rate * (found.cover.T @ pay)  # one agent on each pattern, a week
-        _price_work(lp, variables, site, rate, premium.loc[site].to_numpy())
+        _price_work(lp, variables, year_agents, site, rate, premium.loc[site].to_numpy())
         if not seasonal:
             lp.add_cost(n, weeks * shift_pay)
             lp.add_cost(blended, -weeks * rate * pay)
@@ -279,8 +287,8 @@ def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> 
         members, coefficients = [], []
         for h in found.hours.tolist():
             work = by_site_hour.get((site, h), _NONE)
-            agents, weights = _year_agents(variables, work, annual)
-            used = np.flatnonzero(found.cover[position[h]])
+            agents, weights = year_agents.of(work)
+            used = found.members[position[h]]
             members.append(np.concatenate([year[used], [year_blended[slot[h]]], agents]))
             coefficients.append(np.concatenate([np.ones(len(used)), [-1.0], -weights / YEAR_WEEKS]))
         lp.add_rows(
@@ -311,49 +319,66 @@ def _seasonal(inputs: ModelInputs) -> bool:
     )
 
 
-def _year_agents(
-    variables: Variables, members: np.ndarray, annual: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """The year's agent-weeks of the rows at ``members``: a whole-agent row's year
-    column ``y``; a planning-agent row's ``κ_y T x + F e``; ``F k A x`` otherwise."""
-    columns: list[np.ndarray] = []
-    values: list[np.ndarray] = []
-    year = variables.year[members] if len(variables.year) else np.full(len(members), -1)
-    extra = variables.extra[members] if len(variables.extra) else np.full(len(members), -1)
-    whole = year >= 0
-    columns.append(year[whole])
-    values.append(np.ones(int(whole.sum())))
-    rest = members[~whole]
-    per_share = variables.agent_hours[rest] * annual[rest]
-    envelopes = variables.envelopes
-    if envelopes is not None:
-        lines = ~np.isnan(envelopes.year_factor[rest])
+class _YearAgents:
+    """The year's agent-weeks of assignment rows: a whole-agent row's year column
+    ``y``; a planning-agent row's ``κ_y T x + F e``; ``F k A x`` otherwise. Worked out
+    once for every row (a build reads them hour by hour, site by site)."""
+
+    def __init__(self, variables: Variables) -> None:
         rows = variables.assignments
-        traffic = (rows["handle_hours"] * rows["repeat_factor"]).to_numpy(dtype=float)[rest]
-        per_share = np.where(lines, envelopes.year_factor[rest] * traffic, per_share)
-    columns.append(variables.share[rest])
-    values.append(per_share)
-    has = extra[~whole] >= 0
-    columns.append(extra[~whole][has])
-    values.append(annual[rest][has])
-    return np.concatenate(columns), np.concatenate(values)
+        count = len(rows)
+        self.annual = rows["annual_factor"].to_numpy(dtype=float)
+        self.year = variables.year if len(variables.year) else np.full(count, -1)
+        self.extra = variables.extra if len(variables.extra) else np.full(count, -1)
+        self.share = variables.share
+        per_share = variables.agent_hours * self.annual
+        envelopes = variables.envelopes
+        if envelopes is not None:
+            lines = ~np.isnan(envelopes.year_factor)
+            traffic = (rows["handle_hours"] * rows["repeat_factor"]).to_numpy(dtype=float)
+            per_share = np.where(lines, envelopes.year_factor * traffic, per_share)
+        self.per_share = per_share
+
+    def of(
+        self, members: np.ndarray, weights: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Columns and coefficients of the rows at ``members`` (each row's terms times
+        its entry of ``weights``, if given): the year columns of whole-agent rows, then
+        the others' share columns, then their ``e`` columns."""
+        year = self.year[members]
+        whole = year >= 0
+        rest = members[~whole]
+        extra = self.extra[rest]
+        has = extra >= 0
+        columns = np.concatenate([year[whole], self.share[rest], extra[has]])
+        values = np.concatenate(
+            [np.ones(int(whole.sum())), self.per_share[rest], self.annual[rest][has]]
+        )
+        if weights is not None:
+            values = (
+                np.concatenate([weights[whole], weights[~whole], weights[~whole][has]]) * values
+            )
+        return columns, values
 
 
 def _price_work(
-    lp: LinearProgram, variables: Variables, site: str, rate: float, pay: np.ndarray
+    lp: LinearProgram,
+    variables: Variables,
+    year: _YearAgents,
+    site: str,
+    rate: float,
+    pay: np.ndarray,
 ) -> None:
     """Take the roster's price of an hour off the work done at a rostered site: its
-    real-time rows' agent-weeks of the year (:func:`_year_agents`) at ``rate`` times
+    real-time rows' agent-weeks of the year (:class:`_YearAgents`) at ``rate`` times
     the hour's premium less (the roster pays that part)."""
     rows = variables.assignments
     here = np.flatnonzero((rows["site"] == site).to_numpy() & (rows["hour"] != WEEK).to_numpy())
     if not len(here):
         return
-    annual = rows["annual_factor"].to_numpy(dtype=float)
-    hours = rows["hour"].to_numpy()
-    for hour in np.unique(hours[here]):
-        columns, values = _year_agents(variables, here[hours[here] == hour], annual)
-        lp.add_cost(columns, -rate * pay[int(hour)] * values)
+    hours = rows["hour"].to_numpy()[here].astype(np.int64)
+    columns, values = year.of(here, -rate * pay[hours])
+    lp.add_cost(columns, values)
 
 
 def whole_roster(
@@ -415,57 +440,37 @@ def whole_roster(
             continue
         pay = inputs.premium.loc[site].to_numpy()[found.hours]
         rate = weeks * idle_rate(inputs, site)
-        lp = LinearProgram(f"roster {site}")
-        n = lp.add_columns("shifts", list(range(len(found.patterns))), integer=True)
-        covering = [n[np.flatnonzero(r)] for r in found.cover]
-        ones = [np.ones(len(m)) for m in covering]
-        # Whole agents on shift each hour: at least the whole agents its queues need.
-        lp.add_rows("whole", found.hours.tolist(), covering, ones, lower=need[found.hours])
-        # Deferred work fits in the hours on shift beyond the real-time work: blending
-        # ``b_h <= on_shift_h - worked_h`` with ``Σ b_h = D`` holds iff the hours on
-        # shift are at least the work of the week, real-time and deferred.
         lengths = found.patterns["length_hours"].to_numpy(dtype=float)
-        lp.add_rows("blend", [0], [n], [lengths], lower=float(done.sum()) + blend)
-        if roster.max_part_time_share is not None:
-            part = lengths < max(roster.shift_hours)
-            lp.add_rows(
-                "part_time", [0], [n], [np.where(part, 1.0, 0.0) - roster.max_part_time_share],
-                upper=0.0,
-            )  # fmt: skip
-        # Paid hours at their premium; ties broken towards full-time shifts.
-        lp.add_cost(n, rate * (found.cover.T @ pay) + 1e-6 * (lengths < lengths.max()))
-        # Capacity and seats, elastic: where no whole roster fits them, the roster that
-        # overshoots them least is found (each hour over costs far more than any paid
-        # hour), and the plan's overshoot measured on it is held back in the next round.
-        penalty = 1e3 * float(rate * pay.max(initial=1.0) * max(lengths.max(initial=1.0), 1.0))
-        (row,) = lp.add_rows("capacity", [0], [n], [lengths], upper=capacity[site])
-        over = lp.add_columns("over_capacity", [0])
-        lp.add_terms(np.array([row]), over, np.array([-1.0]))
-        lp.add_cost(over, penalty)
+        # (up to a millionth of an hour: the same work summed in another order is the
+        # same program, solved once, :func:`_solve_roster`)
+        work = float(np.ceil((float(done.sum()) + blend) * 1e6 - 1e-3) / 1e6)
+        shift_cost = rate * (found.cover.T @ pay)  # paid hours at their premium
         seats = whole_seats(inputs, site)
-        if np.isfinite(seats):
-            rows = lp.add_rows("seats", found.hours.tolist(), covering, ones, upper=seats)
-            crowded = lp.add_columns("over_seats", found.hours.tolist())
-            lp.add_terms(rows, crowded, -np.ones(len(rows)))
-            lp.add_cost(crowded, penalty)
         if method == "milp":
-            solution = _solve_roster(lp.arrays())
+            # each paid hour over capacity or seats costs far more than any paid hour
+            penalty = 1e3 * float(rate * pay.max(initial=1.0) * max(lengths.max(initial=1.0), 1.0))
+            program = _RosterProgram(
+                site, found, need[found.hours], lengths, work, roster, shift_cost,
+                float(capacity[site]), seats, penalty,
+            )  # fmt: skip
+            solution = _solve_roster(program.lp.arrays(), program.rounding)
             if not solution.has_solution or solution.values is None:
                 hour_rows.append(_hours_table(site, found.hours, None, done, None, None))
                 continue
-            agents = np.round(solution.values[n])
+            agents = np.round(solution.values[program.shifts])
         else:
             agents = _rounded_roster(
-                found, need[found.hours], lengths, rate * (found.cover.T @ pay),
-                roster, float(done.sum()) + blend, seats, float(capacity[site]),
+                found, need[found.hours], lengths, shift_cost,
+                roster, work, seats, float(capacity[site]),
             )  # fmt: skip
         on_shift = found.cover @ agents
         spare = np.maximum(on_shift - done[found.hours], 0.0)
         blended = _blend(spare, pay, blend)
         hour_rows.append(_hours_table(site, found.hours, on_shift, done, blended, spare - blended))
         days, clock = local_clock(str(inputs.sites.at[site, "timezone"]), market_zone, week)
+        starts = found.patterns["start_hour"].to_numpy()
         for j in np.flatnonzero(agents > 0):
-            start, length = (int(v) for v in found.patterns.iloc[j])
+            start, length = int(starts[j]), int(lengths[j])
             shift_rows.append(
                 {
                     "site": site,
@@ -507,14 +512,14 @@ def _rounded_roster(
     count = len(lengths)
     lp = LinearProgram("cover")
     n = lp.add_columns("shifts", list(range(count)))
-    covering = [n[np.flatnonzero(r)] for r in found.cover]
+    covering = [n[m] for m in found.members]
     ones = [np.ones(len(m)) for m in covering]
     lp.add_rows("whole", list(range(len(need))), covering, ones, lower=need)
     lp.add_rows("work", [0], [n], [lengths], lower=work)
-    longest = lengths == lengths.max()
     share = roster.max_part_time_share
     if share is not None:
-        lp.add_rows("part_time", [0], [n], [np.where(longest, 0.0, 1.0) - share], upper=0.0)
+        part = np.where(lengths == lengths.max(), 0.0, 1.0)
+        lp.add_rows("part_time", [0], [n], [part - share], upper=0.0)
     lp.add_cost(n, cost)
     penalty = 1e3 * float(cost.max(initial=1.0))
     (row,) = lp.add_rows("capacity", [0], [n], [lengths], upper=capacity)
@@ -528,7 +533,28 @@ def _rounded_roster(
         lp.add_cost(crowded, penalty)
     solution = _solve_roster(lp.arrays())
     assert solution.values is not None
-    agents = np.ceil(solution.values[n] - 1e-6)
+    return _round_roster(found, solution.values[n], need, lengths, cost, roster, work)
+
+
+def _round_roster(
+    found: _SitePatterns,
+    relaxed: np.ndarray,
+    need: np.ndarray,
+    lengths: np.ndarray,
+    cost: np.ndarray,
+    roster: Roster,
+    work: float,
+    seats: float = np.inf,
+) -> np.ndarray:
+    """Whole agents per shift pattern from a roster LP's shifts ``relaxed``: rounded up
+    (cover and the week's work then hold), stretched or topped up with full-time shifts
+    where that breaks the part-time cap, then shifts taken off while cover, the week's
+    work and the part-time cap hold: first those on shift in hours over ``seats`` (the
+    shifts covering most such hours first), then the dearest per paid hour first.
+    Taking shifts off only eases capacity and seats."""
+    agents = np.ceil(relaxed - 1e-6)
+    longest = lengths == lengths.max()
+    share = roster.max_part_time_share
     cover = found.cover
     if share is not None:  # rounding up may break the part-time cap: stretch, else add
         hours_of = cover.astype(bool)
@@ -554,6 +580,11 @@ def _rounded_roster(
                 return False
         return True
 
+    crowded = cover[on_shift > seats + 1e-9].sum(axis=0)
+    for j in np.argsort(-crowded, kind="stable")[: int(np.count_nonzero(crowded))]:
+        while agents[j] > 0 and np.any(on_shift[cover[:, j] > 0] > seats + 1e-9) and keeps(int(j)):
+            agents[j] -= 1
+            on_shift -= cover[:, j]
     for j in np.argsort(-(cost / np.maximum(lengths, 1.0)), kind="stable"):
         while agents[j] > 0 and keeps(int(j)):
             agents[j] -= 1
@@ -561,33 +592,146 @@ def _rounded_roster(
     return agents
 
 
+class _RosterProgram:
+    """A site's roster MILP (one integer column per shift pattern) and its rounding.
+
+    Whole agents on shift each hour at least the whole agents its queues need
+    (``whole``); the hours on shift at least the week's work, real-time and deferred
+    (``blend``: blending ``b_h <= on_shift_h - worked_h`` with ``Σ b_h = D`` holds iff
+    they are); the part-time cap; paid hours at their premium, ties broken towards
+    full-time shifts. Capacity and seats are elastic: where no whole roster fits them,
+    the roster that overshoots them least is found (each hour over costs far more than
+    any paid hour), and the plan's overshoot measured on it is held back in the next
+    round.
+    """
+
+    def __init__(
+        self,
+        site: str,
+        found: _SitePatterns,
+        need: np.ndarray,
+        lengths: np.ndarray,
+        work: float,
+        roster: Roster,
+        shift_cost: np.ndarray,
+        capacity: float,
+        seats: float,
+        penalty: float,
+    ) -> None:
+        lp = LinearProgram(f"roster {site}")
+        n = lp.add_columns("shifts", list(range(len(found.patterns))), integer=True)
+        covering = [n[m] for m in found.members]
+        ones = [np.ones(len(m)) for m in covering]
+        lp.add_rows("whole", found.hours.tolist(), covering, ones, lower=need)
+        lp.add_rows("blend", [0], [n], [lengths], lower=work)
+        if roster.max_part_time_share is not None:
+            part = lengths < max(roster.shift_hours)
+            lp.add_rows(
+                "part_time", [0], [n], [np.where(part, 1.0, 0.0) - roster.max_part_time_share],
+                upper=0.0,
+            )  # fmt: skip
+        lp.add_cost(n, shift_cost + 1e-6 * (lengths < lengths.max()))
+        (row,) = lp.add_rows("capacity", [0], [n], [lengths], upper=capacity)
+        over = lp.add_columns("over_capacity", [0])
+        lp.add_terms(np.array([row]), over, np.array([-1.0]))
+        lp.add_cost(over, penalty)
+        crowded = None
+        if np.isfinite(seats):
+            rows = lp.add_rows("seats", found.hours.tolist(), covering, ones, upper=seats)
+            crowded = lp.add_columns("over_seats", found.hours.tolist())
+            lp.add_terms(rows, crowded, -np.ones(len(rows)))
+            lp.add_cost(crowded, penalty)
+        self.lp, self.shifts = lp, n
+        # The LP rounded (up, then shifts taken off while every row holds) is the
+        # MILP's first incumbent: enough when within its gap of the LP's bound.
+        self.rounding = _Rounding(
+            found, need, lengths, shift_cost, roster, work, capacity, seats, n, over, crowded
+        )
+
+
+@dataclass(frozen=True)
+class _Rounding:
+    """A site's roster MILP's whole start from its LP's values: the shifts rounded
+    (:func:`_round_roster`), the elastic columns at what they then overshoot."""
+
+    found: _SitePatterns
+    need: np.ndarray
+    lengths: np.ndarray
+    cost: np.ndarray
+    roster: Roster
+    work: float
+    capacity: float
+    seats: float
+    shifts: np.ndarray  # the columns of the program
+    over_capacity: np.ndarray
+    over_seats: np.ndarray | None
+
+    def __call__(self, values: np.ndarray) -> np.ndarray:
+        agents = _round_roster(
+            self.found, values[self.shifts], self.need, self.lengths, self.cost, self.roster,
+            self.work, self.seats,
+        )  # fmt: skip
+        start = np.zeros(len(values))
+        start[self.shifts] = agents
+        start[self.over_capacity] = max(float(self.lengths @ agents) - self.capacity, 0.0)
+        if self.over_seats is not None:
+            start[self.over_seats] = np.maximum(self.found.cover @ agents - self.seats, 0.0)
+        return start
+
+
 _SOLVED: dict[bytes, Solution] = {}
 
 
-def _solve_roster(arrays: ProgramArrays) -> Solution:
-    """Solve a site's roster MILP; the same program (a site whose work did not change
-    from one round, or month, to the next) is solved once per process."""
+def _solve_roster(
+    arrays: ProgramArrays, rounded: Callable[[np.ndarray], np.ndarray] | None = None
+) -> Solution:
+    """Solve a site's roster program; the same program (a site whose work did not
+    change from one round, or month, to the next) is solved once per process.
+
+    Its LP first: interval columns over whole requirements, the LP's optimum is often
+    whole already (a totally unimodular core), and then it is the MILP's. Otherwise
+    ``rounded`` (the LP's values to a whole solution of every row) gives the MILP its
+    first incumbent: kept as it is when within :data:`ROSTER_MIP_GAP` of the LP's
+    optimum (a bound on the MILP's), else handed to HiGHS as its start, whose
+    branch-and-bound then prunes against it from the root on.
+    """
     key = b"".join(
         np.ascontiguousarray(a).tobytes()
         for a in (arrays.cost, arrays.col_lower, arrays.col_upper, arrays.row_lower,
-                  arrays.row_upper, arrays.a_start, arrays.a_index, arrays.a_value)
+                  arrays.row_upper, arrays.a_start, arrays.a_index, arrays.a_value,
+                  arrays.integer)
     )  # fmt: skip
     found = _SOLVED.get(key)
     if found is None:
-        # Interval columns over whole requirements: the LP's optimum is often whole
-        # already (a totally unimodular core), and then it is the MILP's.
-        relaxed, _ = solve_with_highs(
-            dataclasses.replace(arrays, integer=np.zeros_like(arrays.integer))
-        )
-        values = relaxed.values
-        whole = values is not None and bool(
-            np.all(np.abs(values[arrays.integer] - np.round(values[arrays.integer])) <= 1e-7)
-        )
-        found = relaxed if whole else solve_with_highs(arrays, highs=_roster_highs())[0]
+        found = _solve_roster_program(arrays, rounded)
         if len(_SOLVED) > 4096:
             _SOLVED.clear()
         _SOLVED[key] = found
     return found
+
+
+def _solve_roster_program(
+    arrays: ProgramArrays, rounded: Callable[[np.ndarray], np.ndarray] | None
+) -> Solution:
+    integer = arrays.integer.astype(bool)
+    relaxed, _ = solve_with_highs(dataclasses.replace(arrays, integer=np.zeros_like(integer)))
+    values = relaxed.values
+    if values is None or not integer.any():
+        return relaxed
+    if np.all(np.abs(values[integer] - np.round(values[integer])) <= 1e-7):
+        return relaxed
+    if rounded is None or relaxed.objective is None:
+        return solve_with_highs(arrays, highs=_roster_highs())[0]
+    start = rounded(values)
+    cost = float(arrays.cost @ start + arrays.offset)
+    bound = float(relaxed.objective)
+    gap = (cost - bound) / abs(cost) if cost else 0.0
+    if gap <= ROSTER_MIP_GAP:
+        return dataclasses.replace(
+            relaxed, objective=cost, gap=max(gap, 0.0), values=start, duals=None,
+            bound=min(bound, cost),
+        )  # fmt: skip
+    return solve_with_highs(arrays, highs=_roster_highs(), start=start)[0]
 
 
 def _roster_highs() -> highspy.Highs:
