@@ -60,7 +60,15 @@ import pandas as pd
 
 from bestshore.model.inputs import WEEK, ModelInputs
 from bestshore.model.sets import Eligibility
-from bestshore.model.staffing import agents_needed, planning_agents, queue_goal, roster_agents
+from bestshore.model.staffing import (
+    Goal,
+    abandon_limits,
+    agents_needed,
+    least_agents_per_erlang,
+    planning_agents,
+    queue_goal,
+    roster_agents,
+)
 from bestshore.scenario.profiles import WEEKS_PER_MONTH, month_loads
 from bestshore.scenario.schema import CallType
 
@@ -89,9 +97,6 @@ _YEAR_TOLERANCE = 1e-3 * WEEKS_PER_MONTH * 12
 _END_SAMPLES = (1e-6, 1e-3, 0.01, 0.05, 0.2, 0.4, 0.6, 0.8, 0.95)
 # Pooling floors are taken a relative 1e-9 low, for rounding in Erlang C's arithmetic.
 _POOLED_TOLERANCE = 1e-9
-
-
-Goal = tuple[float, float | None, float | None, float | None]
 
 
 @dataclass(frozen=True)
@@ -152,7 +157,7 @@ class StaffingEnvelopes:
 def _meets(goal: Goal, traffic: np.ndarray, agents: np.ndarray) -> np.ndarray:
     """Whether ``agents[i]`` whole agents meet the goal at load ``traffic[i]`` (Erlang C,
     the Erlang B recursion run for all rows at once)."""
-    aht, target, answer, asa = goal
+    aht, target, answer, asa = goal[:4]
     top = int(agents.max())
     blocking = np.ones_like(traffic)
     at_agents = np.ones_like(traffic)
@@ -177,7 +182,15 @@ _TABLES: dict[tuple[Goal, float], np.ndarray] = {}
 
 def _limits(goal: Goal, occupancy: float, top: int) -> np.ndarray:
     """``L(0..top)``; each count's limit is found on its own, so a table is computed once
-    per goal to the largest size asked (rounded up to 50 agents) and sliced."""
+    per goal to the largest size asked (rounded up to 50 agents) and sliced.
+
+    Erlang A goals (callers abandon) take their limits from
+    :func:`bestshore.model.staffing.abandon_limits`; a within-hour profile divides the
+    limits by its peak (the hour's agents meet the goal at the busiest interval's load)."""
+    if goal.patience is not None:
+        return abandon_limits(goal, occupancy, top) / goal.peak
+    if goal.peak != 1.0:
+        return _limits(goal.base, occupancy, top) / goal.peak
     key = (goal, occupancy)
     table = _TABLES.get(key)
     if table is None or len(table) <= top:
@@ -222,6 +235,10 @@ def limits_to(call_type: CallType, occupancy: float, load: float) -> np.ndarray:
 
 @functools.lru_cache(maxsize=256)
 def _slack(goal: Goal, occupancy: float) -> float:
+    if goal.patience is not None:
+        return 0.0  # Erlang A planning agents are the corners' line itself
+    if goal.peak != 1.0:
+        return _slack(goal.base, occupancy)  # the same function, the load scaled
     top = 100
     limits = _limits(goal, occupancy, top)
     capped = np.isclose(limits[1:], occupancy * np.arange(1, top + 1), rtol=1e-7)
@@ -487,7 +504,7 @@ def _row_envelope(
     if alone:
         x, y = np.array([0.0, 1.0]), np.array([0.0, float(exact)])
     elif traffic > limits[-1]:  # past the table: the occupancy cap is the envelope
-        x, y = np.array([0.0, 1.0]), np.array([0.0, traffic / occupancy])
+        x, y = np.array([0.0, 1.0]), np.array([0.0, _past_table(call_type, traffic, occupancy)])
     else:
         x, y = _hull(limits, traffic, float(exact), dip, check)
     intercept, slope = _facets(x, y)
@@ -503,7 +520,8 @@ def _row_envelope(
             (month,) = _exact(call_type, np.array([traffic * load]), occupancy, whole, limits)
             parts.append((np.array([0.0, 1.0]), np.array([0.0, float(month)])))
         elif traffic * load > limits[-1]:
-            parts.append((np.array([0.0, 1.0]), np.array([0.0, traffic * load / occupancy])))
+            floor = _past_table(call_type, traffic * load, occupancy)
+            parts.append((np.array([0.0, 1.0]), np.array([0.0, floor])))
         else:
             (month,) = _exact(call_type, np.array([traffic * load]), occupancy, whole, limits)
             parts.append(_hull(limits, traffic * load, float(month), dip, check))
@@ -520,6 +538,16 @@ def _row_envelope(
         hull=hull if whole else [],
         year=list(zip(year_intercept.tolist(), year_slope.tolist(), strict=True)) if whole else [],
     )
+
+
+def _past_table(call_type: CallType, traffic: float, occupancy: float) -> float:
+    """The agents no staffing of ``traffic`` goes below, past the table: ``a / occupancy``
+    under Erlang C; under Erlang A (or a within-hour peak) the carried load the goals
+    allow at the busiest interval, over the cap (:func:`least_agents_per_erlang`)."""
+    goal = queue_goal(call_type)
+    if goal.patience is None and goal.peak == 1.0:
+        return traffic / occupancy
+    return traffic * least_agents_per_erlang(goal, occupancy)
 
 
 def _few(
@@ -570,6 +598,8 @@ def _pooling(
         if len(inside) < 2 or not whole_all[inside].all():
             continue  # planning agents are nearly concave: their lines need no floor
         call_type = call_types[str(key[0])]
+        if queue_goal(call_type).patience is not None:
+            continue  # Erlang A: pooling (fact 3) is not proven, so no floor is written
         loads, weeks = months[call_type.id]
         lightest = float(traffic_all[inside].min())
         limits = limits_to(call_type, occupancy, lightest * _busiest_month(months[call_type.id]))

@@ -55,6 +55,7 @@ STAFFING_COLUMNS = [
     "fte",
     "service_level",
     "asa_seconds",
+    "abandon_rate",
     "occupancy",
     "rate_per_hour",
     "premium",
