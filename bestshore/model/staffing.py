@@ -185,11 +185,18 @@ def _abandon_staffing(goal: Goal, traffic: float, max_occupancy: float) -> tuple
     while limits[-1] < load:
         top *= 2
         limits = abandon_limits(goal, max_occupancy, top)
-    whole = int(np.searchsorted(limits, load, side="left"))
-    if whole == 0:
+    step = int(np.searchsorted(limits, load, side="left"))
+    if step == 0:
         return 0.0, 0
-    low, high = float(limits[whole - 1]), float(limits[whole])
-    return whole - 1 + (load - low) / (high - low), whole
+    low, high = float(limits[step - 1]), float(limits[step])
+    planning = step - 1 + (load - low) / (high - low)
+    # the limits are a hair inside the exact ones: a load in between (an LP's share put
+    # at a corner, give or take a rounding) is checked exactly with one agent fewer
+    fewer = np.array([step - 1], dtype=float)
+    whole = (
+        step - 1 if _abandon_meets(goal.base, np.array([load]), fewer, max_occupancy)[0] else step
+    )
+    return planning, whole
 
 
 def hour_performance(goal: Goal, traffic: float, agents: int) -> tuple[float, float, float]:
