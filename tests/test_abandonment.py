@@ -291,3 +291,27 @@ def test_the_staffing_calculator_takes_patience() -> None:
     )
     assert bad.exit_code != 0
     assert "--max-abandon needs --patience" in bad.output
+
+
+def test_abandonment_reaches_json_tables_workbook_and_report(tmp_path: Any) -> None:
+    from openpyxl import load_workbook
+
+    from bestshore.views.report import render_report
+
+    result = solve_dict(impatient())
+    rate = erlang_a(10, 12, 180, PATIENCE).abandon_rate
+    doc = result.to_dict()
+    assert doc["kpis"]["abandon_rate"] == pytest.approx(rate)
+    assert doc["staffing"][0]["abandon_rate"] == pytest.approx(rate)
+    again = bestshore.Result.from_dict(doc)
+    assert again.kpis["abandon_rate"] == pytest.approx(rate)
+    tables = result.tables()
+    assert "abandon_rate" in tables["staffing"].columns
+    kpis = tables["kpis"].set_index("kpi")["value"]
+    assert kpis["abandon_rate"] == pytest.approx(rate)
+    book = load_workbook(result.to_excel(tmp_path / "plan.xlsx"))
+    sheet = book["kpis"]
+    rows = {row[0]: row for row in sheet.iter_rows(values_only=True)}
+    assert rows["abandon_rate"][1:] == ("% of offered calls", pytest.approx(rate, rel=1e-8))
+    html = render_report(result, {"coverage": "<svg></svg>"})
+    assert f"{rate:.1%} of the calls offered in the sizing week abandon" in html

@@ -22,7 +22,11 @@ occupancy cap (:func:`load_limits`). What the envelopes rest on:
 3. Erlang C pools: ``N(a) + N(b) ≥ N(a + b)`` (two groups of agents meeting the goal
    on their own meet it together, and the occupancy cap is linear); for planning
    agents, whose interpolation is not covered by that argument, it is checked on
-   random pairs of loads in the tests.
+   random pairs of loads in the tests. It is false under Erlang A (callers abandon)
+   with an occupancy cap (a split queue abandons more and carries less): Erlang A
+   queues get no pooling floor. Facts 1 and 2 hold for them (their planning agents are
+   the corners' line, ``δ = 0``); a within-hour peak ``g`` scales the load, ``N(g a)``,
+   and keeps all three.
 
 For each Erlang-staffed assignment row r (traffic ``T`` at share 1, ``x`` its share):
 

@@ -338,7 +338,8 @@ class Settings(_Model):
 
 
 class ServiceLevel(_Model):
-    """Answer-time goal of a real-time queue: staffed by Erlang C hour by hour."""
+    """Answer-time goal of a real-time queue: staffed by Erlang C hour by hour (Erlang A
+    when callers abandon, ``patience_seconds``)."""
 
     target: float | None = Field(
         None,
@@ -490,7 +491,8 @@ class CallType(_Model):
     )
     service_level: ServiceLevel | None = Field(
         None,
-        description="Voice and chat only: staff each hour by Erlang C for this goal; without it, "
+        description="Voice and chat only: staff each hour by Erlang C for this goal (Erlang A "
+        "with patience_seconds); without it, "
         "hours are sized at settings.occupancy.",
     )
     response_hours: float = Field(
