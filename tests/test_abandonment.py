@@ -7,12 +7,15 @@ agents; callers who hang up after 120 s on average need 12 (Erlang A).
 
 from __future__ import annotations
 
+import importlib
 import math
 from typing import Any
 
 import numpy as np
 import pytest
 from conftest import solve_dict
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_hourly import WEEKS, erlang_hour
 from typer.testing import CliRunner
 
@@ -29,6 +32,7 @@ from bestshore.staffing import (
 )
 
 PATIENCE = 120.0
+checker = importlib.import_module("bestshore.verify")
 
 
 def impatient(**goal: Any) -> dict[str, Any]:
@@ -315,3 +319,34 @@ def test_abandonment_reaches_json_tables_workbook_and_report(tmp_path: Any) -> N
     assert rows["abandon_rate"][1:] == ("% of offered calls", pytest.approx(rate, rel=1e-8))
     html = render_report(result, {"coverage": "<svg></svg>"})
     assert f"{rate:.1%} of the calls offered in the sizing week abandon" in html
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    load=st.floats(0.05, 120),
+    aht=st.sampled_from([120.0, 180.0, 300.0, 600.0]),
+    patience=st.floats(10, 1800),
+    target=st.sampled_from([0.7, 0.8, 0.9]),
+    cap=st.sampled_from([None, 0.02, 0.05]),
+    occupancy=st.sampled_from([0.85, 1.0]),
+)
+def test_model_and_checker_staff_erlang_a_alike(
+    load: float, aht: float, patience: float, target: float, cap: float | None, occupancy: float
+) -> None:
+    """Whole agents from the model's table (closed forms, bisection) equal the checker's
+    count (state sums, counted up from 0), and planning agents agree."""
+    data = erlang_hour()
+    level: dict[str, Any] = {"target": target, "answer_seconds": 20, "patience_seconds": patience}
+    if cap is not None:
+        level["max_abandon_rate"] = cap
+    data["call_types"][0].update(aht_seconds=aht, service_level=level)
+    call_type = parse_scenario(data).call_types[0]
+    calls = load * 3600 / aht
+    whole = roster_agents(call_type, load, occupancy)
+    assert whole == checker._roster_needed(call_type, calls, occupancy)
+    assert agents_needed(call_type, load, occupancy) == pytest.approx(
+        checker._planning_needed(call_type, calls, occupancy), rel=1e-6
+    )
+    assert whole == agents_for_erlang_a(
+        calls, 60, aht, patience, target, 20, max_abandon_rate=cap, max_occupancy=occupancy
+    )
