@@ -31,7 +31,6 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from bestshore.result.result import Result
 from bestshore.scenario.hours import hour_label, parse_hours
@@ -475,6 +474,8 @@ def _abandoning(
     A p / h``, ``a = N p / h``), abandonment ``E[queue] / x``, and a caller finding ``j``
     queued answered within ``t`` with probability ``a / (a + j + 1) (1 -
     I_{exp(-t/p)}(a + 1, j + 1))`` (regularized incomplete beta)."""
+    from scipy import special  # imported when used: Erlang C plans do not pay for it
+
     if traffic <= 0:
         return 0.0, 1.0
     x, a = traffic * patience / aht, agents * patience / aht

@@ -70,7 +70,6 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
 from bestshore.staffing.erlang import (
     _agents,
@@ -107,6 +106,8 @@ _SERIES_TERMS = 200_000
 
 def _log_kummer(a: FloatArray, z: FloatArray) -> FloatArray:
     r"""``log S(a, z)``, :math:`S = \sum_j z^j / ((a+1)\cdots(a+j))`, for ``a, z >= 0``."""
+    from scipy import special  # imported when used: Erlang C users do not pay for it
+
     a, z = np.broadcast_arrays(np.asarray(a, dtype=float), np.asarray(z, dtype=float))
     out = np.zeros(a.shape)
     positive = z > 0
