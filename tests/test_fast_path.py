@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pulp
 import pytest
 from conftest import contracts_scenario, lisbon, tiny

@@ -11,6 +11,7 @@ load, month and split.
 from __future__ import annotations
 
 import copy
+import itertools
 
 import numpy as np
 import pytest
@@ -244,3 +245,58 @@ def test_whole_agents_pool_splitting_never_saves_agents(goal: dict, a: float, b:
     call_type = parse_scenario(data).call_types[0]
     whole = bestshore.model.staffing.roster_agents
     assert whole(call_type, a, 0.85) + whole(call_type, b, 0.85) >= whole(call_type, a + b, 0.85)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    aht=st.sampled_from([60.0, 180.0, 300.0, 600.0]),
+    goal=st.sampled_from(
+        [
+            {"target": 0.8, "answer_seconds": 20},
+            {"target": 0.95, "answer_seconds": 10},
+            {"target": 0.5, "answer_seconds": 60},
+            {"asa_seconds": 30.0},
+            {"asa_seconds": 5.0},
+        ]
+    ),
+    occupancy=st.sampled_from([0.7, 0.85, 1.0]),
+    seats=st.integers(1, 60),
+    whole=st.booleans(),
+)
+def test_a_seat_limited_site_never_needs_fewer_agents_per_erlang_than_its_seat_slope(
+    aht: float, goal: dict, occupancy: float, seats: int, whole: bool
+) -> None:
+    # κ_M (curve.seat_slope): at a site of M seats a row's load is at most L(M), and
+    # there its agents per Erlang never fall below κ_M. Checked with the package's
+    # scalar staffing at loads all over (0, L(M)]: densely in every step near its ends
+    # and at random inside.
+    from bestshore.model.curve import seat_slope
+    from bestshore.model.staffing import roster_agents
+
+    data = erlang_hour()
+    data["call_types"][0].update(aht_seconds=aht, service_level=goal)
+    call_type = parse_scenario(data).call_types[0]
+    slope = seat_slope(call_type, occupancy, seats, whole)
+    assert slope >= 1 / occupancy * (1 - 1e-6)
+    limits = load_limits(call_type, occupancy, seats)
+    rng = np.random.default_rng(seats)
+    inside = [
+        low + fraction * (high - low)
+        for low, high in itertools.pairwise(limits)
+        for fraction in (1e-9, 1e-4, 0.01, *rng.uniform(0, 1, 6), 0.99, 1.0)
+    ]
+    for load in inside:
+        if load <= 0:
+            continue
+        needed = (
+            roster_agents(call_type, load, occupancy)
+            if whole
+            else agents_needed(call_type, load, occupancy)
+        )
+        assert needed >= slope * load * (1 - 1e-9), (load, needed, slope)
+    # And it is no idle bound: where the goal, not the occupancy cap, limits M agents,
+    # it is above the occupancy floor (at 80/20, within a few per cent of M / L(M)).
+    if limits[seats] < seats * occupancy * (1 - 1e-6):
+        assert slope > 1 / occupancy
+    if goal == {"target": 0.8, "answer_seconds": 20} and seats >= 3:
+        assert slope >= 0.9 * seats / limits[seats]

@@ -311,16 +311,24 @@ def _group_limits(
         return
     positions = [groups.get(key, _NONE) for key in keys]
     limit = np.array([bounds[key] for key in keys], dtype=float)
-    if coefficients is None:
-        terms = [agent_terms(variables, p) for p in positions]
-        members, values = [t[0] for t in terms], [t[1] for t in terms]
-    else:
-        members = [variables.share[p] for p in positions]
-        values = [coefficients[p] for p in positions]
-    rows = lp.add_rows(
+    flat = np.concatenate(positions)
+    entry_rows = np.repeat(np.arange(len(keys)), [len(p) for p in positions])
+    columns = variables.share[flat]
+    if coefficients is not None:
+        values = coefficients[flat]
+    else:  # agent hours, κ T x + e (agent_terms, for every group at once)
+        values = variables.agent_hours[flat]
+        if len(variables.extra):
+            extra = variables.extra[flat]
+            has = extra >= 0
+            columns = np.concatenate([columns, extra[has]])
+            values = np.concatenate([values, np.ones(int(has.sum()))])
+            entry_rows = np.concatenate([entry_rows, entry_rows[has]])
+    rows = lp.add_rows_of_terms(
         family,
         keys,
-        members,
+        entry_rows,
+        columns,
         values,
         lower=limit if at_least else -np.inf,
         upper=np.inf if at_least else limit,

@@ -47,6 +47,11 @@ For each Erlang-staffed assignment row r (traffic ``T`` at share 1, ``x`` its sh
   lightest site (fact 3; ``T_min`` the least of its rows' traffic, repeats differing by
   site).
 
+- **seats** (:func:`seat_slope`): at a site of ``M`` seats a row carries at most ``L(M)``
+  and its agents per Erlang never fall below ``κ_M`` there, so its slope is
+  ``max(κ, κ_M)`` and its year's ``max(κ_y, κ_M Σ_{ρ_m ≤ 1} w_m ρ_m)``: the economies of
+  scale a small site cannot reach, which the hull of the whole queue does not see.
+
 Every estimate lies under what any plan staffed exactly needs, so the LP is a
 relaxation: its optimum is a lower bound on every plan's cost. It is exact for a queue
 taken whole by one site; a split queue is priced under its true cost, which is what the
@@ -55,6 +60,7 @@ plan's exact costing (:func:`bestshore.model.plan.price_exactly`) then charges.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -67,9 +73,9 @@ from bestshore.model.sets import Eligibility
 from bestshore.model.staffing import (
     Goal,
     abandon_limits,
-    agents_needed,
+    goal_planning_agents,
     least_agents_per_erlang,
-    planning_agents,
+    planning_agents_of,
     queue_goal,
     roster_agents,
 )
@@ -83,6 +89,7 @@ __all__ = [
     "limits_to",
     "load_limits",
     "lower_hull",
+    "seat_slope",
     "staffing_envelopes",
     "whole_agent_rows",
 ]
@@ -98,7 +105,7 @@ _SAMPLES = 12
 # Year facets within a thousandth of an agent all year of their neighbours are dropped.
 _YEAR_TOLERANCE = 1e-3 * WEEKS_PER_MONTH * 12
 # Where the line from the last corner to the end point is checked (fractions of it).
-_END_SAMPLES = (1e-6, 1e-3, 0.01, 0.05, 0.2, 0.4, 0.6, 0.8, 0.95)
+_END_SAMPLES = np.array([1e-6, 1e-3, 0.01, 0.05, 0.2, 0.4, 0.6, 0.8, 0.95])
 # Pooling floors are taken a relative 1e-9 low, for rounding in Erlang C's arithmetic.
 _POOLED_TOLERANCE = 1e-9
 
@@ -250,15 +257,16 @@ def _slack(goal: Goal, occupancy: float) -> float:
         top = min(MAX_AGENTS, 2 * top)
         limits = _limits(goal, occupancy, top)
         capped = np.isclose(limits[1:], occupancy * np.arange(1, top + 1), rtol=1e-7)
-    worst = 0.0
     fractions = (np.arange(1, _SAMPLES) / _SAMPLES)[None, :]
     loads = limits[:-1, None] + fractions * np.diff(limits)[:, None]
     below = np.arange(top)[:, None] + fractions  # P at those loads
-    for n in range(top):
-        if capped[n] and (n == 0 or capped[n - 1]):
-            break  # on the occupancy cap both are a / occupancy: no dip
-        for load, pwl in zip(loads[n], below[n], strict=True):
-            worst = max(worst, pwl - planning_agents(goal, float(load), occupancy))
+    # From the first step with both ends on the occupancy cap, both are a / occupancy.
+    stops = np.flatnonzero(capped & np.concatenate([[True], capped[:-1]]))
+    steps = np.arange(stops[0] if len(stops) else top)
+    if not len(steps):
+        return 0.0
+    found = goal_planning_agents(goal, loads[steps].ravel(), occupancy)
+    worst = max(0.0, float(np.max(below[steps].ravel() - found)))
     return 1.5 * worst + 1e-6 if worst > 0 else 0.0
 
 
@@ -288,7 +296,7 @@ def _hull(
     traffic: float,
     exact: float,
     dip: float,
-    agents: Callable[[float], float] | None = None,
+    agents: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Vertices ``(share, agents)`` of ``H``: the lower hull of the origin, the corners
     ``(L(m)/T, m - δ)`` with ``L(m) < T`` and ``(1, N(T))``.
@@ -303,10 +311,9 @@ def _hull(
     if agents is not None:
         start = float(limits[corners[-1]]) if len(corners) else 0.0
         level = float(corners[-1] - dip) if len(corners) else 0.0
-        for fraction in _END_SAMPLES:
-            load = start + fraction * (traffic - start)
-            reach = level + (agents(load) - level) / fraction  # the end this sample allows
-            exact = min(exact, reach)
+        loads = start + _END_SAMPLES * (traffic - start)
+        reach = level + (agents(loads) - level) / _END_SAMPLES  # the end each sample allows
+        exact = min(exact, float(reach.min()))
     # Only corners under the chord to the end can be vertices: skip the rest cheaply.
     x = limits[corners] / traffic
     y = corners - dip
@@ -327,7 +334,12 @@ def whole_agent_rows(inputs: ModelInputs, rows: pd.DataFrame) -> np.ndarray:
 
 
 def _exact(
-    call_type: CallType, loads: np.ndarray, occupancy: float, whole: bool, limits: np.ndarray
+    call_type: CallType,
+    loads: np.ndarray,
+    occupancy: float,
+    whole: bool,
+    limits: np.ndarray,
+    planning: _Planning | None = None,
 ) -> np.ndarray:
     if whole:
         found = np.searchsorted(limits, loads, side="left").astype(float)
@@ -335,9 +347,44 @@ def _exact(
         if beyond.any():
             found[beyond] = [roster_agents(call_type, float(a), occupancy) for a in loads[beyond]]
         return np.where(loads > 0, found, 0.0)
-    return np.array(
-        [agents_needed(call_type, float(a), occupancy) if a > 0 else 0.0 for a in loads]
-    )
+    if planning is None:
+        planning = _Planning(call_type, occupancy)
+    return planning(loads)
+
+
+class _Planning:
+    """Planning agents of one call type at loads asked for in arrays, remembered.
+
+    An envelope asks for a few loads at a time (its end samples, its months), too few
+    for :func:`planning_agents_of` to pay off; :meth:`asking` runs the envelopes once
+    only to hear every load they will ask for (their loads do not depend on the agents
+    answered, so zeros do), then all are computed at once and the real run finds them
+    here."""
+
+    def __init__(self, call_type: CallType, occupancy: float) -> None:
+        self.call_type, self.occupancy = call_type, occupancy
+        self.known: dict[float, float] = {}
+        self.asked: list[np.ndarray] | None = None
+
+    def asking(self) -> None:
+        self.asked = []
+
+    def answer(self) -> None:
+        """Compute every load heard since :meth:`asking` (and answer from now on)."""
+        asked, self.asked = self.asked, None
+        if asked:
+            self(np.concatenate(asked))
+
+    def __call__(self, loads: np.ndarray) -> np.ndarray:
+        loads = np.asarray(loads, dtype=float)
+        if self.asked is not None:
+            self.asked.append(loads)
+            return np.zeros(len(loads))
+        missing = np.unique(loads[[float(a) not in self.known for a in loads]])
+        if len(missing):
+            found = planning_agents_of(self.call_type, missing, self.occupancy)
+            self.known.update(zip(missing.tolist(), found.tolist(), strict=True))
+        return np.array([self.known[float(a)] for a in loads])
 
 
 def _busiest_month(months: tuple[np.ndarray, np.ndarray]) -> float:
@@ -393,16 +440,125 @@ def _facets(x: np.ndarray, y: np.ndarray, tolerance: float = 0.0) -> tuple[np.nd
 
 
 def staffing_envelopes(inputs: ModelInputs, eligibility: Eligibility) -> StaffingEnvelopes:
-    """The envelopes of every Erlang-staffed assignment row (cached on the eligible set
-    for these inputs' demand: the rounds of a solve and a Workbench's what-ifs reuse
-    them)."""
+    """The envelopes of every Erlang-staffed assignment row, their first facets raised
+    at seat-limited sites (:func:`seat_slopes`).
+
+    Cached on the eligible set for these inputs' demand (the rounds of a solve and a
+    Workbench's what-ifs reuse them); the seats' part for these seats (a what-if may
+    change them)."""
     key = (id(inputs.workloads), inputs.scenario.settings.staffing_model)
     cached = getattr(eligibility, "_envelopes", None)
     if cached is not None and cached[0] == key and cached[1] is inputs.workloads:
-        return cached[2]
-    found = _envelopes(inputs, eligibility)
-    object.__setattr__(eligibility, "_envelopes", (key, inputs.workloads, found))
-    return found
+        found = cached[2]
+    else:
+        found = _envelopes(inputs, eligibility)
+        object.__setattr__(eligibility, "_envelopes", (key, inputs.workloads, found))
+    seats = _row_seats(inputs, eligibility)
+    tightened = getattr(eligibility, "_seated", None)
+    if (
+        tightened is not None
+        and tightened[0] is found
+        and np.array_equal(tightened[1], seats, equal_nan=True)
+    ):
+        return tightened[2]
+    seated = _seated(inputs, eligibility, found, seats)
+    object.__setattr__(eligibility, "_seated", (found, seats, seated))
+    return seated
+
+
+def _row_seats(inputs: ModelInputs, eligibility: Eligibility) -> np.ndarray:
+    """The most agents the site of each eligible row may have in an hour (its seats,
+    given or derived from capacity, :func:`bestshore.model.inputs.prepare_inputs`)
+    [agents]; NaN where unlimited."""
+    seats = inputs.sites["max_agents"].astype(float)
+    return eligibility.assignments["site"].map(seats).to_numpy(dtype=float)
+
+
+def seat_slope(call_type: CallType, occupancy: float, seats: int, whole: bool) -> float:
+    r"""``κ_M``: the fewest agents per Erlang any load a row may take at a site of ``M``
+    seats needs [agents per Erlang].
+
+    A row at such a site has at most ``M`` agents in any hour, so its load is at most
+    ``L(M)``; on ``(0, L(M)]`` the agents per Erlang never fall below
+
+    .. math:: \kappa_M = \min_{1 \le n \le M} \lambda_n
+
+    ``λ_n`` bounding ``N(a)/a`` on the step ``(L(n-1), L(n)]``: in whole agents
+    ``N_w = n`` there, so ``λ_n = n / L(n)``; in planning agents (module facts: within
+    ``δ`` of the corner line, never below ``a / ρ``, and at least ``n - 1`` past
+    ``L(n-1)`` since ``n - 1`` whole agents miss the goal or the occupancy cap there)
+    ``λ_n = max(1/ρ, (n-1)/L(n), min((n-1-δ)/L(n-1), (n-δ)/L(n)))`` and, on the first
+    step, ``max(1/ρ, s / (min(s + δ, 1) L(1)))`` for a service level ``s`` (one agent's
+    interpolation is at least ``s``, and within ``δ`` of the line ``a / L(1)``) or ``max(1/ρ, min(h/w, 1/L(1)))`` for an ASA goal ``w`` (one agent's
+    ASA is ``a h / (1 - a)``). Taken a relative 1e-6 low, for the limits' hair.
+    """
+    return _seat_slope(queue_goal(call_type), float(occupancy), int(seats), bool(whole))
+
+
+@functools.lru_cache(maxsize=4096)
+def _seat_slope(goal: Goal, occupancy: float, seats: int, whole: bool) -> float:
+    limits = _limits(goal, occupancy, seats)
+    n = np.arange(1, seats + 1, dtype=float)
+    top = limits[1:]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        if whole or goal.patience is not None:
+            # Erlang A planning agents are the corners' line (δ = 0, through the origin
+            # on the first step): on step n their agents per Erlang lie between
+            # (n-1)/L(n-1) and n/L(n), as whole agents' do; 1/ρ is no floor there (the
+            # agents carry the answered load only)
+            steps = np.where(top > 0, n / top, np.inf)
+        else:
+            dip = _slack(goal, occupancy)
+            start = np.concatenate([[np.nan], (n[1:] - 1 - dip) / limits[1:-1]])
+            line = np.fmin(start, (n - dip) / top)
+            steps = np.fmax(1.0 / occupancy, np.fmax((n - 1) / top, line))
+            aht, target, _, asa = goal[:4]  # an ASA goal rules when both are given
+            if asa is not None:
+                first = min(aht / asa, 1.0 / top[0]) if top[0] > 0 else aht / asa
+            else:  # at least s, and within δ of the line a / L(1): min over a of the max
+                assert target is not None
+                first = target / (min(target + dip, 1.0) * top[0]) if top[0] > 0 else np.inf
+            steps[0] = max(1.0 / occupancy, first)
+    return float(np.min(steps)) * (1 - 1e-6)
+
+
+def _seated(
+    inputs: ModelInputs,
+    eligibility: Eligibility,
+    found: StaffingEnvelopes,
+    seats: np.ndarray,
+) -> StaffingEnvelopes:
+    """``found`` with ``κ`` raised to ``κ_M`` (:func:`seat_slope`) at seat-limited
+    sites, and the year's ``κ_y`` of planning rows to ``κ_M Σ_m w_m ρ_m`` over the
+    months no busier than the sizing week (each of their loads is under ``L(M)`` too).
+    Both are lower bounds of the row's agents at every share a plan may take: the
+    larger is one."""
+    rows = found.rows
+    if not len(rows):
+        return found
+    occupancy = inputs.scenario.settings.occupancy
+    call_types = {c.id: c for c in inputs.scenario.call_types}
+    months = _month_weights(inputs)
+    limited = np.ceil(seats[rows] - 1e-9)  # a fractional seat limit: the next agent
+    usable = np.isfinite(limited) & (limited >= 1) & (limited <= MAX_AGENTS)
+    if not usable.any():
+        return found
+    types = eligibility.assignments["call_type"].to_numpy()[rows]
+    traffic = (
+        eligibility.assignments["handle_hours"] * eligibility.assignments["repeat_factor"]
+    ).to_numpy(dtype=float)[rows]
+    factor, year_factor = found.factor.copy(), found.year_factor.copy()
+    for position in np.flatnonzero(usable):
+        call_type = call_types[str(types[position])]
+        whole = bool(found.whole[position])
+        slope = seat_slope(call_type, occupancy, int(limited[position]), whole)
+        row = rows[position]
+        factor[row] = max(factor[row], slope)
+        if not whole and traffic[position] > 0:
+            loads, weeks = months[call_type.id]
+            calm = loads <= 1.0
+            year_factor[row] = max(year_factor[row], slope * float(weeks[calm] @ loads[calm]))
+    return dataclasses.replace(found, factor=factor, year_factor=year_factor)
 
 
 def _envelopes(inputs: ModelInputs, eligibility: Eligibility) -> StaffingEnvelopes:
@@ -434,18 +590,28 @@ def _envelopes(inputs: ModelInputs, eligibility: Eligibility) -> StaffingEnvelop
     sizes = np.zeros(len(rows), dtype=np.int64)
     for members in eligibility.groups("call_type", "language", "hour").values():
         sizes[members] = len(members)
+    # Each distinct envelope (rows of a unit at like sites share one) is computed once,
+    # the planning agents of all asked for at once: a dry run hears the loads, then the
+    # real run finds them computed.
+    row_keys = [
+        (str(types[row]), float(traffic_all[row]), bool(whole_all[row]), bool(sizes[row] == 1))
+        for row in chosen
+    ]
+    planning = {c.id: _Planning(c, occupancy) for c in call_types.values()}
     seen: dict[tuple[str, float, bool, bool], _RowEnvelope] = {}
-    for position, row in enumerate(chosen):
-        call_type = call_types[str(types[row])]
-        traffic = float(traffic_all[row])
-        whole = bool(whole_all[row])
-        alone = bool(sizes[row] == 1)
-        key = (call_type.id, traffic, whole, alone)  # rows of a unit at like sites share it
-        if key not in seen:
+    for dry in (True, False):
+        for provider in planning.values():
+            if dry:
+                provider.asking()
+            else:
+                provider.answer()
+        for key in dict.fromkeys(row_keys):
+            call_type_id, traffic, whole, alone = key
             seen[key] = _row_envelope(
-                call_type, traffic, whole, occupancy, tables[call_type.id], months[call_type.id],
-                alone,
+                call_types[call_type_id], traffic, whole, occupancy, tables[call_type_id],
+                months[call_type_id], alone, planning[call_type_id],
             )  # fmt: skip
+    for position, (row, key) in enumerate(zip(chosen, row_keys, strict=True)):
         found = seen[key]
         needed[position], at_one[position] = found.exact, found.year_at_one
         factor[row], year_factor[row] = found.factor, found.year_factor
@@ -494,16 +660,15 @@ def _row_envelope(
     limits: np.ndarray,
     months: tuple[np.ndarray, np.ndarray],
     alone: bool = False,
+    planning: _Planning | None = None,
 ) -> _RowEnvelope:
     """One row's envelope: its exact agents at share 1, ``κ``, the hull's other facets
     and the year's facets (module docstring); ``alone`` (its unit's only row, share 1 in
     every plan): the line to its exact staffing."""
     dip = 0.0 if whole else corner_slack(call_type, occupancy)
-    (exact,) = _exact(call_type, np.array([traffic]), occupancy, whole, limits)
-
-    def planning(load: float) -> float:
-        return agents_needed(call_type, load, occupancy)
-
+    if planning is None:
+        planning = _Planning(call_type, occupancy)
+    (exact,) = _exact(call_type, np.array([traffic]), occupancy, whole, limits, planning)
     check = None if whole else planning
     if alone:
         x, y = np.array([0.0, 1.0]), np.array([0.0, float(exact)])
@@ -521,13 +686,17 @@ def _row_envelope(
         elif load == 1.0:
             parts.append((x, y))
         elif alone:
-            (month,) = _exact(call_type, np.array([traffic * load]), occupancy, whole, limits)
+            (month,) = _exact(
+                call_type, np.array([traffic * load]), occupancy, whole, limits, planning
+            )
             parts.append((np.array([0.0, 1.0]), np.array([0.0, float(month)])))
         elif traffic * load > limits[-1]:
             floor = _past_table(call_type, traffic * load, occupancy)
             parts.append((np.array([0.0, 1.0]), np.array([0.0, floor])))
         else:
-            (month,) = _exact(call_type, np.array([traffic * load]), occupancy, whole, limits)
+            (month,) = _exact(
+                call_type, np.array([traffic * load]), occupancy, whole, limits, planning
+            )
             parts.append(_hull(limits, traffic * load, float(month), dip, check))
     if len(parts) == 1:
         gx, gy = parts[0][0], parts[0][1] * weeks[0]

@@ -212,9 +212,9 @@ def _pooled_agents_per_erlang(
     """Agents per Erlang if one site took the whole queue of each hour."""
     if call_type.service_level is None:
         return np.full(len(traffic), 1.0 / occupancy)
-    from bestshore.model.staffing import agents_needed
+    from bestshore.model.staffing import planning_agents_of
 
-    agents = np.array([agents_needed(call_type, a, occupancy) for a in traffic])
+    agents = planning_agents_of(call_type, np.asarray(traffic, dtype=float), occupancy)
     return np.where(traffic > 0, agents / np.where(traffic > 0, traffic, 1.0), 1.0 / occupancy)
 
 

@@ -28,10 +28,11 @@ from __future__ import annotations
 import dataclasses
 
 import numpy as np
+import pandas as pd
 
 from bestshore.model.build import SourcingModel
-from bestshore.model.curve import limits_to
-from bestshore.model.staffing import agents_needed, roster_agents
+from bestshore.model.curve import StaffingEnvelopes, limits_to
+from bestshore.model.staffing import planning_agents_of, roster_agents
 from bestshore.scenario.profiles import WEEKS_PER_MONTH, month_loads
 from bestshore.scenario.schema import CallType
 
@@ -40,14 +41,17 @@ __all__ = ["linearized"]
 _ZERO = 1e-9
 
 
-def _tangent(call_type: CallType, load: float, occupancy: float) -> tuple[float, float]:
-    """``(N_f(a), N_f'(a))`` by central differences [agents, agents per Erlang]."""
-    step = max(1e-4, 1e-3 * load)
-    low = max(load - step, 1e-12)
-    rise = agents_needed(call_type, load + step, occupancy) - agents_needed(
-        call_type, low, occupancy
-    )
-    return agents_needed(call_type, load, occupancy), rise / (load + step - low)
+def _tangents(
+    call_type: CallType, loads: np.ndarray, occupancy: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """``(N_f(a), N_f'(a))`` at each load, by central differences [agents, agents per
+    Erlang]."""
+    step = np.maximum(1e-4, 1e-3 * loads)
+    low = np.maximum(loads - step, 1e-12)
+    size = len(loads)
+    agents = planning_agents_of(call_type, np.concatenate([loads + step, low, loads]), occupancy)
+    rise = agents[:size] - agents[size : 2 * size]
+    return agents[2 * size :], rise / (loads + step - low)
 
 
 def _step_lines(call_type: CallType, load: float, occupancy: float) -> tuple[float, float, float]:
@@ -60,6 +64,30 @@ def _step_lines(call_type: CallType, load: float, occupancy: float) -> tuple[flo
         return whole, 0.0, 1.0 / occupancy
     rise = 1.0 / max(limits[n + 1] - limits[n], 1e-12)
     return whole, (n + 1) - limits[n] * rise, rise
+
+
+def _planning_tangents(
+    envelopes: StaffingEnvelopes,
+    shares: np.ndarray,
+    traffic: np.ndarray,
+    types: np.ndarray,
+    call_types: dict[str, CallType],
+    occupancy: float,
+) -> dict[int, tuple[float, float]]:
+    """:func:`_tangents` of the rows in planning agents in use, per call type at once, by
+    position in ``envelopes.rows``."""
+    rows = envelopes.rows
+    used = np.flatnonzero((shares[rows] > _ZERO) & ~envelopes.whole)
+    found: dict[int, tuple[float, float]] = {}
+    kinds = types[rows[used]]
+    for call_type_id in pd.unique(kinds):
+        positions = used[kinds == call_type_id]
+        loads = traffic[rows[positions]] * shares[rows[positions]]
+        agents, rise = _tangents(call_types[str(call_type_id)], loads, occupancy)
+        found.update(
+            zip(positions.tolist(), zip(agents.tolist(), rise.tolist(), strict=True), strict=True)
+        )
+    return found
 
 
 def linearized(model: SourcingModel, shares: np.ndarray) -> SourcingModel:
@@ -81,11 +109,12 @@ def linearized(model: SourcingModel, shares: np.ndarray) -> SourcingModel:
     months = {
         c.id: np.round(month_loads(c.seasonality, sizing), 12) for c in inputs.scenario.call_types
     }
-    names = rows[["call_type", "language", "hour", "site"]]
+    names = list(rows[["call_type", "language", "hour", "site"]].itertuples(index=False, name=None))
     keys: list[tuple[object, ...]] = []
     members: list[np.ndarray] = []
     values: list[np.ndarray] = []
     lower: list[float] = []
+    tangents = _planning_tangents(envelopes, shares, traffic, types, call_types, occupancy)
     for position, row in enumerate(envelopes.rows):
         share = float(shares[row])
         if share <= _ZERO:
@@ -95,7 +124,7 @@ def linearized(model: SourcingModel, shares: np.ndarray) -> SourcingModel:
         load = total * share
         linear = variables.agent_hours[row]  # κ T
         x, e = variables.share[row], variables.extra[row]
-        named = tuple(names.iloc[row])
+        named = names[row]
         if envelopes.whole[position]:
             y = variables.year[row]
             n, intercept, rise = _step_lines(call_type, load, occupancy)
@@ -115,7 +144,7 @@ def linearized(model: SourcingModel, shares: np.ndarray) -> SourcingModel:
             ]  # fmt: skip
             lower += [n, intercept, flat, line]
         else:  # the year follows the sizing week's e (priced as its weeks)
-            agents, rise = _tangent(call_type, load, occupancy)
+            agents, rise = tangents[position]
             keys.append((*named, 0))
             members.append(np.array([e, x]))
             values.append(np.array([1.0, linear - rise * total]))

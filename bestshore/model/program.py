@@ -135,6 +135,10 @@ class ProgramArrays:
         return len(self.a_value)
 
 
+_NO_COLUMNS = np.zeros(0, dtype=np.int64)
+_NO_VALUES = np.zeros(0)
+
+
 @dataclass
 class LinearProgram:
     """A minimization LP/MILP under construction, column and row blocks by family.
@@ -262,6 +266,28 @@ class LinearProgram:
         self._row_lower.append(np.broadcast_to(np.asarray(lower, dtype=float), (n,)).copy())
         self._row_upper.append(np.broadcast_to(np.asarray(upper, dtype=float), (n,)).copy())
         self.num_row += n
+        return rows
+
+    def add_rows_of_terms(
+        self,
+        family: str,
+        keys: Sequence[Hashable],
+        entry_rows: np.ndarray,
+        columns: np.ndarray,
+        coefficients: np.ndarray,
+        *,
+        lower: float | np.ndarray = -_INF,
+        upper: float | np.ndarray = _INF,
+    ) -> np.ndarray:
+        """:meth:`add_rows` with the terms given flat: term ``i`` is ``coefficients[i]``
+        times column ``columns[i]`` in the row of key ``keys[entry_rows[i]]``, in any
+        order."""
+        rows = self.add_rows(family, keys, [_NO_COLUMNS] * len(keys), [_NO_VALUES] * len(keys),
+                             lower=lower, upper=upper)  # fmt: skip
+        if len(columns):
+            order = np.lexsort((columns, entry_rows))  # rows then columns: compressed as is
+            entry = np.asarray(entry_rows, dtype=np.int64)[order]
+            self.add_terms(rows[entry], np.asarray(columns)[order], np.asarray(coefficients)[order])
         return rows
 
     def add_terms(self, rows: np.ndarray, columns: np.ndarray, coefficients: np.ndarray) -> None:

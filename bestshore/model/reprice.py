@@ -26,6 +26,7 @@ import numpy as np
 
 from bestshore.model import constraints as c
 from bestshore.model.build import SourcingModel, build_model
+from bestshore.model.curve import staffing_envelopes
 from bestshore.model.families import Family
 from bestshore.model.inputs import ModelInputs
 from bestshore.model.program import LinearProgram
@@ -50,7 +51,9 @@ def changes(
     """
     old = base.inputs
     found: set[str] = set()
-    if not np.array_equal(base.variables.agent_hours, variables.agent_hours):
+    if not np.array_equal(base.variables.agent_hours, variables.agent_hours) or not _same_years(
+        base.variables, variables
+    ):
         found.add("staffing")
     if base.variables.margins != variables.margins:
         found.add("margins")
@@ -75,6 +78,15 @@ def changes(
         if not new.index.equals(was.index) or not np.array_equal(new, was, equal_nan=True):
             found.add(tag)
     return frozenset(found)
+
+
+def _same_years(before: c.Variables, after: c.Variables) -> bool:
+    """Whether the envelopes' year factors agree (seats raise them: a what-if on seats
+    or capacity may change the year's price of a row and not its week's)."""
+    was, now = before.envelopes, after.envelopes
+    if was is None or now is None:
+        return was is now
+    return np.array_equal(was.year_factor, now.year_factor, equal_nan=True)
 
 
 # Scenario fields a change of terms may set (Workbench.set_rate, set_capacity,
@@ -159,8 +171,11 @@ def reprice(
         return None
     eligibility = eligibility if eligibility is not None else base.eligibility
     scratch = LinearProgram(base.program.name)
+    # The envelopes of the new terms: their cached part (demand) is the base's, their
+    # seat slopes follow the seats (curve.staffing_envelopes).
+    envelopes = staffing_envelopes(inputs, eligibility)
     fresh = c.add_share_variables(
-        scratch, eligibility, False, agents_per_erlang, margins, base.variables.envelopes
+        scratch, eligibility, False, agents_per_erlang, margins, envelopes
     )
     changed = changes(base, inputs, eligibility, fresh)
     if changed is None:
@@ -171,6 +186,7 @@ def reprice(
         eligibility=eligibility,
         agent_hours=fresh.agent_hours,
         margins=fresh.margins,
+        envelopes=fresh.envelopes,
     )
     parts: dict[str, LinearProgram] = {}
     for record in to_write_again(base.families, changed):

@@ -117,6 +117,9 @@ class Eligibility:
             self.exclusions,
         )
         repriced._groups.update(self._groups)
+        cached = getattr(self, "_envelopes", None)
+        if cached is not None:  # the envelopes read demand, not prices (curve.py)
+            object.__setattr__(repriced, "_envelopes", cached)
         return repriced
 
 

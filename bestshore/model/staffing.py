@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,7 @@ from bestshore.staffing import (
     service_level,
 )
 from bestshore.staffing.abandonment import erlang_a_arrays
+from bestshore.staffing.arrays import queue_staffing
 from bestshore.staffing.erlang import _erlang_b
 
 __all__ = [
@@ -39,8 +40,10 @@ __all__ = [
     "abandon_limits",
     "agents_needed",
     "exact_staffing",
+    "goal_planning_agents",
     "least_agents_per_erlang",
     "planning_agents",
+    "planning_agents_of",
     "queue_goal",
     "roster_agents",
 ]
@@ -236,19 +239,27 @@ def hour_performance(goal: Goal, traffic: float, agents: int) -> tuple[float, fl
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _queue(
-    goal: Goal, traffic: float, max_occupancy: float
+def _queue_figures(
+    goal: tuple[Any, ...], traffic: float, max_occupancy: float
 ) -> tuple[float, int, float, float, float]:
     """Planning agents, roster agents, service level, ASA and abandonment of one
-    queue-hour.
+    queue-hour (a plain ``(aht, target, answer, asa)`` tuple reads as an Erlang C goal).
 
     Cached: the solve's rounds meet the same queue loads round after round (most shares
     do not move), and a notebook re-solve meets them again. Pure, so caching is safe.
     """
-    planning = planning_agents(goal, traffic, max_occupancy)
-    whole = _whole_agents(goal, traffic, max_occupancy)
-    level, speed, lost = hour_performance(goal, traffic, whole)
+    found = Goal(*goal)
+    planning = planning_agents(found, traffic, max_occupancy)
+    whole = _whole_agents(found, traffic, max_occupancy)
+    level, speed, lost = hour_performance(found, traffic, whole)
     return planning, whole, level, speed, lost
+
+
+def _queue(
+    goal: tuple[Any, ...], traffic: float, max_occupancy: float
+) -> tuple[float, int, float, float]:
+    """Planning agents, roster agents, service level and ASA of one queue-hour."""
+    return _queue_figures(goal, traffic, max_occupancy)[:4]
 
 
 def agents_needed(call_type: CallType, traffic: float, max_occupancy: float) -> float:
@@ -317,6 +328,56 @@ def _whole_agents(goal: Goal, traffic: float, max_occupancy: float) -> int:
     return agents_for_service_level(calls, 60, aht, target, answer_seconds, max_occupancy)
 
 
+def _staff(
+    types: np.ndarray,
+    traffic: np.ndarray,
+    goals: dict[Any, Goal],
+    max_occupancy: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Planning agents, whole agents, service level, ASA and abandonment of queue-hours
+    (their call types and loads): Erlang C goals over whole hours per goal at once
+    (:func:`~bestshore.staffing.arrays.queue_staffing`, the scalar path's figures), the
+    loads it leaves, Erlang A goals and within-hour peaks one by one."""
+    planning = np.zeros(len(traffic))
+    whole = np.zeros(len(traffic))
+    levels = np.full(len(traffic), np.nan)
+    asas = np.full(len(traffic), np.nan)
+    lost = np.full(len(traffic), np.nan)
+    for call_type_id in pd.unique(types):
+        members = np.flatnonzero(types == call_type_id)
+        goal = goals[call_type_id]
+        if goal.patience is None and goal.peak == 1.0:
+            found = queue_staffing(goal[:4], traffic[members], max_occupancy)
+            planning[members], whole[members] = found.planning, found.whole
+            levels[members], asas[members] = found.service_level, found.asa_seconds
+            scalar = members[~found.done]
+        else:
+            scalar = members
+        for at in scalar:
+            planning[at], whole[at], levels[at], asas[at], lost[at] = _queue_figures(
+                goal, float(traffic[at]), max_occupancy
+            )
+    return planning, whole, levels, asas, lost
+
+
+def planning_agents_of(
+    call_type: CallType, traffic: np.ndarray, max_occupancy: float
+) -> np.ndarray:
+    """:func:`agents_needed` of many loads of one call type at once [agents]."""
+    return goal_planning_agents(queue_goal(call_type), traffic, max_occupancy)
+
+
+def goal_planning_agents(
+    goal: Goal,
+    traffic: np.ndarray,
+    max_occupancy: float,
+) -> np.ndarray:
+    """:func:`planning_agents` of many loads at once [agents]."""
+    traffic = np.asarray(traffic, dtype=float)
+    types = np.zeros(len(traffic), dtype=np.int64)
+    return _staff(types, traffic, {0: goal}, max_occupancy)[0]
+
+
 def exact_staffing(
     rows: pd.DataFrame,
     call_types: dict[str, CallType],
@@ -350,30 +411,24 @@ def exact_staffing(
     planning agents busy with the carried load, abandoners removed].
     """
     goals = {key: queue_goal(call_type) for key, call_type in call_types.items()}
-    queues = [
-        _queue(goals[call_type_id], float(traffic), max_occupancy)
-        for call_type_id, traffic in zip(rows["call_type"], rows["handle_hours"], strict=True)
-    ]
-    agents, roster, levels, asas, lost = (
-        (list(column) for column in zip(*queues, strict=True)) if queues else ([], [], [], [], [])
+    traffic_array = rows["handle_hours"].to_numpy(dtype=float)
+    agents_array, roster, levels, asas, abandon = _staff(
+        rows["call_type"].to_numpy(), traffic_array, goals, max_occupancy
     )
-    agents_array = np.array(agents, dtype=float)
     whole = np.broadcast_to(np.asarray(whole_agents, dtype=bool), (len(rows),))
     if whole.any():
         goal_set = np.array(
             [goals[c][1] is not None or goals[c][3] is not None for c in rows["call_type"]],
             dtype=bool,
         )
-        agents_array = np.where(goal_set & whole, np.array(roster, dtype=float), agents_array)
-    abandon = np.array(lost, dtype=float)
-    traffic_array = rows["handle_hours"].to_numpy(dtype=float)
+        agents_array = np.where(goal_set & whole, roster, agents_array)
     carried = traffic_array * (1.0 - np.nan_to_num(abandon))
     with np.errstate(divide="ignore", invalid="ignore"):
         busy = np.where(agents_array > 0, carried / agents_array, 0.0)
     return pd.DataFrame(
         {
             "agents": agents_array,
-            "roster_agents": np.array(roster, dtype=float),
+            "roster_agents": roster,
             "service_level": levels,
             "asa_seconds": asas,
             "abandon_rate": abandon,

@@ -15,7 +15,7 @@ import typer
 # Made before bestshore.cli is imported: `python -m bestshore.cli` runs that module as
 # __main__ and imports it again as bestshore.cli, whose last lines import rfp_app from
 # this module while it is still loading; the commands are added to the same object below.
-rfp_app = typer.Typer(
+rfp_app: typer.Typer = typer.Typer(
     name="rfp",
     help="Tenders: bid workbooks out, bids in with cell-level errors, the award under rules.",
     no_args_is_help=True,
