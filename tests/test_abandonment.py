@@ -350,3 +350,28 @@ def test_model_and_checker_staff_erlang_a_alike(
     assert whole == agents_for_erlang_a(
         calls, 60, aht, patience, target, 20, max_abandon_rate=cap, max_occupancy=occupancy
     )
+
+
+@pytest.mark.parametrize("goal", GOALS)
+@pytest.mark.parametrize("whole", [False, True])
+def test_the_seat_slope_holds_for_erlang_a(goal: Goal, whole: bool) -> None:
+    """At a site of M seats a row's load is at most L(M), and there its agents per
+    Erlang never fall below κ_M (:func:`bestshore.model.curve.seat_slope`), which for
+    Erlang A may be below 1/occupancy: the agents carry the answered load only."""
+    from bestshore.model.curve import seat_slope
+
+    call_type = _call_type(goal)
+    occupancy = 0.85
+    for seats in (1, 3, 12, 40):
+        slope = seat_slope(call_type, occupancy, seats, whole)
+        limits = load_limits(call_type, occupancy, seats)
+        loads = np.concatenate(
+            [np.linspace(1e-6, float(limits[-1]), 400), limits[1:], limits[1:] * 0.999]
+        )
+        for load in loads:
+            needed = (
+                roster_agents(call_type, float(load), occupancy)
+                if whole
+                else agents_needed(call_type, float(load), occupancy)
+            )
+            assert needed >= slope * load * (1 - 1e-9), (seats, load, needed, slope)
