@@ -1271,21 +1271,61 @@ def staffing_command(
         float,
         typer.Option("--max-occupancy", help="Most busy share of logged-in time [fraction]."),
     ] = 1.0,
+    patience: Annotated[
+        float | None,
+        typer.Option(
+            "--patience",
+            help="Callers' mean patience [s]: size by Erlang A (callers abandon); the "
+            "service level is then the share of offered calls answered in time, the ASA the "
+            "mean wait of all offered calls.",
+            show_default=False,
+        ),
+    ] = None,
+    max_abandon: Annotated[
+        float | None,
+        typer.Option(
+            "--max-abandon",
+            help="Goal (with --patience): share of calls abandoning at most this [fraction].",
+            show_default=False,
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Erlang C calculator: agents one interval needs for its goals (service level, ASA,
-    probability of waiting: every goal given is met), or what a given number achieves."""
+    """Erlang C calculator (Erlang A with --patience): agents one interval needs for its
+    goals (service level, ASA, probability of waiting or abandonment: every goal given is
+    met), or what a given number achieves."""
     from bestshore.staffing import evaluate_agents, staffing_requirement
 
     goals = {"--service-level": service_level, "--asa-seconds": asa_seconds}
     goals["--max-prob-wait"] = max_prob_wait
+    goals["--max-abandon"] = max_abandon
     given = [name for name, value in goals.items() if value is not None]
+    if max_abandon is not None and patience is None:
+        _fail(
+            "--max-abandon needs --patience (callers' mean patience [s]): without it "
+            "nobody abandons (Erlang C)",
+            EXIT_INPUT,
+        )
+    if patience is not None and max_prob_wait is not None:
+        _fail(
+            "--max-prob-wait is an Erlang C goal; with --patience give --service-level, "
+            "--asa-seconds or --max-abandon",
+            EXIT_INPUT,
+        )
     if agents is not None and given:
         _fail(
             f"--agents evaluates a given staffing; leave out the goal {', '.join(given)} "
             "(or leave out --agents to size for it)",
             EXIT_INPUT,
         )
+    if patience is not None:
+        _erlang_a_calculator(
+            calls, aht, interval_minutes, agents, patience, answer_seconds, shrinkage,
+            max_occupancy, as_json,
+            goals=(service_level if service_level is not None or given else 0.8, asa_seconds,
+                   max_abandon),
+        )  # fmt: skip
+        return
     if agents is not None:
         try:
             performance = evaluate_agents(calls, interval_minutes, aht, agents, answer_seconds)
@@ -1343,6 +1383,65 @@ def staffing_command(
         f"occupancy          {need.occupancy:.1%}\n"
         f"goal               {', '.join(wanted)}"
     )
+
+
+def _erlang_a_calculator(
+    calls: float,
+    aht: float,
+    interval_minutes: float,
+    agents: int | None,
+    patience: float,
+    answer_seconds: float,
+    shrinkage: float,
+    max_occupancy: float,
+    as_json: bool,
+    goals: tuple[float | None, float | None, float | None],
+) -> None:
+    """``bestshore staffing --patience``: Erlang A sizing or evaluation."""
+    from bestshore.staffing import agents_for_erlang_a, evaluate_agents_erlang_a
+    from bestshore.staffing import scheduled_agents as scheduled
+
+    target, asa, abandon = goals
+    try:
+        if agents is None:
+            agents = agents_for_erlang_a(
+                calls, interval_minutes, aht, patience, target, answer_seconds,
+                asa_target_seconds=asa, max_abandon_rate=abandon, max_occupancy=max_occupancy,
+            )  # fmt: skip
+        else:
+            target = asa = abandon = None
+        performance = evaluate_agents_erlang_a(
+            calls, interval_minutes, aht, agents, patience, answer_seconds
+        )
+        to_schedule = scheduled(agents, shrinkage)
+    except ValueError as exc:
+        _fail(str(exc), EXIT_INPUT)
+    if as_json:
+        figures = performance.to_dict() | {"scheduled_agents": to_schedule, "shrinkage": shrinkage}
+        typer.echo(json.dumps(_json_safe(figures), indent=2))
+        return
+    wanted = []
+    if target is not None:
+        wanted.append(f"{target:.0%} within {answer_seconds:g} s")
+    if asa is not None:
+        wanted.append(f"ASA <= {asa:g} s")
+    if abandon is not None:
+        wanted.append(f"abandonment <= {abandon:.1%}")
+    lines = [
+        f"traffic            {performance.traffic_erlangs:.2f} Erlang (Erlang A, mean "
+        f"patience {patience:g} s)",
+        f"agents             {performance.agents}",
+        f"scheduled agents   {to_schedule} (shrinkage {shrinkage:.0%})",
+        f"service level      {performance.service_level:.1%} of offered calls answered "
+        f"within {performance.answer_seconds:g} s",
+        f"abandoned          {performance.abandon_rate:.2%} of offered calls",
+        f"ASA                {performance.asa_seconds:.1f} s (mean wait of all offered calls)",
+        f"P(wait)            {performance.prob_wait:.1%}",
+        f"occupancy          {performance.occupancy:.1%} (answered calls' load)",
+    ]
+    if wanted:
+        lines.append(f"goal               {', '.join(wanted)}")
+    typer.echo("\n".join(lines))
 
 
 def _json_safe(values: dict[str, Any]) -> dict[str, Any]:

@@ -469,14 +469,134 @@ def _weekly_calls(world: _World, call_type: CallType, language: str, hour: int) 
     return world.calls[key]
 
 
+def _interval_shares(call_type: CallType) -> list[float]:
+    """Shares of an hour's calls in each of its intervals (one interval when uniform)."""
+    shares = call_type.within_hour
+    if shares is None or len(set(shares)) <= 1:
+        return [1.0]
+    return [float(v) for v in shares]
+
+
+def _busiest(call_type: CallType) -> float:
+    """The busiest interval's load over the hour's."""
+    shares = _interval_shares(call_type)
+    return max(shares) * len(shares)
+
+
+def _abandoning(
+    traffic: float, agents: int, aht: float, patience: float, answer: float
+) -> tuple[float, float]:
+    """``(abandonment, answered within answer)`` of an Erlang A queue, written apart from
+    ``bestshore.staffing``: the birth-death chain's states summed (weights
+    ``A^k / k!`` up to the agents, then times ``x / (a + i)`` per caller queued, ``x =
+    A p / h``, ``a = N p / h``), abandonment ``E[queue] / x``, and a caller finding ``j``
+    queued answered within ``t`` with probability ``a / (a + j + 1) (1 -
+    I_{exp(-t/p)}(a + 1, j + 1))`` (regularized incomplete beta)."""
+    from scipy import special  # imported when used: Erlang C plans do not pay for it
+
+    if traffic <= 0:
+        return 0.0, 1.0
+    x, a = traffic * patience / aht, agents * patience / aht
+    depth = int(max(0.0, x - a) + 40 * math.sqrt(x + 1) + 200)
+    below = np.arange(agents)
+    low = below * math.log(traffic) - special.gammaln(below + 1)
+    top = agents * math.log(traffic) - math.lgamma(agents + 1)
+    queued = np.arange(depth)
+    high = top + np.concatenate([[0.0], np.cumsum(math.log(x) - np.log(a + queued[1:]))])
+    logs = np.concatenate([low, high])
+    weights = np.exp(logs - logs.max())
+    weights /= weights.sum()
+    waiting = weights[agents:]
+    lost = float((queued * waiting).sum()) / x
+    if agents == 0:
+        return lost, 0.0
+    reach = (
+        a
+        / (a + queued + 1)
+        * (1 - special.betainc(a + 1, queued + 1, math.exp(-answer / patience)))
+    )
+    return lost, float(weights[:agents].sum() + (waiting * reach).sum())
+
+
+def _hour_figures(
+    call_type: CallType, traffic: float, agents: int
+) -> list[tuple[float, float, float, float]]:
+    """Per interval of the hour: (share of calls, service level, ASA [s], abandonment)
+    of ``agents`` at the interval's load (abandonment NaN under Erlang C)."""
+    goal = call_type.service_level
+    assert goal is not None
+    seconds = goal.answer_seconds if goal.answer_seconds is not None else goal.asa_seconds
+    assert seconds is not None
+    shares = _interval_shares(call_type)
+    aht = call_type.aht_seconds
+    found = []
+    for share in shares:
+        load = traffic * share * len(shares)
+        if goal.patience_seconds is None:
+            found.append(
+                (share, service_level(load, agents, aht, seconds),
+                 average_speed_of_answer(load, agents, aht), math.nan)
+            )  # fmt: skip
+        else:
+            lost, level = _abandoning(load, agents, aht, goal.patience_seconds, seconds)
+            found.append((share, level, lost * goal.patience_seconds, lost))
+    return found
+
+
+def _abandoning_meets(call_type: CallType, traffic: float, agents: int, occupancy: float) -> bool:
+    """Whether ``agents`` meet an Erlang A goal at ``traffic`` (one interval's load)."""
+    goal = call_type.service_level
+    assert goal is not None and goal.patience_seconds is not None
+    if traffic <= 0:
+        return True
+    if agents == 0:
+        return False
+    answer = goal.answer_seconds if goal.answer_seconds is not None else 0.0
+    lost, level = _abandoning(traffic, agents, call_type.aht_seconds, goal.patience_seconds, answer)
+    return (
+        (goal.target is None or level >= goal.target)
+        and (goal.asa_seconds is None or lost * goal.patience_seconds <= goal.asa_seconds)
+        and (goal.max_abandon_rate is None or lost <= goal.max_abandon_rate)
+        and traffic * (1 - lost) <= occupancy * agents * (1 + 1e-12)
+    )
+
+
+def _abandoning_agents(call_type: CallType, traffic: float, occupancy: float) -> int:
+    """Fewest whole agents meeting an Erlang A goal at ``traffic``, counted up from 0."""
+    agents = 0
+    while not _abandoning_meets(call_type, traffic, agents, occupancy):
+        agents += 1
+    return agents
+
+
+def _abandoning_limit(call_type: CallType, agents: int, occupancy: float) -> float:
+    """Most load ``agents`` carry within an Erlang A goal, by bisection [Erlang]."""
+    if agents == 0:
+        return 0.0
+    low, high = 0.0, float(agents)
+    while _abandoning_meets(call_type, high, agents, occupancy):
+        high *= 2
+    for _ in range(60):
+        middle = (low + high) / 2
+        if _abandoning_meets(call_type, middle, agents, occupancy):
+            low = middle
+        else:
+            high = middle
+    return low
+
+
 def _roster_needed(call_type: CallType, calls: float, occupancy: float) -> int:
-    """Whole agents the hour needs (Erlang C, or the workload rounded up)."""
+    """Whole agents the hour needs (Erlang C or A at the busiest interval's load, or
+    the workload rounded up)."""
     traffic = calls * call_type.aht_seconds / 3600
     goal = call_type.service_level
     if traffic <= 0:
         return 0
     if goal is None:
         return math.ceil(traffic / occupancy - 1e-9)
+    calls *= _busiest(call_type)
+    if goal.patience_seconds is not None:
+        return _abandoning_agents(call_type, traffic * _busiest(call_type), occupancy)
     if goal.asa_seconds is not None:
         return agents_for_asa(calls, 60, call_type.aht_seconds, goal.asa_seconds, occupancy)
     assert goal.target is not None and goal.answer_seconds is not None
@@ -492,12 +612,19 @@ def _planning_needed(call_type: CallType, calls: float, occupancy: float) -> flo
     for the first that meets the goal, then interpolate linearly on the goal measure.
     """
     aht = call_type.aht_seconds
-    traffic = calls * aht / 3600
     goal = call_type.service_level
+    if goal is not None:
+        calls *= _busiest(call_type)  # the hour is staffed for its busiest interval
+    traffic = calls * aht / 3600
     if traffic <= 0:
         return 0.0
     if goal is None:
         return traffic / occupancy
+    if goal.patience_seconds is not None:  # between the corners, on the load
+        whole = _abandoning_agents(call_type, traffic, occupancy)
+        low = _abandoning_limit(call_type, whole - 1, occupancy)
+        high = _abandoning_limit(call_type, whole, occupancy)
+        return whole - 1 + (traffic - low) / (high - low)
 
     def measure(n: int) -> float:  # higher is better; 0 when the queue is unstable
         if n <= traffic:
@@ -565,7 +692,7 @@ def _with_pools(world: _World, rows: pd.DataFrame) -> pd.DataFrame:
         [
             int(h) >= 0
             and world.call_types[c].real_time
-            and world.call_types[c].service_level is not None
+            and _erlang_c_goal(world.call_types[c])  # pools are Erlang C queues
             and scenario.pools_languages(world.sites[s])
             for s, c, h in zip(table["site"], table["call_type"], table["hour"], strict=True)
         ],
@@ -614,14 +741,24 @@ def _check_row(world: _World, row: Any, problems: list[str]) -> None:
         if row.roster_agents < roster * (1 - REL_TOL) - REL_TOL:
             problems.append(f"{where}: roster of {row.roster_agents:g} agents, {roster:g} needed")
         goal = call_type.service_level
-        if goal is not None and goal.answer_seconds is not None and calls > 0:
-            achieved = service_level(
-                queue_handle, round(staffed), call_type.aht_seconds, goal.answer_seconds
-            )
-            if goal.target is not None and achieved < goal.target - 1e-9:
-                problems.append(
-                    f"{where}: {row.roster_agents:g} agents answer {achieved:.1%} in time, below {goal.target:.0%}"
-                )
+        if goal is not None and calls > 0:
+            figures = _hour_figures(call_type, queue_handle, round(staffed))
+            for k, (_, answered, wait, gone) in enumerate(figures):
+                when = f" in interval {k + 1} of the hour" if len(figures) > 1 else ""
+                if goal.target is not None and answered < goal.target - 1e-9:
+                    problems.append(
+                        f"{where}: {row.roster_agents:g} agents answer {answered:.1%} in time{when}, below {goal.target:.0%}"
+                    )
+                if goal.patience_seconds is not None:
+                    if goal.asa_seconds is not None and wait > goal.asa_seconds + 1e-9:
+                        problems.append(
+                            f"{where}: {row.roster_agents:g} agents keep callers waiting {wait:.1f} s on average{when}, above {goal.asa_seconds:g} s"
+                        )
+                    cap = goal.max_abandon_rate
+                    if cap is not None and gone > cap + 1e-9:
+                        problems.append(
+                            f"{where}: {row.roster_agents:g} agents let {gone:.2%} of calls abandon{when}, above the target {cap:.2%}"
+                        )
     else:
         if hour >= 0:
             problems.append(f"{where}: deferred work is planned over the week, not by hour")
@@ -647,14 +784,20 @@ def _check_row(world: _World, row: Any, problems: list[str]) -> None:
         )
     goal = call_type.service_level if live and calls > 0 else None
     queue = goal is not None and (goal.answer_seconds is not None or goal.asa_seconds is not None)
-    achieved = asa = math.nan
+    achieved = asa = lost = math.nan
     if queue and goal is not None:
-        seconds = goal.answer_seconds if goal.answer_seconds is not None else goal.asa_seconds
-        assert seconds is not None
         whole = round(row.pool_roster) if pooled else round(row.roster_agents)
-        achieved = service_level(queue_handle, whole, call_type.aht_seconds, seconds)
-        asa = average_speed_of_answer(queue_handle, whole, call_type.aht_seconds)
-    busy = (handle / row.agents if row.agents > 0 else 0.0) if live else math.nan
+        figures = _hour_figures(call_type, queue_handle, whole)
+        if len(figures) == 1:
+            _, achieved, asa, lost = figures[0]
+        else:  # the hour's calls: each interval weighted by its share
+            achieved = sum(share * level for share, level, _, _ in figures)
+            asa = sum(share * wait for share, _, wait, _ in figures)
+            lost = sum(share * gone for share, _, _, gone in figures)
+    elif live and call_type.service_level is not None and call_type.service_level.erlang_a:
+        lost = 0.0  # an Erlang A queue without calls this hour
+    carried = handle * (1 - lost) if lost == lost else handle
+    busy = (carried / row.agents if row.agents > 0 else 0.0) if live else math.nan
     for name, expected, got in (
         ("calls", calls, row.calls),
         ("handle_hours", handle, row.handle_hours),
@@ -665,6 +808,7 @@ def _check_row(world: _World, row: Any, problems: list[str]) -> None:
         ("occupancy", busy, row.occupancy),
         ("asa_seconds", asa, row.asa_seconds),
         ("service_level", achieved, row.service_level),
+        ("abandon_rate", lost, getattr(row, "abandon_rate", math.nan)),
     ):
         if not _same(got, expected):
             problems.append(f"{where}: {name} is {got!r}, recomputed {expected!r}")
@@ -1513,6 +1657,11 @@ def _check_fixed_rows(world: _World, result: Result, fixed: float, problems: lis
                 problems.append(f"breakdown fixed_cost {row.get('key')}: cost_share is wrong")
 
 
+def _erlang_c_goal(call_type: CallType) -> bool:
+    goal = call_type.service_level
+    return goal is not None and not goal.erlang_a
+
+
 def _pooling_loss(world: _World, rows: pd.DataFrame) -> float:
     """Agents staffed over those one queue per demand unit would need, summed over the
     week's hours [agent hours]."""
@@ -1564,7 +1713,33 @@ def _kpis_of(
         allocation.loc[allocation["vendor"] != "in-house", "vendor"].nunique()
     )
     kpis["pooling_loss_agent_hours"] = _pooling_loss(world, rows)
+    kpis |= _abandonment_kpis(rows)
     return kpis
+
+
+def _abandonment_kpis(rows: pd.DataFrame) -> dict[str, Any]:
+    """Calls abandoning over calls offered, in the sizing week's Erlang A queues (each
+    row's rate checked in its own row): overall and per call type."""
+    if "abandon_rate" not in rows:
+        return {}
+    live = rows[(rows["hour"] >= 0) & rows["abandon_rate"].notna()]
+    if live.empty:
+        return {}
+    found: dict[str, Any] = {}
+    offered: defaultdict[str, float] = defaultdict(float)
+    lost: defaultdict[str, float] = defaultdict(float)
+    for call_type, calls, rate in zip(
+        live["call_type"], live["calls"], live["abandon_rate"], strict=True
+    ):
+        offered[call_type] += float(calls)
+        lost[call_type] += float(calls) * float(rate)
+    total = sum(offered.values())
+    found["abandon_rate"] = sum(lost.values()) / total if total > 0 else 0.0
+    for call_type in sorted(offered):
+        found[f"abandon_rate_{call_type}"] = (
+            lost[call_type] / offered[call_type] if offered[call_type] > 0 else None
+        )
+    return found
 
 
 def _check_kpis(

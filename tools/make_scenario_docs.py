@@ -389,6 +389,7 @@ EXTRA_RULES: dict[str, str] = {
     "sites[].roster.shift_hours": "distinct lengths",
     "vendors[].roster.shift_hours": "distinct lengths",
     "call_types[].seasonality": "12 weights, at least one above 0",
+    "call_types[].within_hour": "shares sum to 1; one per interval of the hour",
     "call_types": "ids unique",
     "call_types[].languages": "at least one; shares sum to 1; known ISO 639-1 codes",
     "call_types[].data_class": "a key of `policies.data_jurisdictions`",

@@ -22,7 +22,11 @@ occupancy cap (:func:`load_limits`). What the envelopes rest on:
 3. Erlang C pools: ``N(a) + N(b) ≥ N(a + b)`` (two groups of agents meeting the goal
    on their own meet it together, and the occupancy cap is linear); for planning
    agents, whose interpolation is not covered by that argument, it is checked on
-   random pairs of loads in the tests.
+   random pairs of loads in the tests. It is false under Erlang A (callers abandon)
+   with an occupancy cap (a split queue abandons more and carries less): Erlang A
+   queues get no pooling floor. Facts 1 and 2 hold for them (their planning agents are
+   the corners' line, ``δ = 0``); a within-hour peak ``g`` scales the load, ``N(g a)``,
+   and keeps all three.
 
 For each Erlang-staffed assignment row r (traffic ``T`` at share 1, ``x`` its share):
 
@@ -68,8 +72,11 @@ import pandas as pd
 from bestshore.model.inputs import WEEK, ModelInputs
 from bestshore.model.sets import Eligibility
 from bestshore.model.staffing import (
+    Goal,
+    abandon_limits,
     goal_planning_agents,
     language_pools,
+    least_agents_per_erlang,
     planning_agents_of,
     queue_goal,
     roster_agents,
@@ -108,9 +115,6 @@ _YEAR_TOLERANCE = 1e-3 * WEEKS_PER_MONTH * 12
 _END_SAMPLES = np.array([1e-6, 1e-3, 0.01, 0.05, 0.2, 0.4, 0.6, 0.8, 0.95])
 # Pooling floors are taken a relative 1e-9 low, for rounding in Erlang C's arithmetic.
 _POOLED_TOLERANCE = 1e-9
-
-
-Goal = tuple[float, float | None, float | None, float | None]
 
 
 @dataclass(frozen=True)
@@ -207,7 +211,7 @@ class StaffingEnvelopes:
 def _meets(goal: Goal, traffic: np.ndarray, agents: np.ndarray) -> np.ndarray:
     """Whether ``agents[i]`` whole agents meet the goal at load ``traffic[i]`` (Erlang C,
     the Erlang B recursion run for all rows at once)."""
-    aht, target, answer, asa = goal
+    aht, target, answer, asa = goal[:4]
     top = int(agents.max())
     blocking = np.ones_like(traffic)
     at_agents = np.ones_like(traffic)
@@ -232,7 +236,15 @@ _TABLES: dict[tuple[Goal, float], np.ndarray] = {}
 
 def _limits(goal: Goal, occupancy: float, top: int) -> np.ndarray:
     """``L(0..top)``; each count's limit is found on its own, so a table is computed once
-    per goal to the largest size asked (rounded up to 50 agents) and sliced."""
+    per goal to the largest size asked (rounded up to 50 agents) and sliced.
+
+    Erlang A goals (callers abandon) take their limits from
+    :func:`bestshore.model.staffing.abandon_limits`; a within-hour profile divides the
+    limits by its peak (the hour's agents meet the goal at the busiest interval's load)."""
+    if goal.patience is not None:
+        return abandon_limits(goal, occupancy, top) / goal.peak
+    if goal.peak != 1.0:
+        return _limits(goal.base, occupancy, top) / goal.peak
     key = (goal, occupancy)
     table = _TABLES.get(key)
     if table is None or len(table) <= top:
@@ -277,6 +289,10 @@ def limits_to(call_type: CallType, occupancy: float, load: float) -> np.ndarray:
 
 @functools.lru_cache(maxsize=256)
 def _slack(goal: Goal, occupancy: float) -> float:
+    if goal.patience is not None:
+        return 0.0  # Erlang A planning agents are the corners' line itself
+    if goal.peak != 1.0:
+        return _slack(goal.base, occupancy)  # the same function, the load scaled
     top = 100
     limits = _limits(goal, occupancy, top)
     capped = np.isclose(limits[1:], occupancy * np.arange(1, top + 1), rtol=1e-7)
@@ -531,14 +547,23 @@ def _seat_slope(goal: Goal, occupancy: float, seats: int, whole: bool) -> float:
     n = np.arange(1, seats + 1, dtype=float)
     top = limits[1:]
     with np.errstate(divide="ignore", invalid="ignore"):
-        if whole:
+        if whole or goal.patience is not None:
+            # Erlang A planning agents are the corners' line (δ = 0, through the origin
+            # on the first step): on step n their agents per Erlang lie between
+            # (n-1)/L(n-1) and n/L(n), as whole agents' do; 1/ρ is no floor there (the
+            # agents carry the answered load only)
             steps = np.where(top > 0, n / top, np.inf)
+        elif len(goal.shares) > 1:
+            # an hour staffed for its busiest interval: no step facts are derived for
+            # its planning agents here; the occupancy floor holds (the busiest interval
+            # carries at least the hour's average load)
+            steps = np.full(seats, 1.0 / occupancy)
         else:
             dip = _slack(goal, occupancy)
             start = np.concatenate([[np.nan], (n[1:] - 1 - dip) / limits[1:-1]])
             line = np.fmin(start, (n - dip) / top)
             steps = np.fmax(1.0 / occupancy, np.fmax((n - 1) / top, line))
-            aht, target, _, asa = goal  # an ASA goal rules when both are given
+            aht, target, _, asa = goal[:4]  # an ASA goal rules when both are given
             if asa is not None:
                 first = min(aht / asa, 1.0 / top[0]) if top[0] > 0 else aht / asa
             else:  # at least s, and within δ of the line a / L(1): min over a of the max
@@ -840,7 +865,7 @@ def _row_envelope(
     if alone:
         x, y = np.array([0.0, 1.0]), np.array([0.0, float(exact)])
     elif traffic > limits[-1]:  # past the table: the occupancy cap is the envelope
-        x, y = np.array([0.0, 1.0]), np.array([0.0, traffic / occupancy])
+        x, y = np.array([0.0, 1.0]), np.array([0.0, _past_table(call_type, traffic, occupancy)])
     else:
         x, y = _hull(limits, traffic, float(exact), dip, check)
     intercept, slope = _facets(x, y)
@@ -858,7 +883,8 @@ def _row_envelope(
             )
             parts.append((np.array([0.0, 1.0]), np.array([0.0, float(month)])))
         elif traffic * load > limits[-1]:
-            parts.append((np.array([0.0, 1.0]), np.array([0.0, traffic * load / occupancy])))
+            floor = _past_table(call_type, traffic * load, occupancy)
+            parts.append((np.array([0.0, 1.0]), np.array([0.0, floor])))
         else:
             (month,) = _exact(
                 call_type, np.array([traffic * load]), occupancy, whole, limits, planning
@@ -879,6 +905,16 @@ def _row_envelope(
         all_hull=list(zip(intercept.tolist(), slope.tolist(), strict=True)),
         all_year=list(zip(year_intercept.tolist(), year_slope.tolist(), strict=True)),
     )
+
+
+def _past_table(call_type: CallType, traffic: float, occupancy: float) -> float:
+    """The agents no staffing of ``traffic`` goes below, past the table: ``a / occupancy``
+    under Erlang C; under Erlang A (or a within-hour peak) the carried load the goals
+    allow at the busiest interval, over the cap (:func:`least_agents_per_erlang`)."""
+    goal = queue_goal(call_type)
+    if goal.patience is None and goal.peak == 1.0:
+        return traffic / occupancy
+    return traffic * least_agents_per_erlang(goal, occupancy)
 
 
 def _few(
@@ -929,6 +965,8 @@ def _pooling(
         if len(inside) < 2 or not whole_all[inside].all():
             continue  # planning agents are nearly concave: their lines need no floor
         call_type = call_types[str(key[0])]
+        if queue_goal(call_type).patience is not None:
+            continue  # Erlang A: pooling (fact 3) is not proven, so no floor is written
         loads, weeks = months[call_type.id]
         lightest = float(traffic_all[inside].min())
         limits = limits_to(call_type, occupancy, lightest * _busiest_month(months[call_type.id]))

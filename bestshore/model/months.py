@@ -66,7 +66,7 @@ MONTH_COLUMNS = [
 ]  # fmt: skip
 MONTH_SHIFT_COLUMNS = ["month", *SHIFT_COLUMNS]
 _SAME = 1e-12  # loads closer than this are the same load
-_STAFFED = ["agents", "roster_agents", "service_level", "asa_seconds", "occupancy"]
+_STAFFED = ["agents", "roster_agents", "service_level", "asa_seconds", "abandon_rate", "occupancy"]
 
 
 @dataclass(frozen=True)

@@ -266,9 +266,10 @@ def exact_staffing_of(
     )
     rows["agents"] = rows["agents_lp"]  # deferred work: linear, exact as is
     rows["roster_agents"] = rows["agents_lp"]
-    for column in ("service_level", "asa_seconds", "occupancy"):
+    for column in ("service_level", "asa_seconds", "abandon_rate", "occupancy"):
         rows[column] = np.nan
-    columns = ["agents", "roster_agents", "service_level", "asa_seconds", "occupancy"]
+    columns = ["agents", "roster_agents", "service_level", "asa_seconds", "abandon_rate"]
+    columns.append("occupancy")
     rows.loc[hourly, columns] = exact[columns].to_numpy()
     rate = rows["annual_factor"] * rows["rate_per_hour"] * rows["premium"]
     # Per-contact offers: the vendor is paid for contacts handled (repeats included).

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import functools
 import math
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -31,13 +31,18 @@ from bestshore.staffing import (
     average_speed_of_answer,
     service_level,
 )
+from bestshore.staffing.abandonment import erlang_a_arrays
 from bestshore.staffing.arrays import queue_staffing
+from bestshore.staffing.erlang import _erlang_b
 
 __all__ = [
+    "Goal",
+    "abandon_limits",
     "agents_needed",
     "exact_staffing",
     "goal_planning_agents",
     "language_pools",
+    "least_agents_per_erlang",
     "planning_agents",
     "planning_agents_of",
     "queue_goal",
@@ -45,37 +50,217 @@ __all__ = [
 ]
 
 
-def queue_goal(call_type: CallType) -> tuple[float, float | None, float | None, float | None]:
+class Goal(NamedTuple):
+    """What a queue's agents must achieve, in each interval of the hour.
+
+    ``aht`` [s]; ``target`` [fraction] and ``answer`` [s], or ``asa`` [s]; with
+    ``patience`` [s] (Erlang A) ``max_abandon`` [fraction] may add an abandonment goal;
+    ``shares`` [fraction] are the hour's calls in each of its intervals (``(1.0,)``: one
+    interval, or a uniform profile, which needs the same agents).
+    """
+
+    aht: float
+    target: float | None
+    answer: float | None
+    asa: float | None
+    patience: float | None = None
+    max_abandon: float | None = None
+    shares: tuple[float, ...] = (1.0,)
+
+    @property
+    def peak(self) -> float:
+        """Load of the busiest interval over the hour's [-]: the hour's agents meet the
+        goal in each interval, so they are those of the busiest interval's load."""
+        return max(self.shares) * len(self.shares)
+
+    @property
+    def base(self) -> Goal:
+        """The same goal over a whole hour of uniform arrivals."""
+        return self._replace(shares=(1.0,))
+
+
+def queue_goal(call_type: CallType) -> Goal:
     goal = call_type.service_level
     if goal is None:
-        return (call_type.aht_seconds, None, None, None)
-    return (call_type.aht_seconds, goal.target, goal.answer_seconds, goal.asa_seconds)
+        return Goal(call_type.aht_seconds, None, None, None)
+    shares: tuple[float, ...] = (1.0,)
+    if call_type.within_hour is not None and len(set(call_type.within_hour)) > 1:
+        shares = tuple(float(v) for v in call_type.within_hour)
+    return Goal(
+        call_type.aht_seconds,
+        goal.target,
+        goal.answer_seconds,
+        goal.asa_seconds,
+        goal.patience_seconds,
+        goal.max_abandon_rate,
+        shares,
+    )
+
+
+def least_agents_per_erlang(goal: Goal, max_occupancy: float) -> float:
+    """Agents per Erlang no staffing meeting ``goal`` goes below, at any load [agents/Erlang].
+
+    The agents carry the answered load, at most ``max_occupancy`` busy: ``N occ >= A (1 -
+    P_Ab)`` with ``P_Ab`` at most the abandonment the goals allow (``1 - target``,
+    ``asa / patience``, ``max_abandon``; none under Erlang C), in the busiest interval.
+    """
+    allowed = 0.0
+    if goal.patience is not None:
+        caps = [1.0]
+        if goal.target is not None:
+            caps.append(1.0 - goal.target)
+        if goal.asa is not None:
+            caps.append(goal.asa / goal.patience)
+        if goal.max_abandon is not None:
+            caps.append(goal.max_abandon)
+        allowed = min(caps)
+    return goal.peak * (1.0 - allowed) / max_occupancy
+
+
+def _abandon_meets(
+    goal: Goal, traffic: np.ndarray, agents: np.ndarray, max_occupancy: float
+) -> np.ndarray:
+    """Whether ``agents[i]`` meet an Erlang A goal at ``traffic[i]`` (and the occupancy
+    cap on the carried load), the Erlang B recursion run for all rows at once."""
+    assert goal.patience is not None
+    top = int(agents.max()) if len(agents) else 0
+    blocking = np.ones_like(traffic)
+    at_agents = np.ones_like(traffic)
+    for n in range(1, top + 1):
+        blocking = traffic * blocking / (n + traffic * blocking)
+        at_agents = np.where(agents == n, blocking, at_agents)
+    answer = goal.answer if goal.answer is not None else 0.0
+    _, abandon, within = erlang_a_arrays(
+        traffic, agents, at_agents, goal.aht, goal.patience, answer
+    )
+    met = traffic * (1.0 - abandon) <= max_occupancy * agents * (1 + 1e-12)
+    if goal.target is not None:
+        met &= within >= goal.target
+    if goal.asa is not None:
+        met &= abandon * goal.patience <= goal.asa
+    if goal.max_abandon is not None:
+        met &= abandon <= goal.max_abandon
+    return met & ((agents > 0) | (traffic <= 0))
+
+
+_BISECTIONS = 60
+_SAFETY = 1e-9
+_ABANDON_TABLES: dict[tuple[Goal, float], np.ndarray] = {}
+
+
+def abandon_limits(goal: Goal, max_occupancy: float, top: int) -> np.ndarray:
+    """``L(0..top)``: the most load [Erlang] ``n`` whole agents carry within an Erlang A
+    goal (over an hour of uniform arrivals: divide by :attr:`Goal.peak` for the hour's),
+    a relative 1e-9 inside the exact limit; computed by bisection on the load for all
+    counts at once, cached per goal and grown by 50 agents at a time."""
+    key = (goal.base, float(max_occupancy))
+    table = _ABANDON_TABLES.get(key)
+    if table is None or len(table) <= top:
+        size = max(50, -(-top // 50) * 50)
+        table = _compute_abandon_limits(goal.base, float(max_occupancy), size)
+        table.setflags(write=False)
+        _ABANDON_TABLES[key] = table
+    return table[: top + 1]
+
+
+def _compute_abandon_limits(goal: Goal, max_occupancy: float, top: int) -> np.ndarray:
+    agents = np.arange(1, top + 1, dtype=float)
+    # n agents carry less than n Erlangs; meeting the goals keeps abandonment at most
+    # 1 - least * occ, so a load of n / (least * occ) is out of reach
+    ceiling = 1.0 / (least_agents_per_erlang(goal, max_occupancy) * max_occupancy)
+    low = np.zeros(top)
+    high = agents * ceiling * (1 + 1e-9)
+    for _ in range(_BISECTIONS):
+        middle = 0.5 * (low + high)
+        ok = _abandon_meets(goal, middle, agents, max_occupancy)
+        low = np.where(ok, middle, low)
+        high = np.where(ok, high, middle)
+    return np.concatenate([[0.0], low * (1 - _SAFETY)])
+
+
+def _abandon_staffing(goal: Goal, traffic: float, max_occupancy: float) -> tuple[float, int]:
+    """Planning and whole agents of an Erlang A queue-hour: whole ``min {n : L(n) >= a}``
+    (``a`` the busiest interval's load), planning agents interpolated on the load between
+    the whole-agent corners ``(L(n), n)`` (so exactly the corners' piecewise-linear
+    function: equal to ``n`` at each ``L(n)``, continuous and increasing)."""
+    load = traffic * goal.peak
+    top = max(50, int(load * least_agents_per_erlang(goal.base, max_occupancy) * 1.5) + 50)
+    limits = abandon_limits(goal, max_occupancy, top)
+    while limits[-1] < load:
+        top *= 2
+        limits = abandon_limits(goal, max_occupancy, top)
+    step = int(np.searchsorted(limits, load, side="left"))
+    if step == 0:
+        return 0.0, 0
+    low, high = float(limits[step - 1]), float(limits[step])
+    planning = step - 1 + (load - low) / (high - low)
+    # the limits are a hair inside the exact ones: a load in between (an LP's share put
+    # at a corner, give or take a rounding) is checked exactly with one agent fewer
+    fewer = np.array([step - 1], dtype=float)
+    whole = (
+        step - 1 if _abandon_meets(goal.base, np.array([load]), fewer, max_occupancy)[0] else step
+    )
+    return planning, whole
+
+
+def hour_performance(goal: Goal, traffic: float, agents: int) -> tuple[float, float, float]:
+    """``(service level, ASA [s], abandonment rate)`` of ``agents`` whole agents over an
+    hour of ``traffic`` Erlangs: each interval's figures at its own load, weighted by its
+    calls (the hour's share of calls answered in time, their mean wait, the share that
+    abandon). NaN service level and ASA without a goal; NaN abandonment under Erlang C
+    (which assumes nobody abandons)."""
+    lost = math.nan if goal.patience is None else 0.0  # Erlang C: not modelled
+    if (goal.target is None and goal.asa is None) or traffic <= 0:
+        return math.nan, math.nan, lost
+    seconds = goal.answer if goal.answer is not None else goal.asa
+    assert seconds is not None
+    level = speed = 0.0
+    lost = 0.0 if goal.patience is not None else math.nan
+    count = len(goal.shares)
+    for share in goal.shares:
+        if share <= 0:
+            continue
+        load = traffic * share * count
+        if goal.patience is None:
+            interval = (
+                service_level(load, agents, goal.aht, seconds),
+                average_speed_of_answer(load, agents, goal.aht),
+                0.0,
+            )
+        else:
+            _, abandon, within = erlang_a_arrays(
+                load, agents, _erlang_b(load, agents), goal.aht, goal.patience, seconds
+            )
+            interval = (float(within[0]), float(abandon[0]) * goal.patience, float(abandon[0]))
+        level += share * interval[0]
+        speed += share * interval[1]
+        if goal.patience is not None:
+            lost += share * interval[2]
+    return level, speed, lost
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _queue(
-    goal: tuple[float, float | None, float | None, float | None],
-    traffic: float,
-    max_occupancy: float,
-) -> tuple[float, int, float, float]:
-    """Planning agents, roster agents, service level and ASA of one queue-hour.
+def _queue_figures(
+    goal: tuple[Any, ...], traffic: float, max_occupancy: float
+) -> tuple[float, int, float, float, float]:
+    """Planning agents, roster agents, service level, ASA and abandonment of one
+    queue-hour (a plain ``(aht, target, answer, asa)`` tuple reads as an Erlang C goal).
 
     Cached: the solve's rounds meet the same queue loads round after round (most shares
     do not move), and a notebook re-solve meets them again. Pure, so caching is safe.
     """
-    aht, target, answer, asa = goal
-    planning = planning_agents(goal, traffic, max_occupancy)
-    whole = _whole_agents(goal, traffic, max_occupancy)
-    if (target is None and asa is None) or traffic <= 0:
-        return planning, whole, math.nan, math.nan
-    seconds = answer if answer is not None else asa
-    assert seconds is not None
-    return (
-        planning,
-        whole,
-        service_level(traffic, whole, aht, seconds),
-        average_speed_of_answer(traffic, whole, aht),
-    )
+    found = Goal(*goal)
+    planning = planning_agents(found, traffic, max_occupancy)
+    whole = _whole_agents(found, traffic, max_occupancy)
+    level, speed, lost = hour_performance(found, traffic, whole)
+    return planning, whole, level, speed, lost
+
+
+def _queue(
+    goal: tuple[Any, ...], traffic: float, max_occupancy: float
+) -> tuple[float, int, float, float]:
+    """Planning agents, roster agents, service level and ASA of one queue-hour."""
+    return _queue_figures(goal, traffic, max_occupancy)[:4]
 
 
 def agents_needed(call_type: CallType, traffic: float, max_occupancy: float) -> float:
@@ -92,15 +277,15 @@ def agents_needed(call_type: CallType, traffic: float, max_occupancy: float) -> 
     return _queue(queue_goal(call_type), float(traffic), max_occupancy)[0]
 
 
-def planning_agents(
-    goal: tuple[float, float | None, float | None, float | None],
-    traffic: float,
-    max_occupancy: float,
-) -> float:
-    """:func:`agents_needed` of a goal tuple (:func:`queue_goal`) [agents]."""
+def planning_agents(goal: Goal, traffic: float, max_occupancy: float) -> float:
+    """:func:`agents_needed` of a goal (:func:`queue_goal`) [agents]."""
     if traffic <= 0:
         return 0.0
-    aht, target, answer_seconds, asa_seconds = goal
+    if goal.patience is not None:
+        return _abandon_staffing(goal, traffic, max_occupancy)[0]
+    if goal.peak != 1.0:
+        return planning_agents(goal.base, traffic * goal.peak, max_occupancy)
+    aht, target, answer_seconds, asa_seconds = goal[:4]
     floor = traffic / max_occupancy
     if target is None and asa_seconds is None:
         return floor
@@ -127,14 +312,14 @@ def roster_agents(call_type: CallType, traffic: float, max_occupancy: float) -> 
     return _queue(queue_goal(call_type), float(traffic), max_occupancy)[1]
 
 
-def _whole_agents(
-    goal: tuple[float, float | None, float | None, float | None],
-    traffic: float,
-    max_occupancy: float,
-) -> int:
+def _whole_agents(goal: Goal, traffic: float, max_occupancy: float) -> int:
     if traffic <= 0:
         return 0
-    aht, target, answer_seconds, asa_seconds = goal
+    if goal.patience is not None:
+        return _abandon_staffing(goal, traffic, max_occupancy)[1]
+    if goal.peak != 1.0:
+        return _whole_agents(goal.base, traffic * goal.peak, max_occupancy)
+    aht, target, answer_seconds, asa_seconds = goal[:4]
     if target is None and asa_seconds is None:
         return math.ceil(traffic / max_occupancy - 1e-9)
     calls = traffic * 3600.0 / aht
@@ -147,27 +332,33 @@ def _whole_agents(
 def _staff(
     types: np.ndarray,
     traffic: np.ndarray,
-    goals: dict[Any, tuple[float, float | None, float | None, float | None]],
+    goals: dict[Any, Goal],
     max_occupancy: float,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Planning agents, whole agents, service level and ASA of queue-hours (their call
-    types and loads): per goal at once (:func:`~bestshore.staffing.arrays.queue_staffing`,
-    the scalar path's figures), the loads it leaves one by one."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Planning agents, whole agents, service level, ASA and abandonment of queue-hours
+    (their call types and loads): Erlang C goals over whole hours per goal at once
+    (:func:`~bestshore.staffing.arrays.queue_staffing`, the scalar path's figures), the
+    loads it leaves, Erlang A goals and within-hour peaks one by one."""
     planning = np.zeros(len(traffic))
     whole = np.zeros(len(traffic))
     levels = np.full(len(traffic), np.nan)
     asas = np.full(len(traffic), np.nan)
+    lost = np.full(len(traffic), np.nan)
     for call_type_id in pd.unique(types):
         members = np.flatnonzero(types == call_type_id)
         goal = goals[call_type_id]
-        found = queue_staffing(goal, traffic[members], max_occupancy)
-        planning[members], whole[members] = found.planning, found.whole
-        levels[members], asas[members] = found.service_level, found.asa_seconds
-        for at in members[~found.done]:
-            planning[at], whole[at], levels[at], asas[at] = _queue(
+        if goal.patience is None and goal.peak == 1.0:
+            found = queue_staffing(goal[:4], traffic[members], max_occupancy)
+            planning[members], whole[members] = found.planning, found.whole
+            levels[members], asas[members] = found.service_level, found.asa_seconds
+            scalar = members[~found.done]
+        else:
+            scalar = members
+        for at in scalar:
+            planning[at], whole[at], levels[at], asas[at], lost[at] = _queue_figures(
                 goal, float(traffic[at]), max_occupancy
             )
-    return planning, whole, levels, asas
+    return planning, whole, levels, asas, lost
 
 
 def planning_agents_of(
@@ -178,7 +369,7 @@ def planning_agents_of(
 
 
 def goal_planning_agents(
-    goal: tuple[float, float | None, float | None, float | None],
+    goal: Goal,
     traffic: np.ndarray,
     max_occupancy: float,
 ) -> np.ndarray:
@@ -186,6 +377,11 @@ def goal_planning_agents(
     traffic = np.asarray(traffic, dtype=float)
     types = np.zeros(len(traffic), dtype=np.int64)
     return _staff(types, traffic, {0: goal}, max_occupancy)[0]
+
+
+def _erlang_c_goal(call_type: CallType) -> bool:
+    goal = call_type.service_level
+    return goal is not None and not goal.erlang_a
 
 
 def language_pools(
@@ -205,7 +401,7 @@ def language_pools(
         return labels
     goal = np.array(
         [
-            call_types[c].service_level is not None and call_types[c].real_time
+            call_types[c].real_time and _erlang_c_goal(call_types[c])  # pools: Erlang C
             for c in rows["call_type"]
         ],
         dtype=bool,
@@ -270,14 +466,17 @@ def exact_staffing(
     DataFrame, same index: ``agents`` (planning agents, :func:`agents_needed`; whole
     agents under ``whole_agents`` for queues with a goal),
     ``roster_agents`` (whole agents, :func:`roster_agents`), ``service_level`` and
-    ``asa_seconds`` the roster achieves (NaN without a service level), ``occupancy``
-    [fraction of planning agents busy].
+    ``asa_seconds`` the roster achieves (NaN without a service level; under Erlang A the
+    share of offered calls answered in time and the mean wait of all offered calls),
+    ``abandon_rate`` the roster lets abandon [fraction of offered calls] (Erlang A
+    queues; NaN elsewhere: Erlang C assumes nobody abandons), ``occupancy`` [fraction of
+    planning agents busy with the carried load, abandoners removed].
     """
     if pools is not None and len(rows) and (np.asarray(pools) != "").any():
         return _pooled_staffing(rows, call_types, max_occupancy, whole_agents, np.asarray(pools))
     goals = {key: queue_goal(call_type) for key, call_type in call_types.items()}
     traffic_array = rows["handle_hours"].to_numpy(dtype=float)
-    agents_array, roster, levels, asas = _staff(
+    agents_array, roster, levels, asas, abandon = _staff(
         rows["call_type"].to_numpy(), traffic_array, goals, max_occupancy
     )
     whole = np.broadcast_to(np.asarray(whole_agents, dtype=bool), (len(rows),))
@@ -287,14 +486,16 @@ def exact_staffing(
             dtype=bool,
         )
         agents_array = np.where(goal_set & whole, roster, agents_array)
+    carried = traffic_array * (1.0 - np.nan_to_num(abandon))
     with np.errstate(divide="ignore", invalid="ignore"):
-        busy = np.where(agents_array > 0, traffic_array / agents_array, 0.0)
+        busy = np.where(agents_array > 0, carried / agents_array, 0.0)
     return pd.DataFrame(
         {
             "agents": agents_array,
             "roster_agents": roster,
             "service_level": levels,
             "asa_seconds": asas,
+            "abandon_rate": abandon,
             "occupancy": busy,
         },
         index=rows.index,

@@ -155,7 +155,43 @@ def _requirements(plan: Plan, staffing: pd.DataFrame) -> pd.DataFrame:
     full = pd.MultiIndex.from_product([call_types, range(168)], names=["call_type", "hour"])
     table = table.reindex(full, fill_value=0.0).reset_index()
     table["pooling_loss"] = table["staffed"] - table["required_pooled"]
+    table["abandon_rate"] = (
+        _abandon_by(hourly, ["call_type", "hour"])
+        .reindex(pd.MultiIndex.from_frame(table[["call_type", "hour"]]))
+        .to_numpy()
+    )
     return table
+
+
+def _abandon_by(staffing: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Share of offered calls abandoning, weighted by calls, per ``keys`` (Erlang A
+    queues only: NaN where no queue of the group models abandonment)."""
+    rows = staffing.dropna(subset=["abandon_rate"]) if "abandon_rate" in staffing else staffing[:0]
+    calls = rows["calls"].to_numpy(dtype=float)
+    lost = pd.DataFrame(
+        {key: rows[key].to_numpy() for key in keys}
+        | {"lost": calls * rows["abandon_rate"].to_numpy(dtype=float), "calls": calls}
+    )
+    sums = lost.groupby(keys)[["lost", "calls"]].sum()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return (sums["lost"] / sums["calls"]).where(sums["calls"] > 0)
+
+
+def _abandon_kpis(staffing: pd.DataFrame) -> dict[str, float | None]:
+    """Abandonment in the sizing week, weighted by calls: overall (``abandon_rate``) and
+    per call type (``abandon_rate_<id>``), over the queues staffed by Erlang A; none
+    when no queue models abandonment."""
+    hourly = staffing[staffing["hour"] != WEEK]
+    if "abandon_rate" not in hourly or hourly["abandon_rate"].isna().all():
+        return {}
+    rows = hourly.dropna(subset=["abandon_rate"])
+    calls = rows["calls"].to_numpy(dtype=float)
+    total = float(calls.sum())
+    lost = float((calls * rows["abandon_rate"].to_numpy(dtype=float)).sum())
+    found: dict[str, float | None] = {"abandon_rate": lost / total if total > 0 else 0.0}
+    for call_type, rate in _abandon_by(hourly, ["call_type"]).items():
+        found[f"abandon_rate_{call_type}"] = None if pd.isna(rate) else float(rate)
+    return found
 
 
 def _weighted(allocation: pd.DataFrame, quality: pd.DataFrame, column: str) -> float | None:
@@ -352,6 +388,7 @@ def extract_result(plan: Plan) -> Result:
     requirements = _requirements(plan, staffing)
     fixed = plan.fixed_costs
     kpis = _kpis(allocation, inputs.quality, requirements, float(fixed["cost"].sum()))
+    kpis |= _abandon_kpis(staffing)
     objective = inputs.scenario.objective
     gap = _gap(plan)
     status = plan_status(gap, objective.gap_tolerance)

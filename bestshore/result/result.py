@@ -55,6 +55,7 @@ STAFFING_COLUMNS = [
     "fte",
     "service_level",
     "asa_seconds",
+    "abandon_rate",
     "occupancy",
     "rate_per_hour",
     "premium",
@@ -94,6 +95,7 @@ UNRESTORED = {
         "staffed",
         "traffic",
         "pooling_loss",
+        "abandon_rate",
     ],
 }
 
@@ -194,7 +196,9 @@ class Result:
         ``settings.occupancy`` otherwise; agent hours per week for deferred rows),
         ``roster_agents`` (whole agents the hour needs), ``agents_lp`` (the LP's
         linear estimate), ``fte``, ``service_level`` and ``asa_seconds`` the roster
-        achieves, ``occupancy``, ``rate_per_hour``, ``premium`` (pay
+        achieves (under Erlang A: the share of offered calls answered in time, the mean
+        wait of all offered calls), ``abandon_rate`` (share of offered calls abandoning,
+        Erlang A queues; NaN elsewhere), ``occupancy`` (carried load over agents), ``rate_per_hour``, ``premium`` (pay
         multiplier), ``annual_factor`` [weeks/yr: annual volume over the sizing week's],
         ``annual_hours`` [agent h/yr] and ``cost`` [currency/yr]: the row's agent hours
         and cost summed over the 12 months, each staffed at its own load; ``pool``, the
@@ -209,7 +213,9 @@ class Result:
         ``on_shift`` and the ``idle`` agent hours of each hour (NaN elsewhere).
     requirements : DataFrame
         Per ``call_type`` and ``hour``: ``required_pooled`` agents (one queue at one
-        site), ``staffed`` agents, ``traffic`` [Erlang], ``pooling_loss`` [agents].
+        site), ``staffed`` agents, ``traffic`` [Erlang], ``pooling_loss`` [agents],
+        ``abandon_rate`` [fraction of offered calls abandoning, weighted by calls; NaN
+        where no queue of the hour models abandonment (Erlang A)].
     market : dict
         Market country, name, time zone, currency and coordinates.
     stamp : dict

@@ -75,6 +75,7 @@ _COLUMNS: dict[str, tuple[str, str]] = {
     "roster_agents": ("agents", DECIMAL),  # a language pool's shared by load
     "service_level": ("%", SHARE),
     "asa_seconds": ("s", SECONDS),
+    "abandon_rate": ("%", SHARE),
     "occupancy": ("%", SHARE),
     "premium": ("× pay", DECIMAL),
     "annual_factor": ("weeks/yr", DECIMAL),
@@ -129,6 +130,7 @@ _KPIS: dict[str, tuple[str, str]] = {
     "sites_used": ("sites", COUNT),
     "vendors_used": ("vendors", COUNT),
     "pooling_loss_agent_hours": ("agent h/week", DECIMAL),
+    "abandon_rate": ("% of offered calls", SHARE),
     "today_cost": ("{c}/yr", "money"),
     "saving": ("{c}/yr", "money"),
     "saving_low": ("{c}/yr", "money"),
@@ -243,9 +245,16 @@ def _unit_rows(
     return found
 
 
+def _kpi_unit(kpi: str) -> tuple[str, str]:
+    """A KPI's (unit, format); ``abandon_rate_<call type>`` as ``abandon_rate``."""
+    if kpi.startswith("abandon_rate_"):
+        kpi = "abandon_rate"
+    return _KPIS.get(kpi, ("", "General"))
+
+
 def _kpi_sheet(table: pd.DataFrame, currency: str, key: str) -> Sheet:
     """A table whose rows are KPIs (``key`` column): a ``unit`` column, a format per row."""
-    units = [_resolve(_KPIS.get(str(k), ("", "General")), currency) for k in table[key]]
+    units = [_resolve(_kpi_unit(str(k)), currency) for k in table[key]]
     shown = table.copy()
     shown.insert(1, "unit", [unit for unit, _ in units])
     return Sheet(shown, {}, _unit_rows(units, list(range(2, shown.shape[1]))))

@@ -162,6 +162,7 @@ def check_references(scenario: Scenario) -> None:
             _check_hours(window.hours, ("call_types", i, "hourly_languages", j, "hours"))
             for code in window.languages:
                 _check_language(code, ("call_types", i, "hourly_languages", j, "languages", code))
+        _check_within_hour(scenario, i)
         try:
             weekly_profile(call_type)
             annual_factor(call_type.seasonality, scenario.settings.sizing)
@@ -244,6 +245,33 @@ def check_references(scenario: Scenario) -> None:
     _check_teams(scenario)
     _check_award_rules(scenario)
     _check_history(scenario)
+
+
+def _check_within_hour(scenario: Scenario, index: int) -> None:
+    """A call type's within-hour shares: one per interval of its length."""
+    call_type = scenario.call_types[index]
+    minutes = call_type.interval_minutes or scenario.settings.interval_minutes
+    shares = call_type.within_hour
+    if shares is None:
+        return
+    lengths = {1: 60, 2: 30, 4: 15}
+    if len(shares) != 60 // minutes:
+        raise ScenarioError(
+            f"{len(shares)} within-hour shares for {minutes}-minute intervals: give "
+            f"{60 // minutes} (one per interval of the hour)"
+            + (
+                f", or set interval_minutes: {lengths[len(shares)]}"
+                if len(shares) in lengths
+                else ""
+            ),
+            path=("call_types", index, "within_hour"),
+        )
+    if not call_type.real_time or call_type.service_level is None:
+        raise ScenarioError(
+            "within_hour shapes the calls of a queue with a service_level goal (voice or "
+            "chat); remove it, or give the call type a service_level",
+            path=("call_types", index, "within_hour"),
+        )
 
 
 def _longest_window_hours(open_quarters: object) -> float:

@@ -297,6 +297,13 @@ class Settings(_Model):
         "(small scenarios are then solved step by step, exactly). 'loop' and 'milp', the "
         "names of earlier versions, read as 'planning' and 'whole'.",
     )
+    interval_minutes: Literal[15, 30, 60] = Field(
+        60,
+        description="Length of the intervals service goals are met in [min]: 15, 30 or "
+        "60 (default). Shifts and the plan stay hourly; an hour's agents must meet the "
+        "goal in each of its intervals, whose calls follow each call type's within_hour "
+        "shares (uniform by default, which makes every length give the same answer).",
+    )
     peak_factor: float = Field(
         1.5,
         ge=1,
@@ -340,7 +347,8 @@ class Settings(_Model):
 
 
 class ServiceLevel(_Model):
-    """Answer-time goal of a real-time queue: staffed by Erlang C hour by hour."""
+    """Answer-time goal of a real-time queue: staffed by Erlang C hour by hour (Erlang A
+    when callers abandon, ``patience_seconds``)."""
 
     target: float | None = Field(
         None,
@@ -358,12 +366,52 @@ class ServiceLevel(_Model):
         description="Average speed of answer goal, instead of target [s], 1 to 3600.",
     )
 
+    patience_seconds: float | None = Field(
+        None,
+        ge=1,
+        le=86400,
+        description="Mean time a waiting caller holds on before hanging up (exponential "
+        "patience) [s], 1 to 86400. With it the queue is staffed by Erlang A (callers "
+        "abandon): the service level is then the share of offered calls answered within "
+        "answer_seconds, the ASA the mean wait of all offered calls, the occupancy the "
+        "carried load (abandoners removed) over the agents, and the abandonment rate is "
+        "reported. Default: none, Erlang C (nobody abandons).",
+    )
+    max_abandon_rate: float | None = Field(
+        None,
+        gt=0,
+        lt=1,
+        description="Highest share of offered calls that may abandon, each interval "
+        "[fraction], above 0 and below 1 (e.g. 0.05); an extra goal beside target or "
+        "asa_seconds. Needs patience_seconds.",
+    )
+
     @model_validator(mode="after")
     def _one_goal(self) -> ServiceLevel:
         by_target = self.target is not None and self.answer_seconds is not None
         if by_target == (self.asa_seconds is not None):
             raise ValueError("give target and answer_seconds (e.g. 0.8 and 20), or asa_seconds")
+        if self.max_abandon_rate is not None and self.patience_seconds is None:
+            raise ValueError(
+                f"max_abandon_rate {self.max_abandon_rate:g} needs patience_seconds (the "
+                "callers' mean patience, e.g. 120): without it nobody abandons (Erlang C)"
+            )
+        if (
+            self.patience_seconds is not None
+            and self.asa_seconds is not None
+            and self.asa_seconds >= self.patience_seconds
+        ):
+            raise ValueError(
+                f"asa_seconds {self.asa_seconds:g} is met by any staffing when callers hang "
+                f"up after {self.patience_seconds:g} s on average (the mean wait is below "
+                "the patience): give an asa_seconds below patience_seconds"
+            )
         return self
+
+    @property
+    def erlang_a(self) -> bool:
+        """Callers abandon: the queue is staffed by Erlang A."""
+        return self.patience_seconds is not None
 
 
 class LanguageWindow(_Model):
@@ -452,7 +500,8 @@ class CallType(_Model):
     )
     service_level: ServiceLevel | None = Field(
         None,
-        description="Voice and chat only: staff each hour by Erlang C for this goal; without it, "
+        description="Voice and chat only: staff each hour by Erlang C for this goal (Erlang A "
+        "with patience_seconds); without it, "
         "hours are sized at settings.occupancy.",
     )
     response_hours: float = Field(
@@ -476,6 +525,21 @@ class CallType(_Model):
         description="Language mixes that replace `languages` in some hours (e.g. at night); "
         "at most 168.",
     )
+    interval_minutes: Literal[15, 30, 60] | None = Field(
+        None,
+        description="Length of the intervals the service goal must be met in [min]: 15, "
+        "30 or 60; default settings.interval_minutes. Shifts and the plan stay hourly: an "
+        "hour's agents must meet the goal in each of its intervals.",
+    )
+    within_hour: list[Annotated[float, Field(ge=0, le=1)]] | None = Field(
+        None,
+        min_length=1,
+        max_length=4,
+        description="Share of each hour's calls arriving in each of its intervals, in "
+        "order [fraction], 0 to 1 each, summing to 1; one share per interval (4 at 15 "
+        "minutes, 2 at 30, 1 at 60). Default: uniform (then 15, 30 and 60-minute "
+        "intervals need the same agents).",
+    )
 
     @field_validator("languages")
     @classmethod
@@ -487,6 +551,16 @@ class CallType(_Model):
     def _some_volume(cls, value: list[float] | None) -> list[float] | None:
         if value is not None and sum(value) <= 0:
             raise ValueError("at least one month must have volume")
+        return value
+
+    @field_validator("within_hour")
+    @classmethod
+    def _within_hour_sums_to_one(cls, value: list[float] | None) -> list[float] | None:
+        if value is not None and abs(sum(value) - 1.0) > 1e-6:
+            raise ValueError(
+                f"the shares of the hour's calls must sum to 1, got {sum(value):g}; e.g. "
+                "[0.3, 0.25, 0.25, 0.2] for four 15-minute intervals"
+            )
         return value
 
     @model_validator(mode="after")

@@ -100,13 +100,30 @@ def _staffing_section(result: Result, charts_svg: Mapping[str, str]) -> str:
     return (
         "<h2>Hour by hour</h2>"
         f"<p class='sub'>Staffed by Erlang C where a service level is set. {_pooling_text(loss)} "
-        f"{bound}</p>"
+        f"{_abandonment_words(result)}{bound}</p>"
         f"<div>{charts_svg['coverage']}</div>"
         + (
             f"<div>{charts_svg['required_vs_staffed']}</div>"
             if "required_vs_staffed" in charts_svg
             else ""
         )
+    )
+
+
+def _abandonment_words(result: Result) -> str:
+    """One sentence on abandonment where callers are modelled as hanging up (Erlang A)."""
+    rate = result.kpis.get("abandon_rate")
+    if rate is None:
+        return ""
+    per_type = [
+        f"{html.escape(name.removeprefix('abandon_rate_'))} {value:.1%}"
+        for name, value in result.kpis.items()
+        if name.startswith("abandon_rate_") and value is not None
+    ]
+    detail = f" ({', '.join(per_type)})" if len(per_type) > 1 else ""
+    return (
+        f"Where callers hang up when kept waiting (Erlang A), {rate:.1%} of the calls "
+        f"offered in the sizing week abandon{detail}. "
     )
 
 
