@@ -80,6 +80,23 @@ def _tangent(call_type: CallType, load: float, occupancy: float) -> tuple[float,
     return agents_needed(call_type, load, occupancy), rise / (load + step - low)
 
 
+def _year_lines(
+    call_type: CallType, load: float, ratios: np.ndarray, occupancy: float
+) -> tuple[float, float, float]:
+    """:func:`_step_lines` summed over the year's months (``ratios`` of the sizing
+    week's load, :data:`WEEKS_PER_MONTH` each): whole agents, the line's intercept and
+    its slope per unit of the sizing week's load."""
+    flat = line = slope = 0.0
+    for ratio in ratios:
+        if ratio <= 0:
+            continue
+        m, b, r = _step_lines(call_type, ratio * load, occupancy)
+        flat += WEEKS_PER_MONTH * m
+        line += WEEKS_PER_MONTH * b
+        slope += WEEKS_PER_MONTH * r * ratio
+    return flat, line, slope
+
+
 def _planning_tangents(
     envelopes: StaffingEnvelopes,
     shares: np.ndarray,
@@ -143,14 +160,8 @@ def linearized(model: SourcingModel, shares: np.ndarray) -> SourcingModel:
         if envelopes.whole[position]:
             y = variables.year[row]
             n, intercept, rise = _step_lines(call_type, load, occupancy)
-            flat = line = slope = 0.0
-            for ratio in months[call_type.id]:
-                if ratio <= 0:
-                    continue
-                m, b, r = _step_lines(call_type, ratio * load, occupancy)
-                flat += WEEKS_PER_MONTH * m
-                line += WEEKS_PER_MONTH * b
-                slope += WEEKS_PER_MONTH * r * ratio * total
+            flat, line, slope = _year_lines(call_type, load, months[call_type.id], occupancy)
+            slope *= total
             keys += [(*named, j) for j in range(4)]
             members += [np.array([e, x]), np.array([e, x]), np.array([y]), np.array([y, x])]
             values += [
@@ -176,14 +187,7 @@ def linearized(model: SourcingModel, shares: np.ndarray) -> SourcingModel:
         if envelopes.whole[pool].all():
             y = variables.year[at]
             n, intercept, rise = _step_lines(call_type, load, occupancy)
-            flat = line = slope = 0.0
-            for ratio in months[call_type.id]:
-                if ratio <= 0:
-                    continue
-                m, b, r = _step_lines(call_type, ratio * load, occupancy)
-                flat += WEEKS_PER_MONTH * m
-                line += WEEKS_PER_MONTH * b
-                slope += WEEKS_PER_MONTH * r * ratio
+            flat, line, slope = _year_lines(call_type, load, months[call_type.id], occupancy)
             keys += [(*key, j) for j in range(4)]
             members += [np.concatenate([e, x]), np.concatenate([e, x]), y, np.concatenate([y, x])]
             values += [

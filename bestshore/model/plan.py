@@ -41,6 +41,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -415,6 +416,22 @@ class _Clock:
     def add(self, name: str, amount: float) -> None:
         self.seconds[name] += amount
 
+    def round(self, model: SourcingModel, solver: pulp.LpSolver | None, **options: Any) -> Solution:
+        """One round's solve under the scenario's time limit and gap tolerance, its
+        hand-over and solve seconds and the round counted."""
+        objective = model.inputs.scenario.objective
+        solution = solve_model(
+            model,
+            time_limit=objective.time_limit_seconds,
+            solver=solver,
+            gap_tolerance=objective.gap_tolerance,
+            **options,
+        )
+        self.add("handover", solution.handover_seconds)
+        self.add("solve", solution.solve_seconds)
+        self.add("rounds", 1)
+        return solution
+
 
 def solve_round(
     inputs: ModelInputs,
@@ -433,21 +450,9 @@ def solve_round(
     with clock.stage("build"):
         model, built = build_or_reprice(inputs, base=base, eligibility=eligibility, margins=margins)
     clock.add("model_builds", built)
-    objective = inputs.scenario.objective
     if fixed is not None and len(fixed) != model.program.num_col:
         fixed = None  # built afresh with other columns: nothing to hold
-    solution = solve_model(
-        model,
-        time_limit=objective.time_limit_seconds,
-        solver=solver,
-        session=session,
-        gap_tolerance=objective.gap_tolerance,
-        fixed=fixed,
-    )
-    clock.add("handover", solution.handover_seconds)
-    clock.add("solve", solution.solve_seconds)
-    clock.add("rounds", 1)
-    return model, solution
+    return model, clock.round(model, solver, session=session, fixed=fixed)
 
 
 def _decisions(model: SourcingModel, solution: Solution) -> np.ndarray | None:
@@ -688,20 +693,9 @@ def _linearized_round(
     held, as :func:`solve_round`)."""
     with clock.stage("build"):
         linear = linearized(model, shares)
-    objective = model.inputs.scenario.objective
     if fixed is not None and len(fixed) != linear.program.num_col:
         fixed = None
-    solution = solve_model(
-        linear,
-        time_limit=objective.time_limit_seconds,
-        solver=solver,
-        gap_tolerance=objective.gap_tolerance,
-        fixed=fixed,
-    )
-    clock.add("handover", solution.handover_seconds)
-    clock.add("solve", solution.solve_seconds)
-    clock.add("rounds", 1)
-    return linear, solution
+    return linear, clock.round(linear, solver, fixed=fixed)
 
 
 def plan_sourcing(
@@ -839,16 +833,7 @@ def plan_sourcing(
     if not proven(best) and first[1].has_solution and step_count(first[0]) <= EXACT_BINARIES:
         with clock.stage("build"):
             stepped = segmented(first[0])
-        solution = solve_model(
-            stepped,
-            time_limit=objective.time_limit_seconds,
-            solver=solver,
-            gap_tolerance=objective.gap_tolerance,
-            node_limit=EXACT_NODES,
-        )
-        clock.add("handover", solution.handover_seconds)
-        clock.add("solve", solution.solve_seconds)
-        clock.add("rounds", 1)
+        solution = clock.round(stepped, solver, node_limit=EXACT_NODES)
         stepped_bound = _bound(stepped, solution)
         if stepped_bound is not None and (bound is None or stepped_bound > bound):
             bound = stepped_bound
