@@ -19,8 +19,8 @@ solve:
 4. **Improve** (sites staffed hour by hour): *linearized rounds*
    (:mod:`bestshore.model.linearize`) charge each queue in use the line of its exact
    staffing at its load; each round's plan is staffed exactly and kept when it fits
-   and costs less, until the saving falls under 0.05 % or after
-   :data:`LINEARIZED_ROUNDS`.
+   and costs less, until the saving falls under 0.05 % (a round over its limits that
+   saves less ends them too) or after :data:`LINEARIZED_ROUNDS`.
 5. **Close** (small scenarios, at most
    :data:`~bestshore.model.segments.EXACT_BINARIES` whole-agent steps in all): every
    queue step by step in a MILP (:mod:`bestshore.model.segments`), whose dual bound
@@ -820,7 +820,13 @@ def plan_sourcing(
             best = _accept(best, model, solution, priced, margins)
             assert best is not None
             shares = model.shares()
-            if not priced.accepted:  # hold back its overshoot and linearize again there
+            if not priced.accepted:
+                if priced.cost >= before - _IMPROVED * abs(before):
+                    # Over its limits and still no cheaper: holding its overshoot back
+                    # only restricts the next round further, so the lines have no
+                    # saving left to find.
+                    break
+                # cheaper over its limits: hold back its overshoot and linearize there
                 margins = grow_margins(margins, priced.over)
                 with clock.stage("build"):
                     relaxed, _ = build_or_reprice(
