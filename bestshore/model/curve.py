@@ -91,6 +91,7 @@ __all__ = [
     "limits_to",
     "load_limits",
     "lower_hull",
+    "month_weights",
     "pool_cuts",
     "seat_slope",
     "staffing_envelopes",
@@ -435,7 +436,7 @@ def _busiest_month(months: tuple[np.ndarray, np.ndarray]) -> float:
     return max(1.0, float(months[0].max()))
 
 
-def _month_weights(inputs: ModelInputs) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def month_weights(inputs: ModelInputs) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Per call type: distinct month loads ``ρ`` and their weeks ``w`` in the year."""
     sizing = inputs.scenario.settings.sizing
     found = {}
@@ -589,7 +590,7 @@ def _seated(
         return found
     occupancy = inputs.scenario.settings.occupancy
     call_types = {c.id: c for c in inputs.scenario.call_types}
-    months = _month_weights(inputs)
+    months = month_weights(inputs)
     limited = np.ceil(seats[rows] - 1e-9)  # a fractional seat limit: the next agent
     usable = np.isfinite(limited) & (limited >= 1) & (limited <= MAX_AGENTS)
     if not usable.any():
@@ -621,7 +622,7 @@ def _envelopes(inputs: ModelInputs, eligibility: Eligibility) -> StaffingEnvelop
     hourly = rows["hour"].to_numpy() != WEEK
     chosen = np.flatnonzero(erlang.to_numpy(dtype=bool) & hourly & (traffic_all > 0))
     whole_all = whole_agent_rows(inputs, rows)
-    months = _month_weights(inputs)
+    months = month_weights(inputs)
     factor = np.full(len(rows), np.nan)
     year_factor = np.full(len(rows), np.nan)
     needed = np.zeros(len(chosen))

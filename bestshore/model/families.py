@@ -37,6 +37,7 @@ from bestshore.model import (
     award_rules,
     compliance,
     contracts,
+    opening,
     platform,
     roster,
     teams,
@@ -643,6 +644,9 @@ FAMILIES: tuple[Family, ...] = (
     Family("queue_staffing", c.add_queue_staffing, reads=frozenset({"staffing"}),
            rows=("queue_hull", "queue_year", "pooled_staffing", "pooled_year"),
            dual_unit="currency/yr per agent"),
+    # a queue opened at a site pays its first agent (binaries): bounds crumbs of queues
+    Family("queue_opening", opening.add_queue_opening, reads=frozenset({"staffing"}),
+           rows=("open_share", "open_week", "open_year")),
     Family("objective", c.set_cost_objective, reads=frozenset({"staffing", "prices"}), rows=()),
 )  # fmt: skip
 

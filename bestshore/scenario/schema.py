@@ -321,6 +321,13 @@ class Settings(_Model):
         description="Roster agents in whole shifts at every site paid by the hour or FTE "
         "(sites and vendors may override it); default none: staffed hour by hour.",
     )
+    queue_opening: bool = Field(
+        True,
+        description="Each Erlang C queue a site opens pays its first agent: one binary per "
+        "queue and site in the relaxation (a mixed-integer program), whose bound then sees "
+        "that a crumb of a queue at a second site costs most of an agent; false: the "
+        "convex envelopes alone (a linear program, faster, a looser bound). Default true.",
+    )
     pool_languages: bool = Field(
         True,
         description="Skill pooling: at each site, the languages of one real-time call type "
