@@ -27,7 +27,7 @@ from bestshore.model import (
 )
 from bestshore.model.constraints import Margins
 from bestshore.model.inputs import with_new_terms
-from bestshore.model.plan import plan_sourcing
+from bestshore.model.plan import OPENING_GAP, plan_sourcing
 from bestshore.model.program import LinearProgram, solve_with_highs
 from bestshore.model.reprice import reprice
 from bestshore.scenario import ScenarioError, parse_scenario
@@ -84,9 +84,14 @@ def test_the_solve_gives_the_same_relaxation_and_proven_plans_on_both_paths(case
     plain = plan_sourcing(inputs, solver=_plain()).plan
     assert fast is not None and plain is not None
     first, other = fast.history[0], plain.history[0]
-    assert first["lp_objective"] == pytest.approx(other["lp_objective"], rel=1e-9)
-    assert first["exact_cost"] == pytest.approx(other["exact_cost"], rel=1e-9)
-    assert fast.lower_bound == pytest.approx(plain.lower_bound, rel=1e-9)
+    # With queue openings (the demo's pools) the relaxation is a MILP stopped within
+    # OPENING_GAP: the paths may stop at other incumbents, each within it of the bound.
+    milp = "queue_open" in fast.model.program.column_families()
+    within = OPENING_GAP if milp else 1e-9
+    assert first["lp_objective"] == pytest.approx(other["lp_objective"], rel=within)
+    if not milp:
+        assert first["exact_cost"] == pytest.approx(other["exact_cost"], rel=1e-9)
+    assert fast.lower_bound == pytest.approx(plain.lower_bound, rel=within)
     for plan in (fast, plain):
         assert plan.lower_bound is not None
         assert plan.lower_bound <= min(fast.exact_cost, plain.exact_cost) * (1 + 1e-9)

@@ -125,13 +125,15 @@ def add_queue_opening(lp: LinearProgram, inputs: ModelInputs, variables: Variabl
     ]
     queues += list(zip(envelopes.pools, envelopes.pool_weights, strict=True))
     sites = rows["site"].to_numpy()
-    names = rows[["call_type", "language", "hour", "site"]]
+    types = rows["call_type"].to_numpy()
+    languages_of = rows["language"].to_numpy()
+    hours = rows["hour"].to_numpy()
     keys, members, weights_of, weeks, years, loads = [], [], [], [], [], []
     for positions, weights in queues:
         at = envelopes.rows[positions]
         if str(sites[at[0]]) in rostered:
             continue
-        call_type = call_types[str(rows["call_type"].iat[at[0]])]
+        call_type = call_types[str(types[at[0]])]
         whole = bool(envelopes.whole[positions].all())
         first = first_agent(call_type, whole)
         if first <= 0.0:
@@ -152,10 +154,8 @@ def add_queue_opening(lp: LinearProgram, inputs: ModelInputs, variables: Variabl
         year_s = float(
             sum(w * ratio * s for w, ratio, (_, s) in zip(used, ratios[busy], lines, strict=True))
         )
-        languages = "+".join(str(names["language"].iat[r]) for r in at)
-        keys.append(
-            (str(call_type.id), languages, int(names["hour"].iat[at[0]]), str(sites[at[0]]))
-        )
+        languages = "+".join(str(language) for language in languages_of[at])
+        keys.append((str(call_type.id), languages, int(hours[at[0]]), str(sites[at[0]])))
         members.append(at)
         weights_of.append(weights)
         weeks.append((week, (first, 0.0)))
