@@ -479,7 +479,7 @@ class Result:
         if stamp.get("solver_status") == "time_limit":
             proven += f"; the solver stopped at its {limit:g} s time limit"
         if stamp.get("milp"):
-            proven += "; on/off decisions solved as a MILP"
+            proven += "; the bound from a MILP (on/off decisions or queue openings)"
         return proven
 
     def summary(self) -> str:
