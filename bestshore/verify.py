@@ -1664,22 +1664,24 @@ def _erlang_c_goal(call_type: CallType) -> bool:
 
 def _pooling_loss(world: _World, rows: pd.DataFrame) -> float:
     """Agents staffed over those one queue per demand unit would need, summed over the
-    week's hours [agent hours]."""
+    week's hours [agent hours]; where any site pools languages, a real-time call type
+    with an Erlang C goal is one queue per hour, its languages together."""
     staffed = float(rows.loc[rows["hour"] >= 0, "agents"].sum())
+    scenario = world.scenario
+    whole = scenario.settings.staffing_model == "whole"
+    pooling = any(scenario.pools_languages(site) for site in scenario.sites)
     pooled = 0.0
-    for call_type in world.scenario.call_types:
+    for call_type in scenario.call_types:
         if not call_type.real_time:
             continue
-        languages = set(call_type.languages) | {
-            c for w in call_type.hourly_languages for c in w.languages
-        }
-        for language in languages:
-            for hour in range(168):
-                calls = _weekly_calls(world, call_type, language, hour)
-                if calls > 0:
-                    pooled += world.staffed(
-                        call_type, calls, world.scenario.settings.staffing_model == "whole"
-                    )[0]
+        languages = sorted(
+            set(call_type.languages) | {c for w in call_type.hourly_languages for c in w.languages}
+        )
+        together = pooling and _erlang_c_goal(call_type)
+        for hour in range(168):
+            calls = [_weekly_calls(world, call_type, language, hour) for language in languages]
+            queues = [sum(calls)] if together else calls
+            pooled += sum(world.staffed(call_type, c, whole)[0] for c in queues if c > 0)
     return staffed - pooled
 
 

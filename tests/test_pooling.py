@@ -85,6 +85,31 @@ def test_pooling_two_languages_saves_two_agents_and_their_cost() -> None:
     for result in (pooled, apart):
         assert result.status == "optimal"
         assert result.stamp["lower_bound"] <= result.total_cost * (1 + 1e-9)
+    # the requirements' ideal is the hour's queue with its languages pooled where sites
+    # pool them (14 agents), one queue per language where none does (8 + 8): no loss
+    hour = pooled.requirements.set_index("hour").loc[10]
+    assert (hour["required_pooled"], hour["staffed"], hour["pooling_loss"]) == pytest.approx(
+        (14.0, 14.0, 0.0)
+    )
+    hour = apart.requirements.set_index("hour").loc[10]
+    assert (hour["required_pooled"], hour["pooling_loss"]) == pytest.approx((16.0, 0.0))
+
+
+def test_a_split_pool_is_measured_against_the_pooled_hour_in_the_requirements() -> None:
+    # The pooled hour (10 Erlangs in English and French) needs 14 agents as one queue.
+    # Rabat (15 EUR/h, 4 agent hours a week) takes a sliver and Tunis (16 EUR/h) the
+    # rest: the requirements measure the two sites' agents against those 14, the loss
+    # their excess (Erlang C is subadditive: never below 0).
+    data = two_languages()
+    data["sites"].append(copy.deepcopy(data["sites"][0]) | {"id": "tunis", "city": "Tunis"})
+    data["sites"][1]["cost_per_hour"] = 16.0
+    data["sites"][0]["capacity_hours"] = 4 * WEEKS
+    result = solve_dict(data)
+    hour = result.requirements.set_index("hour").loc[10]
+    assert hour["required_pooled"] == pytest.approx(14.0)
+    assert hour["staffed"] == pytest.approx(result.staffing["agents"].sum())
+    assert hour["pooling_loss"] == pytest.approx(result.staffing["agents"].sum() - 14.0)
+    assert (result.requirements["pooling_loss"] >= -1e-9).all()
 
 
 def test_pooling_in_planning_agents() -> None:

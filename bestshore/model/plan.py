@@ -77,6 +77,7 @@ from bestshore.model.staffing import (
     agents_needed,
     exact_staffing,
     language_pools,
+    poolable,
     roster_agents,
 )
 from bestshore.scenario.profiles import WEEKS_PER_MONTH
@@ -130,7 +131,8 @@ class Plan:
         sums of the months, :attr:`year`).
     pooled_agents : Series
         Index ``(call_type, language, hour)``: agents if each real-time demand unit were
-        one queue at one site (the pooling ideal) [agents].
+        one queue at one site, a call type's languages one queue where sites pool them
+        (the pooling ideal; see :func:`_pooled`) [agents].
     history : list of dict
         Per round with a plan: ``lp_objective`` and ``exact_cost`` [currency/yr],
         ``accepted``, and ``lp_bound`` (the relaxation's, first round only, NaN after).
@@ -389,18 +391,52 @@ def _between(low: Margins, high: Margins) -> Margins:
 
 def _pooled(inputs: ModelInputs) -> pd.Series:
     """Agents of each real-time demand unit as one queue at one site: planning agents, or
-    whole agents for queues with a goal under ``settings.staffing_model: whole``."""
-    call_types = {c.id: c for c in inputs.scenario.call_types}
-    settings = inputs.scenario.settings
+    whole agents for queues with a goal under ``settings.staffing_model: whole``.
+
+    Where a site pools languages (``settings.pool_languages``, ``sites[].pool_languages``)
+    a call type with an Erlang C goal is one queue per hour, all its languages together
+    (the pooling ideal a plan is measured against, so its pooling loss is never below
+    0, Erlang C being subadditive): the hour's agents are shared among its languages in
+    proportion to their handle hours, as a pool's are among its rows."""
+    scenario = inputs.scenario
+    call_types = {c.id: c for c in scenario.call_types}
+    settings = scenario.settings
     occupancy, whole = settings.occupancy, settings.staffing_model == "whole"
     hourly = inputs.demand[inputs.demand.index.get_level_values("hour") != WEEK]
-    agents = [
-        roster_agents(call_types[c], float(a), occupancy)
-        if whole and call_types[c].service_level is not None
-        else agents_needed(call_types[c], float(a), occupancy)
-        for (c, _, _), a in zip(hourly.index, hourly["handle_hours"], strict=True)
-    ]
-    return pd.Series(agents, index=hourly.index, name="pooled_agents", dtype=float)
+    pooling = any(scenario.pools_languages(site) for site in scenario.sites)
+
+    def agents(call_type: str, load: float) -> float:
+        kind = call_types[call_type]
+        if whole and kind.service_level is not None:
+            return float(roster_agents(kind, load, occupancy))
+        return float(agents_needed(kind, load, occupancy))
+
+    load = hourly["handle_hours"].astype(float)
+    types = hourly.index.get_level_values("call_type")
+    pooled = np.array(
+        [pooling and poolable(call_types[c]) for c in types],
+        dtype=bool,
+    )
+    found = pd.Series(
+        [agents(c, float(a)) for c, a in zip(types, load, strict=True)],
+        index=hourly.index,
+        name="pooled_agents",
+        dtype=float,
+    )
+    if pooled.any():
+        part = load[pooled]
+        keys = [part.index.get_level_values("call_type"), part.index.get_level_values("hour")]
+        total = part.groupby(keys).transform("sum")
+        hour_agents = {
+            key: agents(str(key[0]), float(value))
+            for key, value in part.groupby(keys).sum().items()
+        }
+        shared = [
+            hour_agents[(c, h)] * (a / t if t > 0 else 0.0)
+            for (c, _, h), a, t in zip(part.index, part, total, strict=True)
+        ]
+        found[pooled] = shared
+    return found
 
 
 class _Clock:

@@ -45,6 +45,7 @@ __all__ = [
     "least_agents_per_erlang",
     "planning_agents",
     "planning_agents_of",
+    "poolable",
     "queue_goal",
     "roster_agents",
 ]
@@ -384,6 +385,12 @@ def _erlang_c_goal(call_type: CallType) -> bool:
     return goal is not None and not goal.erlang_a
 
 
+def poolable(call_type: CallType) -> bool:
+    """Whether a call type's languages may be staffed as one queue at a pooling site:
+    real-time work with an Erlang C goal (Erlang A queues are not subadditive)."""
+    return call_type.real_time and _erlang_c_goal(call_type)
+
+
 def language_pools(
     rows: pd.DataFrame, call_types: dict[str, CallType], pooling: set[str]
 ) -> np.ndarray:
@@ -401,7 +408,7 @@ def language_pools(
         return labels
     goal = np.array(
         [
-            call_types[c].real_time and _erlang_c_goal(call_types[c])  # pools: Erlang C
+            poolable(call_types[c])  # pools: Erlang C
             for c in rows["call_type"]
         ],
         dtype=bool,

@@ -213,7 +213,7 @@ class Result:
         ``on_shift`` and the ``idle`` agent hours of each hour (NaN elsewhere).
     requirements : DataFrame
         Per ``call_type`` and ``hour``: ``required_pooled`` agents (one queue at one
-        site), ``staffed`` agents, ``traffic`` [Erlang], ``pooling_loss`` [agents],
+        site; a call type's languages one queue where sites pool them), ``staffed`` agents, ``traffic`` [Erlang], ``pooling_loss`` [agents],
         ``abandon_rate`` [fraction of offered calls abandoning, weighted by calls; NaN
         where no queue of the hour models abandonment (Erlang A)].
     market : dict
