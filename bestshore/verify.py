@@ -26,6 +26,7 @@ import hashlib
 import json
 import math
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -167,6 +168,58 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
 
 
+@dataclass
+class _Calendar:
+    """The facts of a world that follow from its market, reference week and sites' hours,
+    zones, countries, premiums and shores alone, per site (and market hour): kept apart
+    so that worlds alike in these (a Monte Carlo draw's, whose volumes, handle times,
+    prices or shrinkage move) share them."""
+
+    open: dict[str, np.ndarray] = field(default_factory=dict)
+    open_hour: dict[tuple[str, int], bool] = field(default_factory=dict)
+    premium: dict[tuple[str, int], float] = field(default_factory=dict)
+    zones: dict[str, ZoneInfo] = field(default_factory=dict)
+    shores: dict[str, str] = field(default_factory=dict)
+    local: dict[tuple[str, int, int], dt.datetime] = field(default_factory=dict)
+    week_premium: dict[str, np.ndarray] = field(default_factory=dict)
+    open_count: dict[str, int] = field(default_factory=dict)
+
+
+_CALENDARS: dict[str, _Calendar] = {}
+
+
+def _calendar_of(scenario: Scenario) -> _Calendar:
+    """The calendar of worlds with this scenario's market, reference week and sites'
+    ``hours``, ``timezone``, ``country``, premiums and ``shore`` (the last few kept)."""
+    sites = [
+        site.model_dump(
+            mode="json",
+            include={
+                "id",
+                "hours",
+                "timezone",
+                "country",
+                "night_premium",
+                "weekend_premium",
+                "shore",
+            },
+        )
+        for site in scenario.sites
+    ]
+    facts = {
+        "market": scenario.market.model_dump(mode="json"),
+        "week": scenario.settings.reference_week.isoformat(),
+        "sites": sites,
+    }
+    key = hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
+    calendar = _CALENDARS.get(key)
+    if calendar is None:
+        if len(_CALENDARS) >= 4:
+            _CALENDARS.pop(next(iter(_CALENDARS)))
+        calendar = _CALENDARS[key] = _Calendar()
+    return calendar
+
+
 class _World:
     """Facts about the scenario, computed once, by this module's own rules."""
 
@@ -182,21 +235,25 @@ class _World:
             code: row._asdict()
             for code, row in zip(self.table.index, self.table.itertuples(index=False), strict=True)
         }
-        self._open: dict[str, np.ndarray] = {}
-        self._open_hour: dict[tuple[str, int], bool] = {}
-        self._premium: dict[tuple[str, int], float] = {}
+        # the calendar's facts (opening hours, local times, premiums, shores) are shared
+        # with the last worlds of the same market, week and sites (_Calendar)
+        calendar = _calendar_of(scenario)
+        self._open: dict[str, np.ndarray] = calendar.open
+        self._open_hour: dict[tuple[str, int], bool] = calendar.open_hour
+        self._premium: dict[tuple[str, int], float] = calendar.premium
         self.calls: dict[tuple[str, str, int], float] = {}  # weekly calls per demand unit
-        self._zones: dict[str, ZoneInfo] = {}
-        self._shores: dict[str, str] = {}
+        self._zones: dict[str, ZoneInfo] = calendar.zones
+        self._shores: dict[str, str] = calendar.shores
         self._profiles: dict[str, tuple[np.ndarray, float]] = {}
         self.discount: dict[str, float] = {}  # volume tier earned per vendor (set by verify)
         # Costed month by month (a result saved before months were costed is checked
         # at the annual factor, as it was then costed). Set by verify.
         self.monthly = True
         self._staffed: dict[tuple[str, float], tuple[float, float]] = {}
-        self._local: dict[tuple[str, int, int], dt.datetime] = {}
-        self._week_premium: dict[str, np.ndarray] = {}
-        self._open_count: dict[str, int] = {}
+        self._figures: dict[tuple[str, float, int], list[tuple[float, float, float, float]]] = {}
+        self._local: dict[tuple[str, int, int], dt.datetime] = calendar.local
+        self._week_premium: dict[str, np.ndarray] = calendar.week_premium
+        self._open_count: dict[str, int] = calendar.open_count
 
     def zone(self, site: Site) -> ZoneInfo:
         if site.id not in self._zones:
@@ -251,6 +308,16 @@ class _World:
         planning, roster = self._staffed[key]
         goal = call_type.service_level
         return (roster if whole_agents and goal is not None else planning), roster
+
+    def hour_figures(
+        self, call_type: CallType, traffic: float, agents: int
+    ) -> list[tuple[float, float, float, float]]:
+        """:func:`_hour_figures`, kept: a queue's rows (a language pool's) and its two
+        checks ask for the same figures."""
+        key = (call_type.id, traffic, agents)
+        if key not in self._figures:
+            self._figures[key] = _hour_figures(call_type, traffic, agents)
+        return self._figures[key]
 
     def whole_agents(self, site: Site) -> bool:
         """Whether queues with a goal are staffed in whole agents at ``site``
@@ -626,13 +693,18 @@ def _planning_needed(call_type: CallType, calls: float, occupancy: float) -> flo
         high = _abandoning_limit(call_type, whole, occupancy)
         return whole - 1 + (traffic - low) / (high - low)
 
+    measured: dict[int, float] = {}
+
     def measure(n: int) -> float:  # higher is better; 0 when the queue is unstable
         if n <= traffic:
             return 0.0
-        if goal.asa_seconds is not None:
-            return 1.0 / average_speed_of_answer(traffic, n, aht)
-        assert goal.answer_seconds is not None
-        return service_level(traffic, n, aht, goal.answer_seconds)
+        if n not in measured:
+            if goal.asa_seconds is not None:
+                measured[n] = 1.0 / average_speed_of_answer(traffic, n, aht)
+            else:
+                assert goal.answer_seconds is not None
+                measured[n] = service_level(traffic, n, aht, goal.answer_seconds)
+        return measured[n]
 
     wanted = 1.0 / goal.asa_seconds if goal.asa_seconds is not None else float(goal.target or 0)
     n = math.floor(traffic) + 1
@@ -688,29 +760,37 @@ def _with_pools(world: _World, rows: pd.DataFrame) -> pd.DataFrame:
             "roster": pd.to_numeric(rows["roster_agents"], errors="coerce").to_numpy(),
         }
     )
-    able = np.array(
-        [
-            int(h) >= 0
+    sites, types = table["site"].tolist(), table["call_type"].tolist()
+    hours, languages = table["hour"].tolist(), table["language"].tolist()
+    queues: dict[tuple[Any, Any, int], list[int]] = {}  # the rows of each site, type, hour
+    for i, (s, c, h) in enumerate(zip(sites, types, hours, strict=True)):
+        if (
+            h >= 0
             and world.call_types[c].real_time
             and _erlang_c_goal(world.call_types[c])  # pools are Erlang C queues
             and scenario.pools_languages(world.sites[s])
-            for s, c, h in zip(table["site"], table["call_type"], table["hour"], strict=True)
-        ],
-        dtype=bool,
-    )
+        ):
+            queues.setdefault((s, c, h), []).append(i)
     label = np.full(len(table), "", dtype=object)
-    pool_calls = table["calls"].to_numpy(copy=True)
-    pool_roster = table["roster"].to_numpy(copy=True)
-    for _, group in table[able].groupby(["site", "call_type", "hour"]):
-        languages = sorted(set(group["language"]))
-        if len(languages) < 2:
+    calls_of = table["calls"].to_numpy()
+    roster_of = table["roster"].to_numpy()
+    pool_calls = calls_of.copy()
+    pool_roster = roster_of.copy()
+    for members in queues.values():
+        spoken = sorted({languages[i] for i in members})
+        if len(spoken) < 2:
             continue
-        at = group.index.to_numpy()
-        label[at] = "+".join(languages)
-        pool_calls[at] = group["calls"].sum()
-        pool_roster[at] = group["roster"].sum()
+        at = np.array(members)
+        label[at] = "+".join(spoken)
+        pool_calls[at] = _sum_known(calls_of[at])
+        pool_roster[at] = _sum_known(roster_of[at])
     found = rows.assign(pool_expected=label, pool_calls=pool_calls, pool_roster=pool_roster)
     return found if "pool" in found else found.assign(pool="")
+
+
+def _sum_known(values: np.ndarray) -> float:
+    """The sum of the values that are not NaN (0 if none), as pandas sums a column."""
+    return float(np.where(np.isnan(values), 0.0, values).sum())
 
 
 def _check_row(world: _World, row: Any, problems: list[str]) -> None:
@@ -742,7 +822,7 @@ def _check_row(world: _World, row: Any, problems: list[str]) -> None:
             problems.append(f"{where}: roster of {row.roster_agents:g} agents, {roster:g} needed")
         goal = call_type.service_level
         if goal is not None and calls > 0:
-            figures = _hour_figures(call_type, queue_handle, round(staffed))
+            figures = world.hour_figures(call_type, queue_handle, round(staffed))
             for k, (_, answered, wait, gone) in enumerate(figures):
                 when = f" in interval {k + 1} of the hour" if len(figures) > 1 else ""
                 if goal.target is not None and answered < goal.target - 1e-9:
@@ -787,7 +867,7 @@ def _check_row(world: _World, row: Any, problems: list[str]) -> None:
     achieved = asa = lost = math.nan
     if queue and goal is not None:
         whole = round(row.pool_roster) if pooled else round(row.roster_agents)
-        figures = _hour_figures(call_type, queue_handle, whole)
+        figures = world.hour_figures(call_type, queue_handle, whole)
         if len(figures) == 1:
             _, achieved, asa, lost = figures[0]
         else:  # the hour's calls: each interval weighted by its share
@@ -1765,7 +1845,7 @@ def _check_kpis(
 def _seats(world: _World, site: Site) -> float:
     if site.max_agents is not None:
         return float(site.max_agents)
-    open_hours = sum(world.is_open(site, h) for h in range(168))
+    open_hours = world.open_count(site)
     return world.scenario.settings.peak_factor * world.capacity(site) / max(open_hours, 1)
 
 
