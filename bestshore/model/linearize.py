@@ -147,6 +147,16 @@ def linearized(model: SourcingModel, shares: np.ndarray) -> SourcingModel:
     lower: list[float] = []
     tangents = _planning_tangents(envelopes, shares, traffic, types, call_types, occupancy)
     pooled = envelopes.pooled()
+    known: dict[tuple[str, float], tuple[float, float]] = {}
+
+    def tangent(call_type: CallType, load: float) -> tuple[float, float]:
+        """:func:`_tangent`, each load once (a pool's months at the sizing week's load
+        ask for its tangent again)."""
+        key = (call_type.id, load)
+        if key not in known:
+            known[key] = _tangent(call_type, load, occupancy)
+        return known[key]
+
     for position, row in enumerate(envelopes.rows):
         share = float(shares[row])
         if share <= _ZERO or pooled[position]:
@@ -197,14 +207,14 @@ def linearized(model: SourcingModel, shares: np.ndarray) -> SourcingModel:
             lower += [n, intercept, flat, line]
         else:  # tangents, the sizing week's on e and the months' on the year column y
             y = variables.year[at]
-            agents, rise = _tangent(call_type, load, occupancy)
+            agents, rise = tangent(call_type, load)
             line = slope = 0.0
             for ratio in months[call_type.id]:
                 if ratio <= 0:
                     continue
-                month, tangent = _tangent(call_type, ratio * load, occupancy)
-                line += WEEKS_PER_MONTH * (month - tangent * ratio * load)
-                slope += WEEKS_PER_MONTH * tangent * ratio
+                month, month_rise = tangent(call_type, ratio * load)
+                line += WEEKS_PER_MONTH * (month - month_rise * ratio * load)
+                slope += WEEKS_PER_MONTH * month_rise * ratio
             keys += [(*key, 0), (*key, 1)]
             members += [np.concatenate([e, x]), np.concatenate([y, x])]
             values += [
