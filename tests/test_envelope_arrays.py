@@ -198,3 +198,38 @@ def test_limits_bisected_side_by_side_are_each_goals_own(
     tables = curve._compute_tables(requests)
     for (goal, occupancy, top), table in zip(requests, tables, strict=True):
         assert np.array_equal(table, _limits_reference(goal, occupancy, top))
+
+
+CLASSIC = {"target": 0.8, "answer_seconds": 20.0}
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    goal=st.one_of(st.just(CLASSIC), goals),
+    whole=st.booleans(),
+    size=st.integers(2, 6),
+    loads=st.lists(st.floats(0.01, 3.5), min_size=12, max_size=48),
+    quiet=st.booleans(),
+)
+def test_pool_year_cuts_together_are_each_pools_own(
+    goal: dict[str, float], whole: bool, size: int, loads: list[float], quiet: bool
+) -> None:
+    # Pools of 2 to 6 rows (every order up to three rows, the falling and rising ones
+    # beyond, ties of loads included), their cuts made together, equal pool_cuts' year
+    # cuts pool by pool: the same cuts in the same order, to the last bit; so do pools
+    # whose table ends before their load or whose L is not convex there (no cuts).
+    call_type = _call_type(180.0, goal)
+    occupancy = 0.85
+    dip = 0.0 if whole else curve.corner_slack(call_type, occupancy)
+    traffic = np.round(np.array(loads[: len(loads) // size * size]), 1).reshape(-1, size)
+    year = np.array([0.0, 1.0]) if quiet else np.array([1.0])  # months without calls
+    months = (year, np.full(len(year), 26.0))
+    limits = curve.limits_to(call_type, occupancy, 60.0)[:60]
+    found = curve._year_cuts_together(limits, traffic, dip, months)
+    assert any(found) or goal != CLASSIC  # L convex at 80/20: cuts to compare
+    for row, cuts in enumerate(found):
+        _, expected = curve.pool_cuts(limits, traffic[row], dip, months)
+        assert len(cuts) == len(expected)
+        for (b, c), (b_ref, c_ref) in zip(cuts, expected, strict=True):
+            assert b == b_ref
+            assert np.array_equal(c, c_ref)

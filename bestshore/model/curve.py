@@ -63,6 +63,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -795,9 +796,11 @@ def _envelopes(inputs: ModelInputs, eligibility: Eligibility) -> StaffingEnvelop
     pool_year: list[tuple[int, float, float]] = []
     year_cuts: list[tuple[int, float, np.ndarray]] = []
     weights = []
+    # the sizing week's cuts are left out: on the demo they slowed the LP fourfold and
+    # gave no better plan (its capacity rows see the pool's hull)
+    cuts = _pools_year_cuts(pools, chosen, types, traffic_all, whole_all, inputs, tables, months)
     for number, members in enumerate(pools.values()):
         at = chosen[members]
-        call_type = call_types[str(types[at[0]])]
         total = float(traffic_all[at].sum())
         found = pooled[number]
         part = traffic_all[at] / total
@@ -806,11 +809,7 @@ def _envelopes(inputs: ModelInputs, eligibility: Eligibility) -> StaffingEnvelop
         needed[members], at_one[members] = found.exact * part, found.year_at_one * part
         pool_hull += [(number, b, s) for b, s in found.all_hull[1:]]
         pool_year += [(number, b, s) for b, s in found.all_year]
-        dip = 0.0 if whole_all[at].all() else corner_slack(call_type, occupancy)
-        # the sizing week's cuts are left out: on the demo they slowed the LP fourfold
-        # and gave no better plan (its capacity rows see the pool's hull)
-        _, cut = pool_cuts(tables[call_type.id], traffic_all[at], dip, months[call_type.id])
-        year_cuts += [(number, b, c) for b, c in cut]
+        year_cuts += [(number, b, c) for b, c in cuts[number]]
     in_pool = np.zeros(len(rows), dtype=bool)
     for members in pools.values():
         in_pool[chosen[members]] = True
@@ -851,6 +850,92 @@ def _envelopes(inputs: ModelInputs, eligibility: Eligibility) -> StaffingEnvelop
         pool_year=np.array(pool_year, dtype=float).reshape(-1, 3),
         pool_year_cuts=year_cuts,
     )
+
+
+def _pools_year_cuts(
+    pools: dict[tuple[str, str, int, str], np.ndarray],
+    chosen: np.ndarray,
+    types: np.ndarray,
+    traffic_all: np.ndarray,
+    whole_all: np.ndarray,
+    inputs: ModelInputs,
+    tables: dict[str, np.ndarray],
+    months: dict[str, tuple[np.ndarray, np.ndarray]],
+) -> list[list[tuple[float, np.ndarray]]]:
+    """:func:`pool_cuts`' year cuts of each language pool (by its number): pools in a
+    year of one load (every month the same) together, per call type, corner slack and
+    size (:func:`_year_cuts_together`); the others one by one."""
+    occupancy = inputs.scenario.settings.occupancy
+    call_types = {c.id: c for c in inputs.scenario.call_types}
+    found: list[list[tuple[float, np.ndarray]]] = [[] for _ in pools]
+    together: dict[tuple[str, float, int], list[int]] = {}
+    for number, members in enumerate(pools.values()):
+        at = chosen[members]
+        call_type = call_types[str(types[at[0]])]
+        dip = 0.0 if whole_all[at].all() else corner_slack(call_type, occupancy)
+        loads = months[call_type.id][0]
+        if int((loads > 0).sum()) == 1:
+            together.setdefault((call_type.id, dip, len(at)), []).append(number)
+        else:
+            found[number] = pool_cuts(
+                tables[call_type.id], traffic_all[at], dip, months[call_type.id]
+            )[1]
+    positions = list(pools.values())
+    for (call_type_id, dip, _), numbers in together.items():
+        traffic = np.array([traffic_all[chosen[positions[number]]] for number in numbers])
+        cuts = _year_cuts_together(tables[call_type_id], traffic, dip, months[call_type_id])
+        for number, cut in zip(numbers, cuts, strict=True):
+            found[number] = cut
+    return found
+
+
+def _year_cuts_together(
+    limits: np.ndarray,
+    traffic: np.ndarray,
+    dip: float,
+    months: tuple[np.ndarray, np.ndarray],
+) -> list[list[tuple[float, np.ndarray]]]:
+    """:func:`pool_cuts`' year cuts of many pools of one size at once, each a row of
+    ``traffic`` (their rows' loads, in the orders of :func:`_orders`), over a year whose
+    months with calls share one load: the same arithmetic, element by element."""
+    loads, weeks = months
+    active = loads > 0
+    assert int(active.sum()) == 1
+    count, size = traffic.shape
+    if size <= 3:
+        orders = np.broadcast_to(
+            np.array(list(itertools.permutations(range(size))), dtype=np.int64),
+            (count, math.factorial(size), size),
+        )
+    else:  # each row first with the others by falling load, and all by rising load
+        falling = np.argsort(-traffic, axis=1, kind="stable")
+        firsts = [
+            np.column_stack([np.full(count, r), falling[falling != r].reshape(count, size - 1)])
+            for r in range(size)
+        ]
+        orders = np.stack([*firsts, falling[:, ::-1]], axis=1)
+    busiest = traffic.sum(axis=1) * max(1.0, float(loads.max()))
+    top = np.searchsorted(limits, busiest, side="left")
+    steps = np.diff(limits)
+    # L not convex up to a pool's busiest load (a relative 1e-9 of noise allowed): no cuts
+    bent = np.concatenate([[False], np.logical_or.accumulate(np.diff(steps) < -1e-9 * steps[1:])])
+    usable = top < len(limits)
+    usable[usable] = ~bent[np.minimum(top[usable], len(bent) - 1)]
+    corners = np.arange(len(limits), dtype=float)
+    slack = dip + 1e-6  # for the noise allowed in L's convexity
+    intercept = -slack * float(weeks[active].sum())
+    load, weight = loads[active][0], weeks[active][0]
+    cuts: list[list[tuple[float, np.ndarray]]] = [[] for _ in range(count)]
+    for j in range(orders.shape[1]):
+        order = orders[:, j, :]
+        prefix = np.zeros((count, size + 1))
+        prefix[:, 1:] = np.cumsum(np.take_along_axis(traffic, order, axis=1), axis=1)
+        rise = np.diff(np.interp(load * prefix, limits, corners), axis=1)
+        yearly = np.zeros((count, size))
+        np.put_along_axis(yearly, order, weight * rise, axis=1)
+        for row in np.flatnonzero(usable):
+            cuts[row].append((intercept, yearly[row]))
+    return cuts
 
 
 def _orders(traffic: np.ndarray) -> list[tuple[int, ...]]:
