@@ -164,6 +164,13 @@ def identity_problems(scenario: Scenario, result: Result) -> list[str]:
     return problems
 
 
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its text columns as Python objects (the same values: read row by
+    row, a text column hands out each value far more slowly)."""
+    text = {c: object for c, kind in frame.dtypes.items() if isinstance(kind, pd.StringDtype)}
+    return frame.astype(text) if text else frame
+
+
 def _number(value: Any) -> bool:
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
 
@@ -749,7 +756,7 @@ def _with_pools(world: _World, rows: pd.DataFrame) -> pd.DataFrame:
     (the queue's calls: the pool's, else the row's) and ``pool_roster`` (the whole
     agents the plan gives the queue: its rows' ``roster_agents`` summed)."""
     scenario = world.scenario
-    calls = [_row_calls(world, row) for row in rows.itertuples(index=False)]
+    calls = [_row_calls(world, row) for row in _plain(rows).itertuples(index=False)]
     table = pd.DataFrame(
         {
             "site": rows["site"].to_numpy(),
@@ -1306,7 +1313,7 @@ def _year_rows(world: _World, rows: pd.DataFrame) -> pd.DataFrame:
     """
     settings = world.scenario.settings
     records = []
-    for i, row in enumerate(rows.itertuples(index=False)):
+    for i, row in enumerate(_plain(rows).itertuples(index=False)):
         call_type, site = world.call_types[row.call_type], world.sites[row.site]
         hour = int(row.hour)
         calls = _row_calls(world, row)
@@ -1412,7 +1419,7 @@ def _check_months(
         mine = shifts[shifts["month"] == month] if len(shifts) else shifts
         idle_week, over = _check_roster(world, part, mine, problems, month=month)
         over |= _over_limits(world, part)
-        per_fte = [world.weekly_hours_per_fte(world.sites[s]) for s in part["site"]]
+        per_fte = [world.weekly_hours_per_fte(world.sites[s]) for s in part["site"].tolist()]
         rostered = any(world.scenario.roster_of(s) is not None for s in world.scenario.sites)
         paid = weeks * float(mine["paid_hours"].sum()) if len(mine) else 0.0
         expected = {
@@ -2082,7 +2089,7 @@ def verify(scenario: Scenario, result: Result, *, identity: bool = True) -> list
     # Demand coverage, per (call type, language, hour).
     served: dict[tuple[str, str, int], float] = defaultdict(float)
     for key, share in zip(
-        zip(rows["call_type"], rows["language"], rows["hour"], strict=True),
+        zip(rows["call_type"].tolist(), rows["language"].tolist(), rows["hour"], strict=True),
         rows["share"],
         strict=True,
     ):
@@ -2117,7 +2124,7 @@ def verify(scenario: Scenario, result: Result, *, identity: bool = True) -> list
             if float(yearly.get(vendor.id, 0.0)) >= t.from_contacts * (1 - 1e-9)
         ]
         world.discount[vendor.id] = max(reached, default=0.0)
-    for row in rows.itertuples(index=False):
+    for row in _plain(rows).itertuples(index=False):
         _check_row(world, row, problems)
     for vendor in scenario.vendors:  # hard volume commitments
         commitment = vendor.commitment

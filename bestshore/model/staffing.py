@@ -399,13 +399,14 @@ def language_pools(
     labels = np.full(len(rows), "", dtype=object)
     if not len(rows) or not pooling:
         return labels
+    kinds, kind_ids = pd.factorize(rows["call_type"])
     goal = np.array(
         [
             call_types[c].real_time and _erlang_c_goal(call_types[c])  # pools: Erlang C
-            for c in rows["call_type"]
+            for c in kind_ids
         ],
         dtype=bool,
-    )
+    )[kinds]
     hours = rows["hour"].to_numpy()
     sites = rows["site"].to_numpy()
     able = goal & (hours >= 0) & np.isin(sites, list(pooling))
