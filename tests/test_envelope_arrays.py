@@ -10,6 +10,7 @@ move: here they are compared exactly (``==``, not approximately) on random input
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_hourly import WEEKS, erlang_hour
@@ -233,3 +234,25 @@ def test_pool_year_cuts_together_are_each_pools_own(
         for (b, c), (b_ref, c_ref) in zip(cuts, expected, strict=True):
             assert b == b_ref
             assert np.array_equal(c, c_ref)
+
+
+def test_row_tuples_are_itertuples() -> None:
+    # Rows read column by column are the tuples itertuples gives, value for value and
+    # type for type (text, whole numbers, floats with NaN, booleans; no columns at all).
+    from bestshore.model.program import row_tuples
+
+    frame = pd.DataFrame(
+        {
+            "call_type": pd.array(["a", "b", None], dtype="str"),
+            "hour": [3, -1, 167],
+            "share": [0.5, np.nan, 1.0],
+            "open": [True, False, True],
+        }
+    )
+    for part in (frame, frame.iloc[[2, 0]], frame[[]], frame.iloc[:0]):
+        expected = list(part.itertuples(index=False, name=None))
+        found = row_tuples(part)
+        assert [tuple(map(type, row)) for row in found] == [
+            tuple(map(type, row)) for row in expected
+        ]
+        assert repr(found) == repr(expected)

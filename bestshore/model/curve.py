@@ -1019,7 +1019,7 @@ def _language_pools(
     labels = language_pools(part, call_types, pooling)
     found: dict[tuple[str, str, int, str], list[int]] = {}
     for position, (label, c, h, site) in enumerate(
-        zip(labels, part["call_type"], part["hour"], part["site"], strict=True)
+        zip(labels, part["call_type"].tolist(), part["hour"], part["site"].tolist(), strict=True)
     ):
         if label:
             found.setdefault((str(c), str(label), int(h), str(site)), []).append(position)

@@ -35,6 +35,7 @@ import pandas as pd
 
 from bestshore.model.build import SourcingModel
 from bestshore.model.curve import StaffingEnvelopes, limits_to
+from bestshore.model.program import row_tuples
 from bestshore.model.staffing import agents_needed, planning_agents_of, roster_agents
 from bestshore.scenario.profiles import WEEKS_PER_MONTH, month_loads
 from bestshore.scenario.schema import CallType
@@ -140,7 +141,7 @@ def linearized(model: SourcingModel, shares: np.ndarray) -> SourcingModel:
     months = {
         c.id: np.round(month_loads(c.seasonality, sizing), 12) for c in inputs.scenario.call_types
     }
-    names = list(rows[["call_type", "language", "hour", "site"]].itertuples(index=False, name=None))
+    names = row_tuples(rows[["call_type", "language", "hour", "site"]])
     keys: list[tuple[object, ...]] = []
     members: list[np.ndarray] = []
     values: list[np.ndarray] = []
