@@ -256,3 +256,23 @@ def test_row_tuples_are_itertuples() -> None:
             tuple(map(type, row)) for row in expected
         ]
         assert repr(found) == repr(expected)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    aht=st.floats(60.0, 900.0),
+    goal=goals,
+    occupancy=st.floats(0.7, 0.95),
+    loads=st.lists(st.floats(1e-4, 150.0), min_size=1, max_size=30),
+)
+def test_tangents_on_arrays_are_the_scalar_tangents(
+    aht: float, goal: dict[str, float], occupancy: float, loads: list[float]
+) -> None:
+    # The linearized rounds take the language pools' tangents on arrays
+    # (linearize._pool_tangents): each equals the scalar tangent, to the last bit.
+    from bestshore.model.linearize import _tangent, _tangents
+
+    call_type = _call_type(aht, goal)
+    agents, rise = _tangents(call_type, np.array(loads), occupancy)
+    for load, found in zip(loads, zip(agents.tolist(), rise.tolist(), strict=True), strict=True):
+        assert found == _tangent(call_type, load, occupancy)

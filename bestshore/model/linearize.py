@@ -122,6 +122,41 @@ def _planning_tangents(
     return found
 
 
+def _pool_tangents(
+    envelopes: StaffingEnvelopes,
+    shares: np.ndarray,
+    traffic: np.ndarray,
+    call_types: dict[str, CallType],
+    months: dict[str, np.ndarray],
+    occupancy: float,
+) -> dict[tuple[str, float], tuple[float, float]]:
+    """:func:`_tangents` of the loads the language pools in planning agents in use ask
+    for (each pool's load, and its months' loads), per call type at once: the scalar
+    :func:`_tangent`'s figures, bit for bit (the tests compare them), by ``(call type,
+    load)``."""
+    wanted: dict[str, list[float]] = {}
+    for key, pool in zip(envelopes.pool_keys, envelopes.pools, strict=True):
+        at = envelopes.rows[pool]
+        load = float(traffic[at] @ shares[at])
+        if load <= _ZERO or envelopes.whole[pool].all():
+            continue
+        loads = wanted.setdefault(key[0], [])
+        loads.append(load)
+        loads += [ratio * load for ratio in months[key[0]] if ratio > 0]
+    found: dict[tuple[str, float], tuple[float, float]] = {}
+    for call_type_id, loads in wanted.items():
+        distinct = np.unique(np.array(loads, dtype=float))
+        agents, rise = _tangents(call_types[call_type_id], distinct, occupancy)
+        found.update(
+            zip(
+                [(call_type_id, load) for load in distinct.tolist()],
+                zip(agents.tolist(), rise.tolist(), strict=True),
+                strict=True,
+            )
+        )
+    return found
+
+
 def linearized(model: SourcingModel, shares: np.ndarray) -> SourcingModel:
     """The model with the Erlang-staffed rows in use at ``shares`` linearized at their
     loads (this module's docstring): a copy of its program with the rows
@@ -148,11 +183,10 @@ def linearized(model: SourcingModel, shares: np.ndarray) -> SourcingModel:
     lower: list[float] = []
     tangents = _planning_tangents(envelopes, shares, traffic, types, call_types, occupancy)
     pooled = envelopes.pooled()
-    known: dict[tuple[str, float], tuple[float, float]] = {}
+    known = _pool_tangents(envelopes, shares, traffic, call_types, months, occupancy)
 
     def tangent(call_type: CallType, load: float) -> tuple[float, float]:
-        """:func:`_tangent`, each load once (a pool's months at the sizing week's load
-        ask for its tangent again)."""
+        """:func:`_tangent` of a pool's load (computed beforehand, all at once)."""
         key = (call_type.id, load)
         if key not in known:
             known[key] = _tangent(call_type, load, occupancy)

@@ -369,7 +369,7 @@ class _KnownQueues:
     those a new computation gives."""
 
     _FIELDS = ("planning", "whole", "service_level", "asa_seconds", "done")
-    _MOST = 1 << 18  # loads kept per goal; beyond, the kept ones are dropped
+    _MOST = 1 << 16  # loads kept per goal; beyond, the kept ones are dropped
 
     def __init__(self, goal: tuple[float, float | None, float | None, float | None], cap: float):
         self.goal, self.cap = goal, cap
