@@ -258,6 +258,9 @@ class _World:
         self.monthly = True
         self._staffed: dict[tuple[str, float], tuple[float, float]] = {}
         self._figures: dict[tuple[str, float, int], list[tuple[float, float, float, float]]] = {}
+        self._years: dict[str, list[tuple[int, float, float]]] = {}
+        self._incentives: dict[str, float] = {}
+        self._weekly_hours: dict[str, float] = {}
         self._local: dict[tuple[str, int, int], dt.datetime] = calendar.local
         self._week_premium: dict[str, np.ndarray] = calendar.week_premium
         self._open_count: dict[str, int] = calendar.open_count
@@ -297,8 +300,10 @@ class _World:
         before months were costed one stretch of the annual factor's weeks at load 1."""
         if not self.monthly:
             return [(0, self.profile(call_type)[1], 1.0)]
-        loads = self.month_loads(call_type)
-        return [(m + 1, MONTH_WEEKS, float(loads[m])) for m in range(12)]
+        if call_type.id not in self._years:  # every row of the call type asks
+            loads = self.month_loads(call_type)
+            self._years[call_type.id] = [(m + 1, MONTH_WEEKS, float(loads[m])) for m in range(12)]
+        return self._years[call_type.id]
 
     def staffed(self, call_type: CallType, calls: float, whole_agents: bool) -> tuple[float, float]:
         """The agents a real-time queue of ``calls`` an hour is staffed with, and its
@@ -444,6 +449,11 @@ class _World:
 
     def incentive(self, site: Site) -> float:
         """Bill multiplier from the vendor's bonus/malus on this site's CSAT."""
+        if site.id not in self._incentives:  # every row of the site asks
+            self._incentives[site.id] = self._incentive(site)
+        return self._incentives[site.id]
+
+    def _incentive(self, site: Site) -> float:
         vendor = next((v for v in self.scenario.vendors if v.id == site.vendor), None)
         terms = vendor.quality_incentive if vendor else None
         if terms is None or site.quality.csat is None:
@@ -464,6 +474,12 @@ class _World:
         return float(bundled)
 
     def weekly_hours_per_fte(self, site: Site) -> float:
+        """Productive hours a week of one FTE at the site [h/week] (kept per site)."""
+        if site.id not in self._weekly_hours:
+            self._weekly_hours[site.id] = self._weekly_hours_per_fte(site)
+        return self._weekly_hours[site.id]
+
+    def _weekly_hours_per_fte(self, site: Site) -> float:
         settings = self.scenario.settings
         shrinkage = settings.shrinkage if site.shrinkage is None else site.shrinkage
         return self.annual_hours_per_fte(site) * (1 - shrinkage) / WEEKS
