@@ -688,16 +688,23 @@ def _seated(
         eligibility.assignments["handle_hours"] * eligibility.assignments["repeat_factor"]
     ).to_numpy(dtype=float)[rows]
     factor, year_factor = found.factor.copy(), found.year_factor.copy()
+    slopes: dict[tuple[str, int, bool], float] = {}  # rows of a call type, seats, model
+    calm_weeks: dict[str, float] = {}  # Σ_m w_m ρ_m over the months no busier than sizing
     for position in np.flatnonzero(usable):
         call_type = call_types[str(types[position])]
         whole = bool(found.whole[position])
-        slope = seat_slope(call_type, occupancy, int(limited[position]), whole)
+        key = (call_type.id, int(limited[position]), whole)
+        if key not in slopes:
+            slopes[key] = seat_slope(call_type, occupancy, key[1], whole)
+        slope = slopes[key]
         row = rows[position]
         factor[row] = max(factor[row], slope)
         if not whole and traffic[position] > 0:
-            loads, weeks = months[call_type.id]
-            calm = loads <= 1.0
-            year_factor[row] = max(year_factor[row], slope * float(weeks[calm] @ loads[calm]))
+            if call_type.id not in calm_weeks:
+                loads, weeks = months[call_type.id]
+                calm = loads <= 1.0
+                calm_weeks[call_type.id] = float(weeks[calm] @ loads[calm])
+            year_factor[row] = max(year_factor[row], slope * calm_weeks[call_type.id])
     return dataclasses.replace(found, factor=factor, year_factor=year_factor)
 
 
@@ -719,10 +726,13 @@ def _envelopes(inputs: ModelInputs, eligibility: Eligibility) -> StaffingEnvelop
     years: list[tuple[int, float, float]] = []
     types = rows["call_type"].to_numpy()
     pools = _language_pools(inputs, rows, chosen, traffic_all)
-    busiest = pd.Series(traffic_all[chosen]).groupby(types[chosen]).max()
+    busiest = {
+        str(c): float(load)
+        for c, load in pd.Series(traffic_all[chosen]).groupby(types[chosen]).max().items()
+    }
     for members in pools.values():  # a pool's table reaches its summed load
         kind = str(types[chosen[members[0]]])
-        busiest[kind] = max(float(busiest[kind]), float(traffic_all[chosen[members]].sum()))
+        busiest[kind] = max(busiest[kind], float(traffic_all[chosen[members]].sum()))
     # the tables of every call type (and of their corner slack) computed together
     slack = {str(types[row]) for row in chosen[~whole_all[chosen]]}
     _prefetch_limits(
