@@ -411,12 +411,12 @@ _KNOWN_QUEUES: dict[tuple[Any, float], _KnownQueues] = {}
 def _known_queues(
     goal: tuple[float, float | None, float | None, float | None], cap: float
 ) -> _KnownQueues:
-    """The kept staffing of a goal (the last 16 goals: a Monte Carlo draw's handle times
-    make goals of their own)."""
+    """The kept staffing of a goal (the last 8 goals used, at most 2.6 MB each: a Monte
+    Carlo draw's handle times make goals of their own)."""
     key = (goal, cap)
     known = _KNOWN_QUEUES.pop(key, None) or _KnownQueues(goal, cap)
     _KNOWN_QUEUES[key] = known  # the most recent last
-    while len(_KNOWN_QUEUES) > 16:
+    while len(_KNOWN_QUEUES) > 8:
         _KNOWN_QUEUES.pop(next(iter(_KNOWN_QUEUES)))
     return known
 
