@@ -26,6 +26,7 @@ import hashlib
 import json
 import math
 from collections import defaultdict
+from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -163,8 +164,67 @@ def identity_problems(scenario: Scenario, result: Result) -> list[str]:
     return problems
 
 
+def _plain(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its text columns as Python objects (the same values: read row by
+    row, a text column hands out each value far more slowly)."""
+    text = {c: object for c, kind in frame.dtypes.items() if isinstance(kind, pd.StringDtype)}
+    return frame.astype(text) if text else frame
+
+
 def _number(value: Any) -> bool:
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+
+
+@dataclass
+class _Calendar:
+    """The facts of a world that follow from its market, reference week and sites' hours,
+    zones, countries, premiums and shores alone, per site (and market hour): kept apart
+    so that worlds alike in these (a Monte Carlo draw's, whose volumes, handle times,
+    prices or shrinkage move) share them."""
+
+    open: dict[str, np.ndarray] = field(default_factory=dict)
+    open_hour: dict[tuple[str, int], bool] = field(default_factory=dict)
+    premium: dict[tuple[str, int], float] = field(default_factory=dict)
+    zones: dict[str, ZoneInfo] = field(default_factory=dict)
+    shores: dict[str, str] = field(default_factory=dict)
+    local: dict[tuple[str, int, int], dt.datetime] = field(default_factory=dict)
+    week_premium: dict[str, np.ndarray] = field(default_factory=dict)
+    open_count: dict[str, int] = field(default_factory=dict)
+
+
+_CALENDARS: dict[str, _Calendar] = {}
+
+
+def _calendar_of(scenario: Scenario) -> _Calendar:
+    """The calendar of worlds with this scenario's market, reference week and sites'
+    ``hours``, ``timezone``, ``country``, premiums and ``shore`` (the last few kept)."""
+    sites = [
+        site.model_dump(
+            mode="json",
+            include={
+                "id",
+                "hours",
+                "timezone",
+                "country",
+                "night_premium",
+                "weekend_premium",
+                "shore",
+            },
+        )
+        for site in scenario.sites
+    ]
+    facts = {
+        "market": scenario.market.model_dump(mode="json"),
+        "week": scenario.settings.reference_week.isoformat(),
+        "sites": sites,
+    }
+    key = hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
+    calendar = _CALENDARS.get(key)
+    if calendar is None:
+        if len(_CALENDARS) >= 4:
+            _CALENDARS.pop(next(iter(_CALENDARS)))
+        calendar = _CALENDARS[key] = _Calendar()
+    return calendar
 
 
 class _World:
@@ -182,21 +242,28 @@ class _World:
             code: row._asdict()
             for code, row in zip(self.table.index, self.table.itertuples(index=False), strict=True)
         }
-        self._open: dict[str, np.ndarray] = {}
-        self._open_hour: dict[tuple[str, int], bool] = {}
-        self._premium: dict[tuple[str, int], float] = {}
+        # the calendar's facts (opening hours, local times, premiums, shores) are shared
+        # with the last worlds of the same market, week and sites (_Calendar)
+        calendar = _calendar_of(scenario)
+        self._open: dict[str, np.ndarray] = calendar.open
+        self._open_hour: dict[tuple[str, int], bool] = calendar.open_hour
+        self._premium: dict[tuple[str, int], float] = calendar.premium
         self.calls: dict[tuple[str, str, int], float] = {}  # weekly calls per demand unit
-        self._zones: dict[str, ZoneInfo] = {}
-        self._shores: dict[str, str] = {}
+        self._zones: dict[str, ZoneInfo] = calendar.zones
+        self._shores: dict[str, str] = calendar.shores
         self._profiles: dict[str, tuple[np.ndarray, float]] = {}
         self.discount: dict[str, float] = {}  # volume tier earned per vendor (set by verify)
         # Costed month by month (a result saved before months were costed is checked
         # at the annual factor, as it was then costed). Set by verify.
         self.monthly = True
         self._staffed: dict[tuple[str, float], tuple[float, float]] = {}
-        self._local: dict[tuple[str, int, int], dt.datetime] = {}
-        self._week_premium: dict[str, np.ndarray] = {}
-        self._open_count: dict[str, int] = {}
+        self._figures: dict[tuple[str, float, int], list[tuple[float, float, float, float]]] = {}
+        self._years: dict[str, list[tuple[int, float, float]]] = {}
+        self._incentives: dict[str, float] = {}
+        self._weekly_hours: dict[str, float] = {}
+        self._local: dict[tuple[str, int, int], dt.datetime] = calendar.local
+        self._week_premium: dict[str, np.ndarray] = calendar.week_premium
+        self._open_count: dict[str, int] = calendar.open_count
 
     def zone(self, site: Site) -> ZoneInfo:
         if site.id not in self._zones:
@@ -233,8 +300,10 @@ class _World:
         before months were costed one stretch of the annual factor's weeks at load 1."""
         if not self.monthly:
             return [(0, self.profile(call_type)[1], 1.0)]
-        loads = self.month_loads(call_type)
-        return [(m + 1, MONTH_WEEKS, float(loads[m])) for m in range(12)]
+        if call_type.id not in self._years:  # every row of the call type asks
+            loads = self.month_loads(call_type)
+            self._years[call_type.id] = [(m + 1, MONTH_WEEKS, float(loads[m])) for m in range(12)]
+        return self._years[call_type.id]
 
     def staffed(self, call_type: CallType, calls: float, whole_agents: bool) -> tuple[float, float]:
         """The agents a real-time queue of ``calls`` an hour is staffed with, and its
@@ -251,6 +320,16 @@ class _World:
         planning, roster = self._staffed[key]
         goal = call_type.service_level
         return (roster if whole_agents and goal is not None else planning), roster
+
+    def hour_figures(
+        self, call_type: CallType, traffic: float, agents: int
+    ) -> list[tuple[float, float, float, float]]:
+        """:func:`_hour_figures`, kept: a queue's rows (a language pool's) and its two
+        checks ask for the same figures."""
+        key = (call_type.id, traffic, agents)
+        if key not in self._figures:
+            self._figures[key] = _hour_figures(call_type, traffic, agents)
+        return self._figures[key]
 
     def whole_agents(self, site: Site) -> bool:
         """Whether queues with a goal are staffed in whole agents at ``site``
@@ -370,6 +449,11 @@ class _World:
 
     def incentive(self, site: Site) -> float:
         """Bill multiplier from the vendor's bonus/malus on this site's CSAT."""
+        if site.id not in self._incentives:  # every row of the site asks
+            self._incentives[site.id] = self._incentive(site)
+        return self._incentives[site.id]
+
+    def _incentive(self, site: Site) -> float:
         vendor = next((v for v in self.scenario.vendors if v.id == site.vendor), None)
         terms = vendor.quality_incentive if vendor else None
         if terms is None or site.quality.csat is None:
@@ -390,6 +474,12 @@ class _World:
         return float(bundled)
 
     def weekly_hours_per_fte(self, site: Site) -> float:
+        """Productive hours a week of one FTE at the site [h/week] (kept per site)."""
+        if site.id not in self._weekly_hours:
+            self._weekly_hours[site.id] = self._weekly_hours_per_fte(site)
+        return self._weekly_hours[site.id]
+
+    def _weekly_hours_per_fte(self, site: Site) -> float:
         settings = self.scenario.settings
         shrinkage = settings.shrinkage if site.shrinkage is None else site.shrinkage
         return self.annual_hours_per_fte(site) * (1 - shrinkage) / WEEKS
@@ -626,13 +716,18 @@ def _planning_needed(call_type: CallType, calls: float, occupancy: float) -> flo
         high = _abandoning_limit(call_type, whole, occupancy)
         return whole - 1 + (traffic - low) / (high - low)
 
+    measured: dict[int, float] = {}
+
     def measure(n: int) -> float:  # higher is better; 0 when the queue is unstable
         if n <= traffic:
             return 0.0
-        if goal.asa_seconds is not None:
-            return 1.0 / average_speed_of_answer(traffic, n, aht)
-        assert goal.answer_seconds is not None
-        return service_level(traffic, n, aht, goal.answer_seconds)
+        if n not in measured:
+            if goal.asa_seconds is not None:
+                measured[n] = 1.0 / average_speed_of_answer(traffic, n, aht)
+            else:
+                assert goal.answer_seconds is not None
+                measured[n] = service_level(traffic, n, aht, goal.answer_seconds)
+        return measured[n]
 
     wanted = 1.0 / goal.asa_seconds if goal.asa_seconds is not None else float(goal.target or 0)
     n = math.floor(traffic) + 1
@@ -677,7 +772,7 @@ def _with_pools(world: _World, rows: pd.DataFrame) -> pd.DataFrame:
     (the queue's calls: the pool's, else the row's) and ``pool_roster`` (the whole
     agents the plan gives the queue: its rows' ``roster_agents`` summed)."""
     scenario = world.scenario
-    calls = [_row_calls(world, row) for row in rows.itertuples(index=False)]
+    calls = [_row_calls(world, row) for row in _plain(rows).itertuples(index=False)]
     table = pd.DataFrame(
         {
             "site": rows["site"].to_numpy(),
@@ -688,29 +783,37 @@ def _with_pools(world: _World, rows: pd.DataFrame) -> pd.DataFrame:
             "roster": pd.to_numeric(rows["roster_agents"], errors="coerce").to_numpy(),
         }
     )
-    able = np.array(
-        [
-            int(h) >= 0
+    sites, types = table["site"].tolist(), table["call_type"].tolist()
+    hours, languages = table["hour"].tolist(), table["language"].tolist()
+    queues: dict[tuple[Any, Any, int], list[int]] = {}  # the rows of each site, type, hour
+    for i, (s, c, h) in enumerate(zip(sites, types, hours, strict=True)):
+        if (
+            h >= 0
             and world.call_types[c].real_time
             and _erlang_c_goal(world.call_types[c])  # pools are Erlang C queues
             and scenario.pools_languages(world.sites[s])
-            for s, c, h in zip(table["site"], table["call_type"], table["hour"], strict=True)
-        ],
-        dtype=bool,
-    )
+        ):
+            queues.setdefault((s, c, h), []).append(i)
     label = np.full(len(table), "", dtype=object)
-    pool_calls = table["calls"].to_numpy(copy=True)
-    pool_roster = table["roster"].to_numpy(copy=True)
-    for _, group in table[able].groupby(["site", "call_type", "hour"]):
-        languages = sorted(set(group["language"]))
-        if len(languages) < 2:
+    calls_of = table["calls"].to_numpy()
+    roster_of = table["roster"].to_numpy()
+    pool_calls = calls_of.copy()
+    pool_roster = roster_of.copy()
+    for members in queues.values():
+        spoken = sorted({languages[i] for i in members})
+        if len(spoken) < 2:
             continue
-        at = group.index.to_numpy()
-        label[at] = "+".join(languages)
-        pool_calls[at] = group["calls"].sum()
-        pool_roster[at] = group["roster"].sum()
+        at = np.array(members)
+        label[at] = "+".join(spoken)
+        pool_calls[at] = _sum_known(calls_of[at])
+        pool_roster[at] = _sum_known(roster_of[at])
     found = rows.assign(pool_expected=label, pool_calls=pool_calls, pool_roster=pool_roster)
     return found if "pool" in found else found.assign(pool="")
+
+
+def _sum_known(values: np.ndarray) -> float:
+    """The sum of the values that are not NaN (0 if none), as pandas sums a column."""
+    return float(np.where(np.isnan(values), 0.0, values).sum())
 
 
 def _check_row(world: _World, row: Any, problems: list[str]) -> None:
@@ -742,7 +845,7 @@ def _check_row(world: _World, row: Any, problems: list[str]) -> None:
             problems.append(f"{where}: roster of {row.roster_agents:g} agents, {roster:g} needed")
         goal = call_type.service_level
         if goal is not None and calls > 0:
-            figures = _hour_figures(call_type, queue_handle, round(staffed))
+            figures = world.hour_figures(call_type, queue_handle, round(staffed))
             for k, (_, answered, wait, gone) in enumerate(figures):
                 when = f" in interval {k + 1} of the hour" if len(figures) > 1 else ""
                 if goal.target is not None and answered < goal.target - 1e-9:
@@ -787,7 +890,7 @@ def _check_row(world: _World, row: Any, problems: list[str]) -> None:
     achieved = asa = lost = math.nan
     if queue and goal is not None:
         whole = round(row.pool_roster) if pooled else round(row.roster_agents)
-        figures = _hour_figures(call_type, queue_handle, whole)
+        figures = world.hour_figures(call_type, queue_handle, whole)
         if len(figures) == 1:
             _, achieved, asa, lost = figures[0]
         else:  # the hour's calls: each interval weighted by its share
@@ -1226,7 +1329,7 @@ def _year_rows(world: _World, rows: pd.DataFrame) -> pd.DataFrame:
     """
     settings = world.scenario.settings
     records = []
-    for i, row in enumerate(rows.itertuples(index=False)):
+    for i, row in enumerate(_plain(rows).itertuples(index=False)):
         call_type, site = world.call_types[row.call_type], world.sites[row.site]
         hour = int(row.hour)
         calls = _row_calls(world, row)
@@ -1332,7 +1435,7 @@ def _check_months(
         mine = shifts[shifts["month"] == month] if len(shifts) else shifts
         idle_week, over = _check_roster(world, part, mine, problems, month=month)
         over |= _over_limits(world, part)
-        per_fte = [world.weekly_hours_per_fte(world.sites[s]) for s in part["site"]]
+        per_fte = [world.weekly_hours_per_fte(world.sites[s]) for s in part["site"].tolist()]
         rostered = any(world.scenario.roster_of(s) is not None for s in world.scenario.sites)
         paid = weeks * float(mine["paid_hours"].sum()) if len(mine) else 0.0
         expected = {
@@ -1767,7 +1870,7 @@ def _check_kpis(
 def _seats(world: _World, site: Site) -> float:
     if site.max_agents is not None:
         return float(site.max_agents)
-    open_hours = sum(world.is_open(site, h) for h in range(168))
+    open_hours = world.open_count(site)
     return world.scenario.settings.peak_factor * world.capacity(site) / max(open_hours, 1)
 
 
@@ -2004,7 +2107,7 @@ def verify(scenario: Scenario, result: Result, *, identity: bool = True) -> list
     # Demand coverage, per (call type, language, hour).
     served: dict[tuple[str, str, int], float] = defaultdict(float)
     for key, share in zip(
-        zip(rows["call_type"], rows["language"], rows["hour"], strict=True),
+        zip(rows["call_type"].tolist(), rows["language"].tolist(), rows["hour"], strict=True),
         rows["share"],
         strict=True,
     ):
@@ -2039,7 +2142,7 @@ def verify(scenario: Scenario, result: Result, *, identity: bool = True) -> list
             if float(yearly.get(vendor.id, 0.0)) >= t.from_contacts * (1 - 1e-9)
         ]
         world.discount[vendor.id] = max(reached, default=0.0)
-    for row in rows.itertuples(index=False):
+    for row in _plain(rows).itertuples(index=False):
         _check_row(world, row, problems)
     for vendor in scenario.vendors:  # hard volume commitments
         commitment = vendor.commitment

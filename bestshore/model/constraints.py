@@ -37,7 +37,7 @@ import pandas as pd
 
 from bestshore.model.curve import StaffingEnvelopes
 from bestshore.model.inputs import WEEK, ModelInputs, rostered_sites, row_quality
-from bestshore.model.program import LinearProgram
+from bestshore.model.program import LinearProgram, row_tuples
 from bestshore.model.sets import Eligibility
 
 UNSERVED_WEIGHT = 1000.0
@@ -622,7 +622,7 @@ def add_queue_staffing(lp: LinearProgram, inputs: ModelInputs, variables: Variab
     if envelopes is None or not len(envelopes.rows):
         return
     keys = variables.assignments[["call_type", "language", "hour", "site"]].iloc[envelopes.rows]
-    names = list(keys.itertuples(index=False, name=None))
+    names = row_tuples(keys)
     rows = envelopes.rows
     linear = variables.agent_hours[rows]  # κ T of each row
     share, extra = variables.share[rows], variables.extra[rows]

@@ -63,6 +63,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -101,6 +102,8 @@ __all__ = [
 #: Agent counts tabulated per goal; a queue needing more is bounded by ``a / occupancy``.
 MAX_AGENTS = 400
 _BISECTIONS = 60
+# Agent counts tabulated first when measuring the corner slack (doubled until capped).
+_SLACK_TOP = 100
 # Limits taken a hair (relative 1e-9) inside the bisection's: a plan the LP puts at a
 # limit then meets its goal when staffed exactly.
 _SAFETY = 1e-9
@@ -209,27 +212,59 @@ class StaffingEnvelopes:
         return found
 
 
-def _meets(goal: Goal, traffic: np.ndarray, agents: np.ndarray) -> np.ndarray:
-    """Whether ``agents[i]`` whole agents meet the goal at load ``traffic[i]`` (Erlang C,
-    the Erlang B recursion run for all rows at once)."""
-    aht, target, answer, asa = goal[:4]
-    top = int(agents.max())
+def _meets(goals: _RowGoals, traffic: np.ndarray, agents: np.ndarray) -> np.ndarray:
+    r"""Whether ``agents[i]`` whole agents meet row i's goal at load ``traffic[i]`` (Erlang
+    C), ``agents`` sorted: the Erlang B recursion
+
+    .. math:: B(0) = 1, \qquad B(n) = \frac{A\,B(n-1)}{n + A\,B(n-1)}
+
+    run for all rows at once, each row dropped once it reaches its count ``n``."""
     blocking = np.ones_like(traffic)
     at_agents = np.ones_like(traffic)
-    for n in range(1, top + 1):
-        blocking = traffic * blocking / (n + traffic * blocking)
-        at_agents = np.where(agents == n, blocking, at_agents)
+    ends = np.searchsorted(agents, np.arange(1, int(agents[-1]) + 1), side="right")
+    first = 0
+    for n, end in enumerate(ends.tolist(), start=1):
+        carried = traffic[first:] * blocking[first:]
+        blocking[first:] = carried / (n + carried)
+        at_agents[first:end] = blocking[first:end]
+        first = end
     spare = agents - traffic
+    met = np.zeros(len(traffic), dtype=bool)
     with np.errstate(divide="ignore", invalid="ignore"):
         waits = np.where(spare > 0, agents * at_agents / (agents - traffic * (1 - at_agents)), 1.0)
-        if asa is not None:
-            speed = np.where(spare > 0, waits * aht / spare, np.inf)
-            met = speed <= asa
-        else:
-            assert target is not None and answer is not None
-            level = np.where(spare > 0, 1 - waits * np.exp(-spare * answer / aht), 0.0)
-            met = level >= target
+        by_asa = goals.by_asa  # an ASA goal rules when both are given
+        aht, room = goals.aht[by_asa], spare[by_asa]
+        speed = np.where(room > 0, waits[by_asa] * aht / room, np.inf)
+        met[by_asa] = speed <= goals.asa[by_asa]
+        level_goal = ~by_asa
+        aht, room = goals.aht[level_goal], spare[level_goal]
+        answer = goals.answer[level_goal]
+        level = np.where(room > 0, 1 - waits[level_goal] * np.exp(-room * answer / aht), 0.0)
+        met[level_goal] = level >= goals.target[level_goal]
     return met & (spare > 0)
+
+
+@dataclass(frozen=True)
+class _RowGoals:
+    """The Erlang C goal of each row of a batch of limits (:func:`_compute_tables`):
+    ``aht`` [s], ``target`` [fraction] within ``answer`` [s], or ``asa`` [s] where
+    ``by_asa``; NaN where a goal has no such figure."""
+
+    aht: np.ndarray
+    target: np.ndarray
+    answer: np.ndarray
+    asa: np.ndarray
+    by_asa: np.ndarray
+
+    @classmethod
+    def of(cls, goals: list[Goal], which: np.ndarray) -> _RowGoals:
+        def figure(value: float | None) -> float:
+            return np.nan if value is None else float(value)
+
+        table = np.array([[figure(v) for v in goal[:4]] for goal in goals]).reshape(-1, 4)
+        aht, target, answer, asa = table[which].T
+        by_asa = np.array([goal.asa is not None for goal in goals], dtype=bool)[which]
+        return cls(aht, target, answer, asa, by_asa)
 
 
 _TABLES: dict[tuple[Goal, float], np.ndarray] = {}
@@ -256,19 +291,55 @@ def _limits(goal: Goal, occupancy: float, top: int) -> np.ndarray:
 
 
 def _compute_limits(goal: Goal, occupancy: float, top: int) -> np.ndarray:
-    agents = np.arange(1, top + 1, dtype=float)
-    low = np.zeros(top)
-    high = agents * min(occupancy, 1.0)  # the occupancy cap, and n > a for a stable queue
-    fits = _meets(goal, high, agents) & (high / agents <= occupancy)
+    return _compute_tables([(goal, occupancy, top)])[0]
+
+
+def _compute_tables(requests: list[tuple[Goal, float, int]]) -> list[np.ndarray]:
+    """``L(0..top)`` of each ``(goal, occupancy, top)`` (Erlang C goals): each count's
+    limit bisected on its own (60 halvings of ``(0, n min(ρ, 1)]``), the counts of every
+    request side by side, so that one Erlang B recursion per halving serves them all."""
+    if not requests:
+        return []
+    tops = [top for _, _, top in requests]
+    which = np.repeat(np.arange(len(requests)), tops)
+    counts = np.concatenate([np.arange(1, top + 1, dtype=float) for top in tops])
+    order = np.argsort(counts, kind="stable")
+    agents, which = counts[order], which[order]
+    goals = _RowGoals.of([goal for goal, _, _ in requests], which)
+    occupancy = np.array([occupancy for _, occupancy, _ in requests], dtype=float)[which]
+    low = np.zeros(len(agents))
+    high = agents * np.minimum(occupancy, 1.0)  # the occupancy cap, and n > a for stability
+    fits = _meets(goals, high, agents) & (high / agents <= occupancy)
     low = np.where(fits, high, low)
     for _ in range(_BISECTIONS):
         middle = 0.5 * (low + high)
-        ok = _meets(goal, middle, agents)
+        ok = _meets(goals, middle, agents)
         low = np.where(ok, middle, low)
         high = np.where(ok, high, middle)
-    limits = np.concatenate([[0.0], low * (1 - _SAFETY)])
-    limits.setflags(write=False)
-    return limits
+    found = np.empty(len(low))
+    found[order] = low
+    tables = []
+    for part in np.split(found, np.cumsum(tops)[:-1]):
+        limits = np.concatenate([[0.0], part * (1 - _SAFETY)])
+        limits.setflags(write=False)
+        tables.append(limits)
+    return tables
+
+
+def _prefetch_limits(requests: list[tuple[Goal, float, int]]) -> None:
+    """Compute together the tables :func:`_limits` will be asked for (``(goal,
+    occupancy, top)``), those it has not kept already: the same tables, sooner."""
+    wanted: dict[tuple[Goal, float], int] = {}
+    for goal, occupancy, top in requests:
+        if goal.patience is not None:
+            continue
+        key = (goal.base, occupancy)
+        table = _TABLES.get(key)
+        if table is None or len(table) <= top:
+            size = min(max(50, -(-top // 50) * 50), max(top, MAX_AGENTS))
+            wanted[key] = max(size, wanted.get(key, 0))
+    found = _compute_tables([(goal, occupancy, size) for (goal, occupancy), size in wanted.items()])
+    _TABLES.update(zip(wanted, found, strict=True))
 
 
 def load_limits(call_type: CallType, occupancy: float, top: int) -> np.ndarray:
@@ -280,12 +351,17 @@ def load_limits(call_type: CallType, occupancy: float, top: int) -> np.ndarray:
 
 def limits_to(call_type: CallType, occupancy: float, load: float) -> np.ndarray:
     """``L(0..n)`` far enough that ``L(n) ≥ load`` (at most :data:`MAX_AGENTS` agents)."""
-    top = min(MAX_AGENTS, int(load / min(occupancy, 1.0) + 4 * np.sqrt(load) + 20))
+    top = _first_top(occupancy, load)
     limits = load_limits(call_type, occupancy, top)
     while limits[-1] < load and top < MAX_AGENTS:
         top = min(MAX_AGENTS, 2 * top)
         limits = load_limits(call_type, occupancy, top)
     return limits
+
+
+def _first_top(occupancy: float, load: float) -> int:
+    """The agents :func:`limits_to` tabulates first for ``load`` (doubled if short)."""
+    return min(MAX_AGENTS, int(load / min(occupancy, 1.0) + 4 * np.sqrt(load) + 20))
 
 
 @functools.lru_cache(maxsize=256)
@@ -294,7 +370,7 @@ def _slack(goal: Goal, occupancy: float) -> float:
         return 0.0  # Erlang A planning agents are the corners' line itself
     if goal.peak != 1.0:
         return _slack(goal.base, occupancy)  # the same function, the load scaled
-    top = 100
+    top = _SLACK_TOP
     limits = _limits(goal, occupancy, top)
     capped = np.isclose(limits[1:], occupancy * np.arange(1, top + 1), rtol=1e-7)
     while not capped[-1] and top < MAX_AGENTS:
@@ -408,7 +484,8 @@ class _Planning:
 
     def __init__(self, call_type: CallType, occupancy: float) -> None:
         self.call_type, self.occupancy = call_type, occupancy
-        self.known: dict[float, float] = {}
+        # the loads answered, sorted, and their planning agents
+        self.loads, self.agents = np.zeros(0), np.zeros(0)
         self.asked: list[np.ndarray] | None = None
 
     def asking(self) -> None:
@@ -425,11 +502,23 @@ class _Planning:
         if self.asked is not None:
             self.asked.append(loads)
             return np.zeros(len(loads))
-        missing = np.unique(loads[[float(a) not in self.known for a in loads]])
+        at = self._find(loads)
+        missing = np.unique(loads[at < 0])
         if len(missing):
             found = planning_agents_of(self.call_type, missing, self.occupancy)
-            self.known.update(zip(missing.tolist(), found.tolist(), strict=True))
-        return np.array([self.known[float(a)] for a in loads])
+            known = np.concatenate([self.loads, missing])
+            order = np.argsort(known, kind="stable")
+            self.loads = known[order]
+            self.agents = np.concatenate([self.agents, found])[order]
+            at = self._find(loads)
+        return self.agents[at]
+
+    def _find(self, loads: np.ndarray) -> np.ndarray:
+        """Position of each load among those known (sorted), -1 where unknown."""
+        at = np.searchsorted(self.loads, loads)
+        inside = at < len(self.loads)
+        inside[inside] = self.loads[at[inside]] == loads[inside]
+        return np.where(inside, at, -1)
 
 
 def _busiest_month(months: tuple[np.ndarray, np.ndarray]) -> float:
@@ -600,16 +689,23 @@ def _seated(
         eligibility.assignments["handle_hours"] * eligibility.assignments["repeat_factor"]
     ).to_numpy(dtype=float)[rows]
     factor, year_factor = found.factor.copy(), found.year_factor.copy()
+    slopes: dict[tuple[str, int, bool], float] = {}  # rows of a call type, seats, model
+    calm_weeks: dict[str, float] = {}  # Σ_m w_m ρ_m over the months no busier than sizing
     for position in np.flatnonzero(usable):
         call_type = call_types[str(types[position])]
         whole = bool(found.whole[position])
-        slope = seat_slope(call_type, occupancy, int(limited[position]), whole)
+        key = (call_type.id, int(limited[position]), whole)
+        if key not in slopes:
+            slopes[key] = seat_slope(call_type, occupancy, key[1], whole)
+        slope = slopes[key]
         row = rows[position]
         factor[row] = max(factor[row], slope)
         if not whole and traffic[position] > 0:
-            loads, weeks = months[call_type.id]
-            calm = loads <= 1.0
-            year_factor[row] = max(year_factor[row], slope * float(weeks[calm] @ loads[calm]))
+            if call_type.id not in calm_weeks:
+                loads, weeks = months[call_type.id]
+                calm = loads <= 1.0
+                calm_weeks[call_type.id] = float(weeks[calm] @ loads[calm])
+            year_factor[row] = max(year_factor[row], slope * calm_weeks[call_type.id])
     return dataclasses.replace(found, factor=factor, year_factor=year_factor)
 
 
@@ -631,10 +727,27 @@ def _envelopes(inputs: ModelInputs, eligibility: Eligibility) -> StaffingEnvelop
     years: list[tuple[int, float, float]] = []
     types = rows["call_type"].to_numpy()
     pools = _language_pools(inputs, rows, chosen, traffic_all)
-    busiest = pd.Series(traffic_all[chosen]).groupby(types[chosen]).max()
+    busiest = {
+        str(c): float(load)
+        for c, load in pd.Series(traffic_all[chosen]).groupby(types[chosen]).max().items()
+    }
     for members in pools.values():  # a pool's table reaches its summed load
         kind = str(types[chosen[members[0]]])
-        busiest[kind] = max(float(busiest[kind]), float(traffic_all[chosen[members]].sum()))
+        busiest[kind] = max(busiest[kind], float(traffic_all[chosen[members]].sum()))
+    # the tables of every call type (and of their corner slack) computed together
+    slack = {str(types[row]) for row in chosen[~whole_all[chosen]]}
+    _prefetch_limits(
+        [
+            (
+                queue_goal(call_types[str(c)]), float(occupancy),
+                max(
+                    _first_top(occupancy, float(load) * _busiest_month(months[str(c)])),
+                    _SLACK_TOP if str(c) in slack else 0,
+                ),
+            )
+            for c, load in busiest.items()
+        ]
+    )  # fmt: skip
     tables = {
         str(c): limits_to(
             call_types[str(c)], occupancy, float(load) * _busiest_month(months[str(c)])
@@ -654,28 +767,36 @@ def _envelopes(inputs: ModelInputs, eligibility: Eligibility) -> StaffingEnvelop
         for row in chosen
     ]
     planning = {c.id: _Planning(c, occupancy) for c in call_types.values()}
+    wanted = dict.fromkeys(row_keys)
+    pool_keys = []
+    for members in pools.values():  # a pool: its summed load
+        at = chosen[members]
+        pool_key = (
+            str(types[at[0]]), float(traffic_all[at].sum()), bool(whole_all[at].all()),
+            bool((sizes[at] == 1).all()),
+        )  # fmt: skip
+        pool_keys.append(pool_key)
+        wanted[pool_key] = None
+    # the envelopes of one call type and staffing model are computed together
+    groups: dict[tuple[str, bool], list[tuple[str, float, bool, bool]]] = {}
+    for key in wanted:
+        groups.setdefault((key[0], key[2]), []).append(key)
     seen: dict[tuple[str, float, bool, bool], _RowEnvelope] = {}
-    pooled: dict[int, _RowEnvelope] = {}
     for dry in (True, False):
         for provider in planning.values():
             if dry:
                 provider.asking()
             else:
                 provider.answer()
-        for key in dict.fromkeys(row_keys):
-            call_type_id, traffic, whole, alone = key
-            seen[key] = _row_envelope(
-                call_types[call_type_id], traffic, whole, occupancy, tables[call_type_id],
-                months[call_type_id], alone, planning[call_type_id],
+        for (call_type_id, whole), group in groups.items():
+            envelopes = _row_envelopes(
+                call_types[call_type_id], np.array([key[1] for key in group]), whole, occupancy,
+                tables[call_type_id], months[call_type_id], np.array([key[3] for key in group]),
+                planning[call_type_id],
             )  # fmt: skip
-        for number, members in enumerate(pools.values()):  # a pool: its summed load
-            at = chosen[members]
-            call_type = call_types[str(types[at[0]])]
-            pooled[number] = _row_envelope(
-                call_type, float(traffic_all[at].sum()), bool(whole_all[at].all()), occupancy,
-                tables[call_type.id], months[call_type.id], bool((sizes[at] == 1).all()),
-                planning[call_type.id],
-            )  # fmt: skip
+            if not dry:
+                seen.update(zip(group, envelopes, strict=True))
+    pooled = {number: seen[key] for number, key in enumerate(pool_keys)}
     for position, (row, key) in enumerate(zip(chosen, row_keys, strict=True)):
         found = seen[key]
         needed[position], at_one[position] = found.exact, found.year_at_one
@@ -686,9 +807,11 @@ def _envelopes(inputs: ModelInputs, eligibility: Eligibility) -> StaffingEnvelop
     pool_year: list[tuple[int, float, float]] = []
     year_cuts: list[tuple[int, float, np.ndarray]] = []
     weights = []
+    # the sizing week's cuts are left out: on the demo they slowed the LP fourfold and
+    # gave no better plan (its capacity rows see the pool's hull)
+    cuts = _pools_year_cuts(pools, chosen, types, traffic_all, whole_all, inputs, tables, months)
     for number, members in enumerate(pools.values()):
         at = chosen[members]
-        call_type = call_types[str(types[at[0]])]
         total = float(traffic_all[at].sum())
         found = pooled[number]
         part = traffic_all[at] / total
@@ -697,11 +820,7 @@ def _envelopes(inputs: ModelInputs, eligibility: Eligibility) -> StaffingEnvelop
         needed[members], at_one[members] = found.exact * part, found.year_at_one * part
         pool_hull += [(number, b, s) for b, s in found.all_hull[1:]]
         pool_year += [(number, b, s) for b, s in found.all_year]
-        dip = 0.0 if whole_all[at].all() else corner_slack(call_type, occupancy)
-        # the sizing week's cuts are left out: on the demo they slowed the LP fourfold
-        # and gave no better plan (its capacity rows see the pool's hull)
-        _, cut = pool_cuts(tables[call_type.id], traffic_all[at], dip, months[call_type.id])
-        year_cuts += [(number, b, c) for b, c in cut]
+        year_cuts += [(number, b, c) for b, c in cuts[number]]
     in_pool = np.zeros(len(rows), dtype=bool)
     for members in pools.values():
         in_pool[chosen[members]] = True
@@ -742,6 +861,92 @@ def _envelopes(inputs: ModelInputs, eligibility: Eligibility) -> StaffingEnvelop
         pool_year=np.array(pool_year, dtype=float).reshape(-1, 3),
         pool_year_cuts=year_cuts,
     )
+
+
+def _pools_year_cuts(
+    pools: dict[tuple[str, str, int, str], np.ndarray],
+    chosen: np.ndarray,
+    types: np.ndarray,
+    traffic_all: np.ndarray,
+    whole_all: np.ndarray,
+    inputs: ModelInputs,
+    tables: dict[str, np.ndarray],
+    months: dict[str, tuple[np.ndarray, np.ndarray]],
+) -> list[list[tuple[float, np.ndarray]]]:
+    """:func:`pool_cuts`' year cuts of each language pool (by its number): pools in a
+    year of one load (every month the same) together, per call type, corner slack and
+    size (:func:`_year_cuts_together`); the others one by one."""
+    occupancy = inputs.scenario.settings.occupancy
+    call_types = {c.id: c for c in inputs.scenario.call_types}
+    found: list[list[tuple[float, np.ndarray]]] = [[] for _ in pools]
+    together: dict[tuple[str, float, int], list[int]] = {}
+    for number, members in enumerate(pools.values()):
+        at = chosen[members]
+        call_type = call_types[str(types[at[0]])]
+        dip = 0.0 if whole_all[at].all() else corner_slack(call_type, occupancy)
+        loads = months[call_type.id][0]
+        if int((loads > 0).sum()) == 1:
+            together.setdefault((call_type.id, dip, len(at)), []).append(number)
+        else:
+            found[number] = pool_cuts(
+                tables[call_type.id], traffic_all[at], dip, months[call_type.id]
+            )[1]
+    positions = list(pools.values())
+    for (call_type_id, dip, _), numbers in together.items():
+        traffic = np.array([traffic_all[chosen[positions[number]]] for number in numbers])
+        cuts = _year_cuts_together(tables[call_type_id], traffic, dip, months[call_type_id])
+        for number, cut in zip(numbers, cuts, strict=True):
+            found[number] = cut
+    return found
+
+
+def _year_cuts_together(
+    limits: np.ndarray,
+    traffic: np.ndarray,
+    dip: float,
+    months: tuple[np.ndarray, np.ndarray],
+) -> list[list[tuple[float, np.ndarray]]]:
+    """:func:`pool_cuts`' year cuts of many pools of one size at once, each a row of
+    ``traffic`` (their rows' loads, in the orders of :func:`_orders`), over a year whose
+    months with calls share one load: the same arithmetic, element by element."""
+    loads, weeks = months
+    active = loads > 0
+    assert int(active.sum()) == 1
+    count, size = traffic.shape
+    if size <= 3:
+        orders = np.broadcast_to(
+            np.array(list(itertools.permutations(range(size))), dtype=np.int64),
+            (count, math.factorial(size), size),
+        )
+    else:  # each row first with the others by falling load, and all by rising load
+        falling = np.argsort(-traffic, axis=1, kind="stable")
+        firsts = [
+            np.column_stack([np.full(count, r), falling[falling != r].reshape(count, size - 1)])
+            for r in range(size)
+        ]
+        orders = np.stack([*firsts, falling[:, ::-1]], axis=1)
+    busiest = traffic.sum(axis=1) * max(1.0, float(loads.max()))
+    top = np.searchsorted(limits, busiest, side="left")
+    steps = np.diff(limits)
+    # L not convex up to a pool's busiest load (a relative 1e-9 of noise allowed): no cuts
+    bent = np.concatenate([[False], np.logical_or.accumulate(np.diff(steps) < -1e-9 * steps[1:])])
+    usable = top < len(limits)
+    usable[usable] = ~bent[np.minimum(top[usable], len(bent) - 1)]
+    corners = np.arange(len(limits), dtype=float)
+    slack = dip + 1e-6  # for the noise allowed in L's convexity
+    intercept = -slack * float(weeks[active].sum())
+    load, weight = loads[active][0], weeks[active][0]
+    cuts: list[list[tuple[float, np.ndarray]]] = [[] for _ in range(count)]
+    for j in range(orders.shape[1]):
+        order = orders[:, j, :]
+        prefix = np.zeros((count, size + 1))
+        prefix[:, 1:] = np.cumsum(np.take_along_axis(traffic, order, axis=1), axis=1)
+        rise = np.diff(np.interp(load * prefix, limits, corners), axis=1)
+        yearly = np.zeros((count, size))
+        np.put_along_axis(yearly, order, weight * rise, axis=1)
+        for row in np.flatnonzero(usable):
+            cuts[row].append((intercept, yearly[row]))
+    return cuts
 
 
 def _orders(traffic: np.ndarray) -> list[tuple[int, ...]]:
@@ -825,7 +1030,7 @@ def _language_pools(
     labels = language_pools(part, call_types, pooling)
     found: dict[tuple[str, str, int, str], list[int]] = {}
     for position, (label, c, h, site) in enumerate(
-        zip(labels, part["call_type"], part["hour"], part["site"], strict=True)
+        zip(labels, part["call_type"].tolist(), part["hour"], part["site"].tolist(), strict=True)
     ):
         if label:
             found.setdefault((str(c), str(label), int(h), str(site)), []).append(position)
@@ -906,6 +1111,261 @@ def _row_envelope(
         all_hull=list(zip(intercept.tolist(), slope.tolist(), strict=True)),
         all_year=list(zip(year_intercept.tolist(), year_slope.tolist(), strict=True)),
     )
+
+
+def _row_envelopes(
+    call_type: CallType,
+    traffic: np.ndarray,
+    whole: bool,
+    occupancy: float,
+    limits: np.ndarray,
+    months: tuple[np.ndarray, np.ndarray],
+    alone: np.ndarray,
+    planning: _Planning,
+) -> list[_RowEnvelope]:
+    """:func:`_row_envelope` of many rows of one call type and staffing model at once.
+
+    The same arithmetic, element by element, on arrays of rows: each row's points are
+    a line of a padded matrix (:func:`_lower_hulls`, :func:`_padded_facets`), so the
+    envelopes are bit for bit the scalar function's (the tests compare them). Months
+    other than the sizing week's are summed row by row (:func:`_convex_sum`). While
+    ``planning`` is :meth:`~_Planning.asking`, only the loads are asked and nothing is
+    returned."""
+    traffic = np.asarray(traffic, dtype=float)
+    alone = np.asarray(alone, dtype=bool)
+    dip = 0.0 if whole else corner_slack(call_type, occupancy)
+    check = None if whole else planning
+    dry = planning.asked is not None
+    exact = _exact(call_type, traffic, occupancy, whole, limits, planning)
+    week = _parts(call_type, traffic, exact, alone, occupancy, limits, dip, check, dry)
+    loads, weeks = months
+    parts: list[_Points | None] = []
+    for load in loads:
+        if load <= 0 or load == 1.0:
+            parts.append(None)  # filled below: no loads to ask
+            continue
+        at = traffic * load
+        month = np.full(len(at), np.nan)  # none asked past the table (the floor)
+        asked = alone | (at <= limits[-1])
+        month[asked] = _exact(call_type, at[asked], occupancy, whole, limits, planning)
+        parts.append(_parts(call_type, at, month, alone, occupancy, limits, dip, check, dry))
+    if dry:
+        return []
+    assert week is not None
+    x, y, count = week
+    intercept, slope, kept = _padded_facets(x, y, count)
+    if len(loads) == 1 and loads[0] == 1.0:
+        gx, gy, gcount = x, y * weeks[0], count
+        year = _padded_facets(gx, gy, gcount, _YEAR_TOLERANCE)
+    else:
+        gx, gy, gcount, year = _year_of_months(loads, weeks, week, parts)
+    year_intercept, year_slope, year_kept = year
+    found = []
+    hull_b, hull_s = intercept.tolist(), slope.tolist()
+    year_b, year_s = year_intercept.tolist(), year_slope.tolist()
+    x_rows, gy_last = gx.tolist(), gy[np.arange(len(traffic)), gcount - 1].tolist()
+    for row in range(len(traffic)):
+        facets = list(zip(hull_b[row][: kept[row]], hull_s[row][: kept[row]], strict=True))
+        b, s = year_b[row][: year_kept[row]], year_s[row][: year_kept[row]]
+        if len(s) > 3:  # the year's few facets (rare: the scalar function's arrays)
+            b_few, s_few = _few(np.array(b), np.array(s), np.array(x_rows[row][: gcount[row]]))
+            b, s = b_few.tolist(), s_few.tolist()
+        years = list(zip(b, s, strict=True))
+        found.append(
+            _RowEnvelope(
+                exact=float(exact[row]),
+                year_at_one=gy_last[row],
+                factor=float(slope[row, 0] / traffic[row]),
+                year_factor=float(s[0] / traffic[row]),
+                hull=facets[1:] if whole else [],
+                year=years if whole else [],
+                all_hull=facets,
+                all_year=years,
+            )
+        )
+    return found
+
+
+_Points = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _parts(
+    call_type: CallType,
+    traffic: np.ndarray,
+    exact: np.ndarray,
+    alone: np.ndarray,
+    occupancy: float,
+    limits: np.ndarray,
+    dip: float,
+    agents: _Planning | None,
+    dry: bool,
+) -> _Points | None:
+    """Each row's function of its share at loads ``traffic``, as :func:`_row_envelope`
+    takes it: the line to ``exact`` for a row taken whole (``alone``), the occupancy
+    floor past the table, else the hull (:func:`_hulls`); vertices padded per row
+    (``x``, ``y``, their ``count``). None while only asking (``dry``)."""
+    past = ~alone & (traffic > limits[-1])
+    hulled = np.flatnonzero(~alone & ~past)
+    found = _hulls(limits, traffic[hulled], exact[hulled], dip, agents, dry)
+    if found is None:
+        return None
+    end = exact.copy()
+    for row in np.flatnonzero(past):  # rare: the scalar floor
+        end[row] = _past_table(call_type, float(traffic[row]), occupancy)
+    hx, hy, hcount = found
+    width = max(2, hx.shape[1])
+    x = np.full((len(traffic), width), np.nan)
+    y = np.full((len(traffic), width), np.nan)
+    x[:, :2], y[:, 0], y[:, 1] = [0.0, 1.0], 0.0, end
+    count = np.full(len(traffic), 2, dtype=np.int64)
+    x[hulled, : hx.shape[1]], y[hulled, : hx.shape[1]], count[hulled] = hx, hy, hcount
+    return x, y, count
+
+
+def _hulls(
+    limits: np.ndarray,
+    traffic: np.ndarray,
+    exact: np.ndarray,
+    dip: float,
+    agents: _Planning | None,
+    dry: bool = False,
+) -> _Points | None:
+    """:func:`_hull` of many loads at once: vertices ``x``, ``y`` (padded with NaN) and
+    their ``count`` per load. With ``dry``, only the planning agents are asked for."""
+    size = len(limits)
+    below = np.minimum(np.searchsorted(limits, traffic, side="left"), size)
+    last = np.maximum(below - 1, 0)  # the last corner m < N(T) (0: none)
+    if agents is not None:
+        start = np.where(last > 0, limits[last], 0.0)
+        level = np.where(last > 0, last - dip, 0.0)
+        loads = start[:, None] + _END_SAMPLES[None, :] * (traffic - start)[:, None]
+        found = agents(loads.ravel()).reshape(loads.shape)
+        if dry:
+            return None
+        reach = level[:, None] + (found - level[:, None]) / _END_SAMPLES[None, :]
+        exact = np.minimum(exact, reach.min(axis=1, initial=np.inf))
+    elif dry:
+        return None
+    corner = np.arange(1, max(int(last.max(initial=0)), 0) + 1)
+    valid = corner[None, :] <= last[:, None]
+    with np.errstate(invalid="ignore"):
+        x = limits[np.minimum(corner, size - 1)][None, :] / traffic[:, None]
+    y = np.broadcast_to(corner - dip, x.shape)
+    under = valid & (y < exact[:, None] * x)
+    inside = under.sum(axis=1)
+    # the points under the chord, in order, then (1, N(T)); NaN beyond
+    order = np.argsort(~under, axis=1, kind="stable")
+    width = 2 + int(inside.max(initial=0))
+    px = np.full((len(traffic), width), np.nan)
+    py = np.full((len(traffic), width), np.nan)
+    px[:, 0], py[:, 0] = 0.0, 0.0
+    px[:, 1 : width - 1] = np.take_along_axis(x, order, axis=1)[:, : width - 2]
+    py[:, 1 : width - 1] = np.take_along_axis(y, order, axis=1)[:, : width - 2]
+    px[np.arange(width)[None, :] > inside[:, None]] = np.nan
+    py[np.arange(width)[None, :] > inside[:, None]] = np.nan
+    rows = np.arange(len(traffic))
+    px[rows, inside + 1], py[rows, inside + 1] = 1.0, exact
+    return _lower_hulls(px, py, inside + 2)
+
+
+def _lower_hulls(x: np.ndarray, y: np.ndarray, count: np.ndarray) -> _Points:
+    """:func:`lower_hull` of each row's first ``count`` points (rows padded on the
+    right), one numpy pass per vertex for all rows: the vertices, padded with NaN, and
+    their number per row."""
+    columns = np.arange(x.shape[1])
+    last = np.zeros(len(x), dtype=np.int64)
+    steps = [last]
+    while True:
+        live = np.flatnonzero(last < count - 1)
+        if not len(live):
+            break
+        at = last[live]
+        later = (columns[None, :] > at[:, None]) & (columns[None, :] < count[live, None])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            slopes = (y[live] - y[live, at][:, None]) / (x[live] - x[live, at][:, None])
+        slopes = np.where(later, slopes, np.inf)
+        low = slopes.min(axis=1)
+        ties = later & (slopes <= (low + 1e-12 * (1 + np.abs(low)))[:, None])
+        last = last.copy()
+        last[live] = np.where(ties, columns[None, :], -1).max(axis=1)
+        steps.append(last)
+    chosen = np.stack(steps, axis=1)
+    number = 1 + (np.diff(chosen, axis=1) > 0).sum(axis=1)
+    vx = np.take_along_axis(x, chosen, axis=1)
+    vy = np.take_along_axis(y, chosen, axis=1)
+    beyond = columns[None, : chosen.shape[1]] >= number[:, None]
+    vx[beyond], vy[beyond] = np.nan, np.nan
+    return vx, vy, number
+
+
+def _padded_facets(
+    x: np.ndarray, y: np.ndarray, count: np.ndarray, tolerance: float = 0.0
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_facets` of each row's first ``count`` vertices (rows padded on the right):
+    the kept facets' intercepts and slopes first in each row (NaN beyond), and how many
+    each row keeps."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        slope = np.diff(y, axis=1) / np.diff(x, axis=1)
+        intercept = y[:, :-1] - slope * x[:, :-1]
+        keep = np.ones(slope.shape, dtype=bool)
+        keep[:, 1:] = np.abs(np.diff(slope, axis=1)) > 1e-9 * (1 + np.abs(slope[:, 1:]))
+    facets = count - 1
+    keep &= np.arange(slope.shape[1])[None, :] < facets[:, None]
+    if tolerance > 0:
+        for j in range(1, slope.shape[1] - 1):
+            loose = (facets > 2) & (j < facets - 1) & keep[:, j - 1] & keep[:, j]
+            if not loose.any():
+                continue
+            with np.errstate(invalid="ignore"):
+                rises = []
+                for end in (x[:, j], x[:, j + 1]):
+                    line = intercept[:, j] + slope[:, j] * end
+                    others = np.maximum(
+                        intercept[:, j - 1] + slope[:, j - 1] * end,
+                        intercept[:, j + 1] + slope[:, j + 1] * end,
+                    )
+                    rises.append(line - others)
+                within = np.maximum(rises[0], rises[1]) <= tolerance
+            keep[loose & within, j] = False
+    order = np.argsort(~keep, axis=1, kind="stable")
+    kept = keep.sum(axis=1)
+    intercept = np.take_along_axis(intercept, order, axis=1)
+    slope = np.take_along_axis(slope, order, axis=1)
+    beyond = np.arange(slope.shape[1])[None, :] >= kept[:, None]
+    intercept[beyond], slope[beyond] = np.nan, np.nan
+    return intercept, slope, kept
+
+
+def _year_of_months(
+    loads: np.ndarray,
+    weeks: np.ndarray,
+    week: _Points,
+    parts: list[_Points | None],
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """The year's function of each row, ``Σ_m w_m H_m``, summed row by row as
+    :func:`_row_envelope` does (:func:`_convex_sum`, :func:`lower_hull`), its
+    vertices padded; and its facets (:func:`_padded_facets`)."""
+    size = len(week[2])
+    zero = (np.array([0.0, 1.0]), np.zeros(2))
+    vertices = []
+    for row in range(size):
+        pieces = []
+        for load, part in zip(loads, parts, strict=True):
+            if load <= 0:
+                pieces.append(zero)
+                continue
+            px, py, pcount = week if part is None else part
+            pieces.append((px[row, : pcount[row]], py[row, : pcount[row]]))
+        if len(pieces) == 1:
+            vertices.append((pieces[0][0], pieces[0][1] * weeks[0]))
+        else:
+            vertices.append(lower_hull(*_convex_sum(pieces, weeks)))
+    count = np.array([len(vx) for vx, _ in vertices], dtype=np.int64)
+    gx = np.full((size, int(count.max(initial=2))), np.nan)
+    gy = np.full_like(gx, np.nan)
+    for row, (vx, vy) in enumerate(vertices):
+        gx[row, : len(vx)], gy[row, : len(vy)] = vx, vy
+    return gx, gy, count, _padded_facets(gx, gy, count, _YEAR_TOLERANCE)
 
 
 def _past_table(call_type: CallType, traffic: float, occupancy: float) -> float:

@@ -35,6 +35,7 @@ import pandas as pd
 
 from bestshore.model.build import SourcingModel
 from bestshore.model.curve import StaffingEnvelopes, limits_to
+from bestshore.model.program import row_tuples
 from bestshore.model.staffing import agents_needed, planning_agents_of, roster_agents
 from bestshore.scenario.profiles import WEEKS_PER_MONTH, month_loads
 from bestshore.scenario.schema import CallType
@@ -121,6 +122,41 @@ def _planning_tangents(
     return found
 
 
+def _pool_tangents(
+    envelopes: StaffingEnvelopes,
+    shares: np.ndarray,
+    traffic: np.ndarray,
+    call_types: dict[str, CallType],
+    months: dict[str, np.ndarray],
+    occupancy: float,
+) -> dict[tuple[str, float], tuple[float, float]]:
+    """:func:`_tangents` of the loads the language pools in planning agents in use ask
+    for (each pool's load, and its months' loads), per call type at once: the scalar
+    :func:`_tangent`'s figures, bit for bit (the tests compare them), by ``(call type,
+    load)``."""
+    wanted: dict[str, list[float]] = {}
+    for key, pool in zip(envelopes.pool_keys, envelopes.pools, strict=True):
+        at = envelopes.rows[pool]
+        load = float(traffic[at] @ shares[at])
+        if load <= _ZERO or envelopes.whole[pool].all():
+            continue
+        loads = wanted.setdefault(key[0], [])
+        loads.append(load)
+        loads += [ratio * load for ratio in months[key[0]] if ratio > 0]
+    found: dict[tuple[str, float], tuple[float, float]] = {}
+    for call_type_id, loads in wanted.items():
+        distinct = np.unique(np.array(loads, dtype=float))
+        agents, rise = _tangents(call_types[call_type_id], distinct, occupancy)
+        found.update(
+            zip(
+                [(call_type_id, load) for load in distinct.tolist()],
+                zip(agents.tolist(), rise.tolist(), strict=True),
+                strict=True,
+            )
+        )
+    return found
+
+
 def linearized(model: SourcingModel, shares: np.ndarray) -> SourcingModel:
     """The model with the Erlang-staffed rows in use at ``shares`` linearized at their
     loads (this module's docstring): a copy of its program with the rows
@@ -140,13 +176,22 @@ def linearized(model: SourcingModel, shares: np.ndarray) -> SourcingModel:
     months = {
         c.id: np.round(month_loads(c.seasonality, sizing), 12) for c in inputs.scenario.call_types
     }
-    names = list(rows[["call_type", "language", "hour", "site"]].itertuples(index=False, name=None))
+    names = row_tuples(rows[["call_type", "language", "hour", "site"]])
     keys: list[tuple[object, ...]] = []
     members: list[np.ndarray] = []
     values: list[np.ndarray] = []
     lower: list[float] = []
     tangents = _planning_tangents(envelopes, shares, traffic, types, call_types, occupancy)
     pooled = envelopes.pooled()
+    known = _pool_tangents(envelopes, shares, traffic, call_types, months, occupancy)
+
+    def tangent(call_type: CallType, load: float) -> tuple[float, float]:
+        """:func:`_tangent` of a pool's load (computed beforehand, all at once)."""
+        key = (call_type.id, load)
+        if key not in known:
+            known[key] = _tangent(call_type, load, occupancy)
+        return known[key]
+
     for position, row in enumerate(envelopes.rows):
         share = float(shares[row])
         if share <= _ZERO or pooled[position]:
@@ -197,14 +242,14 @@ def linearized(model: SourcingModel, shares: np.ndarray) -> SourcingModel:
             lower += [n, intercept, flat, line]
         else:  # tangents, the sizing week's on e and the months' on the year column y
             y = variables.year[at]
-            agents, rise = _tangent(call_type, load, occupancy)
+            agents, rise = tangent(call_type, load)
             line = slope = 0.0
             for ratio in months[call_type.id]:
                 if ratio <= 0:
                     continue
-                month, tangent = _tangent(call_type, ratio * load, occupancy)
-                line += WEEKS_PER_MONTH * (month - tangent * ratio * load)
-                slope += WEEKS_PER_MONTH * tangent * ratio
+                month, month_rise = tangent(call_type, ratio * load)
+                line += WEEKS_PER_MONTH * (month - month_rise * ratio * load)
+                slope += WEEKS_PER_MONTH * month_rise * ratio
             keys += [(*key, 0), (*key, 1)]
             members += [np.concatenate([e, x]), np.concatenate([y, x])]
             values += [

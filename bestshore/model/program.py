@@ -38,6 +38,7 @@ __all__ = [
     "Solution",
     "as_key",
     "key_text",
+    "row_tuples",
     "solve_with_highs",
     "solve_with_pulp",
 ]
@@ -74,8 +75,17 @@ class _Block:
     def key_list(self) -> list[tuple[Hashable, ...]]:
         if isinstance(self.keys, pd.DataFrame):
             # Large blocks (one column per eligible assignment) are named only when asked.
-            return list(self.keys.itertuples(index=False, name=None))
+            return row_tuples(self.keys)
         return list(self.keys)
+
+
+def row_tuples(frame: pd.DataFrame) -> list[tuple[Hashable, ...]]:
+    """Each row of ``frame`` as a tuple of Python values, as ``itertuples(index=False,
+    name=None)`` gives them, read column by column (a pandas 3 text column hands out its
+    values one by one far more slowly)."""
+    if not len(frame.columns):
+        return list(frame.itertuples(index=False, name=None))
+    return list(zip(*(frame[column].tolist() for column in frame.columns), strict=True))
 
 
 def _key_list(

@@ -32,7 +32,7 @@ from bestshore.staffing import (
     service_level,
 )
 from bestshore.staffing.abandonment import erlang_a_arrays
-from bestshore.staffing.arrays import queue_staffing
+from bestshore.staffing.arrays import QueueStaffing, queue_staffing
 from bestshore.staffing.erlang import _erlang_b
 
 __all__ = [
@@ -349,7 +349,7 @@ def _staff(
         members = np.flatnonzero(types == call_type_id)
         goal = goals[call_type_id]
         if goal.patience is None and goal.peak == 1.0:
-            found = queue_staffing(goal[:4], traffic[members], max_occupancy)
+            found = _known_queues(goal[:4], max_occupancy).staffing(traffic[members])
             planning[members], whole[members] = found.planning, found.whole
             levels[members], asas[members] = found.service_level, found.asa_seconds
             scalar = members[~found.done]
@@ -360,6 +360,66 @@ def _staff(
                 goal, float(traffic[at]), max_occupancy
             )
     return planning, whole, levels, asas, lost
+
+
+class _KnownQueues:
+    """:func:`~bestshore.staffing.arrays.queue_staffing` of one goal and occupancy cap,
+    each load computed once: a solve's rounds, its months and its held plan staff the
+    same queue loads again and again (most shares do not move). Each load's figures are
+    its own, whatever loads it is computed with (the tests check it), so those kept are
+    those a new computation gives."""
+
+    _FIELDS = ("planning", "whole", "service_level", "asa_seconds", "done")
+    _MOST = 1 << 16  # loads kept per goal; beyond, the kept ones are dropped
+
+    def __init__(self, goal: tuple[float, float | None, float | None, float | None], cap: float):
+        self.goal, self.cap = goal, cap
+        self.loads = np.zeros(0)
+        self.figures = [np.zeros(0), np.zeros(0, dtype=np.int64), np.zeros(0), np.zeros(0)]
+        self.figures.append(np.zeros(0, dtype=bool))
+
+    def _find(self, loads: np.ndarray) -> np.ndarray:
+        at = np.searchsorted(self.loads, loads)
+        inside = at < len(self.loads)
+        inside[inside] = self.loads[at[inside]] == loads[inside]
+        return np.where(inside, at, -1)
+
+    def staffing(self, loads: np.ndarray) -> QueueStaffing:
+        loads = np.asarray(loads, dtype=float)
+        if np.isnan(loads).any():
+            return queue_staffing(self.goal, loads, self.cap)
+        at = self._find(loads)
+        if (at < 0).any():
+            missing = np.unique(loads[at < 0])
+            found = queue_staffing(self.goal, missing, self.cap)
+            if len(self.loads) + len(missing) > self._MOST:
+                self.loads = self.loads[:0]
+                self.figures = [figure[:0] for figure in self.figures]
+            known = np.concatenate([self.loads, missing])
+            order = np.argsort(known, kind="stable")
+            self.loads = known[order]
+            self.figures = [
+                np.concatenate([kept, getattr(found, name)])[order]
+                for kept, name in zip(self.figures, self._FIELDS, strict=True)
+            ]
+            at = self._find(loads)
+        return QueueStaffing(*(figure[at] for figure in self.figures))
+
+
+_KNOWN_QUEUES: dict[tuple[Any, float], _KnownQueues] = {}
+
+
+def _known_queues(
+    goal: tuple[float, float | None, float | None, float | None], cap: float
+) -> _KnownQueues:
+    """The kept staffing of a goal (the last 8 goals used, at most 2.6 MB each: a Monte
+    Carlo draw's handle times make goals of their own)."""
+    key = (goal, cap)
+    known = _KNOWN_QUEUES.pop(key, None) or _KnownQueues(goal, cap)
+    _KNOWN_QUEUES[key] = known  # the most recent last
+    while len(_KNOWN_QUEUES) > 8:
+        _KNOWN_QUEUES.pop(next(iter(_KNOWN_QUEUES)))
+    return known
 
 
 def planning_agents_of(
@@ -406,13 +466,14 @@ def language_pools(
     labels = np.full(len(rows), "", dtype=object)
     if not len(rows) or not pooling:
         return labels
+    kinds, kind_ids = pd.factorize(rows["call_type"])
     goal = np.array(
         [
             poolable(call_types[c])  # pools: Erlang C
-            for c in rows["call_type"]
+            for c in kind_ids
         ],
         dtype=bool,
-    )
+    )[kinds]
     hours = rows["hour"].to_numpy()
     sites = rows["site"].to_numpy()
     able = goal & (hours >= 0) & np.isin(sites, list(pooling))

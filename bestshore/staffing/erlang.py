@@ -103,9 +103,10 @@ def _show(value: object) -> str:
 
 def _real(name: str, value: object, valid: str) -> float:
     """``value`` as a finite float, else ValueError naming ``name`` and ``valid``."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    plain = type(value) is float or type(value) is int  # skips the ABC checks
+    if not plain and (isinstance(value, bool) or not isinstance(value, numbers.Real)):
         raise ValueError(f"{name} must be {valid}, got {_show(value)}")
-    number = float(value)
+    number = float(value)  # type: ignore[arg-type]
     if not math.isfinite(number):
         raise ValueError(f"{name} must be {valid}, got {_show(value)}")
     return number
@@ -152,6 +153,8 @@ def _shrinkage(value: object) -> float:
 
 def _agents(value: object) -> int:
     """A head count: a whole number >= 0 (int or numpy integer, not bool or float)."""
+    if type(value) is int and value >= 0:  # the common case skips the ABC checks
+        return value
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or int(value) < 0:
         raise ValueError(f"agents must be a whole number >= 0, got {_show(value)}")
     return int(value)
