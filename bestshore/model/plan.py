@@ -463,8 +463,15 @@ class _Clock:
         hand-over and solve seconds and the round counted."""
         objective = model.inputs.scenario.objective
         gap = objective.gap_tolerance
-        if options.get("fixed") is None and "queue_open" in model.program.column_families():
-            gap = max(gap, OPENING_GAP)  # its dual bound is what is kept (OPENING_GAP)
+        families = model.program.column_families()
+        if (
+            options.get("fixed") is None
+            and "queue_open" in families
+            and "queue_step" not in families
+        ):
+            # the relaxation's dual bound is what is kept (OPENING_GAP); the step MILP,
+            # which closes small scenarios, keeps the scenario's tolerance
+            gap = max(gap, OPENING_GAP)
         solution = solve_model(
             model,
             time_limit=objective.time_limit_seconds,
