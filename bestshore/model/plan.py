@@ -47,11 +47,11 @@ import numpy as np
 import pandas as pd
 import pulp
 
-from bestshore.model.build import SourcingModel
+from bestshore.model.build import SourcingModel, build_model
 from bestshore.model.constraints import Margins, Variables, extra_costs
 from bestshore.model.contracts import tier_discount
 from bestshore.model.curve import staffing_envelopes, whole_agent_rows
-from bestshore.model.families import Exact
+from bestshore.model.families import FAMILIES, Exact
 from bestshore.model.inputs import WEEK, ModelInputs, rostered_sites
 from bestshore.model.linearize import linearized
 from bestshore.model.months import (
@@ -771,13 +771,25 @@ def plan_sourcing(
     the model the first round re-prices instead of building afresh. With ``quick``,
     the rounds after the relaxation start from ``previous``'s margins: a what-if then
     settles in fewer rounds, the plan may differ from a fresh solve's within the proven
-    gap, and the bound is the relaxation's, proven as always. The time limit is the
+    gap, and the bound is the relaxation's, proven as always (the convex one: a quick
+    what-if leaves the queue openings out). The time limit is the
     scenario's (``objective.time_limit_seconds``).
     """
     clock = _Clock()
     eligibility = eligibility or eligible_assignments(inputs)
     objective = inputs.scenario.objective
     base = previous.model if previous is not None else None
+    if quick:
+        # A what-if in a hurry solves the convex relaxation alone: the queue openings'
+        # MILP (:mod:`bestshore.model.opening`), its binaries then held, left the
+        # rounds from the previous margins chasing one seat overshoot after another
+        # (the demo's draws: 13 rounds, 3.5 s, against 6 rounds, 1.2 s without it).
+        # The bound is the convex one, proven as always, its gap wider.
+        kept = tuple(f for f in (base.families if base else FAMILIES) if f.name != "queue_opening")
+        if base is None or len(kept) < len(base.families):
+            with clock.stage("build"):
+                base = build_model(inputs, eligibility=eligibility, families=kept)
+            clock.add("model_builds", 1)
     if not quick and len(staffing_envelopes(inputs, eligibility).rows):
         # A restarted simplex may end on another of several optimal vertices, and the
         # rounds after it would differ: a HiGHS instance of this solve's own, its first
