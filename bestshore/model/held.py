@@ -34,6 +34,7 @@ import pandas as pd
 
 from bestshore.model.build import build_model
 from bestshore.model.constraints import Margins
+from bestshore.model.families import FAMILIES
 from bestshore.model.inputs import ModelInputs
 from bestshore.model.months import Year
 from bestshore.model.plan import Plan, price_exactly, price_year
@@ -133,7 +134,9 @@ def price_held(held: HeldPlan, inputs: ModelInputs, eligibility: Eligibility) ->
         A held assignment is not eligible under ``inputs`` (its work would be lost):
         the plan cannot be held under these inputs.
     """
-    model = build_model(inputs, eligibility=eligibility)
+    # the queue openings only bound a relaxation: a held plan is priced exactly
+    families = tuple(f for f in FAMILIES if f.name != "queue_opening")
+    model = build_model(inputs, eligibility=eligibility, families=families)
     index = pd.MultiIndex.from_frame(eligibility.assignments[KEY_COLUMNS])
     lost = held.shares.index.difference(index)
     if len(lost):
