@@ -32,8 +32,11 @@ intercept falls towards 0 and this one keeps the crumb's agent.
 
 Every plan staffed exactly satisfies these rows with ``o_q = 1`` where it staffs the
 queue, so the model stays a relaxation and its (MILP) dual bound a lower bound.
-Queues with no jump (ASA goals and Erlang A in planning agents: ``m_0 = 0``), past the
-tabulated loads, or at rostered sites (their cost is the roster's) get none. Names
+Queues with no jump (ASA goals and Erlang A in planning agents: ``m_0 = 0``) or past
+the tabulated loads get none, nor do queues at rostered sites (valid there too, through
+the shifts' cover, but the rostered demo's relaxation then took 10 s instead of 2 s),
+nor rows of one language in planning agents (they have no year column: their year is
+priced on their share). Names
 ``queue_open[c,L,h,s]`` (binaries), rows ``open_share[c,L,h,s]``,
 ``open_week[c,L,h,s,j]`` and ``open_year[c,L,h,s,j]`` (``j = 0`` the chord, 1 flat).
 """
