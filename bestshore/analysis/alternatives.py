@@ -61,7 +61,7 @@ from bestshore.api import VerificationError, solve_prepared
 from bestshore.model.alternatives import capped_program, handled_hours
 from bestshore.model.build import SourcingModel, build_model
 from bestshore.model.constraints import Margins
-from bestshore.model.families import FAMILIES
+from bestshore.model.families import without
 from bestshore.model.inputs import ModelInputs, prepare_inputs
 from bestshore.model.plan import (
     Plan,
@@ -271,8 +271,9 @@ def _search(
     # The relaxation without the queue openings' binaries: they only tighten the bound,
     # a direction's plan is costed exactly anyway, and as binaries (or relaxed) they
     # made the directions take minutes on the demo instead of seconds.
-    families = tuple(f for f in FAMILIES if f.name != "queue_opening")
-    base: SourcingModel = build_model(inputs, eligibility=eligibility, families=families)
+    base: SourcingModel = build_model(
+        inputs, eligibility=eligibility, families=without("queue_opening")
+    )
     # The LP prices the best plan at lp_objective, exactly it costs exact_cost: the LP's
     # budget starts as far from its objective as the exact budget is from the exact cost.
     lp_budget = budget + (best.lp_objective - best.exact_cost)

@@ -52,7 +52,7 @@ from bestshore.scenario.hours import hour_label, hour_ranges
 if TYPE_CHECKING:
     from bestshore.model.build import SourcingModel
 
-__all__ = ["FAMILIES", "READ_TAGS", "Exact", "Family", "family"]
+__all__ = ["FAMILIES", "READ_TAGS", "Exact", "Family", "family", "without"]
 
 Key = tuple[Hashable, ...]
 Finding = dict[str, object]
@@ -657,3 +657,9 @@ def family(name: str, families: tuple[Family, ...] = FAMILIES) -> Family:
         if record.name == name:
             return record
     raise KeyError(f"no constraint family {name!r}")
+
+
+def without(name: str, families: tuple[Family, ...] = FAMILIES) -> tuple[Family, ...]:
+    """The families but one (by name), in build order: e.g. a relaxation without the
+    queue openings' binaries, for what only prices or searches plans."""
+    return tuple(record for record in families if record.name != name)

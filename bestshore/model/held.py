@@ -34,7 +34,7 @@ import pandas as pd
 
 from bestshore.model.build import build_model
 from bestshore.model.constraints import Margins
-from bestshore.model.families import FAMILIES
+from bestshore.model.families import without
 from bestshore.model.inputs import ModelInputs
 from bestshore.model.months import Year
 from bestshore.model.plan import Plan, price_exactly, price_year
@@ -135,8 +135,7 @@ def price_held(held: HeldPlan, inputs: ModelInputs, eligibility: Eligibility) ->
         the plan cannot be held under these inputs.
     """
     # the queue openings only bound a relaxation: a held plan is priced exactly
-    families = tuple(f for f in FAMILIES if f.name != "queue_opening")
-    model = build_model(inputs, eligibility=eligibility, families=families)
+    model = build_model(inputs, eligibility=eligibility, families=without("queue_opening"))
     index = pd.MultiIndex.from_frame(eligibility.assignments[KEY_COLUMNS])
     lost = held.shares.index.difference(index)
     if len(lost):
