@@ -58,6 +58,16 @@ def two_languages(model: str = "whole", **settings: object) -> dict:
     return data
 
 
+def rabat_and_tunis(rabat_hours: float) -> dict:
+    """The two languages at Rabat (15 EUR/h, ``rabat_hours`` agent hours a week) and
+    Tunis (16 EUR/h, room enough): each site's English and French one pool."""
+    data = two_languages()
+    data["sites"].append(copy.deepcopy(data["sites"][0]) | {"id": "tunis", "city": "Tunis"})
+    data["sites"][1]["cost_per_hour"] = 16.0
+    data["sites"][0]["capacity_hours"] = rabat_hours * WEEKS
+    return data
+
+
 def test_hand_computed_agents_match_the_package() -> None:
     assert _service_level_by_hand(7, 5) == pytest.approx(0.7404, abs=1e-4)
     assert _service_level_by_hand(8, 5) == pytest.approx(0.8801, abs=1e-4)
@@ -100,11 +110,7 @@ def test_a_split_pool_is_measured_against_the_pooled_hour_in_the_requirements() 
     # Rabat (15 EUR/h, 4 agent hours a week) takes a sliver and Tunis (16 EUR/h) the
     # rest: the requirements measure the two sites' agents against those 14, the loss
     # their excess (Erlang C is subadditive: never below 0).
-    data = two_languages()
-    data["sites"].append(copy.deepcopy(data["sites"][0]) | {"id": "tunis", "city": "Tunis"})
-    data["sites"][1]["cost_per_hour"] = 16.0
-    data["sites"][0]["capacity_hours"] = 4 * WEEKS
-    result = solve_dict(data)
+    result = solve_dict(rabat_and_tunis(4))
     hour = result.requirements.set_index("hour").loc[10]
     assert hour["required_pooled"] == pytest.approx(14.0)
     assert hour["staffed"] == pytest.approx(result.staffing["agents"].sum())
@@ -218,10 +224,7 @@ def test_a_pool_split_between_two_sites_is_solved_exactly() -> None:
     # hour; Tunis costs 16 EUR/h. Rabat's one agent takes a sliver of the load (the most
     # one agent answers at 80/20), Tunis's 13 agents the rest: 15 + 13 x 16 = 223 EUR
     # an hour, below Tunis alone (14 x 16 = 224) or Rabat's 2 agents (30 + 13 x 16).
-    data = two_languages()
-    data["sites"].append(copy.deepcopy(data["sites"][0]) | {"id": "tunis", "city": "Tunis"})
-    data["sites"][1]["cost_per_hour"] = 16.0
-    data["sites"][0]["capacity_hours"] = 12 * WEEKS
+    data = rabat_and_tunis(12)
     scenario = parse_scenario(data)
     inputs = prepare_inputs(scenario)
     envelopes = staffing_envelopes(inputs, eligible_assignments(inputs))
