@@ -240,7 +240,7 @@ def _limit_rows(plan: Plan, staffing: pd.DataFrame) -> pd.DataFrame:
     """Site capacities, vendor caps and seats, their use measured on the exact staffing.
 
     Not binding: how much is spare (left out for families that report binding rows only:
-    seat-hours that are not binding are noise).
+    seat-hours that are not binding, or seat no one, are noise).
     Families reporting binding rows only (seat-hours: thousands on large scenarios) come
     last.
     """
@@ -268,7 +268,9 @@ def _limit_rows(plan: Plan, staffing: pd.DataFrame) -> pd.DataFrame:
         table["key"] = text
         table.insert(0, "family", record.name)
         if not record.report_slack:
-            table = table[table["binding"]]
+            # a seat-hour at its limit with nobody seated (a site of no seats taking no
+            # work) says nothing of the plan
+            table = table[table["binding"] & (table["used"] > 0)]
         parts.append(table)
     columns = ["family", "key", "limit", "used", "binding", "dual", "message"]
     parts = [p for p in parts if len(p)]
