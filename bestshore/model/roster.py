@@ -10,20 +10,37 @@ shift scheduling. For a rostered site s:
   opening hours (every hour of the shift open, weeks wrapping round);
 - ``n[s,p] ≥ 0`` agents on shift p, ``b[s,h] ≥ 0`` agent hours of deferred work done in
   hour h (blending: e-mail, mail and back-office fill idle hours), ``i[s,h] ≥ 0`` idle
-  agent hours, paid;
+  agent hours, paid; ``o[s,h] ≥ 0`` the agents on shift in hour h, ``Σ_{p ∋ h} n[s,p]``;
 - ``R(s,h)`` the real-time assignments of s in hour h, ``Q(s)`` its deferred ones.
 
 Rows (the ``roster`` family), with ``kA x + e`` the agent hours of an assignment
 (:func:`~bestshore.model.constraints.agent_terms`):
 
-.. math:: \\sum_{p \\ni h} n_{s,p} - \\sum_{(d,s) \\in R(s,h)} (k A\\, x + e) - b_{s,h} - i_{s,h} = 0
+.. math:: o_{s,h} - \\sum_{(d,s) \\in R(s,h)} (k A\\, x + e) - b_{s,h} - i_{s,h} = 0
           \\qquad \\forall s, h \\quad (\\texttt{shift\\_cover[s,h]})
 
 .. math:: \\sum_h b_{s,h} = \\sum_{(d,s) \\in Q(s)} k A\\, x \\quad (\\texttt{blend[s]}), \\qquad
           \\sum_p L_p n_{s,p} \\le (1 - \\eta) H_s \\quad (\\texttt{shift\\_capacity[s]})
 
-.. math:: \\sum_{p \\ni h} n_{s,p} \\le M_s \\quad (\\texttt{shift\\_seats[s,h]}), \\qquad
+.. math:: o_{s,h} \\le M_s \\quad (\\texttt{shift\\_seats[s,h]}), \\qquad
           \\sum_{p : L_p < L_{max}} n_{s,p} \\le \\beta_s \\sum_p n_{s,p} \\quad (\\texttt{part\\_time[s]})
+
+**Agents on shift, counted hour to hour** (``shift_count[s,h]``). A shift covers an
+interval of consecutive hours, so the agents on shift change from one hour to the next
+by the shifts starting less those that ended:
+
+.. math:: o_{s,h} - o_{s,h-1} - \\sum_{p \\text{ starts at } h} n_{s,p}
+          + \\sum_{p \\text{ ends at } h-1} n_{s,p} = 0
+
+where hour h-1 is covered; where it is not, every shift covering h starts at h and the
+row is ``o[s,h] = Σ_{p starts at h} n[s,p]``; a site covered round the clock (no such
+hour) anchors its first covered hour h₀ with ``o[s,h₀] = Σ_{p ∋ h₀} n[s,p]`` instead of
+its difference row (the 168 differences round the week sum to zero: one is implied by
+the others). By induction along each run of covered hours these rows hold iff
+``o[s,h] = Σ_{p ∋ h} n[s,p]`` for every covered h: the LP is Dantzig's (substitute
+``o``), the same optimum, written with 2 entries per shift column in the count rows
+instead of ``2 L_p`` in the cover and seat rows. HiGHS's interior point method takes
+about a fifth less on the rostered demo's first round (1.55 s to 1.25 s).
 
 **The roster is paid.** Every hour on shift costs the site's hourly price ``r_s``
 (:func:`idle_rate`) times the hour's premium ``π_{s,h}``, for the year's ``Y`` weeks
@@ -144,6 +161,13 @@ class _SitePatterns:
     cover: np.ndarray  # (hours, patterns) 0/1: pattern p covers market hour h
     hours: np.ndarray  # the market hours some pattern covers
     members: tuple[np.ndarray, ...]  # per row of cover: the patterns covering its hour
+    # The count rows (:func:`_add_count_rows`), per row of cover: the row of the hour
+    # before (-1: not covered, or the anchor of a week covered round the clock) and the
+    # patterns entering (starting then; the anchor: every pattern covering it) and
+    # leaving (their last hour the one before).
+    before: np.ndarray
+    entering: tuple[np.ndarray, ...]
+    leaving: tuple[np.ndarray, ...]
 
 
 def _patterns(inputs: ModelInputs, site: str, roster: Roster) -> _SitePatterns:
@@ -165,9 +189,46 @@ def _cached_patterns(open_hours: bytes, lengths: tuple[int, ...], every: int) ->
     hours = np.flatnonzero(cover.any(axis=1))
     cover = cover[hours]
     members = tuple(np.flatnonzero(row) for row in cover)
-    for array in (cover, hours, *members):
+    row_of = np.full(HOURS_PER_WEEK, -1)
+    row_of[hours] = np.arange(len(hours))
+    before = row_of[(hours - 1) % HOURS_PER_WEEK]
+    starts = patterns["start_hour"].to_numpy()
+    last = (starts + patterns["length_hours"].to_numpy() - 1) % HOURS_PER_WEEK
+    entering = [np.flatnonzero(starts == h) for h in hours]
+    leaving = [np.flatnonzero(last == (h - 1) % HOURS_PER_WEEK) for h in hours]
+    if len(hours) and np.all(before >= 0):  # round the clock: anchor the first hour
+        before[0] = -1
+        entering[0], leaving[0] = members[0], _NONE
+    for array in (cover, hours, before, *members, *entering, *leaving):
         array.setflags(write=False)  # shared by every caller
-    return _SitePatterns(patterns, cover, hours, members)
+    return _SitePatterns(patterns, cover, hours, members, before, tuple(entering), tuple(leaving))
+
+
+def _add_count_rows(
+    lp: LinearProgram,
+    family: str,
+    site: str,
+    found: _SitePatterns,
+    n: np.ndarray,
+    on: np.ndarray,
+) -> None:
+    """``on[h]`` equal to the agents on shift in covered hour h, ``Σ_{p ∋ h} n_p``,
+    written as the change from the hour before: ``on[h] - on[h-1] = Σ_{p starts at
+    h} n_p - Σ_{p ends at h-1} n_p``; an hour whose hour before is not covered (or the
+    anchor of a site covered round the clock), ``on[h] = Σ_{p starts at h} n_p`` (every
+    pattern covering it starts then; the anchor: every pattern covering it)."""
+    members, coefficients = [], []
+    for i, before in enumerate(found.before.tolist()):
+        entering, leaving = n[found.entering[i]], n[found.leaving[i]]
+        here = [on[[i]], entering, leaving]
+        values = [np.ones(1), -np.ones(len(entering)), np.ones(len(leaving))]
+        if before >= 0:
+            here.append(on[[before]])
+            values.append(-np.ones(1))
+        members.append(np.concatenate(here))
+        coefficients.append(np.concatenate(values))
+    keys = [(site, int(h)) for h in found.hours]
+    lp.add_rows(family, keys, members, coefficients, lower=0.0, upper=0.0)
 
 
 def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
@@ -175,13 +236,15 @@ def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> 
     the roster's pay.
 
     The math is in this module's docstring. Columns ``shifts[s,start,length]``,
-    ``blended[s,h]``, ``idle[s,h]`` (the sizing week's roster); in a seasonal year also
-    ``year_shifts[s,start,length]`` and ``year_blended[s,h]`` (the year's average
-    roster). Rows ``shift_cover[s,h]``, ``blend[s]``, ``shift_capacity[s]``,
-    ``shift_seats[s,h]``, ``part_time[s]``; in a seasonal year ``year_cover[s,h]``,
-    ``year_blend[s]`` and ``year_part_time[s]``.
+    ``blended[s,h]``, ``idle[s,h]`` and ``on_shift[s,h]`` (the sizing week's roster and
+    its agents on shift each covered hour); in a seasonal year also
+    ``year_shifts[s,start,length]``, ``year_blended[s,h]`` and ``year_on_shift[s,h]``
+    (the year's average roster). Rows ``shift_count[s,h]``,
+    ``shift_cover[s,h]``, ``blend[s]``, ``shift_capacity[s]``, ``shift_seats[s,h]``,
+    ``part_time[s]``; in a seasonal year also ``year_shift_count[s,h]``,
+    ``year_cover[s,h]``, ``year_blend[s]`` and ``year_part_time[s]``.
 
-    .. math:: \sum_{p \ni h} n_{s,p} = \sum_{R(s,h)} (k A\, x + e) + b_{s,h} + i_{s,h}
+    .. math:: o_{s,h} = \sum_{p \ni h} n_{s,p} = \sum_{R(s,h)} (k A\, x + e) + b_{s,h} + i_{s,h}
 
     Duals: ``shift_cover`` what one more agent hour of requirement in that hour costs a
     year; ``shift_capacity`` what one more paid hour a week of capacity would save.
@@ -212,7 +275,8 @@ def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> 
         open_keys = [(site, h) for h in hours if h in covered]
         blended = lp.add_columns("blended", open_keys)
         idle = lp.add_columns("idle", open_keys)
-        position = {h: i for i, h in enumerate(found.hours.tolist())}
+        on = lp.add_columns("on_shift", open_keys)
+        _add_count_rows(lp, "shift_count", site, found, n, on)
         slot = {key[1]: i for i, key in enumerate(open_keys)}
         members, coefficients = [], []
         for h in hours:
@@ -221,9 +285,8 @@ def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> 
             columns = [needed]
             values: list[np.ndarray] = [-hours_needed]
             if h in covered:
-                used = found.members[position[h]]
-                columns += [n[used], blended[[slot[h]]], idle[[slot[h]]]]
-                values += [np.ones(len(used)), np.array([-1.0]), np.array([-1.0])]
+                columns += [on[[slot[h]]], blended[[slot[h]]], idle[[slot[h]]]]
+                values += [np.ones(1), np.array([-1.0]), np.array([-1.0])]
             members.append(np.concatenate(columns))
             coefficients.append(np.concatenate(values))
         keys = [(site, h) for h in hours]
@@ -250,7 +313,7 @@ def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> 
             lp.add_cost(np.array([slack]), 1.0)
         seats = whole_seats(inputs, site)  # as the whole roster counts them
         if np.isfinite(seats) and len(found.hours):
-            seat_members = [n[m] for m in found.members]
+            seat_members = [on[[i]] for i in range(len(found.hours))]
             bounds = np.array(
                 [
                     float(seats) - variables.margins.seats.get((site, int(h)), 0.0)
@@ -284,13 +347,14 @@ def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> 
         # and pays the year; the sizing week's roster above only has to fit.
         year = lp.add_columns("year_shifts", pattern_keys)
         year_blended = lp.add_columns("year_blended", open_keys)
+        year_on = lp.add_columns("year_on_shift", open_keys)
+        _add_count_rows(lp, "year_shift_count", site, found, year, year_on)
         members, coefficients = [], []
         for h in found.hours.tolist():
             work = by_site_hour.get((site, h), _NONE)
             agents, weights = year_agents.of(work)
-            used = found.members[position[h]]
-            members.append(np.concatenate([year[used], [year_blended[slot[h]]], agents]))
-            coefficients.append(np.concatenate([np.ones(len(used)), [-1.0], -weights / YEAR_WEEKS]))
+            members.append(np.concatenate([[year_on[slot[h]]], [year_blended[slot[h]]], agents]))
+            coefficients.append(np.concatenate([[1.0], [-1.0], -weights / YEAR_WEEKS]))
         lp.add_rows(
             "year_cover", [(site, int(h)) for h in found.hours], members, coefficients, lower=0.0
         )
