@@ -152,11 +152,12 @@ def weeks_of_work(inputs: ModelInputs) -> float:
 def idle_rate(inputs: ModelInputs, site: str) -> float:
     """Price of an idle paid hour at a site [currency/h]: its hourly price, or the mean
     of its rate card when its price only came from the country's indicative cost."""
-    row = inputs.sites.loc[site]
-    card = inputs.scenario.site(site).rates
-    if bool(row["cost_from_country"]) and card:
-        return float(np.mean(list(card.values())))
-    return float(row["cost_per_hour"])
+    sites = inputs.sites
+    if bool(sites.at[site, "cost_from_country"]):
+        card = inputs.scenario.site(site).rates
+        if card:
+            return float(np.mean(list(card.values())))
+    return float(sites.at[site, "cost_per_hour"])
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,10 @@ class _SitePatterns:
     before: np.ndarray
     entering: tuple[np.ndarray, ...]
     leaving: tuple[np.ndarray, ...]
+    # The count rows' terms, flat (:func:`_count_terms`): row (of cover), whether the
+    # column is the row's ``on`` (else a pattern), its index (in ``on`` or the
+    # patterns), coefficient.
+    count_terms: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 def _patterns(inputs: ModelInputs, site: str, roster: Roster) -> _SitePatterns:
@@ -203,9 +208,44 @@ def _cached_patterns(open_hours: bytes, lengths: tuple[int, ...], every: int) ->
     if len(hours) and np.all(before >= 0):  # round the clock: anchor the first hour
         before[0] = -1
         entering[0], leaving[0] = members[0], _NONE
-    for array in (cover, hours, before, *members, *entering, *leaving):
+    terms = _count_terms(before, entering, leaving)
+    for array in (cover, hours, before, *members, *entering, *leaving, *terms):
         array.setflags(write=False)  # shared by every caller
-    return _SitePatterns(patterns, cover, hours, members, before, tuple(entering), tuple(leaving))
+    return _SitePatterns(
+        patterns, cover, hours, members, before, tuple(entering), tuple(leaving), terms
+    )
+
+
+def _count_terms(
+    before: np.ndarray, entering: list[np.ndarray], leaving: list[np.ndarray]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The terms of the count rows (:func:`_add_count_rows`), flat: per covered hour i,
+    ``+on[i]``, ``-n[p]`` for the patterns entering, ``+n[p]`` for those leaving and
+    ``-on[before]`` where the hour before is covered. Returns each term's row, whether
+    its column is an ``on`` one (else a pattern's), that column's index among the
+    ``on`` (or pattern) columns, and its coefficient."""
+    rows: list[np.ndarray] = []
+    is_on: list[np.ndarray] = []
+    index: list[np.ndarray] = []
+    values: list[np.ndarray] = []
+    for i, previous in enumerate(before.tolist()):
+        came, went = entering[i], leaving[i]
+        rows.append(np.full(1 + len(came) + len(went) + (previous >= 0), i))
+        is_on += [np.ones(1, dtype=bool), np.zeros(len(came) + len(went), dtype=bool)]
+        index += [np.array([i]), came, went]
+        values += [np.ones(1), -np.ones(len(came)), np.ones(len(went))]
+        if previous >= 0:
+            is_on.append(np.ones(1, dtype=bool))
+            index.append(np.array([previous]))
+            values.append(-np.ones(1))
+    if not rows:
+        return _NONE, np.zeros(0, dtype=bool), _NONE, np.zeros(0)
+    return (
+        np.concatenate(rows).astype(np.int64),
+        np.concatenate(is_on).astype(bool),
+        np.concatenate(index).astype(np.int64),
+        np.concatenate(values).astype(float),
+    )
 
 
 def _add_count_rows(
@@ -221,18 +261,12 @@ def _add_count_rows(
     h} n_p - Σ_{p ends at h-1} n_p``; an hour whose hour before is not covered (or the
     anchor of a site covered round the clock), ``on[h] = Σ_{p starts at h} n_p`` (every
     pattern covering it starts then; the anchor: every pattern covering it)."""
-    members, coefficients = [], []
-    for i, before in enumerate(found.before.tolist()):
-        entering, leaving = n[found.entering[i]], n[found.leaving[i]]
-        here = [on[[i]], entering, leaving]
-        values = [np.ones(1), -np.ones(len(entering)), np.ones(len(leaving))]
-        if before >= 0:
-            here.append(on[[before]])
-            values.append(-np.ones(1))
-        members.append(np.concatenate(here))
-        coefficients.append(np.concatenate(values))
-    keys = [(site, int(h)) for h in found.hours]
-    lp.add_rows(family, keys, members, coefficients, lower=0.0, upper=0.0)
+    rows, is_on, index, values = found.count_terms
+    columns = np.empty(len(index), dtype=np.int64)
+    columns[is_on] = on[index[is_on]]
+    columns[~is_on] = n[index[~is_on]]
+    keys = [(site, h) for h in found.hours.tolist()]
+    lp.add_rows_of_terms(family, keys, rows, columns, values, lower=0.0, upper=0.0)
 
 
 def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
@@ -265,36 +299,41 @@ def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> 
     premium = inputs.premium
     year_agents = _YearAgents(variables)
     annual = year_agents.annual
+    groups: dict[str, dict[int, np.ndarray]] = {}  # each site's rows by hour
+    for (s, h), positions in by_site_hour.items():
+        groups.setdefault(s, {})[h] = positions
     for site in sorted(rosters):
         roster = rosters[site]
         found = _patterns(inputs, site, roster)
-        real_hours = sorted(h for (s, h) in by_site_hour if s == site and h != WEEK)
+        by_hour = groups.get(site, {})
+        real_hours = sorted(h for h in by_hour if h != WEEK)
         hours = sorted(set(found.hours.tolist()) | set(real_hours))
         if not hours:
             continue
         patterns = found.patterns
-        pattern_keys = [(site, int(a), int(b)) for a, b in patterns.itertuples(index=False)]
+        pattern_keys = [
+            (site, a, b)
+            for a, b in zip(
+                patterns["start_hour"].tolist(), patterns["length_hours"].tolist(), strict=True
+            )
+        ]
         n = lp.add_columns("shifts", pattern_keys)
-        covered = set(found.hours.tolist())
-        open_keys = [(site, h) for h in hours if h in covered]
+        open_keys = [(site, h) for h in found.hours.tolist()]  # the covered hours, in order
         blended = lp.add_columns("blended", open_keys)
         idle = lp.add_columns("idle", open_keys)
         on = lp.add_columns("on_shift", open_keys)
         _add_count_rows(lp, "shift_count", site, found, n, on)
-        slot = {key[1]: i for i, key in enumerate(open_keys)}
-        members, coefficients = [], []
-        for h in hours:
-            work = by_site_hour.get((site, h), _NONE)
-            needed, hours_needed = agent_terms(variables, work)
-            columns = [needed]
-            values: list[np.ndarray] = [-hours_needed]
-            if h in covered:
-                columns += [on[[slot[h]]], blended[[slot[h]]], idle[[slot[h]]]]
-                values += [np.ones(1), np.array([-1.0]), np.array([-1.0])]
-            members.append(np.concatenate(columns))
-            coefficients.append(np.concatenate(values))
+        # shift_cover[s,h]: the work's agent hours, then (covered hours) on, blended, idle
+        entry, columns, values = _agent_entries(variables, by_hour, hours)
+        covered = np.flatnonzero(np.isin(np.array(hours), found.hours))
         keys = [(site, h) for h in hours]
-        cover_rows = lp.add_rows("shift_cover", keys, members, coefficients, lower=0.0, upper=0.0)
+        cover_rows = lp.add_rows_of_terms(
+            "shift_cover", keys,
+            np.concatenate([entry, covered, covered, covered]),
+            np.concatenate([columns, on, blended, idle]),
+            np.concatenate([-values, np.ones(len(on)), -np.ones(len(on)), -np.ones(len(on))]),
+            lower=0.0, upper=0.0,
+        )  # fmt: skip
         if variables.elastic:  # work no whole shift can cover, in agent hours
             slack = lp.add_columns("slack_shift_cover", keys)
             lp.add_terms(cover_rows, slack, np.ones(len(keys)))
@@ -317,16 +356,13 @@ def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> 
             lp.add_cost(np.array([slack]), 1.0)
         seats = whole_seats(inputs, site)  # as the whole roster counts them
         if np.isfinite(seats) and len(found.hours):
-            seat_members = [on[[i]] for i in range(len(found.hours))]
+            held = variables.margins.seats
             bounds = np.array(
-                [
-                    float(seats) - variables.margins.seats.get((site, int(h)), 0.0)
-                    for h in found.hours
-                ]
+                [float(seats) - held.get((site, h), 0.0) for h in found.hours.tolist()]
             )
-            lp.add_rows(
-                "shift_seats", [(site, int(h)) for h in found.hours], seat_members,
-                [np.ones(len(m)) for m in seat_members], upper=bounds,
+            lp.add_rows_of_terms(
+                "shift_seats", open_keys, np.arange(len(on)), on, np.ones(len(on)),
+                upper=bounds,
             )  # fmt: skip
         part = np.where(lengths < max(roster.shift_hours), 1.0, 0.0)
         if roster.max_part_time_share is not None and len(n):
@@ -353,15 +389,14 @@ def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> 
         year_blended = lp.add_columns("year_blended", open_keys)
         year_on = lp.add_columns("year_on_shift", open_keys)
         _add_count_rows(lp, "year_shift_count", site, found, year, year_on)
-        members, coefficients = [], []
-        for h in found.hours.tolist():
-            work = by_site_hour.get((site, h), _NONE)
-            agents, weights = year_agents.of(work)
-            members.append(np.concatenate([[year_on[slot[h]]], [year_blended[slot[h]]], agents]))
-            coefficients.append(np.concatenate([[1.0], [-1.0], -weights / YEAR_WEEKS]))
-        lp.add_rows(
-            "year_cover", [(site, int(h)) for h in found.hours], members, coefficients, lower=0.0
-        )
+        entry, columns, values = year_agents.entries(by_hour, found.hours.tolist())
+        lp.add_rows_of_terms(
+            "year_cover", open_keys,
+            np.concatenate([np.arange(len(year_on)), np.arange(len(year_on)), entry]),
+            np.concatenate([year_on, year_blended, columns]),
+            np.concatenate([np.ones(len(year_on)), -np.ones(len(year_on)), -values / YEAR_WEEKS]),
+            lower=0.0,
+        )  # fmt: skip
         lp.add_rows(
             "year_blend", [site],
             [np.concatenate([year_blended, variables.share[deferred]])],
@@ -375,6 +410,20 @@ def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> 
             )  # fmt: skip
         lp.add_cost(year, YEAR_WEEKS * shift_pay)
         lp.add_cost(year_blended, -YEAR_WEEKS * rate * pay)
+
+
+def _agent_entries(
+    variables: Variables, by_hour: dict[int, np.ndarray], hours: list[int]
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The agent hours of each hour's assignment rows (:func:`agent_terms`), as flat
+    terms: each term's position in ``hours``, column and coefficient."""
+    works = [by_hour.get(h, _NONE) for h in hours]
+    positions = np.concatenate(works).astype(np.int64)
+    entry = np.repeat(np.arange(len(hours)), [len(w) for w in works])
+    columns, values = agent_terms(variables, positions)
+    if len(columns) > len(positions):  # the rows' e columns, after their share columns
+        entry = np.concatenate([entry, entry[variables.extra[positions] >= 0]])
+    return entry, columns, values
 
 
 def _seasonal(inputs: ModelInputs) -> bool:
@@ -428,6 +477,20 @@ class _YearAgents:
             )
         return columns, values
 
+    def entries(
+        self, by_hour: dict[int, np.ndarray], hours: list[int]
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`of` each hour's rows, as flat terms: each term's position in
+        ``hours``, column and coefficient."""
+        works = [by_hour.get(h, _NONE) for h in hours]
+        members = np.concatenate(works).astype(np.int64)
+        entry = np.repeat(np.arange(len(hours)), [len(w) for w in works])
+        columns, values = self.of(members)
+        whole = self.year[members] >= 0
+        rest = entry[~whole]
+        has = self.extra[members[~whole]] >= 0
+        return np.concatenate([entry[whole], rest, rest[has]]), columns, values
+
 
 def _price_work(
     lp: LinearProgram,
@@ -441,10 +504,12 @@ def _price_work(
     real-time rows' agent-weeks of the year (:class:`_YearAgents`) at ``rate`` times
     the hour's premium less (the roster pays that part)."""
     rows = variables.assignments
-    here = np.flatnonzero((rows["site"] == site).to_numpy() & (rows["hour"] != WEEK).to_numpy())
+    here = variables.eligibility.groups("site").get(site, _NONE)  # ascending positions
+    hours = rows["hour"].to_numpy()[here].astype(np.int64)
+    real = hours != WEEK
+    here, hours = here[real], hours[real]
     if not len(here):
         return
-    hours = rows["hour"].to_numpy()[here].astype(np.int64)
     columns, values = year.of(here, -rate * pay[hours])
     lp.add_cost(columns, values)
 
