@@ -85,7 +85,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
@@ -177,6 +177,10 @@ class _SitePatterns:
     # column is the row's ``on`` (else a pattern), its index (in ``on`` or the
     # patterns), coefficient.
     count_terms: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+    # The whole-roster programs' shapes on these patterns (:func:`_cover_shape`).
+    shapes: dict[tuple[object, ...], _CoverShape] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
 
 def _patterns(inputs: ModelInputs, site: str, roster: Roster) -> _SitePatterns:
@@ -538,38 +542,44 @@ def whole_roster(
         sites (whole agents beyond capacity or seats) get ``on_shift`` = NaN.
     """
     rosters = rostered_sites(inputs)
-    shift_rows: list[dict[str, object]] = []
-    hour_rows: list[pd.DataFrame] = []
     if not rosters or staffing.empty:
-        return pd.DataFrame(shift_rows, columns=SHIFT_COLUMNS), _empty_hours()
+        return pd.DataFrame([], columns=SHIFT_COLUMNS), _empty_hours()
     hourly = staffing[staffing["hour"] != WEEK]
     worked = hourly.groupby(["site", "hour"])["agents"].sum()
-    whole = worked  # the hour's agents, rounded up to people below
+    # each site's hours in ``worked`` (grouped: a site's are consecutive)
+    worked_sites = worked.index.get_level_values("site").to_numpy()
+    worked_hours = worked.index.get_level_values("hour").to_numpy(dtype=int)
+    worked_agents = worked.to_numpy()
+    cuts = np.flatnonzero(worked_sites[1:] != worked_sites[:-1]) + 1
+    firsts, ends = np.r_[0, cuts], np.r_[cuts, len(worked_sites)]
+    spans = {str(worked_sites[a]): slice(a, b) for a, b in zip(firsts, ends, strict=True) if b > a}
     deferred = staffing[staffing["hour"] == WEEK].groupby("site")["agents"].sum()
+    staffed = set(staffing["site"].unique().tolist())
     weeks = weeks_of_work(inputs)
     headroom = inputs.scenario.policies.capacity_headroom or 0.0
     capacity = inputs.sites["capacity_hours"] * (1 - headroom)
     market_zone = inputs.market["timezone"]
     week = inputs.scenario.settings.reference_week
+    shifts = _Table()
+    hours = _Table()
     for site in sorted(rosters):
-        here = staffing["site"] == site
-        if not here.any():
+        if site not in staffed:
             continue
         roster = rosters[site]
         found = _patterns(inputs, site, roster)
         need = np.zeros(HOURS_PER_WEEK)
         done = np.zeros(HOURS_PER_WEEK)
-        if site in whole.index.get_level_values("site"):
-            need_h = whole.loc[site]
-            need[need_h.index.to_numpy(dtype=int)] = np.ceil(need_h.to_numpy() - 1e-9)
-            done_h = worked.loc[site]
-            done[done_h.index.to_numpy(dtype=int)] = done_h.to_numpy()
+        if site in spans:  # the hour's agents, rounded up to people
+            span = spans[site]
+            need[worked_hours[span]] = np.ceil(worked_agents[span] - 1e-9)
+            done[worked_hours[span]] = worked_agents[span]
         blend = float(deferred.get(site, 0.0))
         uncovered = np.maximum(need, done)
         uncovered[found.hours] = 0.0
+        nan = np.full(len(found.hours), np.nan)
         if uncovered.any() or (blend > 0 and not len(found.hours)):
-            # work in an hour no whole shift covers: not rosterable
-            hour_rows.append(_hours_table(site, found.hours, None, done, None, None))
+            # work in an hour no whole shift can cover: not rosterable
+            hours.add(site, found.hours, nan, done[found.hours], nan, nan)
             continue
         pay = inputs.premium.loc[site].to_numpy()[found.hours]
         rate = weeks * idle_rate(inputs, site)
@@ -586,9 +596,9 @@ def whole_roster(
                 site, found, need[found.hours], lengths, work, roster, shift_cost,
                 float(capacity[site]), seats, penalty,
             )  # fmt: skip
-            solution = _solve_roster(program.lp.arrays(), program.rounding)
+            solution = _solve_roster(program.arrays, program.rounding)
             if not solution.has_solution or solution.values is None:
-                hour_rows.append(_hours_table(site, found.hours, None, done, None, None))
+                hours.add(site, found.hours, nan, done[found.hours], nan, nan)
                 continue
             agents = np.round(solution.values[program.shifts])
         else:
@@ -599,25 +609,45 @@ def whole_roster(
         on_shift = found.cover @ agents
         spare = np.maximum(on_shift - done[found.hours], 0.0)
         blended = _blend(spare, pay, blend)
-        hour_rows.append(_hours_table(site, found.hours, on_shift, done, blended, spare - blended))
+        idle = np.maximum(spare - blended, 0.0)
+        hours.add(site, found.hours, on_shift, done[found.hours], blended, idle)
         days, clock = local_clock(str(inputs.sites.at[site, "timezone"]), market_zone, week)
-        starts = found.patterns["start_hour"].to_numpy()
-        for j in np.flatnonzero(agents > 0):
-            start, length = int(starts[j]), int(lengths[j])
-            shift_rows.append(
-                {
-                    "site": site,
-                    "start_hour": start,
-                    "length_hours": length,
-                    "local_weekday": int(days[start]),
-                    "local_start": int(clock[start]),
-                    "agents": int(agents[j]),
-                    "paid_hours": float(agents[j] * length),
-                }
-            )
-    shifts = pd.DataFrame(shift_rows, columns=SHIFT_COLUMNS)
-    hours = pd.concat(hour_rows, ignore_index=True) if hour_rows else _empty_hours()
-    return shifts, hours
+        used = np.flatnonzero(agents > 0)
+        starts = found.patterns["start_hour"].to_numpy()[used]
+        shifts.add(
+            site, starts, lengths[used].astype(np.int64), days[starts], clock[starts],
+            agents[used].astype(np.int64), agents[used] * lengths[used],
+        )  # fmt: skip
+    return (
+        shifts.frame(SHIFT_COLUMNS) if len(shifts) else pd.DataFrame([], columns=SHIFT_COLUMNS),
+        hours.frame(_HOURS_COLUMNS) if hours.sites else _empty_hours(),
+    )
+
+
+class _Table:
+    """A table gathered site by site as arrays (one per column, the site's rows), made
+    a DataFrame once at the end: ``site`` repeated, then the columns' arrays."""
+
+    def __init__(self) -> None:
+        self.sites: list[str] = []
+        self.counts: list[int] = []
+        self.columns: list[tuple[np.ndarray, ...]] = []
+
+    def add(self, site: str, *columns: np.ndarray) -> None:
+        self.sites.append(site)
+        self.counts.append(len(columns[0]))
+        self.columns.append(columns)
+
+    def __len__(self) -> int:
+        return sum(self.counts)
+
+    def frame(self, names: list[str]) -> pd.DataFrame:
+        # (no rows: the site as a scalar, for the text column's type, as rows would give)
+        site = np.repeat(self.sites, self.counts).tolist() if len(self) else self.sites[0]
+        data: dict[str, object] = {names[0]: site}
+        for name, parts in zip(names[1:], zip(*self.columns, strict=True), strict=True):
+            data[name] = np.concatenate(parts)
+        return pd.DataFrame(data)
 
 
 # The per-site roster MILP stops within 0.5 % of its optimum (of the idle hours' cost,
@@ -642,29 +672,12 @@ def _rounded_roster(
     roster LP's shifts rounded up, then shifts taken off, dearest per paid hour first,
     while every row still holds (cover, the week's work, the part-time cap), seats and
     capacity then as little overshot as that allows."""
-    count = len(lengths)
-    lp = LinearProgram("cover")
-    n = lp.add_columns("shifts", list(range(count)))
-    covering = [n[m] for m in found.members]
-    ones = [np.ones(len(m)) for m in covering]
-    lp.add_rows("whole", list(range(len(need))), covering, ones, lower=need)
-    lp.add_rows("work", [0], [n], [lengths], lower=work)
     share = roster.max_part_time_share
-    if share is not None:
-        part = np.where(lengths == lengths.max(), 0.0, 1.0)
-        lp.add_rows("part_time", [0], [n], [part - share], upper=0.0)
-    lp.add_cost(n, cost)
+    part = None if share is None else np.where(lengths == lengths.max(), 0.0, 1.0) - share
+    shape = _cover_shape(found, lengths, part, np.isfinite(seats), integer=False)
     penalty = 1e3 * float(cost.max(initial=1.0))
-    (row,) = lp.add_rows("capacity", [0], [n], [lengths], upper=capacity)
-    over = lp.add_columns("over_capacity", [0])
-    lp.add_terms(np.array([row]), over, np.array([-1.0]))
-    lp.add_cost(over, penalty)
-    if np.isfinite(seats):
-        rows = lp.add_rows("seats", list(range(len(need))), covering, ones, upper=seats)
-        crowded = lp.add_columns("over", list(range(len(need))))
-        lp.add_terms(rows, crowded, -np.ones(len(rows)))
-        lp.add_cost(crowded, penalty)
-    solution = _solve_roster(lp.arrays())
+    n = shape.shifts
+    solution = _solve_roster(shape.program(need, work, cost, capacity, seats, penalty))
     assert solution.values is not None
     return _round_roster(found, solution.values[n], need, lengths, cost, roster, work)
 
@@ -751,35 +764,106 @@ class _RosterProgram:
         seats: float,
         penalty: float,
     ) -> None:
-        lp = LinearProgram(f"roster {site}")
-        n = lp.add_columns("shifts", list(range(len(found.patterns))), integer=True)
-        covering = [n[m] for m in found.members]
-        ones = [np.ones(len(m)) for m in covering]
-        lp.add_rows("whole", found.hours.tolist(), covering, ones, lower=need)
-        lp.add_rows("blend", [0], [n], [lengths], lower=work)
-        if roster.max_part_time_share is not None:
-            part = lengths < max(roster.shift_hours)
-            lp.add_rows(
-                "part_time", [0], [n], [np.where(part, 1.0, 0.0) - roster.max_part_time_share],
-                upper=0.0,
-            )  # fmt: skip
-        lp.add_cost(n, shift_cost + 1e-6 * (lengths < lengths.max()))
-        (row,) = lp.add_rows("capacity", [0], [n], [lengths], upper=capacity)
-        over = lp.add_columns("over_capacity", [0])
-        lp.add_terms(np.array([row]), over, np.array([-1.0]))
-        lp.add_cost(over, penalty)
-        crowded = None
-        if np.isfinite(seats):
-            rows = lp.add_rows("seats", found.hours.tolist(), covering, ones, upper=seats)
-            crowded = lp.add_columns("over_seats", found.hours.tolist())
-            lp.add_terms(rows, crowded, -np.ones(len(rows)))
-            lp.add_cost(crowded, penalty)
-        self.lp, self.shifts = lp, n
+        share = roster.max_part_time_share
+        part = None
+        if share is not None:
+            part = np.where(lengths < max(roster.shift_hours), 1.0, 0.0) - share
+        shape = _cover_shape(found, lengths, part, np.isfinite(seats), integer=True)
+        cost = shift_cost + 1e-6 * (lengths < lengths.max())
+        self.arrays = shape.program(need, work, cost, capacity, seats, penalty)
+        n, over, crowded = shape.shifts, shape.over_capacity, shape.over_seats
+        self.shifts = n
         # The LP rounded (up, then shifts taken off while every row holds) is the
         # MILP's first incumbent: enough when within its gap of the LP's bound.
         self.rounding = _Rounding(
             found, need, lengths, shift_cost, roster, work, capacity, seats, n, over, crowded
         )
+
+
+@dataclass(frozen=True)
+class _CoverShape:
+    """A whole-roster program on a site's patterns without its figures: the matrix,
+    column bounds and integrality (built once, :func:`_cover_shape`), and where the
+    figures of a program go (:meth:`program`).
+
+    Rows: ``whole`` (agents on shift each covered hour, at least ``need``), the week's
+    work (paid hours at least ``work``), the part-time cap (if any), capacity (paid
+    hours at most ``capacity`` plus ``over_capacity``) and, for a site with seats,
+    ``seats`` (agents on shift at most ``seats`` plus ``over_seats`` each hour).
+    """
+
+    arrays: ProgramArrays
+    shifts: np.ndarray  # columns: agents on each pattern
+    over_capacity: np.ndarray
+    over_seats: np.ndarray | None
+    whole: np.ndarray  # rows
+    work: int
+    capacity: int
+    seats: np.ndarray | None
+
+    def program(
+        self,
+        need: np.ndarray,
+        work: float,
+        cost: np.ndarray,
+        capacity: float,
+        seats: float,
+        penalty: float,
+    ) -> ProgramArrays:
+        """The program of these figures (``cost`` per shift pattern, ``penalty`` per
+        hour over capacity or seats): the arrays a :class:`LinearProgram` written
+        with them gives."""
+        row_lower = self.arrays.row_lower.copy()
+        row_upper = self.arrays.row_upper.copy()
+        costs = np.zeros(self.arrays.num_col)
+        row_lower[self.whole] = need
+        row_lower[self.work] = work
+        row_upper[self.capacity] = capacity
+        costs[self.shifts] += cost
+        costs[self.over_capacity] += penalty
+        if self.seats is not None and self.over_seats is not None:
+            row_upper[self.seats] = seats
+            costs[self.over_seats] += penalty
+        return dataclasses.replace(
+            self.arrays, cost=costs, row_lower=row_lower, row_upper=row_upper
+        )
+
+
+def _cover_shape(
+    found: _SitePatterns,
+    lengths: np.ndarray,
+    part: np.ndarray | None,
+    seated: bool,
+    *,
+    integer: bool,
+) -> _CoverShape:
+    """The shape of a whole-roster program on ``found`` (cached on it): ``part`` the
+    part-time cap's coefficients (None: no cap), ``seated`` whether it has seat rows,
+    ``integer`` whether its shifts are (the MILP) or not (the LP rounded)."""
+    key = (integer, seated, None if part is None else part.tobytes(), lengths.tobytes())
+    shape = found.shapes.get(key)
+    if shape is not None:
+        return shape
+    lp = LinearProgram("roster")
+    n = lp.add_columns("shifts", list(range(len(found.patterns))), integer=integer)
+    covering = [n[m] for m in found.members]
+    ones = [np.ones(len(m)) for m in covering]
+    hours = list(range(len(found.hours)))
+    whole = lp.add_rows("whole", hours, covering, ones, lower=0.0)
+    (work,) = lp.add_rows("work", [0], [n], [lengths], lower=0.0)
+    if part is not None:
+        lp.add_rows("part_time", [0], [n], [part], upper=0.0)
+    (capacity,) = lp.add_rows("capacity", [0], [n], [lengths], upper=0.0)
+    over = lp.add_columns("over_capacity", [0])
+    lp.add_terms(np.array([capacity]), over, np.array([-1.0]))
+    seats = crowded = None
+    if seated:
+        seats = lp.add_rows("seats", hours, covering, ones, upper=0.0)
+        crowded = lp.add_columns("over_seats", hours)
+        lp.add_terms(seats, crowded, -np.ones(len(seats)))
+    shape = _CoverShape(lp.arrays(), n, over, crowded, whole, int(work), int(capacity), seats)
+    found.shapes[key] = shape
+    return shape
 
 
 @dataclass(frozen=True)
@@ -902,26 +986,8 @@ def _blend(spare: np.ndarray, pay: np.ndarray, deferred: float) -> np.ndarray:
     return blended
 
 
+_HOURS_COLUMNS = ["site", "hour", "on_shift", "worked", "blended", "idle"]
+
+
 def _empty_hours() -> pd.DataFrame:
-    return pd.DataFrame(columns=["site", "hour", "on_shift", "worked", "blended", "idle"])
-
-
-def _hours_table(
-    site: str,
-    hours: np.ndarray,
-    on_shift: np.ndarray | None,
-    done: np.ndarray,
-    blended: np.ndarray | None,
-    idle: np.ndarray | None,
-) -> pd.DataFrame:
-    nan = np.full(len(hours), np.nan)
-    return pd.DataFrame(
-        {
-            "site": site,
-            "hour": hours.astype(np.int64),
-            "on_shift": nan if on_shift is None else on_shift,
-            "worked": done[hours],
-            "blended": nan if blended is None else blended,
-            "idle": nan if idle is None else np.maximum(idle, 0.0),
-        }
-    )
+    return pd.DataFrame(columns=_HOURS_COLUMNS)
