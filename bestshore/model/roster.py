@@ -131,14 +131,16 @@ def shift_patterns(open_hours: np.ndarray, roster: Roster) -> pd.DataFrame:
     Sunday midnight into Monday (the week repeats).
     """
     open_hours = np.asarray(open_hours, dtype=bool)
-    starts, lengths = [], []
+    every = np.arange(0, HOURS_PER_WEEK, roster.start_every_hours)
+    starts, lengths = [_NONE], [_NONE]
     for length in roster.shift_hours:
-        for start in range(0, HOURS_PER_WEEK, roster.start_every_hours):
-            hours = (start + np.arange(length)) % HOURS_PER_WEEK
-            if open_hours[hours].all():
-                starts.append(start)
-                lengths.append(length)
-    return pd.DataFrame({"start_hour": starts, "length_hours": lengths}, dtype=np.int64)
+        inside = open_hours[(every[:, None] + np.arange(length)) % HOURS_PER_WEEK].all(axis=1)
+        starts.append(every[inside])
+        lengths.append(np.full(int(inside.sum()), length))
+    return pd.DataFrame(
+        {"start_hour": np.concatenate(starts), "length_hours": np.concatenate(lengths)},
+        dtype=np.int64,
+    )
 
 
 def weeks_of_work(inputs: ModelInputs) -> float:
@@ -197,16 +199,18 @@ def _cached_patterns(open_hours: bytes, lengths: tuple[int, ...], every: int) ->
     roster = Roster(shift_hours=list(lengths), start_every_hours=every)
     patterns = shift_patterns(np.frombuffer(open_hours, dtype=bool), roster)
     cover = np.zeros((HOURS_PER_WEEK, len(patterns)))
-    for j, (start, length) in enumerate(patterns.itertuples(index=False, name=None)):
-        cover[(start + np.arange(length)) % HOURS_PER_WEEK, j] = 1.0
+    starts = patterns["start_hour"].to_numpy()
+    spans = patterns["length_hours"].to_numpy()
+    column = np.repeat(np.arange(len(patterns)), spans)  # each hour of each pattern
+    into = np.arange(int(spans.sum())) - np.repeat(np.cumsum(spans) - spans, spans)
+    cover[(np.repeat(starts, spans) + into) % HOURS_PER_WEEK, column] = 1.0
     hours = np.flatnonzero(cover.any(axis=1))
     cover = cover[hours]
     members = tuple(np.flatnonzero(row) for row in cover)
     row_of = np.full(HOURS_PER_WEEK, -1)
     row_of[hours] = np.arange(len(hours))
     before = row_of[(hours - 1) % HOURS_PER_WEEK]
-    starts = patterns["start_hour"].to_numpy()
-    last = (starts + patterns["length_hours"].to_numpy() - 1) % HOURS_PER_WEEK
+    last = (starts + spans - 1) % HOURS_PER_WEEK
     entering = [np.flatnonzero(starts == h) for h in hours]
     leaving = [np.flatnonzero(last == (h - 1) % HOURS_PER_WEEK) for h in hours]
     if len(hours) and np.all(before >= 0):  # round the clock: anchor the first hour
