@@ -35,14 +35,18 @@ With whole shifts (``settings.roster``, or a site's or vendor's; the ``roster`` 
 ``bestshore/model/roster.py``) the floor also writes, for every rostered site s, shift
 columns ``n[s,p] ≥ 0`` (every length of its roster, starting every
 ``start_every_hours`` from Monday 00:00, wholly inside its open market hours, weeks
-wrapping round), blended and idle agent hours ``b[s,h], i[s,h] ≥ 0`` for each hour some
-shift covers, and the rows
+wrapping round), blended and idle agent hours ``b[s,h], i[s,h] ≥ 0`` and agents on shift
+``o[s,h] ≥ 0`` for each hour some shift covers, and the rows
 
-- shift cover: ``Σ_{p ∋ h} n[s,p] - Σ_{R(s,h)} (k·m·A · x + e) - b[s,h] - i[s,h] = 0`` for
+- shift count: ``o[s,h] - o[s,h-1] - Σ_{p starts at h} n[s,p] + Σ_{p ends at h-1} n[s,p]
+  = 0`` per covered hour (``o[s,h] - Σ_{p starts at h} n[s,p] = 0`` where the hour before
+  is not covered; a site covered round the clock anchors its first covered hour with
+  ``o[s,h] - Σ_{p ∋ h} n[s,p] = 0``): ``o[s,h] = Σ_{p ∋ h} n[s,p]``;
+- shift cover: ``o[s,h] - Σ_{R(s,h)} (k·m·A · x + e) - b[s,h] - i[s,h] = 0`` for
   every hour some shift covers or some real-time assignment of s falls in;
 - blend: ``Σ_h b[s,h] = Σ_{Q(s)} k·m·A · x`` (deferred work fills idle shift hours);
 - shift capacity: ``Σ_p L_p n[s,p] <= (1 - η)·H_s`` (paid hours; no ``capacity`` row);
-- shift seats: ``Σ_{p ∋ h} n[s,p] <= M_s`` per covered hour (no ``seats`` rows; ``M_s``
+- shift seats: ``o[s,h] <= M_s`` per covered hour (no ``seats`` rows; ``M_s``
   in whole seats: rounded down when the scenario gives it, up when derived);
 - part time: ``Σ_{p : L_p < L_max} n[s,p] <= β_s Σ_p n[s,p]`` when capped.
 
@@ -54,9 +58,10 @@ the year's weeks of work (annual over sizing-week volume, all work), ``r_s`` the
 hourly price (the mean of its rate card when the price came from its country's
 indicative cost). In a seasonal year (some call type's months differ from the sizing
 week) the sizing week's roster is not paid; the year's average roster is, in columns
-``n̄[s,p]``, ``b̄[s,h]`` with the rows
+``n̄[s,p]``, ``b̄[s,h]``, ``ō[s,h]`` with the rows
 
-- year cover: ``Σ_{p ∋ h} n̄[s,p] - b̄[s,h] - Σ_{R(s,h)} a_r / Y >= 0`` per covered hour;
+- year count: as shift count, on ``n̄`` and ``ō``;
+- year cover: ``ō[s,h] - b̄[s,h] - Σ_{R(s,h)} a_r / Y >= 0`` per covered hour;
 - year blend: ``Σ_h b̄[s,h] = Σ_{Q(s)} F k m A x / Y``;
 - year part time: as part time, on ``n̄``;
 
@@ -521,6 +526,46 @@ def _shift_cover(open_hours: np.ndarray, roster: Any) -> tuple[np.ndarray, np.nd
     return np.concatenate(lengths), np.concatenate(covers)
 
 
+def _count_terms(
+    cover: np.ndarray, found: np.ndarray, shifts: np.ndarray, on: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The shift count rows' terms (row offset, column, coefficient) of one site:
+    ``o[h] - o[h-1] - Σ_{p starts at h} n_p + Σ_{p ends at h-1} n_p`` per covered hour
+    ``found[i]`` (row ``i``); without ``o[h-1]`` (and no shift ending then) where the hour
+    before is not covered; a site covered round the clock anchors its first covered hour
+    with ``o[h] - Σ_{p ∋ h} n_p`` instead."""
+    count = len(found)
+    position = np.full(HOURS_PER_WEEK, -1, dtype=np.int64)
+    position[found] = np.arange(count)
+    before = position[(found - 1) % HOURS_PER_WEEK]
+    starts = cover & ~np.roll(cover, 1, axis=1)  # p starts at hour h
+    ends = cover & ~np.roll(cover, -1, axis=1)  # p's last hour is h
+    anchored = bool(count) and bool(np.all(before >= 0))
+    if anchored:
+        before[0] = -1
+    p, h = np.nonzero(starts)
+    start_row = position[h]
+    keep = start_row != 0 if anchored else np.ones(len(p), dtype=bool)
+    q, e = np.nonzero(ends)
+    end_row = position[(e + 1) % HOURS_PER_WEEK]
+    closing = (end_row >= 0) & ((end_row != 0) if anchored else True)
+    linked = np.flatnonzero(before >= 0)
+    parts = [
+        (np.arange(count), on, np.ones(count)),
+        (linked, on[before[linked]], -np.ones(len(linked))),
+        (start_row[keep], shifts[p[keep]], -np.ones(int(keep.sum()))),
+        (end_row[closing], shifts[q[closing]], np.ones(int(closing.sum()))),
+    ]
+    if anchored:
+        (first,) = np.nonzero(cover[:, found[0]])
+        parts.append((np.zeros(len(first), dtype=np.int64), shifts[first], -np.ones(len(first))))
+    return (
+        np.concatenate([part[0] for part in parts]).astype(np.int64),
+        np.concatenate([part[1] for part in parts]).astype(np.int64),
+        np.concatenate([part[2] for part in parts]),
+    )
+
+
 @dataclass(frozen=True)
 class _Roster:
     """The roster's rows as triplets over the whole program's columns, its own columns'
@@ -589,11 +634,13 @@ def _year_agents(
 
 def _roster(inputs: ModelInputs, rows: pd.DataFrame, staffing: _Staffing) -> _Roster | None:
     """Shift columns, rows and pay of every rostered site (site ids sorted), as
-    bestshore's ``roster`` family writes them: per site its ``shifts``, ``blended`` and
-    ``idle`` columns, in a seasonal year then ``year_shifts`` and ``year_blended``;
-    ``shift_cover`` rows (hours in order), ``blend``, ``shift_capacity``, ``shift_seats``
-    (covered hours), ``part_time``, in a seasonal year then ``year_cover`` (covered
-    hours), ``year_blend`` and ``year_part_time``. None without a rostered site."""
+    bestshore's ``roster`` family writes them: per site its ``shifts``, ``blended``,
+    ``idle`` and ``on_shift`` columns, in a seasonal year then ``year_shifts``,
+    ``year_blended`` and ``year_on_shift``; ``shift_count`` rows (covered hours in
+    order), ``shift_cover`` (hours in order), ``blend``, ``shift_capacity``,
+    ``shift_seats`` (covered hours), ``part_time``, in a seasonal year then
+    ``year_shift_count`` and ``year_cover`` (covered hours), ``year_blend`` and
+    ``year_part_time``. None without a rostered site."""
     rosters = rostered_sites(inputs)
     if not rosters:
         return None
@@ -648,16 +695,22 @@ def _roster(inputs: ModelInputs, rows: pd.DataFrame, staffing: _Staffing) -> _Ro
         shifts = column + np.arange(p_count)
         blended = column + p_count + np.arange(c_count)
         idle = column + p_count + c_count + np.arange(c_count)
-        column += p_count + 2 * c_count
-        # shift_cover[s,h] = 0: shifts on, less the real-time work, blended and idle hours
+        on = column + p_count + 2 * c_count + np.arange(c_count)
+        column += p_count + 3 * c_count
+        # shift_count[s,h] = 0: the agents on shift, counted from the hour before
+        rows_, cols_, values_ = _count_terms(cover, found, shifts, on)
+        add(row + rows_, cols_, values_)
+        bounds(c_count, 0.0, 0.0)
+        row += c_count
+        written = {"shift_count": c_count}
+        # shift_cover[s,h] = 0: on shift, less the real-time work, blended and idle hours
         cover_row[s, hours] = row + np.arange(len(hours))
-        p, h = np.nonzero(cover)
-        add(cover_row[s, h], shifts[p], np.ones(len(p)))
+        add(cover_row[s, found], on, np.ones(c_count))
         add(cover_row[s, found], blended, -np.ones(c_count))
         add(cover_row[s, found], idle, -np.ones(c_count))
         bounds(len(hours), 0.0, 0.0)
         row += len(hours)
-        written = {"shift_cover": len(hours)}
+        written["shift_cover"] = len(hours)
         # blend[s] = 0: the blended hours are the deferred work
         if deferred[s] or c_count:
             blend_row[s] = row
@@ -673,9 +726,7 @@ def _roster(inputs: ModelInputs, rows: pd.DataFrame, staffing: _Staffing) -> _Ro
         # shift_seats[s,h]: agents on shift within the (whole) seats, every covered hour
         seats = _whole_seats(inputs, s)
         if np.isfinite(seats) and c_count:
-            position = np.full(HOURS_PER_WEEK, -1, dtype=np.int64)
-            position[found] = np.arange(c_count)
-            add(row + position[h], shifts[p], np.ones(len(p)))
+            add(row + np.arange(c_count), on, np.ones(c_count))
             bounds(c_count, -np.inf, seats)
             row += c_count
             written["shift_seats"] = c_count
@@ -699,18 +750,25 @@ def _roster(inputs: ModelInputs, rows: pd.DataFrame, staffing: _Staffing) -> _Ro
         pay = premium[s, found]
         shift_pay = rate * (cover[:, found].astype(float) @ pay)
         if not seasonal:
-            costs += [weeks * shift_pay, -weeks * rate * pay, np.zeros(c_count)]
+            costs += [weeks * shift_pay, -weeks * rate * pay, np.zeros(2 * c_count)]
             shapes.append({**shape, "rows": sum(written.values())})
             continue
         # A seasonal year: the year's average roster is paid, the sizing week's only fits.
-        costs.append(np.zeros(p_count + 2 * c_count))
+        costs.append(np.zeros(p_count + 3 * c_count))
         year_shifts = column + np.arange(p_count)
         year_blended = column + p_count + np.arange(c_count)
-        column += p_count + c_count
-        costs += [_YEAR_WEEKS * shift_pay, -_YEAR_WEEKS * rate * pay]
-        # year_cover[s,h] >= 0: average shifts on, less the average blended hours and work
+        year_on = column + p_count + c_count + np.arange(c_count)
+        column += p_count + 2 * c_count
+        costs += [_YEAR_WEEKS * shift_pay, -_YEAR_WEEKS * rate * pay, np.zeros(c_count)]
+        # year_shift_count[s,h] = 0: the average roster's agents on shift
+        rows_, cols_, values_ = _count_terms(cover, found, year_shifts, year_on)
+        add(row + rows_, cols_, values_)
+        bounds(c_count, 0.0, 0.0)
+        row += c_count
+        written["year_shift_count"] = c_count
+        # year_cover[s,h] >= 0: average on shift, less the average blended hours and work
         year_row[s, found] = row + np.arange(c_count)
-        add(year_row[s, h], year_shifts[p], np.ones(len(p)))
+        add(year_row[s, found], year_on, np.ones(c_count))
         add(year_row[s, found], year_blended, -np.ones(c_count))
         bounds(c_count, 0.0, np.inf)
         row += c_count
