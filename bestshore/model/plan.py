@@ -796,6 +796,10 @@ def plan_sourcing(
         # round solved from scratch and each later one restarted from the round before,
         # keeps the answer the terms' alone (nothing carried from earlier solves).
         session = HighsSession() if solver is None else None
+    elif quick and session is None and solver is None:
+        # A quick what-if with no instance of its own (a Workbench variant): one for this
+        # solve, so its rounds after the first restart from the round before.
+        session = HighsSession()
     margins = Margins()
     first = solve_round(
         inputs, eligibility, margins, base=base, solver=solver, session=session, clock=clock
