@@ -273,13 +273,15 @@ def exact_staffing_of(
     exact = exact_staffing(
         rows[hourly], call_types, settings.occupancy, whole, rows.loc[hourly, "pool"].to_numpy()
     )
-    rows["agents"] = rows["agents_lp"]  # deferred work: linear, exact as is
-    rows["roster_agents"] = rows["agents_lp"]
-    for column in ("service_level", "asa_seconds", "abandon_rate", "occupancy"):
-        rows[column] = np.nan
     columns = ["agents", "roster_agents", "service_level", "asa_seconds", "abandon_rate"]
     columns.append("occupancy")
-    rows.loc[hourly, columns] = exact[columns].to_numpy()
+    at = hourly.to_numpy()
+    for column in columns:  # whole columns written at once: far faster than .loc
+        # deferred work: its agents linear, exact as they are; no queue figures
+        values = estimate[used] if column in ("agents", "roster_agents") else np.nan
+        values = np.array(np.broadcast_to(values, len(rows)), dtype=float)
+        values[at] = exact[column].to_numpy(dtype=float)
+        rows[column] = values
     rate = rows["annual_factor"] * rows["rate_per_hour"] * rows["premium"]
     # Per-contact offers: the vendor is paid for contacts handled (repeats included).
     paid_contacts = rows["annual_factor"] * rows["contact_price"] * rows["calls"]
