@@ -327,10 +327,11 @@ def overshoot(inputs: ModelInputs, exact: Exact) -> Margins:
         on_shift = on_shift[on_shift["site"].isin(seats.index)]
         per_hour = pd.concat([per_hour, on_shift.set_index(["site", "hour"])["on_shift"]])
     if len(per_hour):
-        whole = {site: whole_seats(inputs, site) for site in rostered if site in seats.index}
-        limit = np.array(
-            [whole.get(site, seats[site]) for site in per_hour.index.get_level_values(0)]
-        )
+        sites = per_hour.index.get_level_values(0)
+        limit = seats.reindex(sites).to_numpy(dtype=float)
+        for site in rostered:
+            if site in seats.index:
+                limit[np.asarray(sites == site)] = whole_seats(inputs, site)
         excess_seats = per_hour - limit
         over.seats = {
             (str(s), int(h)): float(v)
