@@ -43,6 +43,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import highspy
 import numpy as np
 import pandas as pd
 import pulp
@@ -328,7 +329,7 @@ def overshoot(inputs: ModelInputs, exact: Exact) -> Margins:
         per_hour = pd.concat([per_hour, on_shift.set_index(["site", "hour"])["on_shift"]])
     if len(per_hour):
         sites = per_hour.index.get_level_values(0)
-        limit = seats.reindex(sites).to_numpy(dtype=float)
+        limit = np.array(seats.reindex(sites), dtype=float)  # a copy, written below
         for site in rostered:
             if site in seats.index:
                 limit[np.asarray(sites == site)] = whole_seats(inputs, site)
@@ -742,15 +743,17 @@ def _linearized_round(
     solver: pulp.LpSolver | None,
     clock: _Clock,
     fixed: np.ndarray | None = None,
+    basis: highspy.HighsBasis | None = None,
 ) -> tuple[SourcingModel, Solution]:
     """One linearized round (:mod:`bestshore.model.linearize`) from ``model`` (the
     relaxation with its margins) at ``shares``, solved (``fixed``: on/off decisions
-    held, as :func:`solve_round`)."""
+    held, as :func:`solve_round`; ``basis``: the simplex started from the relaxation's,
+    the lines' rows basic)."""
     with clock.stage("build"):
         linear = linearized(model, shares)
     if fixed is not None and len(fixed) != linear.program.num_col:
         fixed = None
-    return linear, clock.round(linear, solver, fixed=fixed)
+    return linear, clock.round(linear, solver, fixed=fixed, basis=basis)
 
 
 def plan_sourcing(
@@ -873,8 +876,12 @@ def plan_sourcing(
         # of its linearization at the plan's loads (each line exact there).
         relaxed, margins, shares = first[0], Margins(), best.model.shares()
         held = _decisions(best.model, best.solution)
+        # A quick what-if starts each round's simplex from the accepted round's basis
+        # (the session's last LP: the relaxation with room held back, the lines' rows
+        # then basic) rather than from nothing; a fresh solve keeps its cold rounds.
+        basis = session.basis() if quick and session is not None else None
         for _ in range(LINEARIZED_ROUNDS):
-            model, solution = _linearized_round(relaxed, shares, solver, clock, held)
+            model, solution = _linearized_round(relaxed, shares, solver, clock, held, basis)
             if not solution.has_solution:
                 if not held_back(margins):
                     break
