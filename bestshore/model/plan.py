@@ -772,7 +772,10 @@ def plan_sourcing(
     (see :func:`~bestshore.model.solve.solve_model`) for scenarios staffed by workload
     (the relaxation is their plan) and ``quick`` what-ifs; Erlang-staffed ones are solved
     afresh, round by round, so the plan depends on the terms alone, not on what was
-    solved before.
+    solved before. A ``quick`` what-if given no ``session`` (a Workbench variant) gets
+    one of its own: its rounds after the first restart from the round before, and its
+    linearized rounds start from the accepted round's basis (nothing carried from
+    earlier solves, so its answer is still its terms' alone).
     ``previous``, an earlier plan of the same eligible set (a Workbench's last), gives
     the model the first round re-prices instead of building afresh. With ``quick``,
     the rounds after the relaxation start from ``previous``'s margins: a what-if then
