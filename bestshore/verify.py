@@ -1560,6 +1560,10 @@ def _missing(value: Any) -> bool:
 def _same(got: Any, expected: Any, scale: float = 1.0) -> bool:
     """Equal within the checker's tolerance: missing values (None, NaN) match each
     other only, numbers are close, booleans and text are equal."""
+    if isinstance(got, float) and isinstance(expected, float):  # the common case, at once
+        if got != got or expected != expected:  # NaN
+            return got != got and expected != expected
+        return _close(got, expected, scale)
     if _missing(got) or _missing(expected):
         return _missing(got) and _missing(expected)
     if isinstance(expected, (bool, np.bool_)) or isinstance(got, (bool, np.bool_)):

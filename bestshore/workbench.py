@@ -239,8 +239,8 @@ class Workbench:
         solve's). A variant
         changing terms only (prices, capacities, seats, vendor caps) re-prices the kept
         model; any other (volumes, AHT, shrinkage, ...) builds its own. No HiGHS
-        instance is kept between variants, so each one's answer is its own whatever
-        was solved before.
+        instance is kept between variants (a quick one has one of its own for its
+        rounds), so each one's answer is its own whatever was solved before.
 
         A variant without a plan is not an error: :attr:`Variant.error` says why. Its
         scenario is validated again (a bad value raises :class:`ScenarioError`).

@@ -77,6 +77,42 @@ def test_linear_sweep_restarts_highs_and_matches_fresh_solves() -> None:
     assert bench._session.restarts == 4
 
 
+def test_quick_variants_are_their_own_whatever_came_before() -> None:
+    """A quick variant (a warm Monte Carlo draw) keeps one HiGHS instance for its own
+    rounds (each restarted from the round before, its linearized rounds from the
+    accepted round's basis) and none between variants: a draw's plan is the same solved
+    first, after another draw, or on another Workbench; checked and proven like any."""
+    import numpy as np
+
+    from bestshore.analysis.uncertainty import (
+        apply_factors,
+        draw_factors,
+        parse_uncertainty,
+        variates,
+    )
+
+    scenario = bestshore.load_scenario("scenarios/demo-study.yaml")
+    found = variates(scenario, parse_uncertainty(scenario))
+    seeds = np.random.SeedSequence(2026).spawn(4)
+    draw, other = (apply_factors(scenario, found, draw_factors(found, seeds[i])) for i in (0, 3))
+    bench = bestshore.Workbench(scenario)
+    alone = bench.variant(draw, quick=True)
+    bench.variant(other, quick=True)
+    again = bench.variant(draw, quick=True)
+    elsewhere = bestshore.Workbench(scenario).variant(draw, quick=True)
+    assert alone.result is not None
+    for repeat in (again, elsewhere):
+        assert repeat.result is not None
+        pd.testing.assert_frame_equal(repeat.result.staffing, alone.result.staffing)
+        assert repeat.result.stamp["lower_bound"] == alone.result.stamp["lower_bound"]
+        assert repeat.held.total_cost == alone.held.total_cost
+    result = alone.result
+    assert bestshore.verify(draw, result) == []
+    bound = result.stamp["lower_bound"]
+    assert bound <= result.total_cost
+    assert result.stamp["gap"] == pytest.approx(1 - bound / result.total_cost)
+
+
 def test_demo_what_if_is_exactly_a_fresh_solve_and_quick_mode_is_checked() -> None:
     bench = bestshore.Workbench("scenarios/demo.yaml")
     base = bench.solve()

@@ -182,10 +182,16 @@ def staff_month(inputs: ModelInputs, staffing: pd.DataFrame, load: pd.Series) ->
         whole = whole_agent_rows(inputs, rows[moved])
         pools = rows.loc[moved, "pool"].to_numpy() if "pool" in rows else None
         exact = exact_staffing(rows[moved], call_types, settings.occupancy, whole, pools)
-        rows.loc[moved, _STAFFED] = exact[_STAFFED].to_numpy()
+        for column in _STAFFED:  # whole columns written at once: far faster than .loc
+            values = rows[column].to_numpy(dtype=float, copy=True)
+            values[moved] = exact[column].to_numpy(dtype=float)
+            rows[column] = values
     deferred = ~hourly
-    for column in ("agents", "roster_agents"):
-        rows.loc[deferred, column] = rows.loc[deferred, column].to_numpy() * ratio[deferred]
+    if deferred.any():
+        for column in ("agents", "roster_agents"):
+            values = rows[column].to_numpy(dtype=float, copy=True)
+            values[deferred] *= ratio[deferred]
+            rows[column] = values
     return rows
 
 

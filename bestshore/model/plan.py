@@ -43,6 +43,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import highspy
 import numpy as np
 import pandas as pd
 import pulp
@@ -273,13 +274,15 @@ def exact_staffing_of(
     exact = exact_staffing(
         rows[hourly], call_types, settings.occupancy, whole, rows.loc[hourly, "pool"].to_numpy()
     )
-    rows["agents"] = rows["agents_lp"]  # deferred work: linear, exact as is
-    rows["roster_agents"] = rows["agents_lp"]
-    for column in ("service_level", "asa_seconds", "abandon_rate", "occupancy"):
-        rows[column] = np.nan
     columns = ["agents", "roster_agents", "service_level", "asa_seconds", "abandon_rate"]
     columns.append("occupancy")
-    rows.loc[hourly, columns] = exact[columns].to_numpy()
+    at = hourly.to_numpy()
+    for column in columns:  # whole columns written at once: far faster than .loc
+        # deferred work: its agents linear, exact as they are; no queue figures
+        values = estimate[used] if column in ("agents", "roster_agents") else np.nan
+        values = np.array(np.broadcast_to(values, len(rows)), dtype=float)
+        values[at] = exact[column].to_numpy(dtype=float)
+        rows[column] = values
     rate = rows["annual_factor"] * rows["rate_per_hour"] * rows["premium"]
     # Per-contact offers: the vendor is paid for contacts handled (repeats included).
     paid_contacts = rows["annual_factor"] * rows["contact_price"] * rows["calls"]
@@ -325,10 +328,11 @@ def overshoot(inputs: ModelInputs, exact: Exact) -> Margins:
         on_shift = on_shift[on_shift["site"].isin(seats.index)]
         per_hour = pd.concat([per_hour, on_shift.set_index(["site", "hour"])["on_shift"]])
     if len(per_hour):
-        whole = {site: whole_seats(inputs, site) for site in rostered if site in seats.index}
-        limit = np.array(
-            [whole.get(site, seats[site]) for site in per_hour.index.get_level_values(0)]
-        )
+        sites = per_hour.index.get_level_values(0)
+        limit = np.array(seats.reindex(sites), dtype=float)  # a copy, written below
+        for site in rostered:
+            if site in seats.index:
+                limit[np.asarray(sites == site)] = whole_seats(inputs, site)
         excess_seats = per_hour - limit
         over.seats = {
             (str(s), int(h)): float(v)
@@ -739,15 +743,17 @@ def _linearized_round(
     solver: pulp.LpSolver | None,
     clock: _Clock,
     fixed: np.ndarray | None = None,
+    basis: highspy.HighsBasis | None = None,
 ) -> tuple[SourcingModel, Solution]:
     """One linearized round (:mod:`bestshore.model.linearize`) from ``model`` (the
     relaxation with its margins) at ``shares``, solved (``fixed``: on/off decisions
-    held, as :func:`solve_round`)."""
+    held, as :func:`solve_round`; ``basis``: the simplex started from the relaxation's,
+    the lines' rows basic)."""
     with clock.stage("build"):
         linear = linearized(model, shares)
     if fixed is not None and len(fixed) != linear.program.num_col:
         fixed = None
-    return linear, clock.round(linear, solver, fixed=fixed)
+    return linear, clock.round(linear, solver, fixed=fixed, basis=basis)
 
 
 def plan_sourcing(
@@ -766,7 +772,10 @@ def plan_sourcing(
     (see :func:`~bestshore.model.solve.solve_model`) for scenarios staffed by workload
     (the relaxation is their plan) and ``quick`` what-ifs; Erlang-staffed ones are solved
     afresh, round by round, so the plan depends on the terms alone, not on what was
-    solved before.
+    solved before. A ``quick`` what-if given no ``session`` (a Workbench variant) gets
+    one of its own: its rounds after the first restart from the round before, and its
+    linearized rounds start from the accepted round's basis (nothing carried from
+    earlier solves, so its answer is still its terms' alone).
     ``previous``, an earlier plan of the same eligible set (a Workbench's last), gives
     the model the first round re-prices instead of building afresh. With ``quick``,
     the rounds after the relaxation start from ``previous``'s margins: a what-if then
@@ -796,6 +805,10 @@ def plan_sourcing(
         # round solved from scratch and each later one restarted from the round before,
         # keeps the answer the terms' alone (nothing carried from earlier solves).
         session = HighsSession() if solver is None else None
+    elif quick and session is None and solver is None:
+        # A quick what-if with no instance of its own (a Workbench variant): one for this
+        # solve, so its rounds after the first restart from the round before.
+        session = HighsSession()
     margins = Margins()
     first = solve_round(
         inputs, eligibility, margins, base=base, solver=solver, session=session, clock=clock
@@ -866,8 +879,12 @@ def plan_sourcing(
         # of its linearization at the plan's loads (each line exact there).
         relaxed, margins, shares = first[0], Margins(), best.model.shares()
         held = _decisions(best.model, best.solution)
+        # A quick what-if starts each round's simplex from the accepted round's basis
+        # (the session's last LP: the relaxation with room held back, the lines' rows
+        # then basic) rather than from nothing; a fresh solve keeps its cold rounds.
+        basis = session.basis() if quick and session is not None else None
         for _ in range(LINEARIZED_ROUNDS):
-            model, solution = _linearized_round(relaxed, shares, solver, clock, held)
+            model, solution = _linearized_round(relaxed, shares, solver, clock, held, basis)
             if not solution.has_solution:
                 if not held_back(margins):
                     break

@@ -671,12 +671,15 @@ def solve_with_highs(
     highs: highspy.Highs | None = None,
     gap_tolerance: float | None = None,
     start: np.ndarray | None = None,
+    basis: highspy.HighsBasis | None = None,
 ) -> tuple[Solution, highspy.Highs]:
     """Solve with HiGHS from arrays in one hand-over (single thread: deterministic).
 
     Pass a previous ``highs`` instance to reuse it and its options. ``gap_tolerance`` is
     the relative gap at which a MILP stops (HiGHS's ``mip_rel_gap``, default 1e-4).
     ``start``, a value for every column, is a MILP's first incumbent (when feasible).
+    ``basis``, an LP's: the simplex starts from it (:func:`extended_basis`); the
+    optimum is the same, the vertex may be another of equal cost.
     """
     began = time.perf_counter()
     if highs is None:
@@ -709,6 +712,11 @@ def solve_with_highs(
     )
     if passed == highspy.HighsStatus.kError:
         raise ValueError("HiGHS rejected the model arrays")
+    if basis is not None and not arrays.integer.any():
+        found = extended_basis(basis, arrays.num_col, arrays.num_row)
+        if found is not None:
+            highs.setOptionValue("solver", "simplex")  # from the basis, not interior
+            highs.setBasis(found)  # one HiGHS refuses leaves the solve cold, as it was
     if start is not None:
         incumbent = highspy.HighsSolution()
         incumbent.col_value = np.asarray(start, dtype=float).tolist()
@@ -718,6 +726,22 @@ def solve_with_highs(
     highs.run()
     solved = time.perf_counter()
     return _read_solution(highs, arrays, handed - began, solved - handed), highs
+
+
+def extended_basis(
+    basis: highspy.HighsBasis, num_col: int, num_row: int
+) -> highspy.HighsBasis | None:
+    """``basis`` of a program, for one with the same columns and the same rows first,
+    more rows after them (their slacks basic: still a basis); None when the program is
+    not so (other columns, fewer rows) or the basis is not valid."""
+    cols, rows = list(basis.col_status), list(basis.row_status)
+    if not basis.valid or len(cols) != num_col or len(rows) > num_row:
+        return None
+    found = highspy.HighsBasis()
+    found.col_status = cols
+    found.row_status = rows + [highspy.HighsBasisStatus.kBasic] * (num_row - len(rows))
+    found.valid = True
+    return found
 
 
 def _read_solution(
@@ -798,6 +822,13 @@ class HighsSession:
         self.highs: highspy.Highs | None = None
         self.arrays: ProgramArrays | None = None
         self.restarts = 0
+
+    def basis(self) -> highspy.HighsBasis | None:
+        """The basis of the last LP solved (None before one, or after a MILP)."""
+        if self.highs is None or self.arrays is None or self.arrays.integer.any():
+            return None
+        found = self.highs.getBasis()
+        return found if found.valid else None
 
     def _same_matrix(self, arrays: ProgramArrays) -> bool:
         last = self.arrays

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 
+import highspy
 import numpy as np
 import pulp
 
@@ -36,6 +37,7 @@ def solve_model(
     gap_tolerance: float | None = None,
     node_limit: int | None = None,
     fixed: np.ndarray | None = None,
+    basis: highspy.HighsBasis | None = None,
 ) -> Solution:
     """Solve ``model`` (fast HiGHS path, or ``solver`` through PuLP); read ``status`` first.
 
@@ -45,7 +47,8 @@ def solve_model(
     ``node_limit`` branch-and-bound nodes (a deterministic limit: HiGHS on one thread;
     a PuLP solver other than HiGHS is not limited). ``fixed`` gives a value to each
     integer column (in column order, NaN elsewhere): they are held there and the rest
-    solved as an LP.
+    solved as an LP. ``basis`` (an LP's, the fast path without a ``session``) is where
+    the simplex starts (:func:`~bestshore.model.program.extended_basis`).
     """
     arrays = model.program.arrays()
     if fixed is not None:
@@ -62,7 +65,7 @@ def solve_model(
         if node_limit is not None:
             highs.setOptionValue("mip_max_nodes", int(node_limit))
         solution, _ = solve_with_highs(
-            arrays, time_limit=time_limit, gap_tolerance=gap_tolerance, highs=highs
+            arrays, time_limit=time_limit, gap_tolerance=gap_tolerance, highs=highs, basis=basis
         )
     else:
         if node_limit is not None and isinstance(solver, pulp.HiGHS):
