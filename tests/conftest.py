@@ -19,6 +19,23 @@ def solve_dict(data: dict[str, Any]) -> bestshore.Result:
     return result
 
 
+def study_draw(scenario: bestshore.Scenario, index: int, seed: int = 2026) -> bestshore.Scenario:
+    """Draw ``index`` of ``seed`` of a scenario's uncertainty, as a Monte Carlo run makes
+    it (its ``index``-th child seed, :func:`bestshore.analysis.risk.run_batch`)."""
+    import numpy as np
+
+    from bestshore.analysis.uncertainty import (
+        apply_factors,
+        draw_factors,
+        parse_uncertainty,
+        variates,
+    )
+
+    found = variates(scenario, parse_uncertainty(scenario))
+    child = np.random.SeedSequence(seed).spawn(index + 1)[index]
+    return apply_factors(scenario, found, draw_factors(found, child))
+
+
 def fte_at(result: bestshore.Result, site: str, call_type: str | None = None) -> float:
     rows = result.allocation[result.allocation["site"] == site]
     if call_type is not None:

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
+from conftest import study_draw
 
 import bestshore
 from bestshore.api import solve_prepared
@@ -185,18 +186,8 @@ def test_a_warm_start_without_a_plan_falls_back_to_a_fresh_solve() -> None:
     """Draw 1 of demo-study's seed 2026: warm-started from the demo's plan, the first round
     held back the demo's margins and found no plan (it used to be reported infeasible);
     a fresh solve has one, so the quick variant must too. About 20 s."""
-    from bestshore.analysis.uncertainty import (
-        apply_factors,
-        draw_factors,
-        parse_uncertainty,
-        variates,
-    )
-
     scenario = bestshore.load_scenario("scenarios/demo-study.yaml")
-    found = variates(scenario, parse_uncertainty(scenario))
-    draw = apply_factors(
-        scenario, found, draw_factors(found, np.random.SeedSequence(2026).spawn(2)[1])
-    )
+    draw = study_draw(scenario, 1)
     bench = Workbench(scenario)
     quick = bench.variant(draw, quick=True)
     assert quick.error is None and quick.result is not None

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 import pytest
-from conftest import contracts_scenario, lisbon, tiny
+from conftest import contracts_scenario, lisbon, study_draw, tiny
 
 import bestshore
 from bestshore.scenario import parse_scenario
@@ -82,19 +82,8 @@ def test_quick_variants_are_their_own_whatever_came_before() -> None:
     rounds (each restarted from the round before, its linearized rounds from the
     accepted round's basis) and none between variants: a draw's plan is the same solved
     first, after another draw, or on another Workbench; checked and proven like any."""
-    import numpy as np
-
-    from bestshore.analysis.uncertainty import (
-        apply_factors,
-        draw_factors,
-        parse_uncertainty,
-        variates,
-    )
-
     scenario = bestshore.load_scenario("scenarios/demo-study.yaml")
-    found = variates(scenario, parse_uncertainty(scenario))
-    seeds = np.random.SeedSequence(2026).spawn(4)
-    draw, other = (apply_factors(scenario, found, draw_factors(found, seeds[i])) for i in (0, 3))
+    draw, other = study_draw(scenario, 0), study_draw(scenario, 3)
     bench = bestshore.Workbench(scenario)
     alone = bench.variant(draw, quick=True)
     bench.variant(other, quick=True)
