@@ -262,15 +262,18 @@ class Workbench:
         clock["inputs"] = time.perf_counter() - start
         result: Result | None = None
         error: SolveError | None = None
+        relaxation = None
         try:
-            result, _ = solve_prepared(
+            result, plan = solve_prepared(
                 inputs, eligibility, check=self._check, timings=clock,
                 previous=self._plan, quick=quick,
             )  # fmt: skip
+            relaxation = plan.relaxation
         except SolveError as exc:
             error = exc
         tick = time.perf_counter()
-        held = price_held(hold(self._plan), inputs, eligibility)
+        # a quick variant's relaxation has no queue openings: the held plan is priced on it
+        held = price_held(hold(self._plan), inputs, eligibility, relaxation=relaxation)
         clock["held"] = time.perf_counter() - tick
         return Variant(scenario, result, error, held, terms_only, clock)
 

@@ -8,6 +8,7 @@ import dataclasses
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 from conftest import study_draw
 
@@ -179,6 +180,35 @@ def test_variants_do_not_depend_on_the_variants_before() -> None:
     same = bench.variant(scenario)
     assert same.held.total_cost == pytest.approx(47_500)
     assert same.regret == pytest.approx(0.0, abs=1e-6)
+
+
+def test_a_quick_variant_prices_the_held_plan_on_its_relaxation() -> None:
+    """A quick what-if's relaxation (no queue openings, no room held back) is the model
+    the held pricing builds: priced on it, the held plan's staffing, months and cost are
+    those of a model built afresh, entry for entry; a fresh solve's (with openings) is
+    not taken."""
+    scenario = bestshore.load_scenario("scenarios/demo-study.yaml")
+    draw = study_draw(scenario, 3)
+    base = Workbench(scenario)
+    base.solve()
+    inputs = prepare_inputs(draw)
+    eligible = eligible_assignments(inputs)
+    _, quick = solve_prepared(inputs, eligible, check=False, previous=base._plan, quick=True)
+    held = hold(base._plan)
+    afresh = price_held(held, inputs, eligible)
+    reused = price_held(held, inputs, eligible, relaxation=quick.relaxation)
+    assert quick.relaxation is not None
+    assert "queue_opening" not in [f.name for f in quick.relaxation.families]
+    assert reused.total_cost == afresh.total_cost
+    pd.testing.assert_frame_equal(reused.staffing, afresh.staffing)
+    pd.testing.assert_frame_equal(reused.year.months, afresh.year.months)
+    assert reused.over == afresh.over
+    assert quick.relaxation.solution is not None  # the plan's model is left as it was
+    _, full = solve_prepared(inputs, eligible, check=False)
+    assert full.relaxation is not None
+    assert "queue_opening" in [f.name for f in full.relaxation.families]
+    again = price_held(held, inputs, eligible, relaxation=full.relaxation)
+    assert again.total_cost == afresh.total_cost
 
 
 @pytest.mark.slow

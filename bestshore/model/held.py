@@ -27,12 +27,12 @@ AHT move unevenly across call types.
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
-from bestshore.model.build import build_model
+from bestshore.model.build import SourcingModel, build_model
 from bestshore.model.constraints import Margins
 from bestshore.model.families import without
 from bestshore.model.inputs import ModelInputs
@@ -125,8 +125,19 @@ def hold(plan: Plan) -> HeldPlan:
     return HeldPlan(series[series > _ZERO], decisions)
 
 
-def price_held(held: HeldPlan, inputs: ModelInputs, eligibility: Eligibility) -> HeldPricing:
+def price_held(
+    held: HeldPlan,
+    inputs: ModelInputs,
+    eligibility: Eligibility,
+    *,
+    relaxation: SourcingModel | None = None,
+) -> HeldPricing:
     """Price ``held`` exactly under ``inputs`` (module docstring).
+
+    ``relaxation``, the first round's model of a plan solved on the same ``inputs`` and
+    ``eligibility`` (:attr:`Plan.relaxation`, a quick what-if's), is the model step 1
+    builds when its families are the same (no queue openings): it is then priced on a
+    copy instead of built again.
 
     Raises
     ------
@@ -135,7 +146,11 @@ def price_held(held: HeldPlan, inputs: ModelInputs, eligibility: Eligibility) ->
         the plan cannot be held under these inputs.
     """
     # the queue openings only bound a relaxation: a held plan is priced exactly
-    model = build_model(inputs, eligibility=eligibility, families=without("queue_opening"))
+    families = without("queue_opening")
+    if relaxation is not None and _same_build(relaxation, inputs, eligibility, families):
+        model = replace(relaxation, solution=None)  # its program read, never written
+    else:
+        model = build_model(inputs, eligibility=eligibility, families=families)
     index = pd.MultiIndex.from_frame(eligibility.assignments[KEY_COLUMNS])
     lost = held.shares.index.difference(index)
     if len(lost):
@@ -171,3 +186,17 @@ def price_held(held: HeldPlan, inputs: ModelInputs, eligibility: Eligibility) ->
     months = year.months
     over_months = [int(m) for m in months.loc[months["over_capacity"].astype(bool), "month"]]
     return HeldPricing(total, staffing, year, priced.over, over_months)
+
+
+def _same_build(
+    model: SourcingModel, inputs: ModelInputs, eligibility: Eligibility, families: tuple
+) -> bool:
+    """Whether ``model``, a first round's (built with no room held back), is what
+    ``build_model(inputs, eligibility=eligibility, families=families)`` gives: built
+    from these very inputs and eligible set, with the same families, not elastic."""
+    return (
+        model.inputs is inputs
+        and model.eligibility is eligibility
+        and not model.elastic
+        and [f.name for f in model.families] == [f.name for f in families]
+    )
