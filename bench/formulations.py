@@ -17,19 +17,45 @@ documents for the families the benchmark scenarios use, and solves it with HiGHS
 bestshore's *relaxation* (:mod:`bestshore.model.curve`). Every Erlang-staffed row r
 (real-time, traffic ``T = m·A > 0``) takes ``k = κ_r`` and a column ``e[r] ≥ 0``
 (``queue_agents``, its agents beyond ``κ T x``, counted wherever its agent hours are);
-under ``settings.staffing_model: whole`` also a column ``y[r] ≥ 0`` (``queue_year``, its
-agent-weeks a year) and, after every other family, the rows of ``queue_staffing``:
+under ``settings.staffing_model: whole``, and in either staffing model for a row of a
+language pool (below), also a column ``y[r] ≥ 0`` (``queue_year``, its agent-weeks a
+year) and, after every other family, the rows of ``queue_staffing``:
 
 - ``queue_hull``: ``e + (κ T - s_j) x >= b_j`` for each facet of its hull past the first;
+- the language pools' rows (below);
 - ``queue_year``: ``y - s'_j x >= b'_j`` for each facet of its year;
 - ``pooled_staffing``: ``Σ_{r ∈ R(d)} (κ T x + e) >= N_d`` and ``pooled_year``:
   ``Σ_{r ∈ R(d)} y >= Y_d`` for each demand unit split over several such rows.
 
+**Language pools** (``pool_languages``, on by default; ``Scenario.pools_languages(site)``):
+at a site that pools, the languages it takes of a call type with a service goal are
+one queue each hour, the pool p of rows ``R(p)`` with load share
+``z_p = Σ_{R(p)} w_r x_r`` (``w_r = T_r / Σ_{R(p)} T``). Its rows share the pool's ``κ``
+and ``κ_y`` and each has a ``y``; the rows, in the envelopes' order:
+
+- ``queue_hull[c,L,h,s,j]``: ``Σ_{R(p)} (κ_p T x + e) - s_j z_p >= b_j`` for each facet
+  of the pool's hull past the first;
+- ``queue_year[c,L,h,s,j]``: ``Σ_{R(p)} y - s'_j z_p >= b'_j`` for each facet of its year;
+- ``pool_cut_year[c,L,h,s,j]``: ``Σ_{R(p)} y - Σ_{R(p)} c_{j,r} x_r >= b_j`` for each cut
+  on its year (:func:`bestshore.model.curve.pool_cuts`).
+
 Their year is priced month by month: planning agents pay ``r·π·κ_y·T`` on ``x`` and
-``F·r·π`` on ``e``; whole agents nothing on ``x``, a millionth of ``F·r·π`` on ``e`` and
-``r·π`` on ``y``. The floor reads ``κ``, ``κ_y``, the facets, the floors and which rows are
-whole from :func:`bestshore.model.curve.staffing_envelopes`: it writes bestshore's LP
-from them, it does not derive Erlang C again.
+``F·r·π`` on ``e``; whole agents and pooled rows nothing on ``x``, a millionth of
+``F·r·π`` on ``e`` and ``r·π`` on ``y``. The floor reads ``κ``, ``κ_y``, the facets, the
+floors, the pools (rows, weights, facets, cuts) and which rows are whole from
+:func:`bestshore.model.curve.staffing_envelopes`: it writes bestshore's LP from them, it
+does not derive Erlang C again.
+
+**Queue openings** (``settings.queue_opening``, on by default; family ``queue_opening``
+of ``bestshore/model/opening.py``): each queue with a year column (a pool, or a row of
+its own in whole agents) at a site not rostered, whose load needs a first agent
+``m_0 > 0`` (not ASA goals in planning agents) and lies in the tabulated loads, gets a
+binary ``o_q`` (the program is then a MILP, solved as bestshore solves it) and the rows
+``open_share`` ``z_q - o_q <= 0``; ``open_week`` ``Σ_q (κ T x + e) - s_j T_q z_q - b_j
+o_q >= 0`` and ``open_year`` ``Σ_q y - S_j T_q z_q - B_j o_q >= 0`` for the chord
+(``j = 0``) and the first agent alone (``j = 1``). Their lines are read from bestshore
+(:func:`bestshore.model.opening.opening_line` on the goal's load limits, as the
+envelopes are), the rows written here.
 
 With whole shifts (``settings.roster``, or a site's or vendor's; the ``roster`` family of
 ``bestshore/model/roster.py``) the floor also writes, for every rostered site s, shift
@@ -71,21 +97,23 @@ paid ``Y r_s Σ_{h ∈ p} π[s,h]`` a shift and ``-Y r_s π[s,h]`` a blended hou
 The floor's LP is bestshore's *relaxation*, the LP of the first round of its solve (no
 margins held back): the later rounds (exact staffing, fit, linearized and step rounds)
 are other LPs and MILPs, which one LP does not write; with a roster or Erlang service
-levels (:func:`solve_floor`'s ``first_round``) the floor is compared with that LP.
+levels (:func:`solve_floor`'s ``first_round``) the floor is compared with that LP (a
+MILP where queues are opened by binaries, solved with bestshore's options: one thread,
+seed 0, HiGHS's default relative gap 1e-4).
 
 ``k`` is ``agents_per_erlang`` (or ``κ``), ``m`` the ``repeat_factor``, ``A`` the
 ``handle_hours``, ``F`` the ``annual_factor``, ``r`` the ``rate_per_hour`` and ``π`` the
 ``premium`` of each assignment. Rows and columns are ordered as bestshore orders them
-(shares, ``e``, ``y``, then each rostered site's columns; families in the registry's
-order), so HiGHS sees the same matrix. Scenarios using any other family (spread, quality
-floors, panel, concentration limits, a CSAT value in the objective) are refused: these
-references would not be the same LP.
+(shares, ``e``, ``y``, then each rostered site's columns, then the openings' binaries;
+families in the registry's order), so HiGHS sees the same matrix. Scenarios using any
+other family (spread, quality floors, panel, concentration limits, a CSAT value in the
+objective) are refused: these references would not be the same LP.
 
 Three formulations:
 
 - :func:`solve_floor`: numpy/scipy CSR arrays passed to ``highspy`` in one call (the
   floor: nothing between the tables and the solver but array arithmetic; the only one
-  that writes the roster and Erlang staffing);
+  that writes the roster, Erlang staffing, language pools and queue openings);
 - :func:`solve_pulp_naive`: a dict of variables (``LpProblem.add_variable_dict``, PuLP 4's
   ``LpVariable.dicts``) and ``pulp.lpSum`` over dicts,
   solved with ``pulp.HiGHS``;
@@ -180,8 +208,6 @@ def check_families(inputs: ModelInputs, *, roster: bool = False, first_round: bo
         "service_level (Erlang staffing: envelopes, then rounds staffed exactly)": not first_round
         and any(c.service_level is not None for c in scenario.call_types),
         "roster (whole shifts)": not roster and bool(rostered_sites(inputs)),
-        "pool_languages (language pools: a site's languages of a call type with a "
-        "service goal staffed as one queue)": _pools_languages(scenario),
     }
     # Other terms, read by name (so older bestshore versions still run): any set away
     # from its default is a cost or a row (compliance, recordings, contracts, NPS floors,
@@ -223,24 +249,6 @@ _LATER_SITE = (
 )
 _LATER_VENDOR = ("quality_incentive", "commitment", "volume_discounts")
 _LATER_CALL_TYPE = ("max_sites", "single_team")
-
-
-def _pools_languages(scenario: Any) -> bool:
-    """Whether some site pools two languages or more of a call type with a service goal
-    (``pool_languages``, read by name: older bestshore versions have none)."""
-    pools = getattr(scenario, "pools_languages", None)
-    if pools is None:
-        return False
-    goals = [c for c in scenario.call_types if c.service_level is not None]
-    return any(
-        pools(site)
-        and any(
-            sum(1 for language in c.languages if language in site.languages) > 1
-            or any(len(w.languages) > 1 for w in c.hourly_languages)
-            for c in goals
-        )
-        for site in scenario.sites
-    )
 
 
 def _changed(item: Any, name: str) -> bool:
@@ -309,10 +317,19 @@ def _staffing(
     if found is not None and len(found.rows):
         extra[found.rows] = columns + np.arange(len(found.rows))
         columns += len(found.rows)
-        whole = found.rows[found.whole]
-        year[whole] = columns + np.arange(len(whole))
-        columns += len(whole)
+        priced = found.rows[_year_priced(found)]
+        year[priced] = columns + np.arange(len(priced))
+        columns += len(priced)
     return _Staffing(agent_hours, extra, year, columns, found)
+
+
+def _year_priced(envelopes: StaffingEnvelopes) -> np.ndarray:
+    """Per row of ``envelopes.rows``: whether its year is a column ``y`` (rows staffed
+    in whole agents, and every row of a language pool, in both staffing models)."""
+    found = envelopes.whole.copy()
+    for members in envelopes.pools:
+        found[members] = True
+    return found
 
 
 def _agent_terms(
@@ -425,10 +442,11 @@ def _families(inputs: ModelInputs, rows: pd.DataFrame, staffing: _Staffing) -> l
 
 def _queue_staffing(staffing: _Staffing) -> list[_Rows]:
     """The envelopes' rows (family ``queue_staffing``, after every other family):
-    ``queue_hull`` (each hull facet past the first, ``e + (κT - s) x >= b``),
-    ``queue_year`` (each year facet, ``y - s x >= b``), then per demand unit split over
-    whole-agent rows ``pooled_staffing`` (``Σ κT x + e >= N``) and ``pooled_year``
-    (``Σ y >= Y``); facets in the envelopes' order."""
+    ``queue_hull`` (each hull facet past the first, ``e + (κT - s) x >= b``), the
+    language pools' rows (:func:`_pool_staffing`), ``queue_year`` (each year facet,
+    ``y - s x >= b``), then per demand unit split over whole-agent rows
+    ``pooled_staffing`` (``Σ κT x + e >= N``) and ``pooled_year`` (``Σ y >= Y``); facets
+    in the envelopes' order."""
     envelopes = staffing.envelopes
     if envelopes is None or not len(envelopes.rows):
         return []
@@ -450,6 +468,7 @@ def _queue_staffing(staffing: _Staffing) -> list[_Rows]:
                 np.full(len(at), np.inf),
             )
         )
+    families += _pool_staffing(envelopes, linear, share, extra, year)
     at = envelopes.year_row
     if not len(at):
         return families  # planning agents only: the line κ is their envelope
@@ -489,6 +508,198 @@ def _queue_staffing(staffing: _Staffing) -> list[_Rows]:
             )
         )
     return families
+
+
+@dataclass(frozen=True)
+class _Pools:
+    """The language pools' rows, flat: pool ``p``'s rows (positions in the envelopes'
+    ``rows``) are ``members[start[p]:start[p] + size[p]]``, their load weights ``w_r``
+    alike."""
+
+    members: np.ndarray
+    weights: np.ndarray
+    start: np.ndarray
+    size: np.ndarray
+
+    @classmethod
+    def of(cls, envelopes: StaffingEnvelopes) -> _Pools:
+        size = np.array([len(m) for m in envelopes.pools], dtype=np.int64)
+        return cls(
+            np.concatenate(envelopes.pools).astype(np.int64),
+            np.concatenate(envelopes.pool_weights).astype(float),
+            np.cumsum(size) - size,
+            size,
+        )
+
+    def expand(self, pool: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """For constraints on the pools ``pool`` (one each): each term's constraint
+        number and the position of its row in :attr:`members` (pools' rows in order)."""
+        counts = self.size[pool]
+        number = np.repeat(np.arange(len(pool)), counts)
+        within = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+        return number, self.start[pool][number] + within
+
+
+def _pool_staffing(
+    envelopes: StaffingEnvelopes,
+    linear: np.ndarray,
+    share: np.ndarray,
+    extra: np.ndarray,
+    year: np.ndarray,
+) -> list[_Rows]:
+    """The language pools' facets (a pool p: a site's languages of one call type in one
+    hour staffed as one queue, rows ``R(p)``, load share ``z = Σ w_r x_r``), as bestshore
+    writes them in ``queue_staffing``: its hull's facets past the first
+    ``Σ_{R(p)} (κ_p T x + e) >= b + s z`` (``queue_hull``), its year's facets
+    ``Σ_{R(p)} y >= b + s z`` (``queue_year``), then the cuts on its year
+    ``Σ_{R(p)} y >= b + Σ_r c_r x_r`` (``pool_cut_year``); each in the envelopes' order.
+    Read from the envelopes: the pools, their weights, the facets and the cuts."""
+    if not envelopes.pools:
+        return []
+    pools = _Pools.of(envelopes)
+    families = []
+    for name, facets, column, on_share in (
+        ("queue_hull", envelopes.pool_hull, extra, linear),
+        ("queue_year", envelopes.pool_year, year, np.zeros(len(linear))),
+    ):
+        if not len(facets):
+            continue
+        pool = facets[:, 0].astype(np.int64)
+        number, at = pools.expand(pool)
+        rows = pools.members[at]
+        slope = facets[number, 2]
+        families.append(
+            _Rows(
+                f"pool_{name}",
+                np.concatenate([column[rows], share[rows]]),
+                np.concatenate([number, number]),
+                np.concatenate([np.ones(len(rows)), on_share[rows] - slope * pools.weights[at]]),
+                facets[:, 1].astype(float),
+                np.full(len(facets), np.inf),
+            )
+        )
+    cuts = envelopes.pool_year_cuts
+    if cuts:
+        pool = np.array([p for p, _, _ in cuts], dtype=np.int64)
+        number, at = pools.expand(pool)
+        rows = pools.members[at]
+        families.append(
+            _Rows(
+                "pool_cut_year",
+                np.concatenate([year[rows], share[rows]]),
+                np.concatenate([number, number]),
+                np.concatenate([np.ones(len(rows)), -np.concatenate([c for _, _, c in cuts])]),
+                np.array([b for _, b, _ in cuts], dtype=float),
+                np.full(len(cuts), np.inf),
+            )
+        )
+    return families
+
+
+def _queue_opening(
+    inputs: ModelInputs, rows: pd.DataFrame, staffing: _Staffing, start: int
+) -> tuple[_Rows, int] | None:
+    """The queue openings (``settings.queue_opening``, family ``queue_opening``, after
+    ``queue_staffing``): a binary ``o`` per queue at a site not rostered (each row with a
+    year column outside a pool, in the envelopes' order, then each language pool) that
+    needs a first agent at any load (``m_0 > 0``) and whose loads are tabulated, the
+    columns after every other; rows ``open_share`` (``z - o <= 0``, ``z = Σ w_r x_r``),
+    ``open_week`` (``Σ (κT x + e) - s_j T z - b_j o >= 0``, the chord ``j = 0`` of every
+    queue, then the first agent alone ``j = 1``) and ``open_year`` (``Σ y - S_j T z -
+    B_j o >= 0`` likewise, the months' lines weighted by their weeks).
+
+    The lines' ``(b, s)`` are read from bestshore, as the envelopes are: the load limits
+    of the call type's goal (:func:`~bestshore.model.curve.limits_to`), the planning
+    agents' dip under the corners' line (:func:`~bestshore.model.curve.corner_slack`),
+    the first agent (:func:`~bestshore.model.opening.first_agent`) and the line under
+    them (:func:`~bestshore.model.opening.opening_line`). The binaries are the columns
+    numbered from ``start``; returned with their count. None without a queue to open."""
+    from bestshore.model.curve import corner_slack, limits_to, month_weights
+    from bestshore.model.opening import first_agent, opening_line
+
+    envelopes = staffing.envelopes
+    settings = inputs.scenario.settings
+    if not getattr(settings, "queue_opening", False) or envelopes is None:
+        return None
+    priced = staffing.year[envelopes.rows] >= 0
+    if not priced.any():
+        return None
+    pooled = np.zeros(len(envelopes.rows), dtype=bool)
+    for members in envelopes.pools:
+        pooled[members] = True
+    queues = [(np.array([p]), np.ones(1)) for p in np.flatnonzero(priced & ~pooled)]
+    queues += list(zip(envelopes.pools, envelopes.pool_weights, strict=True))
+    traffic = (rows["handle_hours"] * rows["repeat_factor"]).to_numpy(dtype=float)
+    call_types = {c.id: c for c in inputs.scenario.call_types}
+    months = month_weights(inputs)
+    rostered = set(rostered_sites(inputs))
+    site_of = rows["site"].to_numpy()
+    type_of = rows["call_type"].to_numpy()
+    # per queue kept: its rows (assignment positions), weights, load, and its lines
+    kept: list[tuple[np.ndarray, np.ndarray, float, list[tuple[float, float]]]] = []
+    for positions, weights in queues:
+        at = envelopes.rows[positions]
+        if str(site_of[at[0]]) in rostered:
+            continue
+        call_type = call_types[str(type_of[at[0]])]
+        whole = bool(envelopes.whole[positions].all())
+        first = first_agent(call_type, whole)
+        if first <= 0.0:
+            continue
+        load = float(traffic[at].sum())
+        ratios, weeks = months[call_type.id]
+        limits = limits_to(call_type, settings.occupancy, load * max(1.0, float(ratios.max())))
+        dip = 0.0 if whole else corner_slack(call_type, settings.occupancy)
+        week = opening_line(limits, load, first, dip)
+        busy = ratios > 0
+        found = [opening_line(limits, float(ratio) * load, first, dip) for ratio in ratios[busy]]
+        lines = [line for line in found if line is not None]
+        if week is None or len(lines) < len(found):
+            continue  # past the table: no binary
+        used = weeks[busy]
+        year_b = float(sum(w * b for w, (b, _) in zip(used, lines, strict=True)))
+        year_s = float(
+            sum(w * r * s for w, r, (_, s) in zip(used, ratios[busy], lines, strict=True))
+        )
+        # the week's chord and first agent, the year's chord and first agent
+        lines_of = [week, (first, 0.0), (year_b, year_s), (float(used.sum()) * first, 0.0)]
+        kept.append((at, np.asarray(weights, dtype=float), load, lines_of))
+    if not kept:
+        return None
+    count = len(kept)
+    opened = start + np.arange(count)
+    members = np.concatenate([at for at, _, _, _ in kept])
+    queue = np.repeat(np.arange(count), [len(at) for at, _, _, _ in kept])
+    weight = np.concatenate([w for _, w, _, _ in kept])
+    total = np.array([t for _, _, t, _ in kept])[queue]  # each member's queue load
+    table = np.array([lines for _, _, _, lines in kept])  # (queue, 4 lines, (b, s))
+    # open_share: z - o <= 0
+    parts = [(queue, members, weight), (np.arange(count), opened, -np.ones(count))]
+    lower = [np.full(count, -np.inf)]
+    upper = [np.zeros(count)]
+    # open_week (j = 0, 1): Σ e + Σ (κT - s T w) x - b o >= 0 (every such row has e);
+    # open_year (j = 2, 3): Σ y - Σ S T w x - B o >= 0
+    for j in range(4):
+        base = count * (1 + j)
+        in_week = j < 2
+        column = staffing.extra[members] if in_week else staffing.year[members]
+        on_share = staffing.agent_hours[members] if in_week else np.zeros(len(members))
+        intercept, slope = table[:, j, 0], table[:, j, 1]
+        parts += [
+            (base + queue, column, np.ones(len(members))),
+            (base + queue, members, on_share - slope[queue] * total * weight),
+            (base + np.arange(count), opened, -intercept),
+        ]
+        lower.append(np.zeros(count))
+        upper.append(np.full(count, np.inf))
+    return _Rows(
+        "queue_opening",
+        np.concatenate([p[1] for p in parts]).astype(np.int64),
+        np.concatenate([p[0] for p in parts]).astype(np.int64),
+        np.concatenate([p[2] for p in parts]).astype(float),
+        np.concatenate(lower),
+        np.concatenate(upper),
+    ), count
 
 
 def rostered_sites(inputs: ModelInputs) -> dict[str, Any]:
@@ -828,8 +1039,9 @@ def _roster(inputs: ModelInputs, rows: pd.DataFrame, staffing: _Staffing) -> _Ro
 def _objective(rows: pd.DataFrame, staffing: _Staffing) -> np.ndarray:
     """Annual cost of each column before the roster's [currency/yr per unit]: a share
     ``β F·r·π·k·m·A`` (an Erlang-staffed row's year month by month: ``β r·π·κ_y·T`` in
-    planning agents, nothing in whole agents, whose ``y`` pays); an ``e`` ``β F·r·π`` (a
-    millionth of it in whole agents); a ``y`` ``β r·π`` an agent-week. ``β`` is the
+    planning agents, nothing in whole agents or a language pool, whose ``y`` pays); an
+    ``e`` ``β F·r·π`` (a millionth of it where ``y`` pays); a ``y`` ``β r·π`` an
+    agent-week. ``β`` is the
     bill multiplier (``incentive``, 1 here: quality incentives are refused)."""
     hour_price = (rows["annual_factor"] * rows["rate_per_hour"] * rows["premium"]).to_numpy(
         dtype=float
@@ -838,11 +1050,12 @@ def _objective(rows: pd.DataFrame, staffing: _Staffing) -> np.ndarray:
     share = hour_price * staffing.agent_hours
     envelopes = staffing.envelopes
     if envelopes is not None and len(envelopes.rows):
-        planning = envelopes.rows[~envelopes.whole]
+        priced = staffing.year[envelopes.rows] >= 0  # their y pays the year
+        planning = envelopes.rows[~priced]
         weekly = (rows["rate_per_hour"] * rows["premium"]).to_numpy(dtype=float)
         traffic = (rows["handle_hours"] * rows["repeat_factor"]).to_numpy(dtype=float)
         share[planning] = (weekly * envelopes.year_factor * traffic)[planning]
-        share[envelopes.rows[envelopes.whole]] = 0.0
+        share[envelopes.rows[priced]] = 0.0
     cost = np.zeros(staffing.columns)
     cost[: len(rows)] = share * incentive
     extra_price = hour_price * incentive
@@ -880,7 +1093,8 @@ _STATUS = {highspy.HighsModelStatus.kOptimal: "optimal"}
 @dataclass(frozen=True)
 class FloorLp:
     """The floor's LP: a CSR matrix, costs and bounds, how many of its columns are the
-    roster's (the last), and the roster's shape per site."""
+    roster's (after the staffing's), the roster's shape per site, and which columns are
+    binary (the queue openings', the last: with them the program is a MILP)."""
 
     matrix: sp.csr_matrix
     cost: np.ndarray
@@ -890,6 +1104,7 @@ class FloorLp:
     row_upper: np.ndarray
     roster_sites: list[dict[str, int]]
     roster_columns: int = 0
+    integer: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
 
 
 def floor_lp(inputs: ModelInputs, eligibility: Eligibility) -> FloorLp:
@@ -910,6 +1125,11 @@ def floor_lp(inputs: ModelInputs, eligibility: Eligibility) -> FloorLp:
         cost = cost + roster.work_cost
         extra = roster.cost
     families += _queue_staffing(staffing)
+    opening = _queue_opening(inputs, rows, staffing, staffing.columns + len(extra))
+    binaries = 0
+    if opening is not None:
+        families.append(opening[0])
+        binaries = opening[1]
     cost = cost + _objective(rows, staffing)
     offset, r_parts, c_parts, v_parts, lower, upper = 0, [], [], [], [], []
     for family in families:
@@ -919,7 +1139,7 @@ def floor_lp(inputs: ModelInputs, eligibility: Eligibility) -> FloorLp:
         lower.append(family.lower)
         upper.append(family.upper)
         offset += len(family.lower)
-    columns = staffing.columns + len(extra)
+    columns = staffing.columns + len(extra) + binaries
     matrix = sp.csr_matrix(
         (np.concatenate(v_parts), (np.concatenate(r_parts), np.concatenate(c_parts))),
         shape=(offset, columns),
@@ -929,13 +1149,16 @@ def floor_lp(inputs: ModelInputs, eligibility: Eligibility) -> FloorLp:
     matrix.sort_indices()
     return FloorLp(
         matrix=matrix,
-        cost=np.concatenate([cost, extra]),
+        cost=np.concatenate([cost, extra, np.zeros(binaries)]),
         col_lower=np.zeros(columns),
-        col_upper=np.concatenate([np.ones(n), np.full(columns - n, np.inf)]),
+        col_upper=np.concatenate(
+            [np.ones(n), np.full(columns - n - binaries, np.inf), np.ones(binaries)]
+        ),
         row_lower=np.concatenate(lower),
         row_upper=np.concatenate(upper),
         roster_sites=[] if roster is None else roster.sites,
         roster_columns=len(extra),
+        integer=np.arange(columns) >= columns - binaries,
     )
 
 
@@ -944,9 +1167,11 @@ def solve_floor(inputs: ModelInputs, eligibility: Eligibility, *, first_round: b
 
     Writes the roster of rostered sites; ``first_round`` allows Erlang service levels
     (the LP is then bestshore's relaxation, the first round of its solve: the rows'
-    envelopes from :func:`bestshore.model.curve.staffing_envelopes`). Solved as
-    bestshore solves an LP: by the simplex, or past ``IPM_NONZEROS`` nonzeros by the
-    interior point method with crossover.
+    envelopes from :func:`bestshore.model.curve.staffing_envelopes`, language pools
+    and queue openings included). Solved as bestshore solves it: an LP by the simplex,
+    or past ``IPM_NONZEROS`` nonzeros by the interior point method with crossover; with
+    the openings' binaries a MILP by branch and bound (one thread, seed 0, HiGHS's
+    default gap).
     """
     check_families(inputs, roster=True, first_round=first_round)
     run = Run()
@@ -970,9 +1195,15 @@ def solve_floor(inputs: ModelInputs, eligibility: Eligibility, *, first_round: b
     lp.a_matrix_.value_ = matrix.data
     lp.a_matrix_.num_col_ = num_col
     lp.a_matrix_.num_row_ = num_row
+    mip = bool(built_lp.integer.any())
+    if mip:  # the queue openings' binaries
+        lp.integrality_ = [
+            highspy.HighsVarType.kInteger if on else highspy.HighsVarType.kContinuous
+            for on in built_lp.integer.tolist()
+        ]
     built = time.perf_counter()
     highs = _new_highs()
-    if matrix.nnz > IPM_NONZEROS:  # as bestshore solves it: large LPs by IPM, crossover
+    if not mip and matrix.nnz > IPM_NONZEROS:  # as bestshore: large LPs by IPM, crossover
         highs.setOptionValue("solver", "ipm")
     highs.passModel(lp)
     handed = time.perf_counter()
@@ -990,6 +1221,8 @@ def solve_floor(inputs: ModelInputs, eligibility: Eligibility, *, first_round: b
         "extract": done - solved,
     }
     run.shape = {"columns": num_col, "rows": num_row, "nonzeros": int(matrix.nnz)}
+    if mip:
+        run.shape["binaries"] = int(built_lp.integer.sum())
     if built_lp.roster_sites:
         run.shape["shift_columns"] = built_lp.roster_columns
         run.shape["roster_rows"] = sum(site["rows"] for site in built_lp.roster_sites)

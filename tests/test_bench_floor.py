@@ -23,6 +23,7 @@ if str(ROOT) not in sys.path:  # bench/ is not a package of the distribution
 
 from bench.formulations import check_families, floor_lp, rostered_sites, solve_floor  # noqa: E402
 from bench.scenarios import scenario_dict  # noqa: E402
+from bestshore.examples import tiny  # noqa: E402
 from bestshore.model.build import SourcingModel, build_model  # noqa: E402
 from bestshore.model.inputs import ModelInputs, prepare_inputs  # noqa: E402
 from bestshore.model.inputs import rostered_sites as bestshore_rostered  # noqa: E402
@@ -59,7 +60,9 @@ def erlang_rostered(request: pytest.FixtureRequest) -> tuple[ModelInputs, Eligib
     hull and year facets, pooling floors and year columns in the average roster."""
     data = _rostered_data()
     data["settings"]["staffing_model"] = request.param
-    data["settings"]["pool_languages"] = False  # the floor writes no language pools
+    # languages apart: every row its own queue, so split units get pooling floors
+    # (language pools: test_floor_writes_language_pools_and_queue_openings)
+    data["settings"]["pool_languages"] = False
     for i, call_type in enumerate(data["call_types"]):
         if call_type["channel"] in ("voice", "chat"):
             goal = {"target": 0.8, "answer_seconds": 20} if i % 2 == 0 else {"asa_seconds": 30}
@@ -71,14 +74,15 @@ def erlang_rostered(request: pytest.FixtureRequest) -> tuple[ModelInputs, Eligib
 
 
 def _same_lp_solved(inputs: ModelInputs, eligibility: Eligibility) -> SourcingModel:
-    """The floor's arrays are bestshore's, entry for entry, and one solve each agrees;
-    bestshore's model is returned."""
+    """The floor's arrays are bestshore's, entry for entry (binaries included), and one
+    solve each agrees; bestshore's model is returned."""
     assert rostered_sites(inputs).keys() == bestshore_rostered(inputs).keys()
     model = build_model(inputs, eligibility=eligibility)
     ours = model.program.arrays()
     floor = floor_lp(inputs, eligibility)
     assert floor.matrix.shape == (ours.num_row, ours.num_col)
     assert floor.roster_sites  # the roster is there
+    np.testing.assert_array_equal(floor.integer, ours.integer)
     np.testing.assert_array_equal(floor.matrix.indptr, ours.a_start)
     np.testing.assert_array_equal(floor.matrix.indices, ours.a_index)
     np.testing.assert_allclose(floor.matrix.data, ours.a_value, rtol=1e-12)
@@ -115,6 +119,65 @@ def test_floor_writes_the_relaxations_envelopes(
     assert ("queue_year" in families) == whole
 
 
+def _pooled_data(model: str) -> dict[str, Any]:
+    """Three sites, two call types with service goals (80/20 with a seasonal year, and an
+    ASA goal), several languages each: at every site a call type's languages it takes
+    form a pool (``pool_languages``, the default); Rabat alone rostered, so the queues
+    of Paris and Lisbon are opened by binaries (``queue_opening``, the default), and
+    N2's French at Rabat and Lisbon, one language there, is a queue of its own."""
+    data = tiny()
+    data["settings"].update(staffing_model=model, occupancy=0.85, shrinkage=0.3)
+    open_hours = {"mon-sat": "07:00-21:00"}
+    data["call_types"] = [
+        {
+            "id": "n1", "level": "N1", "volume": 400_000, "aht_seconds": 300,
+            "languages": {"fr": 0.6, "en": 0.3, "es": 0.1},
+            "hours": {"mon-fri": "08:00-18:00", "sat": "09:00-13:00"},
+            "service_level": {"target": 0.8, "answer_seconds": 20},
+            "seasonality": [1.2, 1.1, 1.0, 0.9, 0.9, 1.0, 0.8, 0.8, 1.1, 1.0, 1.0, 1.2],
+        },
+        {
+            "id": "n2", "level": "N2", "volume": 60_000, "aht_seconds": 600,
+            "languages": {"fr": 0.5, "de": 0.5}, "hours": {"mon-fri": "09:00-17:00"},
+            "service_level": {"asa_seconds": 30},
+        },
+    ]  # fmt: skip
+    data["sites"] = [
+        {
+            "id": "paris", "vendor": "va", "country": "FR", "city": "Paris",
+            "languages": {"fr": "native", "en": "C1", "de": "C1"},
+            "capacity_hours": 120_000, "cost_per_hour": 30.0, "hours": open_hours,
+        },
+        {
+            "id": "rabat", "vendor": "vb", "country": "MA", "city": "Rabat",
+            "languages": {"fr": "native", "es": "C1"}, "capacity_hours": 90_000,
+            "cost_per_hour": 15.0, "hours": open_hours, "roster": {"shift_hours": [4, 8]},
+        },
+        {
+            "id": "lisbon", "vendor": "vb", "country": "PT", "city": "Lisbon",
+            "languages": {"fr": "C1", "en": "C1", "es": "native"},
+            "capacity_hours": 90_000, "cost_per_hour": 20.0, "hours": open_hours,
+        },
+    ]  # fmt: skip
+    return data
+
+
+@pytest.mark.parametrize("model", ["planning", "whole"])
+def test_floor_writes_language_pools_and_queue_openings(model: str) -> None:
+    inputs, eligibility = _prepared(_pooled_data(model))
+    check_families(inputs, roster=True, first_round=True)  # pools are the floor's too
+    solved = _same_lp_solved(inputs, eligibility)
+    envelopes = solved.variables.envelopes
+    assert envelopes is not None and envelopes.pools and envelopes.pool_year_cuts
+    assert len(envelopes.pool_hull) and len(envelopes.pool_year)
+    assert {"queue_year", "queue_open"} <= set(solved.program.column_families())
+    opened = solved.program.column_keys("queue_open")
+    assert any("+" in key[1] for key in opened)  # a pool opened
+    assert all(key[3] != "rabat" for key in opened)  # none at the rostered site
+    if model == "whole":  # a queue of one language opened too
+        assert any("+" not in key[1] for key in opened)
+
+
 def test_the_other_references_refuse_a_roster(rostered: tuple[ModelInputs, Eligibility]) -> None:
     inputs, _ = rostered
     with pytest.raises(ValueError, match="roster"):
@@ -123,7 +186,6 @@ def test_the_other_references_refuse_a_roster(rostered: tuple[ModelInputs, Eligi
 
 
 def test_the_references_refuse_todays_split() -> None:
-    from bestshore.examples import tiny
     from bestshore.scenario import parse_scenario
 
     today = {"paris": {"n1": 2.0}, "rabat": {"n1": 1.0}}
