@@ -54,6 +54,7 @@ from bestshore.model.contracts import tier_discount
 from bestshore.model.curve import staffing_envelopes, whole_agent_rows
 from bestshore.model.families import FAMILIES, Exact, without
 from bestshore.model.inputs import WEEK, ModelInputs, rostered_sites
+from bestshore.model.lagrange import lagrangian_bound
 from bestshore.model.linearize import linearized
 from bestshore.model.months import (
     MONTH_SHIFT_COLUMNS,
@@ -143,8 +144,12 @@ class Plan:
     margins : Margins
         The room held back from limits in it.
     bound : float or None
-        The relaxation's proven bound [currency/yr] (its LP optimum; with on/off
-        decisions its MILP's dual bound); None when its solve stopped before proving one.
+        The best proven bound [currency/yr]: the relaxation's (its LP optimum; with on/off
+        decisions its MILP's dual bound), the Lagrangian bound with exact staffing
+        (:mod:`bestshore.model.lagrange`) or the step MILP's dual bound, whichever is
+        highest; None when no solve proved one.
+    bound_source : str
+        Which proved it: ``relaxation``, ``lagrangian`` or ``step_milp``.
     shifts, roster_hours : DataFrame
         The whole-agent roster of the rostered sites
         (:func:`bestshore.model.roster.whole_roster`); empty without one.
@@ -165,6 +170,7 @@ class Plan:
     roster_hours: pd.DataFrame = field(default_factory=pd.DataFrame)
     year: Year | None = None
     bound: float | None = None
+    bound_source: str = "relaxation"
 
     @property
     def exact(self) -> Exact:
@@ -446,7 +452,7 @@ def _pooled(inputs: ModelInputs) -> pd.Series:
 class _Clock:
     """Seconds per stage and counts, summed over the rounds."""
 
-    STAGES = ("build", "handover", "solve", "staffing", "rounds", "model_builds")
+    STAGES = ("build", "handover", "solve", "staffing", "bound", "rounds", "model_builds")
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = dict.fromkeys(self.STAGES, 0.0)
@@ -815,6 +821,20 @@ def plan_sourcing(
     )
     model, solution = first
     bound = _bound(model, solution)
+    source = "relaxation"
+    envelopes = model.variables.envelopes
+    if (
+        not quick
+        and inputs.scenario.settings.lagrangian_bound
+        and solution.has_solution
+        and envelopes is not None
+        and len(envelopes.rows)
+    ):
+        # exact staffing per demand unit at the relaxation's duals (its docstring)
+        with clock.stage("bound"):
+            found = lagrangian_bound(model, time_limit=objective.time_limit_seconds)
+        if found is not None and (bound is None or found > bound):
+            bound, source = found, "lagrangian"
     # The rounds after the relaxation keep its on/off decisions (teams, panel, sites
     # open): LPs, not MILPs; where they leave no plan, the decisions are freed again.
     fixed = _decisions(model, solution)
@@ -923,7 +943,7 @@ def plan_sourcing(
         solution = clock.round(stepped, solver, node_limit=EXACT_NODES)
         stepped_bound = _bound(stepped, solution)
         if stepped_bound is not None and (bound is None or stepped_bound > bound):
-            bound = stepped_bound
+            bound, source = stepped_bound, "step_milp"
         if solution.has_solution:
             with clock.stage("staffing"):
                 priced = price_exactly(stepped)
@@ -947,5 +967,6 @@ def plan_sourcing(
             roster_hours=best.priced.exact.roster_hours,
             year=year,
             bound=bound,
+            bound_source=source,
         )
     return Planning(first[0], first[1], plan, clock.seconds)
