@@ -122,6 +122,8 @@ __all__ = ["CELLS", "DROPPED_FAMILIES", "cell_program", "lagrangian_bound"]
 #: Cells of a share (``K``): the discretization error is about ``κ T / K`` agents per
 #: used site of a split queue.
 CELLS = 256
+#: Pieces each cell is cut in to bound it (a finer bound, the program as coarse).
+REFINE = 1
 #: Points of each call type's table of staffing against load.
 TABLE_POINTS = 6000
 #: The staffing rows the exact staffing replaces.
@@ -217,34 +219,46 @@ def _staffing_cells(
     alpha_week: np.ndarray,
     alpha_year: np.ndarray,
     cells: int,
+    slope: np.ndarray | None = None,
+    refine: int = 1,
 ) -> np.ndarray:
-    """``α^W W + α^Y Y`` bounded below on each cell of each row (shape (rows, cells+2):
-    ``{0}``, the ``cells`` intervals, ``{1}``), the loads ``traffic`` at share 1."""
+    """``g x + α^W W + α^Y Y`` bounded below on each cell of each row (shape (rows,
+    cells+2): ``{0}``, the ``cells`` intervals, ``{1}``), the loads ``traffic`` at share
+    1, ``g`` the ``slope`` (none: 0). Each interval is cut in ``refine`` pieces, each
+    bounded on its own (the linear part at its lower end, each staffing term at the
+    end its sign asks for), and the interval's bound is their least."""
     ratios, weeks = months
-    lo = np.arange(cells) / cells  # left ends of the intervals
-    hi = np.arange(1, cells + 1) / cells
-    out = np.zeros((len(traffic), cells + 2))
+    fine = cells * refine
+    lo = np.arange(fine) / fine  # left ends of the pieces
+    hi = np.arange(1, fine + 1) / fine
+    pieces = np.zeros((len(traffic), fine))
+    full = np.zeros(len(traffic))
     for alpha, yearly in ((alpha_week, False), (alpha_year, True)):
         if not np.any(alpha):
             continue
         scales = (ratios, weeks) if yearly else (np.ones(1), np.ones(1))
-        low = np.zeros((len(traffic), cells))
-        high = np.zeros((len(traffic), cells))
+        low = np.zeros((len(traffic), fine))
+        high = np.zeros((len(traffic), fine))
         full_low = np.zeros(len(traffic))
         full_high = np.zeros(len(traffic))
         for ratio, week in zip(*scales, strict=True):
             if ratio <= 0:
                 continue
-            left = traffic[:, None] * lo[None, :] * ratio
-            found = table.below(left)
+            found = table.below(traffic[:, None] * lo[None, :] * ratio)
             found[:, 0] = table.first  # the load is above 0: at least m_0
             low += week * found
             high += week * table.above(traffic[:, None] * hi[None, :] * ratio)
             full_low += week * table.exact(traffic * ratio * (1 - _EDGE))
             full_high += week * table.exact(traffic * ratio * (1 + _EDGE))
         positive = (alpha >= 0)[:, None]
-        out[:, 1:-1] += alpha[:, None] * np.where(positive, low, high)
-        out[:, -1] += alpha * np.where(alpha >= 0, full_low, full_high)
+        pieces += alpha[:, None] * np.where(positive, low, high)
+        full += alpha * np.where(alpha >= 0, full_low, full_high)
+    if slope is not None:
+        pieces += np.minimum(slope[:, None] * lo[None, :], slope[:, None] * hi[None, :])
+        full += slope
+    out = np.zeros((len(traffic), cells + 2))
+    out[:, 1:-1] = pieces.reshape(len(traffic), cells, refine).min(axis=2)
+    out[:, -1] = full
     return out
 
 
@@ -294,7 +308,11 @@ def _families(blocks: list, count: int) -> np.ndarray:
 
 
 def lagrangian_bound(
-    model: SourcingModel, *, cells: int = CELLS, time_limit: float | None = None
+    model: SourcingModel,
+    *,
+    cells: int = CELLS,
+    refine: int = REFINE,
+    time_limit: float | None = None,
 ) -> float | None:
     """The Lagrangian bound of a built relaxation at its LP duals [currency/yr], None
     when it proves none (rostered sites, an LP that does not solve to optimality, an
@@ -423,9 +441,10 @@ def lagrangian_bound(
     for key, table in tables.items():
         at = np.flatnonzero(single & enveloped & (kinds == key[0]) & (whole == key[1]))
         if len(at):
-            cell_costs[at] += _staffing_cells(
-                table, traffic[at], months[key[0]], alpha_week[at], alpha_year[at], cells
-            )
+            cell_costs[at] = _staffing_cells(
+                table, traffic[at], months[key[0]], alpha_week[at], alpha_year[at], cells,
+                slope[at], refine,
+            )  # fmt: skip
     cell_costs[~_within_bounds(lower_bound, upper_bound, cells)] = np.inf
     cell_costs[:, 0] = np.where(lower_bound <= 0, 0.0, np.inf)
 
