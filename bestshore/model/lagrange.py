@@ -111,7 +111,7 @@ import pandas as pd
 import scipy.sparse as sp
 
 from bestshore.model.build import SourcingModel
-from bestshore.model.curve import month_weights
+from bestshore.model.curve import StaffingEnvelopes, month_weights
 from bestshore.model.inputs import rostered_sites
 from bestshore.model.opening import first_agent
 from bestshore.model.program import solve_with_highs
@@ -123,7 +123,7 @@ __all__ = ["CELLS", "DROPPED_FAMILIES", "cell_program", "lagrangian_bound"]
 #: used site of a split queue.
 CELLS = 256
 #: Pieces each cell is cut in to bound it (a finer bound, the program as coarse).
-REFINE = 1
+REFINE = 4
 #: Points of each call type's table of staffing against load.
 TABLE_POINTS = 6000
 #: The staffing rows the exact staffing replaces.
@@ -221,6 +221,7 @@ def _staffing_cells(
     cells: int,
     slope: np.ndarray | None = None,
     refine: int = 1,
+    linear: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
     """``g x + α^W W + α^Y Y`` bounded below on each cell of each row (shape (rows,
     cells+2): ``{0}``, the ``cells`` intervals, ``{1}``), the loads ``traffic`` at share
@@ -256,6 +257,9 @@ def _staffing_cells(
     if slope is not None:
         pieces += np.minimum(slope[:, None] * lo[None, :], slope[:, None] * hi[None, :])
         full += slope
+    if linear is not None:  # per piece, already bounded: added as given
+        pieces += linear[0]
+        full += linear[1]
     out = np.zeros((len(traffic), cells + 2))
     out[:, 1:-1] = pieces.reshape(len(traffic), cells, refine).min(axis=2)
     out[:, -1] = full
@@ -313,16 +317,37 @@ def lagrangian_bound(
     cells: int = CELLS,
     refine: int = REFINE,
     time_limit: float | None = None,
+    fixed: np.ndarray | None = None,
 ) -> float | None:
-    """The Lagrangian bound of a built relaxation at its LP duals [currency/yr], None
-    when it proves none (rostered sites, an LP that does not solve to optimality, an
-    unbounded column of the wrong reduced cost). See the module docstring."""
+    """The Lagrangian bound of a built relaxation [currency/yr], None when it proves
+    none (rostered sites, an LP that does not solve to optimality, an unbounded column
+    of the wrong reduced cost). See the module docstring.
+
+    The multipliers are the row duals of the relaxation's LP: its integer columns held
+    at ``fixed`` (a value per column, NaN where free: the relaxation's on/off decisions,
+    as :func:`~bestshore.model.plan.plan_sourcing` holds them), else relaxed. Any
+    multipliers of the right signs give a bound; every column keeps its own bounds in
+    the bound's minimum. ``cells`` is ``K``, ``refine`` the pieces each cell is bounded
+    on.
+    """
     inputs = model.inputs
     if rostered_sites(inputs):
         return None
     program = model.program
     arrays = program.arrays()
-    relaxed = dataclasses.replace(arrays, integer=np.zeros(arrays.num_col, dtype=bool))
+    # the multipliers: the row duals of the LP, its integer columns held at ``fixed``
+    # where given (the relaxation's on/off decisions), else relaxed
+    lower, upper = arrays.col_lower, arrays.col_upper
+    if fixed is not None:
+        held = ~np.isnan(fixed) & arrays.integer
+        lower, upper = lower.copy(), upper.copy()
+        lower[held] = upper[held] = fixed[held]
+    relaxed = dataclasses.replace(
+        arrays,
+        integer=np.zeros(arrays.num_col, dtype=bool),
+        col_lower=lower,
+        col_upper=upper,
+    )
     solution, _ = solve_with_highs(relaxed, time_limit=time_limit)
     if solution.status != "optimal" or solution.duals is None:
         return None
@@ -456,7 +481,7 @@ def lagrangian_bound(
     if env is not None and env.pools:
         total += _pools(
             env, pool_of, most, slope, alpha_week, alpha_year, traffic, tables, kinds, whole,
-            months, cells,
+            months, cells, refine,
         )  # fmt: skip
 
     # demand units of the other groups: the min-plus program over their sites
@@ -490,52 +515,60 @@ def _units(cell_costs: np.ndarray, unit: np.ndarray, kept: np.ndarray, cells: in
 
 
 def _pools(
-    env,
+    env: StaffingEnvelopes,
     pool_of: np.ndarray,
     most: np.ndarray,
     slope: np.ndarray,
     alpha_week: np.ndarray,
     alpha_year: np.ndarray,
     traffic: np.ndarray,
-    tables: dict,
+    tables: dict[tuple[str, bool], _Table],
     kinds: np.ndarray,
     whole: np.ndarray,
-    months: dict,
+    months: dict[str, tuple[np.ndarray, np.ndarray]],
     cells: int,
+    refine: int,
 ) -> float:
     """Σ over language pools of their least cost on their load (module docstring)."""
-    fractions = np.concatenate([[0.0], np.arange(cells) / cells, [1.0]])
-    ends = np.concatenate([[0.0], np.arange(1, cells + 1) / cells, [1.0]])
+    fine = cells * refine
+    lo = np.arange(fine) / fine
+    hi = np.arange(1, fine + 1) / fine
     members = [env.rows[m] for m in env.pools]
     full = np.array([traffic[r].sum() for r in members])
-    # the staffing part on each cell of the pool's load, pools of one table at once
-    staffed = np.zeros((len(members), cells + 2))
-    keys = [(kinds[r[0]], bool(whole[r[0]])) for r in members]
+    # h(A) on each piece of the pool's load: the cheapest linear cost of its rows
+    # carrying A (a fractional knapsack, rows by cost per Erlang), convex: least at
+    # the piece's point nearest its argmin
+    linear = np.zeros((len(members), fine))
+    whole_cost = np.zeros(len(members))
+    for i, r in enumerate(members):
+        if full[i] <= 0:
+            continue
+        rate = slope[r] / traffic[r]
+        order = np.argsort(rate)
+        rates, width = rate[order], traffic[r][order]
+        start = np.concatenate([[0.0], np.cumsum(width)[:-1]])
+        best = float(start[np.searchsorted(rates, 0.0)]) if (rates >= 0).any() else full[i]
+        amount = np.clip(best, full[i] * lo, full[i] * hi)
+        linear[i] = np.sum(rates * np.clip(amount[:, None] - start, 0.0, width), axis=1)
+        whole_cost[i] = float(slope[r].sum())
+    keys = [(str(kinds[r[0]]), bool(whole[r[0]])) for r in members]
     week = np.array([alpha_week[r].min() for r in members])
     year = np.array([alpha_year[r].min() for r in members])
+    found = np.zeros((len(members), cells + 2))
     for key in set(keys):
-        at = np.array([i for i, k in enumerate(keys) if k == key and full[i] > 0])
+        at = np.array([i for i, k in enumerate(keys) if k == key and full[i] > 0], dtype=int)
         if len(at):
-            staffed[at] = _staffing_cells(
-                tables[key], full[at], months[key[0]], week[at], year[at], cells
-            )
-    total = 0.0
-    for i, r in enumerate(members):
-        load = traffic[r]
-        if full[i] <= 0:
-            total += float(np.minimum(slope[r], 0.0).sum())
-            continue
-        # h(A): the cheapest linear cost carrying load A, rows by cost per Erlang
-        rate = slope[r] / load
-        order = np.argsort(rate)
-        rates, width = rate[order], load[order]
-        start = np.concatenate([[0.0], np.cumsum(width)[:-1]])
-        # the argmin of the convex h: where the rates turn non-negative
-        best = float(start[np.searchsorted(rates, 0.0)]) if (rates >= 0).any() else full[i]
-        amount = np.clip(best, full[i] * fractions, full[i] * ends)
-        linear = np.sum(rates * np.clip(amount[:, None] - start, 0.0, width), axis=1)
-        # the pool's load within its seats (``most``: a share of the pool's full load)
-        cap = float(most[r[0]])
-        allowed = np.concatenate([[True], fractions[1:-1] < cap, [cap > 1.0]])
-        total += float(np.min((linear + staffed[i])[allowed]))
+            found[at] = _staffing_cells(
+                tables[key], full[at], months[key[0]], week[at], year[at], cells,
+                refine=refine, linear=(linear[at], whole_cost[at]),
+            )  # fmt: skip
+    # the pool's load within its seats (``most``: a share of the pool's full load)
+    cap = np.array([most[r[0]] for r in members])
+    allowed = np.ones((len(members), cells + 2), dtype=bool)
+    allowed[:, 1:-1] = (np.arange(cells) / cells)[None, :] < cap[:, None]
+    allowed[:, -1] = cap > 1.0
+    found[~allowed] = np.inf
+    total = float(np.sum(np.min(found[full > 0], axis=1))) if (full > 0).any() else 0.0
+    for empty in np.flatnonzero(full <= 0):
+        total += float(np.minimum(slope[members[int(empty)]], 0.0).sum())
     return total

@@ -822,6 +822,9 @@ def plan_sourcing(
     model, solution = first
     bound = _bound(model, solution)
     source = "relaxation"
+    # The rounds after the relaxation keep its on/off decisions (teams, panel, sites
+    # open): LPs, not MILPs; where they leave no plan, the decisions are freed again.
+    fixed = _decisions(model, solution)
     envelopes = model.variables.envelopes
     if (
         not quick
@@ -830,14 +833,11 @@ def plan_sourcing(
         and envelopes is not None
         and len(envelopes.rows)
     ):
-        # exact staffing per demand unit at the relaxation's duals (its docstring)
+        # each demand unit staffed exactly, at the LP's duals with those decisions held
         with clock.stage("bound"):
-            found = lagrangian_bound(model, time_limit=objective.time_limit_seconds)
+            found = lagrangian_bound(model, time_limit=objective.time_limit_seconds, fixed=fixed)
         if found is not None and (bound is None or found > bound):
             bound, source = found, "lagrangian"
-    # The rounds after the relaxation keep its on/off decisions (teams, panel, sites
-    # open): LPs, not MILPs; where they leave no plan, the decisions are freed again.
-    fixed = _decisions(model, solution)
     if quick and previous is not None and held_back(previous.margins):
         margins = previous.margins
         model, solution = solve_round(
