@@ -494,7 +494,9 @@ def _units(cell_costs: np.ndarray, unit: np.ndarray, kept: np.ndarray, cells: in
     """Σ over the demand units at ``kept`` rows of the cell program's minimum."""
     at = np.flatnonzero(kept)
     units, which = np.unique(unit[at], return_inverse=True)
-    reach = np.concatenate([[0], np.arange(1, cells + 1), [cells]])
+    # the last interval, (1 - 1/K, 1), leaves some share to another site: it reaches
+    # K - 1 (any other cell but {0} reaches at least 1); {1} reaches K
+    reach = np.concatenate([[0], np.arange(1, cells), [cells - 1, cells]])
     sizes = np.bincount(which, minlength=len(units))
     order = np.argsort(which, kind="stable")
     ranked = which[order]
