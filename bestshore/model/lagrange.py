@@ -60,30 +60,39 @@ every plan gives :math:`L(\mu) \le \mathrm{cost}(P)`:
 
 **Cells (the proof of each block's minimum).** :math:`W` and :math:`Y` are
 nondecreasing in the load (Erlang C and A's goals worsen with load, planning agents
-are continuous and increasing, whole agents a step function). Each share
-:math:`x \in [0, 1]` lies in one *cell*: :math:`\{0\}` (cost 0), the interval
-:math:`((k-1)/K, k/K]` for :math:`k = 1..K`, or the point :math:`\{1\}`. On a cell
-:math:`[p, q]`, :math:`f_r \ge \min(g p, g q) + \alpha^W W^\downarrow + \alpha^Y
-Y^\downarrow` with :math:`W^\downarrow = W(T p)` where :math:`\alpha^W \ge 0`,
-:math:`W(T q)` otherwise (the same for :math:`Y`); at :math:`p = 0^+` the load is
-above 0 and the agents at least :math:`m_0` (:func:`~bestshore.model.opening.first_agent`).
-``W`` and ``Y`` are read on a table of loads :math:`0, h, 2h, \dots` (``h`` the
-table's step) at the grid point below (above, for a negative coefficient) the load:
-monotone, so still a bound; the point cell :math:`\{1\}` is staffed exactly, at a
-load a relative :math:`10^{-9}` below (above). With the shares of a demand unit in
-cells :math:`k_s`, :math:`\sum_s x_s = 1` implies :math:`\sum_s q_s \ge 1` (each
-:math:`x_s \le q_s`): the block's minimum is at least
+are continuous and increasing, whole agents a step function; each table is checked
+nondecreasing). Each share :math:`x \in [0, 1]` lies in one *cell*: :math:`\{0\}` (cost
+0), the interval :math:`((k-1)/K, k/K]` for :math:`k = 1..K-1`, :math:`((K-1)/K, 1)`, or
+the point :math:`\{1\}`. On a cell :math:`[p, q]` (cut in ``refine`` pieces, each
+bounded so, the cell's bound their least),
+:math:`f_r \ge \min(g p, g q) + \alpha^W W^\downarrow + \alpha^Y Y^\downarrow` with
+:math:`W^\downarrow = W(T p)` where :math:`\alpha^W \ge 0`, :math:`W(T q)` otherwise (the
+same for :math:`Y`); at :math:`p = 0^+` the load is above 0 and the agents at least
+:math:`m_0` (:func:`~bestshore.model.opening.first_agent`). ``W`` and ``Y`` are read on
+a table of loads :math:`0, h, 2h, \dots` (``h`` the table's step) at the grid point
+below (above, for a negative coefficient) the load: monotone, so still a bound; the
+point :math:`\{1\}` is staffed exactly, at a load a relative :math:`10^{-9}` below
+(above). A queue at a site of ``M`` seats has at most ``M`` agents in every plan: its
+share stays below the first table load needing more, and cells past it are dropped.
+With the shares of a demand unit in cells :math:`k_s`, :math:`\sum_s x_s = 1` implies
+:math:`\sum_s \rho_{k_s} \ge K`, the *reach* :math:`\rho` of a cell being ``k`` for
+:math:`((k-1)/K, k/K]`, ``K - 1`` for :math:`((K-1)/K, 1)` (the rest is another site's,
+whose cell reaches at least 1), ``K`` for :math:`\{1\}`, 0 for :math:`\{0\}`: the
+block's minimum is at least
 
-.. math:: \min \Big\{ \sum_s \underline f_s(k_s) : \sum_s \lceil K q_{k_s} \rceil \ge K \Big\}
-          - \lambda,
+.. math:: \min \Big\{ \sum_s \underline f_s(k_s) : \sum_s \rho_{k_s} \ge K \Big\}
+          + \lambda,
 
 found by a min-plus dynamic program over the sites on the state
-:math:`\min(K, \sum \lceil K q \rceil)` (:func:`cell_program`), where
-:math:`\lambda \ge 0` is added to every :math:`g_s` (and taken off the result:
-:math:`\sum_s x_s = 1` exactly) so that costs rise with the share and the dropped upper
-side :math:`\sum_s p_s \le 1` costs little. The discretization error is at most each
-used site's variation of :math:`f` over one cell, about :math:`\kappa T / K` agents
-(an unsplit queue pays its exact cost at :math:`\{1\}`).
+:math:`\min(K, \sum \rho)` (:func:`cell_program`), where :math:`\lambda = \min_s g_s`
+is taken off every :math:`g_s` first (and added back: :math:`\sum_s x_s = 1` exactly)
+so that costs rise with the share and the dropped upper side :math:`\sum_s p_s \le 1`
+costs little. The discretization error is at most each used site's rise of :math:`f`
+over one cell, about :math:`\kappa T / K` agents (an unsplit queue pays its exact cost
+at :math:`\{1\}`). The units whose minimum on ``K`` cells falls under their cheapest
+whole-site cost (split, or forced to by seat caps) are bounded again on
+``fine_cells`` cells (1,024), each unit keeping the higher of its two bounds (both
+valid).
 
 **Language pools.** A pooling site staffs a call type's languages in one queue on
 their summed load :math:`A = \sum_l T_l x_l`, which couples the demand units of a call
@@ -122,8 +131,10 @@ __all__ = ["CELLS", "DROPPED_FAMILIES", "cell_program", "lagrangian_bound"]
 #: Cells of a share (``K``): the discretization error is about ``κ T / K`` agents per
 #: used site of a split queue.
 CELLS = 256
+#: Cells of the demand units the program finds split, bounded again.
+FINE_CELLS = 1024
 #: Pieces each cell is cut in to bound it (a finer bound, the program as coarse).
-REFINE = 4
+REFINE = 1
 #: Points of each call type's table of staffing against load.
 TABLE_POINTS = 6000
 #: The staffing rows the exact staffing replaces.
@@ -318,6 +329,7 @@ def lagrangian_bound(
     refine: int = REFINE,
     time_limit: float | None = None,
     fixed: np.ndarray | None = None,
+    fine_cells: int = FINE_CELLS,
 ) -> float | None:
     """The Lagrangian bound of a built relaxation [currency/yr], None when it proves
     none (rostered sites, an LP that does not solve to optimality, an unbounded column
@@ -461,21 +473,26 @@ def lagrangian_bound(
     lifted = np.where(kept, least[unit] if n else 0.0, 0.0)
     slope = slope - lifted
     total += float(np.sum(least[np.isfinite(least)]))
-    cell_costs = np.full((n, cells + 2), np.inf)
-    cell_costs[single] = _linear_cells(slope[single], cells)
-    for key, table in tables.items():
-        at = np.flatnonzero(single & enveloped & (kinds == key[0]) & (whole == key[1]))
-        if len(at):
-            cell_costs[at] = _staffing_cells(
-                table, traffic[at], months[key[0]], alpha_week[at], alpha_year[at], cells,
-                slope[at], refine,
-            )  # fmt: skip
-    cell_costs[~_within_bounds(lower_bound, upper_bound, cells)] = np.inf
-    cell_costs[:, 0] = np.where(lower_bound <= 0, 0.0, np.inf)
+
+    def row_cells(at: np.ndarray, cells: int) -> np.ndarray:
+        """Cell bounds of the rows at ``at`` (rows outside pools), shape (len, cells+2)."""
+        found = _linear_cells(slope[at], cells)
+        for key, table in tables.items():
+            of = np.flatnonzero(enveloped[at] & (kinds[at] == key[0]) & (whole[at] == key[1]))
+            if len(of):
+                r = at[of]
+                found[of] = _staffing_cells(
+                    table, traffic[r], months[key[0]], alpha_week[r], alpha_year[r], cells,
+                    slope[r], refine,
+                )  # fmt: skip
+        found[~_within_bounds(lower_bound[at], upper_bound[at], cells)] = np.inf
+        found[:, 0] = np.where(lower_bound[at] <= 0, 0.0, np.inf)
+        return found
 
     # blocks of one row (pooled groups' rows at sites that do not pool)
-    alone = single & in_pooled
-    total += float(np.sum(np.min(cell_costs[alone], axis=1)))
+    alone = np.flatnonzero(single & in_pooled)
+    if len(alone):
+        total += float(np.sum(np.min(row_cells(alone, cells), axis=1)))
 
     # language pools: a block per pool, cells on its load
     if env is not None and env.pools:
@@ -484,36 +501,50 @@ def lagrangian_bound(
             months, cells, refine,
         )  # fmt: skip
 
-    # demand units of the other groups: the min-plus program over their sites
-    if kept.any():
-        total += _units(cell_costs, unit, kept, cells)
+    # demand units of the other groups: the min-plus program over their sites; the
+    # units it finds split (under the cheapest site taking them whole) again on finer
+    # cells, each unit keeping the higher of its two bounds
+    at = np.flatnonzero(kept)
+    if len(at):
+        costs = row_cells(at, cells)
+        units, found = _units(costs, unit[at], cells)
+        whole_site = np.full(len(units), np.inf)
+        np.minimum.at(whole_site, np.searchsorted(units, unit[at]), costs[:, -1])
+        margin = 1e-9 * np.abs(np.where(np.isfinite(whole_site), whole_site, 0.0))
+        split = units[found < whole_site - margin]
+        if fine_cells > cells and len(split):
+            again = at[np.isin(unit[at], split)]
+            finer, better = _units(row_cells(again, fine_cells), unit[again], fine_cells)
+            where = np.searchsorted(units, finer)
+            found[where] = np.maximum(found[where], better)
+        total += float(np.sum(found))
     return total + float(arrays.offset)
 
 
-def _units(cell_costs: np.ndarray, unit: np.ndarray, kept: np.ndarray, cells: int) -> float:
-    """Σ over the demand units at ``kept`` rows of the cell program's minimum."""
-    at = np.flatnonzero(kept)
-    units, which = np.unique(unit[at], return_inverse=True)
+def _units(cell_costs: np.ndarray, unit: np.ndarray, cells: int) -> tuple[np.ndarray, np.ndarray]:
+    """The cell program's minimum of each demand unit (``unit``: each row's), from its
+    rows' cell bounds: the units (sorted) and their minima."""
+    units, which = np.unique(unit, return_inverse=True)
     # the last interval, (1 - 1/K, 1), leaves some share to another site: it reaches
     # K - 1 (any other cell but {0} reaches at least 1); {1} reaches K
     reach = np.concatenate([[0], np.arange(1, cells), [cells - 1, cells]])
     sizes = np.bincount(which, minlength=len(units))
     order = np.argsort(which, kind="stable")
     ranked = which[order]
-    slot = np.arange(len(at)) - (np.cumsum(sizes) - sizes)[ranked]
-    total = 0.0
+    slot = np.arange(len(unit)) - (np.cumsum(sizes) - sizes)[ranked]
+    minima = np.zeros(len(units))
     for size in np.unique(sizes):
         members = np.flatnonzero(sizes == size)
         local = np.full(len(units), -1)
         local[members] = np.arange(len(members))
         chosen = sizes[ranked] == size
         grid = np.full((len(members), int(size), cells + 2), np.inf)
-        grid[local[ranked[chosen]], slot[chosen]] = cell_costs[at][order[chosen]]
+        grid[local[ranked[chosen]], slot[chosen]] = cell_costs[order[chosen]]
         found = cell_program(grid, reach, cells)
         if not np.all(np.isfinite(found)):
             raise ValueError("a demand unit no choice of cells covers")
-        total += float(np.sum(found))
-    return total
+        minima[members] = found
+    return units, minima
 
 
 def _pools(
