@@ -168,6 +168,8 @@ def cell_program(costs: np.ndarray, reach: np.ndarray, cells: int) -> np.ndarray
     best[:, 0] = 0.0
     for s in range(sites):
         nxt = np.full_like(best, np.inf)
+        # least of the states from j on: those a step of cells + 1 - j or more caps
+        tail = np.minimum.accumulate(best[:, ::-1], axis=1)[:, ::-1]
         for k, step in enumerate(reach):
             cost = costs[:, s, k][:, None]
             if not np.isfinite(cost).any():
@@ -179,7 +181,7 @@ def cell_program(costs: np.ndarray, reach: np.ndarray, cells: int) -> np.ndarray
             keep = cells + 1 - step  # states that stay below the cap
             if keep > 0:
                 np.minimum(nxt[:, step:], best[:, :keep] + cost, out=nxt[:, step:])
-            over = best[:, max(keep, 0) :].min(axis=1)
+            over = tail[:, max(keep, 0)]
             nxt[:, cells] = np.minimum(nxt[:, cells], over + cost[:, 0])
         best = nxt
     return best[:, cells]

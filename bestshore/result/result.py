@@ -481,7 +481,9 @@ class Result:
         limit = stamp.get("time_limit_seconds")
         if stamp.get("solver_status") == "time_limit":
             proven += f"; the solver stopped at its {limit:g} s time limit"
-        if stamp.get("milp"):
+        if stamp.get("lower_bound_source") == "lagrangian":
+            proven += "; the bound from each queue staffed exactly (Lagrangian)"
+        elif stamp.get("milp"):
             proven += "; the bound from a MILP (on/off decisions or queue openings)"
         return proven
 
