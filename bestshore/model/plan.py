@@ -835,7 +835,12 @@ def plan_sourcing(
     ):
         # each demand unit staffed exactly, at the LP's duals with those decisions held
         with clock.stage("bound"):
-            found = lagrangian_bound(model, time_limit=objective.time_limit_seconds, fixed=fixed)
+            try:
+                found = lagrangian_bound(
+                    model, time_limit=objective.time_limit_seconds, fixed=fixed
+                )
+            except ValueError:  # staffing not monotone where tabulated: no proof
+                found = None
         if found is not None and (bound is None or found > bound):
             bound, source = found, "lagrangian"
     if quick and previous is not None and held_back(previous.margins):
