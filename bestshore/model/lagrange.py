@@ -24,7 +24,9 @@ every row, the premise of the relaxation's own bound ("The bound" in
 * ``D``, dualized: all others, with multipliers :math:`\mu_i` of the sign the row's
   active side asks for (:math:`\mu_i \ge 0` needs :math:`\ell_i > -\infty`,
   :math:`\mu_i \le 0` needs :math:`u_i < \infty`; a multiplier of the wrong sign is
-  set to 0). :math:`\mu` is the LP relaxation's row duals.
+  set to 0). :math:`\mu` is the row duals of the relaxation's LP, its on/off
+  decisions held at the first round's values (any :math:`\mu` of the right signs gives
+  a bound: every column keeps its own bounds in the minimum below).
 
 For every plan :math:`P` feasible for the rows ``D``,
 :math:`\mu_i (A_i z(P) - b_i) \ge 0` with :math:`b_i = \ell_i` where
@@ -37,7 +39,8 @@ For every plan :math:`P` feasible for the rows ``D``,
 with :math:`\pi = A_D^\top \mu`. Minimizing each part on its own over a set containing
 every plan gives :math:`L(\mu) \le \mathrm{cost}(P)`:
 
-* a column outside the blocks (binaries, slacks, shortfalls, ...) contributes
+* a column outside the blocks (binaries, the queue openings' among them, slacks,
+  shortfalls, rosters...) contributes
   :math:`\min(\bar c_j l_j, \bar c_j v_j)`, :math:`\bar c = c - \pi` (its LP cost is
   at most what the plan pays for it, the relaxation's premise); an unbounded column
   with a reduced cost of the wrong sign leaves no bound (None is returned);
@@ -56,7 +59,13 @@ every plan gives :math:`L(\mu) \le \mathrm{cost}(P)`:
   :math:`\beta r \pi Y_r(a)` exactly what :func:`~bestshore.model.plan.price_year`
   charges the row's agents (the bill multiplier's volume tier is the tier family's
   columns, dualized as the LP does). A row without an envelope (workload, deferred
-  work) is linear, :math:`f_r(x) = \bar c_{x_r} x`.
+  work) is linear, :math:`f_r(x) = \bar c_{x_r} x`. Why no plan is charged more than
+  :func:`~bestshore.model.plan.price_year` charges it: ``W`` and ``Y`` are computed by
+  the same function at loads no higher than the plan's (the cells below), the price
+  :math:`\beta r \pi` and the weeks :math:`w_m` of its months are the ones it uses
+  (:func:`~bestshore.model.curve.month_weights`), and the rest of the row's cost,
+  :math:`c^0_r`, is linear as in the relaxation; the LP's tie-break on whole agents'
+  ``e`` is not charged.
 
 **Cells (the proof of each block's minimum).** :math:`W` and :math:`Y` are
 nondecreasing in the load (Erlang C and A's goals worsen with load, planning agents
@@ -91,7 +100,7 @@ costs little. The discretization error is at most each used site's rise of :math
 over one cell, about :math:`\kappa T / K` agents (an unsplit queue pays its exact cost
 at :math:`\{1\}`). The units whose minimum on ``K`` cells falls under their cheapest
 whole-site cost (split, or forced to by seat caps) are bounded again on
-``fine_cells`` cells (1,024), each unit keeping the higher of its two bounds (both
+``fine_cells`` cells (768), each unit keeping the higher of its two bounds (both
 valid).
 
 **Language pools.** A pooling site staffs a call type's languages in one queue on
@@ -103,9 +112,10 @@ cheapest linear cost of its rows carrying :math:`A` (a fractional knapsack, conv
 piecewise linear, minimized exactly on each cell of :math:`A`) and
 :math:`\underline\alpha` the least of its rows' coefficients (each row carries the
 pool's agents in proportion to its load, a weighted mean); rows of those units at
-sites that do not pool are blocks of one row. This is valid and at least the LP's
-value on those units (at the LP duals), but it does not see the loss of splitting a
-pool's languages across sites.
+sites that do not pool are blocks of one row. A pool's rows lift to
+:math:`e_r = (a_r/A) W(A) - \kappa_p T_r x_r` and :math:`y_r = (a_r/A) Y(A)`, their
+shares of the pool's exact agents. This is valid, but it does not see the loss of
+splitting a pool's languages across sites.
 
 Rostered sites (whole shifts) are not covered: the function returns None for a
 scenario with one.
@@ -132,7 +142,7 @@ __all__ = ["CELLS", "DROPPED_FAMILIES", "cell_program", "lagrangian_bound"]
 #: used site of a split queue.
 CELLS = 256
 #: Cells of the demand units the program finds split, bounded again.
-FINE_CELLS = 1024
+FINE_CELLS = 768
 #: Pieces each cell is cut in to bound it (a finer bound, the program as coarse).
 REFINE = 1
 #: Points of each call type's table of staffing against load.
