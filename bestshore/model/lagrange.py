@@ -475,7 +475,7 @@ def lagrangian_bound(
         load = pool_traffic[pool_of[r]] if pool_of[r] >= 0 else traffic[r]
         if load > 0:
             most[r] = tables[(kinds[r], bool(whole[r]))].beyond(seats[r]) / load
-    upper_bound = np.minimum(upper_bound, most * (1 - _GRID))
+    upper_bound = np.minimum(upper_bound, most)  # a share below it: cells starting below
     single = pool_of < 0
     # each demand unit kept whole pays its cheapest slope on the share it covers, 1:
     # its rows' slopes less it (λ of the module docstring) rise with the share
