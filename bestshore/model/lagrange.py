@@ -143,6 +143,8 @@ __all__ = ["CELLS", "DROPPED_FAMILIES", "cell_program", "lagrangian_bound"]
 CELLS = 256
 #: Cells of the demand units the program finds split, bounded again.
 FINE_CELLS = 768
+#: Rows x cells² a cell program may take (about 1 s): past it, fewer cells.
+WORK = 6e8
 #: Pieces each cell is cut in to bound it (a finer bound, the program as coarse).
 REFINE = 1
 #: Points of each call type's table of staffing against load.
@@ -518,14 +520,19 @@ def lagrangian_bound(
     # cells, each unit keeping the higher of its two bounds
     at = np.flatnonzero(kept)
     if len(at):
+        # the programs' work grows as rows x cells²: scenarios with many sites per
+        # unit get fewer cells (a coarser bound, as valid)
+        cells = max(16, min(cells, int(np.sqrt(WORK / len(at)))))
         costs = row_cells(at, cells)
         units, found = _units(costs, unit[at], cells)
         whole_site = np.full(len(units), np.inf)
         np.minimum.at(whole_site, np.searchsorted(units, unit[at]), costs[:, -1])
         margin = 1e-9 * np.abs(np.where(np.isfinite(whole_site), whole_site, 0.0))
         split = units[found < whole_site - margin]
-        if fine_cells > cells and len(split):
-            again = at[np.isin(unit[at], split)]
+        again = at[np.isin(unit[at], split)]
+        if len(again):
+            fine_cells = min(fine_cells, int(np.sqrt(WORK / len(again))))
+        if fine_cells > cells and len(again):
             finer, better = _units(row_cells(again, fine_cells), unit[again], fine_cells)
             where = np.searchsorted(units, finer)
             found[where] = np.maximum(found[where], better)
