@@ -117,8 +117,9 @@ sites that do not pool are blocks of one row. A pool's rows lift to
 shares of the pool's exact agents. This is valid, but it does not see the loss of
 splitting a pool's languages across sites.
 
-Rostered sites (whole shifts) are not covered: the function returns None for a
-scenario with one.
+Rostered sites (whole shifts) are not covered, nor Erlang A goals and within-hour
+interval shapes (their staffing is computed one load at a time, too slow for the
+tables): the function returns None for a scenario with one.
 """
 
 from __future__ import annotations
@@ -134,7 +135,7 @@ from bestshore.model.curve import StaffingEnvelopes, month_weights
 from bestshore.model.inputs import rostered_sites
 from bestshore.model.opening import first_agent
 from bestshore.model.program import solve_with_highs
-from bestshore.model.staffing import exact_staffing
+from bestshore.model.staffing import exact_staffing, queue_goal
 
 __all__ = ["CELLS", "DROPPED_FAMILIES", "cell_program", "lagrangian_bound"]
 
@@ -359,6 +360,10 @@ def lagrangian_bound(
     inputs = model.inputs
     if rostered_sites(inputs):
         return None
+    for kind in inputs.scenario.call_types:
+        goal = queue_goal(kind)
+        if kind.service_level is not None and (goal.patience is not None or goal.peak != 1.0):
+            return None  # Erlang A, within-hour peaks: staffed one load at a time, slow
     program = model.program
     arrays = program.arrays()
     # the multipliers: the row duals of the LP, its integer columns held at ``fixed``
