@@ -56,6 +56,7 @@ from bestshore.model.contracts import tier_discount
 from bestshore.model.curve import staffing_envelopes, whole_agent_rows
 from bestshore.model.families import FAMILIES, Exact, without
 from bestshore.model.inputs import WEEK, ModelInputs, rostered_sites
+from bestshore.model.lagrange import lagrangian_bound
 from bestshore.model.linearize import linearized
 from bestshore.model.months import (
     MONTH_SHIFT_COLUMNS,
@@ -148,8 +149,12 @@ class Plan:
     margins : Margins
         The room held back from limits in it.
     bound : float or None
-        The relaxation's proven bound [currency/yr] (its LP optimum; with on/off
-        decisions its MILP's dual bound); None when its solve stopped before proving one.
+        The best proven bound [currency/yr]: the relaxation's (its LP optimum; with on/off
+        decisions its MILP's dual bound), the Lagrangian bound with exact staffing
+        (:mod:`bestshore.model.lagrange`) or the step MILP's dual bound, whichever is
+        highest; None when no solve proved one.
+    bound_source : str
+        Which proved it: ``relaxation``, ``lagrangian`` or ``step_milp``.
     shifts, roster_hours : DataFrame
         The whole-agent roster of the rostered sites
         (:func:`bestshore.model.roster.whole_roster`); empty without one.
@@ -174,6 +179,7 @@ class Plan:
     roster_hours: pd.DataFrame = field(default_factory=pd.DataFrame)
     year: Year | None = None
     bound: float | None = None
+    bound_source: str = "relaxation"
     relaxation: SourcingModel | None = None
 
     @property
@@ -473,7 +479,7 @@ def _pooled(inputs: ModelInputs) -> pd.Series:
 class _Clock:
     """Seconds per stage and counts, summed over the rounds."""
 
-    STAGES = ("build", "handover", "solve", "staffing", "rounds", "model_builds")
+    STAGES = ("build", "handover", "solve", "staffing", "bound", "rounds", "model_builds")
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = dict.fromkeys(self.STAGES, 0.0)
@@ -842,9 +848,28 @@ def plan_sourcing(
     )
     model, solution = first
     bound = _bound(model, solution)
+    source = "relaxation"
     # The rounds after the relaxation keep its on/off decisions (teams, panel, sites
     # open): LPs, not MILPs; where they leave no plan, the decisions are freed again.
     fixed = _decisions(model, solution)
+    envelopes = model.variables.envelopes
+    if (
+        not quick
+        and inputs.scenario.settings.lagrangian_bound
+        and solution.has_solution
+        and envelopes is not None
+        and len(envelopes.rows)
+    ):
+        # each demand unit staffed exactly, at the LP's duals with those decisions held
+        with clock.stage("bound"):
+            try:
+                found = lagrangian_bound(
+                    model, time_limit=objective.time_limit_seconds, fixed=fixed
+                )
+            except ValueError:  # staffing not monotone where tabulated: no proof
+                found = None
+        if found is not None and (bound is None or found > bound):
+            bound, source = found, "lagrangian"
     if quick and previous is not None and held_back(previous.margins):
         margins = previous.margins
         model, solution = solve_round(
@@ -952,7 +977,7 @@ def plan_sourcing(
         solution = clock.round(stepped, solver, node_limit=EXACT_NODES)
         stepped_bound = _bound(stepped, solution)
         if stepped_bound is not None and (bound is None or stepped_bound > bound):
-            bound = stepped_bound
+            bound, source = stepped_bound, "step_milp"
         if solution.has_solution:
             with clock.stage("staffing"):
                 priced = price_exactly(stepped)
@@ -976,6 +1001,7 @@ def plan_sourcing(
             roster_hours=best.priced.exact.roster_hours,
             year=year,
             bound=bound,
+            bound_source=source,
             relaxation=first[0],
         )
     return Planning(first[0], first[1], plan, clock.seconds)

@@ -391,10 +391,13 @@ class _KnownQueues:
         at = self._find(loads)
         if (at < 0).any():
             missing = np.unique(loads[at < 0])
-            found = queue_staffing(self.goal, missing, self.cap)
             if len(self.loads) + len(missing) > self._MOST:
+                # the kept loads are dropped: every load asked is computed again (those
+                # kept before would otherwise be looked up in the emptied table)
                 self.loads = self.loads[:0]
                 self.figures = [figure[:0] for figure in self.figures]
+                missing = np.unique(loads)
+            found = queue_staffing(self.goal, missing, self.cap)
             known = np.concatenate([self.loads, missing])
             order = np.argsort(known, kind="stable")
             self.loads = known[order]

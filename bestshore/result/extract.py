@@ -410,6 +410,7 @@ def extract_result(plan: Plan) -> Result:
         "exact_cost": plan.exact_cost,
         "proportional_cost": plan.proportional_cost,
         "lower_bound": plan.lower_bound,
+        "lower_bound_source": plan.bound_source if plan.lower_bound is not None else None,
         "staffing_rounds": len(plan.history),
         "variables": outcome.num_col,
         "constraints": outcome.num_row,

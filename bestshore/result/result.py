@@ -223,7 +223,10 @@ class Result:
         version, solver; ``status`` (``optimal`` when the plan's cost is proven within
         ``gap_tolerance`` of the best possible plan's, ``feasible`` otherwise), ``gap``
         (the proven relative gap ``(exact_cost - lower_bound) / exact_cost``; None when
-        no bound is proven), ``lower_bound`` [currency/yr], ``solver_status`` (how the
+        no bound is proven), ``lower_bound`` [currency/yr], ``lower_bound_source`` (which
+        bound it is: ``relaxation``, the relaxation's LP or MILP dual bound;
+        ``lagrangian``, the exact-staffing Lagrangian bound,
+        :mod:`bestshore.model.lagrange`; ``step_milp``), ``solver_status`` (how the
         solver's last accepted round ended: ``optimal``, ``time_limit``...),
         ``milp_gap`` (that round's own MILP gap; None for an LP), ``milp``,
         ``time_limit_seconds``, wall time [s].
@@ -478,7 +481,9 @@ class Result:
         limit = stamp.get("time_limit_seconds")
         if stamp.get("solver_status") == "time_limit":
             proven += f"; the solver stopped at its {limit:g} s time limit"
-        if stamp.get("milp"):
+        if stamp.get("lower_bound_source") == "lagrangian":
+            proven += "; the bound from each queue staffed exactly (Lagrangian)"
+        elif stamp.get("milp"):
             proven += "; the bound from a MILP (on/off decisions or queue openings)"
         return proven
 

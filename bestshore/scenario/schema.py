@@ -328,6 +328,14 @@ class Settings(_Model):
         "that a crumb of a queue at a second site costs most of an agent; false: the "
         "convex envelopes alone (a linear program, faster, a looser bound). Default true.",
     )
+    lagrangian_bound: bool = Field(
+        True,
+        description="After the relaxation, a second proven lower bound that prices each "
+        "queue by its exact staffing (each demand unit's shares kept summing to 1, the "
+        "rows coupling demand units moved into the objective with the LP's duals, each "
+        "site's share in cells); the plan's bound is the larger. About 1.3 s on the demo; "
+        "not for quick what-ifs nor rostered sites. Default true.",
+    )
     pool_languages: bool = Field(
         True,
         description="Skill pooling: at each site, the languages of one real-time call type "

@@ -83,6 +83,13 @@ def _where_each_call_type_goes(result: Result) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+_BOUND_NAMES = {
+    "relaxation": "pooled-queue bound",
+    "lagrangian": "Lagrangian bound, each queue staffed exactly",
+    "step_milp": "step-by-step bound",
+}
+
+
 def _staffing_section(result: Result, charts_svg: Mapping[str, str]) -> str:
     """Hour-by-hour staffing: who answers when, needed versus staffed, the bound."""
     if "coverage" not in charts_svg:
@@ -91,7 +98,8 @@ def _staffing_section(result: Result, charts_svg: Mapping[str, str]) -> str:
     gap = stamp.get("gap")
     bound = (
         f"No plan can cost less than {stamp['lower_bound']:,.0f} {html.escape(result.currency)} "
-        f"(pooled-queue bound); this plan is within {gap:.1%} of it."
+        f"({_BOUND_NAMES.get(str(stamp.get('lower_bound_source')), 'pooled-queue bound')}); "
+        f"this plan is within {gap:.1%} of it."
         if gap is not None
         else "No lower bound is proven for this plan (an average-speed-of-answer goal, a "
         "month busier than the sizing week, or a what-if started from an earlier plan)."

@@ -1,0 +1,631 @@
+r"""A Lagrangian lower bound that prices each queue by its exact staffing.
+
+The relaxation (:mod:`bestshore.model.curve`) charges each Erlang-staffed row the
+convex envelope of its staffing: a queue split between sites pays less than a plan
+staffed exactly does. This bound keeps, for each demand unit, the rule that its shares
+sum to 1 and prices each site's part with the exact staffing the plan is costed with
+(:func:`bestshore.model.plan.price_year`); every row coupling demand units (capacity,
+seats, vendor and other caps, bills, rosters' rows...) is moved into the objective with
+the LP relaxation's duals.
+
+Notation: the relaxation is :math:`\min c^\top z` s.t. :math:`\ell \le Az \le u`,
+:math:`l \le z \le v`. Every plan :math:`P` has a *lift* :math:`z(P)` (its shares,
+``e_r = N_r - \kappa_r T_r x_r`` its sizing week's exact agents beyond the first facet,
+``y_r`` its exact agent-weeks a year, each binary at the plan's value) that satisfies
+every row, the premise of the relaxation's own bound ("The bound" in
+``docs/formulation.md``). The rows are split into
+
+* ``K``, kept: each demand unit's ``Σ_s x_{d,s} = 1`` (not for the units of a call
+  type and hour with a language pool, see below);
+* ``Q``, dropped: the staffing rows of :mod:`bestshore.model.curve` and
+  :mod:`bestshore.model.opening` (``queue_hull``, ``queue_year``, ``pooled_staffing``,
+  ``pooled_year``, ``pool_cut_year``, ``open_share``, ``open_week``, ``open_year``),
+  replaced by the exact staffing itself;
+* ``D``, dualized: all others, with multipliers :math:`\mu_i` of the sign the row's
+  active side asks for (:math:`\mu_i \ge 0` needs :math:`\ell_i > -\infty`,
+  :math:`\mu_i \le 0` needs :math:`u_i < \infty`; a multiplier of the wrong sign is
+  set to 0). :math:`\mu` is the row duals of the relaxation's LP, its on/off
+  decisions held at the first round's values (any :math:`\mu` of the right signs gives
+  a bound: every column keeps its own bounds in the minimum below).
+
+For every plan :math:`P` feasible for the rows ``D``,
+:math:`\mu_i (A_i z(P) - b_i) \ge 0` with :math:`b_i = \ell_i` where
+:math:`\mu_i > 0`, :math:`u_i` where :math:`\mu_i < 0`, so
+
+.. math:: \mathrm{cost}(P) \ge \mathrm{cost}(P) - \mu^\top (A_D z(P) - b)
+          = \mu^\top b + \sum_{\text{blocks}} \phi_B(P) + \sum_{j \notin \text{blocks}}
+          (c_j - \pi_j) z_j(P),
+
+with :math:`\pi = A_D^\top \mu`. Minimizing each part on its own over a set containing
+every plan gives :math:`L(\mu) \le \mathrm{cost}(P)`:
+
+* a column outside the blocks (binaries, the queue openings' among them, slacks,
+  shortfalls, rosters...) contributes
+  :math:`\min(\bar c_j l_j, \bar c_j v_j)`, :math:`\bar c = c - \pi` (its LP cost is
+  at most what the plan pays for it, the relaxation's premise); an unbounded column
+  with a reduced cost of the wrong sign leaves no bound (None is returned);
+* a *block* is a demand unit ``d`` with its share columns, their ``e``, ``y`` and
+  binaries. A row ``r = (d, s)`` with an envelope pays exactly, at share ``x``, load
+  :math:`a = T_r x`:
+
+  .. math:: f_r(x) = g_r x + \alpha^W_r W_r(a) + \alpha^Y_r Y_r(a), \quad
+            g_r = c^0_r - \pi_{x_r} + \pi_{e_r} \kappa_r T_r, \quad
+            \alpha^W_r = -\pi_{e_r}, \quad \alpha^Y_r = \beta r \pi - \pi_{y_r},
+
+  :math:`W_r(a)` the sizing week's exact agents and :math:`Y_r(a) = \sum_m w_m N(\rho_m
+  a)` the year's agent-weeks (planning or whole agents, Erlang C or A, as
+  :func:`~bestshore.model.staffing.exact_staffing` staffs the plan), :math:`c^0_r`
+  the row's LP cost without its staffing (contact prices, quality credit), and
+  :math:`\beta r \pi Y_r(a)` exactly what :func:`~bestshore.model.plan.price_year`
+  charges the row's agents (the bill multiplier's volume tier is the tier family's
+  columns, dualized as the LP does). A row without an envelope (workload, deferred
+  work) is linear, :math:`f_r(x) = \bar c_{x_r} x`. Why no plan is charged more than
+  :func:`~bestshore.model.plan.price_year` charges it: ``W`` and ``Y`` are computed by
+  the same function at loads no higher than the plan's (the cells below), the price
+  :math:`\beta r \pi` and the weeks :math:`w_m` of its months are the ones it uses
+  (:func:`~bestshore.model.curve.month_weights`), and the rest of the row's cost,
+  :math:`c^0_r`, is linear as in the relaxation; the LP's tie-break on whole agents'
+  ``e`` is not charged.
+
+**Cells (the proof of each block's minimum).** :math:`W` and :math:`Y` are
+nondecreasing in the load (Erlang C and A's goals worsen with load, planning agents
+are continuous and increasing, whole agents a step function; each table is checked
+nondecreasing). Each share :math:`x \in [0, 1]` lies in one *cell*: :math:`\{0\}` (cost
+0), the interval :math:`((k-1)/K, k/K]` for :math:`k = 1..K-1`, :math:`((K-1)/K, 1)`, or
+the point :math:`\{1\}`. On a cell :math:`[p, q]` (cut in ``refine`` pieces, each
+bounded so, the cell's bound their least),
+:math:`f_r \ge \min(g p, g q) + \alpha^W W^\downarrow + \alpha^Y Y^\downarrow` with
+:math:`W^\downarrow = W(T p)` where :math:`\alpha^W \ge 0`, :math:`W(T q)` otherwise (the
+same for :math:`Y`); at :math:`p = 0^+` the load is above 0 and the agents at least
+:math:`m_0` (:func:`~bestshore.model.opening.first_agent`). ``W`` and ``Y`` are read on
+a table of loads :math:`0, h, 2h, \dots` (``h`` the table's step) at the grid point
+below (above, for a negative coefficient) the load: monotone, so still a bound; the
+point :math:`\{1\}` is staffed exactly, at a load a relative :math:`10^{-9}` below
+(above). A queue at a site of ``M`` seats has at most ``M`` agents in every plan: its
+share stays below the first table load needing more, and cells past it are dropped.
+With the shares of a demand unit in cells :math:`k_s`, :math:`\sum_s x_s = 1` implies
+:math:`\sum_s \rho_{k_s} \ge K`, the *reach* :math:`\rho` of a cell being ``k`` for
+:math:`((k-1)/K, k/K]`, ``K - 1`` for :math:`((K-1)/K, 1)` (the rest is another site's,
+whose cell reaches at least 1), ``K`` for :math:`\{1\}`, 0 for :math:`\{0\}`: the
+block's minimum is at least
+
+.. math:: \min \Big\{ \sum_s \underline f_s(k_s) : \sum_s \rho_{k_s} \ge K \Big\}
+          + \lambda,
+
+found by a min-plus dynamic program over the sites on the state
+:math:`\min(K, \sum \rho)` (:func:`cell_program`), where :math:`\lambda = \min_s g_s`
+is taken off every :math:`g_s` first (and added back: :math:`\sum_s x_s = 1` exactly)
+so that costs rise with the share and the dropped upper side :math:`\sum_s p_s \le 1`
+costs little. The discretization error is at most each used site's rise of :math:`f`
+over one cell, about :math:`\kappa T / K` agents (an unsplit queue pays its exact cost
+at :math:`\{1\}`). The units whose minimum on ``K`` cells falls under their cheapest
+whole-site cost (split, or forced to by seat caps) are bounded again on
+``fine_cells`` cells (768), each unit keeping the higher of its two bounds (both
+valid).
+
+**Language pools.** A pooling site staffs a call type's languages in one queue on
+their summed load :math:`A = \sum_l T_l x_l`, which couples the demand units of a call
+type and hour. For those call types and hours the demand rows are dualized too (their
+LP duals), so that each site is a block of its own: a pool pays, on :math:`A`,
+:math:`h(A) + \underline\alpha^W W(A) + \underline\alpha^Y Y(A)` with :math:`h` the
+cheapest linear cost of its rows carrying :math:`A` (a fractional knapsack, convex
+piecewise linear, minimized exactly on each cell of :math:`A`) and
+:math:`\underline\alpha` the least of its rows' coefficients (each row carries the
+pool's agents in proportion to its load, a weighted mean); rows of those units at
+sites that do not pool are blocks of one row. A pool's rows lift to
+:math:`e_r = (a_r/A) W(A) - \kappa_p T_r x_r` and :math:`y_r = (a_r/A) Y(A)`, their
+shares of the pool's exact agents. This is valid, but it does not see the loss of
+splitting a pool's languages across sites.
+
+Rostered sites (whole shifts) are not covered, nor Erlang A goals and within-hour
+interval shapes (their staffing is computed one load at a time, too slow for the
+tables): the function returns None for a scenario with one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from bestshore.model.build import SourcingModel
+from bestshore.model.curve import StaffingEnvelopes, month_weights
+from bestshore.model.inputs import rostered_sites
+from bestshore.model.opening import first_agent
+from bestshore.model.program import solve_with_highs
+from bestshore.model.staffing import exact_staffing, queue_goal
+
+__all__ = ["CELLS", "DROPPED_FAMILIES", "cell_program", "lagrangian_bound"]
+
+#: Cells of a share (``K``): the discretization error is about ``κ T / K`` agents per
+#: used site of a split queue.
+CELLS = 256
+#: Cells of the demand units the program finds split, bounded again.
+FINE_CELLS = 768
+#: Rows x cells² a cell program may take (about 1 s): past it, fewer cells.
+WORK = 6e8
+#: Pieces each cell is cut in to bound it (a finer bound, the program as coarse).
+REFINE = 1
+#: Points of each call type's table of staffing against load.
+TABLE_POINTS = 6000
+#: The staffing rows the exact staffing replaces.
+DROPPED_FAMILIES = frozenset(
+    {
+        "queue_hull",
+        "queue_year",
+        "pooled_staffing",
+        "pooled_year",
+        "pool_cut_year",
+        "open_share",
+        "open_week",
+        "open_year",
+    }
+)
+_BLOCK_COLUMNS = ("share", "queue_agents", "queue_year")
+_EDGE = 1e-9  # relative margin of an exactly staffed load
+_GRID = 1e-12  # relative margin of a table look-up
+
+
+def cell_program(costs: np.ndarray, reach: np.ndarray, cells: int) -> np.ndarray:
+    """Min-plus program over sites: ``min Σ_s costs[b, s, k_s]`` over cell choices with
+    ``Σ_s reach[k_s] ≥ cells``, per block ``b``.
+
+    ``costs`` has shape (blocks, sites, choices) (``inf``: not allowed), ``reach`` the
+    whole number of ``1/cells`` each choice may reach (shape (choices,)). Returns the
+    minimum per block (``inf`` when none reaches). The state is ``min(cells, Σ reach)``.
+    """
+    blocks, sites, _ = costs.shape
+    best = np.full((blocks, cells + 1), np.inf)
+    best[:, 0] = 0.0
+    for s in range(sites):
+        nxt = np.full_like(best, np.inf)
+        # least of the states from j on: those a step of cells + 1 - j or more caps
+        tail = np.minimum.accumulate(best[:, ::-1], axis=1)[:, ::-1]
+        for k, step in enumerate(reach):
+            cost = costs[:, s, k][:, None]
+            if not np.isfinite(cost).any():
+                continue
+            step = int(step)
+            if step == 0:
+                np.minimum(nxt, best + cost, out=nxt)
+                continue
+            keep = cells + 1 - step  # states that stay below the cap
+            if keep > 0:
+                np.minimum(nxt[:, step:], best[:, :keep] + cost, out=nxt[:, step:])
+            over = tail[:, max(keep, 0)]
+            nxt[:, cells] = np.minimum(nxt[:, cells], over + cost[:, 0])
+        best = nxt
+    return best[:, cells]
+
+
+class _Table:
+    """Exact staffing of one call type (and staffing model) on a grid of loads, read
+    below or above a load (monotone: a bound either way)."""
+
+    def __init__(self, call_type, whole: bool, occupancy: float, top: float, points: int):
+        self.call_type, self.whole, self.occupancy = call_type, whole, occupancy
+        self.step = max(top, 1e-6) * (1 + 1e-6) / points
+        loads = np.arange(points + 2) * self.step
+        self.agents = np.maximum.accumulate(self.exact(loads))
+        if not np.allclose(self.agents, self.exact(loads), rtol=0, atol=1e-9):
+            raise ValueError(f"staffing of {call_type.id} falls with the load")
+        self.first = first_agent(call_type, whole)
+
+    def exact(self, loads: np.ndarray) -> np.ndarray:
+        frame = pd.DataFrame({"call_type": self.call_type.id, "handle_hours": loads})
+        staffed = exact_staffing(
+            frame, {self.call_type.id: self.call_type}, self.occupancy, self.whole
+        )
+        return staffed["agents"].to_numpy(dtype=float)
+
+    def below(self, loads: np.ndarray) -> np.ndarray:
+        at = np.floor(loads / self.step * (1 - _GRID)).astype(np.int64)
+        found = self.agents[np.clip(at, 0, len(self.agents) - 1)]
+        return np.where(loads > 0, np.maximum(found, self.first), 0.0)
+
+    def beyond(self, seats: float) -> float:
+        """A load no queue within ``seats`` agents reaches: the first grid load whose
+        agents exceed them (inf past the table)."""
+        at = int(np.searchsorted(self.agents, seats * (1 + _GRID), side="right"))
+        return float(at * self.step) if at < len(self.agents) else np.inf
+
+    def above(self, loads: np.ndarray) -> np.ndarray:
+        at = np.ceil(loads / self.step * (1 + _GRID)).astype(np.int64)
+        if (at >= len(self.agents)).any():
+            raise ValueError("a load above the staffing table")
+        return self.agents[at]
+
+
+def _staffing_cells(
+    table: _Table,
+    traffic: np.ndarray,
+    months: tuple[np.ndarray, np.ndarray],
+    alpha_week: np.ndarray,
+    alpha_year: np.ndarray,
+    cells: int,
+    slope: np.ndarray | None = None,
+    refine: int = 1,
+    linear: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
+    """``g x + α^W W + α^Y Y`` bounded below on each cell of each row (shape (rows,
+    cells+2): ``{0}``, the ``cells`` intervals, ``{1}``), the loads ``traffic`` at share
+    1, ``g`` the ``slope`` (none: 0). Each interval is cut in ``refine`` pieces, each
+    bounded on its own (the linear part at its lower end, each staffing term at the
+    end its sign asks for), and the interval's bound is their least."""
+    ratios, weeks = months
+    fine = cells * refine
+    lo = np.arange(fine) / fine  # left ends of the pieces
+    hi = np.arange(1, fine + 1) / fine
+    pieces = np.zeros((len(traffic), fine))
+    full = np.zeros(len(traffic))
+    for alpha, yearly in ((alpha_week, False), (alpha_year, True)):
+        if not np.any(alpha):
+            continue
+        scales = (ratios, weeks) if yearly else (np.ones(1), np.ones(1))
+        low = np.zeros((len(traffic), fine))
+        high = np.zeros((len(traffic), fine))
+        full_low = np.zeros(len(traffic))
+        full_high = np.zeros(len(traffic))
+        for ratio, week in zip(*scales, strict=True):
+            if ratio <= 0:
+                continue
+            found = table.below(traffic[:, None] * lo[None, :] * ratio)
+            found[:, 0] = table.first  # the load is above 0: at least m_0
+            low += week * found
+            high += week * table.above(traffic[:, None] * hi[None, :] * ratio)
+            full_low += week * table.exact(traffic * ratio * (1 - _EDGE))
+            full_high += week * table.exact(traffic * ratio * (1 + _EDGE))
+        positive = (alpha >= 0)[:, None]
+        pieces += alpha[:, None] * np.where(positive, low, high)
+        full += alpha * np.where(alpha >= 0, full_low, full_high)
+    if slope is not None:
+        pieces += np.minimum(slope[:, None] * lo[None, :], slope[:, None] * hi[None, :])
+        full += slope
+    if linear is not None:  # per piece, already bounded: added as given
+        pieces += linear[0]
+        full += linear[1]
+    out = np.zeros((len(traffic), cells + 2))
+    out[:, 1:-1] = pieces.reshape(len(traffic), cells, refine).min(axis=2)
+    out[:, -1] = full
+    return out
+
+
+def _linear_cells(slope: np.ndarray, cells: int) -> np.ndarray:
+    """``g x`` bounded below on each cell (``{0}``, intervals, ``{1}``)."""
+    lo = np.arange(cells) / cells
+    hi = np.arange(1, cells + 1) / cells
+    out = np.zeros((len(slope), cells + 2))
+    out[:, 1:-1] = np.minimum(slope[:, None] * lo, slope[:, None] * hi)
+    out[:, -1] = slope
+    return out
+
+
+def _within_bounds(lower: np.ndarray, upper: np.ndarray, cells: int) -> np.ndarray:
+    """Which cells each share column's bounds allow (shape (rows, cells+2)): ``{0}``
+    when the lower bound is 0, ``(p, q]`` when some share above ``p`` and at most
+    ``q`` is within the bounds, ``{1}`` when the upper bound is 1."""
+    lo = np.arange(cells) / cells
+    hi = np.arange(1, cells + 1) / cells
+    ok = np.zeros((len(lower), cells + 2), dtype=bool)
+    ok[:, 0] = lower <= 0.0
+    ok[:, 1:-1] = (lo[None, :] < upper[:, None]) & (hi[None, :] >= lower[:, None])
+    ok[:, -1] = upper >= 1.0
+    return ok
+
+
+def _reduced(model: SourcingModel, duals: np.ndarray, dualized: np.ndarray):
+    arrays = model.program.arrays()
+    lower, upper = arrays.row_lower, arrays.row_upper
+    mu = np.where(dualized, duals, 0.0)
+    mu = np.where((mu > 0) & ~np.isfinite(lower), 0.0, mu)
+    mu = np.where((mu < 0) & ~np.isfinite(upper), 0.0, mu)
+    side = np.where(mu > 0, lower, upper)
+    constant = float(np.sum(mu[mu != 0] * side[mu != 0]))
+    matrix = sp.csr_matrix(
+        (arrays.a_value, arrays.a_index, arrays.a_start), shape=(arrays.num_row, arrays.num_col)
+    )
+    return constant, np.asarray(matrix.T @ mu).ravel()
+
+
+def _families(blocks: list, count: int) -> np.ndarray:
+    names = np.empty(count, dtype=object)
+    starts = [b.start for b in blocks] + [count]
+    for block, start, end in zip(blocks, starts[:-1], starts[1:], strict=True):
+        names[start:end] = block.family
+    return names
+
+
+def lagrangian_bound(
+    model: SourcingModel,
+    *,
+    cells: int = CELLS,
+    refine: int = REFINE,
+    time_limit: float | None = None,
+    fixed: np.ndarray | None = None,
+    fine_cells: int = FINE_CELLS,
+) -> float | None:
+    """The Lagrangian bound of a built relaxation [currency/yr], None when it proves
+    none (rostered sites, an LP that does not solve to optimality, an unbounded column
+    of the wrong reduced cost). See the module docstring.
+
+    The multipliers are the row duals of the relaxation's LP: its integer columns held
+    at ``fixed`` (a value per column, NaN where free: the relaxation's on/off decisions,
+    as :func:`~bestshore.model.plan.plan_sourcing` holds them), else relaxed. Any
+    multipliers of the right signs give a bound; every column keeps its own bounds in
+    the bound's minimum. ``cells`` is ``K``, ``refine`` the pieces each cell is bounded
+    on.
+    """
+    inputs = model.inputs
+    if rostered_sites(inputs):
+        return None
+    for kind in inputs.scenario.call_types:
+        goal = queue_goal(kind)
+        if kind.service_level is not None and (goal.patience is not None or goal.peak != 1.0):
+            return None  # Erlang A, within-hour peaks: staffed one load at a time, slow
+    program = model.program
+    arrays = program.arrays()
+    # the multipliers: the row duals of the LP, its integer columns held at ``fixed``
+    # where given (the relaxation's on/off decisions), else relaxed
+    lower, upper = arrays.col_lower, arrays.col_upper
+    if fixed is not None:
+        held = ~np.isnan(fixed) & arrays.integer
+        lower, upper = lower.copy(), upper.copy()
+        lower[held] = upper[held] = fixed[held]
+    relaxed = dataclasses.replace(
+        arrays,
+        integer=np.zeros(arrays.num_col, dtype=bool),
+        col_lower=lower,
+        col_upper=upper,
+    )
+    solution, _ = solve_with_highs(relaxed, time_limit=time_limit)
+    if solution.status != "optimal" or solution.duals is None:
+        return None
+    v = model.variables
+    env = v.envelopes
+    rows = v.assignments
+    n = len(rows)
+    row_family = _families(program._row_blocks, arrays.num_row)
+    col_family = _families(program._col_blocks, arrays.num_col)
+    scenario = inputs.scenario
+    occupancy = scenario.settings.occupancy
+    call_types = {c.id: c for c in scenario.call_types}
+    months = month_weights(inputs)
+
+    # which rows carry an envelope, and which are in a language pool
+    position = np.full(n, -1, dtype=np.int64)
+    if env is not None and len(env.rows):
+        position[env.rows] = np.arange(len(env.rows))
+    enveloped = position >= 0
+    pool_of = np.full(n, -1, dtype=np.int64)
+    if env is not None:
+        for p, members in enumerate(env.pools):
+            pool_of[env.rows[members]] = p
+    unit = rows.groupby(["call_type", "language", "hour"], sort=False).ngroup().to_numpy()
+    group = rows.groupby(["call_type", "hour"], sort=False).ngroup().to_numpy()
+    pooled_group = np.zeros(group.max() + 1 if n else 0, dtype=bool)
+    pooled_group[group[pool_of >= 0]] = True
+    in_pooled = pooled_group[group] if n else np.zeros(0, dtype=bool)
+
+    # rows: demand rows of pooled groups are dualized, the others kept
+    dualized = ~np.isin(row_family, list(DROPPED_FAMILIES | {"demand"}))
+    demand_rows = program.row_keys("demand")
+    pooled_units = set(
+        zip(
+            rows["call_type"][in_pooled],
+            rows["language"][in_pooled],
+            rows["hour"][in_pooled],
+            strict=True,
+        )
+    )
+    for unit_key in pooled_units:
+        dualized[demand_rows[unit_key]] = True
+    constant, pi = _reduced(model, solution.duals, dualized)
+    cost = arrays.cost
+    reduced = cost - pi
+
+    # columns outside the blocks: by their bounds
+    outside = ~np.isin(col_family, _BLOCK_COLUMNS)
+    rc = reduced[outside]
+    lo, up = arrays.col_lower[outside], arrays.col_upper[outside]
+    take = np.where(rc > 0, lo, np.where(rc < 0, up, 0.0))
+    if not np.all(np.isfinite(take)):
+        return None
+    total = constant + float(np.sum(rc * np.where(rc != 0, take, 0.0)))
+
+    # each row's linear slope g and staffing coefficients α
+    share = v.share
+    traffic = (rows["handle_hours"] * rows["repeat_factor"]).to_numpy(dtype=float)
+    price = (rows["rate_per_hour"] * rows["premium"] * rows["incentive"]).to_numpy(dtype=float)
+    extra = v.extra if len(v.extra) else np.full(n, -1)
+    year = v.year if len(v.year) else np.full(n, -1)
+    pi_e = np.where(extra >= 0, pi[np.maximum(extra, 0)], 0.0)
+    pi_y = np.where(year >= 0, pi[np.maximum(year, 0)], 0.0)
+    staff_on_share = np.zeros(n)
+    if env is not None and len(env.rows):
+        planning = enveloped & (year < 0)
+        staff_on_share[planning] = (price * env.year_factor * traffic)[planning]
+    slope = cost[share] - staff_on_share - pi[share] + pi_e * v.agent_hours
+    slope = np.where(enveloped, slope, reduced[share])
+    alpha_week = -pi_e
+    alpha_year = price - pi_y
+    whole = np.zeros(n, dtype=bool)
+    if env is not None and len(env.rows):
+        whole[env.rows] = env.whole
+
+    # staffing tables per (call type, staffing model), up to the busiest load asked
+    tops: dict[tuple[str, bool], float] = {}
+    kinds = rows["call_type"].to_numpy()
+    pool_traffic: np.ndarray = (
+        np.array([traffic[env.rows[m]].sum() for m in env.pools])
+        if env is not None
+        else np.zeros(0)
+    )
+    for r in np.flatnonzero(enveloped):
+        key = (kinds[r], bool(whole[r]))
+        load = pool_traffic[pool_of[r]] if pool_of[r] >= 0 else traffic[r]
+        tops[key] = max(tops.get(key, 0.0), load * max(1.0, float(months[kinds[r]][0].max())))
+    tables = {
+        key: _Table(call_types[key[0]], key[1], occupancy, top * 1.01, TABLE_POINTS)
+        for key, top in tops.items()
+    }
+
+    # cell lower bounds of every row taken on its own (non-pooled rows)
+    lower_bound = arrays.col_lower[share]
+    upper_bound = arrays.col_upper[share].copy()
+    # a queue at a site of M seats has at most M agents: its load stays below the
+    # first load that needs more (every plan within the seats)
+    seats = rows["site"].map(inputs.sites["max_agents"]).to_numpy(dtype=float)
+    most = np.full(n, np.inf)
+    for r in np.flatnonzero(enveloped & np.isfinite(seats)):
+        load = pool_traffic[pool_of[r]] if pool_of[r] >= 0 else traffic[r]
+        if load > 0:
+            most[r] = tables[(kinds[r], bool(whole[r]))].beyond(seats[r]) / load
+    upper_bound = np.minimum(upper_bound, most)  # a share below it: cells starting below
+    single = pool_of < 0
+    # each demand unit kept whole pays its cheapest slope on the share it covers, 1:
+    # its rows' slopes less it (λ of the module docstring) rise with the share
+    kept = single & ~in_pooled
+    least = np.full(unit.max() + 1 if n else 0, np.inf)
+    np.minimum.at(least, unit[kept], slope[kept])
+    lifted = np.where(kept, least[unit] if n else 0.0, 0.0)
+    slope = slope - lifted
+    total += float(np.sum(least[np.isfinite(least)]))
+
+    def row_cells(at: np.ndarray, cells: int) -> np.ndarray:
+        """Cell bounds of the rows at ``at`` (rows outside pools), shape (len, cells+2)."""
+        found = _linear_cells(slope[at], cells)
+        for key, table in tables.items():
+            of = np.flatnonzero(enveloped[at] & (kinds[at] == key[0]) & (whole[at] == key[1]))
+            if len(of):
+                r = at[of]
+                found[of] = _staffing_cells(
+                    table, traffic[r], months[key[0]], alpha_week[r], alpha_year[r], cells,
+                    slope[r], refine,
+                )  # fmt: skip
+        found[~_within_bounds(lower_bound[at], upper_bound[at], cells)] = np.inf
+        found[:, 0] = np.where(lower_bound[at] <= 0, 0.0, np.inf)
+        return found
+
+    # blocks of one row (pooled groups' rows at sites that do not pool)
+    alone = np.flatnonzero(single & in_pooled)
+    if len(alone):
+        total += float(np.sum(np.min(row_cells(alone, cells), axis=1)))
+
+    # language pools: a block per pool, cells on its load
+    if env is not None and env.pools:
+        total += _pools(
+            env, pool_of, most, slope, alpha_week, alpha_year, traffic, tables, kinds, whole,
+            months, cells, refine,
+        )  # fmt: skip
+
+    # demand units of the other groups: the min-plus program over their sites; the
+    # units it finds split (under the cheapest site taking them whole) again on finer
+    # cells, each unit keeping the higher of its two bounds
+    at = np.flatnonzero(kept)
+    if len(at):
+        # the programs' work grows as rows x cells²: scenarios with many sites per
+        # unit get fewer cells (a coarser bound, as valid)
+        cells = max(16, min(cells, int(np.sqrt(WORK / len(at)))))
+        costs = row_cells(at, cells)
+        units, found = _units(costs, unit[at], cells)
+        whole_site = np.full(len(units), np.inf)
+        np.minimum.at(whole_site, np.searchsorted(units, unit[at]), costs[:, -1])
+        margin = 1e-9 * np.abs(np.where(np.isfinite(whole_site), whole_site, 0.0))
+        split = units[found < whole_site - margin]
+        again = at[np.isin(unit[at], split)]
+        if len(again):
+            fine_cells = min(fine_cells, int(np.sqrt(WORK / len(again))))
+        if fine_cells > cells and len(again):
+            finer, better = _units(row_cells(again, fine_cells), unit[again], fine_cells)
+            where = np.searchsorted(units, finer)
+            found[where] = np.maximum(found[where], better)
+        total += float(np.sum(found))
+    return total + float(arrays.offset)
+
+
+def _units(cell_costs: np.ndarray, unit: np.ndarray, cells: int) -> tuple[np.ndarray, np.ndarray]:
+    """The cell program's minimum of each demand unit (``unit``: each row's), from its
+    rows' cell bounds: the units (sorted) and their minima."""
+    units, which = np.unique(unit, return_inverse=True)
+    # the last interval, (1 - 1/K, 1), leaves some share to another site: it reaches
+    # K - 1 (any other cell but {0} reaches at least 1); {1} reaches K
+    reach = np.concatenate([[0], np.arange(1, cells), [cells - 1, cells]])
+    sizes = np.bincount(which, minlength=len(units))
+    order = np.argsort(which, kind="stable")
+    ranked = which[order]
+    slot = np.arange(len(unit)) - (np.cumsum(sizes) - sizes)[ranked]
+    minima = np.zeros(len(units))
+    for size in np.unique(sizes):
+        members = np.flatnonzero(sizes == size)
+        local = np.full(len(units), -1)
+        local[members] = np.arange(len(members))
+        chosen = sizes[ranked] == size
+        grid = np.full((len(members), int(size), cells + 2), np.inf)
+        grid[local[ranked[chosen]], slot[chosen]] = cell_costs[order[chosen]]
+        found = cell_program(grid, reach, cells)
+        if not np.all(np.isfinite(found)):
+            raise ValueError("a demand unit no choice of cells covers")
+        minima[members] = found
+    return units, minima
+
+
+def _pools(
+    env: StaffingEnvelopes,
+    pool_of: np.ndarray,
+    most: np.ndarray,
+    slope: np.ndarray,
+    alpha_week: np.ndarray,
+    alpha_year: np.ndarray,
+    traffic: np.ndarray,
+    tables: dict[tuple[str, bool], _Table],
+    kinds: np.ndarray,
+    whole: np.ndarray,
+    months: dict[str, tuple[np.ndarray, np.ndarray]],
+    cells: int,
+    refine: int,
+) -> float:
+    """Σ over language pools of their least cost on their load (module docstring)."""
+    fine = cells * refine
+    lo = np.arange(fine) / fine
+    hi = np.arange(1, fine + 1) / fine
+    members = [env.rows[m] for m in env.pools]
+    full = np.array([traffic[r].sum() for r in members])
+    # h(A) on each piece of the pool's load: the cheapest linear cost of its rows
+    # carrying A (a fractional knapsack, rows by cost per Erlang), convex: least at
+    # the piece's point nearest its argmin
+    linear = np.zeros((len(members), fine))
+    whole_cost = np.zeros(len(members))
+    for i, r in enumerate(members):
+        if full[i] <= 0:
+            continue
+        rate = slope[r] / traffic[r]
+        order = np.argsort(rate)
+        rates, width = rate[order], traffic[r][order]
+        start = np.concatenate([[0.0], np.cumsum(width)[:-1]])
+        best = float(start[np.searchsorted(rates, 0.0)]) if (rates >= 0).any() else full[i]
+        amount = np.clip(best, full[i] * lo, full[i] * hi)
+        linear[i] = np.sum(rates * np.clip(amount[:, None] - start, 0.0, width), axis=1)
+        whole_cost[i] = float(slope[r].sum())
+    keys = [(str(kinds[r[0]]), bool(whole[r[0]])) for r in members]
+    week = np.array([alpha_week[r].min() for r in members])
+    year = np.array([alpha_year[r].min() for r in members])
+    found = np.zeros((len(members), cells + 2))
+    for key in set(keys):
+        at = np.array([i for i, k in enumerate(keys) if k == key and full[i] > 0], dtype=int)
+        if len(at):
+            found[at] = _staffing_cells(
+                tables[key], full[at], months[key[0]], week[at], year[at], cells,
+                refine=refine, linear=(linear[at], whole_cost[at]),
+            )  # fmt: skip
+    # the pool's load within its seats (``most``: a share of the pool's full load)
+    cap = np.array([most[r[0]] for r in members])
+    allowed = np.ones((len(members), cells + 2), dtype=bool)
+    allowed[:, 1:-1] = (np.arange(cells) / cells)[None, :] < cap[:, None]
+    allowed[:, -1] = cap > 1.0
+    found[~allowed] = np.inf
+    total = float(np.sum(np.min(found[full > 0], axis=1))) if (full > 0).any() else 0.0
+    for empty in np.flatnonzero(full <= 0):
+        total += float(np.minimum(slope[members[int(empty)]], 0.0).sum())
+    return total
