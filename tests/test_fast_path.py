@@ -73,7 +73,11 @@ def test_one_solve_is_identical_on_both_paths(case: str) -> None:
     assert fast_outcome.num_row == plain_outcome.num_row == fast.program.num_row
 
 
-@pytest.mark.parametrize("case", ["demo", "panel-milp"])
+@pytest.mark.parametrize(
+    "case",
+    # the demo on the plain PuLP path, about 26 s: `make test-slow`
+    [pytest.param("demo", marks=pytest.mark.slow), "panel-milp"],
+)
 def test_the_solve_gives_the_same_relaxation_and_proven_plans_on_both_paths(case: str) -> None:
     # Both paths solve the same relaxation (the bound). The rounds after it restart
     # HiGHS from the round before on the fast path (the plain path cannot), so where

@@ -187,7 +187,11 @@ WHAT_IFS: dict[str, tuple[Callable[[], bestshore.Scenario], str, str, bool]] = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(WHAT_IFS))
+@pytest.mark.parametrize(
+    "case",
+    # the Erlang case re-solves a demo-sized scenario several times, about 20 s: `make test-slow`
+    [pytest.param(c, marks=pytest.mark.slow) if c == "erlang" else c for c in sorted(WHAT_IFS)],
+)
 def test_what_ifs_reprice_the_kept_model_and_equal_fresh_solves(case: str) -> None:
     make, site, vendor, removes_row = WHAT_IFS[case]
     bench = bestshore.Workbench(make())
