@@ -608,62 +608,24 @@ def _queue_opening(
     queue, then the first agent alone ``j = 1``) and ``open_year`` (``Σ y - S_j T z -
     B_j o >= 0`` likewise, the months' lines weighted by their weeks).
 
-    The lines' ``(b, s)`` are read from bestshore, as the envelopes are: the load limits
-    of the call type's goal (:func:`~bestshore.model.curve.limits_to`), the planning
-    agents' dip under the corners' line (:func:`~bestshore.model.curve.corner_slack`),
-    the first agent (:func:`~bestshore.model.opening.first_agent`) and the line under
-    them (:func:`~bestshore.model.opening.opening_line`). The binaries are the columns
-    numbered from ``start``; returned with their count. None without a queue to open."""
-    from bestshore.model.curve import corner_slack, limits_to, month_weights
-    from bestshore.model.opening import first_agent, opening_line
+    The queues and their lines ``(b, s)`` are read from bestshore, as the envelopes are
+    (:func:`~bestshore.model.opening.opening_queues`); the rows are written here. The
+    binaries are the columns numbered from ``start``; returned with their count. None
+    without a queue to open."""
+    from bestshore.model.opening import opening_queues
 
     envelopes = staffing.envelopes
     settings = inputs.scenario.settings
     if not getattr(settings, "queue_opening", False) or envelopes is None:
         return None
-    priced = staffing.year[envelopes.rows] >= 0
-    if not priced.any():
+    if not (staffing.year[envelopes.rows] >= 0).any():
         return None
-    pooled = np.zeros(len(envelopes.rows), dtype=bool)
-    for members in envelopes.pools:
-        pooled[members] = True
-    queues = [(np.array([p]), np.ones(1)) for p in np.flatnonzero(priced & ~pooled)]
-    queues += list(zip(envelopes.pools, envelopes.pool_weights, strict=True))
-    traffic = (rows["handle_hours"] * rows["repeat_factor"]).to_numpy(dtype=float)
-    call_types = {c.id: c for c in inputs.scenario.call_types}
-    months = month_weights(inputs)
-    rostered = set(rostered_sites(inputs))
-    site_of = rows["site"].to_numpy()
-    type_of = rows["call_type"].to_numpy()
-    # per queue kept: its rows (assignment positions), weights, load, and its lines
-    kept: list[tuple[np.ndarray, np.ndarray, float, list[tuple[float, float]]]] = []
-    for positions, weights in queues:
-        at = envelopes.rows[positions]
-        if str(site_of[at[0]]) in rostered:
-            continue
-        call_type = call_types[str(type_of[at[0]])]
-        whole = bool(envelopes.whole[positions].all())
-        first = first_agent(call_type, whole)
-        if first <= 0.0:
-            continue
-        load = float(traffic[at].sum())
-        ratios, weeks = months[call_type.id]
-        limits = limits_to(call_type, settings.occupancy, load * max(1.0, float(ratios.max())))
-        dip = 0.0 if whole else corner_slack(call_type, settings.occupancy)
-        week = opening_line(limits, load, first, dip)
-        busy = ratios > 0
-        found = [opening_line(limits, float(ratio) * load, first, dip) for ratio in ratios[busy]]
-        lines = [line for line in found if line is not None]
-        if week is None or len(lines) < len(found):
-            continue  # past the table: no binary
-        used = weeks[busy]
-        year_b = float(sum(w * b for w, (b, _) in zip(used, lines, strict=True)))
-        year_s = float(
-            sum(w * r * s for w, r, (_, s) in zip(used, ratios[busy], lines, strict=True))
-        )
-        # the week's chord and first agent, the year's chord and first agent
-        lines_of = [week, (first, 0.0), (year_b, year_s), (float(used.sum()) * first, 0.0)]
-        kept.append((at, np.asarray(weights, dtype=float), load, lines_of))
+    # per queue kept: its rows (assignment positions), weights, load, and its lines (the
+    # week's chord and first agent, the year's chord and first agent)
+    kept = [
+        (queue.at, queue.weights, queue.load, [*queue.week, *queue.year])
+        for queue in opening_queues(inputs, rows, envelopes)
+    ]
     if not kept:
         return None
     count = len(kept)

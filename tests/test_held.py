@@ -203,7 +203,9 @@ def test_a_quick_variant_prices_the_held_plan_on_its_relaxation() -> None:
     pd.testing.assert_frame_equal(reused.staffing, afresh.staffing)
     pd.testing.assert_frame_equal(reused.year.months, afresh.year.months)
     assert reused.over == afresh.over
-    assert quick.relaxation.solution is not None  # the plan's model is left as it was
+    # priced on a copy: the plan's relaxation keeps its own solve, not the held pricing
+    assert quick.relaxation.solution is not None
+    assert quick.relaxation.solution.status != "held"
     _, full = solve_prepared(inputs, eligible, check=False)
     assert full.relaxation is not None
     assert "queue_opening" in [f.name for f in full.relaxation.families]

@@ -43,16 +43,19 @@ priced on their share). Names
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
+import pandas as pd
 
 from bestshore.model.constraints import Variables
-from bestshore.model.curve import corner_slack, limits_to, month_weights
+from bestshore.model.curve import StaffingEnvelopes, corner_slack, limits_to, month_weights
 from bestshore.model.inputs import ModelInputs, rostered_sites
 from bestshore.model.program import LinearProgram
 from bestshore.model.staffing import queue_goal
 from bestshore.scenario.schema import CallType
 
-__all__ = ["add_queue_opening", "first_agent", "opening_line"]
+__all__ = ["OpenedQueue", "add_queue_opening", "first_agent", "opening_line", "opening_queues"]
 
 
 def first_agent(call_type: CallType, whole: bool) -> float:
@@ -95,25 +98,28 @@ def opening_line(
     return float(np.min(values - slope * vertices)), float(slope)
 
 
-def add_queue_opening(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
-    r"""Each queue q at a site staffed hour by hour (a language pool, or a row with a
-    year column; ``T`` its load at share 1, ``z = Σ_r w_r x_r`` its share) is opened by
-    a binary ``o_q`` that carries its lines (the chord ``j = 0`` and the first agent
-    alone ``j = 1``, from :func:`opening_line`; why they hold: the module's docstring):
+@dataclass(frozen=True)
+class OpenedQueue:
+    """A queue that gets a binary (:func:`opening_queues`): its key ``(call_type,
+    languages, hour, site)``, its assignment rows ``at`` and their weights in its share
+    ``z = Σ w_r x_r``, its load ``T`` at share 1 and its lines ``(b, s)``: ``week`` and
+    ``year`` each the chord, then the first agent alone."""
 
-    .. math:: z \le o_q, \qquad
-              \sum_{r \in q} (\kappa_r T_r x_r + e_r) \ge b_j o_q + s_j T z, \qquad
-              \sum_{r \in q} y_r \ge B_j o_q + S_j T z
+    key: tuple[str, str, int, str]
+    at: np.ndarray
+    weights: np.ndarray
+    load: float
+    week: tuple[tuple[float, float], tuple[float, float]]
+    year: tuple[tuple[float, float], tuple[float, float]]
 
-    Only when ``settings.queue_opening``; none for queues without the jump or past
-    the table."""
-    envelopes = variables.envelopes
+
+def opening_queues(
+    inputs: ModelInputs, rows: pd.DataFrame, envelopes: StaffingEnvelopes
+) -> list[OpenedQueue]:
+    """The queues opened by a binary and their lines, in the envelopes' order (each row
+    with a year column outside a pool, then each language pool): those at sites staffed
+    hour by hour that need a first agent (``m_0 > 0``) and whose loads are tabulated."""
     settings = inputs.scenario.settings
-    if not settings.queue_opening or envelopes is None or not len(envelopes.rows):
-        return
-    if not len(variables.year):
-        return
-    rows = variables.assignments
     traffic = (rows["handle_hours"] * rows["repeat_factor"]).to_numpy(dtype=float)
     call_types = {c.id: c for c in inputs.scenario.call_types}
     occupancy = settings.occupancy
@@ -131,7 +137,7 @@ def add_queue_opening(lp: LinearProgram, inputs: ModelInputs, variables: Variabl
     types = rows["call_type"].to_numpy()
     languages_of = rows["language"].to_numpy()
     hours = rows["hour"].to_numpy()
-    keys, members, weights_of, weeks, years, loads = [], [], [], [], [], []
+    found_queues: list[OpenedQueue] = []
     for positions, weights in queues:
         at = envelopes.rows[positions]
         if str(sites[at[0]]) in rostered:
@@ -158,12 +164,44 @@ def add_queue_opening(lp: LinearProgram, inputs: ModelInputs, variables: Variabl
             sum(w * ratio * s for w, ratio, (_, s) in zip(used, ratios[busy], lines, strict=True))
         )
         languages = "+".join(str(language) for language in languages_of[at])
-        keys.append((str(call_type.id), languages, int(hours[at[0]]), str(sites[at[0]])))
-        members.append(at)
-        weights_of.append(weights)
-        weeks.append((week, (first, 0.0)))
-        years.append(((year_b, year_s), (float(used.sum()) * first, 0.0)))
-        loads.append(total)
+        found_queues.append(
+            OpenedQueue(
+                key=(str(call_type.id), languages, int(hours[at[0]]), str(sites[at[0]])),
+                at=at,
+                weights=np.asarray(weights, dtype=float),
+                load=total,
+                week=(week, (first, 0.0)),
+                year=((year_b, year_s), (float(used.sum()) * first, 0.0)),
+            )
+        )
+    return found_queues
+
+
+def add_queue_opening(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> None:
+    r"""Each queue q at a site staffed hour by hour (a language pool, or a row with a
+    year column; ``T`` its load at share 1, ``z = Σ_r w_r x_r`` its share) is opened by
+    a binary ``o_q`` that carries its lines (the chord ``j = 0`` and the first agent
+    alone ``j = 1``, from :func:`opening_line`; why they hold: the module's docstring):
+
+    .. math:: z \le o_q, \qquad
+              \sum_{r \in q} (\kappa_r T_r x_r + e_r) \ge b_j o_q + s_j T z, \qquad
+              \sum_{r \in q} y_r \ge B_j o_q + S_j T z
+
+    Only when ``settings.queue_opening``; none for queues without the jump or past
+    the table."""
+    envelopes = variables.envelopes
+    settings = inputs.scenario.settings
+    if not settings.queue_opening or envelopes is None or not len(envelopes.rows):
+        return
+    if not len(variables.year):
+        return
+    found = opening_queues(inputs, variables.assignments, envelopes)
+    keys = [queue.key for queue in found]
+    members = [queue.at for queue in found]
+    weights_of = [queue.weights for queue in found]
+    weeks = [queue.week for queue in found]
+    years = [queue.year for queue in found]
+    loads = [queue.load for queue in found]
     if not keys:
         return
     opened = lp.add_binaries("queue_open", keys)
