@@ -8,14 +8,25 @@ it, and a plan must not depend on which path computed its agents.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bestshore.model.staffing import _queue
+from bestshore.model.staffing import (
+    _queue,
+    agents_needed,
+    planning_agents_of,
+    roster_agents,
+    roster_agents_of,
+)
+from bestshore.scenario.loader import load_scenario
 from bestshore.staffing import agents_for_service_level, service_level
 from bestshore.staffing.arrays import MOST_ERLANGS, queue_staffing
+
+ROOT = Path(__file__).resolve().parents[1]
 
 GOALS = [
     (180.0, 0.8, 20.0, None),  # 80/20
@@ -83,3 +94,17 @@ def test_the_published_example_and_the_interpolation() -> None:
 def test_heavy_loads_are_left_to_the_scalar_path() -> None:
     found = queue_staffing((180.0, 0.8, 20.0, None), np.array([5.0, MOST_ERLANGS + 1]), 0.85)
     assert found.done.tolist() == [True, False]
+
+
+def test_a_call_types_many_loads_get_the_scalar_agents() -> None:
+    """planning_agents_of and roster_agents_of (the plan's pooling ideal staffs every
+    demand unit with them) give agents_needed and roster_agents load by load, for every
+    call type of the demo (service-level goals, and workload sizing for deferred work)."""
+    scenario = load_scenario(ROOT / "scenarios" / "demo.yaml")
+    loads = np.array([0.0, 1e-6, 0.3, 4.2, 17.5, 60.0, 133.3])
+    for call_type in scenario.call_types:
+        for occupancy in (0.8, 1.0):
+            planning = planning_agents_of(call_type, loads, occupancy)
+            whole = roster_agents_of(call_type, loads, occupancy)
+            assert planning.tolist() == [agents_needed(call_type, a, occupancy) for a in loads]
+            assert whole.tolist() == [roster_agents(call_type, a, occupancy) for a in loads]

@@ -78,11 +78,11 @@ from bestshore.model.segments import EXACT_BINARIES, EXACT_NODES, segmented, ste
 from bestshore.model.sets import Eligibility, eligible_assignments
 from bestshore.model.solve import solve_model
 from bestshore.model.staffing import (
-    agents_needed,
     exact_staffing,
     language_pools,
+    planning_agents_of,
     poolable,
-    roster_agents,
+    roster_agents_of,
 )
 from bestshore.scenario.profiles import WEEKS_PER_MONTH
 
@@ -442,11 +442,18 @@ def _pooled(inputs: ModelInputs) -> pd.Series:
     hourly = inputs.demand[inputs.demand.index.get_level_values("hour") != WEEK]
     pooling = any(scenario.pools_languages(site) for site in scenario.sites)
 
-    def agents(call_type: str, load: float) -> float:
+    def agents(call_type: str, loads: np.ndarray) -> np.ndarray:
         kind = call_types[call_type]
         if whole and kind.service_level is not None:
-            return float(roster_agents(kind, load, occupancy))
-        return float(agents_needed(kind, load, occupancy))
+            return roster_agents_of(kind, loads, occupancy)
+        return planning_agents_of(kind, loads, occupancy)
+
+    def agents_by_type(types: np.ndarray, loads: np.ndarray) -> np.ndarray:
+        found = np.zeros(len(loads))
+        for call_type in pd.unique(types):
+            members = np.flatnonzero(types == call_type)
+            found[members] = agents(str(call_type), loads[members])
+        return found
 
     load = hourly["handle_hours"].astype(float)
     types = hourly.index.get_level_values("call_type")
@@ -455,7 +462,7 @@ def _pooled(inputs: ModelInputs) -> pd.Series:
         dtype=bool,
     )
     found = pd.Series(
-        [agents(c, float(a)) for c, a in zip(types, load, strict=True)],
+        agents_by_type(np.asarray(types), load.to_numpy(dtype=float)),
         index=hourly.index,
         name="pooled_agents",
         dtype=float,
@@ -464,10 +471,11 @@ def _pooled(inputs: ModelInputs) -> pd.Series:
         part = load[pooled]
         keys = [part.index.get_level_values("call_type"), part.index.get_level_values("hour")]
         total = part.groupby(keys).transform("sum")
-        hour_agents = {
-            key: agents(str(key[0]), float(value))
-            for key, value in part.groupby(keys).sum().items()
-        }
+        summed = part.groupby(keys).sum()
+        summed_agents = agents_by_type(
+            np.asarray(summed.index.get_level_values(0)), summed.to_numpy(dtype=float)
+        )
+        hour_agents = dict(zip(summed.index, summed_agents.tolist(), strict=True))
         shared = [
             hour_agents[(c, h)] * (a / t if t > 0 else 0.0)
             for (c, _, h), a, t in zip(part.index, part, total, strict=True)

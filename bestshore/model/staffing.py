@@ -48,6 +48,7 @@ __all__ = [
     "poolable",
     "queue_goal",
     "roster_agents",
+    "roster_agents_of",
 ]
 
 
@@ -430,6 +431,13 @@ def planning_agents_of(
 ) -> np.ndarray:
     """:func:`agents_needed` of many loads of one call type at once [agents]."""
     return goal_planning_agents(queue_goal(call_type), traffic, max_occupancy)
+
+
+def roster_agents_of(call_type: CallType, traffic: np.ndarray, max_occupancy: float) -> np.ndarray:
+    """:func:`roster_agents` of many loads of one call type at once [agents]."""
+    traffic = np.asarray(traffic, dtype=float)
+    types = np.zeros(len(traffic), dtype=np.int64)
+    return _staff(types, traffic, {0: queue_goal(call_type)}, max_occupancy)[1]
 
 
 def goal_planning_agents(

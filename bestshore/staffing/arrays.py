@@ -122,44 +122,64 @@ def queue_staffing(goal: Goal, traffic: np.ndarray, max_occupancy: float) -> Que
     at_found = [np.zeros(len(load)) for _ in starts]  # B(N, A) at each search's answer
     before = np.zeros(len(load))  # B(N - 1, A) under the first search's answer
     # The walk runs on the loads still searching (``rows``, positions in ``load``),
-    # dropped as both their searches end: a light load stops early.
+    # dropped as both their searches end: a light load stops early. The goal is
+    # measured only on loads past their first start (below it a step is the recursion
+    # alone), where n > A: the figures :func:`_level` and :func:`_asa` give there, the
+    # same operations element by element, so the same bits.
     rows = np.arange(len(load))
     walked, walked_load = searched, load
     low, high = starts
+    lowest = float(np.min(low))
+    searching = np.ones(len(load), dtype=bool)  # the free search not ended yet
     blocking_searched = np.ones(len(load))
     blocking = np.ones(len(load))
     limit = 4 * int(np.max(high)) + 1000
     n = 0
-    while len(rows):
-        previous = blocking
-        n += 1
-        blocking_searched = walked * blocking_searched / (n + walked * blocking_searched)
-        blocking = walked_load * blocking / (n + walked_load * blocking)
-        agents = np.full(len(rows), float(n))
-        if target is not None:
-            assert answer is not None
-            meets = _level(walked, agents, blocking_searched, aht, answer) >= target
-        else:
-            assert asa is not None
-            meets = _asa(walked, agents, blocking_searched, aht) <= asa
-        new = meets & (n >= low) & (found[0][rows] == 0)
-        if new.any():
-            chosen = rows[new]
-            found[0][chosen] = n
-            at_found[0][chosen] = blocking[new]
-            before[chosen] = previous[new]
-        new = meets & (n >= high) & (found[1][rows] == 0)
-        if new.any():
-            chosen = rows[new]
-            found[1][chosen] = n
-            at_found[1][chosen] = blocking[new]
-            going = found[0][rows] == 0
-            going |= found[1][rows] == 0
-            rows, low, high = rows[going], low[going], high[going]
-            walked, walked_load = walked[going], walked_load[going]
-            blocking_searched, blocking = blocking_searched[going], blocking[going]
-        if n > limit:  # pragma: no cover - a goal is met with enough agents
-            raise AssertionError("unreachable: a queue's goals are met with enough agents")
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        while len(rows):
+            previous = blocking
+            n += 1
+            carried = walked * blocking_searched
+            blocking_searched = carried / (n + carried)
+            carried = walked_load * blocking
+            blocking = carried / (n + carried)
+            if n > limit:  # pragma: no cover - a goal is met with enough agents
+                raise AssertionError("unreachable: a queue's goals are met with enough agents")
+            if n < lowest:
+                continue
+            ending = np.flatnonzero(low <= n)
+            traffic_now, blocked = walked[ending], blocking_searched[ending]
+            agents = float(n)
+            waits = agents * blocked / (agents - traffic_now * (1.0 - blocked))
+            if target is not None:
+                assert answer is not None
+                exponent = np.minimum(-(agents - traffic_now) * answer / aht, 700.0)
+                meets = 1.0 - waits * np.exp(exponent) >= target
+            else:
+                assert asa is not None
+                meets = waits * aht / (agents - traffic_now) <= asa
+            hit = ending[meets]
+            if not len(hit):
+                continue
+            new = hit[searching[hit]]
+            if len(new):
+                chosen = rows[new]
+                found[0][chosen] = n
+                at_found[0][chosen] = blocking[new]
+                before[chosen] = previous[new]
+                searching[new] = False
+            new = hit[high[hit] <= n]
+            if len(new):
+                chosen = rows[new]
+                found[1][chosen] = n
+                at_found[1][chosen] = blocking[new]
+                going = np.ones(len(rows), dtype=bool)
+                going[new] = False
+                rows, low, high = rows[going], low[going], high[going]
+                walked, walked_load = walked[going], walked_load[going]
+                blocking_searched, blocking = blocking_searched[going], blocking[going]
+                searching = searching[going]
+                lowest = float(np.min(low)) if len(rows) else 0.0
     free, capped = found
     free_agents = free.astype(float)
     below = free_agents - 1
