@@ -24,10 +24,11 @@ from conftest import solve_dict, tiny
 import bestshore
 from bestshore.model import months as model_months
 from bestshore.result.result import MONTH_COLUMNS, MONTH_SHIFT_COLUMNS
-from bestshore.scenario import parse_scenario
+from bestshore.scenario import load_scenario, parse_scenario
 from bestshore.scenario.profiles import WEEKS_PER_MONTH, WEEKS_PER_YEAR, annual_factor, month_loads
 from bestshore.staffing import agents_for_service_level, service_level
 
+ROOT = Path(__file__).resolve().parents[1]
 WPM = 365.25 / 12 / 7
 SEASONS = [1] * 6 + [2] * 6
 HOURS = 40  # open market hours a week
@@ -225,3 +226,23 @@ def test_costs_outside_the_staffing_rows_go_to_their_months() -> None:
     assert months["other_cost"].tolist() == pytest.approx([250.0] * 6 + [400.0] * 6)
     assert months["cost"].tolist() == pytest.approx([2_750.0] * 6 + [5_400.0] * 6)
     assert months["cost"].sum() == pytest.approx(result.total_cost, rel=1e-9)
+
+
+def test_months_staffed_together_are_each_month_staffed_alone() -> None:
+    """staff_months walks the year's queues together; a language pool stays within its
+    month, and every figure is the one its month staffed alone gives (the demo pools
+    its multilingual desk, and its seasons move every call type)."""
+    from bestshore.model.inputs import prepare_inputs
+    from bestshore.model.plan import plan_sourcing
+
+    inputs = prepare_inputs(load_scenario(ROOT / "scenarios" / "demo.yaml"))
+    plan = plan_sourcing(inputs).plan
+    assert plan is not None
+    staffing = plan.staffing
+    assert (staffing["pool"] != "").any()
+    loads = [load for _, load in model_months.distinct_months(model_months.loads_by_month(inputs))]
+    assert len(loads) > 2
+    together = model_months.staff_months(inputs, staffing, loads)
+    for load, rows in zip(loads, together, strict=True):
+        alone = model_months.staff_months(inputs, staffing, [load])[0]
+        pd.testing.assert_frame_equal(rows, alone)

@@ -56,6 +56,7 @@ __all__ = [
     "month_frame",
     "month_table",
     "staff_month",
+    "staff_months",
     "weekly_cost",
 ]
 
@@ -168,31 +169,58 @@ def staff_month(inputs: ModelInputs, staffing: pd.DataFrame, load: pd.Series) ->
     ``service_level``, ``asa_seconds``, ``occupancy``, :func:`exact_staffing`);
     deferred agent hours scale by the load (workload over the week, linear).
     """
-    ratio = staffing["call_type"].map(load).to_numpy(dtype=float)
-    if np.all(np.abs(ratio - 1.0) <= _SAME):
-        return staffing
-    rows = staffing.copy()
-    rows["calls"] = rows["calls"].to_numpy() * ratio
-    rows["handle_hours"] = rows["handle_hours"].to_numpy() * ratio
-    hourly = rows["hour"].to_numpy() != WEEK
-    moved = hourly & (np.abs(ratio - 1.0) > _SAME)
-    if moved.any():
+    return staff_months(inputs, staffing, [load])[0]
+
+
+def staff_months(
+    inputs: ModelInputs, staffing: pd.DataFrame, loads: list[pd.Series]
+) -> list[pd.DataFrame]:
+    """:func:`staff_month` of each of ``loads``, their queues staffed together: one
+    Erlang C walk per call type for the whole year rather than one a month (the same
+    figures: each queue's are its own, whatever it is staffed with)."""
+    months: list[pd.DataFrame] = []
+    moving: list[tuple[int, np.ndarray, pd.DataFrame]] = []  # month, rows moved, scaled
+    for load in loads:
+        ratio = staffing["call_type"].map(load).to_numpy(dtype=float)
+        if np.all(np.abs(ratio - 1.0) <= _SAME):
+            months.append(staffing)
+            continue
+        rows = staffing.copy()
+        rows["calls"] = rows["calls"].to_numpy() * ratio
+        rows["handle_hours"] = rows["handle_hours"].to_numpy() * ratio
+        hourly = rows["hour"].to_numpy() != WEEK
+        moved = hourly & (np.abs(ratio - 1.0) > _SAME)
+        if moved.any():
+            moving.append((len(months), moved, rows[moved]))
+        deferred = ~hourly
+        if deferred.any():
+            for column in ("agents", "roster_agents"):
+                values = rows[column].to_numpy(dtype=float, copy=True)
+                values[deferred] *= ratio[deferred]
+                rows[column] = values
+        months.append(rows)
+    if moving:
         call_types = {c.id: c for c in inputs.scenario.call_types}
-        settings = inputs.scenario.settings
-        whole = whole_agent_rows(inputs, rows[moved])
-        pools = rows.loc[moved, "pool"].to_numpy() if "pool" in rows else None
-        exact = exact_staffing(rows[moved], call_types, settings.occupancy, whole, pools)
-        for column in _STAFFED:  # whole columns written at once: far faster than .loc
-            values = rows[column].to_numpy(dtype=float, copy=True)
-            values[moved] = exact[column].to_numpy(dtype=float)
-            rows[column] = values
-    deferred = ~hourly
-    if deferred.any():
-        for column in ("agents", "roster_agents"):
-            values = rows[column].to_numpy(dtype=float, copy=True)
-            values[deferred] *= ratio[deferred]
-            rows[column] = values
-    return rows
+        # each month's hours as hours of a week of its own, so a language pool stays
+        # within its month
+        together = pd.concat(
+            [part.assign(hour=part["hour"] + 168 * k) for k, (_, _, part) in enumerate(moving)]
+        )
+        whole = whole_agent_rows(inputs, together)
+        pools = together["pool"].to_numpy() if "pool" in together else None
+        exact = exact_staffing(
+            together, call_types, inputs.scenario.settings.occupancy, whole, pools
+        )
+        start = 0
+        for at, moved, part in moving:
+            found = exact.iloc[start : start + len(part)]
+            start += len(part)
+            rows = months[at]
+            for column in _STAFFED:  # whole columns written at once: far faster than .loc
+                values = rows[column].to_numpy(dtype=float, copy=True)
+                values[moved] = found[column].to_numpy(dtype=float)
+                rows[column] = values
+    return months
 
 
 def weekly_cost(rows: pd.DataFrame, multiplier: np.ndarray) -> np.ndarray:

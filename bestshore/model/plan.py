@@ -68,7 +68,7 @@ from bestshore.model.months import (
     loads_by_month,
     month_frame,
     month_table,
-    staff_month,
+    staff_months,
     weekly_cost,
 )
 from bestshore.model.program import HighsSession, Solution
@@ -652,8 +652,8 @@ def price_year(model: SourcingModel, exact: Exact) -> Year:
     warnings: list[str] = []
     rostered = bool(rostered_sites(inputs)) and not exact.roster_hours.empty
     busiest = 0.0  # the largest load of a call type the plan serves, over the sizing week
-    for months, load in groups:
-        rows = staff_month(inputs, staffing, load)
+    staffed = staff_months(inputs, staffing, [load for _, load in groups])
+    for (months, load), rows in zip(groups, staffed, strict=True):
         if rows is staffing:  # the sizing week's load: its roster as it is
             month_shifts, month_hours = exact.shifts, exact.roster_hours
         else:

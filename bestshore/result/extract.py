@@ -252,11 +252,15 @@ def _limit_rows(plan: Plan, staffing: pd.DataFrame) -> pd.DataFrame:
         keys = list(model.rows(record.name))
         limit, used = record.measure(inputs, staffing, keys)
         table = pd.DataFrame({"key": keys, "limit": limit, "used": used})
-        duals = model.duals(record.name)
-        table["dual"] = [duals.get(key, 0.0) for key in table["key"]]
         table["binding"] = (table["limit"] - table["used"]) <= 1e-6 * np.maximum(
             1.0, table["limit"]
         )
+        if not record.report_slack:
+            # a seat-hour at its limit with nobody seated (a site of no seats taking no
+            # work) says nothing of the plan; left out before its words are written
+            table = table[table["binding"] & (table["used"] > 0)].reset_index(drop=True)
+        duals = model.duals(record.name)
+        table.insert(3, "dual", [duals.get(key, 0.0) for key in table["key"]])
         spare = (1 - table["used"] / table["limit"].where(table["limit"] > 0)).fillna(0.0)
         text = [_limit_key(record.name, key) for key in table["key"]]
         table["message"] = [
@@ -267,10 +271,6 @@ def _limit_rows(plan: Plan, staffing: pd.DataFrame) -> pd.DataFrame:
         ]
         table["key"] = text
         table.insert(0, "family", record.name)
-        if not record.report_slack:
-            # a seat-hour at its limit with nobody seated (a site of no seats taking no
-            # work) says nothing of the plan
-            table = table[table["binding"] & (table["used"] > 0)]
         parts.append(table)
     columns = ["family", "key", "limit", "used", "binding", "dual", "message"]
     parts = [p for p in parts if len(p)]
