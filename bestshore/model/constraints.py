@@ -137,6 +137,7 @@ AddFamily = Callable[[LinearProgram, ModelInputs, Variables], None]
 
 
 _NONE = np.array([], dtype=np.int64)
+_NO_VALUES = np.array([], dtype=float)
 
 
 def add_share_variables(
@@ -699,17 +700,25 @@ def _add_pool_staffing(
             continue
         at = facets[:, 0].astype(np.int64)
         order = np.arange(len(at)) - np.searchsorted(at, at)
-        members, values, names = [], [], []
-        for p, slope, j in zip(at, facets[:, 2], order, strict=True):
-            rows = pools[p]
-            # the pool's agents (κ_p T x + e summed) or year (y summed), less the facet
-            on_share = linear[rows] if column is extra else np.zeros(len(rows))
-            members.append(np.concatenate([column[rows], share[rows]]))
-            values.append(
-                np.concatenate([np.ones(len(rows)), on_share - slope * envelopes.pool_weights[p]])
-            )
-            names.append((*envelopes.pool_keys[p], int(j)))
-        lp.add_rows(family, names, members, values, lower=facets[:, 1])
+        names = [(*envelopes.pool_keys[p], int(j)) for p, j in zip(at, order, strict=True)]
+        # Each facet's row, built flat: the pool's agents (κ_p T x + e summed) or year
+        # (y summed), then its shares less the facet, in the pool's row order.
+        sizes = np.array([len(members) for members in pools], dtype=np.int64)[at]
+        firsts = np.cumsum(sizes) - sizes
+        members = np.concatenate([pools[p] for p in at])
+        weights = np.concatenate([envelopes.pool_weights[p] for p in at])
+        slopes = np.repeat(facets[:, 2], sizes)
+        on_share = linear[members] if column is extra else np.zeros(len(members))
+        place = np.repeat(2 * firsts, sizes) + np.arange(len(members)) - np.repeat(firsts, sizes)
+        columns = np.empty(2 * len(members), dtype=np.int64)
+        values = np.empty(2 * len(members))
+        columns[place], values[place] = column[members], 1.0
+        on = place + np.repeat(sizes, sizes)
+        columns[on], values[on] = share[members], on_share - slopes * weights
+        rows = lp.add_rows(
+            family, names, [_NONE] * len(at), [_NO_VALUES] * len(at), lower=facets[:, 1]
+        )
+        lp.add_terms(np.repeat(rows, 2 * sizes), columns, values)
     cuts = envelopes.pool_year_cuts
     if cuts:
         at = np.array([p for p, _, _ in cuts], dtype=np.int64)
