@@ -701,35 +701,54 @@ def _add_pool_staffing(
         at = facets[:, 0].astype(np.int64)
         order = np.arange(len(at)) - np.searchsorted(at, at)
         names = [(*envelopes.pool_keys[p], int(j)) for p, j in zip(at, order, strict=True)]
-        # Each facet's row, built flat: the pool's agents (κ_p T x + e summed) or year
-        # (y summed), then its shares less the facet, in the pool's row order.
-        sizes = np.array([len(members) for members in pools], dtype=np.int64)[at]
-        firsts = np.cumsum(sizes) - sizes
-        members = np.concatenate([pools[p] for p in at])
+        # the pool's agents (κ_p T x + e summed) or year (y summed), less the facet
+        sizes = np.array([len(pools[p]) for p in at], dtype=np.int64)
         weights = np.concatenate([envelopes.pool_weights[p] for p in at])
-        slopes = np.repeat(facets[:, 2], sizes)
-        on_share = linear[members] if column is extra else np.zeros(len(members))
-        place = np.repeat(2 * firsts, sizes) + np.arange(len(members)) - np.repeat(firsts, sizes)
-        columns = np.empty(2 * len(members), dtype=np.int64)
-        values = np.empty(2 * len(members))
-        columns[place], values[place] = column[members], 1.0
-        on = place + np.repeat(sizes, sizes)
-        columns[on], values[on] = share[members], on_share - slopes * weights
-        rows = lp.add_rows(
-            family, names, [_NONE] * len(at), [_NO_VALUES] * len(at), lower=facets[:, 1]
-        )
-        lp.add_terms(np.repeat(rows, 2 * sizes), columns, values)
+        _add_pool_rows(
+            lp, family, names, pools, at, column, share, linear if column is extra else None,
+            np.repeat(facets[:, 2], sizes) * weights, lower=facets[:, 1],
+        )  # fmt: skip
     cuts = envelopes.pool_year_cuts
     if cuts:
         at = np.array([p for p, _, _ in cuts], dtype=np.int64)
         order = np.arange(len(at)) - np.searchsorted(at, at)
-        lp.add_rows(
-            "pool_cut_year",
+        _add_pool_rows(
+            lp, "pool_cut_year",
             [(*envelopes.pool_keys[p], int(j)) for p, j in zip(at, order, strict=True)],
-            [np.concatenate([year[pools[p]], share[pools[p]]]) for p, _, _ in cuts],
-            [np.concatenate([np.ones(len(pools[p])), -c]) for p, _, c in cuts],
+            pools, at, year, share, None, np.concatenate([c for _, _, c in cuts]),
             lower=np.array([b for _, b, _ in cuts]),
-        )
+        )  # fmt: skip
+
+
+def _add_pool_rows(
+    lp: LinearProgram,
+    family: str,
+    names: list[tuple[Any, ...]],
+    pools: list[np.ndarray],
+    at: np.ndarray,
+    column: np.ndarray,
+    share: np.ndarray,
+    linear: np.ndarray | None,
+    less: np.ndarray,
+    *,
+    lower: np.ndarray,
+) -> None:
+    """Rows over language pools, built flat (thousands of small rows): row i is pool
+    ``at[i]``'s ``column`` (coefficient 1) then its ``share`` columns at ``linear`` (0
+    where None) less ``less`` (flat: row after row, in the pool's row order)."""
+    members = np.concatenate([pools[p] for p in at])
+    sizes = np.array([len(pools[p]) for p in at], dtype=np.int64)
+    firsts = np.cumsum(sizes) - sizes
+    on_share = linear[members] if linear is not None else np.zeros(len(members))
+    place = np.repeat(2 * firsts, sizes) + np.arange(len(members)) - np.repeat(firsts, sizes)
+    columns = np.empty(2 * len(members), dtype=np.int64)
+    values = np.empty(2 * len(members))
+    columns[place], values[place] = column[members], 1.0
+    on = place + np.repeat(sizes, sizes)
+    columns[on] = share[members]
+    values[on] = on_share - less
+    rows = lp.add_rows(family, names, [_NONE] * len(at), [_NO_VALUES] * len(at), lower=lower)
+    lp.add_terms(np.repeat(rows, 2 * sizes), columns, values)
 
 
 def annual_cost_coefficients(inputs: ModelInputs, variables: Variables) -> np.ndarray:
