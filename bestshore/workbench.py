@@ -63,6 +63,10 @@ _SITE_TERMS = {
     "max_agents",
 }
 _VENDOR_TERMS = {"max_share"}
+# Fields a variant may change and keep its eligible assignments (the rules read none of
+# them): call types' volumes and handle times, sites' shrinkage and terms.
+_CALL_TYPE_DEMAND = {"volume", "aht_seconds"}
+_SITE_DEMAND = _SITE_TERMS | {"shrinkage"}
 
 
 @dataclass(frozen=True)
@@ -258,7 +262,15 @@ class Workbench:
             eligibility = self._eligibility.repriced(inputs)
         else:
             inputs = prepare_inputs(scenario)
-            eligibility = eligible_assignments(inputs)
+            found = None
+            if (
+                _demand_and_terms_only(self._scenario, scenario)
+                and inputs.demand.index.equals(self._inputs.demand.index)
+                and inputs.workloads.index.equals(self._inputs.workloads.index)
+            ):
+                # the rules read nothing that changed, and every demand unit is kept
+                found = self._eligibility.with_demand(inputs)
+            eligibility = found if found is not None else eligible_assignments(inputs)
         clock["inputs"] = time.perf_counter() - start
         result: Result | None = None
         error: SolveError | None = None
@@ -296,20 +308,44 @@ class Workbench:
 
 def _terms_only(before: Scenario, after: Scenario) -> bool:
     """Whether ``after`` differs from ``before`` in sites' and vendors' terms at most."""
+    return _differs_in(before, after, sites=_SITE_TERMS)
+
+
+def _demand_and_terms_only(before: Scenario, after: Scenario) -> bool:
+    """Whether ``after`` differs from ``before`` in call types' volumes and handle
+    times, sites' shrinkage and sites' and vendors' terms at most (a Monte Carlo draw)."""
+    return _differs_in(before, after, sites=_SITE_DEMAND, call_types=_CALL_TYPE_DEMAND)
+
+
+def _differs_in(
+    before: Scenario,
+    after: Scenario,
+    *,
+    sites: set[str],
+    call_types: set[str] | None = None,
+) -> bool:
+    """Whether ``after`` differs from ``before`` in these sites' fields, vendors' terms
+    and (given) these call types' fields at most."""
     bare: dict[str, Any] = {"sites": [], "vendors": []}
+    if call_types is not None:
+        bare["call_types"] = []
     if before.model_copy(update=bare) != after.model_copy(update=bare):
         return False
-    if [s.id for s in before.sites] != [s.id for s in after.sites]:
-        return False
-    if [v.id for v in before.vendors] != [v.id for v in after.vendors]:
-        return False
-    return all(
-        a.model_dump(exclude=_SITE_TERMS) == b.model_dump(exclude=_SITE_TERMS)
-        for a, b in zip(before.sites, after.sites, strict=True)
-    ) and all(
-        a.model_dump(exclude=_VENDOR_TERMS) == b.model_dump(exclude=_VENDOR_TERMS)
-        for a, b in zip(before.vendors, after.vendors, strict=True)
-    )
+    pairs: list[tuple[list[Any], list[Any], set[str]]] = [
+        (before.sites, after.sites, sites),
+        (before.vendors, after.vendors, _VENDOR_TERMS),
+    ]
+    if call_types is not None:
+        pairs.append((before.call_types, after.call_types, call_types))
+    for old, new, fields in pairs:
+        if [item.id for item in old] != [item.id for item in new]:
+            return False
+        if any(
+            a.model_dump(exclude=fields) != b.model_dump(exclude=fields)
+            for a, b in zip(old, new, strict=True)
+        ):
+            return False
+    return True
 
 
 def _revalidated(kind: type[Any], item: Any, **changes: Any) -> Any:

@@ -6,10 +6,12 @@ same objective, same values and duals, and the staffing loop the same plan.
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pulp
 import pytest
 from conftest import contracts_scenario, lisbon, tiny
@@ -309,3 +311,46 @@ def test_random_scenarios_reprice_to_a_fresh_build(
         build_model(changed, eligibility=repriced, agents_per_erlang=k),
         reprice(base, changed, eligibility=repriced, agents_per_erlang=k),
     )
+
+
+def _scaled(data: dict[str, Any], rng: np.random.Generator) -> dict[str, Any]:
+    """``data`` with what a Monte Carlo draw moves scaled at random: volumes, handle
+    times, shrinkage, hourly prices."""
+    changed = copy.deepcopy(data)
+    for call_type in changed["call_types"]:
+        call_type["volume"] = call_type["volume"] * float(rng.uniform(0.5, 1.6))
+        call_type["aht_seconds"] = call_type["aht_seconds"] * float(rng.uniform(0.8, 1.25))
+    for site in changed["sites"]:
+        site["shrinkage"] = float(rng.uniform(0.0, 0.45))
+        if site.get("cost_per_hour"):
+            site["cost_per_hour"] = site["cost_per_hour"] * float(rng.uniform(0.8, 1.2))
+    return changed
+
+
+@settings(
+    max_examples=30, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(scenarios(), st.integers(0, 2**32 - 1))
+def test_a_draw_keeps_the_eligible_rows_with_its_own_demand_and_prices(
+    data: dict[str, Any], seed: int
+) -> None:
+    # Eligibility.with_demand (a Workbench variant moving demand, shrinkage and prices)
+    # equals the eligible set derived afresh, column by column, bit for bit.
+    scenario = parse_scenario(data)
+    eligibility = eligible_assignments(prepare_inputs(scenario))
+    changed = prepare_inputs(parse_scenario(_scaled(data, np.random.default_rng(seed))))
+    fresh = eligible_assignments(changed)
+    derived = eligibility.with_demand(changed)
+    assert derived is not None
+    pd.testing.assert_frame_equal(derived.assignments, fresh.assignments, check_exact=True)
+    pd.testing.assert_frame_equal(derived.exclusions, fresh.exclusions, check_exact=True)
+
+
+def test_a_draw_that_loses_a_demand_unit_derives_its_eligible_set_afresh() -> None:
+    data = tiny()
+    data["call_types"].append({**data["call_types"][0], "id": "c2", "volume": 500.0})
+    scenario = parse_scenario(data)
+    eligibility = eligible_assignments(prepare_inputs(scenario))
+    assert (eligibility.assignments["call_type"] == "c2").any()
+    data["call_types"][1]["volume"] = 0.0
+    assert eligibility.with_demand(prepare_inputs(parse_scenario(data))) is None

@@ -101,7 +101,7 @@ class Eligibility:
             self._groups[columns] = self.assignments.groupby(by, sort=False).indices
         return self._groups[columns]
 
-    def repriced(self, inputs: ModelInputs) -> Eligibility:
+    def repriced(self, inputs: ModelInputs, *, keep_envelopes: bool = True) -> Eligibility:
         """The same assignments at the rates of ``inputs`` (a what-if changed a price).
 
         Rows and their order are unchanged, so the grouping cache carries over, and
@@ -117,10 +117,39 @@ class Eligibility:
             self.exclusions,
         )
         repriced._groups.update(self._groups)
-        cached = getattr(self, "_envelopes", None)
+        cached = getattr(self, "_envelopes", None) if keep_envelopes else None
         if cached is not None:  # the envelopes read demand, not prices (curve.py)
             object.__setattr__(repriced, "_envelopes", cached)
         return repriced
+
+    def with_demand(self, inputs: ModelInputs) -> Eligibility | None:
+        """The same assignments at the demand and prices of ``inputs``: a what-if that
+        changed volumes, handle times, shrinkage or prices, nothing the rules read,
+        and kept every demand unit (None when a row's unit has no demand there).
+
+        Every column that reads demand or prices is derived again as
+        :func:`eligible_assignments` derives it; rows, their order and the grouping
+        cache carry over (the tests compare the two, column by column)."""
+        rows = self.assignments
+        units = pd.MultiIndex.from_frame(rows[["call_type", "language", "hour"]])
+        demand = inputs.demand.reindex(units)
+        if demand["calls"].isna().any():
+            return None
+        kinds = pd.MultiIndex.from_frame(rows[["call_type", "language"]])
+        premium = inputs.premium.to_numpy(dtype=float)
+        site_pos = inputs.premium.index.get_indexer(rows["site"])
+        hours = rows["hour"].to_numpy()
+        found = rows.assign(
+            handle_hours=demand["handle_hours"].to_numpy(),
+            unit_calls=demand["calls"].to_numpy(dtype=float),
+            agents_per_erlang=demand["agents_per_erlang"].to_numpy(),
+            annual_factor=inputs.workloads["annual_factor"].reindex(kinds).to_numpy(),
+            premium=np.where(hours == WEEK, 1.0, premium[site_pos, np.maximum(hours, 0)]),
+        )
+        found["repeat_factor"] = repeat_factors(inputs, found)
+        fresh = Eligibility(found, self.exclusions)
+        fresh._groups.update(self._groups)
+        return fresh.repriced(inputs, keep_envelopes=False)
 
 
 def _candidates(inputs: ModelInputs) -> pd.DataFrame:
