@@ -225,14 +225,22 @@ def _workloads_and_demand(scenario: Scenario) -> tuple[pd.DataFrame, pd.DataFram
         factor = annual_factor(call_type.seasonality, settings.sizing)
         weekly_calls = call_type.volume / factor * weekly_profile(call_type)  # per market hour
         mix = _language_mix(call_type)
-        for language in mix.columns:
-            calls = weekly_calls * mix[language].to_numpy()
-            handle = calls * call_type.aht_seconds / 3600.0
+        by_language = [weekly_calls * mix[language].to_numpy() for language in mix.columns]
+        handles = [calls * call_type.aht_seconds / 3600.0 for calls in by_language]
+        if call_type.real_time:  # the languages' queues staffed together (each its own)
+            busy = [np.flatnonzero(calls > 0) for calls in by_language]
+            loads = [handle[hours] for handle, hours in zip(handles, busy, strict=True)]
+            every = _pooled_agents_per_erlang(
+                call_type, np.concatenate(loads) if loads else np.zeros(0), settings.occupancy
+            )
+            ends = np.cumsum([len(load) for load in loads])
+            per_language = np.split(every, ends[:-1]) if len(loads) else []
+        for k, language in enumerate(mix.columns):
+            calls, handle = by_language[k], handles[k]
             if call_type.real_time:
-                hours = np.flatnonzero(calls > 0)
-                per_erlang = _pooled_agents_per_erlang(call_type, handle[hours], settings.occupancy)
+                hours = busy[k]
                 rows = {"hour": hours, "calls": calls[hours], "handle_hours": handle[hours]}
-                rows["agents_per_erlang"] = per_erlang
+                rows["agents_per_erlang"] = per_language[k]
             else:
                 rows = {
                     "hour": [WEEK],
