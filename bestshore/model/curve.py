@@ -689,23 +689,31 @@ def _seated(
         eligibility.assignments["handle_hours"] * eligibility.assignments["repeat_factor"]
     ).to_numpy(dtype=float)[rows]
     factor, year_factor = found.factor.copy(), found.year_factor.copy()
-    slopes: dict[tuple[str, int, bool], float] = {}  # rows of a call type, seats, model
-    calm_weeks: dict[str, float] = {}  # Σ_m w_m ρ_m over the months no busier than sizing
-    for position in np.flatnonzero(usable):
-        call_type = call_types[str(types[position])]
-        whole = bool(found.whole[position])
-        key = (call_type.id, int(limited[position]), whole)
-        if key not in slopes:
-            slopes[key] = seat_slope(call_type, occupancy, key[1], whole)
-        slope = slopes[key]
-        row = rows[position]
-        factor[row] = max(factor[row], slope)
-        if not whole and traffic[position] > 0:
-            if call_type.id not in calm_weeks:
-                loads, weeks = months[call_type.id]
-                calm = loads <= 1.0
-                calm_weeks[call_type.id] = float(weeks[calm] @ loads[calm])
-            year_factor[row] = max(year_factor[row], slope * calm_weeks[call_type.id])
+    at = np.flatnonzero(usable)
+    kinds, seats_at, whole = types[at].astype(str), limited[at].astype(np.int64), found.whole[at]
+    # one κ_M per call type, seat count and staffing model; Σ_m w_m ρ_m per call type
+    # over the months no busier than the sizing week
+    keys = pd.MultiIndex.from_arrays([kinds, seats_at, whole])
+    which, distinct = pd.factorize(keys)
+    slopes = np.array(
+        [
+            seat_slope(call_types[str(kind)], occupancy, int(count), bool(model))
+            for kind, count, model in distinct
+        ]
+    )[which]
+    calm_weeks = {}
+    for kind in np.unique(kinds):
+        loads, weeks = months[str(kind)]
+        calm = loads <= 1.0
+        calm_weeks[str(kind)] = float(weeks[calm] @ loads[calm])
+    row = rows[at]  # each raised where its κ_M is larger (as max() keeps the first)
+    factor[row] = np.where(slopes > factor[row], slopes, factor[row])
+    planning = ~whole & (traffic[at] > 0)
+    year_row = row[planning]
+    year_slope = slopes[planning] * np.array([calm_weeks[k] for k in kinds[planning]])
+    year_factor[year_row] = np.where(
+        year_slope > year_factor[year_row], year_slope, year_factor[year_row]
+    )
     return dataclasses.replace(found, factor=factor, year_factor=year_factor)
 
 
