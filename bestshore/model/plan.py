@@ -457,10 +457,8 @@ def _pooled(inputs: ModelInputs) -> pd.Series:
 
     load = hourly["handle_hours"].astype(float)
     types = hourly.index.get_level_values("call_type")
-    pooled = np.array(
-        [pooling and poolable(call_types[c]) for c in types],
-        dtype=bool,
-    )
+    poolable_types = [c for c, kind in call_types.items() if pooling and poolable(kind)]
+    pooled = np.isin(np.asarray(types), poolable_types)
     found = pd.Series(
         agents_by_type(np.asarray(types), load.to_numpy(dtype=float)),
         index=hourly.index,
@@ -470,16 +468,16 @@ def _pooled(inputs: ModelInputs) -> pd.Series:
     if pooled.any():
         part = load[pooled]
         keys = [part.index.get_level_values("call_type"), part.index.get_level_values("hour")]
-        total = part.groupby(keys).transform("sum")
-        summed = part.groupby(keys).sum()
+        groups = part.groupby(keys)
+        total = groups.transform("sum").to_numpy(dtype=float)
+        summed = groups.sum()  # in the order of the groups' numbers
         summed_agents = agents_by_type(
             np.asarray(summed.index.get_level_values(0)), summed.to_numpy(dtype=float)
         )
-        hour_agents = dict(zip(summed.index, summed_agents.tolist(), strict=True))
-        shared = [
-            hour_agents[(c, h)] * (a / t if t > 0 else 0.0)
-            for (c, _, h), a, t in zip(part.index, part, total, strict=True)
-        ]
+        loads = part.to_numpy(dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(total > 0, loads / total, 0.0)
+        shared = summed_agents[groups.ngroup().to_numpy()] * ratio
         found[pooled] = shared
     return found
 
