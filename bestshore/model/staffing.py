@@ -592,26 +592,29 @@ def _pooled_staffing(
     summed load, its agents shared in proportion to its rows' loads."""
     whole = np.broadcast_to(np.asarray(whole_agents, dtype=bool), (len(rows),))
     pooled = pools != ""
-    frame = rows[["call_type", "site", "hour", "handle_hours"]].reset_index(drop=True)
-    frame = frame.assign(pool=pools, whole=whole)
-    groups = frame[pooled].groupby(["site", "call_type", "hour", "pool"], sort=False)
-    queues = groups.agg(handle_hours=("handle_hours", "sum"), whole=("whole", "any"))
+    types = rows["call_type"].to_numpy()
+    load = rows["handle_hours"].to_numpy(dtype=float)
+    keys = [rows[column].to_numpy()[pooled] for column in ("site", "call_type", "hour")]
+    groups = pd.Series(load[pooled]).groupby([*keys, pools[pooled]], sort=False)
+    summed = groups.sum()  # the pools' loads, in the order of their numbers
     member = groups.ngroup().to_numpy()
-    single = frame[~pooled]
-    queue_rows = pd.concat(
-        [
-            single[["call_type", "handle_hours"]],
-            queues.reset_index()[["call_type", "handle_hours"]],
-        ],
-        ignore_index=True,
+    first = np.zeros(len(summed), dtype=np.int64)  # a row of each pool (one call type)
+    first[member] = np.flatnonzero(pooled)
+    pool_whole = np.zeros(len(summed), dtype=bool)
+    np.logical_or.at(pool_whole, member, whole[pooled])
+    queue_rows = pd.DataFrame(
+        {
+            "call_type": np.concatenate([types[~pooled], types[first]]),
+            "handle_hours": np.concatenate([load[~pooled], summed.to_numpy(dtype=float)]),
+        }
     )
-    queue_whole = np.concatenate([single["whole"].to_numpy(), queues["whole"].to_numpy()])
+    queue_whole = np.concatenate([whole[~pooled], pool_whole])
     staffed = exact_staffing(queue_rows, call_types, max_occupancy, queue_whole)
     # each row: its queue (its own, or its pool's) and its part of the queue's load
+    single = int((~pooled).sum())
     which = np.empty(len(rows), dtype=np.int64)
-    which[~pooled] = np.arange(len(single))
-    which[pooled] = len(single) + member
-    load = frame["handle_hours"].to_numpy(dtype=float)
+    which[~pooled] = np.arange(single)
+    which[pooled] = single + member
     total = queue_rows["handle_hours"].to_numpy(dtype=float)[which]
     with np.errstate(divide="ignore", invalid="ignore"):
         part = np.where(total > 0, load / total, 0.0)
