@@ -16,7 +16,7 @@ from bestshore import progress
 from bestshore.model import Diagnosis, diagnose_infeasibility, prepare_inputs
 from bestshore.model.inputs import ModelInputs
 from bestshore.model.plan import Plan, plan_sourcing
-from bestshore.model.program import HighsSession
+from bestshore.model.program import HighsSession, KeyedBasis
 from bestshore.model.sets import Eligibility, eligible_assignments
 from bestshore.result import Result, extract_result
 from bestshore.scenario import Scenario, load_scenario
@@ -107,19 +107,23 @@ def solve_prepared(
     session: HighsSession | None = None,
     previous: Plan | None = None,
     quick: bool = False,
+    start: KeyedBasis | None = None,
 ) -> tuple[Result, Plan]:
     """:func:`solve` from prepared inputs and eligible set, with the accepted plan.
 
     For :class:`bestshore.Workbench`, which keeps the inputs, a HiGHS ``session`` and
     its ``previous`` plan (whose model is re-priced, and whose margins a ``quick``
-    re-solve starts from, see :func:`~bestshore.model.plan.plan_sourcing`). A ``quick``
+    re-solve starts from, its relaxation's simplex from ``start``, see
+    :func:`~bestshore.model.plan.plan_sourcing`). A ``quick``
     re-solve that finds no plan is solved again afresh: only a fresh solve's verdict
     (infeasible, or no plan) is reported.
     """
     clock = timings if timings is not None else {}
     scenario = inputs.scenario
     progress.report("solving (the relaxation, then plans staffed exactly by Erlang C)")
-    planning = plan_sourcing(inputs, eligibility, session=session, previous=previous, quick=quick)
+    planning = plan_sourcing(
+        inputs, eligibility, session=session, previous=previous, quick=quick, start=start
+    )
     if quick and planning.plan is None:
         # A warm start proves nothing when it finds no plan (the room it held back from
         # the start may leave none): solve afresh; the fresh solve's outcome is the answer.

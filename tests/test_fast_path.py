@@ -354,3 +354,32 @@ def test_a_draw_that_loses_a_demand_unit_derives_its_eligible_set_afresh() -> No
     assert (eligibility.assignments["call_type"] == "c2").any()
     data["call_types"][1]["volume"] = 0.0
     assert eligibility.with_demand(prepare_inputs(parse_scenario(data))) is None
+
+
+def test_a_relaxation_started_from_a_keyed_basis_reaches_the_same_optimum() -> None:
+    # KeyedBasis: the demo's relaxation's basis by name, handed to the same program (the
+    # simplex is at its optimum at once) and to the relaxation of the demo with other
+    # volumes and handle times (other facet rows): the same optimum as a cold solve.
+    from bestshore.model.families import without
+    from bestshore.model.program import KeyedBasis
+
+    scenario = bestshore.load_scenario("scenarios/demo.yaml")
+    families = without("queue_opening")
+    inputs = prepare_inputs(scenario)
+    base = build_model(inputs, eligibility=eligible_assignments(inputs), families=families)
+    cold, highs = solve_with_highs(base.program.arrays())
+    keyed = KeyedBasis.of(base.program, highs.getBasis())
+    again, highs = solve_with_highs(base.program.arrays(), basis=keyed.for_program(base.program))
+    assert again.objective == pytest.approx(cold.objective, rel=1e-9)
+    assert highs.getInfo().simplex_iteration_count == 0
+    data = scenario.model_dump(warnings=False)
+    for k, call_type in enumerate(data["call_types"]):
+        call_type["volume"] *= 1.0 + 0.07 * (k % 3)
+        call_type["aht_seconds"] *= 1.0 - 0.04 * (k % 2)
+    other = prepare_inputs(parse_scenario(data))
+    model = build_model(other, eligibility=eligible_assignments(other), families=families)
+    assert model.program.num_row != base.program.num_row  # other facets, other numbers
+    fresh, _ = solve_with_highs(model.program.arrays())
+    warm, highs = solve_with_highs(model.program.arrays(), basis=keyed.for_program(model.program))
+    assert warm.status == fresh.status == "optimal"
+    assert warm.objective == pytest.approx(fresh.objective, rel=1e-9)

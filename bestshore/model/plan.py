@@ -71,7 +71,7 @@ from bestshore.model.months import (
     staff_months,
     weekly_cost,
 )
-from bestshore.model.program import HighsSession, Solution
+from bestshore.model.program import HighsSession, KeyedBasis, Solution
 from bestshore.model.reprice import build_or_reprice
 from bestshore.model.roster import whole_roster, whole_seats
 from bestshore.model.segments import EXACT_BINARIES, EXACT_NODES, segmented, step_count
@@ -538,16 +538,19 @@ def solve_round(
     session: HighsSession | None,
     clock: _Clock,
     fixed: np.ndarray | None = None,
+    start: KeyedBasis | None = None,
 ) -> tuple[SourcingModel, Solution]:
     """One round: the relaxation with these margins (``base`` re-priced when it can be,
     :func:`~bestshore.model.reprice.build_or_reprice`), solved; ``fixed`` holds its
-    on/off decisions (integer columns) where given."""
+    on/off decisions (integer columns) where given; a solve afresh starts from
+    ``start`` where given."""
     with clock.stage("build"):
         model, built = build_or_reprice(inputs, base=base, eligibility=eligibility, margins=margins)
+        basis = start.for_program(model.program) if start is not None else None
     clock.add("model_builds", built)
     if fixed is not None and len(fixed) != model.program.num_col:
         fixed = None  # built afresh with other columns: nothing to hold
-    return model, clock.round(model, solver, session=session, fixed=fixed)
+    return model, clock.round(model, solver, session=session, fixed=fixed, basis=basis)
 
 
 def _decisions(model: SourcingModel, solution: Solution) -> np.ndarray | None:
@@ -803,6 +806,7 @@ def plan_sourcing(
     session: HighsSession | None = None,
     previous: Plan | None = None,
     quick: bool = False,
+    start: KeyedBasis | None = None,
 ) -> Planning:
     """Solve the relaxation, then plans staffed exactly; the best accepted plan, if any.
 
@@ -820,8 +824,10 @@ def plan_sourcing(
     the rounds after the relaxation start from ``previous``'s margins: a what-if then
     settles in fewer rounds, the plan may differ from a fresh solve's within the proven
     gap, and the bound is the relaxation's, proven as always (the convex one: a quick
-    what-if leaves the queue openings out). The time limit is the
-    scenario's (``objective.time_limit_seconds``).
+    what-if leaves the queue openings out); ``start`` (a quick what-if's) is the basis
+    its relaxation's simplex starts from (:class:`~bestshore.model.program.KeyedBasis`:
+    the kept plan's relaxation's, so the answer is still its terms' and that plan's
+    alone). The time limit is the scenario's (``objective.time_limit_seconds``).
     """
     clock = _Clock()
     eligibility = eligibility or eligible_assignments(inputs)
@@ -850,8 +856,9 @@ def plan_sourcing(
         session = HighsSession()
     margins = Margins()
     first = solve_round(
-        inputs, eligibility, margins, base=base, solver=solver, session=session, clock=clock
-    )
+        inputs, eligibility, margins, base=base, solver=solver, session=session, clock=clock,
+        start=start if quick and solver is None else None,
+    )  # fmt: skip
     model, solution = first
     bound = _bound(model, solution)
     source = "relaxation"

@@ -713,7 +713,8 @@ def solve_with_highs(
     if passed == highspy.HighsStatus.kError:
         raise ValueError("HiGHS rejected the model arrays")
     if basis is not None and not arrays.integer.any():
-        found = extended_basis(basis, arrays.num_col, arrays.num_row)
+        # an alien basis (KeyedBasis.for_program): HiGHS makes a basis of it
+        found = basis if basis.alien else extended_basis(basis, arrays.num_col, arrays.num_row)
         if found is not None:
             highs.setOptionValue("solver", "simplex")  # from the basis, not interior
             highs.setBasis(found)  # one HiGHS refuses leaves the solve cold, as it was
@@ -806,6 +807,45 @@ def _proven_bound(
     return None
 
 
+@dataclass(frozen=True)
+class KeyedBasis:
+    """An LP's basis by the names of its columns and rows (family and key), to start
+    the simplex of another program from: a Monte Carlo draw's relaxation has the
+    baseline's columns and most of its rows, numbered otherwise (its envelopes' facets
+    differ). The optimum is the same from any start; where several plans tie for it,
+    the vertex reached may be another."""
+
+    columns: dict[tuple[str, tuple[Hashable, ...]], highspy.HighsBasisStatus]
+    rows: dict[tuple[str, tuple[Hashable, ...]], highspy.HighsBasisStatus]
+
+    @classmethod
+    def of(cls, program: LinearProgram, basis: highspy.HighsBasis) -> KeyedBasis:
+        """``basis`` (of ``program``'s optimum) by name."""
+        columns = dict(zip(_named(program._col_blocks), basis.col_status, strict=True))
+        rows = dict(zip(_named(program._row_blocks), basis.row_status, strict=True))
+        return cls(columns, rows)
+
+    def for_program(self, program: LinearProgram) -> highspy.HighsBasis:
+        """The statuses of ``program``'s columns and rows found by name (a new column at
+        its lower bound, a new row's slack basic), as an *alien* basis: HiGHS repairs
+        it into a basis of the program (:func:`solve_with_highs`)."""
+        lower, basic = highspy.HighsBasisStatus.kLower, highspy.HighsBasisStatus.kBasic
+        found = highspy.HighsBasis()
+        found.col_status = [self.columns.get(name, lower) for name in _named(program._col_blocks)]
+        found.row_status = [self.rows.get(name, basic) for name in _named(program._row_blocks)]
+        found.alien = True
+        found.valid = False
+        return found
+
+
+def _named(blocks: list[_Block]) -> list[tuple[str, tuple[Hashable, ...]]]:
+    """(family, key) of each column or row of ``blocks``, in program order."""
+    found: list[tuple[str, tuple[Hashable, ...]]] = []
+    for block in sorted(blocks, key=lambda block: block.start):
+        found += [(block.family, key) for key in block.key_list()]
+    return found
+
+
 class HighsSession:
     """One HiGHS instance kept across solves, for fast what-ifs.
 
@@ -849,11 +889,15 @@ class HighsSession:
         *,
         time_limit: float | None = None,
         gap_tolerance: float | None = None,
+        basis: highspy.HighsBasis | None = None,
     ) -> Solution:
+        """Solve ``arrays``: restarted from the last solve's basis when only costs and
+        bounds changed, else afresh (from ``basis`` where given, see
+        :func:`solve_with_highs`)."""
         if self.highs is None or self.arrays is None or not self._same_matrix(arrays):
             # A fresh instance: exactly the solve a first-time caller gets.
             solution, self.highs = solve_with_highs(
-                arrays, time_limit=time_limit, gap_tolerance=gap_tolerance
+                arrays, time_limit=time_limit, gap_tolerance=gap_tolerance, basis=basis
             )
             self.arrays = arrays
             return solution

@@ -47,8 +47,8 @@ def solve_model(
     ``node_limit`` branch-and-bound nodes (a deterministic limit: HiGHS on one thread;
     a PuLP solver other than HiGHS is not limited). ``fixed`` gives a value to each
     integer column (in column order, NaN elsewhere): they are held there and the rest
-    solved as an LP. ``basis`` (an LP's, the fast path without a ``session``) is where
-    the simplex starts (:func:`~bestshore.model.program.extended_basis`).
+    solved as an LP. ``basis`` (an LP's) is where the simplex starts when it starts
+    afresh (:func:`~bestshore.model.program.solve_with_highs`).
     """
     arrays = model.program.arrays()
     if fixed is not None:
@@ -59,7 +59,9 @@ def solve_model(
             arrays, col_lower=lower, col_upper=upper, integer=arrays.integer & ~held
         )
     if session is not None and solver is None and node_limit is None:
-        solution = session.solve(arrays, time_limit=time_limit, gap_tolerance=gap_tolerance)
+        solution = session.solve(
+            arrays, time_limit=time_limit, gap_tolerance=gap_tolerance, basis=basis
+        )
     elif solver is None:
         highs = new_highs()
         if node_limit is not None:
