@@ -218,11 +218,12 @@ def run_batch(payload: dict[str, Any], draws: Sequence[int]) -> dict[str, Any]:
     state = _prepared(payload)
     setup = 0.0 if state.reported else state.setup_seconds
     state.reported = True
-    children = np.random.SeedSequence(payload["seed"]).spawn(payload["draws"])
     rows, sites = [], []
     start = time.perf_counter()
     for draw in draws:
-        factors = draw_factors(state.variates, children[draw])
+        # the draw-th child of SeedSequence(seed), made alone (spawn makes all before it)
+        child = np.random.SeedSequence(payload["seed"], spawn_key=(draw,))
+        factors = draw_factors(state.variates, child)
         changed = apply_factors(state.scenario, state.variates, factors)
         variant = state.bench.variant(changed, quick=payload["warm"])
         row = _row(draw, variant, state.names)
