@@ -215,3 +215,21 @@ def test_what_ifs_reprice_the_kept_model_and_equal_fresh_solves(case: str) -> No
     result = bench.solve()
     assert bench.timings["model_builds"] == (1 if removes_row else 0)
     _same(result, bestshore.solve(bench.scenario))
+
+
+def test_a_quick_fit_round_grows_a_seat_margin_by_half_an_agent_at_least() -> None:
+    # grow_margins: an overshoot grows its margin 1.5 times over; a quick what-if's seat
+    # margins by QUICK_SEAT_STEP at least, its capacity margins as ever.
+    from bestshore.model.constraints import Margins
+    from bestshore.model.plan import QUICK_SEAT_STEP, grow_margins
+
+    held = Margins({"a": 2.0}, {("a", 9): 0.25})
+    over = Margins({"a": 0.02}, {("a", 9): 0.02, ("a", 10): 1.0})
+    fresh = grow_margins(held, over)
+    quick = grow_margins(held, over, least_seats=QUICK_SEAT_STEP)
+    assert fresh.capacity["a"] == pytest.approx(2.0 + 1.5 * 0.02, abs=1e-5)
+    assert quick.capacity == fresh.capacity
+    assert fresh.seats[("a", 9)] == pytest.approx(0.25 + 0.03, abs=1e-5)
+    assert quick.seats[("a", 9)] == pytest.approx(0.25 + 0.5)
+    assert quick.seats[("a", 10)] == fresh.seats[("a", 10)] == pytest.approx(1.5, abs=1e-5)
+    assert held.seats == {("a", 9): 0.25}  # the margins given are not changed

@@ -114,6 +114,11 @@ _IMPROVED = 5e-4
 #: Relative change of exact cost under which a quick what-if's fit round counts as the
 #: same plan as the round before (:func:`_same_plan`).
 QUICK_SAME = 1e-6
+#: The least a quick what-if's fit round grows a seat-hour's margin by [agents]: seats
+#: overshot by a few hundredths of an agent, one hour after another, were chased round
+#: after round (30 draws of demo-study: 4.8 -> 4.1 rounds a draw, cost +0.011 % on
+#: average, +0.03 % at most, each within its proven gap).
+QUICK_SEAT_STEP = 0.5
 _COST_COLUMNS = ["kind", "id", "cost"]
 
 
@@ -392,13 +397,15 @@ def grow_margins(
     over: Margins,
     factor: float = 1.5,
     least: dict[str, float] | None = None,
+    least_seats: float = 0.0,
 ) -> Margins:
     """Add an overshoot (``factor`` times, plus a little) to the margins held back.
 
     ``least`` [h/week], per site: the least its capacity margin grows by. A rostered
     site's paid hours move by whole shifts: holding back a fraction of an hour it
     overshoots would leave its whole roster as it was, round after round, so it grows
-    by its shortest shift at least (:func:`roster_steps`).
+    by its shortest shift at least (:func:`roster_steps`). ``least_seats`` [agents]:
+    the least a seat-hour's margin grows by.
     """
     grown = Margins(dict(margins.capacity), dict(margins.seats))
     for name in ("capacity", "seats"):
@@ -407,6 +414,8 @@ def grow_margins(
             step = factor * value + 1e-6
             if name == "capacity" and least:
                 step = max(step, least.get(str(key), 0.0))
+            elif name == "seats":
+                step = max(step, least_seats)
             held[key] = held.get(key, 0.0) + step
     return grown
 
@@ -931,7 +940,10 @@ def plan_sourcing(
             if len(history) > 1 and _same_plan(history[-2]["exact_cost"], priced.cost, quick):
                 # the same plan again: the room held back does not bind yet
                 over = _to_binding(inputs, priced.exact.staffing, margins, over)
-            margins = grow_margins(margins, over, factor=_growth(len(history), quick), least=steps)
+            margins = grow_margins(
+                margins, over, factor=_growth(len(history), quick), least=steps,
+                least_seats=QUICK_SEAT_STEP if quick else 0.0,
+            )  # fmt: skip
         model, solution = solve_round(
             inputs, eligibility, margins,
             base=model, solver=solver, session=session, clock=clock, fixed=fixed,
