@@ -160,7 +160,7 @@ def _limits_reference(goal: Goal, occupancy: float, top: int) -> np.ndarray:
     agents = np.arange(1, top + 1, dtype=float)
     low = np.zeros(top)
     high = agents * min(occupancy, 1.0)
-    fits = _meets_reference(goal, high, agents) & (high / agents <= occupancy)
+    fits = _meets_reference(goal, high, agents)  # the cap is within the cap
     low = np.where(fits, high, low)
     for _ in range(60):
         middle = 0.5 * (low + high)

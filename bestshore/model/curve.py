@@ -256,6 +256,12 @@ class _RowGoals:
     asa: np.ndarray
     by_asa: np.ndarray
 
+    def take(self, at: np.ndarray) -> _RowGoals:
+        """The goals of rows ``at``."""
+        return _RowGoals(
+            self.aht[at], self.target[at], self.answer[at], self.asa[at], self.by_asa[at]
+        )
+
     @classmethod
     def of(cls, goals: list[Goal], which: np.ndarray) -> _RowGoals:
         def figure(value: float | None) -> float:
@@ -296,8 +302,9 @@ def _compute_limits(goal: Goal, occupancy: float, top: int) -> np.ndarray:
 
 def _compute_tables(requests: list[tuple[Goal, float, int]]) -> list[np.ndarray]:
     """``L(0..top)`` of each ``(goal, occupancy, top)`` (Erlang C goals): each count's
-    limit bisected on its own (60 halvings of ``(0, n min(ρ, 1)]``), the counts of every
-    request side by side, so that one Erlang B recursion per halving serves them all."""
+    limit the occupancy cap ``n min(ρ, 1)`` where its goal is met there, else bisected on
+    its own (60 halvings of ``(0, n min(ρ, 1)]``), the counts of every request side by
+    side, so that one Erlang B recursion per halving serves them all."""
     if not requests:
         return []
     tops = [top for _, _, top in requests]
@@ -307,15 +314,21 @@ def _compute_tables(requests: list[tuple[Goal, float, int]]) -> list[np.ndarray]
     agents, which = counts[order], which[order]
     goals = _RowGoals.of([goal for goal, _, _ in requests], which)
     occupancy = np.array([occupancy for _, occupancy, _ in requests], dtype=float)[which]
-    low = np.zeros(len(agents))
     high = agents * np.minimum(occupancy, 1.0)  # the occupancy cap, and n > a for stability
-    fits = _meets(goals, high, agents) & (high / agents <= occupancy)
-    low = np.where(fits, high, low)
-    for _ in range(_BISECTIONS):
-        middle = 0.5 * (low + high)
-        ok = _meets(goals, middle, agents)
-        low = np.where(ok, middle, low)
-        high = np.where(ok, high, middle)
+    # A count meeting its goal at the cap is done (its limit the cap): the bisection runs
+    # on the others alone, the Erlang B recursion then only as far as their counts.
+    fits = _meets(goals, high, agents)
+    low = np.where(fits, high, 0.0)
+    going = np.flatnonzero(~fits)
+    if len(going):
+        some_goals, some_agents = goals.take(going), agents[going]
+        below, above = low[going], high[going]
+        for _ in range(_BISECTIONS):
+            middle = 0.5 * (below + above)
+            ok = _meets(some_goals, middle, some_agents)
+            below = np.where(ok, middle, below)
+            above = np.where(ok, above, middle)
+        low[going] = below
     found = np.empty(len(low))
     found[order] = low
     tables = []
