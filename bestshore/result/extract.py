@@ -8,6 +8,7 @@ figures are the sums of the plan's 12 months, each staffed at its own volume
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from importlib import metadata
@@ -43,6 +44,7 @@ def scenario_hash(inputs: ModelInputs) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+@functools.cache  # the installed version does not change while the process runs
 def _version() -> str:
     try:
         return metadata.version("bestshore")
@@ -69,15 +71,9 @@ def _allocation(inputs: ModelInputs, staffing: pd.DataFrame) -> pd.DataFrame:
         productive_hours=staffing["annual_hours"],  # the months' sum
     )
     keys = ["call_type", "language", "site"]
-    table = rows.groupby(keys, sort=True).agg(
-        volume=("volume", "sum"),
-        weekly_calls=("calls", "sum"),
-        productive_hours=("productive_hours", "sum"),
-        fte=("fte", "sum"),
-        cost=("cost", "sum"),
-        vendor=("vendor", "first"),
-        rate_per_hour=("rate_per_hour", "first"),
-    )
+    groups = rows.rename(columns={"calls": "weekly_calls"}).groupby(keys, sort=True)
+    table = groups[["volume", "weekly_calls", "productive_hours", "fte", "cost"]].sum()
+    table[["vendor", "rate_per_hour"]] = groups[["vendor", "rate_per_hour"]].first()
     table = table.reset_index()
     workloads = inputs.workloads[["level", "channel", "weekly_volume"]]
     table = table.join(workloads, on=["call_type", "language"])
@@ -147,9 +143,9 @@ def _requirements(plan: Plan, staffing: pd.DataFrame) -> pd.DataFrame:
     """Per call type and hour: agents if pooled at one site vs agents staffed."""
     pooled = plan.pooled_agents.groupby(level=["call_type", "hour"]).sum().rename("required_pooled")
     hourly = staffing[staffing["hour"] != WEEK]
-    staffed = hourly.groupby(["call_type", "hour"])["agents"].sum().rename("staffed")
-    traffic = hourly.groupby(["call_type", "hour"])["handle_hours"].sum().rename("traffic")
-    table = pd.concat([pooled, staffed, traffic], axis=1).fillna(0.0)
+    sums = hourly.groupby(["call_type", "hour"])[["agents", "handle_hours"]].sum()
+    sums.columns = ["staffed", "traffic"]
+    table = pd.concat([pooled, sums], axis=1).fillna(0.0)
     # Every hour of the week for each real-time call type, zeros where nothing arrives.
     call_types = table.index.get_level_values("call_type").unique()
     full = pd.MultiIndex.from_product([call_types, range(168)], names=["call_type", "hour"])
@@ -167,6 +163,8 @@ def _abandon_by(staffing: pd.DataFrame, keys: list[str]) -> pd.Series:
     """Share of offered calls abandoning, weighted by calls, per ``keys`` (Erlang A
     queues only: NaN where no queue of the group models abandonment)."""
     rows = staffing.dropna(subset=["abandon_rate"]) if "abandon_rate" in staffing else staffing[:0]
+    if rows.empty:  # no queue models abandonment (Erlang C only)
+        return pd.Series(np.nan, index=pd.MultiIndex.from_arrays([[]] * len(keys), names=keys))
     calls = rows["calls"].to_numpy(dtype=float)
     lost = pd.DataFrame(
         {key: rows[key].to_numpy() for key in keys}
@@ -194,15 +192,22 @@ def _abandon_kpis(staffing: pd.DataFrame) -> dict[str, float | None]:
     return found
 
 
-def _weighted(allocation: pd.DataFrame, quality: pd.DataFrame, column: str) -> float | None:
-    """Volume-weighted score of the plan (each site's score for the call type)."""
+def _weighted(
+    allocation: pd.DataFrame, quality: pd.DataFrame, columns: list[str]
+) -> dict[str, float | None]:
+    """Volume-weighted score of the plan in each of ``columns`` (each site's score for
+    the call type; None where no allocated volume has a score)."""
     scores = allocation[["call_type", "site", "volume"]].join(
-        quality[column], on=["call_type", "site"]
+        quality[columns], on=["call_type", "site"]
     )
-    scores = scores.dropna(subset=[column])
-    if scores.empty or scores["volume"].sum() <= 0:
-        return None
-    return float((scores[column] * scores["volume"]).sum() / scores["volume"].sum())
+    found: dict[str, float | None] = {}
+    for column in columns:
+        known = scores.dropna(subset=[column])
+        if known.empty or known["volume"].sum() <= 0:
+            found[column] = None
+        else:
+            found[column] = float((known[column] * known["volume"]).sum() / known["volume"].sum())
+    return found
 
 
 def _kpis(
@@ -219,9 +224,7 @@ def _kpis(
         "fixed_cost": fixed,
         "cost_per_contact": cost / volume if volume else 0.0,
         "cost_per_productive_hour": cost / hours if hours else 0.0,
-        "csat": _weighted(allocation, quality, "csat"),
-        "fcr": _weighted(allocation, quality, "fcr"),
-        "nps": _weighted(allocation, quality, "nps"),
+        **_weighted(allocation, quality, ["csat", "fcr", "nps"]),
     }
     by_shore = allocation.groupby("shore")["volume"].sum()
     for shore in SHORES:
