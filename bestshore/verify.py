@@ -59,6 +59,7 @@ from bestshore.staffing import (
     average_speed_of_answer,
     service_level,
 )
+from bestshore.staffing.erlang import WARM_START_ERLANGS
 
 __all__ = ["ACCEPTED_STATUSES", "UNCHECKED", "identity_problems", "scenario_hash", "verify"]
 
@@ -320,6 +321,70 @@ class _World:
         planning, roster = self._staffed[key]
         goal = call_type.service_level
         return (roster if whole_agents and goal is not None else planning), roster
+
+    def staffed_many(
+        self, call_type: CallType, calls: np.ndarray, whole_agents: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`staffed` of many queues of one call type (``calls`` an hour each, any
+        shape): the queues not yet staffed are staffed together first (:meth:`_staff`)."""
+        values, inverse = np.unique(calls, return_inverse=True)
+        known = values.tolist()
+        self.staff_ahead(call_type, values)
+        found = [self._staffed[(call_type.id, c)] for c in known]
+        planning = np.array([p for p, _ in found], dtype=float)
+        roster = np.array([r for _, r in found], dtype=float)
+        goal = call_type.service_level
+        chosen = roster if whole_agents and goal is not None else planning
+        shape = np.shape(calls)
+        return chosen[inverse].reshape(shape), roster[inverse].reshape(shape)
+
+    def staff_ahead(self, call_type: CallType, calls: np.ndarray) -> None:
+        """Staff queues of ``calls`` an hour of one call type into the cache :meth:`staffed`
+        reads, those not yet staffed together (:meth:`_staff`)."""
+        known = np.unique(calls).tolist()
+        self._staff(call_type, [c for c in known if (call_type.id, c) not in self._staffed])
+
+    def _staff(self, call_type: CallType, calls: list[float]) -> None:
+        """Staff queues of ``calls`` an hour into the cache :meth:`staffed` reads: those
+        with an Erlang C goal at a load the walk from 0 agents serves all at once
+        (:func:`_erlang_c_staffing`), the others one by one."""
+        occupancy = self.scenario.settings.occupancy
+        goal = call_type.service_level
+        aht = call_type.aht_seconds
+        fast = (
+            goal is not None
+            and goal.patience_seconds is None
+            and (
+                goal.asa_seconds is not None
+                or (goal.target is not None and goal.answer_seconds is not None)
+            )
+        )
+        together = []
+        for c in calls:
+            busiest = c * _busiest(call_type) * aht / 3600 if fast else math.nan
+            if c * aht / 3600 > 0 and 0 < busiest < WARM_START_ERLANGS:
+                together.append(c)
+            else:
+                self._staffed[(call_type.id, c)] = (
+                    _planning_needed(call_type, c, occupancy),
+                    float(_roster_needed(call_type, c, occupancy)),
+                )
+        if not together:
+            return
+        assert goal is not None
+        size = len(together)
+        by_asa = goal.asa_seconds is not None
+        planning, roster = _erlang_c_staffing(
+            np.array(together) * _busiest(call_type) * aht / 3600,
+            np.full(size, float(aht)),
+            np.full(size, float(goal.answer_seconds or 0.0)),
+            np.full(size, float(goal.target or 0.0)),
+            np.full(size, float(goal.asa_seconds or 1.0)),
+            np.full(size, by_asa),
+            occupancy,
+        )
+        for c, p, r in zip(together, planning.tolist(), roster.tolist(), strict=True):
+            self._staffed[(call_type.id, c)] = (p, r)
 
     def hour_figures(
         self, call_type: CallType, traffic: float, agents: int
@@ -737,6 +802,67 @@ def _planning_needed(call_type: CallType, calls: float, occupancy: float) -> flo
     return max(n - 1 + (wanted - below) / (above - below), traffic / occupancy)
 
 
+def _erlang_c_staffing(
+    traffic: np.ndarray,
+    aht: np.ndarray,
+    answer: np.ndarray,
+    target: np.ndarray,
+    asa: np.ndarray,
+    by_asa: np.ndarray,
+    occupancy: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_planning_needed` and :func:`_roster_needed` of many Erlang C queues at once
+    (the busiest interval's load ``traffic`` [Erlang], each above 0 and below
+    :data:`~bestshore.staffing.erlang.WARM_START_ERLANGS`, where the scalar Erlang B walks
+    up from 0 agents; ``aht`` [s]; a service-level goal (``target``, ``answer`` [s]) or,
+    where ``by_asa``, an ASA goal ``asa`` [s]): ``(planning agents, whole agents)``.
+
+    One walk up the agent counts for all queues together, with the scalar functions'
+    arithmetic in their order: ``B(n) = A B(n-1) / (n + A B(n-1))`` from ``B(0) = 1``,
+    ``C = n B / (n - A (1 - B))``, ``SL = 1 - C exp(-(n - A) t / h)``, ``ASA = C h /
+    (n - A)``. The planning agents scan from ``floor(A) + 1`` for the first count whose
+    measure (SL, or 1 / ASA) reaches the goal and interpolate on it; the whole agents are
+    the first count from ``max(floor(A) + 1, ceil(A / occupancy))`` meeting the goal
+    (``SL >= target``, ``ASA <= asa``), as :func:`bestshore.staffing.agents_for_service_level`
+    and :func:`~bestshore.staffing.agents_for_asa` count them.
+    """
+    size = len(traffic)
+    wanted = np.where(by_asa, 1.0 / asa, target)
+    first = np.floor(traffic) + 1
+    ratio = traffic / occupancy  # ceil(A / occupancy), a ratio within 1e-9 of whole as whole
+    start = np.maximum(
+        first,
+        np.where(ratio * 1e-9 <= 0.25, np.ceil(ratio * (1 - 1e-9)), np.ceil(ratio - 0.25)),
+    )
+    blocking = np.ones(size)
+    last = np.zeros(size)  # the measure at n - 1 (0 while the queue is unstable)
+    planned = np.full(size, -1.0)  # the first count meeting the goal, once found
+    below = np.zeros(size)
+    above = np.zeros(size)
+    whole = np.full(size, -1.0)
+    n = 0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        while (planned < 0).any() or (whole < 0).any():
+            n += 1
+            load = traffic * blocking
+            blocking = load / (n + load)
+            stable = n > traffic
+            waiting = n * blocking / (n - traffic * (1.0 - blocking))
+            level = 1.0 - waiting * np.exp(-(n - traffic) * answer / aht)
+            speed = waiting * aht / (n - traffic)
+            measure = np.where(stable, np.where(by_asa, 1.0 / speed, level), 0.0)
+            hit = (planned < 0) & stable & (measure >= wanted)
+            planned[hit] = n
+            below[hit] = last[hit]
+            above[hit] = measure[hit]
+            meets = np.where(by_asa, speed <= asa, level >= target)
+            done = (whole < 0) & (n >= start) & meets
+            whole[done] = n
+            last = measure
+    planning = np.maximum(planned - 1 + (wanted - below) / (above - below), traffic / occupancy)
+    return planning, whole
+
+
 def _answers_in_time(world: _World, call_type: CallType, site: Site) -> bool:
     arrivals = np.flatnonzero(world.profile(call_type)[0] > 0)
     window = max(1, math.floor(call_type.response_hours))
@@ -759,8 +885,9 @@ def _row_calls(world: _World, row: Any) -> float:
     return _weekly_calls(world, call_type, row.language, int(row.hour)) * row.share * repeats
 
 
-# Columns the checker adds to the staffing rows it reads: each row's language pool.
-_POOL_COLUMNS = ["pool_expected", "pool_calls", "pool_roster"]
+# Columns the checker adds to the staffing rows it reads: each row's calls
+# (:func:`_row_calls`) and its language pool.
+_POOL_COLUMNS = ["calls_expected", "pool_expected", "pool_calls", "pool_roster"]
 
 
 def _with_pools(world: _World, rows: pd.DataFrame) -> pd.DataFrame:
@@ -770,7 +897,8 @@ def _with_pools(world: _World, rows: pd.DataFrame) -> pd.DataFrame:
     more, are one queue staffed on its summed calls. Adds ``pool_expected`` (the
     languages sorted and joined by ``+``, ``""`` for a row on its own), ``pool_calls``
     (the queue's calls: the pool's, else the row's) and ``pool_roster`` (the whole
-    agents the plan gives the queue: its rows' ``roster_agents`` summed)."""
+    agents the plan gives the queue: its rows' ``roster_agents`` summed), and
+    ``calls_expected``, each row's calls (:func:`_row_calls`, read again by the checks)."""
     scenario = world.scenario
     calls = [_row_calls(world, row) for row in _plain(rows).itertuples(index=False)]
     table = pd.DataFrame(
@@ -807,7 +935,9 @@ def _with_pools(world: _World, rows: pd.DataFrame) -> pd.DataFrame:
         label[at] = "+".join(spoken)
         pool_calls[at] = _sum_known(calls_of[at])
         pool_roster[at] = _sum_known(roster_of[at])
-    found = rows.assign(pool_expected=label, pool_calls=pool_calls, pool_roster=pool_roster)
+    found = rows.assign(
+        calls_expected=calls_of, pool_expected=label, pool_calls=pool_calls, pool_roster=pool_roster
+    )
     return found if "pool" in found else found.assign(pool="")
 
 
@@ -816,12 +946,29 @@ def _sum_known(values: np.ndarray) -> float:
     return float(np.where(np.isnan(values), 0.0, values).sum())
 
 
+def _staff_queues(world: _World, rows: pd.DataFrame) -> None:
+    """Staff the queues of the rows worked live (a pool's, else the row's calls), all at
+    once, for :func:`_check_row` to read (:meth:`_World.staffed`)."""
+    types = rows["call_type"].to_numpy(dtype=object)
+    live = rows["hour"].to_numpy(dtype=int) >= 0
+    pooled = rows["pool_expected"].to_numpy(dtype=object) != ""
+    queue = np.where(
+        pooled,
+        rows["pool_calls"].to_numpy(dtype=float),
+        rows["calls_expected"].to_numpy(dtype=float),
+    )
+    for call_type_id in dict.fromkeys(types[live].tolist()):
+        call_type = world.call_types[call_type_id]
+        if call_type.real_time:
+            world.staff_ahead(call_type, queue[live & (types == call_type_id)])
+
+
 def _check_row(world: _World, row: Any, problems: list[str]) -> None:
     scenario = world.scenario
     call_type, site = world.call_types[row.call_type], world.sites[row.site]
     hour = int(row.hour)
     where = f"{row.call_type}/{row.language} at {row.site}" + (f" hour {hour}" if hour >= 0 else "")
-    calls = _row_calls(world, row)
+    calls = np.float64(row.calls_expected)  # _row_calls (a numpy float, as it returns)
     handle = calls * call_type.aht_seconds / 3600
     # A row in a language pool: the pool is the queue, sized on its calls; the row
     # carries its part of the pool's agents, in proportion to its calls.
@@ -1328,41 +1475,83 @@ def _year_rows(world: _World, rows: pd.DataFrame) -> pd.DataFrame:
     row's own staffing is taken (checked against what is needed by _check_row).
     """
     settings = world.scenario.settings
-    records = []
-    for i, row in enumerate(_plain(rows).itertuples(index=False)):
-        call_type, site = world.call_types[row.call_type], world.sites[row.site]
-        hour = int(row.hour)
-        calls = _row_calls(world, row)
-        # a language pool is staffed on its calls, each row carrying its part
-        queue = float(row.pool_calls) if row.pool_expected else calls
-        part = calls / queue if queue > 0 else 0.0
-        live = call_type.real_time and hour >= 0
-        premium = world.premium(site, hour) if live else 1.0
-        rate = world.rate(row.call_type, site)
-        price = site.price_per_contact or 0.0
-        bill = (1 - world.discount.get(site.vendor or "", 0.0)) * world.incentive(site)
-        storage = world.storage_per_contact(call_type, site)
-        whole_agents = world.whole_agents(site)
-        for month, weeks, load in world.year_of(call_type):
-            month_calls = calls * load
-            if abs(load - 1.0) <= 1e-12:
-                agents, whole = float(row.agents), float(row.roster_agents)
-            elif live:
-                agents, whole = world.staffed(call_type, queue * load, whole_agents)
-                agents, whole = agents * part, whole * part
-            else:
-                agents = month_calls * call_type.aht_seconds / 3600 / settings.async_utilisation
-                whole = agents
-            cost = (agents * rate * premium + month_calls * price) * bill
-            records.append(
-                (i, month, weeks, row.site, hour, row.call_type, month_calls, agents, whole,
-                 storage, cost)
-            )  # fmt: skip
     columns = [
         "row", "month", "weeks", "site", "hour", "call_type", "calls", "agents",
         "roster_agents", "storage", "cost",
     ]  # fmt: skip
-    return pd.DataFrame.from_records(records, columns=columns)
+    if rows.empty:
+        return pd.DataFrame.from_records([], columns=columns)
+    # Each row's own figures, then its months as a row of the (rows x months) arrays.
+    figures = []
+    for row in _plain(rows).itertuples(index=False):
+        call_type, site = world.call_types[row.call_type], world.sites[row.site]
+        at_hour = int(row.hour)
+        row_calls = float(row.calls_expected)  # _row_calls
+        # a language pool is staffed on its calls, each row carrying its part
+        row_queue = float(row.pool_calls) if row.pool_expected else row_calls
+        row_live = call_type.real_time and at_hour >= 0
+        figures.append(
+            (
+                row_calls,
+                row_queue,
+                row_calls / row_queue if row_queue > 0 else 0.0,
+                world.premium(site, at_hour) if row_live else 1.0,
+                world.rate(row.call_type, site),
+                site.price_per_contact or 0.0,
+                (1 - world.discount.get(site.vendor or "", 0.0)) * world.incentive(site),
+                world.storage_per_contact(call_type, site),
+                float(call_type.aht_seconds),
+                float(row.agents),
+                float(row.roster_agents),
+                at_hour,
+                row_live,
+                world.whole_agents(site),
+            )
+        )
+    arrays: list[np.ndarray] = [np.array(v) for v in zip(*figures, strict=True)]
+    (calls, queue, part, premium, rate, price, bill, storage, aht, row_agents, row_whole,
+     hour, live, whole_agents) = arrays  # fmt: skip
+    types = rows["call_type"].to_numpy(dtype=object)
+    year = {c: world.year_of(world.call_types[c]) for c in dict.fromkeys(types.tolist())}
+    load = np.array([[m[2] for m in year[c]] for c in types.tolist()], dtype=float)
+    weeks = np.array([[m[1] for m in year[c]] for c in types.tolist()], dtype=float)
+    months = np.array([[m[0] for m in year[c]] for c in types.tolist()], dtype=np.int64)
+    month_calls = calls[:, None] * load
+    own = np.abs(load - 1.0) <= 1e-12  # the sizing week's load: the row's own staffing
+    agents = np.where(own, row_agents[:, None], 0.0)
+    whole = np.where(own, row_whole[:, None], 0.0)
+    deferred = ~own & ~live[:, None]
+    agents[deferred] = (month_calls * aht[:, None] / 3600 / settings.async_utilisation)[deferred]
+    whole[deferred] = agents[deferred]
+    for kind in dict.fromkeys(zip(types.tolist(), whole_agents.tolist(), strict=True)):
+        mine = (types == kind[0]) & (whole_agents == kind[1]) & live
+        at = ~own & mine[:, None]
+        if at.any():
+            staffed, roster = world.staffed_many(
+                world.call_types[kind[0]], (queue[:, None] * load)[at], kind[1]
+            )
+            agents[at] = staffed * np.broadcast_to(part[:, None], at.shape)[at]
+            whole[at] = roster * np.broadcast_to(part[:, None], at.shape)[at]
+    cost = (agents * rate[:, None] * premium[:, None] + month_calls * price[:, None]) * bill[
+        :, None
+    ]
+    count = load.shape[1]
+    return pd.DataFrame(
+        {
+            "row": np.repeat(np.arange(len(rows), dtype=np.int64), count),
+            "month": months.ravel(),
+            "weeks": weeks.ravel(),
+            "site": np.repeat(rows["site"].to_numpy(dtype=object), count),
+            "hour": np.repeat(hour.astype(np.int64), count),
+            "call_type": np.repeat(types, count),
+            "calls": month_calls.ravel(),
+            "agents": agents.ravel(),
+            "roster_agents": whole.ravel(),
+            "storage": np.repeat(storage.astype(float), count),
+            "cost": cost.ravel(),
+        },
+        columns=columns,
+    )
 
 
 def _check_year(world: _World, rows: pd.DataFrame, year: pd.DataFrame, problems: list[str]) -> None:
@@ -2146,6 +2335,7 @@ def verify(scenario: Scenario, result: Result, *, identity: bool = True) -> list
             if float(yearly.get(vendor.id, 0.0)) >= t.from_contacts * (1 - 1e-9)
         ]
         world.discount[vendor.id] = max(reached, default=0.0)
+    _staff_queues(world, rows)
     for row in _plain(rows).itertuples(index=False):
         _check_row(world, row, problems)
     for vendor in scenario.vendors:  # hard volume commitments
