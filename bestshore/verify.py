@@ -271,6 +271,7 @@ class _World:
         self._staffed: dict[tuple[str, float], tuple[float, float]] = {}
         self._figures: dict[tuple[str, float, int], list[tuple[float, float, float, float]]] = {}
         self._rules: dict[tuple[str, str, str], list[str]] = {}
+        self._in_time: dict[tuple[str, str], bool] = {}
         self._years: dict[str, list[tuple[int, float, float]]] = {}
         self._incentives: dict[str, float] = {}
         self._weekly_hours: dict[str, float] = {}
@@ -361,46 +362,60 @@ class _World:
         load the walk from 0 agents serves, all in one walk (:func:`_erlang_c_staffing`),
         the others one by one (:func:`_planning_needed`, :func:`_roster_needed`)."""
         occupancy = self.scenario.settings.occupancy
-        together: list[tuple[CallType, float]] = []
+        by_type: dict[str, list[np.ndarray]] = {}
         for call_type, calls in queues:
+            by_type.setdefault(call_type.id, []).append(np.ravel(calls))
+        together: list[tuple[CallType, float]] = []
+        terms: list[np.ndarray] = []
+        for call_type_id, parts in by_type.items():
+            call_type = self.call_types[call_type_id]
+            fresh = [
+                c
+                for c in np.unique(np.concatenate(parts)).tolist()
+                if (call_type_id, c) not in self._staffed
+            ]
+            if not fresh:
+                continue
             goal = call_type.service_level
             seconds = call_type.aht_seconds
-            fast = (
-                goal is not None
-                and goal.patience_seconds is None
-                and (
-                    goal.asa_seconds is not None
-                    or (goal.target is not None and goal.answer_seconds is not None)
+            values = np.array(fresh, dtype=float)
+            busiest = values * _busiest(call_type) * seconds / 3600
+            with np.errstate(invalid="ignore"):
+                quick = (values * seconds / 3600 > 0) & (busiest > 0)
+                quick &= busiest < WARM_START_ERLANGS
+            if (
+                goal is None
+                or goal.patience_seconds is not None
+                or (
+                    goal.asa_seconds is None
+                    and (goal.target is None or goal.answer_seconds is None)
+                )
+            ):
+                quick[:] = False  # no Erlang C goal: one by one
+            for c in values[~quick].tolist():
+                self._staff_one(call_type, c)
+            if not quick.any():
+                continue
+            assert goal is not None
+            size = int(quick.sum())
+            together += [(call_type, c) for c in values[quick].tolist()]
+            terms.append(
+                np.array(
+                    [
+                        busiest[quick],
+                        np.full(size, float(seconds)),
+                        np.full(size, float(goal.answer_seconds or 0.0)),
+                        np.full(size, float(goal.target or 0.0)),
+                        np.full(size, float(goal.asa_seconds or 1.0)),
+                        np.full(size, float(goal.asa_seconds is not None)),
+                    ]
                 )
             )
-            peak = _busiest(call_type)
-            for c in np.unique(calls).tolist():
-                if (call_type.id, c) in self._staffed:
-                    continue
-                busiest = c * peak * seconds / 3600 if fast else math.nan
-                if c * seconds / 3600 > 0 and 0 < busiest < WARM_START_ERLANGS:
-                    together.append((call_type, c))
-                else:
-                    self._staff_one(call_type, c)
         if not together:
             return
-        terms = []
-        for call_type, c in together:
-            goal = call_type.service_level
-            assert goal is not None
-            terms.append(
-                (
-                    c * _busiest(call_type) * call_type.aht_seconds / 3600,
-                    float(call_type.aht_seconds),
-                    float(goal.answer_seconds or 0.0),
-                    float(goal.target or 0.0),
-                    float(goal.asa_seconds or 1.0),
-                    goal.asa_seconds is not None,
-                )
-            )
-        traffic, aht, answer, target, asa, by_asa = (np.array(v) for v in zip(*terms, strict=True))
+        traffic, aht, answer, target, asa, by_asa = np.concatenate(terms, axis=1)
         planning, whole, sure = _erlang_c_staffing(
-            traffic, aht, answer, target, asa, by_asa, occupancy
+            traffic, aht, answer, target, asa, by_asa > 0, occupancy
         )
         for (call_type, c), p, w, ok in zip(
             together, planning.tolist(), whole.tolist(), sure.tolist(), strict=True
@@ -507,6 +522,13 @@ class _World:
             ) and shore not in rule.shores:
                 found.append(f"shore rule {i} allows {rule.shores}, site is {shore}")
         return found
+
+    def answers_in_time(self, call_type: CallType, site: Site) -> bool:
+        """:func:`_answers_in_time`, kept per call type and site."""
+        key = (call_type.id, site.id)
+        if key not in self._in_time:
+            self._in_time[key] = _answers_in_time(self, call_type, site)
+        return self._in_time[key]
 
     def whole_agents(self, site: Site) -> bool:
         """Whether queues with a goal are staffed in whole agents at ``site``
@@ -1274,7 +1296,10 @@ def _check_row(
     queue_calls = float(row.pool_calls) if pooled else calls
     part = calls / queue_calls if queue_calls > 0 else 0.0
     queue_handle = queue_calls * call_type.aht_seconds / 3600
-    if not _same(row.pool if not _missing(row.pool) else "", row.pool_expected):
+    pool = row.pool
+    if not (type(pool) is str and pool == row.pool_expected) and not _same(
+        pool if not _missing(pool) else "", row.pool_expected
+    ):
         problems.append(f"{_where(row)}: pool is {row.pool!r}, recomputed {row.pool_expected!r}")
     if call_type.real_time:
         if hour < 0:
@@ -1314,7 +1339,7 @@ def _check_row(
             problems.append(f"{_where(row)}: deferred work is planned over the week, not by hour")
         needed = handle / scenario.settings.async_utilisation
         roster = 0
-        if not _answers_in_time(world, call_type, site):
+        if not world.answers_in_time(call_type, site):
             problems.append(
                 f"{_where(row)}: site cannot answer within {call_type.response_hours:g} h"
             )
@@ -1817,7 +1842,7 @@ def _year_rows(world: _World, rows: pd.DataFrame) -> pd.DataFrame:
         ],
         dtype=float,
     )
-    kinds, codes = np.unique(type_ids, return_inverse=True)
+    codes, kinds = pd.factorize(type_ids)
     year = [world.year_of(world.call_types[c]) for c in kinds.tolist()]
     load = np.array([[m[2] for m in y] for y in year], dtype=float)[codes]
     weeks = np.array([[m[1] for m in y] for y in year], dtype=float)[codes]
@@ -1945,16 +1970,27 @@ def _check_months(
     idle_year = 0.0
     # plain arrays of the year's records (sums skip missing values, as pandas sums)
     of_month = year["month"].to_numpy()
-    site_ids = year["site"].to_numpy(dtype=object)
-    per_site = {s: world.weekly_hours_per_fte(world.sites[s]) for s in set(site_ids.tolist())}
-    per_fte = np.array([per_site[s] for s in site_ids.tolist()], dtype=float)
+    codes, sites = pd.factorize(year["site"].to_numpy(dtype=object))
+    per_site = [world.weekly_hours_per_fte(world.sites[s]) for s in sites.tolist()]
+    per_fte = np.array(per_site, dtype=float)[codes]
     agents_of = year["agents"].to_numpy(dtype=float)
     hours_of = year["hour"].to_numpy(dtype=np.int64)
-    sites, codes = np.unique(site_ids, return_inverse=True)
     calls_of = year["calls"].to_numpy(dtype=float)
     cost_of = year["cost"].to_numpy(dtype=float)
     storage_of = year["storage"].to_numpy(dtype=float)
     rostered = any(world.scenario.roster_of(s) is not None for s in world.scenario.sites)
+    # the table's cells as .at reads them (plain numpy columns of a table without
+    # repeated months read from their arrays at once)
+    row_of = {m: i for i, m in enumerate(table.index.tolist())}
+    arrays = {
+        c: table[c].to_numpy()
+        for c in table.columns
+        if table.index.is_unique and isinstance(table[c].dtype, np.dtype)
+    }
+
+    def cell(month: int, name: str) -> Any:
+        return arrays[name][row_of[month]] if name in arrays else table.at[month, name]
+
     for month in range(1, 13):
         if month not in table.index:
             problems.append(f"the months table has no month {month}")
@@ -1985,10 +2021,10 @@ def _check_months(
         )
         idle_year += expected["idle_cost"]
         for name, value in expected.items():
-            got = table.at[month, name]
+            got = cell(month, name)
             if not _same(got, value, max(abs(value), 1.0)):
                 problems.append(f"month {month}: {name} is {got!r}, recomputed {value:,.2f}")
-        reported = table.at[month, "over_capacity"]
+        reported = cell(month, "over_capacity")
         if not isinstance(reported, (bool, np.bool_)):
             problems.append(f"month {month}: over_capacity is {reported!r}, not true or false")
         elif over and not reported:
@@ -2435,18 +2471,20 @@ def _check_constraints(
     reported = set(zip(table["family"], table["key"].astype(str), strict=True))
     working = set(rows.loc[rows["share"] > 1e-9, "site"])
     site_of = rows["site"].to_numpy(dtype=object)
+    numbers = rows["agents"].dtype.kind == "f"  # summed as pandas sums them
+    agents = rows["agents"].to_numpy(dtype=float) if numbers else np.array([])
     for site in scenario.sites:
         if scenario.roster_of(site) is not None:
             continue  # limited on its shifts' paid hours (roster rows)
         if site.id not in working and ("capacity", site.id) not in reported:
             continue
-        used = float(rows.loc[site_of == site.id, "agents"].sum())
+        at = site_of == site.id
+        used = _sum_known(agents[at]) if numbers else float(rows.loc[at, "agents"].sum())
         limit = world.capacity(site)
         records.append(("capacity", site.id, limit, used, _binds(limit, used)))
     total = _total_work(world)
-    by_vendor = rows.groupby(rows["site"].map(lambda s: world.sites[s].vendor or "in-house"))[
-        "handle_hours"
-    ].sum()
+    vendor_of = [world.sites[s].vendor or "in-house" for s in site_of.tolist()]
+    by_vendor = rows.groupby(np.array(vendor_of, dtype=object))["handle_hours"].sum()
     for vendor in scenario.vendors:
         caps = [c for c in (vendor.max_share, scenario.policies.max_vendor_share) if c is not None]
         taking = vendor.id in set(by_vendor.index[by_vendor > 0])
