@@ -946,6 +946,45 @@ def _exp(values: np.ndarray) -> np.ndarray:
     return np.array([math.exp(v) if v < 709 else math.inf for v in values.tolist()])
 
 
+def _walk_on(
+    n: int,
+    i: int,
+    blocking: float,
+    found_planned: bool,
+    found_whole: bool,
+    traffic: float,
+    aht: float,
+    answer: float,
+    target: float,
+    asa: float,
+    by_asa: bool,
+    least: float,
+    planned: np.ndarray,
+    whole: np.ndarray,
+    met: np.ndarray,
+) -> None:
+    """:func:`_erlang_c_staffing`'s walk for queue ``i`` alone, on from ``n`` agents
+    (``B(n) = blocking``), in the same arithmetic."""
+    while not (found_planned and found_whole):
+        n += 1
+        before = blocking
+        load = traffic * blocking
+        blocking = load / (n + load)
+        if n <= traffic:
+            continue
+        waiting = n * blocking / (n - traffic * (1.0 - blocking))
+        if by_asa:
+            meets = waiting * aht / (n - traffic) <= asa
+        else:
+            meets = 1.0 - waiting * math.exp(-(n - traffic) * answer / aht) >= target
+        if meets and not found_planned:
+            planned[i], met[0, i], met[1, i] = n, before, blocking
+            found_planned = True
+        if meets and not found_whole and n >= least:
+            whole[i], met[2, i], met[3, i] = n, before, blocking
+            found_whole = True
+
+
 def _erlang_c_staffing(
     traffic: np.ndarray,
     aht: np.ndarray,
@@ -1021,6 +1060,15 @@ def _erlang_c_staffing(
                 met[2, at[done]], met[3, at[done]] = before[done], blocking[done]
                 found_whole |= done
             left = ~(found_planned & found_whole)
+            if left.sum() <= 4:  # the last few queues: walked on one by one (cheaper)
+                for k in np.flatnonzero(left).tolist():
+                    _walk_on(
+                        n, int(at[k]), float(blocking[k]), bool(found_planned[k]),
+                        bool(found_whole[k]), float(a[k]), float(h[k]), float(t[k]),
+                        float(goal[k]), float(speed[k]), bool(asa_goal[k]), float(least[k]),
+                        planned, whole, met,
+                    )  # fmt: skip
+                break
             if 4 * (len(at) - left.sum()) >= len(at):  # a quarter done: walk on without them
                 at, a, h, t, goal, speed, asa_goal, least = (
                     v[left] for v in (at, a, h, t, goal, speed, asa_goal, least)
@@ -1288,7 +1336,7 @@ def _check_row(
     scenario = world.scenario
     call_type, site = world.call_types[row.call_type], world.sites[row.site]
     hour = int(row.hour)
-    calls = np.float64(row.calls_expected)  # _row_calls (a numpy float, as it returns)
+    calls = float(row.calls_expected)  # _row_calls (a numpy float in the figures below)
     handle = calls * call_type.aht_seconds / 3600
     # A row in a language pool: the pool is the queue, sized on its calls; the row
     # carries its part of the pool's agents, in proportion to its calls.
@@ -1376,15 +1424,15 @@ def _check_row(
     elif live and call_type.service_level is not None and call_type.service_level.erlang_a:
         lost = 0.0  # an Erlang A queue without calls this hour
     carried = handle * (1 - lost) if lost == lost else handle
-    busy = (carried / row.agents if row.agents > 0 else 0.0) if live else math.nan
+    busy = (np.float64(carried) / row.agents if row.agents > 0 else 0.0) if live else math.nan
     # the row's figures, compared with the plan's after all rows (_settle_figures)
     pending.append(
         (
             position,
             row,
             (
-                calls,
-                handle,
+                np.float64(calls),  # as _row_calls returns them
+                np.float64(handle),
                 row.agents / world.weekly_hours_per_fte(site),
                 world.rate(row.call_type, site),
                 world.premium(site, hour) if live else 1.0,
