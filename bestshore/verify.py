@@ -27,6 +27,7 @@ import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -59,6 +60,7 @@ from bestshore.staffing import (
     average_speed_of_answer,
     service_level,
 )
+from bestshore.staffing.erlang import WARM_START_ERLANGS
 
 __all__ = ["ACCEPTED_STATUSES", "UNCHECKED", "identity_problems", "scenario_hash", "verify"]
 
@@ -175,6 +177,17 @@ def _number(value: Any) -> bool:
     return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
 
 
+@lru_cache(maxsize=1)
+def _country_rows() -> dict[str, dict[str, Any]]:
+    """Each row of the bundled country table (:func:`countries`) by its code, read once
+    (the table is the package's own data, the same for the whole run)."""
+    table = countries()
+    return {
+        code: row._asdict()
+        for code, row in zip(table.index, table.itertuples(index=False), strict=True)
+    }
+
+
 @dataclass
 class _Calendar:
     """The facts of a world that follow from its market, reference week and sites' hours,
@@ -232,16 +245,13 @@ class _World:
 
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
-        self.table = countries()
         market = scenario.market
-        self.market_zone = ZoneInfo(market.timezone or self.table.loc[market.country, "timezone"])
+        self.country = _country_rows()  # shared: read, never written
+        zone = market.timezone or self.country[market.country]["timezone"]
+        self.market_zone = ZoneInfo(zone)
         self.monday = dt.datetime.combine(scenario.settings.reference_week, dt.time(0))
         self.call_types = {c.id: c for c in scenario.call_types}
         self.sites = {s.id: s for s in scenario.sites}
-        self.country = {
-            code: row._asdict()
-            for code, row in zip(self.table.index, self.table.itertuples(index=False), strict=True)
-        }
         # the calendar's facts (opening hours, local times, premiums, shores) are shared
         # with the last worlds of the same market, week and sites (_Calendar)
         calendar = _calendar_of(scenario)
@@ -249,6 +259,8 @@ class _World:
         self._open_hour: dict[tuple[str, int], bool] = calendar.open_hour
         self._premium: dict[tuple[str, int], float] = calendar.premium
         self.calls: dict[tuple[str, str, int], float] = {}  # weekly calls per demand unit
+        self.language_shares: dict[tuple[str, str], list[float]] = {}  # per hour
+        self.total_work: float | None = None  # _total_work
         self._zones: dict[str, ZoneInfo] = calendar.zones
         self._shores: dict[str, str] = calendar.shores
         self._profiles: dict[str, tuple[np.ndarray, float]] = {}
@@ -258,6 +270,8 @@ class _World:
         self.monthly = True
         self._staffed: dict[tuple[str, float], tuple[float, float]] = {}
         self._figures: dict[tuple[str, float, int], list[tuple[float, float, float, float]]] = {}
+        self._rules: dict[tuple[str, str, str], list[str]] = {}
+        self._in_time: dict[tuple[str, str], bool] = {}
         self._years: dict[str, list[tuple[int, float, float]]] = {}
         self._incentives: dict[str, float] = {}
         self._weekly_hours: dict[str, float] = {}
@@ -321,6 +335,103 @@ class _World:
         goal = call_type.service_level
         return (roster if whole_agents and goal is not None else planning), roster
 
+    def staffed_many(
+        self, call_type: CallType, calls: np.ndarray, whole_agents: bool
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`staffed` of many queues of one call type (``calls`` an hour each, any
+        shape): the queues not yet staffed are staffed together first (:meth:`staff_all`)."""
+        values, inverse = np.unique(calls, return_inverse=True)
+        known = values.tolist()
+        self.staff_ahead(call_type, values)
+        found = [self._staffed[(call_type.id, c)] for c in known]
+        planning = np.array([p for p, _ in found], dtype=float)
+        roster = np.array([r for _, r in found], dtype=float)
+        goal = call_type.service_level
+        chosen = roster if whole_agents and goal is not None else planning
+        shape = np.shape(calls)
+        return chosen[inverse].reshape(shape), roster[inverse].reshape(shape)
+
+    def staff_ahead(self, call_type: CallType, calls: np.ndarray) -> None:
+        """Staff queues of ``calls`` an hour of one call type into the cache :meth:`staffed`
+        reads, those not yet staffed together (:meth:`staff_all`)."""
+        self.staff_all([(call_type, calls)])
+
+    def staff_all(self, queues: list[tuple[CallType, np.ndarray]]) -> None:
+        """Staff queues of several call types (``calls`` an hour each) into the cache
+        :meth:`staffed` reads: those not yet staffed that have an Erlang C goal, at a
+        load the walk from 0 agents serves, all in one walk (:func:`_erlang_c_staffing`),
+        the others one by one (:func:`_planning_needed`, :func:`_roster_needed`)."""
+        occupancy = self.scenario.settings.occupancy
+        by_type: dict[str, list[np.ndarray]] = {}
+        for call_type, calls in queues:
+            by_type.setdefault(call_type.id, []).append(np.ravel(calls))
+        together: list[tuple[CallType, float]] = []
+        terms: list[np.ndarray] = []
+        for call_type_id, parts in by_type.items():
+            call_type = self.call_types[call_type_id]
+            fresh = [
+                c
+                for c in np.unique(np.concatenate(parts)).tolist()
+                if (call_type_id, c) not in self._staffed
+            ]
+            if not fresh:
+                continue
+            goal = call_type.service_level
+            seconds = call_type.aht_seconds
+            values = np.array(fresh, dtype=float)
+            busiest = values * _busiest(call_type) * seconds / 3600
+            with np.errstate(invalid="ignore"):
+                quick = (values * seconds / 3600 > 0) & (busiest > 0)
+                quick &= busiest < WARM_START_ERLANGS
+            if (
+                goal is None
+                or goal.patience_seconds is not None
+                or (
+                    goal.asa_seconds is None
+                    and (goal.target is None or goal.answer_seconds is None)
+                )
+            ):
+                quick[:] = False  # no Erlang C goal: one by one
+            for c in values[~quick].tolist():
+                self._staff_one(call_type, c)
+            if not quick.any():
+                continue
+            assert goal is not None
+            size = int(quick.sum())
+            together += [(call_type, c) for c in values[quick].tolist()]
+            terms.append(
+                np.array(
+                    [
+                        busiest[quick],
+                        np.full(size, float(seconds)),
+                        np.full(size, float(goal.answer_seconds or 0.0)),
+                        np.full(size, float(goal.target or 0.0)),
+                        np.full(size, float(goal.asa_seconds or 1.0)),
+                        np.full(size, float(goal.asa_seconds is not None)),
+                    ]
+                )
+            )
+        if not together:
+            return
+        traffic, aht, answer, target, asa, by_asa = np.concatenate(terms, axis=1)
+        planning, whole, sure = _erlang_c_staffing(
+            traffic, aht, answer, target, asa, by_asa > 0, occupancy
+        )
+        for (call_type, c), p, w, ok in zip(
+            together, planning.tolist(), whole.tolist(), sure.tolist(), strict=True
+        ):
+            if ok:
+                self._staffed[(call_type.id, c)] = (p, float(w))
+            else:  # within rounding of its goal: the scalar scan decides
+                self._staff_one(call_type, c)
+
+    def _staff_one(self, call_type: CallType, calls: float) -> None:
+        occupancy = self.scenario.settings.occupancy
+        self._staffed[(call_type.id, calls)] = (
+            _planning_needed(call_type, calls, occupancy),
+            float(_roster_needed(call_type, calls, occupancy)),
+        )
+
     def hour_figures(
         self, call_type: CallType, traffic: float, agents: int
     ) -> list[tuple[float, float, float, float]]:
@@ -330,6 +441,94 @@ class _World:
         if key not in self._figures:
             self._figures[key] = _hour_figures(call_type, traffic, agents)
         return self._figures[key]
+
+    def figures_ahead(self, call_type: CallType, queues: list[tuple[float, int]]) -> None:
+        """:meth:`hour_figures` of many ``(traffic, agents)`` queues of one call type, those
+        of an Erlang C goal at loads the walk from 0 agents serves computed together
+        (:func:`_erlang_c_figures`), the others one by one."""
+        goal = call_type.service_level
+        assert goal is not None
+        missing = [q for q in dict.fromkeys(queues) if (call_type.id, *q) not in self._figures]
+        seconds = goal.answer_seconds if goal.answer_seconds is not None else goal.asa_seconds
+        shares = _interval_shares(call_type)
+        aht = call_type.aht_seconds
+        together = []
+        for traffic, agents in missing:
+            loads = [traffic * share * len(shares) for share in shares]
+            if (
+                goal.patience_seconds is None
+                and seconds is not None
+                and type(agents) is int
+                and agents >= 0
+                and all(0 <= load < WARM_START_ERLANGS for load in loads)
+            ):
+                together.append((traffic, agents, loads))
+            else:
+                self.hour_figures(call_type, traffic, agents)
+        if not together:
+            return
+        assert seconds is not None
+        figures = iter(
+            _erlang_c_figures(
+                np.array([load for _, _, loads in together for load in loads], dtype=float),
+                np.array([n for _, n, loads in together for _ in loads], dtype=np.int64),
+                float(aht),
+                float(seconds),
+            )
+        )
+        for traffic, agents, _ in together:
+            self._figures[(call_type.id, traffic, agents)] = [
+                (share, *next(figures), math.nan) for share in shares
+            ]
+
+    def row_rules(self, call_type: CallType, site: Site, language: str) -> list[str]:
+        """The rules a row of ``call_type`` in ``language`` at ``site`` breaks whatever its
+        figures (languages, offer, quality gate, data jurisdiction, shore), kept."""
+        key = (call_type.id, site.id, language)
+        if key not in self._rules:
+            self._rules[key] = self._row_rules(call_type, site, language)
+        return self._rules[key]
+
+    def _row_rules(self, call_type: CallType, site: Site, language: str) -> list[str]:
+        scenario = self.scenario
+        found: list[str] = []
+        # Languages: work answered live is spoken, work that waits (e-mail, mail, social)
+        # is written; a site giving one level has it for both.
+        written = call_type.channel not in ("voice", "chat")
+        level = site.languages.get(language)
+        if isinstance(level, LanguageLevels):
+            level = level.written if written else level.spoken
+        need = call_type.min_proficiency
+        if level is None:
+            found.append(f"site does not work in {language}")
+        elif PROFICIENCY_ORDER[Proficiency(level)] < PROFICIENCY_ORDER[need]:
+            skill = "writes" if written else "speaks"
+            found.append(f"{skill} {language} at {level}, below the required {need}")
+        if site.call_types is not None and call_type.id not in site.call_types:
+            found.append(f"site does not offer {call_type.id}")
+        gate = scenario.policies.quality_gates.get(call_type.id)
+        if gate is not None:
+            csat = _score(site, call_type.id, "csat")
+            if csat is None:
+                found.append(f"site reports no CSAT, the quality gate is {gate:g}")
+            elif csat < gate:
+                found.append(f"CSAT {csat:g} below the quality gate of {gate:g}")
+        if not self.jurisdiction_ok(call_type.data_class, site.country):
+            found.append(f"{call_type.data_class} data may not be processed in {site.country}")
+        shore = self.shore(site)
+        for i, rule in enumerate(scenario.policies.shore_rules):
+            if (
+                call_type.level in rule.levels or call_type.id in rule.call_types
+            ) and shore not in rule.shores:
+                found.append(f"shore rule {i} allows {rule.shores}, site is {shore}")
+        return found
+
+    def answers_in_time(self, call_type: CallType, site: Site) -> bool:
+        """:func:`_answers_in_time`, kept per call type and site."""
+        key = (call_type.id, site.id)
+        if key not in self._in_time:
+            self._in_time[key] = _answers_in_time(self, call_type, site)
+        return self._in_time[key]
 
     def whole_agents(self, site: Site) -> bool:
         """Whether queues with a goal are staffed in whole agents at ``site``
@@ -531,31 +730,35 @@ def _world_of(scenario: Scenario) -> _World:
     return world
 
 
-def _language_share(call_type: CallType, language: str, hour: int) -> float:
-    share = call_type.languages.get(language, 0.0)
-    for window in call_type.hourly_languages:
-        quarters = parse_hours(window.hours)
-        if hour >= 0 and quarters[hour * 4 : hour * 4 + 4].any():
-            share = window.languages.get(language, 0.0)
-    return share
+def _language_shares(call_type: CallType, language: str) -> list[float]:
+    """The share of a call type's calls in ``language`` in each market hour of the week:
+    its ``languages``' share, or that of the last of its ``hourly_languages`` windows
+    open in any quarter of the hour (each window's hours read once)."""
+    windows = [(parse_hours(w.hours), w.languages) for w in call_type.hourly_languages]
+    shares = []
+    for hour in range(168):
+        share = call_type.languages.get(language, 0.0)
+        for quarters, languages in windows:
+            if quarters[hour * 4 : hour * 4 + 4].any():
+                share = languages.get(language, 0.0)
+        shares.append(share)
+    return shares
 
 
 def _weekly_calls(world: _World, call_type: CallType, language: str, hour: int) -> float:
     key = (call_type.id, language, hour)
     if key not in world.calls:  # rows meet the same demand units over and over
+        unit = (call_type.id, language)
+        if unit not in world.language_shares:
+            world.language_shares[unit] = _language_shares(call_type, language)
+        shares = world.language_shares[unit]
         profile, factor = world.profile(call_type)
         if hour < 0:
             world.calls[key] = sum(
-                call_type.volume / factor * profile[h] * _language_share(call_type, language, h)
-                for h in range(168)
+                call_type.volume / factor * profile[h] * shares[h] for h in range(168)
             )
         else:
-            world.calls[key] = (
-                call_type.volume
-                / factor
-                * profile[hour]
-                * _language_share(call_type, language, hour)
-            )
+            world.calls[key] = call_type.volume / factor * profile[hour] * shares[hour]
     return world.calls[key]
 
 
@@ -737,6 +940,199 @@ def _planning_needed(call_type: CallType, calls: float, occupancy: float) -> flo
     return max(n - 1 + (wanted - below) / (above - below), traffic / occupancy)
 
 
+def _exp(values: np.ndarray) -> np.ndarray:
+    """``math.exp`` of each value (numpy's own exponential may differ in the last bit);
+    infinite past its range (for values the caller then sets aside)."""
+    return np.array([math.exp(v) if v < 709 else math.inf for v in values.tolist()])
+
+
+def _walk_on(
+    n: int,
+    i: int,
+    blocking: float,
+    found_planned: bool,
+    found_whole: bool,
+    traffic: float,
+    aht: float,
+    answer: float,
+    target: float,
+    asa: float,
+    by_asa: bool,
+    least: float,
+    planned: np.ndarray,
+    whole: np.ndarray,
+    met: np.ndarray,
+) -> None:
+    """:func:`_erlang_c_staffing`'s walk for queue ``i`` alone, on from ``n`` agents
+    (``B(n) = blocking``), in the same arithmetic."""
+    while not (found_planned and found_whole):
+        n += 1
+        before = blocking
+        load = traffic * blocking
+        blocking = load / (n + load)
+        if n <= traffic:
+            continue
+        waiting = n * blocking / (n - traffic * (1.0 - blocking))
+        if by_asa:
+            meets = waiting * aht / (n - traffic) <= asa
+        else:
+            meets = 1.0 - waiting * math.exp(-(n - traffic) * answer / aht) >= target
+        if meets and not found_planned:
+            planned[i], met[0, i], met[1, i] = n, before, blocking
+            found_planned = True
+        if meets and not found_whole and n >= least:
+            whole[i], met[2, i], met[3, i] = n, before, blocking
+            found_whole = True
+
+
+def _erlang_c_staffing(
+    traffic: np.ndarray,
+    aht: np.ndarray,
+    answer: np.ndarray,
+    target: np.ndarray,
+    asa: np.ndarray,
+    by_asa: np.ndarray,
+    occupancy: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_planning_needed` and :func:`_roster_needed` of many Erlang C queues at once:
+    the planning agents and whole agents of each busiest interval's load ``traffic``
+    [Erlang] (each above 0 and below :data:`~bestshore.staffing.erlang.WARM_START_ERLANGS`,
+    where the scalar Erlang B walks up from 0 agents), of ``aht`` [s], for a goal of
+    ``target`` answered within ``answer`` [s] or, where ``by_asa``, an ASA of ``asa`` [s];
+    and whether each is sure (False for a queue whose deciding figure lies within
+    rounding of its goal: the caller staffs it by the scalar scan).
+
+    One walk up the agent counts for all queues together, with the scalar functions'
+    arithmetic in their order: ``B(n) = A B(n-1) / (n + A B(n-1))`` from ``B(0) = 1``,
+    ``C = n B / (n - A (1 - B))``, ``SL = 1 - C exp(-(n - A) t / h)``, ``ASA = C h /
+    (n - A)``. The planning agents scan from ``floor(A) + 1`` for the first count whose
+    measure (SL, or 1 / ASA) reaches the goal and interpolate on it; the whole agents are
+    the first count from ``max(floor(A) + 1, ceil(A / occupancy))`` meeting the goal
+    (``SL >= target``, ``ASA <= asa``), as :func:`bestshore.staffing.agents_for_service_level`
+    and :func:`~bestshore.staffing.agents_for_asa` count them. The walk decides in numpy's
+    exponential; the deciding figures and the interpolation are then taken again in
+    ``math.exp``, the scalar functions' (every other operation rounds alike), and the
+    decisions checked on them.
+    """
+    wanted = np.where(by_asa, 1.0 / asa, target)
+    first = np.floor(traffic) + 1
+    ratio = traffic / occupancy  # ceil(A / occupancy), a ratio within 1e-9 of whole as whole
+    start = np.maximum(
+        first,
+        np.where(ratio * 1e-9 <= 0.25, np.ceil(ratio * (1 - 1e-9)), np.ceil(ratio - 0.25)),
+    )
+    size = len(traffic)
+    planned = np.full(size, -1)  # the first count meeting the goal, once found
+    whole = np.full(size, -1)
+    met = np.zeros((4, size))  # B at planned - 1, planned, whole - 1, whole
+    # the queues still walking (a queue leaves once both its counts are found)
+    at = np.arange(size)
+    a, h, t, goal, speed, asa_goal, least = traffic, aht, answer, target, asa, by_asa, start
+    blocking = np.ones(size)
+    found_planned = np.zeros(size, dtype=bool)
+    found_whole = np.zeros(size, dtype=bool)
+    n = 0
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        while len(at):
+            n += 1
+            before = blocking
+            load = a * blocking
+            blocking = load / (n + load)
+            waiting = n * blocking / (n - a * (1.0 - blocking))
+            if not asa_goal.any():
+                meets = 1.0 - waiting * np.exp(-(n - a) * t / h) >= goal
+            elif asa_goal.all():
+                meets = waiting * h / (n - a) <= speed
+            else:
+                meets = np.where(
+                    asa_goal,
+                    waiting * h / (n - a) <= speed,
+                    1.0 - waiting * np.exp(-(n - a) * t / h) >= goal,
+                )
+            hit = ~found_planned & (n > a) & meets
+            if hit.any():
+                planned[at[hit]] = n
+                met[0, at[hit]], met[1, at[hit]] = before[hit], blocking[hit]
+                found_planned |= hit
+            done = ~found_whole & (n >= least) & meets
+            if done.any():
+                whole[at[done]] = n
+                met[2, at[done]], met[3, at[done]] = before[done], blocking[done]
+                found_whole |= done
+            left = ~(found_planned & found_whole)
+            if left.sum() <= 4:  # the last few queues: walked on one by one (cheaper)
+                for k in np.flatnonzero(left).tolist():
+                    _walk_on(
+                        n, int(at[k]), float(blocking[k]), bool(found_planned[k]),
+                        bool(found_whole[k]), float(a[k]), float(h[k]), float(t[k]),
+                        float(goal[k]), float(speed[k]), bool(asa_goal[k]), float(least[k]),
+                        planned, whole, met,
+                    )  # fmt: skip
+                break
+            if 4 * (len(at) - left.sum()) >= len(at):  # a quarter done: walk on without them
+                at, a, h, t, goal, speed, asa_goal, least = (
+                    v[left] for v in (at, a, h, t, goal, speed, asa_goal, least)
+                )
+                blocking, found_planned, found_whole = (
+                    v[left] for v in (blocking, found_planned, found_whole)
+                )
+
+        def waiting_at(count: np.ndarray, b: np.ndarray) -> np.ndarray:
+            return count * b / (count - traffic * (1.0 - b))
+
+        def level_at(count: np.ndarray, b: np.ndarray) -> np.ndarray:
+            return 1.0 - waiting_at(count, b) * _exp(-(count - traffic) * answer / aht)
+
+        def speed_at(count: np.ndarray, b: np.ndarray) -> np.ndarray:
+            return waiting_at(count, b) * aht / (count - traffic)
+
+        def measure(count: np.ndarray, b: np.ndarray) -> np.ndarray:  # 0 if unstable
+            found = np.where(by_asa, 1.0 / speed_at(count, b), level_at(count, b))
+            return np.where(count > traffic, found, 0.0)
+
+        def meets_goal(count: np.ndarray, b: np.ndarray) -> np.ndarray:
+            return np.where(by_asa, speed_at(count, b) <= asa, level_at(count, b) >= target)
+
+        below, above = measure(planned - 1, met[0]), measure(planned, met[1])
+        sure = (
+            (above >= wanted)
+            & ((planned == first) | (below < wanted))
+            & meets_goal(whole, met[3])
+            & ((whole == start) | ~meets_goal(whole - 1, met[2]))
+        )
+        planning = np.maximum(planned - 1 + (wanted - below) / (above - below), ratio)
+    return planning, whole, sure
+
+
+def _erlang_c_figures(
+    traffic: np.ndarray, agents: np.ndarray, aht: float, answer: float
+) -> list[tuple[float, float]]:
+    """``(service level, ASA [s])`` of many Erlang C queues of ``traffic`` [Erlang] (each
+    from 0 and below :data:`~bestshore.staffing.erlang.WARM_START_ERLANGS`) answered by
+    ``agents`` (whole, from 0), as :func:`bestshore.staffing.service_level` and
+    :func:`~bestshore.staffing.average_speed_of_answer` give them: Erlang B walked up
+    from ``B(0) = 1`` for all queues together (each stopping at its agents), then each
+    queue's figures by the scalar formulas (``C = N B / (N - A (1 - B))``, ``SL = 1 - C
+    exp(-(N - A) t / h)``, ``ASA = C h / (N - A)``; 1 and 0 without traffic, 0 and
+    infinity for an unstable queue)."""
+    blocking = np.ones(len(traffic))
+    for n in range(1, int(agents.max(initial=0)) + 1):
+        load = traffic * blocking
+        blocking = np.where(n <= agents, load / (n + load), blocking)
+    found = []
+    for a, n, b in zip(traffic.tolist(), agents.tolist(), blocking.tolist(), strict=True):
+        if a == 0:
+            found.append((1.0, 0.0))
+        elif n <= a:
+            found.append((0.0, math.inf))
+        else:
+            waiting = n * b / (n - a * (1.0 - b))
+            found.append(
+                (1.0 - waiting * math.exp(-(n - a) * answer / aht), waiting * aht / (n - a))
+            )
+    return found
+
+
 def _answers_in_time(world: _World, call_type: CallType, site: Site) -> bool:
     arrivals = np.flatnonzero(world.profile(call_type)[0] > 0)
     window = max(1, math.floor(call_type.response_hours))
@@ -754,13 +1150,20 @@ def _score(site: Site, call_type: str, name: str) -> float | None:
 def _row_calls(world: _World, row: Any) -> float:
     """Calls a staffing row handles in the sizing week, repeats included."""
     call_type, site = world.call_types[row.call_type], world.sites[row.site]
-    fcr = _score(site, row.call_type, "fcr")
-    repeats = call_type.fcr_baseline / fcr if call_type.fcr_baseline and fcr else 1.0
+    repeats = _repeats(call_type, site)
     return _weekly_calls(world, call_type, row.language, int(row.hour)) * row.share * repeats
 
 
-# Columns the checker adds to the staffing rows it reads: each row's language pool.
-_POOL_COLUMNS = ["pool_expected", "pool_calls", "pool_roster"]
+def _repeats(call_type: CallType, site: Site) -> float:
+    """Contacts handled per contact forecast: the call type's baseline FCR over the
+    site's (1 without either)."""
+    fcr = _score(site, call_type.id, "fcr")
+    return call_type.fcr_baseline / fcr if call_type.fcr_baseline and fcr else 1.0
+
+
+# Columns the checker adds to the staffing rows it reads: each row's calls
+# (:func:`_row_calls`) and its language pool.
+_POOL_COLUMNS = ["calls_expected", "pool_expected", "pool_calls", "pool_roster"]
 
 
 def _with_pools(world: _World, rows: pd.DataFrame) -> pd.DataFrame:
@@ -770,44 +1173,53 @@ def _with_pools(world: _World, rows: pd.DataFrame) -> pd.DataFrame:
     more, are one queue staffed on its summed calls. Adds ``pool_expected`` (the
     languages sorted and joined by ``+``, ``""`` for a row on its own), ``pool_calls``
     (the queue's calls: the pool's, else the row's) and ``pool_roster`` (the whole
-    agents the plan gives the queue: its rows' ``roster_agents`` summed)."""
+    agents the plan gives the queue: its rows' ``roster_agents`` summed), and
+    ``calls_expected``, each row's calls (:func:`_row_calls`, read again by the checks)."""
     scenario = world.scenario
-    calls = [_row_calls(world, row) for row in _plain(rows).itertuples(index=False)]
-    table = pd.DataFrame(
-        {
-            "site": rows["site"].to_numpy(),
-            "call_type": rows["call_type"].to_numpy(),
-            "hour": rows["hour"].to_numpy(dtype=int),
-            "language": rows["language"].to_numpy(),
-            "calls": np.array(calls, dtype=float),
-            "roster": pd.to_numeric(rows["roster_agents"], errors="coerce").to_numpy(),
-        }
+    sites, types = rows["site"].tolist(), rows["call_type"].tolist()
+    hours, languages = rows["hour"].to_numpy(dtype=int).tolist(), rows["language"].tolist()
+    pairs = {
+        (c, s): (world.call_types[c], world.sites[s])
+        for c, s in dict.fromkeys(zip(types, sites, strict=True))
+    }
+    repeats = {pair: _repeats(*objects) for pair, objects in pairs.items()}
+    calls_of = np.array(
+        [  # _row_calls
+            _weekly_calls(world, pairs[(c, s)][0], language, int(h)) * share * repeats[(c, s)]
+            for c, s, language, h, share in zip(
+                types, sites, languages, rows["hour"].tolist(), rows["share"].tolist(), strict=True
+            )
+        ],
+        dtype=float,
     )
-    sites, types = table["site"].tolist(), table["call_type"].tolist()
-    hours, languages = table["hour"].tolist(), table["language"].tolist()
+    pooling = {
+        (c, s): call_type.real_time
+        and _erlang_c_goal(call_type)  # pools are Erlang C queues
+        and scenario.pools_languages(site)
+        for (c, s), (call_type, site) in pairs.items()
+    }
     queues: dict[tuple[Any, Any, int], list[int]] = {}  # the rows of each site, type, hour
     for i, (s, c, h) in enumerate(zip(sites, types, hours, strict=True)):
-        if (
-            h >= 0
-            and world.call_types[c].real_time
-            and _erlang_c_goal(world.call_types[c])  # pools are Erlang C queues
-            and scenario.pools_languages(world.sites[s])
-        ):
+        if h >= 0 and pooling[(c, s)]:
             queues.setdefault((s, c, h), []).append(i)
-    label = np.full(len(table), "", dtype=object)
-    calls_of = table["calls"].to_numpy()
-    roster_of = table["roster"].to_numpy()
+    label = np.full(len(rows), "", dtype=object)
+    roster_of = pd.to_numeric(rows["roster_agents"], errors="coerce").to_numpy()
     pool_calls = calls_of.copy()
     pool_roster = roster_of.copy()
+    pools: defaultdict[int, list[list[int]]] = defaultdict(list)  # by their number of rows
     for members in queues.values():
         spoken = sorted({languages[i] for i in members})
         if len(spoken) < 2:
             continue
-        at = np.array(members)
-        label[at] = "+".join(spoken)
-        pool_calls[at] = _sum_known(calls_of[at])
-        pool_roster[at] = _sum_known(roster_of[at])
-    found = rows.assign(pool_expected=label, pool_calls=pool_calls, pool_roster=pool_roster)
+        label[members] = "+".join(spoken)
+        pools[len(members)].append(members)
+    for alike in pools.values():  # each pool's sum (_sum_known), a row of pools at once
+        at = np.array(alike)
+        pool_calls[at] = _sums_known(calls_of[at])[:, None]
+        pool_roster[at] = _sums_known(roster_of[at])[:, None]
+    found = rows.assign(
+        calls_expected=calls_of, pool_expected=label, pool_calls=pool_calls, pool_roster=pool_roster
+    )
     return found if "pool" in found else found.assign(pool="")
 
 
@@ -816,12 +1228,115 @@ def _sum_known(values: np.ndarray) -> float:
     return float(np.where(np.isnan(values), 0.0, values).sum())
 
 
-def _check_row(world: _World, row: Any, problems: list[str]) -> None:
+def _sums_known(values: np.ndarray) -> np.ndarray:
+    """:func:`_sum_known` of each row of ``values`` (numpy sums each row of a contiguous
+    array as it sums that row alone)."""
+    return np.where(np.isnan(values), 0.0, values).sum(axis=1)
+
+
+def _staff_queues(world: _World, rows: pd.DataFrame) -> None:
+    """Staff the queues of the rows worked live (a pool's, else the row's calls) in the
+    sizing week and in each month, and those of the demand units, all at once, and find
+    their service figures at the plan's whole agents, for the checks to read
+    (:meth:`_World.staffed`, :meth:`_World.hour_figures`)."""
+    types = rows["call_type"].to_numpy(dtype=object)
+    live = rows["hour"].to_numpy(dtype=int) >= 0
+    pooled = rows["pool_expected"].to_numpy(dtype=object) != ""
+    queue = np.where(
+        pooled,
+        rows["pool_calls"].to_numpy(dtype=float),
+        rows["calls_expected"].to_numpy(dtype=float),
+    )
+    staffed = np.where(
+        pooled,
+        pd.to_numeric(rows["pool_roster"], errors="coerce").to_numpy(dtype=float),
+        pd.to_numeric(rows["roster_agents"], errors="coerce").to_numpy(dtype=float),
+    )
+    calls = rows["calls_expected"].to_numpy(dtype=float)
+    # the queues of the sizing week, of the year's months at their loads (_year_rows)
+    # and of the demand units (_pooling_loss), all in one walk
+    queues = []
+    for call_type_id in dict.fromkeys(types[live].tolist()):
+        call_type = world.call_types[call_type_id]
+        if call_type.real_time:
+            loads = np.array([load for _, _, load in world.year_of(call_type)])
+            loads = loads[np.abs(loads - 1.0) > 1e-12]
+            mine = queue[live & (types == call_type_id)]
+            queues += [(call_type, mine), (call_type, np.outer(mine, loads))]
+    for call_type, week in _demand_queues(world):
+        queues.append((call_type, np.array([c for q in week for c in q if c > 0], dtype=float)))
+    world.staff_all(queues)
+    for call_type_id in dict.fromkeys(types[live].tolist()):
+        call_type = world.call_types[call_type_id]
+        if not call_type.real_time:
+            continue
+        # the figures of their service goal at the whole agents the plan gives them
+        mine = live & (types == call_type_id) & (calls > 0) & np.isfinite(staffed)
+        if call_type.service_level is not None and mine.any():
+            handle = (queue[mine] * call_type.aht_seconds / 3600).tolist()
+            whole = [round(n) for n in staffed[mine].tolist()]
+            world.figures_ahead(call_type, list(zip(handle, whole, strict=True)))
+
+
+# The figures of a staffing row re-derived (name in messages, column), and the place
+# of a row's comparisons among the problems until they are settled (_settle_figures).
+_ROW_FIGURES = (
+    ("calls", "calls"), ("handle_hours", "handle_hours"), ("FTE", "fte"),
+    ("rate_per_hour", "rate_per_hour"), ("premium", "premium"),
+    ("annual_factor", "annual_factor"), ("occupancy", "occupancy"),
+    ("asa_seconds", "asa_seconds"), ("service_level", "service_level"),
+    ("abandon_rate", "abandon_rate"),
+)  # fmt: skip
+_FIGURES = "\0figures"
+Figures = list[tuple[int, Any, tuple[float, ...]]]
+
+
+def _settle_figures(rows: pd.DataFrame, figures: Figures, problems: list[str]) -> None:
+    """Compare each row's figures (:data:`_ROW_FIGURES`) with those re-derived by
+    :func:`_check_row`, in place of its marker among the problems: numbers close within
+    the checker's tolerance (or both missing) all at once, any other row one value at a
+    time by :func:`_same`."""
+    if not figures:
+        return
+    at = np.array([position for position, _, _ in figures])
+    expected = np.array([values for _, _, values in figures], dtype=float)
+    fine = np.ones(len(figures), dtype=bool)
+    for k, (_, column) in enumerate(_ROW_FIGURES):
+        if column not in rows.columns:
+            got = np.full(len(figures), math.nan)  # as a row without it reads it
+        elif rows[column].dtype.kind in "fiu":
+            got = rows[column].to_numpy(dtype=float)[at]
+        else:
+            fine[:] = False  # not a column of numbers: one value at a time
+            continue
+        mine = expected[:, k]
+        with np.errstate(invalid="ignore"):
+            close = np.abs(got - mine) <= REL_TOL * np.maximum.reduce(
+                [np.ones(len(got)), np.abs(got), np.abs(mine)]
+            )
+        fine &= close | (np.isnan(got) & np.isnan(mine))
+    found: list[list[str]] = []
+    for ok, (_, row, values) in zip(fine.tolist(), figures, strict=True):
+        differ = []
+        if not ok:
+            for (name, column), value in zip(_ROW_FIGURES, values, strict=True):
+                given = getattr(row, column, math.nan)
+                if not _same(given, value):
+                    differ.append(f"{_where(row)}: {name} is {given!r}, recomputed {value!r}")
+        found.append(differ)
+    each = iter(found)
+    problems[:] = [p for item in problems for p in (next(each) if item is _FIGURES else [item])]
+
+
+def _check_row(
+    world: _World, row: Any, position: int, pending: Figures, problems: list[str]
+) -> None:
+    """The rules a staffing row (``position`` in the rows) breaks; its figures are added
+    to ``pending`` with a marker in ``problems``, compared by :func:`_settle_figures`."""
     scenario = world.scenario
     call_type, site = world.call_types[row.call_type], world.sites[row.site]
     hour = int(row.hour)
-    where = f"{row.call_type}/{row.language} at {row.site}" + (f" hour {hour}" if hour >= 0 else "")
-    calls = _row_calls(world, row)
+    calls = float(row.calls_expected)  # _row_calls (a numpy float in the figures below)
     handle = calls * call_type.aht_seconds / 3600
     # A row in a language pool: the pool is the queue, sized on its calls; the row
     # carries its part of the pool's agents, in proportion to its calls.
@@ -829,20 +1344,25 @@ def _check_row(world: _World, row: Any, problems: list[str]) -> None:
     queue_calls = float(row.pool_calls) if pooled else calls
     part = calls / queue_calls if queue_calls > 0 else 0.0
     queue_handle = queue_calls * call_type.aht_seconds / 3600
-    if not _same(row.pool if not _missing(row.pool) else "", row.pool_expected):
-        problems.append(f"{where}: pool is {row.pool!r}, recomputed {row.pool_expected!r}")
+    pool = row.pool
+    if not (type(pool) is str and pool == row.pool_expected) and not _same(
+        pool if not _missing(pool) else "", row.pool_expected
+    ):
+        problems.append(f"{_where(row)}: pool is {row.pool!r}, recomputed {row.pool_expected!r}")
     if call_type.real_time:
         if hour < 0:
-            problems.append(f"{where}: real-time work must be planned hour by hour")
+            problems.append(f"{_where(row)}: real-time work must be planned hour by hour")
             return
         if not world.is_open(site, hour):
-            problems.append(f"{where}: site closed in that market hour")
+            problems.append(f"{_where(row)}: site closed in that market hour")
         needed, whole_agents = world.staffed(call_type, queue_calls, world.whole_agents(site))
         needed, whole_agents = needed * part, whole_agents * part
         roster = round(whole_agents) if not pooled else whole_agents
         staffed = float(row.pool_roster) if pooled else float(row.roster_agents)
         if row.roster_agents < roster * (1 - REL_TOL) - REL_TOL:
-            problems.append(f"{where}: roster of {row.roster_agents:g} agents, {roster:g} needed")
+            problems.append(
+                f"{_where(row)}: roster of {row.roster_agents:g} agents, {roster:g} needed"
+            )
         goal = call_type.service_level
         if goal is not None and calls > 0:
             figures = world.hour_figures(call_type, queue_handle, round(staffed))
@@ -850,40 +1370,44 @@ def _check_row(world: _World, row: Any, problems: list[str]) -> None:
                 when = f" in interval {k + 1} of the hour" if len(figures) > 1 else ""
                 if goal.target is not None and answered < goal.target - 1e-9:
                     problems.append(
-                        f"{where}: {row.roster_agents:g} agents answer {answered:.1%} in time{when}, below {goal.target:.0%}"
+                        f"{_where(row)}: {row.roster_agents:g} agents answer {answered:.1%} in time{when}, below {goal.target:.0%}"
                     )
                 if goal.patience_seconds is not None:
                     if goal.asa_seconds is not None and wait > goal.asa_seconds + 1e-9:
                         problems.append(
-                            f"{where}: {row.roster_agents:g} agents keep callers waiting {wait:.1f} s on average{when}, above {goal.asa_seconds:g} s"
+                            f"{_where(row)}: {row.roster_agents:g} agents keep callers waiting {wait:.1f} s on average{when}, above {goal.asa_seconds:g} s"
                         )
                     cap = goal.max_abandon_rate
                     if cap is not None and gone > cap + 1e-9:
                         problems.append(
-                            f"{where}: {row.roster_agents:g} agents let {gone:.2%} of calls abandon{when}, above the target {cap:.2%}"
+                            f"{_where(row)}: {row.roster_agents:g} agents let {gone:.2%} of calls abandon{when}, above the target {cap:.2%}"
                         )
     else:
         if hour >= 0:
-            problems.append(f"{where}: deferred work is planned over the week, not by hour")
+            problems.append(f"{_where(row)}: deferred work is planned over the week, not by hour")
         needed = handle / scenario.settings.async_utilisation
         roster = 0
-        if not _answers_in_time(world, call_type, site):
-            problems.append(f"{where}: site cannot answer within {call_type.response_hours:g} h")
+        if not world.answers_in_time(call_type, site):
+            problems.append(
+                f"{_where(row)}: site cannot answer within {call_type.response_hours:g} h"
+            )
     if row.agents < needed * (1 - REL_TOL) - REL_TOL:
-        problems.append(f"{where}: {row.agents:,.4f} agents staffed, {needed:,.4f} needed")
+        problems.append(f"{_where(row)}: {row.agents:,.4f} agents staffed, {needed:,.4f} needed")
     elif not _close(row.agents, needed):  # the planning staffing at the load, no more
-        problems.append(f"{where}: {row.agents:,.4f} agents staffed, recomputed {needed:,.4f}")
+        problems.append(
+            f"{_where(row)}: {row.agents:,.4f} agents staffed, recomputed {needed:,.4f}"
+        )
     live = call_type.real_time
     whole_needed = float(roster) if live else float(row.agents)
     if live and row.roster_agents > whole_needed + (
         REL_TOL * (1 + whole_needed) if pooled else 1e-9
     ):
         problems.append(
-            f"{where}: roster of {row.roster_agents:g} agents, recomputed {whole_needed:g}"
+            f"{_where(row)}: roster of {row.roster_agents:g} agents, recomputed {whole_needed:g}"
         )
     elif not live and not _close(row.roster_agents, whole_needed):
         problems.append(
-            f"{where}: roster agents {row.roster_agents:g}, recomputed {whole_needed:g}"
+            f"{_where(row)}: roster agents {row.roster_agents:g}, recomputed {whole_needed:g}"
         )
     goal = call_type.service_level if live and calls > 0 else None
     queue = goal is not None and (goal.answer_seconds is not None or goal.asa_seconds is not None)
@@ -900,57 +1424,50 @@ def _check_row(world: _World, row: Any, problems: list[str]) -> None:
     elif live and call_type.service_level is not None and call_type.service_level.erlang_a:
         lost = 0.0  # an Erlang A queue without calls this hour
     carried = handle * (1 - lost) if lost == lost else handle
-    busy = (carried / row.agents if row.agents > 0 else 0.0) if live else math.nan
-    for name, expected, got in (
-        ("calls", calls, row.calls),
-        ("handle_hours", handle, row.handle_hours),
-        ("FTE", row.agents / world.weekly_hours_per_fte(site), row.fte),
-        ("rate_per_hour", world.rate(row.call_type, site), row.rate_per_hour),
-        ("premium", world.premium(site, hour) if live else 1.0, row.premium),
-        ("annual_factor", world.profile(call_type)[1], row.annual_factor),
-        ("occupancy", busy, row.occupancy),
-        ("asa_seconds", asa, row.asa_seconds),
-        ("service_level", achieved, row.service_level),
-        ("abandon_rate", lost, getattr(row, "abandon_rate", math.nan)),
-    ):
-        if not _same(got, expected):
-            problems.append(f"{where}: {name} is {got!r}, recomputed {expected!r}")
+    busy = (np.float64(carried) / row.agents if row.agents > 0 else 0.0) if live else math.nan
+    # the row's figures, compared with the plan's after all rows (_settle_figures)
+    pending.append(
+        (
+            position,
+            row,
+            (
+                np.float64(calls),  # as _row_calls returns them
+                np.float64(handle),
+                row.agents / world.weekly_hours_per_fte(site),
+                world.rate(row.call_type, site),
+                world.premium(site, hour) if live else 1.0,
+                world.profile(call_type)[1],
+                busy,
+                asa,
+                achieved,
+                lost,
+            ),
+        )
+    )
+    problems.append(_FIGURES)
     if row.vendor != (site.vendor or "in-house"):
         problems.append(
-            f"{where}: vendor is {row.vendor!r}, the site's is {site.vendor or 'in-house'!r}"
+            f"{_where(row)}: vendor is {row.vendor!r}, the site's is {site.vendor or 'in-house'!r}"
         )
 
-    # Languages: work answered live is spoken, work that waits (e-mail, mail, social)
-    # is written; a site giving one level has it for both.
-    written = call_type.channel not in ("voice", "chat")
-    level = site.languages.get(row.language)
-    if isinstance(level, LanguageLevels):
-        level = level.written if written else level.spoken
-    need = call_type.min_proficiency
-    if level is None:
-        problems.append(f"{where}: site does not work in {row.language}")
-    elif PROFICIENCY_ORDER[Proficiency(level)] < PROFICIENCY_ORDER[need]:
-        skill = "writes" if written else "speaks"
-        problems.append(f"{where}: {skill} {row.language} at {level}, below the required {need}")
-    if site.call_types is not None and row.call_type not in site.call_types:
-        problems.append(f"{where}: site does not offer {row.call_type}")
-    gate = scenario.policies.quality_gates.get(row.call_type)
-    if gate is not None:
-        csat = _score(site, row.call_type, "csat")
-        if csat is None:
-            problems.append(f"{where}: site reports no CSAT, the quality gate is {gate:g}")
-        elif csat < gate:
-            problems.append(f"{where}: CSAT {csat:g} below the quality gate of {gate:g}")
-    if not world.jurisdiction_ok(call_type.data_class, site.country):
-        problems.append(
-            f"{where}: {call_type.data_class} data may not be processed in {site.country}"
+    problems += [
+        f"{_where(row)}: {rule}" for rule in world.row_rules(call_type, site, row.language)
+    ]
+
+
+def _total_work(world: _World) -> float:
+    """Handle hours of the sizing week's whole demand, repeats excluded [h/week] (kept:
+    the vendor shares and the constraints table both ask)."""
+    if world.total_work is None:
+        scenario = world.scenario
+        world.total_work = sum(
+            _weekly_calls(world, c, language, hour) * c.aht_seconds / 3600
+            for c in scenario.call_types
+            for language in set(c.languages)
+            | {code for w in c.hourly_languages for code in w.languages}
+            for hour in (range(168) if c.real_time else [-1])
         )
-    shore = world.shore(site)
-    for i, rule in enumerate(scenario.policies.shore_rules):
-        if (
-            call_type.level in rule.levels or call_type.id in rule.call_types
-        ) and shore not in rule.shores:
-            problems.append(f"{where}: shore rule {i} allows {rule.shores}, site is {shore}")
+    return world.total_work
 
 
 def _check_policies(world: _World, rows: pd.DataFrame, total: float, problems: list[str]) -> None:
@@ -960,9 +1477,9 @@ def _check_policies(world: _World, rows: pd.DataFrame, total: float, problems: l
         return
     site_of = {s.id: s for s in world.scenario.sites}
     rows = rows.assign(
-        vendor_id=[site_of[s].vendor for s in rows["site"]],
-        country=[site_of[s].country for s in rows["site"]],
-        shore=[world.shore(site_of[s]) for s in rows["site"]],
+        vendor_id=[site_of[s].vendor for s in rows["site"].tolist()],
+        country=[site_of[s].country for s in rows["site"].tolist()],
+        shore=[world.shore(site_of[s]) for s in rows["site"].tolist()],
     )
     for vendor in policies.excluded_vendors:
         if (rows["vendor_id"] == vendor).any():
@@ -1024,11 +1541,11 @@ def _check_policies(world: _World, rows: pd.DataFrame, total: float, problems: l
     for label, name, missing, per_type in floors:
         for call_type, floor in per_type.items():
             part = rows[rows["call_type"] == call_type]
-            scores = [_score(site_of[s], call_type, name) for s in part["site"]]
+            scores = [_score(site_of[s], call_type, name) for s in part["site"].tolist()]
             score = np.array([missing if v is None else v for v in scores], dtype=float)
             calls = np.array(
                 [_weekly_calls(world, world.call_types[call_type], lang, int(h)) * x
-                 for lang, h, x in zip(part["language"], part["hour"], part["share"], strict=True)]
+                 for lang, h, x in zip(part["language"].tolist(), part["hour"].tolist(), part["share"].tolist(), strict=True)]
             )  # fmt: skip
             if calls.sum() > 0 and (score * calls).sum() / calls.sum() < floor - 1e-6:
                 problems.append(
@@ -1328,41 +1845,93 @@ def _year_rows(world: _World, rows: pd.DataFrame) -> pd.DataFrame:
     row's own staffing is taken (checked against what is needed by _check_row).
     """
     settings = world.scenario.settings
-    records = []
-    for i, row in enumerate(_plain(rows).itertuples(index=False)):
-        call_type, site = world.call_types[row.call_type], world.sites[row.site]
-        hour = int(row.hour)
-        calls = _row_calls(world, row)
-        # a language pool is staffed on its calls, each row carrying its part
-        queue = float(row.pool_calls) if row.pool_expected else calls
-        part = calls / queue if queue > 0 else 0.0
-        live = call_type.real_time and hour >= 0
-        premium = world.premium(site, hour) if live else 1.0
-        rate = world.rate(row.call_type, site)
-        price = site.price_per_contact or 0.0
-        bill = (1 - world.discount.get(site.vendor or "", 0.0)) * world.incentive(site)
-        storage = world.storage_per_contact(call_type, site)
-        whole_agents = world.whole_agents(site)
-        for month, weeks, load in world.year_of(call_type):
-            month_calls = calls * load
-            if abs(load - 1.0) <= 1e-12:
-                agents, whole = float(row.agents), float(row.roster_agents)
-            elif live:
-                agents, whole = world.staffed(call_type, queue * load, whole_agents)
-                agents, whole = agents * part, whole * part
-            else:
-                agents = month_calls * call_type.aht_seconds / 3600 / settings.async_utilisation
-                whole = agents
-            cost = (agents * rate * premium + month_calls * price) * bill
-            records.append(
-                (i, month, weeks, row.site, hour, row.call_type, month_calls, agents, whole,
-                 storage, cost)
-            )  # fmt: skip
     columns = [
         "row", "month", "weeks", "site", "hour", "call_type", "calls", "agents",
         "roster_agents", "storage", "cost",
     ]  # fmt: skip
-    return pd.DataFrame.from_records(records, columns=columns)
+    if rows.empty:
+        return pd.DataFrame.from_records([], columns=columns)
+    # Each row's own figures, then its months as a row of the (rows x months) arrays.
+    type_ids = rows["call_type"].to_numpy(dtype=object)
+    site_ids = rows["site"].to_numpy(dtype=object)
+    hour = rows["hour"].to_numpy(dtype=np.int64)
+    calls = rows["calls_expected"].to_numpy(dtype=float)  # _row_calls
+    # a language pool is staffed on its calls, each row carrying its part
+    queue = np.where(
+        rows["pool_expected"].to_numpy(dtype=object) != "",
+        rows["pool_calls"].to_numpy(dtype=float),
+        calls,
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        part = np.where(queue > 0, calls / queue, 0.0)
+    row_agents = rows["agents"].to_numpy(dtype=float)
+    row_whole = rows["roster_agents"].to_numpy(dtype=float)
+    pairs = list(zip(type_ids.tolist(), site_ids.tolist(), strict=True))
+    terms = {}  # what a row's cost takes from its call type and site
+    for c, s in dict.fromkeys(pairs):
+        call_type, site = world.call_types[c], world.sites[s]
+        terms[(c, s)] = (
+            world.rate(c, site),
+            site.price_per_contact or 0.0,
+            (1 - world.discount.get(site.vendor or "", 0.0)) * world.incentive(site),
+            world.storage_per_contact(call_type, site),
+            float(call_type.aht_seconds),
+            world.whole_agents(site),
+            call_type.real_time,
+        )
+    rate, price, bill, storage, aht, whole_agents, real_time = (
+        np.array(v) for v in zip(*[terms[pair] for pair in pairs], strict=True)
+    )
+    live = real_time & (hour >= 0)
+    premium = np.array(
+        [
+            world.premium(world.sites[s], h) if at else 1.0
+            for s, h, at in zip(site_ids.tolist(), hour.tolist(), live.tolist(), strict=True)
+        ],
+        dtype=float,
+    )
+    codes, kinds = pd.factorize(type_ids)
+    year = [world.year_of(world.call_types[c]) for c in kinds.tolist()]
+    load = np.array([[m[2] for m in y] for y in year], dtype=float)[codes]
+    weeks = np.array([[m[1] for m in y] for y in year], dtype=float)[codes]
+    months = np.array([[m[0] for m in y] for y in year], dtype=np.int64)[codes]
+    types = type_ids
+    month_calls = calls[:, None] * load
+    own = np.abs(load - 1.0) <= 1e-12  # the sizing week's load: the row's own staffing
+    agents = np.where(own, row_agents[:, None], 0.0)
+    whole = np.where(own, row_whole[:, None], 0.0)
+    deferred = ~own & ~live[:, None]
+    agents[deferred] = (month_calls * aht[:, None] / 3600 / settings.async_utilisation)[deferred]
+    whole[deferred] = agents[deferred]
+    for kind in dict.fromkeys(zip(types.tolist(), whole_agents.tolist(), strict=True)):
+        mine = (types == kind[0]) & (whole_agents == kind[1]) & live
+        at = ~own & mine[:, None]
+        if at.any():
+            staffed, roster = world.staffed_many(
+                world.call_types[kind[0]], (queue[:, None] * load)[at], kind[1]
+            )
+            agents[at] = staffed * np.broadcast_to(part[:, None], at.shape)[at]
+            whole[at] = roster * np.broadcast_to(part[:, None], at.shape)[at]
+    cost = (agents * rate[:, None] * premium[:, None] + month_calls * price[:, None]) * bill[
+        :, None
+    ]
+    count = load.shape[1]
+    return pd.DataFrame(
+        {
+            "row": np.repeat(np.arange(len(rows), dtype=np.int64), count),
+            "month": months.ravel(),
+            "weeks": weeks.ravel(),
+            "site": np.repeat(rows["site"].to_numpy(dtype=object), count),
+            "hour": np.repeat(hour.astype(np.int64), count),
+            "call_type": np.repeat(types, count),
+            "calls": month_calls.ravel(),
+            "agents": agents.ravel(),
+            "roster_agents": whole.ravel(),
+            "storage": np.repeat(storage.astype(float), count),
+            "cost": cost.ravel(),
+        },
+        columns=columns,
+    )
 
 
 def _check_year(world: _World, rows: pd.DataFrame, year: pd.DataFrame, problems: list[str]) -> None:
@@ -1384,28 +1953,49 @@ def _check_year(world: _World, rows: pd.DataFrame, year: pd.DataFrame, problems:
             problems.append(f"{_where(row)}: {what} {got[i]:,.4f}, recomputed {expected[i]:,.4f}")
 
 
-def _over_limits(world: _World, part: pd.DataFrame, slack: float = 0.0) -> set[str]:
-    """Sites staffed hour by hour whose staffing in a week of ``part`` exceeds their
-    usable capacity or, in some hour, their seats (less ``slack``, a fraction: within
-    it of a limit counts as over)."""
+def _over_limits(
+    world: _World,
+    sites: np.ndarray,
+    codes: np.ndarray,
+    hours: np.ndarray,
+    agents: np.ndarray,
+    slack: float = 0.0,
+) -> set[str]:
+    """Sites staffed hour by hour whose staffing in a week of records (each of the site
+    ``sites[code]``, a market hour or -1, agents) exceeds their usable capacity or, in
+    some hour, their seats (less ``slack``, a fraction: within it of a limit counts as
+    over)."""
     scenario = world.scenario
     headroom = scenario.policies.capacity_headroom or 0.0
     over = set()
-    weekly = part.groupby("site")["agents"].sum()
-    busiest = part[part["hour"] >= 0].groupby(["site", "hour"])["agents"].sum()
-    busiest = busiest.groupby(level="site").max() if len(busiest) else busiest
-    for site_id, hours in weekly.items():
+    # per site, the week's agent hours and its busiest hour's agents (missing agents
+    # count 0, as pandas sums them; an hour without rows is not an hour of the site)
+    present = np.bincount(codes, minlength=len(sites)) > 0  # the sites of these records
+    agents = np.where(np.isnan(agents), 0.0, agents)
+    live = hours >= 0
+    weekly = np.bincount(codes, weights=agents, minlength=len(sites))
+    cells = codes[live] * 168 + hours[live]
+    size = len(sites) * 168
+    by_hour = np.bincount(cells, weights=agents[live], minlength=size).reshape(-1, 168)
+    worked = np.bincount(cells, minlength=size).reshape(-1, 168) > 0
+    busiest = np.where(worked, by_hour, -np.inf).max(axis=1, initial=-np.inf)
+    busiest = np.where(worked.any(axis=1), busiest, 0.0)
+    for site_id, hours_worked, peak, here in zip(
+        sites.tolist(), weekly.tolist(), busiest.tolist(), present.tolist(), strict=True
+    ):
+        if not here:
+            continue
         site = world.sites[str(site_id)]
         if world.scenario.roster_of(site) is not None:
             continue  # on its shifts (_check_roster)
         capacity = world.capacity(site)
-        if float(hours) > capacity * (1 - headroom) * (1 + REL_TOL - slack) + REL_TOL:
+        if hours_worked > capacity * (1 - headroom) * (1 + REL_TOL - slack) + REL_TOL:
             over.add(site.id)
         seats = site.max_agents
         if seats is None:
             open_hours = world.open_count(site)
             seats = scenario.settings.peak_factor * capacity / max(open_hours, 1)
-        if float(busiest.get(site_id, 0.0)) > seats * (1 + REL_TOL - slack) + REL_TOL:
+        if peak > seats * (1 + REL_TOL - slack) + REL_TOL:
             over.add(site.id)
     return over
 
@@ -1426,40 +2016,63 @@ def _check_months(
     shifts = result.month_shifts
     scale = max(abs(result.total_cost), 1.0)
     idle_year = 0.0
+    # plain arrays of the year's records (sums skip missing values, as pandas sums)
+    of_month = year["month"].to_numpy()
+    codes, sites = pd.factorize(year["site"].to_numpy(dtype=object))
+    per_site = [world.weekly_hours_per_fte(world.sites[s]) for s in sites.tolist()]
+    per_fte = np.array(per_site, dtype=float)[codes]
+    agents_of = year["agents"].to_numpy(dtype=float)
+    hours_of = year["hour"].to_numpy(dtype=np.int64)
+    calls_of = year["calls"].to_numpy(dtype=float)
+    cost_of = year["cost"].to_numpy(dtype=float)
+    storage_of = year["storage"].to_numpy(dtype=float)
+    rostered = any(world.scenario.roster_of(s) is not None for s in world.scenario.sites)
+    # the table's cells as .at reads them (plain numpy columns of a table without
+    # repeated months read from their arrays at once)
+    row_of = {m: i for i, m in enumerate(table.index.tolist())}
+    arrays = {
+        c: table[c].to_numpy()
+        for c in table.columns
+        if table.index.is_unique and isinstance(table[c].dtype, np.dtype)
+    }
+
+    def cell(month: int, name: str) -> Any:
+        return arrays[name][row_of[month]] if name in arrays else table.at[month, name]
+
     for month in range(1, 13):
         if month not in table.index:
             problems.append(f"the months table has no month {month}")
             continue
-        part = year[year["month"] == month]
+        at = of_month == month
         weeks = MONTH_WEEKS
         mine = shifts[shifts["month"] == month] if len(shifts) else shifts
-        idle_week, over = _check_roster(world, part, mine, problems, month=month)
-        over |= _over_limits(world, part)
-        per_fte = [world.weekly_hours_per_fte(world.sites[s]) for s in part["site"].tolist()]
-        rostered = any(world.scenario.roster_of(s) is not None for s in world.scenario.sites)
+        idle_week = 0.0
+        over: set[str] = set()
+        if rostered or len(mine):  # (else no site has shifts to check)
+            idle_week, over = _check_roster(world, year[at], mine, problems, month=month)
+        over |= _over_limits(world, sites, codes[at], hours_of[at], agents_of[at])
         paid = weeks * float(mine["paid_hours"].sum()) if len(mine) else 0.0
+        agents, calls = agents_of[at], calls_of[at]
         expected = {
             "days": 365.25 / 12,
             "weeks": weeks,
-            "fte": float((part["agents"] / np.array(per_fte, dtype=float)).sum())
-            if len(part)
-            else 0.0,
+            "fte": _sum_known(agents / per_fte[at]) if at.any() else 0.0,
             "paid_hours": paid if rostered and len(shifts) else math.nan,
-            "volume": weeks * float(part["calls"].sum()),
-            "agent_hours": weeks * float(part["agents"].sum()),
-            "staffing_cost": weeks * float(part["cost"].sum()),
+            "volume": weeks * _sum_known(calls),
+            "agent_hours": weeks * _sum_known(agents),
+            "staffing_cost": weeks * _sum_known(cost_of[at]),
             "idle_cost": weeks * idle_week,
-            "other_cost": weeks * float((part["calls"] * part["storage"]).sum()) + yearly / 12,
+            "other_cost": weeks * _sum_known(calls * storage_of[at]) + yearly / 12,
         }
         expected["cost"] = (
             expected["staffing_cost"] + expected["idle_cost"] + expected["other_cost"]
         )
         idle_year += expected["idle_cost"]
         for name, value in expected.items():
-            got = table.at[month, name]
+            got = cell(month, name)
             if not _same(got, value, max(abs(value), 1.0)):
                 problems.append(f"month {month}: {name} is {got!r}, recomputed {value:,.2f}")
-        reported = table.at[month, "over_capacity"]
+        reported = cell(month, "over_capacity")
         if not isinstance(reported, (bool, np.bool_)):
             problems.append(f"month {month}: over_capacity is {reported!r}, not true or false")
         elif over and not reported:
@@ -1522,7 +2135,7 @@ def _check_teams(world: _World, rows: pd.DataFrame, problems: list[str]) -> None
     scenario = world.scenario
     working = rows[rows["share"] > 1e-9]
     # Teams are measured on their work: handle hours handled (repeats included) in FTE.
-    per_fte = [world.weekly_hours_per_fte(world.sites[s]) for s in working["site"]]
+    per_fte = [world.weekly_hours_per_fte(world.sites[s]) for s in working["site"].tolist()]
     fte = working["handle_hours"] / per_fte
     by_site = fte.groupby(working["site"]).sum()
     by_pair = fte.groupby([working["site"], working["call_type"]]).sum()
@@ -1653,14 +2266,9 @@ def _allocation_of(world: _World, rows: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=keys + columns)
     sums = (
         rows.assign(volume=rows["calls"] * rows["annual_factor"])
-        .groupby(keys, sort=True)
-        .agg(
-            weekly=("calls", "sum"),
-            volume=("volume", "sum"),
-            productive_hours=("annual_hours", "sum"),
-            fte=("fte", "sum"),
-            cost=("cost", "sum"),
-        )
+        .groupby(keys, sort=True)[["calls", "volume", "annual_hours", "fte", "cost"]]
+        .sum()
+        .rename(columns={"calls": "weekly", "annual_hours": "productive_hours"})
         .reset_index()
     )
     records = []
@@ -1769,15 +2377,13 @@ def _erlang_c_goal(call_type: CallType) -> bool:
     return goal is not None and not goal.erlang_a
 
 
-def _pooling_loss(world: _World, rows: pd.DataFrame) -> float:
-    """Agents staffed over those one queue per demand unit would need, summed over the
-    week's hours [agent hours]; where any site pools languages, a real-time call type
-    with an Erlang C goal is one queue per hour, its languages together."""
-    staffed = float(rows.loc[rows["hour"] >= 0, "agents"].sum())
+def _demand_queues(world: _World) -> list[tuple[CallType, list[list[Any]]]]:
+    """The queues one queue per demand unit would make, for :func:`_pooling_loss`: per
+    real-time call type, each hour's calls of each language or, where any site pools
+    languages and the call type has an Erlang C goal, of its languages together."""
     scenario = world.scenario
-    whole = scenario.settings.staffing_model == "whole"
     pooling = any(scenario.pools_languages(site) for site in scenario.sites)
-    pooled = 0.0
+    found = []
     for call_type in scenario.call_types:
         if not call_type.real_time:
             continue
@@ -1785,9 +2391,23 @@ def _pooling_loss(world: _World, rows: pd.DataFrame) -> float:
             set(call_type.languages) | {c for w in call_type.hourly_languages for c in w.languages}
         )
         together = pooling and _erlang_c_goal(call_type)
+        week = []
         for hour in range(168):
             calls = [_weekly_calls(world, call_type, language, hour) for language in languages]
-            queues = [sum(calls)] if together else calls
+            week.append([sum(calls)] if together else calls)
+        found.append((call_type, week))
+    return found
+
+
+def _pooling_loss(world: _World, rows: pd.DataFrame) -> float:
+    """Agents staffed over those one queue per demand unit would need, summed over the
+    week's hours [agent hours] (:func:`_demand_queues`)."""
+    staffed = float(rows.loc[rows["hour"] >= 0, "agents"].sum())
+    whole = world.scenario.settings.staffing_model == "whole"
+    pooled = 0.0
+    for call_type, week in _demand_queues(world):
+        world.staff_ahead(call_type, np.array([c for q in week for c in q if c > 0], dtype=float))
+        for queues in week:
             pooled += sum(world.staffed(call_type, c, whole)[0] for c in queues if c > 0)
     return staffed - pooled
 
@@ -1809,7 +2429,7 @@ def _kpis_of(
     for name in ("csat", "fcr", "nps"):  # volume-weighted, over the sites that report one
         scores = [
             (_score(world.sites[s], c, name), v)
-            for s, c, v in zip(allocation["site"], allocation["call_type"], allocation["volume"], strict=True)
+            for s, c, v in zip(allocation["site"].tolist(), allocation["call_type"].tolist(), allocation["volume"].tolist(), strict=True)
         ]  # fmt: skip
         scored = [(x, v) for x, v in scores if x is not None]
         weight = sum(v for _, v in scored)
@@ -1898,23 +2518,21 @@ def _check_constraints(
     # may have none: the model writes no limit on an empty set).
     reported = set(zip(table["family"], table["key"].astype(str), strict=True))
     working = set(rows.loc[rows["share"] > 1e-9, "site"])
+    site_of = rows["site"].to_numpy(dtype=object)
+    numbers = rows["agents"].dtype.kind == "f"  # summed as pandas sums them
+    agents = rows["agents"].to_numpy(dtype=float) if numbers else np.array([])
     for site in scenario.sites:
         if scenario.roster_of(site) is not None:
             continue  # limited on its shifts' paid hours (roster rows)
         if site.id not in working and ("capacity", site.id) not in reported:
             continue
-        used = float(rows.loc[rows["site"] == site.id, "agents"].sum())
+        at = site_of == site.id
+        used = _sum_known(agents[at]) if numbers else float(rows.loc[at, "agents"].sum())
         limit = world.capacity(site)
         records.append(("capacity", site.id, limit, used, _binds(limit, used)))
-    total = sum(
-        _weekly_calls(world, c, language, hour) * c.aht_seconds / 3600
-        for c in scenario.call_types
-        for language in set(c.languages) | {code for w in c.hourly_languages for code in w.languages}
-        for hour in (range(168) if c.real_time else [-1])
-    )  # fmt: skip
-    by_vendor = rows.groupby(rows["site"].map(lambda s: world.sites[s].vendor or "in-house"))[
-        "handle_hours"
-    ].sum()
+    total = _total_work(world)
+    vendor_of = [world.sites[s].vendor or "in-house" for s in site_of.tolist()]
+    by_vendor = rows.groupby(np.array(vendor_of, dtype=object))["handle_hours"].sum()
     for vendor in scenario.vendors:
         caps = [c for c in (vendor.max_share, scenario.policies.max_vendor_share) if c is not None]
         taking = vendor.id in set(by_vendor.index[by_vendor > 0])
@@ -1923,11 +2541,13 @@ def _check_constraints(
             records.append(("vendor_share", vendor.id, limit, used, _binds(limit, used)))
     hourly = rows[rows["hour"] >= 0].groupby(["site", "hour"])["agents"].sum()
     reported_seats = set(table.loc[table["family"] == "seats", "key"].astype(str))
+    seats = {  # per site staffed hour by hour (a rostered site's are on its shifts)
+        site.id: _seats(world, site) for site in scenario.sites if scenario.roster_of(site) is None
+    }
     for (site_id, hour), agents in hourly.items():
-        site = world.sites[str(site_id)]
-        if scenario.roster_of(site) is not None:
+        if str(site_id) not in seats:
             continue
-        limit, key = _seats(world, site), f"{site_id}@{int(hour)}"
+        limit, key = seats[str(site_id)], f"{site_id}@{int(hour)}"
         clearly = limit - float(agents) <= 1e-7 * max(1.0, limit)
         if clearly or key in reported_seats:
             records.append(("seats", key, limit, float(agents), _binds(limit, float(agents))))
@@ -2063,8 +2683,12 @@ def _check_signs(rows: pd.DataFrame, problems: list[str]) -> None:
     """Shares, agents and costs of a plan are never negative."""
     for column in ("share", "calls", "handle_hours", "agents", "agents_lp", "roster_agents",
                    "fte", "annual_hours", "cost", "rate_per_hour"):  # fmt: skip
-        values = pd.to_numeric(rows[column], errors="coerce")
-        bad = rows[(values < -1e-12) | (values.isna() & rows[column].notna())]
+        given = rows[column]
+        # numbers at once (NaN is missing, not below zero)
+        if given.dtype.kind in "fiu" and not (given.to_numpy() < -1e-12).any():
+            continue
+        values = pd.to_numeric(given, errors="coerce")
+        bad = rows[(values < -1e-12) | (values.isna() & given.notna())]
         for row in bad.head(5).itertuples(index=False):
             problems.append(f"{_where(row)}: {column} is {getattr(row, column)!r}, below zero")
         if len(bad) > 5:
@@ -2090,14 +2714,15 @@ def verify(scenario: Scenario, result: Result, *, identity: bool = True) -> list
     the display names (``labels``) the scenario's.
     """
     world = _world_of(scenario)
+    world.monthly = not result.months.empty  # (else costed at the annual factor)
     problems: list[str] = identity_problems(scenario, result) if identity else []
     _check_stamp(world, result, problems)
     _check_labels(scenario, result.labels, problems)
     rows = result.staffing
     _check_signs(rows, problems)
-    unknown = sorted(set(rows["site"]) - set(world.sites))
+    unknown = sorted(set(rows["site"].tolist()) - set(world.sites))
     problems += [f"allocation uses unknown site {site}" for site in unknown]
-    unknown_types = sorted(set(rows["call_type"]) - set(world.call_types))
+    unknown_types = sorted(set(rows["call_type"].tolist()) - set(world.call_types))
     problems += [f"allocation has work for unknown call type {c}" for c in unknown_types]
     hours = pd.to_numeric(rows["hour"], errors="coerce")
     odd = ~hours.isin(range(-1, 168))
@@ -2111,8 +2736,13 @@ def verify(scenario: Scenario, result: Result, *, identity: bool = True) -> list
     # Demand coverage, per (call type, language, hour).
     served: dict[tuple[str, str, int], float] = defaultdict(float)
     for key, share in zip(
-        zip(rows["call_type"].tolist(), rows["language"].tolist(), rows["hour"], strict=True),
-        rows["share"],
+        zip(
+            rows["call_type"].tolist(),
+            rows["language"].tolist(),
+            rows["hour"].tolist(),
+            strict=True,
+        ),
+        rows["share"].tolist(),
         strict=True,
     ):
         served[(key[0], key[1], int(key[2]))] += float(share)
@@ -2146,8 +2776,11 @@ def verify(scenario: Scenario, result: Result, *, identity: bool = True) -> list
             if float(yearly.get(vendor.id, 0.0)) >= t.from_contacts * (1 - 1e-9)
         ]
         world.discount[vendor.id] = max(reached, default=0.0)
-    for row in _plain(rows).itertuples(index=False):
-        _check_row(world, row, problems)
+    _staff_queues(world, rows)
+    figures: Figures = []
+    for position, row in enumerate(_plain(rows).itertuples(index=False)):
+        _check_row(world, row, position, figures, problems)
+    _settle_figures(rows, figures, problems)
     for vendor in scenario.vendors:  # hard volume commitments
         commitment = vendor.commitment
         if commitment is not None and commitment.shortfall_price is None:
@@ -2159,6 +2792,7 @@ def verify(scenario: Scenario, result: Result, *, identity: bool = True) -> list
                 )
 
     per_site = rows.groupby("site")["agents"].sum()
+    per_hour = rows[rows["hour"] >= 0].groupby(["site", "hour"])["agents"].sum()
     for site in scenario.sites:
         if world.scenario.roster_of(site) is not None:
             continue  # capacity and seats of a rostered site: on its shifts (_check_roster)
@@ -2173,34 +2807,33 @@ def verify(scenario: Scenario, result: Result, *, identity: bool = True) -> list
         if seats is None:
             open_hours = world.open_count(site)
             seats = scenario.settings.peak_factor * capacity / max(open_hours, 1)
-        hourly = (
-            rows[(rows["site"] == site.id) & (rows["hour"] >= 0)].groupby("hour")["agents"].sum()
-        )
-        for hour, agents in hourly.items():
+        if site.id not in per_hour.index.get_level_values("site"):
+            continue
+        for hour, agents in per_hour.loc[site.id].items():
             if agents > seats * (1 + REL_TOL) + REL_TOL:
                 problems.append(
                     f"site {site.id} seats {agents:g} agents in hour {hour}, over {seats:g}"
                 )
 
     # Vendor shares are of the work: handle hours of the sizing week, recomputed.
-    total_hours = sum(
-        _weekly_calls(world, c, language, hour) * c.aht_seconds / 3600
-        for c in scenario.call_types
-        for language in set(c.languages)
-        | {code for w in c.hourly_languages for code in w.languages}
-        for hour in (range(168) if c.real_time else [-1])
-    )
+    total_hours = _total_work(world)
     work = [
         _weekly_calls(world, world.call_types[c], lang, int(h))
         * share
         * world.call_types[c].aht_seconds
         / 3600
         for c, lang, h, share in zip(
-            rows["call_type"], rows["language"], rows["hour"], rows["share"], strict=True
+            rows["call_type"].tolist(),
+            rows["language"].tolist(),
+            rows["hour"].tolist(),
+            rows["share"].tolist(),
+            strict=True,
         )
     ]
     by_vendor = (
-        rows.assign(v=[world.sites[s].vendor or "in-house" for s in rows["site"]], work=work)
+        rows.assign(
+            v=[world.sites[s].vendor or "in-house" for s in rows["site"].tolist()], work=work
+        )
         .groupby("v")["work"]
         .sum()
     )
@@ -2218,7 +2851,6 @@ def verify(scenario: Scenario, result: Result, *, identity: bool = True) -> list
     _check_channels(world, rows, problems)
 
     # The year: each row in each month at the month's load; the months table re-derived.
-    world.monthly = not result.months.empty
     if not world.monthly and "proportional_cost" in result.stamp:
         problems.append("the result has no months table")  # costed monthly, table gone
     year = _year_rows(world, rows)
