@@ -178,49 +178,70 @@ def staff_months(
     """:func:`staff_month` of each of ``loads``, their queues staffed together: one
     Erlang C walk per call type for the whole year rather than one a month (the same
     figures: each queue's are its own, whatever it is staffed with)."""
-    months: list[pd.DataFrame] = []
-    moving: list[tuple[int, np.ndarray, pd.DataFrame]] = []  # month, rows moved, scaled
+    months: list[pd.DataFrame | None] = []
+    changes: list[dict[str, np.ndarray]] = []  # each month's new columns
+    moving: list[tuple[int, np.ndarray]] = []  # month, its rows moved
+    codes, kinds = pd.factorize(staffing["call_type"])
+    hours = staffing["hour"].to_numpy()
+    hourly = hours != WEEK
+    deferred = ~hourly
+    column = {name: staffing[name].to_numpy() for name in ("calls", "handle_hours", *_STAFFED)}
     for load in loads:
-        ratio = staffing["call_type"].map(load).to_numpy(dtype=float)
+        ratio = load.reindex(kinds).to_numpy(dtype=float)[codes]
         if np.all(np.abs(ratio - 1.0) <= _SAME):
             months.append(staffing)
+            changes.append({})
             continue
-        rows = staffing.copy()
-        rows["calls"] = rows["calls"].to_numpy() * ratio
-        rows["handle_hours"] = rows["handle_hours"].to_numpy() * ratio
-        hourly = rows["hour"].to_numpy() != WEEK
+        new = {
+            "calls": column["calls"] * ratio,
+            "handle_hours": column["handle_hours"] * ratio,
+        }
         moved = hourly & (np.abs(ratio - 1.0) > _SAME)
         if moved.any():
-            moving.append((len(months), moved, rows[moved]))
-        deferred = ~hourly
+            moving.append((len(months), moved))
         if deferred.any():
-            for column in ("agents", "roster_agents"):
-                values = rows[column].to_numpy(dtype=float, copy=True)
+            for name in ("agents", "roster_agents"):
+                values = column[name].astype(float, copy=True)
                 values[deferred] *= ratio[deferred]
-                rows[column] = values
-        months.append(rows)
+                new[name] = values
+        months.append(None)
+        changes.append(new)
     if moving:
         call_types = {c.id: c for c in inputs.scenario.call_types}
         # each month's hours as hours of a week of its own, so a language pool stays
         # within its month
-        together = pd.concat(
-            [part.assign(hour=part["hour"] + 168 * k) for k, (_, _, part) in enumerate(moving)]
+        types = staffing["call_type"].to_numpy()
+        sites = staffing["site"].to_numpy()
+        pool = staffing["pool"].to_numpy() if "pool" in staffing else None
+        together = pd.DataFrame(
+            {
+                "call_type": np.concatenate([types[moved] for _, moved in moving]),
+                "site": np.concatenate([sites[moved] for _, moved in moving]),
+                "hour": np.concatenate(
+                    [hours[moved] + 168 * k for k, (_, moved) in enumerate(moving)]
+                ),
+                "handle_hours": np.concatenate(
+                    [changes[at]["handle_hours"][moved] for at, moved in moving]
+                ),
+            }
         )
         whole = whole_agent_rows(inputs, together)
-        pools = together["pool"].to_numpy() if "pool" in together else None
+        pools = np.concatenate([pool[moved] for _, moved in moving]) if pool is not None else None
         exact = exact_staffing(
             together, call_types, inputs.scenario.settings.occupancy, whole, pools
         )
         start = 0
-        for at, moved, part in moving:
-            found = exact.iloc[start : start + len(part)]
-            start += len(part)
-            rows = months[at]
-            for column in _STAFFED:  # whole columns written at once: far faster than .loc
-                values = rows[column].to_numpy(dtype=float, copy=True)
-                values[moved] = found[column].to_numpy(dtype=float)
-                rows[column] = values
-    return months
+        for at, moved in moving:
+            end = start + int(moved.sum())
+            for name in _STAFFED:  # whole columns written at once
+                values = changes[at].get(name, column[name]).astype(float, copy=True)
+                values[moved] = exact[name].to_numpy(dtype=float)[start:end]
+                changes[at][name] = values
+            start = end
+    return [
+        month if month is not None else staffing.assign(**change)
+        for month, change in zip(months, changes, strict=True)
+    ]
 
 
 def weekly_cost(rows: pd.DataFrame, multiplier: np.ndarray) -> np.ndarray:
