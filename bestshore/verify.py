@@ -96,6 +96,9 @@ UNCHECKED: dict[str, str] = {
 
 
 REL_TOL = 1e-6
+# Where a plan's lower bound comes from (stamp["lower_bound_source"]): the relaxation's
+# solve, the Lagrangian bound, the step MILP's dual bound.
+BOUND_SOURCES = frozenset({"relaxation", "lagrangian", "step_milp"})
 WEEKS = 365.25 / 7
 MONTH_WEEKS = 365.25 / 12 / 7  # a year of 365.25 days in 12 equal months
 
@@ -1791,15 +1794,7 @@ def _check_roster(
                 problems.append(
                     f"site {site.id} rosters {paid:,.1f} paid h/week over its usable capacity {usable:,.1f}"
                 )
-        if site.max_agents is not None:
-            seats = float(np.floor(site.max_agents + 1e-9))
-        else:
-            open_hours = world.open_count(site)
-            seats = float(
-                np.ceil(
-                    scenario.settings.peak_factor * world.capacity(site) / max(open_hours, 1) - 1e-9
-                )
-            )
+        seats = _roster_seats(world, site)
         crowded = [h for h in range(168) if on_shift[h] > seats + 1e-9]
         if crowded:
             over.add(site.id)
@@ -2498,6 +2493,16 @@ def _seats(world: _World, site: Site) -> float:
     return world.scenario.settings.peak_factor * world.capacity(site) / max(open_hours, 1)
 
 
+def _roster_seats(world: _World, site: Site) -> float:
+    """Whole agents a rostered site may have on shift in an hour: its seats rounded down,
+    or the peak factor's share of its capacity rounded up."""
+    if site.max_agents is not None:
+        return float(np.floor(site.max_agents + 1e-9))
+    open_hours = world.open_count(site)
+    peak = world.scenario.settings.peak_factor * world.capacity(site) / max(open_hours, 1)
+    return float(np.ceil(peak - 1e-9))
+
+
 def _binds(limit: float, used: float) -> bool:
     return limit - used <= 1e-6 * max(1.0, limit)
 
@@ -2565,6 +2570,45 @@ def _check_constraints(
             problems.append(
                 f"constraints {row['family']}/{row['key']}: binding is not true or false"
             )
+    _check_roster_limits(world, table, problems)
+
+
+def _check_roster_limits(world: _World, table: pd.DataFrame, problems: list[str]) -> None:
+    """A rostered site's paid-hours and seat rows (``shift_capacity``, ``shift_seats``),
+    read off the LP: the limit is at most the site's own (its capacity less the headroom,
+    its seats; the room a round held back only lowers it), the use within the limit, and
+    ``binding`` says whether it is at it. Their use is the LP's roster, which the
+    checker has no LP to recompute (the plan's own shifts are checked in ``shifts``)."""
+    headroom = world.scenario.policies.capacity_headroom or 0.0
+    rows = table[table["family"].isin(["shift_capacity", "shift_seats"])]
+    for family, key, limit, used, binding in zip(
+        rows["family"],
+        rows["key"].astype(str),
+        rows["limit"],
+        rows["used"],
+        rows["binding"],
+        strict=True,
+    ):
+        where = f"constraints {family}/{key}"
+        site = world.sites.get(key.replace("@", ",").split(",")[0])  # "site" or "site,hour"
+        if site is None or world.scenario.roster_of(site) is None:
+            problems.append(f"{where}: not a rostered site")
+            continue
+        if not (_number(limit) and _number(used)):
+            problems.append(f"{where}: limit {limit!r} or use {used!r} is not a number")
+            continue
+        own = (
+            world.capacity(site) * (1 - headroom)
+            if family == "shift_capacity"
+            else _roster_seats(world, site)
+        )
+        limit, used = float(limit), float(used)
+        if limit > own * (1 + REL_TOL) + REL_TOL:
+            problems.append(f"{where}: limit {limit:,.4f} above the site's {own:,.4f}")
+        if used > limit * (1 + REL_TOL) + REL_TOL:
+            problems.append(f"{where}: use {used:,.4f} above its limit {limit:,.4f}")
+        if isinstance(binding, (bool, np.bool_)) and bool(binding) != _binds(limit, used):
+            problems.append(f"{where}: binding is {binding!r}, recomputed {_binds(limit, used)}")
 
 
 def _check_stamp(world: _World, result: Result, problems: list[str]) -> None:
@@ -2584,6 +2628,16 @@ def _check_stamp(world: _World, result: Result, problems: list[str]) -> None:
         if name in stamp and not _same(stamp[name], value, scale):
             problems.append(f"the stamp's {name} is {stamp[name]!r}, not {value!r}")
     problems += _proof_problems(stamp, result.total_cost, objective.gap_tolerance)
+    source = stamp.get("lower_bound_source")
+    if "lower_bound_source" in stamp and (source is None) != (stamp.get("lower_bound") is None):
+        problems.append(
+            f"the stamp's lower_bound_source is {source!r} with lower bound "
+            f"{stamp.get('lower_bound')!r} (a bound has its source, and no bound none)"
+        )
+    elif source is not None and source not in BOUND_SOURCES:
+        problems.append(
+            f"the stamp's lower_bound_source is {source!r}, not one of {sorted(BOUND_SOURCES)}"
+        )
 
 
 def _proof_problems(stamp: dict[str, Any], cost: float, tolerance: float) -> list[str]:
