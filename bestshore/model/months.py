@@ -55,7 +55,6 @@ __all__ = [
     "loads_by_month",
     "month_frame",
     "month_table",
-    "staff_month",
     "staff_months",
     "weekly_cost",
 ]
@@ -160,24 +159,19 @@ def bill_multiplier(inputs: ModelInputs, staffing: pd.DataFrame) -> np.ndarray:
     return multiplier
 
 
-def staff_month(inputs: ModelInputs, staffing: pd.DataFrame, load: pd.Series) -> pd.DataFrame:
-    """The plan's staffing rows at a month's load (``load``: by call type, the month's
-    week over the sizing week).
+def staff_months(
+    inputs: ModelInputs, staffing: pd.DataFrame, loads: list[pd.Series]
+) -> list[pd.DataFrame]:
+    """The plan's staffing rows at each month's load (``loads``: by call type, the
+    month's week over the sizing week).
 
     Shares are kept; ``calls`` and ``handle_hours`` scale by the load; real-time queues
     are staffed exactly at their new traffic (``agents``, ``roster_agents``,
     ``service_level``, ``asa_seconds``, ``occupancy``, :func:`exact_staffing`);
-    deferred agent hours scale by the load (workload over the week, linear).
-    """
-    return staff_months(inputs, staffing, [load])[0]
-
-
-def staff_months(
-    inputs: ModelInputs, staffing: pd.DataFrame, loads: list[pd.Series]
-) -> list[pd.DataFrame]:
-    """:func:`staff_month` of each of ``loads``, their queues staffed together: one
-    Erlang C walk per call type for the whole year rather than one a month (the same
-    figures: each queue's are its own, whatever it is staffed with)."""
+    deferred agent hours scale by the load (workload over the week, linear). A month at
+    the sizing week's load is ``staffing`` itself. The months' queues are staffed
+    together, one Erlang C walk per call type for the year (the same figures: each
+    queue's are its own, whatever it is staffed with)."""
     months: list[pd.DataFrame | None] = []
     changes: list[dict[str, np.ndarray]] = []  # each month's new columns
     moving: list[tuple[int, np.ndarray]] = []  # month, its rows moved

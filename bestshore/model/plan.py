@@ -636,7 +636,7 @@ def price_year(model: SourcingModel, exact: Exact) -> Year:
     """Cost a plan month by month (:mod:`bestshore.model.months`).
 
     Each distinct month's load staffs the plan's queues exactly
-    (:func:`~bestshore.model.months.staff_month`), rosters its rostered sites again in
+    (:func:`~bestshore.model.months.staff_months`), rosters its rostered sites again in
     whole shifts (:func:`~bestshore.model.roster.whole_roster`) and measures it against
     every capacity and seat limit (:func:`overshoot`); a month over a limit is
     reported (a warning), not refused: the plan was sized on the sizing week. A month

@@ -484,7 +484,13 @@ def _keys(blocks: list[_Block], family: str) -> dict[tuple[Hashable, ...], int]:
 
 
 def _names(blocks: list[_Block]) -> list[str]:
-    return [f"{block.family}[{key_text(key)}]" for block in blocks for key in block.key_list()]
+    return [f"{family}[{key_text(key)}]" for family, key in _named(blocks)]
+
+
+def _named(blocks: list[_Block]) -> list[tuple[str, tuple[Hashable, ...]]]:
+    """(family, key) of each column or row of ``blocks``, in program order (the blocks
+    are kept in the order of their first column or row)."""
+    return [(block.family, key) for block in blocks for key in block.key_list()]
 
 
 def _stack(parts: list[np.ndarray], dtype: Any = float) -> np.ndarray:
@@ -836,14 +842,6 @@ class KeyedBasis:
         found.alien = True
         found.valid = False
         return found
-
-
-def _named(blocks: list[_Block]) -> list[tuple[str, tuple[Hashable, ...]]]:
-    """(family, key) of each column or row of ``blocks``, in program order."""
-    found: list[tuple[str, tuple[Hashable, ...]]] = []
-    for block in sorted(blocks, key=lambda block: block.start):
-        found += [(block.family, key) for key in block.key_list()]
-    return found
 
 
 class HighsSession:

@@ -101,7 +101,7 @@ class Eligibility:
             self._groups[columns] = self.assignments.groupby(by, sort=False).indices
         return self._groups[columns]
 
-    def repriced(self, inputs: ModelInputs, *, keep_envelopes: bool = True) -> Eligibility:
+    def repriced(self, inputs: ModelInputs) -> Eligibility:
         """The same assignments at the rates of ``inputs`` (a what-if changed a price).
 
         Rows and their order are unchanged, so the grouping cache carries over, and
@@ -117,7 +117,7 @@ class Eligibility:
             self.exclusions,
         )
         repriced._groups.update(self._groups)
-        cached = getattr(self, "_envelopes", None) if keep_envelopes else None
+        cached = getattr(self, "_envelopes", None)
         if cached is not None:  # the envelopes read demand, not prices (curve.py)
             object.__setattr__(repriced, "_envelopes", cached)
         return repriced
@@ -147,9 +147,9 @@ class Eligibility:
             premium=np.where(hours == WEEK, 1.0, premium[site_pos, np.maximum(hours, 0)]),
         )
         found["repeat_factor"] = repeat_factors(inputs, found)
-        fresh = Eligibility(found, self.exclusions)
+        fresh = Eligibility(found, self.exclusions)  # no envelopes: they read demand
         fresh._groups.update(self._groups)
-        return fresh.repriced(inputs, keep_envelopes=False)
+        return fresh.repriced(inputs)
 
 
 def _candidates(inputs: ModelInputs) -> pd.DataFrame:

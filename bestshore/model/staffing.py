@@ -435,9 +435,7 @@ def planning_agents_of(
 
 def roster_agents_of(call_type: CallType, traffic: np.ndarray, max_occupancy: float) -> np.ndarray:
     """:func:`roster_agents` of many loads of one call type at once [agents]."""
-    traffic = np.asarray(traffic, dtype=float)
-    types = np.zeros(len(traffic), dtype=np.int64)
-    return _staff(types, traffic, {0: queue_goal(call_type)}, max_occupancy)[1]
+    return _staff_goal(queue_goal(call_type), traffic, max_occupancy)[1]
 
 
 def goal_planning_agents(
@@ -446,9 +444,15 @@ def goal_planning_agents(
     max_occupancy: float,
 ) -> np.ndarray:
     """:func:`planning_agents` of many loads at once [agents]."""
+    return _staff_goal(goal, traffic, max_occupancy)[0]
+
+
+def _staff_goal(
+    goal: Goal, traffic: np.ndarray, max_occupancy: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_staff` of many loads of one goal."""
     traffic = np.asarray(traffic, dtype=float)
-    types = np.zeros(len(traffic), dtype=np.int64)
-    return _staff(types, traffic, {0: goal}, max_occupancy)[0]
+    return _staff(np.zeros(len(traffic), dtype=np.int64), traffic, {0: goal}, max_occupancy)
 
 
 def _erlang_c_goal(call_type: CallType) -> bool:
