@@ -10,6 +10,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
+import highspy
 import numpy as np
 import pandas as pd
 import pulp
@@ -361,7 +362,7 @@ def test_a_relaxation_started_from_a_keyed_basis_reaches_the_same_optimum() -> N
     # simplex is at its optimum at once) and to the relaxation of the demo with other
     # volumes and handle times (other facet rows): the same optimum as a cold solve.
     from bestshore.model.families import without
-    from bestshore.model.program import KeyedBasis
+    from bestshore.model.program import KeyedBasis, _named
 
     scenario = bestshore.load_scenario("scenarios/demo.yaml")
     families = without("queue_opening")
@@ -380,6 +381,15 @@ def test_a_relaxation_started_from_a_keyed_basis_reaches_the_same_optimum() -> N
     model = build_model(other, eligibility=eligible_assignments(other), families=families)
     assert model.program.num_row != base.program.num_row  # other facets, other numbers
     fresh, _ = solve_with_highs(model.program.arrays())
-    warm, highs = solve_with_highs(model.program.arrays(), basis=keyed.for_program(model.program))
+    started = keyed.for_program(model.program)
+    # blocks with the same keys take their statuses whole: as found name by name
+    status = highspy.HighsBasisStatus
+    assert list(started.col_status) == [
+        keyed.columns.get(name, status.kLower) for name in _named(model.program._col_blocks)
+    ]
+    assert list(started.row_status) == [
+        keyed.rows.get(name, status.kBasic) for name in _named(model.program._row_blocks)
+    ]
+    warm, highs = solve_with_highs(model.program.arrays(), basis=started)
     assert warm.status == fresh.status == "optimal"
     assert warm.objective == pytest.approx(fresh.objective, rel=1e-9)

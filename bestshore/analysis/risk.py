@@ -35,6 +35,7 @@ proven gap of the best, not the plan :func:`bestshore.solve` gives).
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -204,10 +205,16 @@ def _prepared(payload: dict[str, Any]) -> _WorkerState:
                 f"{expected!r}: the worker runs another bestshore or scenario"
             )
         names = {str(r.id): str(r.name) for r in base.labels.itertuples() if r.kind == "site"}
+        gc.unfreeze()  # an earlier run's state, frozen below, is collectable again
         _WORKER_CACHE.clear()
         _WORKER_CACHE[key] = _WorkerState(
             scenario, found, bench, names, time.perf_counter() - start
         )
+        # The kept state (about 100,000 objects) lives as long as the run: frozen, the
+        # collector's full passes during the draws no longer walk it (on demo-study the
+        # collector's time fell from 42 to 14 ms a draw of 0.55 s). Garbage is the same.
+        gc.collect()
+        gc.freeze()
     return _WORKER_CACHE[key]
 
 

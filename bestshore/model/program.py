@@ -819,29 +819,89 @@ class KeyedBasis:
     the simplex of another program from: a Monte Carlo draw's relaxation has the
     baseline's columns and most of its rows, numbered otherwise (its envelopes' facets
     differ). The optimum is the same from any start; where several plans tie for it,
-    the vertex reached may be another."""
+    the vertex reached may be another.
+
+    ``column_blocks`` and ``row_blocks`` keep each block's keys and statuses: a block of
+    the other program with the same family, place and keys takes its statuses whole,
+    without naming its keys one by one (a draw's assignment columns: 15 ms a draw)."""
 
     columns: dict[tuple[str, tuple[Hashable, ...]], highspy.HighsBasisStatus]
     rows: dict[tuple[str, tuple[Hashable, ...]], highspy.HighsBasisStatus]
+    column_blocks: dict[tuple[str, int], tuple[Any, list[highspy.HighsBasisStatus]]] = field(
+        default_factory=dict
+    )
+    row_blocks: dict[tuple[str, int], tuple[Any, list[highspy.HighsBasisStatus]]] = field(
+        default_factory=dict
+    )
 
     @classmethod
     def of(cls, program: LinearProgram, basis: highspy.HighsBasis) -> KeyedBasis:
         """``basis`` (of ``program``'s optimum) by name."""
-        columns = dict(zip(_named(program._col_blocks), basis.col_status, strict=True))
-        rows = dict(zip(_named(program._row_blocks), basis.row_status, strict=True))
-        return cls(columns, rows)
+        col_status, row_status = list(basis.col_status), list(basis.row_status)
+        return cls(
+            dict(zip(_named(program._col_blocks), col_status, strict=True)),
+            dict(zip(_named(program._row_blocks), row_status, strict=True)),
+            _statuses_by_block(program._col_blocks, col_status),
+            _statuses_by_block(program._row_blocks, row_status),
+        )
 
     def for_program(self, program: LinearProgram) -> highspy.HighsBasis:
         """The statuses of ``program``'s columns and rows found by name (a new column at
         its lower bound, a new row's slack basic), as an *alien* basis: HiGHS repairs
         it into a basis of the program (:func:`solve_with_highs`)."""
-        lower, basic = highspy.HighsBasisStatus.kLower, highspy.HighsBasisStatus.kBasic
         found = highspy.HighsBasis()
-        found.col_status = [self.columns.get(name, lower) for name in _named(program._col_blocks)]
-        found.row_status = [self.rows.get(name, basic) for name in _named(program._row_blocks)]
+        found.col_status = _statuses_of(
+            program._col_blocks, self.column_blocks, self.columns, highspy.HighsBasisStatus.kLower
+        )
+        found.row_status = _statuses_of(
+            program._row_blocks, self.row_blocks, self.rows, highspy.HighsBasisStatus.kBasic
+        )
         found.alien = True
         found.valid = False
         return found
+
+
+def _statuses_by_block(
+    blocks: list[_Block], statuses: list[highspy.HighsBasisStatus]
+) -> dict[tuple[str, int], tuple[Any, list[highspy.HighsBasisStatus]]]:
+    """Each block's keys (a list copied; a frame is never changed once written) and
+    statuses, by family and first column or row."""
+    return {
+        (block.family, block.start): (
+            block.keys if isinstance(block.keys, pd.DataFrame) else list(block.keys),
+            statuses[block.start : block.start + len(block.keys)],
+        )
+        for block in blocks
+    }
+
+
+def _same_keys(mine: Any, theirs: Any) -> bool:
+    if isinstance(mine, pd.DataFrame) or isinstance(theirs, pd.DataFrame):
+        return (
+            isinstance(mine, pd.DataFrame)
+            and isinstance(theirs, pd.DataFrame)
+            and (mine is theirs or (mine.shape == theirs.shape and mine.equals(theirs)))
+        )
+    return bool(list(mine) == theirs)
+
+
+def _statuses_of(
+    blocks: list[_Block],
+    kept: dict[tuple[str, int], tuple[Any, list[highspy.HighsBasisStatus]]],
+    by_name: dict[tuple[str, tuple[Hashable, ...]], highspy.HighsBasisStatus],
+    default: highspy.HighsBasisStatus,
+) -> list[highspy.HighsBasisStatus]:
+    """The status of each of ``blocks``' columns or rows, in program order: a block kept
+    with the same keys whole, any other key by key (``default`` where unnamed)."""
+    found: list[highspy.HighsBasisStatus] = []
+    for block in blocks:
+        same = kept.get((block.family, block.start))
+        if same is not None and _same_keys(block.keys, same[0]):
+            found += same[1]
+        else:
+            family = block.family
+            found += [by_name.get((family, key), default) for key in block.key_list()]
+    return found
 
 
 class HighsSession:
