@@ -2570,17 +2570,32 @@ def _check_constraints(
             problems.append(
                 f"constraints {row['family']}/{row['key']}: binding is not true or false"
             )
-    _check_roster_limits(world, table, problems)
+    _check_roster_limits(world, table, result.shifts, problems)
 
 
-def _check_roster_limits(world: _World, table: pd.DataFrame, problems: list[str]) -> None:
+def _check_roster_limits(
+    world: _World, table: pd.DataFrame, shifts: pd.DataFrame, problems: list[str]
+) -> None:
     """A rostered site's paid-hours and seat rows (``shift_capacity``, ``shift_seats``),
-    read off the LP: the limit is at most the site's own (its capacity less the headroom,
-    its seats; the room a round held back only lowers it), the use within the limit, and
-    ``binding`` says whether it is at it. Their use is the LP's roster, which the
-    checker has no LP to recompute (the plan's own shifts are checked in ``shifts``)."""
+    recomputed on its whole roster (``shifts``): the limit is the site's own (its
+    capacity less the headroom; its seats on shift), the use its paid hours a week or
+    its agents on shift that hour, ``binding`` whether it is at the limit; and every
+    such row at its limit with someone on shift is listed."""
     headroom = world.scenario.policies.capacity_headroom or 0.0
+    paid: dict[str, np.ndarray] = {}
+    for site_id, start, length, agents in zip(
+        shifts["site"].astype(str) if len(shifts) else [],
+        shifts["start_hour"] if len(shifts) else [],
+        shifts["length_hours"] if len(shifts) else [],
+        shifts["agents"] if len(shifts) else [],
+        strict=True,
+    ):
+        if not (_number(start) and _number(length) and _number(agents)):
+            continue  # reported with the shifts
+        hours = [(int(start) + k) % 168 for k in range(int(length))]
+        paid.setdefault(site_id, np.zeros(168))[hours] += float(agents)
     rows = table[table["family"].isin(["shift_capacity", "shift_seats"])]
+    listed = set()
     for family, key, limit, used, binding in zip(
         rows["family"],
         rows["key"].astype(str),
@@ -2590,25 +2605,45 @@ def _check_roster_limits(world: _World, table: pd.DataFrame, problems: list[str]
         strict=True,
     ):
         where = f"constraints {family}/{key}"
-        site = world.sites.get(key.replace("@", ",").split(",")[0])  # "site" or "site,hour"
+        parts = key.replace("@", ",").split(",")  # "site" or "site,hour"
+        site = world.sites.get(parts[0])
         if site is None or world.scenario.roster_of(site) is None:
             problems.append(f"{where}: not a rostered site")
             continue
         if not (_number(limit) and _number(used)):
             problems.append(f"{where}: limit {limit!r} or use {used!r} is not a number")
             continue
-        own = (
-            world.capacity(site) * (1 - headroom)
-            if family == "shift_capacity"
-            else _roster_seats(world, site)
-        )
+        week = paid.get(site.id, np.zeros(168))
+        if family == "shift_capacity":
+            own, on = world.capacity(site) * (1 - headroom), float(week.sum())
+        else:
+            hour = int(parts[1]) if len(parts) > 1 and parts[1].lstrip("-").isdigit() else -1
+            if not 0 <= hour < 168:
+                problems.append(f"{where}: not an hour of the week")
+                continue
+            own, on = _roster_seats(world, site), float(week[hour])
+        listed.add((family, key))
         limit, used = float(limit), float(used)
-        if limit > own * (1 + REL_TOL) + REL_TOL:
-            problems.append(f"{where}: limit {limit:,.4f} above the site's {own:,.4f}")
-        if used > limit * (1 + REL_TOL) + REL_TOL:
-            problems.append(f"{where}: use {used:,.4f} above its limit {limit:,.4f}")
-        if isinstance(binding, (bool, np.bool_)) and bool(binding) != _binds(limit, used):
-            problems.append(f"{where}: binding is {binding!r}, recomputed {_binds(limit, used)}")
+        if not _same(limit, own, max(1.0, own)):
+            problems.append(f"{where}: limit {limit:,.4f}, the site's own is {own:,.4f}")
+        if not _same(used, on, max(1.0, on)):
+            problems.append(f"{where}: use {used:,.4f}, its whole roster gives {on:,.4f}")
+        if isinstance(binding, (bool, np.bool_)) and bool(binding) != _binds(own, on):
+            problems.append(f"{where}: binding is {binding!r}, recomputed {_binds(own, on)}")
+    for site_id, week in sorted(paid.items()):
+        site = world.sites.get(site_id)
+        if site is None or world.scenario.roster_of(site) is None:
+            continue  # reported with the shifts
+        own = world.capacity(site) * (1 - headroom)
+        at_limit = week.sum() > 0 and _binds(own, float(week.sum()))
+        if at_limit and ("shift_capacity", site_id) not in listed:
+            problems.append(f"constraints: {site_id}'s paid hours are at its capacity, not listed")
+        seats = _roster_seats(world, site)
+        for hour in map(int, np.flatnonzero((week > 0) & (seats - week <= 1e-6 * max(1.0, seats)))):
+            if ("shift_seats", f"{site_id},{hour}") not in listed:
+                problems.append(
+                    f"constraints: {site_id} has every seat on shift at hour {hour}, not listed"
+                )
 
 
 def _check_stamp(world: _World, result: Result, problems: list[str]) -> None:

@@ -117,6 +117,39 @@ def test_the_shifts_cover_every_hour_s_agents(
     assert (covered >= needed - 1e-9).all(), needed[covered < needed - 1e-9].head()
 
 
+def test_the_roster_rows_of_the_limits_table_are_the_shifts_own(
+    rostered: tuple[bestshore.Scenario, bestshore.Result],
+) -> None:
+    """A rostered site's paid hours (``shift_capacity``) and agents on shift
+    (``shift_seats``) in the limits table are its shifts' own figures, each row listed
+    at its limit, and every hour whose shifts fill the site's given seats is listed.
+    (Read off the LP's roster, the table once said every site rostered every
+    paid hour of its capacity: Casablanca 4,071 h a week, its shifts 1,174.)"""
+    _, result = rostered
+    counted = on_shift(result.shifts).astype(float)
+    table = result.constraints
+    paid = table[table["family"] == "shift_capacity"]
+    for site_id, limit, used in zip(paid["key"], paid["limit"], paid["used"], strict=True):
+        assert used == pytest.approx(float(counted.loc[site_id].sum()), rel=1e-12)
+        assert used >= limit * (1 - 1e-6)
+    seated = table[table["family"] == "shift_seats"]
+    for key, limit, used in zip(seated["key"], seated["limit"], seated["used"], strict=True):
+        site_id, hour = key.split(",")
+        assert used == pytest.approx(float(counted.loc[(site_id, int(hour))]), rel=1e-12)
+        assert used >= limit - 1e-9
+    # a site's seats are one figure (derived from its capacity on the demo: the checker
+    # recomputes it); every hour whose shifts fill them is listed
+    seats = seated.assign(site=seated["key"].str.split(",").str[0]).groupby("site")["limit"]
+    assert (seats.nunique() == 1).all()
+    full = {
+        f"{site_id},{hour}"
+        for (site_id, hour), agents in counted.items()
+        if site_id in seats.groups and agents >= seats.first()[site_id] - 1e-9
+    }
+    assert len(full) > 10  # the demo fills seats in many hours: the check says something
+    assert full == set(seated["key"])
+
+
 def test_every_real_time_queue_meets_its_service_level(
     rostered: tuple[bestshore.Scenario, bestshore.Result],
 ) -> None:

@@ -279,3 +279,22 @@ def test_verify_of_another_scenarios_result_says_so_in_one_line(
     path.write_text(json.dumps(faked), encoding="utf-8")
     broken = runner.invoke(app, ["verify", "scenarios/demo.yaml", str(path)])
     assert broken.exit_code == 3 and "KPI csat is 99.0" in broken.output
+
+
+def test_a_roster_row_dropped_or_read_off_the_lp_is_caught(roster: Solved) -> None:
+    # The rostered demo's limits table: an hour whose shifts fill the seats left out,
+    # and a site said to roster every paid hour of its capacity (the LP's fractional
+    # roster's figure) while its shifts pay far fewer.
+    scenario, doc = roster
+    seated = [i for i, r in enumerate(doc["constraints"]) if r["family"] == "shift_seats"]
+    assert seated
+    dropped = copy.deepcopy(doc)
+    del dropped["constraints"][seated[0]]
+    assert any("not listed" in p for p in caught(scenario, dropped))
+    claimed = copy.deepcopy(doc)
+    row = dict(claimed["constraints"][seated[0]])
+    site = row["key"].split(",")[0]
+    paid = sum(s["paid_hours"] for s in doc["shifts"] if s["site"] == site)
+    row.update(family="shift_capacity", key=site, used=paid * 3, limit=paid * 3, binding=True)
+    claimed["constraints"].append(row)
+    assert any(f"shift_capacity/{site}" in p for p in caught(scenario, claimed))

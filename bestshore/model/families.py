@@ -110,9 +110,13 @@ class Family:
         when it binds, in the client's words; None for a row that only ties work to a
         binary. Families without it are not reported among the binding rules.
     measure : callable or None
-        ``measure(inputs, staffing, keys) -> (limit, used)`` for rows that are limits
-        whose use is measured on the plan's exact staffing (site capacity, seats, vendor
-        caps), not read off the LP row: arrays aligned with ``keys``.
+        ``measure(inputs, exact, row_family, keys) -> (limit, used)`` for rows that are
+        limits whose use is measured on the plan's exact staffing or whole roster
+        (:class:`Exact`: site capacity, seats, vendor caps, a rostered site's paid hours
+        and seats on shift), not read off the LP row: arrays aligned with ``keys``.
+    measured_rows : tuple of str or None
+        The row families ``measure`` covers; None for all of them. The others are read
+        off the LP.
     report_slack : bool
         Whether its rows that do not bind are reported too (with their spare room);
         false for families with a row per hour (seats, shifts): only binding ones.
@@ -132,15 +136,19 @@ class Family:
     dual_unit: str | None = None
     binding: Callable[[ModelInputs, str, Key], str | None] | None = None
     measure: (
-        Callable[[ModelInputs, pd.DataFrame, list[Key]], tuple[np.ndarray, np.ndarray]] | None
+        Callable[[ModelInputs, Exact, str, list[Key]], tuple[np.ndarray, np.ndarray]] | None
     ) = None
+    measured_rows: tuple[str, ...] | None = None
     report_slack: bool = True
     relaxed: Callable[[SourcingModel, str, pd.Series], list[Finding]] | None = None
     exact_costs: Callable[[SourcingModel, Exact], pd.DataFrame] | None = None
 
     @property
-    def measured(self) -> bool:
-        return self.measure is not None
+    def measured(self) -> tuple[str, ...]:
+        """The row families measured on the plan (none without ``measure``)."""
+        if self.measure is None:
+            return ()
+        return self.row_families if self.measured_rows is None else self.measured_rows
 
     @property
     def row_families(self) -> tuple[str, ...]:
@@ -195,19 +203,20 @@ def _unserved(model: SourcingModel, _: str, slacks: pd.Series) -> list[Finding]:
 
 
 def _capacity_measure(
-    inputs: ModelInputs, staffing: pd.DataFrame, keys: list[Key]
+    inputs: ModelInputs, exact: Exact, _: str, keys: list[Key]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Agent hours a week per site against its capacity."""
     sites = [key[0] for key in keys]
-    used = staffing.groupby("site")["agents"].sum().reindex(sites).fillna(0.0)
+    used = exact.staffing.groupby("site")["agents"].sum().reindex(sites).fillna(0.0)
     limit = inputs.sites["capacity_hours"].reindex(sites)
     return limit.to_numpy(dtype=float), used.to_numpy(dtype=float)
 
 
 def _seats_measure(
-    inputs: ModelInputs, staffing: pd.DataFrame, keys: list[Key]
+    inputs: ModelInputs, exact: Exact, _: str, keys: list[Key]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Agents per site and hour against its seats."""
+    staffing = exact.staffing
     hourly = staffing[staffing["hour"] != WEEK].groupby(["site", "hour"])["agents"].sum()
     index = pd.MultiIndex.from_tuples(keys) if keys else pd.MultiIndex.from_tuples([("", 0)])[:0]
     used = hourly.reindex(index).fillna(0.0)
@@ -216,12 +225,12 @@ def _seats_measure(
 
 
 def _vendor_cap_measure(
-    inputs: ModelInputs, staffing: pd.DataFrame, keys: list[Key]
+    inputs: ModelInputs, exact: Exact, _: str, keys: list[Key]
 ) -> tuple[np.ndarray, np.ndarray]:
     """Handle hours a week per vendor against its share of the work."""
     vendors = [key[0] for key in keys]
     total = float(inputs.demand["handle_hours"].sum())
-    used = staffing.groupby("vendor")["handle_hours"].sum().reindex(vendors).fillna(0.0)
+    used = exact.staffing.groupby("vendor")["handle_hours"].sum().reindex(vendors).fillna(0.0)
     limit = inputs.vendors["max_share"].reindex(vendors) * total
     return limit.to_numpy(dtype=float), used.to_numpy(dtype=float)
 
@@ -457,6 +466,39 @@ def _roster_binds(inputs: ModelInputs, row_family: str, key: Key) -> str | None:
     return None  # shift_cover, blend: the roster's own bookkeeping
 
 
+def on_shift(shifts: pd.DataFrame, site: str) -> np.ndarray:
+    """Agents of ``site``'s whole roster on shift in each hour of the market week."""
+    mine = shifts[shifts["site"] == site] if len(shifts) else shifts
+    found = np.zeros(168)
+    if not len(mine):
+        return found
+    starts = mine["start_hour"].to_numpy(dtype=np.int64)
+    lengths = mine["length_hours"].to_numpy(dtype=np.int64)
+    agents = mine["agents"].to_numpy(dtype=float)
+    hours = starts[:, None] + np.arange(int(lengths.max()))[None, :]
+    within = np.arange(hours.shape[1])[None, :] < lengths[:, None]
+    np.add.at(found, hours[within] % 168, np.broadcast_to(agents[:, None], hours.shape)[within])
+    return found
+
+
+def _roster_measure(
+    inputs: ModelInputs, exact: Exact, row_family: str, keys: list[Key]
+) -> tuple[np.ndarray, np.ndarray]:
+    """A rostered site's paid hours a week against its capacity less the headroom
+    (``shift_capacity``), or its agents on shift in an hour against its whole seats
+    (``shift_seats``): on the plan's whole roster, not the LP's (in a seasonal year
+    the sizing week's shifts carry no cost, and their idle hours may fill the row)."""
+    weekly = {str(site): on_shift(exact.shifts, str(site)) for site in {k[0] for k in keys}}
+    if row_family == "shift_capacity":
+        headroom = inputs.scenario.policies.capacity_headroom or 0.0
+        limit = [float(inputs.sites.at[k[0], "capacity_hours"]) * (1 - headroom) for k in keys]
+        used = [float(weekly[str(k[0])].sum()) for k in keys]
+    else:
+        limit = [roster.whole_seats(inputs, str(k[0])) for k in keys]
+        used = [float(weekly[str(k[0])][int(str(k[1]))]) for k in keys]
+    return np.array(limit, dtype=float), np.array(used, dtype=float)
+
+
 def _roster_relaxed(model: SourcingModel, family: str, slacks: pd.Series) -> list[Finding]:
     if family == "shift_capacity":
         return _capacity_relaxed(model, family, slacks)
@@ -582,6 +624,7 @@ FAMILIES: tuple[Family, ...] = (
            reads=frozenset({"staffing", "margins", "prices", "capacity", "seats"}),
            rows=("shift_cover", "blend", "shift_capacity", "shift_seats", "part_time"),
            dual_unit="currency/yr per agent hour/week", binding=_roster_binds, report_slack=False,
+           measure=_roster_measure, measured_rows=("shift_capacity", "shift_seats"),
            relaxed=_roster_relaxed, exact_costs=_idle_costs),
     Family("vendor_share", c.add_vendor_share, reads=frozenset({"vendor_caps"}), dual_unit=_WORK,
            binding=_vendor_cap_binds, measure=_vendor_cap_measure, relaxed=_vendor_cap_relaxed),

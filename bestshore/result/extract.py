@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from bestshore.model.families import Exact
 from bestshore.model.inputs import WEEK, ModelInputs
 from bestshore.model.plan import Plan
 from bestshore.model.program import key_text
@@ -248,12 +249,19 @@ def _limit_rows(plan: Plan, staffing: pd.DataFrame) -> pd.DataFrame:
     last.
     """
     model, inputs = plan.model, plan.model.inputs
-    measured = [r for r in model.families if r.measure is not None and r.binding is not None]
+    measured = [
+        (record, family)
+        for record in model.families
+        if record.binding is not None
+        for family in record.measured
+    ]
+    exact = Exact(staffing, plan.shifts, plan.roster_hours)
     parts = []
-    for record in sorted(measured, key=lambda r: not r.report_slack):  # per-hour rows last
+    for record, family in sorted(measured, key=lambda r: not r[0].report_slack):
+        # per-hour rows last
         assert record.binding is not None and record.measure is not None
-        keys = list(model.rows(record.name))
-        limit, used = record.measure(inputs, staffing, keys)
+        keys = list(model.rows(family))
+        limit, used = record.measure(inputs, exact, family, keys)
         table = pd.DataFrame({"key": keys, "limit": limit, "used": used})
         table["binding"] = (table["limit"] - table["used"]) <= 1e-6 * np.maximum(
             1.0, table["limit"]
@@ -262,18 +270,16 @@ def _limit_rows(plan: Plan, staffing: pd.DataFrame) -> pd.DataFrame:
             # a seat-hour at its limit with nobody seated (a site of no seats taking no
             # work) says nothing of the plan; left out before its words are written
             table = table[table["binding"] & (table["used"] > 0)].reset_index(drop=True)
-        duals = model.duals(record.name)
+        duals = model.duals(family)
         table.insert(3, "dual", [duals.get(key, 0.0) for key in table["key"]])
         spare = (1 - table["used"] / table["limit"].where(table["limit"] > 0)).fillna(0.0)
-        text = [_limit_key(record.name, key) for key in table["key"]]
+        text = [_limit_key(family, key) for key in table["key"]]
         table["message"] = [
-            record.binding(inputs, record.name, key)
-            if binds
-            else f"{record.name} {k}: {s:.0%} spare"
+            record.binding(inputs, family, key) if binds else f"{family} {k}: {s:.0%} spare"
             for key, k, binds, s in zip(table["key"], text, table["binding"], spare, strict=True)
         ]
         table["key"] = text
-        table.insert(0, "family", record.name)
+        table.insert(0, "family", family)
         parts.append(table)
     columns = ["family", "key", "limit", "used", "binding", "dual", "message"]
     parts = [p for p in parts if len(p)]
@@ -310,9 +316,11 @@ def _policy_rows(plan: Plan) -> pd.DataFrame:
     scale = np.bincount(owner, weights=np.abs(products), minlength=arrays.num_row)
     found = []
     for record in model.families:
-        if record.measured or record.binding is None:
+        if record.binding is None:
             continue
         for family in record.row_families:
+            if family in record.measured:
+                continue
             duals = model.duals(family)
             for key, row in model.rows(family).items():
                 message = record.binding(model.inputs, family, key)
