@@ -217,9 +217,9 @@ def test_what_ifs_reprice_the_kept_model_and_equal_fresh_solves(case: str) -> No
     _same(result, bestshore.solve(bench.scenario))
 
 
-def test_a_quick_fit_round_grows_a_seat_margin_by_half_an_agent_at_least() -> None:
+def test_a_quick_fit_round_grows_a_seat_margin_by_one_agent_at_least() -> None:
     # grow_margins: an overshoot grows its margin 1.5 times over; a quick what-if's seat
-    # margins by QUICK_SEAT_STEP at least, its capacity margins as ever.
+    # margins by QUICK_SEAT_STEP (one agent) at least, its capacity margins as ever.
     from bestshore.model.constraints import Margins
     from bestshore.model.plan import QUICK_SEAT_STEP, grow_margins
 
@@ -230,6 +230,7 @@ def test_a_quick_fit_round_grows_a_seat_margin_by_half_an_agent_at_least() -> No
     assert fresh.capacity["a"] == pytest.approx(2.0 + 1.5 * 0.02, abs=1e-5)
     assert quick.capacity == fresh.capacity
     assert fresh.seats[("a", 9)] == pytest.approx(0.25 + 0.03, abs=1e-5)
-    assert quick.seats[("a", 9)] == pytest.approx(0.25 + 0.5)
+    assert QUICK_SEAT_STEP == 1.0
+    assert quick.seats[("a", 9)] == pytest.approx(0.25 + 1.0)
     assert quick.seats[("a", 10)] == fresh.seats[("a", 10)] == pytest.approx(1.5, abs=1e-5)
     assert held.seats == {("a", 9): 0.25}  # the margins given are not changed

@@ -29,8 +29,9 @@ draw's seed is the ``i``-th child of ``numpy.random.SeedSequence(seed)``, and ea
 draw starts from the same kept state (no HiGHS instance is carried from one draw to the
 next), so the same seed gives the same table whatever the number of workers, the batch
 size or the order in which they finish. ``warm=True`` starts each draw's rounds from
-the room the baseline plan held back (fewer rounds; each draw's plan is then within its
-proven gap of the best, not the plan :func:`bestshore.solve` gives).
+the room a quick solve of the baseline's own terms held back (fewer rounds; each draw's
+plan is then within its proven gap of the best, not the plan :func:`bestshore.solve`
+gives).
 """
 
 from __future__ import annotations

@@ -901,10 +901,16 @@ def _pools_year_cuts(
     call_types = {c.id: c for c in inputs.scenario.call_types}
     found: list[list[tuple[float, np.ndarray]]] = [[] for _ in pools]
     together: dict[tuple[str, float, int], list[int]] = {}
+    slacks: dict[str, float] = {}  # each call type's corner slack, found once
     for number, members in enumerate(pools.values()):
         at = chosen[members]
         call_type = call_types[str(types[at[0]])]
-        dip = 0.0 if whole_all[at].all() else corner_slack(call_type, occupancy)
+        if whole_all[at].all():
+            dip = 0.0
+        else:
+            if call_type.id not in slacks:
+                slacks[call_type.id] = corner_slack(call_type, occupancy)
+            dip = slacks[call_type.id]
         loads = months[call_type.id][0]
         if int((loads > 0).sum()) == 1:
             together.setdefault((call_type.id, dip, len(at)), []).append(number)

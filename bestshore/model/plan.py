@@ -116,9 +116,10 @@ _IMPROVED = 5e-4
 QUICK_SAME = 1e-6
 #: The least a quick what-if's fit round grows a seat-hour's margin by [agents]: seats
 #: overshot by a few hundredths of an agent, one hour after another, were chased round
-#: after round (30 draws of demo-study: 4.8 -> 4.1 rounds a draw, cost +0.011 % on
-#: average, +0.03 % at most, each within its proven gap).
-QUICK_SEAT_STEP = 0.5
+#: after round (30 draws of demo-study: 4.8 -> 4.1 rounds a draw at half an agent; one
+#: agent, the rounds started from a quick solve's room: 3.83 -> 3.6, cost +0.01 % on
+#: average, +0.07 % at most, each within its proven gap).
+QUICK_SEAT_STEP = 1.0
 _COST_COLUMNS = ["kind", "id", "cost"]
 
 
