@@ -246,11 +246,11 @@ class Workbench:
         rounds that fit it warm-started from the room a quick solve of the kept plan's
         own terms held back (``quick=True``: fewer rounds, its relaxation's simplex
         started from the kept plan's, a plan within its proven gap, the bound the
-        convex relaxation's). A variant
-        changing terms only (prices, capacities, seats, vendor caps) re-prices the kept
-        model; any other (volumes, AHT, shrinkage, ...) builds its own. No HiGHS
-        instance is kept between variants (a quick one has one of its own for its
-        rounds), so each one's answer is its own whatever was solved before.
+        convex relaxation's). A variant changing terms only (prices, capacities, seats,
+        vendor caps) re-prices the kept model; any other (volumes, AHT, shrinkage, ...)
+        builds its own. No HiGHS instance is kept between variants (a quick one has one
+        of its own for its rounds), so each one's answer is its own whatever was solved
+        before.
 
         A variant without a plan is not an error: :attr:`Variant.error` says why. Its
         scenario is validated again (a bad value raises :class:`ScenarioError`).

@@ -466,7 +466,7 @@ def _roster_binds(inputs: ModelInputs, row_family: str, key: Key) -> str | None:
     return None  # shift_cover, blend: the roster's own bookkeeping
 
 
-def on_shift(shifts: pd.DataFrame, site: str) -> np.ndarray:
+def _on_shift(shifts: pd.DataFrame, site: str) -> np.ndarray:
     """Agents of ``site``'s whole roster on shift in each hour of the market week."""
     mine = shifts[shifts["site"] == site] if len(shifts) else shifts
     found = np.zeros(168)
@@ -488,7 +488,7 @@ def _roster_measure(
     (``shift_capacity``), or its agents on shift in an hour against its whole seats
     (``shift_seats``): on the plan's whole roster, not the LP's (in a seasonal year
     the sizing week's shifts carry no cost, and their idle hours may fill the row)."""
-    weekly = {str(site): on_shift(exact.shifts, str(site)) for site in {k[0] for k in keys}}
+    weekly = {str(site): _on_shift(exact.shifts, str(site)) for site in {k[0] for k in keys}}
     if row_family == "shift_capacity":
         headroom = inputs.scenario.policies.capacity_headroom or 0.0
         limit = [float(inputs.sites.at[k[0], "capacity_hours"]) * (1 - headroom) for k in keys]

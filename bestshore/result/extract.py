@@ -257,8 +257,8 @@ def _limit_rows(plan: Plan, staffing: pd.DataFrame) -> pd.DataFrame:
     ]
     exact = Exact(staffing, plan.shifts, plan.roster_hours)
     parts = []
+    # per-hour rows (families reporting binding rows only) last
     for record, family in sorted(measured, key=lambda r: not r[0].report_slack):
-        # per-hour rows last
         assert record.binding is not None and record.measure is not None
         keys = list(model.rows(family))
         limit, used = record.measure(inputs, exact, family, keys)
