@@ -96,6 +96,9 @@ UNCHECKED: dict[str, str] = {
 
 
 REL_TOL = 1e-6
+#: Contacts of a demand unit in the sizing week at or under which it needs no plan (the
+#: model's rule, ``NEGLIGIBLE_CALLS``: placeholder weights of a profile's closed hours).
+NEGLIGIBLE = 1e-6
 # Where a plan's lower bound comes from (stamp["lower_bound_source"]): the relaxation's
 # solve, the Lagrangian bound, the step MILP's dual bound.
 BOUND_SOURCES = frozenset({"relaxation", "lagrangian", "step_milp"})
@@ -2389,6 +2392,7 @@ def _demand_queues(world: _World) -> list[tuple[CallType, list[list[Any]]]]:
         week = []
         for hour in range(168):
             calls = [_weekly_calls(world, call_type, language, hour) for language in languages]
+            calls = [c if c > NEGLIGIBLE else 0.0 for c in calls]  # not planned
             week.append([sum(calls)] if together else calls)
         found.append((call_type, week))
     return found
@@ -2842,7 +2846,7 @@ def verify(scenario: Scenario, result: Result, *, identity: bool = True) -> list
         for language in sorted(languages):
             hours = range(168) if call_type.real_time else [-1]
             for hour in hours:
-                if _weekly_calls(world, call_type, language, hour) <= 1e-12:
+                if _weekly_calls(world, call_type, language, hour) <= NEGLIGIBLE:
                     continue
                 got = served.pop((call_type.id, language, hour), 0.0)
                 if not _close(got, 1.0):
