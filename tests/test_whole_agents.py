@@ -16,7 +16,7 @@ import itertools
 import numpy as np
 import pytest
 from conftest import solve_dict
-from hypothesis import example, given, reject, settings
+from hypothesis import assume, example, given, reject, settings
 from hypothesis import strategies as st
 from scenario_strategies import scenarios
 from test_hourly import WEEKS, erlang_hour
@@ -131,6 +131,10 @@ def test_the_load_limits_and_every_segment_stay_under_the_whole_agents(
         )
 
     limits = load_limits(call_type, occupancy, 200)
+    # A traffic on a limit, within the hair the limits are taken inside by (1e-9), is
+    # staffed one agent up by the package and not by the calculator (53.55 Erlangs =
+    # 63 agents at 85 %, found by this test): no figure to compare there.
+    assume(np.abs(limits - traffic).min() > 1e-8 * traffic)
     loads = np.linspace(traffic / 50, traffic, 50)
     for load in loads:  # N(a) = the first n whose limit reaches a
         if np.abs(limits - load).min() <= 1e-8 * load:
