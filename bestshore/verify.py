@@ -271,6 +271,9 @@ class _World:
         self._shores: dict[str, str] = calendar.shores
         self._profiles: dict[str, tuple[np.ndarray, float]] = {}
         self.discount: dict[str, float] = {}  # volume tier earned per vendor (set by verify)
+        # agents on shift per market hour of each rostered site's sizing week (set by
+        # _check_roster, read by the limits table's roster rows)
+        self.on_shift: dict[str, np.ndarray] = {}
         # Costed month by month (a result saved before months were costed is checked
         # at the annual factor, as it was then costed). Set by verify.
         self.monthly = True
@@ -732,6 +735,7 @@ def _world_of(scenario: Scenario) -> _World:
             _WORLDS.pop(next(iter(_WORLDS)))
         world = _WORLDS[key] = _World(scenario.model_copy(deep=True))
     world.discount = {}
+    world.on_shift = {}
     world.monthly = True
     return world
 
@@ -1773,6 +1777,8 @@ def _check_roster(
                     f"site {site.id}'s shift from hour {start} runs {len(closed)} h outside opening hours"
                 )
             on_shift[hours] += agents
+        if month is None:
+            world.on_shift[site.id] = on_shift
         real = here & (row_hour >= 0)
         done = np.bincount(row_hour[real], weights=row_agents[real], minlength=168)[:168]
         for hour in np.unique(row_hour[real]).tolist():  # the hour's agents, rounded up to people
@@ -2574,30 +2580,17 @@ def _check_constraints(
             problems.append(
                 f"constraints {row['family']}/{row['key']}: binding is not true or false"
             )
-    _check_roster_limits(world, table, result.shifts, problems)
+    _check_roster_limits(world, table, problems)
 
 
-def _check_roster_limits(
-    world: _World, table: pd.DataFrame, shifts: pd.DataFrame, problems: list[str]
-) -> None:
+def _check_roster_limits(world: _World, table: pd.DataFrame, problems: list[str]) -> None:
     """A rostered site's paid-hours and seat rows (``shift_capacity``, ``shift_seats``),
-    recomputed on its whole roster (``shifts``): the limit is the site's own (its
+    recomputed on its whole roster (the sizing week's agents on shift, as
+    :func:`_check_roster` counts them from the shifts): the limit is the site's own (its
     capacity less the headroom; its seats on shift), the use its paid hours a week or
     its agents on shift that hour, ``binding`` whether it is at the limit; and every
     such row at its limit with someone on shift is listed."""
     headroom = world.scenario.policies.capacity_headroom or 0.0
-    paid: dict[str, np.ndarray] = {}
-    for site_id, start, length, agents in zip(
-        shifts["site"].astype(str) if len(shifts) else [],
-        shifts["start_hour"] if len(shifts) else [],
-        shifts["length_hours"] if len(shifts) else [],
-        shifts["agents"] if len(shifts) else [],
-        strict=True,
-    ):
-        if not (_number(start) and _number(length) and _number(agents)):
-            continue  # reported with the shifts
-        hours = [(int(start) + k) % 168 for k in range(int(length))]
-        paid.setdefault(site_id, np.zeros(168))[hours] += float(agents)
     rows = table[table["family"].isin(["shift_capacity", "shift_seats"])]
     listed = set()
     for family, key, limit, used, binding in zip(
@@ -2617,7 +2610,7 @@ def _check_roster_limits(
         if not (_number(limit) and _number(used)):
             problems.append(f"{where}: limit {limit!r} or use {used!r} is not a number")
             continue
-        week = paid.get(site.id, np.zeros(168))
+        week = world.on_shift.get(site.id, np.zeros(168))
         if family == "shift_capacity":
             own, on = world.capacity(site) * (1 - headroom), float(week.sum())
         else:
@@ -2634,10 +2627,8 @@ def _check_roster_limits(
             problems.append(f"{where}: use {used:,.4f}, its whole roster gives {on:,.4f}")
         if isinstance(binding, (bool, np.bool_)) and bool(binding) != _binds(own, on):
             problems.append(f"{where}: binding is {binding!r}, recomputed {_binds(own, on)}")
-    for site_id, week in sorted(paid.items()):
-        site = world.sites.get(site_id)
-        if site is None or world.scenario.roster_of(site) is None:
-            continue  # reported with the shifts
+    for site_id, week in sorted(world.on_shift.items()):  # rostered sites only
+        site = world.sites[site_id]
         own = world.capacity(site) * (1 - headroom)
         at_limit = week.sum() > 0 and _binds(own, float(week.sum()))
         if at_limit and ("shift_capacity", site_id) not in listed:

@@ -362,7 +362,7 @@ def test_a_relaxation_started_from_a_keyed_basis_reaches_the_same_optimum() -> N
     # simplex is at its optimum at once) and to the relaxation of the demo with other
     # volumes and handle times (other facet rows): the same optimum as a cold solve.
     from bestshore.model.families import without
-    from bestshore.model.program import KeyedBasis, _named
+    from bestshore.model.program import KeyedBasis, _named, _same_keys
 
     scenario = bestshore.load_scenario("scenarios/demo.yaml")
     families = without("queue_opening")
@@ -382,7 +382,13 @@ def test_a_relaxation_started_from_a_keyed_basis_reaches_the_same_optimum() -> N
     assert model.program.num_row != base.program.num_row  # other facets, other numbers
     fresh, _ = solve_with_highs(model.program.arrays())
     started = keyed.for_program(model.program)
-    # blocks with the same keys take their statuses whole: as found name by name
+    # blocks with the same keys (the share columns among them) take their statuses
+    # whole: as found name by name
+    assert any(
+        _same_keys(block.keys, keyed.column_blocks[(block.family, block.start)][0])
+        for block in model.program._col_blocks
+        if block.family == "share" and (block.family, block.start) in keyed.column_blocks
+    )
     status = highspy.HighsBasisStatus
     assert list(started.col_status) == [
         keyed.columns.get(name, status.kLower) for name in _named(model.program._col_blocks)

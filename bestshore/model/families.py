@@ -466,37 +466,24 @@ def _roster_binds(inputs: ModelInputs, row_family: str, key: Key) -> str | None:
     return None  # shift_cover, blend: the roster's own bookkeeping
 
 
-def _on_shift(shifts: pd.DataFrame, site: str) -> np.ndarray:
-    """Agents of ``site``'s whole roster on shift in each hour of the market week."""
-    mine = shifts[shifts["site"] == site] if len(shifts) else shifts
-    found = np.zeros(168)
-    if not len(mine):
-        return found
-    starts = mine["start_hour"].to_numpy(dtype=np.int64)
-    lengths = mine["length_hours"].to_numpy(dtype=np.int64)
-    agents = mine["agents"].to_numpy(dtype=float)
-    hours = starts[:, None] + np.arange(int(lengths.max()))[None, :]
-    within = np.arange(hours.shape[1])[None, :] < lengths[:, None]
-    np.add.at(found, hours[within] % 168, np.broadcast_to(agents[:, None], hours.shape)[within])
-    return found
-
-
 def _roster_measure(
     inputs: ModelInputs, exact: Exact, row_family: str, keys: list[Key]
 ) -> tuple[np.ndarray, np.ndarray]:
     """A rostered site's paid hours a week against its capacity less the headroom
     (``shift_capacity``), or its agents on shift in an hour against its whole seats
-    (``shift_seats``): on the plan's whole roster, not the LP's (in a seasonal year
-    the sizing week's shifts carry no cost, and their idle hours may fill the row)."""
-    weekly = {str(site): _on_shift(exact.shifts, str(site)) for site in {k[0] for k in keys}}
+    (``shift_seats``): on the plan's whole roster (``exact.roster_hours``), not the LP's
+    (in a seasonal year the sizing week's shifts carry no cost, and their idle hours
+    may fill the row)."""
+    on_shift = exact.roster_hours.set_index(["site", "hour"])["on_shift"]
+    sites = [str(key[0]) for key in keys]
     if row_family == "shift_capacity":
         headroom = inputs.scenario.policies.capacity_headroom or 0.0
-        limit = [float(inputs.sites.at[k[0], "capacity_hours"]) * (1 - headroom) for k in keys]
-        used = [float(weekly[str(k[0])].sum()) for k in keys]
-    else:
-        limit = [roster.whole_seats(inputs, str(k[0])) for k in keys]
-        used = [float(weekly[str(k[0])][int(str(k[1]))]) for k in keys]
-    return np.array(limit, dtype=float), np.array(used, dtype=float)
+        limit = inputs.sites["capacity_hours"].reindex(sites).to_numpy(dtype=float)
+        paid = on_shift.groupby(level="site").sum()
+        return limit * (1 - headroom), np.array([float(paid.get(s, 0.0)) for s in sites])
+    limit = np.array([roster.whole_seats(inputs, site) for site in sites], dtype=float)
+    used = [float(on_shift.get((str(key[0]), int(str(key[1]))), 0.0)) for key in keys]
+    return limit, np.array(used, dtype=float)
 
 
 def _roster_relaxed(model: SourcingModel, family: str, slacks: pd.Series) -> list[Finding]:
