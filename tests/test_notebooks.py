@@ -55,10 +55,11 @@ def _assert_offline_and_charted(notebook: nbformat.NotebookNode, path: Path) -> 
 
 # The tender award notebook solves a 30-bidder award and its rules (about 100 s on 2
 # cores since full solves prove the Lagrangian bound), the risk and trade-offs notebook a
-# frontier, alternatives and draws on a Dask cluster (about 75 s), the policy prices
-# notebook each rule's solves (about 20 s): `make test-slow`; the award is checked in the
-# default run by tests/test_rfp_award.py, the frontier, alternatives and risk by
-# tests/test_analytics.py, the prices by tests/test_policy_prices.py.
+# frontier, alternatives, a tornado, a break-even and draws on a Dask cluster (about
+# 140 s), the policy prices notebook each rule's solves (about 20 s): `make test-slow`;
+# the award is checked in the default run by tests/test_rfp_award.py, the frontier,
+# alternatives and risk by tests/test_analytics.py, the tornado and break-evens by
+# tests/test_sensitivity.py, the prices by tests/test_policy_prices.py.
 SLOW_NOTEBOOKS = {"06_tender_award", "05_risk_and_tradeoffs", "02_price_of_a_policy"}
 
 
