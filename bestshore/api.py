@@ -108,8 +108,10 @@ def solve_prepared(
     previous: Plan | None = None,
     quick: bool = False,
     start: KeyedBasis | None = None,
+    summary: bool = False,
 ) -> tuple[Result, Plan]:
-    """:func:`solve` from prepared inputs and eligible set, with the accepted plan.
+    """:func:`solve` from prepared inputs and eligible set, with the accepted plan
+    (``summary``: a summary result, :func:`~bestshore.result.extract.extract_result`).
 
     For :class:`bestshore.Workbench`, which keeps the inputs, a HiGHS ``session`` and
     its ``previous`` plan (whose model is re-priced, and whose margins a ``quick``
@@ -147,7 +149,7 @@ def solve_prepared(
         )
     tick = time.perf_counter()
     progress.report("extracting the result")
-    result = extract_result(plan)
+    result = extract_result(plan, summary=summary)
     clock["extract"] = time.perf_counter() - tick
     if check:
         progress.report("verifying the plan")

@@ -90,6 +90,9 @@ UNCHECKED: dict[str, str] = {
     "stamp.variables": "a fact of the formulation",
     "stamp.constraints": "a fact of the formulation",
     "stamp.wall_seconds": "a fact of the run",
+    "stamp.tables": "which tables the result carries: a summary result's empty breakdown "
+    "and constraints show nothing and are not checked; any table it carries is, and a "
+    "full result's empty table is caught",
     "inputs": "an echo of the scenario's own figures for the workbook's inputs sheet, "
     "not of the plan; not re-derived (the plan's figures are checked in their tables)",
 }
@@ -2795,7 +2798,8 @@ def verify(scenario: Scenario, result: Result, *, identity: bool = True) -> list
     never negative; the status of an accepted plan; and every table and KPI shown
     re-derived from the staffing rows and shifts (allocation, sites, breakdown, KPIs,
     months, shift labels, the capacity, vendor-cap and seat rows of the constraints);
-    the display names (``labels``) the scenario's.
+    the display names (``labels``) the scenario's. A summary result
+    (``stamp["tables"] == "summary"``) may leave the breakdown and constraints empty.
     """
     world = _world_of(scenario)
     world.monthly = not result.months.empty  # (else costed at the annual factor)
@@ -2984,19 +2988,24 @@ def verify(scenario: Scenario, result: Result, *, identity: bool = True) -> list
         "allocation", result.allocation, allocation, ["call_type", "language", "site"], problems
     )
     _compare("sites", result.sites, _sites_of(world, rows, allocation), ["site"], problems)
+    # A summary result (a Monte Carlo draw's) leaves some tables empty: an empty one is
+    # not checked, as it shows nothing; one it carries all the same is.
+    summary = result.stamp.get("tables") == "summary"
     breakdown = result.breakdown
-    if "dimension" in breakdown.columns:
-        breakdown = breakdown[breakdown["dimension"] != "fixed_cost"]
-    _compare(
-        "breakdown",
-        breakdown,
-        _breakdown_of(allocation, total_cost),
-        ["dimension", "key"],
-        problems,
-    )
-    _check_fixed_rows(world, result, fixed, problems)
+    if not (summary and breakdown.empty):
+        if "dimension" in breakdown.columns:
+            breakdown = breakdown[breakdown["dimension"] != "fixed_cost"]
+        _compare(
+            "breakdown",
+            breakdown,
+            _breakdown_of(allocation, total_cost),
+            ["dimension", "key"],
+            problems,
+        )
+        _check_fixed_rows(world, result, fixed, problems)
     _check_kpis(world, result, _kpis_of(world, rows, allocation, total_cost, fixed), problems)
-    _check_constraints(world, result, rows, problems)
+    if not (summary and result.constraints.empty):
+        _check_constraints(world, result, rows, problems)
     _check_shift_labels(world, result.shifts, "shifts", problems)
     _check_shift_labels(world, result.month_shifts, "month_shifts", problems)
     return problems

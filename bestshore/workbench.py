@@ -237,7 +237,7 @@ class Workbench:
         """The plan of the last :meth:`solve` (None before the first)."""
         return self._plan
 
-    def variant(self, scenario: Scenario, *, quick: bool = False) -> Variant:
+    def variant(self, scenario: Scenario, *, quick: bool = False, summary: bool = False) -> Variant:
         """Solve ``scenario``, a variant of :attr:`scenario`, and hold the kept plan fixed
         under it; the workbench itself is not changed.
 
@@ -254,6 +254,8 @@ class Workbench:
 
         A variant without a plan is not an error: :attr:`Variant.error` says why. Its
         scenario is validated again (a bad value raises :class:`ScenarioError`).
+        ``summary=True`` (a Monte Carlo draw) returns a summary result: its breakdown,
+        constraints and coverage tables left empty, every figure of the plan the same.
         """
         if self._plan is None:
             self.solve()
@@ -285,7 +287,7 @@ class Workbench:
             result, plan = solve_prepared(
                 inputs, eligibility, check=self._check, timings=clock,
                 previous=self._quick_previous() if quick else self._plan, quick=quick,
-                start=self._quick_start() if quick else None,
+                start=self._quick_start() if quick else None, summary=summary,
             )  # fmt: skip
             relaxation = plan.relaxation
         except SolveError as exc:

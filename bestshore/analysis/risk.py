@@ -234,7 +234,8 @@ def run_batch(payload: dict[str, Any], draws: Sequence[int]) -> dict[str, Any]:
         child = np.random.SeedSequence(payload["seed"], spawn_key=(draw,))
         factors = draw_factors(state.variates, child)
         changed = apply_factors(state.scenario, state.variates, factors)
-        variant = state.bench.variant(changed, quick=payload["warm"])
+        # a draw's row shows no breakdown or limits table: a summary result, checked
+        variant = state.bench.variant(changed, quick=payload["warm"], summary=True)
         row = _row(draw, variant, state.names)
         row.update(dict(zip(state.variates.names, factors.tolist(), strict=True)))
         rows.append(row)

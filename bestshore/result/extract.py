@@ -23,6 +23,8 @@ from bestshore.model.plan import Plan
 from bestshore.model.program import key_text
 from bestshore.result.result import (
     ALLOCATION_COLUMNS,
+    BREAKDOWN_COLUMNS,
+    CONSTRAINT_COLUMNS,
     COVERAGE_COLUMNS,
     MONTH_COLUMNS,
     MONTH_SHIFT_COLUMNS,
@@ -281,9 +283,10 @@ def _limit_rows(plan: Plan, staffing: pd.DataFrame) -> pd.DataFrame:
         table["key"] = text
         table.insert(0, "family", family)
         parts.append(table)
-    columns = ["family", "key", "limit", "used", "binding", "dual", "message"]
     parts = [p for p in parts if len(p)]
-    return pd.concat(parts, ignore_index=True)[columns] if parts else pd.DataFrame(columns=columns)
+    if not parts:
+        return pd.DataFrame(columns=CONSTRAINT_COLUMNS)
+    return pd.concat(parts, ignore_index=True)[CONSTRAINT_COLUMNS]
 
 
 def _limit_key(family: str, key: tuple[Any, ...]) -> str:
@@ -295,8 +298,7 @@ def _constraints(plan: Plan, staffing: pd.DataFrame) -> pd.DataFrame:
     policies = _policy_rows(plan)
     if len(policies):
         table = pd.concat([table, policies], ignore_index=True) if len(table) else policies
-    columns = ["family", "key", "limit", "used", "binding", "dual", "message"]
-    return table[columns].reset_index(drop=True)
+    return table[CONSTRAINT_COLUMNS].reset_index(drop=True)
 
 
 def _policy_rows(plan: Plan) -> pd.DataFrame:
@@ -336,8 +338,7 @@ def _policy_rows(plan: Plan) -> pd.DataFrame:
                 found.append(
                     (family, key_text(key), limit, used, binding, duals.get(key, 0.0), text)
                 )
-    columns = ["family", "key", "limit", "used", "binding", "dual", "message"]
-    return pd.DataFrame(found, columns=columns)
+    return pd.DataFrame(found, columns=CONSTRAINT_COLUMNS)
 
 
 def _warnings(inputs: ModelInputs, allocation: pd.DataFrame) -> list[str]:
@@ -392,8 +393,11 @@ def plan_status(gap: float | None, tolerance: float) -> str:
     return "optimal" if gap is not None and gap <= tolerance else "feasible"
 
 
-def extract_result(plan: Plan) -> Result:
-    """Build the :class:`Result` of an accepted plan."""
+def extract_result(plan: Plan, *, summary: bool = False) -> Result:
+    """Build the :class:`Result` of an accepted plan; ``summary=True`` leaves the tables
+    of :data:`~bestshore.result.result.SUMMARY_OMITS` empty (``stamp["tables"]``
+    says so): a Monte Carlo draw shows none of them, and they were about 7 % of its
+    time with their checks."""
     inputs, outcome = plan.model.inputs, plan.outcome
     staffing = _staffing(plan)
     allocation = _allocation(inputs, staffing)
@@ -426,6 +430,7 @@ def extract_result(plan: Plan) -> Result:
         "variables": outcome.num_col,
         "constraints": outcome.num_row,
         "wall_seconds": round(outcome.wall_seconds, 3),
+        "tables": "summary" if summary else "full",
     }
     return Result(
         scenario_name=inputs.scenario.name,
@@ -433,12 +438,18 @@ def extract_result(plan: Plan) -> Result:
         status=status,
         allocation=allocation,
         sites=sites,
-        breakdown=_breakdown(allocation, fixed),
+        breakdown=(
+            pd.DataFrame(columns=BREAKDOWN_COLUMNS) if summary else _breakdown(allocation, fixed)
+        ),
         kpis=kpis,
-        constraints=_constraints(plan, staffing),
+        constraints=(
+            pd.DataFrame(columns=CONSTRAINT_COLUMNS) if summary else _constraints(plan, staffing)
+        ),
         exclusions=plan.model.eligibility.exclusions,
         staffing=staffing,
-        coverage=_coverage(inputs, staffing, plan),
+        coverage=(
+            pd.DataFrame(columns=COVERAGE_COLUMNS) if summary else _coverage(inputs, staffing, plan)
+        ),
         shifts=_shifts(plan),
         requirements=requirements,
         market=dict(inputs.market),

@@ -66,6 +66,12 @@ STAFFING_COLUMNS = [
 ]
 
 COVERAGE_COLUMNS = ["site", "hour", "agents", "scheduled", "open", "on_shift", "idle"]
+BREAKDOWN_COLUMNS = ["dimension", "key", "cost", "fte", "volume", "cost_share"]
+CONSTRAINT_COLUMNS = ["family", "key", "limit", "used", "binding", "dual", "message"]
+#: The tables a summary result (``stamp["tables"] == "summary"``: a Monte Carlo draw's)
+#: leaves empty: what the plan binds on and how its cost splits, which a draw's row does
+#: not show. Every other table, and every figure of the plan, is as a full result's.
+SUMMARY_OMITS = ("breakdown", "constraints", "coverage")
 SHIFT_TABLE_COLUMNS = [
     "site", "site_name", "starts_market", "starts_local", "start_hour", "local_weekday",
     "local_start", "length_hours", "agents", "paid_hours",
@@ -229,7 +235,9 @@ class Result:
         :mod:`bestshore.model.lagrange`; ``step_milp``), ``solver_status`` (how the
         solver's last accepted round ended: ``optimal``, ``time_limit``...),
         ``milp_gap`` (that round's own MILP gap; None for an LP), ``milp``,
-        ``time_limit_seconds``, wall time [s].
+        ``time_limit_seconds``, wall time [s]; ``tables``: ``full``, or ``summary`` for
+        a result that leaves the tables of :data:`SUMMARY_OMITS` empty (a Monte Carlo
+        draw's, :meth:`bestshore.Workbench.variant` with ``summary=True``).
     warnings : list of str
     shifts : DataFrame
         The roster of rostered sites (``settings.roster``), one row per shift pattern
