@@ -308,7 +308,7 @@ def _search(
         )
         priced = price_exactly(model)
         if priced.accepted:
-            year = price_year(model, priced.exact)
+            year = price_year(model, priced.exact, priced.outside)
             cost = float(year.row_costs.sum() + year.outside["cost"].sum())
             if cost <= budget * (1 + 1e-9):
                 return _Found(

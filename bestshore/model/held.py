@@ -178,7 +178,7 @@ def price_held(
         num_row=arrays.num_row,
     )
     priced = price_exactly(model)
-    year = price_year(model, priced.exact)
+    year = price_year(model, priced.exact, priced.outside)
     staffing = priced.exact.staffing.copy()
     staffing["annual_cost"] = year.row_costs
     staffing["annual_hours"] = year.row_hours

@@ -576,11 +576,13 @@ def _decisions(model: SourcingModel, solution: Solution) -> np.ndarray | None:
 
 @dataclass(frozen=True)
 class _Priced:
-    """A round's plan staffed exactly (and rostered): its exact cost and overshoot."""
+    """A round's plan staffed exactly (and rostered): its exact cost and overshoot, and
+    its costs outside the staffing rows (:func:`costs_outside_staffing`)."""
 
     exact: Exact
     cost: float
     over: Margins
+    outside: pd.DataFrame
 
     @property
     def accepted(self) -> bool:
@@ -600,8 +602,9 @@ def price_exactly(model: SourcingModel) -> _Priced:
     staffing = exact_staffing_of(inputs, variables, model.shares(), extra)
     shifts, roster_hours = whole_roster(inputs, staffing)
     exact = Exact(staffing, shifts, roster_hours)
-    cost = float(staffing["annual_cost"].sum() + costs_outside_staffing(model, exact)["cost"].sum())
-    return _Priced(exact, cost, overshoot(inputs, exact))
+    outside = costs_outside_staffing(model, exact)
+    cost = float(staffing["annual_cost"].sum() + outside["cost"].sum())
+    return _Priced(exact, cost, overshoot(inputs, exact), outside)
 
 
 def _to_binding(
@@ -633,8 +636,9 @@ def _to_binding(
     return raised
 
 
-def price_year(model: SourcingModel, exact: Exact) -> Year:
-    """Cost a plan month by month (:mod:`bestshore.model.months`).
+def price_year(model: SourcingModel, exact: Exact, outside: pd.DataFrame | None = None) -> Year:
+    """Cost a plan month by month (:mod:`bestshore.model.months`); ``outside``, its costs
+    outside the staffing rows when already found (:attr:`_Priced.outside`).
 
     Each distinct month's load staffs the plan's queues exactly
     (:func:`~bestshore.model.months.staff_months`), rosters its rostered sites again in
@@ -648,7 +652,8 @@ def price_year(model: SourcingModel, exact: Exact) -> Year:
     """
     inputs = model.inputs
     staffing = exact.staffing
-    outside = costs_outside_staffing(model, exact)
+    if outside is None:
+        outside = costs_outside_staffing(model, exact)
     groups = distinct_months(loads_by_month(inputs))
     flat = len(groups) == 1 and bool(np.all(np.abs(groups[0][1].to_numpy() - 1.0) <= 1e-12))
     multiplier = bill_multiplier(inputs, staffing)
@@ -1012,7 +1017,7 @@ def plan_sourcing(
     plan = None
     if best is not None:
         with clock.stage("staffing"):
-            year = price_year(best.model, best.priced.exact)
+            year = price_year(best.model, best.priced.exact, best.priced.outside)
         staffing = best.priced.exact.staffing.copy()
         staffing["annual_cost"] = year.row_costs
         staffing["annual_hours"] = year.row_hours
