@@ -227,30 +227,59 @@ def run_batch(payload: dict[str, Any], draws: Sequence[int]) -> dict[str, Any]:
     state = _prepared(payload)
     setup = 0.0 if state.reported else state.setup_seconds
     state.reported = True
-    rows, sites = [], []
+    rows: list[dict[str, Any]] = []
+    sites: list[dict[str, Any]] = []
     start = time.perf_counter()
-    for draw in draws:
-        # the draw-th child of SeedSequence(seed), made alone (spawn makes all before it)
-        child = np.random.SeedSequence(payload["seed"], spawn_key=(draw,))
-        factors = draw_factors(state.variates, child)
-        changed = apply_factors(state.scenario, state.variates, factors)
-        # a draw's row shows no breakdown or limits table: a summary result, checked
-        variant = state.bench.variant(changed, quick=payload["warm"], summary=True)
-        row = _row(draw, variant, state.names)
-        row.update(dict(zip(state.variates.names, factors.tolist(), strict=True)))
-        rows.append(row)
-        if variant.result is not None:
-            for site_row in (
-                variant.result.allocation.groupby(["site", "vendor", "country"], dropna=False)[
-                    ["fte", "volume", "cost"]
-                ]
-                .sum()
-                .reset_index()
-                .itertuples(index=False)
-            ):
-                sites.append({"draw": draw, **site_row._asdict()})
+    # The collector runs once every few draws, not on its own thresholds: a draw makes
+    # and drops many short-lived containers, and the automatic passes took 13-14 ms a
+    # warm draw of demo-study against about 2 ms this way (the memory is the same). The
+    # young generations hold every object made since the last pass: those are
+    # collected, not the old objects the worker keeps.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for done, draw in enumerate(draws, start=1):
+            _draw(payload, state, draw, rows, sites)
+            if done % _COLLECT_EVERY == 0:
+                gc.collect(1)
+    finally:
+        if enabled:
+            gc.enable()
     seconds = time.perf_counter() - start
     return {"rows": rows, "sites": sites, "seconds": seconds, "setup_seconds": setup}
+
+
+#: Draws between two passes of the collector in a batch (:func:`run_batch`).
+_COLLECT_EVERY = 4
+
+
+def _draw(
+    payload: dict[str, Any],
+    state: _WorkerState,
+    draw: int,
+    rows: list[dict[str, Any]],
+    sites: list[dict[str, Any]],
+) -> None:
+    """Solve one draw, adding its row (and its sites' rows) to ``rows`` (``sites``)."""
+    # the draw-th child of SeedSequence(seed), made alone (spawn makes all before it)
+    child = np.random.SeedSequence(payload["seed"], spawn_key=(draw,))
+    factors = draw_factors(state.variates, child)
+    changed = apply_factors(state.scenario, state.variates, factors)
+    # a draw's row shows no breakdown or limits table: a summary result, checked
+    variant = state.bench.variant(changed, quick=payload["warm"], summary=True)
+    row = _row(draw, variant, state.names)
+    row.update(dict(zip(state.variates.names, factors.tolist(), strict=True)))
+    rows.append(row)
+    if variant.result is not None:
+        for site_row in (
+            variant.result.allocation.groupby(["site", "vendor", "country"], dropna=False)[
+                ["fte", "volume", "cost"]
+            ]
+            .sum()
+            .reset_index()
+            .itertuples(index=False)
+        ):
+            sites.append({"draw": draw, **site_row._asdict()})
 
 
 # --- the run --------------------------------------------------------------------------------
@@ -347,6 +376,7 @@ def run_risk(
         done = 0
         for future in as_completed(futures):
             batch = future.result()
+            future.release()  # the worker may drop the batch's rows now
             rows += batch["rows"]
             sites += batch["sites"]
             worker_seconds += batch["seconds"]
