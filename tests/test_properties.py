@@ -288,3 +288,16 @@ def test_the_fuzz_s_unbounded_roster_case_solves_or_is_diagnosed() -> None:
     else:
         assert bestshore.verify(parse_scenario(data), result) == []
         assert highs.objective <= result.total_cost * (1 + 1e-9)
+
+
+def test_an_infeasible_lp_highs_leaves_unknown_is_proven_infeasible() -> None:
+    # A mutant of the unbounded roster case (night voice on 8-hour shifts at a site of
+    # one seat): after presolve HiGHS ended its infeasible LP "Unknown", which the solve
+    # reported as a bare SolveError('undefined'). Solved again without presolve it is
+    # infeasible (as CBC says), and the diagnosis names the shifts that cannot cover it.
+    path = Path(__file__).parent / "fuzz_cases" / "highs_unknown_roster.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    assert solve_model(build_model(prepare_inputs(parse_scenario(data)))).status == "infeasible"
+    with pytest.raises(bestshore.InfeasibleScenarioError) as caught:
+        bestshore.solve(parse_scenario(data))
+    assert set(caught.value.diagnosis.findings["rule"]) == {"shift_cover"}
