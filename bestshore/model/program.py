@@ -731,6 +731,15 @@ def solve_with_highs(
         highs.setSolution(incumbent)
     handed = time.perf_counter()
     highs.run()
+    if highs.getModelStatus() == highspy.HighsModelStatus.kUnknown:
+        # HiGHS leaves some infeasible LPs "Unknown" after presolve (a flat rostered
+        # fuzz case whose infeasibility turns on an 8-hour shift); solved again without
+        # presolve, it proves them infeasible (or solves them).
+        _, presolve = highs.getOptionValue("presolve")
+        highs.setOptionValue("presolve", "off")
+        highs.clearSolver()  # from scratch, not the first run's basis
+        highs.run()
+        highs.setOptionValue("presolve", presolve)
     solved = time.perf_counter()
     return _read_solution(highs, arrays, handed - began, solved - handed), highs
 

@@ -61,6 +61,9 @@ weighted by their weeks) covers the year's average agents (each row's agent-week
 ``Y``: ``year_cover[s,h]``, ``year_blend[s]``, ``year_part_time[s]``) and is the one paid.
 For any plan the weighted average of its months' rosters is such an ``n̄`` and its pay
 is the months' pay: the relaxation stays a lower bound on rostered years.
+A flat year's paid roster is the sizing week's ``n``; it must hold the year columns
+``y`` the price is taken off too: ``year_cover[s,h]`` there is
+``i[s,h] ≥ Σ_{R_y(s,h)} (y / Y - (k A x + e))`` (:func:`_add_flat_year_cover`).
 
 **Whole shifts.** The LP rosters fractional agents. The plan's exact staffing gives each
 queue's agents each hour (planning agents, or whole agents under
@@ -288,7 +291,8 @@ def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> 
     (the year's average roster). Rows ``shift_count[s,h]``,
     ``shift_cover[s,h]``, ``blend[s]``, ``shift_capacity[s]``, ``shift_seats[s,h]``,
     ``part_time[s]``; in a seasonal year also ``year_shift_count[s,h]``,
-    ``year_cover[s,h]``, ``year_blend[s]`` and ``year_part_time[s]``.
+    ``year_cover[s,h]``, ``year_blend[s]`` and ``year_part_time[s]``; in a flat year
+    ``year_cover[s,h]`` where rows with a year column work.
 
     .. math:: o_{s,h} = \sum_{p \ni h} n_{s,p} = \sum_{R(s,h)} (k A\, x + e) + b_{s,h} + i_{s,h}
 
@@ -389,6 +393,7 @@ def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> 
         if not seasonal:
             lp.add_cost(n, weeks * shift_pay)
             lp.add_cost(blended, -weeks * rate * pay)
+            _add_flat_year_cover(lp, variables, site, by_hour, hours, found, idle, weeks)
             continue
         # A seasonal year: each month is rostered again. The year's average roster (its
         # months' rosters weighted by their weeks) covers the year's average agents
@@ -418,6 +423,59 @@ def add_roster(lp: LinearProgram, inputs: ModelInputs, variables: Variables) -> 
             )  # fmt: skip
         lp.add_cost(year, YEAR_WEEKS * shift_pay)
         lp.add_cost(year_blended, -YEAR_WEEKS * rate * pay)
+
+
+def _add_flat_year_cover(
+    lp: LinearProgram,
+    variables: Variables,
+    site: str,
+    by_hour: dict[int, np.ndarray],
+    hours: list[int],
+    found: _SitePatterns,
+    idle: np.ndarray,
+    weeks: float,
+) -> None:
+    r"""A flat year's roster holds the year columns ``y`` it is credited for.
+
+    The roster's price comes off each row's agent-weeks of the year (``_price_work``),
+    a whole-agent row's (or a language pool's) year column ``y``; in a seasonal year
+    ``year_cover`` holds those ``y`` in the paid year's roster. In a flat year the
+    paid roster is the sizing week's, whose ``shift_cover`` holds the week's agents
+    ``k A x + e``, not ``y``: unheld, ``y`` at a rate below the site's price ``r_s``
+    cost less than nothing without bound (an unbounded LP). So each hour with such rows
+    (``R_y(s,h)``), their year agents beyond their week's fit in the idle paid hours:
+
+    .. math:: i_{s,h} - \sum_{r \in R_y(s,h)} \left( y_r / W - (k A\, x_r + e_r) \right)
+              \ge 0 \quad (\texttt{year\_cover[s,h]})
+
+    ``W`` the weeks the roster is paid (:func:`weeks_of_work`); an hour no shift
+    covers has no ``i`` (its work is 0 by ``shift_cover``, so is its ``y``). By
+    ``shift_cover`` this is ``o ≥ b + Σ ā / W``, the seasonal ``year_cover`` on the
+    sizing week's roster. At a rate at or above ``r_s`` the year columns stay at their
+    floor, about ``W (k A x + e)``: the optimum is unchanged.
+    """
+    if not len(variables.year):
+        return
+    rows = [by_hour.get(h, _NONE) for h in hours]
+    rows = [r[variables.year[r] >= 0] for r in rows]
+    keep = [j for j, r in enumerate(rows) if len(r)]
+    if not keep:
+        return
+    members = np.concatenate([rows[j] for j in keep]).astype(np.int64)
+    entry = np.repeat(np.arange(len(keep)), [len(rows[j]) for j in keep])
+    week_columns, week_values = agent_terms(variables, members)
+    week_entry = np.concatenate([entry, entry[variables.extra[members] >= 0]])
+    where = {h: j for j, h in enumerate(found.hours.tolist())}
+    spare = [(i, where[hours[j]]) for i, j in enumerate(keep) if hours[j] in where]
+    spare_entry = np.array([i for i, _ in spare], dtype=np.int64)
+    spare_columns = idle[np.array([j for _, j in spare], dtype=np.int64)]
+    lp.add_rows_of_terms(
+        "year_cover", [(site, hours[j]) for j in keep],
+        np.concatenate([spare_entry, week_entry, entry]),
+        np.concatenate([spare_columns, week_columns, variables.year[members]]),
+        np.concatenate([np.ones(len(spare)), week_values, -np.ones(len(members)) / weeks]),
+        lower=0.0,
+    )  # fmt: skip
 
 
 def _agent_entries(
