@@ -396,8 +396,8 @@ def plan_status(gap: float | None, tolerance: float) -> str:
 def extract_result(plan: Plan, *, summary: bool = False) -> Result:
     """Build the :class:`Result` of an accepted plan; ``summary=True`` leaves the tables
     of :data:`~bestshore.result.result.SUMMARY_OMITS` empty (``stamp["tables"]``
-    says so): a Monte Carlo draw shows none of them, and they were about 7 % of its
-    time with their checks."""
+    says so): a Monte Carlo draw shows none of them, and building and checking them
+    took 3.6 % of a warm draw of demo-study."""
     inputs, outcome = plan.model.inputs, plan.outcome
     staffing = _staffing(plan)
     allocation = _allocation(inputs, staffing)
