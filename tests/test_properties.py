@@ -277,10 +277,8 @@ def test_the_fuzz_s_unbounded_roster_case_solves_or_is_diagnosed() -> None:
     cbc = solve_model(build_model(inputs), solver=pulp.COIN_CMD(msg=False, gapRel=0.0))
     assert highs.status == cbc.status == "optimal"
     assert cbc.objective == pytest.approx(highs.objective, rel=1e-6)
-    try:
+    try:  # its LP has an optimum (above): a plan, or no plan that fits
         result = bestshore.solve(parse_scenario(data))
-    except bestshore.InfeasibleScenarioError as exc:
-        assert not exc.diagnosis.findings.empty
     except bestshore.SolveError as exc:
         # Its queues are open 18 hours a weekday, s0 has 134 h a week: whole agents
         # in 8-hour shifts cannot fit, fractional ones can (the fuzz skips these too).

@@ -18,7 +18,7 @@ from bestshore.workbench import Workbench
 
 def _erlang_case() -> dict[str, Any]:
     """tiny() answered 80 % in 20 s, Rabat held to 2.5 FTE, Lisbon beside it: a plan
-    split over two vendors, a binding capacity row and fixed costs of none."""
+    split over two sites, so it has a breakdown, limits rows and coverage to leave out."""
     data = tiny()
     data["call_types"][0]["service_level"] = {"target": 0.8, "answer_seconds": 20}
     data["sites"][1].update(capacity_fte=2.5, capacity_hours=None)

@@ -220,6 +220,10 @@ def _prepared(payload: dict[str, Any]) -> _WorkerState:
     return _WORKER_CACHE[key]
 
 
+#: Draws between two passes of the collector in a batch (:func:`run_batch`).
+_COLLECT_EVERY = 4
+
+
 def run_batch(payload: dict[str, Any], draws: Sequence[int]) -> dict[str, Any]:
     """Solve ``draws`` in order (a Dask task): ``rows`` and ``sites`` (their rows of
     :attr:`Risk.draws` and :attr:`Risk.sites`), ``seconds`` (the draws' time on the
@@ -239,7 +243,9 @@ def run_batch(payload: dict[str, Any], draws: Sequence[int]) -> dict[str, Any]:
     gc.disable()
     try:
         for done, draw in enumerate(draws, start=1):
-            _draw(payload, state, draw, rows, sites)
+            row, site_rows = _draw(payload, state, draw)
+            rows.append(row)
+            sites += site_rows
             if done % _COLLECT_EVERY == 0:
                 gc.collect(1)
     finally:
@@ -249,18 +255,10 @@ def run_batch(payload: dict[str, Any], draws: Sequence[int]) -> dict[str, Any]:
     return {"rows": rows, "sites": sites, "seconds": seconds, "setup_seconds": setup}
 
 
-#: Draws between two passes of the collector in a batch (:func:`run_batch`).
-_COLLECT_EVERY = 4
-
-
 def _draw(
-    payload: dict[str, Any],
-    state: _WorkerState,
-    draw: int,
-    rows: list[dict[str, Any]],
-    sites: list[dict[str, Any]],
-) -> None:
-    """Solve one draw, adding its row (and its sites' rows) to ``rows`` (``sites``)."""
+    payload: dict[str, Any], state: _WorkerState, draw: int
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """One draw solved: its row of :attr:`Risk.draws` and its rows of :attr:`Risk.sites`."""
     # the draw-th child of SeedSequence(seed), made alone (spawn makes all before it)
     child = np.random.SeedSequence(payload["seed"], spawn_key=(draw,))
     factors = draw_factors(state.variates, child)
@@ -269,17 +267,16 @@ def _draw(
     variant = state.bench.variant(changed, quick=payload["warm"], summary=True)
     row = _row(draw, variant, state.names)
     row.update(dict(zip(state.variates.names, factors.tolist(), strict=True)))
-    rows.append(row)
-    if variant.result is not None:
-        for site_row in (
-            variant.result.allocation.groupby(["site", "vendor", "country"], dropna=False)[
-                ["fte", "volume", "cost"]
-            ]
-            .sum()
-            .reset_index()
-            .itertuples(index=False)
-        ):
-            sites.append({"draw": draw, **site_row._asdict()})
+    if variant.result is None:
+        return row, []
+    used = (
+        variant.result.allocation.groupby(["site", "vendor", "country"], dropna=False)[
+            ["fte", "volume", "cost"]
+        ]
+        .sum()
+        .reset_index()
+    )
+    return row, [{"draw": draw, **site._asdict()} for site in used.itertuples(index=False)]
 
 
 # --- the run --------------------------------------------------------------------------------
