@@ -340,27 +340,42 @@ def test_unreachable_scheduler_is_one_line_exit_2(tmp_path: Path) -> None:
 def test_embedded_workers_keep_the_c_library_s_trim_threshold() -> None:
     """Dask's default MALLOC_TRIM_THRESHOLD_=65536 made each draw fault in about 3,800
     fresh pages (100 without), 6-8 % of its time: the embedded cluster's workers start
-    without it, one BLAS thread each as Dask sets, and Dask's own setting is left as it
-    was for clusters started elsewhere."""
+    without it, one BLAS thread each as Dask sets, and without the statistical profiler
+    (4-9 % of a draw); Dask's own settings are left as they were for clusters
+    started elsewhere."""
     import os
 
     import dask
 
     from bestshore.analysis.risk import _client
 
+    def seen() -> tuple[str | None, str, bool, int]:
+        import threading
+
+        import dask
+
+        # the profiler's thread is the one named "Profile" (distributed.profile.watch)
+        threads = sum(t.name.startswith("Profile") for t in threading.enumerate())
+        return (
+            os.environ.get("MALLOC_TRIM_THRESHOLD_"),
+            os.environ["OMP_NUM_THREADS"],
+            dask.config.get("distributed.worker.profile.enabled"),
+            threads,
+        )
+
+    import distributed  # noqa: F401  (its defaults in dask.config)
+
     before = dict(dask.config.get("distributed.nanny.pre-spawn-environ"))
+    profiled = dask.config.get("distributed.worker.profile.enabled")
     client, cluster = _client(1, None)
     try:
-        found = list(
-            client.run(
-                lambda: (os.environ.get("MALLOC_TRIM_THRESHOLD_"), os.environ["OMP_NUM_THREADS"])
-            ).values()
-        )
+        found = list(client.run(seen).values())
     finally:
         client.close()
         cluster.close()
-    assert found == [(None, "1")]
+    assert found == [(None, "1", False, 0)]
     assert dict(dask.config.get("distributed.nanny.pre-spawn-environ")) == before
+    assert dask.config.get("distributed.worker.profile.enabled") == profiled
 
 
 @pytest.mark.slow
