@@ -26,7 +26,10 @@ section on volumes, AHT, wages, the dirham and shrinkage):
   within the proven bounds.
 
 Every draw is solved and checked by the independent checker (``check=True``): nothing is
-skipped to go faster. Figures depend on the machine and its load (printed).
+skipped to go faster. Figures depend on the machine and its load (printed), and on
+shared hosts its speed drifts within minutes: a fixed workload (``host_seconds``: a
+Python loop and a numpy sort, one core) is timed at the start, before the run and at the
+end, so that runs on different hosts can be compared.
 """
 
 from __future__ import annotations
@@ -49,6 +52,21 @@ TARGET_SECONDS = 300.0  # 1,000 draws on 2 workers, 2 cores (issue 17)
 TARGET_DRAWS = 1000
 
 __all__ = ["main", "run_analytics"]
+
+
+def host_seconds() -> float:
+    """Seconds of a fixed single-core workload (3 million steps of a Python loop, then 20
+    sorts of 2 million floats): the host's speed at the time, lower is faster."""
+    import numpy as np
+
+    start = time.perf_counter()
+    total = 0
+    for step in range(3_000_000):
+        total += step * step % 7
+    values = np.random.default_rng(0).random(2_000_000)
+    for _ in range(20):
+        np.sort(values)
+    return time.perf_counter() - start
 
 
 def _risk(scenario: Any, draws: int, workers: int, seed: int, warm: bool) -> dict[str, Any]:
@@ -115,6 +133,7 @@ def run_analytics(
 
     scenario = load_scenario(STUDY)
     load = [os.getloadavg()[0]]
+    host = [host_seconds()]
     record: dict[str, Any] = {"scenario": str(STUDY.relative_to(ROOT)), "seed": seed}
 
     one = _risk(scenario, sample, 1, seed, warm=False)
@@ -136,6 +155,7 @@ def run_analytics(
     warm["largest_cost_difference"] = (
         float(np.max(np.abs(warm_cost[both] / fresh_cost[both] - 1))) if both.any() else None
     )
+    host.append(host_seconds())
     big = _risk(scenario, draws, 2, seed, warm=run_warm)
     print(_line("2 workers, warm" if run_warm else "2 workers", big), flush=True)
     table: pd.DataFrame = big.pop("_table")
@@ -161,12 +181,19 @@ def run_analytics(
         flush=True,
     )
     load.append(os.getloadavg()[0])
+    host.append(host_seconds())
+    print(
+        f"host: a fixed workload took {host[0]:.2f} s at the start, {host[1]:.2f} s before "
+        f"the run, {host[2]:.2f} s at the end (lower is faster)",
+        flush=True,
+    )
     record.update(
         sample={"one_worker": one, "two_workers": two, "identical": identical, "speedup": speedup},
         warm=warm,
         run=big,
         frontier=frontier,
         load=load,
+        host_seconds=host,
         cpus=os.cpu_count(),
     )
     return record
@@ -194,7 +221,10 @@ def write_report(record: dict[str, Any], out: Path) -> None:
         f"`python -m bench.analytics` on `{record['scenario']}` (seed {record['seed']}), "
         f"{record['cpus']} CPUs, load average {record['load'][0]:.2f} at start and "
         f"{record['load'][1]:.2f} at end. Every draw solved and checked by the independent "
-        "checker, the baseline plan held fixed and priced exactly under it.",
+        "checker, the baseline plan held fixed and priced exactly under it. The host's "
+        "speed: a fixed one-core workload (`host_seconds`) took "
+        + ", ".join(f"{t:.2f}" for t in record.get("host_seconds", []))
+        + " s at the start, before the run and at the end (lower is faster).",
         "",
         "| run | draws | workers | draws [s] | end to end [s] | draws/s | s per draw on a worker | feasible |",
         "|---|---|---|---|---|---|---|---|",
