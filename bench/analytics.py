@@ -221,10 +221,14 @@ def write_report(record: dict[str, Any], out: Path) -> None:
         f"`python -m bench.analytics` on `{record['scenario']}` (seed {record['seed']}), "
         f"{record['cpus']} CPUs, load average {record['load'][0]:.2f} at start and "
         f"{record['load'][1]:.2f} at end. Every draw solved and checked by the independent "
-        "checker, the baseline plan held fixed and priced exactly under it. The host's "
-        "speed: a fixed one-core workload (`host_seconds`) took "
-        + ", ".join(f"{t:.2f}" for t in record.get("host_seconds", []))
-        + " s at the start, before the run and at the end (lower is faster).",
+        "checker, the baseline plan held fixed and priced exactly under it."
+        + (
+            " The host's speed: a fixed one-core workload (`host_seconds`) took "
+            + ", ".join(f"{t:.2f}" for t in record["host_seconds"])
+            + " s at the start, before the run and at the end (lower is faster)."
+            if record.get("host_seconds")
+            else ""
+        ),
         "",
         "| run | draws | workers | draws [s] | end to end [s] | draws/s | s per draw on a worker | feasible |",
         "|---|---|---|---|---|---|---|---|",

@@ -337,7 +337,7 @@ def test_unreachable_scheduler_is_one_line_exit_2(tmp_path: Path) -> None:
     assert not (tmp_path / "o").exists()
 
 
-def test_embedded_workers_keep_the_c_library_s_trim_threshold() -> None:
+def test_embedded_workers_keep_the_trim_threshold_and_run_no_profiler() -> None:
     """Dask's default MALLOC_TRIM_THRESHOLD_=65536 made each draw fault in about 3,800
     fresh pages (100 without), 6-8 % of its time: the embedded cluster's workers start
     without it, one BLAS thread each as Dask sets, and without the statistical profiler
