@@ -352,8 +352,6 @@ def test_embedded_workers_keep_the_trim_threshold_and_run_no_profiler() -> None:
     def seen() -> tuple[str | None, str, bool, int]:
         import threading
 
-        import dask
-
         # the profiler's thread is the one named "Profile" (distributed.profile.watch)
         threads = sum(t.name.startswith("Profile") for t in threading.enumerate())
         return (

@@ -456,21 +456,21 @@ def _add_flat_year_cover(
     """
     if not len(variables.year):
         return
-    rows = [by_hour.get(h, _NONE) for h in hours]
-    rows = [r[variables.year[r] >= 0] for r in rows]
-    keep = [j for j, r in enumerate(rows) if len(r)]
-    if not keep:
+    # each hour's rows with a year column, and the hours that have some
+    rows = {h: by_hour.get(h, _NONE) for h in hours}
+    with_year = {h: r[variables.year[r] >= 0] for h, r in rows.items()}
+    kept = [h for h in hours if len(with_year[h])]
+    if not kept:
         return
-    members = np.concatenate([rows[j] for j in keep]).astype(np.int64)
-    entry = np.repeat(np.arange(len(keep)), [len(rows[j]) for j in keep])
-    week_columns, week_values = agent_terms(variables, members)
-    week_entry = np.concatenate([entry, entry[variables.extra[members] >= 0]])
+    week_entry, week_columns, week_values = _agent_entries(variables, with_year, kept)
+    members = np.concatenate([with_year[h] for h in kept]).astype(np.int64)
+    entry = np.repeat(np.arange(len(kept)), [len(with_year[h]) for h in kept])
     where = {h: j for j, h in enumerate(found.hours.tolist())}
-    spare = [(i, where[hours[j]]) for i, j in enumerate(keep) if hours[j] in where]
+    spare = [(i, where[h]) for i, h in enumerate(kept) if h in where]
     spare_entry = np.array([i for i, _ in spare], dtype=np.int64)
     spare_columns = idle[np.array([j for _, j in spare], dtype=np.int64)]
     lp.add_rows_of_terms(
-        "year_cover", [(site, hours[j]) for j in keep],
+        "year_cover", [(site, h) for h in kept],
         np.concatenate([spare_entry, week_entry, entry]),
         np.concatenate([spare_columns, week_columns, variables.year[members]]),
         np.concatenate([np.ones(len(spare)), week_values, -np.ones(len(members)) / weeks]),
