@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import sys
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -1479,8 +1480,23 @@ from bestshore.rfp.cli import rfp_app  # noqa: E402
 app.add_typer(rfp_app, name="rfp")
 
 
+def _without_iri_format_checks() -> None:
+    """Keep jsonschema's ``iri`` format checks out of the command line's process.
+
+    Altair validates each chart with jsonschema, which at import builds the Earley
+    parsers of ``rfc3987_syntax`` for those checks: 2 to 4 s of every command that draws
+    a chart (python-jsonschema/jsonschema#1428), for a format neither the Vega-Lite
+    schema nor bestshore uses. An entry of None in ``sys.modules`` makes its import fail,
+    and jsonschema then goes without them; the process is the command's own, so nothing
+    else loses them.
+    """
+    if "jsonschema" not in sys.modules:
+        sys.modules.setdefault("rfc3987_syntax", None)  # type: ignore[arg-type]
+
+
 def main() -> None:
     """Console entry point."""
+    _without_iri_format_checks()
     app(prog_name="bestshore")
 
 

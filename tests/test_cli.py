@@ -238,3 +238,62 @@ def test_progress_doctests() -> None:
     from bestshore import progress
 
     assert doctest.testmod(progress).failed == 0
+
+
+def _in_a_fresh_process(code: str) -> Any:
+    """What ``code`` prints as JSON, run in a new interpreter (a clean ``sys.modules``)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
+    )
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def test_the_command_line_loads_no_chart_library_until_a_command_draws() -> None:
+    # `bestshore --help` and a bad input's one line used to wait about 5 s for Altair
+    # and jsonschema, pulled in by the tender commands' charts
+    loaded = _in_a_fresh_process(
+        "import json, sys\n"
+        "import bestshore.cli\n"
+        "print(json.dumps([m for m in ('altair', 'jsonschema') if m in sys.modules]))"
+    )
+    assert loaded == []
+    # the tender package still hands out its chart functions, from their own module
+    found = _in_a_fresh_process(
+        "import json\n"
+        "import bestshore.rfp, bestshore.rfp.outputs as outputs\n"
+        "from bestshore.rfp import *\n"
+        "print(json.dumps([bestshore.rfp.award_charts is outputs.award_charts,\n"
+        "    award_files is outputs.award_files, sorted(bestshore.rfp.__all__) ==\n"
+        "    sorted(n for n in bestshore.rfp.__all__ if n in globals())]))"
+    )
+    assert found == [True, True, True]
+    with pytest.raises(AttributeError, match="no attribute 'chart'"):
+        import bestshore.rfp
+
+        bestshore.rfp.chart  # noqa: B018
+
+
+def test_the_command_line_goes_without_the_iri_format_checks_alone() -> None:
+    # main() keeps rfc3987_syntax (2-4 s of Earley parsers at import) out of jsonschema;
+    # every other format check stays, and a chart still validates
+    code = (
+        "import json\n"
+        "{block}"
+        "import altair as alt, jsonschema, pandas as pd\n"
+        "checks = jsonschema.Draft7Validator.FORMAT_CHECKER.checkers\n"
+        "chart = alt.Chart(pd.DataFrame({{'a': [1]}})).mark_bar().encode(x='a')\n"
+        "try:\n"
+        "    alt.Chart(pd.DataFrame({{'a': [1]}})).mark_bar(opacity='half').to_dict()\n"
+        "    refused = False\n"
+        "except Exception:\n"
+        "    refused = True\n"
+        "print(json.dumps(['iri' in checks, 'email' in checks, 'date' in checks,\n"
+        "    chart.to_dict()['mark']['type'], refused]))"
+    )
+    block = "from bestshore.cli import _without_iri_format_checks\n_without_iri_format_checks()\n"
+    assert _in_a_fresh_process(code.format(block=block)) == [False, True, True, "bar", True]
+    try:
+        import rfc3987_syntax  # noqa: F401
+    except ImportError:
+        return  # not installed: nothing to compare with
+    assert _in_a_fresh_process(code.format(block="")) == [True, True, True, "bar", True]

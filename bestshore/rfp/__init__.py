@@ -13,11 +13,14 @@
 The workbook layout is a stable contract: :mod:`bestshore.rfp.layout`, ``docs/rfp.md``.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from bestshore.rfp.award import Award, award, lot_volumes, today_costs
 from bestshore.rfp.bidcost import BidComparison, compare_bids
 from bestshore.rfp.bids import BidErrors, BidIssue, Tender, import_bids
 from bestshore.rfp.example import example_files, example_scenario, fill_bid
-from bestshore.rfp.outputs import award_charts, award_files
 from bestshore.rfp.rules import AwardRules, describe_rule, load_rules, parse_rules
 from bestshore.rfp.template import template_workbook, workbook_bytes
 from bestshore.rfp.variants import (
@@ -26,6 +29,21 @@ from bestshore.rfp.variants import (
     comparison_files,
     load_variants,
 )
+
+if TYPE_CHECKING:
+    from bestshore.rfp.outputs import award_charts, award_files
+
+
+def __getattr__(name: str) -> Any:
+    # The award's charts and files are imported when first asked for (PEP 562): with
+    # them, Altair and its jsonschema, seconds of start-up that the command line's
+    # ``bestshore.rfp.cli`` (``bestshore --help``, a bad input) does not need.
+    if name in ("award_charts", "award_files"):
+        from bestshore.rfp import outputs
+
+        return getattr(outputs, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "Award",
