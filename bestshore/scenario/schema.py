@@ -336,6 +336,16 @@ class Settings(_Model):
         "site's share in cells); the plan's bound is the larger. About 1.3 s on the demo; "
         "not for quick what-ifs nor rostered sites. Default true.",
     )
+    lagrangian_steps: int = Field(
+        0,
+        ge=0,
+        le=200,
+        description="Subgradient steps on the Lagrangian bound's multipliers, from the LP's "
+        "duals toward the accepted plan's cost (Polyak's step, each step evaluating the "
+        "bound on coarser cells, the best multipliers then in full); a fixed number, so the "
+        "answer depends on the scenario alone. Each step about 0.3 s on the demo, which "
+        "they did not raise measurably (docs/formulation.md): default 0, none.",
+    )
     pool_languages: bool = Field(
         True,
         description="Skill pooling: at each site, the languages of one real-time call type "
