@@ -195,7 +195,7 @@ VERTICES = 20000
 #: coarser than :data:`CELLS`, so that a step costs a fraction of the bound.
 STEP_CELLS = 64
 #: The first step's :math:`\theta` in Polyak's step (:func:`multiplier_steps`).
-STEP_SIZE = 1.0
+STEP_SIZE = 0.1
 #: Steps without a better bound after which :math:`\theta` halves.
 STEP_PATIENCE = 2
 #: Points of each call type's table of staffing against load.
@@ -910,6 +910,7 @@ def multiplier_steps(
     target: float,
     *,
     cells: int = STEP_CELLS,
+    start: np.ndarray | None = None,
 ) -> Steps:
     r"""Projected subgradient steps on the multipliers from the LP's duals.
 
@@ -925,9 +926,14 @@ def multiplier_steps(
     cost of the wrong sign) goes back the same way. ``steps`` is fixed: the result
     depends on the terms alone. The minimizers are approximate (cells' ends, shares
     scaled to sum to 1): they only choose which multipliers are tried, every ``L``
-    itself is a bound.
+    itself is a bound. ``start``: the first multipliers (default the LP's duals,
+    ``dual.start``), projected. ``value`` is then the best of the steps' bounds and of
+    ``L`` at the best multipliers on the full cells, evaluated only when a step found
+    better ones than ``start``: the caller keeps the larger of it and its own bound at
+    ``start``.
     """
-    mu = dual.start
+    mu = dual.project(dual.start if start is None else start)
+    first = mu
     at = dual.evaluate(mu, cells=cells, fine_cells=0, lift=True)
     values = np.full(steps + 1, np.nan)
     if at is None:
@@ -957,7 +963,7 @@ def multiplier_steps(
             assert found is not None
         at = found
     value = best
-    if best_mu is not dual.start:
+    if best_mu is not first:
         again = dual.evaluate(best_mu)
         if again is not None:
             value = max(value, again.value)
