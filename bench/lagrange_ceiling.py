@@ -46,8 +46,9 @@ class Master:
         self.rows = np.flatnonzero(dual.dualized)
         self.matrix = dual.matrix[self.rows].tocsc()
         block = np.where(dual.kept, dual.unit, dual.unit.max() + 1 + dual.group)
-        _, self.block_of = np.unique(block, return_inverse=True)
+        ids, self.block_of = np.unique(block, return_inverse=True)
         self.blocks = int(self.block_of.max()) + 1
+        self.whole_units = ids <= dual.unit.max()  # blocks of one demand unit kept whole
         self.col_block = np.full(arrays.num_col, -1)
         self.col_block[dual.share] = self.block_of
         for columns in (dual.extra, dual.year):
@@ -133,6 +134,13 @@ class Master:
                     found = table.exact(ratio * load[at])
                     yearly[at] += weeks * np.where(load[at] > 0, found, 0.0)
         return carried, week, yearly
+
+    def least(self, multipliers: np.ndarray) -> np.ndarray:
+        """Each block's least Lagrangian cost over its columns at ``multipliers``."""
+        reduced = np.concatenate(self.cost) - sp.hstack(self.level).T @ multipliers[self.rows]
+        found = np.full(self.blocks, np.inf)
+        np.minimum.at(found, np.concatenate(self.owner), reduced)
+        return found
 
     def solve(self) -> tuple[float, float, np.ndarray]:
         """The master's optimum, its artificial columns' total and the multipliers (a
@@ -244,6 +252,17 @@ def main() -> None:
             f"{found.value if found else float('nan'):,.0f}, best {best:,.0f}, "
             f"+{added} columns ({time.perf_counter() - began:.1f} s)",
             flush=True,
+        )
+    if found is not None:
+        # at the last duals: L's parts against the least of each block's columns, the
+        # master's own Lagrangian (its optimum, the blocks' parts aside)
+        least = master.least(multipliers)
+        units = float(least[master.whole_units].sum())
+        pooled = float(least[~master.whole_units].sum())
+        print(
+            f"at the last duals, L against its blocks' columns: units kept whole "
+            f"{found.parts['units']:,.0f} against {units:,.0f}, pooled hours "
+            f"{found.parts['pooled']:,.0f} against {pooled:,.0f}"
         )
     print(
         f"ceiling {ceiling:,.0f} (gap at least {(cost - ceiling) / cost:.2%}); "

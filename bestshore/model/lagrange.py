@@ -470,7 +470,7 @@ def _families(blocks: list, count: int) -> np.ndarray:
 
 @dataclasses.dataclass(frozen=True)
 class Evaluation:
-    """``L(μ)`` at one multiplier vector, and what the blocks' minimizers lift to.
+    r"""``L(μ)`` at one multiplier vector, and what the blocks' minimizers lift to.
 
     Attributes
     ----------
@@ -481,10 +481,16 @@ class Evaluation:
         minimizer's shares, their ``e`` and ``y`` staffed from the tables, every other
         column at the bound its reduced cost picks (the LP's value where that cost is
         0); None when not asked for.
+    parts : dict
+        ``value`` by part [currency/yr]: ``rows`` (:math:`\mu^\top b` and the
+        objective's constant), ``outside`` (the columns outside the blocks), ``units``
+        (the demand units kept whole) and ``pooled`` (the call types' hours with a
+        language pool).
     """
 
     value: float
     lift: np.ndarray | None = None
+    parts: dict[str, float] = dataclasses.field(default_factory=dict)
 
 
 def prepare_dual(
@@ -734,6 +740,7 @@ class LagrangianDual:
         if not np.all(np.isfinite(take)):
             return None
         total = constant + float(np.sum(rc * np.where(rc != 0, take, 0.0)))
+        parts = {"rows": constant + float(arrays.offset), "outside": total - constant}
 
         # each row's linear slope g and staffing coefficients α
         share, extra, year = self.share, self.extra, self.year
@@ -751,6 +758,8 @@ class LagrangianDual:
         lifted = np.where(kept, least[unit] if n else 0.0, 0.0)
         slope = slope - lifted
         total += float(np.sum(least[np.isfinite(least)]))
+        parts["units"] = float(np.sum(least[np.isfinite(least)]))
+        parts["pooled"] = 0.0
         shares = np.zeros(n) if lift else None
 
         def row_cells(at: np.ndarray, cells: int, name: str) -> np.ndarray:
@@ -773,27 +782,28 @@ class LagrangianDual:
         env = self.env
         if env is not None and env.pools:
             alone = self.alone
-            parts = np.zeros(self.pooled_group.size)
+            sites = np.zeros(self.pooled_group.size)
             if len(alone):
                 found = row_cells(alone, cells, "alone")
-                np.add.at(parts, group[alone], np.min(found, axis=1))
+                np.add.at(sites, group[alone], np.min(found, axis=1))
                 if shares is not None:
                     shares[alone] = _cell_shares(np.argmin(found, axis=1), cells)
             pools, filled = _pools(
                 env, self.most, slope, alpha_week, alpha_year, traffic, cells, refine,
                 self._pool_grids(cells, refine), lift,
             )  # fmt: skip
-            np.add.at(parts, group[env.rows[[m[0] for m in env.pools]]], pools)
+            np.add.at(sites, group[env.rows[[m[0] for m in env.pools]]], pools)
             if shares is not None:
                 for members, x in zip(env.pools, filled, strict=True):
                     shares[env.rows[members]] = x
             vertex, picks = _vertex_least(
-                self.vertices, parts.size, slope, alpha_week, alpha_year, self.items
+                self.vertices, sites.size, slope, alpha_week, alpha_year, self.items
             )
-            total += float(np.sum(np.maximum(parts, vertex)[self.pooled_group]))
+            total += float(np.sum(np.maximum(sites, vertex)[self.pooled_group]))
+            parts["pooled"] = float(np.sum(np.maximum(sites, vertex)[self.pooled_group]))
             if shares is not None:
                 for g, (rows_of, picked) in picks.items():
-                    if vertex[g] >= parts[g]:
+                    if vertex[g] >= sites[g]:
                         shares[rows_of] = 0.0
                         shares[picked] = 1.0
 
@@ -822,10 +832,11 @@ class LagrangianDual:
                 where = np.searchsorted(units, finer)
                 found[where] = np.maximum(found[where], better)
             total += float(np.sum(found))
+            parts["units"] += float(np.sum(found))
         value = total + float(arrays.offset)
         if shares is None:
-            return Evaluation(value)
-        return Evaluation(value, self._lift(shares, reduced))
+            return Evaluation(value, parts=parts)
+        return Evaluation(value, self._lift(shares, reduced), parts)
 
     def _pool_grids(self, cells: int, refine: int) -> list[tuple[np.ndarray, _Grid]]:
         """Per table, the pools it staffs and their grids on their summed loads."""
