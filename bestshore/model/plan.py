@@ -898,6 +898,8 @@ def plan_sourcing(
                 dual, at = None, None
         if at is not None and (bound is None or at.value > bound):
             bound, source = at.value, "lagrangian"
+        if not inputs.scenario.settings.lagrangian_steps:
+            dual = None  # no steps: its tables need not be kept through the rounds
     if quick and previous is not None and held_back(previous.margins):
         margins = previous.margins
         model, solution = solve_round(
