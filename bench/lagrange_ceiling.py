@@ -253,16 +253,23 @@ def main() -> None:
             f"+{added} columns ({time.perf_counter() - began:.1f} s)",
             flush=True,
         )
-    if found is not None:
-        # at the last duals: L's parts against the least of each block's columns, the
-        # master's own Lagrangian (its optimum, the blocks' parts aside)
-        least = master.least(multipliers)
+    # L's parts against the least of each block's columns (at least each block's true
+    # least, which is at least L's): at the LP's duals and at the master's last
+    for label, at_mu, mu in (
+        ("the LP's duals", start, dual.start),
+        ("the last duals", found, multipliers),
+    ):
+        if at_mu is None:
+            continue
+        least = master.least(dual.project(mu))
         units = float(least[master.whole_units].sum())
         pooled = float(least[~master.whole_units].sum())
         print(
-            f"at the last duals, L against its blocks' columns: units kept whole "
-            f"{found.parts['units']:,.0f} against {units:,.0f}, pooled hours "
-            f"{found.parts['pooled']:,.0f} against {pooled:,.0f}"
+            f"at {label}, L against its blocks' columns: units kept whole "
+            f"{at_mu.parts['units']:,.0f} against {units:,.0f} "
+            f"({units - at_mu.parts['units']:+,.0f}), pooled hours "
+            f"{at_mu.parts['pooled']:,.0f} against {pooled:,.0f} "
+            f"({pooled - at_mu.parts['pooled']:+,.0f})"
         )
     print(
         f"ceiling {ceiling:,.0f} (gap at least {(cost - ceiling) / cost:.2%}); "
