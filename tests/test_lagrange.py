@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -22,8 +23,15 @@ from scenario_strategies import scenarios
 from test_hourly import WEEKS, erlang_hour
 
 from bestshore.model import prepare_inputs
-from bestshore.model.lagrange import cell_program, lagrangian_bound
-from bestshore.model.plan import _bound, plan_sourcing
+from bestshore.model.lagrange import (
+    _families,
+    cell_choices,
+    cell_program,
+    lagrangian_bound,
+    multiplier_steps,
+    prepare_dual,
+)
+from bestshore.model.plan import _bound, _decisions, plan_sourcing
 from bestshore.scenario import parse_scenario
 from bestshore.staffing import agents_for_service_level, service_level
 
@@ -50,6 +58,33 @@ def test_the_cell_program_is_the_least_cost_of_every_choice_that_reaches(
             if sum(reach[k] for k in pick) >= cells:
                 best = min(best, sum(costs[b, s, k] for s, k in enumerate(pick)))
         assert found[b] == pytest.approx(best, rel=1e-12, abs=1e-12) or found[b] == best
+
+
+@settings(max_examples=60, deadline=None, derandomize=True)
+@given(
+    sites=st.integers(1, 3),
+    cells=st.integers(1, 5),
+    blocks=st.integers(1, 3),
+    seed=st.integers(0, 10_000),
+)
+def test_the_cell_programs_choice_reaches_and_costs_its_minimum(
+    sites: int, cells: int, blocks: int, seed: int
+) -> None:
+    # the choice read back from the program (the multiplier steps' minimizers) reaches
+    # the cells and costs exactly the minimum
+    rng = np.random.default_rng(seed)
+    choices = cells + 2
+    costs = rng.normal(0.0, 10.0, size=(blocks, sites, choices))
+    costs[rng.random(costs.shape) < 0.2] = np.inf
+    reach = np.concatenate([[0], np.arange(1, cells + 1), [cells]])
+    found, choice = cell_choices(costs, reach, cells)
+    assert np.array_equal(found, cell_program(costs, reach, cells))
+    for b in range(blocks):
+        if not np.isfinite(found[b]):
+            assert np.all(choice[b] == -1)
+            continue
+        assert reach[choice[b]].sum() >= cells
+        assert costs[b, np.arange(sites), choice[b]].sum() == pytest.approx(found[b], abs=1e-9)
 
 
 def _whole(load: float) -> int:
@@ -173,6 +208,9 @@ def test_random_scenarios_the_bound_stays_under_the_plan(data: dict[str, Any]) -
     found = lagrangian_bound(planning.first_model)
     if found is not None:
         assert found <= cost + 1e-7 * max(1.0, abs(cost))
+        # steps toward the plan's cost: a bound all the same, at least the duals'
+        stepped = lagrangian_bound(planning.first_model, steps=4, target=cost)
+        assert stepped is not None and found <= stepped <= cost + 1e-7 * max(1.0, abs(cost))
     bound = planning.plan.lower_bound
     if relaxation is not None:
         assert bound is not None and bound >= relaxation - 1e-9 * abs(relaxation)
@@ -265,3 +303,82 @@ def test_a_pool_and_a_cheaper_site_are_bounded_as_one_block(
         assert found > alone + 0.003 * best
         assert found >= best * (1 - 0.003)
     # (whole agents: ψ, the corners' line, lies up to an agent under the steps)
+
+
+def _capacity_and_dearer() -> dict[str, Any]:
+    # 10 Erlangs in one hour (planning agents, 80/20); Rabat (15 EUR/h) has 9 productive
+    # hours a week, Casablanca (18 EUR/h) plenty: the queue splits at Rabat's capacity.
+    data = erlang_hour(max_agents=100)
+    data["sites"][0]["capacity_hours"] = 9 * WEEKS
+    casa = dict(copy.deepcopy(data["sites"][0]), id="casa", city="Casablanca")
+    casa.update(cost_per_hour=18.0, capacity_hours=100_000)
+    data["sites"].append(casa)
+    data["settings"] = {"staffing_model": "planning"}
+    return data
+
+
+def test_steps_price_a_capacity_the_multipliers_left_free() -> None:
+    # Rabat's capacity multiplier set to 0: each block then takes the whole queue at
+    # Rabat, over its capacity, and L falls to 15 N(10) a year. The steps raise that
+    # multiplier again (the subgradient: the capacity less Rabat's hours in z*) and
+    # the bound with it, never above the best split found by brute force.
+    data = _capacity_and_dearer()
+    inputs = prepare_inputs(parse_scenario(copy.deepcopy(data)))
+    planning = plan_sourcing(inputs)
+    assert planning.plan is not None
+    cost = planning.plan.exact_cost
+    hours = float(inputs.sites.at["rabat", "capacity_hours"])
+    assert hours == pytest.approx(9.0)
+    best = min(
+        (15 * _planning(10 * x) + 18 * _planning(10 * (1 - x))) * WEEKS
+        for x in np.linspace(0.0, 1.0, 20_001)
+        if _planning(10 * x) <= hours
+    )
+    model = planning.first_model
+    dual = prepare_dual(model, fixed=_decisions(model, planning.first_solution))
+    assert dual is not None
+    family = _families(model.program._row_blocks, dual.arrays.num_row)
+    capacity = family == "capacity"
+    assert dual.start[capacity].min() < 0  # the LP prices Rabat's capacity
+    free = np.where(capacity, 0.0, dual.start)
+    at_lp, at_free = dual.evaluate(dual.start), dual.evaluate(free)
+    assert at_lp is not None and at_free is not None
+    assert at_free.value == pytest.approx(15 * _planning(10.0) * WEEKS, rel=1e-3)
+    stepped = multiplier_steps(dual, 20, target=cost, start=free)
+    assert stepped.value is not None and stepped.multipliers is not None
+    assert stepped.multipliers[capacity].min() < 0
+    # most of the way back to the LP's price, and a bound all the same
+    assert stepped.value >= at_free.value + 0.9 * (at_lp.value - at_free.value)
+    assert stepped.value <= best * (1 + 1e-9)
+    assert stepped.value <= cost
+
+
+SCENARIOS = Path(__file__).resolve().parents[1] / "scenarios"
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(
+            path.stem, marks=[] if path.stem == "demo-n2-nearshore" else [pytest.mark.slow]
+        )
+        for path in sorted(SCENARIOS.glob("*.yaml"))
+    ],
+)
+def test_steps_stay_under_the_plan_on_the_bundled_scenarios(name: str) -> None:
+    # Ten steps from the LP's duals toward the accepted plan's cost, in the solve
+    # (settings.lagrangian_steps): the bound never above the plan's cost. On
+    # demo-n2-nearshore, where the duals are not the best multipliers, the steps bound
+    # about 24,000 EUR more than the duals' 7,131,266 EUR.
+    from bestshore.scenario import load_scenario
+
+    scenario = load_scenario(SCENARIOS / f"{name}.yaml")
+    settings = scenario.settings.model_copy(update={"lagrangian_steps": 10})
+    inputs = prepare_inputs(scenario.model_copy(update={"settings": settings}))
+    planning = plan_sourcing(inputs)
+    assert planning.plan is not None and planning.plan.lower_bound is not None
+    cost = planning.plan.exact_cost
+    assert planning.plan.lower_bound <= cost
+    if name == "demo-n2-nearshore":
+        assert planning.plan.bound_source == "lagrangian"
+        assert planning.plan.lower_bound > 7_131_266 + 10_000

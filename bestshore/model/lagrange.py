@@ -25,8 +25,9 @@ every row, the premise of the relaxation's own bound ("The bound" in
   active side asks for (:math:`\mu_i \ge 0` needs :math:`\ell_i > -\infty`,
   :math:`\mu_i \le 0` needs :math:`u_i < \infty`; a multiplier of the wrong sign is
   set to 0). :math:`\mu` is the row duals of the relaxation's LP, its on/off
-  decisions held at the first round's values (any :math:`\mu` of the right signs gives
-  a bound: every column keeps its own bounds in the minimum below).
+  decisions held at the first round's values, or multipliers stepped from them
+  (below; any :math:`\mu` of the right signs gives a bound: every column keeps its own
+  bounds in the minimum below).
 
 For every plan :math:`P` feasible for the rows ``D``,
 :math:`\mu_i (A_i z(P) - b_i) \ge 0` with :math:`b_i = \ell_i` where
@@ -145,6 +146,23 @@ It sees the pooling a split loses, which the pools bounded one by one at the LP'
 duals do not: on the demo, the multilingual desk's 168 hours are bounded 52,403 EUR
 higher (every hour enumerated, 308 vertices at most).
 
+**Multiplier steps** (:func:`multiplier_steps`). :class:`LagrangianDual` computes once
+what does not depend on :math:`\mu` (the LP, the rows' split, the tables, the staffing
+read on the cells, the seat caps, the minorants and the vertices);
+:meth:`LagrangianDual.evaluate` is then :math:`L(\mu)` and, asked, the lift
+:math:`z^*` of its blocks' minimizers: the cells the program chose (read back,
+:func:`cell_choices`; each share at its cell's upper end, scaled to sum to 1 in its
+unit), each pool's least cell carried by its cheapest rows, each pooled hour's least
+vertex; :math:`e_r = W_r(T_r x_r) - \kappa_r T_r x_r`, :math:`y_r = Y_r(T_r x_r)` (a
+pool's rows their parts of its staffing), every other column at the bound its reduced
+cost picks (the LP's value where it is 0). The subgradient :math:`s = b - A_D z^*`
+(:meth:`LagrangianDual.subgradient`) and Polyak's step toward a plan's cost move the
+multipliers a fixed number of times, on coarser cells; the best are evaluated again on
+the full cells. The minimizers are approximate: they only choose which multipliers are
+tried, every :math:`L` evaluated is a bound. Measured (``docs/formulation.md``):
+demo-n2-nearshore's bound 0.33 points of gap higher in 10 steps, the demo's next to
+nothing (the duals are nearly the best multipliers; the gap is the decomposition's).
+
 Rostered sites (whole shifts) are not covered, nor Erlang A goals and within-hour
 interval shapes (their staffing is computed one load at a time, too slow for the
 tables): the function returns None for a scenario with one.
@@ -165,7 +183,19 @@ from bestshore.model.opening import first_agent
 from bestshore.model.program import solve_with_highs
 from bestshore.model.staffing import exact_staffing, queue_goal
 
-__all__ = ["CELLS", "DROPPED_FAMILIES", "cell_program", "concave_minorant", "lagrangian_bound"]
+__all__ = [
+    "CELLS",
+    "DROPPED_FAMILIES",
+    "Evaluation",
+    "LagrangianDual",
+    "Steps",
+    "cell_choices",
+    "cell_program",
+    "concave_minorant",
+    "lagrangian_bound",
+    "multiplier_steps",
+    "prepare_dual",
+]
 
 #: Cells of a share (``K``): the discretization error is about ``κ T / K`` agents per
 #: used site of a split queue.
@@ -179,6 +209,13 @@ REFINE = 1
 #: Vertices (each demand unit wholly at one site) a pooled call type's hour may have
 #: to be bounded as one block; past it, its pools are bounded one by one.
 VERTICES = 20000
+#: Cells of a share in the multiplier steps' evaluations (:func:`multiplier_steps`):
+#: coarser than :data:`CELLS`, so that a step costs a fraction of the bound.
+STEP_CELLS = 64
+#: The first step's :math:`\theta` in Polyak's step (:func:`multiplier_steps`).
+STEP_SIZE = 0.1
+#: Steps without a better bound after which :math:`\theta` halves.
+STEP_PATIENCE = 2
 #: Points of each call type's table of staffing against load.
 TABLE_POINTS = 6000
 #: The staffing rows the exact staffing replaces.
@@ -207,28 +244,75 @@ def cell_program(costs: np.ndarray, reach: np.ndarray, cells: int) -> np.ndarray
     whole number of ``1/cells`` each choice may reach (shape (choices,)). Returns the
     minimum per block (``inf`` when none reaches). The state is ``min(cells, Σ reach)``.
     """
+    return _min_plus(costs, reach, cells, argmin=False)[0]
+
+
+def cell_choices(costs: np.ndarray, reach: np.ndarray, cells: int) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`cell_program`'s minima and a choice reaching each: ``k_s`` per block and
+    site (shape (blocks, sites); -1 for a block none reaches)."""
+    found, choice = _min_plus(costs, reach, cells, argmin=True)
+    assert choice is not None
+    return found, choice
+
+
+def _min_plus(
+    costs: np.ndarray, reach: np.ndarray, cells: int, argmin: bool
+) -> tuple[np.ndarray, np.ndarray | None]:
+    """:func:`cell_program`, with ``argmin`` its choices too (the choice and the state
+    before it kept per site and state, then read back from the state ``cells``)."""
     blocks, sites, _ = costs.shape
     best = np.full((blocks, cells + 1), np.inf)
     best[:, 0] = 0.0
+    states = np.arange(cells + 1)
+    picked, came = [], []  # per site: the choice and the state before, per state
     for s in range(sites):
         nxt = np.full_like(best, np.inf)
         # least of the states from j on: those a step of cells + 1 - j or more caps
         tail = np.minimum.accumulate(best[:, ::-1], axis=1)[:, ::-1]
+        if argmin:
+            pick = np.full(best.shape, -1, dtype=np.int32)
+            back = np.full(best.shape, -1, dtype=np.int32)
+            # where each tail's least is: the last state from the right holding it
+            ahead = best[:, ::-1] == tail[:, ::-1]
+            marks = np.maximum.accumulate(np.where(ahead, states, 0), axis=1)
+            tail_at = (cells - marks)[:, ::-1]
         for k, step in enumerate(reach):
             cost = costs[:, s, k][:, None]
             if not np.isfinite(cost).any():
                 continue
             step = int(step)
             if step == 0:
+                if argmin:
+                    better = best + cost < nxt
+                    pick[better], back[better] = k, np.broadcast_to(states, better.shape)[better]
                 np.minimum(nxt, best + cost, out=nxt)
                 continue
             keep = cells + 1 - step  # states that stay below the cap
             if keep > 0:
+                if argmin:
+                    better = best[:, :keep] + cost < nxt[:, step:]
+                    pick[:, step:][better] = k
+                    back[:, step:][better] = np.broadcast_to(states[:keep], better.shape)[better]
                 np.minimum(nxt[:, step:], best[:, :keep] + cost, out=nxt[:, step:])
             over = tail[:, max(keep, 0)]
+            if argmin:
+                better = over + cost[:, 0] < nxt[:, cells]
+                pick[better, cells], back[better, cells] = k, tail_at[better, max(keep, 0)]
             nxt[:, cells] = np.minimum(nxt[:, cells], over + cost[:, 0])
+        if argmin:
+            picked.append(pick)
+            came.append(back)
         best = nxt
-    return best[:, cells]
+    if not argmin:
+        return best[:, cells], None
+    choice = np.full((blocks, sites), -1, dtype=np.int64)
+    state = np.full(blocks, cells)
+    rows = np.arange(blocks)
+    reached = np.isfinite(best[:, cells])
+    for s in range(sites - 1, -1, -1):
+        choice[:, s] = np.where(reached, picked[s][rows, state], -1)
+        state = np.where(reached, came[s][rows, state], state)
+    return best[:, cells], choice
 
 
 class _Table:
@@ -269,31 +353,31 @@ class _Table:
         return self.agents[at]
 
 
-def _staffing_cells(
+@dataclasses.dataclass(frozen=True)
+class _Grid:
+    """The staffing of rows on the pieces of their cells, read from a table (what
+    :func:`_staffing_cells` weighs by the multipliers' coefficients): per piece the
+    agents at its lower end (at least ``m_0``) and at its upper end, at share 1 a
+    relative :math:`10^{-9}` below and above, for the sizing week and the year."""
+
+    week: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+    year: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+
+
+def _staffing_grid(
     table: _Table,
     traffic: np.ndarray,
     months: tuple[np.ndarray, np.ndarray],
-    alpha_week: np.ndarray,
-    alpha_year: np.ndarray,
     cells: int,
-    slope: np.ndarray | None = None,
     refine: int = 1,
-    linear: tuple[np.ndarray, np.ndarray] | None = None,
-) -> np.ndarray:
-    """``g x + α^W W + α^Y Y`` bounded below on each cell of each row (shape (rows,
-    cells+2): ``{0}``, the ``cells`` intervals, ``{1}``), the loads ``traffic`` at share
-    1, ``g`` the ``slope`` (none: 0). Each interval is cut in ``refine`` pieces, each
-    bounded on its own (the linear part at its lower end, each staffing term at the
-    end its sign asks for), and the interval's bound is their least."""
+) -> _Grid:
+    """The :class:`_Grid` of rows of loads ``traffic`` at share 1."""
     ratios, weeks = months
     fine = cells * refine
     lo = np.arange(fine) / fine  # left ends of the pieces
     hi = np.arange(1, fine + 1) / fine
-    pieces = np.zeros((len(traffic), fine))
-    full = np.zeros(len(traffic))
-    for alpha, yearly in ((alpha_week, False), (alpha_year, True)):
-        if not np.any(alpha):
-            continue
+    parts = []
+    for yearly in (False, True):
         scales = (ratios, weeks) if yearly else (np.ones(1), np.ones(1))
         low = np.zeros((len(traffic), fine))
         high = np.zeros((len(traffic), fine))
@@ -308,6 +392,36 @@ def _staffing_cells(
             high += week * table.above(traffic[:, None] * hi[None, :] * ratio)
             full_low += week * table.exact(traffic * ratio * (1 - _EDGE))
             full_high += week * table.exact(traffic * ratio * (1 + _EDGE))
+        parts.append((low, high, full_low, full_high))
+    return _Grid(week=parts[0], year=parts[1])
+
+
+def _staffing_cells(
+    grid: _Grid,
+    alpha_week: np.ndarray,
+    alpha_year: np.ndarray,
+    cells: int,
+    slope: np.ndarray | None = None,
+    refine: int = 1,
+    linear: tuple[np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
+    """``g x + α^W W + α^Y Y`` bounded below on each cell of each row of ``grid`` (shape
+    (rows, cells+2): ``{0}``, the ``cells`` intervals, ``{1}``), ``g`` the ``slope``
+    (none: 0). Each interval is cut in ``refine`` pieces, each bounded on its own (the
+    linear part at its lower end, each staffing term at the end its sign asks for), and
+    the interval's bound is their least."""
+    rows = len(grid.week[2])
+    fine = cells * refine
+    lo = np.arange(fine) / fine
+    hi = np.arange(1, fine + 1) / fine
+    pieces = np.zeros((rows, fine))
+    full = np.zeros(rows)
+    for alpha, (low, high, full_low, full_high) in (
+        (alpha_week, grid.week),
+        (alpha_year, grid.year),
+    ):
+        if not np.any(alpha):
+            continue
         positive = (alpha >= 0)[:, None]
         pieces += alpha[:, None] * np.where(positive, low, high)
         full += alpha * np.where(alpha >= 0, full_low, full_high)
@@ -317,8 +431,8 @@ def _staffing_cells(
     if linear is not None:  # per piece, already bounded: added as given
         pieces += linear[0]
         full += linear[1]
-    out = np.zeros((len(traffic), cells + 2))
-    out[:, 1:-1] = pieces.reshape(len(traffic), cells, refine).min(axis=2)
+    out = np.zeros((rows, cells + 2))
+    out[:, 1:-1] = pieces.reshape(rows, cells, refine).min(axis=2)
     out[:, -1] = full
     return out
 
@@ -346,20 +460,6 @@ def _within_bounds(lower: np.ndarray, upper: np.ndarray, cells: int) -> np.ndarr
     return ok
 
 
-def _reduced(model: SourcingModel, duals: np.ndarray, dualized: np.ndarray):
-    arrays = model.program.arrays()
-    lower, upper = arrays.row_lower, arrays.row_upper
-    mu = np.where(dualized, duals, 0.0)
-    mu = np.where((mu > 0) & ~np.isfinite(lower), 0.0, mu)
-    mu = np.where((mu < 0) & ~np.isfinite(upper), 0.0, mu)
-    side = np.where(mu > 0, lower, upper)
-    constant = float(np.sum(mu[mu != 0] * side[mu != 0]))
-    matrix = sp.csr_matrix(
-        (arrays.a_value, arrays.a_index, arrays.a_start), shape=(arrays.num_row, arrays.num_col)
-    )
-    return constant, np.asarray(matrix.T @ mu).ravel()
-
-
 def _families(blocks: list, count: int) -> np.ndarray:
     names = np.empty(count, dtype=object)
     starts = [b.start for b in blocks] + [count]
@@ -368,26 +468,44 @@ def _families(blocks: list, count: int) -> np.ndarray:
     return names
 
 
-def lagrangian_bound(
+@dataclasses.dataclass(frozen=True)
+class Evaluation:
+    r"""``L(μ)`` at one multiplier vector, and what the blocks' minimizers lift to.
+
+    Attributes
+    ----------
+    value : float
+        ``L(μ)``, a lower bound on every plan's cost [currency/yr].
+    lift : array or None
+        ``z*``, a value per column of the relaxation: each block's (approximate)
+        minimizer's shares, their ``e`` and ``y`` staffed from the tables, every other
+        column at the bound its reduced cost picks (the LP's value where that cost is
+        0); None when not asked for.
+    parts : dict
+        ``value`` by part [currency/yr]: ``rows`` (:math:`\mu^\top b` and the
+        objective's constant), ``outside`` (the columns outside the blocks), ``units``
+        (the demand units kept whole) and ``pooled`` (the call types' hours with a
+        language pool).
+    """
+
+    value: float
+    lift: np.ndarray | None = None
+    parts: dict[str, float] = dataclasses.field(default_factory=dict)
+
+
+def prepare_dual(
     model: SourcingModel,
     *,
-    cells: int = CELLS,
-    refine: int = REFINE,
     time_limit: float | None = None,
     fixed: np.ndarray | None = None,
-    fine_cells: int = FINE_CELLS,
-) -> float | None:
-    """The Lagrangian bound of a built relaxation [currency/yr], None when it proves
-    none (rostered sites, an LP that does not solve to optimality, an unbounded column
-    of the wrong reduced cost). See the module docstring.
-
-    The multipliers are the row duals of the relaxation's LP: its integer columns held
-    at ``fixed`` (a value per column, NaN where free: the relaxation's on/off decisions,
-    as :func:`~bestshore.model.plan.plan_sourcing` holds them), else relaxed. Any
-    multipliers of the right signs give a bound; every column keeps its own bounds in
-    the bound's minimum. ``cells`` is ``K``, ``refine`` the pieces each cell is bounded
-    on.
-    """
+) -> LagrangianDual | None:
+    """The parts of the Lagrangian bound of a built relaxation that do not depend on
+    the multipliers (:class:`LagrangianDual`), its starting multipliers the row duals
+    of the relaxation's LP, its integer columns held at ``fixed`` (a value per column,
+    NaN where free: the relaxation's on/off decisions, as
+    :func:`~bestshore.model.plan.plan_sourcing` holds them), else relaxed. None when no
+    bound is proven so (rostered sites, Erlang A or within-hour peaks, an LP that does
+    not solve to optimality)."""
     inputs = model.inputs
     if rostered_sites(inputs):
         return None
@@ -395,10 +513,7 @@ def lagrangian_bound(
         goal = queue_goal(kind)
         if kind.service_level is not None and (goal.patience is not None or goal.peak != 1.0):
             return None  # Erlang A, within-hour peaks: staffed one load at a time, slow
-    program = model.program
-    arrays = program.arrays()
-    # the multipliers: the row duals of the LP, its integer columns held at ``fixed``
-    # where given (the relaxation's on/off decisions), else relaxed
+    arrays = model.program.arrays()
     lower, upper = arrays.col_lower, arrays.col_upper
     if fixed is not None:
         held = ~np.isnan(fixed) & arrays.integer
@@ -411,210 +526,548 @@ def lagrangian_bound(
         col_upper=upper,
     )
     solution, _ = solve_with_highs(relaxed, time_limit=time_limit)
-    if solution.status != "optimal" or solution.duals is None:
+    if solution.status != "optimal" or solution.duals is None or solution.values is None:
         return None
-    v = model.variables
-    env = v.envelopes
-    rows = v.assignments
-    n = len(rows)
-    row_family = _families(program._row_blocks, arrays.num_row)
-    col_family = _families(program._col_blocks, arrays.num_col)
-    scenario = inputs.scenario
-    occupancy = scenario.settings.occupancy
-    call_types = {c.id: c for c in scenario.call_types}
-    months = month_weights(inputs)
+    return LagrangianDual(model, solution.duals, solution.values)
 
-    # which rows carry an envelope, and which are in a language pool
-    position = np.full(n, -1, dtype=np.int64)
-    if env is not None and len(env.rows):
-        position[env.rows] = np.arange(len(env.rows))
-    enveloped = position >= 0
-    pool_of = np.full(n, -1, dtype=np.int64)
-    if env is not None:
-        for p, members in enumerate(env.pools):
-            pool_of[env.rows[members]] = p
-    unit = rows.groupby(["call_type", "language", "hour"], sort=False).ngroup().to_numpy()
-    group = rows.groupby(["call_type", "hour"], sort=False).ngroup().to_numpy()
-    pooled_group = np.zeros(group.max() + 1 if n else 0, dtype=bool)
-    pooled_group[group[pool_of >= 0]] = True
-    in_pooled = pooled_group[group] if n else np.zeros(0, dtype=bool)
 
-    # rows: demand rows of pooled groups are dualized, the others kept
-    dualized = ~np.isin(row_family, list(DROPPED_FAMILIES | {"demand"}))
-    demand_rows = program.row_keys("demand")
-    pooled_units = set(
-        zip(
-            rows["call_type"][in_pooled],
-            rows["language"][in_pooled],
-            rows["hour"][in_pooled],
-            strict=True,
+class LagrangianDual:
+    r"""The Lagrangian bound as a function of its multipliers, :meth:`evaluate`.
+
+    Everything that does not depend on :math:`\mu` is computed once here: the rows'
+    split (kept, dropped, dualized), the blocks, the staffing tables and their reading
+    on the cells, the seat caps, the concave minorants and the vertices of the
+    language pools' hours. ``start`` is the multipliers the LP's duals give (their
+    signs made right), ``values`` the LP's column values.
+    """
+
+    def __init__(self, model: SourcingModel, duals: np.ndarray, values: np.ndarray):
+        inputs = model.inputs
+        program = model.program
+        self.arrays = arrays = program.arrays()
+        self.values = values
+        self.matrix = sp.csr_matrix(
+            (arrays.a_value, arrays.a_index, arrays.a_start),
+            shape=(arrays.num_row, arrays.num_col),
         )
-    )
-    for unit_key in pooled_units:
-        dualized[demand_rows[unit_key]] = True
-    constant, pi = _reduced(model, solution.duals, dualized)
-    cost = arrays.cost
-    reduced = cost - pi
+        v = model.variables
+        self.env = env = v.envelopes
+        rows = v.assignments
+        self.n = n = len(rows)
+        row_family = _families(program._row_blocks, arrays.num_row)
+        col_family = _families(program._col_blocks, arrays.num_col)
+        scenario = inputs.scenario
+        occupancy = scenario.settings.occupancy
+        call_types = {c.id: c for c in scenario.call_types}
+        self.months = months = month_weights(inputs)
 
-    # columns outside the blocks: by their bounds
-    outside = ~np.isin(col_family, _BLOCK_COLUMNS)
-    rc = reduced[outside]
-    lo, up = arrays.col_lower[outside], arrays.col_upper[outside]
-    take = np.where(rc > 0, lo, np.where(rc < 0, up, 0.0))
-    if not np.all(np.isfinite(take)):
-        return None
-    total = constant + float(np.sum(rc * np.where(rc != 0, take, 0.0)))
+        # which rows carry an envelope, and which are in a language pool
+        position = np.full(n, -1, dtype=np.int64)
+        if env is not None and len(env.rows):
+            position[env.rows] = np.arange(len(env.rows))
+        self.enveloped = enveloped = position >= 0
+        self.pool_of = pool_of = np.full(n, -1, dtype=np.int64)
+        if env is not None:
+            for p, members in enumerate(env.pools):
+                pool_of[env.rows[members]] = p
+        self.unit = rows.groupby(["call_type", "language", "hour"], sort=False).ngroup().to_numpy()
+        self.group = group = rows.groupby(["call_type", "hour"], sort=False).ngroup().to_numpy()
+        self.pooled_group = pooled_group = np.zeros(group.max() + 1 if n else 0, dtype=bool)
+        pooled_group[group[pool_of >= 0]] = True
+        in_pooled = pooled_group[group] if n else np.zeros(0, dtype=bool)
 
-    # each row's linear slope g and staffing coefficients α
-    share = v.share
-    traffic = (rows["handle_hours"] * rows["repeat_factor"]).to_numpy(dtype=float)
-    price = (rows["rate_per_hour"] * rows["premium"] * rows["incentive"]).to_numpy(dtype=float)
-    extra = v.extra if len(v.extra) else np.full(n, -1)
-    year = v.year if len(v.year) else np.full(n, -1)
-    pi_e = np.where(extra >= 0, pi[np.maximum(extra, 0)], 0.0)
-    pi_y = np.where(year >= 0, pi[np.maximum(year, 0)], 0.0)
-    staff_on_share = np.zeros(n)
-    if env is not None and len(env.rows):
-        planning = enveloped & (year < 0)
-        staff_on_share[planning] = (price * env.year_factor * traffic)[planning]
-    slope = cost[share] - staff_on_share - pi[share] + pi_e * v.agent_hours
-    slope = np.where(enveloped, slope, reduced[share])
-    alpha_week = -pi_e
-    alpha_year = price - pi_y
-    whole = np.zeros(n, dtype=bool)
-    if env is not None and len(env.rows):
-        whole[env.rows] = env.whole
+        # rows: demand rows of pooled groups are dualized, the others kept
+        dualized = ~np.isin(row_family, list(DROPPED_FAMILIES | {"demand"}))
+        demand_rows = program.row_keys("demand")
+        pooled_units = set(
+            zip(
+                rows["call_type"][in_pooled],
+                rows["language"][in_pooled],
+                rows["hour"][in_pooled],
+                strict=True,
+            )
+        )
+        for unit_key in pooled_units:
+            dualized[demand_rows[unit_key]] = True
+        self.dualized = dualized
+        self.start = self.project(duals)
+        self.outside = ~np.isin(col_family, _BLOCK_COLUMNS)
 
-    # staffing tables per (call type, staffing model), up to the busiest load asked
-    tops: dict[tuple[str, bool], float] = {}
-    kinds = rows["call_type"].to_numpy()
-    pool_traffic: np.ndarray = (
-        np.array([traffic[env.rows[m]].sum() for m in env.pools])
-        if env is not None
-        else np.zeros(0)
-    )
-    for r in np.flatnonzero(enveloped):
-        key = (kinds[r], bool(whole[r]))
-        load = pool_traffic[pool_of[r]] if pool_of[r] >= 0 else traffic[r]
-        tops[key] = max(tops.get(key, 0.0), load * max(1.0, float(months[kinds[r]][0].max())))
-    tables = {
-        key: _Table(call_types[key[0]], key[1], occupancy, top * 1.01, TABLE_POINTS)
-        for key, top in tops.items()
-    }
+        # each row's cost without its staffing, and its columns
+        self.share = v.share
+        self.traffic = traffic = (rows["handle_hours"] * rows["repeat_factor"]).to_numpy(
+            dtype=float
+        )
+        self.price = price = (rows["rate_per_hour"] * rows["premium"] * rows["incentive"]).to_numpy(
+            dtype=float
+        )
+        self.extra = v.extra if len(v.extra) else np.full(n, -1)
+        self.year = v.year if len(v.year) else np.full(n, -1)
+        self.agent_hours = v.agent_hours
+        self.staff_on_share = np.zeros(n)
+        if env is not None and len(env.rows):
+            planning = enveloped & (self.year < 0)
+            self.staff_on_share[planning] = (price * env.year_factor * traffic)[planning]
+        self.whole = whole = np.zeros(n, dtype=bool)
+        if env is not None and len(env.rows):
+            whole[env.rows] = env.whole
 
-    # cell lower bounds of every row taken on its own (non-pooled rows)
-    lower_bound = arrays.col_lower[share]
-    upper_bound = arrays.col_upper[share].copy()
-    # a queue at a site of M seats has at most M agents: its load stays below the
-    # first load that needs more (every plan within the seats)
-    seats = rows["site"].map(inputs.sites["max_agents"]).to_numpy(dtype=float)
-    most = np.full(n, np.inf)
-    for r in np.flatnonzero(enveloped & np.isfinite(seats)):
-        load = pool_traffic[pool_of[r]] if pool_of[r] >= 0 else traffic[r]
-        if load > 0:
-            most[r] = tables[(kinds[r], bool(whole[r]))].beyond(seats[r]) / load
-    upper_bound = np.minimum(upper_bound, most)  # a share below it: cells starting below
-    single = pool_of < 0
-    # each demand unit kept whole pays its cheapest slope on the share it covers, 1:
-    # its rows' slopes less it (λ of the module docstring) rise with the share
-    kept = single & ~in_pooled
-    least = np.full(unit.max() + 1 if n else 0, np.inf)
-    np.minimum.at(least, unit[kept], slope[kept])
-    lifted = np.where(kept, least[unit] if n else 0.0, 0.0)
-    slope = slope - lifted
-    total += float(np.sum(least[np.isfinite(least)]))
+        # staffing tables per (call type, staffing model), up to the busiest load asked
+        tops: dict[tuple[str, bool], float] = {}
+        self.kinds = kinds = rows["call_type"].to_numpy()
+        self.pool_traffic = pool_traffic = (
+            np.array([traffic[env.rows[m]].sum() for m in env.pools])
+            if env is not None
+            else np.zeros(0)
+        )
+        for r in np.flatnonzero(enveloped):
+            key = (kinds[r], bool(whole[r]))
+            load = pool_traffic[pool_of[r]] if pool_of[r] >= 0 else traffic[r]
+            top = load * max(1.0, float(months[kinds[r]][0].max()))
+            tops[key] = max(tops.get(key, 0.0), top)
+        self.tables = tables = {
+            key: _Table(call_types[key[0]], key[1], occupancy, top * 1.01, TABLE_POINTS)
+            for key, top in tops.items()
+        }
 
-    def row_cells(at: np.ndarray, cells: int) -> np.ndarray:
-        """Cell bounds of the rows at ``at`` (rows outside pools), shape (len, cells+2)."""
-        found = _linear_cells(slope[at], cells)
-        for key, table in tables.items():
-            of = np.flatnonzero(enveloped[at] & (kinds[at] == key[0]) & (whole[at] == key[1]))
+        # a queue at a site of M seats has at most M agents: its load stays below the
+        # first load that needs more (every plan within the seats)
+        self.lower_bound = arrays.col_lower[self.share]
+        seats = rows["site"].map(inputs.sites["max_agents"]).to_numpy(dtype=float)
+        self.most = most = np.full(n, np.inf)
+        for r in np.flatnonzero(enveloped & np.isfinite(seats)):
+            load = pool_traffic[pool_of[r]] if pool_of[r] >= 0 else traffic[r]
+            if load > 0:
+                most[r] = tables[(kinds[r], bool(whole[r]))].beyond(seats[r]) / load
+        # a share below it: cells starting below
+        self.upper_bound = np.minimum(arrays.col_upper[self.share], most)
+        self.single = single = pool_of < 0
+        self.kept = single & ~in_pooled
+        self.alone = np.flatnonzero(single & in_pooled)
+        self._grids: dict[tuple[str, int, int], list[tuple[np.ndarray, _Grid]]] = {}
+
+        # the language pools' hours as blocks: their vertices and staffing under ψ
+        self.items: list[np.ndarray] = []
+        self.vertices: list[_Vertices] = []
+        if env is not None and env.pools:
+            self.items = [env.rows[m] for m in env.pools] + [np.array([r]) for r in self.alone]
+            minorants = {}
+            for key, table in tables.items():
+                loads = [traffic[r].sum() for r in self.items if (kinds[r[0]], whole[r[0]]) == key]
+                busiest = max(loads, default=0.0) * max(1.0, float(months[key[0]][0].max()))
+                if busiest > 0:
+                    kind = call_types[key[0]]
+                    dip = 0.0 if key[1] else corner_slack(kind, occupancy)
+                    limits = limits_to(kind, occupancy, 1.5 * busiest + 1.0)
+                    minorants[key] = concave_minorant(table, limits, dip, busiest)
+            self.vertices = _vertex_blocks(
+                self.items, group, self.unit, traffic, arrays.col_lower[self.share],
+                arrays.col_upper[self.share], enveloped, minorants, kinds, whole, months,
+            )  # fmt: skip
+
+    def project(self, mu: np.ndarray) -> np.ndarray:
+        """``μ`` with the signs each row allows: 0 off the dualized rows, and where the
+        side its sign asks for is infinite."""
+        lower, upper = self.arrays.row_lower, self.arrays.row_upper
+        mu = np.where(self.dualized, mu, 0.0)
+        mu = np.where((mu > 0) & ~np.isfinite(lower), 0.0, mu)
+        return np.where((mu < 0) & ~np.isfinite(upper), 0.0, mu)
+
+    def subgradient(self, mu: np.ndarray, lift: np.ndarray) -> np.ndarray:
+        """``b - A_D z*`` on the dualized rows at ``mu`` (0 elsewhere): the side each
+        multiplier's sign takes; a multiplier at 0 moves toward the side ``z*``
+        breaks, if any."""
+        lower, upper = self.arrays.row_lower, self.arrays.row_upper
+        level = self.matrix @ lift
+        below = np.where(np.isfinite(lower), lower - level, 0.0)
+        above = np.where(np.isfinite(upper), upper - level, 0.0)
+        step = np.where(mu > 0, below, np.where(mu < 0, above, 0.0))
+        zero = mu == 0
+        step[zero] = np.maximum(below[zero], 0.0) + np.minimum(above[zero], 0.0)
+        return np.where(self.dualized, step, 0.0)
+
+    def _row_grids(
+        self, name: str, at: np.ndarray, cells: int, refine: int
+    ) -> list[tuple[np.ndarray, _Grid]]:
+        """The staffing grids of the rows ``at`` per table, kept under ``name``."""
+        key = (name, cells, refine)
+        if key in self._grids:
+            return self._grids[key]
+        found = []
+        for table_key, table in self.tables.items():
+            of = np.flatnonzero(
+                self.enveloped[at]
+                & (self.kinds[at] == table_key[0])
+                & (self.whole[at] == table_key[1])
+            )
             if len(of):
-                r = at[of]
-                found[of] = _staffing_cells(
-                    table, traffic[r], months[key[0]], alpha_week[r], alpha_year[r], cells,
-                    slope[r], refine,
-                )  # fmt: skip
-        found[~_within_bounds(lower_bound[at], upper_bound[at], cells)] = np.inf
-        found[:, 0] = np.where(lower_bound[at] <= 0, 0.0, np.inf)
+                grid = _staffing_grid(
+                    table, self.traffic[at[of]], self.months[table_key[0]], cells, refine
+                )
+                found.append((of, grid))
+        if name:
+            self._grids[key] = found
         return found
 
-    # call types and hours with a language pool: each pool, and each row at a site
-    # that does not pool, bounded on its own (their demand rows dualized); and each
-    # group as one block keeping its demand rows, its staffing under a concave
-    # minorant, at its vertices: each group keeps the higher of its two bounds
-    if env is not None and env.pools:
-        alone = np.flatnonzero(single & in_pooled)
-        parts = np.zeros(pooled_group.size)
-        if len(alone):
-            np.add.at(parts, group[alone], np.min(row_cells(alone, cells), axis=1))
-        pools = _pools(
-            env, pool_of, most, slope, alpha_week, alpha_year, traffic, tables, kinds, whole,
-            months, cells, refine,
-        )  # fmt: skip
-        np.add.at(parts, group[env.rows[[m[0] for m in env.pools]]], pools)
-        items = [env.rows[m] for m in env.pools] + [np.array([r]) for r in alone]
-        minorants = {}
-        for key, table in tables.items():
-            loads = [traffic[r].sum() for r in items if (kinds[r[0]], whole[r[0]]) == key]
-            busiest = max(loads, default=0.0) * max(1.0, float(months[key[0]][0].max()))
-            if busiest > 0:
-                kind = call_types[key[0]]
-                dip = 0.0 if key[1] else corner_slack(kind, occupancy)
-                limits = limits_to(kind, occupancy, 1.5 * busiest + 1.0)
-                minorants[key] = concave_minorant(table, limits, dip, busiest)
-        vertex = _vertices(
-            items, group, unit, traffic, arrays.col_lower[share], arrays.col_upper[share],
-            slope, alpha_week, alpha_year, enveloped, minorants, kinds, whole, months,
-        )  # fmt: skip
-        total += float(np.sum(np.maximum(parts, vertex)[pooled_group]))
+    def evaluate(
+        self,
+        mu: np.ndarray,
+        *,
+        cells: int = CELLS,
+        refine: int = REFINE,
+        fine_cells: int = FINE_CELLS,
+        lift: bool = False,
+    ) -> Evaluation | None:
+        """``L(μ)`` (module docstring) and, with ``lift``, the lift of its blocks'
+        minimizers; None when an unbounded column has a reduced cost of the wrong sign
+        (no bound). ``mu`` is projected first (:meth:`project`)."""
+        arrays = self.arrays
+        mu = self.project(mu)
+        n, unit, group, traffic = self.n, self.unit, self.group, self.traffic
+        enveloped, kept = self.enveloped, self.kept
+        lower, upper = arrays.row_lower, arrays.row_upper
+        side = np.where(mu > 0, lower, upper)
+        constant = float(np.sum(mu[mu != 0] * side[mu != 0]))
+        pi = np.asarray(self.matrix.T @ mu).ravel()
+        cost = arrays.cost
+        reduced = cost - pi
 
-    # demand units of the other groups: the min-plus program over their sites; the
-    # units it finds split (under the cheapest site taking them whole) again on finer
-    # cells, each unit keeping the higher of its two bounds
-    at = np.flatnonzero(kept)
-    if len(at):
-        # the programs' work grows as rows x cells²: scenarios with many sites per
-        # unit get fewer cells (a coarser bound, as valid)
-        cells = max(16, min(cells, int(np.sqrt(WORK / len(at)))))
-        costs = row_cells(at, cells)
-        units, found = _units(costs, unit[at], cells)
-        whole_site = np.full(len(units), np.inf)
-        np.minimum.at(whole_site, np.searchsorted(units, unit[at]), costs[:, -1])
-        margin = 1e-9 * np.abs(np.where(np.isfinite(whole_site), whole_site, 0.0))
-        split = units[found < whole_site - margin]
-        again = at[np.isin(unit[at], split)]
-        if len(again):
-            fine_cells = min(fine_cells, int(np.sqrt(WORK / len(again))))
-        if fine_cells > cells and len(again):
-            finer, better = _units(row_cells(again, fine_cells), unit[again], fine_cells)
-            where = np.searchsorted(units, finer)
-            found[where] = np.maximum(found[where], better)
-        total += float(np.sum(found))
-    return total + float(arrays.offset)
+        # columns outside the blocks: by their bounds
+        outside = self.outside
+        rc = reduced[outside]
+        lo, up = arrays.col_lower[outside], arrays.col_upper[outside]
+        take = np.where(rc > 0, lo, np.where(rc < 0, up, 0.0))
+        if not np.all(np.isfinite(take)):
+            return None
+        total = constant + float(np.sum(rc * np.where(rc != 0, take, 0.0)))
+        parts = {"rows": constant + float(arrays.offset), "outside": total - constant}
+
+        # each row's linear slope g and staffing coefficients α
+        share, extra, year = self.share, self.extra, self.year
+        pi_e = np.where(extra >= 0, pi[np.maximum(extra, 0)], 0.0)
+        pi_y = np.where(year >= 0, pi[np.maximum(year, 0)], 0.0)
+        slope = cost[share] - self.staff_on_share - pi[share] + pi_e * self.agent_hours
+        slope = np.where(enveloped, slope, reduced[share])
+        alpha_week = -pi_e
+        alpha_year = self.price - pi_y
+
+        # each demand unit kept whole pays its cheapest slope on the share it covers, 1:
+        # its rows' slopes less it (λ of the module docstring) rise with the share
+        least = np.full(unit.max() + 1 if n else 0, np.inf)
+        np.minimum.at(least, unit[kept], slope[kept])
+        lifted = np.where(kept, least[unit] if n else 0.0, 0.0)
+        slope = slope - lifted
+        total += float(np.sum(least[np.isfinite(least)]))
+        parts["units"] = float(np.sum(least[np.isfinite(least)]))
+        parts["pooled"] = 0.0
+        shares = np.zeros(n) if lift else None
+
+        def row_cells(at: np.ndarray, cells: int, name: str) -> np.ndarray:
+            """Cell bounds of the rows at ``at`` (rows outside pools), shape
+            (len, cells+2); the grids of ``name`` kept (none: not kept)."""
+            found = _linear_cells(slope[at], cells)
+            for of, grid in self._row_grids(name, at, cells, refine):
+                r = at[of]
+                found[of] = _staffing_cells(
+                    grid, alpha_week[r], alpha_year[r], cells, slope[r], refine
+                )
+            found[~_within_bounds(self.lower_bound[at], self.upper_bound[at], cells)] = np.inf
+            found[:, 0] = np.where(self.lower_bound[at] <= 0, 0.0, np.inf)
+            return found
+
+        # call types and hours with a language pool: each pool, and each row at a site
+        # that does not pool, bounded on its own (their demand rows dualized); and each
+        # group as one block keeping its demand rows, its staffing under a concave
+        # minorant, at its vertices: each group keeps the higher of its two bounds
+        env = self.env
+        if env is not None and env.pools:
+            alone = self.alone
+            sites = np.zeros(self.pooled_group.size)
+            if len(alone):
+                found = row_cells(alone, cells, "alone")
+                np.add.at(sites, group[alone], np.min(found, axis=1))
+                if shares is not None:
+                    shares[alone] = _cell_shares(np.argmin(found, axis=1), cells)
+            pools, filled = _pools(
+                env, self.most, slope, alpha_week, alpha_year, traffic, cells, refine,
+                self._pool_grids(cells, refine), lift,
+            )  # fmt: skip
+            np.add.at(sites, group[env.rows[[m[0] for m in env.pools]]], pools)
+            if shares is not None:
+                for members, x in zip(env.pools, filled, strict=True):
+                    shares[env.rows[members]] = x
+            vertex, picks = _vertex_least(
+                self.vertices, sites.size, slope, alpha_week, alpha_year, self.items
+            )
+            total += float(np.sum(np.maximum(sites, vertex)[self.pooled_group]))
+            parts["pooled"] = float(np.sum(np.maximum(sites, vertex)[self.pooled_group]))
+            if shares is not None:
+                for g, (rows_of, picked) in picks.items():
+                    if vertex[g] >= sites[g]:
+                        shares[rows_of] = 0.0
+                        shares[picked] = 1.0
+
+        # demand units of the other groups: the min-plus program over their sites; the
+        # units it finds split (under the cheapest site taking them whole) again on finer
+        # cells, each unit keeping the higher of its two bounds
+        at = np.flatnonzero(kept)
+        if len(at):
+            # the programs' work grows as rows x cells²: scenarios with many sites per
+            # unit get fewer cells (a coarser bound, as valid)
+            cells = max(16, min(cells, int(np.sqrt(WORK / len(at)))))
+            costs = row_cells(at, cells, "kept")
+            units, found, choice = _units(costs, unit[at], cells, argmin=lift)
+            if shares is not None and choice is not None:
+                shares[at] = _unit_shares(choice, unit[at], cells)
+            whole_site = np.full(len(units), np.inf)
+            np.minimum.at(whole_site, np.searchsorted(units, unit[at]), costs[:, -1])
+            margin = 1e-9 * np.abs(np.where(np.isfinite(whole_site), whole_site, 0.0))
+            split = units[found < whole_site - margin]
+            again = at[np.isin(unit[at], split)]
+            if len(again):
+                fine_cells = min(fine_cells, int(np.sqrt(WORK / len(again))))
+            if fine_cells > cells and len(again):
+                finer_costs = row_cells(again, fine_cells, "")
+                finer, better, _ = _units(finer_costs, unit[again], fine_cells)
+                where = np.searchsorted(units, finer)
+                found[where] = np.maximum(found[where], better)
+            total += float(np.sum(found))
+            parts["units"] += float(np.sum(found))
+        value = total + float(arrays.offset)
+        if shares is None:
+            return Evaluation(value, parts=parts)
+        return Evaluation(value, self._lift(shares, reduced), parts)
+
+    def _pool_grids(self, cells: int, refine: int) -> list[tuple[np.ndarray, _Grid]]:
+        """Per table, the pools it staffs and their grids on their summed loads."""
+        key = ("pools", cells, refine)
+        if key not in self._grids:
+            env = self.env
+            assert env is not None
+            found = []
+            members = [env.rows[m] for m in env.pools]
+            keys = [(str(self.kinds[r[0]]), bool(self.whole[r[0]])) for r in members]
+            for table_key in sorted(set(keys)):
+                at = np.array(
+                    [i for i, k in enumerate(keys) if k == table_key and self.pool_traffic[i] > 0],
+                    dtype=int,
+                )
+                if len(at):
+                    grid = _staffing_grid(
+                        self.tables[table_key], self.pool_traffic[at],
+                        self.months[table_key[0]], cells, refine,
+                    )  # fmt: skip
+                    found.append((at, grid))
+            self._grids[key] = found
+        return self._grids[key]
+
+    def _lift(self, shares: np.ndarray, reduced: np.ndarray) -> np.ndarray:
+        """``z*`` of the blocks' shares (:class:`Evaluation`)."""
+        arrays = self.arrays
+        lift = np.clip(self.values, arrays.col_lower, arrays.col_upper)
+        outside = self.outside
+        lift[outside & (reduced > 0)] = arrays.col_lower[outside & (reduced > 0)]
+        lift[outside & (reduced < 0)] = arrays.col_upper[outside & (reduced < 0)]
+        lift[self.share] = shares
+        # each queue's load: a row's own, or its pool's, and the row's part of it
+        load = self.traffic * shares
+        carried = np.ones(self.n)
+        pooled = self.pool_of >= 0
+        if pooled.any():
+            sums = np.zeros(len(self.pool_traffic))
+            np.add.at(sums, self.pool_of[pooled], load[pooled])
+            queue = sums[self.pool_of[pooled]]
+            carried[pooled] = np.divide(
+                load[pooled], queue, out=np.zeros(int(pooled.sum())), where=queue > 0
+            )
+            load[pooled] = queue
+        week = np.zeros(self.n)
+        yearly = np.zeros(self.n)
+        for (kind, whole), table in self.tables.items():
+            at = np.flatnonzero(self.enveloped & (self.kinds == kind) & (self.whole == whole))
+            week[at] = table.below(load[at])
+            for ratio, weeks in zip(*self.months[kind], strict=True):
+                if ratio > 0:
+                    yearly[at] += weeks * table.below(ratio * load[at])
+        has_extra = self.enveloped & (self.extra >= 0)
+        e = carried * week - self.agent_hours * shares
+        lift[self.extra[has_extra]] = e[has_extra]
+        has_year = self.enveloped & (self.year >= 0)
+        lift[self.year[has_year]] = (carried * yearly)[has_year]
+        return np.clip(lift, arrays.col_lower, arrays.col_upper)
 
 
-def _units(cell_costs: np.ndarray, unit: np.ndarray, cells: int) -> tuple[np.ndarray, np.ndarray]:
+def _cell_shares(choice: np.ndarray, cells: int) -> np.ndarray:
+    """A share in each chosen cell (index into ``{0}``, the intervals, ``{1}``): its
+    upper end, ``(K-1)/K`` for ``((K-1)/K, 1)``."""
+    return np.minimum(choice, cells - 1 + (choice == cells + 1)) / cells
+
+
+def _unit_shares(choice: np.ndarray, unit: np.ndarray, cells: int) -> np.ndarray:
+    """Shares of the rows from their cells chosen by the cell program, scaled to sum
+    to 1 in each demand unit (``unit``: each row's)."""
+    found = _cell_shares(np.maximum(choice, 0), cells)
+    units, which = np.unique(unit, return_inverse=True)
+    sums = np.bincount(which, weights=found, minlength=len(units))
+    return np.divide(found, sums[which], out=np.zeros(len(found)), where=sums[which] > 0)
+
+
+@dataclasses.dataclass(frozen=True)
+class Steps:
+    """What :func:`multiplier_steps` found.
+
+    Attributes
+    ----------
+    value : float or None
+        The best bound found [currency/yr]: the largest ``L(μ)`` evaluated, ``L`` at the
+        best multipliers evaluated again on the full cells; None when none was.
+    multipliers : array or None
+        The multipliers of the best ``L`` on the steps' cells (a value per row).
+    values : array
+        ``L`` at the start and after each step, on the steps' cells [currency/yr];
+        NaN where it proved none.
+    """
+
+    value: float | None
+    multipliers: np.ndarray | None
+    values: np.ndarray
+
+
+def multiplier_steps(
+    dual: LagrangianDual,
+    steps: int,
+    target: float,
+    *,
+    cells: int = STEP_CELLS,
+    start: np.ndarray | None = None,
+) -> Steps:
+    r"""Projected subgradient steps on the multipliers from the LP's duals.
+
+    Each step evaluates ``L(μ)`` on ``cells`` cells (coarser than the bound's, as valid,
+    faster) with the lift ``z*`` of its blocks' minimizers, takes the subgradient
+    :math:`s = b - A_D z^*` (:meth:`LagrangianDual.subgradient`) and moves by Polyak's
+    step toward ``target`` (an upper bound on the best ``L``, a plan's cost):
+    :math:`\mu \leftarrow \mathrm{proj}(\mu + \theta (\text{target} - L(\mu)) s /
+    \lVert s \rVert^2)`, the projection giving each multiplier the sign its row
+    allows. :math:`\theta` starts at :data:`STEP_SIZE` and halves after
+    :data:`STEP_PATIENCE` steps without a better ``L``, the multipliers then back at the
+    best; a step to multipliers that prove no bound (an unbounded column's reduced
+    cost of the wrong sign) goes back the same way. ``steps`` is fixed: the result
+    depends on the terms alone. The minimizers are approximate (cells' ends, shares
+    scaled to sum to 1): they only choose which multipliers are tried, every ``L``
+    itself is a bound. ``start``: the first multipliers (default the LP's duals,
+    ``dual.start``), projected. ``value`` is then the best of the steps' bounds and of
+    ``L`` at the best multipliers on the full cells, evaluated only when a step found
+    better ones than ``start``: the caller keeps the larger of it and its own bound at
+    ``start``.
+    """
+    mu = dual.project(dual.start if start is None else start)
+    first = mu
+    at = dual.evaluate(mu, cells=cells, fine_cells=0, lift=True)
+    values = np.full(steps + 1, np.nan)
+    if at is None:
+        return Steps(None, None, values)
+    values[0] = at.value
+    best, best_mu = at.value, mu
+    theta, stalled = STEP_SIZE, 0
+    for k in range(1, steps + 1):
+        assert at.lift is not None
+        direction = dual.subgradient(mu, at.lift)
+        norm = float(direction @ direction)
+        if norm <= 0.0 or target <= at.value:
+            break  # z* meets every dualized row, or no room below the target
+        mu = dual.project(mu + theta * (target - at.value) / norm * direction)
+        found = dual.evaluate(mu, cells=cells, fine_cells=0, lift=True)
+        if found is not None:
+            values[k] = found.value
+        if found is not None and found.value > best:
+            best, best_mu, stalled = found.value, mu, 0
+            at = found
+            continue
+        stalled += 1
+        if found is None or stalled >= STEP_PATIENCE:
+            theta, stalled = theta / 2, 0
+            mu = best_mu
+            found = dual.evaluate(mu, cells=cells, fine_cells=0, lift=True)
+            assert found is not None
+        at = found
+    value = best
+    if best_mu is not first:
+        again = dual.evaluate(best_mu)
+        if again is not None:
+            value = max(value, again.value)
+    return Steps(value, best_mu, values)
+
+
+def lagrangian_bound(
+    model: SourcingModel,
+    *,
+    cells: int = CELLS,
+    refine: int = REFINE,
+    time_limit: float | None = None,
+    fixed: np.ndarray | None = None,
+    fine_cells: int = FINE_CELLS,
+    steps: int = 0,
+    target: float | None = None,
+) -> float | None:
+    """The Lagrangian bound of a built relaxation [currency/yr], None when it proves
+    none (rostered sites, an LP that does not solve to optimality, an unbounded column
+    of the wrong reduced cost). See the module docstring.
+
+    The multipliers are the row duals of the relaxation's LP: its integer columns held
+    at ``fixed`` (:func:`prepare_dual`), else relaxed; with ``steps``, then that many
+    subgradient steps toward ``target`` (:func:`multiplier_steps`; a plan's cost), the
+    larger bound kept. Any multipliers of the right signs give a bound; every column
+    keeps its own bounds in the bound's minimum. ``cells`` is ``K``, ``refine`` the
+    pieces each cell is bounded on.
+    """
+    dual = prepare_dual(model, time_limit=time_limit, fixed=fixed)
+    if dual is None:
+        return None
+    found = dual.evaluate(dual.start, cells=cells, refine=refine, fine_cells=fine_cells)
+    if found is None:
+        return None
+    if steps <= 0:
+        return found.value
+    if target is None:
+        raise ValueError("multiplier steps need a target: an upper bound, a plan's cost")
+    stepped = multiplier_steps(dual, steps, target)
+    if stepped.value is None:
+        return found.value
+    return max(found.value, stepped.value)
+
+
+def _units(
+    cell_costs: np.ndarray, unit: np.ndarray, cells: int, *, argmin: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """The cell program's minimum of each demand unit (``unit``: each row's), from its
-    rows' cell bounds: the units (sorted) and their minima."""
+    rows' cell bounds: the units (sorted), their minima and, with ``argmin``, each
+    row's cell in a choice reaching its unit's minimum."""
     # the last interval, (1 - 1/K, 1), leaves some share to another site: it reaches
     # K - 1 (any other cell but {0} reaches at least 1); {1} reaches K
     reach = np.concatenate([[0], np.arange(1, cells), [cells - 1, cells]])
-    return _programs(cell_costs, unit, reach, cells)
+    return _programs(cell_costs, unit, reach, cells, argmin=argmin)
 
 
 def _programs(
-    cell_costs: np.ndarray, unit: np.ndarray, reach: np.ndarray, cells: int
-) -> tuple[np.ndarray, np.ndarray]:
+    cell_costs: np.ndarray,
+    unit: np.ndarray,
+    reach: np.ndarray,
+    cells: int,
+    *,
+    argmin: bool = False,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """:func:`cell_program` of each block (``unit``: each item's), its items' cell
-    bounds ``cell_costs`` (one column per entry of ``reach``): the blocks (sorted) and
-    their minima, the items of blocks of equal size programmed together."""
+    bounds ``cell_costs`` (one column per entry of ``reach``): the blocks (sorted),
+    their minima and, with ``argmin``, each item's choice in a minimum; the items of
+    blocks of equal size programmed together."""
     units, which = np.unique(unit, return_inverse=True)
     sizes = np.bincount(which, minlength=len(units))
     order = np.argsort(which, kind="stable")
     ranked = which[order]
     slot = np.arange(len(unit)) - (np.cumsum(sizes) - sizes)[ranked]
     minima = np.zeros(len(units))
+    choices = np.full(len(unit), -1, dtype=np.int64) if argmin else None
     for size in np.unique(sizes):
         members = np.flatnonzero(sizes == size)
         local = np.full(len(units), -1)
@@ -622,29 +1075,31 @@ def _programs(
         chosen = sizes[ranked] == size
         grid = np.full((len(members), int(size), len(reach)), np.inf)
         grid[local[ranked[chosen]], slot[chosen]] = cell_costs[order[chosen]]
-        found = cell_program(grid, reach, cells)
+        found, choice = _min_plus(grid, reach, cells, argmin)
         if not np.all(np.isfinite(found)):
             raise ValueError("a demand unit no choice of cells covers")
         minima[members] = found
-    return units, minima
+        if choices is not None and choice is not None:
+            choices[order[chosen]] = choice[local[ranked[chosen]], slot[chosen]]
+    return units, minima, choices
 
 
 def _pools(
     env: StaffingEnvelopes,
-    pool_of: np.ndarray,
     most: np.ndarray,
     slope: np.ndarray,
     alpha_week: np.ndarray,
     alpha_year: np.ndarray,
     traffic: np.ndarray,
-    tables: dict[tuple[str, bool], _Table],
-    kinds: np.ndarray,
-    whole: np.ndarray,
-    months: dict[str, tuple[np.ndarray, np.ndarray]],
     cells: int,
     refine: int,
-) -> np.ndarray:
-    """Each language pool's least cost on its load (module docstring)."""
+    grids: list[tuple[np.ndarray, _Grid]],
+    argmin: bool = False,
+) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Each language pool's least cost on its load (module docstring), its staffing
+    read on ``grids`` (per table: its pools, and their :class:`_Grid`); with
+    ``argmin``, its rows' shares at a least (the cheapest rows carrying the load of
+    its least cell), else an empty list."""
     fine = cells * refine
     lo = np.arange(fine) / fine
     hi = np.arange(1, fine + 1) / fine
@@ -655,28 +1110,29 @@ def _pools(
     # the piece's point nearest its argmin
     linear = np.zeros((len(members), fine))
     whole_cost = np.zeros(len(members))
+    carried = np.zeros(len(members))  # the unconstrained argmin of h [Erlangs]
+    orders = []
     for i, r in enumerate(members):
         if full[i] <= 0:
+            orders.append(np.arange(len(r)))
             continue
         rate = slope[r] / traffic[r]
         order = np.argsort(rate)
+        orders.append(order)
         rates, width = rate[order], traffic[r][order]
         start = np.concatenate([[0.0], np.cumsum(width)[:-1]])
         best = float(start[np.searchsorted(rates, 0.0)]) if (rates >= 0).any() else full[i]
+        carried[i] = best
         amount = np.clip(best, full[i] * lo, full[i] * hi)
         linear[i] = np.sum(rates * np.clip(amount[:, None] - start, 0.0, width), axis=1)
         whole_cost[i] = float(slope[r].sum())
-    keys = [(str(kinds[r[0]]), bool(whole[r[0]])) for r in members]
     week = np.array([alpha_week[r].min() for r in members])
     year = np.array([alpha_year[r].min() for r in members])
     found = np.zeros((len(members), cells + 2))
-    for key in set(keys):
-        at = np.array([i for i, k in enumerate(keys) if k == key and full[i] > 0], dtype=int)
-        if len(at):
-            found[at] = _staffing_cells(
-                tables[key], full[at], months[key[0]], week[at], year[at], cells,
-                refine=refine, linear=(linear[at], whole_cost[at]),
-            )  # fmt: skip
+    for at, grid in grids:
+        found[at] = _staffing_cells(
+            grid, week[at], year[at], cells, refine=refine, linear=(linear[at], whole_cost[at])
+        )
     # the pool's load within its seats (``most``: a share of the pool's full load)
     cap = np.array([most[r[0]] for r in members])
     allowed = np.ones((len(members), cells + 2), dtype=bool)
@@ -686,7 +1142,25 @@ def _pools(
     least = np.min(found, axis=1)
     for empty in np.flatnonzero(full <= 0):
         least[empty] = float(np.minimum(slope[members[int(empty)]], 0.0).sum())
-    return least
+    if not argmin:
+        return least, []
+    # the load of the least cell, the knapsack's argmin within it, the rows carrying it
+    # cheapest first
+    cell = np.argmin(found, axis=1)
+    upper = np.where(cell == cells + 1, 1.0, cell / cells)
+    lower = np.where(cell == cells + 1, 1.0, np.maximum(cell - 1, 0) / cells)
+    load = np.clip(carried, full * lower, full * upper)
+    filled = []
+    for i, r in enumerate(members):
+        if full[i] <= 0:
+            filled.append((slope[r] < 0).astype(float))
+            continue
+        width = traffic[r][orders[i]]
+        start = np.concatenate([[0.0], np.cumsum(width)[:-1]])
+        x = np.zeros(len(r))
+        x[orders[i]] = np.clip(load[i] - start, 0.0, width) / np.where(width > 0, width, 1.0)
+        filled.append(x)
+    return least, filled
 
 
 def concave_minorant(
@@ -725,52 +1199,61 @@ def concave_minorant(
     return loads, agents
 
 
-def _vertices(
+@dataclasses.dataclass(frozen=True)
+class _Vertices:
+    """A call type's hour with a language pool taken as one block (module docstring,
+    "Language pools taken together"): its vertices and their staffing under ``ψ``.
+
+    ``members`` are its items (pools, rows at sites that do not pool), ``linear`` which
+    of them carry no staffing, ``rows`` its share rows, ``picks`` the row each demand
+    unit takes at each vertex (shape (vertices, units)), ``week`` and ``year`` each
+    item's ``ψ(A)`` and ``Σ_m w_m ψ(ρ_m A)`` at each vertex (shape (vertices,
+    members); 0 for items without staffing)."""
+
+    group: int
+    members: np.ndarray
+    linear: np.ndarray
+    rows: np.ndarray
+    picks: np.ndarray
+    week: np.ndarray
+    year: np.ndarray
+
+
+def _vertex_blocks(
     items: list[np.ndarray],
     group: np.ndarray,
     unit: np.ndarray,
     traffic: np.ndarray,
     col_lower: np.ndarray,
     col_upper: np.ndarray,
-    slope: np.ndarray,
-    alpha_week: np.ndarray,
-    alpha_year: np.ndarray,
     enveloped: np.ndarray,
     minorants: dict[tuple[str, bool], tuple[np.ndarray, np.ndarray] | None],
     kinds: np.ndarray,
     whole: np.ndarray,
     months: dict[str, tuple[np.ndarray, np.ndarray]],
-) -> np.ndarray:
-    """The least cost of each call type and hour with a language pool, its demand rows
-    kept (per ``group`` id; -inf where not bounded so): each queue's staffing bounded
-    below by a concave ``ψ`` (:func:`concave_minorant`), the block's cost is concave
-    on the product of its units' simplices, whose least is at a vertex, each unit
-    wholly at one site: all are tried (module docstring, "Language pools taken
-    together"). Groups with more than :data:`VERTICES` vertices, a share column not
-    bounded by ``[0, 1]``, a negative staffing coefficient or no minorant are not
-    bounded so."""
-    out = np.full(int(group.max()) + 1 if len(group) else 0, -np.inf)
+) -> list[_Vertices]:
+    """The call types' hours with a language pool that can be bounded as one block
+    (:class:`_Vertices`, the part that does not depend on the multipliers). Groups
+    with more than :data:`VERTICES` vertices, a share column not bounded by ``[0, 1]``,
+    an item partly staffed or no minorant are not (a negative staffing coefficient is
+    checked by :func:`_vertex_least`)."""
     if not items:
-        return out
+        return []
     item_of = np.full(len(group), -1, dtype=np.int64)
     for i, r in enumerate(items):
         item_of[r] = i
     lead = np.array([r[0] for r in items])
-    week = np.array([alpha_week[r].min() for r in items])
-    year = np.array([alpha_year[r].min() for r in items])
     staffed = np.array([bool(enveloped[r].all()) for r in items])
     linear = np.array([not enveloped[r].any() for r in items])
-    week = np.where(linear, 0.0, week)
-    year = np.where(linear, 0.0, year)
     owner = group[lead]
     rows = np.concatenate(items)
+    blocks = []
     for g in np.unique(owner):
         members = np.flatnonzero(owner == g)
         at = rows[np.isin(item_of[rows], members)]
         if (
             np.any(col_lower[at] > 0)
             or np.any(col_upper[at] < 1)
-            or np.any((week[members] < 0) | (year[members] < 0))
             or np.any(~staffed[members] & ~linear[members])
         ):
             continue
@@ -784,10 +1267,11 @@ def _vertices(
         # every vertex: a row per unit
         grid = np.indices([len(c) for c in choices]).reshape(len(choices), -1)
         picks = np.stack([c[k] for c, k in zip(choices, grid, strict=True)], axis=1)
-        cost = slope[picks].sum(axis=1)
         local = np.searchsorted(members, item_of[picks])
         load = np.zeros((len(picks), len(members)))
         np.add.at(load, (np.arange(len(picks))[:, None], local), traffic[picks])
+        week = np.zeros_like(load)
+        year = np.zeros_like(load)
         for j, item in enumerate(members):
             if linear[item]:
                 continue
@@ -795,11 +1279,40 @@ def _vertices(
             found = minorants[(kind, bool(whole[lead[item]]))]
             assert found is not None
             loads, agents = found
-            if week[item]:
-                cost += week[item] * np.interp(load[:, j], loads, agents)
-            if year[item]:
-                for ratio, w in zip(*months[kind], strict=True):
-                    if ratio > 0:
-                        cost += year[item] * w * np.interp(ratio * load[:, j], loads, agents)
-        out[g] = float(cost.min())
-    return out
+            week[:, j] = np.interp(load[:, j], loads, agents)
+            for ratio, w in zip(*months[kind], strict=True):
+                if ratio > 0:
+                    year[:, j] += w * np.interp(ratio * load[:, j], loads, agents)
+        blocks.append(_Vertices(int(g), members, linear[members], at, picks, week, year))
+    return blocks
+
+
+def _vertex_least(
+    blocks: list[_Vertices],
+    count: int,
+    slope: np.ndarray,
+    alpha_week: np.ndarray,
+    alpha_year: np.ndarray,
+    items: list[np.ndarray],
+) -> tuple[np.ndarray, dict[int, tuple[np.ndarray, np.ndarray]]]:
+    """The least cost of each call type and hour with a language pool, its demand rows
+    kept (per group id, ``count`` of them; -inf where not bounded so): each queue's
+    staffing bounded below by a concave ``ψ`` (:func:`concave_minorant`), the block's
+    cost is concave on the product of its units' simplices, whose least is at a vertex,
+    each unit wholly at one site: all are tried (module docstring, "Language pools
+    taken together"). A group with a negative staffing coefficient is not bounded so.
+    Also, per group bounded, its share rows and the rows of its least vertex."""
+    out = np.full(count, -np.inf)
+    picks: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+    for block in blocks:
+        week = np.array([alpha_week[items[i]].min() for i in block.members])
+        year = np.array([alpha_year[items[i]].min() for i in block.members])
+        week = np.where(block.linear, 0.0, week)
+        year = np.where(block.linear, 0.0, year)
+        if np.any((week < 0) | (year < 0)):
+            continue
+        cost = slope[block.picks].sum(axis=1) + block.week @ week + block.year @ year
+        best = int(np.argmin(cost))
+        out[block.group] = float(cost[best])
+        picks[block.group] = (block.rows, block.picks[best])
+    return out, picks

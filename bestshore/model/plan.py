@@ -56,7 +56,7 @@ from bestshore.model.contracts import tier_discount
 from bestshore.model.curve import staffing_envelopes, whole_agent_rows
 from bestshore.model.families import FAMILIES, Exact, without
 from bestshore.model.inputs import WEEK, ModelInputs, rostered_sites
-from bestshore.model.lagrange import lagrangian_bound
+from bestshore.model.lagrange import LagrangianDual, multiplier_steps, prepare_dual
 from bestshore.model.linearize import linearized
 from bestshore.model.months import (
     MONTH_SHIFT_COLUMNS,
@@ -881,6 +881,7 @@ def plan_sourcing(
     # open): LPs, not MILPs; where they leave no plan, the decisions are freed again.
     fixed = _decisions(model, solution)
     envelopes = model.variables.envelopes
+    dual: LagrangianDual | None = None
     if (
         not quick
         and inputs.scenario.settings.lagrangian_bound
@@ -891,13 +892,14 @@ def plan_sourcing(
         # each demand unit staffed exactly, at the LP's duals with those decisions held
         with clock.stage("bound"):
             try:
-                found = lagrangian_bound(
-                    model, time_limit=objective.time_limit_seconds, fixed=fixed
-                )
+                dual = prepare_dual(model, time_limit=objective.time_limit_seconds, fixed=fixed)
+                at = dual.evaluate(dual.start) if dual is not None else None
             except ValueError:  # staffing not monotone where tabulated: no proof
-                found = None
-        if found is not None and (bound is None or found > bound):
-            bound, source = found, "lagrangian"
+                dual, at = None, None
+        if at is not None and (bound is None or at.value > bound):
+            bound, source = at.value, "lagrangian"
+        if not inputs.scenario.settings.lagrangian_steps:
+            dual = None  # no steps: its tables need not be kept through the rounds
     if quick and previous is not None and held_back(previous.margins):
         margins = previous.margins
         model, solution = solve_round(
@@ -1000,6 +1002,17 @@ def plan_sourcing(
                     )
             elif before - best.priced.cost <= _IMPROVED * abs(before) or proven(best):
                 break
+    # The Lagrangian bound's multipliers stepped toward the accepted plan's cost, which
+    # bounds the best of them (every bound lies under every plan's cost).
+    moves = inputs.scenario.settings.lagrangian_steps
+    if dual is not None and moves > 0 and best is not None and not proven(best):
+        with clock.stage("bound"):
+            try:
+                raised = multiplier_steps(dual, moves, target=best.priced.cost).value
+            except ValueError:  # staffing not monotone where tabulated: no proof
+                raised = None
+        if raised is not None and (bound is None or raised > bound):
+            bound, source = raised, "lagrangian"
     # 3. Close the gap where the scenario is small: every queue step by step, a MILP
     # whose dual bound is a bound too (:mod:`bestshore.model.segments`).
     if not proven(best) and first[1].has_solution and step_count(first[0]) <= EXACT_BINARIES:

@@ -336,6 +336,17 @@ class Settings(_Model):
         "site's share in cells); the plan's bound is the larger. About 1.3 s on the demo; "
         "not for quick what-ifs nor rostered sites. Default true.",
     )
+    lagrangian_steps: int = Field(
+        0,
+        ge=0,
+        le=200,
+        description="Subgradient steps on the Lagrangian bound's multipliers, from the LP's "
+        "duals toward the accepted plan's cost (Polyak's step, each step evaluating the "
+        "bound on coarser cells, the best multipliers then in full), 0 to 200; a fixed "
+        "number, so the bound depends on the scenario alone. About 0.35 s a step and 1 s "
+        "more on the demo, whose bound they hardly raise; 10 steps take demo-n2-nearshore's "
+        "gap from 2.81 % to 2.48 % (docs/formulation.md). Default 0: none.",
+    )
     pool_languages: bool = Field(
         True,
         description="Skill pooling: at each site, the languages of one real-time call type "

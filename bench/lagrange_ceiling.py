@@ -1,0 +1,281 @@
+"""How far multipliers can take the Lagrangian bound (issue 13).
+
+For a scenario: its plan, the Lagrangian bound at the LP's duals
+(:mod:`bestshore.model.lagrange`), then a *restricted Dantzig-Wolfe master* over the
+bound's blocks (each demand unit kept whole, each call type's hour with a language pool
+its demand rows kept): columns are points of each block (each unit wholly at each of
+its sites, each pooled hour's vertices, the plan's and the LP's shares, and the blocks'
+minimizers at the master's duals round by round), costed and lifted (``e``, ``y``) by their
+exact staffing, as the plan is; the rows are the
+bound's dualized rows, the columns outside the blocks as they are. Its optimum lies
+above the best Lagrangian bound any multipliers can prove with these blocks (the
+Lagrangian dual equals the full master's optimum, which the restricted one can only
+exceed), so it is a *ceiling* on what multiplier steps can reach; its duals are
+multipliers too, each evaluated (``L`` on the full cells)::
+
+    .venv/bin/python -m bench.lagrange_ceiling scenarios/demo.yaml --rounds 6
+
+A round whose master needs its artificial columns (a row the columns cannot meet) has
+no ceiling. Not part of the package; the figures are in ``docs/formulation.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numpy as np
+import scipy.sparse as sp
+
+import bestshore
+from bestshore.model import prepare_inputs
+from bestshore.model.lagrange import LagrangianDual, prepare_dual
+from bestshore.model.plan import _decisions, plan_sourcing
+from bestshore.model.program import ProgramArrays, solve_with_highs
+
+#: Cost of each unit of an artificial column [currency/yr per unit of row].
+PENALTY = 1e7
+
+
+class Master:
+    """The restricted master's columns, and what it needs of the bound."""
+
+    def __init__(self, dual: LagrangianDual):
+        self.dual = dual
+        arrays = dual.arrays
+        self.rows = np.flatnonzero(dual.dualized)
+        self.matrix = dual.matrix[self.rows].tocsc()
+        block = np.where(dual.kept, dual.unit, dual.unit.max() + 1 + dual.group)
+        ids, self.block_of = np.unique(block, return_inverse=True)
+        self.blocks = int(self.block_of.max()) + 1
+        self.whole_units = ids <= dual.unit.max()  # blocks of one demand unit kept whole
+        self.col_block = np.full(arrays.num_col, -1)
+        self.col_block[dual.share] = self.block_of
+        for columns in (dual.extra, dual.year):
+            has = columns >= 0
+            self.col_block[columns[has]] = self.block_of[has]
+        self.linear = np.where(
+            dual.enveloped, arrays.cost[dual.share] - dual.staff_on_share, arrays.cost[dual.share]
+        )
+        self.owner: list[np.ndarray] = []
+        self.cost: list[np.ndarray] = []
+        self.level: list[sp.csc_matrix] = []
+
+    def repair(self, shares: np.ndarray) -> np.ndarray:
+        """Shares within their bounds, each unit's summing to 1 (the room shared out)."""
+        dual, unit = self.dual, self.dual.unit
+        top = np.minimum(dual.upper_bound, 1.0)
+        x = np.clip(shares, dual.lower_bound, top)
+        count = unit.max() + 1
+        deficit = 1.0 - np.bincount(unit, weights=x, minlength=count)
+        room = top - x
+        rooms = np.bincount(unit, weights=room, minlength=count)
+        fill = room * np.divide(
+            deficit[unit], rooms[unit], out=np.zeros(len(x)), where=rooms[unit] > 0
+        )
+        x = x + np.clip(fill, 0.0, room)
+        total = np.bincount(unit, weights=x, minlength=count)
+        return np.where(total[unit] > 1.0, x / np.maximum(total[unit], 1e-300), x)
+
+    def add(self, shares: np.ndarray) -> int:
+        """Each block's part of ``shares`` as a column where it is a point of the block
+        (its units' shares summing to 1, each within its bounds); how many."""
+        dual, x = self.dual, shares
+        unit = dual.unit
+        sums = np.bincount(unit, weights=x, minlength=unit.max() + 1)
+        fits = (x <= dual.upper_bound + 1e-12) & (x >= dual.lower_bound - 1e-12)
+        fits &= np.abs(sums[unit] - 1.0) < 1e-9
+        bad = np.zeros(self.blocks, dtype=bool)
+        np.logical_or.at(bad, self.block_of, ~fits)
+        good = np.flatnonzero(~bad)
+        if not len(good):
+            return 0
+        carried, week, yearly = self._staffed(x)
+        lift = np.zeros(dual.arrays.num_col)
+        lift[dual.share] = x
+        has = dual.enveloped & (dual.extra >= 0)
+        lift[dual.extra[has]] = (carried * week - dual.agent_hours * x)[has]
+        has = dual.enveloped & (dual.year >= 0)
+        lift[dual.year[has]] = (carried * yearly)[has]
+        staffing = np.where(dual.enveloped, dual.price * carried * yearly, 0.0)
+        cost = np.bincount(self.block_of, weights=self.linear * x + staffing, minlength=self.blocks)
+        inside = np.flatnonzero(self.col_block >= 0)
+        part = sp.csc_matrix(
+            (lift[inside], (inside, self.col_block[inside])),
+            shape=(dual.arrays.num_col, self.blocks),
+        )
+        self.owner.append(good)
+        self.cost.append(cost[good])
+        self.level.append((self.matrix @ part)[:, good].tocsc())
+        return len(good)
+
+    def _staffed(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Each row's part of its queue (1, or its load's part of its pool's), and its
+        queue's exact agents in the sizing week and agent-weeks a year at ``x``, staffed
+        exactly (:func:`~bestshore.model.staffing.exact_staffing`, as the plan is)."""
+        dual = self.dual
+        load = dual.traffic * x
+        carried = np.ones(dual.n)
+        pooled = dual.pool_of >= 0
+        sums = np.zeros(len(dual.pool_traffic))
+        np.add.at(sums, dual.pool_of[pooled], load[pooled])
+        queue = sums[dual.pool_of[pooled]]
+        carried[pooled] = np.divide(
+            load[pooled], queue, out=np.zeros(int(pooled.sum())), where=queue > 0
+        )
+        load[pooled] = queue
+        week = np.zeros(dual.n)
+        yearly = np.zeros(dual.n)
+        for (kind, whole), table in dual.tables.items():
+            at = np.flatnonzero(dual.enveloped & (dual.kinds == kind) & (dual.whole == whole))
+            week[at] = np.where(load[at] > 0, table.exact(load[at]), 0.0)
+            for ratio, weeks in zip(*dual.months[kind], strict=True):
+                if ratio > 0:
+                    found = table.exact(ratio * load[at])
+                    yearly[at] += weeks * np.where(load[at] > 0, found, 0.0)
+        return carried, week, yearly
+
+    def least(self, multipliers: np.ndarray) -> np.ndarray:
+        """Each block's least Lagrangian cost over its columns at ``multipliers``."""
+        reduced = np.concatenate(self.cost) - sp.hstack(self.level).T @ multipliers[self.rows]
+        found = np.full(self.blocks, np.inf)
+        np.minimum.at(found, np.concatenate(self.owner), reduced)
+        return found
+
+    def solve(self) -> tuple[float, float, np.ndarray]:
+        """The master's optimum, its artificial columns' total and the multipliers (a
+        value per row of the relaxation)."""
+        dual, arrays = self.dual, self.dual.arrays
+        outside = np.flatnonzero(dual.outside)
+        owner = np.concatenate(self.owner)
+        count, rows = len(owner), len(self.rows)
+        convexity = sp.csc_matrix(
+            (np.ones(count), (owner, np.arange(count))), shape=(self.blocks, count)
+        )
+        artificial = sp.hstack([sp.identity(rows), -sp.identity(rows)])
+        matrix = sp.vstack(
+            [
+                sp.hstack([self.matrix[:, outside], sp.hstack(self.level), artificial]),
+                sp.hstack(
+                    [
+                        sp.csc_matrix((self.blocks, len(outside))),
+                        convexity,
+                        sp.csc_matrix((self.blocks, 2 * rows)),
+                    ]
+                ),
+            ]
+        ).tocsr()
+        program = ProgramArrays(
+            cost=np.concatenate(
+                [arrays.cost[outside], np.concatenate(self.cost), np.full(2 * rows, PENALTY)]
+            ),
+            offset=float(arrays.offset),
+            col_lower=np.concatenate([arrays.col_lower[outside], np.zeros(count + 2 * rows)]),
+            col_upper=np.concatenate(
+                [arrays.col_upper[outside], np.full(count + 2 * rows, np.inf)]
+            ),
+            integer=np.zeros(matrix.shape[1], dtype=bool),
+            row_lower=np.concatenate([arrays.row_lower[self.rows], np.ones(self.blocks)]),
+            row_upper=np.concatenate([arrays.row_upper[self.rows], np.ones(self.blocks)]),
+            a_start=matrix.indptr.astype(np.int32),
+            a_index=matrix.indices.astype(np.int32),
+            a_value=matrix.data,
+        )
+        solution, _ = solve_with_highs(program)
+        assert solution.status == "optimal" and solution.values is not None
+        assert solution.duals is not None and solution.objective is not None
+        used = float(solution.values[len(outside) + count :].sum())
+        multipliers = np.zeros(arrays.num_row)
+        multipliers[self.rows] = solution.duals[:rows]
+        return float(solution.objective), used, multipliers
+
+
+def whole_sites(master: Master) -> int:
+    """Columns of each demand unit kept whole at each of its sites, and of each pooled
+    hour's vertices (each unit wholly at one site); how many."""
+    dual = master.dual
+    kept = np.flatnonzero(dual.kept)
+    order = np.argsort(dual.unit[kept], kind="stable")
+    ranked = kept[order]
+    units = dual.unit[ranked]
+    first = np.searchsorted(units, units, side="left")
+    slot = np.arange(len(ranked)) - first
+    most = max((len(b.picks) for b in dual.vertices), default=0)
+    added = 0
+    for k in range(max(int(slot.max(initial=-1)) + 1, most)):
+        x = np.zeros(dual.n)
+        x[ranked[slot == k]] = 1.0
+        for block in dual.vertices:
+            if k < len(block.picks):
+                x[block.picks[k]] = 1.0
+        added += master.add(x)
+    return added
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("scenario")
+    parser.add_argument("--rounds", type=int, default=6)
+    args = parser.parse_args()
+    inputs = prepare_inputs(bestshore.load_scenario(args.scenario))
+    planning = plan_sourcing(inputs)
+    assert planning.plan is not None
+    cost = planning.plan.exact_cost
+    model = planning.first_model
+    dual = prepare_dual(model, fixed=_decisions(model, planning.first_solution))
+    assert dual is not None
+    start = dual.evaluate(dual.start)
+    assert start is not None
+    print(f"plan {cost:,.0f}  bound at the LP's duals {start.value:,.0f}")
+    began = time.perf_counter()
+    master = Master(dual)
+    seeds = whole_sites(master)
+    seeds += master.add(master.repair(np.asarray(planning.plan.model.shares(), dtype=float)))
+    seeds += master.add(master.repair(np.clip(dual.values[dual.share], 0.0, 1.0)))
+    print(f"{master.blocks} blocks, {seeds} first columns ({time.perf_counter() - began:.1f} s)")
+    best = start.value
+    ceiling = np.inf
+    for k in range(args.rounds):
+        began = time.perf_counter()
+        value, used, multipliers = master.solve()
+        if used <= 1e-9:
+            ceiling = min(ceiling, value)
+        at = dual.evaluate(multipliers, cells=64, fine_cells=0, lift=True)
+        found = dual.evaluate(multipliers)
+        if found is not None:
+            best = max(best, found.value)
+        added = 0
+        if at is not None and at.lift is not None:
+            added = master.add(master.repair(at.lift[dual.share]))
+        print(
+            f"round {k}: master {value:,.0f} (artificial {used:.3g}), L at its duals "
+            f"{found.value if found else float('nan'):,.0f}, best {best:,.0f}, "
+            f"+{added} columns ({time.perf_counter() - began:.1f} s)",
+            flush=True,
+        )
+    # L's parts against the least of each block's columns (at least each block's true
+    # least, which is at least L's): at the LP's duals and at the master's last
+    for label, at_mu, mu in (
+        ("the LP's duals", start, dual.start),
+        ("the last duals", found, multipliers),
+    ):
+        if at_mu is None:
+            continue
+        least = master.least(dual.project(mu))
+        units = float(least[master.whole_units].sum())
+        pooled = float(least[~master.whole_units].sum())
+        print(
+            f"at {label}, L against its blocks' columns: units kept whole "
+            f"{at_mu.parts['units']:,.0f} against {units:,.0f} "
+            f"({units - at_mu.parts['units']:+,.0f}), pooled hours "
+            f"{at_mu.parts['pooled']:,.0f} against {pooled:,.0f} "
+            f"({pooled - at_mu.parts['pooled']:+,.0f})"
+        )
+    print(
+        f"ceiling {ceiling:,.0f} (gap at least {(cost - ceiling) / cost:.2%}); "
+        f"best bound {best:,.0f} (gap {(cost - best) / cost:.2%})"
+    )
+
+
+if __name__ == "__main__":
+    main()
