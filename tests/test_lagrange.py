@@ -238,7 +238,7 @@ def test_staffing_kept_past_its_limit_is_still_each_loads_own() -> None:
 @pytest.mark.parametrize("model", ["whole", "planning"])
 def test_the_concave_minorant_lies_under_the_staffing(model: str) -> None:
     # ψ under the exact staffing of 80/20 at 180 s (recomputed by the helpers above
-    # with the staffing package's Erlang C), concave, 0 at no load
+    # with the staffing package's Erlang C), concave, 0 at no load and a jump above it
     from bestshore.model.curve import corner_slack, limits_to
     from bestshore.model.lagrange import _Table, concave_minorant
 
@@ -249,12 +249,26 @@ def test_the_concave_minorant_lies_under_the_staffing(model: str) -> None:
     found = concave_minorant(table, limits_to(call_type, 0.85, 31.0), dip, 20.0)
     assert found is not None
     loads, agents = found
-    assert loads[0] == 0.0 and agents[0] == 0.0 and loads[-1] >= 20.0
+    assert loads[0] == 0.0 and loads[-1] >= 20.0
     slopes = np.diff(agents) / np.diff(loads)
-    assert np.all(np.diff(slopes) <= 1e-12)  # concave
+    assert np.all(np.diff(slopes) <= 1e-12)  # concave above no load
+    # the jump at 0+: as high as the first slope, at least the next one's, allows (the
+    # whole agents' first step needs 1 agent at any load, planning agents 0.8 at least)
+    assert agents[0] == pytest.approx(agents[1] - loads[1] * slopes[1], rel=1e-9)
+    assert 0.6 < agents[0] < 1.0
     exact = _whole if whole else _planning
     for load in np.linspace(1e-4, 20.0, 4001):
         assert np.interp(load, loads, agents) <= exact(load) + 1e-9
+
+    def psi(load: np.ndarray) -> np.ndarray:
+        return np.where(load > 0, np.interp(load, loads, agents), 0.0)
+
+    # concave on [0, 20] with ψ(0) = 0 and its jump: ψ(t a + (1 - t) b) ≥ t ψ(a) +
+    # (1 - t) ψ(b), b = 0 among the points
+    rng = np.random.default_rng(13)
+    a, b, t = rng.uniform(0, 20, 20_000), rng.uniform(0, 20, 20_000), rng.uniform(0, 1, 20_000)
+    b[::4] = 0.0
+    assert np.all(psi(t * a + (1 - t) * b) >= t * psi(a) + (1 - t) * psi(b) - 1e-9)
     # close under it at the corners: within δ (whole agents: on them)
     assert agents[1:] == pytest.approx(np.arange(1, len(agents)) - dip, abs=1e-6)
 
@@ -369,7 +383,7 @@ def test_steps_stay_under_the_plan_on_the_bundled_scenarios(name: str) -> None:
     # Ten steps from the LP's duals toward the accepted plan's cost, in the solve
     # (settings.lagrangian_steps): the bound never above the plan's cost. On
     # demo-n2-nearshore, where the duals are not the best multipliers, the steps bound
-    # about 24,000 EUR more than the duals' 7,131,266 EUR.
+    # about 28,000 EUR more than the duals (7,152,361 EUR).
     from bestshore.scenario import load_scenario
 
     scenario = load_scenario(SCENARIOS / f"{name}.yaml")
@@ -381,4 +395,35 @@ def test_steps_stay_under_the_plan_on_the_bundled_scenarios(name: str) -> None:
     assert planning.plan.lower_bound <= cost
     if name == "demo-n2-nearshore":
         assert planning.plan.bound_source == "lagrangian"
-        assert planning.plan.lower_bound > 7_131_266 + 10_000
+        fixed = _decisions(planning.first_model, planning.first_solution)
+        at_duals = lagrangian_bound(planning.first_model, fixed=fixed)
+        assert at_duals is not None
+        assert planning.plan.lower_bound > at_duals + 10_000
+
+
+def test_the_jump_at_no_load_raises_the_demos_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The multilingual desk's small languages (German, Dutch, Spanish, and every
+    # language at night) need m_0 agents at any load: ψ's jump at 0+ charges each queue
+    # a vertex opens at least it, where ψ from the origin charged a crumb. The bound
+    # of the solve is the one with the jump, above the one without, under the plan.
+    import bestshore.model.lagrange as lagrange
+    from bestshore.scenario import load_scenario
+
+    planning = plan_sourcing(prepare_inputs(load_scenario(SCENARIOS / "demo.yaml")))
+    assert planning.plan is not None and planning.plan.bound_source == "lagrangian"
+    fixed = _decisions(planning.first_model, planning.first_solution)
+    jumped = lagrangian_bound(planning.first_model, fixed=fixed)
+    minorant = lagrange.concave_minorant
+
+    def from_the_origin(*args: Any) -> tuple[np.ndarray, np.ndarray] | None:
+        found = minorant(*args)
+        if found is None:
+            return None
+        loads, agents = found
+        return loads, np.concatenate([[0.0], agents[1:]])
+
+    monkeypatch.setattr(lagrange, "concave_minorant", from_the_origin)
+    flat = lagrangian_bound(planning.first_model, fixed=fixed)
+    assert jumped is not None and flat is not None
+    assert jumped == pytest.approx(planning.plan.lower_bound, rel=1e-12)
+    assert flat + 15_000 < jumped <= planning.plan.exact_cost

@@ -345,7 +345,7 @@ class Settings(_Model):
         "bound on coarser cells, the best multipliers then in full), 0 to 200; a fixed "
         "number, so the bound depends on the scenario alone. About 0.35 s a step and 1 s "
         "more on the demo, whose bound they hardly raise; 10 steps take demo-n2-nearshore's "
-        "gap from 2.81 % to 2.48 % (docs/formulation.md). Default 0: none.",
+        "gap from 2.52 % to 2.15 % (docs/formulation.md). Default 0: none.",
     )
     pool_languages: bool = Field(
         True,
