@@ -347,6 +347,32 @@ def test_save_chart_writes_every_format_atomically(
     assert "vega" in html.lower() and len(html) > 100_000, "scripts are not inline"
 
 
+def test_a_charts_formats_share_one_spec_and_match_each_format_alone(
+    allocation: pd.DataFrame, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Validating a chart's spec takes a quarter of a second for a map: render_formats
+    # builds it once for all its formats, and each file is the one its format alone gives
+    # (vl-convert numbers an SVG's clip paths across a process: the numbers aside).
+    import bestshore.views.export as export
+
+    chart = chart_fte_by_shore(allocation)
+    alone = {suffix: export.FORMATS[suffix](chart) for suffix in ("png", "svg", "html", "pdf")}
+    built = []
+    spec = export._spec
+    monkeypatch.setattr(export, "_spec", lambda c: built.append(c) or spec(c))
+    together = export.render_formats(chart, ("png", "svg", "html", "pdf"))
+    assert built == [chart]
+    assert list(together) == ["png", "svg", "html", "pdf"]
+    assert together["png"] == alone["png"] and together["html"] == alone["html"]
+
+    def numbered(svg: object) -> str:
+        assert isinstance(svg, str)
+        return re.sub(r"clip\d+", "clip", svg)
+
+    assert numbered(together["svg"]) == numbered(alone["svg"])
+    assert isinstance(together["pdf"], bytes) and together["pdf"].startswith(b"%PDF")
+
+
 def test_save_chart_rejects_an_unknown_format_before_writing(
     tmp_path: Path, allocation: pd.DataFrame
 ) -> None:

@@ -97,8 +97,9 @@ CHEAP = {
 def no_charts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Cheap charts, one valid file per format (rendering is tested in test_outputs;
     here only the files and the folder matter)."""
-    for suffix in outputs.CHART_FORMATS:
-        monkeypatch.setitem(outputs.FORMATS, suffix, lambda chart, s=suffix: CHEAP[s])
+    monkeypatch.setattr(
+        outputs, "render_formats", lambda chart, formats: {s: CHEAP[s] for s in formats}
+    )
 
 
 # --- independent readers -----------------------------------------------------------------

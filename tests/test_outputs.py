@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 import bestshore
 from bestshore.cli import app
 from bestshore.scenario import parse_scenario
-from bestshore.views import outputs
+from bestshore.views import export, outputs
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -71,10 +71,11 @@ def test_nothing_is_written_when_a_chart_fails(
 ) -> None:
     scenario, result = solved
 
-    def broken(chart: object) -> str:
+    def broken(spec: object) -> str:
         raise RuntimeError("renderer crashed")
 
-    monkeypatch.setitem(outputs.FORMATS, "svg", broken)
+    # the SVG renderer of every chart's spec (bestshore.views.export.render_formats)
+    monkeypatch.setitem(export._RENDERERS, "svg", broken)
     with pytest.raises(RuntimeError, match="renderer crashed"):
         outputs.write_outputs(result, scenario, tmp_path / "out")
     assert not (tmp_path / "out").exists()

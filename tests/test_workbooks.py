@@ -61,8 +61,9 @@ def solved() -> tuple[bestshore.Scenario, bestshore.Result]:
 
 def no_charts(monkeypatch: pytest.MonkeyPatch) -> None:
     """Skip chart rendering in ``solve --out`` (charts are tested in test_outputs)."""
-    for suffix in outputs.CHART_FORMATS:
-        monkeypatch.setitem(outputs.FORMATS, suffix, lambda chart: "<svg></svg>")
+    monkeypatch.setattr(
+        outputs, "render_formats", lambda chart, formats: dict.fromkeys(formats, "<svg></svg>")
+    )
 
 
 def write_yaml(path: Path, data: dict[str, Any]) -> Path:

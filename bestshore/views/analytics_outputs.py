@@ -16,7 +16,7 @@ import pandas as pd
 
 from bestshore.result import Result
 from bestshore.result.files import csv_bytes
-from bestshore.views.export import FORMATS
+from bestshore.views.export import render_formats
 
 __all__ = ["CHART_FORMATS", "chart_files", "json_bytes", "table_files"]
 
@@ -29,8 +29,7 @@ def chart_files(
     """Each chart rendered in each format: ``{"charts/<stem>.<format>": bytes}``."""
     files: dict[str, bytes] = {}
     for stem, chart in charts.items():
-        for suffix in formats:
-            content = FORMATS[suffix](chart)
+        for suffix, content in render_formats(chart, formats).items():
             files[f"charts/{stem}.{suffix}"] = (
                 content.encode("utf-8") if isinstance(content, str) else content
             )

@@ -15,6 +15,7 @@ into a new window of the page's origin.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -25,7 +26,7 @@ import vl_convert
 
 from bestshore.result.files import atomic_write
 
-__all__ = ["FORMATS", "chart_to_png_bytes", "chart_to_svg", "save_chart"]
+__all__ = ["FORMATS", "chart_to_png_bytes", "chart_to_svg", "render_formats", "save_chart"]
 
 Chart = alt.TopLevelMixin
 
@@ -56,24 +57,28 @@ def chart_to_png_bytes(chart: Chart, scale: float = 1) -> bytes:
     bytes
         The PNG file content.
     """
-    png: bytes = vl_convert.vegalite_to_png(
-        _spec(chart), vl_version=_vl_version(), scale=scale, allowed_base_urls=[]
-    )
-    return png
+    return _png(_spec(chart), scale)
 
 
 def chart_to_svg(chart: Chart) -> str:
     """SVG text of ``chart``, to embed in an HTML report (no script, no external link)."""
-    svg: str = vl_convert.vegalite_to_svg(
-        _spec(chart), vl_version=_vl_version(), allowed_base_urls=[]
+    return _svg(_spec(chart))
+
+
+def _png(spec: dict[str, Any], scale: float) -> bytes:
+    png: bytes = vl_convert.vegalite_to_png(
+        spec, vl_version=_vl_version(), scale=scale, allowed_base_urls=[]
     )
+    return png
+
+
+def _svg(spec: dict[str, Any]) -> str:
+    svg: str = vl_convert.vegalite_to_svg(spec, vl_version=_vl_version(), allowed_base_urls=[])
     return svg
 
 
-def _to_pdf(chart: Chart) -> bytes:
-    pdf: bytes = vl_convert.vegalite_to_pdf(
-        _spec(chart), vl_version=_vl_version(), allowed_base_urls=[]
-    )
+def _pdf(spec: dict[str, Any]) -> bytes:
+    pdf: bytes = vl_convert.vegalite_to_pdf(spec, vl_version=_vl_version(), allowed_base_urls=[])
     return pdf
 
 
@@ -145,20 +150,43 @@ _BEFORE_BUNDLE, _AFTER_BUNDLE = _PAGE.replace("@OPTIONS@", _json_for_script(_EMB
 _BEFORE_SPEC, _AFTER_SPEC = _AFTER_BUNDLE.split("@SPEC@")
 
 
-def _to_html(chart: Chart) -> str:
+@functools.lru_cache(maxsize=4)
+def _bundle(vl_version: str | None) -> str:
+    """The Vega scripts every page inlines (the same for every chart: read once)."""
     # No snippet: vl-convert's default, the one its own pages run (its stub wants a str).
-    bundle: str = vl_convert.javascript_bundle(None, vl_version=_vl_version())  # type: ignore[arg-type]
-    spec = _json_for_script(_spec(chart))
-    return _BEFORE_BUNDLE + bundle + _BEFORE_SPEC + spec + _AFTER_SPEC
+    bundle: str = vl_convert.javascript_bundle(None, vl_version=vl_version)  # type: ignore[arg-type]
+    return bundle
 
+
+def _html(spec: dict[str, Any]) -> str:
+    script = _json_for_script(spec)
+    return _BEFORE_BUNDLE + _bundle(_vl_version()) + _BEFORE_SPEC + script + _AFTER_SPEC
+
+
+# Each renderer draws a chart's Vega-Lite spec (``chart.to_dict()``, which validates it:
+# a quarter of a second for a map, so a chart's formats share one).
+_RENDERERS: dict[str, Callable[[dict[str, Any]], bytes | str]] = {
+    "png": lambda spec: _png(spec, scale=2),
+    "svg": _svg,
+    "pdf": _pdf,
+    "html": _html,
+}
 
 FORMATS: dict[str, Callable[[Chart], bytes | str]] = {
-    "png": lambda chart: chart_to_png_bytes(chart, scale=2),
-    "svg": chart_to_svg,
-    "pdf": _to_pdf,
-    "html": _to_html,
+    suffix: functools.partial(lambda render, chart: render(_spec(chart)), render)
+    for suffix, render in _RENDERERS.items()
 }
 """File formats :func:`save_chart` writes: suffix -> renderer (PNG at scale 2)."""
+
+
+def render_formats(chart: Chart, formats: Iterable[str]) -> dict[str, bytes | str]:
+    """``chart`` in each of ``formats`` (keys of :data:`FORMATS`), its spec built once."""
+    wanted = list(formats)
+    unknown = [f for f in wanted if f not in _RENDERERS]
+    if unknown:
+        raise ValueError(f"formats {unknown} are not supported; choose from {sorted(FORMATS)}")
+    spec = _spec(chart)
+    return {suffix: _RENDERERS[suffix](spec) for suffix in wanted}
 
 
 def save_chart(
@@ -188,15 +216,10 @@ def save_chart(
     ValueError
         If a format is not one of the above (before anything is written).
     """
-    wanted = list(formats)
-    unknown = [f for f in wanted if f not in FORMATS]
-    if unknown:
-        raise ValueError(f"formats {unknown} are not supported; choose from {sorted(FORMATS)}")
     stem = Path(path_stem)
     written = []
-    for suffix in wanted:
+    for suffix, content in render_formats(chart, formats).items():
         path = stem.with_name(f"{stem.name}.{suffix}")
-        content = FORMATS[suffix](chart)
         atomic_write(path, content.encode("utf-8") if isinstance(content, str) else content)
         written.append(path)
     return written

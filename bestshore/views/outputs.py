@@ -25,7 +25,7 @@ from bestshore.views.charts import (
     chart_roster,
     chart_site_map,
 )
-from bestshore.views.export import FORMATS
+from bestshore.views.export import render_formats
 from bestshore.views.limits import display_names
 from bestshore.views.report import render_report
 from bestshore.views.summary import render_summary_html, render_summary_pdf, summarise
@@ -149,8 +149,7 @@ def write_outputs(
     charts = render_charts(result, prices)
     svgs: dict[str, str] = {}
     for stem, chart in charts.items():
-        for suffix in CHART_FORMATS:
-            content = FORMATS[suffix](chart)  # type: ignore[arg-type]
+        for suffix, content in render_formats(chart, CHART_FORMATS).items():  # type: ignore[arg-type]
             if suffix == "svg":
                 assert isinstance(content, str)
                 svgs[stem] = content
