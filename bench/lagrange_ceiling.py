@@ -90,13 +90,11 @@ class Master:
         good = np.flatnonzero(~bad)
         if not len(good):
             return 0
-        carried, week, yearly = self._staffed(x)
+        # each queue staffed exactly, as the plan is
+        carried, week, yearly = dual.queue_staffing(x, exact=True)
         lift = np.zeros(dual.arrays.num_col)
         lift[dual.share] = x
-        has = dual.enveloped & (dual.extra >= 0)
-        lift[dual.extra[has]] = (carried * week - dual.agent_hours * x)[has]
-        has = dual.enveloped & (dual.year >= 0)
-        lift[dual.year[has]] = (carried * yearly)[has]
+        dual.lift_staffing(lift, x, carried, week, yearly)
         staffing = np.where(dual.enveloped, dual.price * carried * yearly, 0.0)
         cost = np.bincount(self.block_of, weights=self.linear * x + staffing, minlength=self.blocks)
         inside = np.flatnonzero(self.col_block >= 0)
@@ -108,32 +106,6 @@ class Master:
         self.cost.append(cost[good])
         self.level.append((self.matrix @ part)[:, good].tocsc())
         return len(good)
-
-    def _staffed(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Each row's part of its queue (1, or its load's part of its pool's), and its
-        queue's exact agents in the sizing week and agent-weeks a year at ``x``, staffed
-        exactly (:func:`~bestshore.model.staffing.exact_staffing`, as the plan is)."""
-        dual = self.dual
-        load = dual.traffic * x
-        carried = np.ones(dual.n)
-        pooled = dual.pool_of >= 0
-        sums = np.zeros(len(dual.pool_traffic))
-        np.add.at(sums, dual.pool_of[pooled], load[pooled])
-        queue = sums[dual.pool_of[pooled]]
-        carried[pooled] = np.divide(
-            load[pooled], queue, out=np.zeros(int(pooled.sum())), where=queue > 0
-        )
-        load[pooled] = queue
-        week = np.zeros(dual.n)
-        yearly = np.zeros(dual.n)
-        for (kind, whole), table in dual.tables.items():
-            at = np.flatnonzero(dual.enveloped & (dual.kinds == kind) & (dual.whole == whole))
-            week[at] = np.where(load[at] > 0, table.exact(load[at]), 0.0)
-            for ratio, weeks in zip(*dual.months[kind], strict=True):
-                if ratio > 0:
-                    found = table.exact(ratio * load[at])
-                    yearly[at] += weeks * np.where(load[at] > 0, found, 0.0)
-        return carried, week, yearly
 
     def least(self, multipliers: np.ndarray) -> np.ndarray:
         """Each block's least Lagrangian cost over its columns at ``multipliers``."""

@@ -36,6 +36,16 @@ from bestshore.scenario import parse_scenario
 from bestshore.staffing import agents_for_service_level, service_level
 
 
+def _random_cells(sites: int, cells: int, blocks: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Random cell costs of ``blocks`` blocks of ``sites`` items (a fifth of the cells not
+    allowed: inf), each item's choices {0}, ``cells`` intervals and {1}, and their reach."""
+    rng = np.random.default_rng(seed)
+    costs = rng.normal(0.0, 10.0, size=(blocks, sites, cells + 2))
+    costs[rng.random(costs.shape) < 0.2] = np.inf
+    reach = np.concatenate([[0], np.arange(1, cells + 1), [cells]])
+    return costs, reach
+
+
 @settings(max_examples=60, deadline=None, derandomize=True)
 @given(
     sites=st.integers(1, 3),
@@ -46,11 +56,8 @@ from bestshore.staffing import agents_for_service_level, service_level
 def test_the_cell_program_is_the_least_cost_of_every_choice_that_reaches(
     sites: int, cells: int, blocks: int, seed: int
 ) -> None:
-    rng = np.random.default_rng(seed)
+    costs, reach = _random_cells(sites, cells, blocks, seed)
     choices = cells + 2
-    costs = rng.normal(0.0, 10.0, size=(blocks, sites, choices))
-    costs[rng.random(costs.shape) < 0.2] = np.inf  # some cells not allowed
-    reach = np.concatenate([[0], np.arange(1, cells + 1), [cells]])
     found = cell_program(costs, reach, cells)
     for b in range(blocks):
         best = np.inf
@@ -72,11 +79,7 @@ def test_the_cell_programs_choice_reaches_and_costs_its_minimum(
 ) -> None:
     # the choice read back from the program (the multiplier steps' minimizers) reaches
     # the cells and costs exactly the minimum
-    rng = np.random.default_rng(seed)
-    choices = cells + 2
-    costs = rng.normal(0.0, 10.0, size=(blocks, sites, choices))
-    costs[rng.random(costs.shape) < 0.2] = np.inf
-    reach = np.concatenate([[0], np.arange(1, cells + 1), [cells]])
+    costs, reach = _random_cells(sites, cells, blocks, seed)
     found, choice = cell_choices(costs, reach, cells)
     assert np.array_equal(found, cell_program(costs, reach, cells))
     for b in range(blocks):

@@ -871,32 +871,57 @@ class LagrangianDual:
         lift[outside & (reduced > 0)] = arrays.col_lower[outside & (reduced > 0)]
         lift[outside & (reduced < 0)] = arrays.col_upper[outside & (reduced < 0)]
         lift[self.share] = shares
-        # each queue's load: a row's own, or its pool's, and the row's part of it
+        self.lift_staffing(lift, shares, *self.queue_staffing(shares))
+        return np.clip(lift, arrays.col_lower, arrays.col_upper)
+
+    def queue_staffing(
+        self, shares: np.ndarray, exact: bool = False
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """At ``shares``: each row's part of its queue (1, or its load's part of its
+        pool's), and its queue's agents in the sizing week and agent-weeks a year, read
+        below on the tables, or ``exact`` (staffed as the plan is, 0 at no load)."""
         load = self.traffic * shares
         carried = np.ones(self.n)
         pooled = self.pool_of >= 0
-        if pooled.any():
-            sums = np.zeros(len(self.pool_traffic))
-            np.add.at(sums, self.pool_of[pooled], load[pooled])
-            queue = sums[self.pool_of[pooled]]
-            carried[pooled] = np.divide(
-                load[pooled], queue, out=np.zeros(int(pooled.sum())), where=queue > 0
-            )
-            load[pooled] = queue
+        sums = np.zeros(len(self.pool_traffic))
+        np.add.at(sums, self.pool_of[pooled], load[pooled])
+        queue = sums[self.pool_of[pooled]]
+        carried[pooled] = np.divide(
+            load[pooled], queue, out=np.zeros(int(pooled.sum())), where=queue > 0
+        )
+        load[pooled] = queue
+
+        def staffed(table: _Table, loads: np.ndarray) -> np.ndarray:
+            if not exact:
+                return table.below(loads)
+            return np.where(loads > 0, table.exact(loads), 0.0)
+
         week = np.zeros(self.n)
         yearly = np.zeros(self.n)
         for (kind, whole), table in self.tables.items():
             at = np.flatnonzero(self.enveloped & (self.kinds == kind) & (self.whole == whole))
-            week[at] = table.below(load[at])
+            week[at] = staffed(table, load[at])
             for ratio, weeks in zip(*self.months[kind], strict=True):
                 if ratio > 0:
-                    yearly[at] += weeks * table.below(ratio * load[at])
+                    yearly[at] += weeks * staffed(table, ratio * load[at])
+        return carried, week, yearly
+
+    def lift_staffing(
+        self,
+        lift: np.ndarray,
+        shares: np.ndarray,
+        carried: np.ndarray,
+        week: np.ndarray,
+        yearly: np.ndarray,
+    ) -> None:
+        """Write into ``lift`` each staffed row's ``e`` (its part of its queue's week
+        beyond the first facet) and ``y`` (its part of the year), from
+        :meth:`queue_staffing`."""
         has_extra = self.enveloped & (self.extra >= 0)
         e = carried * week - self.agent_hours * shares
         lift[self.extra[has_extra]] = e[has_extra]
         has_year = self.enveloped & (self.year >= 0)
         lift[self.year[has_year]] = (carried * yearly)[has_year]
-        return np.clip(lift, arrays.col_lower, arrays.col_upper)
 
 
 def _cell_shares(choice: np.ndarray, cells: int) -> np.ndarray:

@@ -172,9 +172,13 @@ _RENDERERS: dict[str, Callable[[dict[str, Any]], bytes | str]] = {
     "html": _html,
 }
 
+
+def _of_chart(render: Callable[[dict[str, Any]], bytes | str]) -> Callable[[Chart], bytes | str]:
+    return lambda chart: render(_spec(chart))
+
+
 FORMATS: dict[str, Callable[[Chart], bytes | str]] = {
-    suffix: functools.partial(lambda render, chart: render(_spec(chart)), render)
-    for suffix, render in _RENDERERS.items()
+    suffix: _of_chart(render) for suffix, render in _RENDERERS.items()
 }
 """File formats :func:`save_chart` writes: suffix -> renderer (PNG at scale 2)."""
 
