@@ -276,6 +276,67 @@ def test_site_map_of_a_global_plan_shows_the_world(sites: pd.DataFrame) -> None:
     assert 0.05 < _share_exact(pixels, COLOURS["land"]) < 0.70
 
 
+def _mark_coordinates(svg: str) -> tuple[tuple[float, float], np.ndarray]:
+    """The plot area's size [px] and every absolute point of the marks Vega drew in
+    it: the shapes' path points (absolute commands) and the symbols' positions."""
+    root = ElementTree.fromstring(svg)
+    tag = "{http://www.w3.org/2000/svg}"
+    frame = re.fullmatch(r"M0,0h([\d.]+)v([\d.]+)h-[\d.]+Z", _background(root, tag))
+    assert frame is not None
+    points: list[tuple[float, float]] = []
+    for group in root.iter(f"{tag}g"):
+        role = group.get("class", "")
+        if "role-mark" not in role:
+            continue
+        for path in group.findall(f"{tag}path"):
+            move = re.fullmatch(r"translate\(([-\d.e]+),([-\d.e]+)\)", path.get("transform", ""))
+            if "mark-shape" in role:  # absolute points, the translation (0, 0)
+                numbers = re.findall(r"[-]?\d*\.?\d+(?:e[-+]?\d+)?", path.get("d", ""))
+                pairs = [float(v) for v in numbers]
+                points += list(zip(pairs[0::2], pairs[1::2], strict=False))
+            elif "mark-symbol" in role and move is not None:
+                points.append((float(move.group(1)), float(move.group(2))))
+    return (float(frame.group(1)), float(frame.group(2))), np.array(points)
+
+
+def _background(root: ElementTree.Element, tag: str) -> str:
+    for path in root.iter(f"{tag}path"):
+        if path.get("class") == "background":
+            return str(path.get("d"))
+    raise AssertionError("no plot background")
+
+
+@pytest.mark.parametrize("shade", [None, "cost"])
+def test_the_map_draws_nothing_far_past_its_frame(sites: pd.DataFrame, shade: str | None) -> None:
+    # The countries are cut a pixel past the frame and the small countries' markers off
+    # it left out: clipped groups reaching thousands of pixels past the frame made each
+    # map's PNG take seconds to rasterize. The picture is the same: Mauritius's marker
+    # and the land around the sites are still drawn.
+    far = pd.DataFrame(
+        [["manila", "vd", "PH", "Manila", 14.6, 121.0, "offshore", 60.0, 0.9e6, 0.8],
+         ["mexico", "vd", "MX", "Mexico City", 19.43, -99.13, "offshore", 30.0, 0.6e6, 0.8]],
+        columns=sites.columns,
+    )  # fmt: skip
+    for chart in (  # zoomed on Europe and Africa, then the world
+        chart_site_map(sites, MARKET, shade=shade),
+        chart_site_map(pd.concat([sites, far], ignore_index=True), MARKET, shade=shade),
+    ):
+        (width, height), points = _mark_coordinates(chart_to_svg(chart))
+        assert len(points) > 1000
+        reach = 6.0  # a marker's radius and edge, the cut margin and Vega's rounding [px]
+        assert points[:, 0].min() >= -reach and points[:, 0].max() <= width + reach
+        assert points[:, 1].min() >= -reach and points[:, 1].max() <= height + reach
+    spec = chart_site_map(sites, MARKET, shade=shade).to_dict()
+    markers = [
+        row["name"]
+        for data in spec["datasets"].values()
+        for row in data
+        if isinstance(row, dict) and "lon" in row and "iso_numeric" in row
+    ]
+    assert "Mauritius" in markers and "Malta" in markers
+    assert "Fiji" not in markers and "Samoa" not in markers  # far off this map
+
+
 # --- bar charts ------------------------------------------------------------------------
 
 

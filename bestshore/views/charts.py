@@ -53,6 +53,9 @@ MARKET_KEYS = ("name", "country", "lat", "lon")
 _MIN_SPAN_DEG = (28.0, 16.0)  # smallest map window, longitude x latitude [deg]
 _MARGIN = 0.12  # share of the span added on each side of the map window [-]
 _MIN_MARGIN_DEG = 4.0  # at least this much room around the outermost point [deg]
+#: How far past the frame the projection cuts the countries' outlines [px]: more than
+#: half their border's width, so the frame's clip leaves no border along its edge.
+_CUT_MARGIN = 1
 _GLOBAL_SPAN_DEG = 200.0  # a window wider than this [deg of longitude] shows the world
 
 
@@ -216,6 +219,13 @@ def _map_frame(lons: np.ndarray, lats: np.ndarray) -> _Frame:
     scale = min(width / float(np.ptp(x)), height / float(np.ptp(screen_y)))
     x0 = (width - scale * float(x.max() + x.min())) / 2
     y0 = (height - scale * float(screen_y.max() + screen_y.min())) / 2
+    # Geometry cut a pixel past the frame (the marks' clip then cuts the frame edge
+    # clean, without the border drawn along the cut): a shape reaching thousands of
+    # pixels past the frame made the PNG's rasterizer draw it all (seconds a map).
+    projection["clipExtent"] = [
+        [-_CUT_MARGIN, -_CUT_MARGIN],
+        [width + _CUT_MARGIN, height + _CUT_MARGIN],
+    ]
     return _Frame(projection, width, height, scale, x0, y0)
 
 
@@ -517,7 +527,11 @@ SHADE_MEASURES = ("fte", "cost")
 
 
 def _country_shading(
-    table: pd.DataFrame, measure: str, currency: str | None, labels: pd.DataFrame | None
+    table: pd.DataFrame,
+    measure: str,
+    currency: str | None,
+    labels: pd.DataFrame | None,
+    frame: _Frame,
 ) -> list[alt.Chart]:
     """Countries filled by the sum of ``measure`` over their sites (used ones only): their
     outlines' layer and, when one is used, the small countries' markers' layer."""
@@ -549,7 +563,7 @@ def _country_shading(
         alt.Tooltip("name:N", title="Country"),
         alt.Tooltip("value:Q", title=title, format=number),
     ]
-    return _land_layers(shaded, fill=fill, tooltip=tooltip)
+    return _land_layers(shaded, frame, fill=fill, tooltip=tooltip)
 
 
 # Area of a small country's marker (Mauritius, Malta, island states) [px²]: a disc of
@@ -557,13 +571,22 @@ def _country_shading(
 _COUNTRY_MARKER_AREA = 20
 
 
-def _land_layers(world: pd.DataFrame, **encoding: Any) -> list[alt.Chart]:
+def _land_layers(world: pd.DataFrame, frame: _Frame, **encoding: Any) -> list[alt.Chart]:
     """The countries of ``world`` (:func:`~bestshore.views.geo.load_world`) as layers
     with ``encoding``: the outlines (geoshapes) and the small countries' point markers
     (discs at their position, which a world map would otherwise show smaller than a
-    pixel); a layer with no country is left out (an empty layer's scale has no extent)."""
+    pixel) that fall in ``frame``; a layer with no country is left out (an empty layer's
+    scale has no extent)."""
     outlines = world[~world["marker"]].drop(columns="marker")
     points = world[world["marker"]]
+    # Markers off the map are left out: clipped, they would not show, and a clipped
+    # group reaching thousands of pixels past the frame made the PNG's rasterizer
+    # (resvg) draw it all (seconds a map).
+    x, y = frame.pixels(points.geometry.x.to_numpy(), points.geometry.y.to_numpy())
+    reach = np.sqrt(_COUNTRY_MARKER_AREA / np.pi) + 1.0  # its radius and edge [px]
+    points = points[
+        (x >= -reach) & (x <= frame.width + reach) & (y >= -reach) & (y <= frame.height + reach)
+    ]
     markers = pd.DataFrame(
         {
             "iso_numeric": points["iso_numeric"].astype("Int64"),
@@ -665,7 +688,7 @@ def chart_site_map(
         .otherwise(alt.value(COLOURS["land"]))
     )
     land = _land_layers(
-        load_world(), color=land_colour, tooltip=alt.Tooltip("name:N", title="Country")
+        load_world(), frame, color=land_colour, tooltip=alt.Tooltip("name:N", title="Country")
     )
     ocean = alt.Chart(alt.sphere()).mark_geoshape(fill=COLOURS["ocean"], stroke=None, clip=True)
     graticule = alt.Chart(alt.graticule(step=[15, 15])).mark_geoshape(
@@ -757,7 +780,7 @@ def chart_site_map(
         .encode(**text_position)
     )
 
-    shading = [] if shade is None else _country_shading(used, shade, currency, labels)
+    shading = [] if shade is None else _country_shading(used, shade, currency, labels, frame)
     layers = [
         ocean,
         graticule,
