@@ -48,7 +48,7 @@ def _random_cells(sites: int, cells: int, blocks: int, seed: int) -> tuple[np.nd
 
 @settings(max_examples=60, deadline=None, derandomize=True)
 @given(
-    sites=st.integers(1, 3),
+    sites=st.integers(1, 4),
     cells=st.integers(1, 5),
     blocks=st.integers(1, 3),
     seed=st.integers(0, 10_000),
@@ -69,7 +69,7 @@ def test_the_cell_program_is_the_least_cost_of_every_choice_that_reaches(
 
 @settings(max_examples=60, deadline=None, derandomize=True)
 @given(
-    sites=st.integers(1, 3),
+    sites=st.integers(1, 4),
     cells=st.integers(1, 5),
     blocks=st.integers(1, 3),
     seed=st.integers(0, 10_000),

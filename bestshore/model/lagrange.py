@@ -261,60 +261,114 @@ def _min_plus(
     costs: np.ndarray, reach: np.ndarray, cells: int, argmin: bool
 ) -> tuple[np.ndarray, np.ndarray | None]:
     """:func:`cell_program`, with ``argmin`` its choices too (the choice and the state
-    before it kept per site and state, then read back from the state ``cells``)."""
+    before it kept per site and state, then read back from the state ``cells``).
+
+    The first site starts from the state 0 alone, so each of its choices lands on its
+    own reach; the last one is asked for the state ``cells`` alone (a choice of reach
+    ``r`` gets there from the least of the states from ``cells - r`` on): both are a
+    pass over the choices, not over the choices and states. Ties go as a pass over
+    the choices in order keeping only a strictly lower cost would send them."""
     blocks, sites, _ = costs.shape
-    best = np.full((blocks, cells + 1), np.inf)
-    best[:, 0] = 0.0
+    reach = np.asarray(reach, dtype=np.int64)
     states = np.arange(cells + 1)
-    picked, came = [], []  # per site: the choice and the state before, per state
-    for s in range(sites):
+    best = np.full((blocks, cells + 1), np.inf)
+    # per site but the last: the choice and the state before it, per state
+    picked: list[np.ndarray] = []
+    came: list[np.ndarray] = []
+    for s in range(sites - 1):
         nxt = np.full_like(best, np.inf)
-        # least of the states from j on: those a step of cells + 1 - j or more caps
-        tail = np.minimum.accumulate(best[:, ::-1], axis=1)[:, ::-1]
-        if argmin:
-            pick = np.full(best.shape, -1, dtype=np.int32)
-            back = np.full(best.shape, -1, dtype=np.int32)
-            # where each tail's least is: the last state from the right holding it
-            ahead = best[:, ::-1] == tail[:, ::-1]
-            marks = np.maximum.accumulate(np.where(ahead, states, 0), axis=1)
-            tail_at = (cells - marks)[:, ::-1]
-        for k, step in enumerate(reach):
-            cost = costs[:, s, k][:, None]
-            if not np.isfinite(cost).any():
-                continue
-            step = int(step)
-            if step == 0:
-                if argmin:
-                    better = best + cost < nxt
-                    pick[better], back[better] = k, np.broadcast_to(states, better.shape)[better]
-                np.minimum(nxt, best + cost, out=nxt)
-                continue
-            keep = cells + 1 - step  # states that stay below the cap
-            if keep > 0:
-                if argmin:
-                    better = best[:, :keep] + cost < nxt[:, step:]
-                    pick[:, step:][better] = k
-                    back[:, step:][better] = np.broadcast_to(states[:keep], better.shape)[better]
-                np.minimum(nxt[:, step:], best[:, :keep] + cost, out=nxt[:, step:])
-            over = tail[:, max(keep, 0)]
-            if argmin:
-                better = over + cost[:, 0] < nxt[:, cells]
-                pick[better, cells], back[better, cells] = k, tail_at[better, max(keep, 0)]
-            nxt[:, cells] = np.minimum(nxt[:, cells], over + cost[:, 0])
-        if argmin:
+        pick = np.full(best.shape, -1, dtype=np.int32) if argmin else None
+        back = np.full(best.shape, -1, dtype=np.int32) if argmin else None
+        if s == 0:  # from the state 0 alone (cost 0): each choice to its reach
+            for k, step in enumerate(reach):
+                cost = costs[:, 0, k] + 0.0
+                better = cost < nxt[:, step]
+                if pick is not None and back is not None:
+                    pick[better, step], back[better, step] = k, 0
+                nxt[better, step] = cost[better]
+        else:
+            _site_pass(best, costs[:, s], reach, cells, nxt, pick, back)
+        if pick is not None and back is not None:
             picked.append(pick)
             came.append(back)
         best = nxt
+    if sites <= 1:
+        best[:, 0] = 0.0  # the one site (or none) starts from the state 0
+    if sites == 0:
+        return best[:, cells], (np.zeros((blocks, 0), dtype=np.int64) if argmin else None)
+    # the last site: to the state cells from the least of the states from cells - r on
+    tail = np.minimum.accumulate(best[:, ::-1], axis=1)[:, ::-1]
+    last = costs[:, sites - 1]
     if not argmin:
-        return best[:, cells], None
-    choice = np.full((blocks, sites), -1, dtype=np.int64)
-    state = np.full(blocks, cells)
+        return np.min(tail[:, cells - reach] + last, axis=1), None
+    # each choice's two ways in, in a pass's order: from the state cells - r, then from
+    # the least state past the cap (none for a choice of reach 0)
+    keep = cells + 1 - reach
+    tail_at = _tail_at(best, tail, states, cells)
+    direct = best[:, cells - reach] + last
+    over = np.where(reach > 0, tail[:, np.minimum(keep, cells)] + last, np.inf)
+    ways = np.stack([direct, over], axis=2).reshape(blocks, -1)
+    way = np.argmin(ways, axis=1)
     rows = np.arange(blocks)
-    reached = np.isfinite(best[:, cells])
-    for s in range(sites - 1, -1, -1):
+    found = ways[rows, way]
+    taken = way // 2
+    state = np.where(
+        way % 2 == 0, cells - reach[taken], tail_at[rows, np.minimum(keep[taken], cells)]
+    )
+    choice = np.full((blocks, sites), -1, dtype=np.int64)
+    reached = np.isfinite(found)
+    choice[:, sites - 1] = np.where(reached, taken, -1)
+    for s in range(sites - 2, -1, -1):
         choice[:, s] = np.where(reached, picked[s][rows, state], -1)
         state = np.where(reached, came[s][rows, state], state)
-    return best[:, cells], choice
+    return found, choice
+
+
+def _tail_at(best: np.ndarray, tail: np.ndarray, states: np.ndarray, cells: int) -> np.ndarray:
+    """Where each state's tail least is: the last state from the right holding it."""
+    ahead = best[:, ::-1] == tail[:, ::-1]
+    marks = np.maximum.accumulate(np.where(ahead, states, 0), axis=1)
+    return np.asarray((cells - marks)[:, ::-1])
+
+
+def _site_pass(
+    best: np.ndarray,
+    costs: np.ndarray,
+    reach: np.ndarray,
+    cells: int,
+    nxt: np.ndarray,
+    pick: np.ndarray | None,
+    back: np.ndarray | None,
+) -> None:
+    """One site of the program over every state: ``nxt`` (and ``pick``, ``back``)
+    from ``best`` and the site's choices ``costs`` (blocks x choices)."""
+    states = np.arange(cells + 1)
+    # least of the states from j on: those a step of cells + 1 - j or more caps
+    tail = np.minimum.accumulate(best[:, ::-1], axis=1)[:, ::-1]
+    tail_at = _tail_at(best, tail, states, cells) if pick is not None else None
+    for k, step in enumerate(reach):
+        cost = costs[:, k][:, None]
+        if not np.isfinite(cost).any():
+            continue
+        step = int(step)
+        if step == 0:
+            if pick is not None and back is not None:
+                better = best + cost < nxt
+                pick[better], back[better] = k, np.broadcast_to(states, better.shape)[better]
+            np.minimum(nxt, best + cost, out=nxt)
+            continue
+        keep = cells + 1 - step  # states that stay below the cap
+        if keep > 0:
+            if pick is not None and back is not None:
+                better = best[:, :keep] + cost < nxt[:, step:]
+                pick[:, step:][better] = k
+                back[:, step:][better] = np.broadcast_to(states[:keep], better.shape)[better]
+            np.minimum(nxt[:, step:], best[:, :keep] + cost, out=nxt[:, step:])
+        over = tail[:, max(keep, 0)]
+        if pick is not None and back is not None and tail_at is not None:
+            better = over + cost[:, 0] < nxt[:, cells]
+            pick[better, cells], back[better, cells] = k, tail_at[better, max(keep, 0)]
+        nxt[:, cells] = np.minimum(nxt[:, cells], over + cost[:, 0])
 
 
 class _Table:
