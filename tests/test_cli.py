@@ -250,13 +250,37 @@ def _in_a_fresh_process(code: str) -> Any:
 
 def test_the_command_line_loads_no_chart_library_until_a_command_draws() -> None:
     # `bestshore --help` and a bad input's one line used to wait about 5 s for Altair
-    # and jsonschema, pulled in by the tender commands' charts
+    # and jsonschema, pulled in by the tender commands' charts, and 0.3 s more for
+    # openpyxl (the tender package's workbooks) and PuLP (the plain path's modeller)
     loaded = _in_a_fresh_process(
         "import json, sys\n"
         "import bestshore.cli\n"
-        "print(json.dumps([m for m in ('altair', 'jsonschema') if m in sys.modules]))"
+        "print(json.dumps([m for m in ('altair', 'jsonschema', 'openpyxl', 'pulp')\n"
+        "    if m in sys.modules]))"
     )
     assert loaded == []
+    # every public name of the tender package is its object, whichever of its modules
+    # was imported first (the module `award` and the function `award` among them)
+    kinds = _in_a_fresh_process(
+        "import json, importlib\n"
+        "for name in ('award', 'bids', 'template', 'variants', 'example', 'outputs'):\n"
+        "    importlib.import_module('bestshore.rfp.' + name)\n"
+        "import bestshore.rfp as rfp\n"
+        "print(json.dumps(sorted({type(getattr(rfp, n)).__name__ for n in rfp.__all__})))"
+    )
+    assert "module" not in kinds and "function" in kinds
+    # the plain path still solves through PuLP, loaded when it is asked for
+    assert _in_a_fresh_process(
+        "import json, sys\n"
+        "import bestshore\n"
+        "from bestshore.examples import tiny\n"
+        "from bestshore.model import build_model, prepare_inputs\n"
+        "from bestshore.model.program import solve_with_pulp\n"
+        "inputs = prepare_inputs(bestshore.scenario.parse_scenario(tiny()))\n"
+        "before = 'pulp' in sys.modules\n"
+        "solution = solve_with_pulp(build_model(inputs).program)\n"
+        "print(json.dumps([before, solution.status, 'pulp' in sys.modules]))"
+    ) == [False, "optimal", True]
     # the tender package still hands out its chart functions, from their own module
     found = _in_a_fresh_process(
         "import json\n"

@@ -43,12 +43,11 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import highspy
 import numpy as np
 import pandas as pd
-import pulp
 
 from bestshore.model.build import SourcingModel, build_model
 from bestshore.model.constraints import Margins, Variables, extra_costs
@@ -85,6 +84,9 @@ from bestshore.model.staffing import (
     roster_agents_of,
 )
 from bestshore.scenario.profiles import WEEKS_PER_MONTH
+
+if TYPE_CHECKING:  # PuLP is loaded when its path solves, not with the package
+    import pulp
 
 __all__ = [
     "LINEARIZED_ROUNDS",

@@ -23,12 +23,14 @@ import time
 from collections.abc import Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import highspy
 import numpy as np
 import pandas as pd
-import pulp
+
+if TYPE_CHECKING:  # PuLP is loaded when its path solves, not with the package
+    import pulp
 
 __all__ = [
     "HighsSession",
@@ -431,6 +433,8 @@ class LinearProgram:
         Columns and rows keep this program's order, so PuLP hands HiGHS the very same
         matrix; names are ``family[key]`` (PuLP may replace characters it does not allow).
         """
+        import pulp
+
         arrays = self.arrays()
         problem = pulp.LpProblem(self.name, pulp.LpMinimize)
         variables = [
@@ -1002,15 +1006,19 @@ class HighsSession:
         return _read_solution(highs, arrays, handed - start, solved - handed)
 
 
-_PULP_STATUS = {
-    pulp.LpSolveStatus.Optimal: "optimal",
-    pulp.LpSolveStatus.Infeasible: "infeasible",
-    pulp.LpSolveStatus.Unbounded: "unbounded",
-    pulp.LpSolveStatus.TimeLimit: "time_limit",
-    pulp.LpSolveStatus.GapLimit: "gap_limit",
-    pulp.LpSolveStatus.IterationLimit: "iteration_limit",
-    pulp.LpSolveStatus.NumericalError: "numerical_error",
-}
+def _pulp_status(status: Any) -> str:
+    """A PuLP solve status in this module's words."""
+    import pulp
+
+    return {
+        pulp.LpSolveStatus.Optimal: "optimal",
+        pulp.LpSolveStatus.Infeasible: "infeasible",
+        pulp.LpSolveStatus.Unbounded: "unbounded",
+        pulp.LpSolveStatus.TimeLimit: "time_limit",
+        pulp.LpSolveStatus.GapLimit: "gap_limit",
+        pulp.LpSolveStatus.IterationLimit: "iteration_limit",
+        pulp.LpSolveStatus.NumericalError: "numerical_error",
+    }.get(status, "undefined")
 
 
 def solve_with_pulp(
@@ -1023,6 +1031,8 @@ def solve_with_pulp(
 ) -> Solution:
     """Solve through PuLP (the plain path): ``solver`` defaults to PuLP's HiGHS interface.
     ``fixed`` holds columns at its values where not NaN (as continuous columns)."""
+    import pulp
+
     start = time.perf_counter()
     problem, variables, constraints = program.to_pulp()
     if fixed is not None:
@@ -1035,7 +1045,7 @@ def solve_with_pulp(
     built = time.perf_counter()
     stats = problem.solve(solver)
     solved = time.perf_counter()
-    status = _PULP_STATUS.get(stats.status, "undefined")
+    status = _pulp_status(stats.status)
     has_solution = bool(stats.has_solution)
     gap = stats.gap_rel
     if status == "optimal" and (gap is None or not program.is_mip):

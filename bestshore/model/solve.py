@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+from typing import TYPE_CHECKING
 
 import highspy
 import numpy as np
-import pulp
 
 from bestshore.model.build import SourcingModel
 from bestshore.model.program import (
@@ -24,6 +24,9 @@ from bestshore.model.program import (
     solve_with_highs,
     solve_with_pulp,
 )
+
+if TYPE_CHECKING:  # PuLP is loaded when its path solves, not with the package
+    import pulp
 
 __all__ = ["solve_model"]
 
@@ -70,6 +73,8 @@ def solve_model(
             arrays, time_limit=time_limit, gap_tolerance=gap_tolerance, highs=highs, basis=basis
         )
     else:
+        import pulp  # a solver given: PuLP is loaded already
+
         if node_limit is not None and isinstance(solver, pulp.HiGHS):
             solver = copy.copy(solver)
             solver.optionsDict = {**solver.optionsDict, "mip_max_nodes": int(node_limit)}

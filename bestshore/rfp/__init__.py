@@ -15,34 +15,53 @@ The workbook layout is a stable contract: :mod:`bestshore.rfp.layout`, ``docs/rf
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
+# Eager: the function ``award`` must stand for the name before the module of that name
+# is imported (which would bind the module to it); the module is light.
 from bestshore.rfp.award import Award, award, lot_volumes, today_costs
-from bestshore.rfp.bidcost import BidComparison, compare_bids
-from bestshore.rfp.bids import BidErrors, BidIssue, Tender, import_bids
-from bestshore.rfp.example import example_files, example_scenario, fill_bid
-from bestshore.rfp.rules import AwardRules, describe_rule, load_rules, parse_rules
-from bestshore.rfp.template import template_workbook, workbook_bytes
-from bestshore.rfp.variants import (
-    VariantComparison,
-    compare_variants,
-    comparison_files,
-    load_variants,
-)
 
 if TYPE_CHECKING:
+    from bestshore.rfp.bidcost import BidComparison, compare_bids
+    from bestshore.rfp.bids import BidErrors, BidIssue, Tender, import_bids
+    from bestshore.rfp.example import example_files, example_scenario, fill_bid
     from bestshore.rfp.outputs import award_charts, award_files
+    from bestshore.rfp.rules import AwardRules, describe_rule, load_rules, parse_rules
+    from bestshore.rfp.template import template_workbook, workbook_bytes
+    from bestshore.rfp.variants import (
+        VariantComparison,
+        compare_variants,
+        comparison_files,
+        load_variants,
+    )
+
+#: Where each public name lives: imported when first asked for (PEP 562). The command
+#: line's ``bestshore.rfp.cli`` loads this package for every command (``bestshore
+#: --help``, a bad input): eager, it loaded openpyxl (0.16 s) and, through the award's
+#: charts, Altair and its jsonschema (seconds) that those do not need.
+_HOMES = {
+    "bidcost": ("BidComparison", "compare_bids"),
+    "bids": ("BidErrors", "BidIssue", "Tender", "import_bids"),
+    "example": ("example_files", "example_scenario", "fill_bid"),
+    "outputs": ("award_charts", "award_files"),
+    "rules": ("AwardRules", "describe_rule", "load_rules", "parse_rules"),
+    "template": ("template_workbook", "workbook_bytes"),
+    "variants": ("VariantComparison", "compare_variants", "comparison_files", "load_variants"),
+}
+_HOME = {name: module for module, names in _HOMES.items() for name in names}
 
 
 def __getattr__(name: str) -> Any:
-    # The award's charts and files are imported when first asked for (PEP 562): with
-    # them, Altair and its jsonschema, seconds of start-up that the command line's
-    # ``bestshore.rfp.cli`` (``bestshore --help``, a bad input) does not need.
-    if name in ("award_charts", "award_files"):
-        from bestshore.rfp import outputs
-
-        return getattr(outputs, name)
+    if name in _HOME:
+        value = getattr(importlib.import_module(f"bestshore.rfp.{_HOME[name]}"), name)
+        globals()[name] = value  # asked once
+        return value
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_HOME])
 
 
 __all__ = [
