@@ -434,6 +434,50 @@ def test_a_charts_formats_share_one_spec_and_match_each_format_alone(
     assert isinstance(together["pdf"], bytes) and together["pdf"].startswith(b"%PDF")
 
 
+def test_the_pages_vega_scripts_are_kept_between_runs_and_checked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, allocation: pd.DataFrame
+) -> None:
+    # vl-convert bundles the scripts anew in each process (2.5 s): they are kept in the
+    # user's cache with their SHA-256 and read back only when they still hash to it
+    import hashlib
+
+    import vl_convert
+
+    from bestshore.views import export
+
+    chart = chart_fte_by_shore(allocation)
+    version = export._vl_version()
+    fresh = vl_convert.javascript_bundle(None, vl_version=version)  # type: ignore[arg-type]
+    monkeypatch.setenv("BESTSHORE_CACHE_DIR", str(tmp_path / "cache"))
+    export._bundle.cache_clear()
+    page = export._html(export._spec(chart))
+    (kept,) = (tmp_path / "cache").iterdir()
+    stamp, _, text = kept.read_bytes().partition(b"\n")
+    assert text.decode("utf-8") == fresh and fresh in page
+    assert stamp == b"// sha256:" + hashlib.sha256(text).hexdigest().encode()
+    # the next run reads it: vl-convert is not asked
+    export._bundle.cache_clear()
+    with monkeypatch.context() as patched:
+        patched.setattr(vl_convert, "javascript_bundle", _refuse)
+        assert export._html(export._spec(chart)) == page
+    # bytes that no longer hash to their stamp are bundled again, and replaced
+    kept.write_bytes(stamp + b"\n" + text.replace(b"vega", b"evil", 1))
+    export._bundle.cache_clear()
+    assert export._html(export._spec(chart)) == page
+    assert kept.read_bytes() == stamp + b"\n" + text
+    # no cache (empty setting) or one that cannot be written: bundled, nothing kept
+    for setting in ("", str(kept / "below-a-file")):
+        monkeypatch.setenv("BESTSHORE_CACHE_DIR", setting)
+        export._bundle.cache_clear()
+        assert export._html(export._spec(chart)) == page
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir()) == [kept.name]
+    export._bundle.cache_clear()
+
+
+def _refuse(*args: Any, **kwargs: Any) -> str:
+    raise AssertionError("the cached scripts were not read")
+
+
 def test_save_chart_rejects_an_unknown_format_before_writing(
     tmp_path: Path, allocation: pd.DataFrame
 ) -> None:

@@ -15,8 +15,12 @@ into a new window of the page's origin.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import hashlib
+import importlib.metadata
 import json
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -24,7 +28,7 @@ from typing import Any
 import altair as alt
 import vl_convert
 
-from bestshore.result.files import atomic_write
+from bestshore.result.files import OutputError, atomic_write
 
 __all__ = ["FORMATS", "chart_to_png_bytes", "chart_to_svg", "render_formats", "save_chart"]
 
@@ -152,10 +156,43 @@ _BEFORE_SPEC, _AFTER_SPEC = _AFTER_BUNDLE.split("@SPEC@")
 
 @functools.lru_cache(maxsize=4)
 def _bundle(vl_version: str | None) -> str:
-    """The Vega scripts every page inlines (the same for every chart: read once)."""
+    """The Vega scripts every page inlines (the same for every chart: read once).
+
+    vl-convert bundles them anew in each process (2.5 s): the bundle is kept in the
+    user's cache (:func:`bundle_cache`) under vl-convert's version and Vega-Lite's,
+    with its SHA-256, and read from there when its bytes still hash to it."""
+    cached = bundle_cache(vl_version)
+    if cached is not None and cached.is_file():  # a regular file: never a pipe to wait on
+        try:
+            stamp, _, text = cached.read_bytes().partition(b"\n")
+            if stamp == b"// sha256:" + hashlib.sha256(text).hexdigest().encode():
+                return text.decode("utf-8")
+        except (OSError, UnicodeDecodeError):
+            pass  # none yet, or unreadable: bundled again below
     # No snippet: vl-convert's default, the one its own pages run (its stub wants a str).
     bundle: str = vl_convert.javascript_bundle(None, vl_version=vl_version)  # type: ignore[arg-type]
+    if cached is not None:
+        data = bundle.encode("utf-8")
+        stamp = b"// sha256:" + hashlib.sha256(data).hexdigest().encode()
+        with contextlib.suppress(OutputError):  # unwritable: bundled again next time
+            atomic_write(cached, stamp + b"\n" + data)
     return bundle
+
+
+def bundle_cache(vl_version: str | None) -> Path | None:
+    """Where the HTML pages' Vega scripts are kept between runs: ``$BESTSHORE_CACHE_DIR``,
+    else ``$XDG_CACHE_HOME/bestshore``, else ``~/.cache/bestshore``; None when
+    ``BESTSHORE_CACHE_DIR`` is empty (no cache) or no home is known."""
+    root = os.environ.get("BESTSHORE_CACHE_DIR")
+    if root == "":
+        return None
+    if root is None:
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+        if base.startswith("~"):
+            return None
+        root = os.path.join(base, "bestshore")
+    version = importlib.metadata.version("vl-convert-python")
+    return Path(root) / f"vega-{version}-vl{vl_version or 'default'}.js"
 
 
 def _html(spec: dict[str, Any]) -> str:
