@@ -58,7 +58,14 @@ CASES: dict[str, Any] = {
 }
 
 
-@pytest.mark.parametrize("case", sorted(CASES))
+@pytest.mark.parametrize(
+    "case",
+    # the demo's second variant (20 s) runs with make test-slow
+    [
+        pytest.param(c, marks=pytest.mark.slow) if c == "demo-n2-nearshore" else c
+        for c in sorted(CASES)
+    ],
+)
 def test_one_solve_is_identical_on_both_paths(case: str) -> None:
     inputs = prepare_inputs(CASES[case]())
     fast, plain = build_model(inputs), build_model(inputs)

@@ -297,3 +297,27 @@ def test_catches_broken_shifts() -> None:
     months["agents"] = months["agents"] + 1
     unpaid = bestshore.verify(scenario, dataclasses.replace(result, month_shifts=months))
     assert any(p.startswith("month 1: idle_cost is") for p in unpaid), unpaid
+
+
+def test_a_checked_solve_raises_on_any_finding_of_the_checker(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # solve(check=True) is how the tests' solve_dict checks every plan it returns: a
+    # finding must stop it, not pass silently
+    import bestshore.api
+
+    finding = "site paris: 3.0 FTE over its capacity"
+    scenario = parse_scenario(tiny())
+    seen: list[bestshore.Result] = []
+
+    def checker(given: bestshore.Scenario, result: bestshore.Result) -> list[str]:
+        seen.append(result)
+        return [finding]
+
+    monkeypatch.setattr(bestshore.api, "verify", checker)
+    with pytest.raises(bestshore.VerificationError, match="over its capacity"):
+        bestshore.solve(scenario, check=True)
+    assert len(seen) == 1
+    assert bestshore.solve(scenario, check=False).total_cost == pytest.approx(
+        seen[0].total_cost, rel=1e-12
+    )
