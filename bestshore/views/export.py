@@ -159,9 +159,9 @@ def _bundle(vl_version: str | None) -> str:
     """The Vega scripts every page inlines (the same for every chart: read once).
 
     vl-convert bundles them anew in each process (2.5 s): the bundle is kept in the
-    user's cache (:func:`bundle_cache`) under vl-convert's version and Vega-Lite's,
+    user's cache (:func:`_bundle_cache`) under vl-convert's version and Vega-Lite's,
     with its SHA-256, and read from there when its bytes still hash to it."""
-    cached = bundle_cache(vl_version)
+    cached = _bundle_cache(vl_version)
     if cached is not None and cached.is_file():  # a regular file: never a pipe to wait on
         try:
             stamp, _, text = cached.read_bytes().partition(b"\n")
@@ -179,7 +179,7 @@ def _bundle(vl_version: str | None) -> str:
     return bundle
 
 
-def bundle_cache(vl_version: str | None) -> Path | None:
+def _bundle_cache(vl_version: str | None) -> Path | None:
     """Where the HTML pages' Vega scripts are kept between runs: ``$BESTSHORE_CACHE_DIR``,
     else ``$XDG_CACHE_HOME/bestshore``, else ``~/.cache/bestshore``; None when
     ``BESTSHORE_CACHE_DIR`` is empty (no cache) or no home is known."""
