@@ -310,8 +310,8 @@ def _background(root: ElementTree.Element, tag: str) -> str:
 def test_the_map_draws_nothing_far_past_its_frame(sites: pd.DataFrame, shade: str | None) -> None:
     # The countries are cut a pixel past the frame and the small countries' markers off
     # it left out: clipped groups reaching thousands of pixels past the frame made each
-    # map's PNG take seconds to rasterize. The picture is the same: Mauritius's marker
-    # and the land around the sites are still drawn.
+    # map's PNG take seconds to rasterize. The markers on the map are still drawn
+    # (Mauritius, Malta), those far off it are not.
     far = pd.DataFrame(
         [["manila", "vd", "PH", "Manila", 14.6, 121.0, "offshore", 60.0, 0.9e6, 0.8],
          ["mexico", "vd", "MX", "Mexico City", 19.43, -99.13, "offshore", 30.0, 0.6e6, 0.8]],
