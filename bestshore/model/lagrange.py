@@ -272,25 +272,28 @@ def _min_plus(
     reach = np.asarray(reach, dtype=np.int64)
     states = np.arange(cells + 1)
     best = np.full((blocks, cells + 1), np.inf)
-    # per site but the last: the choice and the state before it, per state
+    # per site but the last: the choice and the state before it, per state (argmin)
     picked: list[np.ndarray] = []
     came: list[np.ndarray] = []
     for s in range(sites - 1):
         nxt = np.full_like(best, np.inf)
-        pick = np.full(best.shape, -1, dtype=np.int32) if argmin else None
-        back = np.full(best.shape, -1, dtype=np.int32) if argmin else None
-        if s == 0:  # from the state 0 alone (cost 0): each choice to its reach
+        choices = (
+            (np.full(best.shape, -1, dtype=np.int32), np.full(best.shape, -1, dtype=np.int32))
+            if argmin
+            else None
+        )
+        if s == 0:  # from the state 0 alone, at cost 0 (+ 0.0 as 0 + cost gives: -0.0 is 0.0)
             for k, step in enumerate(reach):
                 cost = costs[:, 0, k] + 0.0
                 better = cost < nxt[:, step]
-                if pick is not None and back is not None:
-                    pick[better, step], back[better, step] = k, 0
+                if choices is not None:
+                    choices[0][better, step], choices[1][better, step] = k, 0
                 nxt[better, step] = cost[better]
         else:
-            _site_pass(best, costs[:, s], reach, cells, nxt, pick, back)
-        if pick is not None and back is not None:
-            picked.append(pick)
-            came.append(back)
+            _site_pass(best, costs[:, s], reach, cells, nxt, choices)
+        if choices is not None:
+            picked.append(choices[0])
+            came.append(choices[1])
         best = nxt
     if sites <= 1:
         best[:, 0] = 0.0  # the one site (or none) starts from the state 0
@@ -337,35 +340,38 @@ def _site_pass(
     reach: np.ndarray,
     cells: int,
     nxt: np.ndarray,
-    pick: np.ndarray | None,
-    back: np.ndarray | None,
+    choices: tuple[np.ndarray, np.ndarray] | None,
 ) -> None:
-    """One site of the program over every state: ``nxt`` (and ``pick``, ``back``)
-    from ``best`` and the site's choices ``costs`` (blocks x choices)."""
+    """One site of the program over every state: ``nxt`` from ``best`` and the site's
+    choices ``costs`` (blocks x choices); with ``choices`` (pick, back), each state's
+    choice and the state before it too."""
     states = np.arange(cells + 1)
     # least of the states from j on: those a step of cells + 1 - j or more caps
     tail = np.minimum.accumulate(best[:, ::-1], axis=1)[:, ::-1]
-    tail_at = _tail_at(best, tail, states, cells) if pick is not None else None
+    tail_at = _tail_at(best, tail, states, cells) if choices is not None else None
     for k, step in enumerate(reach):
         cost = costs[:, k][:, None]
         if not np.isfinite(cost).any():
             continue
         step = int(step)
         if step == 0:
-            if pick is not None and back is not None:
+            if choices is not None:
+                pick, back = choices
                 better = best + cost < nxt
                 pick[better], back[better] = k, np.broadcast_to(states, better.shape)[better]
             np.minimum(nxt, best + cost, out=nxt)
             continue
         keep = cells + 1 - step  # states that stay below the cap
         if keep > 0:
-            if pick is not None and back is not None:
+            if choices is not None:
+                pick, back = choices
                 better = best[:, :keep] + cost < nxt[:, step:]
                 pick[:, step:][better] = k
                 back[:, step:][better] = np.broadcast_to(states[:keep], better.shape)[better]
             np.minimum(nxt[:, step:], best[:, :keep] + cost, out=nxt[:, step:])
         over = tail[:, max(keep, 0)]
-        if pick is not None and back is not None and tail_at is not None:
+        if choices is not None and tail_at is not None:
+            pick, back = choices
             better = over + cost[:, 0] < nxt[:, cells]
             pick[better, cells], back[better, cells] = k, tail_at[better, max(keep, 0)]
         nxt[:, cells] = np.minimum(nxt[:, cells], over + cost[:, 0])
