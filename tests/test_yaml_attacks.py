@@ -14,12 +14,16 @@ import sys
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
 from conftest import tiny
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bestshore.scenario import ScenarioError, load_scenario, parse_scenario
+from bestshore.scenario import loader as loader_module
 from bestshore.scenario.loader import (
     ALIAS_FREE_CHARACTERS,
     ALIAS_FREE_VALUES,
@@ -192,3 +196,76 @@ def test_the_scenario_format_states_the_limits() -> None:
         f"deeper than {MAX_DEPTH} levels",
     )
     assert all(" ".join(s.split()) in " ".join(text.split()) for s in stated), stated
+
+
+# --- the reader: libyaml's events give what PyYAML's own reader gives ---------------------
+
+_SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**12), max_value=10**12),
+    st.floats(allow_nan=False, width=64),
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), max_size=12),
+)
+_DOCUMENTS = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.text(st.characters(codec="utf-8", categories=("L", "N")), min_size=1, max_size=8),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=30,
+)
+
+
+def _python_reader(text: str) -> tuple[object, dict[tuple[object, ...], int]]:
+    """PyYAML's pure-Python reader with the loader's core schema: the data and the line
+    of every value (by path), the independent reading the loader is compared with."""
+    node = yaml.compose(text, Loader=loader_module._CoreLoader)
+    lines: dict[tuple[object, ...], int] = {}
+
+    def walk(item: yaml.Node, here: tuple[object, ...]) -> None:
+        lines[here] = item.start_mark.line + 1
+        if isinstance(item, yaml.MappingNode):
+            for key, value in item.value:
+                walk(value, (*here, key.value))
+        elif isinstance(item, yaml.SequenceNode):
+            for i, value in enumerate(item.value):
+                walk(value, (*here, i))
+
+    walk(node, ())
+    return yaml.load(text, Loader=loader_module._CoreLoader), lines
+
+
+def _our_reader(path: Path) -> tuple[object, dict[tuple[object, ...], int]]:
+    lines: dict[tuple[object, ...], int] = {}
+
+    def plain(item: Any, here: tuple[object, ...]) -> object:  # every item, dropped ones too
+        lines[here] = item.at[1]
+        if isinstance(item.children, dict):
+            return {key: plain(child, (*here, key)) for key, child in item.children.items()}
+        if isinstance(item.children, list):
+            return [plain(child, (*here, i)) for i, child in enumerate(item.children)]
+        return item.value
+
+    return plain(loader_module._read_located(path), ()), lines
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in Path("scenarios").glob("*.yaml")))
+def test_the_bundled_scenarios_read_as_pythons_yaml_reads_them(name: str) -> None:
+    path = Path("scenarios") / name
+    assert _our_reader(path) == _python_reader(path.read_text(encoding="utf-8"))
+
+
+@settings(max_examples=60, deadline=None)
+@given(_DOCUMENTS.filter(lambda d: isinstance(d, dict) and d), st.sampled_from([None, False, True]))
+def test_any_document_reads_as_pythons_yaml_reads_it(
+    tmp_path_factory: pytest.TempPathFactory, document: dict, flow: bool | None
+) -> None:
+    path = tmp_path_factory.mktemp("read") / "s.yaml"
+    text = yaml.safe_dump(document, default_flow_style=flow, allow_unicode=True, sort_keys=False)
+    path.write_text(text, encoding="utf-8")
+    assert _our_reader(path) == _python_reader(text)
