@@ -48,6 +48,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev,notebook,bench]'
 	$(PY) -m bench.run --out bench/results.md --chart-dir docs $(BENCH_ARGS)
+	$(PY) -m bench.limits --out bench/limits.md
 
 schema: $(STAMP)
 	$(VENV)/bin/bestshore schema --out docs/scenario.schema.json

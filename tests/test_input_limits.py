@@ -14,7 +14,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
@@ -33,7 +32,8 @@ from bestshore.scenario.messages import valid_range
 TESTS = Path(__file__).parent
 KINDS = ("range", "typo", "yaml12", "control", "limit")
 CASES = sorted(p for kind in KINDS for p in (TESTS / "attacks").glob(f"{kind}_*.yaml"))
-TIMEOUT_S = 60
+TIMEOUT_S = 60  # a hang, not a speed: timings are bench/limits.py's
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml's: the same YAML, sooner
 
 
 def _expected(path: Path) -> str:
@@ -132,11 +132,9 @@ def test_ranges_are_in_the_json_schema_and_the_format_page() -> None:
 
 
 def test_staffing_calculator_answers_a_trillion_calls_or_refuses_more() -> None:
-    start = time.perf_counter()
-    proc = _run("staffing", "--calls", "1e12", "--aht", "180")
+    proc = _run("staffing", "--calls", "1e12", "--aht", "180")  # timed in bench/limits.py
     assert proc.returncode == 0, proc.stderr
     assert "agents             100000000015" in proc.stdout
-    assert time.perf_counter() - start < 30  # Python start-up included
     _assert_one_line_exit_2(
         _run("staffing", "--calls", "1e300", "--aht", "180"), "must be at most 1e+12 Erlang"
     )
@@ -344,10 +342,8 @@ def test_three_million_values_are_refused_quickly(tmp_path: Path) -> None:
     path.write_text(
         yaml.safe_dump(tiny()) + "pad: [" + ",".join(["1"] * 3_000_000) + "]\n", encoding="utf-8"
     )
-    start = time.perf_counter()
-    proc = _run("validate", str(path))
+    proc = _run("validate", str(path))  # its time and memory: bench/limits.py
     _assert_one_line_exit_2(proc, f"the file holds more than {MAX_VALUES:,} values")
-    assert time.perf_counter() - start < 45
 
 
 def test_ten_thousand_sites_are_refused_quickly(tmp_path: Path) -> None:
@@ -356,13 +352,11 @@ def test_ten_thousand_sites_are_refused_quickly(tmp_path: Path) -> None:
     site = data["sites"][0]
     data["sites"] = [{**site, "id": f"s{i}"} for i in range(10_000)]
     path = tmp_path / "s.yaml"
-    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    start = time.perf_counter()
-    proc = _run("solve", str(path))
+    path.write_text(yaml.dump(data, Dumper=_DUMPER, sort_keys=False), encoding="utf-8")
+    proc = _run("solve", str(path))  # its time and memory: bench/limits.py
     _assert_one_line_exit_2(
         proc, f"sites: must have at most {schema.MAX_SITES:,} items, got 10,000"
     )
-    assert time.perf_counter() - start < 45
 
 
 @pytest.mark.parametrize(

@@ -340,9 +340,7 @@ def test_an_unwritable_out_fails_before_solving(
         raise AssertionError("solved although --out cannot be written")
 
     monkeypatch.setattr(cli, "solve", no_solve)
-    started = time.perf_counter()
-    run = solve_out(str(scenario_file), "--out", str(out))
-    assert time.perf_counter() - started < 5
+    run = solve_out(str(scenario_file), "--out", str(out))  # no_solve: refused before solving
     assert run.exit_code == 2, run.output
     message = one_line_error(run)
     assert message.startswith(f"error: {out}: ") and why in message, message

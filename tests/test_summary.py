@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import time
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -287,11 +286,8 @@ def test_a_large_scenario_still_fits_one_page(
     used = int((result.sites["fte"] > 1e-9).sum())
     assert used > MAX_SITES + 10
     png = chart_to_png_bytes(chart_site_map(result.sites, result.market, currency="EUR"), 2)
-    started = time.perf_counter()
     data = render_summary_pdf(summarise(result, scenario), png)
-    elapsed = time.perf_counter() - started
     text = _one_a4_page(data)
-    assert elapsed < 10
     assert f"and {used - MAX_SITES} more" in text
     cost, per_contact = _headline(result)
     assert cost in text and per_contact in text
