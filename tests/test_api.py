@@ -22,6 +22,14 @@ def demo_result() -> bestshore.Result:
     return bestshore.solve("scenarios/demo.yaml")
 
 
+@pytest.fixture(scope="module")
+def demo_json() -> str:
+    """``bestshore solve scenarios/demo.yaml --json``'s stdout (one solve, read twice)."""
+    result = CliRunner().invoke(app, ["solve", "scenarios/demo.yaml", "--json"])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
 def test_demo_result_tables(demo_result: bestshore.Result) -> None:
     r = demo_result
     # Erlang C staffing by the loop: a plan with its proven gap, not a proven optimum.
@@ -75,10 +83,8 @@ def test_change_a_policy_in_code_and_resolve(demo_result: bestshore.Result) -> N
     assert table["fte_by_shore"]["baseline"].sum() == pytest.approx(demo_result.total_fte)
 
 
-def test_cli_json_document() -> None:
-    result = CliRunner().invoke(app, ["solve", "scenarios/demo.yaml", "--json"])
-    assert result.exit_code == 0, result.output
-    doc = json.loads(result.stdout)
+def test_cli_json_document(demo_json: str) -> None:
+    doc = json.loads(demo_json)
     assert doc["status"] == "feasible" and doc["currency"] == "EUR"
     assert doc["stamp"]["gap"] == pytest.approx(1 - doc["stamp"]["lower_bound"] / doc["total_cost"])
     assert {"call_type", "language", "site", "volume", "fte", "cost"} <= set(doc["allocation"][0])
@@ -118,8 +124,8 @@ def test_cli_schema(tmp_path: Path) -> None:
     assert "call_types" in schema["properties"] and "CallType" in schema["$defs"]
 
 
-def test_same_scenario_gives_identical_files(tmp_path: Path) -> None:
-    first = bestshore.solve("scenarios/demo.yaml")
+def test_same_scenario_gives_identical_files(demo_result: bestshore.Result, tmp_path: Path) -> None:
+    first = demo_result  # solved earlier in this process, the same scenario again below
     second = bestshore.solve("scenarios/demo.yaml")
     assert first.to_json(with_timing=False) == second.to_json(with_timing=False)
     first.to_excel(tmp_path / "a.xlsx")
@@ -130,11 +136,10 @@ def test_same_scenario_gives_identical_files(tmp_path: Path) -> None:
     assert not list(tmp_path.glob("**/*.tmp"))
 
 
-def test_cli_verify_saved_result(tmp_path: Path) -> None:
+def test_cli_verify_saved_result(demo_json: str, tmp_path: Path) -> None:
     runner = CliRunner()
-    solved = runner.invoke(app, ["solve", "scenarios/demo.yaml", "--json"])
     saved = tmp_path / "result.json"
-    saved.write_text(solved.stdout)
+    saved.write_text(demo_json)
     ok = runner.invoke(app, ["verify", "scenarios/demo.yaml", str(saved)])
     assert ok.exit_code == 0, ok.output
     assert "every rule holds" in ok.stdout
