@@ -9,6 +9,7 @@ every case returns in about the time Python takes to start.
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -269,3 +270,27 @@ def test_any_document_reads_as_pythons_yaml_reads_it(
     text = yaml.safe_dump(document, default_flow_style=flow, allow_unicode=True, sort_keys=False)
     path.write_text(text, encoding="utf-8")
     assert _our_reader(path) == _python_reader(text)
+
+
+def test_without_libyaml_the_loader_reads_the_same_and_refuses_the_same() -> None:
+    # PyYAML built without libyaml: the loader's own Python scanner and parser.
+    script = """
+import json, yaml
+yaml.__with_libyaml__ = False
+from bestshore.scenario import ScenarioError, loader
+assert loader._EventParser.__module__ == loader.__name__
+data, _ = loader.read_scenario_data("scenarios/demo.yaml")
+try:
+    loader.load_scenario("tests/attacks/yaml_laughs_mapping.yaml")
+except ScenarioError as exc:
+    print(json.dumps([data, str(exc)]))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=TIMEOUT_S
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    data, refused = json.loads(done.stdout)
+    assert data == json.loads(json.dumps(read_scenario_data("scenarios/demo.yaml")[0]))
+    with pytest.raises(ScenarioError) as caught:  # the same file, libyaml's events
+        load_scenario("tests/attacks/yaml_laughs_mapping.yaml")
+    assert refused == str(caught.value)
