@@ -24,8 +24,12 @@ from typer.testing import CliRunner
 from bestshore.cli import app
 from bestshore.rfp.bidcost import compare_bids
 from bestshore.rfp.example import fill_bid
-from bestshore.scenario import parse_scenario
+from bestshore.rfp.rules import load_rules
+from bestshore.rfp.variants import load_variants
+from bestshore.scenario import ScenarioError, parse_scenario
 from tests.png import read_png
+
+TESTS = Path(__file__).parent
 
 BLANK = template()
 
@@ -405,6 +409,28 @@ def test_variants_errors(tmp_path: Path) -> None:
         assert done.exit_code == 2, (text, done.output)
         assert message in done.output and len(done.output.strip().splitlines()) == 1, done.output
         assert not out.exists()
+
+
+def test_rules_and_variants_files_are_read_as_scenario_files_are(tmp_path: Path) -> None:
+    """YAML 1.2's words (a bidder ``NO`` or ``on`` stays text, not YAML 1.1's false and
+    true), the line of what is wrong, and the scenario loader's limits on aliases."""
+    rules = tmp_path / "rules.yaml"
+    rules.write_text("name: plain\nexcluded: [NO, on]\ngroups: {no: [yes]}\n")
+    read = load_rules(rules)
+    assert read.excluded == ["NO", "on"] and read.groups == {"no": ["yes"]}
+    rules.write_text("name: plain\n\nexcluded: [alpha, 3]\n")
+    with pytest.raises(ScenarioError) as caught:
+        load_rules(rules)
+    assert str(caught.value) == f"{rules}:3 excluded[1]: must be text, got 3"
+    bomb = (TESTS / "attacks" / "yaml_laughs_list.yaml").read_text()
+    variants = tmp_path / "variants.yaml"
+    variants.write_text(bomb)
+    with pytest.raises(ScenarioError, match=r"variants.yaml:\d+: YAML aliases expand the file"):
+        load_variants(variants)
+    variants.write_text("fine: {}\nbad:\n  max_lot_share: 3\n")
+    with pytest.raises(ScenarioError) as caught:
+        load_variants(variants)
+    assert str(caught.value).startswith(f"{variants}:3 bad.max_lot_share: ")
 
 
 def test_a_variant_without_a_plan_is_kept_with_why(tmp_path: Path) -> None:

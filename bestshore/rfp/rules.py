@@ -14,11 +14,10 @@ import copy
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from bestshore.scenario.errors import ScenarioError
-from bestshore.scenario.loader import check_regular_file
+from bestshore.scenario.loader import line_of, read_yaml
 from bestshore.scenario.messages import describe
 from bestshore.scenario.schema import (
     Commitment,
@@ -29,6 +28,9 @@ from bestshore.scenario.schema import (
 )
 
 __all__ = ["LIMIT_BOUNDS", "AwardRules", "Bounds", "describe_rule", "load_rules", "rule_names"]
+
+#: The largest rules (or variants) file read [bytes].
+RULES_BYTES = 1024 * 1024
 
 Share = float
 LIMIT_BOUNDS = (
@@ -293,23 +295,27 @@ class AwardRules(BaseModel):
 
 
 def load_rules(path: str | Path) -> AwardRules:
-    """Read a rules YAML file; one-line :class:`ScenarioError` naming the key if bad."""
+    """Read a rules YAML file (as a scenario file is read: YAML 1.2, limits, lines); one-line
+    :class:`ScenarioError` naming the file, line and key if bad."""
     path = Path(path)
-    check_regular_file(path, 1024 * 1024, expected="a rules YAML file")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"not readable YAML ({type(exc).__name__})", file=path) from None
+    data, lines = read_yaml(path, limit=RULES_BYTES, expected="a rules YAML file")
+    if data is None:
+        data = {}
     if not isinstance(data, dict):
         raise ScenarioError("a rules file is a mapping of rule names to values", file=path)
-    return parse_rules(data, file=path)
+    return parse_rules(data, file=path, lines=lines)
 
 
 def parse_rules(
-    data: dict[str, Any], *, file: str | Path | None = None, at: tuple[str, ...] = ()
+    data: dict[str, Any],
+    *,
+    file: str | Path | None = None,
+    at: tuple[str, ...] = (),
+    lines: dict[tuple[str | int, ...], tuple[str, int]] | None = None,
 ) -> AwardRules:
     """Validate a rules mapping; one-line :class:`ScenarioError` naming ``file`` and the
-    key path (under ``at``) if bad."""
+    key path (under ``at``) if bad, and its line where ``lines`` (:func:`read_yaml`'s)
+    has it."""
     try:
         return AwardRules.model_validate(data)
     except ValidationError as exc:
@@ -320,7 +326,9 @@ def parse_rules(
             if err["type"] == "value_error"
             else describe(err, AwardRules, loc)
         )
-        raise ScenarioError(message, file=file, path=(*at, *loc)) from None
+        where = (*at, *loc)
+        line = line_of(lines, where) if lines is not None else None
+        raise ScenarioError(message, file=file, path=where, line=line) from None
 
 
 def rule_names(scenario: Scenario) -> dict[str, str]:

@@ -21,15 +21,14 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import yaml
 
 from bestshore import progress
 from bestshore.api import InfeasibleScenarioError, SolveError
 from bestshore.result.result import table_records
 from bestshore.rfp.award import Award, award
-from bestshore.rfp.rules import AwardRules, parse_rules, rule_names
+from bestshore.rfp.rules import RULES_BYTES, AwardRules, parse_rules, rule_names
 from bestshore.scenario.errors import ScenarioError
-from bestshore.scenario.loader import check_regular_file
+from bestshore.scenario.loader import read_yaml
 from bestshore.scenario.schema import Scenario
 
 __all__ = ["MAX_VARIANTS", "VariantComparison", "compare_variants", "load_variants"]
@@ -49,11 +48,7 @@ def load_variants(path: str | Path) -> dict[str, AwardRules]:
     """Read a variants YAML file: a mapping of variant names to rule sets; one-line
     :class:`ScenarioError` naming the file and the variant's key if bad."""
     path = Path(path)
-    check_regular_file(path, 1024 * 1024, expected="a variants YAML file")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
-        raise ScenarioError(f"not readable YAML ({type(exc).__name__})", file=path) from None
+    data, lines = read_yaml(path, limit=RULES_BYTES, expected="a variants YAML file")
     if not isinstance(data, dict) or not data:
         raise ScenarioError(
             "a variants file maps each variant's name to its rules (RULES.yaml's format), "
@@ -72,7 +67,7 @@ def load_variants(path: str | Path) -> dict[str, AwardRules]:
             raise ScenarioError(
                 "a variant's rules are a mapping (RULES.yaml's format)", file=path, path=(name,)
             )
-        variants[name] = parse_rules(rules, file=path, at=(name,))
+        variants[name] = parse_rules(rules, file=path, at=(name,), lines=lines)
     return variants
 
 

@@ -45,7 +45,7 @@ from bestshore.scenario.errors import ScenarioError, one_line, show_value
 from bestshore.scenario.messages import describe
 from bestshore.scenario.schema import Scenario
 
-__all__ = ["load_scenario", "parse_scenario", "read_scenario_data"]
+__all__ = ["line_of", "load_scenario", "parse_scenario", "read_scenario_data", "read_yaml"]
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """Largest scenario file [bytes] (20 MiB)."""
@@ -322,7 +322,22 @@ def check_regular_file(
 
 
 def _read_located(path: Path) -> _Located:
-    raw = read_regular_file(path, MAX_FILE_BYTES)
+    """A scenario file read: a mapping at the top."""
+    located = _read_yaml(path, MAX_FILE_BYTES, "a YAML scenario file")
+    if located is None:
+        raise ScenarioError("file is empty", file=path)
+    if not isinstance(located.children, dict):
+        raise ScenarioError(
+            "top level must be a mapping of fields (name, market, call_types, sites, ...)",
+            file=path,
+            line=located.at[1],
+        )
+    return located
+
+
+def _read_yaml(path: Path, limit: int, expected: str) -> _Located | None:
+    """A YAML file read with its lines (None where it holds nothing)."""
+    raw = read_regular_file(path, limit, expected=expected)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -347,20 +362,13 @@ def _read_located(path: Path) -> _Located:
     finally:
         composer.dispose()
     if node is None:
-        raise ScenarioError("file is empty", file=path)
+        return None
     loader = _CoreLoader("")  # constructs scalars only: safe tags, no code
     try:
-        located = _from_node(node, str(path), loader)
+        return _from_node(node, str(path), loader)
     except yaml.constructor.ConstructorError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise ScenarioError(f"unsupported YAML: {exc.problem}", file=path, line=line) from None
-    if not isinstance(located.children, dict):
-        raise ScenarioError(
-            "top level must be a mapping of fields (name, market, call_types, sites, ...)",
-            file=path,
-            line=located.at[1],
-        )
-    return located
 
 
 # Values that only make sense whole: a child's hours or language mix replaces the base's.
@@ -404,6 +412,36 @@ def _drops(item: _Located) -> bool:
     assert isinstance(item.children, dict)
     drop = item.children.get("drop")
     return drop is not None and drop.value is True
+
+
+def read_yaml(
+    path: str | Path, *, limit: int = MAX_FILE_BYTES, expected: str = "a YAML file"
+) -> tuple[Any, dict[Path_, Location]]:
+    """Any YAML file read as a scenario file is: YAML 1.2's core scalars (``NO`` and
+    ``on`` stay text), the same limits on size, values, aliases and depth, one located
+    :class:`ScenarioError` if bad; its plain data (None for an empty file) and the
+    file:line of every value in it by key path (no bases, no ``drop``: a scenario's)."""
+    path = Path(path)
+    lines: dict[Path_, Location] = {}
+
+    def plain(node: _Located, here: Path_) -> Any:
+        lines[here] = node.at
+        if isinstance(node.children, dict):
+            return {key: plain(child, (*here, key)) for key, child in node.children.items()}
+        if isinstance(node.children, list):
+            return [plain(child, (*here, i)) for i, child in enumerate(node.children)]
+        return node.value
+
+    located = _read_yaml(path, limit, expected)
+    return (plain(located, ()) if located is not None else None), lines
+
+
+def line_of(lines: dict[Path_, Location], path: Path_) -> int | None:
+    """The line of the deepest value of ``path`` that ``lines`` (:func:`read_yaml`) has."""
+    for end in range(len(path), -1, -1):
+        if path[:end] in lines:
+            return lines[path[:end]][1]
+    return None
 
 
 def _is_dropped(item: _Located) -> bool:
