@@ -323,7 +323,7 @@ def check_regular_file(
 
 def _read_located(path: Path) -> _Located:
     """A scenario file read: a mapping at the top."""
-    located = _read_yaml(path, MAX_FILE_BYTES, "a YAML scenario file")
+    located = _read_tree(path, MAX_FILE_BYTES, "a YAML scenario file")
     if located is None:
         raise ScenarioError("file is empty", file=path)
     if not isinstance(located.children, dict):
@@ -335,7 +335,7 @@ def _read_located(path: Path) -> _Located:
     return located
 
 
-def _read_yaml(path: Path, limit: int, expected: str) -> _Located | None:
+def _read_tree(path: Path, limit: int, expected: str) -> _Located | None:
     """A YAML file read with its lines (None where it holds nothing)."""
     raw = read_regular_file(path, limit, expected=expected)
     try:
@@ -423,17 +423,8 @@ def read_yaml(
     file:line of every value in it by key path (no bases, no ``drop``: a scenario's)."""
     path = Path(path)
     lines: dict[Path_, Location] = {}
-
-    def plain(node: _Located, here: Path_) -> Any:
-        lines[here] = node.at
-        if isinstance(node.children, dict):
-            return {key: plain(child, (*here, key)) for key, child in node.children.items()}
-        if isinstance(node.children, list):
-            return [plain(child, (*here, i)) for i, child in enumerate(node.children)]
-        return node.value
-
-    located = _read_yaml(path, limit, expected)
-    return (plain(located, ()) if located is not None else None), lines
+    located = _read_tree(path, limit, expected)
+    return (_plain(located, lines, dropping=False) if located is not None else None), lines
 
 
 def line_of(lines: dict[Path_, Location], path: Path_) -> int | None:
@@ -507,13 +498,20 @@ def _base_path(path: Path, base_node: _Located, root: Path) -> Path:
     return base_path
 
 
-def _plain(node: _Located, locations: dict[Path_, Location], here: Path_ = ()) -> Any:
+def _plain(
+    node: _Located, locations: dict[Path_, Location], here: Path_ = (), dropping: bool = True
+) -> Any:
+    """The plain value of ``node``, the location of each value under it added to
+    ``locations``; ``dropping``: a scenario's list items marked ``drop`` left out."""
     locations[here] = node.at
     if isinstance(node.children, dict):
-        return {key: _plain(child, locations, (*here, key)) for key, child in node.children.items()}
+        return {
+            key: _plain(child, locations, (*here, key), dropping)
+            for key, child in node.children.items()
+        }
     if isinstance(node.children, list):
-        kept = [child for child in node.children if not _is_dropped(child)]
-        return [_plain(child, locations, (*here, i)) for i, child in enumerate(kept)]
+        kept = [child for child in node.children if not (dropping and _is_dropped(child))]
+        return [_plain(child, locations, (*here, i), dropping) for i, child in enumerate(kept)]
     return node.value
 
 
