@@ -433,6 +433,28 @@ def test_rules_and_variants_files_are_read_as_scenario_files_are(tmp_path: Path)
     assert str(caught.value).startswith(f"{variants}:3 bad.max_lot_share: ")
 
 
+def test_bad_bidder_values_name_the_rules_file_and_line(tmp_path: Path) -> None:
+    """A bidder's share or contacts out of range is the rules file's error, at its line:
+    not a tender field the user never wrote, nor an internal error (exit 1)."""
+    path = tender(tmp_path)
+    rules = tmp_path / "rules.yaml"
+    cases = {
+        "vendor_max_share: {alpha: 1.3}": "vendor_max_share.alpha: must be <= 1, got 1.3",
+        "incumbent_min_share: {alpha: -0.2}": "incumbent_min_share.alpha: must be >= 0",
+        "min_contacts: {alpha: -5}": "min_contacts.alpha: must be > 0, got -5",
+        "min_contacts: {alpha: .inf}": "min_contacts.alpha: must be a finite number",
+        "vendor_max_share: {alpha: .nan}": "vendor_max_share.alpha: must be a finite number",
+        "limits: {alpha: {min_share: .nan}}": "limits.alpha.min_share: must be a finite number",
+    }
+    for text, message in cases.items():
+        rules.write_text(f"name: checked\n{text}\n")
+        out = tmp_path / "award"
+        done = run("rfp", "award", path, "--rules", rules, "--out", out, "--quiet")
+        assert done.exit_code == 2, (text, done.output)
+        assert done.output.startswith(f"error: {rules}:2 {message}"), done.output
+        assert len(done.output.strip().splitlines()) == 1 and not out.exists()
+
+
 def test_a_variant_without_a_plan_is_kept_with_why(tmp_path: Path) -> None:
     """Excluding both bidders leaves Paris (3,000 h x 50 = 150,000); three winners per lot
     cannot be found: that variant has no plan, and says why; the binding rules are told

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import copy
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -20,6 +20,7 @@ from bestshore.scenario.errors import ScenarioError
 from bestshore.scenario.loader import line_of, read_yaml
 from bestshore.scenario.messages import describe
 from bestshore.scenario.schema import (
+    MAX_VOLUME,
     Commitment,
     LotWinners,
     PreferredVendor,
@@ -33,6 +34,10 @@ __all__ = ["LIMIT_BOUNDS", "AwardRules", "Bounds", "describe_rule", "load_rules"
 RULES_BYTES = 1024 * 1024
 
 Share = float
+# A bidder's share or committed contacts, checked where the rules file gives them (left to
+# the scenario, an error named a tender field the user never wrote, or was no one-liner).
+BidderShare = Annotated[float, Field(ge=0, le=1)]
+BidderContacts = Annotated[float, Field(gt=0, le=10 * MAX_VOLUME)]
 LIMIT_BOUNDS = (
     "min_share", "max_share", "min_spend", "max_spend", "min_spend_share", "max_spend_share",
 )  # fmt: skip
@@ -54,7 +59,7 @@ class Bounds(BaseModel):
     """Least and most a bidder or group takes: share of the work (handle hours), spend (the
     bill for the work [currency/yr]) or share of the spend (``policies.vendor_limits``)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     min_share: Share | None = Field(None, ge=0, le=1, description="Least share of the work.")
     max_share: Share | None = Field(None, ge=0, le=1, description="Most share of the work.")
@@ -78,7 +83,7 @@ class AwardRules(BaseModel):
     ``limits`` may also name a group of ``groups``.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     name: str | None = Field(None, max_length=200, description="Label of the rule set.")
     max_vendor_share: Share | None = Field(
@@ -87,7 +92,7 @@ class AwardRules(BaseModel):
         le=1,
         description="Most share any one bidder takes -> policies.max_vendor_share.",
     )
-    vendor_max_share: dict[str, Share] = Field(
+    vendor_max_share: dict[str, BidderShare] = Field(
         default_factory=dict, description="Most share per bidder -> vendors[].max_share."
     )
     excluded: list[str] = Field(
@@ -106,12 +111,12 @@ class AwardRules(BaseModel):
     preferred: PreferredVendor | None = Field(
         None, description="A preferred partner's least share -> policies.preferred_vendor."
     )
-    incumbent_min_share: dict[str, Share] = Field(
+    incumbent_min_share: dict[str, BidderShare] = Field(
         default_factory=dict,
         description="Incumbents kept at least a share of the work -> policies.vendor_limits "
         "(min_share).",
     )
-    min_contacts: dict[str, float] = Field(
+    min_contacts: dict[str, BidderContacts] = Field(
         default_factory=dict,
         description="Least contacts a year per bidder, repeats included -> vendors[].commitment (hard).",
     )
