@@ -178,8 +178,8 @@ def test_award_without_history_claims_no_saving(tmp_path: Path) -> None:
 
 
 BAD_RULES = [
-    ({"limits": {"gamma": {"max_share": 0.3}}}, "limits: 'gamma' is neither a bidder (vendor ids: alpha, beta) nor a group (groups: none)"),
-    ({"groups": {"new": ["beta", "delta"]}}, "groups.new: unknown bidder 'delta' (vendor ids: alpha, beta)"),
+    ({"limits": {"gamma": {"max_share": 0.3}}}, "rules.yaml:3 limits.gamma: neither a bidder (vendor ids: alpha, beta) nor a group (groups: none)"),
+    ({"groups": {"new": ["beta", "delta"]}}, "rules.yaml:4 groups.new[1]: unknown bidder 'delta' (vendor ids: alpha, beta)"),
     ({"limits": {"alpha": {"min_share": 0.5, "max_share": 0.2}}}, "limits.alpha: min_share (0.5) is above max_share (0.2)"),
     ({"min_winners_per_lot": 3, "min_lot_winner_share": 0.4}, "min 3 vendors each taking min_share 0.4 of a lot need more than the whole lot"),
     ({"min_lot_winner_share": 0.4}, "min_lot_winner_share needs min_winners_per_lot"),
@@ -399,8 +399,11 @@ def test_variants_errors(tmp_path: Path) -> None:
     cases = {
         "[]\n": "a variants file maps each variant's name to its rules",
         "fine: {}\nbad: {max_lot_share: 3}\n": "variants.yaml",
-        "fine: {}\nunknown: {excluded: [zeta]}\n": "variant 'unknown': excluded: unknown bidder 'zeta'",
+        "fine: {}\nunknown: {excluded: [zeta]}\n": "variants.yaml:2 unknown.excluded[0]: unknown bidder 'zeta'",
         "fine: {}\nalso: [1, 2]\n": "a variant's rules are a mapping",
+        "fine: {}\ncapped:\n  policies: {max_vendor_share: 2}\n": (
+            "variants.yaml:3 capped.policies.max_vendor_share: must be <= 1, got 2"
+        ),
     }
     for text, message in cases.items():
         (tmp_path / "variants.yaml").write_text(text)
@@ -433,9 +436,10 @@ def test_rules_and_variants_files_are_read_as_scenario_files_are(tmp_path: Path)
     assert str(caught.value).startswith(f"{variants}:3 bad.max_lot_share: ")
 
 
-def test_bad_bidder_values_name_the_rules_file_and_line(tmp_path: Path) -> None:
-    """A bidder's share or contacts out of range is the rules file's error, at its line:
-    not a tender field the user never wrote, nor an internal error (exit 1)."""
+def test_rule_errors_name_the_rules_file_line_and_key(tmp_path: Path) -> None:
+    """A bidder's share or contacts out of range, and a policy the rules write that the
+    tender refuses, are the rules file's errors, at their line and key: not a tender field
+    the user never wrote, nor an internal error (exit 1)."""
     path = tender(tmp_path)
     rules = tmp_path / "rules.yaml"
     cases = {
@@ -445,6 +449,10 @@ def test_bad_bidder_values_name_the_rules_file_and_line(tmp_path: Path) -> None:
         "min_contacts: {alpha: .inf}": "min_contacts.alpha: must be a finite number",
         "vendor_max_share: {alpha: .nan}": "vendor_max_share.alpha: must be a finite number",
         "limits: {alpha: {min_share: .nan}}": "limits.alpha.min_share: must be a finite number",
+        "policies: {max_vendor_share: 2}": "policies.max_vendor_share: must be <= 1, got 2",
+        "policies: {nonsense: 1}": "policies.nonsense: unknown field",
+        "groups: {new: []}": "groups.new: must not be empty",
+        "preferred: {vendor: ghost, min_share: 0.2}": "preferred.vendor: unknown bidder 'ghost'",
     }
     for text, message in cases.items():
         rules.write_text(f"name: checked\n{text}\n")

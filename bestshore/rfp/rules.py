@@ -14,7 +14,7 @@ import copy
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from bestshore.scenario.errors import ScenarioError
 from bestshore.scenario.loader import line_of, read_yaml
@@ -29,6 +29,15 @@ from bestshore.scenario.schema import (
 )
 
 __all__ = ["LIMIT_BOUNDS", "AwardRules", "Bounds", "describe_rule", "load_rules", "rule_names"]
+
+# The scenario policy each rule writes (AwardRules.apply), to tell its errors as the rule's.
+_POLICY_RULES = {
+    "max_vendor_share": "max_vendor_share", "excluded_vendors": "excluded",
+    "min_vendors": "min_winners", "panel_min_share": "min_winner_share",
+    "max_vendors": "max_winners", "preferred_vendor": "preferred",
+    "lot_winners": "max_winners_per_lot", "max_lot_share": "max_lot_share",
+    "vendor_limits": "limits",
+}  # fmt: skip
 
 #: The largest rules (or variants) file read [bytes].
 RULES_BYTES = 1024 * 1024
@@ -84,6 +93,10 @@ class AwardRules(BaseModel):
     """
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    # the file, the lines (read_yaml's) and the key path these rules were read from
+    _source: tuple[str | None, dict[Any, tuple[str, int]] | None, tuple[str, ...]] = PrivateAttr(
+        default=(None, None, ())
+    )
 
     name: str | None = Field(None, max_length=200, description="Label of the rule set.")
     max_vendor_share: Share | None = Field(
@@ -213,29 +226,33 @@ class AwardRules(BaseModel):
         source in the rules file."""
         vendors = {v.id for v in scenario.vendors}
         known = ", ".join(sorted(vendors)) or "none"
-        named = [
-            *(("vendor_max_share", v) for v in self.vendor_max_share),
-            *(("excluded", v) for v in self.excluded),
-            *(("min_contacts", v) for v in self.min_contacts),
-            *(("incumbent_min_share", v) for v in self.incumbent_min_share),
-            *((f"groups.{g}", v) for g, members in self.groups.items() for v in members),
+        named: list[tuple[tuple[str | int, ...], str]] = [
+            *((("vendor_max_share", v), v) for v in self.vendor_max_share),
+            *((("excluded", i), v) for i, v in enumerate(self.excluded)),
+            *((("min_contacts", v), v) for v in self.min_contacts),
+            *((("incumbent_min_share", v), v) for v in self.incumbent_min_share),
+            *(
+                (("groups", g, i), v)
+                for g, members in self.groups.items()
+                for i, v in enumerate(members)
+            ),
         ]
         if self.preferred is not None:
-            named.append(("preferred.vendor", self.preferred.vendor))
+            named.append((("preferred", "vendor"), self.preferred.vendor))
         for key, vendor in named:
             if vendor not in vendors:
-                raise ScenarioError(f"{key}: unknown bidder {vendor!r} (vendor ids: {known})")
+                raise self._refused(f"unknown bidder {vendor!r} (vendor ids: {known})", key)
         for target in self.limits:
             if target not in vendors and target not in self.groups:
                 groups = ", ".join(sorted(self.groups)) or "none"
-                raise ScenarioError(
-                    f"limits: {target!r} is neither a bidder (vendor ids: {known}) nor a "
-                    f"group (groups: {groups})"
+                raise self._refused(
+                    f"neither a bidder (vendor ids: {known}) nor a group (groups: {groups})",
+                    ("limits", target),
                 )
         for group in self.groups:
             if group in vendors:
-                raise ScenarioError(
-                    f"groups.{group}: a bidder's id; name groups apart from bidders"
+                raise self._refused(
+                    "a bidder's id; name groups apart from bidders", ("groups", group)
                 )
         data = scenario.model_dump(mode="json", exclude_none=True)
         policies = {**data.get("policies", {}), **copy.deepcopy(self.policies)}
@@ -285,10 +302,11 @@ class AwardRules(BaseModel):
                 sources[f"vendor_cap[{item['id']}]"] = f"vendor_max_share: {item['id']}"
             if item["id"] in self.min_contacts:
                 if "commitment" in item:
-                    raise ScenarioError(
-                        f"min_contacts: {item['id']!r} already bids a commitment "
+                    raise self._refused(
+                        f"{item['id']!r} already bids a commitment "
                         f"({item['commitment']['contacts']:g} contacts/yr); the scenario holds "
-                        "one per vendor: drop min_contacts for it"
+                        "one per vendor: drop min_contacts for it",
+                        ("min_contacts", item["id"]),
                     )
                 item["commitment"] = Commitment(contacts=self.min_contacts[item["id"]]).model_dump(
                     exclude_none=True
@@ -296,7 +314,39 @@ class AwardRules(BaseModel):
                 sources[f"min_contacts[{item['id']}]"] = f"min_contacts: {item['id']}"
         from bestshore.scenario.loader import parse_scenario
 
-        return parse_scenario(data, file=scenario.source), sources
+        try:
+            return parse_scenario(data, file=scenario.source), sources
+        except ScenarioError as exc:
+            raise self._as_rules_error(exc) from None
+
+    def _refused(self, message: str, path: tuple[str | int, ...] = ()) -> ScenarioError:
+        """An error of these rules: in their file, at the line of ``path``, where they were
+        read from one (:func:`parse_rules`)."""
+        file, lines, at = self._source
+        where = (*at, *path)
+        line = line_of(lines, where) if lines is not None else None
+        return ScenarioError(message, file=file, path=where, line=line)
+
+    def _as_rules_error(self, exc: ScenarioError) -> ScenarioError:
+        """A tender's error once these rules are written onto it, told as the rules'
+        where a rule wrote the field (``policies.*`` as given, ``groups``, the rules
+        mapped onto policies), else the tender's, saying which rules it has."""
+        path = exc.path
+        if path[:1] == ("policies",) and len(path) > 1:
+            field = path[1]
+            if field in self.policies:
+                return self._refused(exc.message, path)
+            if field == "vendor_groups" and len(path) > 2 and path[2] in self.groups:
+                return self._refused(exc.message, ("groups", *path[2:]))
+            rule = _POLICY_RULES.get(str(field))
+            if rule is not None and getattr(self, rule) not in (None, [], {}):
+                return self._refused(exc.message, (rule,))
+        if self._source[0] is None:
+            return exc
+        return ScenarioError(
+            f"{exc.message} (with the rules of {self._source[0]})",
+            file=exc.file, path=exc.path, line=exc.line,
+        )  # fmt: skip
 
 
 def load_rules(path: str | Path) -> AwardRules:
@@ -322,7 +372,7 @@ def parse_rules(
     key path (under ``at``) if bad, and its line where ``lines`` (:func:`read_yaml`'s)
     has it."""
     try:
-        return AwardRules.model_validate(data)
+        rules = AwardRules.model_validate(data)
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
         loc = tuple(p for p in err["loc"] if isinstance(p, int | str))
@@ -334,6 +384,8 @@ def parse_rules(
         where = (*at, *loc)
         line = line_of(lines, where) if lines is not None else None
         raise ScenarioError(message, file=file, path=where, line=line) from None
+    rules._source = (str(file) if file is not None else None, lines, at)
+    return rules
 
 
 def rule_names(scenario: Scenario) -> dict[str, str]:

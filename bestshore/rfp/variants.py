@@ -160,6 +160,8 @@ def compare_variants(
         try:
             rules.apply(tender)
         except ScenarioError as exc:
+            if exc.file is not None:
+                raise  # the variants file's, at the variant's line (or the tender's)
             raise ScenarioError(f"variant {name!r}: {exc.message}") from None
     rows: list[dict[str, Any]] = []
     shares: list[dict[str, Any]] = []
