@@ -1114,16 +1114,19 @@ def alternatives_command(
 
 
 def _percent(text: str, where: str) -> float:
-    """``2%`` or ``0.5 %`` as a fraction; a one-line ScenarioError otherwise."""
+    """``2%`` or ``0.5 %`` as a fraction; a one-line error of the option otherwise (an
+    AnalysisError: no file prefix, exit 2)."""
+    from bestshore.analysis.errors import AnalysisError
+
     number = text.strip().removesuffix("%").strip()
     if not text.strip().endswith("%"):
-        raise ScenarioError(f"{where} {text!r}: write it in percent, e.g. 2%")
+        raise AnalysisError(f"{where} {text!r}: write it in percent, e.g. 2%")
     try:
         value = float(number)
     except ValueError:
-        raise ScenarioError(f"{where} {text!r}: not a number of percent, e.g. 2%") from None
+        raise AnalysisError(f"{where} {text!r}: not a number of percent, e.g. 2%") from None
     if not math.isfinite(value):
-        raise ScenarioError(f"{where} {text!r}: not a number of percent, e.g. 2%")
+        raise AnalysisError(f"{where} {text!r}: not a number of percent, e.g. 2%")
     return value / 100
 
 

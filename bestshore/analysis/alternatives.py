@@ -390,7 +390,9 @@ def near_optimal_alternatives(
         An alternative breaks a rule (a bug: never shown as an answer).
     """
     if not 0 < slack <= 1:
-        raise AnalysisError(f"--slack {slack:.4g}: give a slack above 0 % and at most 100 %")
+        raise AnalysisError(  # shown in percent, as the command line takes it
+            f"--slack {slack * 100:.4g}%: give a slack above 0 % and at most 100 %"
+        )
     if not 1 <= count <= 50:
         raise AnalysisError(f"--count {count}: give 1 to 50 alternatives")
     if by not in DIMENSIONS:
