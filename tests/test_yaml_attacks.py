@@ -272,7 +272,19 @@ def test_any_document_reads_as_pythons_yaml_reads_it(
     assert _our_reader(path) == _python_reader(text)
 
 
-def test_without_libyaml_the_loader_reads_the_same_and_refuses_the_same() -> None:
+@pytest.mark.parametrize("character", ["\x03", "\x1b", "\x7f"])
+def test_a_raw_control_character_is_one_line_with_its_line(tmp_path: Path, character: str) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text(f"name: x\nnote: |\n  fine\n  b{character}d\n", encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert str(caught.value) == (
+        f"{path}:4: character U+{ord(character):04X} (a control character) is not allowed "
+        "in YAML text; is this a YAML file?"
+    )
+
+
+def test_without_libyaml_the_loader_reads_the_same_and_refuses_the_same(tmp_path: Path) -> None:
     # PyYAML built without libyaml: the loader's own Python scanner and parser.
     script = """
 import json, yaml
@@ -280,17 +292,29 @@ yaml.__with_libyaml__ = False
 from bestshore.scenario import ScenarioError, loader
 assert loader._EventParser.__module__ == loader.__name__
 data, _ = loader.read_scenario_data("scenarios/demo.yaml")
-try:
-    loader.load_scenario("tests/attacks/yaml_laughs_mapping.yaml")
-except ScenarioError as exc:
-    print(json.dumps([data, str(exc)]))
+refused = []
+for path in ("tests/attacks/yaml_laughs_mapping.yaml", "tests/bad_inputs/yaml_syntax.yaml", CONTROL):
+    try:
+        loader.load_scenario(path)
+    except ScenarioError as exc:
+        refused.append(str(exc))
+print(json.dumps([data, refused]))
 """
+    control = tmp_path / "control.yaml"
+    control.write_text("name: x\nbad: b\x03d\n", encoding="utf-8")
+    script = script.replace("CONTROL", repr(str(control)))
     done = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=TIMEOUT_S
     )
     assert done.returncode == 0, done.stderr[-2000:]
     data, refused = json.loads(done.stdout)
     assert data == json.loads(json.dumps(read_scenario_data("scenarios/demo.yaml")[0]))
-    with pytest.raises(ScenarioError) as caught:  # the same file, libyaml's events
-        load_scenario("tests/attacks/yaml_laughs_mapping.yaml")
-    assert refused == str(caught.value)
+    files = ["tests/attacks/yaml_laughs_mapping.yaml", "tests/bad_inputs/yaml_syntax.yaml", control]
+    assert len(refused) == len(files)
+    for path, theirs in zip(files, refused, strict=True):  # the same files, libyaml's events
+        with pytest.raises(ScenarioError) as caught:
+            load_scenario(path)
+        mine = str(caught.value)
+        if path == "tests/bad_inputs/yaml_syntax.yaml":  # each parser words it its own way
+            mine, theirs = mine.split("YAML syntax error")[0], theirs.split("YAML syntax error")[0]
+        assert theirs == mine

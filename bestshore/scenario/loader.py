@@ -346,8 +346,9 @@ def _read_tree(path: Path, limit: int, expected: str) -> _Located | None:
         ) from None
     if "\x00" in text:
         raise ScenarioError("contains NUL bytes; is this a YAML file?", file=path)
-    composer = _Composer(text, str(path))
+    composer: _Composer | None = None
     try:
+        composer = _Composer(text, str(path))  # PyYAML's own reader checks the text here
         node = composer.get_single_node()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -357,10 +358,20 @@ def _read_tree(path: Path, limit: int, expected: str) -> _Located | None:
             message = f"lists and mappings nested deeper than {MAX_DEPTH} levels"
             raise ScenarioError(message, file=path, line=line) from None
         raise ScenarioError(f"YAML syntax error: {problem}", file=path, line=line) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML text may not hold
+        code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1])
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        raise ScenarioError(
+            f"character U+{code:04X} (a control character) is not allowed in YAML text; "
+            "is this a YAML file?",
+            file=path,
+            line=line,
+        ) from None
     except yaml.YAMLError as exc:
         raise ScenarioError(f"YAML error: {exc}", file=path) from None
     finally:
-        composer.dispose()
+        if composer is not None:
+            composer.dispose()
     if node is None:
         return None
     loader = _CoreLoader("")  # constructs scalars only: safe tags, no code
