@@ -57,6 +57,8 @@ def tender_dir(tmp_path: Path) -> Path:
     (tmp_path / "base.yaml").write_text(yaml.safe_dump(BASE, sort_keys=False))
     done = run("rfp", "template", tmp_path / "base.yaml", "--out", tmp_path / "template.xlsx")
     assert done.exit_code == 0, done.output
+    lots = len(openpyxl.load_workbook(tmp_path / "template.xlsx")["Lots"]["A"]) - 1
+    assert done.output.endswith(f"({lots} lot{'s' if lots != 1 else ''})\n"), done.output
     return tmp_path
 
 

@@ -41,7 +41,8 @@ def template_command(
     check_file_target(out)
     loaded = load_scenario(scenario)
     atomic_write(out, workbook_bytes(template_workbook(loaded)))
-    typer.echo(f"wrote {out} ({len(lot_rows(loaded))} lots)")
+    lots = len(lot_rows(loaded))
+    typer.echo(f"wrote {out} ({lots} lot{'s' if lots != 1 else ''})")
 
 
 @rfp_app.command("import")
