@@ -24,8 +24,8 @@ from typer.testing import CliRunner
 from bestshore.cli import app
 from bestshore.rfp.bidcost import compare_bids
 from bestshore.rfp.example import fill_bid
-from bestshore.rfp.rules import load_rules
-from bestshore.rfp.variants import load_variants
+from bestshore.rfp.rules import AwardRules, load_rules
+from bestshore.rfp.variants import compare_variants, load_variants
 from bestshore.scenario import ScenarioError, parse_scenario
 from tests.png import read_png
 
@@ -461,6 +461,15 @@ def test_rule_errors_name_the_rules_file_line_and_key(tmp_path: Path) -> None:
         assert done.exit_code == 2, (text, done.output)
         assert done.output.startswith(f"error: {rules}:2 {message}"), done.output
         assert len(done.output.strip().splitlines()) == 1 and not out.exists()
+
+
+def test_a_variant_made_in_code_names_itself_and_its_key(tmp_path: Path) -> None:
+    scenario = parse_scenario(yaml.safe_load(tender(tmp_path).read_text()))
+    with pytest.raises(ScenarioError) as caught:
+        compare_variants(scenario, {"x": AwardRules(excluded=["alpha", "zeta"])})
+    assert str(caught.value) == (
+        "<scenario>: variant 'x': excluded[1]: unknown bidder 'zeta' (vendor ids: alpha, beta)"
+    )
 
 
 def test_a_variant_without_a_plan_is_kept_with_why(tmp_path: Path) -> None:

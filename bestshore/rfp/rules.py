@@ -16,7 +16,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
-from bestshore.scenario.errors import ScenarioError
+from bestshore.scenario.errors import ScenarioError, format_path
 from bestshore.scenario.loader import line_of, read_yaml
 from bestshore.scenario.messages import describe
 from bestshore.scenario.schema import (
@@ -341,10 +341,12 @@ class AwardRules(BaseModel):
             rule = _POLICY_RULES.get(str(field))
             if rule is not None and getattr(self, rule) not in (None, [], {}):
                 return self._refused(exc.message, (rule,))
-        if self._source[0] is None:
+        file, _, at = self._source
+        if file is None:
             return exc
+        rules = f"{file} {format_path(at)}" if at else file  # a variant: its key too
         return ScenarioError(
-            f"{exc.message} (with the rules of {self._source[0]})",
+            f"{exc.message} (with the rules of {rules})",
             file=exc.file, path=exc.path, line=exc.line,
         )  # fmt: skip
 

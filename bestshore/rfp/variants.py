@@ -27,7 +27,7 @@ from bestshore.api import InfeasibleScenarioError, SolveError
 from bestshore.result.result import table_records
 from bestshore.rfp.award import Award, award
 from bestshore.rfp.rules import RULES_BYTES, AwardRules, parse_rules, rule_names
-from bestshore.scenario.errors import ScenarioError
+from bestshore.scenario.errors import ScenarioError, format_path
 from bestshore.scenario.loader import read_yaml
 from bestshore.scenario.schema import Scenario
 
@@ -162,7 +162,8 @@ def compare_variants(
         except ScenarioError as exc:
             if exc.file is not None:
                 raise  # the variants file's, at the variant's line (or the tender's)
-            raise ScenarioError(f"variant {name!r}: {exc.message}") from None
+            key = f"{format_path(exc.path)}: " if exc.path else ""  # rules made in code
+            raise ScenarioError(f"variant {name!r}: {key}{exc.message}") from None
     rows: list[dict[str, Any]] = []
     shares: list[dict[str, Any]] = []
     lots: list[dict[str, Any]] = []
