@@ -67,12 +67,12 @@ def _demo(folder: Path) -> list[str]:
     return ["validate", str(ROOT / "scenarios" / "demo.yaml")]
 
 
-#: (name, what is expected, how the command is made)
-CASES: list[tuple[str, str, Callable[[Path], list[str]]]] = [
-    ("the demo validated (for scale)", "exit 0", _demo),
-    ("3 million values in one list", "refused, exit 2", _many_values),
-    ("10,000 sites", "refused, exit 2", _many_sites),
-    ("a trillion calls a year (staffing calculator)", "answered, exit 0", _trillion_calls),
+#: (name, the exit code expected: 0 answered, 2 refused, how the command is made)
+CASES: list[tuple[str, int, Callable[[Path], list[str]]]] = [
+    ("the demo validated (for scale)", 0, _demo),
+    ("3 million values in one list", 2, _many_values),
+    ("10,000 sites", 2, _many_sites),
+    ("a trillion calls a year (staffing calculator)", 0, _trillion_calls),
 ]
 
 
@@ -89,10 +89,9 @@ def _timed(command: list[str]) -> dict[str, Any]:
     stderr = child.stderr.read()
     _, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start
-    child.returncode = os.waitstatus_to_exitcode(status)
     lines = stderr.decode("utf-8", "replace").strip().splitlines()
     return {
-        "exit": child.returncode,
+        "exit": os.waitstatus_to_exitcode(status),
         "seconds": seconds,
         "peak_mib": usage.ru_maxrss / 1024,  # kilobytes on Linux
         "stderr": lines[-1] if lines else "",
@@ -134,7 +133,7 @@ def _markdown(rows: list[dict[str, Any]], repeats: int) -> str:
         f"{repeats} times (the median wall time, the largest peak memory), on "
         f"{os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
         "",
-        "| case | expected | exit | wall [s] | peak memory [MiB] | last line of stderr |",
+        "| case | expected exit | exit | wall [s] | peak memory [MiB] | last line of stderr |",
         "|---|---|---|---|---|---|",
     ]
     for row in rows:
@@ -155,11 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = run_limits(args.repeats)
     args.out.write_text(_markdown(rows, args.repeats), encoding="utf-8")
     args.out.with_suffix(".json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
-    wrong = [
-        row["case"]
-        for row in rows
-        if row["exit"] != ([2] if row["expected"].startswith("refused") else [0])
-    ]
+    wrong = [row["case"] for row in rows if row["exit"] != [row["expected"]]]
     if wrong:
         print(f"unexpected exit codes: {', '.join(wrong)}", file=sys.stderr)
         return 1

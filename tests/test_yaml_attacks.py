@@ -15,7 +15,6 @@ import sys
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
@@ -242,17 +241,9 @@ def _python_reader(text: str) -> tuple[object, dict[tuple[object, ...], int]]:
 
 
 def _our_reader(path: Path) -> tuple[object, dict[tuple[object, ...], int]]:
-    lines: dict[tuple[object, ...], int] = {}
-
-    def plain(item: Any, here: tuple[object, ...]) -> object:  # every item, dropped ones too
-        lines[here] = item.at[1]
-        if isinstance(item.children, dict):
-            return {key: plain(child, (*here, key)) for key, child in item.children.items()}
-        if isinstance(item.children, list):
-            return [plain(child, (*here, i)) for i, child in enumerate(item.children)]
-        return item.value
-
-    return plain(loader_module._read_located(path), ()), lines
+    """The loader's reading (:func:`read_yaml`: every item, ``drop`` ones too)."""
+    data, locations = loader_module.read_yaml(path)
+    return data, {key: line for key, (_, line) in locations.items()}
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in Path("scenarios").glob("*.yaml")))

@@ -270,7 +270,6 @@ def _min_plus(
     the choices in order keeping only a strictly lower cost would send them."""
     blocks, sites, _ = costs.shape
     reach = np.asarray(reach, dtype=np.int64)
-    states = np.arange(cells + 1)
     best = np.full((blocks, cells + 1), np.inf)
     # per site but the last: the choice and the state before it, per state (argmin)
     picked: list[np.ndarray] = []
@@ -307,7 +306,7 @@ def _min_plus(
     # each choice's two ways in, in a pass's order: from the state cells - r, then from
     # the least state past the cap (none for a choice of reach 0)
     keep = cells + 1 - reach
-    tail_at = _tail_at(best, tail, states, cells)
+    tail_at = _tail_at(best, tail)
     direct = best[:, cells - reach] + last
     over = np.where(reach > 0, tail[:, np.minimum(keep, cells)] + last, np.inf)
     ways = np.stack([direct, over], axis=2).reshape(blocks, -1)
@@ -327,10 +326,11 @@ def _min_plus(
     return found, choice
 
 
-def _tail_at(best: np.ndarray, tail: np.ndarray, states: np.ndarray, cells: int) -> np.ndarray:
+def _tail_at(best: np.ndarray, tail: np.ndarray) -> np.ndarray:
     """Where each state's tail least is: the last state from the right holding it."""
+    cells = best.shape[1] - 1
     ahead = best[:, ::-1] == tail[:, ::-1]
-    marks = np.maximum.accumulate(np.where(ahead, states, 0), axis=1)
+    marks = np.maximum.accumulate(np.where(ahead, np.arange(cells + 1), 0), axis=1)
     return np.asarray((cells - marks)[:, ::-1])
 
 
@@ -348,7 +348,9 @@ def _site_pass(
     states = np.arange(cells + 1)
     # least of the states from j on: those a step of cells + 1 - j or more caps
     tail = np.minimum.accumulate(best[:, ::-1], axis=1)[:, ::-1]
-    tail_at = _tail_at(best, tail, states, cells) if choices is not None else None
+    if choices is not None:
+        pick, back = choices
+        tail_at = _tail_at(best, tail)
     for k, step in enumerate(reach):
         cost = costs[:, k][:, None]
         if not np.isfinite(cost).any():
@@ -356,7 +358,6 @@ def _site_pass(
         step = int(step)
         if step == 0:
             if choices is not None:
-                pick, back = choices
                 better = best + cost < nxt
                 pick[better], back[better] = k, np.broadcast_to(states, better.shape)[better]
             np.minimum(nxt, best + cost, out=nxt)
@@ -364,14 +365,12 @@ def _site_pass(
         keep = cells + 1 - step  # states that stay below the cap
         if keep > 0:
             if choices is not None:
-                pick, back = choices
                 better = best[:, :keep] + cost < nxt[:, step:]
                 pick[:, step:][better] = k
                 back[:, step:][better] = np.broadcast_to(states[:keep], better.shape)[better]
             np.minimum(nxt[:, step:], best[:, :keep] + cost, out=nxt[:, step:])
         over = tail[:, max(keep, 0)]
-        if choices is not None and tail_at is not None:
-            pick, back = choices
+        if choices is not None:
             better = over + cost[:, 0] < nxt[:, cells]
             pick[better, cells], back[better, cells] = k, tail_at[better, max(keep, 0)]
         nxt[:, cells] = np.minimum(nxt[:, cells], over + cost[:, 0])

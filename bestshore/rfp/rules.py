@@ -17,7 +17,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, model_validator
 
 from bestshore.scenario.errors import ScenarioError, format_path
-from bestshore.scenario.loader import line_of, read_yaml
+from bestshore.scenario.loader import nearest_location, read_yaml
 from bestshore.scenario.messages import describe
 from bestshore.scenario.schema import (
     MAX_VOLUME,
@@ -323,9 +323,7 @@ class AwardRules(BaseModel):
         """An error of these rules: in their file, at the line of ``path``, where they were
         read from one (:func:`parse_rules`)."""
         file, lines, at = self._source
-        where = (*at, *path)
-        line = line_of(lines, where) if lines is not None else None
-        return ScenarioError(message, file=file, path=where, line=line)
+        return _located(message, file, lines, (*at, *path))
 
     def _as_rules_error(self, exc: ScenarioError) -> ScenarioError:
         """A tender's error once these rules are written onto it, told as the rules'
@@ -383,11 +381,20 @@ def parse_rules(
             if err["type"] == "value_error"
             else describe(err, AwardRules, loc)
         )
-        where = (*at, *loc)
-        line = line_of(lines, where) if lines is not None else None
-        raise ScenarioError(message, file=file, path=where, line=line) from None
+        raise _located(message, file, lines, (*at, *loc)) from None
     rules._source = (str(file) if file is not None else None, lines, at)
     return rules
+
+
+def _located(
+    message: str,
+    file: str | Path | None,
+    lines: dict[Any, tuple[str, int]] | None,
+    where: tuple[str | int, ...],
+) -> ScenarioError:
+    """An error of a rules file at ``where``: at the line of its deepest value read."""
+    at = nearest_location(where, lines) if lines is not None else None
+    return ScenarioError(message, file=file, path=where, line=at[1] if at else None)
 
 
 def rule_names(scenario: Scenario) -> dict[str, str]:

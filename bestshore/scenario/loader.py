@@ -45,7 +45,9 @@ from bestshore.scenario.errors import ScenarioError, one_line, show_value
 from bestshore.scenario.messages import describe
 from bestshore.scenario.schema import Scenario
 
-__all__ = ["line_of", "load_scenario", "parse_scenario", "read_scenario_data", "read_yaml"]
+__all__ = [
+    "load_scenario", "nearest_location", "parse_scenario", "read_scenario_data", "read_yaml",
+]  # fmt: skip
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 """Largest scenario file [bytes] (20 MiB)."""
@@ -438,14 +440,6 @@ def read_yaml(
     return (_plain(located, lines, dropping=False) if located is not None else None), lines
 
 
-def line_of(lines: dict[Path_, Location], path: Path_) -> int | None:
-    """The line of the deepest value of ``path`` that ``lines`` (:func:`read_yaml`) has."""
-    for end in range(len(path), -1, -1):
-        if path[:end] in lines:
-            return lines[path[:end]][1]
-    return None
-
-
 def _is_dropped(item: _Located) -> bool:
     return isinstance(item.children, dict) and "id" in item.children and _drops(item)
 
@@ -653,12 +647,14 @@ def load_scenario(path: str | Path) -> Scenario:
 def _locate(
     error: ScenarioError, file: str | Path | None, locations: dict[Path_, Location]
 ) -> ScenarioError:
-    at = _nearest(error.path, locations)
+    at = nearest_location(error.path, locations)
     where: str | Path | None = at[0] if at else file
     return ScenarioError(error.message, file=where, path=error.path, line=at[1] if at else None)
 
 
-def _nearest(path: Path_, locations: dict[Path_, Location]) -> Location | None:
+def nearest_location(path: Path_, locations: dict[Path_, Location]) -> Location | None:
+    """Where the deepest value of ``path`` that ``locations`` (:func:`read_yaml`,
+    :func:`read_scenario_data`) holds was read, None if none."""
     for end in range(len(path), -1, -1):
         if path[:end] in locations:
             return locations[path[:end]]
@@ -674,7 +670,7 @@ def _first_error(
     errors = _without_typo_twins(exc.errors(include_url=False))
 
     def order(err: Any) -> tuple[str, int]:
-        at = _nearest(_clean_loc(err["loc"]), locations)
+        at = nearest_location(_clean_loc(err["loc"]), locations)
         return (at[0], at[1]) if at else ("", 0)
 
     errors.sort(key=order)

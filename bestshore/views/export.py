@@ -165,7 +165,7 @@ def _bundle(vl_version: str | None) -> str:
     if cached is not None and cached.is_file():  # a regular file: never a pipe to wait on
         try:
             stamp, _, text = cached.read_bytes().partition(b"\n")
-            if stamp == b"// sha256:" + hashlib.sha256(text).hexdigest().encode():
+            if stamp == _stamp(text):
                 return text.decode("utf-8")
         except (OSError, UnicodeDecodeError):
             pass  # none yet, or unreadable: bundled again below
@@ -173,10 +173,14 @@ def _bundle(vl_version: str | None) -> str:
     bundle: str = vl_convert.javascript_bundle(None, vl_version=vl_version)  # type: ignore[arg-type]
     if cached is not None:
         data = bundle.encode("utf-8")
-        stamp = b"// sha256:" + hashlib.sha256(data).hexdigest().encode()
         with contextlib.suppress(OutputError):  # unwritable: bundled again next time
-            atomic_write(cached, stamp + b"\n" + data)
+            atomic_write(cached, _stamp(data) + b"\n" + data)
     return bundle
+
+
+def _stamp(data: bytes) -> bytes:
+    """The first line of the kept scripts: the SHA-256 of the rest."""
+    return b"// sha256:" + hashlib.sha256(data).hexdigest().encode()
 
 
 def _bundle_cache(vl_version: str | None) -> Path | None:
