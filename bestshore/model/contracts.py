@@ -153,12 +153,18 @@ def add_commitments(lp: LinearProgram, inputs: ModelInputs, variables: Variables
 
 def commitment_costs(inputs: ModelInputs, staffing: pd.DataFrame) -> pd.DataFrame:
     """Take-or-pay shortfalls of an exact plan: ``kind`` (commitment), ``id``, ``cost``."""
+    committed = [
+        v
+        for v in inputs.scenario.vendors
+        if v.commitment is not None and v.commitment.shortfall_price is not None
+    ]
+    rows: list[dict[str, object]] = []
+    if not committed:  # no take-or-pay: nothing to sum (a plan is priced many times)
+        return pd.DataFrame(rows, columns=["kind", "id", "cost"])
     yearly = (staffing["calls"] * staffing["annual_factor"]).groupby(staffing["vendor"]).sum()
-    rows = []
-    for vendor in inputs.scenario.vendors:
+    for vendor in committed:
         commitment = vendor.commitment
-        if commitment is None or commitment.shortfall_price is None:
-            continue
+        assert commitment is not None and commitment.shortfall_price is not None
         short = max(0.0, commitment.contacts - float(yearly.get(vendor.id, 0.0)))
         if short > 1e-9 * commitment.contacts:
             rows.append(

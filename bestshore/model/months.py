@@ -241,9 +241,13 @@ def staff_months(
 def weekly_cost(rows: pd.DataFrame, multiplier: np.ndarray) -> np.ndarray:
     """What a week of the rows costs [currency/week]: productive hours at their rate and
     premium, contacts at their price, times the bill multiplier."""
-    hours = rows["rate_per_hour"] * rows["premium"] * rows["agents"]
-    contacts = rows["contact_price"] * rows["calls"]
-    return (hours + contacts).to_numpy(dtype=float) * multiplier
+
+    def column(name: str) -> np.ndarray:
+        return rows[name].to_numpy(dtype=float)
+
+    # arrays, not Series: called for every distinct month of every plan priced
+    hours = column("rate_per_hour") * column("premium") * column("agents")
+    return (hours + column("contact_price") * column("calls")) * multiplier
 
 
 def idle_per_week(inputs: ModelInputs, roster_hours: pd.DataFrame) -> pd.Series:

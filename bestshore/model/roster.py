@@ -605,7 +605,7 @@ def whole_roster(
     """
     rosters = rostered_sites(inputs)
     if not rosters or staffing.empty:
-        return pd.DataFrame([], columns=SHIFT_COLUMNS), _empty_hours()
+        return _NO_SHIFTS.copy(), _empty_hours()
     hourly = staffing[staffing["hour"] != WEEK]
     worked = hourly.groupby(["site", "hour"])["agents"].sum()
     # each site's hours in ``worked`` (grouped: a site's are consecutive)
@@ -1051,5 +1051,12 @@ def _blend(spare: np.ndarray, pay: np.ndarray, deferred: float) -> np.ndarray:
 _HOURS_COLUMNS = ["site", "hour", "on_shift", "worked", "blended", "idle"]
 
 
+# Copied rather than built: a plan is priced month by month (18 calls in a Monte Carlo
+# draw of demo-study, which has no rostered site), and pandas builds an empty frame in
+# about ten times the time it copies one.
+_NO_SHIFTS = pd.DataFrame([], columns=SHIFT_COLUMNS)
+_NO_HOURS = pd.DataFrame(columns=_HOURS_COLUMNS)
+
+
 def _empty_hours() -> pd.DataFrame:
-    return pd.DataFrame(columns=_HOURS_COLUMNS)
+    return _NO_HOURS.copy()
