@@ -619,8 +619,10 @@ def _row_seats(inputs: ModelInputs, eligibility: Eligibility) -> np.ndarray:
     """The most agents the site of each eligible row may have in an hour (its seats,
     given or derived from capacity, :func:`bestshore.model.inputs.prepare_inputs`)
     [agents]; NaN where unlimited."""
-    seats = inputs.sites["max_agents"].astype(float)
-    return eligibility.assignments["site"].map(seats).to_numpy(dtype=float)
+    seats = inputs.sites["max_agents"].to_numpy(dtype=float)
+    # positions, not Series.map: asked once per round of every solve
+    at = inputs.sites.index.get_indexer(eligibility.assignments["site"].to_numpy())
+    return np.where(at >= 0, seats[at], np.nan)
 
 
 def seat_slope(call_type: CallType, occupancy: float, seats: int, whole: bool) -> float:

@@ -494,10 +494,16 @@ def language_pools(
     able = goal & (hours >= 0) & np.isin(sites, list(pooling))
     if not able.any():
         return labels
-    part = rows[able]
-    group = part.groupby(["site", "call_type", "hour"], sort=False).ngroup().to_numpy()
-    codes, languages = pd.factorize(part["language"])
+    at = np.flatnonzero(able)
+    # each (site, call type, hour) as one integer, grouped by its value: the rows are
+    # not copied (this runs on every plan priced); a group's number does not matter
+    site_codes = pd.factorize(sites[at])[0].astype(np.int64)
+    hour_of = hours[at].astype(np.int64)
+    key = (site_codes * len(kind_ids) + kinds[at]) * (int(hour_of.max()) + 1) + hour_of
+    group = np.unique(key, return_inverse=True)[1].reshape(-1)
+    codes, languages = pd.factorize(rows["language"].to_numpy()[at])
     if len(languages) > 62:  # pragma: no cover - more languages than a mask's bits
+        part = rows[able]
         joined = part.groupby(["site", "call_type", "hour"], sort=False)["language"].transform(
             lambda found: "+".join(sorted(set(found))) if found.nunique() > 1 else ""
         )
@@ -512,7 +518,7 @@ def language_pools(
         for mask in distinct
     ]
     text = np.array(["+".join(sorted(n)) if len(n) > 1 else "" for n in names], dtype=object)
-    labels[np.flatnonzero(able)] = text[which][group]
+    labels[at] = text[which][group]
     return labels
 
 
