@@ -605,7 +605,13 @@ def _pooled_staffing(
     types = rows["call_type"].to_numpy()
     load = rows["handle_hours"].to_numpy(dtype=float)
     keys = [rows[column].to_numpy()[pooled] for column in ("site", "call_type", "hour")]
-    groups = pd.Series(load[pooled]).groupby([*keys, pools[pooled]], sort=False)
+    # (site, call type, hour, pool) as one integer: grouped by it, the pools come in the
+    # same order (first seen) with the same rows, faster than by four columns
+    key = np.zeros(int(pooled.sum()), dtype=np.int64)
+    for values in (*keys, pools[pooled]):
+        codes, uniques = pd.factorize(values)
+        key = key * len(uniques) + codes
+    groups = pd.Series(load[pooled]).groupby(key, sort=False)
     summed = groups.sum()  # the pools' loads, in the order of their numbers
     member = groups.ngroup().to_numpy()
     first = np.zeros(len(summed), dtype=np.int64)  # a row of each pool (one call type)
