@@ -495,12 +495,9 @@ def language_pools(
     if not able.any():
         return labels
     at = np.flatnonzero(able)
-    # each (site, call type, hour) as one integer, grouped by its value: the rows are
-    # not copied (this runs on every plan priced); a group's number does not matter
-    site_codes = pd.factorize(sites[at])[0].astype(np.int64)
-    hour_of = hours[at].astype(np.int64)
-    key = (site_codes * len(kind_ids) + kinds[at]) * (int(hour_of.max()) + 1) + hour_of
-    group = np.unique(key, return_inverse=True)[1].reshape(-1)
+    # the rows are not copied (this runs on every plan priced); a group's number
+    # does not matter
+    group = pd.factorize(_one_key(sites[at], kinds[at], hours[at]))[0]
     codes, languages = pd.factorize(rows["language"].to_numpy()[at])
     if len(languages) > 62:  # pragma: no cover - more languages than a mask's bits
         part = rows[able]
@@ -520,6 +517,17 @@ def language_pools(
     text = np.array(["+".join(sorted(n)) if len(n) > 1 else "" for n in names], dtype=object)
     labels[at] = text[which][group]
     return labels
+
+
+def _one_key(*columns: np.ndarray) -> np.ndarray:
+    """Each row's values in ``columns`` as one integer, equal where every value is equal
+    (each column's codes, in mixed radix): grouping by it is grouping by the columns,
+    faster than pandas grouping by several."""
+    key = np.zeros(len(columns[0]), dtype=np.int64)
+    for values in columns:
+        codes, uniques = pd.factorize(values)
+        key = key * len(uniques) + codes
+    return key
 
 
 def exact_staffing(
@@ -605,13 +613,9 @@ def _pooled_staffing(
     types = rows["call_type"].to_numpy()
     load = rows["handle_hours"].to_numpy(dtype=float)
     keys = [rows[column].to_numpy()[pooled] for column in ("site", "call_type", "hour")]
-    # (site, call type, hour, pool) as one integer: grouped by it, the pools come in the
-    # same order (first seen) with the same rows, faster than by four columns
-    key = np.zeros(int(pooled.sum()), dtype=np.int64)
-    for values in (*keys, pools[pooled]):
-        codes, uniques = pd.factorize(values)
-        key = key * len(uniques) + codes
-    groups = pd.Series(load[pooled]).groupby(key, sort=False)
+    # by one key rather than four columns: the same pools in the same order (first seen)
+    # with the same rows, so the same sums
+    groups = pd.Series(load[pooled]).groupby(_one_key(*keys, pools[pooled]), sort=False)
     summed = groups.sum()  # the pools' loads, in the order of their numbers
     member = groups.ngroup().to_numpy()
     first = np.zeros(len(summed), dtype=np.int64)  # a row of each pool (one call type)
