@@ -129,12 +129,20 @@ def run_analytics(
     import numpy as np
     import pandas as pd
 
+    from bench.run import _machine
     from bestshore.scenario import load_scenario
 
     scenario = load_scenario(STUDY)
     load = [os.getloadavg()[0]]
     host = [host_seconds()]
-    record: dict[str, Any] = {"scenario": str(STUDY.relative_to(ROOT)), "seed": seed}
+    # host_seconds compares runs on one kind of processor only: its sort took 3 times
+    # as long on an AMD EPYC as on the earlier hosts, whose draws were slower
+    record: dict[str, Any] = {
+        "scenario": str(STUDY.relative_to(ROOT)),
+        "seed": seed,
+        "machine": _machine(),
+        "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+    }
 
     one = _risk(scenario, sample, 1, seed, warm=False)
     print(_line("1 worker ", one), flush=True)
@@ -195,6 +203,7 @@ def run_analytics(
         load=load,
         host_seconds=host,
         cpus=os.cpu_count(),
+        ended=time.strftime("%H:%M UTC", time.gmtime()),
     )
     return record
 
@@ -222,6 +231,12 @@ def write_report(record: dict[str, Any], out: Path) -> None:
         f"{record['cpus']} CPUs, load average {record['load'][0]:.2f} at start and "
         f"{record['load'][1]:.2f} at end. Every draw solved and checked by the independent "
         "checker, the baseline plan held fixed and priced exactly under it."
+        + (
+            f" Run on {record['machine']['cpu']}, code `{record['machine']['commit']}`, "
+            f"{record['started']} to {record['ended']}."
+            if record.get("machine")
+            else ""
+        )
         + (
             " The host's speed: a fixed one-core workload (`host_seconds`) took "
             + ", ".join(f"{t:.2f}" for t in record["host_seconds"])
