@@ -30,7 +30,7 @@ from bestshore.model import (
 )
 from bestshore.model.constraints import Margins
 from bestshore.model.inputs import with_new_terms
-from bestshore.model.plan import OPENING_GAP, plan_sourcing
+from bestshore.model.plan import OPENING_GAP, _bound, plan_sourcing
 from bestshore.model.program import LinearProgram, solve_with_highs
 from bestshore.model.reprice import reprice
 from bestshore.scenario import ScenarioError, parse_scenario
@@ -105,9 +105,17 @@ def test_the_solve_gives_the_same_relaxation_and_proven_plans_on_both_paths(case
     assert first["lp_objective"] == pytest.approx(other["lp_objective"], rel=within)
     if not milp:
         assert first["exact_cost"] == pytest.approx(other["exact_cost"], rel=1e-9)
-    assert fast.lower_bound == pytest.approx(plain.lower_bound, rel=within)
-    for plan in (fast, plain):
+    # The relaxation's dual bounds agree within OPENING_GAP (each lies within it of the
+    # MILP's optimum). The Lagrangian bound after it is evaluated at the duals of the
+    # relaxation with the path's own incumbent's openings held: two incumbents give two
+    # valid bounds that need not agree (the demo's: 7,799,918 and 7,758,091 EUR), each
+    # at least its relaxation's and under both paths' plans.
+    relaxed = [_bound(p.relaxation, p.relaxation.solution) for p in (fast, plain)]
+    assert relaxed[0] is not None and relaxed[1] is not None
+    assert relaxed[0] == pytest.approx(relaxed[1], rel=within)
+    for plan, own in zip((fast, plain), relaxed, strict=True):
         assert plan.lower_bound is not None
+        assert plan.lower_bound >= own
         assert plan.lower_bound <= min(fast.exact_cost, plain.exact_cost) * (1 + 1e-9)
 
 

@@ -150,7 +150,8 @@ class Plan:
         (the pooling ideal; see :func:`_pooled`) [agents].
     history : list of dict
         Per round with a plan: ``lp_objective`` and ``exact_cost`` [currency/yr],
-        ``accepted``, and ``lp_bound`` (the relaxation's, first round only, NaN after).
+        ``accepted``, and ``lp_bound`` (the best bound proven when the first round is
+        recorded, the relaxation's or the Lagrangian's; NaN after).
         Rounds are compared on the sizing week: a round's ``exact_cost`` is its sizing
         week's exact cost times the annual factor; only the accepted plan is costed
         month by month (:attr:`year`).
