@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from conftest import solve_dict, tiny
 
@@ -84,3 +85,63 @@ def test_max_sites_limits_the_sites_of_a_call_type() -> None:
         bestshore.solve(parse_scenario(data))
     rules = set(caught.value.diagnosis.findings["rule"])
     assert rules == {"call_type_sites"}, rules  # one site more is the least relaxation
+
+
+# Found by the long fuzz (BESTSHORE_LONG_FUZZ=1): one call type on one team, two sites
+# that may take it (Manila's rate the dearer). HiGHS returned a share of 2.9e-9 at Manila
+# in one hour, within its tolerances, where the on/off decision held it at 0: the plan
+# then "served" the call type from two sites (1e-12 calls), which the checker refused.
+_SINGLE_TEAM = {
+    "name": "one team, two eligible sites",
+    "market": {"country": "FR"},
+    "settings": {
+        "shrinkage": 0.25, "occupancy": 0.8, "annual_hours_per_fte": 1650.0,
+        "roster": {"shift_hours": [8]},
+    },
+    "call_types": [{
+        "id": "c0", "level": "N2", "channel": "voice", "volume": 61599, "aht_seconds": 60,
+        "languages": {"en": 1.0}, "min_proficiency": "B2", "data_class": "public",
+        "hours": "24/7", "single_team": True,
+        "seasonality": [0, 0, 0, 0, 0, 0, 1, 1, 1, 3, 3, 1],
+    }],
+    "vendors": [{"id": "v0", "volume_discounts": [
+        {"from_contacts": 1000, "discount": 0.05}, {"from_contacts": 2000000, "discount": 0.1},
+    ]}],
+    "sites": [
+        {
+            "id": "manila", "country": "PH", "city": "Manila", "hours": "24/7",
+            "languages": {"fr": "B2", "en": "B2"}, "cost_per_hour": 5.0, "night_premium": 0.0,
+            "weekend_premium": 0.0, "quality": {"csat": 60, "nps": 0}, "call_types": ["c0"],
+            "annual_hours_per_fte": 1500.0, "capacity_fte": 243, "rates": {"c0": 22.0},
+        },
+        {
+            "id": "paramaribo", "country": "SR", "city": "Paramaribo", "hours": "24/7",
+            "languages": {"fr": "B2", "en": "B2"}, "cost_per_hour": 5.0, "night_premium": 0.0,
+            "weekend_premium": 0.0, "quality": {"csat": 60, "nps": 0}, "call_types": ["c0"],
+            "annual_hours_per_fte": 1500.0, "setup_cost_per_fte": 2000.0,
+            "transition_cost_per_fte": 0.0, "capacity_hours": 35476, "rates": {},
+        },
+    ],
+    "policies": {
+        "scc_compliance_cost": 1000, "recording_storage_price": 0.5,
+        "recording_caps": {"FR": 0.1}, "quality_gates": {"c0": 60.0}, "nps_floors": {"c0": 0.0},
+    },
+    "incumbent": {},
+}  # fmt: skip
+
+
+def test_a_single_team_is_not_given_a_second_site_by_solver_tolerance() -> None:
+    result = solve_dict(_SINGLE_TEAM)  # checked: a second site would be refused
+    assert set(result.allocation["site"]) == {"paramaribo"}
+    assert result.allocation["volume"].sum() == pytest.approx(61599, rel=1e-9)
+    assert (result.staffing.loc[result.staffing["site"] == "manila", "share"] == 0).all()
+
+
+def test_shares_within_the_solver_tolerance_are_zero_and_no_share_rises() -> None:
+    from bestshore.model.build import SHARE_NOISE, without_crumbs
+
+    shares = np.array([0.0, 2.9e-9, 1e-7, 0.4, 0.6 - 2.9e-9, 9.99e-8, 1.0])
+    kept = without_crumbs(shares)
+    assert kept.tolist() == [0.0, 0.0, 1e-7, 0.4, 0.6 - 2.9e-9, 0.0, 1.0]
+    assert (kept <= shares).all() and SHARE_NOISE == 1e-7
+    assert without_crumbs(shares[[0, 2, 3]]).tolist() == [0.0, 1e-7, 0.4]  # none: as given

@@ -16,7 +16,13 @@ from bestshore.model.inputs import ModelInputs
 from bestshore.model.program import LinearProgram, Solution
 from bestshore.model.sets import Eligibility, eligible_assignments
 
-__all__ = ["SourcingModel", "build_model"]
+__all__ = ["SHARE_NOISE", "SourcingModel", "build_model", "without_crumbs"]
+
+#: Shares under this are the solver's tolerance, not work. HiGHS meets rows and
+#: integrality within 1e-7 and 1e-6, so a share an on/off decision holds at 0 (a call
+#: type on one site, ``single_team``) may come back at a few billionths: a second site
+#: "serving" a thousandth of a call a year, which the checker counts as a second team.
+SHARE_NOISE = 1e-7
 
 
 @dataclass
@@ -43,8 +49,9 @@ class SourcingModel:
         return self.solution.values
 
     def shares(self) -> np.ndarray:
-        """Solved share of each eligible assignment, clipped to [0, 1] (row order)."""
-        return np.clip(self.values()[self.variables.share], 0.0, 1.0)
+        """Solved share of each eligible assignment, clipped to [0, 1], a share under
+        :data:`SHARE_NOISE` at 0 (:func:`without_crumbs`; row order)."""
+        return without_crumbs(np.clip(self.values()[self.variables.share], 0.0, 1.0))
 
     def value(self, column: int) -> float:
         """Solved value of one program column."""
@@ -132,3 +139,14 @@ def build_model(
         with program.section(record.name):
             record.add(program, inputs, variables)
     return SourcingModel(inputs=inputs, program=program, variables=variables, families=families)
+
+
+def without_crumbs(shares: np.ndarray) -> np.ndarray:
+    """``shares`` with each share in ``(0, SHARE_NOISE)`` set to 0. No load rises, so
+    no queue needs more agents than the solve's plan: a crumb added to another share
+    could lift a load the relaxation put exactly at a whole agent's limit over it. A
+    unit then meets its demand within ``SHARE_NOISE``, as the solver met it."""
+    crumbs = (shares > 0) & (shares < SHARE_NOISE)
+    if not crumbs.any():
+        return shares
+    return np.where(crumbs, 0.0, shares)
