@@ -10,6 +10,7 @@ import importlib.util
 import itertools
 import re
 import struct
+import sys
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -814,3 +815,23 @@ def test_roster_leaves_its_inputs_unchanged_and_names_missing_columns(
     empty = roster_coverage.iloc[:0]
     titles = [p["title"] for p in _panels(chart_roster(shifts, empty).to_dict())]
     assert titles == [["Paris Bercy", "4 agent-shifts"], ["Rabat Agdal", "3 agent-shifts"]]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the XDG folders are Linux's")
+def test_the_vega_scripts_are_kept_in_the_users_cache_folder(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from bestshore.views import export
+
+    monkeypatch.delenv("BESTSHORE_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    kept = export._bundle_cache("5.20.1")
+    assert kept is not None and kept.parent == tmp_path / "xdg" / "bestshore"
+    assert kept.name.startswith("vega-") and kept.name.endswith("-vl5.20.1.js")
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert export._bundle_cache(None) == (
+        tmp_path / "home" / ".cache" / "bestshore" / kept.name.replace("5.20.1", "default")
+    )
+    monkeypatch.setenv("BESTSHORE_CACHE_DIR", "")
+    assert export._bundle_cache(None) is None

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import altair as alt
+import platformdirs
 import vl_convert
 
 from bestshore.result.files import OutputError, atomic_write
@@ -185,16 +186,16 @@ def _stamp(data: bytes) -> bytes:
 
 def _bundle_cache(vl_version: str | None) -> Path | None:
     """Where the HTML pages' Vega scripts are kept between runs: ``$BESTSHORE_CACHE_DIR``,
-    else ``$XDG_CACHE_HOME/bestshore``, else ``~/.cache/bestshore``; None when
-    ``BESTSHORE_CACHE_DIR`` is empty (no cache) or no home is known."""
+    else the user's cache folder for ``bestshore`` (platformdirs: ``$XDG_CACHE_HOME`` or
+    ``~/.cache`` on Linux, ``~/Library/Caches`` on macOS, ``%LOCALAPPDATA%`` on Windows);
+    None when ``BESTSHORE_CACHE_DIR`` is empty (no cache) or no home is known."""
     root = os.environ.get("BESTSHORE_CACHE_DIR")
     if root == "":
         return None
     if root is None:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-        if base.startswith("~"):
+        root = platformdirs.user_cache_dir("bestshore", appauthor=False)
+        if root.startswith("~"):  # no home to expand it in
             return None
-        root = os.path.join(base, "bestshore")
     version = importlib.metadata.version("vl-convert-python")
     return Path(root) / f"vega-{version}-vl{vl_version or 'default'}.js"
 
