@@ -1257,7 +1257,7 @@ def solve_pulp_naive(inputs: ModelInputs, eligibility: Eligibility) -> Run:
     stats = prob.solve(solver)
     solved = time.perf_counter()
     run.status = "optimal" if stats.status == pulp.LpSolveStatus.Optimal else str(stats.status)
-    run.objective = float(stats.objective)
+    run.objective = float(stats.objective) if stats.objective is not None else float("nan")
     shares = np.array([x[key].varValue or 0.0 for key in keys], dtype=float)
     run.table = _table(rows, shares)
     done = time.perf_counter()
@@ -1275,7 +1275,7 @@ def solve_pulp_naive(inputs: ModelInputs, eligibility: Eligibility) -> Run:
 def _timed_pulp_highs() -> type:
     import pulp
 
-    class TimedHiGHS(pulp.HiGHS):  # type: ignore[misc]
+    class TimedHiGHS(pulp.HiGHS):
         """PuLP's HiGHS interface, timing HiGHS's own run apart from PuLP's hand-over."""
 
         run_seconds = 0.0
@@ -1323,7 +1323,7 @@ def _time_highs_run() -> Iterator[list[float]]:
         finally:
             spent.append(time.perf_counter() - start)
 
-    highspy.Highs.run = timed  # type: ignore[method-assign]
+    highspy.Highs.run = timed  # type: ignore[method-assign, assignment]
     try:
         yield spent
     finally:

@@ -22,6 +22,7 @@ same formulation; the floor must reach the first round's optimum (see
 from __future__ import annotations
 
 import argparse
+import functools
 import inspect
 import json
 import math
@@ -376,6 +377,8 @@ def _workbench(scenario: Any, check: bool, quick: bool) -> dict[str, Any]:
     vendor_work = first.allocation[first.allocation["vendor"] != "in-house"]
     vendor = _heaviest(vendor_work, "vendor") if len(vendor_work) else None
     rate = next(s.cost_per_hour for s in bench.scenario.sites if s.id == site)
+    if rate is None:  # priced per call type only: no one rate to vary
+        raise SystemExit(f"bench: {site} has no cost_per_hour to vary")
     out["site"], out["vendor"], out["base_rate"] = site, vendor, rate
 
     def timed(change: Callable[[], None]) -> tuple[float, dict[str, float], float]:
@@ -401,7 +404,7 @@ def _workbench(scenario: Any, check: bool, quick: bool) -> dict[str, Any]:
     each, costs = [], []
     begin = time.perf_counter()
     for price in points:
-        seconds, _, cost = timed(lambda p=float(price): bench.set_rate(site, p))
+        seconds, _, cost = timed(functools.partial(bench.set_rate, site, float(price)))
         each.append(seconds)
         costs.append(cost)
     out["sweep"] = time.perf_counter() - begin
@@ -1296,8 +1299,8 @@ def _write_markdown(
         "| target | measured | verdict |",
         "|---|---|---|",
     ]
-    for target, measured, ok in _targets(summaries, analysis, workbench):
-        lines.append(f"| {target} | {measured} | {_verdict(ok)} |")
+    for goal, measured, ok in _targets(summaries, analysis, workbench):
+        lines.append(f"| {goal} | {measured} | {_verdict(ok)} |")
     if not sizes and not workbench:  # a run with shifts only
         del lines[hourly:]
     if shift_names:
