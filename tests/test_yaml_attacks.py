@@ -226,12 +226,16 @@ def _python_reader(text: str) -> tuple[object, dict[tuple[object, ...], int]]:
     of every value (by path), the independent reading the loader is compared with."""
     node = yaml.compose(text, Loader=loader_module._CoreLoader)
     lines: dict[tuple[object, ...], int] = {}
+    # A key in a path is the key as read, not its text: the core schema reads the text
+    # ``08`` as the integer 8 (the long fuzz found a string key "08", which PyYAML's
+    # own schema writes unquoted).
+    keys = loader_module._CoreLoader("")
 
     def walk(item: yaml.Node, here: tuple[object, ...]) -> None:
         lines[here] = item.start_mark.line + 1
         if isinstance(item, yaml.MappingNode):
             for key, value in item.value:
-                walk(value, (*here, key.value))
+                walk(value, (*here, keys.construct_object(key, deep=True)))
         elif isinstance(item, yaml.SequenceNode):
             for i, value in enumerate(item.value):
                 walk(value, (*here, i))
