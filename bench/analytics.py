@@ -129,7 +129,7 @@ def run_analytics(
     import numpy as np
     import pandas as pd
 
-    from bench.run import _machine
+    from bench.run import machine_info
     from bestshore.scenario import load_scenario
 
     scenario = load_scenario(STUDY)
@@ -140,7 +140,7 @@ def run_analytics(
     record: dict[str, Any] = {
         "scenario": str(STUDY.relative_to(ROOT)),
         "seed": seed,
-        "machine": _machine(),
+        "machine": machine_info(),
         "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
     }
 

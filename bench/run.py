@@ -563,7 +563,7 @@ def _fit_exponent(points: list[tuple[float, float]]) -> float:
     return float(slope)
 
 
-def _machine() -> dict[str, str]:
+def machine_info() -> dict[str, str]:
     cpu = platform.processor() or "unknown"
     try:
         for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
@@ -1726,7 +1726,7 @@ def main(argv: list[str] | None = None) -> int:
     repeats = {size: args.xl_repeats if size == "XL" else args.repeats for size in sizes}
     for name in shift_names:  # the rostered demo as often as the others, sizes less
         repeats[name] = args.repeats if name in DEMOS else args.shift_repeats
-    machine = _machine()  # the commit measured: read before the run
+    machine = machine_info()  # the commit measured: read before the run
     raw = _collect(sizes, repeats, skipped, args) if sizes else []
     raw += _collect_shifts(shift_names, repeats, args)
     meta = {
@@ -1736,7 +1736,7 @@ def main(argv: list[str] | None = None) -> int:
         "skipped": skipped,
         "load": [load_start, os.getloadavg()[0]],
         "machine": machine,
-        "commit_at_end": _machine()["commit"],
+        "commit_at_end": machine_info()["commit"],
     }
     status = _report(raw, meta, args.out, args.chart_dir)
     if args.rfp == "on":

@@ -146,7 +146,4 @@ def without_crumbs(shares: np.ndarray) -> np.ndarray:
     no queue needs more agents than the solve's plan: a crumb added to another share
     could lift a load the relaxation put exactly at a whole agent's limit over it. A
     unit then meets its demand within ``SHARE_NOISE``, as the solver met it."""
-    crumbs = (shares > 0) & (shares < SHARE_NOISE)
-    if not crumbs.any():
-        return shares
-    return np.where(crumbs, 0.0, shares)
+    return np.where((shares > 0) & (shares < SHARE_NOISE), 0.0, shares)

@@ -154,13 +154,18 @@ def add_commitments(lp: LinearProgram, inputs: ModelInputs, variables: Variables
 def commitment_costs(inputs: ModelInputs, staffing: pd.DataFrame) -> pd.DataFrame:
     """Take-or-pay shortfalls of an exact plan: ``kind`` (commitment), ``id``, ``cost``."""
     committed = [
-        v
+        (v.id, v.commitment.contacts, v.commitment.shortfall_price)
         for v in inputs.scenario.vendors
         if v.commitment is not None and v.commitment.shortfall_price is not None
     ]
-    rows: list[dict[str, object]] = []
-    if not committed:  # no take-or-pay: nothing to sum (a plan is priced many times)
-        return pd.DataFrame(rows, columns=["kind", "id", "cost"])
+    rows = []
+    if committed:  # none: nothing to sum (a plan is priced many times)
+        yearly = (staffing["calls"] * staffing["annual_factor"]).groupby(staffing["vendor"]).sum()
+        for vendor, contacts, price in committed:
+            short = max(0.0, contacts - float(yearly.get(vendor, 0.0)))
+            if short > 1e-9 * contacts:
+                rows.append({"kind": "commitment", "id": vendor, "cost": short * price})
+    return pd.DataFrame(rows, columns=["kind", "id", "cost"])
     yearly = (staffing["calls"] * staffing["annual_factor"]).groupby(staffing["vendor"]).sum()
     for vendor in committed:
         commitment = vendor.commitment

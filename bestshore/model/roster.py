@@ -681,7 +681,7 @@ def whole_roster(
             agents[used].astype(np.int64), agents[used] * lengths[used],
         )  # fmt: skip
     return (
-        shifts.frame(SHIFT_COLUMNS) if len(shifts) else pd.DataFrame([], columns=SHIFT_COLUMNS),
+        shifts.frame(SHIFT_COLUMNS) if len(shifts) else _NO_SHIFTS.copy(),
         hours.frame(_HOURS_COLUMNS) if hours.sites else _empty_hours(),
     )
 
