@@ -606,6 +606,7 @@ def machine_info() -> dict[str, str]:
         "numpy": version("numpy"),
         "pandas": version("pandas"),
         "scipy": version("scipy"),
+        "numba": version("numba"),
         "commit": commit + (" with uncommitted changes under bestshore/" if dirty else ""),
     }
 
@@ -1128,7 +1129,7 @@ def _write_markdown(
         f"- cores: {machine['cores']}; CPU: {machine['cpu']}",
         f"- Python {machine['python']}; highspy {machine['highspy']}; PuLP {machine['pulp']}; "
         f"linopy {machine['linopy']}; numpy {machine['numpy']}; pandas {machine['pandas']}; "
-        f"scipy {machine['scipy']}",
+        f"scipy {machine['scipy']}; numba {machine.get('numba', 'not recorded')}",
         f"- bestshore at commit {machine['commit']}"
         + (
             f" (at the end of the run: {machine['commit_at_end']})"
