@@ -5,10 +5,11 @@ Each load walks the Erlang B recursion up from no agents, one agent a step,
 .. math:: B(0) = 1, \qquad B(n) = \frac{A\,B(n-1)}{n + A\,B(n-1)},
 
 and its search ends at the first count that meets the goal, as the scalar
-:func:`~bestshore.staffing.agents_for_service_level` walks; the count is returned with
-:math:`B(n)` there and :math:`B(n-1)` (what the interpolation of planning agents reads).
-The operations are the scalar path's, in its order and with the C library's ``exp``, so
-the counts and values are its own to the bit.
+:func:`~bestshore.staffing.agents_for_service_level` walks. The planning agents
+interpolate between that count and the one before (on :math:`B(n)` and :math:`B(n-1)`,
+kept as the walk passes them), and the whole agents' service level and ASA are taken
+where the capped search ends. The operations are the scalar path's, in its order and
+with the C library's ``exp``, so the counts and values are its own to the bit.
 
 Compiled by Numba: the walk is a loop of a few floating-point steps per agent, for
 hundreds of loads a call. As numpy steps on arrays it took a tenth of a Monte Carlo
