@@ -8,6 +8,10 @@ it, and a plan must not depend on which path computed its agents.
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import numpy as np
@@ -108,3 +112,32 @@ def test_a_call_types_many_loads_get_the_scalar_agents() -> None:
             whole = roster_agents_of(call_type, loads, occupancy)
             assert planning.tolist() == [agents_needed(call_type, a, occupancy) for a in loads]
             assert whole.tolist() == [roster_agents(call_type, a, occupancy) for a in loads]
+
+
+def test_the_search_runs_where_numba_may_not_cache() -> None:
+    """A read-only install under a read-only home: Numba finds no folder to cache the
+    compiled search in and refuses to cache it (simulated in a fresh process: no cache
+    locator at all). The search is then compiled in memory, and gives the scalar
+    path's figures."""
+    loads = [10.0, 0.0, 3.3, 57.2]
+    code = textwrap.dedent(
+        f"""
+        import json
+        import numba.core.caching as caching
+        caching.CacheImpl._locator_classes = []  # no folder Numba may write in
+        import numpy as np
+        from bestshore.staffing.arrays import queue_staffing
+        found = queue_staffing((180.0, 0.8, 20.0, None), np.array({loads!r}), 0.85)
+        print(json.dumps([found.whole.tolist(), found.planning.tolist()]))
+        """
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=False
+    )
+    assert run.returncode == 0, run.stderr.strip().splitlines()[-1:]
+    whole, planning = json.loads(run.stdout)
+    expected_planning, expected_whole, _, _ = _scalar(
+        (180.0, 0.8, 20.0, None), np.array(loads), 0.85
+    )
+    assert whole == expected_whole.tolist()
+    assert planning == expected_planning.tolist()

@@ -15,12 +15,15 @@ Compiled by Numba: the walk is a loop of a few floating-point steps per agent, f
 hundreds of loads a call. As numpy steps on arrays it took a tenth of a Monte Carlo
 draw; compiled, each load stops at its own answer and nothing is allocated per step.
 The compiled code is cached beside this module (or in the user's cache when the
-package folder is read-only), so a process compiles it once.
+package folder is read-only), so a process compiles it once; where Numba finds no folder
+to write in, each process compiles it (about a second).
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any, cast
 
 import numpy as np
 from numba import njit
@@ -28,14 +31,26 @@ from numba import njit
 __all__ = ["erlang_staffing"]
 
 
-@njit(cache=True, error_model="numpy", nogil=True)
+def _compiled[Function: Callable[..., Any]](function: Function) -> Function:
+    """``function`` compiled in nopython mode, IEEE arithmetic (a division by zero gives
+    an infinity, not an exception), cached where Numba may write; it refuses to cache
+    where neither the package's folder nor the user's cache is writable (a read-only
+    install under a read-only home), and the function is then compiled in memory."""
+    try:
+        compiled = njit(function, cache=True, error_model="numpy", nogil=True)
+    except RuntimeError:  # "cannot cache function ...: no locator available"
+        compiled = njit(function, error_model="numpy", nogil=True)
+    return cast("Function", compiled)
+
+
+@_compiled
 def _wait_probability(traffic: float, agents: float, blocking: float) -> float:
     if agents <= traffic:
         return 1.0
     return agents * blocking / (agents - traffic * (1.0 - blocking))
 
 
-@njit(cache=True, error_model="numpy", nogil=True)
+@_compiled
 def _service_level(
     traffic: float, agents: float, blocking: float, aht: float, seconds: float
 ) -> float:
@@ -45,14 +60,14 @@ def _service_level(
     return 1.0 - waits * math.exp(min(-(agents - traffic) * seconds / aht, 700.0))
 
 
-@njit(cache=True, error_model="numpy", nogil=True)
+@_compiled
 def _asa(traffic: float, agents: float, blocking: float, aht: float) -> float:
     if agents <= traffic:
         return math.inf
     return _wait_probability(traffic, agents, blocking) * aht / (agents - traffic)
 
 
-@njit(cache=True, error_model="numpy", nogil=True)
+@_compiled
 def _nan_max(a: float, b: float) -> float:
     """numpy's maximum: NaN if either is."""
     if math.isnan(a) or math.isnan(b):
@@ -60,7 +75,7 @@ def _nan_max(a: float, b: float) -> float:
     return a if a >= b else b
 
 
-@njit(cache=True, error_model="numpy", nogil=True)
+@_compiled
 def erlang_staffing(
     searched: np.ndarray,
     load: np.ndarray,
