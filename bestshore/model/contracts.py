@@ -166,13 +166,3 @@ def commitment_costs(inputs: ModelInputs, staffing: pd.DataFrame) -> pd.DataFram
             if short > 1e-9 * contacts:
                 rows.append({"kind": "commitment", "id": vendor, "cost": short * price})
     return pd.DataFrame(rows, columns=["kind", "id", "cost"])
-    yearly = (staffing["calls"] * staffing["annual_factor"]).groupby(staffing["vendor"]).sum()
-    for vendor in committed:
-        commitment = vendor.commitment
-        assert commitment is not None and commitment.shortfall_price is not None
-        short = max(0.0, commitment.contacts - float(yearly.get(vendor.id, 0.0)))
-        if short > 1e-9 * commitment.contacts:
-            rows.append(
-                {"kind": "commitment", "id": vendor.id, "cost": short * commitment.shortfall_price}
-            )
-    return pd.DataFrame(rows, columns=["kind", "id", "cost"])

@@ -77,13 +77,13 @@ def queue_staffing(goal: Goal, traffic: np.ndarray, max_occupancy: float) -> Que
     load = traffic[live]
     # The scalar search runs on the load rebuilt from the calls: A h 3600 / h / 3600.
     searched = load * 3600.0 / aht * aht / (60.0 * 60.0)
-    stable = np.floor(searched) + 1
-    starts = (stable, np.maximum(stable, _ceil_ratio(searched / max_occupancy)))
+    # the free search starts past the load; the capped one at the occupancy cap's count
+    low = np.floor(searched) + 1
+    high = np.maximum(low, _ceil_ratio(searched / max_occupancy))
     # Each load's walk is compiled (:mod:`.walk`); imported here, so that a process that
     # staffs no queue never loads the compiler.
     from bestshore.staffing.walk import erlang_staffing
 
-    low, high = starts
     found = erlang_staffing(
         searched,
         load,

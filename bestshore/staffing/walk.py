@@ -16,7 +16,7 @@ hundreds of loads a call. As numpy steps on arrays it took a tenth of a Monte Ca
 draw; compiled, each load stops at its own answer and nothing is allocated per step.
 The compiled code is cached beside this module (or in the user's cache when the
 package folder is read-only), so a process compiles it once; where Numba finds no folder
-to write in, each process compiles it (about a second).
+to write in, each process compiles it (1.4 s here).
 """
 
 from __future__ import annotations
@@ -127,13 +127,11 @@ def erlang_staffing(
                 raise AssertionError("unreachable: a queue's goals are met with enough agents")
             if n < free_start[row]:
                 continue
-            agents = float(n)
-            waits = agents * blocking_searched / (agents - walked * (1.0 - blocking_searched))
+            agents = float(n)  # past the start, so more than the load
             if service:
-                exponent = min(-(agents - walked) * answer / aht, 700.0)
-                meets = 1.0 - waits * math.exp(exponent) >= target
+                meets = _service_level(walked, agents, blocking_searched, aht, answer) >= target
             else:
-                meets = waits * aht / (agents - walked) <= asa
+                meets = _asa(walked, agents, blocking_searched, aht) <= asa
             if not meets:
                 continue
             if searching:
