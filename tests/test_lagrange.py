@@ -301,6 +301,7 @@ def test_a_pool_and_a_cheaper_site_are_bounded_as_one_block(
     import bestshore.model.lagrange as lagrange
 
     data = _pooling_and_cheaper(model)
+    data["settings"]["pooled_hours_milp"] = False  # the vertices' bound alone
     inputs = prepare_inputs(parse_scenario(copy.deepcopy(data)))
     planning = plan_sourcing(inputs)
     exact = _whole if model == "whole" else _planning
@@ -412,7 +413,10 @@ def test_the_jump_at_no_load_raises_the_demos_bound(monkeypatch: pytest.MonkeyPa
     import bestshore.model.lagrange as lagrange
     from bestshore.scenario import load_scenario
 
-    planning = plan_sourcing(prepare_inputs(load_scenario(SCENARIOS / "demo.yaml")))
+    scenario = load_scenario(SCENARIOS / "demo.yaml")
+    settings = scenario.settings.model_copy(update={"pooled_hours_milp": False})
+    inputs = prepare_inputs(scenario.model_copy(update={"settings": settings}))
+    planning = plan_sourcing(inputs)  # the vertices' bound alone, not the pooled MILPs
     assert planning.plan is not None and planning.plan.bound_source == "lagrangian"
     fixed = _decisions(planning.first_model, planning.first_solution)
     jumped = lagrangian_bound(planning.first_model, fixed=fixed)

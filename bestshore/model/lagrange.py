@@ -148,6 +148,14 @@ It sees the pooling a split loses, which the pools bounded one by one at the LP'
 duals do not: on the demo, the multilingual desk's 168 hours are bounded 52,403 EUR
 higher (every hour enumerated, 308 vertices at most), and 22,093 more with the jump.
 
+**Pooled hours as MILPs** (:mod:`bestshore.model.pooled_hours`,
+``settings.pooled_hours_milp``). A third bound of each such group: the same block, its
+staffing not under ``ψ`` but under lines on pieces of each queue's load (cut at the
+whole-agent corners), a binary choosing each queue's piece; HiGHS's dual bound on that
+small MILP. It sees the planning agents' rise inside each step, which ``ψ`` joins by
+the corners' line: the demo's desk hours 33,159 EUR higher at the LP's duals. Each
+group keeps the highest of its three bounds; the multiplier steps leave the MILPs out.
+
 **Multiplier steps** (:func:`multiplier_steps`). :class:`LagrangianDual` computes once
 what does not depend on :math:`\mu` (the LP, the rows' split, the tables, the staffing
 read on the cells, the seat caps, the minorants and the vertices);
@@ -173,6 +181,7 @@ tables): the function returns None for a scenario with one.
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import numpy as np
 import pandas as pd
@@ -182,6 +191,7 @@ from bestshore.model.build import SourcingModel
 from bestshore.model.curve import StaffingEnvelopes, corner_slack, limits_to, month_weights
 from bestshore.model.inputs import rostered_sites
 from bestshore.model.opening import first_agent
+from bestshore.model.pooled_hours import PooledHour, Queue, pooled_hour_bounds, pooled_hours
 from bestshore.model.program import solve_with_highs
 from bestshore.model.staffing import exact_staffing, queue_goal
 
@@ -725,6 +735,60 @@ class LagrangianDual:
                 self.items, group, self.unit, traffic, arrays.col_lower[self.share],
                 arrays.col_upper[self.share], enveloped, minorants, kinds, whole, months,
             )  # fmt: skip
+        # and each as a MILP on its exact staffing (:mod:`bestshore.model.pooled_hours`)
+        self.hours: list[PooledHour] = []
+        if env is not None and env.pools and scenario.settings.pooled_hours_milp:
+            self.hours = self._pooled_hours(call_types, occupancy)
+
+    def _pooled_hours(self, call_types: dict, occupancy: float) -> list[PooledHour]:
+        """The MILPs of the call types' hours with a language pool whose queues are
+        each wholly staffed or wholly linear (:func:`~bestshore.model.pooled_hours.
+        pooled_hours`): a queue's most load is its full load within its seats."""
+        lead = np.array([r[0] for r in self.items])
+        staffed = np.array([bool(self.enveloped[r].all()) for r in self.items])
+        linear = np.array([not self.enveloped[r].any() for r in self.items])
+        owner = self.group[lead]
+        corners: dict[tuple[str, bool], np.ndarray] = {}
+        for key in self.tables:
+            at = [
+                i
+                for i in np.flatnonzero(staffed)
+                if (self.kinds[lead[i]], self.whole[lead[i]]) == key
+            ]
+            busiest = max((float(self.traffic[self.items[i]].sum()) for i in at), default=0.0)
+            if busiest > 0:
+                corners[key] = limits_to(call_types[key[0]], occupancy, 1.5 * busiest + 1.0)
+        groups = []
+        for g in np.flatnonzero(self.pooled_group):
+            members = np.flatnonzero(owner == g)
+            if np.any(~staffed[members] & ~linear[members]) or not staffed[members].any():
+                continue
+            queues = []
+            for i in members[staffed[members]]:
+                rows = self.items[i]
+                key = (str(self.kinds[rows[0]]), bool(self.whole[rows[0]]))
+                table = self.tables[key]
+                ratios, weeks = self.months[key[0]]
+                scales = [
+                    (ratio, week) for ratio, week in zip(ratios, weeks, strict=True) if ratio > 0
+                ]
+                full = float(self.traffic[rows].sum())
+                room = self.most[rows[0]] if len(rows) > 1 else self.upper_bound[rows[0]]
+                queues.append(
+                    Queue(
+                        rows=rows,
+                        cap=full * min(1.0, float(room)),
+                        week=table.below,
+                        year=functools.partial(_year_below, table, scales),
+                        week_first=table.first,
+                        year_first=table.first * sum(week for _, week in scales),
+                        corners=corners[key],
+                    )
+                )
+            rows = np.concatenate([self.items[i] for i in members])
+            groups.append((int(g), np.sort(rows), queues))
+        upper = np.minimum(self.arrays.col_upper[self.share], 1.0)
+        return pooled_hours(groups, self.unit, self.traffic, self.lower_bound, upper)
 
     def project(self, mu: np.ndarray) -> np.ndarray:
         """``μ`` with the signs each row allows: 0 off the dualized rows, and where the
@@ -778,10 +842,13 @@ class LagrangianDual:
         refine: int = REFINE,
         fine_cells: int = FINE_CELLS,
         lift: bool = False,
+        exact_pools: bool = True,
     ) -> Evaluation | None:
         """``L(μ)`` (module docstring) and, with ``lift``, the lift of its blocks'
         minimizers; None when an unbounded column has a reduced cost of the wrong sign
-        (no bound). ``mu`` is projected first (:meth:`project`)."""
+        (no bound). ``mu`` is projected first (:meth:`project`). ``exact_pools``: the
+        pooled hours' MILPs too (:mod:`~bestshore.model.pooled_hours`; the multiplier
+        steps leave them out, a step then costs what it did)."""
         arrays = self.arrays
         mu = self.project(mu)
         n, unit, group, traffic = self.n, self.unit, self.group, self.traffic
@@ -860,8 +927,12 @@ class LagrangianDual:
             vertex, picks = _vertex_least(
                 self.vertices, sites.size, slope, alpha_week, alpha_year, self.items
             )
-            total += float(np.sum(np.maximum(sites, vertex)[self.pooled_group]))
-            parts["pooled"] = float(np.sum(np.maximum(sites, vertex)[self.pooled_group]))
+            best = np.maximum(sites, vertex)
+            if exact_pools and self.hours:
+                milp = pooled_hour_bounds(self.hours, sites.size, slope, alpha_week, alpha_year)
+                best = np.maximum(best, milp)
+            total += float(np.sum(best[self.pooled_group]))
+            parts["pooled"] = float(np.sum(best[self.pooled_group]))
             if shares is not None:
                 for g, (rows_of, picked) in picks.items():
                     if vertex[g] >= sites[g]:
@@ -983,6 +1054,16 @@ class LagrangianDual:
         lift[self.year[has_year]] = (carried * yearly)[has_year]
 
 
+def _year_below(table: _Table, scales: list[tuple[float, float]], loads: np.ndarray) -> np.ndarray:
+    """A queue's agent-weeks a year at ``loads`` of the sizing week, each month's
+    staffing read on ``table`` at the grid point at or below its load (``scales``: each
+    month's load ratio and weeks)."""
+    found = np.zeros(np.shape(loads))
+    for ratio, weeks in scales:
+        found += weeks * table.below(ratio * loads)
+    return found
+
+
 def _cell_shares(choice: np.ndarray, cells: int) -> np.ndarray:
     """A share in each chosen cell (index into ``{0}``, the intervals, ``{1}``): its
     upper end, ``(K-1)/K`` for ``((K-1)/K, 1)``."""
@@ -1049,7 +1130,7 @@ def multiplier_steps(
     """
     mu = dual.project(dual.start if start is None else start)
     first = mu
-    at = dual.evaluate(mu, cells=cells, fine_cells=0, lift=True)
+    at = dual.evaluate(mu, cells=cells, fine_cells=0, lift=True, exact_pools=False)
     values = np.full(steps + 1, np.nan)
     if at is None:
         return Steps(None, None, values)
@@ -1063,7 +1144,7 @@ def multiplier_steps(
         if norm <= 0.0 or target <= at.value:
             break  # z* meets every dualized row, or no room below the target
         mu = dual.project(mu + theta * (target - at.value) / norm * direction)
-        found = dual.evaluate(mu, cells=cells, fine_cells=0, lift=True)
+        found = dual.evaluate(mu, cells=cells, fine_cells=0, lift=True, exact_pools=False)
         if found is not None:
             values[k] = found.value
         if found is not None and found.value > best:
@@ -1074,7 +1155,7 @@ def multiplier_steps(
         if found is None or stalled >= STEP_PATIENCE:
             theta, stalled = theta / 2, 0
             mu = best_mu
-            found = dual.evaluate(mu, cells=cells, fine_cells=0, lift=True)
+            found = dual.evaluate(mu, cells=cells, fine_cells=0, lift=True, exact_pools=False)
             assert found is not None
         at = found
     value = best

@@ -1,0 +1,319 @@
+r"""Each call type's hour with a language pool bounded by a small MILP on its staffing.
+
+The Lagrangian bound (:mod:`bestshore.model.lagrange`) takes a call type's hour ``G``
+with a language pool as one block: its demand rows kept, its queues ``q`` (each pool,
+and each row at a site that does not pool) paying their staffing on their loads
+:math:`A_q = \sum_{r \in q} T_r x_r`,
+
+.. math:: \phi_G = \min \Big\{ \sum_{r \in G} g_r x_r + \sum_q \big(\underline\alpha^W_q
+          W(A_q) + \underline\alpha^Y_q Y(A_q)\big) : \sum_s x_{d,s} = 1\ \forall d \in G,\
+          l \le x \le v,\ A_q \le \bar A_q \Big\},
+
+``W`` the sizing week's exact agents, ``Y`` the year's agent-weeks
+(:math:`Y(a) = \sum_m w_m N(\rho_m a)`), :math:`\underline\alpha \ge 0` the least of the
+queue's rows' coefficients and :math:`\bar A_q` the most load its site's seats allow.
+The vertex bound there puts ``W`` over a *concave* minorant ``ψ`` that joins the
+whole-agent corners :math:`(L(n), n)`, so that the least is at a vertex; planning agents
+rise well above that line inside each step (the service level interpolated between whole
+agents), and the bound loses it. This module bounds :math:`\phi_G` without ``ψ``, by a
+MILP whose every point costs no more than the staffing it stands for:
+
+* each queue's load range :math:`[0, \bar A_q]` is cut at the corners :math:`L(n)` and
+  each step in :data:`PIECES` equal pieces :math:`[P_k, Q_k]`;
+* on a piece, ``W`` (and ``Y``) lies above a line :math:`\ell_k(a) = c_k + s_k (a - P_k)`:
+  :math:`s_k` the slope from the piece's lower end to its upper end read on the staffing
+  table, :math:`c_k = \min_j (v_j - s_k (a_{j+1} - P_k))` over :data:`SAMPLES` loads
+  :math:`a_0 = P_k < a_1 < \dots < a_J = Q_k`, :math:`v_j` the table's staffing at the grid
+  point at or below :math:`a_j` (:math:`m_0`, the first agent, at :math:`a_0 = 0`): on
+  :math:`[a_j, a_{j+1}]`, :math:`\ell_k \le \ell_k(a_{j+1}) \le v_j \le W` (``W``
+  nondecreasing, :math:`s_k \ge 0`);
+* a binary :math:`z_{q,k}` chooses the piece and :math:`a_{q,k} \in [P_k z_{q,k}, Q_k
+  z_{q,k}]` carries the load: :math:`\sum_k z_{q,k} \le 1`, :math:`\sum_k a_{q,k} =
+  \sum_{r \in q} T_r x_r`, the queue paying :math:`\sum_k (\underline\alpha^W (c^W_k -
+  s^W_k P_k) + \underline\alpha^Y (c^Y_k - s^Y_k P_k)) z_{q,k} + (\underline\alpha^W s^W_k +
+  \underline\alpha^Y s^Y_k) a_{q,k}`.
+
+Every point of :math:`\phi_G`'s set lifts to a MILP point (each queue's piece holding its
+load, the first holding one where two meet) costing at most its value, so the MILP's
+optimum, and HiGHS's dual bound on it (a node limit, :data:`NODES`: no clock), is at most
+:math:`\phi_G`: a bound of the group, kept where it is the higher. A group with a
+negative coefficient (no lower line bounds ``α W`` below) is left to the other bounds.
+
+On the demo (the LP's duals): the multilingual desk's 168 hours are bounded about
+30,000 EUR higher than under ``ψ`` (``docs/formulation.md``). The programs run on
+:data:`THREADS` threads (HiGHS releases the interpreter while it solves; each program
+alone on one thread, so the result does not depend on the order).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import scipy.sparse as sp
+
+from bestshore.model.program import ProgramArrays, new_highs, solve_with_highs
+
+__all__ = [
+    "NODES",
+    "PIECES",
+    "SAMPLES",
+    "PooledHour",
+    "Queue",
+    "piece_lines",
+    "pooled_hour_bounds",
+    "pooled_hours",
+]
+
+#: Pieces each whole-agent step of a queue's load is cut in.
+PIECES = 3
+#: Loads each piece's lines are checked at (the lines' loss is about a piece's rise over
+#: one of these intervals).
+SAMPLES = 128
+#: Branch-and-bound nodes a group's program may take (its dual bound then stands).
+NODES = 1000
+#: Programs solved at once.
+THREADS = 2
+
+_HEURISTICS = (
+    "mip_heuristic_run_feasibility_jump",
+    "mip_heuristic_run_rens",
+    "mip_heuristic_run_rins",
+    "mip_heuristic_run_root_reduced_cost",
+)
+
+#: A staffing function of loads read on a table, at the grid point at or below each
+#: load: ``(loads) -> agents`` (the week's) or agent-weeks (the year's).
+Staffing = Callable[[np.ndarray], np.ndarray]
+
+
+@dataclasses.dataclass(frozen=True)
+class Queue:
+    """A staffed queue of a group: its share rows, the most load its seats allow, and
+    its staffing read on the tables (the week's and the year's, each with its value
+    just above no load), with the corners :math:`L(n)` its load range is cut at."""
+
+    rows: np.ndarray
+    cap: float
+    week: Staffing
+    year: Staffing
+    week_first: float
+    year_first: float
+    corners: np.ndarray
+
+
+@dataclasses.dataclass(frozen=True)
+class PooledHour:
+    """One call type's hour with a language pool as a MILP whose costs the multipliers
+    set (:func:`pooled_hour_bounds`).
+
+    ``group`` is its id, ``rows`` its share rows (one column each, first), ``queues``
+    each staffed queue's rows, ``program`` the MILP with zero costs; ``piece_queue``,
+    ``piece_z`` and ``piece_a`` each piece's queue (an index into ``queues``) and
+    columns, ``week`` and ``year`` its lines as (cost on ``z``, cost on ``a``) per unit
+    of coefficient.
+    """
+
+    group: int
+    rows: np.ndarray
+    queues: list[np.ndarray]
+    program: ProgramArrays
+    piece_queue: np.ndarray
+    piece_z: np.ndarray
+    piece_a: np.ndarray
+    week: tuple[np.ndarray, np.ndarray]
+    year: tuple[np.ndarray, np.ndarray]
+
+
+def piece_lines(
+    staffing: Staffing, first: float, lower: np.ndarray, upper: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lines under a nondecreasing staffing on pieces ``[lower, upper]`` (module
+    docstring): each piece's value at its lower end ``c`` and slope ``s``, so that
+    ``c + s (a - lower) <= staffing(a)`` on the piece; ``first`` is the staffing just
+    above no load (at least one agent's worth)."""
+    steps = np.arange(SAMPLES + 1) / SAMPLES
+    loads = lower[:, None] + (upper - lower)[:, None] * steps[None, :]
+    found = staffing(loads)
+    found[:, 0] = np.where(lower > 0, found[:, 0], first)
+    width = np.where(upper > lower, upper - lower, 1.0)
+    slope = np.maximum((found[:, -1] - found[:, 0]) / width, 0.0)
+    room = found[:, :-1] - slope[:, None] * (loads[:, 1:] - lower[:, None])
+    return room.min(axis=1), slope
+
+
+def _pieces(corners: np.ndarray, top: float) -> tuple[np.ndarray, np.ndarray]:
+    """The pieces ``[lower, upper]`` of ``[0, top]``: cut at the ``corners`` below it,
+    each step in :data:`PIECES` equal parts."""
+    cuts = np.concatenate([[0.0], corners[(corners > 0) & (corners < top)], [top]])
+    parts = np.arange(PIECES + 1) / PIECES
+    ends = cuts[:-1, None] + np.diff(cuts)[:, None] * parts[None, :]
+    return ends[:, :-1].ravel(), ends[:, 1:].ravel()
+
+
+def pooled_hours(
+    groups: list[tuple[int, np.ndarray, list[Queue]]],
+    unit: np.ndarray,
+    traffic: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+) -> list[PooledHour]:
+    """The MILP of each group (the part that does not depend on the multipliers).
+
+    ``groups``: per group its id, its share rows and its staffed queues; ``unit`` each
+    row's demand unit, ``traffic`` its load at share 1, ``lower`` and ``upper`` its
+    share's bounds.
+    """
+    return [
+        _hour_program(group, rows, queues, unit, traffic, lower, upper)
+        for group, rows, queues in groups
+    ]
+
+
+class _Builder:
+    """A small MILP written column by column and row by row."""
+
+    def __init__(self) -> None:
+        self.lower: list[float] = []
+        self.upper: list[float] = []
+        self.integer: list[bool] = []
+        self.entries: list[tuple[int, int, float]] = []  # (row, column, value)
+        self.row_lower: list[float] = []
+        self.row_upper: list[float] = []
+
+    def column(self, lower: float, upper: float, integer: bool = False) -> int:
+        self.lower.append(lower)
+        self.upper.append(upper)
+        self.integer.append(integer)
+        return len(self.lower) - 1
+
+    def row(self, terms: list[tuple[int, float]], low: float, high: float) -> None:
+        index = len(self.row_lower)
+        self.entries.extend((index, column, value) for column, value in terms)
+        self.row_lower.append(low)
+        self.row_upper.append(high)
+
+    def arrays(self) -> ProgramArrays:
+        at_row, at_col, value = (np.array(v) for v in zip(*self.entries, strict=True))
+        matrix = sp.csr_matrix(
+            (value.astype(float), (at_row.astype(int), at_col.astype(int))),
+            shape=(len(self.row_lower), len(self.lower)),
+        )
+        return ProgramArrays(
+            cost=np.zeros(len(self.lower)),
+            offset=0.0,
+            col_lower=np.array(self.lower, dtype=float),
+            col_upper=np.array(self.upper, dtype=float),
+            integer=np.array(self.integer, dtype=bool),
+            row_lower=np.array(self.row_lower, dtype=float),
+            row_upper=np.array(self.row_upper, dtype=float),
+            a_start=matrix.indptr.astype(np.int32),
+            a_index=matrix.indices.astype(np.int32),
+            a_value=matrix.data,
+        )
+
+
+def _hour_program(
+    group: int,
+    rows: np.ndarray,
+    queues: list[Queue],
+    unit: np.ndarray,
+    traffic: np.ndarray,
+    lower: np.ndarray,
+    upper: np.ndarray,
+) -> PooledHour:
+    """One group's :class:`PooledHour`: its share columns first (their bounds), each
+    demand unit's shares summing to 1, each queue's pieces (module docstring)."""
+    program = _Builder()
+    share = {int(r): program.column(float(lower[r]), float(upper[r])) for r in rows}
+    for d in np.unique(unit[rows]):
+        program.row([(share[int(r)], 1.0) for r in rows if unit[r] == d], 1.0, 1.0)
+    piece_queue, piece_z, piece_a = [], [], []
+    week_z, week_a, year_z, year_a = [], [], [], []
+    for q, queue in enumerate(queues):
+        start, end = _pieces(queue.corners, queue.cap)
+        c_week, s_week = piece_lines(queue.week, queue.week_first, start, end)
+        c_year, s_year = piece_lines(queue.year, queue.year_first, start, end)
+        chosen = []
+        carried = [(share[int(r)], -float(traffic[r])) for r in queue.rows]
+        for low, high in zip(start, end, strict=True):
+            z = program.column(0.0, 1.0, integer=True)
+            a = program.column(0.0, float(high))
+            program.row([(a, 1.0), (z, -float(high))], -np.inf, 0.0)
+            if low > 0:
+                program.row([(a, 1.0), (z, -float(low))], 0.0, np.inf)
+            chosen.append((z, 1.0))
+            carried.append((a, 1.0))
+            piece_queue.append(q)
+            piece_z.append(z)
+            piece_a.append(a)
+        program.row(chosen, -np.inf, 1.0)  # one piece at most
+        program.row(carried, 0.0, 0.0)  # the pieces carry the queue's load
+        week_z.append(c_week - s_week * start)
+        week_a.append(s_week)
+        year_z.append(c_year - s_year * start)
+        year_a.append(s_year)
+    return PooledHour(
+        group=group,
+        rows=rows,
+        queues=[queue.rows for queue in queues],
+        program=program.arrays(),
+        piece_queue=np.array(piece_queue, dtype=np.int64),
+        piece_z=np.array(piece_z, dtype=np.int64),
+        piece_a=np.array(piece_a, dtype=np.int64),
+        week=(np.concatenate(week_z), np.concatenate(week_a)),
+        year=(np.concatenate(year_z), np.concatenate(year_a)),
+    )
+
+
+def _least(program: ProgramArrays) -> float:
+    """HiGHS's dual bound on a group's MILP (-inf where it proves none)."""
+    highs = new_highs()
+    # Small programs, and only the dual bound is wanted: without presolve and the
+    # primal heuristics they solve 3.5 times as fast on the demo, to the same bounds.
+    highs.setOptionValue("presolve", "off")
+    for heuristic in _HEURISTICS:
+        highs.setOptionValue(heuristic, False)
+    highs.setOptionValue("mip_heuristic_effort", 0.0)
+    highs.setOptionValue("mip_max_nodes", NODES)
+    solution, highs = solve_with_highs(program, highs=highs)
+    if solution.status == "infeasible":
+        return -np.inf  # no plan meets the group's rows: left to the other bounds
+    bound = float(highs.getInfo().mip_dual_bound)
+    if solution.bound is not None:
+        bound = min(bound, solution.bound) if np.isfinite(bound) else solution.bound
+    return bound if np.isfinite(bound) and abs(bound) < 1e300 else -np.inf
+
+
+def pooled_hour_bounds(
+    hours: list[PooledHour],
+    count: int,
+    slope: np.ndarray,
+    alpha_week: np.ndarray,
+    alpha_year: np.ndarray,
+) -> np.ndarray:
+    """Each group's bound at these coefficients (per group id, ``count`` of them; -inf
+    where not bounded so: a negative coefficient, or no bound proven)."""
+    out = np.full(count, -np.inf)
+    programs: list[tuple[int, ProgramArrays]] = []
+    for hour in hours:
+        week = np.array([alpha_week[q].min() for q in hour.queues])
+        year = np.array([alpha_year[q].min() for q in hour.queues])
+        if np.any(week < 0) or np.any(year < 0):
+            continue
+        cost = np.zeros(hour.program.num_col)
+        cost[: len(hour.rows)] = slope[hour.rows]
+        of = hour.piece_queue
+        cost[hour.piece_z] = week[of] * hour.week[0] + year[of] * hour.year[0]
+        cost[hour.piece_a] = week[of] * hour.week[1] + year[of] * hour.year[1]
+        programs.append((hour.group, dataclasses.replace(hour.program, cost=cost)))
+    if not programs:
+        return out
+    new_highs()  # the first instance hides HiGHS's banner: made here, not in a thread
+    with ThreadPoolExecutor(max_workers=THREADS) as pool:
+        bounds = list(pool.map(_least, [p for _, p in programs]))
+    for (group, _), bound in zip(programs, bounds, strict=True):
+        out[group] = bound
+    return out
