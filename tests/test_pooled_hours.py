@@ -95,10 +95,15 @@ def test_more_pieces_bound_no_lower() -> None:
     assert found.value >= coarse.value - 500.0
 
 
-def test_the_demos_pooled_hours_raise_its_bound_under_its_plan() -> None:
+def test_the_demos_pooled_hours_raise_its_bound_under_its_plan(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # At the LP's duals the desk's 168 hours, each a MILP on its exact staffing, bound
     # about 33,000 EUR above the vertices under ψ; the bound stays under the plan's
-    # cost, and is the same on every evaluation (the programs on two threads).
+    # cost, and is the same on every evaluation (the programs on two threads). With a
+    # budget of binaries for a fraction of them, the groups that fit: in between.
+    import bestshore.model.pooled_hours as pooled
+
     scenario = load_scenario(SCENARIOS / "demo.yaml")
     planning = plan_sourcing(prepare_inputs(scenario))
     assert planning.plan is not None and planning.plan.bound_source == "lagrangian"
@@ -113,3 +118,10 @@ def test_the_demos_pooled_hours_raise_its_bound_under_its_plan() -> None:
     assert milp.value <= planning.plan.exact_cost
     assert again.value == milp.value
     assert planning.plan.lower_bound == pytest.approx(milp.value, rel=1e-12)
+    monkeypatch.setattr(pooled, "BINARIES", 5_000)
+    budgeted = prepare_dual(planning.first_model, fixed=fixed)
+    assert budgeted is not None and 0 < len(budgeted.hours) < 168
+    assert {h.group for h in budgeted.hours} < {h.group for h in dual.hours}
+    assert sum(int(h.program.integer.sum()) for h in budgeted.hours) <= 5_000
+    part = budgeted.evaluate(budgeted.start)
+    assert part is not None and vertices.value < part.value < milp.value
