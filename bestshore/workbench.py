@@ -206,7 +206,9 @@ class Workbench:
 
         ``timings`` holds the seconds of this solve per stage (as in ``bestshore.solve``);
         its ``model_builds`` counts the rounds whose model was built afresh rather than
-        re-priced from the last one (0 after a change of terms the model could take).
+        re-priced from the last one (0 after a change of terms the model could take; the
+        pooled hours' re-plan, ``pooled_replan``, builds one of other columns, not
+        counted).
         """
         clock: dict[str, float] = {}
         start = time.perf_counter()

@@ -557,11 +557,16 @@ class Evaluation:
         objective's constant), ``outside`` (the columns outside the blocks), ``units``
         (the demand units kept whole) and ``pooled`` (the call types' hours with a
         language pool).
+    pooled_shares : array or None
+        The shares of the pooled hours' MILPs' best points
+        (:func:`~bestshore.model.pooled_hours.pooled_hour_bounds`: a value per share
+        row, NaN outside them); None when they were not solved.
     """
 
     value: float
     lift: np.ndarray | None = None
     parts: dict[str, float] = dataclasses.field(default_factory=dict)
+    pooled_shares: np.ndarray | None = None
 
 
 def prepare_dual(
@@ -851,6 +856,7 @@ class LagrangianDual:
         steps leave them out, a step then costs what it did)."""
         arrays = self.arrays
         mu = self.project(mu)
+        pooled_shares = None
         n, unit, group, traffic = self.n, self.unit, self.group, self.traffic
         enveloped, kept = self.enveloped, self.kept
         lower, upper = arrays.row_lower, arrays.row_upper
@@ -929,7 +935,9 @@ class LagrangianDual:
             )
             best = np.maximum(sites, vertex)
             if exact_pools and self.hours:
-                milp = pooled_hour_bounds(self.hours, sites.size, slope, alpha_week, alpha_year)
+                milp, pooled_shares = pooled_hour_bounds(
+                    self.hours, sites.size, slope, alpha_week, alpha_year
+                )
                 best = np.maximum(best, milp)
             total += float(np.sum(best[self.pooled_group]))
             parts["pooled"] = float(np.sum(best[self.pooled_group]))
@@ -967,8 +975,8 @@ class LagrangianDual:
             parts["units"] += float(np.sum(found))
         value = total + float(arrays.offset)
         if shares is None:
-            return Evaluation(value, parts=parts)
-        return Evaluation(value, self._lift(shares, reduced), parts)
+            return Evaluation(value, parts=parts, pooled_shares=pooled_shares)
+        return Evaluation(value, self._lift(shares, reduced), parts, pooled_shares)
 
     def _pool_grids(self, cells: int, refine: int) -> list[tuple[np.ndarray, _Grid]]:
         """Per table, the pools it staffs and their grids on their summed loads."""

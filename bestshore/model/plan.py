@@ -27,6 +27,12 @@ solve:
    :data:`~bestshore.model.segments.EXACT_BINARIES` whole-agent steps in all): every
    queue step by step in a MILP (:mod:`bestshore.model.segments`), whose dual bound
    raises the bound and whose plan is kept when it fits and costs less.
+6. **Re-plan the pooled hours** (with the Lagrangian bound's pooled hours' MILPs,
+   :mod:`bestshore.model.pooled_hours`): each call type's hour with a language pool
+   keeps only the sites its MILP on exact staffing uses at the LP's prices
+   (:func:`_narrowed`), steps 1 to 4 run again on that narrower eligible set, and its
+   plan, a plan of the full set too, is kept when its year costs less. The bound stays
+   the full set's.
 
 The cheapest accepted plan is returned, or none. Rounds are compared on the sizing
 week (its exact cost times the annual factor). The accepted plan is then costed month
@@ -42,14 +48,14 @@ import functools
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 import highspy
 import numpy as np
 import pandas as pd
 
-from bestshore.model.build import SourcingModel, build_model
+from bestshore.model.build import SHARE_NOISE, SourcingModel, build_model
 from bestshore.model.constraints import Margins, Variables, extra_costs
 from bestshore.model.contracts import tier_discount
 from bestshore.model.curve import staffing_envelopes, whole_agent_rows
@@ -498,7 +504,10 @@ def _pooled(inputs: ModelInputs) -> pd.Series:
 class _Clock:
     """Seconds per stage and counts, summed over the rounds."""
 
-    STAGES = ("build", "handover", "solve", "staffing", "bound", "rounds", "model_builds")
+    STAGES = (
+        "build", "handover", "solve", "staffing", "bound", "pooled_replan", "rounds",
+        "model_builds",
+    )  # fmt: skip
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = dict.fromkeys(self.STAGES, 0.0)
@@ -825,6 +834,7 @@ def plan_sourcing(
     previous: Plan | None = None,
     quick: bool = False,
     start: KeyedBasis | None = None,
+    lagrangian: bool = True,
 ) -> Planning:
     """Solve the relaxation, then plans staffed exactly; the best accepted plan, if any.
 
@@ -846,6 +856,9 @@ def plan_sourcing(
     its relaxation's simplex starts from (:class:`~bestshore.model.program.KeyedBasis`:
     the kept plan's relaxation's, so the answer is still its terms' and that plan's
     alone). The time limit is the scenario's (``objective.time_limit_seconds``).
+    ``lagrangian`` (``settings.lagrangian_bound`` too) computes the Lagrangian bound and
+    re-plans the pooled hours where its MILPs put their languages (:func:`_narrowed`);
+    that re-plan's own solve leaves both out.
     """
     clock = _Clock()
     eligibility = eligibility or eligible_assignments(inputs)
@@ -885,8 +898,10 @@ def plan_sourcing(
     fixed = _decisions(model, solution)
     envelopes = model.variables.envelopes
     dual: LagrangianDual | None = None
+    pooled_shares: np.ndarray | None = None  # where the pooled hours' MILPs put them
     if (
         not quick
+        and lagrangian
         and inputs.scenario.settings.lagrangian_bound
         and solution.has_solution
         and envelopes is not None
@@ -901,6 +916,8 @@ def plan_sourcing(
                 dual, at = None, None
         if at is not None and (bound is None or at.value > bound):
             bound, source = at.value, "lagrangian"
+        if at is not None:
+            pooled_shares = at.pooled_shares
         if not inputs.scenario.settings.lagrangian_steps:
             dual = None  # no steps: its tables need not be kept through the rounds
     if quick and previous is not None and held_back(previous.margins):
@@ -1051,4 +1068,41 @@ def plan_sourcing(
             bound_source=source,
             relaxation=first[0],
         )
+    # 4. Re-plan the pooled hours: each call type's hour with a language pool kept to
+    # the sites its MILP on exact staffing uses at the LP's prices (the rounds' pooling
+    # comes from convex envelopes, blind to what planning agents cost inside a step).
+    # A plan of fewer choices is a plan of all of them: kept when it costs less.
+    narrowed = None
+    if plan is not None and pooled_shares is not None and not proven(best):
+        narrowed = _narrowed(eligibility, first[0].variables.assignments, pooled_shares)
+    if plan is not None and narrowed is not None:
+        with clock.stage("pooled_replan"):
+            again = plan_sourcing(inputs, narrowed, solver=solver, lagrangian=False)
+        # its rounds counted; its model, of other columns, is not a round the kept
+        # model could have taken (``model_builds`` counts those)
+        clock.add("rounds", again.timings["rounds"])
+        if again.plan is not None and again.plan.exact_cost < plan.exact_cost - _ZERO:
+            plan = replace(
+                again.plan,
+                history=history + again.plan.history,
+                bound=bound,
+                bound_source=source,
+                relaxation=first[0],
+            )
     return Planning(first[0], first[1], plan, clock.seconds)
+
+
+def _narrowed(
+    eligibility: Eligibility, rows: pd.DataFrame, shares: np.ndarray
+) -> Eligibility | None:
+    """``eligibility`` less the assignments of ``rows`` (the relaxation's, in order)
+    whose ``shares`` are at most :data:`~bestshore.model.build.SHARE_NOISE` (NaN: not
+    decided, kept); None when none is dropped."""
+    dropped = ~np.isnan(shares) & (shares <= SHARE_NOISE)
+    if not dropped.any():
+        return None
+    key = ["call_type", "language", "site", "hour"]
+    gone = pd.MultiIndex.from_frame(rows.loc[dropped, key])
+    assignments = eligibility.assignments
+    kept = ~pd.MultiIndex.from_frame(assignments[key]).isin(gone)
+    return Eligibility(assignments[kept].reset_index(drop=True), eligibility.exclusions)

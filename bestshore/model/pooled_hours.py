@@ -283,8 +283,9 @@ def _hour_program(
     )
 
 
-def _least(program: ProgramArrays) -> float:
-    """HiGHS's dual bound on a group's MILP (-inf where it proves none)."""
+def _least(program: ProgramArrays) -> tuple[float, np.ndarray | None]:
+    """HiGHS's dual bound on a group's MILP (-inf where it proves none) and the columns'
+    values of the best point it found (None: none)."""
     highs = new_highs()
     # Small programs, and only the dual bound is wanted: without presolve and the
     # primal heuristics they solve 3.5 times as fast on the demo, to the same bounds.
@@ -295,11 +296,12 @@ def _least(program: ProgramArrays) -> float:
     highs.setOptionValue("mip_max_nodes", NODES)
     solution, highs = solve_with_highs(program, highs=highs)
     if solution.status == "infeasible":
-        return -np.inf  # no plan meets the group's rows: left to the other bounds
+        return -np.inf, None  # no plan meets the group's rows: left to the other bounds
     bound = float(highs.getInfo().mip_dual_bound)
     if solution.bound is not None:
         bound = min(bound, solution.bound) if np.isfinite(bound) else solution.bound
-    return bound if np.isfinite(bound) and abs(bound) < 1e300 else -np.inf
+    values = solution.values if solution.has_solution else None
+    return (bound if np.isfinite(bound) and abs(bound) < 1e300 else -np.inf), values
 
 
 def pooled_hour_bounds(
@@ -308,11 +310,14 @@ def pooled_hour_bounds(
     slope: np.ndarray,
     alpha_week: np.ndarray,
     alpha_year: np.ndarray,
-) -> np.ndarray:
+) -> tuple[np.ndarray, np.ndarray]:
     """Each group's bound at these coefficients (per group id, ``count`` of them; -inf
-    where not bounded so: a negative coefficient, or no bound proven)."""
+    where not bounded so: a negative coefficient, or no bound proven), and the shares of
+    the best point each program found (a value per share row of ``slope``; NaN outside
+    the groups solved, or where a program found none)."""
     out = np.full(count, -np.inf)
-    programs: list[tuple[int, ProgramArrays]] = []
+    shares = np.full(len(slope), np.nan)
+    programs: list[tuple[PooledHour, ProgramArrays]] = []
     for hour in hours:
         week = np.array([alpha_week[q].min() for q in hour.queues])
         year = np.array([alpha_year[q].min() for q in hour.queues])
@@ -323,12 +328,14 @@ def pooled_hour_bounds(
         of = hour.piece_queue
         cost[hour.piece_z] = week[of] * hour.week[0] + year[of] * hour.year[0]
         cost[hour.piece_a] = week[of] * hour.week[1] + year[of] * hour.year[1]
-        programs.append((hour.group, dataclasses.replace(hour.program, cost=cost)))
+        programs.append((hour, dataclasses.replace(hour.program, cost=cost)))
     if not programs:
-        return out
+        return out, shares
     new_highs()  # the first instance hides HiGHS's banner: made here, not in a thread
     with ThreadPoolExecutor(max_workers=THREADS) as pool:
-        bounds = list(pool.map(_least, [p for _, p in programs]))
-    for (group, _), bound in zip(programs, bounds, strict=True):
-        out[group] = bound
-    return out
+        found = list(pool.map(_least, [p for _, p in programs]))
+    for (hour, _), (bound, values) in zip(programs, found, strict=True):
+        out[hour.group] = bound
+        if values is not None:
+            shares[hour.rows] = values[: len(hour.rows)]
+    return out, shares
