@@ -848,7 +848,7 @@ def plan_sourcing(
     linearized rounds start from the accepted round's basis (nothing carried from
     earlier solves, so its answer is still its terms' alone).
     ``previous``, an earlier plan of the same eligible set (a Workbench's last), gives
-    the model the first round re-prices instead of building afresh. With ``quick``,
+    the model the first round re-prices instead of building afresh (its relaxation's). With ``quick``,
     the rounds after the relaxation start from ``previous``'s margins: a what-if then
     settles in fewer rounds, the plan may differ from a fresh solve's within the proven
     gap, and the bound is the relaxation's, proven as always (the convex one: a quick
@@ -863,7 +863,11 @@ def plan_sourcing(
     clock = _Clock()
     eligibility = eligibility or eligible_assignments(inputs)
     objective = inputs.scenario.objective
-    base = previous.model if previous is not None else None
+    # the earlier plan's relaxation: its columns are the full eligible set's, where its
+    # accepted round's may be a narrower set's (the pooled hours' re-plan, step 6)
+    base = None
+    if previous is not None:
+        base = previous.relaxation if previous.relaxation is not None else previous.model
     if quick:
         # A what-if in a hurry solves the convex relaxation alone: the queue openings'
         # MILP (:mod:`bestshore.model.opening`), its binaries then held, left the
