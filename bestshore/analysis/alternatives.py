@@ -225,7 +225,7 @@ def _groups(inputs: ModelInputs, eligibility: Eligibility, by: str) -> np.ndarra
 
 def _work(model: SourcingModel, groups: np.ndarray) -> pd.Series:
     """Handle hours per group the model's solved plan handles [h per sizing week]."""
-    hours = handled_hours(model) * model.shares()
+    hours = handled_hours(model.eligibility) * model.shares()
     return pd.Series(hours).groupby(groups).sum().loc[lambda s: s > 1e-9]
 
 
@@ -404,9 +404,11 @@ def near_optimal_alternatives(
     best_result, best = solve_prepared(inputs, eligibility, check=check)
     budget = (1 + slack) * best.exact_cost
     groups = _groups(inputs, eligibility, by)
-    best_work = _work(best.model, groups)
+    # the best plan's model may be of a narrower eligible set (the pooled hours'
+    # re-plan): its work grouped by its own assignments, the directions by all of them
+    best_work = _work(best.model, _groups(inputs, best.model.eligibility, by))
     names = {str(r.id): str(r.name) for r in best_result.labels.itertuples() if str(r.kind) == by}
-    hours = handled_hours(best.model)
+    hours = handled_hours(eligibility)
     tried = directions(best_work, groups, names)
     found: list[tuple[Direction, _Found | None]] = []
     for number, direction in enumerate(tried, start=1):

@@ -33,14 +33,16 @@ import numpy as np
 
 from bestshore.model.build import SourcingModel
 from bestshore.model.program import ProgramArrays
+from bestshore.model.sets import Eligibility
 
 __all__ = ["capped_program", "handled_hours"]
 
 
-def handled_hours(model: SourcingModel) -> np.ndarray:
+def handled_hours(eligibility: Eligibility) -> np.ndarray:
     """Handle hours each assignment handles at share 1, repeats included [h per sizing
-    week], in the order of the eligible assignments (their share columns)."""
-    rows = model.eligibility.assignments
+    week], in the order of the eligible assignments (a model's share columns, the model
+    built on ``eligibility``)."""
+    rows = eligibility.assignments
     return (rows["handle_hours"] * rows["repeat_factor"]).to_numpy(dtype=float)
 
 
