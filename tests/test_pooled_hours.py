@@ -16,8 +16,8 @@ from test_lagrange import SCENARIOS, _planning, _pooling_and_cheaper, _whole
 
 from bestshore.model import prepare_inputs
 from bestshore.model.lagrange import lagrangian_bound, prepare_dual
-from bestshore.model.plan import _decisions, plan_sourcing
-from bestshore.model.pooled_hours import PIECES, piece_lines
+from bestshore.model.plan import _bound, _decisions, plan_sourcing
+from bestshore.model.pooled_hours import PIECES, piece_lines, piece_lines_above
 from bestshore.scenario import load_scenario, parse_scenario
 
 
@@ -45,6 +45,12 @@ def test_a_pieces_line_lies_under_the_staffing(whole: bool, start: float, width:
     assert np.all(line <= table(loads) + 1e-9)
     low = first if start == 0 else float(staffing(start))
     assert at[0] <= low + 1e-9
+    # and the line over it (what a negative coefficient takes), from the same staffing
+    # read at or above each load: never under it, at or above its upper end
+    over, rise = piece_lines_above(table, lower, upper)
+    line = over[0] + rise[0] * (loads - start)
+    assert rise[0] >= 0.0 and np.all(line >= table(loads) - 1e-9)
+    assert over[0] + rise[0] * width >= float(staffing(start + width)) - 1e-9
 
 
 @pytest.mark.parametrize("model", ["whole", "planning"])
@@ -163,3 +169,17 @@ def test_narrowing_drops_only_the_assignments_left_empty() -> None:
         ("billing", "fr", "tunis", 3),
     }
     assert _narrowed(eligibility, rows, np.array([np.nan, 0.4, 1.0, 1e-3])) is None
+
+
+def test_negative_coefficients_take_the_lines_over_the_staffing() -> None:
+    # demo-transition prices set-up and the work moved away from today's sites per FTE:
+    # the pooled hours' agents carry coefficients below 0 there (more agents at a site
+    # of today's FTE move less). Those take the lines over the staffing: the Lagrangian
+    # bound then rises above the relaxation's (measured: 9,917,783 EUR against
+    # 9,810,200), under the plan's cost.
+    planning = plan_sourcing(prepare_inputs(load_scenario(SCENARIOS / "demo-transition.yaml")))
+    assert planning.plan is not None and planning.plan.lower_bound is not None
+    relaxation = _bound(planning.first_model, planning.first_solution)
+    assert relaxation is not None
+    assert planning.plan.bound_source == "lagrangian"
+    assert relaxation < planning.plan.lower_bound <= planning.plan.exact_cost

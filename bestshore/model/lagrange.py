@@ -182,6 +182,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -784,10 +785,12 @@ class LagrangianDual:
                         rows=rows,
                         cap=full * min(1.0, float(room)),
                         week=table.below,
-                        year=functools.partial(_year_below, table, scales),
+                        year=functools.partial(_yearly, table.below, scales),
                         week_first=table.first,
                         year_first=table.first * sum(week for _, week in scales),
                         corners=corners[key],
+                        week_above=table.above,
+                        year_above=functools.partial(_yearly, table.above, scales),
                     )
                 )
             rows = np.concatenate([self.items[i] for i in members])
@@ -1062,13 +1065,17 @@ class LagrangianDual:
         lift[self.year[has_year]] = (carried * yearly)[has_year]
 
 
-def _year_below(table: _Table, scales: list[tuple[float, float]], loads: np.ndarray) -> np.ndarray:
+def _yearly(
+    read: Callable[[np.ndarray], np.ndarray],
+    scales: list[tuple[float, float]],
+    loads: np.ndarray,
+) -> np.ndarray:
     """A queue's agent-weeks a year at ``loads`` of the sizing week, each month's
-    staffing read on ``table`` at the grid point at or below its load (``scales``: each
-    month's load ratio and weeks)."""
+    staffing ``read`` on a table (:meth:`_Table.below` or :meth:`_Table.above`) at its
+    load (``scales``: each month's load ratio and weeks)."""
     found = np.zeros(np.shape(loads))
     for ratio, weeks in scales:
-        found += weeks * table.below(ratio * loads)
+        found += weeks * read(ratio * loads)
     return found
 
 

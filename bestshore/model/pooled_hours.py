@@ -36,8 +36,11 @@ MILP whose every point costs no more than the staffing it stands for:
 Every point of :math:`\phi_G`'s set lifts to a MILP point (each queue's piece holding its
 load, the first holding one where two meet) costing at most its value, so the MILP's
 optimum, and HiGHS's dual bound on it (a node limit, :data:`NODES`: no clock), is at most
-:math:`\phi_G`: a bound of the group, kept where it is the higher. A group with a
-negative coefficient (no lower line bounds ``α W`` below) is left to the other bounds.
+:math:`\phi_G`: a bound of the group, kept where it is the higher. A negative
+coefficient (set-up and transition rows pricing agents, where more agents at a site of
+today's FTE move less) takes lines *over* the staffing, read at the grid point at or
+above each load (:func:`piece_lines_above`): :math:`\underline\alpha W \ge
+\underline\alpha \ell^+` there.
 
 On the demo (the LP's duals): the multilingual desk's 168 hours are bounded about
 30,000 EUR higher than under ``ψ`` (``docs/formulation.md``). The programs run on
@@ -65,6 +68,7 @@ __all__ = [
     "PooledHour",
     "Queue",
     "piece_lines",
+    "piece_lines_above",
     "pooled_hour_bounds",
     "pooled_hours",
 ]
@@ -99,8 +103,10 @@ Staffing = Callable[[np.ndarray], np.ndarray]
 @dataclasses.dataclass(frozen=True)
 class Queue:
     """A staffed queue of a group: its share rows, the most load its seats allow, and
-    its staffing read on the tables (the week's and the year's, each with its value
-    just above no load), with the corners :math:`L(n)` its load range is cut at."""
+    its staffing read on the tables at the grid point at or below a load (the week's and
+    the year's, each with its value just above no load) and at or above it
+    (``*_above``: for a negative coefficient), with the corners :math:`L(n)` its load
+    range is cut at."""
 
     rows: np.ndarray
     cap: float
@@ -109,6 +115,8 @@ class Queue:
     week_first: float
     year_first: float
     corners: np.ndarray
+    week_above: Staffing
+    year_above: Staffing
 
 
 @dataclasses.dataclass(frozen=True)
@@ -119,8 +127,9 @@ class PooledHour:
     ``group`` is its id, ``rows`` its share rows (one column each, first), ``queues``
     each staffed queue's rows, ``program`` the MILP with zero costs; ``piece_queue``,
     ``piece_z`` and ``piece_a`` each piece's queue (an index into ``queues``) and
-    columns, ``week`` and ``year`` its lines as (cost on ``z``, cost on ``a``) per unit
-    of coefficient.
+    columns, ``week`` and ``year`` its lines under the staffing as (cost on ``z``, cost
+    on ``a``) per unit of coefficient, ``week_above`` and ``year_above`` its lines over
+    it (what a negative coefficient takes).
     """
 
     group: int
@@ -132,6 +141,8 @@ class PooledHour:
     piece_a: np.ndarray
     week: tuple[np.ndarray, np.ndarray]
     year: tuple[np.ndarray, np.ndarray]
+    week_above: tuple[np.ndarray, np.ndarray]
+    year_above: tuple[np.ndarray, np.ndarray]
 
 
 def piece_lines(
@@ -149,6 +160,23 @@ def piece_lines(
     slope = np.maximum((found[:, -1] - found[:, 0]) / width, 0.0)
     room = found[:, :-1] - slope[:, None] * (loads[:, 1:] - lower[:, None])
     return room.min(axis=1), slope
+
+
+def piece_lines_above(
+    staffing: Staffing, lower: np.ndarray, upper: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lines over a nondecreasing staffing on pieces ``[lower, upper]``, ``staffing``
+    read at the grid point at or above each load: each piece's value at its lower end
+    ``c`` and slope ``s``, so that ``c + s (a - lower) >= staffing(a)`` on the piece (on
+    ``[a_j, a_{j+1}]`` the staffing is at most its value at ``a_{j+1}``, and the line at
+    least its value at ``a_j``)."""
+    steps = np.arange(SAMPLES + 1) / SAMPLES
+    loads = lower[:, None] + (upper - lower)[:, None] * steps[None, :]
+    found = staffing(loads)
+    width = np.where(upper > lower, upper - lower, 1.0)
+    slope = np.maximum((found[:, -1] - found[:, 0]) / width, 0.0)
+    room = found[:, 1:] - slope[:, None] * (loads[:, :-1] - lower[:, None])
+    return room.max(axis=1), slope
 
 
 def _pieces(corners: np.ndarray, top: float) -> tuple[np.ndarray, np.ndarray]:
@@ -247,10 +275,13 @@ def _hour_program(
         program.row([(share[int(r)], 1.0) for r in rows if unit[r] == d], 1.0, 1.0)
     piece_queue, piece_z, piece_a = [], [], []
     week_z, week_a, year_z, year_a = [], [], [], []
+    above_week_z, above_week_a, above_year_z, above_year_a = [], [], [], []
     for q, queue in enumerate(queues):
         start, end = _pieces(queue.corners, queue.cap)
         c_week, s_week = piece_lines(queue.week, queue.week_first, start, end)
         c_year, s_year = piece_lines(queue.year, queue.year_first, start, end)
+        up_week = piece_lines_above(queue.week_above, start, end)
+        up_year = piece_lines_above(queue.year_above, start, end)
         chosen = []
         carried = [(share[int(r)], -float(traffic[r])) for r in queue.rows]
         for low, high in zip(start, end, strict=True):
@@ -270,6 +301,10 @@ def _hour_program(
         week_a.append(s_week)
         year_z.append(c_year - s_year * start)
         year_a.append(s_year)
+        above_week_z.append(up_week[0] - up_week[1] * start)
+        above_week_a.append(up_week[1])
+        above_year_z.append(up_year[0] - up_year[1] * start)
+        above_year_a.append(up_year[1])
     return PooledHour(
         group=group,
         rows=rows,
@@ -280,6 +315,8 @@ def _hour_program(
         piece_a=np.array(piece_a, dtype=np.int64),
         week=(np.concatenate(week_z), np.concatenate(week_a)),
         year=(np.concatenate(year_z), np.concatenate(year_a)),
+        week_above=(np.concatenate(above_week_z), np.concatenate(above_week_a)),
+        year_above=(np.concatenate(above_year_z), np.concatenate(above_year_a)),
     )
 
 
@@ -312,22 +349,26 @@ def pooled_hour_bounds(
     alpha_year: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Each group's bound at these coefficients (per group id, ``count`` of them; -inf
-    where not bounded so: a negative coefficient, or no bound proven), and the shares of
-    the best point each program found (a value per share row of ``slope``; NaN outside
-    the groups solved, or where a program found none)."""
+    where none is proven), and the shares of the best point each program found (a value
+    per share row of ``slope``; NaN outside the groups solved, or where a program found
+    none). A queue's coefficient is the least of its rows' (each row carries the
+    queue's agents in proportion to its load, a weighted mean); a negative one takes the
+    lines over the staffing."""
     out = np.full(count, -np.inf)
     shares = np.full(len(slope), np.nan)
     programs: list[tuple[PooledHour, ProgramArrays]] = []
     for hour in hours:
-        week = np.array([alpha_week[q].min() for q in hour.queues])
-        year = np.array([alpha_year[q].min() for q in hour.queues])
-        if np.any(week < 0) or np.any(year < 0):
-            continue
+        week = np.array([alpha_week[q].min() for q in hour.queues])[hour.piece_queue]
+        year = np.array([alpha_year[q].min() for q in hour.queues])[hour.piece_queue]
         cost = np.zeros(hour.program.num_col)
         cost[: len(hour.rows)] = slope[hour.rows]
-        of = hour.piece_queue
-        cost[hour.piece_z] = week[of] * hour.week[0] + year[of] * hour.year[0]
-        cost[hour.piece_a] = week[of] * hour.week[1] + year[of] * hour.year[1]
+        for coefficient, under, over in (
+            (week, hour.week, hour.week_above),
+            (year, hour.year, hour.year_above),
+        ):
+            below = coefficient >= 0
+            cost[hour.piece_z] += coefficient * np.where(below, under[0], over[0])
+            cost[hour.piece_a] += coefficient * np.where(below, under[1], over[1])
         programs.append((hour, dataclasses.replace(hour.program, cost=cost)))
     if not programs:
         return out, shares
