@@ -136,6 +136,13 @@ def test_the_demos_pooled_hours_raise_its_bound_under_its_plan(
     rows = planning.plan.model.variables.assignments
     assert len(rows) < len(planning.first_model.variables.assignments)
     assert planning.plan.relaxation is planning.first_model
+    # its rounds follow the solve's in the history, marked; its comparison cost is its
+    # own accepted round's, and no bound of the narrower set is reported as one
+    history = planning.plan.history
+    assert history[-1].get("replanned") and not history[0].get("replanned", False)
+    own = [float(h["exact_cost"]) for h in history if h["accepted"] and h.get("replanned")]
+    assert planning.plan.proportional_cost == min(own)
+    assert all(np.isnan(float(h["lp_bound"])) for h in history if h.get("replanned"))
     monkeypatch.setattr(pooled, "BINARIES", 5_000)
     budgeted = prepare_dual(planning.first_model, fixed=fixed)
     assert budgeted is not None and 0 < len(budgeted.hours) < 168

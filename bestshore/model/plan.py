@@ -157,7 +157,9 @@ class Plan:
     history : list of dict
         Per round with a plan: ``lp_objective`` and ``exact_cost`` [currency/yr],
         ``accepted``, and ``lp_bound`` (the best bound proven when the first round is
-        recorded, the relaxation's or the Lagrangian's; NaN after).
+        recorded, the relaxation's or the Lagrangian's; NaN after). When the plan is
+        the pooled hours' re-plan's (:func:`plan_sourcing`, step 6), its rounds follow
+        the solve's, marked ``replanned``.
         Rounds are compared on the sizing week: a round's ``exact_cost`` is its sizing
         week's exact cost times the annual factor; only the accepted plan is costed
         month by month (:attr:`year`).
@@ -224,7 +226,10 @@ class Plan:
         """The accepted round's cost as the solve compares rounds [currency/yr]:
         the sizing week's exact cost times the annual factor, as if staffing were
         proportional to volume through the year."""
-        accepted = [h for h in self.history if h["accepted"]]
+        own = bool(self.history[-1].get("replanned", False)) if self.history else False
+        accepted = [
+            h for h in self.history if h["accepted"] and bool(h.get("replanned", False)) == own
+        ]
         costs = [float(h["exact_cost"]) for h in accepted]
         return min(costs) if costs else self.exact_cost
 
@@ -848,14 +853,15 @@ def plan_sourcing(
     linearized rounds start from the accepted round's basis (nothing carried from
     earlier solves, so its answer is still its terms' alone).
     ``previous``, an earlier plan of the same eligible set (a Workbench's last), gives
-    the model the first round re-prices instead of building afresh (its relaxation's). With ``quick``,
-    the rounds after the relaxation start from ``previous``'s margins: a what-if then
-    settles in fewer rounds, the plan may differ from a fresh solve's within the proven
-    gap, and the bound is the relaxation's, proven as always (the convex one: a quick
-    what-if leaves the queue openings out); ``start`` (a quick what-if's) is the basis
-    its relaxation's simplex starts from (:class:`~bestshore.model.program.KeyedBasis`:
-    the kept plan's relaxation's, so the answer is still its terms' and that plan's
-    alone). The time limit is the scenario's (``objective.time_limit_seconds``).
+    the model the first round re-prices instead of building afresh (its relaxation's).
+    With ``quick``, the rounds after the relaxation start from ``previous``'s margins: a
+    what-if then settles in fewer rounds, the plan may differ from a fresh solve's
+    within the proven gap, and the bound is the relaxation's, proven as always (the
+    convex one: a quick what-if leaves the queue openings out); ``start`` (a quick
+    what-if's) is the basis its relaxation's simplex starts from
+    (:class:`~bestshore.model.program.KeyedBasis`: the kept plan's relaxation's, so the
+    answer is still its terms' and that plan's alone). The time limit is the scenario's
+    (``objective.time_limit_seconds``).
     ``lagrangian`` (``settings.lagrangian_bound`` too) computes the Lagrangian bound and
     re-plans the pooled hours where its MILPs put their languages (:func:`_narrowed`);
     that re-plan's own solve leaves both out.
@@ -1086,9 +1092,10 @@ def plan_sourcing(
         # model could have taken (``model_builds`` counts those)
         clock.add("rounds", again.timings["rounds"])
         if again.plan is not None and again.plan.exact_cost < plan.exact_cost - _ZERO:
+            replanned = [{**h, "lp_bound": np.nan, "replanned": True} for h in again.plan.history]
             plan = replace(
                 again.plan,
-                history=history + again.plan.history,
+                history=history + replanned,
                 bound=bound,
                 bound_source=source,
                 relaxation=first[0],
