@@ -10,8 +10,9 @@ and each row at a site that does not pool) paying their staffing on their loads
           l \le x \le v,\ A_q \le \bar A_q \Big\},
 
 ``W`` the sizing week's exact agents, ``Y`` the year's agent-weeks
-(:math:`Y(a) = \sum_m w_m N(\rho_m a)`), :math:`\underline\alpha \ge 0` the least of the
-queue's rows' coefficients and :math:`\bar A_q` the most load its site's seats allow.
+(:math:`Y(a) = \sum_m w_m N(\rho_m a)`), :math:`\underline\alpha` the least of the
+queue's rows' coefficients (each row carries the queue's agents in proportion to its
+load: a weighted mean) and :math:`\bar A_q` the most load its site's seats allow.
 The vertex bound there puts ``W`` over a *concave* minorant ``ψ`` that joins the
 whole-agent corners :math:`(L(n), n)`, so that the least is at a vertex; planning agents
 rise well above that line inside each step (the service level interpolated between whole
@@ -42,8 +43,10 @@ today's FTE move less) takes lines *over* the staffing, read at the grid point a
 above each load (:func:`piece_lines_above`): :math:`\underline\alpha W \ge
 \underline\alpha \ell^+` there.
 
-On the demo (the LP's duals): the multilingual desk's 168 hours are bounded about
-30,000 EUR higher than under ``ψ`` (``docs/formulation.md``). The programs run on
+On the demo (the LP's duals): the multilingual desk's 168 hours are bounded 33,159 EUR
+higher than under ``ψ`` (``docs/formulation.md``). Each program's best point also tells
+where its languages go at those prices: :func:`~bestshore.model.plan.plan_sourcing`
+re-plans on those sites. The programs run on
 :data:`THREADS` threads (HiGHS releases the interpreter while it solves; each program
 alone on one thread, so the result does not depend on the order).
 """
@@ -96,7 +99,8 @@ _HEURISTICS = (
 )
 
 #: A staffing function of loads read on a table, at the grid point at or below each
-#: load: ``(loads) -> agents`` (the week's) or agent-weeks (the year's).
+#: load (or at or above: the ``*_above`` ones): ``(loads) -> agents`` (the week's) or
+#: agent-weeks (the year's).
 Staffing = Callable[[np.ndarray], np.ndarray]
 
 
@@ -151,7 +155,8 @@ def piece_lines(
     """Lines under a nondecreasing staffing on pieces ``[lower, upper]`` (module
     docstring): each piece's value at its lower end ``c`` and slope ``s``, so that
     ``c + s (a - lower) <= staffing(a)`` on the piece; ``first`` is the staffing just
-    above no load (at least one agent's worth)."""
+    above no load (the first agent, :func:`~bestshore.model.opening.first_agent`, in
+    the week; in the year, it times the weeks of the months with load)."""
     steps = np.arange(SAMPLES + 1) / SAMPLES
     loads = lower[:, None] + (upper - lower)[:, None] * steps[None, :]
     found = staffing(loads)
