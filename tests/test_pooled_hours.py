@@ -165,9 +165,8 @@ def test_narrowing_drops_only_the_assignments_left_empty() -> None:
         columns=key,
     )
     eligibility = Eligibility(assignments, pd.DataFrame())
-    rows = assignments.iloc[[3, 2, 1, 0]].reset_index(drop=True)  # another order
-    shares = np.array([1e-8, 0.4, np.nan, 0.0])
-    narrowed = _narrowed(eligibility, rows, shares)
+    shares = np.array([0.0, np.nan, 0.4, 1e-8, np.nan])  # the model's rows, in order
+    narrowed = _narrowed(eligibility, shares)
     assert narrowed is not None
     kept = set(map(tuple, narrowed.assignments[key].itertuples(index=False)))
     assert kept == {
@@ -175,7 +174,8 @@ def test_narrowing_drops_only_the_assignments_left_empty() -> None:
         ("desk", "fr", "lisbon", 4),
         ("billing", "fr", "tunis", 3),
     }
-    assert _narrowed(eligibility, rows, np.array([np.nan, 0.4, 1.0, 1e-3])) is None
+    assert narrowed.exclusions is eligibility.exclusions
+    assert _narrowed(eligibility, np.array([np.nan, 0.4, 1.0, 1e-3, np.nan])) is None
 
 
 def test_negative_coefficients_take_the_lines_over_the_staffing() -> None:

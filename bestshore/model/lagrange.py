@@ -723,47 +723,39 @@ class LagrangianDual:
         self.alone = np.flatnonzero(single & in_pooled)
         self._grids: dict[tuple[str, int, int], list[tuple[np.ndarray, _Grid]]] = {}
 
-        # the language pools' hours as blocks: their vertices and staffing under ψ
+        # the language pools' hours as blocks: their vertices and staffing under ψ, and
+        # each as a MILP on its exact staffing (:mod:`bestshore.model.pooled_hours`)
         self.items: list[np.ndarray] = []
         self.vertices: list[_Vertices] = []
+        self.hours: list[PooledHour] = []
         if env is not None and env.pools:
             self.items = [env.rows[m] for m in env.pools] + [np.array([r]) for r in self.alone]
             minorants = {}
+            corners = {}  # each table's whole-agent corners L(n), past its busiest pool
             for key, table in tables.items():
                 loads = [traffic[r].sum() for r in self.items if (kinds[r[0]], whole[r[0]]) == key]
                 busiest = max(loads, default=0.0) * max(1.0, float(months[key[0]][0].max()))
                 if busiest > 0:
                     kind = call_types[key[0]]
                     dip = 0.0 if key[1] else corner_slack(kind, occupancy)
-                    limits = limits_to(kind, occupancy, 1.5 * busiest + 1.0)
-                    minorants[key] = concave_minorant(table, limits, dip, busiest)
+                    corners[key] = limits_to(kind, occupancy, 1.5 * busiest + 1.0)
+                    minorants[key] = concave_minorant(table, corners[key], dip, busiest)
             self.vertices = _vertex_blocks(
                 self.items, group, self.unit, traffic, arrays.col_lower[self.share],
                 arrays.col_upper[self.share], enveloped, minorants, kinds, whole, months,
             )  # fmt: skip
-        # and each as a MILP on its exact staffing (:mod:`bestshore.model.pooled_hours`)
-        self.hours: list[PooledHour] = []
-        if env is not None and env.pools and scenario.settings.pooled_hours_milp:
-            self.hours = self._pooled_hours(call_types, occupancy)
+            if scenario.settings.pooled_hours_milp:
+                self.hours = self._pooled_hours(corners)
 
-    def _pooled_hours(self, call_types: dict, occupancy: float) -> list[PooledHour]:
+    def _pooled_hours(self, corners: dict[tuple[str, bool], np.ndarray]) -> list[PooledHour]:
         """The MILPs of the call types' hours with a language pool whose queues are
         each wholly staffed or wholly linear (:func:`~bestshore.model.pooled_hours.
-        pooled_hours`): a queue's most load is its full load within its seats."""
+        pooled_hours`): a queue's most load is its full load within its seats, its load
+        range cut at its table's ``corners``."""
         lead = np.array([r[0] for r in self.items])
         staffed = np.array([bool(self.enveloped[r].all()) for r in self.items])
         linear = np.array([not self.enveloped[r].any() for r in self.items])
         owner = self.group[lead]
-        corners: dict[tuple[str, bool], np.ndarray] = {}
-        for key in self.tables:
-            at = [
-                i
-                for i in np.flatnonzero(staffed)
-                if (self.kinds[lead[i]], self.whole[lead[i]]) == key
-            ]
-            busiest = max((float(self.traffic[self.items[i]].sum()) for i in at), default=0.0)
-            if busiest > 0:
-                corners[key] = limits_to(call_types[key[0]], occupancy, 1.5 * busiest + 1.0)
         groups = []
         for g in np.flatnonzero(self.pooled_group):
             members = np.flatnonzero(owner == g)

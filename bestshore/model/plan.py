@@ -1084,7 +1084,7 @@ def plan_sourcing(
     # A plan of fewer choices is a plan of all of them: kept when it costs less.
     narrowed = None
     if plan is not None and pooled_shares is not None and not proven(best):
-        narrowed = _narrowed(eligibility, first[0].variables.assignments, pooled_shares)
+        narrowed = _narrowed(first[0].eligibility, pooled_shares)
     if plan is not None and narrowed is not None:
         with clock.stage("pooled_replan"):
             again = plan_sourcing(inputs, narrowed, solver=solver, lagrangian=False)
@@ -1103,17 +1103,9 @@ def plan_sourcing(
     return Planning(first[0], first[1], plan, clock.seconds)
 
 
-def _narrowed(
-    eligibility: Eligibility, rows: pd.DataFrame, shares: np.ndarray
-) -> Eligibility | None:
-    """``eligibility`` less the assignments of ``rows`` (the relaxation's, in order)
-    whose ``shares`` are at most :data:`~bestshore.model.build.SHARE_NOISE` (NaN: not
+def _narrowed(eligibility: Eligibility, shares: np.ndarray) -> Eligibility | None:
+    """``eligibility`` less its assignments whose ``shares`` (one per row, the model's
+    share columns) are at most :data:`~bestshore.model.build.SHARE_NOISE` (NaN: not
     decided, kept); None when none is dropped."""
     dropped = ~np.isnan(shares) & (shares <= SHARE_NOISE)
-    if not dropped.any():
-        return None
-    key = ["call_type", "language", "site", "hour"]
-    gone = pd.MultiIndex.from_frame(rows.loc[dropped, key])
-    assignments = eligibility.assignments
-    kept = ~pd.MultiIndex.from_frame(assignments[key]).isin(gone)
-    return Eligibility(assignments[kept].reset_index(drop=True), eligibility.exclusions)
+    return eligibility.subset(~dropped) if dropped.any() else None

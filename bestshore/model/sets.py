@@ -122,6 +122,11 @@ class Eligibility:
             object.__setattr__(repriced, "_envelopes", cached)
         return repriced
 
+    def subset(self, keep: np.ndarray) -> Eligibility:
+        """The assignments where ``keep`` (one flag per row) is true, in their order;
+        the exclusions unchanged (a narrower set a solve chose, not a rule)."""
+        return Eligibility(self.assignments[keep].reset_index(drop=True), self.exclusions)
+
     def with_demand(self, inputs: ModelInputs) -> Eligibility | None:
         """The same assignments at the demand and prices of ``inputs``: a what-if that
         changed volumes, handle times, shrinkage or prices, nothing the rules read,
