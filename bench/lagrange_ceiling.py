@@ -4,8 +4,9 @@ For a scenario: its plan, the Lagrangian bound at the LP's duals
 (:mod:`bestshore.model.lagrange`), then a *restricted Dantzig-Wolfe master* over the
 bound's blocks (each demand unit kept whole, each call type's hour with a language pool
 its demand rows kept): columns are points of each block (each unit wholly at each of
-its sites, each pooled hour's vertices, the plan's and the LP's shares, and the blocks'
-minimizers at the master's duals round by round), costed and lifted (``e``, ``y``) by their
+its sites, each pooled hour's vertices, the plan's and the LP's shares, the pooled
+hours' MILPs' best points at the LP's duals, and the blocks' minimizers at the master's
+duals round by round), costed and lifted (``e``, ``y``) by their
 exact staffing, as the plan is; the rows are the
 bound's dualized rows, the columns outside the blocks as they are. Its optimum lies
 above the best Lagrangian bound any multipliers can prove with these blocks (the
@@ -29,8 +30,9 @@ import scipy.sparse as sp
 
 import bestshore
 from bestshore.model import prepare_inputs
+from bestshore.model.build import SourcingModel
 from bestshore.model.lagrange import LagrangianDual, prepare_dual
-from bestshore.model.plan import _decisions, plan_sourcing
+from bestshore.model.plan import Plan, _decisions, plan_sourcing
 from bestshore.model.program import ProgramArrays, solve_with_highs
 
 #: Cost of each unit of an artificial column [currency/yr per unit of row].
@@ -184,6 +186,15 @@ def whole_sites(master: Master) -> int:
     return added
 
 
+def plan_shares(plan: Plan, model: SourcingModel) -> np.ndarray:
+    """The plan's shares on ``model``'s assignment rows (0 where it has none): a
+    re-planned plan's model is a narrower set's."""
+    keys = ["call_type", "language", "hour", "site"]
+    taken = plan.model.variables.assignments[keys].assign(share=plan.model.shares())
+    rows = model.variables.assignments[keys]
+    return rows.merge(taken, on=keys, how="left")["share"].fillna(0.0).to_numpy(dtype=float)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("scenario")
@@ -202,7 +213,11 @@ def main() -> None:
     began = time.perf_counter()
     master = Master(dual)
     seeds = whole_sites(master)
-    seeds += master.add(master.repair(np.asarray(planning.plan.model.shares(), dtype=float)))
+    seeds += master.add(master.repair(plan_shares(planning.plan, model)))
+    if start.pooled_shares is not None:  # the pooled hours' MILPs' best points
+        lp = np.clip(dual.values[dual.share], 0.0, 1.0)
+        milp = start.pooled_shares
+        seeds += master.add(master.repair(np.where(np.isnan(milp), lp, milp)))
     seeds += master.add(master.repair(np.clip(dual.values[dual.share], 0.0, 1.0)))
     print(f"{master.blocks} blocks, {seeds} first columns ({time.perf_counter() - began:.1f} s)")
     best = start.value
