@@ -5,8 +5,9 @@ For a scenario: its plan, the Lagrangian bound at the LP's duals
 bound's blocks (each demand unit kept whole, each call type's hour with a language pool
 its demand rows kept): columns are points of each block (each unit wholly at each of
 its sites, each pooled hour's vertices, the plan's and the LP's shares, the pooled
-hours' MILPs' best points at the LP's duals, and the blocks' minimizers at the master's
-duals round by round), costed and lifted (``e``, ``y``) by their
+hours' MILPs' best points at the LP's duals, and at the master's duals round by round
+the blocks' minimizers, the MILPs' best points and each split-able unit's best point on
+a grid of its shares, :class:`UnitGrid`), costed and lifted (``e``, ``y``) by their
 exact staffing, as the plan is; the rows are the
 bound's dualized rows, the columns outside the blocks as they are. Its optimum lies
 above the best Lagrangian bound any multipliers can prove with these blocks (the
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -164,6 +166,89 @@ class Master:
         return float(solution.objective), used, multipliers
 
 
+class UnitGrid:
+    """Each split-able demand unit kept whole (more than one row) searched on a grid of
+    ``1/points`` of its shares, its rows staffed exactly: a point of the block (a
+    column), near its least at given multipliers, where the cell programs' minimizers
+    are a coarse guess. The staffing on the grid does not depend on the multipliers:
+    computed once."""
+
+    def __init__(self, dual: LagrangianDual, points: int = 200):
+        self.dual, self.points = dual, points
+        kept = np.flatnonzero(dual.kept)
+        sizes = np.bincount(dual.unit[kept])
+        self.rows = kept[sizes[dual.unit[kept]] > 1]
+        share = np.arange(points + 1) / points
+        self.week = np.zeros((len(self.rows), points + 1))
+        self.year = np.zeros((len(self.rows), points + 1))
+        for (kind, whole), table in dual.tables.items():
+            of = np.flatnonzero(
+                dual.enveloped[self.rows]
+                & (dual.kinds[self.rows] == kind)
+                & (dual.whole[self.rows] == whole)
+            )
+            if not len(of):
+                continue
+            loads = dual.traffic[self.rows[of]][:, None] * share[None, :]
+
+            def staffed(at: np.ndarray, table: Any = table) -> np.ndarray:
+                flat = at.ravel()
+                found = np.zeros(len(flat))
+                found[flat > 0] = table.exact(flat[flat > 0])
+                return found.reshape(at.shape)
+
+            self.week[of] = staffed(loads)
+            for ratio, weeks in zip(*dual.months[kind], strict=True):
+                if ratio > 0:
+                    self.year[of] += weeks * staffed(ratio * loads)
+        lower, upper = dual.lower_bound[self.rows], np.minimum(dual.upper_bound[self.rows], 1.0)
+        self.allowed = (share[None, :] >= lower[:, None] - 1e-12) & (
+            share[None, :] <= upper[:, None] + 1e-12
+        )
+
+    def shares(self, multipliers: np.ndarray) -> np.ndarray:
+        """Each unit's best grid point at ``multipliers`` (a share per row of the
+        relaxation, NaN outside the units searched)."""
+        dual, points = self.dual, self.points
+        arrays = dual.arrays
+        pi = np.asarray(dual.matrix.T @ dual.project(multipliers)).ravel()
+        extra, year = dual.extra, dual.year
+        pi_e = np.where(extra >= 0, pi[np.maximum(extra, 0)], 0.0)
+        pi_y = np.where(year >= 0, pi[np.maximum(year, 0)], 0.0)
+        slope = arrays.cost[dual.share] - dual.staff_on_share - pi[dual.share]
+        slope = np.where(dual.enveloped, slope + pi_e * dual.agent_hours, slope)
+        r = self.rows
+        grid = np.arange(points + 1) / points
+        cost = slope[r][:, None] * grid[None, :]
+        staffed = dual.enveloped[r][:, None]
+        cost += np.where(staffed, -pi_e[r][:, None] * self.week, 0.0)
+        cost += np.where(staffed, (dual.price - pi_y)[r][:, None] * self.year, 0.0)
+        cost = np.where(self.allowed, cost, np.inf)
+        found = np.full(dual.n, np.nan)
+        states = np.arange(points + 1)[:, None]  # (state, step)
+        steps = np.arange(points + 1)[None, :]
+        units, which = np.unique(dual.unit[r], return_inverse=True)
+        for u in range(len(units)):
+            members = np.flatnonzero(which == u)
+            best = np.full(points + 1, np.inf)
+            best[0] = 0.0
+            picks = []
+            for m in members:  # min-plus over the rows, each state's step kept
+                ways = np.where(steps <= states, best[np.maximum(states - steps, 0)], np.inf)
+                ways = ways + cost[m][None, :]
+                came = np.argmin(ways, axis=1)
+                picks.append(came)
+                best = ways[np.arange(points + 1), came]
+            if not np.isfinite(best[points]):
+                continue
+            at = points
+            for m, came in zip(members[::-1], picks[::-1], strict=True):
+                step = int(came[at])
+                found[r[m]] = step / points
+                at -= step
+        return found
+
+
 def whole_sites(master: Master) -> int:
     """Columns of each demand unit kept whole at each of its sites, and of each pooled
     hour's vertices (each unit wholly at one site); how many."""
@@ -212,6 +297,8 @@ def main() -> None:
     print(f"plan {cost:,.0f}  bound at the LP's duals {start.value:,.0f}")
     began = time.perf_counter()
     master = Master(dual)
+    grid = UnitGrid(dual)
+    print(f"grid of the split-able units staffed ({time.perf_counter() - began:.1f} s)")
     seeds = whole_sites(master)
     seeds += master.add(master.repair(plan_shares(planning.plan, model)))
     if start.pooled_shares is not None:  # the pooled hours' MILPs' best points
@@ -234,6 +321,14 @@ def main() -> None:
         added = 0
         if at is not None and at.lift is not None:
             added = master.add(master.repair(at.lift[dual.share]))
+            # the units' grid points and the pooled hours' MILPs' best points
+            better = at.lift[dual.share].copy()
+            searched = grid.shares(multipliers)
+            better = np.where(np.isnan(searched), better, searched)
+            if found is not None and found.pooled_shares is not None:
+                milp = found.pooled_shares
+                better = np.where(np.isnan(milp), better, milp)
+            added += master.add(master.repair(better))
         print(
             f"round {k}: master {value:,.0f} (artificial {used:.3g}), L at its duals "
             f"{found.value if found else float('nan'):,.0f}, best {best:,.0f}, "
