@@ -101,8 +101,8 @@ costs little. The discretization error is at most each used site's rise of :math
 over one cell, about :math:`\kappa T / K` agents (an unsplit queue pays its exact cost
 at :math:`\{1\}`). The units whose minimum on ``K`` cells falls under their cheapest
 whole-site cost (split, or forced to by seat caps) are bounded again on
-``fine_cells`` cells (768), each unit keeping the higher of its two bounds (both
-valid).
+``fine_cells`` cells (768, each cut in :data:`PRICED_REFINE` pieces, the grid the
+third bound below reads too), each unit keeping the higher of its bounds (all valid).
 
 **Each unit's price taken off** (:func:`_two_sided`). The program above charges each
 cell at its lower end but counts it at its upper end: a split unit's bound loses about
