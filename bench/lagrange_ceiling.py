@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import time
-from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -181,26 +180,9 @@ class UnitGrid:
         share = np.arange(points + 1) / points
         self.week = np.zeros((len(self.rows), points + 1))
         self.year = np.zeros((len(self.rows), points + 1))
-        for (kind, whole), table in dual.tables.items():
-            of = np.flatnonzero(
-                dual.enveloped[self.rows]
-                & (dual.kinds[self.rows] == kind)
-                & (dual.whole[self.rows] == whole)
-            )
-            if not len(of):
-                continue
-            loads = dual.traffic[self.rows[of]][:, None] * share[None, :]
-
-            def staffed(at: np.ndarray, table: Any = table) -> np.ndarray:
-                flat = at.ravel()
-                found = np.zeros(len(flat))
-                found[flat > 0] = table.exact(flat[flat > 0])
-                return found.reshape(at.shape)
-
-            self.week[of] = staffed(loads)
-            for ratio, weeks in zip(*dual.months[kind], strict=True):
-                if ratio > 0:
-                    self.year[of] += weeks * staffed(ratio * loads)
+        for j, x in enumerate(share):  # every row at share x (a kept row is its queue)
+            _, week, yearly = dual.queue_staffing(np.full(dual.n, x), exact=True)
+            self.week[:, j], self.year[:, j] = week[self.rows], yearly[self.rows]
         lower, upper = dual.lower_bound[self.rows], np.minimum(dual.upper_bound[self.rows], 1.0)
         self.allowed = (share[None, :] >= lower[:, None] - 1e-12) & (
             share[None, :] <= upper[:, None] + 1e-12
@@ -209,20 +191,14 @@ class UnitGrid:
     def shares(self, multipliers: np.ndarray) -> np.ndarray:
         """Each unit's best grid point at ``multipliers`` (a share per row of the
         relaxation, NaN outside the units searched)."""
-        dual, points = self.dual, self.points
-        arrays = dual.arrays
+        dual, points, r = self.dual, self.points, self.rows
         pi = np.asarray(dual.matrix.T @ dual.project(multipliers)).ravel()
-        extra, year = dual.extra, dual.year
-        pi_e = np.where(extra >= 0, pi[np.maximum(extra, 0)], 0.0)
-        pi_y = np.where(year >= 0, pi[np.maximum(year, 0)], 0.0)
-        slope = arrays.cost[dual.share] - dual.staff_on_share - pi[dual.share]
-        slope = np.where(dual.enveloped, slope + pi_e * dual.agent_hours, slope)
-        r = self.rows
+        slope, alpha_week, alpha_year = dual.coefficients(pi)
         grid = np.arange(points + 1) / points
         cost = slope[r][:, None] * grid[None, :]
         staffed = dual.enveloped[r][:, None]
-        cost += np.where(staffed, -pi_e[r][:, None] * self.week, 0.0)
-        cost += np.where(staffed, (dual.price - pi_y)[r][:, None] * self.year, 0.0)
+        cost += np.where(staffed, alpha_week[r][:, None] * self.week, 0.0)
+        cost += np.where(staffed, alpha_year[r][:, None] * self.year, 0.0)
         cost = np.where(self.allowed, cost, np.inf)
         found = np.full(dual.n, np.nan)
         states = np.arange(points + 1)[:, None]  # (state, step)

@@ -107,15 +107,15 @@ third bound below reads too), each unit keeping the higher of its bounds (all va
 **Each unit's price taken off** (:func:`_two_sided`). The program above charges each
 cell at its lower end but counts it at its upper end: a split unit's bound loses about
 the rise of :math:`f` over one cell per site used (on the demo about 10,000 EUR at
-768 cells). Those units are bounded a third time with :math:`\sum_s x_s = 1` written
+768 cells, an estimate from 2,800 cells). Those units are bounded a third time with :math:`\sum_s x_s = 1` written
 :math:`\sum_s (f_s(x_s) - \lambda x_s) + \lambda` for the unit's price
 :math:`\lambda` (the LP's dual of its demand row, whatever :math:`\mu`: any
 :math:`\lambda` is exact), near which :math:`f_s - \lambda x` is flat, each cell cut in
 :data:`PRICED_REFINE` pieces, and the program held to both sides: the cells' lower
 ends sum to at most ``K`` and, with one cell more per row, reach ``K``. Its costs may
 fall with the share, which :func:`cell_program`'s one side would let it overfill. On
-the demo, at the LP's duals: 6,666 EUR more (7,833,077 to 7,839,743 EUR), about 0.6 s
-of the evaluation on one core.
+the demo, at the LP's duals: 6,666 EUR more (7,833,077 to 7,839,743 EUR), about 0.5 s
+more of the evaluation (0.9 s to 1.4 s without the pooled hours' MILPs).
 
 **Language pools.** A pooling site staffs a call type's languages in one queue on
 their summed load :math:`A = \sum_l T_l x_l`, which couples the demand units of a call
@@ -833,6 +833,17 @@ class LagrangianDual:
         step[zero] = np.maximum(below[zero], 0.0) + np.minimum(above[zero], 0.0)
         return np.where(self.dualized, step, 0.0)
 
+    def coefficients(self, pi: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        r"""Each row's linear slope ``g`` and staffing coefficients ``α^W``, ``α^Y`` at
+        the column prices ``pi`` (:math:`A_D^\top \mu`): its Lagrangian cost is
+        ``g x + α^W W + α^Y Y`` (module docstring)."""
+        cost, share, extra, year = self.arrays.cost, self.share, self.extra, self.year
+        pi_e = np.where(extra >= 0, pi[np.maximum(extra, 0)], 0.0)
+        pi_y = np.where(year >= 0, pi[np.maximum(year, 0)], 0.0)
+        slope = cost[share] - self.staff_on_share - pi[share] + pi_e * self.agent_hours
+        slope = np.where(self.enveloped, slope, cost[share] - pi[share])
+        return slope, -pi_e, self.price - pi_y
+
     def _row_grids(
         self, name: str, at: np.ndarray, cells: int, refine: int
     ) -> list[tuple[np.ndarray, _Grid]]:
@@ -875,7 +886,7 @@ class LagrangianDual:
         mu = self.project(mu)
         pooled_shares = None
         n, unit, group, traffic = self.n, self.unit, self.group, self.traffic
-        enveloped, kept = self.enveloped, self.kept
+        kept = self.kept
         lower, upper = arrays.row_lower, arrays.row_upper
         side = np.where(mu > 0, lower, upper)
         constant = float(np.sum(mu[mu != 0] * side[mu != 0]))
@@ -893,14 +904,7 @@ class LagrangianDual:
         total = constant + float(np.sum(rc * np.where(rc != 0, take, 0.0)))
         parts = {"rows": constant + float(arrays.offset), "outside": total - constant}
 
-        # each row's linear slope g and staffing coefficients α
-        share, extra, year = self.share, self.extra, self.year
-        pi_e = np.where(extra >= 0, pi[np.maximum(extra, 0)], 0.0)
-        pi_y = np.where(year >= 0, pi[np.maximum(year, 0)], 0.0)
-        slope = cost[share] - self.staff_on_share - pi[share] + pi_e * self.agent_hours
-        slope = np.where(enveloped, slope, reduced[share])
-        alpha_week = -pi_e
-        alpha_year = self.price - pi_y
+        slope, alpha_week, alpha_year = self.coefficients(pi)
 
         # each demand unit kept whole pays its cheapest slope on the share it covers, 1:
         # its rows' slopes less it (λ of the module docstring) rise with the share
@@ -1280,45 +1284,34 @@ def _two_sided(
     side left out), this one holds with costs of any sign: a unit's price taken off its
     rows' slopes, each cell's bound then within the slope's difference over a piece."""
     low = np.concatenate([[0], np.arange(cells), [cells]])
-    units, which = np.unique(unit, return_inverse=True)
-    sizes = np.bincount(which, minlength=len(units))
-    # all units in one program (a loop over choices costs more than its arithmetic):
-    # each unit's rows in order, padded to the largest with rows at {0} alone
-    order = np.argsort(which, kind="stable")
-    slot = np.arange(len(unit)) - (np.cumsum(sizes) - sizes)[which[order]]
+    units, which, sizes, order, slot = _slots(unit)
+    # all units in one program, each unit's rows in order, padded to the largest with
+    # rows at {0} alone (on the demo as fast as a program per size of unit)
     grid = np.full((len(units), int(sizes.max(initial=0)), cells + 2), np.inf)
     grid[:, :, 0] = 0.0
     grid[which[order], slot] = cell_costs[order]
-    # a choice that, with the other rows at their least, costs more than the unit
-    # wholly at one site (the others at {0}) is in no minimum: dropped (most cells of
-    # the dear sites)
-    others = _others(grid.min(axis=2))
-    whole = np.min(grid[:, :, -1] + _others(grid[:, :, 0]), axis=1)
-    margin = 1e-9 * (1.0 + np.abs(np.where(np.isfinite(whole), whole, 0.0)))
-    grid[grid + others[:, :, None] > (whole + margin)[:, None, None]] = np.inf
     best = np.full((len(units), cells + 1), np.inf)
     best[:, 0] = 0.0
     for s in range(grid.shape[1]):
         nxt = np.full_like(best, np.inf)
-        finite = np.flatnonzero(np.isfinite(grid[:, s]).any(axis=0))
-        for k in finite:
+        for k in np.flatnonzero(np.isfinite(grid[:, s]).any(axis=0)):  # a choice some take
             start, cost = low[k], grid[:, s, k]
             np.minimum(
                 nxt[:, start:], best[:, : cells + 1 - start] + cost[:, None], out=nxt[:, start:]
             )
         best = nxt
     allowed = np.arange(cells + 1)[None, :] >= (cells - sizes)[:, None]
-    minima = np.where(allowed, best, np.inf).min(axis=1)
-    return units, minima
+    return units, np.where(allowed, best, np.inf).min(axis=1)
 
 
-def _others(values: np.ndarray) -> np.ndarray:
-    """Per entry, the sum of the other entries of its row (``values`` finite or
-    ``+inf``; inf where another is)."""
-    infinite = ~np.isfinite(values)
-    finite = np.where(infinite, 0.0, values)
-    count = infinite.sum(axis=1, keepdims=True) - infinite
-    return np.where(count > 0, np.inf, finite.sum(axis=1, keepdims=True) - finite)
+def _slots(unit: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The blocks (sorted) of items ``unit`` (each item's block), each item's block
+    index, the blocks' sizes, the items in block order and each item's slot there."""
+    units, which = np.unique(unit, return_inverse=True)
+    sizes = np.bincount(which, minlength=len(units))
+    order = np.argsort(which, kind="stable")
+    slot = np.arange(len(unit)) - (np.cumsum(sizes) - sizes)[which[order]]
+    return units, which, sizes, order, slot
 
 
 def _programs(
@@ -1333,11 +1326,8 @@ def _programs(
     bounds ``cell_costs`` (one column per entry of ``reach``): the blocks (sorted),
     their minima and, with ``argmin``, each item's choice in a minimum; the items of
     blocks of equal size programmed together."""
-    units, which = np.unique(unit, return_inverse=True)
-    sizes = np.bincount(which, minlength=len(units))
-    order = np.argsort(which, kind="stable")
+    units, which, sizes, order, slot = _slots(unit)
     ranked = which[order]
-    slot = np.arange(len(unit)) - (np.cumsum(sizes) - sizes)[ranked]
     minima = np.zeros(len(units))
     choices = np.full(len(unit), -1, dtype=np.int64) if argmin else None
     for size in np.unique(sizes):
